@@ -1,0 +1,380 @@
+package io.jvirtd.rpc.pool;
+
+import java.lang.System.Logger.Level;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
+
+/**
+ * libvirt's virThreadPool (DESIGN.md §1, STYLE P12): ordinary workers between minWorkers and
+ * maxWorkers, plus prioWorkers that take only high-priority jobs, so lookups and destroy still
+ * complete while every ordinary worker is stuck in a long call.
+ *
+ * <p><b>Semantics (as virthreadpool.c).</b> The pool starts minWorkers ordinary and prioWorkers
+ * priority threads. {@link #submit} adds an ordinary worker when
+ * {@code freeWorkers - jobQueueDepth <= 0} and {@code nWorkers < maxWorkers}; workers never
+ * time out, they only leave when {@link #setParameters} lowers a limit (an idle one at once, a
+ * busy one after its job) or at {@link #shutdown}. An ordinary worker takes the oldest job of
+ * either kind; a priority worker the oldest high-priority job. {@code maxWorkers == 0} is
+ * libvirt's "no workers" mode: jobs run in the submitting thread ({@link #inline()}).
+ * Deviation: after {@link #shutdown} the queued jobs still run (libvirt drops them).
+ *
+ * <p><b>Threads.</b> One lock guards the job queue, the idle-worker stacks and the counters; it
+ * is held for bookkeeping only, never while a job runs or a thread starts (STYLE P4). Counters
+ * are also volatile, so getters read them from any thread without the lock. Each sleeping
+ * worker waits on its own condition and sits on an idle stack; {@link #submit} pops one and
+ * signals exactly that worker, so a job wakes at most one thread and none when none sleeps.
+ * Worker threads are daemons named {@code <name>-worker-N} and {@code <name>-prio-N}: the
+ * daemon's orderly shutdown bounds its wait for stuck calls and must then be able to exit.
+ */
+public final class WorkerPool {
+    private static final System.Logger LOG = System.getLogger("io.jvirtd.rpc.pool");
+
+    private final String name;
+    /** libvirt's maxWorkers == 0: no threads, jobs run in the caller. Fixed for life. */
+    private final boolean inline;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    /** Signalled on every counter change that tests may wait for (see {@link #awaitState}). */
+    private final Condition stateChanged = lock.newCondition();
+
+    // Guarded by lock.
+    private final JobQueue jobs = new JobQueue();
+    private final ArrayDeque<Worker> idleWorkers = new ArrayDeque<>();
+    private final ArrayDeque<Worker> idlePrioWorkers = new ArrayDeque<>();
+    private int workerSerial;
+    private int prioSerial;
+
+    // Written under lock; volatile so getters need no lock.
+    private volatile int minWorkers;
+    private volatile int maxWorkers;
+    private volatile int maxPrioWorkers;
+    private volatile int nWorkers;
+    private volatile int nPrioWorkers;
+    private volatile int freeWorkers;
+    private volatile int jobQueueDepth;
+    private volatile boolean quit;
+
+    public WorkerPool(String name, int minWorkers, int maxWorkers, int prioWorkers) {
+        this.name = Objects.requireNonNull(name, "name");
+        if (minWorkers < 0 || maxWorkers < 0 || prioWorkers < 0) {
+            throw new IllegalArgumentException("worker counts must not be negative");
+        }
+        this.inline = maxWorkers == 0;
+        this.minWorkers = Math.min(minWorkers, maxWorkers); // libvirt clamps rather than fails
+        this.maxWorkers = maxWorkers;
+        this.maxPrioWorkers = inline ? 0 : prioWorkers;
+        List<Worker> started = new ArrayList<>();
+        lock.lock();
+        try {
+            addWorkersLocked(this.minWorkers, false, started);
+            addWorkersLocked(this.maxPrioWorkers, true, started);
+        } finally {
+            lock.unlock();
+        }
+        startAll(started);
+    }
+
+    /** A pool with no threads: submit runs the job in the caller (tests). */
+    public static WorkerPool inline() {
+        return new WorkerPool("inline", 0, 0, 0);
+    }
+
+    /** Queues a job; throws RejectedExecutionException after shutdown. Any thread. */
+    public void submit(Runnable job, boolean highPriority) {
+        Objects.requireNonNull(job, "job");
+        if (inline) {
+            if (quit) {
+                throw rejected();
+            }
+            runJob(job);
+            return;
+        }
+        Worker added = null;
+        lock.lock();
+        try {
+            if (quit) {
+                throw rejected();
+            }
+            if (freeWorkers - jobQueueDepth <= 0 && nWorkers < maxWorkers) {
+                added = newWorkerLocked(false);
+            }
+            jobs.add(job, highPriority);
+            jobQueueDepth++;
+            wakeOneLocked(highPriority);
+        } finally {
+            lock.unlock();
+        }
+        if (added != null) {
+            start(added);
+        }
+    }
+
+    private RejectedExecutionException rejected() {
+        return new RejectedExecutionException("worker pool " + name + " is shut down");
+    }
+
+    /** Wakes one sleeping worker able to take a job of that kind, preferring a priority one. */
+    private void wakeOneLocked(boolean highPriority) {
+        Worker w = highPriority ? idlePrioWorkers.pollFirst() : null;
+        if (w == null) {
+            w = idleWorkers.pollFirst(); // LIFO: the most recently idle thread has the warmest cache
+        }
+        if (w != null) {
+            w.wake();
+        }
+    }
+
+    private static void wakeAllLocked(ArrayDeque<Worker> idle) {
+        for (Worker w; (w = idle.pollFirst()) != null; ) {
+            w.wake();
+        }
+    }
+
+    /**
+     * Changes the limits at run time, as virThreadPoolSetParameters: a negative value leaves that
+     * limit unchanged; raising min or prio starts threads at once, lowering max or prio makes the
+     * excess workers leave when idle.
+     */
+    public void setParameters(int minWorkers, int maxWorkers, int prioWorkers) {
+        List<Worker> started = new ArrayList<>();
+        lock.lock();
+        try {
+            int newMax = maxWorkers >= 0 ? maxWorkers : this.maxWorkers;
+            int newMin = minWorkers >= 0 ? minWorkers : this.minWorkers;
+            if (newMin > newMax) {
+                throw new IllegalArgumentException("minWorkers cannot be larger than maxWorkers");
+            }
+            if ((maxWorkers == 0 && this.maxWorkers > 0) || (maxWorkers > 0 && this.maxWorkers == 0)) {
+                throw new IllegalArgumentException(
+                        "maxWorkers must not be switched from zero to non-zero and vice versa");
+            }
+            if (minWorkers >= 0) {
+                if (!quit) {
+                    addWorkersLocked(minWorkers - nWorkers, false, started);
+                }
+                this.minWorkers = minWorkers;
+            }
+            if (maxWorkers >= 0) {
+                this.maxWorkers = maxWorkers;
+                if (nWorkers > maxWorkers) {
+                    wakeAllLocked(idleWorkers); // each re-checks the limit; the excess leave
+                }
+            }
+            if (prioWorkers >= 0 && !inline) {
+                this.maxPrioWorkers = prioWorkers;
+                if (nPrioWorkers > prioWorkers) {
+                    wakeAllLocked(idlePrioWorkers);
+                } else if (!quit) {
+                    addWorkersLocked(prioWorkers - nPrioWorkers, true, started);
+                }
+            }
+            stateChanged.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        startAll(started);
+    }
+
+    public int minWorkers() { return minWorkers; }
+    public int maxWorkers() { return maxWorkers; }
+    /** Priority workers alive (libvirt's virThreadPoolGetPriorityWorkers reports the same). */
+    public int prioWorkers() { return nPrioWorkers; }
+    /** Ordinary workers alive, busy or idle. */
+    public int nWorkers() { return nWorkers; }
+    /** Ordinary workers waiting for a job. */
+    public int freeWorkers() { return freeWorkers; }
+    /** Jobs queued and not yet taken by a worker. */
+    public int jobQueueDepth() { return jobQueueDepth; }
+
+    /** Stops taking jobs; already queued jobs still run, then the workers exit. Idempotent. */
+    public void shutdown() {
+        lock.lock();
+        try {
+            quit = true;
+            wakeAllLocked(idleWorkers);
+            wakeAllLocked(idlePrioWorkers);
+            stateChanged.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public boolean isShutdown() {
+        return quit;
+    }
+
+    /** Waits until {@link #shutdown} was called and every worker has exited. */
+    public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+        return awaitState(() -> quit && nWorkers == 0 && nPrioWorkers == 0, timeout, unit);
+    }
+
+    /**
+     * Waits until {@code condition} (over this pool's counters) holds; re-evaluated whenever
+     * they change. For tests and orderly shutdown; never needed on the hot path.
+     */
+    boolean awaitState(BooleanSupplier condition, long timeout, TimeUnit unit) throws InterruptedException {
+        long nanos = unit.toNanos(timeout);
+        lock.lock();
+        try {
+            while (!condition.getAsBoolean()) {
+                if (nanos <= 0) {
+                    return false;
+                }
+                nanos = stateChanged.awaitNanos(nanos);
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Reserves {@code count} workers (counted at once, started by the caller after unlocking). */
+    private void addWorkersLocked(int count, boolean priority, List<Worker> out) {
+        for (int i = 0; i < count; i++) {
+            out.add(newWorkerLocked(priority));
+        }
+    }
+
+    private Worker newWorkerLocked(boolean priority) {
+        assert lock.isHeldByCurrentThread();
+        Worker w;
+        if (priority) {
+            nPrioWorkers++;
+            w = new Worker(priority, name + "-prio-" + ++prioSerial);
+        } else {
+            nWorkers++;
+            w = new Worker(priority, name + "-worker-" + ++workerSerial);
+        }
+        return w;
+    }
+
+    private void startAll(List<Worker> workers) {
+        for (Worker w : workers) {
+            start(w);
+        }
+    }
+
+    /** Starts a reserved worker outside the lock: Thread.start waits for the new thread. */
+    private void start(Worker w) {
+        assert !lock.isHeldByCurrentThread();
+        try {
+            w.thread.start();
+        } catch (Throwable e) {
+            LOG.log(Level.ERROR, "worker pool " + name + ": cannot start " + w.thread.getName(), e);
+            lock.lock();
+            try {
+                workerExitedLocked(w);
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    private void workerExitedLocked(Worker w) {
+        if (w.priority) {
+            nPrioWorkers--;
+        } else {
+            nWorkers--;
+        }
+        stateChanged.signalAll();
+    }
+
+    /** The body of every worker thread. */
+    private void work(Worker me) {
+        lock.lock();
+        try {
+            while (true) {
+                if (me.priority ? nPrioWorkers > maxPrioWorkers : nWorkers > maxWorkers) {
+                    break; // the limit was lowered: this one is excess
+                }
+                Runnable job = me.priority ? jobs.pollPriority() : jobs.pollAny();
+                if (job == null) {
+                    if (quit) {
+                        break; // queue drained
+                    }
+                    sleepLocked(me);
+                    continue;
+                }
+                jobQueueDepth--;
+                stateChanged.signalAll();
+                lock.unlock();
+                try {
+                    runJob(job);
+                } finally {
+                    lock.lock();
+                }
+            }
+        } finally {
+            workerExitedLocked(me);
+            lock.unlock();
+        }
+    }
+
+    private void sleepLocked(Worker me) {
+        if (!me.priority) {
+            freeWorkers++;
+        }
+        (me.priority ? idlePrioWorkers : idleWorkers).addFirst(me);
+        stateChanged.signalAll();
+        me.sleep();
+        if (!me.priority) {
+            freeWorkers--;
+        }
+    }
+
+    private void runJob(Runnable job) {
+        assert !lock.isHeldByCurrentThread() : "a job must never run under the pool lock";
+        try {
+            job.run();
+        } catch (Throwable e) {
+            if (e instanceof VirtualMachineError) {
+                throw (VirtualMachineError) e; // the worker dies; its count is fixed in work()
+            }
+            LOG.log(Level.ERROR, "worker pool " + name + ": job " + job + " failed", e);
+        }
+        if (!inline) {
+            Thread.interrupted(); // an interrupt aimed at one job must not leak into the next
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "WorkerPool[" + name + " workers=" + nWorkers + "/" + maxWorkers + " free=" + freeWorkers
+                + " prio=" + nPrioWorkers + " queued=" + jobQueueDepth + "]";
+    }
+
+    /** One worker thread and its private wake-up condition. Fields guarded by the pool lock. */
+    private final class Worker {
+        final boolean priority;
+        final Thread thread;
+        private final Condition wakeUp = lock.newCondition();
+        private boolean woken;
+
+        Worker(boolean priority, String threadName) {
+            this.priority = priority;
+            this.thread = new Thread(() -> work(this), threadName);
+            this.thread.setDaemon(true);
+        }
+
+        /** Called by the worker itself with the lock held; returns once another thread woke it. */
+        void sleep() {
+            woken = false;
+            while (!woken) {
+                wakeUp.awaitUninterruptibly(); // workers stop via shutdown, not interrupts
+            }
+        }
+
+        /** Called with the lock held by whoever popped this worker from an idle stack. */
+        void wake() {
+            woken = true;
+            wakeUp.signal();
+        }
+    }
+}
