@@ -1,0 +1,74 @@
+package io.jvirtd.driver.test;
+
+import io.jvirtd.model.NodeInfo;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The state of one fake host of the test driver (test_driver.c's {@code testDriver}): shared by
+ * every connection to {@code test:///default}, private to one connection for a node file.
+ *
+ * <p>Thread safety: many worker threads call into one host at once. The host-level part held
+ * here is immutable once built (node info, NUMA cells, the capabilities text, which libvirt also
+ * builds once per host), so it needs no lock. Object lists (domains, networks, ...) will be added
+ * with their own per-object locks, never one lock held over slow work.
+ */
+final class MockHost {
+
+    /** test_driver.c's {@code defaultNodeInfo}. */
+    static final NodeInfo DEFAULT_NODE_INFO =
+            new NodeInfo("i686", 3L * 1024 * 1024, 16, 1400, 2, 2, 2, 2);
+
+    private final NodeInfo nodeInfo;
+    private final List<TestCell> cells;
+    private final String capabilities;
+
+    MockHost(NodeInfo nodeInfo, List<TestCell> cells) {
+        this.nodeInfo = nodeInfo;
+        this.cells = List.copyOf(cells);
+        this.capabilities = CapabilitiesXml.format(this.cells);
+    }
+
+    /**
+     * libvirt's built-in {@code test:///default} host (testOpenDefault): default node info and
+     * two cells of 8 CPUs; cell i has (i+1) * 2 GiB and (i+1) * 1 Mi free, CPU n sits in socket
+     * n / 8, core n % 8, and is its own only sibling.
+     */
+    static MockHost builtInDefault() {
+        List<TestCell> cells = new ArrayList<>();
+        for (int cell = 0; cell < 2; cell++) {
+            List<TestCell.Cpu> cpus = new ArrayList<>();
+            for (int n = cell * 8; n < cell * 8 + 8; n++) {
+                cpus.add(new TestCell.Cpu(n, n / 8, n % 8, Integer.toString(n)));
+            }
+            cells.add(new TestCell((cell + 1) * 2048L * 1024, (cell + 1) * 1024L * 1024, cpus));
+        }
+        return new MockHost(DEFAULT_NODE_INFO, cells);
+    }
+
+    NodeInfo nodeInfo() {
+        return nodeInfo;
+    }
+
+    List<TestCell> cells() {
+        return cells;
+    }
+
+    /** The capabilities XML, formatted once when the host was built. */
+    String capabilities() {
+        return capabilities;
+    }
+
+    /**
+     * The sum of the cells' free memory. libvirt adds into a C unsigned int, so the sum wraps at
+     * 2^32; reproduced here.
+     */
+    long freeMemory() {
+        int sum = 0;
+        for (TestCell c : cells) {
+            sum += (int) c.freeMemory();
+        }
+        return Integer.toUnsignedLong(sum);
+    }
+}

@@ -1,0 +1,240 @@
+package io.jvirtd.driver.test;
+
+import io.jvirtd.model.DriverFeature;
+import io.jvirtd.model.NodeCpuMap;
+import io.jvirtd.model.NodeCpuStat;
+import io.jvirtd.model.NodeInfo;
+import io.jvirtd.model.SecurityModel;
+import io.jvirtd.model.VirErrorDomain;
+import io.jvirtd.model.VirErrorNumber;
+import io.jvirtd.model.VirException;
+import io.jvirtd.model.spi.HypervisorConnection;
+
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One connection to a test-driver host: the host-level entry points of test_driver.c, with its
+ * fixed answers. Calls the test driver does not implement keep the SPI's NO_SUPPORT defaults
+ * (node memory stats and parameters, suspend, page allocation, CPU comparison, domain
+ * capabilities, SEV info), as libvirtd answers them.
+ *
+ * <p>Thread safety: worker threads call this concurrently; it only reads the immutable host
+ * part of its {@link MockHost}. {@link #close()} runs once, whoever calls it first.
+ */
+final class TestConnection implements HypervisorConnection {
+
+    static final SecurityModel SECURITY_MODEL = new SecurityModel("testSecurity", "");
+
+    /** The names virArchFromString knows (src/util/virarch.c); "none" counts as unknown. */
+    static final Set<String> KNOWN_ARCHES = Set.of("none", "alpha", "armv6l", "armv7l", "armv7b",
+            "aarch64", "cris", "i686", "ia64", "lm32", "m68k", "microblaze", "microblazeel", "mips",
+            "mipsel", "mips64", "mips64el", "openrisc", "parisc", "parisc64", "ppc", "ppcle",
+            "ppc64", "ppc64le", "ppcemb", "riscv32", "riscv64", "s390", "s390x", "sh4", "sh4eb",
+            "sparc", "sparc64", "unicore32", "x86_64", "xtensa", "xtensaeb");
+
+    /** Architectures whose libvirt CPU driver has no model list (arm, s390): empty answer. */
+    private static final Set<String> ARCHES_WITHOUT_MODELS =
+            Set.of("armv6l", "armv7l", "armv7b", "aarch64", "s390", "s390x");
+    /** Architectures whose model list comes from libvirt's CPU map (x86, ppc64). */
+    private static final Set<String> ARCHES_WITH_MODELS = Set.of("i686", "x86_64", "ppc64", "ppc64le");
+
+    /** testNodeGetCPUStats's fixed numbers (nanoseconds). */
+    private static final List<NodeCpuStat> CPU_STATS = List.of(
+            new NodeCpuStat(NodeCpuStat.USER, 9797400000L),
+            new NodeCpuStat(NodeCpuStat.KERNEL, 34678723400000L),
+            new NodeCpuStat(NodeCpuStat.IDLE, 87264900000L),
+            new NodeCpuStat(NodeCpuStat.IOWAIT, 763600000L));
+
+    /** testNodeGetCPUMap: CPUs 0, 2 and 4 of 8 online. */
+    private static final NodeCpuMap CPU_MAP = new NodeCpuMap(new byte[] {0x15}, 3, 8);
+
+    private static final String SYSINFO = "<sysinfo type='smbios'>\n"
+            + "  <bios>\n"
+            + "    <entry name='vendor'>LENOVO</entry>\n"
+            + "    <entry name='version'>G4ETA1WW (2.61 )</entry>\n"
+            + "    <entry name='date'>05/07/2014</entry>\n"
+            + "    <entry name='release'>2.61</entry>\n"
+            + "  </bios>\n"
+            + "</sysinfo>\n";
+
+    private final MockHost host;
+    private final Runnable onClose;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    /**
+     * @param onClose what to do once when the connection closes (release a shared host)
+     */
+    TestConnection(MockHost host, Runnable onClose) {
+        this.host = host;
+        this.onClose = onClose;
+    }
+
+    MockHost host() {
+        return host;
+    }
+
+    @Override
+    public String driverName() {
+        return TestDriver.NAME;
+    }
+
+    @Override
+    public String getType() {
+        return "TEST";
+    }
+
+    /** 0.0.2. */
+    @Override
+    public long getVersion() {
+        return 2;
+    }
+
+    @Override
+    public String getHostname() {
+        return HostName.get();
+    }
+
+    /** 32 whatever the type, as testConnectGetMaxVcpus. */
+    @Override
+    public int getMaxVcpus(String type) {
+        return 32;
+    }
+
+    @Override
+    public NodeInfo nodeGetInfo() {
+        return host.nodeInfo();
+    }
+
+    @Override
+    public String getCapabilities() {
+        return host.capabilities();
+    }
+
+    @Override
+    public String getSysinfo(int flags) {
+        VirException.checkFlags(flags, 0, VirErrorDomain.TEST, "testConnectGetSysinfo");
+        return SYSINFO;
+    }
+
+    /**
+     * Each cell's memory size (libvirt's test driver answers {@code mem}, not {@code freeMem}),
+     * from {@code startCell} on; a start at or past the last cell is an error, so a file host
+     * (no cells) always fails.
+     */
+    @Override
+    public long[] nodeGetCellsFreeMemory(int startCell, int maxCells) {
+        List<TestCell> cells = host.cells();
+        if (startCell >= cells.size()) {
+            throw VirException.invalidArg(VirErrorDomain.TEST, "Range exceeds available cells");
+        }
+        int n = Math.max(0, Math.min(maxCells, cells.size() - startCell));
+        long[] out = new long[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = cells.get(startCell + i).memoryKiB();
+        }
+        return out;
+    }
+
+    @Override
+    public long nodeGetFreeMemory() {
+        return host.freeMemory();
+    }
+
+    /** The same four numbers for every CPU. */
+    @Override
+    public List<NodeCpuStat> nodeGetCpuStats(int cpuNum, int flags) {
+        VirException.checkFlags(flags, 0, VirErrorDomain.TEST, "testNodeGetCPUStats");
+        return CPU_STATS;
+    }
+
+    @Override
+    public NodeCpuMap nodeGetCpuMap(int flags) {
+        VirException.checkFlags(flags, 0, VirErrorDomain.TEST, "testNodeGetCPUMap");
+        return CPU_MAP;
+    }
+
+    @Override
+    public SecurityModel nodeGetSecurityModel() {
+        return SECURITY_MODEL;
+    }
+
+    @Override
+    public String baselineCpu(List<String> xmlCpus, int flags) {
+        return CpuBaseline.compute(xmlCpus, flags);
+    }
+
+    /**
+     * Checks the architecture as libvirt does; the model lists of x86 and ppc64 come from
+     * libvirt's CPU map, which jvirtd does not have yet.
+     */
+    @Override
+    public List<String> getCpuModelNames(String arch, int flags) {
+        VirException.checkFlags(flags, 0, VirErrorDomain.TEST, "testConnectGetCPUModelNames");
+        if (!KNOWN_ARCHES.contains(arch) || arch.equals("none")) {
+            throw VirException.invalidArg(VirErrorDomain.TEST, "cannot find architecture " + arch);
+        }
+        if (ARCHES_WITHOUT_MODELS.contains(arch)) {
+            return List.of();
+        }
+        if (ARCHES_WITH_MODELS.contains(arch)) {
+            throw VirException.of(VirErrorNumber.OPERATION_UNSUPPORTED, VirErrorDomain.CPU,
+                    "CPU models of " + arch + " need libvirt's CPU map, which jvirtd does not have yet");
+        }
+        throw VirException.of(VirErrorNumber.NO_SUPPORT, VirErrorDomain.CPU,
+                "'" + arch + "' architecture is not supported by CPU driver");
+    }
+
+    /**
+     * testNodeGetFreePages's made-up counts: a sequence x = 2x + 7 from x = 6, one step per
+     * (cell, page size), restarting on every call. C int arithmetic: it wraps, and the negative
+     * ints widen to huge unsigned counts, exactly as here.
+     */
+    @Override
+    public long[] nodeGetFreePages(int[] pages, int startCell, int cellCount, int flags) {
+        VirException.checkFlags(flags, 0, VirErrorDomain.TEST, "testNodeGetFreePages");
+        long[] counts = new long[Math.max(0, cellCount) * pages.length];
+        int x = 6;
+        for (int i = 0; i < counts.length; i++) {
+            x = x * 2 + 7;
+            counts[i] = x;
+        }
+        return counts;
+    }
+
+    @Override
+    public boolean isSecure() {
+        return true;
+    }
+
+    @Override
+    public boolean isEncrypted() {
+        return false;
+    }
+
+    @Override
+    public boolean isAlive() {
+        return true;
+    }
+
+    /**
+     * libvirt's global driver features (virDriverFeatureIsGlobal): typed-parameter strings,
+     * fixed network-update argument order and FD passing are on for every driver; the test
+     * driver adds nothing (no migration).
+     */
+    @Override
+    public boolean supportsFeature(int feature) {
+        DriverFeature f = DriverFeature.byNumber(feature);
+        return f == DriverFeature.TYPED_PARAM_STRING
+                || f == DriverFeature.NETWORK_UPDATE_HAS_CORRECT_ORDER
+                || f == DriverFeature.FD_PASSING;
+    }
+
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            onClose.run();
+        }
+    }
+}
