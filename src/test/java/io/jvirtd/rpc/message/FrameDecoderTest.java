@@ -1,0 +1,139 @@
+package io.jvirtd.rpc.message;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import org.junit.jupiter.api.Test;
+
+class FrameDecoderTest {
+
+    /** virsh's first call, AUTH_LIST (PROTOCOL.md §2.1), as captured from libvirt 9.0. */
+    private static final byte[] AUTH_LIST_CALL = bytes(
+            0x0000001c,  // length 28: header only
+            0x20008086,  // program REMOTE
+            0x00000001,  // version 1
+            0x00000042,  // procedure 66 AUTH_LIST
+            0x00000000,  // type CALL
+            0x00000000,  // serial 0
+            0x00000000); // status OK
+
+    /** SUPPORTS_FEATURE(10), serial 1: a header and a 4-byte body. */
+    private static final byte[] FEATURE_CALL = bytes(
+            0x00000020, 0x20008086, 0x00000001, 0x0000003c, 0x00000000, 0x00000001, 0x00000000,
+            0x0000000a); // feature 10 PROGRAM_KEEPALIVE
+
+    private final List<Message> got = new ArrayList<>();
+    private final FrameDecoder decoder = new FrameDecoder();
+
+    @Test
+    void decodesOneWholeMessage() throws FrameException {
+        decoder.feed(ByteBuffer.wrap(AUTH_LIST_CALL), got::add);
+        assertEquals(1, got.size());
+        MessageHeader h = got.get(0).header();
+        assertEquals(new MessageHeader(0x20008086, 1, 66, MessageHeader.TYPE_CALL, 0, MessageHeader.STATUS_OK), h);
+        assertEquals(0, got.get(0).bodyLength());
+        assertTrue(decoder.atBoundary());
+    }
+
+    @Test
+    void severalMessagesInOneReadComeOutInOrder() throws FrameException {
+        decoder.feed(ByteBuffer.wrap(concat(AUTH_LIST_CALL, FEATURE_CALL, AUTH_LIST_CALL)), got::add);
+        assertEquals(3, got.size());
+        assertEquals(66, got.get(0).header().procedure());
+        assertEquals(60, got.get(1).header().procedure());
+        assertEquals(4, got.get(1).bodyLength());
+        assertEquals(10, MessageHeader.word(got.get(1).frame(), Message.BODY_OFFSET));
+    }
+
+    @Test
+    void messageSplitAtEveryByteBoundaryIsReassembled() throws FrameException {
+        byte[] stream = concat(FEATURE_CALL, AUTH_LIST_CALL);
+        for (int cut = 1; cut < stream.length; cut++) {
+            FrameDecoder d = new FrameDecoder();
+            List<Message> out = new ArrayList<>();
+            d.feed(ByteBuffer.wrap(stream, 0, cut), out::add);
+            d.feed(ByteBuffer.wrap(stream, cut, stream.length - cut), out::add);
+            assertEquals(2, out.size(), "cut at " + cut);
+            assertArrayEquals(slice(FEATURE_CALL, 4), out.get(0).frame(), "cut at " + cut);
+        }
+    }
+
+    @Test
+    void oneByteAtATimeWorks() throws FrameException {
+        for (byte b : FEATURE_CALL) {
+            decoder.feed(ByteBuffer.wrap(new byte[] {b}), got::add);
+        }
+        assertEquals(1, got.size());
+    }
+
+    @Test
+    void lengthShorterThanHeaderIsRejected() {
+        FrameException e = assertThrows(FrameException.class,
+                () -> decoder.feed(ByteBuffer.wrap(bytes(8, 0)), got::add));
+        assertTrue(e.getMessage().contains("too small"), e.getMessage());
+    }
+
+    @Test
+    void lengthOverLimitIsRejectedBeforeAllocating() {
+        // 0xffffffff would be 4 GiB; the decoder must refuse it from the length word alone.
+        FrameException e = assertThrows(FrameException.class,
+                () -> decoder.feed(ByteBuffer.wrap(bytes(0xffffffff)), got::add));
+        assertTrue(e.getMessage().contains("too large"), e.getMessage());
+        assertThrows(FrameException.class, () -> new FrameDecoder().feed(
+                ByteBuffer.wrap(bytes(MessageHeader.MAX_MESSAGE + 5)), got::add));
+    }
+
+    @Test
+    void largestLegalMessageIsAccepted() throws FrameException {
+        FrameDecoder d = new FrameDecoder(1024);
+        byte[] frame = new byte[4 + 1024];
+        ByteBuffer.wrap(frame).putInt(frame.length).putInt(0x20008086);
+        d.feed(ByteBuffer.wrap(frame), got::add);
+        assertEquals(1, got.size());
+        assertEquals(1024 - MessageHeader.SIZE, got.get(0).bodyLength());
+    }
+
+    @Test
+    void bigMessageCanBeReadStraightIntoItsBuffer() throws FrameException {
+        byte[] frame = new byte[4 + 100_000];
+        new Random(1).nextBytes(frame);
+        ByteBuffer.wrap(frame).putInt(frame.length);
+        decoder.feed(ByteBuffer.wrap(frame, 0, 1000), got::add);
+        ByteBuffer direct = decoder.directBuffer(16 * 1024);
+        assertNotNull(direct);
+        direct.put(frame, 1000, frame.length - 1000);
+        decoder.filled(frame.length - 1000, got::add);
+        assertEquals(1, got.size());
+        assertArrayEquals(slice(frame, 4), got.get(0).frame());
+        assertNull(decoder.directBuffer(1));
+    }
+
+    static byte[] bytes(int... words) {
+        ByteBuffer b = ByteBuffer.allocate(words.length * 4);
+        for (int w : words) {
+            b.putInt(w);
+        }
+        return b.array();
+    }
+
+    static byte[] concat(byte[]... parts) {
+        ByteBuffer b = ByteBuffer.allocate(java.util.Arrays.stream(parts).mapToInt(p -> p.length).sum());
+        for (byte[] p : parts) {
+            b.put(p);
+        }
+        return b.array();
+    }
+
+    private static byte[] slice(byte[] a, int from) {
+        return java.util.Arrays.copyOfRange(a, from, a.length);
+    }
+}
