@@ -222,7 +222,11 @@ public final class EventLoop implements Executor {
         }
     }
 
-    /** Adds a timer with libvirt semantics (period -1 disabled, 0 every turn, N ms repeating). Any thread. */
+    /**
+     * Adds a timer with libvirt semantics: period -1 disabled, 0 fires on every turn (so the loop
+     * does not sleep while it is armed), N ms repeating, the next firing N ms after the previous
+     * one ran (a late timer fires once, not once per missed period). Any thread.
+     */
     public Timer addTimer(long periodMillis, Runnable callback) {
         checkPeriod(periodMillis);
         return newTimer(periodMillis, callback, false);
