@@ -10,13 +10,13 @@ import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 
 /** A blocking loopback TCP client that speaks raw frames, for server tests. Test thread only. */
-final class WireSocket implements AutoCloseable {
+public final class WireSocket implements AutoCloseable {
 
     private final Socket socket;
     private final DataInputStream in;
     private final OutputStream out;
 
-    WireSocket(InetSocketAddress address) throws IOException {
+    public WireSocket(InetSocketAddress address) throws IOException {
         socket = new Socket();
         socket.connect(address, 5000);
         socket.setSoTimeout(10_000);
@@ -25,7 +25,7 @@ final class WireSocket implements AutoCloseable {
     }
 
     /** Sends a frame: length word, then the header words, then the body words. */
-    void call(int program, int procedure, int type, int serial, int... body) throws IOException {
+    public void call(int program, int procedure, int type, int serial, int... body) throws IOException {
         ByteBuffer b = ByteBuffer.allocate(28 + body.length * 4);
         b.putInt(b.capacity()).putInt(program).putInt(1).putInt(procedure).putInt(type).putInt(serial).putInt(0);
         for (int w : body) {
@@ -35,13 +35,13 @@ final class WireSocket implements AutoCloseable {
         out.flush();
     }
 
-    void send(byte[] raw) throws IOException {
+    public void send(byte[] raw) throws IOException {
         out.write(raw);
         out.flush();
     }
 
     /** The next frame without its length word; fails the test after 10 s of silence. */
-    ByteBuffer readFrame() throws IOException {
+    public ByteBuffer readFrame() throws IOException {
         int len = in.readInt();
         byte[] frame = new byte[len - 4];
         in.readFully(frame);
@@ -49,7 +49,7 @@ final class WireSocket implements AutoCloseable {
     }
 
     /** True once the server has closed the connection (EOF or reset). */
-    boolean awaitClosed() throws IOException {
+    public boolean awaitClosed() throws IOException {
         try {
             while (true) {
                 if (in.read() < 0) {

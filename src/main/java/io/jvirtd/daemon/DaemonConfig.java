@@ -1,0 +1,277 @@
+package io.jvirtd.daemon;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The daemon's settings: libvirtd.conf's key names and libvirt 9.0's defaults, except where
+ * DESIGN.md §5 makes jvirtd run out of the box ({@code --listen} gives TCP on 127.0.0.1 with
+ * auth "none"). Filled by the process leader before anything starts; read-only afterwards.
+ */
+public final class DaemonConfig {
+
+    // Network.
+    public boolean listenTcp = true;
+    public boolean listenTls = true;
+    public String tcpPort = "16509";
+    public String tlsPort = "16514";
+    public String listenAddr = "127.0.0.1";
+    public Path unixSockDir = defaultSocketDir();
+    public String unixSockGroup;
+    public String unixSockRoPerms = "0777";
+    public String unixSockRwPerms = "0700";
+    public String unixSockAdminPerms = "0700";
+    public String authUnixRw = "none";
+    public String authUnixRo = "none";
+    public String authTcp = "none";
+    public String authTls = "none";
+    public String keyFile = "/etc/pki/libvirt/private/serverkey.pem";
+    public String certFile = "/etc/pki/libvirt/servercert.pem";
+    public String caFile = "/etc/pki/CA/cacert.pem";
+    public String crlFile;
+    public boolean tlsNoVerifyCertificate;
+    public boolean tlsNoSanityCertificate;
+    public List<String> tlsAllowedDnList;
+
+    // Limits and threads of the "libvirtd" server.
+    public int maxClients = 5000;
+    public int maxQueuedClients = 1000;
+    public int maxAnonymousClients = 20;
+    public int minWorkers = 5;
+    public int maxWorkers = 20;
+    public int prioWorkers = 5;
+    public int maxClientRequests = 5;
+    public int keepaliveInterval = 5;
+    public int keepaliveCount = 5;
+
+    // The "admin" server.
+    public int adminMinWorkers = 5;
+    public int adminMaxWorkers = 20;
+    public int adminMaxClients = 5000;
+    public int adminMaxQueuedClients = 20;
+    public int adminMaxClientRequests = 5;
+    public int adminKeepaliveInterval = 5;
+    public int adminKeepaliveCount = 5;
+
+    // Logging.
+    public int logLevel = 3;
+    public String logFilters;
+    public String logOutputs;
+
+    public String hostUuid;
+
+    private enum Type { INT, STRING, BOOL, LIST }
+
+    private record Key(Type type, Setter setter) {
+    }
+
+    @FunctionalInterface
+    private interface Setter {
+        void set(DaemonConfig c, Object v);
+    }
+
+    private static final Map<String, Key> KEYS = new HashMap<>();
+
+    private static void key(String name, Type type, Setter setter) {
+        KEYS.put(name, new Key(type, setter));
+    }
+
+    /** Keys libvirtd knows that jvirtd accepts and does not act on (yet). */
+    private static void ignored(String name, Type type) {
+        key(name, type, (c, v) -> { });
+    }
+
+    static {
+        key("listen_tcp", Type.BOOL, (c, v) -> c.listenTcp = (Boolean) v);
+        key("listen_tls", Type.BOOL, (c, v) -> c.listenTls = (Boolean) v);
+        key("tcp_port", Type.STRING, (c, v) -> c.tcpPort = (String) v);
+        key("tls_port", Type.STRING, (c, v) -> c.tlsPort = (String) v);
+        key("listen_addr", Type.STRING, (c, v) -> c.listenAddr = (String) v);
+        key("unix_sock_dir", Type.STRING, (c, v) -> c.unixSockDir = Path.of((String) v));
+        key("unix_sock_group", Type.STRING, (c, v) -> c.unixSockGroup = (String) v);
+        key("unix_sock_ro_perms", Type.STRING, (c, v) -> c.unixSockRoPerms = (String) v);
+        key("unix_sock_rw_perms", Type.STRING, (c, v) -> c.unixSockRwPerms = (String) v);
+        key("unix_sock_admin_perms", Type.STRING, (c, v) -> c.unixSockAdminPerms = (String) v);
+        key("auth_unix_rw", Type.STRING, (c, v) -> c.authUnixRw = (String) v);
+        key("auth_unix_ro", Type.STRING, (c, v) -> c.authUnixRo = (String) v);
+        key("auth_tcp", Type.STRING, (c, v) -> c.authTcp = (String) v);
+        key("auth_tls", Type.STRING, (c, v) -> c.authTls = (String) v);
+        key("key_file", Type.STRING, (c, v) -> c.keyFile = (String) v);
+        key("cert_file", Type.STRING, (c, v) -> c.certFile = (String) v);
+        key("ca_file", Type.STRING, (c, v) -> c.caFile = (String) v);
+        key("crl_file", Type.STRING, (c, v) -> c.crlFile = (String) v);
+        key("tls_no_verify_certificate", Type.BOOL, (c, v) -> c.tlsNoVerifyCertificate = (Boolean) v);
+        key("tls_no_sanity_certificate", Type.BOOL, (c, v) -> c.tlsNoSanityCertificate = (Boolean) v);
+        key("tls_allowed_dn_list", Type.LIST, (c, v) -> c.tlsAllowedDnList = strings(v));
+        key("max_clients", Type.INT, (c, v) -> c.maxClients = (Integer) v);
+        key("max_queued_clients", Type.INT, (c, v) -> c.maxQueuedClients = (Integer) v);
+        key("max_anonymous_clients", Type.INT, (c, v) -> c.maxAnonymousClients = (Integer) v);
+        key("min_workers", Type.INT, (c, v) -> c.minWorkers = (Integer) v);
+        key("max_workers", Type.INT, (c, v) -> c.maxWorkers = (Integer) v);
+        key("prio_workers", Type.INT, (c, v) -> c.prioWorkers = (Integer) v);
+        key("max_client_requests", Type.INT, (c, v) -> c.maxClientRequests = (Integer) v);
+        key("keepalive_interval", Type.INT, (c, v) -> c.keepaliveInterval = (Integer) v);
+        key("keepalive_count", Type.INT, (c, v) -> c.keepaliveCount = (Integer) v);
+        key("admin_min_workers", Type.INT, (c, v) -> c.adminMinWorkers = (Integer) v);
+        key("admin_max_workers", Type.INT, (c, v) -> c.adminMaxWorkers = (Integer) v);
+        key("admin_max_clients", Type.INT, (c, v) -> c.adminMaxClients = (Integer) v);
+        key("admin_max_queued_clients", Type.INT, (c, v) -> c.adminMaxQueuedClients = (Integer) v);
+        key("admin_max_client_requests", Type.INT, (c, v) -> c.adminMaxClientRequests = (Integer) v);
+        key("admin_keepalive_interval", Type.INT, (c, v) -> c.adminKeepaliveInterval = (Integer) v);
+        key("admin_keepalive_count", Type.INT, (c, v) -> c.adminKeepaliveCount = (Integer) v);
+        key("log_level", Type.INT, (c, v) -> c.logLevel = (Integer) v);
+        key("log_filters", Type.STRING, (c, v) -> c.logFilters = (String) v);
+        key("log_outputs", Type.STRING, (c, v) -> c.logOutputs = (String) v);
+        key("host_uuid", Type.STRING, (c, v) -> c.hostUuid = (String) v);
+        ignored("host_uuid_source", Type.STRING);
+        ignored("tls_priority", Type.STRING);
+        ignored("tcp_min_ssf", Type.INT);
+        ignored("mdns_adv", Type.BOOL);
+        ignored("mdns_name", Type.STRING);
+        ignored("sasl_allowed_username_list", Type.LIST);
+        ignored("access_drivers", Type.LIST);
+        ignored("audit_level", Type.INT);
+        ignored("audit_logging", Type.BOOL);
+        ignored("keepalive_required", Type.BOOL);
+        ignored("admin_keepalive_required", Type.BOOL);
+        ignored("ovs_timeout", Type.INT);
+        ignored("log_buffer_size", Type.INT);
+    }
+
+    /**
+     * Applies the entries of a parsed file. Unknown keys are reported through {@code warn};
+     * a value of the wrong type or out of range fails, naming file, line and key.
+     */
+    public static DaemonConfig from(String file, Map<String, ConfigFile.Entry> entries, Consumer<String> warn)
+            throws ConfigException {
+        DaemonConfig c = new DaemonConfig();
+        for (ConfigFile.Entry e : entries.values()) {
+            Key k = KEYS.get(e.key());
+            if (k == null) {
+                warn.accept(file + ":" + e.line() + ": unknown configuration key '" + e.key() + "' ignored");
+                continue;
+            }
+            k.setter().set(c, typed(file, e, k.type()));
+        }
+        c.validate(file, entries);
+        return c;
+    }
+
+    private static Object typed(String file, ConfigFile.Entry e, Type type) throws ConfigException {
+        Object v = e.value();
+        switch (type) {
+            case INT:
+            case BOOL:
+                if (!(v instanceof Long)) {
+                    throw bad(file, e, "expected a number, got " + describe(v));
+                }
+                long n = (Long) v;
+                if (n < Integer.MIN_VALUE || n > Integer.MAX_VALUE) {
+                    throw bad(file, e, "number " + n + " is out of range");
+                }
+                return type == Type.BOOL ? Boolean.valueOf(n != 0) : Integer.valueOf((int) n);
+            case STRING:
+                if (!(v instanceof String)) {
+                    throw bad(file, e, "expected a string, got " + describe(v));
+                }
+                return v;
+            default:
+                if (v instanceof String) {
+                    return List.of(v);
+                }
+                if (!(v instanceof List)) {
+                    throw bad(file, e, "expected a list of strings, got " + describe(v));
+                }
+                return v;
+        }
+    }
+
+    private void validate(String file, Map<String, ConfigFile.Entry> entries) throws ConfigException {
+        requireNonNegative(file, entries, "max_clients", maxClients, 1);
+        requireNonNegative(file, entries, "max_queued_clients", maxQueuedClients, 0);
+        requireNonNegative(file, entries, "max_anonymous_clients", maxAnonymousClients, 0);
+        requireNonNegative(file, entries, "max_client_requests", maxClientRequests, 1);
+        requireNonNegative(file, entries, "min_workers", minWorkers, 0);
+        requireNonNegative(file, entries, "max_workers", maxWorkers, 1);
+        requireNonNegative(file, entries, "prio_workers", prioWorkers, 0);
+        requireNonNegative(file, entries, "keepalive_count", keepaliveCount, 0);
+        if (minWorkers > maxWorkers) {
+            throw bad(file, entryOf(entries, "min_workers", "max_workers"),
+                    "min_workers (" + minWorkers + ") must not exceed max_workers (" + maxWorkers + ")");
+        }
+        port(file, entries, "tcp_port", tcpPort);
+        port(file, entries, "tls_port", tlsPort);
+        for (String key : List.of("unix_sock_ro_perms", "unix_sock_rw_perms", "unix_sock_admin_perms")) {
+            ConfigFile.Entry e = entries.get(key);
+            if (e != null && !((String) e.value()).matches("0?[0-7]{3,4}")) {
+                throw bad(file, e, "invalid octal file mode '" + e.value() + "'");
+            }
+        }
+        for (String key : List.of("auth_unix_rw", "auth_unix_ro", "auth_tcp", "auth_tls")) {
+            ConfigFile.Entry e = entries.get(key);
+            if (e != null && !"none".equals(e.value())) {
+                throw bad(file, e, "unsupported authentication type '" + e.value()
+                        + "': jvirtd supports \"none\" only");
+            }
+        }
+    }
+
+    private static void requireNonNegative(String file, Map<String, ConfigFile.Entry> entries, String key,
+                                           int value, int min) throws ConfigException {
+        if (value < min && entries.containsKey(key)) {
+            throw bad(file, entries.get(key), "value " + value + " must be at least " + min);
+        }
+    }
+
+    private static void port(String file, Map<String, ConfigFile.Entry> entries, String key, String value)
+            throws ConfigException {
+        ConfigFile.Entry e = entries.get(key);
+        if (e == null) {
+            return;
+        }
+        try {
+            int p = Integer.parseInt(value);
+            if (p >= 0 && p <= 65535) {
+                return;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw bad(file, e, "invalid port '" + value + "'");
+    }
+
+    private static ConfigFile.Entry entryOf(Map<String, ConfigFile.Entry> entries, String a, String b) {
+        return entries.containsKey(a) ? entries.get(a) : entries.get(b);
+    }
+
+    private static ConfigException bad(String file, ConfigFile.Entry e, String what) {
+        return new ConfigException(file + ":" + (e == null ? "?" : e.line()) + ": key '"
+                + (e == null ? "?" : e.key()) + "': " + what);
+    }
+
+    private static String describe(Object v) {
+        if (v instanceof String) {
+            return "the string \"" + v + "\"";
+        }
+        if (v instanceof List) {
+            return "a list";
+        }
+        return "the number " + v;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> strings(Object v) {
+        return (List<String>) v;
+    }
+
+    static Path defaultSocketDir() {
+        if ("root".equals(System.getProperty("user.name"))) {
+            return Path.of("/run/jvirtd");
+        }
+        String runtime = System.getenv("XDG_RUNTIME_DIR");
+        return runtime != null ? Path.of(runtime, "jvirtd") : Path.of(System.getProperty("java.io.tmpdir"), "jvirtd");
+    }
+}

@@ -1,0 +1,150 @@
+package io.jvirtd.daemon.remote;
+
+import io.jvirtd.model.VirErrorDomain;
+import io.jvirtd.model.VirException;
+import io.jvirtd.model.spi.HypervisorConnection;
+import io.jvirtd.protocol.remote.RemoteProcedure;
+import io.jvirtd.rpc.message.Message;
+import io.jvirtd.rpc.message.MessageHeader;
+import io.jvirtd.rpc.message.ReplyFrames;
+import io.jvirtd.rpc.message.RpcError;
+import io.jvirtd.rpc.server.ServerClient;
+import io.jvirtd.rpc.server.ServerProgram;
+import io.jvirtd.rpc.xdr.XdrException;
+import io.jvirtd.rpc.xdr.XdrReader;
+import io.jvirtd.rpc.xdr.XdrWriter;
+
+import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
+
+/**
+ * libvirt's remote program (0x20008086 v1) on a worker thread: decode the arguments, check
+ * what the client may do, call the driver, encode the reply — and the one place that turns
+ * every failure into an error reply (STYLE P8). The checks run in libvirtd's order: message
+ * status, procedure known, arguments decodable, connection open, read-only, then the driver.
+ *
+ * <p>Threads: {@link #isHighPriority} runs on the event loop; {@link #dispatch} and
+ * {@link #clientClosed} on workers. The program itself is immutable after construction;
+ * per-client state lives in {@link RemoteSession}.
+ */
+public final class RemoteProgram implements ServerProgram {
+
+    private static final System.Logger LOG = System.getLogger("io.jvirtd.daemon.remote");
+
+    private final ProcedureTable table;
+
+    public RemoteProgram(ConnectionRouter router) {
+        this.table = RemoteCalls.table(router);
+    }
+
+    @Override
+    public int program() {
+        return RemoteProcedure.PROGRAM;
+    }
+
+    @Override
+    public int version() {
+        return RemoteProcedure.VERSION;
+    }
+
+    @Override
+    public boolean isHighPriority(int procedure) {
+        RemoteProcedure p = RemoteProcedure.byNumber(procedure);
+        return p != null && p.highPriority();
+    }
+
+    @Override
+    public void dispatch(ServerClient client, Message call) {
+        MessageHeader h = call.header();
+        ByteBuffer reply;
+        RemoteSession session = session(client);
+        try {
+            reply = serve(session, call);
+        } catch (VirException e) {
+            reply = ReplyFrames.errorReply(h, toWire(e));
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "bug serving procedure " + h.procedure(), e);
+            reply = ReplyFrames.errorReply(h, toWire(VirException.internalError(VirErrorDomain.RPC,
+                    "unexpected failure: " + e)));
+        }
+        client.sendReply(reply);
+        if (session.wantsCloseAfterReply()) {
+            client.closeAfterReplies();
+        }
+    }
+
+    private ByteBuffer serve(RemoteSession session, Message call) {
+        MessageHeader h = call.header();
+        if (h.status() != MessageHeader.STATUS_OK) {
+            throw VirException.rpc(VirErrorDomain.RPC, "Unexpected message status " + h.status());
+        }
+        RemoteProcedure p = RemoteProcedure.byNumber(h.procedure());
+        if (p == null || p.kind() != RemoteProcedure.Kind.CALL) {
+            throw VirException.rpc(VirErrorDomain.RPC, "unknown procedure: " + h.procedure());
+        }
+        ProcedureTable.Binding b = table.get(p.number());
+        Object args = b == null ? null : decode(b, call);
+        if (b == null || b.needs() == ProcedureTable.Needs.CONNECTION) {
+            session.connection();
+        }
+        if (p.needsWriteAccess() && session.isReadOnly()) {
+            throw VirException.operationDenied(VirErrorDomain.byNumber(p.errorDomain()),
+                    "read only access prevents " + p.api());
+        }
+        if (b == null) {
+            throw unimplemented(p);
+        }
+        Object ret = b.call().invoke(session, args);
+        XdrWriter w = ReplyFrames.startFrame(h.reply(MessageHeader.STATUS_OK), 64);
+        b.ret().encode(w, ret);
+        return ReplyFrames.finishFrame(w);
+    }
+
+    private static Object decode(ProcedureTable.Binding b, Message call) {
+        try {
+            // libvirtd ignores bytes after the arguments, so do we (PROTOCOL.md §1.14).
+            return b.args().decode(new XdrReader(call.frame(), Message.BODY_OFFSET, call.bodyLength()));
+        } catch (XdrException e) {
+            throw VirException.rpc(VirErrorDomain.RPC, "Unable to decode message payload");
+        }
+    }
+
+    /** What libvirtd answers for a procedure its driver does not implement (PROTOCOL.md §4.1). */
+    private static VirException unimplemented(RemoteProcedure p) {
+        if (p.api() == null) {
+            return VirException.rpc(VirErrorDomain.RPC, "unknown procedure: " + p.number());
+        }
+        return VirException.noSupport(VirErrorDomain.byNumber(p.errorDomain()), p.api());
+    }
+
+    private static RemoteSession session(ServerClient client) {
+        Object data = client.programData();
+        if (data instanceof RemoteSession) {
+            return (RemoteSession) data;
+        }
+        synchronized (client) {
+            data = client.programData();
+            if (!(data instanceof RemoteSession)) {
+                data = new RemoteSession(client);
+                client.setProgramData(data);
+            }
+            return (RemoteSession) data;
+        }
+    }
+
+    @Override
+    public void clientClosed(ServerClient client) {
+        Object data = client.programData();
+        if (data instanceof RemoteSession) {
+            HypervisorConnection conn = ((RemoteSession) data).detach();
+            if (conn != null) {
+                conn.close();
+            }
+        }
+    }
+
+    static RpcError toWire(VirException e) {
+        return new RpcError(e.code(), e.domain(), e.message(), e.level(), null, e.str1(), e.str2(), e.str3(),
+                e.int1(), e.int2(), null);
+    }
+}
