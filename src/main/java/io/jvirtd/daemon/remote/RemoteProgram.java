@@ -75,6 +75,10 @@ public final class RemoteProgram implements ServerProgram {
 
     private ByteBuffer serve(RemoteSession session, Message call) {
         MessageHeader h = call.header();
+        if (h.type() != MessageHeader.TYPE_CALL) {
+            // CALL_WITH_FDS: we answer FD_PASSING with 0, so stock clients never send it.
+            throw VirException.rpc(VirErrorDomain.RPC, "Unexpected message type " + h.type());
+        }
         if (h.status() != MessageHeader.STATUS_OK) {
             throw VirException.rpc(VirErrorDomain.RPC, "Unexpected message status " + h.status());
         }
