@@ -100,7 +100,7 @@ class LifecycleIT {
     @Test
     void socketFilesCarryTheConfiguredModes() throws IOException {
         try (DaemonProcess d = DaemonProcess.builder()
-                .conf("unix_sock_rw_perms", "0770").conf("unix_sock_ro_perms", "0755").start()) {
+                .conf("unix_sock_rw_perms", "\"0770\"").conf("unix_sock_ro_perms", "\"0755\"").start()) {
             assertEquals("rwxrwx---", PosixFilePermissions.toString(Files.getPosixFilePermissions(d.rwSocket())));
             assertEquals("rwxr-xr-x", PosixFilePermissions.toString(Files.getPosixFilePermissions(d.roSocket())));
         }
