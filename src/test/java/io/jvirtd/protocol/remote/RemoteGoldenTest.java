@@ -7,18 +7,26 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import io.jvirtd.protocol.remote.RemoteTypes.AuthListRet;
+import io.jvirtd.protocol.remote.RemoteTypes.ConnectDomainEventCallbackRegisterAnyArgs;
+import io.jvirtd.protocol.remote.RemoteTypes.ConnectDomainEventCallbackRegisterAnyRet;
 import io.jvirtd.protocol.remote.RemoteTypes.ConnectListAllDomainsRet;
+import io.jvirtd.protocol.remote.RemoteTypes.ConnectListAllNetworksRet;
 import io.jvirtd.protocol.remote.RemoteTypes.ConnectOpenArgs;
 import io.jvirtd.protocol.remote.RemoteTypes.ConnectSupportsFeatureArgs;
 import io.jvirtd.protocol.remote.RemoteTypes.ConnectSupportsFeatureRet;
+import io.jvirtd.protocol.remote.RemoteTypes.DomainEventCallbackLifecycleMsg;
+import io.jvirtd.protocol.remote.RemoteTypes.DomainEventLifecycleMsg;
 import io.jvirtd.protocol.remote.RemoteTypes.DomainGetInfoRet;
 import io.jvirtd.protocol.remote.RemoteTypes.DomainGetStateArgs;
 import io.jvirtd.protocol.remote.RemoteTypes.DomainGetStateRet;
 import io.jvirtd.protocol.remote.RemoteTypes.DomainLookupByNameArgs;
 import io.jvirtd.protocol.remote.RemoteTypes.DomainLookupByNameRet;
+import io.jvirtd.protocol.remote.RemoteTypes.DomainSuspendArgs;
+import io.jvirtd.protocol.remote.RemoteTypes.NetworkEventLifecycleMsg;
 import io.jvirtd.protocol.remote.RemoteTypes.NodeGetInfoRet;
 import io.jvirtd.protocol.remote.RemoteTypes.NodeGetSecurityModelRet;
 import io.jvirtd.protocol.remote.RemoteTypes.NonnullDomain;
+import io.jvirtd.protocol.remote.RemoteTypes.NonnullNetwork;
 import io.jvirtd.protocol.remote.RemoteTypes.NodeGetMemoryParametersRet;
 import io.jvirtd.protocol.remote.RemoteTypes.TypedParam;
 import io.jvirtd.protocol.remote.RemoteTypes.TypedParamValue;
@@ -268,36 +276,133 @@ class RemoteGoldenTest {
         assertEquals(words(body), words(encode(ConnectListAllDomainsRet.class, ret)));
     }
 
-    /** remote_domain_event_callback_lifecycle_msg, declared here until events are. */
-    record LifecycleMsg(int event, int detail) { }
-
-    record CallbackLifecycleMsg(int callbackID, NonnullDomain dom, LifecycleMsg msg) { }
-
     @Test
-    void eventBodyUsesTheSameDomainHandle() {
-        // PROTOCOL.md 1.10: lifecycle SUSPENDED for domain "test". The inner msg struct is
-        // {dom, event, detail}; declaring dom outside it gives the same bytes.
+    void callbackLifecycleEventFromTheHexCapture() {
+        // captures/hex.jsonl, PROTOCOL.md 1.10: lifecycle SUSPENDED for domain "test".
         byte[] packet = hex(
                 "00000044",  // length 68
                 "20008086 00000001 0000013e 00000002 00000001 00000000",  // proc 318 MESSAGE, serial 1
                 "00000000",  // callbackID 0
-                "00000004 74657374",  // dom.name "test"
-                "6695eb01 f6a48304 79aa97f2 502e193f",  // dom.uuid
-                "00000001",  // dom.id 1
-                "00000003",  // event 3 SUSPENDED
-                "00000000"); // detail 0 PAUSED
-        CallbackLifecycleMsg m = roundTrip(CallbackLifecycleMsg.class, packet);
-        assertEquals("test", m.dom().name());
-        assertEquals(new LifecycleMsg(3, 0), m.msg());
+                "00000004 74657374",  // msg.dom.name "test"
+                "6695eb01 f6a48304 79aa97f2 502e193f",  // msg.dom.uuid
+                "00000001",  // msg.dom.id 1
+                "00000003",  // msg.event 3 SUSPENDED
+                "00000000"); // msg.detail 0 PAUSED
+        assertSame(DomainEventCallbackLifecycleMsg.class,
+                RemoteSignatures.eventOf(RemoteProcedure.DOMAIN_EVENT_CALLBACK_LIFECYCLE).msg());
+        DomainEventCallbackLifecycleMsg m = roundTrip(DomainEventCallbackLifecycleMsg.class, packet);
+        assertEquals(0, m.callbackID());
+        assertEquals("test", m.msg().dom().name());
+        assertArrayEquals(hex("6695eb01 f6a48304 79aa97f2 502e193f"), m.msg().dom().uuid());
+        assertEquals(1, m.msg().dom().id());
+        assertEquals(3, m.msg().event());
+        assertEquals(0, m.msg().detail());
     }
 
     @Test
-    void everyDeclaredCodecIsBuiltAtStartUp() {
-        assertEquals(42, RemoteSignatures.all().size());
-        RemoteSignatures.all().forEach((p, s) -> {
-            assertSame(XdrCodec.of(s.args()), s.argsCodec(), p.name());
-            assertSame(XdrCodec.of(s.ret()), s.retCodec(), p.name());
-        });
+    void callbackLifecycleEventOfAnInactiveDomain() {
+        // captures/events.jsonl (72-byte MESSAGE): "evdemo" DEFINED/ADDED, id -1.
+        byte[] packet = hex(
+                "00000048",  // length 72
+                "20008086 00000001 0000013e 00000002 00000001 00000000",  // proc 318 MESSAGE
+                "00000000",  // callbackID 0
+                "00000006 65766465 6d6f0000",  // msg.dom.name "evdemo" + 2 pad bytes
+                "7df21179 36204e66 93fe5510 da22377c",  // msg.dom.uuid
+                "ffffffff",  // msg.dom.id -1 (inactive)
+                "00000000",  // msg.event 0 DEFINED
+                "00000000"); // msg.detail 0 ADDED
+        DomainEventCallbackLifecycleMsg m = roundTrip(DomainEventCallbackLifecycleMsg.class, packet);
+        assertEquals(new DomainEventLifecycleMsg(m.msg().dom(), 0, 0), m.msg());
+        assertEquals("evdemo", m.msg().dom().name());
+        assertEquals(-1, m.msg().dom().id());
+    }
+
+    @Test
+    void legacyLifecycleEventIsTheCallbackBodyWithoutCallbackId() {
+        // REMOTE_PROC_DOMAIN_EVENT_LIFECYCLE (107), sent to clients registered the old way:
+        // the same {dom, event, detail} as the msg of the callback form.
+        byte[] packet = hex(
+                "00000040",  // length 64
+                "20008086 00000001 0000006b 00000002 00000001 00000000",  // proc 107 MESSAGE
+                "00000004 74657374",  // dom.name "test"
+                "6695eb01 f6a48304 79aa97f2 502e193f",  // dom.uuid
+                "00000001",  // dom.id 1
+                "00000004",  // event 4 RESUMED
+                "00000000"); // detail 0 UNPAUSED
+        assertSame(DomainEventLifecycleMsg.class,
+                RemoteSignatures.eventOf(RemoteProcedure.DOMAIN_EVENT_LIFECYCLE).msg());
+        DomainEventLifecycleMsg m = roundTrip(DomainEventLifecycleMsg.class, packet);
+        assertEquals("test", m.dom().name());
+        assertEquals(4, m.event());
+    }
+
+    @Test
+    void networkLifecycleEventCarriesTheCallbackIdInline() {
+        // captures/events.jsonl (68-byte MESSAGE): network "evnet" DEFINED, callback 27.
+        byte[] packet = hex(
+                "00000044",  // length 68
+                "20008086 00000001 0000013b 00000002 00000001 00000000",  // proc 315 MESSAGE
+                "0000001b",  // callbackID 27
+                "00000005 65766e65 74000000",  // net.name "evnet" + 3 pad bytes
+                "298b4700 5c8f4f00 af831e64 cda1abaf",  // net.uuid
+                "00000000",  // event 0 DEFINED
+                "00000000"); // detail 0
+        NetworkEventLifecycleMsg m = roundTrip(NetworkEventLifecycleMsg.class, packet);
+        assertEquals(27, m.callbackID());
+        assertEquals("evnet", m.net().name());
+    }
+
+    @Test
+    void callbackRegisterAnyWithoutADomainFilter() {
+        // captures/hex.jsonl: eventID 0 (LIFECYCLE) for every domain, answered callbackID 0.
+        byte[] call = hex(
+                "00000024",  // length 36
+                "20008086 00000001 0000013c 00000000 00000006 00000000",  // proc 316 CALL, serial 6
+                "00000000",  // eventID 0
+                "00000000"); // dom: absent (remote_domain is a pointer)
+        byte[] reply = hex(
+                "00000020",  // length 32
+                "20008086 00000001 0000013c 00000001 00000006 00000000",  // proc 316 REPLY
+                "00000000"); // callbackID 0
+        assertEquals(new ConnectDomainEventCallbackRegisterAnyArgs(0, null),
+                roundTrip(ConnectDomainEventCallbackRegisterAnyArgs.class, call));
+        assertEquals(new ConnectDomainEventCallbackRegisterAnyRet(0),
+                roundTrip(ConnectDomainEventCallbackRegisterAnyRet.class, reply));
+    }
+
+    @Test
+    void domainSuspendCallHasAHandleAndAVoidReply() {
+        // captures/hex.jsonl.
+        byte[] call = hex(
+                "00000038",  // length 56
+                "20008086 00000001 00000022 00000000 00000007 00000000",  // proc 34 CALL, serial 7
+                "00000004 74657374",  // dom.name "test"
+                "6695eb01 f6a48304 79aa97f2 502e193f",  // dom.uuid
+                "00000001"); // dom.id 1
+        byte[] reply = hex(
+                "0000001c",  // length 28: no body
+                "20008086 00000001 00000022 00000001 00000007 00000000");
+        RemoteSignatures.Signature sig = RemoteSignatures.of(RemoteProcedure.DOMAIN_SUSPEND);
+        assertSame(DomainSuspendArgs.class, sig.args());
+        assertEquals("test", roundTrip(DomainSuspendArgs.class, call).dom().name());
+        assertEquals(null, roundTrip(sig.ret(), reply));
+    }
+
+    @Test
+    void listAllNetworksReplyFromTheHexCapture() {
+        byte[] packet = hex(
+                "0000005c",  // length 92
+                "20008086 00000001 0000011b 00000001 00000006 00000000",  // proc 283 REPLY, serial 6
+                "00000002",  // nets: 2 elements
+                "00000007 70726976 61746500",  // [0].name "private" + 1 pad
+                "004b2221 2d78c30f 5aa5f03c 87d21e69",  // [0].uuid
+                "00000007 64656661 756c7400",  // [1].name "default" + 1 pad
+                "004b96e1 2d78c30f 5aa5f03c 87d21e69",  // [1].uuid
+                "00000002"); // ret 2
+        ConnectListAllNetworksRet ret = roundTrip(ConnectListAllNetworksRet.class, packet);
+        assertEquals(List.of("private", "default"),
+                ret.nets().stream().map(NonnullNetwork::name).toList());
+        assertEquals(2, ret.ret());
     }
 
     /**
