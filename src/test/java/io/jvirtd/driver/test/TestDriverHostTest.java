@@ -4,6 +4,7 @@ import io.jvirtd.model.NodeCpuMap;
 import io.jvirtd.model.NodeCpuStat;
 import io.jvirtd.model.NodeInfo;
 import io.jvirtd.model.SecurityModel;
+import io.jvirtd.model.VirErrorNumber;
 import io.jvirtd.model.VirException;
 import io.jvirtd.model.spi.HypervisorConnection;
 import org.junit.jupiter.api.AfterEach;
@@ -111,6 +112,19 @@ class TestDriverHostTest {
         assertArrayEquals(new long[] {19, 45, 97, 201}, c.nodeGetFreePages(sizes, 0, 1, 0));
         assertArrayEquals(new long[] {19, 45, 97, 201, 409, 825, 1657, 3321},
                 c.nodeGetFreePages(sizes, 1, 2, 0));
+    }
+
+    @Test
+    void cpuModelNamesComeFromLibvirtsCpuMap() {
+        HypervisorConnection c = connect("test:///default");
+        List<String> x86 = c.getCpuModelNames("x86_64", 0);
+        assertEquals(List.of("486", "pentium", "pentium2", "pentium3", "pentiumpro"), x86.subList(0, 5));
+        assertEquals(58, x86.size());                                  // as virsh -c test:///default cpu-models x86_64
+        assertEquals(x86, c.getCpuModelNames("i686", 0));
+        assertEquals(7, c.getCpuModelNames("ppc64", 0).size());
+        assertEquals(List.of(), c.getCpuModelNames("aarch64", 0));     // "all CPU models are accepted"
+        assertEquals(VirErrorNumber.INVALID_ARG.number(), assertThrows(VirException.class,
+                () -> c.getCpuModelNames("bogus", 0)).code());
     }
 
     @Test
