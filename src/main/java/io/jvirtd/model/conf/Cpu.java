@@ -1,0 +1,136 @@
+package io.jvirtd.model.conf;
+
+import io.jvirtd.model.VirErrorDomain;
+import io.jvirtd.model.VirErrorNumber;
+import io.jvirtd.model.VirException;
+
+import java.util.List;
+
+import static io.jvirtd.model.conf.Shape.el;
+
+/**
+ * The guest {@code <cpu>} element (src/conf/cpu_conf.c virCPUDefParseXML / virCPUDefFormatBuf
+ * for a guest CPU) with its {@code <numa>} cells. Stateless; safe from any thread.
+ */
+final class Cpu {
+
+    private Cpu() {
+    }
+
+    private static final List<String> MODES = List.of("custom", "host-model",
+            "host-passthrough", "maximum");
+    private static final List<String> MATCHES = List.of("minimum", "exact", "strict");
+    private static final List<String> POLICIES = List.of("force", "require", "optional",
+            "disable", "forbid");
+
+    private static final Shape NUMA = el("numa", "",
+            el("cell", "id cpus memory unit discard memAccess", el("distances", "",
+                    el("sibling", "id value").repeat()),
+                    el("cache", "level associativity policy", el("size", "value unit"),
+                            el("line", "value unit")).repeat()).repeat(),
+            el("interconnects", "", el("latency", "initiator target cache type value unit").repeat(),
+                    el("bandwidth", "initiator target cache type value unit").repeat()));
+
+    static XmlNode canon(XElem cpu) {
+        XmlNode n = new XmlNode("cpu");
+        String mode = cpu.attr("mode");
+        if (mode == null) {
+            mode = "custom";
+        } else if (!MODES.contains(mode)) {
+            throw VirException.of(VirErrorNumber.XML_ERROR, VirErrorDomain.CPU,
+                    "Invalid value for attribute 'mode' in element 'cpu': '" + mode + "'.");
+        }
+        XElem model = cpu.child("model");
+        String modelName = model == null ? null : DomainCanon.emptyToNull(model.text());
+        boolean formatModel = mode.equals("custom") || mode.equals("host-model");
+        if (!mode.equals("custom") || modelName != null) {
+            n.attr("mode", mode);
+            if (mode.equals("custom")) {
+                String match = cpu.attr("match");
+                if (match != null && !MATCHES.contains(match)) {
+                    throw VirException.of(VirErrorNumber.XML_ERROR, VirErrorDomain.CPU,
+                            "Invalid value for attribute 'match' in element 'cpu': '" + match + "'.");
+                }
+                n.attr("match", match == null ? "exact" : match);
+            }
+            String check = cpu.attr("check");
+            if (check != null && !"none".equals(check) && !"default".equals(check)) {
+                n.attr("check", check);
+            } else if ("none".equals(check)) {
+                n.attr("check", "none");
+            }
+            String migratable = cpu.attr("migratable");
+            if (migratable != null && (mode.equals("host-passthrough") || mode.equals("maximum"))) {
+                n.attr("migratable", migratable);
+            }
+        }
+        String vendorId = model == null ? null : model.attr("vendor_id");
+        if (formatModel && (modelName != null || vendorId != null)) {
+            XmlNode m = new XmlNode("model");
+            if (modelName != null) {
+                String fb = model.attr("fallback");
+                m.attr("fallback", fb == null ? "allow" : fb);
+            }
+            m.attr("vendor_id", vendorId);
+            m.text(modelName);
+            n.add(m);
+        }
+        String vendor = cpu.childText("vendor");
+        if (formatModel && vendor != null) {
+            n.add(new XmlNode("vendor").text(vendor));
+        }
+        XElem topo = cpu.child("topology");
+        if (topo != null) {
+            String dies = topo.attr("dies") == null ? "1" : topo.attr("dies");
+            XmlNode t = new XmlNode("topology").attr("sockets", topo.attr("sockets"))
+                    .attr("dies", dies).attr("cores", topo.attr("cores"))
+                    .attr("threads", topo.attr("threads"));
+            if (t.attrs().size() == 4) {
+                n.add(t);
+            } else {
+                throw VirException.of(VirErrorNumber.XML_ERROR, VirErrorDomain.CPU,
+                        "Missing required attribute '" + (topo.attr("sockets") == null ? "sockets"
+                                : topo.attr("cores") == null ? "cores" : "threads")
+                                + "' in element 'topology'");
+            }
+        }
+        XElem cache = cpu.child("cache");
+        if (cache != null) {
+            n.add(new XmlNode("cache").attr("level", cache.attr("level")).attr("mode", cache.attr("mode")));
+        }
+        XElem mpa = cpu.child("maxphysaddr");
+        if (mpa != null) {
+            n.add(new XmlNode("maxphysaddr").attr("mode", mpa.attr("mode")).attr("bits", mpa.attr("bits")));
+        }
+        for (XElem f : cpu.children("feature")) {
+            String policy = f.attr("policy");
+            if (policy == null) {
+                policy = "require";
+            } else if (!POLICIES.contains(policy)) {
+                throw VirException.of(VirErrorNumber.XML_ERROR, VirErrorDomain.CPU,
+                        "Invalid value for attribute 'policy' in element 'feature': '" + policy + "'.");
+            }
+            n.add(new XmlNode("feature").attr("policy", policy).attr("name", f.attr("name")));
+        }
+        XElem numa = cpu.child("numa");
+        if (numa != null) {
+            XmlNode nn = NUMA.canon(numa);
+            for (XmlNode cell : nn.children("cell")) {
+                String mem = cell.attr("memory");
+                if (mem != null) {
+                    long kib = Values.scaledKiB(null, mem, cell.attr("unit"), "memory", Long.MAX_VALUE, true);
+                    cell.attr("memory", Long.toString(kib));
+                    cell.attr("unit", "KiB");
+                    NUMA.kid("cell").sort(cell);
+                }
+                if (cell.attr("cpus") != null) {
+                    cell.attr("cpus", CpuSet.normalize(cell.attr("cpus")));
+                }
+            }
+            if (!nn.children().isEmpty()) {
+                n.add(nn);
+            }
+        }
+        return n.attrs().isEmpty() && n.children().isEmpty() ? null : n;
+    }
+}

@@ -1,0 +1,160 @@
+package io.jvirtd.model.conf;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A declarative picture of how libvirt prints one element: its attributes in print order, its
+ * child elements in print order (each with its own shape), whether it carries text, whether
+ * it may repeat. {@link #canon} turns parsed input into a canonical {@link XmlNode}: what the
+ * shape does not name is dropped (libvirt ignores unknown XML), the rest is put in libvirt's
+ * order. Values are copied as given; callers normalise the ones libvirt rewrites.
+ *
+ * <p>Shapes are immutable once built (built in static initialisers); safe from any thread.
+ */
+final class Shape {
+
+    final String name;
+    final List<String> attrs;
+    final List<Shape> kids;
+    boolean text;
+    boolean many;
+    /** Keep every child and attribute as found (for parts libvirt copies verbatim). */
+    boolean verbatim;
+
+    private Shape(String name, List<String> attrs, List<Shape> kids) {
+        this.name = name;
+        this.attrs = attrs;
+        this.kids = kids;
+    }
+
+    /** An element with attributes (space separated, print order) and children (print order). */
+    static Shape el(String name, String attrs, Shape... kids) {
+        List<String> a = attrs == null || attrs.isBlank() ? List.of()
+                : Arrays.asList(attrs.trim().split("\\s+"));
+        return new Shape(name, a, Arrays.asList(kids));
+    }
+
+    /** A text-only element with optional attributes. */
+    static Shape txt(String name, String attrs) {
+        return el(name, attrs).withText();
+    }
+
+    Shape withText() {
+        this.text = true;
+        return this;
+    }
+
+    Shape repeat() {
+        this.many = true;
+        return this;
+    }
+
+    Shape keepAll() {
+        this.verbatim = true;
+        return this;
+    }
+
+    Shape kid(String kidName) {
+        for (Shape k : kids) {
+            if (k.name.equals(kidName)) {
+                return k;
+            }
+        }
+        return null;
+    }
+
+    XmlNode canon(XElem e) {
+        if (verbatim) {
+            return verbatim(e);
+        }
+        XmlNode n = new XmlNode(name);
+        for (String a : attrs) {
+            String v = e.attr(a);
+            if (v != null) {
+                n.attr(a, v);
+            }
+        }
+        for (Shape k : kids) {
+            List<XElem> found = e.children(k.name);
+            if (found.isEmpty()) {
+                continue;
+            }
+            if (!k.many) {
+                found = found.subList(0, 1);
+            }
+            for (XElem c : found) {
+                n.add(k.canon(c));
+            }
+        }
+        if (text) {
+            String t = e.text();
+            n.text(t.isEmpty() ? null : t);
+        }
+        return n;
+    }
+
+    /** Sorts an existing canonical node's attributes and children into this shape's order. */
+    void sort(XmlNode n) {
+        if (verbatim) {
+            return;
+        }
+        List<XmlNode> kidsNow = new ArrayList<>(n.children());
+        n.children().clear();
+        for (Shape k : kids) {
+            for (XmlNode c : kidsNow) {
+                if (c.name().equals(k.name)) {
+                    n.children().add(c);
+                }
+            }
+        }
+        for (XmlNode c : kidsNow) {
+            if (kid(c.name()) == null) {
+                n.children().add(c);
+            }
+        }
+        List<String> names = new ArrayList<>(n.attrs().keySet());
+        List<String[]> pairs = new ArrayList<>();
+        for (String a : attrs) {
+            if (names.contains(a)) {
+                pairs.add(new String[] {a, n.attr(a)});
+            }
+        }
+        for (String a : names) {
+            if (!attrs.contains(a)) {
+                pairs.add(new String[] {a, n.attr(a)});
+            }
+        }
+        for (String a : names) {
+            n.attr(a, null);
+        }
+        for (String[] p : pairs) {
+            n.attr(p[0], p[1]);
+        }
+    }
+
+    /** Everything without a namespace, as found (document order). */
+    static XmlNode verbatim(XElem e) {
+        XmlNode n = new XmlNode(e.local);
+        for (XElem.Attr a : e.attrs) {
+            if (a.uri() == null) {
+                n.attr(a.local(), a.value());
+            }
+        }
+        boolean any = false;
+        for (Object o : e.content) {
+            if (o instanceof XElem c && c.uri == null) {
+                n.add(verbatim(c));
+                any = true;
+            }
+        }
+        if (!any) {
+            String t = e.text();
+            if (!t.isEmpty()) {
+                n.text(t);
+            }
+        }
+        return n;
+    }
+}
