@@ -1,9 +1,11 @@
 package io.jvirtd.driver.test;
 
 import io.jvirtd.model.NodeInfo;
+import io.jvirtd.model.event.EventBus;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The state of one fake host of the test driver (test_driver.c's {@code testDriver}): shared by
@@ -11,8 +13,8 @@ import java.util.List;
  *
  * <p>Thread safety: many worker threads call into one host at once. The host-level part held
  * here is immutable once built (node info, NUMA cells, the capabilities text, which libvirt also
- * builds once per host), so it needs no lock. Object lists (domains, networks, ...) will be added
- * with their own per-object locks, never one lock held over slow work.
+ * builds once per host), so it needs no lock. Domains live in a {@link DomainList} (concurrent
+ * maps, one lock per domain object); domain events go through the host's {@link EventBus}.
  */
 final class MockHost {
 
@@ -23,6 +25,10 @@ final class MockHost {
     private final NodeInfo nodeInfo;
     private final List<TestCell> cells;
     private final String capabilities;
+    private final DomainList domains = new DomainList();
+    private final EventBus events = new EventBus();
+    /** The node's networks' first addresses, for virDomainInterfaceAddresses. Set once at load. */
+    private volatile Map<String, NodeNetworks.Addr> networks = Map.of();
 
     MockHost(NodeInfo nodeInfo, List<TestCell> cells) {
         this.nodeInfo = nodeInfo;
@@ -44,7 +50,32 @@ final class MockHost {
             }
             cells.add(new TestCell((cell + 1) * 2048L * 1024, (cell + 1) * 1024L * 1024, cpus));
         }
-        return new MockHost(DEFAULT_NODE_INFO, cells);
+        MockHost host = new MockHost(DEFAULT_NODE_INFO, cells);
+        NodeDomains.loadDefault(host);
+        return host;
+    }
+
+    /** The host's domains. */
+    DomainList domains() {
+        return domains;
+    }
+
+    /** The host's domain event callbacks and queue. */
+    EventBus events() {
+        return events;
+    }
+
+    Map<String, NodeNetworks.Addr> networks() {
+        return networks;
+    }
+
+    void setNetworks(Map<String, NodeNetworks.Addr> networks) {
+        this.networks = Map.copyOf(networks);
+    }
+
+    /** VIR_NODEINFO_MAXCPUS: nodes * sockets * cores * threads (C unsigned int product). */
+    int maxCpus() {
+        return nodeInfo.nodes() * nodeInfo.sockets() * nodeInfo.cores() * nodeInfo.threads();
     }
 
     NodeInfo nodeInfo() {

@@ -23,7 +23,8 @@ import java.util.OptionalLong;
  * <p>A node file is {@code <node>} with optional {@code <cpu>} overrides ({@code nodes},
  * {@code sockets}, {@code cores}, {@code threads}, {@code active}, {@code mhz}, {@code model})
  * and {@code <memory>} in KiB, followed by domains, networks, interfaces, pools and node devices.
- * Those objects are not read yet (they arrive with their drivers); the file still loads. A file
+ * Domains (with their snapshots) are read by {@link NodeDomains}; the other objects arrive with
+ * their drivers (the file still loads). A file
  * host has no NUMA cells, whatever {@code <cpu><nodes>} says: libvirt builds its capabilities
  * before reading the file. Stateless; safe from any thread.
  */
@@ -41,7 +42,9 @@ final class NodeFile {
      */
     static MockHost load(String path) {
         Document doc = VirXml.parseFile(Path.of(path), path, "node", VirErrorDomain.TEST);
-        return new MockHost(parseNodeInfo(doc), List.of());
+        MockHost host = new MockHost(parseNodeInfo(doc), List.of());
+        NodeDomains.load(host, doc, path);
+        return host;
     }
 
     /** testParseNodeInfo: each field overrides the default; checked in libvirt's order. */

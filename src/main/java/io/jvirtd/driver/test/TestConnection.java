@@ -8,22 +8,32 @@ import io.jvirtd.model.SecurityModel;
 import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirErrorNumber;
 import io.jvirtd.model.VirException;
+import io.jvirtd.model.domain.DomainRef;
+import io.jvirtd.model.event.DomainEvent;
 import io.jvirtd.model.spi.HypervisorConnection;
 
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
  * One connection to a test-driver host: the host-level entry points of test_driver.c, with its
- * fixed answers. Calls the test driver does not implement keep the SPI's NO_SUPPORT defaults
+ * fixed answers, plus (inherited through {@link DomainAccess}'s chain) the domain, snapshot and
+ * checkpoint calls. Calls the test driver does not implement keep the SPI's NO_SUPPORT defaults
  * (node memory stats and parameters, suspend, page allocation, CPU comparison, domain
- * capabilities, SEV info), as libvirtd answers them.
+ * capabilities, SEV info, screenshot (libvirt needs a stream), jobs, device attach), as libvirtd
+ * answers them.
  *
- * <p>Thread safety: worker threads call this concurrently; it only reads the immutable host
- * part of its {@link MockHost}. {@link #close()} runs once, whoever calls it first.
+ * <p>Thread safety: worker threads call this concurrently; the host part of its
+ * {@link MockHost} is immutable, domains lock per object. {@link #close()} runs once, whoever
+ * calls it first, and drops the event callbacks this connection registered.
  */
-final class TestConnection implements HypervisorConnection {
+final class TestConnection extends CheckpointOps implements HypervisorConnection {
+
+    /** testConnectGetMaxVcpus' answer, also the limit of virDomainSetVcpusFlags. */
+    static final int MAX_VCPUS = 32;
 
     static final SecurityModel SECURITY_MODEL = new SecurityModel("testSecurity", "");
 
@@ -59,15 +69,16 @@ final class TestConnection implements HypervisorConnection {
             + "  </bios>\n"
             + "</sysinfo>\n";
 
-    private final MockHost host;
     private final Runnable onClose;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** The event callbacks registered through this connection. */
+    private final Set<Integer> callbacks = ConcurrentHashMap.newKeySet();
 
     /**
      * @param onClose what to do once when the connection closes (release a shared host)
      */
     TestConnection(MockHost host, Runnable onClose) {
-        this.host = host;
+        super(host);
         this.onClose = onClose;
     }
 
@@ -99,7 +110,7 @@ final class TestConnection implements HypervisorConnection {
     /** 32 whatever the type, as testConnectGetMaxVcpus. */
     @Override
     public int getMaxVcpus(String type) {
-        return 32;
+        return MAX_VCPUS;
     }
 
     @Override
@@ -166,8 +177,8 @@ final class TestConnection implements HypervisorConnection {
     }
 
     /**
-     * Checks the architecture as libvirt does; the model lists of x86 and ppc64 come from
-     * libvirt's CPU map, which jvirtd does not have yet.
+     * Checks the architecture as libvirt does; x86 and ppc64 answer the model names of
+     * libvirt's CPU map.
      */
     @Override
     public List<String> getCpuModelNames(String arch, int flags) {
@@ -179,8 +190,7 @@ final class TestConnection implements HypervisorConnection {
             return List.of();
         }
         if (ARCHES_WITH_MODELS.contains(arch)) {
-            throw VirException.of(VirErrorNumber.OPERATION_UNSUPPORTED, VirErrorDomain.CPU,
-                    "CPU models of " + arch + " need libvirt's CPU map, which jvirtd does not have yet");
+            return CpuModels.of(arch);
         }
         throw VirException.of(VirErrorNumber.NO_SUPPORT, VirErrorDomain.CPU,
                 "'" + arch + "' architecture is not supported by CPU driver");
@@ -232,8 +242,38 @@ final class TestConnection implements HypervisorConnection {
     }
 
     @Override
+    public int connectDomainEventRegisterAny(DomainRef domOrNull, int eventId,
+                                             Consumer<DomainEvent> listener) {
+        int id = super.connectDomainEventRegisterAny(domOrNull, eventId, listener);
+        callbacks.add(id);
+        return id;
+    }
+
+    /**
+     * Deregisters a callback of this connection; another connection's callback id is unknown
+     * here, as libvirt matches callbacks by connection too.
+     */
+    @Override
+    public void connectDomainEventDeregisterAny(int callbackId) {
+        if (!callbacks.contains(callbackId)) {
+            throw VirException.invalidArg(VirErrorDomain.NONE,
+                    "could not find event callback " + callbackId + " for deletion");
+        }
+        super.connectDomainEventDeregisterAny(callbackId);
+        callbacks.remove(callbackId);
+    }
+
+    @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
+            for (Integer id : callbacks) {
+                try {
+                    host.events().deregister(id);
+                } catch (VirException ignored) {
+                    // already gone
+                }
+            }
+            callbacks.clear();
             onClose.run();
         }
     }

@@ -3,6 +3,11 @@
  *
  * <p>{@link io.jvirtd.driver.test.TestDriver} routes {@code test://} URIs to a
  * {@code MockHost} (shared built-in host or private node-file host);
- * {@code TestConnection} answers the SPI calls from it. Imports only {@code io.jvirtd.model}.
+ * {@code TestConnection} answers the SPI calls from it. The domain side: {@code TestDomain}
+ * (one lock per domain), {@code DomainList} (the host's concurrent lookup maps and id counter),
+ * {@code Moments} (snapshot/checkpoint trees), the call families {@code DomainLifecycleOps},
+ * {@code DomainTuningOps}, {@code SnapshotOps}, {@code CheckpointOps} that
+ * {@code TestConnection} inherits, and {@code NodeDomains} (domains of node files and of the
+ * built-in host). Imports only {@code io.jvirtd.model}.
  */
 package io.jvirtd.driver.test;

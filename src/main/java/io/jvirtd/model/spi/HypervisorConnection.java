@@ -35,7 +35,7 @@ import java.util.List;
  *
  * <p>Errors: any failure a client should see is a {@link VirException}; anything else is a bug.
  */
-public interface HypervisorConnection extends AutoCloseable {
+public interface HypervisorConnection extends DomainOps, AutoCloseable {
 
     /** The driver's name ({@code virHypervisorDriver.name}); virConnectGetType falls back to it. */
     String driverName();

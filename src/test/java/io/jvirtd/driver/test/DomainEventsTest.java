@@ -1,0 +1,150 @@
+package io.jvirtd.driver.test;
+
+import io.jvirtd.model.domain.DomainRef;
+import io.jvirtd.model.event.DomainEvent;
+import io.jvirtd.model.event.LifecycleCodes;
+import io.jvirtd.model.spi.HypervisorConnection;
+import io.jvirtd.model.VirErrorDomain;
+import io.jvirtd.model.VirErrorNumber;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static io.jvirtd.driver.test.DomainTestSupport.assertError;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * The events each change raises, in order, as test_driver.c queues them (and as the
+ * events_domain_lifecycle python golden shows them); filters, shared hosts and deregistration.
+ */
+class DomainEventsTest {
+
+    private final DomainTestSupport support = new DomainTestSupport();
+
+    @AfterEach
+    void close() {
+        support.close();
+    }
+
+    private static List<String> record(HypervisorConnection c, DomainRef filter) {
+        List<String> got = new ArrayList<>();
+        c.connectDomainEventRegisterAny(filter, DomainEvent.ID_LIFECYCLE, e -> {
+            DomainEvent.Lifecycle l = (DomainEvent.Lifecycle) e;
+            got.add(l.domain().name() + ":" + l.domain().id() + ":" + l.event() + ":" + l.detail());
+        });
+        c.connectDomainEventRegisterAny(filter, DomainEvent.ID_METADATA_CHANGE, e -> {
+            DomainEvent.MetadataChange m = (DomainEvent.MetadataChange) e;
+            got.add("meta:" + m.domain().name() + ":" + m.type() + ":" + m.nsuri());
+        });
+        return got;
+    }
+
+    @Test
+    void lifecycleScenarioMatchesTheGolden() {
+        HypervisorConnection c = support.connectDefault();
+        List<String> got = record(c, null);
+        DomainRef test = c.domainLookupByName("test");
+        c.domainDestroy(test);
+        c.domainCreate(test);
+        c.domainSuspend(test);
+        c.domainResume(test);
+        DomainRef vm1 = c.domainDefineXML(DomainLifecycleTest.VM1);
+        c.domainUndefine(vm1);
+        c.domainShutdown(test);
+        assertEquals(List.of("test:-1:5:1", "test:2:2:0", "test:2:3:0", "test:2:4:0",
+                "vm1:-1:0:0", "vm1:-1:1:0", "test:-1:5:0"), got);
+    }
+
+    @Test
+    void defineRenameSaveRestoreAndCrashEvents() throws Exception {
+        HypervisorConnection c = support.connectDefault();
+        List<String> got = record(c, null);
+        DomainRef vm1 = c.domainDefineXML(DomainLifecycleTest.VM1);
+        c.domainDefineXML(DomainLifecycleTest.VM1);
+        c.domainRename(vm1, "vm2", 0);
+        assertEquals(List.of("vm1:-1:0:0", "vm1:-1:0:1", "vm1:-1:1:1", "vm2:-1:0:2"), got);
+        got.clear();
+        DomainRef test = c.domainLookupByName("test");
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("save", ".img");
+        c.domainSave(test, file.toString());
+        c.domainRestore(file.toString());
+        c.domainCoreDump(c.domainLookupByName("test"), file + ".core", Flags.DUMP_CRASH);
+        c.domainSetMetadata(test, 0, "desc", null, null, 0);
+        assertEquals(List.of("test:-1:5:4", "test:2:2:2", "test:-1:5:2", "meta:test:0:null"), got);
+        java.nio.file.Files.deleteIfExists(file);
+        java.nio.file.Files.deleteIfExists(java.nio.file.Path.of(file + ".core"));
+    }
+
+    @Test
+    void aDomainFilterOnlySeesThatDomainAndOtherConnectionsSeeChanges() {
+        HypervisorConnection a = support.connectDefault();
+        HypervisorConnection b = support.connectDefault();
+        DomainRef vm1 = a.domainDefineXML(DomainLifecycleTest.VM1);
+        List<String> onlyTest = record(b, b.domainLookupByName("test"));
+        a.domainCreate(vm1);
+        a.domainDestroy(a.domainLookupByName("test"));
+        assertEquals(List.of("test:-1:5:1"), onlyTest);
+    }
+
+    @Test
+    void deregisterIsPerConnectionAndCloseDropsCallbacks() {
+        HypervisorConnection a = support.connectDefault();
+        HypervisorConnection b = support.connectDefault();
+        int id = a.connectDomainEventRegisterAny(null, DomainEvent.ID_LIFECYCLE, e -> { });
+        assertError(VirErrorNumber.INVALID_ARG, VirErrorDomain.NONE,
+                "invalid argument: could not find event callback " + id + " for deletion",
+                () -> b.connectDomainEventDeregisterAny(id));
+        a.connectDomainEventDeregisterAny(id);
+        assertError(VirErrorNumber.INVALID_ARG, VirErrorDomain.NONE,
+                "invalid argument: could not find event callback " + id + " for deletion",
+                () -> a.connectDomainEventDeregisterAny(id));
+        List<String> got = new ArrayList<>();
+        a.connectDomainEventRegisterAny(null, DomainEvent.ID_LIFECYCLE, e -> got.add("x"));
+        a.close();
+        b.domainSuspend(b.domainLookupByName("test"));
+        assertEquals(List.of(), got);
+    }
+
+    @Test
+    void listFiltersSelectAsVirDomainObjMatchFilter() {
+        HypervisorConnection c = support.connectDefault();
+        DomainRef vm1 = c.domainDefineXML(DomainLifecycleTest.VM1);
+        c.domainSetAutostart(vm1, true);
+        c.domainCreateXML(DomainLifecycleTest.TVM, 0);
+        c.domainSuspend(c.domainLookupByName("tvm"));
+        assertEquals(List.of("test", "vm1", "tvm"), names(c, 0));
+        assertEquals(List.of("test", "tvm"), names(c, Flags.LIST_ACTIVE));
+        assertEquals(List.of("vm1"), names(c, Flags.LIST_INACTIVE));
+        assertEquals(List.of("test", "vm1"), names(c, Flags.LIST_PERSISTENT));
+        assertEquals(List.of("tvm"), names(c, Flags.LIST_TRANSIENT));
+        assertEquals(List.of("test"), names(c, Flags.LIST_RUNNING));
+        assertEquals(List.of("tvm"), names(c, Flags.LIST_PAUSED));
+        assertEquals(List.of("vm1"), names(c, Flags.LIST_SHUTOFF));
+        assertEquals(List.of(), names(c, Flags.LIST_OTHER));
+        assertEquals(List.of("vm1"), names(c, Flags.LIST_AUTOSTART));
+        assertEquals(List.of("test", "tvm"), names(c, Flags.LIST_NO_AUTOSTART));
+        assertEquals(List.of("test", "vm1", "tvm"), names(c, Flags.LIST_NO_MANAGEDSAVE));
+        assertEquals(List.of("tvm"), names(c, Flags.LIST_TRANSIENT | Flags.LIST_PAUSED | Flags.LIST_ACTIVE));
+        assertEquals(List.of(), names(c, Flags.LIST_HAS_SNAPSHOT));
+        assertEquals(2, c.connectNumOfDomains());
+        assertEquals(1, c.connectNumOfDefinedDomains());
+        assertEquals(List.of("vm1"), c.connectListDefinedDomains(5));
+        assertEquals(List.of(), c.connectListDefinedDomains(0));
+        assertError(VirErrorNumber.INVALID_ARG, VirErrorDomain.TEST,
+                "unsupported flags (0x100000) in function testConnectListAllDomains",
+                () -> c.connectListAllDomains(1 << 20));
+    }
+
+    private static List<String> names(HypervisorConnection c, int flags) {
+        return c.connectListAllDomains(flags).stream().map(DomainRef::name).toList();
+    }
+
+    @Test
+    void eventConstantsAreLibvirts() {
+        assertEquals(26, DomainEvent.ID_MEMORY_DEVICE_SIZE_CHANGE);
+        assertEquals(5, LifecycleCodes.STOPPED);
+        assertEquals(6, LifecycleCodes.STOPPED_FROM_SNAPSHOT);
+    }
+}
