@@ -134,8 +134,10 @@ public final class VirException extends RuntimeException {
     public static void checkFlags(int flags, int supported, VirErrorDomain domain, String function) {
         int unsupported = flags & ~supported;
         if (unsupported != 0) {
-            throw invalidArg(domain, "unsupported flags (0x" + Integer.toHexString(unsupported)
-                    + ") in function " + function);
+            // virCheckFlags -> virReportInvalidArg: the bare text, str1 the function, str2 "flags".
+            throw new VirException(VirErrorNumber.INVALID_ARG.number(), domain.number(),
+                    "unsupported flags (0x" + Integer.toHexString(unsupported) + ") in function " + function,
+                    LEVEL_ERROR, function, "flags", null, 0, 0);
         }
     }
 
