@@ -468,6 +468,11 @@ final class Devices {
         if (driver != null && driver.attrs().isEmpty() && driver.children().isEmpty()) {
             n.remove("driver");
         }
+        if ("cdrom".equals(device) && n.child("readonly") == null) {
+            // virDomainDiskDefParseXML: a cdrom is always read-only.
+            n.add(new XmlNode("readonly"));
+            DISK.sort(n);
+        }
         String snapshot = n.attr("snapshot");
         if ("no".equals(snapshot) && n.child("readonly") != null) {
             n.attr("snapshot", null);
