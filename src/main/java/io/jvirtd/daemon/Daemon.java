@@ -1,7 +1,16 @@
 package io.jvirtd.daemon;
 
+import io.jvirtd.daemon.admin.AdminCalls;
+import io.jvirtd.daemon.admin.AdminProgram;
+import io.jvirtd.daemon.admin.ClientInfo;
+import io.jvirtd.daemon.logging.LogSettings;
+import io.jvirtd.daemon.metrics.MetricsServer;
+import io.jvirtd.daemon.metrics.MetricsText;
 import io.jvirtd.daemon.remote.ConnectionRouter;
+import io.jvirtd.daemon.remote.HypervisorExtraProgram;
 import io.jvirtd.daemon.remote.RemoteProgram;
+import io.jvirtd.protocol.admin.AdminProcedure;
+import io.jvirtd.protocol.remote.RemoteProcedure;
 import io.jvirtd.driver.test.TestDriver;
 import io.jvirtd.rpc.loop.EventLoop;
 import io.jvirtd.rpc.loop.Ticker;
@@ -10,6 +19,8 @@ import io.jvirtd.rpc.pool.WorkerPool;
 import io.jvirtd.rpc.server.NetServer;
 import io.jvirtd.rpc.server.ServerLimits;
 import io.jvirtd.rpc.server.Transport;
+import io.jvirtd.rpc.tls.TlsConfigException;
+import io.jvirtd.rpc.tls.TlsContext;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -23,6 +34,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import sun.misc.Signal;
 
@@ -46,7 +58,11 @@ final class Daemon {
     private final AtomicBoolean shutdownRequested = new AtomicBoolean();
     private EventLoop loop;
     private NetServer server;
+    private NetServer adminServer;
+    private MetricsServer metrics;
+    /** Loop-confined: the idle-shutdown timer and its timeout (-t, or virt-admin daemon-timeout). */
     private Timer idleTimer;
+    private int autoShutdownSeconds;
 
     Daemon(DaemonConfig config, Options opts) {
         this.config = config;
@@ -72,14 +88,20 @@ final class Daemon {
         loop = new EventLoop("jvirtd-loop");
         WorkerPool pool = new WorkerPool("jvirtd", config.minWorkers, config.maxWorkers, config.prioWorkers);
         server = new NetServer("libvirtd", loop, pool, limits(), Ticker.SYSTEM);
+        // libvirtd's admin server: its own pool without priority workers, no anonymous clients
+        WorkerPool adminPool = new WorkerPool("admin", config.adminMinWorkers, config.adminMaxWorkers, 0);
+        adminServer = new NetServer("admin", loop, adminPool, adminLimits(), Ticker.SYSTEM);
         try {
             bindSockets();
         } catch (IOException | RuntimeException e) {
             System.err.println("jvirtd: cannot listen: " + e.getMessage());
             server.closeListeners();
+            adminServer.closeListeners();
             pool.shutdown();
+            adminPool.shutdown();
             return 1;
         }
+        autoShutdownSeconds = opts.timeoutSeconds;
         installSignalHandlers();
         loop.start();
 
@@ -91,21 +113,36 @@ final class Daemon {
             requestShutdown("driver start-up failed");
             awaitLoop();
             pool.shutdown();
+            adminPool.shutdown();
             return 1;
         }
-        server.addProgram(new RemoteProgram(new ConnectionRouter(List.of(testDriver))));
+        server.addProgram(SlowCallHook.wrap(new RemoteProgram(new ConnectionRouter(List.of(testDriver))),
+                config.testSlowCall));
+        server.addProgram(HypervisorExtraProgram.qemu());
+        server.addProgram(HypervisorExtraProgram.lxc());
+        List<NetServer> servers = List.of(adminServer, server); // virt-admin srv-list order
+        adminServer.addProgram(new AdminProgram(new AdminCalls(servers, LogSettings.global(),
+                this::setAutoShutdownTimeout, new ClientInfo())));
         server.enable();
-        if (opts.timeoutSeconds > 0) {
-            server.onClientCountChange(this::clientCountChanged);
-            loop.execute(() -> clientCountChanged(server.clientCount()));
+        adminServer.enable();
+        server.onClientCountChange(n -> updateIdleTimer());
+        adminServer.onClientCountChange(n -> updateIdleTimer());
+        loop.execute(this::updateIdleTimer);
+        if (!startMetrics(servers)) {
+            requestShutdown("metrics endpoint failed");
         }
         // Runs after enable()'s task on the loop: the listeners are watched by then.
         loop.execute(() -> LOG.log(Level.INFO, "daemon is ready"));
 
         awaitLoop();
+        if (metrics != null) {
+            metrics.close();
+        }
         pool.shutdown();
+        adminPool.shutdown();
         try {
             pool.awaitTermination(2, TimeUnit.SECONDS);
+            adminPool.awaitTermination(1, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -118,6 +155,35 @@ final class Daemon {
                 config.maxClientRequests, config.keepaliveInterval, config.keepaliveCount);
     }
 
+    /** The admin server's: libvirtd gives it no anonymous clients; it never PINGs (see AdminProgram). */
+    private ServerLimits adminLimits() {
+        return new ServerLimits(config.adminMaxClients, config.adminMaxQueuedClients, 0,
+                config.adminMaxClientRequests, config.adminKeepaliveInterval, config.adminKeepaliveCount);
+    }
+
+    /** Starts the Prometheus endpoint when metrics_listen_addr is set; false when it cannot bind. */
+    private boolean startMetrics(List<NetServer> servers) {
+        if (config.metricsListenAddr == null) {
+            return true;
+        }
+        List<MetricsText.ProgramNames> names = List.of(
+                new MetricsText.ProgramNames(RemoteProcedure.PROGRAM, "remote", n -> {
+                    RemoteProcedure p = RemoteProcedure.byNumber(n);
+                    return p == null ? null : p.name();
+                }),
+                new MetricsText.ProgramNames(AdminProcedure.PROGRAM, "admin", n -> {
+                    AdminProcedure p = AdminProcedure.byNumber(n);
+                    return p == null ? null : p.name();
+                }));
+        try {
+            metrics = MetricsServer.start(MetricsServer.parseAddress(config.metricsListenAddr), servers, names);
+            return true;
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.ERROR, "cannot serve metrics on {0}: {1}", config.metricsListenAddr, e.toString());
+            return false;
+        }
+    }
+
     /** Binds every socket before anything is watched (libvirt's daemonSetupNetworking). */
     private void bindSockets() throws IOException {
         Path dir = config.unixSockDir;
@@ -126,13 +192,23 @@ final class Daemon {
                         .lookupPrincipalByGroupName(config.unixSockGroup);
         server.addUnixListener(dir.resolve("libvirt-sock"), perms(config.unixSockRwPerms), group, false, AUTH_NONE);
         server.addUnixListener(dir.resolve("libvirt-sock-ro"), perms(config.unixSockRoPerms), group, true, AUTH_NONE);
+        adminServer.addUnixListener(dir.resolve("libvirt-admin-sock"), perms(config.unixSockAdminPerms), group,
+                false, AUTH_NONE);
         if (opts.listen && config.listenTcp) {
             server.addTcpListener(new InetSocketAddress(config.listenAddr, Integer.parseInt(config.tcpPort)),
                     Transport.TCP, AUTH_NONE);
         }
-        if (opts.listen && config.listenTls && java.nio.file.Files.exists(Path.of(config.certFile))) {
-            LOG.log(Level.WARNING, "listen_tls: TLS is not available yet; no TLS listener on port {0}",
-                    config.tlsPort);
+        if (opts.listen && config.listenTls) {
+            TlsContext tls;
+            try {
+                tls = TlsSetup.serverContext(config, TlsSetup.newTaskExecutor());
+            } catch (TlsConfigException e) {
+                throw new IOException(e.getMessage(), e);
+            }
+            if (tls != null) {
+                server.addTcpListener(new InetSocketAddress(config.listenAddr, Integer.parseInt(config.tlsPort)),
+                        Transport.TLS, AUTH_NONE, tls);
+            }
         }
     }
 
@@ -151,16 +227,40 @@ final class Daemon {
         for (String name : List.of("TERM", "INT")) {
             Signal.handle(new Signal(name), sig -> requestShutdown("SIG" + sig.getName()));
         }
+        // SIGHUP reopens the log files (logrotate); libvirtd reloads its drivers' config on it.
+        try {
+            Signal.handle(new Signal("HUP"), sig -> {
+                Logging.reopen();
+                LOG.log(Level.INFO, "SIGHUP: log files reopened");
+            });
+        } catch (IllegalArgumentException e) { // the JVM keeps HUP (-Xrs): no reopen on signal
+            LOG.log(Level.WARNING, "cannot handle SIGHUP: {0}", e.getMessage());
+        }
     }
 
-    /** Loop: libvirt's -t: quit once no client has been connected for the timeout. */
-    private void clientCountChanged(int clients) {
-        if (idleTimer != null) {
+    /** The admin program's daemon-timeout: libvirt's virNetDaemonAutoShutdown. Any thread. */
+    private void setAutoShutdownTimeout(int seconds) {
+        loop.execute(() -> {
+            autoShutdownSeconds = seconds;
+            if (idleTimer != null) { // a new timeout restarts the count, as libvirt re-arms its timer
+                idleTimer.cancel();
+                idleTimer = null;
+            }
+            updateIdleTimer();
+        });
+    }
+
+    /**
+     * Loop: libvirt's -t and daemon-timeout: quit once no client of any server (admin
+     * included) has been connected for the timeout; 0 never quits.
+     */
+    private void updateIdleTimer() {
+        boolean idle = server.clientCount() + adminServer.clientCount() == 0 && autoShutdownSeconds > 0;
+        if (!idle && idleTimer != null) {
             idleTimer.cancel();
             idleTimer = null;
-        }
-        if (clients == 0) {
-            idleTimer = loop.schedule(opts.timeoutSeconds * 1000L, () -> requestShutdown("idle timeout"));
+        } else if (idle && idleTimer == null) {
+            idleTimer = loop.schedule(autoShutdownSeconds * 1000L, () -> requestShutdown("idle timeout"));
         }
     }
 
@@ -170,7 +270,14 @@ final class Daemon {
             return;
         }
         LOG.log(Level.INFO, "shutting down: {0}", why);
-        server.shutdown(SHUTDOWN_GRACE_MILLIS, loop::quit);
+        AtomicInteger running = new AtomicInteger(2);
+        Runnable drained = () -> {
+            if (running.decrementAndGet() == 0) {
+                loop.quit();
+            }
+        };
+        server.shutdown(SHUTDOWN_GRACE_MILLIS, drained);
+        adminServer.shutdown(SHUTDOWN_GRACE_MILLIS, drained);
     }
 
     private void awaitLoop() {

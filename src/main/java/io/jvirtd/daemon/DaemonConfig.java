@@ -28,13 +28,16 @@ public final class DaemonConfig {
     public String authUnixRo = "none";
     public String authTcp = "none";
     public String authTls = "none";
-    public String keyFile = "/etc/pki/libvirt/private/serverkey.pem";
-    public String certFile = "/etc/pki/libvirt/servercert.pem";
-    public String caFile = "/etc/pki/CA/cacert.pem";
+    /** [key_file] [cert_file] [ca_file] [crl_file]: null means libvirt's default paths (see TlsSetup). */
+    public String keyFile;
+    public String certFile;
+    public String caFile;
     public String crlFile;
     public boolean tlsNoVerifyCertificate;
     public boolean tlsNoSanityCertificate;
     public List<String> tlsAllowedDnList;
+    /** The file sets listen_tls or a credential path: TLS problems then stop start-up (see TlsSetup). */
+    public boolean tlsRequested;
 
     // Limits and threads of the "libvirtd" server.
     public int maxClients = 5000;
@@ -62,6 +65,15 @@ public final class DaemonConfig {
     public String logOutputs;
 
     public String hostUuid;
+
+    // jvirtd's own.
+    /** [metrics_listen_addr] "HOST:PORT" of the Prometheus endpoint; null (the default) for none. */
+    public String metricsListenAddr;
+    /**
+     * [test_slow_call] TEST ONLY, off by default: "PROC:MILLIS" makes every call to remote procedure
+     * number PROC wait MILLIS ms on its worker before it is served, so tests can hold workers busy.
+     */
+    public String testSlowCall;
 
     private enum Type { INT, STRING, BOOL, LIST }
 
@@ -126,6 +138,8 @@ public final class DaemonConfig {
         key("log_filters", Type.STRING, (c, v) -> c.logFilters = (String) v);
         key("log_outputs", Type.STRING, (c, v) -> c.logOutputs = (String) v);
         key("host_uuid", Type.STRING, (c, v) -> c.hostUuid = (String) v);
+        key("metrics_listen_addr", Type.STRING, (c, v) -> c.metricsListenAddr = (String) v);
+        key("test_slow_call", Type.STRING, (c, v) -> c.testSlowCall = (String) v);
         ignored("host_uuid_source", Type.STRING);
         ignored("tls_priority", Type.STRING);
         ignored("tcp_min_ssf", Type.INT);
@@ -203,7 +217,19 @@ public final class DaemonConfig {
                     "min_workers (" + minWorkers + ") must not exceed max_workers (" + maxWorkers + ")");
         }
         port(file, entries, "tcp_port", tcpPort);
+        if (metricsListenAddr != null) {
+            try {
+                io.jvirtd.daemon.metrics.MetricsServer.parseAddress(metricsListenAddr);
+            } catch (IllegalArgumentException e) {
+                throw bad(file, entries.get("metrics_listen_addr"), e.getMessage());
+            }
+        }
+        if (testSlowCall != null && !testSlowCall.matches("\\d{1,9}:\\d{1,9}")) {
+            throw bad(file, entries.get("test_slow_call"), "expected \"PROC:MILLIS\", got '" + testSlowCall + "'");
+        }
         port(file, entries, "tls_port", tlsPort);
+        tlsRequested = (listenTls && entries.containsKey("listen_tls")) || keyFile != null || certFile != null
+                || caFile != null;
         for (String key : List.of("unix_sock_ro_perms", "unix_sock_rw_perms", "unix_sock_admin_perms")) {
             ConfigFile.Entry e = entries.get(key);
             if (e != null && !((String) e.value()).matches("0?[0-7]{3,4}")) {

@@ -1,71 +1,70 @@
 package io.jvirtd.daemon;
 
-import java.io.PrintStream;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.util.logging.Formatter;
+import io.jvirtd.daemon.logging.LogSettings;
+import io.jvirtd.model.VirException;
+
+import java.util.Map;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogManager;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
-import java.util.logging.StreamHandler;
 
 /**
- * Sends the daemon's logs (System.Logger, backed by java.util.logging) to stderr in libvirt's
- * line format: {@code TIMESTAMP: THREAD: LEVEL : LOGGER : MESSAGE}. libvirt's priorities are
- * 1 debug, 2 info, 3 warning, 4 error. Configured once by the process leader.
+ * Sets up the daemon's logging at start, as libvirtd's virDaemonSetupLogging: {@code log_level},
+ * {@code log_filters} and {@code log_outputs} from the config file, then the LIBVIRT_DEBUG /
+ * LIBVIRT_LOG_FILTERS / LIBVIRT_LOG_OUTPUTS environment, then {@code --verbose}; the default
+ * output is {@code "<level>:stderr"}. Everything jvirtd logs goes through System.Logger, which
+ * {@link io.jvirtd.daemon.logging.JvirtdLoggerFinder} routes to {@link LogSettings#global()};
+ * the few users of java.util.logging are forwarded there too. Called by the process leader.
  */
 final class Logging {
-
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSZ");
 
     private Logging() {
     }
 
-    static void configure(int libvirtPriority, PrintStream err) {
+    /**
+     * @throws VirException with libvirt's message when a filter, output or level is bad
+     */
+    static void configure(DaemonConfig config, boolean verbose, Map<String, String> env) {
+        LogSettings.global().configure(config.logLevel, config.logFilters, config.logOutputs, verbose, env,
+                "jvirtd version: " + Main.VERSION + " (libvirt remote protocol 9.0.0)");
+        forwardJavaUtilLogging();
+    }
+
+    /** Sends java.util.logging records to the same outputs, under the same filters. */
+    private static void forwardJavaUtilLogging() {
         LogManager.getLogManager().reset();
         Logger root = Logger.getLogger("");
-        Level level = toLevel(libvirtPriority);
-        root.setLevel(level);
-        // A StreamHandler flushed after each record; ConsoleHandler#setOutputStream would close System.err.
-        Handler h = new StreamHandler(err, new LibvirtFormat()) {
+        root.setLevel(Level.ALL);
+        root.addHandler(new Handler() {
             @Override
-            public synchronized void publish(LogRecord record) {
-                super.publish(record);
-                flush();
+            public void publish(LogRecord r) {
+                System.Logger target = System.getLogger(r.getLoggerName() == null ? "" : r.getLoggerName());
+                System.Logger.Level level = r.getLevel().intValue() >= Level.SEVERE.intValue() ? System.Logger.Level.ERROR
+                        : r.getLevel().intValue() >= Level.WARNING.intValue() ? System.Logger.Level.WARNING
+                        : r.getLevel().intValue() >= Level.INFO.intValue() ? System.Logger.Level.INFO
+                        : System.Logger.Level.DEBUG;
+                if (target.isLoggable(level)) {
+                    target.log(level, null, r.getMessage(), r.getParameters());
+                    if (r.getThrown() != null) {
+                        target.log(level, r.getThrown().toString(), r.getThrown());
+                    }
+                }
             }
-        };
-        h.setLevel(level);
-        root.addHandler(h);
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        });
     }
 
-    static Level toLevel(int priority) {
-        switch (priority) {
-            case 1: return Level.FINE;
-            case 2: return Level.INFO;
-            case 3: return Level.WARNING;
-            default: return Level.SEVERE;
-        }
-    }
-
-    private static final class LibvirtFormat extends Formatter {
-        @Override
-        public String format(LogRecord r) {
-            String level = r.getLevel().intValue() >= Level.SEVERE.intValue() ? "error"
-                    : r.getLevel().intValue() >= Level.WARNING.intValue() ? "warning"
-                    : r.getLevel().intValue() >= Level.INFO.intValue() ? "info" : "debug";
-            StringBuilder sb = new StringBuilder(128)
-                    .append(ZonedDateTime.ofInstant(r.getInstant(), ZoneOffset.UTC).format(TIME))
-                    .append(": ").append(r.getLongThreadID()).append(": ").append(level).append(" : ")
-                    .append(r.getLoggerName()).append(" : ").append(formatMessage(r)).append('\n');
-            if (r.getThrown() != null) {
-                java.io.StringWriter sw = new java.io.StringWriter();
-                r.getThrown().printStackTrace(new java.io.PrintWriter(sw));
-                sb.append(sw);
-            }
-            return sb.toString();
-        }
+    /** SIGHUP: reopen log files. */
+    static void reopen() {
+        LogSettings.global().reopen();
     }
 }

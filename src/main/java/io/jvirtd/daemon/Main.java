@@ -1,5 +1,7 @@
 package io.jvirtd.daemon;
 
+import io.jvirtd.model.VirException;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,7 +51,12 @@ public final class Main {
             System.err.println("jvirtd: " + e.getMessage());
             return 1;
         }
-        Logging.configure(opts.verbose ? Math.min(config.logLevel, 2) : config.logLevel, System.err);
+        try {
+            Logging.configure(config, opts.verbose, System.getenv());
+        } catch (VirException e) {
+            System.err.println("jvirtd: cannot set up logging: " + e.getMessage());
+            return 1;
+        }
         return new Daemon(config, opts).run();
     }
 

@@ -23,7 +23,8 @@ final class Options {
             "  -V | --version         Display version information",
             "  -p | --pid-file <file> Change name of PID file",
             "",
-            "Sockets (in unix_sock_dir): libvirt-sock (read-write), libvirt-sock-ro (read-only).",
+            "Sockets (in unix_sock_dir): libvirt-sock (read-write), libvirt-sock-ro (read-only),",
+            "libvirt-admin-sock (virt-admin -c 'libvirtd:///system?socket=DIR/libvirt-admin-sock').",
             "Connect with: virsh -c 'test+unix:///default?socket=DIR/libvirt-sock'",
             "          or: virsh -c test+tcp://127.0.0.1:16509/default  (with --listen)",
             "");

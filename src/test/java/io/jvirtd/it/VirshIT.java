@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -69,14 +70,20 @@ class VirshIT {
         assertIsThisHost(virsh("-r", "-c", "test+unix:///default?socket=" + daemon.roSocket(), "hostname"));
     }
 
-    /**
-     * Issue 2: the mock host has no domains yet, so {@code virsh list} must fail with libvirt's
-     * NO_SUPPORT text rather than hang or lose the connection. (libvirtd itself lists the domain
-     * "test" here; turn this into a listing check when the mock host gains domains.)
-     */
+    /** The shared default host lists its running domain "test", as libvirtd does. */
+    @Test
+    void listShowsTheDefaultHostsDomain() throws IOException {
+        Exec.Result r = virsh("-c", "test+tcp://127.0.0.1:" + daemon.port() + "/default", "list");
+        assertEquals(0, r.exitCode(), why(r));
+        assertEquals(List.of(" Id   Name   State", "----------------------", " 1    test   running"),
+                r.stdout().lines().filter(l -> !l.isBlank()).toList(), why(r));
+    }
+
+    /** A call the test driver lacks is an error reply, never a hang or a dropped connection. */
     @Test
     void unsupportedCallFailsInsteadOfHanging() throws IOException {
-        Exec.Result r = virsh("-c", "test+tcp://127.0.0.1:" + daemon.port() + "/default", "list");
+        Exec.Result r = virsh("-c", "test+tcp://127.0.0.1:" + daemon.port() + "/default",
+                "domjobabort test; domjobinfo test");
         assertNotEquals(0, r.exitCode(), why(r));
         assertTrue(r.stderr().contains("not supported"), why(r));
         assertFalse(r.stderr().contains("I/O error") || r.stderr().contains("Disconnected"),

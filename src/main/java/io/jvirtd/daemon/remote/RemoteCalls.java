@@ -45,6 +45,14 @@ final class RemoteCalls {
         connection(t, router);
         host(t);
         cpu(t);
+        DomainCalls.bind(t);
+        DomainInfoCalls.bind(t);
+        DomainTuneCalls.bind(t);
+        DomainStatsCalls.bind(t);
+        DomainSaveCalls.bind(t);
+        SnapshotCalls.bind(t);
+        CheckpointCalls.bind(t);
+        EventCalls.bind(t);
         return t;
     }
 
@@ -57,10 +65,7 @@ final class RemoteCalls {
             return null;
         });
         t.bindAnytime(CONNECT_CLOSE, Void.class, Void.class, (s, a) -> {
-            HypervisorConnection conn = s.detach();
-            if (conn != null) {
-                conn.close();
-            }
+            s.closeConnection();
             s.closeAfterReply();
             return null;
         });

@@ -2,7 +2,6 @@ package io.jvirtd.daemon.remote;
 
 import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirException;
-import io.jvirtd.model.spi.HypervisorConnection;
 import io.jvirtd.protocol.remote.RemoteProcedure;
 import io.jvirtd.rpc.message.Message;
 import io.jvirtd.rpc.message.MessageHeader;
@@ -16,6 +15,8 @@ import io.jvirtd.rpc.xdr.XdrWriter;
 
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
+import java.util.EnumSet;
+import java.util.Set;
 
 /**
  * libvirt's remote program (0x20008086 v1) on a worker thread: decode the arguments, check
@@ -30,6 +31,11 @@ import java.nio.ByteBuffer;
 public final class RemoteProgram implements ServerProgram {
 
     private static final System.Logger LOG = System.getLogger("io.jvirtd.daemon.remote");
+
+    /** What a client may call before it authenticated (libvirt's needAuth = false). */
+    private static final Set<RemoteProcedure> BEFORE_AUTH = EnumSet.of(RemoteProcedure.AUTH_LIST,
+            RemoteProcedure.AUTH_SASL_INIT, RemoteProcedure.AUTH_SASL_START, RemoteProcedure.AUTH_SASL_STEP,
+            RemoteProcedure.AUTH_POLKIT);
 
     private final ProcedureTable table;
 
@@ -86,6 +92,10 @@ public final class RemoteProgram implements ServerProgram {
         if (p == null || p.kind() != RemoteProcedure.Kind.CALL) {
             throw VirException.rpc(VirErrorDomain.RPC, "unknown procedure: " + h.procedure());
         }
+        if (session.client().isAuthPending() && !BEFORE_AUTH.contains(p)) {
+            // libvirtd answers VIR_ERR_RPC here, not AUTH_FAILED, for old clients' sake
+            throw VirException.rpc(VirErrorDomain.RPC, "authentication required");
+        }
         ProcedureTable.Binding b = table.get(p.number());
         Object args = b == null ? null : decode(b, call);
         if (b == null || b.needs() == ProcedureTable.Needs.CONNECTION) {
@@ -121,7 +131,7 @@ public final class RemoteProgram implements ServerProgram {
         return VirException.noSupport(VirErrorDomain.byNumber(p.errorDomain()), p.api());
     }
 
-    private static RemoteSession session(ServerClient client) {
+    static RemoteSession session(ServerClient client) {
         Object data = client.programData();
         if (data instanceof RemoteSession) {
             return (RemoteSession) data;
@@ -140,10 +150,7 @@ public final class RemoteProgram implements ServerProgram {
     public void clientClosed(ServerClient client) {
         Object data = client.programData();
         if (data instanceof RemoteSession) {
-            HypervisorConnection conn = ((RemoteSession) data).detach();
-            if (conn != null) {
-                conn.close();
-            }
+            ((RemoteSession) data).closeConnection();
         }
     }
 

@@ -10,7 +10,8 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * What the remote program keeps per client (libvirt's daemonClientPrivate): the hypervisor
- * connection opened by CONNECT_OPEN, its URI and whether it is read-only.
+ * connection opened by CONNECT_OPEN, its URI, whether it is read-only, and its domain event
+ * callbacks.
  *
  * <p>Threads: used by the workers that run this client's calls, several at once when the
  * client pipelines. The connection is published once through a compare-and-set, so two racing
@@ -27,10 +28,30 @@ final class RemoteSession {
     private volatile boolean readOnly;
     private volatile boolean closeCallbackRegistered;
     private volatile boolean closeAfterReply;
+    private final DomainEventCallbacks domainEvents;
 
     RemoteSession(ServerClient client) {
         this.client = client;
         this.readOnly = client.isReadOnly();
+        this.domainEvents = new DomainEventCallbacks(client);
+    }
+
+    /** This client's domain event callbacks. */
+    DomainEventCallbacks domainEvents() {
+        return domainEvents;
+    }
+
+    /**
+     * Ends the session's hold on the driver (CONNECT_CLOSE, or the client went away): drops its
+     * event callbacks first, so nothing is relayed to a closed client, then closes the
+     * connection. Safe to call more than once.
+     */
+    void closeConnection() {
+        HypervisorConnection conn = detach();
+        domainEvents.closeAll(conn);
+        if (conn != null) {
+            conn.close();
+        }
     }
 
     ServerClient client() {

@@ -392,6 +392,34 @@ abstract class DomainTuningOps extends DomainLifecycleOps {
         });
     }
 
+    /**
+     * The fixed counts test_driver.c answers for nparams = 0, after its flag check and before it
+     * resolves the domain, disk or interface.
+     */
+    @Override
+    public int domainGetParametersCount(String api, DomainRef dom, int flags) {
+        int allowed = Flags.AFFECT_LIVE | Flags.AFFECT_CONFIG | Flags.TYPED_PARAM_STRING_OKAY;
+        switch (api) {
+            case "virDomainGetMemoryParameters":
+                checkFlags(flags, allowed, "testDomainGetMemoryParameters");
+                return 3;
+            case "virDomainGetNumaParameters":
+                checkFlags(flags, allowed, "testDomainGetNumaParameters");
+                return 2;
+            case "virDomainGetBlkioParameters":
+                checkFlags(flags, allowed, "testDomainGetBlkioParameters");
+                return 6;
+            case "virDomainGetBlockIoTune":
+                checkFlags(flags, allowed, "testDomainGetBlockIoTune");
+                return 20;
+            case "virDomainGetInterfaceParameters":
+                checkFlags(flags, allowed, "testDomainGetInterfaceParameters");
+                return 7;
+            default:
+                return super.domainGetParametersCount(api, dom, flags);
+        }
+    }
+
     @Override
     public List<TypedParameter> domainGetMemoryParameters(DomainRef dom, int flags) {
         checkFlags(flags, Flags.AFFECT_LIVE | Flags.AFFECT_CONFIG | Flags.TYPED_PARAM_STRING_OKAY,

@@ -422,6 +422,25 @@ public interface DomainOps {
         throw dom("virDomainMemoryPeek");
     }
 
+    /**
+     * The count query of a typed-parameter getter (the client passes nparams = 0 first):
+     * how many parameters {@code api} (virDomainGetMemoryParameters, virDomainGetNumaParameters,
+     * virDomainGetBlkioParameters, virDomainGetBlockIoTune or virDomainGetInterfaceParameters)
+     * returns. libvirt's drivers answer it before they look anything up (virsh's count query for
+     * blkdeviotune names no disk), so a driver should override this; the default counts the full
+     * answer, with a null disk/device.
+     */
+    default int domainGetParametersCount(String api, DomainRef dom, int flags) {
+        switch (api) {
+            case "virDomainGetMemoryParameters": return domainGetMemoryParameters(dom, flags).size();
+            case "virDomainGetNumaParameters": return domainGetNumaParameters(dom, flags).size();
+            case "virDomainGetBlkioParameters": return domainGetBlkioParameters(dom, flags).size();
+            case "virDomainGetBlockIoTune": return domainGetBlockIoTune(dom, null, flags).size();
+            case "virDomainGetInterfaceParameters": return domainGetInterfaceParameters(dom, null, flags).size();
+            default: throw new IllegalArgumentException("not a typed-parameter getter: " + api);
+        }
+    }
+
     /** virDomainGetMemoryParameters. */
     default List<TypedParameter> domainGetMemoryParameters(DomainRef dom, int flags) {
         throw dom("virDomainGetMemoryParameters");

@@ -1,12 +1,19 @@
 package io.jvirtd.rpc.message;
 
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 
 /**
  * Splits a byte stream into messages (incremental framing): partial reads, several messages in
  * one read and messages larger than any read buffer all work. The length word is checked
  * against the limit before anything is allocated for the message, so a peer cannot make us
  * allocate more than {@code 4 + maxMessage} bytes per connection.
+ *
+ * <p>A message's buffer grows as its bytes arrive (doubling, from {@value #INITIAL_BUFFER}
+ * bytes, never beyond the announced length) instead of being allocated at its announced
+ * length: a peer that announces 32 MiB and sends little costs little (libvirtd gets the same
+ * from malloc's lazily backed pages; a Java array is zeroed, hence committed, at once). Memory
+ * per connection is at most twice what the peer has actually sent of the current message.
  *
  * <p>Owned by one connection and used only by the thread that reads it (the event loop).
  * Between reads it holds at most one incomplete message.
@@ -19,11 +26,17 @@ public final class FrameDecoder {
         void message(Message message);
     }
 
+    /** First buffer of a message larger than this; smaller ones get their exact size at once. */
+    public static final int INITIAL_BUFFER = 8 * 1024;
+
     private final int maxMessage;
     private final byte[] lengthWord = new byte[MessageHeader.LENGTH_WORD];
     private int lengthHave;
+    /** The current message's bytes so far; may be shorter than {@link #pendingLength}. */
     private byte[] pending;
     private int pendingHave;
+    /** The current message's length (without the length word). */
+    private int pendingLength;
 
     public FrameDecoder() {
         this(MessageHeader.MAX_MESSAGE);
@@ -49,33 +62,51 @@ public final class FrameDecoder {
                     continue;
                 }
             }
-            int n = Math.min(src.remaining(), pending.length - pendingHave);
+            int n = Math.min(src.remaining(), pendingLength - pendingHave);
+            ensureRoom(n);
             src.get(pending, pendingHave, n);
             pendingHave += n;
-            if (pendingHave == pending.length) {
+            if (pendingHave == pendingLength) {
                 deliver(sink);
             }
         }
     }
 
     /**
-     * When a message larger than {@code threshold} bytes is half read, a buffer over its missing
-     * part, so the caller can read the socket straight into it instead of copying; else null.
-     * After reading into it call {@link #filled(int, Sink)}.
+     * When at least {@code threshold} bytes of a message are still missing, a buffer over the
+     * next part of them (at least {@code threshold} bytes; the message buffer grows for it), so
+     * the caller can read the socket straight into it instead of copying; else null. After
+     * reading into it call {@link #filled(int, Sink)}.
      */
     public ByteBuffer directBuffer(int threshold) {
-        if (pending == null || pending.length - pendingHave < threshold) {
+        if (pending == null || pendingLength - pendingHave < threshold) {
             return null;
         }
+        ensureRoom(threshold);
         return ByteBuffer.wrap(pending, pendingHave, pending.length - pendingHave);
     }
 
     /** Records {@code n} bytes read into the {@link #directBuffer} and delivers when complete. */
     public void filled(int n, Sink sink) {
         pendingHave += n;
-        if (pendingHave == pending.length) {
+        if (pendingHave == pendingLength) {
             deliver(sink);
         }
+    }
+
+    /** Bytes allocated for the message in progress (0 at a boundary); for tests and accounting. */
+    public int bufferedCapacity() {
+        return pending == null ? 0 : pending.length;
+    }
+
+    /** Grows the buffer so that {@code n} more bytes fit, doubling, never past the message length. */
+    private void ensureRoom(int n) {
+        int need = pendingHave + n;
+        if (need <= pending.length) {
+            return;
+        }
+        int cap = (int) Math.min(pendingLength, Math.max((long) pending.length * 2, need));
+        pending = Arrays.copyOf(pending, cap);
     }
 
     /** True when no message is half read: the stream is at a message boundary. */
@@ -93,12 +124,13 @@ public final class FrameDecoder {
             throw new FrameException("packet " + len + " bytes received from client too large, limit is "
                     + maxMessage);
         }
-        pending = new byte[(int) len - MessageHeader.LENGTH_WORD];
+        pendingLength = (int) len - MessageHeader.LENGTH_WORD;
+        pending = new byte[Math.min(pendingLength, INITIAL_BUFFER)];
         pendingHave = 0;
     }
 
     private void deliver(Sink sink) {
-        byte[] frame = pending;
+        byte[] frame = pending; // grown to exactly pendingLength by now
         pending = null;
         pendingHave = 0;
         sink.message(Message.of(frame));

@@ -1,5 +1,7 @@
 package io.jvirtd.rpc.server;
 
+import io.jvirtd.rpc.tls.TlsContext;
+
 import java.io.IOException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
@@ -17,13 +19,20 @@ public final class Listener {
     private final boolean readOnly;
     private final int authType;
     private final Path unixPath;
+    private final TlsContext tlsContext;
 
     Listener(ServerSocketChannel channel, Transport transport, boolean readOnly, int authType, Path unixPath) {
+        this(channel, transport, readOnly, authType, unixPath, null);
+    }
+
+    Listener(ServerSocketChannel channel, Transport transport, boolean readOnly, int authType, Path unixPath,
+             TlsContext tlsContext) {
         this.channel = channel;
         this.transport = transport;
         this.readOnly = readOnly;
         this.authType = authType;
         this.unixPath = unixPath;
+        this.tlsContext = tlsContext;
     }
 
     public ServerSocketChannel channel() { return channel; }
@@ -32,6 +41,8 @@ public final class Listener {
     public int authType() { return authType; }
     /** The socket file of a unix listener, null for TCP. */
     public Path unixPath() { return unixPath; }
+    /** The x509 setup clients of a TLS listener handshake with; null for the others. */
+    public TlsContext tlsContext() { return tlsContext; }
 
     /** Closes the socket and removes a unix socket's file. */
     void close() {

@@ -4,6 +4,7 @@ import io.jvirtd.rpc.loop.EventLoop;
 import io.jvirtd.rpc.loop.Ticker;
 import io.jvirtd.rpc.loop.Watch;
 import io.jvirtd.rpc.pool.WorkerPool;
+import io.jvirtd.rpc.tls.TlsContext;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -15,11 +16,15 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -43,21 +48,36 @@ public final class NetServer {
 
     private static final System.Logger LOG = System.getLogger("io.jvirtd.rpc.server");
     private static final int READ_BUFFER_SIZE = 256 * 1024;
+    /**
+     * Ciphertext read at once from a TLS client: half the plaintext buffer, so the plaintext
+     * of one read (never longer than its ciphertext) plus a buffered partial record always fits.
+     */
+    private static final int TLS_READ_BUFFER_SIZE = READ_BUFFER_SIZE / 2;
+    /**
+     * Connections accepted per listener callback. A flood of connects then costs other
+     * clients at most this many accepts between two of their turns (libvirtd accepts one).
+     */
+    private static final int MAX_ACCEPTS_PER_TURN = 64;
 
     private final String name;
     private final EventLoop loop;
     private final WorkerPool pool;
     private final Ticker ticker;
     private volatile ServerLimits limits;
+    private volatile long maxQueuedEventBytes = ServerLimits.MAX_QUEUED_EVENT_BYTES;
     private final List<ServerProgram> programs = new CopyOnWriteArrayList<>();
     private final List<Listener> listeners = new ArrayList<>();
     private final Map<Long, ServerClient> clients = new ConcurrentHashMap<>();
     private final AtomicLong nextClientId = new AtomicLong(1);
+    private final ServerStats stats = new ServerStats();
 
     // Loop-confined.
     private final List<Watch> listenerWatches = new ArrayList<>();
     private final ByteBuffer readBuffer = ByteBuffer.allocate(READ_BUFFER_SIZE);
+    private ByteBuffer tlsReadBuffer;
     private boolean accepting;
+    /** Clients still authenticating (libvirt's nclients_unauth). Written on the loop only. */
+    private volatile int unauthClients;
     private boolean shuttingDown;
     private boolean shutdownFinished;
     private final List<Runnable> onDrained = new ArrayList<>();
@@ -75,12 +95,29 @@ public final class NetServer {
     public WorkerPool pool() { return pool; }
     public ServerLimits limits() { return limits; }
     public EventLoop loop() { return loop; }
+    /** This server's counters (bytes, calls per procedure, keepalive closes, event drops). Any thread. */
+    public ServerStats stats() { return stats; }
     long nanoTime() { return ticker.nanoTime(); }
+
+    /** The event bound of each client (see {@link ServerClient#sendEvent}). */
+    long maxQueuedEventBytes() { return maxQueuedEventBytes; }
+
+    /** Changes the event bound; tests use a small one. Any thread. */
+    void setMaxQueuedEventBytes(long bytes) { maxQueuedEventBytes = bytes; }
 
     /** Loop: the scratch buffer every client of this server reads into (one read at a time). */
     ByteBuffer readBuffer() {
         assert loop.inLoop();
         return readBuffer;
+    }
+
+    /** Loop: the scratch buffer TLS clients read ciphertext into (allocated with the first one). */
+    ByteBuffer tlsReadBuffer() {
+        assert loop.inLoop();
+        if (tlsReadBuffer == null) {
+            tlsReadBuffer = ByteBuffer.allocate(TLS_READ_BUFFER_SIZE);
+        }
+        return tlsReadBuffer;
     }
 
     public void addProgram(ServerProgram program) {
@@ -97,31 +134,105 @@ public final class NetServer {
     }
 
     /**
-     * Binds a unix socket (process leader, before {@link #enable()}). A stale socket file is
-     * replaced; the mode (and group) are applied before any client can be accepted.
+     * Binds a unix socket (process leader, before {@link #enable()}).
+     *
+     * <p>The socket appears at {@code path} with its mode and group already set: it is bound in
+     * a private folder (mode 0700) next to {@code path}, given its mode and group there, and
+     * renamed into place, so no client can connect through a looser mode meanwhile (libvirtd
+     * gets the same by setting the umask around bind()). A socket file left by a dead daemon is
+     * replaced; one a live process still listens on is not (libvirtd would steal it).
      */
     public Listener addUnixListener(Path path, Set<PosixFilePermission> perms, GroupPrincipal group,
                                     boolean readOnly, int authType) throws IOException {
         Files.createDirectories(path.getParent());
-        Files.deleteIfExists(path);
+        refuseLiveSocket(path);
+        removeStaleBindFolders(path.getParent());
+        Path privateDir = Files.createTempDirectory(path.getParent(), ".bind-",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Path bound = privateDir.resolve("sock");
         ServerSocketChannel ch = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         try {
-            ch.bind(UnixDomainSocketAddress.of(path), limits.maxQueuedClients());
+            ch.bind(UnixDomainSocketAddress.of(bound), limits.maxQueuedClients());
             if (group != null) {
-                Files.getFileAttributeView(path, PosixFileAttributeView.class).setGroup(group);
+                Files.getFileAttributeView(bound, PosixFileAttributeView.class).setGroup(group);
             }
-            Files.setPosixFilePermissions(path, perms);
+            Files.setPosixFilePermissions(bound, perms);
+            Files.move(bound, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             ch.configureBlocking(false);
         } catch (IOException | RuntimeException e) {
             ch.close();
+            Files.deleteIfExists(bound);
             throw e;
+        } finally {
+            Files.deleteIfExists(privateDir);
         }
         return register(new Listener(ch, Transport.UNIX, readOnly, authType, path));
+    }
+
+    /**
+     * Fails if a process accepts connections on the socket file {@code path}; returns if there
+     * is no such file or it is a stale socket (connections refused: its daemon is dead).
+     */
+    private static void refuseLiveSocket(Path path) throws IOException {
+        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        if ("-".equals(fileType(path))) {
+            throw new IOException("Failed to bind socket to '" + path + "': it exists and is not a socket");
+        }
+        try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            probe.configureBlocking(false); // a live daemon with a full backlog must not hang us
+            probe.connect(UnixDomainSocketAddress.of(path));
+        } catch (IOException stale) {
+            return; // refused: nobody listens, the file is a leftover
+        }
+        throw new IOException("Failed to bind socket to '" + path + "': Address already in use"
+                + " (another daemon listens on it)");
+    }
+
+    /** Deletes private bind folders a daemon killed during start-up left behind (none is in use). */
+    private static void removeStaleBindFolders(Path dir) {
+        try (DirectoryStream<Path> folders = Files.newDirectoryStream(dir, ".bind-*")) {
+            for (Path f : folders) {
+                Path sock = f.resolve("sock");
+                try {
+                    refuseLiveSocket(sock); // another daemon binding right now keeps its folder
+                    Files.deleteIfExists(sock);
+                    Files.deleteIfExists(f);
+                } catch (IOException e) {
+                    // live, or not ours to remove
+                }
+            }
+        } catch (IOException e) {
+            // nothing to clean
+        }
+    }
+
+    /** "s" for a socket, from the unix file attributes; "?" when unknown. */
+    private static String fileType(Path path) {
+        try {
+            Object mode = Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+            return ((Integer) mode & 0170000) == 0140000 ? "s" : "-";
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return "?";
+        }
     }
 
     /** Binds a TCP socket (process leader, before {@link #enable()}). */
     public Listener addTcpListener(InetSocketAddress address, Transport transport, int authType)
             throws IOException {
+        return addTcpListener(address, transport, authType, null);
+    }
+
+    /**
+     * Binds a TCP socket whose clients speak TLS with {@code tls} (Transport.TLS), or plain
+     * when {@code tls} is null. Process leader, before {@link #enable()}.
+     */
+    public Listener addTcpListener(InetSocketAddress address, Transport transport, int authType, TlsContext tls)
+            throws IOException {
+        if ((tls != null) != (transport == Transport.TLS)) {
+            throw new IllegalArgumentException("a TLS listener needs a TLS context, and only it");
+        }
         ServerSocketChannel ch = ServerSocketChannel.open();
         try {
             ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
@@ -131,7 +242,7 @@ public final class NetServer {
             ch.close();
             throw e;
         }
-        return register(new Listener(ch, transport, false, authType, null));
+        return register(new Listener(ch, transport, false, authType, null, tls));
     }
 
     private synchronized Listener register(Listener l) {
@@ -173,8 +284,25 @@ public final class NetServer {
         return clients.get(id);
     }
 
+    /** Clients accepted and not authenticated yet (admin: nclients_unauth). Any thread. */
+    public int unauthClientCount() {
+        return unauthClients;
+    }
+
+    /**
+     * Loop: libvirt's virNetServerCheckLimits: a new client may be accepted only while neither
+     * max_clients nor max_anonymous_clients (0 = no limit) would be exceeded by it. Otherwise
+     * the listeners are not watched and new connections wait in the kernel's backlog
+     * (max_queued_clients), beyond which the kernel refuses them.
+     */
+    private boolean canAccept() {
+        ServerLimits l = limits;
+        return accepting && clients.size() < l.maxClients()
+                && (l.maxAnonymousClients() == 0 || unauthClients < l.maxAnonymousClients());
+    }
+
     private void accept(Listener l) {
-        while (accepting && clients.size() < limits.maxClients()) {
+        for (int n = 0; n < MAX_ACCEPTS_PER_TURN && canAccept(); n++) {
             SocketChannel ch;
             try {
                 ch = l.channel().accept();
@@ -193,7 +321,14 @@ public final class NetServer {
                 }
                 ServerClient c = new ServerClient(nextClientId.getAndIncrement(), this, loop, ch, l, identity);
                 clients.put(c.id(), c);
+                if (c.countAsUnauthenticated()) {
+                    unauthClients++;
+                }
+                stats.clientAccepted();
                 c.start();
+                if (LOG.isLoggable(Level.DEBUG)) {
+                    LOG.log(Level.DEBUG, "client {0} of server {1} connected on {2}", c.id(), name, l);
+                }
                 clientCountListener.accept(clients.size());
             } catch (IOException e) {
                 LOG.log(Level.WARNING, "cannot set up a client from {0}: {1}", l, e.getMessage());
@@ -207,9 +342,9 @@ public final class NetServer {
         updateAccepting();
     }
 
-    /** Loop: stop watching the listeners while at max_clients; resume below it. */
+    /** Loop: stop watching the listeners while at a limit; resume below it. */
     private void updateAccepting() {
-        int ops = accepting && clients.size() < limits.maxClients() ? SelectionKey.OP_ACCEPT : 0;
+        int ops = canAccept() ? SelectionKey.OP_ACCEPT : 0;
         for (Watch w : listenerWatches) {
             if (w.interest() != ops) {
                 w.setInterest(ops);
@@ -222,6 +357,9 @@ public final class NetServer {
         if (clients.remove(c.id()) == null) {
             return;
         }
+        if (c.uncountUnauthenticated()) {
+            unauthClients--;
+        }
         for (ServerProgram p : programs) {
             try {
                 pool.submit(() -> p.clientClosed(c), true);
@@ -232,6 +370,14 @@ public final class NetServer {
         updateAccepting();
         clientCountListener.accept(clients.size());
         checkDrained();
+    }
+
+    /** Loop: a client finished authenticating; it no longer counts against max_anonymous_clients. */
+    void clientAuthenticated(ServerClient c) {
+        if (c.uncountUnauthenticated()) {
+            unauthClients--;
+            updateAccepting();
+        }
     }
 
     /**

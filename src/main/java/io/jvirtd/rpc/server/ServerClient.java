@@ -8,6 +8,7 @@ import io.jvirtd.rpc.message.FrameException;
 import io.jvirtd.rpc.message.Message;
 import io.jvirtd.rpc.message.MessageHeader;
 import io.jvirtd.rpc.message.ReplyFrames;
+import io.jvirtd.rpc.tls.TlsSession;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -19,7 +20,8 @@ import java.util.ArrayDeque;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SSLException;
 
 /**
  * One connected client (libvirt's virNetServerClient).
@@ -27,14 +29,33 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Threads: the socket, the frame decoder, the receive and transmit queues, the in-flight
  * count and the keepalive state are confined to the event loop (methods marked "loop").
  * Workers reach the client only through {@link #sendReply}, {@link #sendMessage},
- * {@link #requestClose} and the identity getters; those hand work to the loop through a
- * lock-free outbox and one run-on-loop task per batch. No lock is ever held here.
+ * {@link #sendEvent}, {@link #requestClose} and the identity getters; those hand work to the
+ * loop through lock-free outboxes and one run-on-loop task per batch. No lock is ever held here.
+ *
+ * <p>Replies are bounded by max_client_requests (we stop reading a client with that many calls
+ * in flight). Events are not: a driver raises them whatever the client does, so
+ * {@link #sendEvent} counts the bytes of events queued but not yet written and closes a client
+ * that lets them pile up beyond {@link ServerLimits#MAX_QUEUED_EVENT_BYTES}, rather than
+ * blocking the driver or growing without bound.
+ *
+ * <p>TLS (a client of a TLS listener) sits between the socket and the frame decoder: the
+ * loop reads ciphertext, the {@link TlsSession} turns it into plaintext for the decoder, and
+ * the transmit queue is encrypted on its way out; the handshake's delegated work and the
+ * client-certificate check run off the loop and resume here ({@link #tlsResumed}). As in
+ * libvirtd, an accepted client gets one confirmation byte (1) before any reply, and a
+ * refused one is closed without a word (no close_notify), which virsh reports as "Unable to
+ * read TLS confirmation".
  */
 public final class ServerClient {
 
     private static final System.Logger LOG = System.getLogger("io.jvirtd.rpc.server");
     /** Reads that leave at least this much of a big message missing go straight into it. */
     private static final int DIRECT_READ_THRESHOLD = 16 * 1024;
+    /** libvirt's "checks have succeeded" byte, the first thing an accepted TLS client reads. */
+    private static final ByteBuffer TLS_CONFIRM = ByteBuffer.wrap(new byte[] {1}).asReadOnlyBuffer();
+    private static final ByteBuffer NO_BYTES = ByteBuffer.allocate(0);
+    /** libvirt's REMOTE_AUTH_NONE: clients of such a listener need no authentication step. */
+    private static final int AUTH_NONE = 0;
 
     private final long id;
     private final NetServer server;
@@ -43,8 +64,21 @@ public final class ServerClient {
     private final Listener listener;
     private final long connectedAtMillis;
     private final Object identity;
+    /** The TLS session of a client of a TLS listener, else null. Loop-confined. */
+    private final TlsSession tls;
+    /** The client certificate's DN, once the TLS client was accepted. */
+    private volatile String tlsDname;
+    /**
+     * Until authentication completes only the auth procedures may be called (libvirt's
+     * auth_pending). With auth "none" a client is authenticated when accepted, as in libvirtd.
+     */
+    private volatile boolean authPending;
 
     // Loop-confined state.
+    /** True once an accepted TLS client was sent its confirmation byte. */
+    private boolean tlsConfirmed;
+    /** True while the server counts this client against max_anonymous_clients. */
+    private boolean countedUnauthenticated;
     private Watch watch;
     private final FrameDecoder decoder = new FrameDecoder();
     private final ArrayDeque<Message> rxQueue = new ArrayDeque<>(4);
@@ -57,17 +91,35 @@ public final class ServerClient {
     private Timer keepaliveTimer;
     private long lastReceivedNanos;
     private int pingsLeft;
+    /** Event frames in txQueue, in txQueue order, with their sizes (see eventBytesQueued). */
+    private final ArrayDeque<QueuedEvent> eventsInTx = new ArrayDeque<>(4);
+    /**
+     * Replies in txQueue, in txQueue order. A call keeps its in-flight slot until its reply
+     * is written (libvirtd decrements nrequests in DispatchWrite), so a client that does not
+     * read its replies stops being read after max_client_requests of them.
+     */
+    private final ArrayDeque<ByteBuffer> repliesInTx = new ArrayDeque<>(4);
+    /** The keepalive PONG waiting in txQueue, if any: one unwritten PONG answers any number of PINGs. */
+    private ByteBuffer pendingPong;
 
     // Cross-thread hand-off from workers to the loop.
+    /** Replies posted by workers, in order. */
     private final ConcurrentLinkedQueue<ByteBuffer> outbox = new ConcurrentLinkedQueue<>();
+    /** Messages that answer no call ({@link #sendMessage}), in order. */
+    private final ConcurrentLinkedQueue<ByteBuffer> messageOutbox = new ConcurrentLinkedQueue<>();
+    /** Events posted by any thread; written after the replies of the same flush, in order. */
+    private final ConcurrentLinkedQueue<ByteBuffer> eventOutbox = new ConcurrentLinkedQueue<>();
+    /** Bytes of event frames accepted by {@link #sendEvent} and not yet written or dropped. */
+    private final AtomicLong eventBytesQueued = new AtomicLong();
+    /** Set once when the event bound is exceeded, so the drop is logged once. */
+    private final AtomicBoolean eventOverflow = new AtomicBoolean();
     private final AtomicBoolean flushScheduled = new AtomicBoolean();
-    private final AtomicInteger callsCompleted = new AtomicInteger();
     private final Runnable flushTask = this::flushOutbox;
     private volatile boolean open = true;
     private volatile Object programData;
 
     ServerClient(long id, NetServer server, EventLoop loop, SocketChannel channel, Listener listener,
-                 Object identity) {
+                 Object identity) throws SSLException {
         this.id = id;
         this.server = server;
         this.loop = loop;
@@ -75,6 +127,9 @@ public final class ServerClient {
         this.listener = listener;
         this.identity = identity;
         this.connectedAtMillis = System.currentTimeMillis();
+        this.tls = listener.tlsContext() == null ? null
+                : listener.tlsContext().newServerSession(loop, loop::inLoop, this::tlsResumed);
+        this.authPending = listener.authType() != AUTH_NONE;
     }
 
     /** Loop: starts watching the socket. */
@@ -95,6 +150,40 @@ public final class ServerClient {
     public Object identity() { return identity; }
     public boolean isOpen() { return open; }
     public NetServer server() { return server; }
+    /** The x509 distinguished name of an accepted TLS client (as libvirt prints it), else null. */
+    public String tlsX509Dname() { return tlsDname; }
+    /** True until the client authenticated; then only the auth procedures may be called. */
+    public boolean isAuthPending() { return authPending; }
+
+    /**
+     * The client completed authentication (SASL, polkit): every procedure is open to it now,
+     * and it stops counting against max_anonymous_clients. Any thread; idempotent.
+     */
+    public void setAuthenticated() {
+        authPending = false;
+        loop.execute(() -> server.clientAuthenticated(this));
+    }
+
+    /** Loop, at accept: whether the server counts this client as unauthenticated. */
+    boolean countAsUnauthenticated() {
+        countedUnauthenticated = authPending;
+        return countedUnauthenticated;
+    }
+
+    /** Loop: true (once) when the server counted this client as unauthenticated and must stop. */
+    boolean uncountUnauthenticated() {
+        boolean was = countedUnauthenticated;
+        countedUnauthenticated = false;
+        return was;
+    }
+
+    /**
+     * The inode of our end of a unix connection, or -1 (TCP, closed, or not knowable); lets the
+     * admin interface find the peer's pid, which the JDK's SO_PEERCRED does not give. Any thread.
+     */
+    public long socketInode() {
+        return transport() == Transport.UNIX ? PeerCredentials.socketInode(channel) : -1;
+    }
 
     public SocketAddress remoteAddress() {
         try {
@@ -111,17 +200,51 @@ public final class ServerClient {
     // ---- worker to loop ----
 
     /**
-     * Queues the reply to a call; releases that call's in-flight slot. Any thread. The frame
-     * must be complete (length word included) and not touched afterwards.
+     * Queues the reply to a call; that call's in-flight slot is released once the reply is
+     * written. Any thread. The frame must be complete (length word included) and not touched
+     * afterwards.
      */
     public void sendReply(ByteBuffer frame) {
-        callsCompleted.incrementAndGet();
-        post(frame);
+        post(outbox, frame);
     }
 
-    /** Queues a message that answers no call (an event, a keepalive PING). Any thread. */
+    /** Queues a message that answers no call (a keepalive PING). Any thread. */
     public void sendMessage(ByteBuffer frame) {
-        post(frame);
+        post(messageOutbox, frame);
+    }
+
+    /**
+     * Queues an event MESSAGE for this client without ever blocking. Any thread. If the client
+     * already has more than the server's event bound queued and unwritten (it does not read),
+     * the event is dropped, the client is closed (logged once) and false is returned; the
+     * caller just forgets the client. False too once the client is closed.
+     */
+    public boolean sendEvent(ByteBuffer frame) {
+        if (!open) {
+            return false;
+        }
+        int size = frame.remaining();
+        long queued = eventBytesQueued.addAndGet(size);
+        if (queued > server.maxQueuedEventBytes()) {
+            eventBytesQueued.addAndGet(-size);
+            server.stats().eventDropped();
+            if (eventOverflow.compareAndSet(false, true)) {
+                LOG.log(Level.WARNING, "client {0}: more than {1} bytes of events not read; closing it",
+                        id, server.maxQueuedEventBytes());
+                requestClose("event queue overflow");
+            }
+            return false;
+        }
+        eventOutbox.add(frame);
+        if (flushScheduled.compareAndSet(false, true)) {
+            loop.execute(flushTask);
+        }
+        return true;
+    }
+
+    /** Bytes of events accepted and not yet written (for tests and diagnostics). Any thread. */
+    public long queuedEventBytes() {
+        return eventBytesQueued.get();
     }
 
     /** Closes the client once everything queued so far is written. Any thread. */
@@ -146,8 +269,8 @@ public final class ServerClient {
         loop.execute(this::armKeepAlive);
     }
 
-    private void post(ByteBuffer frame) {
-        outbox.add(frame);
+    private void post(ConcurrentLinkedQueue<ByteBuffer> box, ByteBuffer frame) {
+        box.add(frame);
         if (flushScheduled.compareAndSet(false, true)) {
             loop.execute(flushTask);
         }
@@ -160,13 +283,22 @@ public final class ServerClient {
         flushScheduled.set(false);
         if (closed) {
             outbox.clear();
+            messageOutbox.clear();
+            dropEvents();
             return;
         }
         ByteBuffer b;
         while ((b = outbox.poll()) != null) {
             txQueue.add(b);
+            repliesInTx.add(b);
         }
-        inFlight -= callsCompleted.getAndSet(0);
+        while ((b = messageOutbox.poll()) != null) {
+            txQueue.add(b);
+        }
+        while ((b = eventOutbox.poll()) != null) {
+            txQueue.add(b);
+            eventsInTx.add(new QueuedEvent(b, b.remaining()));
+        }
         write();
         dispatchQueued();
         updateInterest();
@@ -182,12 +314,16 @@ public final class ServerClient {
         }
         if ((ops & SelectionKey.OP_READ) != 0 && !closed) {
             read();
-            dispatchQueued();
         }
+        dispatchQueued(); // reading queued calls, or writing replies freed slots
         updateInterest();
     }
 
     private void read() {
+        if (tls != null) {
+            readTls();
+            return;
+        }
         try {
             ByteBuffer direct = decoder.directBuffer(DIRECT_READ_THRESHOLD);
             int n;
@@ -208,6 +344,7 @@ public final class ServerClient {
             if (n < 0) {
                 close(null);
             } else if (n > 0) {
+                server.stats().bytesRead(n);
                 lastReceivedNanos = server.nanoTime();
                 pingsLeft = server.limits().keepaliveCount();
             }
@@ -230,8 +367,9 @@ public final class ServerClient {
     private void incoming(Message m) {
         MessageHeader h = m.header();
         if (h.program() == KeepAlive.PROGRAM) {
-            if (KeepAlive.isPing(h)) {
-                txQueue.add(KeepAlive.pong());
+            if (KeepAlive.isPing(h) && pendingPong == null) {
+                pendingPong = KeepAlive.pong();
+                txQueue.add(pendingPong);
                 write();
             }
             return;
@@ -241,21 +379,37 @@ public final class ServerClient {
             return; // replies, events and stray stream packets from a client are dropped, as libvirtd does
         }
         if (program == null) {
-            txQueue.add(ReplyFrames.unknownProgram(h));
-            write();
+            queueLoopReply(ReplyFrames.unknownProgram(h));
             return;
         }
         inFlight++;
         try {
-            server.pool().submit(() -> program.dispatch(this, m), program.isHighPriority(h.procedure()));
+            long queuedAt = System.nanoTime();
+            server.pool().submit(() -> {
+                try {
+                    program.dispatch(this, m);
+                } finally {
+                    server.stats().callCompleted(h.program(), h.procedure(), System.nanoTime() - queuedAt);
+                }
+            }, program.isHighPriority(h.procedure()));
         } catch (RejectedExecutionException e) {
             inFlight--;
-            txQueue.add(ReplyFrames.shuttingDown(h));
-            write();
+            queueLoopReply(ReplyFrames.shuttingDown(h));
         }
     }
 
+    /** Loop: a reply made on the loop; it holds a call slot until written, like any reply. */
+    private void queueLoopReply(ByteBuffer frame) {
+        inFlight++;
+        txQueue.add(frame);
+        repliesInTx.add(frame);
+        write();
+    }
+
     private void write() {
+        if (tls != null && !flushTls()) {
+            return;
+        }
         if (txQueue.isEmpty()) {
             maybeFinishClose();
             return;
@@ -263,9 +417,23 @@ public final class ServerClient {
         try {
             while (!txQueue.isEmpty()) {
                 ByteBuffer[] batch = txQueue.toArray(new ByteBuffer[0]);
-                long n = channel.write(batch);
+                long n = tls != null ? writeTls(batch) : channel.write(batch);
+                if (n > 0) {
+                    server.stats().bytesWritten(n);
+                }
                 while (!txQueue.isEmpty() && !txQueue.peekFirst().hasRemaining()) {
-                    txQueue.pollFirst();
+                    ByteBuffer done = txQueue.pollFirst();
+                    if (done == repliesInTx.peekFirst()) {
+                        repliesInTx.pollFirst();
+                        inFlight--;
+                    } else if (done == pendingPong) {
+                        pendingPong = null;
+                    }
+                    QueuedEvent e = eventsInTx.peekFirst();
+                    if (e != null && e.frame == done) {
+                        eventsInTx.pollFirst();
+                        eventBytesQueued.addAndGet(-e.size);
+                    }
                 }
                 if (n == 0) {
                     break;
@@ -279,7 +447,7 @@ public final class ServerClient {
     }
 
     private void maybeFinishClose() {
-        if (closeWhenFlushed && txQueue.isEmpty() && !closed) {
+        if (closeWhenFlushed && txQueue.isEmpty() && (tls == null || !tls.hasOutput()) && !closed) {
             close(null);
         }
     }
@@ -289,12 +457,18 @@ public final class ServerClient {
         if (closed) {
             return;
         }
+        boolean wantRead = !stopReading && !closeWhenFlushed && rxQueue.isEmpty()
+                && inFlight < server.limits().maxClientRequests();
+        boolean wantWrite = !txQueue.isEmpty();
+        if (tls != null) { // during the handshake the session decides; afterwards it adds its own output
+            wantRead = tls.wantsRead(wantRead);
+            wantWrite = tls.wantsWrite(wantWrite);
+        }
         int ops = 0;
-        if (!stopReading && !closeWhenFlushed && rxQueue.isEmpty()
-                && inFlight < server.limits().maxClientRequests()) {
+        if (wantRead) {
             ops |= SelectionKey.OP_READ;
         }
-        if (!txQueue.isEmpty()) {
+        if (wantWrite) {
             ops |= SelectionKey.OP_WRITE;
         }
         if (watch.interest() != ops) {
@@ -312,7 +486,117 @@ public final class ServerClient {
 
     /** Loop: nothing in flight and nothing left to write. */
     boolean isQuiescent() {
-        return closed || (inFlight == 0 && txQueue.isEmpty() && outbox.isEmpty());
+        return closed || (inFlight == 0 && txQueue.isEmpty() && outbox.isEmpty() && messageOutbox.isEmpty()
+                && eventOutbox.isEmpty()
+                && (tls == null || !tls.hasOutput()));
+    }
+
+    // ---- TLS, loop ----
+
+    /** Loop: reads ciphertext and passes on the plaintext it carries; writes any handshake reply. */
+    private void readTls() {
+        ByteBuffer net = server.tlsReadBuffer();
+        net.clear();
+        int n;
+        try {
+            n = channel.read(net);
+        } catch (IOException e) {
+            close(e.getMessage());
+            return;
+        }
+        if (n < 0) {
+            close(null);
+            return;
+        }
+        if (n == 0) {
+            return;
+        }
+        lastReceivedNanos = server.nanoTime();
+        pingsLeft = server.limits().keepaliveCount();
+        net.flip();
+        if (tlsInput(net)) {
+            write();
+        }
+    }
+
+    /**
+     * Loop: feeds ciphertext (possibly none, to use what the session buffered) through the
+     * session into the decoder, then acts on the session's state. False if the client was closed.
+     */
+    private boolean tlsInput(ByteBuffer net) {
+        try {
+            ByteBuffer app = server.readBuffer();
+            do {
+                app.clear();
+                tls.unwrap(net, app);
+                app.flip();
+                if (app.hasRemaining()) {
+                    server.stats().bytesRead(app.remaining());
+                    decoder.feed(app, rxSink);
+                }
+                net = NO_BYTES;
+            } while (tls.hasBufferedInput());
+        } catch (FrameException e) {
+            LOG.log(Level.WARNING, "client {0}: {1}; closing it", id, e.getMessage());
+            close(e.getMessage());
+            return false;
+        } catch (SSLException e) {
+            LOG.log(Level.INFO, "client {0}: TLS failed: {1}; closing it", id, e.getMessage());
+            close(e.getMessage());
+            return false;
+        }
+        if (tls.isInboundDone()) {
+            close(null);
+            return false;
+        }
+        if (tls.isRejected()) { // libvirtd: no confirmation byte, the socket just closes
+            close("TLS client refused: " + tls.verdict().reason());
+            return false;
+        }
+        if (!tlsConfirmed && tls.isEstablished()) {
+            tlsConfirmed = true;
+            tlsDname = tls.verdict().peerDn();
+            txQueue.addFirst(TLS_CONFIRM.duplicate());
+        }
+        return true;
+    }
+
+    /** Loop: a delegated TLS task or the client check finished; carry on where the session stopped. */
+    private void tlsResumed() {
+        if (closed || !tlsInput(NO_BYTES)) {
+            return;
+        }
+        write();
+        dispatchQueued();
+        if (!closed) {
+            updateInterest();
+        }
+    }
+
+    /** Loop: writes the session's pending ciphertext; false if that closed the client. */
+    private boolean flushTls() {
+        try {
+            ByteBuffer out = tls.output();
+            while (out.hasRemaining() && channel.write(out) > 0) {
+                // the socket took some; try again until it is full or we are done
+            }
+            tls.outputWritten();
+            return true;
+        } catch (IOException e) {
+            close(e.getMessage());
+            return false;
+        }
+    }
+
+    /** Loop: encrypts queued plaintext and writes what the socket takes; returns plaintext consumed. */
+    private long writeTls(ByteBuffer[] batch) throws IOException {
+        long consumed = tls.wrap(batch);
+        ByteBuffer out = tls.output();
+        while (out.hasRemaining() && channel.write(out) > 0) {
+            // as in flushTls
+        }
+        tls.outputWritten();
+        return consumed;
     }
 
     private void armKeepAlive() {
@@ -337,6 +621,7 @@ public final class ServerClient {
         }
         if (pingsLeft <= 0) {
             LOG.log(Level.INFO, "client {0}: no keepalive answer; closing it", id);
+            server.stats().keepaliveClosed();
             close("keepalive timeout");
             return;
         }
@@ -370,7 +655,22 @@ public final class ServerClient {
         }
         rxQueue.clear();
         txQueue.clear();
+        repliesInTx.clear();
+        pendingPong = null;
         outbox.clear();
+        messageOutbox.clear();
+        dropEvents();
         server.clientClosed(this);
+    }
+
+    /** Loop: forgets every unwritten event of a closed client. */
+    private void dropEvents() {
+        eventsInTx.clear();
+        eventOutbox.clear();
+        eventBytesQueued.set(0);
+    }
+
+    /** An event frame in the transmit queue and its size when it was queued. */
+    private record QueuedEvent(ByteBuffer frame, int size) {
     }
 }

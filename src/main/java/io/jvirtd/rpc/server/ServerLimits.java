@@ -13,6 +13,16 @@ package io.jvirtd.rpc.server;
 public record ServerLimits(int maxClients, int maxQueuedClients, int maxAnonymousClients,
                            int maxClientRequests, int keepaliveInterval, int keepaliveCount) {
 
+    /**
+     * Bytes of event MESSAGEs that may wait for one client to read them before we close it.
+     * Replies need no such bound (max_client_requests limits them), but events come from the
+     * drivers whatever the client does, and a client that stops reading must neither make
+     * the driver wait nor grow the daemon's memory. libvirtd has no bound here (its queue grows);
+     * 4 MiB holds tens of thousands of lifecycle events (68 bytes each), far more than a
+     * reading client ever has outstanding.
+     */
+    public static final int MAX_QUEUED_EVENT_BYTES = 4 * 1024 * 1024;
+
     /** libvirtd 9.0's defaults for its main server. */
     public static final ServerLimits DEFAULTS = new ServerLimits(5000, 1000, 20, 5, 5, 5);
 

@@ -142,16 +142,18 @@ class RemoteProgramTest {
         c.call(REMOTE, 228, CALL, 2, 0, -1, 0);                          // NODE_GET_MEMORY_STATS
         assertError(c.readFrame(), 2, 3, 20,
                 "this function is not supported by the connection driver: virNodeGetMemoryStats");
-        c.call(REMOTE, 273, CALL, 3, 1, 1);                              // CONNECT_LIST_ALL_DOMAINS
+        c.call(REMOTE, 242, CALL, 3, 4, 0x74657374,                      // DOMAIN_MIGRATE_GET_MAX_SPEED("test" ...
+                0x6695eb01, 0xf6a48304, 0x79aa97f2, 0x502e193f, 1, 0);   // ... uuid, id 1, flags 0)
         assertError(c.readFrame(), 3, 3, 20,
-                "this function is not supported by the connection driver: virConnectListAllDomains");
+                "this function is not supported by the connection driver: virDomainMigrateGetMaxSpeed");
     }
 
     @Test
     void readOnlyConnectionCannotChangeAnything() throws IOException {
         c.send(openCall(1, "test:///default", 1));                        // VIR_CONNECT_RO
         c.readFrame();
-        c.call(REMOTE, 34, CALL, 2);                                     // DOMAIN_SUSPEND
+        c.call(REMOTE, 34, CALL, 2, 4, 0x74657374,                       // DOMAIN_SUSPEND("test" ...
+                0x6695eb01, 0xf6a48304, 0x79aa97f2, 0x502e193f, 1);      // ... uuid, id 1)
         assertError(c.readFrame(), 2, 29, 20, "operation forbidden: read only access prevents virDomainSuspend");
         c.call(REMOTE, 59, CALL, 3);                                     // reads still work
         assertEquals(MessageHeader.STATUS_OK, c.readFrame().getInt(20));
@@ -163,7 +165,7 @@ class RemoteProgramTest {
         c.readFrame();
         c.call(REMOTE, 101, CALL, 2, 0, 0);                              // CELLS_FREE_MEMORY(0, maxcells 0)
         RpcError e = assertError(c.readFrame(), 2, 8, 20,
-                "invalid argument: maxCells in virNodeGetCellsFreeMemory must be greater than zero");
+                "maxCells in virNodeGetCellsFreeMemory must be greater than zero");
         assertEquals("virNodeGetCellsFreeMemory", e.str1());
         assertEquals("maxCells", e.str2());
     }

@@ -108,13 +108,54 @@ class FrameDecoderTest {
         new Random(1).nextBytes(frame);
         ByteBuffer.wrap(frame).putInt(frame.length);
         decoder.feed(ByteBuffer.wrap(frame, 0, 1000), got::add);
-        ByteBuffer direct = decoder.directBuffer(16 * 1024);
-        assertNotNull(direct);
-        direct.put(frame, 1000, frame.length - 1000);
-        decoder.filled(frame.length - 1000, got::add);
+        int at = 1000;
+        for (ByteBuffer direct; (direct = decoder.directBuffer(16 * 1024)) != null; ) {
+            assertTrue(direct.remaining() >= 16 * 1024, "room for at least the threshold");
+            int n = Math.min(direct.remaining(), frame.length - at);
+            direct.put(frame, at, n);
+            decoder.filled(n, got::add);
+            at += n;
+        }
+        decoder.feed(ByteBuffer.wrap(frame, at, frame.length - at), got::add);
         assertEquals(1, got.size());
         assertArrayEquals(slice(frame, 4), got.get(0).frame());
         assertNull(decoder.directBuffer(1));
+    }
+
+    @Test
+    void announcingAHugeMessageCostsOnlyWhatIsSent() throws FrameException {
+        // 32 MiB announced, 100 bytes sent: the buffer is the initial one, not 32 MiB.
+        ByteBuffer start = ByteBuffer.allocate(4 + 100);
+        start.putInt(MessageHeader.MAX_MESSAGE + 4).putInt(0x20008086).flip();
+        decoder.feed(start, got::add);
+        assertEquals(FrameDecoder.INITIAL_BUFFER, decoder.bufferedCapacity());
+        // After 1 MiB more it holds at most twice what arrived.
+        byte[] chunk = new byte[64 * 1024];
+        long sent = 100;
+        for (int i = 0; i < 16; i++) {
+            decoder.feed(ByteBuffer.wrap(chunk), got::add);
+            sent += chunk.length;
+            assertTrue(decoder.bufferedCapacity() <= 2 * sent, decoder.bufferedCapacity() + " for " + sent);
+        }
+        assertEquals(0, got.size());
+    }
+
+    @Test
+    void grownMessageIsDeliveredWithExactlyItsLength() throws FrameException {
+        for (int size : new int[] {28, FrameDecoder.INITIAL_BUFFER - 1, FrameDecoder.INITIAL_BUFFER + 4,
+            3 * FrameDecoder.INITIAL_BUFFER + 5, 1_000_003}) {
+            byte[] frame = new byte[size];
+            new Random(size).nextBytes(frame);
+            ByteBuffer.wrap(frame).putInt(size).putInt(0x20008086);
+            FrameDecoder d = new FrameDecoder();
+            List<Message> out = new ArrayList<>();
+            for (int at = 0; at < size; at += 777) {
+                d.feed(ByteBuffer.wrap(frame, at, Math.min(777, size - at)), out::add);
+            }
+            assertEquals(1, out.size(), "size " + size);
+            assertArrayEquals(slice(frame, 4), out.get(0).frame(), "size " + size);
+            assertEquals(0, d.bufferedCapacity());
+        }
     }
 
     static byte[] bytes(int... words) {

@@ -1,0 +1,34 @@
+#!/usr/bin/env python3
+"""Extract the raw frames of the protocol captures as fuzzing seeds.
+
+Reads every capture line that carries the frame's bytes ("hex") in
+../shared/protocol/captures/*.jsonl (libvirt 9.0's virsh, python and libvirtd on the
+wire) and writes them, one hex frame per line with its direction and name as a comment,
+to src/test/resources/fuzz/capture-frames.txt. Run from the repository root:
+
+    python3 docs/dev/extract_fuzz_seeds.py ../shared/protocol/captures
+"""
+import glob
+import json
+import os
+import sys
+
+captures = sys.argv[1] if len(sys.argv) > 1 else '../shared/protocol/captures'
+out = 'src/test/resources/fuzz/capture-frames.txt'
+seen = set()
+lines = ['# Frames captured from libvirt 9.0 clients and libvirtd (see docs/dev/extract_fuzz_seeds.py).',
+         '# One frame per line: hex of the whole frame (length word included), then # direction name.']
+for path in sorted(glob.glob(os.path.join(captures, '*.jsonl'))):
+    for raw in open(path):
+        try:
+            rec = json.loads(raw)
+        except ValueError:
+            continue
+        h = rec.get('hex')
+        if not h or h in seen:
+            continue
+        seen.add(h)
+        lines.append('%s # %s %s %s' % (h, rec.get('dir', '?'), rec.get('prog', '?'), rec.get('name', '?')))
+with open(out, 'w') as f:
+    f.write('\n'.join(lines) + '\n')
+print('%d frames -> %s' % (len(seen), out))

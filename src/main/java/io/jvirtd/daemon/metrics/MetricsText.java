@@ -1,0 +1,169 @@
+package io.jvirtd.daemon.metrics;
+
+import io.jvirtd.rpc.pool.WorkerPool;
+import io.jvirtd.rpc.server.NetServer;
+import io.jvirtd.rpc.server.ServerClient;
+import io.jvirtd.rpc.server.ServerStats;
+import io.jvirtd.rpc.server.Transport;
+
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.IntFunction;
+import java.util.function.ToLongFunction;
+
+/**
+ * Renders the daemon's live state in Prometheus' text exposition format (version 0.0.4).
+ * Reads only what other threads publish for reading: the pools' volatile counters, the
+ * servers' concurrent client tables and their {@link ServerStats} adders. It never takes a lock
+ * of the loop, the pool or a client, so a scrape cannot stall either. Stateless.
+ *
+ * <p>Families (label {@code server} is "libvirtd" or "admin"):
+ * <ul>
+ * <li>{@code jvirtd_pool_workers}, {@code _free_workers}, {@code _prio_workers},
+ *     {@code _min_workers}, {@code _max_workers}, {@code jvirtd_pool_job_queue_depth} (gauges)
+ * <li>{@code jvirtd_clients{transport, state}} (gauge; state is the access mode, "readonly" or
+ *     "readwrite"), {@code jvirtd_clients_unauthenticated} (still authenticating),
+ *     {@code jvirtd_clients_max}, {@code jvirtd_clients_accepted_total}
+ * <li>{@code jvirtd_rpc_calls_total{program, procedure}} and the histogram
+ *     {@code jvirtd_rpc_call_duration_seconds} (from the loop queueing the call to its reply
+ *     being queued)
+ * <li>{@code jvirtd_bytes_received_total}, {@code jvirtd_bytes_sent_total},
+ *     {@code jvirtd_keepalive_closes_total}, {@code jvirtd_event_queue_drops_total}
+ * </ul>
+ */
+public final class MetricsText {
+
+    /** How the daemon names a program and its procedures (the rpc layer knows numbers only). */
+    public record ProgramNames(int program, String name, IntFunction<String> procedure) {
+    }
+
+    private static final double[] BOUNDS = ServerStats.bucketBoundsSeconds();
+    private static final Transport[] TRANSPORTS = Transport.values();
+
+    private MetricsText() {
+    }
+
+    /** The whole exposition for these servers. */
+    public static String render(List<NetServer> servers, List<ProgramNames> programs) {
+        StringBuilder sb = new StringBuilder(8192);
+        poolGauge(sb, servers, "jvirtd_pool_workers", "Ordinary worker threads alive.", WorkerPool::nWorkers);
+        poolGauge(sb, servers, "jvirtd_pool_free_workers", "Ordinary workers waiting for a job.",
+                WorkerPool::freeWorkers);
+        poolGauge(sb, servers, "jvirtd_pool_prio_workers", "Priority workers alive.", WorkerPool::prioWorkers);
+        poolGauge(sb, servers, "jvirtd_pool_min_workers", "The pool's minWorkers.", WorkerPool::minWorkers);
+        poolGauge(sb, servers, "jvirtd_pool_max_workers", "The pool's maxWorkers.", WorkerPool::maxWorkers);
+        poolGauge(sb, servers, "jvirtd_pool_job_queue_depth", "Calls waiting for a worker.",
+                WorkerPool::jobQueueDepth);
+
+        header(sb, "jvirtd_clients", "gauge", "Connected clients by transport and access mode.");
+        for (NetServer srv : servers) {
+            long[] counts = new long[TRANSPORTS.length * 2];
+            for (ServerClient c : srv.clients()) {
+                counts[c.transport().ordinal() * 2 + (c.isReadOnly() ? 1 : 0)]++;
+            }
+            for (Transport t : TRANSPORTS) {
+                for (int ro = 0; ro < 2; ro++) {
+                    sb.append("jvirtd_clients{server=\"").append(escape(srv.name())).append("\",transport=\"")
+                            .append(t.name().toLowerCase(Locale.ROOT)).append("\",state=\"")
+                            .append(ro == 1 ? "readonly" : "readwrite").append("\"} ")
+                            .append(counts[t.ordinal() * 2 + ro]).append('\n');
+                }
+            }
+        }
+        serverValue(sb, servers, "jvirtd_clients_unauthenticated", "gauge",
+                "Clients still authenticating (counted in jvirtd_clients too).", srv -> srv.unauthClientCount());
+        serverValue(sb, servers, "jvirtd_clients_max", "gauge", "The server's max_clients.",
+                srv -> srv.limits().maxClients());
+        serverValue(sb, servers, "jvirtd_clients_accepted_total", "counter", "Connections accepted.",
+                srv -> srv.stats().clientsAccepted());
+        serverValue(sb, servers, "jvirtd_bytes_received_total", "counter", "Bytes read from clients.",
+                srv -> srv.stats().bytesIn());
+        serverValue(sb, servers, "jvirtd_bytes_sent_total", "counter", "Bytes written to clients.",
+                srv -> srv.stats().bytesOut());
+        serverValue(sb, servers, "jvirtd_keepalive_closes_total", "counter",
+                "Clients closed because they answered no keepalive PING.", srv -> srv.stats().keepaliveCloses());
+        serverValue(sb, servers, "jvirtd_event_queue_drops_total", "counter",
+                "Events dropped (and their client closed) because the client did not read them.",
+                srv -> srv.stats().eventsDropped());
+        calls(sb, servers, programs);
+        return sb.toString();
+    }
+
+    private static void calls(StringBuilder sb, List<NetServer> servers, List<ProgramNames> programs) {
+        StringBuilder counts = new StringBuilder();
+        StringBuilder hist = new StringBuilder();
+        for (NetServer srv : servers) {
+            srv.stats().forEachProcedure((program, procedure, calls, sumNanos, buckets) -> {
+                String labels = "server=\"" + escape(srv.name()) + "\",program=\"" + escape(programName(programs, program))
+                        + "\",procedure=\"" + escape(procedureName(programs, program, procedure)) + "\"";
+                counts.append("jvirtd_rpc_calls_total{").append(labels).append("} ").append(calls).append('\n');
+                long cumulative = 0;
+                for (int i = 0; i < buckets.length; i++) {
+                    cumulative += buckets[i];
+                    hist.append("jvirtd_rpc_call_duration_seconds_bucket{").append(labels).append(",le=\"")
+                            .append(i < BOUNDS.length ? plain(BOUNDS[i]) : "+Inf").append("\"} ")
+                            .append(cumulative).append('\n');
+                }
+                hist.append("jvirtd_rpc_call_duration_seconds_sum{").append(labels).append("} ")
+                        .append(plain(sumNanos / 1e9)).append('\n');
+                hist.append("jvirtd_rpc_call_duration_seconds_count{").append(labels).append("} ")
+                        .append(calls).append('\n');
+            });
+        }
+        header(sb, "jvirtd_rpc_calls_total", "counter", "Calls served, by program and procedure.");
+        sb.append(counts);
+        header(sb, "jvirtd_rpc_call_duration_seconds", "histogram",
+                "Time from a call being queued for a worker to its reply being queued.");
+        sb.append(hist);
+    }
+
+    private static String programName(List<ProgramNames> programs, int program) {
+        for (ProgramNames p : programs) {
+            if (p.program() == program) {
+                return p.name();
+            }
+        }
+        return "0x" + Integer.toHexString(program);
+    }
+
+    private static String procedureName(List<ProgramNames> programs, int program, int procedure) {
+        if (procedure == 0) {
+            return "other"; // numbers past ServerStats.MAX_PROCEDURE share slot 0
+        }
+        for (ProgramNames p : programs) {
+            if (p.program() == program) {
+                String n = p.procedure().apply(procedure);
+                return n != null ? n : Integer.toString(procedure);
+            }
+        }
+        return Integer.toString(procedure);
+    }
+
+    private static void poolGauge(StringBuilder sb, List<NetServer> servers, String name, String help,
+                                  ToLongFunction<WorkerPool> value) {
+        serverValue(sb, servers, name, "gauge", help, srv -> value.applyAsLong(srv.pool()));
+    }
+
+    private static void serverValue(StringBuilder sb, List<NetServer> servers, String name, String type, String help,
+                                    ToLongFunction<NetServer> value) {
+        header(sb, name, type, help);
+        for (NetServer srv : servers) {
+            sb.append(name).append("{server=\"").append(escape(srv.name())).append("\"} ")
+                    .append(value.applyAsLong(srv)).append('\n');
+        }
+    }
+
+    private static void header(StringBuilder sb, String name, String type, String help) {
+        sb.append("# HELP ").append(name).append(' ').append(help).append('\n');
+        sb.append("# TYPE ").append(name).append(' ').append(type).append('\n');
+    }
+
+    private static String plain(double d) {
+        return BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();
+    }
+
+    static String escape(String s) {
+        return s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
+    }
+}

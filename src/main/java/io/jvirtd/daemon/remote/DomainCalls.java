@@ -1,0 +1,153 @@
+package io.jvirtd.daemon.remote;
+
+import static io.jvirtd.protocol.remote.RemoteProcedure.*;
+
+import io.jvirtd.model.VirErrorDomain;
+import io.jvirtd.model.VirErrorNumber;
+import io.jvirtd.model.VirException;
+import io.jvirtd.model.domain.DomainRef;
+import io.jvirtd.protocol.remote.RemoteLimits;
+import io.jvirtd.protocol.remote.RemoteTypes.*;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Domain listing, lookup, definition and lifecycle calls: the table lines with the checks
+ * libvirtd makes before the driver (its dispatcher's wire limits, then libvirt-domain.c's
+ * argument checks). Handles travel as PROTOCOL.md §1.9 says ({@link Handles}). Stateless;
+ * worker threads.
+ */
+final class DomainCalls {
+
+    private static final VirErrorDomain D = VirErrorDomain.DOMAIN;
+
+    private DomainCalls() {
+    }
+
+    static void bind(ProcedureTable t) {
+        listing(t);
+        lookups(t);
+        definition(t);
+        lifecycle(t);
+    }
+
+    private static void listing(ProcedureTable t) {
+        t.bind(CONNECT_NUM_OF_DOMAINS, Void.class, ConnectNumOfDomainsRet.class,
+                (s, a) -> new ConnectNumOfDomainsRet(s.connection().connectNumOfDomains()));
+        t.bind(CONNECT_NUM_OF_DEFINED_DOMAINS, Void.class, ConnectNumOfDefinedDomainsRet.class,
+                (s, a) -> new ConnectNumOfDefinedDomainsRet(s.connection().connectNumOfDefinedDomains()));
+        t.bind(CONNECT_LIST_DOMAINS, ConnectListDomainsArgs.class, ConnectListDomainsRet.class, (s, a) -> {
+            if (a.maxids() > RemoteLimits.REMOTE_DOMAIN_LIST_MAX) {
+                throw VirException.internalError(VirErrorDomain.RPC, "maxids > REMOTE_DOMAIN_LIST_MAX");
+            }
+            ApiChecks.nonNegative(a.maxids(), "maxids", "virConnectListDomains", D);
+            int[] ids = s.connection().connectListDomains(a.maxids());
+            List<Integer> out = new ArrayList<>(ids.length);
+            for (int i = 0; i < ids.length && i < a.maxids(); i++) {
+                out.add(ids[i]);
+            }
+            return new ConnectListDomainsRet(out);
+        });
+        t.bind(CONNECT_LIST_DEFINED_DOMAINS, ConnectListDefinedDomainsArgs.class, ConnectListDefinedDomainsRet.class,
+                (s, a) -> {
+                    if (a.maxnames() > RemoteLimits.REMOTE_DOMAIN_LIST_MAX) {
+                        throw VirException.internalError(VirErrorDomain.RPC, "maxnames > REMOTE_DOMAIN_LIST_MAX");
+                    }
+                    ApiChecks.nonNegative(a.maxnames(), "maxnames", "virConnectListDefinedDomains", D);
+                    List<String> names = s.connection().connectListDefinedDomains(a.maxnames());
+                    return new ConnectListDefinedDomainsRet(
+                            names.size() > a.maxnames() ? names.subList(0, a.maxnames()) : names);
+                });
+        t.bind(CONNECT_LIST_ALL_DOMAINS, ConnectListAllDomainsArgs.class, ConnectListAllDomainsRet.class, (s, a) -> {
+            List<DomainRef> doms = s.connection().connectListAllDomains(a.flags());
+            tooMany("domains", doms.size(), RemoteLimits.REMOTE_DOMAIN_LIST_MAX);
+            return new ConnectListAllDomainsRet(a.need_results() != 0 ? Handles.wireDomains(doms) : List.of(),
+                    doms.size());
+        });
+    }
+
+    private static void lookups(ProcedureTable t) {
+        t.bind(DOMAIN_LOOKUP_BY_ID, DomainLookupByIdArgs.class, DomainLookupByIdRet.class, (s, a) -> {
+            ApiChecks.nonNegative(a.id(), "id", "virDomainLookupByID", D);
+            return new DomainLookupByIdRet(Handles.wire(s.connection().domainLookupByID(a.id())));
+        });
+        t.bind(DOMAIN_LOOKUP_BY_UUID, DomainLookupByUuidArgs.class, DomainLookupByUuidRet.class,
+                (s, a) -> new DomainLookupByUuidRet(Handles.wire(s.connection().domainLookupByUUID(a.uuid()))));
+        t.bind(DOMAIN_LOOKUP_BY_NAME, DomainLookupByNameArgs.class, DomainLookupByNameRet.class,
+                (s, a) -> new DomainLookupByNameRet(Handles.wire(s.connection().domainLookupByName(a.name()))));
+    }
+
+    private static void definition(ProcedureTable t) {
+        t.bind(DOMAIN_CREATE_XML, DomainCreateXmlArgs.class, DomainCreateXmlRet.class,
+                (s, a) -> new DomainCreateXmlRet(Handles.wire(s.connection().domainCreateXML(a.xml_desc(), a.flags()))));
+        t.bind(DOMAIN_DEFINE_XML, DomainDefineXmlArgs.class, DomainDefineXmlRet.class,
+                (s, a) -> new DomainDefineXmlRet(Handles.wire(s.connection().domainDefineXML(a.xml()))));
+        t.bind(DOMAIN_DEFINE_XML_FLAGS, DomainDefineXmlFlagsArgs.class, DomainDefineXmlFlagsRet.class,
+                (s, a) -> new DomainDefineXmlFlagsRet(
+                        Handles.wire(s.connection().domainDefineXMLFlags(a.xml(), a.flags()))));
+        t.bind(DOMAIN_UNDEFINE, DomainUndefineArgs.class, Void.class, (s, a) -> {
+            s.connection().domainUndefine(Handles.dom(a.dom()));
+            return null;
+        });
+        t.bind(DOMAIN_UNDEFINE_FLAGS, DomainUndefineFlagsArgs.class, Void.class, (s, a) -> {
+            s.connection().domainUndefineFlags(Handles.dom(a.dom()), a.flags());
+            return null;
+        });
+        t.bind(DOMAIN_RENAME, DomainRenameArgs.class, DomainRenameRet.class, (s, a) -> {
+            ApiChecks.nonEmpty(a.new_name(), "new_name", "virDomainRename", D);
+            s.connection().domainRename(Handles.dom(a.dom()), a.new_name(), a.flags());
+            return new DomainRenameRet(0);
+        });
+    }
+
+    private static void lifecycle(ProcedureTable t) {
+        t.bind(DOMAIN_CREATE, DomainCreateArgs.class, Void.class, (s, a) -> {
+            s.connection().domainCreate(Handles.dom(a.dom()));
+            return null;
+        });
+        t.bind(DOMAIN_CREATE_WITH_FLAGS, DomainCreateWithFlagsArgs.class, DomainCreateWithFlagsRet.class,
+                (s, a) -> new DomainCreateWithFlagsRet(Handles.wire(
+                        s.connection().domainCreateWithFlags(Handles.dom(a.dom()), a.flags()))));
+        t.bind(DOMAIN_SUSPEND, DomainSuspendArgs.class, Void.class, (s, a) -> {
+            s.connection().domainSuspend(Handles.dom(a.dom()));
+            return null;
+        });
+        t.bind(DOMAIN_RESUME, DomainResumeArgs.class, Void.class, (s, a) -> {
+            s.connection().domainResume(Handles.dom(a.dom()));
+            return null;
+        });
+        t.bind(DOMAIN_SHUTDOWN, DomainShutdownArgs.class, Void.class, (s, a) -> {
+            s.connection().domainShutdown(Handles.dom(a.dom()));
+            return null;
+        });
+        t.bind(DOMAIN_SHUTDOWN_FLAGS, DomainShutdownFlagsArgs.class, Void.class, (s, a) -> {
+            s.connection().domainShutdownFlags(Handles.dom(a.dom()), a.flags());
+            return null;
+        });
+        t.bind(DOMAIN_REBOOT, DomainRebootArgs.class, Void.class, (s, a) -> {
+            s.connection().domainReboot(Handles.dom(a.dom()), a.flags());
+            return null;
+        });
+        t.bind(DOMAIN_RESET, DomainResetArgs.class, Void.class, (s, a) -> {
+            s.connection().domainReset(Handles.dom(a.dom()), a.flags());
+            return null;
+        });
+        t.bind(DOMAIN_DESTROY, DomainDestroyArgs.class, Void.class, (s, a) -> {
+            s.connection().domainDestroy(Handles.dom(a.dom()));
+            return null;
+        });
+        t.bind(DOMAIN_DESTROY_FLAGS, DomainDestroyFlagsArgs.class, Void.class, (s, a) -> {
+            s.connection().domainDestroyFlags(Handles.dom(a.dom()), a.flags());
+            return null;
+        });
+    }
+
+    /** libvirtd's "Too many X 'n' for limit 'max'" for list answers past the wire maximum. */
+    static void tooMany(String what, int n, int max) {
+        if (n > max) {
+            throw VirException.of(VirErrorNumber.INTERNAL_ERROR, VirErrorDomain.RPC,
+                    "Too many " + what + " '" + n + "' for limit '" + max + "'");
+        }
+    }
+}

@@ -1,0 +1,143 @@
+package io.jvirtd.daemon.remote;
+
+import io.jvirtd.model.VirErrorDomain;
+import io.jvirtd.model.VirException;
+import io.jvirtd.model.domain.DomainRef;
+import io.jvirtd.model.event.DomainEvent;
+import io.jvirtd.model.spi.HypervisorConnection;
+import io.jvirtd.rpc.server.ServerClient;
+
+import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One client's domain event callbacks (libvirtd's daemonClientPrivate.domainEventCallbacks):
+ * what it registered, in registration order, each with the id the driver chose and whether it
+ * uses the legacy MESSAGE procedures (105/167) or the callback ones (316).
+ *
+ * <p>Threads: registrations and deregistrations come from this client's workers; events arrive
+ * on whatever thread the driver's event bus delivers from and only read the registration they
+ * belong to. The list is guarded by {@code this}, held for bookkeeping only: driver calls and
+ * the encoding of events run without it (DESIGN.md §1 rule 1). Once {@link #closeAll} ran, every
+ * later registration is undone at once, so a client that goes away leaves no callback behind.
+ */
+final class DomainEventCallbacks {
+
+    private static final System.Logger LOG = System.getLogger("io.jvirtd.daemon.remote");
+
+    /** One registration; its id is -1 until the driver answered (events before that are dropped, as libvirtd does). */
+    static final class Registration {
+        final int eventId;
+        final boolean legacy;
+        volatile int callbackId = -1;
+
+        Registration(int eventId, boolean legacy) {
+            this.eventId = eventId;
+            this.legacy = legacy;
+        }
+    }
+
+    private final ServerClient client;
+    /** Guarded by this. */
+    private final List<Registration> registrations = new ArrayList<>();
+    /** Guarded by this. */
+    private boolean closed;
+
+    DomainEventCallbacks(ServerClient client) {
+        this.client = client;
+    }
+
+    /**
+     * Registers with the driver and records the registration.
+     *
+     * @return the driver's callback id
+     */
+    int register(HypervisorConnection conn, DomainRef filterOrNull, int eventId, boolean legacy) {
+        Registration r = new Registration(eventId, legacy);
+        int id = conn.connectDomainEventRegisterAny(filterOrNull, eventId, e -> relay(r, e));
+        boolean undo;
+        synchronized (this) {
+            undo = closed;
+            if (!undo) {
+                r.callbackId = id;
+                registrations.add(r);
+            }
+        }
+        if (undo) {
+            conn.connectDomainEventDeregisterAny(id);
+        }
+        return id;
+    }
+
+    /** The first registration matching, or null. */
+    synchronized Registration findById(int callbackId) {
+        for (Registration r : registrations) {
+            if (r.callbackId == callbackId) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    /** The first registration for {@code eventId} (the legacy deregister calls find it so). */
+    synchronized Registration findByEvent(int eventId) {
+        for (Registration r : registrations) {
+            if (r.eventId == eventId) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    /** Deregisters {@code r} with the driver, then forgets it. */
+    void deregister(HypervisorConnection conn, Registration r) {
+        conn.connectDomainEventDeregisterAny(r.callbackId);
+        synchronized (this) {
+            registrations.remove(r);
+        }
+    }
+
+    /**
+     * Drops every callback (the client closed, or CONNECT_CLOSE): later events are not sent and
+     * later registrations undone. {@code conn} may be null when no connection was open.
+     */
+    void closeAll(HypervisorConnection conn) {
+        List<Registration> all;
+        synchronized (this) {
+            closed = true;
+            all = new ArrayList<>(registrations);
+            registrations.clear();
+        }
+        for (Registration r : all) {
+            int id = r.callbackId;
+            r.callbackId = -1;
+            if (conn == null) {
+                continue;
+            }
+            try {
+                conn.connectDomainEventDeregisterAny(id);
+            } catch (VirException e) {
+                LOG.log(Level.WARNING, "unexpected domain event deregister failure: {0}", e.getMessage());
+            }
+        }
+    }
+
+    /** On the driver's delivering thread: encode and queue, never block. */
+    private void relay(Registration r, DomainEvent e) {
+        int id = r.callbackId;
+        if (id < 0 || !client.isOpen()) {
+            return;
+        }
+        ByteBuffer frame = EventMessages.frame(e, id, r.legacy);
+        if (frame != null) {
+            client.sendEvent(frame);
+        }
+    }
+
+    /** libvirtd's error for an unknown id or event (VIR_FROM_RPC, INTERNAL_ERROR). */
+    static VirException notRegistered(String what) {
+        return VirException.internalError(VirErrorDomain.RPC, what + " not registered");
+    }
+}

@@ -1,0 +1,156 @@
+package io.jvirtd.daemon.remote;
+
+import static io.jvirtd.protocol.remote.RemoteProcedure.*;
+
+import io.jvirtd.model.VirErrorDomain;
+import io.jvirtd.protocol.remote.RemoteTypes.*;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Saving and restoring domains (files, managed save, core dumps) and talking to the guest
+ * (NMI, keys, signals, lifecycle actions, file systems, passwords). File names are made
+ * absolute against the daemon's working directory, as the public API does before the driver.
+ * Stateless; worker threads.
+ */
+final class DomainSaveCalls {
+
+    private static final VirErrorDomain D = VirErrorDomain.DOMAIN;
+    /** virDomainSaveRestoreFlags. */
+    private static final int SAVE_RUNNING = 2;
+    private static final int SAVE_PAUSED = 4;
+    /** virDomainCoreDumpFlags. */
+    private static final int DUMP_CRASH = 1;
+    private static final int DUMP_LIVE = 2;
+    private static final int DUMP_RESET = 8;
+    /** VIR_DOMAIN_CORE_DUMP_FORMAT_LAST. */
+    private static final int DUMP_FORMAT_LAST = 5;
+    /** VIR_KEYCODE_SET_LAST. */
+    private static final int KEYCODE_SET_LAST = 10;
+    /** VIR_DOMAIN_SEND_KEY_MAX_KEYS. */
+    private static final int SEND_KEY_MAX_KEYS = 16;
+
+    private DomainSaveCalls() {
+    }
+
+    static void bind(ProcedureTable t) {
+        save(t);
+        guest(t);
+    }
+
+    private static void save(ProcedureTable t) {
+        t.bind(DOMAIN_SAVE, DomainSaveArgs.class, Void.class, (s, a) -> {
+            s.connection().domainSave(Handles.dom(a.dom()), absolute(a.to()));
+            return null;
+        });
+        t.bind(DOMAIN_SAVE_FLAGS, DomainSaveFlagsArgs.class, Void.class, (s, a) -> {
+            saveFlags(a.flags(), "virDomainSaveFlags");
+            s.connection().domainSaveFlags(Handles.dom(a.dom()), absolute(a.to()), a.dxml(), a.flags());
+            return null;
+        });
+        t.bind(DOMAIN_RESTORE, DomainRestoreArgs.class, Void.class, (s, a) -> {
+            s.connection().domainRestore(absolute(a.from()));
+            return null;
+        });
+        t.bind(DOMAIN_RESTORE_FLAGS, DomainRestoreFlagsArgs.class, Void.class, (s, a) -> {
+            saveFlags(a.flags(), "virDomainRestoreFlags");
+            s.connection().domainRestoreFlags(absolute(a.from()), a.dxml(), a.flags());
+            return null;
+        });
+        t.bind(DOMAIN_SAVE_IMAGE_GET_XML_DESC, DomainSaveImageGetXmlDescArgs.class,
+                DomainSaveImageGetXmlDescRet.class, (s, a) -> new DomainSaveImageGetXmlDescRet(
+                        s.connection().domainSaveImageGetXMLDesc(absolute(a.file()), a.flags())));
+        t.bind(DOMAIN_SAVE_IMAGE_DEFINE_XML, DomainSaveImageDefineXmlArgs.class, Void.class, (s, a) -> {
+            saveFlags(a.flags(), "virDomainSaveImageDefineXML");
+            s.connection().domainSaveImageDefineXML(absolute(a.file()), a.dxml(), a.flags());
+            return null;
+        });
+        t.bind(DOMAIN_MANAGED_SAVE, DomainManagedSaveArgs.class, Void.class, (s, a) -> {
+            saveFlags(a.flags(), "virDomainManagedSave");
+            s.connection().domainManagedSave(Handles.dom(a.dom()), a.flags());
+            return null;
+        });
+        t.bind(DOMAIN_HAS_MANAGED_SAVE_IMAGE, DomainHasManagedSaveImageArgs.class, DomainHasManagedSaveImageRet.class,
+                (s, a) -> new DomainHasManagedSaveImageRet(DomainInfoCalls.bit(
+                        s.connection().domainHasManagedSaveImage(Handles.dom(a.dom()), a.flags()))));
+        t.bind(DOMAIN_MANAGED_SAVE_REMOVE, DomainManagedSaveRemoveArgs.class, Void.class, (s, a) -> {
+            s.connection().domainManagedSaveRemove(Handles.dom(a.dom()), a.flags());
+            return null;
+        });
+        t.bind(DOMAIN_CORE_DUMP, DomainCoreDumpArgs.class, Void.class, (s, a) -> {
+            dumpFlags(a.flags(), "virDomainCoreDump");
+            s.connection().domainCoreDump(Handles.dom(a.dom()), absolute(a.to()), a.flags());
+            return null;
+        });
+        t.bind(DOMAIN_CORE_DUMP_WITH_FORMAT, DomainCoreDumpWithFormatArgs.class, Void.class, (s, a) -> {
+            String api = "virDomainCoreDumpWithFormat";
+            if (Integer.compareUnsigned(a.dumpformat(), DUMP_FORMAT_LAST) >= 0) {
+                throw ApiChecks.invalidArg("flags", api, D, "dumpformat '" + a.dumpformat() + "' is not supported");
+            }
+            dumpFlags(a.flags(), api);
+            s.connection().domainCoreDumpWithFormat(Handles.dom(a.dom()), absolute(a.to()), a.dumpformat(),
+                    a.flags());
+            return null;
+        });
+    }
+
+    private static void guest(ProcedureTable t) {
+        t.bind(DOMAIN_INJECT_NMI, DomainInjectNmiArgs.class, Void.class, (s, a) -> {
+            s.connection().domainInjectNMI(Handles.dom(a.dom()), a.flags());
+            return null;
+        });
+        t.bind(DOMAIN_SEND_KEY, DomainSendKeyArgs.class, Void.class, (s, a) -> {
+            String api = "virDomainSendKey";
+            ApiChecks.positive(a.keycodes().size(), "nkeycodes", api, D);
+            if (Integer.compareUnsigned(a.codeset(), KEYCODE_SET_LAST) >= 0) {
+                throw ApiChecks.invalidArg("codeset", api, D, "Unsupported codeset '" + a.codeset() + "'");
+            }
+            if (a.keycodes().size() > SEND_KEY_MAX_KEYS) {
+                throw ApiChecks.invalidArg("nkeycodes", api, D, "nkeycodes must be <= " + SEND_KEY_MAX_KEYS);
+            }
+            int[] keys = a.keycodes().stream().mapToInt(Integer::intValue).toArray();
+            s.connection().domainSendKey(Handles.dom(a.dom()), a.codeset(), a.holdtime(), keys, a.flags());
+            return null;
+        });
+        t.bind(DOMAIN_SEND_PROCESS_SIGNAL, DomainSendProcessSignalArgs.class, Void.class, (s, a) -> {
+            ApiChecks.nonZero(a.pid_value(), "pid_value", "virDomainSendProcessSignal", D);
+            s.connection().domainSendProcessSignal(Handles.dom(a.dom()), a.pid_value(), a.signum(), a.flags());
+            return null;
+        });
+        t.bind(DOMAIN_SET_LIFECYCLE_ACTION, DomainSetLifecycleActionArgs.class, Void.class, (s, a) -> {
+            s.connection().domainSetLifecycleAction(Handles.dom(a.dom()), a.type(), a.action(), a.flags());
+            return null;
+        });
+        t.bind(DOMAIN_FSFREEZE, DomainFsfreezeArgs.class, DomainFsfreezeRet.class, (s, a) -> new DomainFsfreezeRet(
+                s.connection().domainFSFreeze(Handles.dom(a.dom()), List.copyOf(a.mountpoints()), a.flags())));
+        t.bind(DOMAIN_FSTHAW, DomainFsthawArgs.class, DomainFsthawRet.class, (s, a) -> new DomainFsthawRet(
+                s.connection().domainFSThaw(Handles.dom(a.dom()), List.copyOf(a.mountpoints()), a.flags())));
+        t.bind(DOMAIN_FSTRIM, DomainFstrimArgs.class, Void.class, (s, a) -> {
+            s.connection().domainFSTrim(Handles.dom(a.dom()), a.mountPoint(), a.minimum(), a.flags());
+            return null;
+        });
+        t.bind(DOMAIN_SET_USER_PASSWORD, DomainSetUserPasswordArgs.class, Void.class, (s, a) -> {
+            ApiChecks.nonNull(a.user(), "user", "virDomainSetUserPassword", D);
+            ApiChecks.nonNull(a.password(), "password", "virDomainSetUserPassword", D);
+            s.connection().domainSetUserPassword(Handles.dom(a.dom()), a.user(), a.password(), a.flags());
+            return null;
+        });
+    }
+
+    private static void saveFlags(int flags, String api) {
+        ApiChecks.exclusive(flags, SAVE_RUNNING, "VIR_DOMAIN_SAVE_RUNNING", SAVE_PAUSED, "VIR_DOMAIN_SAVE_PAUSED",
+                api, D);
+    }
+
+    private static void dumpFlags(int flags, String api) {
+        ApiChecks.exclusive(flags, DUMP_CRASH, "VIR_DUMP_CRASH", DUMP_LIVE, "VIR_DUMP_LIVE", api, D);
+        ApiChecks.exclusive(flags, DUMP_CRASH, "VIR_DUMP_CRASH", DUMP_RESET, "VIR_DUMP_RESET", api, D);
+        ApiChecks.exclusive(flags, DUMP_LIVE, "VIR_DUMP_LIVE", DUMP_RESET, "VIR_DUMP_RESET", api, D);
+    }
+
+    /** g_canonicalize_filename(name, NULL): absolute against the daemon's working directory. */
+    private static String absolute(String name) {
+        return Path.of(name).toAbsolutePath().normalize().toString();
+    }
+}

@@ -1,0 +1,71 @@
+package io.jvirtd.daemon.remote;
+
+import io.jvirtd.model.domain.CheckpointRef;
+import io.jvirtd.model.domain.DomainRef;
+import io.jvirtd.model.domain.SnapshotRef;
+import io.jvirtd.protocol.remote.RemoteTypes.NonnullDomain;
+import io.jvirtd.protocol.remote.RemoteTypes.NonnullDomainCheckpoint;
+import io.jvirtd.protocol.remote.RemoteTypes.NonnullDomainSnapshot;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Object handles between the wire and the model (PROTOCOL.md §1.9): a handle a client sends is
+ * passed to the driver as it came (libvirtd's get_nonnull_domain builds a virDomain from the
+ * name, UUID and id without a lookup; the driver resolves it by UUID), and what the driver
+ * returns goes back as it is (make_nonnull_domain). Stateless.
+ */
+final class Handles {
+
+    private Handles() {
+    }
+
+    static DomainRef dom(NonnullDomain d) {
+        return new DomainRef(d.name(), d.uuid(), d.id());
+    }
+
+    static NonnullDomain wire(DomainRef d) {
+        return new NonnullDomain(d.name(), d.uuid(), d.id());
+    }
+
+    static List<NonnullDomain> wireDomains(List<DomainRef> refs) {
+        List<NonnullDomain> out = new ArrayList<>(refs.size());
+        for (DomainRef r : refs) {
+            out.add(wire(r));
+        }
+        return out;
+    }
+
+    static SnapshotRef snap(NonnullDomainSnapshot s) {
+        return new SnapshotRef(s.name(), dom(s.dom()));
+    }
+
+    static NonnullDomainSnapshot wire(SnapshotRef s) {
+        return new NonnullDomainSnapshot(s.name(), wire(s.domain()));
+    }
+
+    static List<NonnullDomainSnapshot> wireSnapshots(List<SnapshotRef> refs) {
+        List<NonnullDomainSnapshot> out = new ArrayList<>(refs.size());
+        for (SnapshotRef r : refs) {
+            out.add(wire(r));
+        }
+        return out;
+    }
+
+    static CheckpointRef ckpt(NonnullDomainCheckpoint c) {
+        return new CheckpointRef(c.name(), dom(c.dom()));
+    }
+
+    static NonnullDomainCheckpoint wire(CheckpointRef c) {
+        return new NonnullDomainCheckpoint(c.name(), wire(c.domain()));
+    }
+
+    static List<NonnullDomainCheckpoint> wireCheckpoints(List<CheckpointRef> refs) {
+        List<NonnullDomainCheckpoint> out = new ArrayList<>(refs.size());
+        for (CheckpointRef r : refs) {
+            out.add(wire(r));
+        }
+        return out;
+    }
+}

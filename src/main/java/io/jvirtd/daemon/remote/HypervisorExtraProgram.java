@@ -1,0 +1,100 @@
+package io.jvirtd.daemon.remote;
+
+import io.jvirtd.model.VirErrorDomain;
+import io.jvirtd.model.VirException;
+import io.jvirtd.rpc.message.Message;
+import io.jvirtd.rpc.message.MessageHeader;
+import io.jvirtd.rpc.message.ReplyFrames;
+import io.jvirtd.rpc.server.ServerClient;
+import io.jvirtd.rpc.server.ServerProgram;
+
+import java.nio.ByteBuffer;
+import java.util.Map;
+
+/**
+ * libvirt's QEMU (0x20008087) and LXC (0x00068000) programs, which libvirtd registers on its
+ * main server next to the remote program. No jvirtd driver implements their APIs yet, so each
+ * call gets what libvirtd answers for a driver that lacks them: after the open-connection and
+ * read-only checks, "this function is not supported by the connection driver: virX" from
+ * VIR_FROM_NONE (libvirt-qemu.c and libvirt-lxc.c report from no domain). Without this, a
+ * client calling e.g. virDomainQemuMonitorCommand would see "Cannot find program".
+ *
+ * <p>Immutable; {@link #dispatch} runs on workers and shares the client's {@link RemoteSession}
+ * with the remote program.
+ */
+public final class HypervisorExtraProgram implements ServerProgram {
+
+    /** Every API of these programs refuses read-only connections (virCheckReadOnlyGoto). */
+    private record Proc(String api, boolean highPriority) {
+    }
+
+    private final int program;
+    private final Map<Integer, Proc> procedures;
+
+    private HypervisorExtraProgram(int program, Map<Integer, Proc> procedures) {
+        this.program = program;
+        this.procedures = procedures;
+    }
+
+    /** qemu_protocol.x: procedure 6 is the monitor-event MESSAGE, never a call. */
+    public static HypervisorExtraProgram qemu() {
+        return new HypervisorExtraProgram(0x20008087, Map.of(
+                1, new Proc("virDomainQemuMonitorCommand", false),
+                2, new Proc("virDomainQemuAttach", false),
+                3, new Proc("virDomainQemuAgentCommand", false),
+                4, new Proc("virConnectDomainQemuMonitorEventRegister", true),
+                5, new Proc("virConnectDomainQemuMonitorEventDeregister", true),
+                7, new Proc("virDomainQemuMonitorCommandWithFiles", false)));
+    }
+
+    /** lxc_protocol.x. */
+    public static HypervisorExtraProgram lxc() {
+        return new HypervisorExtraProgram(0x00068000, Map.of(1, new Proc("virDomainLxcOpenNamespace", false)));
+    }
+
+    @Override
+    public int program() {
+        return program;
+    }
+
+    @Override
+    public int version() {
+        return 1;
+    }
+
+    @Override
+    public boolean isHighPriority(int procedure) {
+        Proc p = procedures.get(procedure);
+        return p != null && p.highPriority();
+    }
+
+    @Override
+    public void dispatch(ServerClient client, Message call) {
+        MessageHeader h = call.header();
+        VirException e = refusal(RemoteProgram.session(client), h);
+        ByteBuffer reply = ReplyFrames.errorReply(h, RemoteProgram.toWire(e));
+        client.sendReply(reply);
+    }
+
+    private VirException refusal(RemoteSession session, MessageHeader h) {
+        if (h.type() != MessageHeader.TYPE_CALL && h.type() != MessageHeader.TYPE_CALL_WITH_FDS) {
+            return VirException.rpc(VirErrorDomain.RPC, "Unexpected message type " + h.type());
+        }
+        if (h.status() != MessageHeader.STATUS_OK) {
+            return VirException.rpc(VirErrorDomain.RPC, "Unexpected message status " + h.status());
+        }
+        Proc p = procedures.get(h.procedure());
+        if (p == null) {
+            return VirException.rpc(VirErrorDomain.RPC, "unknown procedure: " + h.procedure());
+        }
+        try {
+            session.connection();
+        } catch (VirException notOpen) {
+            return notOpen;
+        }
+        if (session.isReadOnly()) {
+            return VirException.operationDenied(VirErrorDomain.NONE, "read only access prevents " + p.api());
+        }
+        return VirException.noSupport(VirErrorDomain.NONE, p.api());
+    }
+}

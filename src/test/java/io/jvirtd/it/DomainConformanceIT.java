@@ -1,0 +1,81 @@
+package io.jvirtd.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * The domain part of the virsh conformance cases: host, domain, snapshot and checkpoint cases
+ * and the error cases about domains (the network, pool, interface and node-device error cases
+ * belong to later issues). Each case is one virsh process against a private host built from
+ * testdefault.xml, and must give libvirtd 9.0's answer. Prints the runner's
+ * {@code N passed, N failed} and a count per family, so a partial result is readable in the log.
+ */
+class DomainConformanceIT {
+
+    /** The selected cases, as the runner's ONLY regex. */
+    static final String CASES = "^(host-|dom-|snap-|ckpt-|err-(?!net-|pool-|iface-|nodedev-))";
+
+    @Test
+    void domainCasesGiveLibvirtdAnswers() throws IOException {
+        Path virsh = InteropEnvironment.virsh();
+        InteropEnvironment.python3();
+        Path conf = InteropEnvironment.conformanceDir();
+        Path runner = conf.resolve("virsh/run-virsh-conformance.sh");
+        Path cmds = conf.resolve("virsh/public.cmds");
+        Path golden = conf.resolve("virsh/golden/public");
+        List<String> expected = HostConformanceIT.selectedCases(cmds, CASES);
+        assertFalse(expected.isEmpty(), "no case matches " + CASES);
+
+        try (DaemonProcess d = DaemonProcess.start()) {
+            String uri = "test+tcp://127.0.0.1:" + d.port() + conf.resolve("testdefault.xml");
+            Exec.Result r = Exec.run(Duration.ofSeconds(60 + 30L * expected.size()),
+                    Map.of("ONLY", CASES, "VIRSH", virsh.toString(), "CASE_TIMEOUT", "30"),
+                    "bash", runner.toString(), uri, cmds.toString(), golden.toString());
+            String summary = summary(r.stdout(), expected);
+            System.out.println("virsh conformance (" + CASES + "):\n" + summary);
+            String why = summary + "\n" + r.describe() + "\n=== daemon\n" + d.describe();
+            assertFalse(r.timedOut(), "conformance runner timed out\n" + why);
+            for (String name : expected) {
+                assertTrue(r.stdout().lines().anyMatch(l -> l.equals("PASS " + name)),
+                        "case " + name + " did not pass\n" + why);
+            }
+            assertTrue(r.stdout().contains(expected.size() + " passed, 0 failed"),
+                    "expected " + expected.size() + " passed, 0 failed\n" + why);
+            assertEquals(0, r.exitCode(), why);
+        }
+    }
+
+    /** Per family (the name up to its first '-', "err-dom" style for errors): passed/failed, and the failures. */
+    static String summary(String stdout, List<String> expected) {
+        Map<String, int[]> byFamily = new TreeMap<>();
+        List<String> failed = new ArrayList<>();
+        for (String name : expected) {
+            boolean pass = stdout.lines().anyMatch(l -> l.equals("PASS " + name));
+            int[] c = byFamily.computeIfAbsent(name.substring(0, name.indexOf('-')), k -> new int[2]);
+            c[pass ? 0 : 1]++;
+            if (!pass) {
+                failed.add(name);
+            }
+        }
+        StringBuilder sb = new StringBuilder();
+        byFamily.forEach((f, c) -> sb.append("  ").append(f).append(": ").append(c[0]).append(" passed, ")
+                .append(c[1]).append(" failed\n"));
+        int passed = expected.size() - failed.size();
+        sb.append("  total: ").append(passed).append(" passed, ").append(failed.size()).append(" failed\n");
+        if (!failed.isEmpty()) {
+            sb.append("  failing: ").append(String.join(" ", failed)).append('\n');
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,97 @@
+package io.jvirtd.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * A flood of connections announcing 32 MiB messages, and clients that send whole 32 MiB
+ * messages: the daemon's memory follows what clients actually send (a message buffer grows as
+ * its bytes arrive, see FrameDecoder), nothing else slows down, and the daemon stays up.
+ */
+class FloodIT {
+
+    private static final int MAX_LENGTH_WORD = 32 * 1024 * 1024 + 4;
+
+    /** A CALL header announcing the largest legal message: CONNECT_GET_LIB_VERSION plus junk. */
+    private static byte[] hugeCallStart(int serial) {
+        ByteBuffer b = ByteBuffer.allocate(28);
+        b.putInt(MAX_LENGTH_WORD).putInt(RawClient.REMOTE_PROGRAM).putInt(1)
+                .putInt(RawClient.PROC_CONNECT_GET_LIB_VERSION).putInt(RawClient.CALL).putInt(serial).putInt(0);
+        return b.array();
+    }
+
+    @Test
+    void aThousandClientsAnnouncing32MiBCostAlmostNothing() throws Exception {
+        List<RawClient> clients = new ArrayList<>();
+        try (DaemonProcess d = DaemonProcess.builder().conf("max_clients", 2000).start();
+                RawClient good = RawClient.tcp(d.tcpAddress())) {
+            good.handshake("test:///default");
+            long before = d.rssKiB();
+            for (int i = 0; i < 1000; i++) {
+                RawClient c = RawClient.tcp(d.tcpAddress());
+                clients.add(c);
+                c.send(hugeCallStart(i));
+            }
+            long t0 = System.nanoTime();
+            assertEquals(9_000_000L, good.libVersion(), "the daemon still serves");
+            long callMillis = (System.nanoTime() - t0) / 1_000_000;
+            long grown = d.rssKiB() - before;
+            System.out.println("FloodIT: 1000 clients announcing 32 MiB: RSS grew " + grown / 1024
+                    + " MiB; a good client's call took " + callMillis + " ms");
+            // Allocating what was announced would be 32 GiB. Each pays its first 8 KiB buffer.
+            assertTrue(grown < 256 * 1024, "RSS grew by " + grown + " KiB\n" + d.describe());
+            assertTrue(d.isAlive());
+        } finally {
+            for (RawClient c : clients) {
+                c.close();
+            }
+        }
+    }
+
+    @Test
+    void eightClientsSendingWhole32MiBMessagesAreAnsweredAndTheDaemonStaysUp() throws Exception {
+        ExecutorService senders = Executors.newFixedThreadPool(8);
+        try (DaemonProcess d = DaemonProcess.start(); RawClient good = RawClient.tcp(d.tcpAddress())) {
+            good.handshake("test:///default");
+            List<Future<Long>> results = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                results.add(senders.submit(() -> {
+                    try (RawClient c = RawClient.tcp(d.tcpAddress())) {
+                        c.handshake("test:///default");
+                        int serial = c.takeSerial();
+                        c.send(hugeCallStart(serial));
+                        byte[] junk = new byte[1 << 20];
+                        for (int sent = 28; sent < MAX_LENGTH_WORD; sent += junk.length) {
+                            c.send(java.util.Arrays.copyOf(junk, Math.min(junk.length, MAX_LENGTH_WORD - sent)));
+                        }
+                        // libvirtd ignores bytes after the arguments: the call succeeds.
+                        RawClient.Frame f = c.awaitReply(serial, Duration.ofSeconds(60), true);
+                        assertEquals(RawClient.OK, f.status(), f.toString());
+                        return f.reader().i64();
+                    }
+                }));
+                assertEquals(9_000_000L, good.libVersion(), "the good client is served meanwhile");
+            }
+            for (Future<Long> r : results) {
+                assertEquals(9_000_000L, r.get(120, TimeUnit.SECONDS));
+            }
+            assertEquals(9_000_000L, good.libVersion());
+            System.out.println("FloodIT: after 8 x 32 MiB calls RSS is " + d.rssKiB() / 1024 + " MiB");
+            assertTrue(d.isAlive(), d.describe());
+        } finally {
+            senders.shutdownNow();
+        }
+    }
+}
