@@ -276,14 +276,6 @@ class ProtocolFuzzTest {
 
     // ------------------------------------------------------------------ whole calls
 
-    /**
-     * Open findings in another area, left out until they are fixed there (see the disabled
-     * tests in {@link KnownFindingsTest}, which reproduce them).
-     */
-    private static boolean knownOpenFinding(RemoteProcedure p) {
-        return p == RemoteProcedure.NODE_GET_FREE_PAGES;
-    }
-
     /** Procedures that write or read files named by the caller: fuzzing them would touch the disk. */
     private static boolean touchesFiles(RemoteProcedure p) {
         String n = p.name();
@@ -351,7 +343,7 @@ class ProtocolFuzzTest {
         Mutator mutator = new Mutator(random);
         List<RemoteProcedure> procs = new ArrayList<>();
         for (RemoteProcedure p : RemoteSignatures.all().keySet()) {
-            if (!touchesFiles(p) && !knownOpenFinding(p) && p != RemoteProcedure.CONNECT_CLOSE) {
+            if (!touchesFiles(p) && p != RemoteProcedure.CONNECT_CLOSE) {
                 procs.add(p);
             }
         }

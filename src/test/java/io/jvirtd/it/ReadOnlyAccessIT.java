@@ -70,13 +70,6 @@ class ReadOnlyAccessIT {
             new Object[] {RemoteProcedure.DOMAIN_INTERFACE_ADDRESSES, "source", 1,
                 "operation forbidden: read only access prevents virDomainInterfaceAddresses"});
 
-    /**
-     * Procedures where jvirtd differs from libvirt today, in another area (RemoteProcedure's
-     * read-only flag says "always" where libvirt refuses only with a flag). Listed so the rest
-     * of the table keeps being enforced; remove an entry when it is fixed.
-     */
-    static final java.util.Set<String> KNOWN_OPEN = java.util.Set.of("DOMAIN_GET_VCPUS_FLAGS",
-            "DOMAIN_INTERFACE_ADDRESSES");
 
     static List<Rule> rules() throws IOException {
         List<Rule> rules = new ArrayList<>();
@@ -166,7 +159,7 @@ class ReadOnlyAccessIT {
                         c = openReadOnly(d);
                     }
                     recorded.add(new Rule(r.number(), r.name(), r.api(), r.sourceRo(), r.acl(), got, r.denied()));
-                    if (record.isEmpty() && !KNOWN_OPEN.contains(r.name())) {
+                    if (record.isEmpty()) {
                         boolean deniedNow = got.equals("denied");
                         if (deniedNow != r.denied()) {
                             mismatches.add(r.name() + " (" + r.api() + "): libvirt " + (r.denied() ? "refuses" : "allows")

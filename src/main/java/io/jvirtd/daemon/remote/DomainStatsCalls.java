@@ -26,6 +26,9 @@ import java.util.List;
  */
 final class DomainStatsCalls {
 
+    /** VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_AGENT. */
+    private static final int SRC_AGENT = 1;
+
     private static final VirErrorDomain D = VirErrorDomain.DOMAIN;
     /** VIR_DOMAIN_MEMORY_STAT_NR. */
     private static final int MEMORY_STAT_NR = 13;
@@ -145,6 +148,11 @@ final class DomainStatsCalls {
         });
         t.bind(DOMAIN_INTERFACE_ADDRESSES, DomainInterfaceAddressesArgs.class, DomainInterfaceAddressesRet.class,
                 (s, a) -> {
+                    if (a.source() == SRC_AGENT && s.isReadOnly()) {
+                        // virDomainInterfaceAddresses asks the guest agent only with write access
+                        throw VirException.operationDenied(VirErrorDomain.DOMAIN,
+                                "read only access prevents virDomainInterfaceAddresses");
+                    }
                     List<io.jvirtd.model.domain.DomainInterface> ifaces =
                             s.connection().domainInterfaceAddresses(Handles.dom(a.dom()), a.source(), a.flags());
                     if (ifaces.size() > REMOTE_DOMAIN_INTERFACE_MAX) {

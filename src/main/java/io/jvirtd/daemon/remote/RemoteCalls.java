@@ -198,6 +198,12 @@ final class RemoteCalls {
             return new NodeGetSecurityModelRet(m.model(), m.doi());
         });
         t.bind(NODE_GET_FREE_PAGES, NodeGetFreePagesArgs.class, NodeGetFreePagesRet.class, (s, a) -> {
+            // remoteDispatchNodeGetFreePages bounds the answer before anything is allocated
+            // (in 64 bits here: libvirt's 32-bit product can wrap around).
+            if (a.pages().size() * Integer.toUnsignedLong(a.cellCount()) > RemoteLimits.REMOTE_NODE_MAX_CELLS) {
+                throw VirException.of(VirErrorNumber.INTERNAL_ERROR, VirErrorDomain.RPC,
+                        "the result won't fit into REMOTE_NODE_MAX_CELLS");
+            }
             ApiChecks.nonZero(a.pages().size(), "npages", "virNodeGetFreePages", HOST);
             ApiChecks.nonZero(a.cellCount(), "cellCount", "virNodeGetFreePages", HOST);
             int[] pages = a.pages().stream().mapToInt(Integer::intValue).toArray();

@@ -9,7 +9,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
@@ -23,9 +22,6 @@ import org.junit.jupiter.api.Test;
  * whatever its flags; the conditional ones are checked by their handlers, with their flag.
  */
 class ReadOnlyRulesTest {
-
-    /** Where jvirtd still refuses always what libvirt refuses under a flag only (see ReadOnlyAccessIT). */
-    private static final Set<String> KNOWN_OPEN = Set.of("DOMAIN_GET_VCPUS_FLAGS", "DOMAIN_INTERFACE_ADDRESSES");
 
     private record Rule(int number, String name, String api, String sourceRo, String acl, String live,
                         boolean denied) {
@@ -51,7 +47,7 @@ class ReadOnlyRulesTest {
             RemoteProcedure p = RemoteProcedure.byNumber(r.number());
             assertEquals(r.name(), p.name(), "procedure " + r.number());
             boolean expected = r.sourceRo().equals("always");
-            if (p.needsWriteAccess() != expected && !KNOWN_OPEN.contains(r.name())) {
+            if (p.needsWriteAccess() != expected) {
                 wrong.add(r.name() + ": libvirt " + r.sourceRo() + " (" + r.api() + ", acl " + r.acl() + ", libvirtd said "
                         + r.live() + "), RemoteProcedure says " + p.needsWriteAccess());
             }

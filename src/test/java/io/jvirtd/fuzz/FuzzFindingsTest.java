@@ -25,24 +25,19 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
-/**
- * Fuzz findings whose fix belongs to another area, reproduced exactly. Enable a test once its
- * fix lands, and take the procedure out of ProtocolFuzzTest#knownOpenFinding.
- */
-class KnownFindingsTest {
+/** Findings of the fuzz runs (docs/robustness.md), reproduced exactly, kept as regression tests. */
+class FuzzFindingsTest {
 
     /**
      * NODE_GET_FREE_PAGES with cellCount 0x7fffffff makes the test driver compute 2^31 cells on
      * a worker (no reply within 10 s; the daemon's heap with it). libvirtd refuses it in
      * remoteDispatchNodeGetFreePages before calling the driver: pages * cellCount >
      * REMOTE_NODE_MAX_CELLS (1024) is VIR_ERR_INTERNAL_ERROR "the result won't fit into
-     * REMOTE_NODE_MAX_CELLS". Fix: that check in daemon.remote.RemoteCalls (owner: daemon).
+     * REMOTE_NODE_MAX_CELLS". Fixed with that check in daemon.remote.RemoteCalls.
      */
     @Test
-    @Disabled("open: needs the REMOTE_NODE_MAX_CELLS check in daemon.remote.RemoteCalls")
     void nodeGetFreePagesWithAHugeCellCountIsRefusedAtOnce() throws Exception {
         EventLoop loop = new EventLoop("finding-loop");
         WorkerPool pool = new WorkerPool("finding", 1, 2, 0);
