@@ -4,24 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jvirtd.driver.test.TestDriver;
-import io.jvirtd.rpc.loop.EventLoop;
-import io.jvirtd.rpc.loop.Ticker;
 import io.jvirtd.rpc.message.MessageHeader;
-import io.jvirtd.rpc.pool.WorkerPool;
-import io.jvirtd.rpc.server.Listener;
-import io.jvirtd.rpc.server.NetServer;
 import io.jvirtd.rpc.server.ServerClient;
-import io.jvirtd.rpc.server.ServerLimits;
-import io.jvirtd.rpc.server.Transport;
+import io.jvirtd.rpc.server.RunningServer;
 import io.jvirtd.rpc.server.WireSocket;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -39,34 +30,20 @@ class AuthStateTest {
     private static final int CALL = MessageHeader.TYPE_CALL;
     private static final int AUTH_SASL = 1;
 
-    private EventLoop loop;
-    private WorkerPool pool;
-    private NetServer server;
+    private RunningServer running;
     private WireSocket c;
 
     @BeforeEach
     void start() throws IOException {
-        loop = new EventLoop("test-loop");
-        pool = new WorkerPool("test", 2, 4, 1);
-        server = new NetServer("libvirtd", loop, pool, ServerLimits.DEFAULTS, Ticker.SYSTEM);
-        server.addProgram(new RemoteProgram(new ConnectionRouter(List.of(new TestDriver()))));
-        Listener l = server.addTcpListener(new InetSocketAddress("127.0.0.1", 0), Transport.TCP, AUTH_SASL);
-        loop.start();
-        server.enable();
-        c = new WireSocket((InetSocketAddress) l.channel().getLocalAddress());
+        running = RunningServer.withAuth(AUTH_SASL,
+                new RemoteProgram(new ConnectionRouter(List.of(new TestDriver()))));
+        c = running.connect();
     }
 
     @AfterEach
     void stop() throws Exception {
         c.close();
-        CountDownLatch done = new CountDownLatch(1);
-        server.shutdown(1000, () -> {
-            done.countDown();
-            loop.quit();
-        });
-        assertTrue(done.await(10, TimeUnit.SECONDS));
-        loop.awaitTermination(10, TimeUnit.SECONDS);
-        pool.shutdown();
+        running.close();
     }
 
     @Test
@@ -91,12 +68,12 @@ class AuthStateTest {
     void onceAuthenticatedEverythingIsServed() throws Exception {
         c.call(REMOTE, 66, CALL, 0);
         c.readFrame();
-        ServerClient client = server.clients().iterator().next();
+        ServerClient client = running.server().clients().iterator().next();
         client.setAuthenticated();
         c.call(REMOTE, 60, CALL, 1, 10);                       // CONNECT_SUPPORTS_FEATURE(keepalive)
         ByteBuffer r = c.readFrame();
         assertEquals(MessageHeader.STATUS_OK, r.getInt(20));
-        assertEquals(0, server.unauthClientCount());
+        assertEquals(0, running.server().unauthClientCount());
     }
 
     private static void assertError(ByteBuffer f, int serial, int code, int domain, String message) {

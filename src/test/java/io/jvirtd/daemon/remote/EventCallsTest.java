@@ -16,31 +16,22 @@ import io.jvirtd.protocol.remote.RemoteTypes.ConnectDomainEventDeregisterAnyArgs
 import io.jvirtd.protocol.remote.RemoteTypes.ConnectDomainEventRegisterAnyArgs;
 import io.jvirtd.protocol.remote.RemoteTypes.ConnectOpenArgs;
 import io.jvirtd.protocol.remote.RemoteTypes.NonnullDomain;
-import io.jvirtd.rpc.loop.EventLoop;
-import io.jvirtd.rpc.loop.Ticker;
 import io.jvirtd.rpc.message.MessageHeader;
 import io.jvirtd.rpc.message.ReplyFrames;
 import io.jvirtd.rpc.message.RpcError;
-import io.jvirtd.rpc.pool.WorkerPool;
-import io.jvirtd.rpc.server.Listener;
-import io.jvirtd.rpc.server.NetServer;
-import io.jvirtd.rpc.server.ServerLimits;
-import io.jvirtd.rpc.server.Transport;
+import io.jvirtd.rpc.server.RunningServer;
 import io.jvirtd.rpc.server.WireSocket;
 import io.jvirtd.rpc.xdr.XdrCodec;
 import io.jvirtd.rpc.xdr.XdrReader;
 import io.jvirtd.rpc.xdr.XdrWriter;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import org.junit.jupiter.api.AfterEach;
@@ -60,22 +51,15 @@ class EventCallsTest {
     private static final DomainRef OTHER = new DomainRef("other", new byte[16], 2);
 
     private final EventBus bus = new EventBus();
-    private EventLoop loop;
-    private WorkerPool pool;
-    private NetServer server;
+    private RunningServer running;
     private WireSocket c;
     private int serial;
 
     @BeforeEach
     void start() throws IOException {
-        loop = new EventLoop("test-loop");
-        pool = new WorkerPool("test", 2, 4, 1);
-        server = new NetServer("libvirtd", loop, pool, ServerLimits.DEFAULTS, Ticker.SYSTEM);
-        server.addProgram(new RemoteProgram(new ConnectionRouter(List.of(new FakeDriver()))));
-        Listener l = server.addTcpListener(new InetSocketAddress("127.0.0.1", 0), Transport.TCP, 0);
-        loop.start();
-        server.enable();
-        c = new WireSocket((InetSocketAddress) l.channel().getLocalAddress());
+        running = RunningServer.start(
+                new RemoteProgram(new ConnectionRouter(List.of(new FakeDriver()))));
+        c = running.connect();
         call(RemoteProcedure.CONNECT_OPEN, new ConnectOpenArgs("fake:///", 0));
         assertEquals(MessageHeader.STATUS_OK, c.readFrame().getInt(20));
     }
@@ -83,14 +67,7 @@ class EventCallsTest {
     @AfterEach
     void stop() throws Exception {
         c.close();
-        CountDownLatch done = new CountDownLatch(1);
-        server.shutdown(1000, () -> {
-            done.countDown();
-            loop.quit();
-        });
-        assertTrue(done.await(10, TimeUnit.SECONDS));
-        loop.awaitTermination(10, TimeUnit.SECONDS);
-        pool.shutdown();
+        running.close();
     }
 
     @Test

@@ -5,27 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jvirtd.driver.test.TestDriver;
-import io.jvirtd.rpc.loop.EventLoop;
 import io.jvirtd.rpc.message.MessageHeader;
 import io.jvirtd.rpc.message.RpcError;
-import io.jvirtd.rpc.pool.WorkerPool;
-import io.jvirtd.rpc.server.Listener;
-import io.jvirtd.rpc.server.NetServer;
-import io.jvirtd.rpc.server.ServerLimits;
-import io.jvirtd.rpc.server.Transport;
+import io.jvirtd.rpc.server.RunningServer;
 import io.jvirtd.rpc.server.WireSocket;
-import io.jvirtd.rpc.loop.Ticker;
 import io.jvirtd.rpc.xdr.XdrCodec;
 import io.jvirtd.rpc.xdr.XdrReader;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -40,34 +31,20 @@ class RemoteProgramTest {
     private static final int REMOTE = 0x20008086;
     private static final int CALL = MessageHeader.TYPE_CALL;
 
-    private EventLoop loop;
-    private WorkerPool pool;
-    private NetServer server;
+    private RunningServer running;
     private WireSocket c;
 
     @BeforeEach
     void start() throws IOException {
-        loop = new EventLoop("test-loop");
-        pool = new WorkerPool("test", 2, 4, 1);
-        server = new NetServer("libvirtd", loop, pool, ServerLimits.DEFAULTS, Ticker.SYSTEM);
-        server.addProgram(new RemoteProgram(new ConnectionRouter(List.of(new TestDriver()))));
-        Listener l = server.addTcpListener(new InetSocketAddress("127.0.0.1", 0), Transport.TCP, 0);
-        loop.start();
-        server.enable();
-        c = new WireSocket((InetSocketAddress) l.channel().getLocalAddress());
+        running = RunningServer.start(
+                new RemoteProgram(new ConnectionRouter(List.of(new TestDriver()))));
+        c = running.connect();
     }
 
     @AfterEach
     void stop() throws Exception {
         c.close();
-        CountDownLatch done = new CountDownLatch(1);
-        server.shutdown(1000, () -> {
-            done.countDown();
-            loop.quit();
-        });
-        assertTrue(done.await(10, TimeUnit.SECONDS));
-        loop.awaitTermination(10, TimeUnit.SECONDS);
-        pool.shutdown();
+        running.close();
     }
 
     @Test
