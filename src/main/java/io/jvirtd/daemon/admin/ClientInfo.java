@@ -1,5 +1,6 @@
 package io.jvirtd.daemon.admin;
 
+import io.jvirtd.model.InetText;
 import io.jvirtd.protocol.admin.AdminTypes.TypedParam;
 import io.jvirtd.rpc.server.ServerClient;
 import io.jvirtd.rpc.server.Transport;
@@ -85,51 +86,10 @@ public class ClientInfo {
     /** libvirt's virSocketAddrFormatFull(addr, true, NULL). */
     static String sockAddr(InetSocketAddress a) {
         if (a.getAddress() instanceof Inet6Address) {
-            return "[" + compressed(a.getAddress().getAddress()) + "]:" + a.getPort();
+            return "[" + InetText.ipv6(a.getAddress().getAddress()) + "]:" + a.getPort();
         }
         String host = a.getAddress() != null ? a.getAddress().getHostAddress() : a.getHostString();
         return host + ":" + a.getPort();
-    }
-
-    /** An IPv6 address as getnameinfo prints it: hex groups, the longest zero run as "::". */
-    static String compressed(byte[] ip6) {
-        int[] g = new int[8];
-        for (int i = 0; i < 8; i++) {
-            g[i] = ((ip6[2 * i] & 0xff) << 8) | (ip6[2 * i + 1] & 0xff);
-        }
-        int bestStart = -1;
-        int bestLen = 0;
-        for (int i = 0; i < 8; ) {
-            if (g[i] != 0) {
-                i++;
-                continue;
-            }
-            int j = i;
-            while (j < 8 && g[j] == 0) {
-                j++;
-            }
-            if (j - i > bestLen) {
-                bestStart = i;
-                bestLen = j - i;
-            }
-            i = j;
-        }
-        if (bestLen < 2) {
-            bestStart = -1;
-        }
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < 8; i++) {
-            if (i == bestStart) {
-                sb.append("::");
-                i += bestLen - 1;
-                continue;
-            }
-            if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ':') {
-                sb.append(':');
-            }
-            sb.append(Integer.toHexString(g[i]));
-        }
-        return sb.toString();
     }
 
     /** The number of a user or group name: the name itself when numeric, else from the database file. */

@@ -1,5 +1,6 @@
 package io.jvirtd.driver.test;
 
+import io.jvirtd.model.InetText;
 import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirErrorNumber;
 import io.jvirtd.model.VirException;
@@ -96,7 +97,7 @@ final class NodeNetworks {
             throw new IllegalStateException(e);
         }
         if (v6) {
-            text = compressIpv6(bytes);
+            text = InetText.ipv6(bytes);
         }
         return new DomainInterface.IpAddress(v6 ? DomainInterface.IpAddress.TYPE_IPV6
                 : DomainInterface.IpAddress.TYPE_IPV4, text, a.prefix());
@@ -132,44 +133,6 @@ final class NodeNetworks {
         } catch (UnknownHostException e) {
             return -1;
         }
-    }
-
-    /** RFC 5952 text, as inet_ntop prints it. */
-    private static String compressIpv6(byte[] b) {
-        int[] w = new int[8];
-        for (int i = 0; i < 8; i++) {
-            w[i] = ((b[2 * i] & 0xff) << 8) | (b[2 * i + 1] & 0xff);
-        }
-        int bestStart = -1;
-        int bestLen = 0;
-        for (int i = 0; i < 8;) {
-            if (w[i] != 0) {
-                i++;
-                continue;
-            }
-            int j = i;
-            while (j < 8 && w[j] == 0) {
-                j++;
-            }
-            if (j - i > bestLen && j - i >= 2) {
-                bestStart = i;
-                bestLen = j - i;
-            }
-            i = j;
-        }
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < 8; i++) {
-            if (i == bestStart) {
-                sb.append("::");
-                i += bestLen - 1;
-                continue;
-            }
-            if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ':') {
-                sb.append(':');
-            }
-            sb.append(Integer.toHexString(w[i]));
-        }
-        return sb.toString();
     }
 
     static Element firstChild(Element parent, String name) {

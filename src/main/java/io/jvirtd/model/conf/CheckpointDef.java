@@ -195,15 +195,15 @@ public final class CheckpointDef {
         StringBuilder out = new StringBuilder(2048);
         int domFlags = DomainDef.XML_INACTIVE | ((flags & XML_SECURE) != 0 ? DomainDef.XML_SECURE : 0);
         out.append("<domaincheckpoint>\n");
-        text(out, 2, "name", name);
-        text(out, 2, "description", description);
+        XmlNode.textElement(out, 2, "name", name);
+        XmlNode.textElement(out, 2, "description", description);
         if (parentName != null) {
             out.append("  <parent>\n");
-            text(out, 4, "name", parentName);
+            XmlNode.textElement(out, 4, "name", parentName);
             out.append("  </parent>\n");
         }
         if (creationTime != 0) {
-            text(out, 2, "creationTime", Long.toString(creationTime));
+            XmlNode.textElement(out, 2, "creationTime", Long.toString(creationTime));
         }
         if (!disks.isEmpty()) {
             out.append("  <disks>\n");
@@ -230,16 +230,6 @@ public final class CheckpointDef {
         }
         out.append("</domaincheckpoint>\n");
         return out.toString();
-    }
-
-    private static void text(StringBuilder out, int ind, String el, String value) {
-        if (value == null) {
-            return;
-        }
-        XmlNode.pad(out, ind);
-        out.append('<').append(el).append('>');
-        XmlNode.escape(out, value);
-        out.append("</").append(el).append(">\n");
     }
 
     /** A deep copy. */

@@ -425,20 +425,20 @@ public final class SnapshotDef {
         XmlNode.pad(out, ind);
         out.append("<domainsnapshot>\n");
         int in = ind + 2;
-        text(out, in, "name", name);
-        text(out, in, "description", description);
+        XmlNode.textElement(out, in, "name", name);
+        XmlNode.textElement(out, in, "description", description);
         if (state > 0) {
-            text(out, in, "state", STATES.get(state));
+            XmlNode.textElement(out, in, "state", STATES.get(state));
         }
         if (parentName != null) {
             XmlNode.pad(out, in);
             out.append("<parent>\n");
-            text(out, in + 2, "name", parentName);
+            XmlNode.textElement(out, in + 2, "name", parentName);
             XmlNode.pad(out, in);
             out.append("</parent>\n");
         }
         if (creationTime != 0) {
-            text(out, in, "creationTime", Long.toString(creationTime));
+            XmlNode.textElement(out, in, "creationTime", Long.toString(creationTime));
         }
         if (memory != null) {
             XmlNode m = new XmlNode("memory").attr("snapshot", memory).attr("file", memoryFile);
@@ -458,7 +458,7 @@ public final class SnapshotDef {
         } else if (domainUuid != null) {
             XmlNode.pad(out, in);
             out.append("<domain>\n");
-            text(out, in + 2, "uuid", domainUuid);
+            XmlNode.textElement(out, in + 2, "uuid", domainUuid);
             XmlNode.pad(out, in);
             out.append("</domain>\n");
         }
@@ -466,7 +466,7 @@ public final class SnapshotDef {
             DomainFormatter.format(inactiveDomain, out, in, domFlags, "inactiveDomain");
         }
         if (internal) {
-            text(out, in, "active", current ? "1" : "0");
+            XmlNode.textElement(out, in, "active", current ? "1" : "0");
         }
         XmlNode.pad(out, ind);
         out.append("</domainsnapshot>\n");
@@ -490,16 +490,6 @@ public final class SnapshotDef {
             }
         }
         return n;
-    }
-
-    private static void text(StringBuilder out, int ind, String el, String value) {
-        if (value == null) {
-            return;
-        }
-        XmlNode.pad(out, ind);
-        out.append('<').append(el).append('>');
-        XmlNode.escape(out, value);
-        out.append("</").append(el).append(">\n");
     }
 
     /** A deep copy. */

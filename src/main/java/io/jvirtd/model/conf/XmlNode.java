@@ -176,6 +176,17 @@ public final class XmlNode {
      * libvirt's {@code virBufferEscapeString}: escapes the five XML specials and silently drops
      * the control characters XML 1.0 cannot carry (all below 0x20 except tab, LF, CR).
      */
+    /** {@code <el>value</el>} on a line of its own at {@code indent}; nothing when value is null. */
+    static void textElement(StringBuilder out, int indent, String el, String value) {
+        if (value == null) {
+            return;
+        }
+        pad(out, indent);
+        out.append('<').append(el).append('>');
+        escape(out, value);
+        out.append("</").append(el).append(">\n");
+    }
+
     static void escape(StringBuilder out, String s) {
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
