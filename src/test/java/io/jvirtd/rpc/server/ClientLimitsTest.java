@@ -1,5 +1,6 @@
 package io.jvirtd.rpc.server;
 
+import static io.jvirtd.rpc.server.TestProgram.PROGRAM;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -30,7 +31,6 @@ import org.junit.jupiter.api.Test;
  */
 class ClientLimitsTest {
 
-    private static final int PROGRAM = 0x11223344;
     private static final int AUTH_SASL = 1;
 
     private EventLoop loop;
@@ -170,21 +170,7 @@ class ClientLimitsTest {
     }
 
     /** Echoes the call's serial back in an empty reply. */
-    private static final class EchoProgram implements ServerProgram {
-        @Override
-        public int program() {
-            return PROGRAM;
-        }
-
-        @Override
-        public int version() {
-            return 1;
-        }
-
-        @Override
-        public boolean isHighPriority(int procedure) {
-            return false;
-        }
+    private static final class EchoProgram extends TestProgram {
 
         @Override
         public void dispatch(ServerClient client, Message call) {

@@ -1,5 +1,6 @@
 package io.jvirtd.rpc.server;
 
+import static io.jvirtd.rpc.server.TestProgram.PROGRAM;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -28,7 +29,6 @@ import org.junit.jupiter.api.Test;
 /** The server and its clients on real loopback sockets, with a test program at the seam. */
 class NetServerTest {
 
-    private static final int PROGRAM = 0x11223344;
     private static final int PROC_BLOCK = 1;
     private static final int PROC_ECHO = 2;
     private static final int PROC_KEEPALIVE = 3;
@@ -202,26 +202,11 @@ class NetServerTest {
     }
 
     /** Blocks PROC_BLOCK calls on a gate, echoes PROC_ECHO bodies, starts keepalive on PROC_KEEPALIVE. */
-    private static final class GateProgram implements ServerProgram {
+    private static final class GateProgram extends TestProgram {
         final Semaphore gate = new Semaphore(0);
         final Semaphore started = new Semaphore(0);
         final AtomicInteger running = new AtomicInteger();
         final AtomicInteger maxRunning = new AtomicInteger();
-
-        @Override
-        public int program() {
-            return PROGRAM;
-        }
-
-        @Override
-        public int version() {
-            return 1;
-        }
-
-        @Override
-        public boolean isHighPriority(int procedure) {
-            return false;
-        }
 
         @Override
         public void dispatch(ServerClient client, Message call) {

@@ -1,5 +1,6 @@
 package io.jvirtd.rpc.server;
 
+import static io.jvirtd.rpc.server.TestProgram.PROGRAM;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -48,7 +49,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class NetServerTlsTest {
 
-    private static final int PROGRAM = 0x11223344;
 
     private final ExecutorService tlsTasks = Executors.newFixedThreadPool(2);
     private TestPki pki;
@@ -223,21 +223,7 @@ class NetServerTlsTest {
     }
 
     /** Echoes a call's body. */
-    private static final class EchoProgram implements ServerProgram {
-        @Override
-        public int program() {
-            return PROGRAM;
-        }
-
-        @Override
-        public int version() {
-            return 1;
-        }
-
-        @Override
-        public boolean isHighPriority(int procedure) {
-            return false;
-        }
+    private static final class EchoProgram extends TestProgram {
 
         @Override
         public void dispatch(ServerClient client, Message call) {

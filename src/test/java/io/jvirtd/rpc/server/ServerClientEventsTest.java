@@ -1,5 +1,6 @@
 package io.jvirtd.rpc.server;
 
+import static io.jvirtd.rpc.server.TestProgram.PROGRAM;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -26,7 +27,6 @@ import org.junit.jupiter.api.Test;
 /** The per-client bound on server-initiated event messages, on real loopback sockets. */
 class ServerClientEventsTest {
 
-    private static final int PROGRAM = 0x11223344;
     private static final int PROC_HELLO = 1;
     private static final int PROC_EVENT = 9;
     private static final int BOUND = 256 * 1024;
@@ -127,21 +127,7 @@ class ServerClientEventsTest {
     }
 
     /** Remembers the serial of the hello call on the client, and answers with an empty reply. */
-    private static final class HelloProgram implements ServerProgram {
-        @Override
-        public int program() {
-            return PROGRAM;
-        }
-
-        @Override
-        public int version() {
-            return 1;
-        }
-
-        @Override
-        public boolean isHighPriority(int procedure) {
-            return false;
-        }
+    private static final class HelloProgram extends TestProgram {
 
         @Override
         public void dispatch(ServerClient client, Message call) {

@@ -1,5 +1,6 @@
 package io.jvirtd.rpc.server;
 
+import static io.jvirtd.rpc.server.TestProgram.PROGRAM;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -35,7 +36,6 @@ import org.junit.jupiter.api.Test;
  */
 class SlowClientTest {
 
-    private static final int PROGRAM = 0x11223344;
     private static final int PROC_BIG = 1;
     private static final int PROC_SMALL = 2;
     private static final int BIG_REPLY = 1 << 20;
@@ -129,21 +129,7 @@ class SlowClientTest {
     }
 
     /** PROC_BIG answers 1 MiB, PROC_SMALL nothing. */
-    private final class BigReplyProgram implements ServerProgram {
-        @Override
-        public int program() {
-            return PROGRAM;
-        }
-
-        @Override
-        public int version() {
-            return 1;
-        }
-
-        @Override
-        public boolean isHighPriority(int procedure) {
-            return false;
-        }
+    private final class BigReplyProgram extends TestProgram {
 
         @Override
         public void dispatch(ServerClient client, Message call) {
