@@ -13,7 +13,7 @@ import io.jvirtd.protocol.remote.RemoteTypes.*;
  * style (316/317, server-chosen callback ids, optional domain filter) and the two legacy
  * styles (105/106 lifecycle only, 167/168 by event id, MESSAGE procedures without a callback
  * id). Errors and their order are libvirtd's. Stateless; the state is the session's
- * {@link DomainEventCallbacks}.
+ * {@link EventCallbacks} for domains.
  */
 final class EventCalls {
 
@@ -37,9 +37,9 @@ final class EventCalls {
         t.bind(CONNECT_DOMAIN_EVENT_CALLBACK_DEREGISTER_ANY, ConnectDomainEventCallbackDeregisterAnyArgs.class,
                 Void.class, (s, a) -> {
                     var conn = s.connection();
-                    DomainEventCallbacks.Registration r = s.domainEvents().findById(a.callbackID());
+                    EventCallbacks.Registration r = s.domainEvents().findById(a.callbackID());
                     if (r == null) {
-                        throw DomainEventCallbacks.notRegistered("domain event callback " + a.callbackID());
+                        throw EventCallbacks.notRegistered("domain event callback " + a.callbackID());
                     }
                     s.domainEvents().deregister(conn, r);
                     return null;
@@ -50,9 +50,9 @@ final class EventCalls {
         });
         t.bind(CONNECT_DOMAIN_EVENT_DEREGISTER, Void.class, ConnectDomainEventDeregisterRet.class, (s, a) -> {
             var conn = s.connection();
-            DomainEventCallbacks.Registration r = s.domainEvents().findByEvent(DomainEvent.ID_LIFECYCLE);
+            EventCallbacks.Registration r = s.domainEvents().findByEvent(DomainEvent.ID_LIFECYCLE);
             if (r == null) {
-                throw DomainEventCallbacks.notRegistered("domain event " + DomainEvent.ID_LIFECYCLE);
+                throw EventCallbacks.notRegistered("domain event " + DomainEvent.ID_LIFECYCLE);
             }
             s.domainEvents().deregister(conn, r);
             return new ConnectDomainEventDeregisterRet(0);
@@ -71,9 +71,9 @@ final class EventCalls {
                     if (a.eventID() > LEGACY_LAST_ID || a.eventID() < 0) {
                         throw unsupportedEvent(a.eventID());
                     }
-                    DomainEventCallbacks.Registration r = s.domainEvents().findByEvent(a.eventID());
+                    EventCallbacks.Registration r = s.domainEvents().findByEvent(a.eventID());
                     if (r == null) {
-                        throw DomainEventCallbacks.notRegistered("domain event " + a.eventID());
+                        throw EventCallbacks.notRegistered("domain event " + a.eventID());
                     }
                     s.domainEvents().deregister(conn, r);
                     return null;

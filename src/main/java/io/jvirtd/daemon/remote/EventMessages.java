@@ -1,6 +1,9 @@
 package io.jvirtd.daemon.remote;
 
 import io.jvirtd.model.event.DomainEvent;
+import io.jvirtd.model.event.NetworkEvent;
+import io.jvirtd.model.event.NodeDeviceEvent;
+import io.jvirtd.model.event.StoragePoolEvent;
 import io.jvirtd.protocol.remote.RemoteLimits;
 import io.jvirtd.protocol.remote.RemoteProcedure;
 import io.jvirtd.protocol.remote.RemoteTypes.*;
@@ -14,7 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Domain events as the MESSAGE frames libvirtd sends (remoteRelayDomainEvent* and
+ * Domain, network, storage pool and node device events as the MESSAGE frames libvirtd sends (remoteRelayDomainEvent* and
  * remoteDispatchObjectEventSend): REMOTE program, type MESSAGE, serial 1, status OK, the body
  * the procedure's _msg struct — the legacy struct (procedures 107, 169 ...) for callbacks
  * registered with 105/167, the callback struct carrying the callback id (318 ...) otherwise
@@ -153,6 +156,32 @@ final class EventMessages {
                     new DomainEventMemoryDeviceSizeChangeMsg(id, d, x.alias(), x.size()));
         }
         return null;
+    }
+
+    /** A network event: NETWORK_EVENT_LIFECYCLE (315), callback style only. */
+    static ByteBuffer frame(NetworkEvent e, int id, boolean legacy) {
+        return encode(RemoteProcedure.NETWORK_EVENT_LIFECYCLE,
+                new NetworkEventLifecycleMsg(id, Handles.wire(e.network()), e.event(), e.detail()));
+    }
+
+    /** A storage pool event: STORAGE_POOL_EVENT_LIFECYCLE (370) or _REFRESH (371). */
+    static ByteBuffer frame(StoragePoolEvent e, int id, boolean legacy) {
+        NonnullStoragePool pool = Handles.wire(e.pool());
+        if (e instanceof StoragePoolEvent.Lifecycle x) {
+            return encode(RemoteProcedure.STORAGE_POOL_EVENT_LIFECYCLE,
+                    new StoragePoolEventLifecycleMsg(id, pool, x.event(), x.detail()));
+        }
+        return encode(RemoteProcedure.STORAGE_POOL_EVENT_REFRESH, new StoragePoolEventRefreshMsg(id, pool));
+    }
+
+    /** A node device event: NODE_DEVICE_EVENT_LIFECYCLE (376) or _UPDATE (377). */
+    static ByteBuffer frame(NodeDeviceEvent e, int id, boolean legacy) {
+        NonnullNodeDevice dev = Handles.wire(e.device());
+        if (e instanceof NodeDeviceEvent.Lifecycle x) {
+            return encode(RemoteProcedure.NODE_DEVICE_EVENT_LIFECYCLE,
+                    new NodeDeviceEventLifecycleMsg(id, dev, x.event(), x.detail()));
+        }
+        return encode(RemoteProcedure.NODE_DEVICE_EVENT_UPDATE, new NodeDeviceEventUpdateMsg(id, dev));
     }
 
     private static DomainEventGraphicsAddress address(DomainEvent.GraphicsAddress a) {

@@ -3,12 +3,23 @@ package io.jvirtd.daemon.remote;
 import io.jvirtd.model.domain.CheckpointRef;
 import io.jvirtd.model.domain.DomainRef;
 import io.jvirtd.model.domain.SnapshotRef;
+import io.jvirtd.model.iface.InterfaceRef;
+import io.jvirtd.model.network.NetworkRef;
+import io.jvirtd.model.nodedev.NodeDeviceRef;
+import io.jvirtd.model.storage.StoragePoolRef;
+import io.jvirtd.model.storage.StorageVolRef;
 import io.jvirtd.protocol.remote.RemoteTypes.NonnullDomain;
 import io.jvirtd.protocol.remote.RemoteTypes.NonnullDomainCheckpoint;
 import io.jvirtd.protocol.remote.RemoteTypes.NonnullDomainSnapshot;
+import io.jvirtd.protocol.remote.RemoteTypes.NonnullInterface;
+import io.jvirtd.protocol.remote.RemoteTypes.NonnullNetwork;
+import io.jvirtd.protocol.remote.RemoteTypes.NonnullNodeDevice;
+import io.jvirtd.protocol.remote.RemoteTypes.NonnullStoragePool;
+import io.jvirtd.protocol.remote.RemoteTypes.NonnullStorageVol;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Object handles between the wire and the model (PROTOCOL.md §1.9): a handle a client sends is
@@ -65,6 +76,55 @@ final class Handles {
         List<NonnullDomainCheckpoint> out = new ArrayList<>(refs.size());
         for (CheckpointRef r : refs) {
             out.add(wire(r));
+        }
+        return out;
+    }
+
+    static NetworkRef net(NonnullNetwork n) {
+        return new NetworkRef(n.name(), n.uuid());
+    }
+
+    static NonnullNetwork wire(NetworkRef n) {
+        return new NonnullNetwork(n.name(), n.uuid());
+    }
+
+    static StoragePoolRef pool(NonnullStoragePool p) {
+        return new StoragePoolRef(p.name(), p.uuid());
+    }
+
+    static NonnullStoragePool wire(StoragePoolRef p) {
+        return new NonnullStoragePool(p.name(), p.uuid());
+    }
+
+    static StorageVolRef vol(NonnullStorageVol v) {
+        return new StorageVolRef(v.pool(), v.name(), v.key());
+    }
+
+    static NonnullStorageVol wire(StorageVolRef v) {
+        return new NonnullStorageVol(v.pool(), v.name(), v.key());
+    }
+
+    static InterfaceRef iface(NonnullInterface i) {
+        return new InterfaceRef(i.name(), i.mac());
+    }
+
+    static NonnullInterface wire(InterfaceRef i) {
+        return new NonnullInterface(i.name(), i.mac());
+    }
+
+    static NodeDeviceRef dev(NonnullNodeDevice d) {
+        return new NodeDeviceRef(d.name());
+    }
+
+    static NonnullNodeDevice wire(NodeDeviceRef d) {
+        return new NonnullNodeDevice(d.name());
+    }
+
+    /** A list of model refs as wire handles, by the family's {@code wire} conversion. */
+    static <R, W> List<W> wireAll(List<R> refs, Function<R, W> wire) {
+        List<W> out = new ArrayList<>(refs.size());
+        for (R r : refs) {
+            out.add(wire.apply(r));
         }
         return out;
     }

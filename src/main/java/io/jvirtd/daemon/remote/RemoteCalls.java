@@ -53,6 +53,11 @@ final class RemoteCalls {
         SnapshotCalls.bind(t);
         CheckpointCalls.bind(t);
         EventCalls.bind(t);
+        ObjectEventCalls.bind(t);
+        NetworkCalls.bind(t);
+        StorageCalls.bind(t);
+        InterfaceCalls.bind(t);
+        NodeDeviceCalls.bind(t);
         return t;
     }
 

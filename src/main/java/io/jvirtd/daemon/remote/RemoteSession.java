@@ -3,15 +3,24 @@ package io.jvirtd.daemon.remote;
 import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirErrorNumber;
 import io.jvirtd.model.VirException;
+import io.jvirtd.model.domain.DomainRef;
+import io.jvirtd.model.event.DomainEvent;
+import io.jvirtd.model.event.NetworkEvent;
+import io.jvirtd.model.event.NodeDeviceEvent;
+import io.jvirtd.model.event.StoragePoolEvent;
+import io.jvirtd.model.network.NetworkRef;
+import io.jvirtd.model.nodedev.NodeDeviceRef;
 import io.jvirtd.model.spi.HypervisorConnection;
+import io.jvirtd.model.storage.StoragePoolRef;
 import io.jvirtd.rpc.server.ServerClient;
 
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 /**
  * What the remote program keeps per client (libvirt's daemonClientPrivate): the hypervisor
- * connection opened by CONNECT_OPEN, its URI, whether it is read-only, and its domain event
- * callbacks.
+ * connection opened by CONNECT_OPEN, its URI, whether it is read-only, and its event
+ * callbacks of each family.
  *
  * <p>Threads: used by the workers that run this client's calls, several at once when the
  * client pipelines. The connection is published once through a compare-and-set, so two racing
@@ -28,17 +37,78 @@ final class RemoteSession {
     private volatile boolean readOnly;
     private volatile boolean closeCallbackRegistered;
     private volatile boolean closeAfterReply;
-    private final DomainEventCallbacks domainEvents;
+    private final EventCallbacks<DomainRef, DomainEvent> domainEvents;
+    private final EventCallbacks<NetworkRef, NetworkEvent> networkEvents;
+    private final EventCallbacks<StoragePoolRef, StoragePoolEvent> poolEvents;
+    private final EventCallbacks<NodeDeviceRef, NodeDeviceEvent> nodeDeviceEvents;
 
     RemoteSession(ServerClient client) {
         this.client = client;
         this.readOnly = client.isReadOnly();
-        this.domainEvents = new DomainEventCallbacks(client);
+        this.domainEvents = new EventCallbacks<>(client, "domain", new EventCallbacks.Driver<>() {
+            @Override
+            public int register(HypervisorConnection c, DomainRef f, int id, Consumer<DomainEvent> l) {
+                return c.connectDomainEventRegisterAny(f, id, l);
+            }
+
+            @Override
+            public void deregister(HypervisorConnection c, int callbackId) {
+                c.connectDomainEventDeregisterAny(callbackId);
+            }
+        }, EventMessages::frame);
+        this.networkEvents = new EventCallbacks<>(client, "network", new EventCallbacks.Driver<>() {
+            @Override
+            public int register(HypervisorConnection c, NetworkRef f, int id, Consumer<NetworkEvent> l) {
+                return c.networks().connectNetworkEventRegisterAny(f, id, l);
+            }
+
+            @Override
+            public void deregister(HypervisorConnection c, int callbackId) {
+                c.networks().connectNetworkEventDeregisterAny(callbackId);
+            }
+        }, EventMessages::frame);
+        this.poolEvents = new EventCallbacks<>(client, "storage pool", new EventCallbacks.Driver<>() {
+            @Override
+            public int register(HypervisorConnection c, StoragePoolRef f, int id, Consumer<StoragePoolEvent> l) {
+                return c.storage().connectStoragePoolEventRegisterAny(f, id, l);
+            }
+
+            @Override
+            public void deregister(HypervisorConnection c, int callbackId) {
+                c.storage().connectStoragePoolEventDeregisterAny(callbackId);
+            }
+        }, EventMessages::frame);
+        this.nodeDeviceEvents = new EventCallbacks<>(client, "node device", new EventCallbacks.Driver<>() {
+            @Override
+            public int register(HypervisorConnection c, NodeDeviceRef f, int id, Consumer<NodeDeviceEvent> l) {
+                return c.nodeDevices().connectNodeDeviceEventRegisterAny(f, id, l);
+            }
+
+            @Override
+            public void deregister(HypervisorConnection c, int callbackId) {
+                c.nodeDevices().connectNodeDeviceEventDeregisterAny(callbackId);
+            }
+        }, EventMessages::frame);
     }
 
     /** This client's domain event callbacks. */
-    DomainEventCallbacks domainEvents() {
+    EventCallbacks<DomainRef, DomainEvent> domainEvents() {
         return domainEvents;
+    }
+
+    /** This client's network event callbacks. */
+    EventCallbacks<NetworkRef, NetworkEvent> networkEvents() {
+        return networkEvents;
+    }
+
+    /** This client's storage pool event callbacks. */
+    EventCallbacks<StoragePoolRef, StoragePoolEvent> poolEvents() {
+        return poolEvents;
+    }
+
+    /** This client's node device event callbacks. */
+    EventCallbacks<NodeDeviceRef, NodeDeviceEvent> nodeDeviceEvents() {
+        return nodeDeviceEvents;
     }
 
     /**
@@ -49,6 +119,9 @@ final class RemoteSession {
     void closeConnection() {
         HypervisorConnection conn = detach();
         domainEvents.closeAll(conn);
+        networkEvents.closeAll(conn);
+        poolEvents.closeAll(conn);
+        nodeDeviceEvents.closeAll(conn);
         if (conn != null) {
             conn.close();
         }

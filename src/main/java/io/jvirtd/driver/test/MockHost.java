@@ -51,7 +51,7 @@ final class MockHost {
             cells.add(new TestCell((cell + 1) * 2048L * 1024, (cell + 1) * 1024L * 1024, cpus));
         }
         MockHost host = new MockHost(DEFAULT_NODE_INFO, cells);
-        NodeDomains.loadDefault(host);
+        NodeFile.loadObjects(host, DefaultNode.parse(), null);
         return host;
     }
 

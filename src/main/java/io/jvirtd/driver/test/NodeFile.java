@@ -23,8 +23,7 @@ import java.util.OptionalLong;
  * <p>A node file is {@code <node>} with optional {@code <cpu>} overrides ({@code nodes},
  * {@code sockets}, {@code cores}, {@code threads}, {@code active}, {@code mhz}, {@code model})
  * and {@code <memory>} in KiB, followed by domains, networks, interfaces, pools and node devices.
- * Domains (with their snapshots) are read by {@link NodeDomains}; the other objects arrive with
- * their drivers (the file still loads). A file
+ * Each family has its loader ({@link #loadObjects}). A file
  * host has no NUMA cells, whatever {@code <cpu><nodes>} says: libvirt builds its capabilities
  * before reading the file. Stateless; safe from any thread.
  */
@@ -43,8 +42,22 @@ final class NodeFile {
     static MockHost load(String path) {
         Document doc = VirXml.parseFile(Path.of(path), path, "node", VirErrorDomain.TEST);
         MockHost host = new MockHost(parseNodeInfo(doc), List.of());
-        NodeDomains.load(host, doc, path);
+        loadObjects(host, doc, path);
         return host;
+    }
+
+    /**
+     * testOpenParse after the node info: domains, networks, interfaces, storage pools (with their
+     * volumes) and node devices, in libvirt's order (the first error wins as in libvirt).
+     *
+     * @param nodeFile the node file's path, for {@code file=} references; null for built-in XML
+     */
+    static void loadObjects(MockHost host, Document doc, String nodeFile) {
+        NodeDomains.load(host, doc, nodeFile);
+        NodeNetworks.load(host, doc, nodeFile);
+        NodeInterfaces.load(host, doc, nodeFile);
+        NodePools.load(host, doc, nodeFile);
+        NodeDevices.load(host, doc, nodeFile);
     }
 
     /** testParseNodeInfo: each field overrides the default; checked in libvirt's order. */

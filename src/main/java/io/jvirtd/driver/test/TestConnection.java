@@ -71,8 +71,12 @@ final class TestConnection extends CheckpointOps implements HypervisorConnection
 
     private final Runnable onClose;
     private final AtomicBoolean closed = new AtomicBoolean();
-    /** The event callbacks registered through this connection. */
-    private final Set<Integer> callbacks = ConcurrentHashMap.newKeySet();
+    /** The event callbacks registered through this connection, of every family. */
+    private final ConnectionCallbacks callbacks;
+    private final TestNetworks networks;
+    private final TestStorage storage;
+    private final TestInterfaces interfaces;
+    private final TestNodeDevices nodeDevices;
 
     /**
      * @param onClose what to do once when the connection closes (release a shared host)
@@ -80,6 +84,31 @@ final class TestConnection extends CheckpointOps implements HypervisorConnection
     TestConnection(MockHost host, Runnable onClose) {
         super(host);
         this.onClose = onClose;
+        this.callbacks = new ConnectionCallbacks(host.events());
+        this.networks = new TestNetworks(host, callbacks);
+        this.storage = new TestStorage(host, callbacks);
+        this.interfaces = new TestInterfaces(host);
+        this.nodeDevices = new TestNodeDevices(host, callbacks);
+    }
+
+    @Override
+    public TestNetworks networks() {
+        return networks;
+    }
+
+    @Override
+    public TestStorage storage() {
+        return storage;
+    }
+
+    @Override
+    public TestInterfaces interfaces() {
+        return interfaces;
+    }
+
+    @Override
+    public TestNodeDevices nodeDevices() {
+        return nodeDevices;
     }
 
     MockHost host() {
@@ -244,9 +273,7 @@ final class TestConnection extends CheckpointOps implements HypervisorConnection
     @Override
     public int connectDomainEventRegisterAny(DomainRef domOrNull, int eventId,
                                              Consumer<DomainEvent> listener) {
-        int id = super.connectDomainEventRegisterAny(domOrNull, eventId, listener);
-        callbacks.add(id);
-        return id;
+        return callbacks.track(super.connectDomainEventRegisterAny(domOrNull, eventId, listener));
     }
 
     /**
@@ -255,25 +282,13 @@ final class TestConnection extends CheckpointOps implements HypervisorConnection
      */
     @Override
     public void connectDomainEventDeregisterAny(int callbackId) {
-        if (!callbacks.contains(callbackId)) {
-            throw VirException.invalidArg(VirErrorDomain.NONE,
-                    "could not find event callback " + callbackId + " for deletion");
-        }
-        super.connectDomainEventDeregisterAny(callbackId);
-        callbacks.remove(callbackId);
+        callbacks.deregister(callbackId);
     }
 
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
-            for (Integer id : callbacks) {
-                try {
-                    host.events().deregister(id);
-                } catch (VirException ignored) {
-                    // already gone
-                }
-            }
-            callbacks.clear();
+            callbacks.deregisterAll();
             onClose.run();
         }
     }

@@ -12,7 +12,7 @@ import java.util.Objects;
  * event happened (its id is the running id, -1 once stopped, as libvirt's event object holds it).
  * Immutable.
  */
-public sealed interface DomainEvent {
+public sealed interface DomainEvent extends ObjectEvent {
 
     int ID_LIFECYCLE = 0;
     int ID_REBOOT = 1;
@@ -48,6 +48,7 @@ public sealed interface DomainEvent {
     DomainRef domain();
 
     /** The {@code VIR_DOMAIN_EVENT_ID_*} this event is delivered under. */
+    @Override
     int eventId();
 
     /** ID_LIFECYCLE: a virDomainEventType and its detail (see {@link LifecycleCodes}). */

@@ -12,10 +12,12 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
- * The domain event callbacks of one host and the queue of its events (libvirt's
- * {@code virObjectEventState}): drivers {@link #post} events as changes happen and
+ * The event callbacks of one host and the queue of its events (libvirt's
+ * {@code virObjectEventState}), for every object family at once: callback ids come from one
+ * counter whatever the family, as in libvirt, so a client sees the same ids. Drivers {@link #post} events as changes happen and
  * {@link #dispatch} them once no lock is held ({@link #raise} does both); every listener sees
  * the events it registered for in the order they were posted.
  *
@@ -34,26 +36,29 @@ public final class EventBus {
     /** libvirt's callback list {@code nextID}: the first id is 0. Guarded by idLock. */
     private int nextId;
     private final CopyOnWriteArrayList<Callback> callbacks = new CopyOnWriteArrayList<>();
-    private final Queue<DomainEvent> pending = new ConcurrentLinkedQueue<>();
+    private final Queue<ObjectEvent> pending = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean draining = new AtomicBoolean();
 
     private static final class Callback {
         final int id;
+        final Class<? extends ObjectEvent> family;
         final int eventId;
-        final byte[] uuid;
-        final Consumer<DomainEvent> listener;
+        final Predicate<ObjectEvent> filter;
+        final Consumer<ObjectEvent> listener;
         volatile boolean removed;
 
-        Callback(int id, int eventId, byte[] uuid, Consumer<DomainEvent> listener) {
+        Callback(int id, Class<? extends ObjectEvent> family, int eventId, Predicate<ObjectEvent> filter,
+                 Consumer<ObjectEvent> listener) {
             this.id = id;
+            this.family = family;
             this.eventId = eventId;
-            this.uuid = uuid;
+            this.filter = filter;
             this.listener = listener;
         }
 
-        boolean wants(DomainEvent e) {
-            return !removed && e.eventId() == eventId
-                    && (uuid == null || Arrays.equals(uuid, e.domain().uuid()));
+        boolean wants(ObjectEvent e) {
+            return !removed && e.eventId() == eventId && family.isInstance(e)
+                    && (filter == null || filter.test(e));
         }
     }
 
@@ -64,10 +69,27 @@ public final class EventBus {
      * @return the callback id, unique on this bus
      */
     public int register(int eventId, DomainRef filterOrNull, Consumer<DomainEvent> listener) {
-        Objects.requireNonNull(listener, "listener");
         byte[] uuid = filterOrNull == null ? null : filterOrNull.uuid();
+        return register(DomainEvent.class, eventId,
+                uuid == null ? null : e -> Arrays.equals(uuid, e.domain().uuid()), listener);
+    }
+
+    /**
+     * Registers {@code listener} for the events of {@code family} with id {@code eventId} that
+     * {@code filterOrNull} accepts (all of them when null): a network, pool or device callback
+     * filters on its object as libvirt does (networks and pools by UUID, devices by name).
+     *
+     * @return the callback id, unique on this bus across families
+     */
+    @SuppressWarnings("unchecked")
+    public <E extends ObjectEvent> int register(Class<E> family, int eventId, Predicate<? super E> filterOrNull,
+                                                Consumer<? super E> listener) {
+        Objects.requireNonNull(family, "family");
+        Objects.requireNonNull(listener, "listener");
+        Predicate<ObjectEvent> filter = filterOrNull == null ? null : e -> ((Predicate<Object>) filterOrNull).test(e);
+        Consumer<ObjectEvent> sink = e -> ((Consumer<Object>) listener).accept(e);
         synchronized (idLock) {
-            Callback cb = new Callback(nextId++, eventId, uuid, listener);
+            Callback cb = new Callback(nextId++, family, eventId, filter, sink);
             callbacks.add(cb);
             return cb.id;
         }
@@ -98,7 +120,7 @@ public final class EventBus {
     }
 
     /** Queues an event without delivering it; cheap and safe under an object lock. */
-    public void post(DomainEvent event) {
+    public void post(ObjectEvent event) {
         pending.add(Objects.requireNonNull(event, "event"));
     }
 
@@ -112,7 +134,7 @@ public final class EventBus {
                 return;
             }
             try {
-                DomainEvent e;
+                ObjectEvent e;
                 while ((e = pending.poll()) != null) {
                     deliver(e);
                 }
@@ -123,19 +145,19 @@ public final class EventBus {
     }
 
     /** {@link #post} then {@link #dispatch}: for callers that hold no lock. */
-    public void raise(DomainEvent event) {
+    public void raise(ObjectEvent event) {
         post(event);
         dispatch();
     }
 
-    private void deliver(DomainEvent e) {
+    private void deliver(ObjectEvent e) {
         for (Callback cb : callbacks) {
             if (cb.wants(e)) {
                 try {
                     cb.listener.accept(e);
                 } catch (RuntimeException ex) {
                     LOG.log(System.Logger.Level.WARNING,
-                            "domain event listener " + cb.id + " failed on " + e, ex);
+                            "event listener " + cb.id + " failed on " + e, ex);
                 }
             }
         }

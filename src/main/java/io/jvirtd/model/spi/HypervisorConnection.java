@@ -13,9 +13,11 @@ import java.util.List;
 
 /**
  * One open hypervisor connection: the host- and connection-level part of libvirt's
- * {@code virHypervisorDriver}. Domain, network, storage, node-device, interface, secret and
- * nwfilter operations will come as further interfaces (one per object family, as in libvirt's
- * {@code virConnectDriver}), reached from here.
+ * {@code virHypervisorDriver}, its domain operations ({@link DomainOps}), and the other object
+ * families' drivers as libvirt's {@code virConnectDriver} groups them: {@link #networks()},
+ * {@link #storage()}, {@link #interfaces()}, {@link #nodeDevices()}. A family the driver lacks is
+ * its {@code NONE} instance (every call NO_SUPPORT); secrets and nwfilters have no driver here
+ * yet, and the daemon answers their procedures NO_SUPPORT.
  *
  * <p>Each method is one public libvirt API, named in its doc. Every method has a default that
  * behaves as libvirt does when a driver leaves the slot empty, almost always
@@ -39,6 +41,26 @@ public interface HypervisorConnection extends DomainOps, AutoCloseable {
 
     /** The driver's name ({@code virHypervisorDriver.name}); virConnectGetType falls back to it. */
     String driverName();
+
+    /** The connection's network driver. */
+    default NetworkOps networks() {
+        return NetworkOps.NONE;
+    }
+
+    /** The connection's storage driver (pools and volumes). */
+    default StorageOps storage() {
+        return StorageOps.NONE;
+    }
+
+    /** The connection's host interface driver. */
+    default InterfaceOps interfaces() {
+        return InterfaceOps.NONE;
+    }
+
+    /** The connection's node device driver. */
+    default NodeDeviceOps nodeDevices() {
+        return NodeDeviceOps.NONE;
+    }
 
     /** virConnectGetType: the hypervisor type; libvirt uses the driver name if unimplemented. */
     default String getType() {

@@ -2,8 +2,6 @@ package io.jvirtd.daemon.remote;
 
 import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirException;
-import io.jvirtd.model.domain.DomainRef;
-import io.jvirtd.model.event.DomainEvent;
 import io.jvirtd.model.spi.HypervisorConnection;
 import io.jvirtd.rpc.server.ServerClient;
 
@@ -11,11 +9,16 @@ import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
- * One client's domain event callbacks (libvirtd's daemonClientPrivate.domainEventCallbacks):
- * what it registered, in registration order, each with the id the driver chose and whether it
- * uses the legacy MESSAGE procedures (105/167) or the callback ones (316).
+ * One client's event callbacks of one object family (libvirtd's daemonClientPrivate
+ * domainEventCallbacks, networkEventCallbacks, storageEventCallbacks, nodeDeviceEventCallbacks):
+ * what it registered, in registration order, each with the id the driver chose and, for
+ * domains, whether it uses the legacy MESSAGE procedures (105/167) or the callback ones (316).
+ *
+ * @param <F> the family's object handle (the optional filter of a registration)
+ * @param <E> the family's event type
  *
  * <p>Threads: registrations and deregistrations come from this client's workers; events arrive
  * on whatever thread the driver's event bus delivers from and only read the registration they
@@ -23,7 +26,20 @@ import java.util.List;
  * the encoding of events run without it (DESIGN.md §1 rule 1). Once {@link #closeAll} ran, every
  * later registration is undone at once, so a client that goes away leaves no callback behind.
  */
-final class DomainEventCallbacks {
+final class EventCallbacks<F, E> {
+
+    /** The family's register and deregister calls on a connection. */
+    interface Driver<F, E> {
+        int register(HypervisorConnection conn, F filterOrNull, int eventId, Consumer<E> listener);
+
+        void deregister(HypervisorConnection conn, int callbackId);
+    }
+
+    /** The MESSAGE frame for an event sent to callback {@code callbackId}, or null if none. */
+    interface Encoder<E> {
+        ByteBuffer frame(E event, int callbackId, boolean legacy);
+    }
+
 
     private static final System.Logger LOG = System.getLogger("io.jvirtd.daemon.remote");
 
@@ -40,13 +56,22 @@ final class DomainEventCallbacks {
     }
 
     private final ServerClient client;
+    private final String family;
+    private final Driver<F, E> driver;
+    private final Encoder<E> encoder;
     /** Guarded by this. */
     private final List<Registration> registrations = new ArrayList<>();
     /** Guarded by this. */
     private boolean closed;
 
-    DomainEventCallbacks(ServerClient client) {
+    /**
+     * @param family the family's name for log messages ("domain", "network" ...)
+     */
+    EventCallbacks(ServerClient client, String family, Driver<F, E> driver, Encoder<E> encoder) {
         this.client = client;
+        this.family = family;
+        this.driver = driver;
+        this.encoder = encoder;
     }
 
     /**
@@ -54,9 +79,9 @@ final class DomainEventCallbacks {
      *
      * @return the driver's callback id
      */
-    int register(HypervisorConnection conn, DomainRef filterOrNull, int eventId, boolean legacy) {
+    int register(HypervisorConnection conn, F filterOrNull, int eventId, boolean legacy) {
         Registration r = new Registration(eventId, legacy);
-        int id = conn.connectDomainEventRegisterAny(filterOrNull, eventId, e -> relay(r, e));
+        int id = driver.register(conn, filterOrNull, eventId, e -> relay(r, e));
         boolean undo;
         synchronized (this) {
             undo = closed;
@@ -66,7 +91,7 @@ final class DomainEventCallbacks {
             }
         }
         if (undo) {
-            conn.connectDomainEventDeregisterAny(id);
+            driver.deregister(conn, id);
         }
         return id;
     }
@@ -93,7 +118,7 @@ final class DomainEventCallbacks {
 
     /** Deregisters {@code r} with the driver, then forgets it. */
     void deregister(HypervisorConnection conn, Registration r) {
-        conn.connectDomainEventDeregisterAny(r.callbackId);
+        driver.deregister(conn, r.callbackId);
         synchronized (this) {
             registrations.remove(r);
         }
@@ -117,20 +142,20 @@ final class DomainEventCallbacks {
                 continue;
             }
             try {
-                conn.connectDomainEventDeregisterAny(id);
+                driver.deregister(conn, id);
             } catch (VirException e) {
-                LOG.log(Level.WARNING, "unexpected domain event deregister failure: {0}", e.getMessage());
+                LOG.log(Level.WARNING, "unexpected {0} event deregister failure: {1}", family, e.getMessage());
             }
         }
     }
 
     /** On the driver's delivering thread: encode and queue, never block. */
-    private void relay(Registration r, DomainEvent e) {
+    private void relay(Registration r, E e) {
         int id = r.callbackId;
         if (id < 0 || !client.isOpen()) {
             return;
         }
-        ByteBuffer frame = EventMessages.frame(e, id, r.legacy);
+        ByteBuffer frame = encoder.frame(e, id, r.legacy);
         if (frame != null) {
             client.sendEvent(frame);
         }

@@ -1,0 +1,14 @@
+package io.jvirtd.daemon.remote;
+
+/**
+ * The remote program's calls on networks, with the public API's checks of libvirt 9.0
+ * before the driver is called. Stateless; worker threads.
+ */
+final class NetworkCalls {
+
+    private NetworkCalls() {
+    }
+
+    static void bind(ProcedureTable t) {
+    }
+}
