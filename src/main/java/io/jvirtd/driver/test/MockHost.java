@@ -5,7 +5,6 @@ import io.jvirtd.model.event.EventBus;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The state of one fake host of the test driver (test_driver.c's {@code testDriver}): shared by
@@ -27,8 +26,7 @@ final class MockHost {
     private final String capabilities;
     private final DomainList domains = new DomainList();
     private final EventBus events = new EventBus();
-    /** The node's networks' first addresses, for virDomainInterfaceAddresses. Set once at load. */
-    private volatile Map<String, NodeNetworks.Addr> networks = Map.of();
+    private final NetworkList networks = new NetworkList();
 
     MockHost(NodeInfo nodeInfo, List<TestCell> cells) {
         this.nodeInfo = nodeInfo;
@@ -65,12 +63,9 @@ final class MockHost {
         return events;
     }
 
-    Map<String, NodeNetworks.Addr> networks() {
+    /** The host's virtual networks. */
+    NetworkList networks() {
         return networks;
-    }
-
-    void setNetworks(Map<String, NodeNetworks.Addr> networks) {
-        this.networks = Map.copyOf(networks);
     }
 
     /** VIR_NODEINFO_MAXCPUS: nodes * sockets * cores * threads (C unsigned int product). */

@@ -19,8 +19,7 @@ import java.util.List;
  * {@code <domain>} (inline, or {@code file=} relative to the node file's directory) is defined,
  * gets its {@code <test:domainsnapshot>} snapshots, and is put in the state its
  * {@code <test:runstate>} names (default running, with ids handed out in file order) with
- * reason 0; {@code <test:transient/>} and {@code <test:hasmanagedsave/>} set the flags. Also
- * reads the networks' addresses for virDomainInterfaceAddresses.
+ * reason 0; {@code <test:transient/>} and {@code <test:hasmanagedsave/>} set the flags.
  *
  * <p>Runs once while a host is built, before any connection can see it. Stateless.
  */
@@ -30,17 +29,12 @@ final class NodeDomains {
     }
 
     /**
-     * Loads the domains and network addresses of {@code doc}.
+     * Loads the domains of {@code doc}.
      *
      * @param nodeFile the node file's path (for {@code file=} references), null for built-in XML
      */
     static void load(MockHost host, Document doc, String nodeFile) {
         Element root = doc.getDocumentElement();
-        List<Element> networks = new ArrayList<>();
-        for (Element e : children(root, "network")) {
-            networks.add(resolve(e, "network", nodeFile));
-        }
-        host.setNetworks(NodeNetworks.read(networks));
         for (Element e : children(root, "domain")) {
             loadDomain(host, resolve(e, "domain", nodeFile), nodeFile);
         }
