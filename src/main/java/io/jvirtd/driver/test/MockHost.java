@@ -26,6 +26,11 @@ final class MockHost {
     private final String capabilities;
     private final DomainList domains = new DomainList();
     private final EventBus events = new EventBus();
+    /** The host interfaces (test_driver.c's ifaces and their transaction). */
+    private final IfaceList interfaces = new IfaceList();
+    /** The node devices; their lifecycle events go on {@link #events}. */
+    private final NodeDevList nodeDevices = new NodeDevList(events);
+    private final StoragePools storagePools = new StoragePools();
     private final NetworkList networks = new NetworkList();
 
     MockHost(NodeInfo nodeInfo, List<TestCell> cells) {
@@ -56,6 +61,21 @@ final class MockHost {
     /** The host's domains. */
     DomainList domains() {
         return domains;
+    }
+
+    /** The host's storage pools and volumes. */
+    StoragePools storagePools() {
+        return storagePools;
+    }
+
+    /** The host's interfaces. */
+    IfaceList interfaces() {
+        return interfaces;
+    }
+
+    /** The host's node devices. */
+    NodeDevList nodeDevices() {
+        return nodeDevices;
     }
 
     /** The host's domain event callbacks and queue. */

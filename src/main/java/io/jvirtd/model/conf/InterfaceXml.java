@@ -1,0 +1,382 @@
+package io.jvirtd.model.conf;
+
+import io.jvirtd.model.VirErrorDomain;
+import io.jvirtd.model.VirErrorNumber;
+import io.jvirtd.model.VirException;
+import io.jvirtd.model.VirXml;
+import org.w3c.dom.Attr;
+import org.w3c.dom.Element;
+import org.w3c.dom.Node;
+
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The small XML toolkit the host-interface and node-device definitions share: libvirt's XPath
+ * idioms on a DOM ({@code virXPathString("string(./a[1])")}, {@code virXMLPropString}), the C
+ * number parsers behind them ({@code virStrToLong_*} on {@code strtol}/{@code strtoul}, any
+ * base), the {@code virXMLProp*} helpers with their error texts (domain XML), virUUIDParse,
+ * {@code <link>} of virInterfaceLinkParseXML/virInterfaceLinkFormat, and an indenting output
+ * buffer like virBuffer's. Stateless; safe from any thread.
+ */
+final class InterfaceXml {
+
+    private InterfaceXml() {
+    }
+
+    /** The element children of {@code e} named {@code name} (no namespace), in document order. */
+    static List<Element> children(Element e, String name) {
+        List<Element> out = new ArrayList<>();
+        for (Node n = e.getFirstChild(); n != null; n = n.getNextSibling()) {
+            if (n instanceof Element c && c.getNamespaceURI() == null && name.equals(VirXml.localName(c))) {
+                out.add(c);
+            }
+        }
+        return out;
+    }
+
+    /** {@code ./name[1]}: the first child element of that name, or null. */
+    static Element first(Element e, String name) {
+        for (Node n = e.getFirstChild(); n != null; n = n.getNextSibling()) {
+            if (n instanceof Element c && c.getNamespaceURI() == null && name.equals(VirXml.localName(c))) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * {@code ./a/b/...}: the first element in document order reached by the path of child names,
+     * or null.
+     */
+    static Element path(Element e, String... names) {
+        return path(e, names, 0);
+    }
+
+    private static Element path(Element e, String[] names, int at) {
+        if (at == names.length) {
+            return e;
+        }
+        for (Element c : children(e, names[at])) {
+            Element found = path(c, names, at + 1);
+            if (found != null) {
+                return found;
+            }
+        }
+        return null;
+    }
+
+    /** virXPathString("string(./a/b[1])"): the string value of the first match; null when none or empty. */
+    static String text(Element e, String... names) {
+        Element found = path(e, names);
+        return found == null ? null : nonEmpty(found.getTextContent());
+    }
+
+    /**
+     * virXPathString("string(./a/@attr)"): the value of {@code attr} on the first element reached
+     * by the path that has it; null when none or empty.
+     */
+    static String pathAttr(Element e, String attr, String... names) {
+        return nonEmpty(pathAttr(e, attr, names, 0));
+    }
+
+    private static String pathAttr(Element e, String attr, String[] names, int at) {
+        if (at == names.length) {
+            Attr a = e.getAttributeNode(attr);
+            return a == null ? null : a.getValue();
+        }
+        for (Element c : children(e, names[at])) {
+            String v = pathAttr(c, attr, names, at + 1);
+            if (v != null) {
+                return nonEmpty(v);
+            }
+        }
+        return null;
+    }
+
+    /** virXMLPropString: the attribute's value ("" when empty), or null when absent. */
+    static String prop(Element e, String attr) {
+        Attr a = e.getAttributeNode(attr);
+        return a == null ? null : a.getValue();
+    }
+
+    static String nonEmpty(String s) {
+        return s == null || s.isEmpty() ? null : s;
+    }
+
+    /** libxml2's node->name. */
+    static String name(Element e) {
+        return VirXml.localName(e);
+    }
+
+    // ---- C number parsing
+
+    /**
+     * C's {@code strtoul}/{@code strtol} on the whole string as virStrToLong_* use it: leading
+     * white space, an optional sign, the base prefix rules ({@code 0x} for 16 and 0, {@code 0}
+     * for octal with 0), then digits; trailing characters or no digits fail. Returns the
+     * magnitude with the sign applied, or null (also on overflow past 64 bits).
+     */
+    private static BigInteger strto(String s, int base, boolean[] negative) {
+        int i = 0;
+        int n = s.length();
+        while (i < n && isSpace(s.charAt(i))) {
+            i++;
+        }
+        boolean neg = false;
+        if (i < n && (s.charAt(i) == '+' || s.charAt(i) == '-')) {
+            neg = s.charAt(i) == '-';
+            i++;
+        }
+        int b = base;
+        if ((b == 0 || b == 16) && i + 1 < n && s.charAt(i) == '0'
+                && (s.charAt(i + 1) == 'x' || s.charAt(i + 1) == 'X')
+                && i + 2 < n && Character.digit(s.charAt(i + 2), 16) >= 0) {
+            i += 2;
+            b = 16;
+        } else if (b == 0) {
+            b = i < n && s.charAt(i) == '0' ? 8 : 10;
+        }
+        int start = i;
+        BigInteger v = BigInteger.ZERO;
+        BigInteger bb = BigInteger.valueOf(b);
+        while (i < n) {
+            int d = Character.digit(s.charAt(i), b);
+            if (d < 0 || s.charAt(i) > 0x7f) {
+                break;
+            }
+            v = v.multiply(bb).add(BigInteger.valueOf(d));
+            i++;
+        }
+        if (i == start || i != n) {
+            return null;
+        }
+        negative[0] = neg;
+        return v;
+    }
+
+    private static boolean isSpace(char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == 0x0b;
+    }
+
+    /** virStrToLong_i: a C int, or null. */
+    static Integer strToInt(String s, int base) {
+        if (s == null) {
+            return null;
+        }
+        boolean[] neg = new boolean[1];
+        BigInteger v = strto(s, base, neg);
+        if (v == null) {
+            return null;
+        }
+        if (neg[0]) {
+            v = v.negate();
+        }
+        if (v.compareTo(BigInteger.valueOf(Integer.MIN_VALUE)) < 0
+                || v.compareTo(BigInteger.valueOf(Integer.MAX_VALUE)) > 0) {
+            return null;
+        }
+        return v.intValue();
+    }
+
+    /** virStrToLong_uip: an unsigned int without any '-', as a long, or null. */
+    static Long strToUIntP(String s, int base) {
+        if (s == null) {
+            return null;
+        }
+        boolean[] neg = new boolean[1];
+        BigInteger v = strto(s, base, neg);
+        if (v == null || neg[0] || v.bitLength() > 32) {
+            return null;
+        }
+        return v.longValue();
+    }
+
+    /** virStrToLong_ullp: an unsigned long long without any '-', as its bit pattern, or null. */
+    static Long strToULongLongP(String s, int base) {
+        if (s == null) {
+            return null;
+        }
+        boolean[] neg = new boolean[1];
+        BigInteger v = strto(s, base, neg);
+        if (v == null || neg[0] || v.bitLength() > 64) {
+            return null;
+        }
+        return v.longValue();
+    }
+
+    // ---- virXMLProp* (errors in domain XML)
+
+    static VirException xmlError(VirErrorDomain domain, String detail) {
+        return VirException.of(VirErrorNumber.XML_ERROR, domain, detail);
+    }
+
+    static VirException missingAttr(Element e, String attr) {
+        return xmlError(VirErrorDomain.XML, "Missing required attribute '" + attr + "' in element '"
+                + name(e) + "'");
+    }
+
+    /** virXMLPropEnum: index in {@code values} (index 0 allowed unless nonZero), or -1 when absent. */
+    static int propEnum(Element e, String attr, List<String> values, boolean required, boolean nonZero) {
+        String v = prop(e, attr);
+        if (v == null) {
+            if (required) {
+                throw missingAttr(e, attr);
+            }
+            return -1;
+        }
+        int idx = values.indexOf(v);
+        if (idx < 0 || (nonZero && idx == 0)) {
+            throw xmlError(VirErrorDomain.XML, "Invalid value for attribute '" + attr + "' in element '"
+                    + name(e) + "': '" + v + "'.");
+        }
+        return idx;
+    }
+
+    /** virXMLPropUInt: the value, or -1 when absent and not required. */
+    static long propUInt(Element e, String attr, int base, boolean required) {
+        String v = prop(e, attr);
+        if (v == null) {
+            if (required) {
+                throw missingAttr(e, attr);
+            }
+            return -1;
+        }
+        Long n = strToUIntP(v, base);
+        if (n == null) {
+            throw xmlError(VirErrorDomain.XML, "Invalid value for attribute '" + attr + "' in element '"
+                    + name(e) + "': '" + v + "'. Expected non-negative integer value");
+        }
+        return n;
+    }
+
+    /** virXMLPropInt: the value, or {@code dflt} when absent. */
+    static int propInt(Element e, String attr, int base, int dflt) {
+        String v = prop(e, attr);
+        if (v == null) {
+            return dflt;
+        }
+        Integer n = strToInt(v, base);
+        if (n == null) {
+            throw xmlError(VirErrorDomain.XML, "Invalid value for attribute '" + attr + "' in element '"
+                    + name(e) + "': '" + v + "'. Expected integer value");
+        }
+        return n;
+    }
+
+    // ---- UUIDs
+
+    /** virUUIDParse then virUUIDFormat: the canonical text, or null when libvirt refuses it. */
+    static String canonicalUuid(String s) {
+        int i = 0;
+        int n = s.length();
+        while (i < n && isSpace(s.charAt(i))) {
+            i++;
+        }
+        StringBuilder hex = new StringBuilder(32);
+        while (hex.length() < 32) {
+            if (i >= n) {
+                return null;
+            }
+            char c = s.charAt(i);
+            if (c == '-' || c == ' ') {
+                i++;
+                continue;
+            }
+            if (Character.digit(c, 16) < 0 || c > 0x7f || i + 1 >= n
+                    || Character.digit(s.charAt(i + 1), 16) < 0 || s.charAt(i + 1) > 0x7f) {
+                return null;
+            }
+            hex.append(Character.toLowerCase(c)).append(Character.toLowerCase(s.charAt(i + 1)));
+            i += 2;
+        }
+        while (i < n) {
+            if (!isSpace(s.charAt(i))) {
+                return null;
+            }
+            i++;
+        }
+        return hex.substring(0, 8) + "-" + hex.substring(8, 12) + "-" + hex.substring(12, 16) + "-"
+                + hex.substring(16, 20) + "-" + hex.substring(20);
+    }
+
+    // ---- <link> (device_conf.c)
+
+    /** virNetDevIfState names; index 0 means "no state". */
+    static final List<String> LINK_STATES = List.of("", "unknown", "notpresent", "down", "lowerlayerdown",
+            "testing", "dormant", "up");
+
+    /** virNetDevIfLink: speed (unsigned, 0 = none) and state index (0 = none). */
+    record Link(long speed, int state) {
+        static final Link NONE = new Link(0, 0);
+
+        /** virInterfaceLinkParseXML: state first, then speed. */
+        static Link parse(Element lnk) {
+            if (lnk == null) {
+                return NONE;
+            }
+            int state = propEnum(lnk, "state", LINK_STATES, false, false);
+            long speed = propUInt(lnk, "speed", 10, false);
+            return new Link(Math.max(speed, 0), Math.max(state, 0));
+        }
+
+        /** virInterfaceLinkFormat. */
+        void format(Out out) {
+            if (speed == 0 && state == 0) {
+                return;
+            }
+            StringBuilder sb = new StringBuilder("<link");
+            if (speed != 0) {
+                sb.append(" speed='").append(speed).append('\'');
+            }
+            if (state != 0) {
+                sb.append(" state='").append(LINK_STATES.get(state)).append('\'');
+            }
+            out.line(sb.append("/>").toString());
+        }
+    }
+
+    // ---- output
+
+    /** virBuffer with auto-indent: every line starts at the current indent. */
+    static final class Out {
+        private final StringBuilder sb = new StringBuilder();
+        private int indent;
+
+        Out line(String text) {
+            sb.append(" ".repeat(indent)).append(text).append('\n');
+            return this;
+        }
+
+        /** virBufferEscapeString("<el>%s</el>\n", value): nothing when value is null. */
+        Out text(String el, String value) {
+            if (value != null) {
+                line("<" + el + ">" + escape(value) + "</" + el + ">");
+            }
+            return this;
+        }
+
+        Out open(String text) {
+            line(text);
+            indent += 2;
+            return this;
+        }
+
+        Out close(String text) {
+            indent -= 2;
+            line(text);
+            return this;
+        }
+
+        @Override
+        public String toString() {
+            return sb.toString();
+        }
+    }
+
+    /** virBufferEscapeString's escaping. */
+    static String escape(String s) {
+        return XmlNode.escape(s);
+    }
+}

@@ -1,0 +1,126 @@
+package io.jvirtd.model.conf;
+
+import io.jvirtd.model.VirErrorDomain;
+import io.jvirtd.model.VirErrorNumber;
+import io.jvirtd.model.VirException;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Node device XML against what libvirt 9.0's test driver answered for the same device in a node
+ * file (src/test/resources/nodedev, made by capture.py there): NAME.out holds the capability
+ * list and virNodeDeviceGetXMLDesc, NAME.err the error's code, domain and message.
+ */
+class NodeDeviceDefTest {
+
+    private static final Path DIR = Path.of("src/test/resources/nodedev");
+
+    private static final String VHBA = "<device><parent>scsi_host1</parent><capability type='scsi_host'>"
+            + "<capability type='fc_host'><wwnn>2001</wwnn><wwpn>1001</wwpn></capability></capability></device>";
+
+    private static String read(Path p) {
+        try {
+            return Files.readString(p, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @TestFactory
+    List<DynamicTest> everyCapturedDeviceGivesLibvirtsAnswer() throws IOException {
+        List<DynamicTest> tests = new ArrayList<>();
+        try (Stream<Path> files = Files.list(DIR)) {
+            for (Path in : files.filter(p -> p.toString().endsWith(".xml")).sorted().toList()) {
+                String base = in.getFileName().toString().replace(".xml", "");
+                Path out = DIR.resolve(base + ".out");
+                Path err = DIR.resolve(base + ".err");
+                tests.add(DynamicTest.dynamicTest(base, () -> {
+                    if (Files.exists(out)) {
+                        String want = read(out);
+                        int nl = want.indexOf('\n');
+                        NodeDeviceDef def = NodeDeviceDef.parse(read(in), false);
+                        assertEquals(want.substring("caps: ".length(), nl), String.join(" ", def.capNames()));
+                        assertEquals(want.substring(nl + 1), def.format());
+                        assertEquals(want.substring(nl + 1), NodeDeviceDef.parse(def.format(), false).format());
+                    } else {
+                        String[] want = read(err).strip().split(" ", 3);
+                        VirException e = assertThrows(VirException.class, () -> NodeDeviceDef.parse(read(in), false));
+                        assertEquals(want[2], e.message());
+                        assertEquals(Integer.parseInt(want[0]), e.code(), e.message());
+                        assertEquals(Integer.parseInt(want[1]), e.domain(), e.message());
+                    }
+                }));
+            }
+        }
+        assertTrue(tests.size() >= 45);
+        return tests;
+    }
+
+    @Test
+    void nestedCapabilitiesCountForMatchingButNotForTheList() {
+        NodeDeviceDef d = NodeDeviceDef.parse(read(DIR.resolve("scsi-host.xml")), false);
+        assertEquals(List.of("scsi_host"), d.capNames());
+        assertTrue(d.hasCap("scsi_host"));
+        assertTrue(d.hasCap("fc_host"));
+        assertTrue(d.hasCap("vports"));
+        assertFalse(d.hasCap("pci"));
+        assertFalse(d.hasCap("no_such_cap"));
+        NodeDeviceDef pci = NodeDeviceDef.parse(read(DIR.resolve("pci-full.xml")), false);
+        assertTrue(pci.hasCap("mdev_types"));
+        assertFalse(pci.hasCap("vpd"));
+        assertTrue(NodeDeviceDef.parse(read(DIR.resolve("vpd.xml")), false).hasCap("vpd"));
+    }
+
+    @Test
+    void aDeviceToCreateIsNamedNewDeviceAndNeedsNoHostNumber() {
+        NodeDeviceDef d = NodeDeviceDef.parse(VHBA, true);
+        assertEquals("new device", d.name());
+        assertEquals("scsi_host1", d.parent());
+        assertArrayEquals(new String[] {"2001", "1001"}, d.wwns());
+        VirException e = assertThrows(VirException.class, () -> NodeDeviceDef.parse(VHBA, false));
+        assertEquals(VirErrorNumber.NO_NAME.number(), e.code());
+        e = assertThrows(VirException.class, () -> NodeDeviceDef.parse(
+                "<device><capability type='scsi_host'><capability type='fc_host'/></capability></device>", true));
+        assertEquals("internal error: no WWNN supplied for 'new device', and auto-generation failed", e.message());
+    }
+
+    @Test
+    void onlyAnFcHostHasWwns() {
+        NodeDeviceDef d = NodeDeviceDef.parse(read(DIR.resolve("drm.xml")), false);
+        VirException e = assertThrows(VirException.class, d::wwns);
+        assertEquals("internal error: Device is not a fibre channel HBA", e.message());
+        assertEquals(VirErrorDomain.NODEDEV.number(), e.domain());
+        assertNull(d.fcHost());
+    }
+
+    @Test
+    void theMockVportCopiesWithNewNameAndWwns() {
+        NodeDeviceDef template = NodeDeviceDef.parse("<device><name>scsi_host11</name><parent>scsi_host1</parent>"
+                + "<capability type='scsi_host'><host>11</host><unique_id>10</unique_id><capability type='fc_host'>"
+                + "<wwnn>a</wwnn><wwpn>b</wwpn><fabric_wwn>f</fabric_wwn></capability></capability>"
+                + "<capability type='scsi_host'><host>3</host></capability></device>", false);
+        NodeDeviceDef v = template.mockVport("scsi_host12", "2001", "1001");
+        assertEquals("<device>\n  <name>scsi_host12</name>\n  <parent>scsi_host1</parent>\n"
+                + "  <capability type='scsi_host'>\n    <host>11</host>\n    <unique_id>10</unique_id>\n"
+                + "    <capability type='fc_host'>\n      <wwnn>2001</wwnn>\n      <wwpn>1001</wwpn>\n"
+                + "      <fabric_wwn>f</fabric_wwn>\n    </capability>\n  </capability>\n"
+                + "  <capability type='scsi_host'>\n    <host>4</host>\n    <unique_id>0</unique_id>\n"
+                + "  </capability>\n</device>\n", v.format());
+    }
+}
