@@ -59,6 +59,68 @@ public final class CNumbers {
         return v.compareTo(ULLONG_MAX) > 0 ? null : v;
     }
 
+    /**
+     * C's {@code strtol}/{@code strtoul} syntax on the whole string, as virStrToLong_* use it:
+     * leading white space, an optional sign, the base prefix rules ({@code 0x} for 16 and 0,
+     * {@code 0} for octal with 0), then digits; trailing characters or no digits fail.
+     *
+     * @return the value with its sign applied, or null
+     */
+    public static BigInteger strto(String s, int base) {
+        int i = 0;
+        int n = s.length();
+        while (i < n && isCSpace(s.charAt(i))) {
+            i++;
+        }
+        boolean neg = false;
+        if (i < n && (s.charAt(i) == '+' || s.charAt(i) == '-')) {
+            neg = s.charAt(i) == '-';
+            i++;
+        }
+        int b = base;
+        if ((b == 0 || b == 16) && i + 2 < n && s.charAt(i) == '0'
+                && (s.charAt(i + 1) == 'x' || s.charAt(i + 1) == 'X')
+                && Character.digit(s.charAt(i + 2), 16) >= 0) {
+            i += 2;
+            b = 16;
+        } else if (b == 0) {
+            b = i < n && s.charAt(i) == '0' ? 8 : 10;
+        }
+        int start = i;
+        while (i < n && s.charAt(i) < 128 && Character.digit(s.charAt(i), b) >= 0) {
+            i++;
+        }
+        if (i == start || i != n) {
+            return null;
+        }
+        BigInteger v = new BigInteger(s.substring(start, n), b);
+        return neg ? v.negate() : v;
+    }
+
+    /** virStrToLong_i: a C int, or null (also for a null string). */
+    public static Integer strToInt(String s, int base) {
+        BigInteger v = s == null ? null : strto(s, base);
+        return v == null || v.bitLength() > 31 ? null : v.intValue();
+    }
+
+    /** virStrToLong_ll: a C long long, or null (also for a null string). */
+    public static Long strToLongLong(String s, int base) {
+        BigInteger v = s == null ? null : strto(s, base);
+        return v == null || v.bitLength() > 63 ? null : v.longValue();
+    }
+
+    /** virStrToLong_uip: an unsigned int as a long, or null; any '-' is refused, as libvirt does. */
+    public static Long strToUIntP(String s, int base) {
+        BigInteger v = s == null || s.indexOf('-') >= 0 ? null : strto(s, base);
+        return v == null || v.bitLength() > 32 ? null : v.longValue();
+    }
+
+    /** virStrToLong_ullp: an unsigned long long as its bit pattern, or null; any '-' is refused. */
+    public static Long strToULongLongP(String s, int base) {
+        BigInteger v = s == null || s.indexOf('-') >= 0 ? null : strto(s, base);
+        return v == null || v.bitLength() > 64 ? null : v.longValue();
+    }
+
     private static boolean isCSpace(char c) {
         return c == ' ' || c == '\t' || c == '\n' || c == '\u000b' || c == '\f' || c == '\r';
     }

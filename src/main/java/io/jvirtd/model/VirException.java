@@ -86,6 +86,15 @@ public final class VirException extends RuntimeException {
         return of(VirErrorNumber.INVALID_ARG, domain, detail);
     }
 
+    /**
+     * A driver failure that set no error: what the public API's virDispatchError reports then
+     * (virErrorGenericFailure: INTERNAL_ERROR from VIR_FROM_NONE, no "internal error" prefix).
+     */
+    public static VirException unknownCause() {
+        return new VirException(VirErrorNumber.INTERNAL_ERROR.number(), VirErrorDomain.NONE.number(),
+                "An error occurred, but the cause is unknown", LEVEL_ERROR, null, null, null, 0, 0);
+    }
+
     /** VIR_ERR_INTERNAL_ERROR: "internal error: detail". */
     public static VirException internalError(VirErrorDomain domain, String detail) {
         return of(VirErrorNumber.INTERNAL_ERROR, domain, detail);

@@ -50,7 +50,7 @@ final class CheckpointCalls {
         t.bind(DOMAIN_LIST_ALL_CHECKPOINTS, DomainListAllCheckpointsArgs.class, DomainListAllCheckpointsRet.class,
                 (s, a) -> {
                     List<CheckpointRef> all = s.connection().domainListAllCheckpoints(Handles.dom(a.dom()), a.flags());
-                    DomainCalls.tooMany("domain_checkpoints", all.size(), REMOTE_DOMAIN_CHECKPOINT_LIST_MAX);
+                    ListArgs.tooMany("domain_checkpoints", all.size(), REMOTE_DOMAIN_CHECKPOINT_LIST_MAX);
                     return new DomainListAllCheckpointsRet(
                             a.need_results() != 0 ? Handles.wireCheckpoints(all) : List.of(), all.size());
                 });
@@ -58,7 +58,7 @@ final class CheckpointCalls {
                 DomainCheckpointListAllChildrenRet.class, (s, a) -> {
                     List<CheckpointRef> all = s.connection().domainCheckpointListAllChildren(
                             Handles.ckpt(a.checkpoint()), a.flags());
-                    DomainCalls.tooMany("domain_checkpoints", all.size(), REMOTE_DOMAIN_CHECKPOINT_LIST_MAX);
+                    ListArgs.tooMany("domain_checkpoints", all.size(), REMOTE_DOMAIN_CHECKPOINT_LIST_MAX);
                     return new DomainCheckpointListAllChildrenRet(
                             a.need_results() != 0 ? Handles.wireCheckpoints(all) : List.of(), all.size());
                 });

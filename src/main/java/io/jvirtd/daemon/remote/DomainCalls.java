@@ -3,7 +3,6 @@ package io.jvirtd.daemon.remote;
 import static io.jvirtd.protocol.remote.RemoteProcedure.*;
 
 import io.jvirtd.model.VirErrorDomain;
-import io.jvirtd.model.VirErrorNumber;
 import io.jvirtd.model.VirException;
 import io.jvirtd.model.domain.DomainRef;
 import io.jvirtd.protocol.remote.RemoteLimits;
@@ -51,9 +50,7 @@ final class DomainCalls {
         });
         t.bind(CONNECT_LIST_DEFINED_DOMAINS, ConnectListDefinedDomainsArgs.class, ConnectListDefinedDomainsRet.class,
                 (s, a) -> {
-                    if (a.maxnames() > RemoteLimits.REMOTE_DOMAIN_LIST_MAX) {
-                        throw VirException.internalError(VirErrorDomain.RPC, "maxnames > REMOTE_DOMAIN_LIST_MAX");
-                    }
+                    ListArgs.maxnames(a.maxnames(), "REMOTE_DOMAIN_LIST_MAX", RemoteLimits.REMOTE_DOMAIN_LIST_MAX);
                     ApiChecks.nonNegative(a.maxnames(), "maxnames", "virConnectListDefinedDomains", D);
                     List<String> names = s.connection().connectListDefinedDomains(a.maxnames());
                     return new ConnectListDefinedDomainsRet(
@@ -61,7 +58,7 @@ final class DomainCalls {
                 });
         t.bind(CONNECT_LIST_ALL_DOMAINS, ConnectListAllDomainsArgs.class, ConnectListAllDomainsRet.class, (s, a) -> {
             List<DomainRef> doms = s.connection().connectListAllDomains(a.flags());
-            tooMany("domains", doms.size(), RemoteLimits.REMOTE_DOMAIN_LIST_MAX);
+            ListArgs.tooMany("domains", doms.size(), RemoteLimits.REMOTE_DOMAIN_LIST_MAX);
             return new ConnectListAllDomainsRet(a.need_results() != 0 ? Handles.wireDomains(doms) : List.of(),
                     doms.size());
         });
@@ -141,13 +138,5 @@ final class DomainCalls {
             s.connection().domainDestroyFlags(Handles.dom(a.dom()), a.flags());
             return null;
         });
-    }
-
-    /** libvirtd's "Too many X 'n' for limit 'max'" for list answers past the wire maximum. */
-    static void tooMany(String what, int n, int max) {
-        if (n > max) {
-            throw VirException.of(VirErrorNumber.INTERNAL_ERROR, VirErrorDomain.RPC,
-                    "Too many " + what + " '" + n + "' for limit '" + max + "'");
-        }
     }
 }

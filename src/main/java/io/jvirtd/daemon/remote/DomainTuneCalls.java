@@ -209,7 +209,7 @@ final class DomainTuneCalls {
                     TypedParams.checkNparams(a.nparams(), REMOTE_DOMAIN_SCHEDULER_PARAMETERS_MAX);
                     ApiChecks.positive(a.nparams(), "*nparams", "virDomainGetSchedulerParameters", D);
                     List<TypedParameter> all = s.connection().domainGetSchedulerParameters(Handles.dom(a.dom()));
-                    return new DomainGetSchedulerParametersRet(TypedParams.toWire(first(all, a.nparams()), 0,
+                    return new DomainGetSchedulerParametersRet(TypedParams.toWire(ListArgs.first(all, a.nparams()), 0,
                             REMOTE_DOMAIN_SCHEDULER_PARAMETERS_MAX));
                 });
         t.bind(DOMAIN_GET_SCHEDULER_PARAMETERS_FLAGS, DomainGetSchedulerParametersFlagsArgs.class,
@@ -221,7 +221,7 @@ final class DomainTuneCalls {
                     int flags = stringOkay(conn, a.flags());
                     ApiChecks.liveOrConfig(flags, api);
                     List<TypedParameter> all = conn.domainGetSchedulerParametersFlags(Handles.dom(a.dom()), flags);
-                    return new DomainGetSchedulerParametersFlagsRet(TypedParams.toWire(first(all, a.nparams()),
+                    return new DomainGetSchedulerParametersFlagsRet(TypedParams.toWire(ListArgs.first(all, a.nparams()),
                             a.flags(), REMOTE_DOMAIN_SCHEDULER_PARAMETERS_MAX));
                 });
         t.bind(DOMAIN_SET_SCHEDULER_PARAMETERS, DomainSetSchedulerParametersArgs.class, Void.class, (s, a) -> {
@@ -378,9 +378,5 @@ final class DomainTuneCalls {
     /** The public API adds VIR_TYPED_PARAM_STRING_OKAY when the driver supports string parameters. */
     static int stringOkay(HypervisorConnection conn, int flags) {
         return conn.supportsFeature(FEATURE_TYPED_PARAM_STRING) ? flags | TypedParams.STRING_OKAY : flags;
-    }
-
-    private static <T> List<T> first(List<T> all, int n) {
-        return all.size() > n ? all.subList(0, n) : all;
     }
 }

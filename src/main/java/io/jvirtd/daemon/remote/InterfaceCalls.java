@@ -4,7 +4,6 @@ import static io.jvirtd.protocol.remote.RemoteLimits.REMOTE_INTERFACE_LIST_MAX;
 import static io.jvirtd.protocol.remote.RemoteProcedure.*;
 
 import io.jvirtd.model.VirErrorDomain;
-import io.jvirtd.model.VirException;
 import io.jvirtd.model.iface.InterfaceRef;
 import io.jvirtd.protocol.remote.RemoteTypes.*;
 
@@ -29,7 +28,7 @@ final class InterfaceCalls {
         t.bind(CONNECT_LIST_INTERFACES, ConnectListInterfacesArgs.class, ConnectListInterfacesRet.class, (s, a) -> {
             maxnames(a.maxnames());
             ApiChecks.nonNegative(a.maxnames(), "maxnames", "virConnectListInterfaces", I);
-            return new ConnectListInterfacesRet(first(
+            return new ConnectListInterfacesRet(ListArgs.first(
                     s.connection().interfaces().connectListInterfaces(a.maxnames()), a.maxnames()));
         });
         t.bind(CONNECT_NUM_OF_DEFINED_INTERFACES, Void.class, ConnectNumOfDefinedInterfacesRet.class,
@@ -39,13 +38,13 @@ final class InterfaceCalls {
                 ConnectListDefinedInterfacesRet.class, (s, a) -> {
                     maxnames(a.maxnames());
                     ApiChecks.nonNegative(a.maxnames(), "maxnames", "virConnectListDefinedInterfaces", I);
-                    return new ConnectListDefinedInterfacesRet(first(
+                    return new ConnectListDefinedInterfacesRet(ListArgs.first(
                             s.connection().interfaces().connectListDefinedInterfaces(a.maxnames()), a.maxnames()));
                 });
         t.bind(CONNECT_LIST_ALL_INTERFACES, ConnectListAllInterfacesArgs.class, ConnectListAllInterfacesRet.class,
                 (s, a) -> {
                     List<InterfaceRef> all = s.connection().interfaces().connectListAllInterfaces(a.flags());
-                    DomainCalls.tooMany("interfaces", all.size(), REMOTE_INTERFACE_LIST_MAX);
+                    ListArgs.tooMany("interfaces", all.size(), REMOTE_INTERFACE_LIST_MAX);
                     return new ConnectListAllInterfacesRet(
                             a.need_results() != 0 ? Handles.wireAll(all, Handles::wire) : List.of(), all.size());
                 });
@@ -92,12 +91,6 @@ final class InterfaceCalls {
 
     /** The generated dispatcher's bound on the names a client may ask for. */
     private static void maxnames(int maxnames) {
-        if (maxnames > REMOTE_INTERFACE_LIST_MAX) {
-            throw VirException.rpc(VirErrorDomain.RPC, "maxnames > REMOTE_INTERFACE_LIST_MAX");
-        }
-    }
-
-    static List<String> first(List<String> all, int n) {
-        return all.size() > n ? all.subList(0, Math.max(n, 0)) : all;
+        ListArgs.maxnames(maxnames, "REMOTE_INTERFACE_LIST_MAX", REMOTE_INTERFACE_LIST_MAX);
     }
 }

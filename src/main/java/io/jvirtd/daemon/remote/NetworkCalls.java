@@ -3,7 +3,6 @@ package io.jvirtd.daemon.remote;
 import static io.jvirtd.protocol.remote.RemoteProcedure.*;
 
 import io.jvirtd.model.VirErrorDomain;
-import io.jvirtd.model.VirException;
 import io.jvirtd.model.network.NetworkRef;
 import io.jvirtd.protocol.remote.RemoteLimits;
 import io.jvirtd.protocol.remote.RemoteTypes.*;
@@ -39,33 +38,30 @@ final class NetworkCalls {
         t.bind(CONNECT_LIST_NETWORKS, ConnectListNetworksArgs.class, ConnectListNetworksRet.class, (s, a) -> {
             maxnames(a.maxnames(), "virConnectListNetworks");
             return new ConnectListNetworksRet(
-                    cap(s.connection().networks().connectListNetworks(a.maxnames()), a.maxnames()));
+                    ListArgs.first(s.connection().networks().connectListNetworks(a.maxnames()), a.maxnames()));
         });
         t.bind(CONNECT_LIST_DEFINED_NETWORKS, ConnectListDefinedNetworksArgs.class,
                 ConnectListDefinedNetworksRet.class, (s, a) -> {
                     maxnames(a.maxnames(), "virConnectListDefinedNetworks");
                     return new ConnectListDefinedNetworksRet(
-                            cap(s.connection().networks().connectListDefinedNetworks(a.maxnames()), a.maxnames()));
+                            ListArgs.first(s.connection().networks().connectListDefinedNetworks(a.maxnames()), a.maxnames()));
                 });
         t.bind(CONNECT_LIST_ALL_NETWORKS, ConnectListAllNetworksArgs.class, ConnectListAllNetworksRet.class,
                 (s, a) -> {
                     List<NetworkRef> nets = s.connection().networks().connectListAllNetworks(a.flags());
-                    DomainCalls.tooMany("networks", nets.size(), RemoteLimits.REMOTE_NETWORK_LIST_MAX);
+                    ListArgs.tooMany("networks", nets.size(), RemoteLimits.REMOTE_NETWORK_LIST_MAX);
                     return new ConnectListAllNetworksRet(
                             a.need_results() != 0 ? Handles.wireAll(nets, Handles::wire) : List.of(), nets.size());
                 });
     }
 
-    /** libvirtd's wire limit, then virCheckNonNegativeArgGoto(maxnames). */
+    /**
+     * libvirtd's wire limit (the generated dispatcher's VIR_ERR_RPC "maxnames > ..."), then
+     * virCheckNonNegativeArgGoto(maxnames).
+     */
     private static void maxnames(int maxnames, String api) {
-        if (maxnames > RemoteLimits.REMOTE_NETWORK_LIST_MAX) {
-            throw VirException.internalError(VirErrorDomain.RPC, "maxnames > REMOTE_NETWORK_LIST_MAX");
-        }
+        ListArgs.maxnames(maxnames, "REMOTE_NETWORK_LIST_MAX", RemoteLimits.REMOTE_NETWORK_LIST_MAX);
         ApiChecks.nonNegative(maxnames, "maxnames", api, N);
-    }
-
-    private static List<String> cap(List<String> names, int max) {
-        return names.size() > max ? names.subList(0, max) : names;
     }
 
     private static void lookups(ProcedureTable t) {

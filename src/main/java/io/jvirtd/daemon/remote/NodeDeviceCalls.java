@@ -32,17 +32,15 @@ final class NodeDeviceCalls {
         t.bind(NODE_NUM_OF_DEVICES, NodeNumOfDevicesArgs.class, NodeNumOfDevicesRet.class,
                 (s, a) -> new NodeNumOfDevicesRet(ops(s).nodeNumOfDevices(a.cap(), a.flags())));
         t.bind(NODE_LIST_DEVICES, NodeListDevicesArgs.class, NodeListDevicesRet.class, (s, a) -> {
-            if (a.maxnames() > REMOTE_NODE_DEVICE_LIST_MAX) {
-                throw VirException.rpc(VirErrorDomain.RPC, "maxnames > REMOTE_NODE_DEVICE_LIST_MAX");
-            }
+            ListArgs.maxnames(a.maxnames(), "REMOTE_NODE_DEVICE_LIST_MAX", REMOTE_NODE_DEVICE_LIST_MAX);
             ApiChecks.nonNegative(a.maxnames(), "maxnames", "virNodeListDevices", N);
-            return new NodeListDevicesRet(InterfaceCalls.first(
+            return new NodeListDevicesRet(ListArgs.first(
                     ops(s).nodeListDevices(a.cap(), a.maxnames(), a.flags()), a.maxnames()));
         });
         t.bind(CONNECT_LIST_ALL_NODE_DEVICES, ConnectListAllNodeDevicesArgs.class,
                 ConnectListAllNodeDevicesRet.class, (s, a) -> {
                     List<NodeDeviceRef> all = ops(s).connectListAllNodeDevices(a.flags());
-                    DomainCalls.tooMany("node_devices", all.size(), REMOTE_NODE_DEVICE_LIST_MAX);
+                    ListArgs.tooMany("node_devices", all.size(), REMOTE_NODE_DEVICE_LIST_MAX);
                     return new ConnectListAllNodeDevicesRet(
                             a.need_results() != 0 ? Handles.wireAll(all, Handles::wire) : List.of(), all.size());
                 });
@@ -66,11 +64,9 @@ final class NodeDeviceCalls {
         t.bind(NODE_DEVICE_NUM_OF_CAPS, NodeDeviceNumOfCapsArgs.class, NodeDeviceNumOfCapsRet.class,
                 (s, a) -> new NodeDeviceNumOfCapsRet(ops(s).nodeDeviceNumOfCaps(dev(a.name()))));
         t.bind(NODE_DEVICE_LIST_CAPS, NodeDeviceListCapsArgs.class, NodeDeviceListCapsRet.class, (s, a) -> {
-            if (a.maxnames() > REMOTE_NODE_DEVICE_CAPS_LIST_MAX) {
-                throw VirException.rpc(VirErrorDomain.RPC, "maxnames > REMOTE_NODE_DEVICE_CAPS_LIST_MAX");
-            }
+            ListArgs.maxnames(a.maxnames(), "REMOTE_NODE_DEVICE_CAPS_LIST_MAX", REMOTE_NODE_DEVICE_CAPS_LIST_MAX);
             ApiChecks.nonNegative(a.maxnames(), "maxnames", "virNodeDeviceListCaps", N);
-            return new NodeDeviceListCapsRet(InterfaceCalls.first(
+            return new NodeDeviceListCapsRet(ListArgs.first(
                     ops(s).nodeDeviceListCaps(dev(a.name()), a.maxnames()), a.maxnames()));
         });
         t.bind(NODE_DEVICE_CREATE_XML, NodeDeviceCreateXmlArgs.class, NodeDeviceCreateXmlRet.class,

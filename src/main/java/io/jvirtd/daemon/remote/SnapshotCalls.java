@@ -58,13 +58,13 @@ final class SnapshotCalls {
                 (s, a) -> {
                     maxnames(a.maxnames());
                     ApiChecks.nonNegative(a.maxnames(), "nameslen", "virDomainSnapshotListNames", S);
-                    return new DomainSnapshotListNamesRet(first(s.connection().domainSnapshotListNames(
+                    return new DomainSnapshotListNamesRet(ListArgs.first(s.connection().domainSnapshotListNames(
                             Handles.dom(a.dom()), a.maxnames(), a.flags()), a.maxnames()));
                 });
         t.bind(DOMAIN_LIST_ALL_SNAPSHOTS, DomainListAllSnapshotsArgs.class, DomainListAllSnapshotsRet.class,
                 (s, a) -> {
                     List<SnapshotRef> snaps = s.connection().domainListAllSnapshots(Handles.dom(a.dom()), a.flags());
-                    DomainCalls.tooMany("domain_snapshots", snaps.size(), REMOTE_DOMAIN_SNAPSHOT_LIST_MAX);
+                    ListArgs.tooMany("domain_snapshots", snaps.size(), REMOTE_DOMAIN_SNAPSHOT_LIST_MAX);
                     return new DomainListAllSnapshotsRet(
                             a.need_results() != 0 ? Handles.wireSnapshots(snaps) : List.of(), snaps.size());
                 });
@@ -75,7 +75,7 @@ final class SnapshotCalls {
                 DomainSnapshotListChildrenNamesRet.class, (s, a) -> {
                     maxnames(a.maxnames());
                     ApiChecks.nonNegative(a.maxnames(), "nameslen", "virDomainSnapshotListChildrenNames", S);
-                    return new DomainSnapshotListChildrenNamesRet(first(s.connection()
+                    return new DomainSnapshotListChildrenNamesRet(ListArgs.first(s.connection()
                             .domainSnapshotListChildrenNames(Handles.snap(a.snap()), a.maxnames(), a.flags()),
                             a.maxnames()));
                 });
@@ -83,7 +83,7 @@ final class SnapshotCalls {
                 DomainSnapshotListAllChildrenRet.class, (s, a) -> {
                     List<SnapshotRef> snaps = s.connection().domainSnapshotListAllChildren(
                             Handles.snap(a.snapshot()), a.flags());
-                    DomainCalls.tooMany("domain_snapshots", snaps.size(), REMOTE_DOMAIN_SNAPSHOT_LIST_MAX);
+                    ListArgs.tooMany("domain_snapshots", snaps.size(), REMOTE_DOMAIN_SNAPSHOT_LIST_MAX);
                     return new DomainSnapshotListAllChildrenRet(
                             a.need_results() != 0 ? Handles.wireSnapshots(snaps) : List.of(), snaps.size());
                 });
@@ -120,12 +120,6 @@ final class SnapshotCalls {
     }
 
     private static void maxnames(int maxnames) {
-        if (maxnames > REMOTE_DOMAIN_SNAPSHOT_LIST_MAX) {
-            throw VirException.internalError(VirErrorDomain.RPC, "maxnames > REMOTE_DOMAIN_SNAPSHOT_LIST_MAX");
-        }
-    }
-
-    private static List<String> first(List<String> all, int n) {
-        return all.size() > n ? all.subList(0, Math.max(n, 0)) : all;
+        ListArgs.maxnames(maxnames, "REMOTE_DOMAIN_SNAPSHOT_LIST_MAX", REMOTE_DOMAIN_SNAPSHOT_LIST_MAX);
     }
 }

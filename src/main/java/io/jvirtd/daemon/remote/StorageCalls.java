@@ -3,7 +3,6 @@ package io.jvirtd.daemon.remote;
 import static io.jvirtd.protocol.remote.RemoteProcedure.*;
 
 import io.jvirtd.model.VirErrorDomain;
-import io.jvirtd.model.VirException;
 import io.jvirtd.model.spi.StorageOps;
 import io.jvirtd.model.storage.StoragePoolInfo;
 import io.jvirtd.model.storage.StoragePoolRef;
@@ -45,11 +44,6 @@ final class StorageCalls {
         return s.connection().storage();
     }
 
-    private static void maxNames(int maxnames, String limitName, int limit) {
-        if (maxnames > limit) {
-            throw VirException.rpc(VirErrorDomain.RPC, "maxnames > " + limitName);
-        }
-    }
 
     private static void listing(ProcedureTable t) {
         t.bind(CONNECT_NUM_OF_STORAGE_POOLS, Void.class, ConnectNumOfStoragePoolsRet.class,
@@ -58,16 +52,16 @@ final class StorageCalls {
                 (s, a) -> new ConnectNumOfDefinedStoragePoolsRet(ops(s).connectNumOfDefinedStoragePools()));
         t.bind(CONNECT_LIST_STORAGE_POOLS, ConnectListStoragePoolsArgs.class, ConnectListStoragePoolsRet.class,
                 (s, a) -> {
-                    maxNames(a.maxnames(), "REMOTE_STORAGE_POOL_LIST_MAX", RemoteLimits.REMOTE_STORAGE_POOL_LIST_MAX);
+                    ListArgs.maxnames(a.maxnames(), "REMOTE_STORAGE_POOL_LIST_MAX", RemoteLimits.REMOTE_STORAGE_POOL_LIST_MAX);
                     ApiChecks.nonNegative(a.maxnames(), "maxnames", "virConnectListStoragePools", S);
-                    return new ConnectListStoragePoolsRet(cap(ops(s).connectListStoragePools(a.maxnames()),
+                    return new ConnectListStoragePoolsRet(ListArgs.first(ops(s).connectListStoragePools(a.maxnames()),
                             a.maxnames()));
                 });
         t.bind(CONNECT_LIST_DEFINED_STORAGE_POOLS, ConnectListDefinedStoragePoolsArgs.class,
                 ConnectListDefinedStoragePoolsRet.class, (s, a) -> {
-                    maxNames(a.maxnames(), "REMOTE_STORAGE_POOL_LIST_MAX", RemoteLimits.REMOTE_STORAGE_POOL_LIST_MAX);
+                    ListArgs.maxnames(a.maxnames(), "REMOTE_STORAGE_POOL_LIST_MAX", RemoteLimits.REMOTE_STORAGE_POOL_LIST_MAX);
                     ApiChecks.nonNegative(a.maxnames(), "maxnames", "virConnectListDefinedStoragePools", S);
-                    return new ConnectListDefinedStoragePoolsRet(cap(ops(s).connectListDefinedStoragePools(a.maxnames()),
+                    return new ConnectListDefinedStoragePoolsRet(ListArgs.first(ops(s).connectListDefinedStoragePools(a.maxnames()),
                             a.maxnames()));
                 });
         t.bind(CONNECT_LIST_ALL_STORAGE_POOLS, ConnectListAllStoragePoolsArgs.class,
@@ -76,7 +70,7 @@ final class StorageCalls {
                         return new ConnectListAllStoragePoolsRet(List.of(), ops(s).connectCountAllStoragePools(a.flags()));
                     }
                     List<StoragePoolRef> pools = ops(s).connectListAllStoragePools(a.flags());
-                    DomainCalls.tooMany("storage_pools", pools.size(), RemoteLimits.REMOTE_STORAGE_POOL_LIST_MAX);
+                    ListArgs.tooMany("storage_pools", pools.size(), RemoteLimits.REMOTE_STORAGE_POOL_LIST_MAX);
                     return new ConnectListAllStoragePoolsRet(Handles.wireAll(pools, Handles::wire), pools.size());
                 });
         t.bind(CONNECT_FIND_STORAGE_POOL_SOURCES, ConnectFindStoragePoolSourcesArgs.class,
@@ -151,9 +145,9 @@ final class StorageCalls {
                 (s, a) -> new StoragePoolNumOfVolumesRet(ops(s).storagePoolNumOfVolumes(Handles.pool(a.pool()))));
         t.bind(STORAGE_POOL_LIST_VOLUMES, StoragePoolListVolumesArgs.class, StoragePoolListVolumesRet.class,
                 (s, a) -> {
-                    maxNames(a.maxnames(), "REMOTE_STORAGE_VOL_LIST_MAX", RemoteLimits.REMOTE_STORAGE_VOL_LIST_MAX);
+                    ListArgs.maxnames(a.maxnames(), "REMOTE_STORAGE_VOL_LIST_MAX", RemoteLimits.REMOTE_STORAGE_VOL_LIST_MAX);
                     ApiChecks.nonNegative(a.maxnames(), "maxnames", "virStoragePoolListVolumes", S);
-                    return new StoragePoolListVolumesRet(cap(
+                    return new StoragePoolListVolumesRet(ListArgs.first(
                             ops(s).storagePoolListVolumes(Handles.pool(a.pool()), a.maxnames()), a.maxnames()));
                 });
         t.bind(STORAGE_POOL_LIST_ALL_VOLUMES, StoragePoolListAllVolumesArgs.class,
@@ -164,7 +158,7 @@ final class StorageCalls {
                                 ops(s).storagePoolCountAllVolumes(pool, a.flags()));
                     }
                     List<StorageVolRef> vols = ops(s).storagePoolListAllVolumes(pool, a.flags());
-                    DomainCalls.tooMany("storage_vols", vols.size(), RemoteLimits.REMOTE_STORAGE_VOL_LIST_MAX);
+                    ListArgs.tooMany("storage_vols", vols.size(), RemoteLimits.REMOTE_STORAGE_VOL_LIST_MAX);
                     return new StoragePoolListAllVolumesRet(Handles.wireAll(vols, Handles::wire), vols.size());
                 });
     }
@@ -221,7 +215,4 @@ final class StorageCalls {
                         ops(s).connectGetStoragePoolCapabilities(a.flags())));
     }
 
-    private static List<String> cap(List<String> names, int max) {
-        return names.size() > max ? names.subList(0, max) : names;
-    }
 }

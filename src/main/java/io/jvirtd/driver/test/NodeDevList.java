@@ -220,12 +220,10 @@ final class NodeDevList {
      * other device libvirt reports an error but still returns success, so nothing happens.
      */
     void destroy(String name) {
-        NodeDeviceDef def = find(name);
-        if (def.fcHost() == null) {
-            return;
-        }
         synchronized (this) {
-            if (def.parent() == null || !devs.containsKey(def.parent())) {
+            // one hold: two racing destroys of one device must not both remove it and post DELETED
+            NodeDeviceDef def = find(name);
+            if (def.fcHost() == null || def.parent() == null || !devs.containsKey(def.parent())) {
                 return;
             }
             devs.remove(name);
@@ -234,9 +232,4 @@ final class NodeDevList {
         events.dispatch();
     }
 
-    /** A failure libvirt reports without setting an error: what virDispatchError makes of it. */
-    static VirException unknownCause() {
-        return new VirException(VirErrorNumber.INTERNAL_ERROR.number(), VirErrorDomain.NONE.number(),
-                "An error occurred, but the cause is unknown", VirException.LEVEL_ERROR, null, null, null, 0, 0);
-    }
 }

@@ -1,6 +1,7 @@
 package io.jvirtd.driver.test;
 
 import io.jvirtd.driver.test.StoragePools.Pool;
+import io.jvirtd.model.VirException;
 import io.jvirtd.model.conf.StoragePoolDef;
 import io.jvirtd.model.conf.StorageVolDef;
 import org.w3c.dom.Document;
@@ -39,7 +40,7 @@ final class NodePools {
                         vol.setKey(vol.path());
                     }
                     if (!pool.addVolume(vol)) {
-                        throw TestStorage.unknownCause();
+                        throw VirException.unknownCause();
                     }
                     long alloc = pool.def.allocation() + vol.allocation();
                     pool.def.setSizes(pool.def.capacity(), alloc, pool.def.capacity() - alloc);

@@ -19,11 +19,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * The storage pools of one test host with their volumes (libvirt's {@code virStoragePoolObjList}
  * and each pool's {@code virStorageVolObjList}), kept in creation order.
  *
- * <p>Thread safety: one lock, {@link #lock}, guards the list and every pool and volume in it
- * (membership, definitions, state, the allocation bookkeeping). Every storage call holds it for
- * bookkeeping only: parsing and formatting are in-memory and short, nothing blocks under it, and
- * events are posted under it and dispatched after it is released. Callers use
- * {@link #lock}/{@code unlock} around every access.
+ * <p>Thread safety: worker threads of every connection to the host share this object. One lock,
+ * {@link #lock}, guards the list and every pool and volume in it (membership, definitions,
+ * state, the allocation bookkeeping). Every storage call holds it for bookkeeping only: a
+ * client's XML is parsed before it is taken, nothing blocks under it, and events are posted
+ * under it and dispatched after it is released. Callers use {@link #lock}/{@code unlock} around
+ * every access. Lock order: this lock, then the node devices' ({@link VportHook} runs under it
+ * and takes {@link NodeDevList}'s monitor); the node devices never call back into storage.
  */
 final class StoragePools {
 

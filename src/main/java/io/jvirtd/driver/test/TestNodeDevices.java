@@ -101,7 +101,7 @@ final class TestNodeDevices implements NodeDeviceOps {
             host.events().dispatch();
         }
         if (name == null) {
-            throw NodeDevList.unknownCause();
+            throw VirException.unknownCause();
         }
         return new NodeDeviceRef(name);
     }

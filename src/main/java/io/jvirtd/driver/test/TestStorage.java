@@ -297,13 +297,13 @@ final class TestStorage implements StorageOps {
     @Override
     public StoragePoolRef storagePoolCreateXML(String xml, int flags) {
         VirException.checkFlags(flags, 0, T, "testStoragePoolCreateXML");
+        StoragePoolDef def = StoragePoolDef.parse(xml, 0);   // client XML: parsed before the host-wide lock
         return locked(() -> {
-            StoragePoolDef def = StoragePoolDef.parse(xml, 0);
             Pool p = pools().listAdd(def, true);
             String wwnn = p.def.source().fcWwnn();
             if (wwnn != null && !pools().vports().create(wwnn, p.def.source().fcWwpn())) {
                 pools().remove(p);
-                throw unknownCause();
+                throw VirException.unknownCause();
             }
             p.setDefaults();
             p.persistent = false;
@@ -316,10 +316,10 @@ final class TestStorage implements StorageOps {
     @Override
     public StoragePoolRef storagePoolDefineXML(String xml, int flags) {
         VirException.checkFlags(flags, StoragePoolDef.DEFINE_VALIDATE, T, "testStoragePoolDefineXML");
+        StoragePoolDef def = StoragePoolDef.parse(xml, flags);   // client XML: parsed before the host-wide lock
+        def.setSizes(StoragePools.DEFAULT_POOL_CAP, StoragePools.DEFAULT_POOL_ALLOC,
+                StoragePools.DEFAULT_POOL_CAP - StoragePools.DEFAULT_POOL_ALLOC);
         return locked(() -> {
-            StoragePoolDef def = StoragePoolDef.parse(xml, flags);
-            def.setSizes(StoragePools.DEFAULT_POOL_CAP, StoragePools.DEFAULT_POOL_ALLOC,
-                    StoragePools.DEFAULT_POOL_CAP - StoragePools.DEFAULT_POOL_ALLOC);
             Pool p = pools().listAdd(def, false);
             post(new StoragePoolEvent.Lifecycle(p.ref(), StoragePoolEvent.DEFINED, 0));
             p.setDefaults();
@@ -528,12 +528,19 @@ final class TestStorage implements StorageOps {
         return createVolume(pool, xml, clone, flags);
     }
 
-    /** testStorageVolCreateXML / testStorageVolCreateXMLFrom (the clone is looked up in {@code pool}). */
+    /**
+     * testStorageVolCreateXML / testStorageVolCreateXMLFrom (the clone is looked up in {@code pool}).
+     * The client's XML is parsed between two holds of the host-wide lock, not under it: the first
+     * finds the active pool (its errors come first, as in libvirt) and its type, which the parse
+     * needs; the second looks again and parses again only if the pool changed type meanwhile.
+     */
     private StorageVolRef createVolume(StoragePoolRef pool, String xml, StorageVolRef clone, int flags) {
         int parseFlags = (flags & VOL_CREATE_VALIDATE) != 0 ? StorageVolDef.PARSE_VALIDATE : 0;
+        StoragePoolType type = locked(() -> activeByName(pool.name()).def.type());
+        StorageVolDef parsed = StorageVolDef.parse(type, xml, parseFlags);
         return locked(() -> {
             Pool p = activeByName(pool.name());
-            StorageVolDef vol = StorageVolDef.parse(p.def.type(), xml, parseFlags);
+            StorageVolDef vol = p.def.type() == type ? parsed : StorageVolDef.parse(p.def.type(), xml, parseFlags);
             if (p.volumes.containsKey(vol.name())) {
                 throw VirException.of(VirErrorNumber.OPERATION_FAILED, T, "storage vol already exists");
             }
@@ -547,7 +554,7 @@ final class TestStorage implements StorageOps {
             vol.setPath(volumePath(p, vol.name()));
             vol.setKey(vol.path());
             if (!p.addVolume(vol)) {
-                throw unknownCause();
+                throw VirException.unknownCause();
             }
             long alloc = p.def.allocation() + vol.allocation();
             p.def.setSizes(p.def.capacity(), alloc, p.def.capacity() - alloc);
@@ -555,14 +562,6 @@ final class TestStorage implements StorageOps {
         });
     }
 
-    /**
-     * A driver failure that sets no error: the public API's virDispatchError then reports
-     * virErrorGenericFailure.
-     */
-    static VirException unknownCause() {
-        return new VirException(VirErrorNumber.INTERNAL_ERROR.number(), VirErrorDomain.NONE.number(),
-                "An error occurred, but the cause is unknown", VirException.LEVEL_ERROR, null, null, null, 0, 0);
-    }
 
     /** target path + "/" + name, with C's "(null)" for a pool without a target path. */
     static String volumePath(Pool p, String name) {

@@ -216,7 +216,7 @@ public final class InterfaceDef {
         }
         Long v = InterfaceXml.strToUIntP(size, 10);
         if (v == null) {
-            throw unknownCause();
+            throw VirException.unknownCause();
         }
         if (v > 100000) {
             throw err("value of the 'size' attribute of 'mtu' element must be at most 100000");
@@ -224,11 +224,6 @@ public final class InterfaceDef {
         b.mtu = v;
     }
 
-    /** A failure libvirt reports without setting an error: what virDispatchError makes of it. */
-    static VirException unknownCause() {
-        return new VirException(1, 0, "An error occurred, but the cause is unknown", VirException.LEVEL_ERROR,
-                null, null, null, 0, 0);
-    }
 
     private static void parseProtocols(Builder b, Element e) {
         for (Element p : InterfaceXml.children(e, "protocol")) {

@@ -1,5 +1,6 @@
 package io.jvirtd.model.conf;
 
+import io.jvirtd.model.CNumbers;
 import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirErrorNumber;
 import io.jvirtd.model.VirException;
@@ -8,7 +9,6 @@ import org.w3c.dom.Attr;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
 
-import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -112,98 +112,23 @@ final class InterfaceXml {
 
     // ---- C number parsing
 
-    /**
-     * C's {@code strtoul}/{@code strtol} on the whole string as virStrToLong_* use it: leading
-     * white space, an optional sign, the base prefix rules ({@code 0x} for 16 and 0, {@code 0}
-     * for octal with 0), then digits; trailing characters or no digits fail. Returns the
-     * magnitude with the sign applied, or null (also on overflow past 64 bits).
-     */
-    private static BigInteger strto(String s, int base, boolean[] negative) {
-        int i = 0;
-        int n = s.length();
-        while (i < n && isSpace(s.charAt(i))) {
-            i++;
-        }
-        boolean neg = false;
-        if (i < n && (s.charAt(i) == '+' || s.charAt(i) == '-')) {
-            neg = s.charAt(i) == '-';
-            i++;
-        }
-        int b = base;
-        if ((b == 0 || b == 16) && i + 1 < n && s.charAt(i) == '0'
-                && (s.charAt(i + 1) == 'x' || s.charAt(i + 1) == 'X')
-                && i + 2 < n && Character.digit(s.charAt(i + 2), 16) >= 0) {
-            i += 2;
-            b = 16;
-        } else if (b == 0) {
-            b = i < n && s.charAt(i) == '0' ? 8 : 10;
-        }
-        int start = i;
-        BigInteger v = BigInteger.ZERO;
-        BigInteger bb = BigInteger.valueOf(b);
-        while (i < n) {
-            int d = Character.digit(s.charAt(i), b);
-            if (d < 0 || s.charAt(i) > 0x7f) {
-                break;
-            }
-            v = v.multiply(bb).add(BigInteger.valueOf(d));
-            i++;
-        }
-        if (i == start || i != n) {
-            return null;
-        }
-        negative[0] = neg;
-        return v;
-    }
-
     private static boolean isSpace(char c) {
         return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == 0x0b;
     }
 
     /** virStrToLong_i: a C int, or null. */
     static Integer strToInt(String s, int base) {
-        if (s == null) {
-            return null;
-        }
-        boolean[] neg = new boolean[1];
-        BigInteger v = strto(s, base, neg);
-        if (v == null) {
-            return null;
-        }
-        if (neg[0]) {
-            v = v.negate();
-        }
-        if (v.compareTo(BigInteger.valueOf(Integer.MIN_VALUE)) < 0
-                || v.compareTo(BigInteger.valueOf(Integer.MAX_VALUE)) > 0) {
-            return null;
-        }
-        return v.intValue();
+        return CNumbers.strToInt(s, base);
     }
 
     /** virStrToLong_uip: an unsigned int without any '-', as a long, or null. */
     static Long strToUIntP(String s, int base) {
-        if (s == null) {
-            return null;
-        }
-        boolean[] neg = new boolean[1];
-        BigInteger v = strto(s, base, neg);
-        if (v == null || neg[0] || v.bitLength() > 32) {
-            return null;
-        }
-        return v.longValue();
+        return CNumbers.strToUIntP(s, base);
     }
 
     /** virStrToLong_ullp: an unsigned long long without any '-', as its bit pattern, or null. */
     static Long strToULongLongP(String s, int base) {
-        if (s == null) {
-            return null;
-        }
-        boolean[] neg = new boolean[1];
-        BigInteger v = strto(s, base, neg);
-        if (v == null || neg[0] || v.bitLength() > 64) {
-            return null;
-        }
-        return v.longValue();
+        return CNumbers.strToULongLongP(s, base);
     }
 
     // ---- virXMLProp* (errors in domain XML)

@@ -1,5 +1,6 @@
 package io.jvirtd.model.conf;
 
+import io.jvirtd.model.CNumbers;
 import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirErrorNumber;
 import io.jvirtd.model.VirException;
@@ -1165,7 +1166,8 @@ final class NetworkParser {
 
     /** virStrToLong_ullp: -2 invalid, else the value (unsigned bit pattern). */
     private static long strtoullp(String s) {
-        return CNumbersBridge.ullp(s);
+        var v = CNumbers.parseULongLongPositive(s);
+        return v.isPresent() ? v.getAsLong() : -2;
     }
 
     /**
@@ -1174,48 +1176,20 @@ final class NetworkParser {
      * @param allowNeg virStrToLong_ui semantics (a '-' wraps) rather than the "p" variants
      */
     static long strtoul(String s, int base, boolean allowNeg, long max) {
-        int i = 0;
-        int n = s.length();
-        while (i < n && " \t\n\u000b\f\r".indexOf(s.charAt(i)) >= 0) {
-            i++;
-        }
-        boolean neg = false;
-        if (i < n && (s.charAt(i) == '+' || s.charAt(i) == '-')) {
-            neg = s.charAt(i) == '-';
-            i++;
-        }
-        if (neg && !allowNeg) {
+        java.math.BigInteger v = CNumbers.strto(s, base);
+        if (v == null || (!allowNeg && s.indexOf('-') >= 0)) {
             return -1;
         }
-        int b = base;
-        if ((b == 0 || b == 16) && i + 1 < n && s.charAt(i) == '0' && (s.charAt(i + 1) == 'x' || s.charAt(i + 1) == 'X')
-                && i + 2 < n && Character.digit(s.charAt(i + 2), 16) >= 0) {
-            b = 16;
-            i += 2;
-        } else if (b == 0) {
-            b = i < n && s.charAt(i) == '0' ? 8 : 10;
-        }
-        int start = i;
-        java.math.BigInteger v = java.math.BigInteger.ZERO;
-        while (i < n && s.charAt(i) < 0x80 && Character.digit(s.charAt(i), b) >= 0) {
-            v = v.multiply(java.math.BigInteger.valueOf(b)).add(java.math.BigInteger.valueOf(Character.digit(s.charAt(i), b)));
-            i++;
-        }
-        if (i == start || i != n) {
+        java.math.BigInteger magnitude = v.abs();
+        if (magnitude.bitLength() > 63) {
             return -1;
         }
-        if (v.bitLength() > 63) {
-            return -1;
-        }
-        long r = v.longValue();
-        if (neg) {
+        long r = magnitude.longValue();
+        if (v.signum() < 0) {
             if (r > 0xffffffffL) {
                 return -1;
             }
             r = (-r) & 0xffffffffL;
-            if (r == 0 && v.signum() != 0) {
-                return -1;
-            }
         }
         return r > max ? -1 : r;
     }
@@ -1254,13 +1228,5 @@ final class NetworkParser {
 
     static String formatMac(byte[] m) {
         return String.format("%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
-    }
-
-    /** virStrToLong_ullp via the shared parser. */
-    private static final class CNumbersBridge {
-        static long ullp(String s) {
-            var v = io.jvirtd.model.CNumbers.parseULongLongPositive(s);
-            return v.isPresent() ? v.getAsLong() : -2;
-        }
     }
 }

@@ -1,5 +1,6 @@
 package io.jvirtd.model.conf;
 
+import io.jvirtd.model.CNumbers;
 import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirErrorNumber;
 import io.jvirtd.model.VirException;
@@ -75,73 +76,25 @@ final class StorageXml {
         return value == null || value.isEmpty() ? null : value;
     }
 
-    private static boolean isSpace(char c) {
-        return c == ' ' || c == '\t' || c == '\n' || c == '\u000b' || c == '\f' || c == '\r';
-    }
 
-    /**
-     * strtol/strtoul syntax with the whole string consumed (leading blanks, a sign, base 0's
-     * 0x/0 prefixes): the value, or null when C would stop early or read nothing.
-     */
+    /** C's strtol syntax on the whole string: the signed value, or null (see {@link CNumbers#strto}). */
     static BigInteger parseC(String s, int base) {
-        int i = 0;
-        int n = s.length();
-        while (i < n && isSpace(s.charAt(i))) {
-            i++;
-        }
-        boolean neg = false;
-        if (i < n && (s.charAt(i) == '+' || s.charAt(i) == '-')) {
-            neg = s.charAt(i) == '-';
-            i++;
-        }
-        int b = base;
-        if ((b == 0 || b == 16) && i + 1 < n && s.charAt(i) == '0'
-                && (s.charAt(i + 1) == 'x' || s.charAt(i + 1) == 'X')
-                && i + 2 < n && Character.digit(s.charAt(i + 2), 16) >= 0) {
-            i += 2;
-            b = 16;
-        } else if (b == 0) {
-            b = i < n && s.charAt(i) == '0' ? 8 : 10;
-        }
-        int start = i;
-        while (i < n && s.charAt(i) < 128 && Character.digit(s.charAt(i), b) >= 0) {
-            i++;
-        }
-        if (i == start || i != n) {
-            return null;
-        }
-        BigInteger v = new BigInteger(s.substring(start, n), b);
-        return neg ? v.negate() : v;
+        return CNumbers.strto(s, base);
     }
 
     /** virStrToLong_i: an int, or null. */
     static Integer parseInt(String s, int base) {
-        BigInteger v = parseC(s, base);
-        if (v == null || v.bitLength() > 31) {
-            return null;
-        }
-        return v.intValue();
+        return CNumbers.strToInt(s, base);
     }
 
     /** virStrToLong_uip: an unsigned int as a long, or null (any '-' refused). */
     static Long parseUIntP(String s, int base) {
-        if (s.indexOf('-') >= 0) {
-            return null;
-        }
-        BigInteger v = parseC(s, base);
-        if (v == null || v.bitLength() > 32) {
-            return null;
-        }
-        return v.longValue();
+        return CNumbers.strToUIntP(s, base);
     }
 
     /** virStrToLong_ll: a long, or null. */
     static Long parseLongLong(String s) {
-        BigInteger v = parseC(s, 10);
-        if (v == null || v.bitLength() > 63) {
-            return null;
-        }
-        return v.longValue();
+        return CNumbers.strToLongLong(s, 10);
     }
 
     /** virXMLPropInt(node, attr, 10, NONE): the value, the default when absent. */
