@@ -1,5 +1,6 @@
 package io.jvirtd.model.conf;
 
+import io.jvirtd.model.CNumbers;
 import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirException;
 import io.jvirtd.model.VirXml;
@@ -214,7 +215,7 @@ public final class InterfaceDef {
         if (size == null) {
             return;
         }
-        Long v = InterfaceXml.strToUIntP(size, 10);
+        Long v = CNumbers.strToUIntP(size, 10);
         if (v == null) {
             throw VirException.unknownCause();
         }
@@ -297,7 +298,7 @@ public final class InterfaceDef {
         }
         if (InterfaceXml.first(bond, "miimon") != null) {
             b.monit = MONIT_MII;
-            Integer freq = InterfaceXml.strToInt(InterfaceXml.pathAttr(bond, "freq", "miimon"), 10);
+            Integer freq = CNumbers.strToInt(InterfaceXml.pathAttr(bond, "freq", "miimon"), 10);
             if (freq == null) {
                 throw err("bond interface miimon freq missing or invalid");
             }
@@ -314,7 +315,7 @@ public final class InterfaceDef {
             }
         } else if (InterfaceXml.first(bond, "arpmon") != null) {
             b.monit = MONIT_ARP;
-            Integer interval = InterfaceXml.strToInt(InterfaceXml.pathAttr(bond, "interval", "arpmon"), 10);
+            Integer interval = CNumbers.strToInt(InterfaceXml.pathAttr(bond, "interval", "arpmon"), 10);
             if (interval == null) {
                 throw err("bond interface arpmon interval missing or invalid");
             }
@@ -339,7 +340,7 @@ public final class InterfaceDef {
         if (v == null) {
             return 0;
         }
-        Integer n = InterfaceXml.strToInt(v, 10);
+        Integer n = CNumbers.strToInt(v, 10);
         if (n == null) {
             throw err(invalid);
         }

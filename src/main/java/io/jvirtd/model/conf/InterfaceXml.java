@@ -116,20 +116,8 @@ final class InterfaceXml {
         return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == 0x0b;
     }
 
-    /** virStrToLong_i: a C int, or null. */
-    static Integer strToInt(String s, int base) {
-        return CNumbers.strToInt(s, base);
-    }
 
-    /** virStrToLong_uip: an unsigned int without any '-', as a long, or null. */
-    static Long strToUIntP(String s, int base) {
-        return CNumbers.strToUIntP(s, base);
-    }
 
-    /** virStrToLong_ullp: an unsigned long long without any '-', as its bit pattern, or null. */
-    static Long strToULongLongP(String s, int base) {
-        return CNumbers.strToULongLongP(s, base);
-    }
 
     // ---- virXMLProp* (errors in domain XML)
 
@@ -168,7 +156,7 @@ final class InterfaceXml {
             }
             return -1;
         }
-        Long n = strToUIntP(v, base);
+        Long n = CNumbers.strToUIntP(v, base);
         if (n == null) {
             throw xmlError(VirErrorDomain.XML, "Invalid value for attribute '" + attr + "' in element '"
                     + name(e) + "': '" + v + "'. Expected non-negative integer value");
@@ -182,7 +170,7 @@ final class InterfaceXml {
         if (v == null) {
             return dflt;
         }
-        Integer n = strToInt(v, base);
+        Integer n = CNumbers.strToInt(v, base);
         if (n == null) {
             throw xmlError(VirErrorDomain.XML, "Invalid value for attribute '" + attr + "' in element '"
                     + name(e) + "': '" + v + "'. Expected integer value");

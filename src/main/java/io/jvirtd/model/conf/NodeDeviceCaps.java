@@ -1,5 +1,6 @@
 package io.jvirtd.model.conf;
 
+import io.jvirtd.model.CNumbers;
 import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirErrorNumber;
 import io.jvirtd.model.VirException;
@@ -111,7 +112,7 @@ public final class NodeDeviceCaps {
         if (s == null) {
             throw internal("no " + what + " supplied for '" + dev + "'");
         }
-        Long v = InterfaceXml.strToUIntP(s, base);
+        Long v = CNumbers.strToUIntP(s, base);
         if (v == null) {
             throw internal("invalid " + what + " supplied for '" + dev + "'");
         }
@@ -125,7 +126,7 @@ public final class NodeDeviceCaps {
         if (s == null) {
             throw internal("no " + what + " supplied for '" + dev + "'");
         }
-        Long v = InterfaceXml.strToUIntP(s, 16);
+        Long v = CNumbers.strToUIntP(s, 16);
         if (v == null) {
             throw internal("invalid " + what + " supplied for '" + dev + "'");
         }
@@ -138,7 +139,7 @@ public final class NodeDeviceCaps {
         if (s == null) {
             throw internal(missing);
         }
-        Long v = InterfaceXml.strToULongLongP(s, 10);
+        Long v = CNumbers.strToULongLongP(s, 10);
         if (v == null) {
             throw internal(invalid);
         }
@@ -251,7 +252,7 @@ public final class NodeDeviceCaps {
             if (api == null) {
                 throw xml("missing device API for mediated device type '" + id + "'");
             }
-            Long avail = InterfaceXml.strToUIntP(InterfaceXml.text(t, "availableInstances"), 10);
+            Long avail = CNumbers.strToUIntP(InterfaceXml.text(t, "availableInstances"), 10);
             if (avail == null) {
                 throw xml("missing number of available instances for mediated device type '" + id + "'");
             }
@@ -415,7 +416,7 @@ public final class NodeDeviceCaps {
             Pci p = new Pci();
             String cls = InterfaceXml.text(c, "class");
             if (cls != null) {
-                Integer k = InterfaceXml.strToInt(cls, 16);
+                Integer k = CNumbers.strToInt(cls, 16);
                 if (k == null || k > 0xffffff) {
                     throw internal("invalid PCI class supplied for '" + dev + "'");
                 }
@@ -442,7 +443,7 @@ public final class NodeDeviceCaps {
             Element numa = InterfaceXml.first(c, "numa");
             String node = numa == null ? null : InterfaceXml.nonEmpty(InterfaceXml.prop(numa, "node"));
             if (node != null) {
-                Integer n = InterfaceXml.strToInt(node, 10);
+                Integer n = CNumbers.strToInt(node, 10);
                 if (n == null) {
                     throw internal("invalid NUMA node ID supplied for '" + dev + "'");
                 }
@@ -481,7 +482,7 @@ public final class NodeDeviceCaps {
                 case "virt_functions" -> {
                     String max = InterfaceXml.nonEmpty(InterfaceXml.prop(sub, "maxCount"));
                     if (max != null) {
-                        Long m = InterfaceXml.strToUIntP(max, 10);
+                        Long m = CNumbers.strToUIntP(max, 10);
                         if (m == null) {
                             throw xml("Malformed 'maxCount' parameter");
                         }
@@ -717,7 +718,7 @@ public final class NodeDeviceCaps {
                 uniqueId = -1;
                 String u = InterfaceXml.text(c, "unique_id");
                 if (u != null) {
-                    Integer v = InterfaceXml.strToInt(u, 10);
+                    Integer v = CNumbers.strToInt(u, 10);
                     if (v == null) {
                         throw internal("invalid unique_id supplied for '" + dev + "'");
                     }
@@ -977,7 +978,7 @@ public final class NodeDeviceCaps {
             Element g = InterfaceXml.first(c, "iommuGroup");
             String num = g == null ? null : InterfaceXml.nonEmpty(InterfaceXml.prop(g, "number"));
             if (num != null) {
-                Long n = InterfaceXml.strToUIntP(num, 10);
+                Long n = CNumbers.strToUIntP(num, 10);
                 if (n == null) {
                     throw internal("invalid iommuGroup number attribute for '" + dev + "'");
                 }
@@ -1024,7 +1025,7 @@ public final class NodeDeviceCaps {
             if (s == null) {
                 throw unsupported("missing " + el + " value for '" + dev + "'");
             }
-            Long v = InterfaceXml.strToUIntP(s, base);
+            Long v = CNumbers.strToUIntP(s, base);
             if (v == null) {
                 throw unsupported("invalid " + el + " value '" + s + "' for '" + dev + "'");
             }
@@ -1105,7 +1106,7 @@ public final class NodeDeviceCaps {
         if (s == null) {
             throw unsupported("missing ap-adapter value for '" + dev + "'");
         }
-        Long v = InterfaceXml.strToUIntP(s, 0);
+        Long v = CNumbers.strToUIntP(s, 0);
         if (v == null) {
             throw unsupported("invalid ap-adapter value '" + s + "' for '" + dev + "'");
         }
@@ -1133,7 +1134,7 @@ public final class NodeDeviceCaps {
             if (s == null) {
                 throw unsupported("missing ap-domain value for '" + dev + "'");
             }
-            Long v = InterfaceXml.strToUIntP(s, 0);
+            Long v = CNumbers.strToUIntP(s, 0);
             if (v == null) {
                 throw unsupported("invalid ap-domain value '" + s + "' for '" + dev + "'");
             }

@@ -1,5 +1,6 @@
 package io.jvirtd.model.conf;
 
+import io.jvirtd.model.CNumbers;
 import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirErrorNumber;
 import io.jvirtd.model.VirException;
@@ -324,7 +325,7 @@ public final class StoragePoolDef {
             }
             addr = parsePci(a);
             String uid = StorageXml.str(node, "parentaddr/@unique_id");
-            Long v = uid == null ? null : StorageXml.parseLongLong(uid);
+            Long v = uid == null ? null : CNumbers.strToLongLong(uid, 10);
             if (v == null || v < 0 || v > Integer.MAX_VALUE) {
                 throw StorageXml.xmlError("Missing or invalid scsi adapter 'unique_id' value");
             }
@@ -772,7 +773,7 @@ public final class StoragePoolDef {
         if (name == null || !name.startsWith("scsi_host")) {
             return null;
         }
-        return StorageXml.parseUIntP(name.substring("scsi_host".length()), 10);
+        return CNumbers.strToUIntP(name.substring("scsi_host".length()), 10);
     }
 
     private static boolean eq(String a, String b) {

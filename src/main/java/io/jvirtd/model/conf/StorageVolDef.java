@@ -179,7 +179,7 @@ public final class StorageVolDef {
     /** virStorageCheckCompat. */
     private static void checkCompat(String compat) {
         int dot = compat.indexOf('.');
-        boolean ok = dot >= 0 && StorageXml.parseUIntP(compat.substring(0, dot), 10) != null
+        boolean ok = dot >= 0 && CNumbers.strToUIntP(compat.substring(0, dot), 10) != null
                 && uintAllowingMinus(compat.substring(dot + 1));
         if (!ok) {
             throw StorageXml.xmlError("forbidden characters in 'compat' attribute");
@@ -187,7 +187,7 @@ public final class StorageVolDef {
     }
 
     private static boolean uintAllowingMinus(String s) {
-        java.math.BigInteger v = StorageXml.parseC(s, 10);
+        java.math.BigInteger v = CNumbers.strto(s, 10);
         return v != null && v.bitLength() <= 32 && (v.signum() >= 0 || v.negate().bitLength() <= 32);
     }
 

@@ -5,7 +5,6 @@ import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirErrorNumber;
 import io.jvirtd.model.VirException;
 
-import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -77,25 +76,9 @@ final class StorageXml {
     }
 
 
-    /** C's strtol syntax on the whole string: the signed value, or null (see {@link CNumbers#strto}). */
-    static BigInteger parseC(String s, int base) {
-        return CNumbers.strto(s, base);
-    }
 
-    /** virStrToLong_i: an int, or null. */
-    static Integer parseInt(String s, int base) {
-        return CNumbers.strToInt(s, base);
-    }
 
-    /** virStrToLong_uip: an unsigned int as a long, or null (any '-' refused). */
-    static Long parseUIntP(String s, int base) {
-        return CNumbers.strToUIntP(s, base);
-    }
 
-    /** virStrToLong_ll: a long, or null. */
-    static Long parseLongLong(String s) {
-        return CNumbers.strToLongLong(s, 10);
-    }
 
     /** virXMLPropInt(node, attr, 10, NONE): the value, the default when absent. */
     static int propInt(XElem e, String attr, int dflt) {
@@ -103,7 +86,7 @@ final class StorageXml {
         if (v == null) {
             return dflt;
         }
-        Integer i = parseInt(v, 10);
+        Integer i = CNumbers.strToInt(v, 10);
         if (i == null) {
             throw Values.xmlErr("Invalid value for attribute '" + attr + "' in element '" + e.local + "': '" + v
                     + "'. Expected integer value");
@@ -120,7 +103,7 @@ final class StorageXml {
             }
             return dflt;
         }
-        Long i = parseUIntP(v, base);
+        Long i = CNumbers.strToUIntP(v, base);
         if (i == null) {
             throw Values.xmlErr("Invalid value for attribute '" + attr + "' in element '" + e.local + "': '" + v
                     + "'. Expected non-negative integer value");
@@ -185,7 +168,7 @@ final class StorageXml {
         int mode = -1;
         String m = str(node, "mode");
         if (m != null) {
-            Integer v = parseInt(m, 8);
+            Integer v = CNumbers.strToInt(m, 8);
             if (v == null || (v & ~0777) != 0) {
                 throw xmlError("malformed octal mode");
             }
@@ -201,7 +184,7 @@ final class StorageXml {
             return 0xFFFF_FFFFL;
         }
         String s = str(node, el);
-        Long v = s == null ? null : parseLongLong(s);
+        Long v = s == null ? null : CNumbers.strToLongLong(s, 10);
         if (v == null || ((v & 0xFFFF_FFFFL) != v && v != -1)) {
             throw xmlError(error);
         }
