@@ -28,10 +28,14 @@ import io.jvirtd.model.domain.FsInfo;
 import io.jvirtd.model.domain.IoThreadInfo;
 import io.jvirtd.model.domain.PinInfo;
 import io.jvirtd.model.domain.SchedulerType;
+import io.jvirtd.model.domain.Screenshot;
 import io.jvirtd.model.domain.SecurityLabel;
 import io.jvirtd.model.domain.VcpuInfo;
 import io.jvirtd.model.event.DomainEvent;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.LinkedHashMap;
@@ -46,6 +50,12 @@ import java.util.Map;
  * <p>Thread safety: see {@link DomainAccess}; XML is formatted from copies outside the lock.
  */
 abstract class DomainTuningOps extends DomainLifecycleOps {
+
+    /**
+     * PKGDATADIR "/test-screenshot.png" of Debian's libvirt 9.0 (package libvirt0): the file
+     * testDomainScreenshot streams to the client, read on each call as libvirt opens it.
+     */
+    static final Path SCREENSHOT_FILE = Path.of("/usr/share/libvirt/test-screenshot.png");
 
     /** VIR_DOMAIN_MEMORY_PARAM_UNLIMITED: what an unset memory limit reads as. */
     static final long MEMORY_UNLIMITED = 9007199254740991L;
@@ -1494,6 +1504,25 @@ abstract class DomainTuningOps extends DomainLifecycleOps {
     public void domainSetUserPassword(DomainRef dom, String user, String password, int flags) {
         checkFlags(flags, Flags.PASSWORD_ENCRYPTED, "testDomainSetUserPassword");
         onDomain(dom, TestDomain::checkActive);
+    }
+
+    /**
+     * testDomainScreenshot: flags 0 only; it never looks the domain up (an unknown or inactive
+     * domain gets the picture too), answers "image/png" and streams {@link #SCREENSHOT_FILE}.
+     */
+    @Override
+    public Screenshot domainScreenshot(DomainRef dom, int screen, int flags) {
+        checkFlags(flags, 0, "testDomainScreenshot");
+        return screenshot(SCREENSHOT_FILE);
+    }
+
+    /** virFDStreamOpenFile(path) read whole: its error is libvirt's when the file cannot be opened. */
+    static Screenshot screenshot(Path file) {
+        try {
+            return new Screenshot("image/png", Files.readAllBytes(file));
+        } catch (IOException e) {
+            throw SaveImage.system(e, "Unable to open stream for '" + file + "'", VirErrorDomain.STREAMS);
+        }
     }
 
     @Override

@@ -149,8 +149,13 @@ final class SaveImage {
         }
     }
 
-    /** virReportSystemError(errno, context) for a Java I/O failure. */
+    /** virReportSystemError(errno, context) for a Java I/O failure, reported by the test driver. */
     static VirException system(IOException e, String context) {
+        return system(e, context, VirErrorDomain.TEST);
+    }
+
+    /** virReportSystemError(errno, context) for a Java I/O failure, from {@code domain}'s code. */
+    static VirException system(IOException e, String context, VirErrorDomain domain) {
         int errno;
         String text;
         if (e instanceof NoSuchFileException) {
@@ -179,6 +184,6 @@ final class SaveImage {
             errno = 5;
             text = "Input/output error";
         }
-        return VirException.systemError(VirErrorDomain.TEST, errno, context, text);
+        return VirException.systemError(domain, errno, context, text);
     }
 }

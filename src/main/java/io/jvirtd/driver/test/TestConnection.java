@@ -23,8 +23,8 @@ import java.util.function.Consumer;
  * fixed answers, plus (inherited through {@link DomainAccess}'s chain) the domain, snapshot and
  * checkpoint calls. Calls the test driver does not implement keep the SPI's NO_SUPPORT defaults
  * (node memory stats and parameters, suspend, page allocation, CPU comparison, domain
- * capabilities, SEV info, screenshot (libvirt needs a stream), jobs, device attach), as libvirtd
- * answers them.
+ * capabilities, SEV info, jobs, device attach), as libvirtd answers them; the screenshot's
+ * picture is there, but its stream needs the remote program's stream support.
  *
  * <p>Thread safety: worker threads call this concurrently; the host part of its
  * {@link MockHost} is immutable, domains lock per object. {@link #close()} runs once, whoever

@@ -378,8 +378,8 @@ public interface DomainOps {
     }
 
     /**
-     * virDomainScreenshot: the image a stream would carry. (libvirt's test driver answers it
-     * through a stream, which jvirtd's test driver does not do yet: it keeps this default.)
+     * virDomainScreenshot: the MIME type the call answers and the image the stream that follows
+     * the reply carries (libvirt's test driver: "image/png" and its test-screenshot.png).
      */
     default Screenshot domainScreenshot(DomainRef dom, int screen, int flags) {
         throw dom("virDomainScreenshot");

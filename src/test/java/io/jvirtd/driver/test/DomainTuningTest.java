@@ -3,20 +3,26 @@ package io.jvirtd.driver.test;
 import io.jvirtd.model.TypedParameter;
 import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirErrorNumber;
+import io.jvirtd.model.VirException;
 import io.jvirtd.model.domain.DomainInterface;
 import io.jvirtd.model.domain.DomainRef;
 import io.jvirtd.model.domain.IoThreadInfo;
 import io.jvirtd.model.domain.PinInfo;
+import io.jvirtd.model.domain.Screenshot;
 import io.jvirtd.model.domain.VcpuInfo;
 import io.jvirtd.model.spi.HypervisorConnection;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 
 import static io.jvirtd.driver.test.DomainTestSupport.assertError;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -117,5 +123,25 @@ class DomainTuningTest {
         c.domainDestroy(test);
         assertError(VirErrorNumber.OPERATION_INVALID, VirErrorDomain.TEST,
                 "Requested operation is not valid: domain is not running", () -> c.domainGetTime(test, 0));
+    }
+
+    @Test
+    void screenshotIsLibvirtsPngForAnyDomain(@TempDir Path dir) throws Exception {
+        // libvirt 9.0's test driver streams PKGDATADIR/test-screenshot.png; it never looks the
+        // domain up, so an inactive or unknown one gets it too.
+        byte[] png = Files.readAllBytes(DomainTuningOps.SCREENSHOT_FILE);
+        Screenshot shot = c.domainScreenshot(test, 0, 0);
+        assertEquals("image/png", shot.mimeType());
+        assertArrayEquals(png, shot.image());
+        c.domainDestroy(test);
+        assertArrayEquals(png, c.domainScreenshot(new DomainRef("nosuch", new byte[16], -1), 3, 0).image());
+        assertError(VirErrorNumber.INVALID_ARG, VirErrorDomain.TEST,
+                "unsupported flags (0x1) in function testDomainScreenshot", () -> c.domainScreenshot(test, 0, 1));
+        VirException e = assertThrows(VirException.class, () -> DomainTuningOps.screenshot(dir.resolve("gone.png")));
+        assertEquals("Unable to open stream for '" + dir.resolve("gone.png") + "': No such file or directory",
+                e.message());
+        assertEquals(VirErrorNumber.SYSTEM_ERROR.number(), e.code());
+        assertEquals(VirErrorDomain.STREAMS.number(), e.domain());
+        assertEquals(2, e.int1());
     }
 }
