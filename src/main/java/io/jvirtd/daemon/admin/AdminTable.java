@@ -6,7 +6,9 @@ import io.jvirtd.rpc.xdr.XdrCodec;
 /**
  * The admin program's dispatch table: procedure number → codecs and the code serving the call.
  * Filled once at construction (each line is checked against the protocol's declared types);
- * read-only afterwards, so any thread may look up.
+ * read-only afterwards, so any thread may look up. A binding builds its codecs on first use,
+ * as the remote program's does (start-up time, see ProcedureTable); AdminTableTest checks that
+ * every declared codec builds.
  */
 final class AdminTable {
 
@@ -16,8 +18,40 @@ final class AdminTable {
         R invoke(AdminSession session, A args);
     }
 
-    record Binding(AdminProcedure procedure, XdrCodec<Object> args, XdrCodec<Object> ret,
-                   Call<Object, Object> call) {
+    /** One bound procedure; its codecs are built once, on first use (single-check, volatile). */
+    static final class Binding {
+        private final AdminProcedure procedure;
+        private final Call<Object, Object> call;
+        private volatile XdrCodec<Object> args;
+        private volatile XdrCodec<Object> ret;
+
+        Binding(AdminProcedure procedure, Call<Object, Object> call) {
+            this.procedure = procedure;
+            this.call = call;
+        }
+
+        AdminProcedure procedure() { return procedure; }
+        Call<Object, Object> call() { return call; }
+
+        @SuppressWarnings("unchecked")
+        XdrCodec<Object> args() {
+            XdrCodec<Object> c = args;
+            if (c == null) {
+                c = (XdrCodec<Object>) XdrCodec.of(procedure.args());
+                args = c;
+            }
+            return c;
+        }
+
+        @SuppressWarnings("unchecked")
+        XdrCodec<Object> ret() {
+            XdrCodec<Object> c = ret;
+            if (c == null) {
+                c = (XdrCodec<Object>) XdrCodec.of(procedure.ret());
+                ret = c;
+            }
+            return c;
+        }
     }
 
     private final Binding[] bindings = new Binding[AdminProcedure.values().length + 1];
@@ -32,8 +66,7 @@ final class AdminTable {
         if (bindings[p.number()] != null) {
             throw new IllegalStateException(p + " is bound twice");
         }
-        bindings[p.number()] = new Binding(p, (XdrCodec<Object>) XdrCodec.of(args),
-                (XdrCodec<Object>) XdrCodec.of(ret), (Call<Object, Object>) call);
+        bindings[p.number()] = new Binding(p, (Call<Object, Object>) call);
     }
 
     /** The binding of a procedure number, or null. */

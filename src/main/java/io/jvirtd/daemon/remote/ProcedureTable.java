@@ -8,6 +8,11 @@ import io.jvirtd.rpc.xdr.XdrCodec;
  * The remote program's dispatch table: procedure number → argument and return codecs and the
  * code that serves the call. Filled once at start-up (each line is checked against the
  * protocol's declared signature); read-only afterwards, so any thread may look up.
+ *
+ * <p>A binding builds its two codecs on its procedure's first call, not at start-up: building
+ * all of them was two thirds of the daemon's start-up (docs/performance.md), and most procedures
+ * are never called by a given daemon. Every declared codec is still checked to build, by
+ * RemoteSignaturesTest; {@link Binding#args()} is a plain field read once built.
  */
 final class ProcedureTable {
 
@@ -20,8 +25,50 @@ final class ProcedureTable {
     /** When a call may run: most need CONNECT_OPEN to have succeeded first. */
     enum Needs { NOTHING, CONNECTION }
 
-    record Binding(RemoteProcedure procedure, XdrCodec<Object> args, XdrCodec<Object> ret,
-                   Call<Object, Object> call, Needs needs) {
+    /** One bound procedure. Immutable but for its codecs, which are built once, on first use. */
+    static final class Binding {
+        private final RemoteProcedure procedure;
+        private final Class<?> argsType;
+        private final Class<?> retType;
+        private final Call<Object, Object> call;
+        private final Needs needs;
+        // Single-check idiom: XdrCodec.of returns one shared codec per type, so two threads
+        // building at once store the same one. Volatile: a plain load on x86, safe everywhere.
+        private volatile XdrCodec<Object> args;
+        private volatile XdrCodec<Object> ret;
+
+        Binding(RemoteProcedure procedure, Class<?> argsType, Class<?> retType, Call<Object, Object> call,
+                Needs needs) {
+            this.procedure = procedure;
+            this.argsType = argsType;
+            this.retType = retType;
+            this.call = call;
+            this.needs = needs;
+        }
+
+        RemoteProcedure procedure() { return procedure; }
+        Call<Object, Object> call() { return call; }
+        Needs needs() { return needs; }
+
+        @SuppressWarnings("unchecked")
+        XdrCodec<Object> args() {
+            XdrCodec<Object> c = args;
+            if (c == null) {
+                c = (XdrCodec<Object>) XdrCodec.of(argsType);
+                args = c;
+            }
+            return c;
+        }
+
+        @SuppressWarnings("unchecked")
+        XdrCodec<Object> ret() {
+            XdrCodec<Object> c = ret;
+            if (c == null) {
+                c = (XdrCodec<Object>) XdrCodec.of(retType);
+                ret = c;
+            }
+            return c;
+        }
     }
 
     private final Binding[] bindings = new Binding[RemoteProcedure.values().length + 64];
@@ -46,8 +93,7 @@ final class ProcedureTable {
         if (bindings[p.number()] != null) {
             throw new IllegalStateException(p + " is bound twice");
         }
-        bindings[p.number()] = new Binding(p, (XdrCodec<Object>) XdrCodec.of(args),
-                (XdrCodec<Object>) XdrCodec.of(ret), (Call<Object, Object>) call, needs);
+        bindings[p.number()] = new Binding(p, args, ret, (Call<Object, Object>) call, needs);
     }
 
     /** The binding for a procedure number, or null when jvirtd does not serve it. */

@@ -41,6 +41,14 @@ import java.util.function.Consumer;
  * clears the flag, then re-checks the queue before blocking; a producer enqueues, then tests the
  * flag; so one of the two always sees the other (no lost wake-up).
  *
+ * <p><b>Spinning.</b> While the loop expects tasks from other threads soon ({@link #expectTasks}:
+ * the replies of calls it handed to workers), it polls for them for up to {@code spinNanos}
+ * (system property {@code jvirtd.loop.spinMicros}, default {@value #DEFAULT_SPIN_MICROS} µs) before
+ * it blocks in select. {@code wakeupPending} stays set meanwhile, so a worker posting a reply
+ * makes no wake-up syscall and the loop does not pay the scheduler's wake-up latency: on this
+ * machine the two cost more than the rest of a cheap call. The spin is bounded and happens only
+ * when a reply is due, so an idle daemon never spins.
+ *
  * <p><b>Tests.</b> Time comes from the injected {@link Ticker}. A loop that is never started can
  * be driven by {@link #runOnce}; the first thread that calls it becomes the loop thread.
  */
@@ -54,6 +62,9 @@ public final class EventLoop implements Executor {
     private static final long MAX_PERIOD_MILLIS = Long.MAX_VALUE / 2 / NANOS_PER_MILLI;
     /** Wait argument meaning "no limit other than timers". */
     private static final long FOREVER = -1;
+    static final int DEFAULT_SPIN_MICROS = 50;
+    /** Checks of the task queue between two non-blocking selects while spinning. */
+    private static final int SPIN_CHECKS_PER_SELECT = 8;
 
     private final String name;
     private final Ticker ticker;
@@ -83,6 +94,10 @@ public final class EventLoop implements Executor {
     private final Consumer<SelectionKey> dispatcher = this::dispatch;
     /** True from just before a blocking select until the first key (or its return). */
     private boolean mayBlock;
+    /** Tasks other threads are expected to post soon (see {@link #expectTasks}). */
+    private int expectedTasks;
+    /** How long to poll before blocking while tasks are expected; 0 disables spinning. */
+    private final long spinNanos = Math.max(0, Long.getLong("jvirtd.loop.spinMicros", DEFAULT_SPIN_MICROS)) * 1000L;
 
     public EventLoop(String name) {
         this(name, Ticker.SYSTEM);
@@ -318,6 +333,17 @@ public final class EventLoop implements Executor {
         return !started.get() || terminatedLatch.await(timeout, unit);
     }
 
+    /**
+     * Loop thread: {@code delta} more (or, negative, fewer) tasks are expected from other
+     * threads soon, typically the reply of a call handed to a worker. While any are expected
+     * the loop spins briefly before it blocks (class comment). Only a hint: a count that is
+     * off costs at most one bounded spin per turn.
+     */
+    public void expectTasks(int delta) {
+        assert inLoop();
+        expectedTasks = Math.max(0, expectedTasks + delta);
+    }
+
     /** Channels currently registered (watch applied on the loop, not cancelled). Any thread. */
     public int watchCount() {
         return watchCount;
@@ -394,6 +420,15 @@ public final class EventLoop implements Executor {
 
     private void select(long maxWaitMillis) throws IOException {
         long waitMillis = waitMillis(maxWaitMillis);
+        if (waitMillis != 0 && expectedTasks > 0 && spinNanos > 0) {
+            int dispatched = spin(waitMillis);
+            if (dispatched > 0) {
+                return; // ready channels were dispatched: this was the turn's select
+            }
+            if (dispatched == 0) {
+                waitMillis = 0; // a task arrived: run it without blocking
+            }
+        }
         if (waitMillis != 0) {
             mayBlock = true;
             wakeupPending.set(false);
@@ -410,6 +445,33 @@ public final class EventLoop implements Executor {
             selector.select(dispatcher, waitMillis);
         }
         markAwake();
+    }
+
+    /**
+     * Polls the task queue, and now and then the channels, for at most spinNanos (or until
+     * {@code waitMillis}, the next timer). Returns the number of channels dispatched if a poll
+     * found some, 0 if a task (or quit) arrived, -1 if the spin ran out. Real time, not the
+     * ticker's: spinning is about the CPU, not about the loop's clock.
+     */
+    private int spin(long waitMillis) throws IOException {
+        long limit = waitMillis == FOREVER ? spinNanos : Math.min(spinNanos, waitMillis * NANOS_PER_MILLI);
+        long start = System.nanoTime();
+        while (true) {
+            for (int i = 0; i < SPIN_CHECKS_PER_SELECT; i++) {
+                if (!tasks.isEmpty() || quitRequested) {
+                    return 0;
+                }
+                Thread.yield(); // polite: on a busy machine another thread gets the core
+            }
+            int n = selector.selectNow(dispatcher);
+            if (n > 0) {
+                markAwake();
+                return n;
+            }
+            if (System.nanoTime() - start >= limit) {
+                return -1;
+            }
+        }
     }
 
     private void markAwake() {

@@ -32,9 +32,19 @@ import java.util.function.BooleanSupplier;
  * signals exactly that worker, so a job wakes at most one thread and none when none sleeps.
  * Worker threads are daemons named {@code <name>-worker-N} and {@code <name>-prio-N}: the
  * daemon's orderly shutdown bounds its wait for stuck calls and must then be able to exit.
+ *
+ * <p><b>Spinning.</b> A worker that finds no job polls for one for up to {@code spinNanos}
+ * (system property {@code jvirtd.pool.spinMicros}, default {@value #DEFAULT_SPIN_MICROS} µs,
+ * 0 disables) before it sleeps; at most one worker spins at a time, and one whose last spin ran
+ * out sleeps next time. {@link #submit} hands a job it can take to the spinner by a flag, without
+ * a signal, so a call arriving soon after the previous one finished costs no futex wake-up and no
+ * scheduler latency (the larger part of a cheap call's hand-off, docs/performance.md). The spinner
+ * counts as free. The spin polls with the lock released; whether it was claimed is decided under
+ * the lock, so a job is never left without a worker.
  */
 public final class WorkerPool {
     private static final System.Logger LOG = System.getLogger("io.jvirtd.rpc.pool");
+    static final int DEFAULT_SPIN_MICROS = 50;
 
     private final String name;
     /** libvirt's maxWorkers == 0: no threads, jobs run in the caller. Fixed for life. */
@@ -50,6 +60,10 @@ public final class WorkerPool {
     private final ArrayDeque<Worker> idlePrioWorkers = new ArrayDeque<>();
     private int workerSerial;
     private int prioSerial;
+    /** The worker polling for a job before it sleeps, if any (at most one). */
+    private Worker spinner;
+    /** How long a worker polls for a job before it sleeps; 0 disables spinning. Fixed for life. */
+    private final long spinNanos;
 
     // Written under lock; volatile so getters need no lock.
     private volatile int minWorkers;
@@ -67,6 +81,7 @@ public final class WorkerPool {
             throw new IllegalArgumentException("worker counts must not be negative");
         }
         this.inline = maxWorkers == 0;
+        this.spinNanos = Math.max(0, Long.getLong("jvirtd.pool.spinMicros", DEFAULT_SPIN_MICROS)) * 1000L;
         this.minWorkers = Math.min(minWorkers, maxWorkers); // libvirt clamps rather than fails
         this.maxWorkers = maxWorkers;
         this.maxPrioWorkers = inline ? 0 : prioWorkers;
@@ -120,14 +135,32 @@ public final class WorkerPool {
         return new RejectedExecutionException("worker pool " + name + " is shut down");
     }
 
-    /** Wakes one sleeping worker able to take a job of that kind, preferring a priority one. */
+    /**
+     * Wakes one worker able to take a job of that kind: the spinner if it can take it (no
+     * signal needed), else a sleeping one, preferring a priority worker for a priority job.
+     */
     private void wakeOneLocked(boolean highPriority) {
+        Worker s = spinner;
+        if (s != null && (highPriority || !s.priority)) {
+            spinner = null;
+            s.claimed = true; // volatile write: the spinner sees it and takes a job
+            return;
+        }
         Worker w = highPriority ? idlePrioWorkers.pollFirst() : null;
         if (w == null) {
             w = idleWorkers.pollFirst(); // LIFO: the most recently idle thread has the warmest cache
         }
         if (w != null) {
             w.wake();
+        }
+    }
+
+    /** Ends the current spin at once, so the spinner re-checks the limits and the quit flag. */
+    private void releaseSpinnerLocked() {
+        Worker s = spinner;
+        if (s != null) {
+            spinner = null;
+            s.claimed = true;
         }
     }
 
@@ -164,12 +197,14 @@ public final class WorkerPool {
             if (maxWorkers >= 0) {
                 this.maxWorkers = maxWorkers;
                 if (nWorkers > maxWorkers) {
+                    releaseSpinnerLocked();
                     wakeAllLocked(idleWorkers); // each re-checks the limit; the excess leave
                 }
             }
             if (prioWorkers >= 0 && !inline) {
                 this.maxPrioWorkers = prioWorkers;
                 if (nPrioWorkers > prioWorkers) {
+                    releaseSpinnerLocked();
                     wakeAllLocked(idlePrioWorkers);
                 } else if (!quit) {
                     addWorkersLocked(prioWorkers - nPrioWorkers, true, started);
@@ -198,6 +233,7 @@ public final class WorkerPool {
         lock.lock();
         try {
             quit = true;
+            releaseSpinnerLocked();
             wakeAllLocked(idleWorkers);
             wakeAllLocked(idlePrioWorkers);
             stateChanged.signalAll();
@@ -299,9 +335,14 @@ public final class WorkerPool {
                     if (quit) {
                         break; // queue drained
                     }
-                    sleepLocked(me);
+                    if (spinNanos > 0 && spinner == null && !me.justSpun) {
+                        spinLocked(me);
+                    } else {
+                        sleepLocked(me);
+                    }
                     continue;
                 }
+                me.justSpun = false;
                 jobQueueDepth--;
                 stateChanged.signalAll();
                 lock.unlock();
@@ -317,7 +358,37 @@ public final class WorkerPool {
         }
     }
 
+    /**
+     * Becomes the spinner: polls (lock released) until a submit claims it or spinNanos pass.
+     * Whether it was claimed is decided under the lock; a spinner that ran out sleeps next time
+     * round (justSpun), so a quiet pool settles into sleeping workers.
+     */
+    private void spinLocked(Worker me) {
+        spinner = me;
+        me.claimed = false;
+        if (!me.priority) {
+            freeWorkers++;
+        }
+        lock.unlock();
+        try {
+            long start = System.nanoTime();
+            while (!me.claimed && System.nanoTime() - start < spinNanos) {
+                Thread.yield(); // polite: on a busy machine another thread gets the core
+            }
+        } finally {
+            lock.lock();
+        }
+        if (!me.priority) {
+            freeWorkers--;
+        }
+        if (spinner == me) { // ran out unclaimed
+            spinner = null;
+            me.justSpun = true;
+        }
+    }
+
     private void sleepLocked(Worker me) {
+        me.justSpun = false;
         if (!me.priority) {
             freeWorkers++;
         }
@@ -356,6 +427,10 @@ public final class WorkerPool {
         final Thread thread;
         private final Condition wakeUp = lock.newCondition();
         private boolean woken;
+        /** Set (under the lock) when a submit hands this spinner a job; read while spinning. */
+        volatile boolean claimed;
+        /** Guarded by lock: the last spin ran out, so sleep rather than spin again. */
+        boolean justSpun;
 
         Worker(boolean priority, String threadName) {
             this.priority = priority;

@@ -84,6 +84,8 @@ public final class ServerClient {
     private final ArrayDeque<Message> rxQueue = new ArrayDeque<>(4);
     private final ArrayDeque<ByteBuffer> txQueue = new ArrayDeque<>(4);
     private int inFlight;
+    /** Calls handed to the pool whose reply has not reached the loop yet (see EventLoop#expectTasks). */
+    private int awaitingReplies;
     private boolean closed;
     private boolean closeWhenFlushed;
     private boolean stopReading;
@@ -288,9 +290,16 @@ public final class ServerClient {
             return;
         }
         ByteBuffer b;
+        int replies = 0;
         while ((b = outbox.poll()) != null) {
             txQueue.add(b);
             repliesInTx.add(b);
+            replies++;
+        }
+        replies = Math.min(replies, awaitingReplies);
+        if (replies > 0) {
+            awaitingReplies -= replies;
+            loop.expectTasks(-replies);
         }
         while ((b = messageOutbox.poll()) != null) {
             txQueue.add(b);
@@ -392,6 +401,8 @@ public final class ServerClient {
                     server.stats().callCompleted(h.program(), h.procedure(), System.nanoTime() - queuedAt);
                 }
             }, program.isHighPriority(h.procedure()));
+            awaitingReplies++;
+            loop.expectTasks(1);
         } catch (RejectedExecutionException e) {
             inFlight--;
             queueLoopReply(ReplyFrames.shuttingDown(h));
@@ -639,6 +650,8 @@ public final class ServerClient {
         }
         closed = true;
         open = false;
+        loop.expectTasks(-awaitingReplies);
+        awaitingReplies = 0;
         if (why != null) {
             LOG.log(Level.DEBUG, "client {0} closed: {1}", id, why);
         }

@@ -172,4 +172,32 @@ class EventLoopLifecycleTest {
         other.join();
         assertTrue(fromOther.get() instanceof IllegalStateException);
     }
+    @Test
+    void whileTasksAreExpectedTheLoopStillRunsPostsTimersAndChannelsAndQuits() throws Exception {
+        EventLoop loop = new EventLoop("test-loop");
+        loop.start();
+        Pipe pipe = Pipe.open();
+        pipe.source().configureBlocking(false);
+        CountDownLatch readable = new CountDownLatch(1);
+        loop.watch(pipe.source(), OP_READ, (w, ops) -> {
+            w.cancel();
+            readable.countDown();
+        });
+        loop.execute(() -> loop.expectTasks(1)); // a reply that never comes: the loop spins, then blocks
+        for (int i = 0; i < 1_000; i++) { // posts from another thread arrive during or after a spin
+            CountDownLatch ran = new CountDownLatch(1);
+            loop.execute(ran::countDown);
+            assertTrue(ran.await(10, TimeUnit.SECONDS));
+        }
+        CountDownLatch fired = new CountDownLatch(1);
+        loop.schedule(5, fired::countDown);
+        assertTrue(fired.await(10, TimeUnit.SECONDS));
+        pipe.sink().write(ByteBuffer.wrap(new byte[] {1}));
+        assertTrue(readable.await(10, TimeUnit.SECONDS));
+        loop.execute(() -> loop.expectTasks(-5)); // a count that goes below zero stays at zero
+        loop.quit();
+        assertTrue(loop.awaitTermination(10, TimeUnit.SECONDS));
+        pipe.sink().close();
+        pipe.source().close();
+    }
 }

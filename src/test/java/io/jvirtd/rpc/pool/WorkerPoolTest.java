@@ -317,4 +317,43 @@ class WorkerPoolTest {
         p.shutdown();
         assertThrows(RejectedExecutionException.class, () -> p.submit(ran::incrementAndGet, false));
     }
+    @Test
+    void backToBackJobsOnOneWorkerAllRunWhetherItSpinsOrSleeps() throws InterruptedException {
+        // One worker: each job is submitted as the previous one ends, so the worker is found
+        // spinning (claimed without a signal), or, after a spin ran out, asleep (signalled).
+        WorkerPool p = pool(1, 1, 0);
+        int n = 20_000;
+        AtomicInteger ran = new AtomicInteger();
+        for (int i = 0; i < n; i++) {
+            CountDownLatch done = new CountDownLatch(1);
+            p.submit(() -> {
+                ran.incrementAndGet();
+                done.countDown();
+            }, i % 2 == 0);
+            await(done);
+        }
+        assertEquals(n, ran.get());
+        await(p, () -> p.freeWorkers() == 1 && p.jobQueueDepth() == 0);
+    }
+
+    @Test
+    void aSpinningPriorityWorkerLeavesOrdinaryJobsToOrdinaryWorkers() throws InterruptedException {
+        WorkerPool p = pool(1, 1, 1);
+        for (int i = 0; i < 2_000; i++) {
+            CountDownLatch done = new CountDownLatch(2);
+            p.submit(done::countDown, true);   // a priority worker may be the spinner afterwards
+            p.submit(done::countDown, false);  // which must not be handed this one
+            await(done);
+        }
+    }
+
+    @Test
+    void shutdownWhileAWorkerSpinsEndsThePool() throws InterruptedException {
+        WorkerPool p = pool(2, 2, 1);
+        CountDownLatch done = new CountDownLatch(1);
+        p.submit(done::countDown, false);
+        await(done); // its worker now spins or sleeps
+        p.shutdown();
+        assertTrue(p.awaitTermination(GUARD_SECONDS, TimeUnit.SECONDS));
+    }
 }

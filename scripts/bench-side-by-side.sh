@@ -1,0 +1,187 @@
+#!/usr/bin/env bash
+# bench-side-by-side.sh - jvirtd, a private libvirtd and nullserver measured side by side, in one
+# run, with ../shared/bench (issue 7; the figures of docs/performance.md come from this script).
+#
+# usage: scripts/bench-side-by-side.sh [--out DIR] [--bench DIR] [--reps N] [--seconds S]
+#                                      [--groups LIST] [--idle-conns N] [--skip LIST]
+#
+#   --out DIR       results: raw.jsonl, table.md (run-bench.sh), extra.md (start-up, idle
+#                   connections), summary.md (both), logs (default /tmp/jvirtd-bench-DATE)
+#   --bench DIR     the shared bench tools (default ../shared/bench from the repository root);
+#                   copied to OUT/bench and built there
+#   --reps, --seconds, --groups   passed to run-bench.sh (defaults 3, 3, all groups)
+#   --idle-conns N  connections for the idle-memory point (default 19000: the fd limit of a
+#                   process here is 20000 and cannot be raised without CAP_SYS_RESOURCE)
+#   --skip LIST     any of matrix,startup,idle-impact,idle-memory
+#
+# Environment: JVIRTD_JAR (jar to run through bin/jvirtd; default: bin/jvirtd builds
+# target/jvirtd.jar), LIBVIRTD_PORT (16709), JVIRTD_PORT (16809), NULL_PORT (16909).
+#
+# The daemons run with their default tuning: libvirtd with libvirtd.conf.sample (private, in
+# its own mount namespace, see start-private-libvirtd.sh), jvirtd with listen_tcp and auth
+# none on its own unix_sock_dir, nullserver as is. Everything listens on 127.0.0.1 only.
+# Everything this script starts it stops again, by pid.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+bench_src="$root/../shared/bench"
+out="/tmp/jvirtd-bench-$(date +%Y%m%d-%H%M%S)"
+reps=3 seconds=3 groups="lvbench,events,lvload,idle" idle_conns=19000 skip=""
+while [ $# -gt 0 ]; do
+    case "$1" in
+    --out) out=$2; shift 2 ;;
+    --bench) bench_src=$2; shift 2 ;;
+    --reps) reps=$2; shift 2 ;;
+    --seconds) seconds=$2; shift 2 ;;
+    --groups) groups=$2; shift 2 ;;
+    --idle-conns) idle_conns=$2; shift 2 ;;
+    --skip) skip=$2; shift 2 ;;
+    -h|--help) sed -n '2,/^set -euo/p' "$0" | sed 's/^# \{0,1\}//;/^set -euo/d'; exit 0 ;;
+    *) echo "bench-side-by-side.sh: unknown argument '$1'" >&2; exit 2 ;;
+    esac
+done
+skipped() { case ",$skip," in *",$1,"*) return 0 ;; *) return 1 ;; esac; }
+
+lv_port=${LIBVIRTD_PORT:-16709} jv_port=${JVIRTD_PORT:-16809} null_port=${NULL_PORT:-16909}
+mkdir -p "$out"
+b="$out/bench"
+rm -rf "$b" && cp -r "$bench_src" "$b" && chmod -R u+w "$b"
+make -s -C "$b" >"$out/make.log" 2>&1 || { echo "building the bench tools failed, see $out/make.log" >&2; exit 1; }
+
+started=()
+cleanup() {
+    for p in "${started[@]}"; do kill "$p" 2>/dev/null || true; done
+}
+trap cleanup EXIT
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+wait_port() {
+    for _ in $(seq 1 300); do port_open "$1" && return 0; sleep 0.05; done
+    echo "nothing answers on port $1" >&2; return 1
+}
+
+# jvirtd: one config per instance (port, socket folder); prints the java pid
+jv_conf() { # PORT DIR [extra line]
+    mkdir -p "$2"
+    printf 'listen_tls = 0\nlisten_tcp = 1\ntcp_port = "%s"\nlisten_addr = "127.0.0.1"\nauth_tcp = "none"\nunix_sock_dir = "%s"\n%s\n' \
+        "$1" "$2/sock" "${3:-}" >"$2/jvirtd.conf"
+}
+start_jvirtd() { # DIR PORT
+    "$root/bin/jvirtd" --listen -f "$1/jvirtd.conf" -p "$1/jvirtd.pid" >"$1/jvirtd.log" 2>&1 &
+    local pid=$!
+    wait_port "$2"
+    echo "$pid"
+}
+if [ -n "${JVIRTD_JAR:-}" ]; then export JVIRTD_JAR; fi
+"$root/bin/jvirtd" --version >/dev/null # builds the jar and the class-data archive if needed
+
+{
+    echo "# jvirtd / libvirtd / nullserver side by side"
+    echo
+    echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs, $(uname -r), $(java -version 2>&1 | head -1)"
+    echo "jvirtd: $(cd "$root" && git rev-parse --short HEAD 2>/dev/null || echo '?') + working tree;" \
+         "libvirtd $(libvirtd --version 2>/dev/null | awk '{print $NF}')"
+    echo
+} >"$out/extra.md"
+
+if ! skipped matrix; then
+    jv_conf "$jv_port" "$out/jv"
+    JP=$(start_jvirtd "$out/jv" "$jv_port"); started+=("$JP")
+    sed "s#^tcp_port.*#tcp_port = \"$lv_port\"#; s#^unix_sock_dir.*#unix_sock_dir = \"$out/lv/sock\"#" \
+        "$b/libvirtd.conf.sample" >"$out/libvirtd.conf"
+    mkdir -p "$out/lv"
+    LP=$("$b/start-private-libvirtd.sh" "$out/libvirtd.conf" "$out/lv/libvirtd.pid" "$out/lv/libvirtd.log" | tail -1)
+    started+=("$LP")
+    "$b/nullserver" --tcp "127.0.0.1:$null_port" >"$out/nullserver.log" 2>&1 &
+    NP=$!; started+=("$NP")
+    wait_port "$null_port"
+    cmd=("$b/run-bench.sh" --reps "$reps" --seconds "$seconds" --warmup 1 --groups "$groups" --out "$out"
+        --target libvirtd --uri "test+tcp://127.0.0.1:$lv_port/default" --addr "127.0.0.1:$lv_port" --pid "$LP"
+        --target jvirtd --uri "test+tcp://127.0.0.1:$jv_port/default" --addr "127.0.0.1:$jv_port" --pid "$JP"
+        --target nullserver --uri "test+tcp://127.0.0.1:$null_port/default" --addr "127.0.0.1:$null_port"
+        --pid "$NP" --modes version,connect)
+    echo "${cmd[*]}" >"$out/command.txt"
+    "${cmd[@]}" >"$out/run-bench.out" 2>"$out/run-bench.err"
+    for p in "$JP" "$LP" "$NP"; do kill "$p" 2>/dev/null || true; done
+    sleep 1
+fi
+
+if ! skipped startup; then
+    jv_conf "$jv_port" "$out/st"
+    {
+        echo "## Start-up (exec to first answered call; idle RSS 3 s later)"
+        echo
+        echo '| run | bin/jvirtd (with class-data archive) | java -jar (no archive, no flags) |'
+        echo '|---|---|---|'
+        jar="${JVIRTD_JAR:-$root/target/jvirtd.jar}"
+        for i in 1 2 3; do
+            a=$(python3 "$root/scripts/startup-time.py" "$jv_port" "$root/bin/jvirtd" --listen -f "$out/st/jvirtd.conf" -p "$out/st/pid")
+            c=$(python3 "$root/scripts/startup-time.py" "$jv_port" java -jar "$jar" --listen -f "$out/st/jvirtd.conf" -p "$out/st/pid")
+            echo "| $i | $a | $c |"
+        done
+        echo
+    } >>"$out/extra.md"
+fi
+
+lvload_row() { # ADDR PID LABEL
+    "$b/lvload" --addr "$1" --conns 1 --depth 1 --seconds "$seconds" --server-pid "$2" |
+        python3 -c 'import json,sys; d=json.loads(sys.stdin.read()); print("| %s | %d | %.1f | %.1f | %s |" % (sys.argv[1], d["ops_per_s"], d["p50_us"], d["p99_us"], d["host_cpu_pct"]))' "$3"
+}
+if ! skipped idle-impact; then
+    jv_conf "$jv_port" "$out/ii"
+    JP=$(start_jvirtd "$out/ii" "$jv_port"); started+=("$JP")
+    "$b/lvload" --addr "127.0.0.1:$jv_port" --conns 1 --depth 1 --seconds 2 >/dev/null # warm-up
+    {
+        echo "## One active client (lvload c=1 d=1) with and without 5,000 idle connections (jvirtd, TCP)"
+        echo
+        echo '| idle connections | calls/s | p50 µs | p99 µs | host CPU % |'
+        echo '|---|---|---|---|---|'
+        for i in 1 2 3; do
+            lvload_row "127.0.0.1:$jv_port" "$JP" 0
+            "$b/lvload" --addr "127.0.0.1:$jv_port" --mode idle --conns 5000 --hold $((seconds + 3)) \
+                >"$out/ii/idle.json" 2>"$out/ii/idle.err" &
+            lp=$!
+            while kill -0 "$lp" 2>/dev/null && ! grep -q '^HOLDING' "$out/ii/idle.err"; do sleep 0.2; done
+            lvload_row "127.0.0.1:$jv_port" "$JP" 5000
+            wait "$lp" || true
+        done
+        echo
+    } >>"$out/extra.md"
+    kill "$JP"; sleep 1
+fi
+
+heap_used_kib() { jcmd "$1" GC.run >/dev/null; jcmd "$1" GC.heap_info | sed -n 's/.* used \([0-9]*\)K.*/\1/p' | head -1; }
+if ! skipped idle-memory; then
+    jv_conf "$jv_port" "$out/im" "max_clients = 60000"
+    {
+        echo "## $idle_conns idle connections (jvirtd, unix socket, max_clients = 60000, fresh daemon each run)"
+        echo
+        echo '| run | established | seconds to establish | answered after hold | heap after GC before / holding (MiB) | heap per connection (KiB) | VmRSS before / holding (MiB) |'
+        echo '|---|---|---|---|---|---|---|'
+        for i in 1 2 3; do
+            JP=$(start_jvirtd "$out/im" "$jv_port"); started+=("$JP")
+            sleep 1
+            h0=$(heap_used_kib "$JP"); r0=$(awk '/^VmRSS/ {print $2}' "/proc/$JP/status")
+            "$b/lvload" --addr "unix:$out/im/sock/libvirt-sock" --mode idle --conns "$idle_conns" --batch 200 \
+                --hold 8 >"$out/im/idle.json" 2>"$out/im/idle.err" &
+            lp=$!
+            while kill -0 "$lp" 2>/dev/null && ! grep -q '^HOLDING' "$out/im/idle.err"; do sleep 0.2; done
+            h1=$(heap_used_kib "$JP"); r1=$(awk '/^VmRSS/ {print $2}' "/proc/$JP/status")
+            wait "$lp" || true
+            python3 - "$i" "$h0" "$h1" "$r0" "$r1" "$out/im/idle.json" <<'PY'
+import json, sys
+i, h0, h1, r0, r1, f = sys.argv[1:]
+d = json.loads(open(f).read())
+n = max(d["established"], 1)
+print("| %s | %d | %.2f | %d | %.1f / %.1f | %.2f | %.1f / %.1f |" % (i, d["established"], d["connect_s"],
+      d["answered_after_hold"], int(h0) / 1024, int(h1) / 1024, (int(h1) - int(h0)) / n, int(r0) / 1024, int(r1) / 1024))
+PY
+            kill "$JP"; sleep 1
+        done
+        echo
+    } >>"$out/extra.md"
+fi
+
+{ cat "$out/extra.md"; echo; echo "## Matrix (run-bench.sh)"; echo; echo '```'; cat "$out/command.txt" 2>/dev/null || true; echo '```'; echo
+  cat "$out/table.md" 2>/dev/null || true; } >"$out/summary.md"
+echo "$out/summary.md"
