@@ -1,17 +1,21 @@
 package io.jvirtd.it;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The stock virsh against one daemon, over TCP and both unix sockets. */
 class VirshIT {
@@ -88,6 +92,22 @@ class VirshIT {
         assertTrue(r.stderr().contains("not supported"), why(r));
         assertFalse(r.stderr().contains("I/O error") || r.stderr().contains("Disconnected"),
                 "connection dropped instead of an error reply\n" + why(r));
+    }
+
+    /**
+     * virsh screenshot: the reply, the stream with libvirt's test-screenshot.png, the finish
+     * handshake; the connection then serves the next command (a missed handshake hangs virsh).
+     */
+    @Test
+    void screenshotStreamsLibvirtsPicture(@TempDir Path dir) throws IOException {
+        Path shot = dir.resolve("shot.png");
+        Exec.Result r = virsh("-c", "test+unix:///default?socket=" + daemon.rwSocket(),
+                "screenshot test " + shot + "; domstate test");
+        assertEquals(0, r.exitCode(), why(r));
+        assertEquals(List.of("Screenshot saved to " + shot + ", with type of image/png", "running"),
+                r.stdout().lines().filter(l -> !l.isBlank()).toList(), why(r));
+        assertArrayEquals(Files.readAllBytes(Path.of("/usr/share/libvirt/test-screenshot.png")),
+                Files.readAllBytes(shot));
     }
 
     /** An API the test driver never implements: libvirtd's exact answer (also true for libvirtd). */

@@ -3,6 +3,7 @@ package io.jvirtd.daemon.remote;
 import static io.jvirtd.protocol.remote.RemoteProcedure.*;
 
 import io.jvirtd.model.VirErrorDomain;
+import io.jvirtd.model.domain.Screenshot;
 import io.jvirtd.protocol.remote.RemoteTypes.*;
 
 import java.nio.file.Path;
@@ -96,6 +97,13 @@ final class DomainSaveCalls {
     }
 
     private static void guest(ProcedureTable t) {
+        // the picture follows the reply as a stream (DownloadStreams)
+        t.bind(DOMAIN_SCREENSHOT, DomainScreenshotArgs.class, DomainScreenshotRet.class, (s, a) -> {
+            Screenshot shot = s.connection().domainScreenshot(Handles.dom(a.dom()),
+                    a.screen(), a.flags());
+            s.startDownload(shot.image());
+            return new DomainScreenshotRet(shot.mimeType());
+        });
         t.bind(DOMAIN_INJECT_NMI, DomainInjectNmiArgs.class, Void.class, (s, a) -> {
             s.connection().domainInjectNMI(Handles.dom(a.dom()), a.flags());
             return null;

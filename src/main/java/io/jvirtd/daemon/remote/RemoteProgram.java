@@ -64,8 +64,10 @@ public final class RemoteProgram implements ServerProgram {
         MessageHeader h = call.header();
         ByteBuffer reply;
         RemoteSession session = session(client);
+        boolean ok = false;
         try {
             reply = serve(session, call);
+            ok = true;
         } catch (VirException e) {
             reply = ReplyFrames.errorReply(h, toWire(e));
         } catch (RuntimeException e) {
@@ -74,6 +76,7 @@ public final class RemoteProgram implements ServerProgram {
                     "unexpected failure: " + e)));
         }
         client.sendReply(reply);
+        session.afterReply(h, ok);
         if (session.wantsCloseAfterReply()) {
             client.closeAfterReplies();
         }
@@ -144,6 +147,11 @@ public final class RemoteProgram implements ServerProgram {
             }
             return (RemoteSession) data;
         }
+    }
+
+    @Override
+    public void streamPacket(ServerClient client, Message packet) {
+        session(client).streamPacket(packet.header());
     }
 
     @Override

@@ -12,6 +12,7 @@ import io.jvirtd.model.network.NetworkRef;
 import io.jvirtd.model.nodedev.NodeDeviceRef;
 import io.jvirtd.model.spi.HypervisorConnection;
 import io.jvirtd.model.storage.StoragePoolRef;
+import io.jvirtd.rpc.message.MessageHeader;
 import io.jvirtd.rpc.server.ServerClient;
 
 import java.util.concurrent.atomic.AtomicReference;
@@ -42,9 +43,27 @@ final class RemoteSession {
     private final EventCallbacks<StoragePoolRef, StoragePoolEvent> poolEvents;
     private final EventCallbacks<NodeDeviceRef, NodeDeviceEvent> nodeDeviceEvents;
 
+    private final DownloadStreams downloads;
+
+    /** Streams {@code data} to the client after the reply of the call this worker is serving. */
+    void startDownload(byte[] data) {
+        downloads.start(data);
+    }
+
+    /** After each reply: sends the download the call started, if it succeeded. */
+    void afterReply(MessageHeader call, boolean succeeded) {
+        downloads.afterReply(call, succeeded);
+    }
+
+    /** A STREAM packet from the client (on the event loop). */
+    void streamPacket(MessageHeader packet) {
+        downloads.packet(packet);
+    }
+
     RemoteSession(ServerClient client) {
         this.client = client;
         this.readOnly = client.isReadOnly();
+        this.downloads = new DownloadStreams(client);
         this.domainEvents = new EventCallbacks<>(client, "domain", new EventCallbacks.Driver<>() {
             @Override
             public int register(HypervisorConnection c, DomainRef f, int id, Consumer<DomainEvent> l) {

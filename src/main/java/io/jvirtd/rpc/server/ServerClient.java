@@ -384,6 +384,10 @@ public final class ServerClient {
             return;
         }
         ServerProgram program = server.program(h.program(), h.version());
+        if (h.type() == MessageHeader.TYPE_STREAM && program != null) {
+            program.streamPacket(this, m);
+            return;
+        }
         if (h.type() != MessageHeader.TYPE_CALL && h.type() != MessageHeader.TYPE_CALL_WITH_FDS) {
             return; // replies, events and stray stream packets from a client are dropped, as libvirtd does
         }
