@@ -42,23 +42,8 @@ final class RemoteSession {
     private final EventCallbacks<NetworkRef, NetworkEvent> networkEvents;
     private final EventCallbacks<StoragePoolRef, StoragePoolEvent> poolEvents;
     private final EventCallbacks<NodeDeviceRef, NodeDeviceEvent> nodeDeviceEvents;
-
+    /** The server-to-client streams this client's calls opened (virDomainScreenshot). */
     private final DownloadStreams downloads;
-
-    /** Streams {@code data} to the client after the reply of the call this worker is serving. */
-    void startDownload(byte[] data) {
-        downloads.start(data);
-    }
-
-    /** After each reply: sends the download the call started, if it succeeded. */
-    void afterReply(MessageHeader call, boolean succeeded) {
-        downloads.afterReply(call, succeeded);
-    }
-
-    /** A STREAM packet from the client (on the event loop). */
-    void streamPacket(MessageHeader packet) {
-        downloads.packet(packet);
-    }
 
     RemoteSession(ServerClient client) {
         this.client = client;
@@ -108,6 +93,21 @@ final class RemoteSession {
                 c.nodeDevices().connectNodeDeviceEventDeregisterAny(callbackId);
             }
         }, EventMessages::frame);
+    }
+
+    /** Streams {@code data} to the client after the reply of the call this worker is serving. */
+    void startDownload(byte[] data) {
+        downloads.start(data);
+    }
+
+    /** After each reply: sends the download the call started, if it succeeded. */
+    void afterReply(MessageHeader call, boolean succeeded) {
+        downloads.afterReply(call, succeeded);
+    }
+
+    /** A STREAM packet from the client (on the event loop). */
+    void streamPacket(MessageHeader packet) {
+        downloads.packet(packet);
     }
 
     /** This client's domain event callbacks. */
