@@ -1,6 +1,7 @@
 package io.jvirtd.daemon.admin;
 
 import io.jvirtd.protocol.admin.AdminProcedure;
+import io.jvirtd.rpc.xdr.LazyCodec;
 import io.jvirtd.rpc.xdr.XdrCodec;
 
 /**
@@ -18,40 +19,24 @@ final class AdminTable {
         R invoke(AdminSession session, A args);
     }
 
-    /** One bound procedure; its codecs are built once, on first use (single-check, volatile). */
+    /** One bound procedure; its codecs are built on first use ({@link LazyCodec}). */
     static final class Binding {
         private final AdminProcedure procedure;
         private final Call<Object, Object> call;
-        private volatile XdrCodec<Object> args;
-        private volatile XdrCodec<Object> ret;
+        private final LazyCodec args;
+        private final LazyCodec ret;
 
         Binding(AdminProcedure procedure, Call<Object, Object> call) {
             this.procedure = procedure;
             this.call = call;
+            this.args = new LazyCodec(procedure.args());
+            this.ret = new LazyCodec(procedure.ret());
         }
 
         AdminProcedure procedure() { return procedure; }
         Call<Object, Object> call() { return call; }
-
-        @SuppressWarnings("unchecked")
-        XdrCodec<Object> args() {
-            XdrCodec<Object> c = args;
-            if (c == null) {
-                c = (XdrCodec<Object>) XdrCodec.of(procedure.args());
-                args = c;
-            }
-            return c;
-        }
-
-        @SuppressWarnings("unchecked")
-        XdrCodec<Object> ret() {
-            XdrCodec<Object> c = ret;
-            if (c == null) {
-                c = (XdrCodec<Object>) XdrCodec.of(procedure.ret());
-                ret = c;
-            }
-            return c;
-        }
+        XdrCodec<Object> args() { return args.get(); }
+        XdrCodec<Object> ret() { return ret.get(); }
     }
 
     private final Binding[] bindings = new Binding[AdminProcedure.values().length + 1];

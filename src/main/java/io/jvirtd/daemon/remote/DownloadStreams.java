@@ -6,6 +6,7 @@ import io.jvirtd.rpc.server.ServerClient;
 import java.nio.ByteBuffer;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One client's server-to-client streams (virDomainScreenshot's, PROTOCOL.md §1.12), as
@@ -23,8 +24,17 @@ final class DownloadStreams {
     static final int CHUNK = 262120;
 
     private final ServerClient client;
-    /** The data the call being served on this worker wants streamed after its reply. */
-    private final ThreadLocal<byte[]> pending = new ThreadLocal<>();
+    /**
+     * The data the call being served on this worker wants streamed after its reply. A worker
+     * serves one call at a time and start/afterReply run on it for the same call, so one
+     * thread-local serves every client.
+     */
+    private static final ThreadLocal<byte[]> PENDING = new ThreadLocal<>();
+    /**
+     * How many calls of this client have data pending: every reply passes through
+     * {@link #afterReply}, and this keeps the common case (no stream) to one volatile read.
+     */
+    private final AtomicInteger pendingCount = new AtomicInteger();
     /** Streams whose finish or abort is still to come, by procedure and serial. */
     private final Set<Long> open = ConcurrentHashMap.newKeySet();
 
@@ -33,15 +43,22 @@ final class DownloadStreams {
     }
 
     void start(byte[] data) {
-        pending.set(data);
+        if (PENDING.get() == null) {
+            pendingCount.incrementAndGet();
+        }
+        PENDING.set(data);
     }
 
     void afterReply(MessageHeader call, boolean succeeded) {
-        byte[] data = pending.get();
+        if (pendingCount.get() == 0) {
+            return;
+        }
+        byte[] data = PENDING.get();
         if (data == null) {
             return;
         }
-        pending.remove();
+        PENDING.remove();
+        pendingCount.decrementAndGet();
         if (!succeeded) {
             return;
         }

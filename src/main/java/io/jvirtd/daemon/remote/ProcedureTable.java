@@ -2,6 +2,7 @@ package io.jvirtd.daemon.remote;
 
 import io.jvirtd.protocol.remote.RemoteProcedure;
 import io.jvirtd.protocol.remote.RemoteSignatures;
+import io.jvirtd.rpc.xdr.LazyCodec;
 import io.jvirtd.rpc.xdr.XdrCodec;
 
 /**
@@ -12,7 +13,7 @@ import io.jvirtd.rpc.xdr.XdrCodec;
  * <p>A binding builds its two codecs on its procedure's first call, not at start-up: building
  * all of them was two thirds of the daemon's start-up (docs/performance.md), and most procedures
  * are never called by a given daemon. Every declared codec is still checked to build, by
- * RemoteSignaturesTest; {@link Binding#args()} is a plain field read once built.
+ * RemoteSignaturesTest ({@link LazyCodec}).
  */
 final class ProcedureTable {
 
@@ -28,47 +29,26 @@ final class ProcedureTable {
     /** One bound procedure. Immutable but for its codecs, which are built once, on first use. */
     static final class Binding {
         private final RemoteProcedure procedure;
-        private final Class<?> argsType;
-        private final Class<?> retType;
         private final Call<Object, Object> call;
         private final Needs needs;
-        // Single-check idiom: XdrCodec.of returns one shared codec per type, so two threads
-        // building at once store the same one. Volatile: a plain load on x86, safe everywhere.
-        private volatile XdrCodec<Object> args;
-        private volatile XdrCodec<Object> ret;
+        private final LazyCodec args;
+        private final LazyCodec ret;
 
         Binding(RemoteProcedure procedure, Class<?> argsType, Class<?> retType, Call<Object, Object> call,
                 Needs needs) {
             this.procedure = procedure;
-            this.argsType = argsType;
-            this.retType = retType;
             this.call = call;
             this.needs = needs;
+            this.args = new LazyCodec(argsType);
+            this.ret = new LazyCodec(retType);
         }
 
         RemoteProcedure procedure() { return procedure; }
         Call<Object, Object> call() { return call; }
         Needs needs() { return needs; }
 
-        @SuppressWarnings("unchecked")
-        XdrCodec<Object> args() {
-            XdrCodec<Object> c = args;
-            if (c == null) {
-                c = (XdrCodec<Object>) XdrCodec.of(argsType);
-                args = c;
-            }
-            return c;
-        }
-
-        @SuppressWarnings("unchecked")
-        XdrCodec<Object> ret() {
-            XdrCodec<Object> c = ret;
-            if (c == null) {
-                c = (XdrCodec<Object>) XdrCodec.of(retType);
-                ret = c;
-            }
-            return c;
-        }
+        XdrCodec<Object> args() { return args.get(); }
+        XdrCodec<Object> ret() { return ret.get(); }
     }
 
     private final Binding[] bindings = new Binding[RemoteProcedure.values().length + 64];

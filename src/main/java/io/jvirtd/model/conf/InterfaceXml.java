@@ -5,6 +5,7 @@ import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirErrorNumber;
 import io.jvirtd.model.VirException;
 import io.jvirtd.model.VirXml;
+import io.jvirtd.model.domain.Uuids;
 import org.w3c.dom.Attr;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
@@ -112,9 +113,6 @@ final class InterfaceXml {
 
     // ---- C number parsing
 
-    private static boolean isSpace(char c) {
-        return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == 0x0b;
-    }
 
 
 
@@ -182,36 +180,7 @@ final class InterfaceXml {
 
     /** virUUIDParse then virUUIDFormat: the canonical text, or null when libvirt refuses it. */
     static String canonicalUuid(String s) {
-        int i = 0;
-        int n = s.length();
-        while (i < n && isSpace(s.charAt(i))) {
-            i++;
-        }
-        StringBuilder hex = new StringBuilder(32);
-        while (hex.length() < 32) {
-            if (i >= n) {
-                return null;
-            }
-            char c = s.charAt(i);
-            if (c == '-' || c == ' ') {
-                i++;
-                continue;
-            }
-            if (Character.digit(c, 16) < 0 || c > 0x7f || i + 1 >= n
-                    || Character.digit(s.charAt(i + 1), 16) < 0 || s.charAt(i + 1) > 0x7f) {
-                return null;
-            }
-            hex.append(Character.toLowerCase(c)).append(Character.toLowerCase(s.charAt(i + 1)));
-            i += 2;
-        }
-        while (i < n) {
-            if (!isSpace(s.charAt(i))) {
-                return null;
-            }
-            i++;
-        }
-        return hex.substring(0, 8) + "-" + hex.substring(8, 12) + "-" + hex.substring(12, 16) + "-"
-                + hex.substring(16, 20) + "-" + hex.substring(20);
+        return Uuids.parse(s).map(Uuids::format).orElse(null);
     }
 
     // ---- <link> (device_conf.c)

@@ -29,39 +29,54 @@ public final class Uuids {
         return sb.toString();
     }
 
-    /** virUUIDParse: empty when {@code text} is not a UUID. */
+    /**
+     * virUUIDParse: empty when {@code text} is not a UUID. As libvirt: ASCII white space around it,
+     * any number of '-' or ' ' between the pairs of hex digits, exactly 32 ASCII hex digits.
+     */
     public static Optional<byte[]> parse(String text) {
         if (text == null) {
             return Optional.empty();
         }
         int i = 0;
         int n = text.length();
-        while (i < n && Character.isWhitespace(text.charAt(i))) {
+        while (i < n && isAsciiSpace(text.charAt(i))) {
             i++;
         }
         byte[] out = new byte[LENGTH];
-        for (int b = 0; b < LENGTH; b++) {
-            if (i < n && text.charAt(i) == '-') {
-                i++;
-            }
-            if (i + 1 >= n) {
+        for (int b = 0; b < LENGTH; ) {
+            if (i >= n) {
                 return Optional.empty();
             }
-            int hi = Character.digit(text.charAt(i), 16);
-            int lo = Character.digit(text.charAt(i + 1), 16);
+            char c = text.charAt(i);
+            if (c == '-' || c == ' ') {
+                i++;
+                continue;
+            }
+            int hi = hexValue(c);
+            int lo = i + 1 < n ? hexValue(text.charAt(i + 1)) : -1;
             if (hi < 0 || lo < 0) {
                 return Optional.empty();
             }
-            out[b] = (byte) (hi << 4 | lo);
+            out[b++] = (byte) (hi << 4 | lo);
             i += 2;
         }
         while (i < n) {
-            if (!Character.isWhitespace(text.charAt(i))) {
+            if (!isAsciiSpace(text.charAt(i))) {
                 return Optional.empty();
             }
             i++;
         }
         return Optional.of(out);
+    }
+
+    /** g_ascii_xdigit_value. */
+    private static int hexValue(char c) {
+        return c < 0x80 ? Character.digit(c, 16) : -1;
+    }
+
+    /** g_ascii_isspace. */
+    private static boolean isAsciiSpace(char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == '\u000b' || c == '\f' || c == '\r';
     }
 
     /** A random (version 4) UUID, as virUUIDGenerate makes. */
