@@ -56,6 +56,19 @@ abstract class DomainAccess implements DomainOps {
         }
     }
 
+    /**
+     * {@link #withDomain} for a step that only reads the domain: the lock is released without
+     * bumping the domain's version, so XML cached from it stays valid. A read queues no events.
+     */
+    final <T> T readDomain(DomainRef ref, Function<TestDomain, T> step) {
+        TestDomain d = lockDomain(ref);
+        try {
+            return step.apply(d);
+        } finally {
+            d.unlockUnchanged();
+        }
+    }
+
     /** {@link #withDomain} for a step without a result. */
     final void onDomain(DomainRef ref, Consumer<TestDomain> step) {
         withDomain(ref, d -> {

@@ -165,7 +165,7 @@ abstract class DomainLifecycleOps extends DomainAccess {
                     return d.ref();
                 }
             } finally {
-                d.unlock();
+                d.unlockUnchanged();
             }
         }
         throw Domains.notFound();
@@ -181,7 +181,7 @@ abstract class DomainLifecycleOps extends DomainAccess {
                     return d.ref();
                 }
             } finally {
-                d.unlock();
+                d.unlockUnchanged();
             }
         }
         throw Domains.notFound();
@@ -197,7 +197,7 @@ abstract class DomainLifecycleOps extends DomainAccess {
                     return d.ref();
                 }
             } finally {
-                d.unlock();
+                d.unlockUnchanged();
             }
         }
         throw Domains.notFound();

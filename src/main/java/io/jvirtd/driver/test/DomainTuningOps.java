@@ -120,9 +120,25 @@ abstract class DomainTuningOps extends DomainLifecycleOps {
     @Override
     public String domainGetXMLDesc(DomainRef dom, int flags) {
         checkFlags(flags, Flags.XML_COMMON, "testDomainGetXMLDesc");
-        DomainDef copy = withDomain(dom, d -> ((flags & Flags.XML_INACTIVE) != 0 && d.newDef != null
-                ? d.newDef : d.def).copy());
-        return copy.format(flags);
+        int variant = flags & Flags.XML_COMMON; // UPDATE_CPU changes nothing on the test driver
+        XmlSource src = readDomain(dom, d -> {
+            String cached = d.cachedXml(variant);
+            if (cached != null) {
+                return new XmlSource(d, cached, null, 0);
+            }
+            DomainDef shown = (flags & Flags.XML_INACTIVE) != 0 && d.newDef != null ? d.newDef : d.def;
+            return new XmlSource(d, null, shown.copy(), d.version());
+        });
+        if (src.xml() != null) {
+            return src.xml();
+        }
+        String xml = src.copy().format(flags);
+        src.domain().cacheXml(variant, src.version(), xml);
+        return xml;
+    }
+
+    /** What GetXMLDesc takes from under the domain lock: cached XML, or a copy to format. */
+    private record XmlSource(TestDomain domain, String xml, DomainDef copy, long version) {
     }
 
     /** testDomainGetOSType: always "linux", without looking at the domain. */
