@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
@@ -36,15 +38,20 @@ import java.util.function.BooleanSupplier;
  * <p><b>Spinning.</b> A worker that finds no job polls for one for up to {@code spinNanos}
  * (system property {@code jvirtd.pool.spinMicros}, default {@value #DEFAULT_SPIN_MICROS} µs,
  * 0 disables) before it sleeps; at most one worker spins at a time, and one whose last spin ran
- * out sleeps next time. {@link #submit} hands a job it can take to the spinner by a flag, without
- * a signal, so a call arriving soon after the previous one finished costs no futex wake-up and no
- * scheduler latency (the larger part of a cheap call's hand-off, docs/performance.md). The spinner
- * counts as free. The spin polls with the lock released; whether it was claimed is decided under
- * the lock, so a job is never left without a worker.
+ * out sleeps next time. {@link #submit} hands a job it can take straight to the spinner, without
+ * the pool lock, the queue or a signal: it wins a CAS on {@link #spinner} and writes the job into
+ * the worker's volatile {@code handoff}; the spinner runs it before it takes the lock again. So a
+ * call arriving soon after the previous one finished costs no futex wake-up, no lock hand-over
+ * and no scheduler latency (the larger part of a cheap call's hand-off, docs/performance.md).
+ * The spinner counts as free until a job is handed to it ({@code freeWorkers} is atomic for
+ * that). A spinner whose spin runs out must win the same CAS to go; if it loses, a job or a
+ * release is on its way, so a job is never left without a worker.
  */
 public final class WorkerPool {
     private static final System.Logger LOG = System.getLogger("io.jvirtd.rpc.pool");
     static final int DEFAULT_SPIN_MICROS = 50;
+    /** Handed to a spinner to end its spin without a job (limits changed, shutdown). */
+    private static final Runnable RELEASED = () -> { };
 
     private final String name;
     /** libvirt's maxWorkers == 0: no threads, jobs run in the caller. Fixed for life. */
@@ -60,8 +67,12 @@ public final class WorkerPool {
     private final ArrayDeque<Worker> idlePrioWorkers = new ArrayDeque<>();
     private int workerSerial;
     private int prioSerial;
-    /** The worker polling for a job before it sleeps, if any (at most one). */
-    private Worker spinner;
+    /**
+     * The worker polling for a job before it sleeps, if any (at most one). Set only under the
+     * lock (by the worker itself, while it is null); cleared by whoever wins the CAS: a submit
+     * handing it a job (lock-free), a release, or the spinner itself when its spin runs out.
+     */
+    private final AtomicReference<Worker> spinner = new AtomicReference<>();
     /** How long a worker polls for a job before it sleeps; 0 disables spinning. Fixed for life. */
     private final long spinNanos;
 
@@ -71,7 +82,8 @@ public final class WorkerPool {
     private volatile int maxPrioWorkers;
     private volatile int nWorkers;
     private volatile int nPrioWorkers;
-    private volatile int freeWorkers;
+    /** Atomic rather than lock-guarded: a lock-free hand-off to the spinner changes it. */
+    private final AtomicInteger freeWorkers = new AtomicInteger();
     private volatile int jobQueueDepth;
     private volatile boolean quit;
 
@@ -111,13 +123,19 @@ public final class WorkerPool {
             runJob(job);
             return;
         }
+        if (handOff(job, highPriority)) {
+            return;
+        }
         Worker added = null;
         lock.lock();
         try {
             if (quit) {
                 throw rejected();
             }
-            if (freeWorkers - jobQueueDepth <= 0 && nWorkers < maxWorkers) {
+            if (handOff(job, highPriority)) { // a worker became the spinner meanwhile
+                return;
+            }
+            if (freeWorkers.get() - jobQueueDepth <= 0 && nWorkers < maxWorkers) {
                 added = newWorkerLocked(false);
             }
             jobs.add(job, highPriority);
@@ -136,16 +154,28 @@ public final class WorkerPool {
     }
 
     /**
-     * Wakes one worker able to take a job of that kind: the spinner if it can take it (no
-     * signal needed), else a sleeping one, preferring a priority worker for a priority job.
+     * Gives the job straight to the spinner if it can take it, without the pool lock: the job
+     * never enters the queue, and the spinner runs it without taking the lock either. A lock
+     * here would make the loop and a worker finishing its bookkeeping park on each other, a
+     * futex wake-up and wait per call, which is what spinning is there to avoid. The spinner
+     * stops counting as free here, before the job runs, so a following submit grows the pool
+     * as it should. A submit racing {@link #shutdown} may still hand its job over; it runs, as
+     * queued jobs do.
      */
-    private void wakeOneLocked(boolean highPriority) {
-        Worker s = spinner;
-        if (s != null && (highPriority || !s.priority)) {
-            spinner = null;
-            s.claimed = true; // volatile write: the spinner sees it and takes a job
-            return;
+    private boolean handOff(Runnable job, boolean highPriority) {
+        Worker s = spinner.get();
+        if (s == null || (!highPriority && s.priority) || quit || !spinner.compareAndSet(s, null)) {
+            return false;
         }
+        if (!s.priority) {
+            freeWorkers.decrementAndGet();
+        }
+        s.handoff = job; // volatile write: the spinner sees it and runs the job
+        return true;
+    }
+
+    /** Wakes one sleeping worker able to take a job of that kind, preferring a priority worker for a priority job. */
+    private void wakeOneLocked(boolean highPriority) {
         Worker w = highPriority ? idlePrioWorkers.pollFirst() : null;
         if (w == null) {
             w = idleWorkers.pollFirst(); // LIFO: the most recently idle thread has the warmest cache
@@ -157,10 +187,9 @@ public final class WorkerPool {
 
     /** Ends the current spin at once, so the spinner re-checks the limits and the quit flag. */
     private void releaseSpinnerLocked() {
-        Worker s = spinner;
-        if (s != null) {
-            spinner = null;
-            s.claimed = true;
+        Worker s = spinner.get();
+        if (s != null && spinner.compareAndSet(s, null)) {
+            s.handoff = RELEASED;
         }
     }
 
@@ -224,7 +253,7 @@ public final class WorkerPool {
     /** Ordinary workers alive, busy or idle. */
     public int nWorkers() { return nWorkers; }
     /** Ordinary workers waiting for a job. */
-    public int freeWorkers() { return freeWorkers; }
+    public int freeWorkers() { return freeWorkers.get(); }
     /** Jobs queued and not yet taken by a worker. */
     public int jobQueueDepth() { return jobQueueDepth; }
 
@@ -253,7 +282,7 @@ public final class WorkerPool {
 
     /**
      * Waits until {@code condition} (over this pool's counters) holds; re-evaluated whenever
-     * they change. For tests and orderly shutdown; never needed on the hot path.
+     * they change under the lock, and every millisecond. For tests and orderly shutdown; never needed on the hot path.
      */
     boolean awaitState(BooleanSupplier condition, long timeout, TimeUnit unit) throws InterruptedException {
         long nanos = unit.toNanos(timeout);
@@ -263,7 +292,9 @@ public final class WorkerPool {
                 if (nanos <= 0) {
                     return false;
                 }
-                nanos = stateChanged.awaitNanos(nanos);
+                // in slices: a lock-free hand-off changes freeWorkers without a signal
+                long slice = Math.min(nanos, TimeUnit.MILLISECONDS.toNanos(1));
+                nanos -= slice - stateChanged.awaitNanos(slice);
             }
             return true;
         } finally {
@@ -335,7 +366,7 @@ public final class WorkerPool {
                     if (quit) {
                         break; // queue drained
                     }
-                    if (spinNanos > 0 && spinner == null && !me.justSpun) {
+                    if (spinNanos > 0 && spinner.get() == null && !me.justSpun) {
                         spinLocked(me);
                     } else {
                         sleepLocked(me);
@@ -359,44 +390,58 @@ public final class WorkerPool {
     }
 
     /**
-     * Becomes the spinner: polls (lock released) until a submit claims it or spinNanos pass.
-     * Whether it was claimed is decided under the lock; a spinner that ran out sleeps next time
-     * round (justSpun), so a quiet pool settles into sleeping workers.
+     * Becomes the spinner: polls (lock released) until a submit hands it a job or spinNanos
+     * pass, and runs a handed job before it takes the lock again. Whoever clears
+     * {@link #spinner} by CAS decides: if the spinner's own CAS fails at the end of its spin, a
+     * job (or a release) is on its way and it waits the instant for it. A spinner that ran out
+     * sleeps next time round (justSpun), so a quiet pool settles into sleeping workers.
      */
     private void spinLocked(Worker me) {
-        spinner = me;
-        me.claimed = false;
+        me.handoff = null; // before the worker is published as the spinner
         if (!me.priority) {
-            freeWorkers++;
+            freeWorkers.incrementAndGet();
         }
+        spinner.set(me);
         lock.unlock();
+        boolean ranOut = false;
         try {
+            Runnable job;
             long start = System.nanoTime();
-            while (!me.claimed && System.nanoTime() - start < spinNanos) {
+            while ((job = me.handoff) == null && System.nanoTime() - start < spinNanos) {
                 Thread.yield(); // polite: on a busy machine another thread gets the core
+            }
+            if (job == null) {
+                if (spinner.compareAndSet(me, null)) {
+                    ranOut = true;
+                } else {
+                    while ((job = me.handoff) == null) { // a submit won the CAS: its job follows
+                        Thread.onSpinWait();
+                    }
+                }
+            }
+            if (ranOut || job == RELEASED) {
+                if (!me.priority) {
+                    freeWorkers.decrementAndGet();
+                }
+            } else {
+                runJob(job); // handOff did the bookkeeping
             }
         } finally {
             lock.lock();
         }
-        if (!me.priority) {
-            freeWorkers--;
-        }
-        if (spinner == me) { // ran out unclaimed
-            spinner = null;
-            me.justSpun = true;
-        }
+        me.justSpun = ranOut;
     }
 
     private void sleepLocked(Worker me) {
         me.justSpun = false;
         if (!me.priority) {
-            freeWorkers++;
+            freeWorkers.incrementAndGet();
         }
         (me.priority ? idlePrioWorkers : idleWorkers).addFirst(me);
         stateChanged.signalAll();
         me.sleep();
         if (!me.priority) {
-            freeWorkers--;
+            freeWorkers.decrementAndGet();
         }
     }
 
@@ -427,8 +472,11 @@ public final class WorkerPool {
         final Thread thread;
         private final Condition wakeUp = lock.newCondition();
         private boolean woken;
-        /** Set (under the lock) when a submit hands this spinner a job; read while spinning. */
-        volatile boolean claimed;
+        /**
+         * The job a submit handed this spinner, or {@link #RELEASED}; written by whoever won the
+         * CAS on {@link #spinner}, read while spinning.
+         */
+        volatile Runnable handoff;
         /** Guarded by lock: the last spin ran out, so sleep rather than spin again. */
         boolean justSpun;
 

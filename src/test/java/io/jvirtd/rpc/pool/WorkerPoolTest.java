@@ -356,4 +356,37 @@ class WorkerPoolTest {
         p.shutdown();
         assertTrue(p.awaitTermination(GUARD_SECONDS, TimeUnit.SECONDS));
     }
+
+    @Test
+    void aJobHandedToTheSpinnerMakesItBusySoTheNextJobGetsAWorkerOfItsOwn() throws Exception {
+        // The spinner is handed a job without the queue; it must stop counting as free at once,
+        // or a second job would wait behind a long first one instead of growing the pool.
+        WorkerPool p = pool(1, 2, 0);
+        for (int round = 0; round < 200; round++) {
+            CountDownLatch warm = new CountDownLatch(1);
+            p.submit(warm::countDown, false);
+            await(warm); // the worker now spins (or, its spin over, sleeps)
+            CountDownLatch release = new CountDownLatch(1);
+            CountDownLatch longStarted = new CountDownLatch(1);
+            p.submit(() -> {
+                longStarted.countDown();
+                awaitQuietly(release);
+            }, false);
+            await(longStarted);
+            assertTrue(p.freeWorkers() < p.nWorkers(), p.toString());
+            CountDownLatch second = new CountDownLatch(1);
+            p.submit(second::countDown, false);
+            await(second); // runs while the first still blocks
+            release.countDown();
+        }
+        await(p, () -> p.jobQueueDepth() == 0 && p.freeWorkers() == p.nWorkers());
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
 }
