@@ -120,7 +120,7 @@ abstract class DomainTuningOps extends DomainLifecycleOps {
     @Override
     public String domainGetXMLDesc(DomainRef dom, int flags) {
         checkFlags(flags, Flags.XML_COMMON, "testDomainGetXMLDesc");
-        int variant = flags & Flags.XML_COMMON; // UPDATE_CPU changes nothing on the test driver
+        int variant = flags; // checkFlags left only XML_COMMON bits: one cache slot per combination
         XmlSource src = readDomain(dom, d -> {
             String cached = d.cachedXml(variant);
             if (cached != null) {

@@ -28,7 +28,8 @@ final class TestDomain {
 
     /** Creation order on the host: listings answer in this order. */
     final long seq;
-    final ReentrantLock lock = new ReentrantLock();
+    /** Private: every release goes through unlock() or unlockUnchanged(), which keep the XML cache honest. */
+    private final ReentrantLock lock = new ReentrantLock();
 
     /** The live definition (or the only one while inactive). Guarded by lock. */
     DomainDef def;

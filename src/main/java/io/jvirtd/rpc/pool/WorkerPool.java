@@ -164,11 +164,20 @@ public final class WorkerPool {
      */
     private boolean handOff(Runnable job, boolean highPriority) {
         Worker s = spinner.get();
-        if (s == null || (!highPriority && s.priority) || quit || !spinner.compareAndSet(s, null)) {
+        if (s == null || (!highPriority && s.priority) || quit) {
             return false;
         }
+        // Not free any more before it can be seen gone: a submit that finds no spinner right
+        // after the CAS must not count it as free and then skip adding a worker. Undercounting
+        // for an instant at worst starts one worker more (up to maxWorkers).
         if (!s.priority) {
             freeWorkers.decrementAndGet();
+        }
+        if (!spinner.compareAndSet(s, null)) {
+            if (!s.priority) {
+                freeWorkers.incrementAndGet();
+            }
+            return false;
         }
         s.handoff = job; // volatile write: the spinner sees it and runs the job
         return true;
@@ -415,10 +424,11 @@ public final class WorkerPool {
                     ranOut = true;
                 } else {
                     while ((job = me.handoff) == null) { // a submit won the CAS: its job follows
-                        Thread.onSpinWait();
+                        Thread.yield(); // the submitter may have lost its core between the two writes
                     }
                 }
             }
+            me.handoff = null; // hold no reference to a finished job while asleep
             if (ranOut || job == RELEASED) {
                 if (!me.priority) {
                     freeWorkers.decrementAndGet();
