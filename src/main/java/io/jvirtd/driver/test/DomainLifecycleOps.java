@@ -31,7 +31,10 @@ abstract class DomainLifecycleOps extends DomainAccess {
 
     // ------------------------------------------------------------------ listing
 
-    /** Visits every domain under its lock (virDomainObjList iteration). */
+    /**
+     * Visits every domain under its lock (virDomainObjList iteration) to read it: the visit must
+     * not change the domain, whose cached XML stays valid.
+     */
     final void forEachDomain(Consumer<TestDomain> visit) {
         for (TestDomain d : host.domains().all()) {
             d.lock();
@@ -40,7 +43,7 @@ abstract class DomainLifecycleOps extends DomainAccess {
                     visit.accept(d);
                 }
             } finally {
-                d.unlock();
+                d.unlockUnchanged();
             }
         }
     }

@@ -33,6 +33,8 @@ class DomainXmlCacheTest {
         String first = c.domainGetXMLDesc(test, 0);
         assertSame(first, c.domainGetXMLDesc(test, 0), "second call formats again");
         assertSame(first, other.domainGetXMLDesc(other.domainLookupByName("test"), 0));
+        c.connectListAllDomains(0);
+        assertSame(first, c.domainGetXMLDesc(test, 0), "listing invalidated the cached XML");
         c.domainGetInfo(test); // a read through the ordinary path may bump the version: still correct
         assertEquals(first, c.domainGetXMLDesc(test, 0));
     }
