@@ -39,8 +39,13 @@ def main():
     t = threading.Thread(target=loop, daemon=True)
     t.start()
     before = sorted(d.name() for d in watch.listAllDomains())
-    gate = multiprocessing.Barrier(CLIENTS)
-    procs = [multiprocessing.Process(target=worker, args=(n, gate)) for n in range(CLIENTS)]
+    # Spawned, not forked: this process already runs libvirt's event loop in a thread, and a
+    # child forked while that thread holds one of libvirt's locks hangs in its first call
+    # (seen once in CI: one worker stuck in libvirt.open before sending a byte, the other 15
+    # at the gate until the daemon dropped them for unanswered keepalives).
+    mp = multiprocessing.get_context("spawn")
+    gate = mp.Barrier(CLIENTS)
+    procs = [mp.Process(target=worker, args=(n, gate)) for n in range(CLIENTS)]
     for p in procs:
         p.start()
     for p in procs:
