@@ -8,12 +8,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -29,40 +25,13 @@ class InterfaceDefTest {
 
     private static final Path DIR = Path.of("src/test/resources/iface");
 
-    private static String read(Path p) {
-        try {
-            return Files.readString(p, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     @TestFactory
     List<DynamicTest> everyCapturedInputGivesLibvirtsAnswer() throws IOException {
-        List<DynamicTest> tests = new ArrayList<>();
-        try (Stream<Path> files = Files.list(DIR)) {
-            for (Path in : files.filter(p -> p.toString().endsWith(".xml")).sorted().toList()) {
-                String base = in.getFileName().toString().replace(".xml", "");
-                Path out = DIR.resolve(base + ".out");
-                Path err = DIR.resolve(base + ".err");
-                tests.add(DynamicTest.dynamicTest(base, () -> {
-                    if (Files.exists(out)) {
-                        InterfaceDef def = InterfaceDef.parse(read(in), 0);
-                        assertEquals(read(out), def.format());
-                        // a transaction's snapshot copies definitions through this text
-                        assertEquals(read(out), InterfaceDef.parse(read(out), 0).format());
-                    } else {
-                        String[] want = read(err).strip().split(" ", 3);
-                        VirException e = assertThrows(VirException.class, () -> InterfaceDef.parse(read(in), 0));
-                        assertEquals(want[2], e.message());
-                        assertEquals(Integer.parseInt(want[0]), e.code(), e.message());
-                        assertEquals(Integer.parseInt(want[1]), e.domain(), e.message());
-                    }
-                }));
-            }
-        }
-        assertTrue(tests.size() >= 36);
-        return tests;
+        return CapturedAnswers.each(DIR, 36, (in, out) -> {
+            assertEquals(out, InterfaceDef.parse(in, 0).format());
+            // a transaction's snapshot copies definitions through this text
+            assertEquals(out, InterfaceDef.parse(out, 0).format());
+        }, in -> InterfaceDef.parse(in, 0));
     }
 
     @Test

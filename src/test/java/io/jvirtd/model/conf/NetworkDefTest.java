@@ -8,12 +8,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -29,40 +25,13 @@ class NetworkDefTest {
 
     private static final Path DIR = Path.of("src/test/resources/network");
 
-    private static String read(Path p) {
-        try {
-            return Files.readString(p, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     @TestFactory
     List<DynamicTest> everyCapturedInputGivesLibvirtsAnswer() throws IOException {
-        List<DynamicTest> tests = new ArrayList<>();
-        try (Stream<Path> files = Files.list(DIR)) {
-            for (Path in : files.filter(p -> p.toString().endsWith(".xml")).sorted().toList()) {
-                String base = in.getFileName().toString().replace(".xml", "");
-                Path out = DIR.resolve(base + ".out");
-                Path err = DIR.resolve(base + ".err");
-                tests.add(DynamicTest.dynamicTest(base, () -> {
-                    if (Files.exists(out)) {
-                        NetworkDef def = NetworkDef.parse(read(in), false);
-                        assertEquals(read(out), def.format(0));
-                        // the formatted text parses back to itself, as virNetworkDefCopy relies on
-                        assertEquals(read(out), NetworkDef.parse(read(out), false).format(0));
-                    } else {
-                        String[] want = read(err).split(" ", 3);
-                        VirException e = assertThrows(VirException.class, () -> NetworkDef.parse(read(in), false));
-                        assertEquals(want[2], e.message());
-                        assertEquals(Integer.parseInt(want[0]), e.code(), e.message());
-                        assertEquals(Integer.parseInt(want[1]), e.domain(), e.message());
-                    }
-                }));
-            }
-        }
-        assertTrue(tests.size() > 50);
-        return tests;
+        return CapturedAnswers.each(DIR, 51, (in, out) -> {
+            assertEquals(out, NetworkDef.parse(in, false).format(0));
+            // the formatted text parses back to itself, as virNetworkDefCopy relies on
+            assertEquals(out, NetworkDef.parse(out, false).format(0));
+        }, in -> NetworkDef.parse(in, false));
     }
 
     @Test
@@ -114,7 +83,7 @@ class NetworkDefTest {
                 + "Element network failed to validate content\n", e.message());
         // without validation the unknown element is ignored
         NetworkDef.parse("<network><name>v</name><foo/></network>", false);
-        NetworkDef.parse(read(DIR.resolve("rich.xml")), true);
+        NetworkDef.parse(CapturedAnswers.read(DIR.resolve("rich.xml")), true);
     }
 
     private static NetworkDef defaultNet() {

@@ -8,12 +8,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -34,57 +30,30 @@ class NodeDeviceDefTest {
     private static final String VHBA = "<device><parent>scsi_host1</parent><capability type='scsi_host'>"
             + "<capability type='fc_host'><wwnn>2001</wwnn><wwpn>1001</wwpn></capability></capability></device>";
 
-    private static String read(Path p) {
-        try {
-            return Files.readString(p, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     @TestFactory
     List<DynamicTest> everyCapturedDeviceGivesLibvirtsAnswer() throws IOException {
-        List<DynamicTest> tests = new ArrayList<>();
-        try (Stream<Path> files = Files.list(DIR)) {
-            for (Path in : files.filter(p -> p.toString().endsWith(".xml")).sorted().toList()) {
-                String base = in.getFileName().toString().replace(".xml", "");
-                Path out = DIR.resolve(base + ".out");
-                Path err = DIR.resolve(base + ".err");
-                tests.add(DynamicTest.dynamicTest(base, () -> {
-                    if (Files.exists(out)) {
-                        String want = read(out);
-                        int nl = want.indexOf('\n');
-                        NodeDeviceDef def = NodeDeviceDef.parse(read(in), false);
-                        assertEquals(want.substring("caps: ".length(), nl), String.join(" ", def.capNames()));
-                        assertEquals(want.substring(nl + 1), def.format());
-                        assertEquals(want.substring(nl + 1), NodeDeviceDef.parse(def.format(), false).format());
-                    } else {
-                        String[] want = read(err).strip().split(" ", 3);
-                        VirException e = assertThrows(VirException.class, () -> NodeDeviceDef.parse(read(in), false));
-                        assertEquals(want[2], e.message());
-                        assertEquals(Integer.parseInt(want[0]), e.code(), e.message());
-                        assertEquals(Integer.parseInt(want[1]), e.domain(), e.message());
-                    }
-                }));
-            }
-        }
-        assertTrue(tests.size() >= 45);
-        return tests;
+        return CapturedAnswers.each(DIR, 45, (in, want) -> {
+            int nl = want.indexOf('\n');
+            NodeDeviceDef def = NodeDeviceDef.parse(in, false);
+            assertEquals(want.substring("caps: ".length(), nl), String.join(" ", def.capNames()));
+            assertEquals(want.substring(nl + 1), def.format());
+            assertEquals(want.substring(nl + 1), NodeDeviceDef.parse(def.format(), false).format());
+        }, in -> NodeDeviceDef.parse(in, false));
     }
 
     @Test
     void nestedCapabilitiesCountForMatchingButNotForTheList() {
-        NodeDeviceDef d = NodeDeviceDef.parse(read(DIR.resolve("scsi-host.xml")), false);
+        NodeDeviceDef d = NodeDeviceDef.parse(CapturedAnswers.read(DIR.resolve("scsi-host.xml")), false);
         assertEquals(List.of("scsi_host"), d.capNames());
         assertTrue(d.hasCap("scsi_host"));
         assertTrue(d.hasCap("fc_host"));
         assertTrue(d.hasCap("vports"));
         assertFalse(d.hasCap("pci"));
         assertFalse(d.hasCap("no_such_cap"));
-        NodeDeviceDef pci = NodeDeviceDef.parse(read(DIR.resolve("pci-full.xml")), false);
+        NodeDeviceDef pci = NodeDeviceDef.parse(CapturedAnswers.read(DIR.resolve("pci-full.xml")), false);
         assertTrue(pci.hasCap("mdev_types"));
         assertFalse(pci.hasCap("vpd"));
-        assertTrue(NodeDeviceDef.parse(read(DIR.resolve("vpd.xml")), false).hasCap("vpd"));
+        assertTrue(NodeDeviceDef.parse(CapturedAnswers.read(DIR.resolve("vpd.xml")), false).hasCap("vpd"));
     }
 
     @Test
@@ -102,7 +71,7 @@ class NodeDeviceDefTest {
 
     @Test
     void onlyAnFcHostHasWwns() {
-        NodeDeviceDef d = NodeDeviceDef.parse(read(DIR.resolve("drm.xml")), false);
+        NodeDeviceDef d = NodeDeviceDef.parse(CapturedAnswers.read(DIR.resolve("drm.xml")), false);
         VirException e = assertThrows(VirException.class, d::wwns);
         assertEquals("internal error: Device is not a fibre channel HBA", e.message());
         assertEquals(VirErrorDomain.NODEDEV.number(), e.domain());
