@@ -68,6 +68,13 @@ public final class ServerClient {
      * buffer as large as the request and caches it per thread, so this bounds that native memory.
      */
     private static final int MAX_DIRECT_READ = 1024 * 1024;
+    /**
+     * Most bytes handed to one write. The JDK copies every heap buffer it is given into a
+     * temporary direct buffer of the same size before the kernel takes what fits in the socket
+     * (a few MiB): five queued 32 MiB replies would cost 160 MiB of native memory and 160 MiB
+     * of copying per write call. Bounded, a large frame is written a part at a time.
+     */
+    private static final int MAX_WRITE = 1024 * 1024;
 
     private final long id;
     private final NetServer server;
@@ -625,8 +632,18 @@ public final class ServerClient {
         }
         try {
             while (!txQueue.isEmpty()) {
-                ByteBuffer[] batch = txQueue.toArray(new ByteBuffer[0]);
-                long n = tls != null ? writeTls(batch) : channel.write(batch);
+                ByteBuffer head = txQueue.peekFirst();
+                long n;
+                if (head.remaining() > MAX_WRITE) { // a part of a large frame, through a view
+                    ByteBuffer part = head.duplicate();
+                    part.limit(part.position() + MAX_WRITE);
+                    ByteBuffer[] one = {part};
+                    n = tls != null ? writeTls(one) : channel.write(one);
+                    head.position(part.position());
+                } else {
+                    ByteBuffer[] batch = writeBatch();
+                    n = tls != null ? writeTls(batch) : channel.write(batch);
+                }
                 if (n > 0) {
                     server.stats().bytesWritten(n);
                     txBytes -= n;
@@ -657,6 +674,28 @@ public final class ServerClient {
             return;
         }
         maybeFinishClose();
+    }
+
+    /** Loop: the frames at the head of txQueue that add up to at most MAX_WRITE bytes (at least one). */
+    private ByteBuffer[] writeBatch() {
+        int count = 0;
+        long bytes = 0;
+        for (ByteBuffer b : txQueue) {
+            bytes += b.remaining();
+            if (count > 0 && bytes > MAX_WRITE) {
+                break;
+            }
+            count++;
+        }
+        ByteBuffer[] batch = new ByteBuffer[count];
+        int i = 0;
+        for (ByteBuffer b : txQueue) {
+            if (i == count) {
+                break;
+            }
+            batch[i++] = b;
+        }
+        return batch;
     }
 
     private void maybeFinishClose() {
