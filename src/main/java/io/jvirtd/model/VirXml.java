@@ -31,10 +31,16 @@ import java.nio.file.Path;
  * </ul>
  *
  * <p>Like libvirt ({@code XML_PARSE_NONET}) it never fetches anything over the network; it also
- * refuses external entities and DTDs altogether, since documents come from clients. Stateless;
+ * refuses external entities and DTDs altogether, since documents come from clients, and, as
+ * libxml2, elements nested deeper than {@link #MAX_DEPTH}. Stateless;
  * every call makes its own parser, so it is safe from any thread.
  */
 public final class VirXml {
+
+    /** libxml2's xmlParserMaxDepth without XML_PARSE_HUGE. */
+    public static final int MAX_DEPTH = 256;
+    /** The JDK parser's limit on element depth (jdk.xml.maxElementDepth). */
+    private static final String MAX_ELEMENT_DEPTH = "http://www.oracle.com/xml/jaxp/properties/maxElementDepth";
 
     private VirXml() {
     }
@@ -140,6 +146,10 @@ public final class VirXml {
             f.setFeature("http://xml.org/sax/features/external-parameter-entities", false);
             f.setAttribute(XMLConstants.ACCESS_EXTERNAL_DTD, "");
             f.setAttribute(XMLConstants.ACCESS_EXTERNAL_SCHEMA, "");
+            // libxml2 refuses elements nested deeper than 256 ("Excessive depth in document")
+            // unless XML_PARSE_HUGE, which libvirt does not pass. The code walking a parsed
+            // tree recurses, so a client's 300,000 nested elements overflowed a worker's stack.
+            f.setAttribute(MAX_ELEMENT_DEPTH, Integer.toString(MAX_DEPTH));
             DocumentBuilder b = f.newDocumentBuilder();
             b.setErrorHandler(QUIET);
             return b;
