@@ -66,7 +66,8 @@ public final class DaemonProcess implements AutoCloseable {
         this.pidFile = b.pidFile != null ? b.pidFile : dir.resolve("jvirtd.pid");
         Files.writeString(conf, b.rawConfig != null ? b.rawConfig : configText(b.conf));
 
-        List<String> cmd = new ArrayList<>(daemonCommandPrefix());
+        List<String> cmd = new ArrayList<>(b.launcher != null ? List.of(b.launcher.toString())
+                : daemonCommandPrefix(b.jvmOptions));
         if (b.listen) {
             cmd.add("--listen");
         }
@@ -78,6 +79,7 @@ public final class DaemonProcess implements AutoCloseable {
         this.command = List.copyOf(cmd);
 
         ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
+        pb.environment().putAll(b.env);
         pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         this.process = pb.start();
         drain(process.getErrorStream(), stderr, stderrClosed, true, "daemon-stderr-" + process.pid());
@@ -115,13 +117,16 @@ public final class DaemonProcess implements AutoCloseable {
         return System.getProperty("jvirtd.it.command", "").isBlank();
     }
 
-    private static List<String> daemonCommandPrefix() {
+    private static List<String> daemonCommandPrefix(List<String> jvmOptions) {
         String override = System.getProperty("jvirtd.it.command", "").trim();
         if (!override.isEmpty()) {
             return List.of(override.split("\\s+"));
         }
         Path java = Paths.get(System.getProperty("java.home"), "bin", "java");
-        return List.of(java.toString(), "-ea", "-jar", InteropEnvironment.daemonJar().toString());
+        List<String> cmd = new ArrayList<>(List.of(java.toString(), "-ea"));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-jar", InteropEnvironment.daemonJar().toString()));
+        return cmd;
     }
 
     private void drain(InputStream in, StringBuffer into, CompletableFuture<Void> closed,
@@ -323,6 +328,9 @@ public final class DaemonProcess implements AutoCloseable {
         private boolean listen = true;
         private boolean verbose = true;
         private int port;
+        private final List<String> jvmOptions = new ArrayList<>();
+        private Path launcher;
+        private final Map<String, String> env = new LinkedHashMap<>();
 
         private Builder() {
         }
@@ -359,6 +367,24 @@ public final class DaemonProcess implements AutoCloseable {
         /** Whether to pass --listen (default yes). */
         public Builder listen(boolean on) {
             this.listen = on;
+            return this;
+        }
+
+        /** JVM options before {@code -jar} (the packaged jar only, not a jvirtd.it.command). */
+        public Builder jvmOptions(String... options) {
+            jvmOptions.addAll(List.of(options));
+            return this;
+        }
+
+        /** Runs this script (e.g. bin/jvirtd) instead of {@code java -jar}, with the daemon's arguments. */
+        public Builder launcher(Path script) {
+            this.launcher = script;
+            return this;
+        }
+
+        /** Adds a variable to the daemon's environment. */
+        public Builder env(String name, String value) {
+            env.put(name, value);
             return this;
         }
 
