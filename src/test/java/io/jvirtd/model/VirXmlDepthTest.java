@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
-/** Nesting depth: libxml2's limit (256 without XML_PARSE_HUGE), so no deep tree reaches recursive code. */
+/**
+ * Nesting depth as libvirtd 9.0 measured: 257 levels parse, 258 are an XML error with
+ * libxml2's message, so no deep tree reaches the recursive code that walks documents.
+ */
 class VirXmlDepthTest {
 
     private static String nested(int depth) {
@@ -25,7 +28,8 @@ class VirXmlDepthTest {
             VirException e = assertThrows(VirException.class,
                     () -> VirXml.parseString(nested(depth), null, "a", VirErrorDomain.DOMAIN));
             assertEquals(VirErrorNumber.XML_DETAIL, e.errorNumber(), e.getMessage());
-            assertTrue(e.getMessage().startsWith("at line 1: "), e.getMessage());
+            assertTrue(e.getMessage().startsWith("at line 1: Excessive depth in document: 256 use XML_PARSE_HUGE option\n"),
+                    e.getMessage().substring(0, 200));
         }
     }
 }
