@@ -139,8 +139,8 @@ final class Daemon {
         // Runs after enable()'s task on the loop: the listeners are watched by then.
         loop.execute(() -> LOG.log(Level.INFO, "daemon is ready"));
         ClientMemoryBudget.Settings m = memory.settings();
-        LOG.log(Level.INFO, "client memory budget {0} bytes, {1} for unopened clients, timeout {2} s",
-                m.limit(), m.unopenedLimit(), m.timeoutMillis() / 1000);
+        LOG.log(Level.INFO, "client memory budget {0} bytes, {1} of it for restricted clients, timeout {2} s",
+                m.limit(), m.restrictedLimit(), m.timeoutMillis() / 1000);
 
         awaitLoop();
         if (loop.failure() != null) {

@@ -55,8 +55,8 @@ public final class DaemonConfig {
     // Memory clients may make the daemon hold (jvirtd's own, issue 17; see ClientMemoryBudget).
     /** [client_memory_budget] bytes for all clients together; null: automatic, from the heap. */
     public Long clientMemoryBudget;
-    /** [client_memory_budget_unopened] the part clients without CONNECT_OPEN may hold; null: automatic. */
-    public Long clientMemoryBudgetUnopened;
+    /** [client_memory_budget_restricted] the part clients before CONNECT_OPEN and read-only clients may hold; null: automatic. */
+    public Long clientMemoryBudgetRestricted;
     /** [client_memory_timeout] seconds to finish an admitted message or to read pending output. */
     public int clientMemoryTimeout = 30;
 
@@ -149,7 +149,7 @@ public final class DaemonConfig {
         key("log_outputs", Type.STRING, (c, v) -> c.logOutputs = (String) v);
         key("host_uuid", Type.STRING, (c, v) -> c.hostUuid = (String) v);
         key("client_memory_budget", Type.LONG, (c, v) -> c.clientMemoryBudget = (Long) v);
-        key("client_memory_budget_unopened", Type.LONG, (c, v) -> c.clientMemoryBudgetUnopened = (Long) v);
+        key("client_memory_budget_restricted", Type.LONG, (c, v) -> c.clientMemoryBudgetRestricted = (Long) v);
         key("client_memory_timeout", Type.INT, (c, v) -> c.clientMemoryTimeout = (Integer) v);
         key("metrics_listen_addr", Type.STRING, (c, v) -> c.metricsListenAddr = (String) v);
         key("test_slow_call", Type.STRING, (c, v) -> c.testSlowCall = (String) v);
@@ -235,10 +235,10 @@ public final class DaemonConfig {
             throw bad(file, entries.get("client_memory_budget"), "value " + clientMemoryBudget
                     + " must be at least " + ClientMemoryBudget.MIN_LIMIT + " (64 MiB: a largest message must fit)");
         }
-        if (clientMemoryBudgetUnopened != null) {
+        if (clientMemoryBudgetRestricted != null) {
             long budget = memorySettingsLimit(Runtime.getRuntime().maxMemory());
-            if (clientMemoryBudgetUnopened < 0 || clientMemoryBudgetUnopened > budget) {
-                throw bad(file, entries.get("client_memory_budget_unopened"), "value " + clientMemoryBudgetUnopened
+            if (clientMemoryBudgetRestricted < 0 || clientMemoryBudgetRestricted > budget) {
+                throw bad(file, entries.get("client_memory_budget_restricted"), "value " + clientMemoryBudgetRestricted
                         + " must be between 0 and client_memory_budget (" + budget + ")");
             }
         }
@@ -277,13 +277,13 @@ public final class DaemonConfig {
 
     /**
      * The budget clients count against: the configured sizes, or the automatic ones for a heap
-     * of {@code maxHeap} bytes (ClientMemoryBudget.automaticLimit / automaticUnopened).
+     * of {@code maxHeap} bytes (ClientMemoryBudget.automaticLimit / automaticRestricted).
      */
     public ClientMemoryBudget.Settings memorySettings(long maxHeap) {
         long limit = memorySettingsLimit(maxHeap);
-        long unopened = clientMemoryBudgetUnopened != null ? clientMemoryBudgetUnopened
-                : ClientMemoryBudget.automaticUnopened(limit);
-        return new ClientMemoryBudget.Settings(limit, unopened, clientMemoryTimeout * 1000L);
+        long restricted = clientMemoryBudgetRestricted != null ? clientMemoryBudgetRestricted
+                : ClientMemoryBudget.automaticRestricted(limit);
+        return new ClientMemoryBudget.Settings(limit, restricted, clientMemoryTimeout * 1000L);
     }
 
     private long memorySettingsLimit(long maxHeap) {

@@ -30,7 +30,7 @@ class FatalErrorIT {
     private static DaemonProcess.Builder misconfigured() {
         return DaemonProcess.builder()
                 .conf("client_memory_budget", 1L << 30)
-                .conf("client_memory_budget_unopened", 1L << 30);
+                .conf("client_memory_budget_restricted", 1L << 30);
     }
 
     /** Clients send partial maximum messages (never complete) until the daemon is gone. */

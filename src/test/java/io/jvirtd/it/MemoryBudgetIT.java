@@ -84,7 +84,7 @@ class MemoryBudgetIT {
         List<RawClient> attackers = new ArrayList<>();
         try (DaemonProcess d = DaemonProcess.builder()
                 .conf("client_memory_budget", 64L << 20)
-                .conf("client_memory_budget_unopened", 2L << 20)
+                .conf("client_memory_budget_restricted", 2L << 20)
                 .conf("client_memory_timeout", 2)
                 .conf("metrics_listen_addr", "\"127.0.0.1:" + metricsPort + "\"")
                 .start();
@@ -138,7 +138,7 @@ class MemoryBudgetIT {
                     URI.create("http://127.0.0.1:" + metricsPort + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
             String text = r.body();
             assertEquals(ATTACKERS, metric(text,
-                    "jvirtd_client_memory_drops_total{server=\"libvirtd\",reason=\"unopened_over_budget\"}"));
+                    "jvirtd_client_memory_drops_total{server=\"libvirtd\",reason=\"restricted_share\"}"));
             assertEquals(1, metric(text, "jvirtd_client_memory_drops_total{server=\"libvirtd\",reason=\"message_timeout\"}"));
             assertEquals(64L << 20, metric(text, "jvirtd_client_memory_limit_bytes{share=\"all\"}"));
             long dropLines = d.stderr().lines().filter(l -> l.contains("; dropping it")).count();

@@ -33,9 +33,9 @@ import java.util.function.ToLongFunction;
  * <li>{@code jvirtd_bytes_received_total}, {@code jvirtd_bytes_sent_total},
  *     {@code jvirtd_keepalive_closes_total}, {@code jvirtd_event_queue_drops_total}
  * <li>the client memory budget: {@code jvirtd_client_memory_bytes{share}} and
- *     {@code jvirtd_client_memory_limit_bytes{share}} (gauges; share "all" or "unopened"; no
+ *     {@code jvirtd_client_memory_limit_bytes{share}} (gauges; share "all" or "restricted": clients before CONNECT_OPEN and read-only ones; no
  *     server label, the servers share one budget), {@code jvirtd_client_memory_drops_total{reason}}
- *     (clients dropped: "unopened_over_budget", "message_timeout", "output_timeout") and
+ *     (clients dropped: "restricted_share", "message_timeout", "output_timeout") and
  *     {@code jvirtd_client_memory_waits_total} (times an opened client was not read until its
  *     large message fitted)
  * </ul>
@@ -110,13 +110,13 @@ public final class MetricsText {
                 "Bytes clients make the daemon hold: messages being read or served, unwritten output.");
         for (ClientMemoryBudget b : budgets) {
             sb.append("jvirtd_client_memory_bytes{share=\"all\"} ").append(b.heldBytes()).append('\n');
-            sb.append("jvirtd_client_memory_bytes{share=\"unopened\"} ").append(b.unopenedHeldBytes()).append('\n');
+            sb.append("jvirtd_client_memory_bytes{share=\"restricted\"} ").append(b.restrictedHeldBytes()).append('\n');
         }
         header(sb, "jvirtd_client_memory_limit_bytes", "gauge",
-                "client_memory_budget (all) and client_memory_budget_unopened (clients without CONNECT_OPEN).");
+                "client_memory_budget (all) and client_memory_budget_restricted (clients before CONNECT_OPEN, read-only clients).");
         for (ClientMemoryBudget b : budgets) {
             sb.append("jvirtd_client_memory_limit_bytes{share=\"all\"} ").append(b.settings().limit()).append('\n');
-            sb.append("jvirtd_client_memory_limit_bytes{share=\"unopened\"} ").append(b.settings().unopenedLimit())
+            sb.append("jvirtd_client_memory_limit_bytes{share=\"restricted\"} ").append(b.settings().restrictedLimit())
                     .append('\n');
         }
         header(sb, "jvirtd_client_memory_drops_total", "counter",

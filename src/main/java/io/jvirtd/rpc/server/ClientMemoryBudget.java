@@ -22,11 +22,12 @@ import java.util.concurrent.atomic.AtomicLong;
  *     an ordinary call needs. It is counted, but never refused (bounded by max_clients).
  * <li>A message longer than that is <b>admitted</b> first: its whole announced length is
  *     charged at once, so an admitted message can always complete and admitted clients never
- *     wait for each other. A client that has not opened a connection yet (no successful
- *     CONNECT_OPEN, which also needs authentication) must fit in the smaller unopened share;
- *     if it does not, it is dropped (no legitimate client sends large messages before
- *     CONNECT_OPEN). An opened client that does not fit stops being read (TCP pushes back)
- *     and waits, first come first served, until enough is released.
+ *     wait for each other. A <b>restricted</b> client (no successful CONNECT_OPEN yet, which
+ *     also needs authentication, or a client of the read-only socket, which anyone may open)
+ *     must fit in the smaller restricted share; if it does not, it is dropped (no legitimate
+ *     client sends large messages before CONNECT_OPEN, nor read-only calls that large). An
+ *     opened read-write client that does not fit stops being read (TCP pushes back) and waits,
+ *     first come first served, until enough is released.
  * <li>A client may read a full {@code READ_BUFFER_SIZE} at once only while a whole maximum
  *     message still fits ({@link #FULL_READ_ROOM}); otherwise it reads {@value #SMALL_READ}
  *     bytes at a time, which can never start more than an initial buffer of a new message.
@@ -61,14 +62,14 @@ public final class ClientMemoryBudget {
      * The budget's size and timeout.
      *
      * @param limit         [client_memory_budget] bytes all clients together may hold
-     * @param unopenedLimit [client_memory_budget_unopened] the part clients without CONNECT_OPEN may hold
+     * @param restrictedLimit [client_memory_budget_restricted] the part restricted clients may hold
      * @param timeoutMillis [client_memory_timeout] time to finish an admitted message or to
      *                      accept output
      */
-    public record Settings(long limit, long unopenedLimit, long timeoutMillis) {
+    public record Settings(long limit, long restrictedLimit, long timeoutMillis) {
         public Settings {
-            if (limit < MIN_LIMIT || unopenedLimit < 0 || unopenedLimit > limit || timeoutMillis < 1) {
-                throw new IllegalArgumentException("bad client memory budget " + limit + "/" + unopenedLimit + "/"
+            if (limit < MIN_LIMIT || restrictedLimit < 0 || restrictedLimit > limit || timeoutMillis < 1) {
+                throw new IllegalArgumentException("bad client memory budget " + limit + "/" + restrictedLimit + "/"
                         + timeoutMillis);
             }
         }
@@ -76,7 +77,7 @@ public final class ClientMemoryBudget {
         /** The automatic settings for a JVM whose heap may grow to {@code maxHeap} bytes. */
         public static Settings automatic(long maxHeap) {
             long limit = automaticLimit(maxHeap);
-            return new Settings(limit, automaticUnopened(limit), 30_000);
+            return new Settings(limit, automaticRestricted(limit), 30_000);
         }
     }
 
@@ -92,7 +93,7 @@ public final class ClientMemoryBudget {
     }
 
     /** A sixteenth of the budget: hundreds of pre-handshake messages of 64 KiB (a SASL token) fit. */
-    public static long automaticUnopened(long limit) {
+    public static long automaticRestricted(long limit) {
         return limit / 16;
     }
 
@@ -105,8 +106,8 @@ public final class ClientMemoryBudget {
     // Loop-confined.
     /** Bytes charged by clients plus bytes of large calls that entered the pool (before returns). */
     private long held;
-    private long unopenedHeld;
-    /** Opened clients waiting for their message to be admitted, in arrival order. */
+    private long restrictedHeld;
+    /** Opened read-write clients waiting for their message to be admitted, in arrival order. */
     private final ArrayDeque<ServerClient> waiters = new ArrayDeque<>();
     /** Clients holding an admitted message or watched output (see ServerClient#checkMemoryDeadline). */
     private ArrayList<ServerClient> watched = new ArrayList<>();
@@ -120,9 +121,9 @@ public final class ClientMemoryBudget {
     private final AtomicLong returned = new AtomicLong();
     private final AtomicBoolean returnsPosted = new AtomicBoolean();
     private volatile boolean hasWaiters;
-    /** {@link #held} and {@link #unopenedHeld} as last published for other threads (release stores). */
+    /** {@link #held} and {@link #restrictedHeld} as last published for other threads (release stores). */
     private final AtomicLong heldGauge = new AtomicLong();
-    private final AtomicLong unopenedGauge = new AtomicLong();
+    private final AtomicLong restrictedGauge = new AtomicLong();
     private final Runnable applyReturnsTask = this::applyReturnsAndAdmit;
 
     public ClientMemoryBudget(EventLoop loop, Ticker ticker, Settings settings) {
@@ -140,19 +141,19 @@ public final class ClientMemoryBudget {
         return Math.max(0, heldGauge.get() - returned.get());
     }
 
-    /** Bytes held now by clients without CONNECT_OPEN, for monitoring. Any thread. */
-    public long unopenedHeldBytes() {
-        return Math.max(0, unopenedGauge.get());
+    /** Bytes held now by restricted clients, for monitoring. Any thread. */
+    public long restrictedHeldBytes() {
+        return Math.max(0, restrictedGauge.get());
     }
 
     // ---- loop ----
 
     /** Loop: a client holds {@code delta} more bytes (fewer when negative). Never refused. */
-    void adjust(boolean unopened, long delta) {
+    void adjust(boolean restricted, long delta) {
         held += delta;
-        if (unopened) {
-            unopenedHeld += delta;
-            unopenedGauge.lazySet(unopenedHeld);
+        if (restricted) {
+            restrictedHeld += delta;
+            restrictedGauge.lazySet(restrictedHeld);
         }
         heldGauge.lazySet(held);
         if (delta < 0 && !waiters.isEmpty()) {
@@ -160,20 +161,20 @@ public final class ClientMemoryBudget {
         }
     }
 
-    /** Loop: a client's {@code bytes} stop counting against the unopened share (CONNECT_OPEN). */
+    /** Loop: a client's {@code bytes} stop counting against the restricted share (CONNECT_OPEN). */
     void opened(long bytes) {
-        unopenedHeld -= bytes;
-        unopenedGauge.lazySet(unopenedHeld);
+        restrictedHeld -= bytes;
+        restrictedGauge.lazySet(restrictedHeld);
     }
 
-    /** Loop: whether {@code bytes} more fit, for an unopened or an opened client. */
-    boolean fits(boolean unopened, long bytes) {
-        return fitsNow(unopened, bytes) || (applyReturns() && fitsNow(unopened, bytes));
+    /** Loop: whether {@code bytes} more fit, for a restricted client or an opened read-write one. */
+    boolean fits(boolean restricted, long bytes) {
+        return fitsNow(restricted, bytes) || (applyReturns() && fitsNow(restricted, bytes));
     }
 
-    private boolean fitsNow(boolean unopened, long bytes) {
+    private boolean fitsNow(boolean restricted, long bytes) {
         return held + bytes <= settings.limit()
-                && (!unopened || unopenedHeld + bytes <= settings.unopenedLimit());
+                && (!restricted || restrictedHeld + bytes <= settings.restrictedLimit());
     }
 
     /**
@@ -285,9 +286,9 @@ public final class ClientMemoryBudget {
         return held;
     }
 
-    /** Loop, for tests: bytes the unopened clients hold. */
-    long unopenedHeldOnLoop() {
-        return unopenedHeld;
+    /** Loop, for tests: bytes the restricted clients hold. */
+    long restrictedHeldOnLoop() {
+        return restrictedHeld;
     }
 
     /** Loop, for tests: clients waiting. */

@@ -42,8 +42,8 @@ import javax.net.ssl.SSLException;
  * not handed on, large calls on their worker, unwritten output) is charged to the server's
  * {@link ClientMemoryBudget} as it changes ({@link #settleMemory}). A message longer than an
  * initial buffer is admitted by the budget before more of it is read; reads are small while the
- * budget is nearly full; a client before CONNECT_OPEN whose message does not fit is dropped, an
- * opened one stops being read until it fits. See the budget for the rules.
+ * budget is nearly full; a client before CONNECT_OPEN or of the read-only socket whose message
+ * does not fit is dropped, an opened read-write one stops being read until it fits. See the budget for the rules.
  *
  * <p>TLS (a client of a TLS listener) sits between the socket and the frame decoder: the
  * loop reads ciphertext, the {@link TlsSession} turns it into plaintext for the decoder, and
@@ -110,8 +110,8 @@ public final class ServerClient {
     private boolean stopReading;
     private final FrameDecoder.Sink rxSink = this::received;
     private final ClientMemoryBudget budget;
-    /** Counts against the budget's unopened share (no successful CONNECT_OPEN yet). */
-    private boolean unopened = true;
+    /** Counts against the budget's restricted share: no successful CONNECT_OPEN yet, or read-only. */
+    private boolean restricted = true;
     /** Bytes charged to the budget for this client (see settleMemory). */
     private long charged;
     /** Bytes of the messages in rxQueue. */
@@ -207,14 +207,17 @@ public final class ServerClient {
 
     /**
      * The client opened a connection (a successful CONNECT_OPEN, which follows authentication):
-     * from now on its large messages count against the whole budget, not the unopened share,
-     * and wait for room instead of being dropped. Any thread; idempotent.
+     * from now on, unless it is read-only, its large messages count against the whole budget,
+     * not the restricted share, and wait for room instead of being dropped. Any thread; idempotent.
      */
     public void setOpened() {
+        if (isReadOnly()) {
+            return; // anyone may open the read-only socket (0777): it stays restricted
+        }
         loop.execute(() -> {
-            if (unopened && !closed) {
+            if (restricted && !closed) {
                 budget.opened(charged);
-                unopened = false;
+                restricted = false;
             }
         });
     }
@@ -403,7 +406,7 @@ public final class ServerClient {
             } else {
                 ByteBuffer scratch = server.readBuffer();
                 scratch.clear();
-                if (!budget.fits(unopened, ClientMemoryBudget.FULL_READ_ROOM)) {
+                if (!budget.fits(restricted, ClientMemoryBudget.FULL_READ_ROOM)) {
                     scratch.limit(ClientMemoryBudget.SMALL_READ);
                 }
                 n = channel.read(scratch);
@@ -449,14 +452,15 @@ public final class ServerClient {
         }
         settleMemory(); // what the last read allocated counts before we ask
         long need = memoryNeeded();
-        if (budget.fits(unopened, need)) {
+        if (budget.fits(restricted, need)) {
             admit();
             return true;
         }
-        if (unopened) {
-            dropForMemory(ServerStats.MemoryDrop.UNOPENED_OVER_BUDGET, "a message of " + decoder.pendingLength()
-                    + " bytes before CONNECT_OPEN does not fit in the memory for unopened clients ("
-                    + budget.settings().unopenedLimit() + " bytes, client_memory_budget_unopened)");
+        if (restricted) {
+            dropForMemory(ServerStats.MemoryDrop.RESTRICTED_SHARE, "a message of " + decoder.pendingLength()
+                    + " bytes " + (isReadOnly() ? "from a read-only client" : "before CONNECT_OPEN")
+                    + " does not fit in the memory for restricted clients (" + budget.settings().restrictedLimit()
+                    + " bytes, client_memory_budget_restricted)");
             return false;
         }
         waitingForMemory = true;
@@ -499,7 +503,7 @@ public final class ServerClient {
         if (now != charged) {
             long delta = now - charged;
             charged = now;
-            budget.adjust(unopened, delta);
+            budget.adjust(restricted, delta);
         }
         if (txBytes >= ClientMemoryBudget.WATCHED_OUTPUT) {
             if (!txWatched) {
@@ -750,7 +754,7 @@ public final class ServerClient {
     private void readTls() {
         ByteBuffer net = server.tlsReadBuffer();
         net.clear();
-        if (!budget.fits(unopened, ClientMemoryBudget.FULL_READ_ROOM)) {
+        if (!budget.fits(restricted, ClientMemoryBudget.FULL_READ_ROOM)) {
             net.limit(ClientMemoryBudget.SMALL_READ);
         }
         int n;
@@ -920,7 +924,7 @@ public final class ServerClient {
         admitted = false;
         waitingForMemory = false;
         txWatched = false;
-        budget.adjust(unopened, -charged);
+        budget.adjust(restricted, -charged);
         charged = 0;
         repliesInTx.clear();
         pendingPong = null;

@@ -44,8 +44,8 @@ public final class ServerStats {
 
     /** Why a client was dropped to keep the daemon within its {@link ClientMemoryBudget}. */
     public enum MemoryDrop {
-        /** A large message before CONNECT_OPEN did not fit in the unopened share. */
-        UNOPENED_OVER_BUDGET("unopened_over_budget"),
+        /** A large message from a client before CONNECT_OPEN or a read-only one did not fit in the restricted share. */
+        RESTRICTED_SHARE("restricted_share"),
         /** An admitted message did not complete within the timeout. */
         MESSAGE_TIMEOUT("message_timeout"),
         /** Output was not read within the timeout. */

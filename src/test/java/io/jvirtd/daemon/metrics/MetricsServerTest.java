@@ -94,7 +94,7 @@ class MetricsServerTest {
             c.send(b.array());
             assertTrue(c.awaitClosed(), "dropped");
         }
-        String series = "jvirtd_client_memory_drops_total{server=\"libvirtd\",reason=\"unopened_over_budget\"}";
+        String series = "jvirtd_client_memory_drops_total{server=\"libvirtd\",reason=\"restricted_share\"}";
         assertEquals(1, value(scrape(), series));
     }
 
@@ -129,10 +129,10 @@ class MetricsServerTest {
             assertEquals(0, value(text, "jvirtd_keepalive_closes_total{server=\"libvirtd\"}"));
             assertTrue(text.contains("# TYPE jvirtd_rpc_call_duration_seconds histogram\n"), text);
             assertEquals(64 << 20, value(text, "jvirtd_client_memory_limit_bytes{share=\"all\"}"));
-            assertEquals(1 << 20, value(text, "jvirtd_client_memory_limit_bytes{share=\"unopened\"}"));
+            assertEquals(1 << 20, value(text, "jvirtd_client_memory_limit_bytes{share=\"restricted\"}"));
             assertEquals(0, value(text, "jvirtd_client_memory_bytes{share=\"all\"}"));
             assertEquals(0, value(text,
-                    "jvirtd_client_memory_drops_total{server=\"libvirtd\",reason=\"unopened_over_budget\"}"));
+                    "jvirtd_client_memory_drops_total{server=\"libvirtd\",reason=\"restricted_share\"}"));
             assertEquals(0, value(text, "jvirtd_client_memory_waits_total{server=\"libvirtd\"}"));
         }
     }

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The client memory budget on a real server over loopback: what clients hold is charged and
- * released, a large message before CONNECT_OPEN that does not fit the unopened share drops its
+ * released, a large message before CONNECT_OPEN that does not fit the restricted share drops its
  * client, an opened client waits (not read) until its message fits and then completes, an
  * admitted message that does not complete and output that is not read are dropped after the
  * timeout, and every drop and wait is counted. After each test every byte is released.
@@ -51,16 +51,20 @@ class ClientMemoryBudgetTest {
     private NetServer server;
     private ClientMemoryBudget budget;
     private InetSocketAddress address;
+    private java.nio.file.Path roSocket;
 
-    private void start(long limit, long unopened, long timeoutMillis) throws IOException {
+    private void start(long limit, long restricted, long timeoutMillis) throws IOException {
         loop = new EventLoop("budget-test");
         pool = new WorkerPool("test", 4, 4, 0);
-        budget = new ClientMemoryBudget(loop, Ticker.SYSTEM, new ClientMemoryBudget.Settings(limit, unopened,
+        budget = new ClientMemoryBudget(loop, Ticker.SYSTEM, new ClientMemoryBudget.Settings(limit, restricted,
                 timeoutMillis));
         server = new NetServer("test", loop, pool, ServerLimits.DEFAULTS, Ticker.SYSTEM, budget);
         server.addProgram(new Program());
         Listener l = server.addTcpListener(new InetSocketAddress("127.0.0.1", 0), Transport.TCP, 0);
         address = (InetSocketAddress) l.channel().getLocalAddress();
+        roSocket = java.nio.file.Files.createTempDirectory("budget-test").resolve("ro-sock");
+        server.addUnixListener(roSocket, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"), null,
+                true, 0);
         loop.start();
         server.enable();
     }
@@ -159,7 +163,7 @@ class ClientMemoryBudgetTest {
         awaitCondition("every byte is released", () -> {
             try {
                 return server.clientCount() == 0 && onLoop(budget::heldOnLoop) == 0
-                        && onLoop(budget::unopenedHeldOnLoop) == 0;
+                        && onLoop(budget::restrictedHeldOnLoop) == 0;
             } catch (Exception e) {
                 throw new AssertionError(e);
             }
@@ -168,13 +172,13 @@ class ClientMemoryBudgetTest {
     }
 
     @Test
-    void aLargeMessageBeforeConnectOpenThatDoesNotFitTheUnopenedShareDropsItsClient() throws Exception {
+    void aLargeMessageBeforeConnectOpenThatDoesNotFitTheRestrictedShareDropsItsClient() throws Exception {
         start(64 * MIB, MIB, 60_000);
         try (Socket attacker = connect(address); Socket fits = connect(address); Socket small = connect(address)) {
             attacker.getOutputStream().write(callHeader(PROC_ECHO, 1, 2 * (int) MIB));
             sendZeros(attacker, 64 * 1024);
             assertTrue(closedByServer(attacker), "dropped");
-            assertEquals(1, server.stats().memoryDrops(ServerStats.MemoryDrop.UNOPENED_OVER_BUDGET));
+            assertEquals(1, server.stats().memoryDrops(ServerStats.MemoryDrop.RESTRICTED_SHARE));
 
             sendCall(fits, PROC_ECHO, 2, 512 * 1024); // within the 1 MiB share: served
             assertEquals(2, readReply(fits));
@@ -182,7 +186,7 @@ class ClientMemoryBudgetTest {
             assertEquals(3, readReply(small));
         }
         awaitAllReleased();
-        assertEquals(1, server.stats().memoryDrops(ServerStats.MemoryDrop.UNOPENED_OVER_BUDGET), "counted once");
+        assertEquals(1, server.stats().memoryDrops(ServerStats.MemoryDrop.RESTRICTED_SHARE), "counted once");
     }
 
     @Test
@@ -205,7 +209,7 @@ class ClientMemoryBudgetTest {
             });
             awaitCondition("the third client waits", () -> server.stats().memoryWaits() == 1);
             assertFalse(sent.isDone(), "TCP pushes back: 32 MiB cannot all be sent to a client not read");
-            assertEquals(0, onLoop(budget::unopenedHeldOnLoop), "opened clients do not count in the unopened share");
+            assertEquals(0, onLoop(budget::restrictedHeldOnLoop), "opened clients do not count in the restricted share");
 
             gate.release(); // one call finishes on its worker and returns its 32 MiB
             assertEquals(3, readReply(c), "the waiting call completes once it fits");
@@ -216,7 +220,7 @@ class ClientMemoryBudgetTest {
             assertEquals(3, first + second);
         }
         awaitAllReleased();
-        assertEquals(0, server.stats().memoryDrops(ServerStats.MemoryDrop.UNOPENED_OVER_BUDGET));
+        assertEquals(0, server.stats().memoryDrops(ServerStats.MemoryDrop.RESTRICTED_SHARE));
     }
 
     @Test
@@ -279,11 +283,32 @@ class ClientMemoryBudgetTest {
     }
 
     @Test
+    void aReadOnlyClientStaysRestrictedAfterConnectOpen() throws Exception {
+        start(64 * MIB, MIB, 60_000);
+        try (java.nio.channels.SocketChannel ro = java.nio.channels.SocketChannel.open(
+                java.net.UnixDomainSocketAddress.of(roSocket)); Socket rw = openedClient()) {
+            ro.write(ByteBuffer.wrap(callHeader(PROC_OPEN, 0, 28)));
+            ByteBuffer reply = ByteBuffer.allocate(28);
+            while (reply.hasRemaining()) {
+                assertTrue(ro.read(reply) >= 0);
+            }
+            ro.write(ByteBuffer.wrap(callHeader(PROC_ECHO, 1, 2 * (int) MIB))); // over the 1 MiB share
+            ro.write(ByteBuffer.allocate(64 * 1024));
+            ByteBuffer any = ByteBuffer.allocate(1);
+            assertEquals(-1, ro.read(any), "dropped");
+            assertEquals(1, server.stats().memoryDrops(ServerStats.MemoryDrop.RESTRICTED_SHARE));
+            sendCall(rw, PROC_ECHO, 2, 2 * (int) MIB); // the same from an opened read-write client
+            assertEquals(2, readReply(rw));
+        }
+        awaitAllReleased();
+    }
+
+    @Test
     void automaticSizesFollowTheHeapWithinBounds() {
         assertEquals(ClientMemoryBudget.MIN_LIMIT, ClientMemoryBudget.automaticLimit(256 * MIB));
         assertEquals(384 * MIB, ClientMemoryBudget.automaticLimit(6144 * MIB));
         assertEquals(1024 * MIB, ClientMemoryBudget.automaticLimit(64L * 1024 * MIB));
-        assertEquals(24 * MIB, ClientMemoryBudget.automaticUnopened(384 * MIB));
+        assertEquals(24 * MIB, ClientMemoryBudget.automaticRestricted(384 * MIB));
         assertThrows(IllegalArgumentException.class, () -> new ClientMemoryBudget.Settings(32 * MIB, 0, 1000),
                 "a maximum message must always fit");
         assertThrows(IllegalArgumentException.class, () -> new ClientMemoryBudget.Settings(64 * MIB, 65 * MIB, 1000));
