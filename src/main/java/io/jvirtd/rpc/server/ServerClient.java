@@ -525,6 +525,9 @@ public final class ServerClient {
         if (closed) {
             return false;
         }
+        if (admitted && (watch.interest() & SelectionKey.OP_READ) == 0) {
+            admittedNanos = now; // not read for our own reasons (calls in flight): its time starts again
+        }
         if (admitted && now - admittedNanos > timeoutNanos) {
             dropForMemory(ServerStats.MemoryDrop.MESSAGE_TIMEOUT, "a message of " + decoder.pendingLength()
                     + " bytes was not complete after " + timeoutNanos / 1_000_000 + " ms (" + decoder.bufferedHave()
@@ -876,6 +879,9 @@ public final class ServerClient {
             return;
         }
         long intervalNanos = server.limits().keepaliveInterval() * 1_000_000_000L;
+        if (waitingForMemory) {
+            lastReceivedNanos = server.nanoTime(); // we do not read it: its silence is ours
+        }
         long silent = server.nanoTime() - lastReceivedNanos;
         if (silent < intervalNanos) {
             keepaliveTimer.update(Math.max(1, (intervalNanos - silent) / 1_000_000));

@@ -54,11 +54,15 @@ class ClientMemoryBudgetTest {
     private java.nio.file.Path roSocket;
 
     private void start(long limit, long restricted, long timeoutMillis) throws IOException {
+        start(limit, restricted, timeoutMillis, ServerLimits.DEFAULTS);
+    }
+
+    private void start(long limit, long restricted, long timeoutMillis, ServerLimits limits) throws IOException {
         loop = new EventLoop("budget-test");
         pool = new WorkerPool("test", 4, 4, 0);
         budget = new ClientMemoryBudget(loop, Ticker.SYSTEM, new ClientMemoryBudget.Settings(limit, restricted,
                 timeoutMillis));
-        server = new NetServer("test", loop, pool, ServerLimits.DEFAULTS, Ticker.SYSTEM, budget);
+        server = new NetServer("test", loop, pool, limits, Ticker.SYSTEM, budget);
         server.addProgram(new Program());
         Listener l = server.addTcpListener(new InetSocketAddress("127.0.0.1", 0), Transport.TCP, 0);
         address = (InetSocketAddress) l.channel().getLocalAddress();
@@ -236,6 +240,29 @@ class ClientMemoryBudgetTest {
             assertEquals(2, server.stats().memoryDrops(ServerStats.MemoryDrop.MESSAGE_TIMEOUT));
             other.getOutputStream().write(callHeader(PROC_ECHO, 3, 28));
             assertEquals(3, readReply(other), "others are served");
+        }
+        awaitAllReleased();
+    }
+
+    @Test
+    void theTimeoutDoesNotRunWhileTheDaemonItselfStopsReading() throws Exception {
+        start(64 * MIB, MIB, 300, new ServerLimits(10, 10, 20, 1, 5, 5)); // one call in flight per client
+        try (Socket s = openedClient()) {
+            // A call that holds the only slot, then the start of a large message, in one write:
+            // the message is admitted, then not read while the call runs.
+            ByteBuffer b = ByteBuffer.allocate(28 + 28 + 100_000);
+            b.put(callHeader(PROC_GATE, 1, 28)).put(callHeader(PROC_ECHO, 2, 2 * (int) MIB));
+            s.getOutputStream().write(b.array());
+            awaitCondition("the call holds the slot", () -> gated.get() == 1);
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(1); // three timeouts
+            while (System.nanoTime() < until) {
+                assertEquals(0, server.stats().memoryDrops(ServerStats.MemoryDrop.MESSAGE_TIMEOUT), "not its fault");
+                java.util.concurrent.locks.LockSupport.parkNanos(10_000_000);
+            }
+            gate.release();
+            sendZeros(s, 2 * MIB - 28 - 100_000);
+            assertEquals(1, readReply(s));
+            assertEquals(2, readReply(s));
         }
         awaitAllReleased();
     }
