@@ -33,6 +33,9 @@ import java.util.concurrent.TimeoutException;
  * being drained into buffers that failure messages quote. {@link #close()} kills the process if
  * it is still running and removes the temp directory.
  *
+ * <p>{@link Builder#jvmOptions} adds JVM options before {@code -jar}; {@link Builder#launcher}
+ * runs a script such as bin/jvirtd instead, with {@link Builder#env} for its environment.
+ *
  * <p>The JAR comes from the system property {@code jvirtd.jar} (set by failsafe), falling back to
  * {@code target/jvirtd.jar}. For side-by-side checks the property {@code jvirtd.it.command} may
  * replace {@code java -ea -jar JAR} by another command prefix (whitespace separated), e.g. a

@@ -3,6 +3,7 @@ package io.jvirtd.rpc.server;
 import io.jvirtd.rpc.loop.EventLoop;
 import io.jvirtd.rpc.loop.Ticker;
 import io.jvirtd.rpc.loop.Timer;
+import io.jvirtd.rpc.message.FrameDecoder;
 import io.jvirtd.rpc.message.MessageHeader;
 
 import java.util.ArrayDeque;
@@ -17,7 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>How clients use it ({@link ServerClient} decides, this class counts):
  * <ul>
- * <li>Every client may hold one message buffer of {@link io.jvirtd.rpc.message.FrameDecoder#INITIAL_BUFFER}
+ * <li>Every client may hold one message buffer of {@link FrameDecoder#INITIAL_BUFFER}
  *     bytes and read {@value #SMALL_READ} bytes at a time without asking: what a handshake or
  *     an ordinary call needs. It is counted, but never refused (bounded by max_clients).
  * <li>A message longer than that is <b>admitted</b> first: its whole announced length is
@@ -45,7 +46,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class ClientMemoryBudget {
 
     /** Read without a budget check: never more than one initial message buffer of growth. */
-    static final int SMALL_READ = io.jvirtd.rpc.message.FrameDecoder.INITIAL_BUFFER;
+    static final int SMALL_READ = FrameDecoder.INITIAL_BUFFER;
     /**
      * Room a full-size read needs: the largest message it may start (which must then be
      * admissible) plus what the read itself may allocate (complete messages, a growing one).

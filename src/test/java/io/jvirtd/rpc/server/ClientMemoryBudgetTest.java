@@ -14,15 +14,25 @@ import io.jvirtd.rpc.message.ReplyFrames;
 import io.jvirtd.rpc.pool.WorkerPool;
 import io.jvirtd.rpc.xdr.XdrWriter;
 
+import java.io.DataInputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 
 import org.junit.jupiter.api.AfterEach;
@@ -51,7 +61,7 @@ class ClientMemoryBudgetTest {
     private NetServer server;
     private ClientMemoryBudget budget;
     private InetSocketAddress address;
-    private java.nio.file.Path roSocket;
+    private Path roSocket;
 
     private void start(long limit, long restricted, long timeoutMillis) throws IOException {
         start(limit, restricted, timeoutMillis, ServerLimits.DEFAULTS);
@@ -66,8 +76,8 @@ class ClientMemoryBudgetTest {
         server.addProgram(new Program());
         Listener l = server.addTcpListener(new InetSocketAddress("127.0.0.1", 0), Transport.TCP, 0);
         address = (InetSocketAddress) l.channel().getLocalAddress();
-        roSocket = java.nio.file.Files.createTempDirectory("budget-test").resolve("ro-sock");
-        server.addUnixListener(roSocket, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"), null,
+        roSocket = Files.createTempDirectory("budget-test").resolve("ro-sock");
+        server.addUnixListener(roSocket, PosixFilePermissions.fromString("rwxrwxrwx"), null,
                 true, 0);
         loop.start();
         server.enable();
@@ -119,7 +129,7 @@ class ClientMemoryBudgetTest {
 
     /** The serial of the next reply, which must be OK. */
     private static int readReply(Socket s) throws IOException {
-        java.io.DataInputStream in = new java.io.DataInputStream(s.getInputStream());
+        DataInputStream in = new DataInputStream(s.getInputStream());
         int len = in.readInt();
         byte[] frame = new byte[len - 4];
         in.readFully(frame);
@@ -134,7 +144,7 @@ class ClientMemoryBudgetTest {
                 // replies we do not care about
             }
             return true;
-        } catch (java.net.SocketTimeoutException e) {
+        } catch (SocketTimeoutException e) {
             return false;
         } catch (IOException e) {
             return true; // reset
@@ -155,11 +165,11 @@ class ClientMemoryBudgetTest {
         return f.get(10, TimeUnit.SECONDS);
     }
 
-    private void awaitCondition(String what, java.util.function.BooleanSupplier cond) throws Exception {
+    private void awaitCondition(String what, BooleanSupplier cond) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!cond.getAsBoolean()) {
             assertTrue(System.nanoTime() < deadline, "timed out waiting until " + what);
-            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000); // polls a condition, with a deadline
+            LockSupport.parkNanos(1_000_000); // polls a condition, with a deadline
         }
     }
 
@@ -208,7 +218,7 @@ class ClientMemoryBudgetTest {
                 try {
                     sendCall(c, PROC_ECHO, 3, MAX);
                 } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
+                    throw new UncheckedIOException(e);
                 }
             });
             awaitCondition("the third client waits", () -> server.stats().memoryWaits() == 1);
@@ -257,7 +267,7 @@ class ClientMemoryBudgetTest {
             long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(1); // three timeouts
             while (System.nanoTime() < until) {
                 assertEquals(0, server.stats().memoryDrops(ServerStats.MemoryDrop.MESSAGE_TIMEOUT), "not its fault");
-                java.util.concurrent.locks.LockSupport.parkNanos(10_000_000);
+                LockSupport.parkNanos(10_000_000);
             }
             gate.release();
             sendZeros(s, 2 * MIB - 28 - 100_000);
@@ -312,8 +322,7 @@ class ClientMemoryBudgetTest {
     @Test
     void aReadOnlyClientStaysRestrictedAfterConnectOpen() throws Exception {
         start(64 * MIB, MIB, 60_000);
-        try (java.nio.channels.SocketChannel ro = java.nio.channels.SocketChannel.open(
-                java.net.UnixDomainSocketAddress.of(roSocket)); Socket rw = openedClient()) {
+        try (SocketChannel ro = SocketChannel.open(UnixDomainSocketAddress.of(roSocket)); Socket rw = openedClient()) {
             ro.write(ByteBuffer.wrap(callHeader(PROC_OPEN, 0, 28)));
             ByteBuffer reply = ByteBuffer.allocate(28);
             while (reply.hasRemaining()) {
