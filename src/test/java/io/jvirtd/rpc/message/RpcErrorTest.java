@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 class RpcErrorTest {
 
-    /** REPLY/ERROR to DOMAIN_LOOKUP_BY_NAME("nope"), as captured from libvirtd 9.0 (docs/protocol.md §6). */
+    /** REPLY/ERROR to DOMAIN_LOOKUP_BY_NAME("nope") as libvirtd 9.0 sent it (docs/protocol.md §6). */
     private static final byte[] NO_DOMAIN_REPLY = hex(
             "00000070",  // length 112
             "20008086",  // program REMOTE
