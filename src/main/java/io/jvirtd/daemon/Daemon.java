@@ -39,7 +39,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import sun.misc.Signal;
 
 /**
- * Wires the daemon and runs its life (DESIGN.md §1): the process leader binds the sockets,
+ * Wires the daemon and runs its life (docs/architecture.md §2): the process leader binds the sockets,
  * starts the event loop, starts the drivers, enables the network, then waits for the loop to
  * end; every way out (SIGTERM, SIGINT, idle timeout, a driver failing to start) goes through
  * the same orderly shutdown. Owned by the process leader; {@link #requestShutdown} may be

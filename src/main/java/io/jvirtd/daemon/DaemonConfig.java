@@ -8,8 +8,9 @@ import java.util.function.Consumer;
 
 /**
  * The daemon's settings: libvirtd.conf's key names and libvirt 9.0's defaults, except where
- * DESIGN.md §5 makes jvirtd run out of the box ({@code --listen} gives TCP on 127.0.0.1 with
- * auth "none"). Filled by the process leader before anything starts; read-only afterwards.
+ * jvirtd runs out of the box instead (docs/architecture.md §8: {@code --listen} gives TCP on
+ * 127.0.0.1 with auth "none"). Filled by the process leader before anything starts; read-only
+ * afterwards.
  */
 public final class DaemonConfig {
 

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jvirtd.rpc.tls.TestPki;
+import io.jvirtd.testsupport.RequiresTools;
+import io.jvirtd.testsupport.Tool;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -27,6 +29,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * read TLS confirmation: Input/output error"; an expired client certificate is refused by
  * virsh's own sanity check before it connects (with {@code no_sanity=1} the daemon refuses it).
  */
+@RequiresTools({Tool.VIRSH, Tool.CERTTOOL, Tool.OPENSSL})
 class TlsIT {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
@@ -38,7 +41,6 @@ class TlsIT {
 
     @BeforeAll
     static void startDaemon() throws IOException {
-        InteropEnvironment.virsh();
         pki = TestPki.get();
         tlsPort = DaemonProcess.freePort();
         daemon = tlsDaemon(tlsPort).start();

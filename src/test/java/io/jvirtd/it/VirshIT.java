@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jvirtd.testsupport.RequiresTools;
+import io.jvirtd.testsupport.Tool;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The stock virsh against one daemon, over TCP and both unix sockets. */
+@RequiresTools(Tool.VIRSH)
 class VirshIT {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
@@ -26,7 +30,6 @@ class VirshIT {
 
     @BeforeAll
     static void startDaemon() throws IOException {
-        InteropEnvironment.virsh();
         daemon = DaemonProcess.start();
     }
 

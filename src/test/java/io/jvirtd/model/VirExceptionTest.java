@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-/** Error fields against what libvirtd 9.0 was observed to send (PROTOCOL.md §1.7, §4.1). */
+/** Error fields against what libvirtd 9.0 was observed to send (docs/protocol.md §6). */
 class VirExceptionTest {
 
     @Test

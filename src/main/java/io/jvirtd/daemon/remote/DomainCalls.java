@@ -14,7 +14,7 @@ import java.util.List;
 /**
  * Domain listing, lookup, definition and lifecycle calls: the table lines with the checks
  * libvirtd makes before the driver (its dispatcher's wire limits, then libvirt-domain.c's
- * argument checks). Handles travel as PROTOCOL.md §1.9 says ({@link Handles}). Stateless;
+ * argument checks). Handles travel as docs/protocol.md §13 says ({@link Handles}). Stateless;
  * worker threads.
  */
 final class DomainCalls {

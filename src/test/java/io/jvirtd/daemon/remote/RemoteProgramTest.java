@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The remote program behind a real server on loopback, checked byte for byte against what
- * libvirtd 9.0 answered in the captures of PROTOCOL.md.
+ * libvirtd 9.0 answered on the wire (docs/protocol.md).
  */
 class RemoteProgramTest {
 
