@@ -184,32 +184,39 @@ final class Daemon {
         }
     }
 
-    /** Binds every socket before anything is watched (libvirt's daemonSetupNetworking). */
+    /**
+     * Binds every socket before anything is watched (libvirt's daemonSetupNetworking), after
+     * every credential is loaded and checked, so that start-up fails before any socket exists
+     * and a client that finds one socket accepting finds them all. A TCP socket accepts into
+     * its backlog from bind() on, a unix socket from the moment it is renamed into place: TLS
+     * is bound first, then TCP, then the unix sockets, so each socket that accepts implies the
+     * ones before it. The loop watches them all at once in enable().
+     */
     private void bindSockets() throws IOException {
-        Path dir = config.unixSockDir;
         GroupPrincipal group = config.unixSockGroup == null ? null
                 : FileSystems.getDefault().getUserPrincipalLookupService()
                         .lookupPrincipalByGroupName(config.unixSockGroup);
-        server.addUnixListener(dir.resolve("libvirt-sock"), perms(config.unixSockRwPerms), group, false, AUTH_NONE);
-        server.addUnixListener(dir.resolve("libvirt-sock-ro"), perms(config.unixSockRoPerms), group, true, AUTH_NONE);
-        adminServer.addUnixListener(dir.resolve("libvirt-admin-sock"), perms(config.unixSockAdminPerms), group,
-                false, AUTH_NONE);
-        if (opts.listen && config.listenTcp) {
-            server.addTcpListener(new InetSocketAddress(config.listenAddr, Integer.parseInt(config.tcpPort)),
-                    Transport.TCP, AUTH_NONE);
-        }
+        TlsContext tls = null;
         if (opts.listen && config.listenTls) {
-            TlsContext tls;
             try {
                 tls = TlsSetup.serverContext(config, TlsSetup.newTaskExecutor());
             } catch (TlsConfigException e) {
                 throw new IOException(e.getMessage(), e);
             }
-            if (tls != null) {
-                server.addTcpListener(new InetSocketAddress(config.listenAddr, Integer.parseInt(config.tlsPort)),
-                        Transport.TLS, AUTH_NONE, tls);
-            }
         }
+        if (tls != null) {
+            server.addTcpListener(new InetSocketAddress(config.listenAddr, Integer.parseInt(config.tlsPort)),
+                    Transport.TLS, AUTH_NONE, tls);
+        }
+        if (opts.listen && config.listenTcp) {
+            server.addTcpListener(new InetSocketAddress(config.listenAddr, Integer.parseInt(config.tcpPort)),
+                    Transport.TCP, AUTH_NONE);
+        }
+        Path dir = config.unixSockDir;
+        server.addUnixListener(dir.resolve("libvirt-sock"), perms(config.unixSockRwPerms), group, false, AUTH_NONE);
+        server.addUnixListener(dir.resolve("libvirt-sock-ro"), perms(config.unixSockRoPerms), group, true, AUTH_NONE);
+        adminServer.addUnixListener(dir.resolve("libvirt-admin-sock"), perms(config.unixSockAdminPerms), group,
+                false, AUTH_NONE);
     }
 
     /** An octal mode such as "0770" as permissions. */

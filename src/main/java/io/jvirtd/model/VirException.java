@@ -1,5 +1,6 @@
 package io.jvirtd.model;
 
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -63,10 +64,10 @@ public final class VirException extends RuntimeException {
                 template, info, null, -1, -1);
     }
 
-    /** {@link #of} with a {@link String#format} detail, like virReportError's printf arguments. */
+    /** {@link #of} with a {@link String#format} detail, like virReportError's printf arguments (never localized). */
     public static VirException format(VirErrorNumber code, VirErrorDomain domain,
                                       String detailFormat, Object... args) {
-        return of(code, domain, String.format(detailFormat, args));
+        return of(code, domain, String.format(Locale.ROOT, detailFormat, args));
     }
 
     /**

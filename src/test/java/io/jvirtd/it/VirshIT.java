@@ -137,6 +137,17 @@ class VirshIT {
         assertTrue(r.stderr().contains("error: failed to connect to the hypervisor"), why(r));
     }
 
+    /** libvirtd cannot ask a remote client for the users a node file names: it refuses the file. */
+    @Test
+    void nodeFileNamingUsersIsRefused(@TempDir Path dir) throws IOException {
+        Path file = Files.writeString(dir.resolve("auth.xml"),
+                "<node><auth><user password='pw'>alice</user></auth></node>");
+        Exec.Result r = virsh("-c", "test+tcp://127.0.0.1:" + daemon.port() + file, "hostname");
+        assertEquals(1, r.exitCode(), why(r));
+        assertEquals("error: failed to connect to the hypervisor\n"
+                + "error: invalid argument: Missing authentication credentials", r.stderr().strip(), why(r));
+    }
+
     @Test
     void daemonServesAfterFailedOpens() throws IOException {
         virsh("-c", "bogus+tcp://127.0.0.1:" + daemon.port() + "/x", "hostname");
