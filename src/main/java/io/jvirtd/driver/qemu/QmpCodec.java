@@ -56,6 +56,17 @@ final class QmpCodec {
         return out.toByteArray();
     }
 
+    /** One JSON value as compact text (libvirt's JSON forms of -device and friends). */
+    static String json(Object value) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(96);
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            write(g, value);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     private static void write(JsonGenerator g, Object v) throws IOException {
         if (v == null) {
             g.writeNull();
