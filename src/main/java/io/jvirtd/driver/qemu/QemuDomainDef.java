@@ -160,6 +160,7 @@ final class QemuDomainDef {
                         throw unsupported("clock other than <clock offset='utc'/>");
                     }
                 }
+                case "cpu" -> parseCpu(e);
                 case "on_poweroff" -> d.onPoweroff = action(e);
                 case "on_reboot" -> d.onReboot = action(e);
                 case "on_crash" -> d.onCrash = action(e);
@@ -191,6 +192,21 @@ final class QemuDomainDef {
                     "Emulator '%s' does not support virt type '%s'", d.emulator, d.virtType);
         }
         return d;
+    }
+
+    /** The default TCG CPU only, as libvirt prints it back: custom qemu64 (named models: later). */
+    private static void parseCpu(Element cpu) {
+        attrs(cpu, "mode", "match", "check");
+        String mode = cpu.getAttribute("mode");
+        if (!mode.isEmpty() && !mode.equals("custom")) {
+            throw unsupported("cpu mode '" + mode + "'");
+        }
+        for (Element c : children(cpu)) {
+            attrs(c, "fallback");
+            if (!VirXml.localName(c).equals("model") || !text(c).equals("qemu64")) {
+                throw unsupported("cpu other than the default qemu64 model");
+            }
+        }
     }
 
     private static void parseOs(QemuDomainDef d, Element os) {

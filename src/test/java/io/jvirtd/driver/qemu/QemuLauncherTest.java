@@ -112,6 +112,19 @@ class QemuLauncherTest {
     }
 
     @Test
+    void whatTheDriverPrintsItReadsBackUnchanged() throws Exception {
+        QemuDomainDef d = tinyDef("t-round");
+        d.serials.get(0).ptyPath = "/dev/pts/7";
+        for (boolean live : new boolean[] {false, true}) {
+            String xml = QemuDomainXml.format(d, live, 0);
+            QemuDomainDef back = QemuDomainDef.parse(
+                    io.jvirtd.model.VirXml.parseString(xml, null, "domain", io.jvirtd.model.VirErrorDomain.DOMAIN)
+                            .getDocumentElement(), live);
+            assertEquals(xml, QemuDomainXml.format(back, live, 0));
+        }
+    }
+
+    @Test
     void whatTheSubsetDoesNotCoverIsRefusedNotDropped() throws Exception {
         String base = tinyXml("t-x", TestGuests.tinyKernel(), dir.resolve("s.log"));
         VirException e = assertThrows(VirException.class, () -> QemuDomainDef.parse(
