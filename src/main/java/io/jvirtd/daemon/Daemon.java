@@ -11,6 +11,7 @@ import io.jvirtd.daemon.remote.HypervisorExtraProgram;
 import io.jvirtd.daemon.remote.RemoteProgram;
 import io.jvirtd.protocol.admin.AdminProcedure;
 import io.jvirtd.protocol.remote.RemoteProcedure;
+import io.jvirtd.driver.qemu.QemuDriver;
 import io.jvirtd.driver.test.TestDriver;
 import io.jvirtd.rpc.loop.EventLoop;
 import io.jvirtd.rpc.loop.Ticker;
@@ -105,18 +106,23 @@ final class Daemon {
         installSignalHandlers();
         loop.start();
 
+        // The stateful drivers start while the loop runs and before the network is enabled: the
+        // QEMU driver reattaches to the monitors of guests that kept running (libvirtd's order).
         TestDriver testDriver;
+        QemuDriver qemuDriver = new QemuDriver(config.qemuRoot);
         try {
             testDriver = new TestDriver();
+            qemuDriver.start(new LoopForDrivers(loop));
         } catch (RuntimeException e) {
-            LOG.log(Level.ERROR, "driver 'Test' failed to start", e);
+            LOG.log(Level.ERROR, "a driver failed to start", e);
             requestShutdown("driver start-up failed");
             awaitLoop();
+            qemuDriver.stop();
             pool.shutdown();
             adminPool.shutdown();
             return 1;
         }
-        server.addProgram(SlowCallHook.wrap(new RemoteProgram(new ConnectionRouter(List.of(testDriver))),
+        server.addProgram(SlowCallHook.wrap(new RemoteProgram(new ConnectionRouter(List.of(testDriver, qemuDriver))),
                 config.testSlowCall));
         server.addProgram(HypervisorExtraProgram.qemu());
         server.addProgram(HypervisorExtraProgram.lxc());
@@ -138,6 +144,7 @@ final class Daemon {
         if (metrics != null) {
             metrics.close();
         }
+        qemuDriver.stop(); // running guests keep running; the next start reattaches
         pool.shutdown();
         adminPool.shutdown();
         try {

@@ -75,6 +75,11 @@ public final class DaemonConfig {
      * number PROC wait MILLIS ms on its worker before it is served, so tests can hold workers busy.
      */
     public String testSlowCall;
+    /**
+     * [qemu_root] one folder for every file the QEMU driver writes (definitions, status and pid
+     * files, monitor sockets, logs); null (the default) for jvirtd's own system or XDG folders.
+     */
+    public java.nio.file.Path qemuRoot;
 
     private enum Type { INT, STRING, BOOL, LIST }
 
@@ -141,6 +146,7 @@ public final class DaemonConfig {
         key("host_uuid", Type.STRING, (c, v) -> c.hostUuid = (String) v);
         key("metrics_listen_addr", Type.STRING, (c, v) -> c.metricsListenAddr = (String) v);
         key("test_slow_call", Type.STRING, (c, v) -> c.testSlowCall = (String) v);
+        key("qemu_root", Type.STRING, (c, v) -> c.qemuRoot = java.nio.file.Path.of((String) v));
         ignored("host_uuid_source", Type.STRING);
         ignored("tls_priority", Type.STRING);
         ignored("tcp_min_ssf", Type.INT);
