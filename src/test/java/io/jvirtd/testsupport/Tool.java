@@ -38,7 +38,8 @@ public enum Tool {
     PYTHON3_LIBVIRT("/usr/bin/python3 with python3-libvirt", "python3-libvirt"),
     CERTTOOL("certtool", "gnutls-bin"),
     OPENSSL("openssl", "openssl"),
-    SS("ss", "iproute2");
+    SS("ss", "iproute2"),
+    QEMU("qemu-system-x86_64", "qemu-system-x86");
 
     private static final Path SYSTEM_PYTHON = Path.of("/usr/bin/python3");
     private static final Map<Tool, Optional<Path>> FOUND = new ConcurrentHashMap<>();

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.jvirtd.it.Exec;
 import io.jvirtd.it.InteropEnvironment;
+import io.jvirtd.testsupport.Tool;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -36,7 +37,7 @@ public final class TestGuests {
 
     /** qemu-system-x86_64, or skip/fail the test. */
     public static Path qemu() {
-        return InteropEnvironment.require("qemu-system-x86_64");
+        return Tool.QEMU.require();
     }
 
     /** The tiny guest's kernel file ({@code vmlinuz}), built on first use. */
