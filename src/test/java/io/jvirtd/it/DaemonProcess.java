@@ -120,6 +120,7 @@ public final class DaemonProcess implements AutoCloseable {
         return System.getProperty("jvirtd.it.command", "").isBlank();
     }
 
+    /** {@code java -ea [jvmOptions] -jar JAR}, or the jvirtd.it.command prefix (which takes no JVM options). */
     private static List<String> daemonCommandPrefix(List<String> jvmOptions) {
         String override = System.getProperty("jvirtd.it.command", "").trim();
         if (!override.isEmpty()) {
@@ -326,12 +327,12 @@ public final class DaemonProcess implements AutoCloseable {
     public static final class Builder {
         private final Map<String, String> conf = new LinkedHashMap<>();
         private final List<String> args = new ArrayList<>();
+        private final List<String> jvmOptions = new ArrayList<>();
         private String rawConfig;
         private Path pidFile;
         private boolean listen = true;
         private boolean verbose = true;
         private int port;
-        private final List<String> jvmOptions = new ArrayList<>();
         private Path launcher;
         private final Map<String, String> env = new LinkedHashMap<>();
 
@@ -367,15 +368,15 @@ public final class DaemonProcess implements AutoCloseable {
             return this;
         }
 
-        /** Whether to pass --listen (default yes). */
-        public Builder listen(boolean on) {
-            this.listen = on;
+        /** Adds options for the daemon's JVM (before -jar); ignored with jvirtd.it.command. */
+        public Builder jvmOptions(String... more) {
+            jvmOptions.addAll(List.of(more));
             return this;
         }
 
-        /** JVM options before {@code -jar} (the packaged jar only, not a jvirtd.it.command). */
-        public Builder jvmOptions(String... options) {
-            jvmOptions.addAll(List.of(options));
+        /** Whether to pass --listen (default yes). */
+        public Builder listen(boolean on) {
+            this.listen = on;
             return this;
         }
 
