@@ -19,11 +19,27 @@ done
 [ -n "$conf" ] || { echo "libvirtd-wrapper: no -f CONF" >&2; exit 2; }
 sockdir=$(sed -n 's/^unix_sock_dir *= *"\(.*\)"/\1/p' "$conf")
 ulimit -n "$(ulimit -Hn)"
+# A machine with libvirtd but without libvirt-daemon-system lacks libvirt's state folders and
+# the libvirt-qemu user, without which the QEMU driver (and so libvirtd) does not start: the
+# namespace gets empty folders and a passwd/group copy naming that user (nothing changes outside).
+ns=$(mktemp -d "${TMPDIR:-/tmp}/libvirtd-wrapper.XXXXXX")
+trap 'rm -rf "$ns"' EXIT
+cp /etc/passwd /etc/group "$ns/"
+getent passwd libvirt-qemu >/dev/null || {
+    echo 'libvirt-qemu:x:64055:64055:Libvirt Qemu:/var/lib/libvirt:/usr/sbin/nologin' >>"$ns/passwd"
+    getent group kvm >/dev/null || echo 'kvm:x:64054:' >>"$ns/group"
+    echo 'libvirt-qemu:x:64055:' >>"$ns/group"
+}
 LIBVIRT_LOG_OUTPUTS="3:stderr" unshare -m sh -c '
+    ns=$1; shift
     mount -t tmpfs tmpfs /run
-    mount -t tmpfs tmpfs /var/lib/libvirt
-    mount -t tmpfs tmpfs /var/cache/libvirt
-    exec libvirtd "$@"' libvirtd "$@" &
+    for d in /var/lib/libvirt /var/cache/libvirt; do
+        [ -d "$d" ] || { mount -t tmpfs tmpfs "$(dirname "$d")"; mkdir "$d"; }
+        mount -t tmpfs tmpfs "$d"
+    done
+    mount --bind "$ns/passwd" /etc/passwd
+    mount --bind "$ns/group" /etc/group
+    exec libvirtd "$@"' libvirtd "$ns" "$@" &
 pid=$!
 trap 'kill -TERM $pid 2>/dev/null' TERM
 trap 'kill -INT $pid 2>/dev/null' INT

@@ -11,6 +11,7 @@ import io.jvirtd.daemon.remote.HypervisorExtraProgram;
 import io.jvirtd.daemon.remote.RemoteProgram;
 import io.jvirtd.protocol.admin.AdminProcedure;
 import io.jvirtd.protocol.remote.RemoteProcedure;
+import io.jvirtd.driver.schema.RelaxNgSchemas;
 import io.jvirtd.driver.test.TestDriver;
 import io.jvirtd.rpc.loop.EventLoop;
 import io.jvirtd.rpc.loop.Ticker;
@@ -107,7 +108,7 @@ final class Daemon {
 
         TestDriver testDriver;
         try {
-            testDriver = new TestDriver();
+            testDriver = new TestDriver(schemas());
         } catch (RuntimeException e) {
             LOG.log(Level.ERROR, "driver 'Test' failed to start", e);
             requestShutdown("driver start-up failed");
@@ -213,6 +214,16 @@ final class Daemon {
     }
 
     /** An octal mode such as "0770" as permissions. */
+    /**
+     * libvirt's RELAX NG schemas, from the host's libvirt (/usr/share/libvirt/schemas) or from
+     * the folder the system property {@code jvirtd.schema.dir} names (tests; a host that keeps
+     * them elsewhere). Read when a call first needs one, not now.
+     */
+    private static RelaxNgSchemas schemas() {
+        String dir = System.getProperty("jvirtd.schema.dir", "");
+        return dir.isEmpty() ? RelaxNgSchemas.system() : new RelaxNgSchemas(Path.of(dir));
+    }
+
     static Set<PosixFilePermission> perms(String octal) {
         int mode = Integer.parseInt(octal, 8);
         StringBuilder s = new StringBuilder(9);

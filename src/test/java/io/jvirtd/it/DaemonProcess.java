@@ -66,7 +66,7 @@ public final class DaemonProcess implements AutoCloseable {
         this.pidFile = b.pidFile != null ? b.pidFile : dir.resolve("jvirtd.pid");
         Files.writeString(conf, b.rawConfig != null ? b.rawConfig : configText(b.conf));
 
-        List<String> cmd = new ArrayList<>(daemonCommandPrefix());
+        List<String> cmd = new ArrayList<>(daemonCommandPrefix(b.jvmArgs));
         if (b.listen) {
             cmd.add("--listen");
         }
@@ -115,13 +115,16 @@ public final class DaemonProcess implements AutoCloseable {
         return System.getProperty("jvirtd.it.command", "").isBlank();
     }
 
-    private static List<String> daemonCommandPrefix() {
+    private static List<String> daemonCommandPrefix(List<String> jvmArgs) {
         String override = System.getProperty("jvirtd.it.command", "").trim();
         if (!override.isEmpty()) {
             return List.of(override.split("\\s+"));
         }
         Path java = Paths.get(System.getProperty("java.home"), "bin", "java");
-        return List.of(java.toString(), "-ea", "-jar", InteropEnvironment.daemonJar().toString());
+        List<String> cmd = new ArrayList<>(List.of(java.toString(), "-ea"));
+        cmd.addAll(jvmArgs);
+        cmd.addAll(List.of("-jar", InteropEnvironment.daemonJar().toString()));
+        return cmd;
     }
 
     private void drain(InputStream in, StringBuffer into, CompletableFuture<Void> closed,
@@ -318,6 +321,7 @@ public final class DaemonProcess implements AutoCloseable {
     public static final class Builder {
         private final Map<String, String> conf = new LinkedHashMap<>();
         private final List<String> args = new ArrayList<>();
+        private final List<String> jvmArgs = new ArrayList<>();
         private String rawConfig;
         private Path pidFile;
         private boolean listen = true;
@@ -353,6 +357,15 @@ public final class DaemonProcess implements AutoCloseable {
         /** Appends command-line arguments after the standard ones. */
         public Builder args(String... more) {
             args.addAll(List.of(more));
+            return this;
+        }
+
+        /**
+         * Adds JVM options ({@code -Dkey=value}) before {@code -jar}; ignored when
+         * {@code jvirtd.it.command} runs another daemon (see {@link #runsJar()}).
+         */
+        public Builder jvmArgs(String... more) {
+            jvmArgs.addAll(List.of(more));
             return this;
         }
 
