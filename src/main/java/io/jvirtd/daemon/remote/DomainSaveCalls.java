@@ -3,6 +3,7 @@ package io.jvirtd.daemon.remote;
 import static io.jvirtd.protocol.remote.RemoteProcedure.*;
 
 import io.jvirtd.model.VirErrorDomain;
+import io.jvirtd.model.VirException;
 import io.jvirtd.model.domain.Screenshot;
 import io.jvirtd.protocol.remote.RemoteTypes.*;
 
@@ -21,6 +22,8 @@ final class DomainSaveCalls {
     /** virDomainSaveRestoreFlags. */
     private static final int SAVE_RUNNING = 2;
     private static final int SAVE_PAUSED = 4;
+    /** VIR_DOMAIN_SAVE_IMAGE_XML_SECURE. */
+    private static final int SAVE_IMAGE_XML_SECURE = 1;
     /** virDomainCoreDumpFlags. */
     private static final int DUMP_CRASH = 1;
     private static final int DUMP_LIVE = 2;
@@ -66,6 +69,13 @@ final class DomainSaveCalls {
             saveFlags(a.flags(), "virDomainSaveImageDefineXML");
             s.connection().domainSaveImageDefineXML(absolute(a.file()), a.dxml(), a.flags());
             return null;
+        });
+        // The public API refuses the secure flag on a read-only connection before it looks for the
+        // driver's method, which the test driver lacks ("not supported" otherwise).
+        t.checkFirst(DOMAIN_MANAGED_SAVE_GET_XML_DESC, DomainManagedSaveGetXmlDescArgs.class, (s, a) -> {
+            if (s.isReadOnly() && (a.flags() & SAVE_IMAGE_XML_SECURE) != 0) {
+                throw VirException.operationDenied(D, "virDomainManagedSaveGetXMLDesc with secure flag");
+            }
         });
         t.bind(DOMAIN_MANAGED_SAVE, DomainManagedSaveArgs.class, Void.class, (s, a) -> {
             saveFlags(a.flags(), "virDomainManagedSave");
@@ -121,8 +131,10 @@ final class DomainSaveCalls {
             s.connection().domainSendKey(Handles.dom(a.dom()), a.codeset(), a.holdtime(), keys, a.flags());
             return null;
         });
+        // virDomainSendProcessSignal checks pid_value before its read-only check
+        t.checkFirst(DOMAIN_SEND_PROCESS_SIGNAL, DomainSendProcessSignalArgs.class,
+                (s, a) -> ApiChecks.nonZero(a.pid_value(), "pid_value", "virDomainSendProcessSignal", D));
         t.bind(DOMAIN_SEND_PROCESS_SIGNAL, DomainSendProcessSignalArgs.class, Void.class, (s, a) -> {
-            ApiChecks.nonZero(a.pid_value(), "pid_value", "virDomainSendProcessSignal", D);
             s.connection().domainSendProcessSignal(Handles.dom(a.dom()), a.pid_value(), a.signum(), a.flags());
             return null;
         });
