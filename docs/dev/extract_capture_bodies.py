@@ -1,9 +1,14 @@
 #!/usr/bin/env python3
-"""Extracts the REMOTE-program packets of the shared captures into the test resource read by
+"""Extracts the REMOTE-program packets of protocol captures into the test resource read by
 io.jvirtd.protocol.remote.CaptureBodiesTest: one line per distinct (procedure, type, body).
 
-Rerun (stdlib only) from the repository root when the captures change:
-  python3 docs/dev/extract_capture_bodies.py [/work/shared/protocol/captures]
+The captures are what a decoding proxy between libvirt 9.0's clients (virsh, virt-admin,
+python3-libvirt) and libvirtd 9.0 recorded: a folder of *.jsonl files, one JSON object per
+packet with at least prog, proc, name, type, status, len, and, where decoded, body (the XDR
+body with the .x file's field names) and hex (the whole packet). They are not part of the
+repository; the resource this script writes is. Rerun (stdlib only) from the repository root
+when the captures change:
+  python3 docs/dev/extract_capture_bodies.py CAPTURES_DIR
 Kept per line: proc, name, type (CALL/REPLY/MESSAGE), len (whole packet), body (as decoded by
 the capture tool, .x field names, wire order) and hex (whole packet) where the capture has it.
 Error replies and stream packets are left out: their bodies are not procedure records. The
@@ -15,7 +20,9 @@ import json
 import os
 import sys
 
-src = sys.argv[1] if len(sys.argv) > 1 else '/work/shared/protocol/captures'
+if len(sys.argv) != 2:
+    sys.exit('usage: extract_capture_bodies.py CAPTURES_DIR')
+src = sys.argv[1]
 out = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'src', 'test',
                    'resources', 'io', 'jvirtd', 'protocol', 'remote', 'capture-bodies.jsonl')
 seen = {}

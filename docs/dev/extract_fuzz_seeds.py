@@ -1,19 +1,23 @@
 #!/usr/bin/env python3
 """Extract the raw frames of the protocol captures as fuzzing seeds.
 
-Reads every capture line that carries the frame's bytes ("hex") in
-../shared/protocol/captures/*.jsonl (libvirt 9.0's virsh, python and libvirtd on the
-wire) and writes them, one hex frame per line with its direction and name as a comment,
-to src/test/resources/fuzz/capture-frames.txt. Run from the repository root:
+Reads every capture line that carries the frame's bytes ("hex") in CAPTURES_DIR/*.jsonl
+(libvirt 9.0's virsh, python and libvirtd on the wire, recorded by a decoding proxy: one JSON
+object per packet, with hex, dir, prog and name; see docs/dev/extract_capture_bodies.py) and
+writes them, one hex frame per line with its direction and name as a comment, to
+src/test/resources/fuzz/capture-frames.txt. The captures are not part of the repository; the
+seeds are. Run from the repository root:
 
-    python3 docs/dev/extract_fuzz_seeds.py ../shared/protocol/captures
+    python3 docs/dev/extract_fuzz_seeds.py CAPTURES_DIR
 """
 import glob
 import json
 import os
 import sys
 
-captures = sys.argv[1] if len(sys.argv) > 1 else '../shared/protocol/captures'
+if len(sys.argv) != 2:
+    sys.exit('usage: extract_fuzz_seeds.py CAPTURES_DIR')
+captures = sys.argv[1]
 out = 'src/test/resources/fuzz/capture-frames.txt'
 seen = set()
 lines = ['# Frames captured from libvirt 9.0 clients and libvirtd (see docs/dev/extract_fuzz_seeds.py).',

@@ -6,7 +6,10 @@
 #
 # DaemonProcess calls it like jvirtd: [--listen] [-v] -f CONF -p PIDFILE. libvirtd runs in its
 # own mount namespace (root only) so that it does not clash with a libvirtd of the host
-# (/run, /var/lib/libvirt, /var/cache/libvirt become private tmpfs), logs to stderr, and this
+# (/run, /var/lib/libvirt, /var/cache/libvirt become private tmpfs; /etc/libvirt a private copy
+# whose qemu.conf runs QEMU as root; without libvirt-daemon-system there is no libvirt-qemu
+# user, whose absence stops libvirtd's QEMU driver and with it start-up, so the namespace sees
+# an /etc/passwd and /etc/group that have one), logs to stderr, and this
 # script prints jvirtd's "daemon is ready" line once the read-write socket exists. It exits
 # with libvirtd's exit code; SIGTERM/SIGINT are passed on.
 set -u
@@ -19,27 +22,22 @@ done
 [ -n "$conf" ] || { echo "libvirtd-wrapper: no -f CONF" >&2; exit 2; }
 sockdir=$(sed -n 's/^unix_sock_dir *= *"\(.*\)"/\1/p' "$conf")
 ulimit -n "$(ulimit -Hn)"
-# A machine with libvirtd but without libvirt-daemon-system lacks libvirt's state folders and
-# the libvirt-qemu user, without which the QEMU driver (and so libvirtd) does not start: the
-# namespace gets empty folders and a passwd/group copy naming that user (nothing changes outside).
-ns=$(mktemp -d "${TMPDIR:-/tmp}/libvirtd-wrapper.XXXXXX")
-trap 'rm -rf "$ns"' EXIT
-cp /etc/passwd /etc/group "$ns/"
-getent passwd libvirt-qemu >/dev/null || {
-    echo 'libvirt-qemu:x:64055:64055:Libvirt Qemu:/var/lib/libvirt:/usr/sbin/nologin' >>"$ns/passwd"
-    getent group kvm >/dev/null || echo 'kvm:x:64054:' >>"$ns/group"
-    echo 'libvirt-qemu:x:64055:' >>"$ns/group"
+etc=$(mktemp -d /tmp/libvirtd-wrapper-etc.XXXXXX)
+cp -a /etc/libvirt/. "$etc/"
+printf 'user = "root"\ngroup = "root"\n' >> "$etc/qemu.conf"
+cp /etc/passwd /etc/group "$etc/"
+id libvirt-qemu >/dev/null 2>&1 || {
+    echo 'libvirt-qemu:x:64055:64055:Libvirt Qemu:/var/lib/libvirt:/usr/sbin/nologin' >> "$etc/passwd"
+    echo 'libvirt-qemu:x:64055:' >> "$etc/group"
 }
-LIBVIRT_LOG_OUTPUTS="3:stderr" unshare -m sh -c '
-    ns=$1; shift
+LIBVIRT_LOG_OUTPUTS="3:stderr" ETC="$etc" unshare -m sh -c '
+    mount --bind "$ETC" /etc/libvirt
+    mount --bind "$ETC/passwd" /etc/passwd
+    mount --bind "$ETC/group" /etc/group
     mount -t tmpfs tmpfs /run
-    for d in /var/lib/libvirt /var/cache/libvirt; do
-        [ -d "$d" ] || { mount -t tmpfs tmpfs "$(dirname "$d")"; mkdir "$d"; }
-        mount -t tmpfs tmpfs "$d"
-    done
-    mount --bind "$ns/passwd" /etc/passwd
-    mount --bind "$ns/group" /etc/group
-    exec libvirtd "$@"' libvirtd "$ns" "$@" &
+    mount -t tmpfs tmpfs /var/lib/libvirt
+    mount -t tmpfs tmpfs /var/cache/libvirt
+    exec libvirtd "$@"' libvirtd "$@" &
 pid=$!
 trap 'kill -TERM $pid 2>/dev/null' TERM
 trap 'kill -INT $pid 2>/dev/null' INT
@@ -54,4 +52,5 @@ wait "$pid"
 rc=$?
 # wait returns early (>128) when a trapped signal arrives: wait for libvirtd itself
 while kill -0 "$pid" 2>/dev/null; do wait "$pid"; rc=$?; done
+rm -rf "$etc"
 exit $rc

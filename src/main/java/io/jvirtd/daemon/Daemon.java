@@ -11,6 +11,7 @@ import io.jvirtd.daemon.remote.HypervisorExtraProgram;
 import io.jvirtd.daemon.remote.RemoteProgram;
 import io.jvirtd.protocol.admin.AdminProcedure;
 import io.jvirtd.protocol.remote.RemoteProcedure;
+import io.jvirtd.driver.qemu.QemuDriver;
 import io.jvirtd.driver.schema.RelaxNgSchemas;
 import io.jvirtd.driver.test.TestDriver;
 import io.jvirtd.rpc.loop.EventLoop;
@@ -40,7 +41,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import sun.misc.Signal;
 
 /**
- * Wires the daemon and runs its life (DESIGN.md §1): the process leader binds the sockets,
+ * Wires the daemon and runs its life (docs/architecture.md §2): the process leader binds the sockets,
  * starts the event loop, starts the drivers, enables the network, then waits for the loop to
  * end; every way out (SIGTERM, SIGINT, idle timeout, a driver failing to start) goes through
  * the same orderly shutdown. Owned by the process leader; {@link #requestShutdown} may be
@@ -106,18 +107,23 @@ final class Daemon {
         installSignalHandlers();
         loop.start();
 
+        // The stateful drivers start while the loop runs and before the network is enabled: the
+        // QEMU driver reattaches to the monitors of guests that kept running (libvirtd's order).
         TestDriver testDriver;
+        QemuDriver qemuDriver = new QemuDriver(config.qemuRoot);
         try {
             testDriver = new TestDriver(schemas());
+            qemuDriver.start(new LoopForDrivers(loop));
         } catch (RuntimeException e) {
-            LOG.log(Level.ERROR, "driver 'Test' failed to start", e);
+            LOG.log(Level.ERROR, "a driver failed to start", e);
             requestShutdown("driver start-up failed");
             awaitLoop();
+            qemuDriver.stop();
             pool.shutdown();
             adminPool.shutdown();
             return 1;
         }
-        server.addProgram(SlowCallHook.wrap(new RemoteProgram(new ConnectionRouter(List.of(testDriver))),
+        server.addProgram(SlowCallHook.wrap(new RemoteProgram(new ConnectionRouter(List.of(testDriver, qemuDriver))),
                 config.testSlowCall, Boolean.getBoolean(SlowCallHook.TEST_HOOKS_PROPERTY)));
         server.addProgram(HypervisorExtraProgram.qemu());
         server.addProgram(HypervisorExtraProgram.lxc());
@@ -139,6 +145,7 @@ final class Daemon {
         if (metrics != null) {
             metrics.close();
         }
+        qemuDriver.stop(); // running guests keep running; the next start reattaches
         pool.shutdown();
         adminPool.shutdown();
         try {
@@ -185,32 +192,39 @@ final class Daemon {
         }
     }
 
-    /** Binds every socket before anything is watched (libvirt's daemonSetupNetworking). */
+    /**
+     * Binds every socket before anything is watched (libvirt's daemonSetupNetworking), after
+     * every credential is loaded and checked, so that start-up fails before any socket exists
+     * and a client that finds one socket accepting finds them all. A TCP socket accepts into
+     * its backlog from bind() on, a unix socket from the moment it is renamed into place: TLS
+     * is bound first, then TCP, then the unix sockets, so each socket that accepts implies the
+     * ones before it. The loop watches them all at once in enable().
+     */
     private void bindSockets() throws IOException {
-        Path dir = config.unixSockDir;
         GroupPrincipal group = config.unixSockGroup == null ? null
                 : FileSystems.getDefault().getUserPrincipalLookupService()
                         .lookupPrincipalByGroupName(config.unixSockGroup);
-        server.addUnixListener(dir.resolve("libvirt-sock"), perms(config.unixSockRwPerms), group, false, AUTH_NONE);
-        server.addUnixListener(dir.resolve("libvirt-sock-ro"), perms(config.unixSockRoPerms), group, true, AUTH_NONE);
-        adminServer.addUnixListener(dir.resolve("libvirt-admin-sock"), perms(config.unixSockAdminPerms), group,
-                false, AUTH_NONE);
-        if (opts.listen && config.listenTcp) {
-            server.addTcpListener(new InetSocketAddress(config.listenAddr, Integer.parseInt(config.tcpPort)),
-                    Transport.TCP, AUTH_NONE);
-        }
+        TlsContext tls = null;
         if (opts.listen && config.listenTls) {
-            TlsContext tls;
             try {
                 tls = TlsSetup.serverContext(config, TlsSetup.newTaskExecutor());
             } catch (TlsConfigException e) {
                 throw new IOException(e.getMessage(), e);
             }
-            if (tls != null) {
-                server.addTcpListener(new InetSocketAddress(config.listenAddr, Integer.parseInt(config.tlsPort)),
-                        Transport.TLS, AUTH_NONE, tls);
-            }
         }
+        if (tls != null) {
+            server.addTcpListener(new InetSocketAddress(config.listenAddr, Integer.parseInt(config.tlsPort)),
+                    Transport.TLS, AUTH_NONE, tls);
+        }
+        if (opts.listen && config.listenTcp) {
+            server.addTcpListener(new InetSocketAddress(config.listenAddr, Integer.parseInt(config.tcpPort)),
+                    Transport.TCP, AUTH_NONE);
+        }
+        Path dir = config.unixSockDir;
+        server.addUnixListener(dir.resolve("libvirt-sock"), perms(config.unixSockRwPerms), group, false, AUTH_NONE);
+        server.addUnixListener(dir.resolve("libvirt-sock-ro"), perms(config.unixSockRoPerms), group, true, AUTH_NONE);
+        adminServer.addUnixListener(dir.resolve("libvirt-admin-sock"), perms(config.unixSockAdminPerms), group,
+                false, AUTH_NONE);
     }
 
     /** An octal mode such as "0770" as permissions. */

@@ -8,8 +8,9 @@ import java.util.function.Consumer;
 
 /**
  * The daemon's settings: libvirtd.conf's key names and libvirt 9.0's defaults, except where
- * DESIGN.md §5 makes jvirtd run out of the box ({@code --listen} gives TCP on 127.0.0.1 with
- * auth "none"). Filled by the process leader before anything starts; read-only afterwards.
+ * jvirtd runs out of the box instead (docs/architecture.md §8: {@code --listen} gives TCP on
+ * 127.0.0.1 with auth "none"). Filled by the process leader before anything starts; read-only
+ * afterwards.
  */
 public final class DaemonConfig {
 
@@ -75,6 +76,11 @@ public final class DaemonConfig {
      * Honoured only when the JVM runs with -Djvirtd.test.hooks=true (see SlowCallHook).
      */
     public String testSlowCall;
+    /**
+     * [qemu_root] one folder for every file the QEMU driver writes (definitions, status and pid
+     * files, monitor sockets, logs); null (the default) for jvirtd's own system or XDG folders.
+     */
+    public java.nio.file.Path qemuRoot;
 
     private enum Type { INT, STRING, BOOL, LIST }
 
@@ -141,6 +147,7 @@ public final class DaemonConfig {
         key("host_uuid", Type.STRING, (c, v) -> c.hostUuid = (String) v);
         key("metrics_listen_addr", Type.STRING, (c, v) -> c.metricsListenAddr = (String) v);
         key("test_slow_call", Type.STRING, (c, v) -> c.testSlowCall = (String) v);
+        key("qemu_root", Type.STRING, (c, v) -> c.qemuRoot = java.nio.file.Path.of((String) v));
         ignored("host_uuid_source", Type.STRING);
         ignored("tls_priority", Type.STRING);
         ignored("tcp_min_ssf", Type.INT);

@@ -26,11 +26,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  *     back to the global ones. A missing CRL is skipped.</li>
  * </ul>
  *
- * <p>jvirtd's one difference (DESIGN.md §5, "runs out of the box"): with {@code --listen} and
- * neither {@code listen_tls} nor a credential path in the config file, a missing server
- * certificate means "no TLS listener" (logged) instead of libvirtd's start-up failure. As
- * soon as the config asks for TLS, a missing or bad file stops start-up with a message naming
- * it. Used by the process leader only.
+ * <p>jvirtd's one difference (docs/architecture.md §8, "runs out of the box"): with
+ * {@code --listen} and neither {@code listen_tls} nor a credential path in the config file, a
+ * missing server certificate means "no TLS listener" (logged) instead of libvirtd's start-up
+ * failure. As soon as the config asks for TLS, a missing or bad file stops start-up with a
+ * message naming it. Used by the process leader only.
  */
 final class TlsSetup {
 

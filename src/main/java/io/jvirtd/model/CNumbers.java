@@ -67,6 +67,11 @@ public final class CNumbers {
      * @return the value with its sign applied, or null
      */
     public static BigInteger strto(String s, int base) {
+        return scan(s, base, true);
+    }
+
+    /** strtol's number at the start of {@code s}; with {@code whole}, nothing may follow it. */
+    private static BigInteger scan(String s, int base, boolean whole) {
         int i = 0;
         int n = s.length();
         while (i < n && isCSpace(s.charAt(i))) {
@@ -90,16 +95,25 @@ public final class CNumbers {
         while (i < n && s.charAt(i) < 128 && Character.digit(s.charAt(i), b) >= 0) {
             i++;
         }
-        if (i == start || i != n) {
+        if (i == start || (whole && i != n)) {
             return null;
         }
-        BigInteger v = new BigInteger(s.substring(start, n), b);
+        BigInteger v = new BigInteger(s.substring(start, i), b);
         return neg ? v.negate() : v;
     }
 
     /** virStrToLong_i: a C int, or null (also for a null string). */
     public static Integer strToInt(String s, int base) {
         BigInteger v = s == null ? null : strto(s, base);
+        return v == null || v.bitLength() > 31 ? null : v.intValue();
+    }
+
+    /**
+     * virStrToLong_i given an end pointer its caller never looks at (libvirtd's {@code -t}): the
+     * leading C int, whatever follows it ({@code "3s"} is 3); null without digits or on overflow.
+     */
+    public static Integer strToIntPrefix(String s, int base) {
+        BigInteger v = s == null ? null : scan(s, base, false);
         return v == null || v.bitLength() > 31 ? null : v.intValue();
     }
 

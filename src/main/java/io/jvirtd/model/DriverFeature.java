@@ -1,8 +1,8 @@
 package io.jvirtd.model;
 
 /**
- * libvirt's {@code virDrvFeature} numbers, asked with CONNECT_SUPPORTS_FEATURE (PROTOCOL.md
- * §4.3). Unknown numbers are answered with 0, never an error, so this is a lookup aid only.
+ * libvirt's {@code virDrvFeature} numbers, asked with CONNECT_SUPPORTS_FEATURE (docs/protocol.md
+ * §14). Unknown numbers are answered with 0, never an error, so this is a lookup aid only.
  */
 public enum DriverFeature {
     MIGRATION_V1(1),

@@ -1,11 +1,12 @@
 package io.jvirtd.model;
 
+import java.util.Locale;
 import java.util.Objects;
 
 /**
  * A libvirt error: the one exception type drivers raise for anything a client should see. It
  * carries the fields of libvirt's {@code virError} exactly as libvirt fills them, so the program
- * layer can copy them 1:1 into the wire error struct (PROTOCOL.md §1.7) and clients print the
+ * layer can copy them 1:1 into the wire error struct (docs/protocol.md §6) and clients print the
  * text users know.
  *
  * <p>Build it with {@link #of} (libvirt's {@code virReportErrorHelper}: message from the code's
@@ -63,10 +64,10 @@ public final class VirException extends RuntimeException {
                 template, info, null, -1, -1);
     }
 
-    /** {@link #of} with a {@link String#format} detail, like virReportError's printf arguments. */
+    /** {@link #of} with a {@link String#format} detail, like virReportError's printf arguments (never localized). */
     public static VirException format(VirErrorNumber code, VirErrorDomain domain,
                                       String detailFormat, Object... args) {
-        return of(code, domain, String.format(detailFormat, args));
+        return of(code, domain, String.format(Locale.ROOT, detailFormat, args));
     }
 
     /**
@@ -74,7 +75,7 @@ public final class VirException extends RuntimeException {
      * lacks the method: "this function is not supported by the connection driver: virX".
      *
      * @param domain the API family's domain (virConnect and virNode calls use DOMAIN, see
-     *               PROTOCOL.md §4.1)
+     *               docs/protocol.md §6)
      * @param apiName the public API name, e.g. {@code virNodeGetMemoryStats}
      */
     public static VirException noSupport(VirErrorDomain domain, String apiName) {

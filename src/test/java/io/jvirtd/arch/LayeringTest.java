@@ -17,7 +17,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * DESIGN.md §2: dependencies point one way. rpc knows nothing of virtualization; protocol
+ * docs/architecture.md §3: dependencies point one way. rpc knows nothing of virtualization; protocol
  * declares wire data on top of rpc; model (errors, SPI, object definitions) stands alone so a
  * driver never sees the wire; drivers know only the model; the daemon wires everything.
  */

@@ -53,11 +53,11 @@ import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 
 /**
- * Hostile input, fuzzed for a bounded time (STYLE P5; issue 5): the frame decoder, the argument
- * decoding of every remote procedure, and whole calls through the remote program and the test
- * driver on a real socket. Seeds are the frames of ../shared/protocol/captures
- * (src/test/resources/fuzz/capture-frames.txt) and random well-formed arguments of every
- * procedure ({@link RandomValues}); {@link Mutator} mutates them.
+ * Hostile input, fuzzed for a bounded time (issue 5, docs/robustness.md): the frame decoder,
+ * the argument decoding of every remote procedure, and whole calls through the remote program
+ * and the test driver on a real socket. Seeds are the frames captured from libvirt 9.0's
+ * clients and libvirtd (src/test/resources/fuzz/capture-frames.txt) and random well-formed
+ * arguments of every procedure ({@link RandomValues}); {@link Mutator} mutates them.
  *
  * <p>What must never happen: any exception but the declared ones ({@link FrameException},
  * {@link XdrException}), allocations out of proportion to the input, a decode or a call that

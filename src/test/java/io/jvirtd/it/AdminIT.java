@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jvirtd.testsupport.RequiresTools;
+import io.jvirtd.testsupport.Tool;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -25,11 +28,12 @@ import org.junit.jupiter.api.Test;
 /**
  * The stock virt-admin against jvirtd's admin socket. Every expected text below is what
  * virt-admin 9.0 printed against a real libvirtd 9.0 for the same command and state (started
- * with shared/bench/start-private-libvirtd.sh, --listen -v); only what varies between runs is
+ * with its own config and socket folder, --listen -v); only what varies between runs is
  * normalised: client ids, connection times, ports and pids are read from the run itself.
  * The one command whose answer differs by design is noted where it is checked (srv-list: libvirtd
  * lists its two servers in a random order per run, jvirtd always in one of those two orders).
  */
+@RequiresTools({Tool.VIRSH, Tool.VIRT_ADMIN})
 class AdminIT {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
@@ -40,8 +44,6 @@ class AdminIT {
 
     @BeforeAll
     static void startDaemon() throws IOException {
-        InteropEnvironment.virtAdmin();
-        InteropEnvironment.virsh();
         daemon = DaemonProcess.start();
     }
 
@@ -117,6 +119,7 @@ class AdminIT {
     }
 
     @Test
+    @RequiresTools(Tool.SS) // the daemon learns a unix client's pid from ss
     void clientsAreListedDescribedAndDisconnected() throws Exception {
         HeldVirsh tcp = hold("test+tcp://127.0.0.1:" + daemon.port() + "/default");
         awaitClients(1); // one after the other: the list is in connection order

@@ -19,7 +19,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Hostile and broken clients on raw sockets (PROTOCOL.md 1.14 and 4). Each case affects only
+ * Hostile and broken clients on raw sockets (docs/protocol.md §1, §7). Each case affects only
  * its own connection: after every case a fresh client must complete the handshake and a call.
  */
 class BadInputIT {

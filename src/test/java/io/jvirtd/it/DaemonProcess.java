@@ -66,7 +66,7 @@ public final class DaemonProcess implements AutoCloseable {
         this.pidFile = b.pidFile != null ? b.pidFile : dir.resolve("jvirtd.pid");
         Files.writeString(conf, b.rawConfig != null ? b.rawConfig : configText(b.conf));
 
-        List<String> cmd = new ArrayList<>(daemonCommandPrefix(b.jvmArgs));
+        List<String> cmd = new ArrayList<>(daemonCommandPrefix(b.jvmOptions));
         if (b.listen) {
             cmd.add("--listen");
         }
@@ -115,14 +115,15 @@ public final class DaemonProcess implements AutoCloseable {
         return System.getProperty("jvirtd.it.command", "").isBlank();
     }
 
-    private static List<String> daemonCommandPrefix(List<String> jvmArgs) {
+    /** {@code java -ea [jvmOptions] -jar JAR}, or the jvirtd.it.command prefix (which takes no JVM options). */
+    private static List<String> daemonCommandPrefix(List<String> jvmOptions) {
         String override = System.getProperty("jvirtd.it.command", "").trim();
         if (!override.isEmpty()) {
             return List.of(override.split("\\s+"));
         }
         Path java = Paths.get(System.getProperty("java.home"), "bin", "java");
         List<String> cmd = new ArrayList<>(List.of(java.toString(), "-ea"));
-        cmd.addAll(jvmArgs);
+        cmd.addAll(jvmOptions);
         cmd.addAll(List.of("-jar", InteropEnvironment.daemonJar().toString()));
         return cmd;
     }
@@ -321,7 +322,7 @@ public final class DaemonProcess implements AutoCloseable {
     public static final class Builder {
         private final Map<String, String> conf = new LinkedHashMap<>();
         private final List<String> args = new ArrayList<>();
-        private final List<String> jvmArgs = new ArrayList<>();
+        private final List<String> jvmOptions = new ArrayList<>();
         private String rawConfig;
         private Path pidFile;
         private boolean listen = true;
@@ -360,12 +361,9 @@ public final class DaemonProcess implements AutoCloseable {
             return this;
         }
 
-        /**
-         * Adds JVM options ({@code -Dkey=value}) before {@code -jar}; ignored when
-         * {@code jvirtd.it.command} runs another daemon (see {@link #runsJar()}).
-         */
-        public Builder jvmArgs(String... more) {
-            jvmArgs.addAll(List.of(more));
+        /** Adds options for the daemon's JVM (before -jar); ignored with jvirtd.it.command. */
+        public Builder jvmOptions(String... more) {
+            jvmOptions.addAll(List.of(more));
             return this;
         }
 

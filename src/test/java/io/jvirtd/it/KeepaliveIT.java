@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
-/** The keepalive program (PROTOCOL.md 1.11) with virsh and with a client that stops answering. */
+/** The keepalive program (docs/protocol.md §9) with virsh and with a client that stops answering. */
 class KeepaliveIT {
 
     /** How long the virsh connection sits idle: the scenario, not a synchronisation delay. */

@@ -115,6 +115,18 @@ class LifecycleIT {
         }
     }
 
+    /** getopt's bundled short options, as libvirtd takes them: -lvt1 is --listen --verbose --timeout 1. */
+    @Test
+    void bundledShortOptionsListenLogAndTimeOut() throws IOException {
+        try (DaemonProcess d = DaemonProcess.builder().listen(false).verbose(false).args("-lvt1").launch()) {
+            d.awaitReady(Duration.ofSeconds(60)); // the ready line needs -v
+            try (RawClient c = RawClient.tcp(d.tcpAddress())) { // TCP needs -l
+                c.handshake("test:///default");
+            }
+            assertEquals(0, d.awaitExit(Duration.ofSeconds(30)), d.describe()); // idle again: -t 1
+        }
+    }
+
     @Test
     void versionIsPrinted() throws IOException {
         Exec.Result r = Exec.run(Duration.ofSeconds(30), null, command("-V"));

@@ -17,7 +17,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
@@ -47,14 +46,6 @@ class ReadOnlyAccessIT {
     private static final int AUTH_POLKIT = 70;
     /** What the recording keeps for it, whatever the run gave. */
     private static final String POLKIT_ANSWER = "error (any: libvirtd sends its worker's last error)";
-
-    /**
-     * AUTH_SASL_INIT/START/STEP get libvirtd's "authentication failed" from issue 11 §4's change
-     * to the authentication procedures, made on another branch. Until it is merged these are
-     * only required to answer at all; once they match libvirtd this test fails so that the list
-     * gets emptied.
-     */
-    private static final Set<Integer> AWAITING_AUTH_CHANGE = Set.of(67, 68, 69);
 
     /**
      * One line of readonly-rules.tsv: {@code sourceRo} is "always", "conditional" or "never"
@@ -231,14 +222,7 @@ class ReadOnlyAccessIT {
                 if (!record.isEmpty()) {
                     continue;
                 }
-                boolean same = same(r.number(), r.live(), got);
-                if (AWAITING_AUTH_CHANGE.contains(r.number())) {
-                    if (same) {
-                        differences.add(r.name() + " now answers as libvirtd: remove it from AWAITING_AUTH_CHANGE");
-                    } else if (got.startsWith("no answer")) {
-                        differences.add(r.name() + ": " + got);
-                    }
-                } else if (!same) {
+                if (!same(r.number(), r.live(), got)) {
                     differences.add(r.number() + " " + r.name() + ": libvirtd answered \"" + r.live() + "\", we \""
                             + got + "\"");
                 }

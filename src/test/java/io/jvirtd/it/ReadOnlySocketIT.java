@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jvirtd.testsupport.RequiresTools;
+import io.jvirtd.testsupport.Tool;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +26,7 @@ import org.junit.jupiter.api.Test;
  * {@code -r} virsh refuses in its own library before asking; without it the daemon refuses,
  * because every connection on libvirt-sock-ro is read-only whatever the client asked for.
  */
+@RequiresTools(Tool.VIRSH)
 class ReadOnlySocketIT {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
@@ -44,7 +48,6 @@ class ReadOnlySocketIT {
 
     @BeforeAll
     static void startDaemon() throws IOException {
-        InteropEnvironment.virsh();
         daemon = DaemonProcess.builder().conf("unix_sock_group", "\"nogroup\"")
                 .conf("unix_sock_rw_perms", "\"0770\"").conf("unix_sock_ro_perms", "\"0775\"")
                 .conf("unix_sock_admin_perms", "\"0700\"").start();

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jvirtd.testsupport.RequiresTools;
+import io.jvirtd.testsupport.Tool;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * when the JVM also runs with {@code -Djvirtd.test.hooks=true}, so a config file alone cannot
  * switch it on a production host.
  */
+@RequiresTools(Tool.VIRSH)
 class TestHooksIT {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
@@ -31,7 +35,6 @@ class TestHooksIT {
 
     @BeforeEach
     void needsJvirtd() {
-        InteropEnvironment.virsh();
         Assumptions.assumeTrue(DaemonProcess.runsJar(), "test_slow_call is jvirtd's");
     }
 
@@ -45,7 +48,7 @@ class TestHooksIT {
     /** Was: the wrapper dropped STREAM packets, so virsh waited forever for the stream's finish. */
     @Test
     void aScreenshotFinishesWithTestSlowCallSet(@TempDir Path dir) throws IOException {
-        try (DaemonProcess d = DaemonProcess.builder().jvmArgs(TEST_HOOKS)
+        try (DaemonProcess d = DaemonProcess.builder().jvmOptions(TEST_HOOKS)
                 .conf("test_slow_call", "\"" + PROC_DOMAIN_SCREENSHOT + ":100\"").start()) {
             assertTrue(d.stderr().contains("test_slow_call: procedure " + PROC_DOMAIN_SCREENSHOT), d.describe());
             Path shot = dir.resolve("shot.png");

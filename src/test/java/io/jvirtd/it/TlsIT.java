@@ -4,12 +4,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import io.jvirtd.rpc.tls.TestPki;
+import io.jvirtd.testsupport.RequiresTools;
+import io.jvirtd.testsupport.Tool;
 
 import java.io.IOException;
+import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.locks.LockSupport;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,6 +35,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * read TLS confirmation: Input/output error"; an expired client certificate is refused by
  * virsh's own sanity check before it connects (with {@code no_sanity=1} the daemon refuses it).
  */
+@RequiresTools({Tool.VIRSH, Tool.CERTTOOL, Tool.OPENSSL})
 class TlsIT {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
@@ -38,7 +47,6 @@ class TlsIT {
 
     @BeforeAll
     static void startDaemon() throws IOException {
-        InteropEnvironment.virsh();
         pki = TestPki.get();
         tlsPort = DaemonProcess.freePort();
         daemon = tlsDaemon(tlsPort).start();
@@ -118,6 +126,44 @@ class TlsIT {
         Exec.Result r2 = virsh(daemon, uri(tlsPort, "expired", "&no_sanity=1"), "hostname");
         assertEquals(1, r2.exitCode(), why(r2, daemon));
         assertTrue(r2.stderr().contains(REFUSED), why(r2, daemon));
+    }
+
+    /**
+     * libvirtd binds every socket before the loop accepts on any: a client that finds one
+     * socket accepting finds them all, TLS included (the credentials are loaded before it).
+     */
+    @Test
+    void tlsAcceptsTheMomentAnyListenerDoes() throws IOException {
+        int port = DaemonProcess.freePort();
+        try (DaemonProcess d = tlsDaemon(port).launch()) {
+            awaitFirstAccepting(d);
+            Exec.Result r = virsh(d, uri(port, "good", ""), "hostname");
+            assertEquals(0, r.exitCode(), why(r, d));
+            assertEquals(InteropEnvironment.kernelHostName(), r.stdout().strip().split("\\.")[0], why(r, d));
+            d.awaitReady(TIMEOUT);
+        }
+    }
+
+    /** Returns as soon as the unix socket or the TCP port accepts a connection (bounded poll). */
+    private static void awaitFirstAccepting(DaemonProcess d) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            assertTrue(d.isAlive(), d.describe());
+            if (accepts(UnixDomainSocketAddress.of(d.rwSocket()), StandardProtocolFamily.UNIX)
+                    || accepts(d.tcpAddress(), StandardProtocolFamily.INET)) {
+                return;
+            }
+            LockSupport.parkNanos(1_000_000); // polling the sockets, bounded: 1 ms between tries
+        }
+        fail("no listener accepted within 60 s\n" + d.describe());
+    }
+
+    private static boolean accepts(SocketAddress addr, StandardProtocolFamily family) {
+        try (SocketChannel ch = SocketChannel.open(family)) {
+            return ch.connect(addr);
+        } catch (IOException refusedOrAbsent) {
+            return false;
+        }
     }
 
     @Test

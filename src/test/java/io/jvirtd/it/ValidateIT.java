@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jvirtd.testsupport.RequiresTools;
+import io.jvirtd.testsupport.Tool;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * ({@code -Djvirtd.it.command=.../libvirtd-wrapper.sh}), except the missing-folder case, which
  * needs jvirtd's schema folder setting.
  */
+@RequiresTools(Tool.VIRSH)
 class ValidateIT {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
@@ -38,7 +42,6 @@ class ValidateIT {
 
     @BeforeAll
     static void startDaemon() throws IOException {
-        InteropEnvironment.virsh();
         daemon = DaemonProcess.start();
     }
 
@@ -127,7 +130,7 @@ class ValidateIT {
     void withoutTheSchemasValidateFailsNamingTheMissingFolder() throws IOException {
         Assumptions.assumeTrue(DaemonProcess.runsJar(), "the schema folder is jvirtd's setting");
         Path missing = tmp.resolve("no-schemas");
-        try (DaemonProcess d = DaemonProcess.builder().jvmArgs("-Djvirtd.schema.dir=" + missing).start()) {
+        try (DaemonProcess d = DaemonProcess.builder().jvmOptions("-Djvirtd.schema.dir=" + missing).start()) {
             Exec.Result r = virsh(d, "define --validate FILE", "<domain type='test'><name>v5</name>"
                     + "<memory>8192</memory><os><type>hvm</type></os></domain>");
             assertEquals(1, r.exitCode(), r.describe());

@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jvirtd.testsupport.RequiresTools;
+import io.jvirtd.testsupport.Tool;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The stock virsh against one daemon, over TCP and both unix sockets. */
+@RequiresTools(Tool.VIRSH)
 class VirshIT {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
@@ -26,7 +30,6 @@ class VirshIT {
 
     @BeforeAll
     static void startDaemon() throws IOException {
-        InteropEnvironment.virsh();
         daemon = DaemonProcess.start();
     }
 
@@ -132,6 +135,17 @@ class VirshIT {
         Exec.Result r = virsh("-c", "test+tcp://127.0.0.1:" + daemon.port() + "/bogus", "hostname");
         assertEquals(1, r.exitCode(), why(r));
         assertTrue(r.stderr().contains("error: failed to connect to the hypervisor"), why(r));
+    }
+
+    /** libvirtd cannot ask a remote client for the users a node file names: it refuses the file. */
+    @Test
+    void nodeFileNamingUsersIsRefused(@TempDir Path dir) throws IOException {
+        Path file = Files.writeString(dir.resolve("auth.xml"),
+                "<node><auth><user password='pw'>alice</user></auth></node>");
+        Exec.Result r = virsh("-c", "test+tcp://127.0.0.1:" + daemon.port() + file, "hostname");
+        assertEquals(1, r.exitCode(), why(r));
+        assertEquals("error: failed to connect to the hypervisor\n"
+                + "error: invalid argument: Missing authentication credentials", r.stderr().strip(), why(r));
     }
 
     @Test

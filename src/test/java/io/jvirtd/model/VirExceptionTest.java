@@ -1,12 +1,14 @@
 package io.jvirtd.model;
 
+import java.util.Locale;
+
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-/** Error fields against what libvirtd 9.0 was observed to send (PROTOCOL.md §1.7, §4.1). */
+/** Error fields against what libvirtd 9.0 was observed to send (docs/protocol.md §6). */
 class VirExceptionTest {
 
     @Test
@@ -28,6 +30,25 @@ class VirExceptionTest {
     void unknownProcedureIsAnRpcErrorWithBareTemplate() {
         VirException e = VirException.rpc(VirErrorDomain.RPC, "unknown procedure: 9999");
         assertFields(e, 39, 7, "unknown procedure: 9999", "%s", "unknown procedure: 9999");
+    }
+
+    /** Wire text is printf's, never the daemon's locale: no grouping, ASCII digits, a dot. */
+    @Test
+    void formattedDetailIgnoresTheLocale() {
+        Locale saved = Locale.getDefault();
+        Locale savedFormat = Locale.getDefault(Locale.Category.FORMAT);
+        try {
+            Locale.setDefault(Locale.forLanguageTag("th-TH-u-nu-thai"));
+            VirException e = VirException.format(VirErrorNumber.INVALID_ARG, VirErrorDomain.DOMAIN,
+                    "value %d of %s is over %.1f", 219942, "x", 2.5);
+            assertEquals("invalid argument: value 219942 of x is over 2.5", e.message());
+            Locale.setDefault(Locale.GERMANY);
+            assertEquals("invalid argument: 1.5", VirException.format(VirErrorNumber.INVALID_ARG,
+                    VirErrorDomain.DOMAIN, "%.1f", 1.5).message());
+        } finally {
+            Locale.setDefault(saved);
+            Locale.setDefault(Locale.Category.FORMAT, savedFormat);
+        }
     }
 
     @Test

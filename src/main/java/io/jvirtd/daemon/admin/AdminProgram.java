@@ -33,7 +33,7 @@ import jdk.net.UnixDomainPrincipal;
  * first call (the socket's 0700 mode normally keeps such clients out already).
  *
  * <p>The admin program never starts keepalive on its clients: virt-admin has no keepalive and
- * drops a connection that gets a PING (PROTOCOL.md §1.11). PINGs it receives are still answered
+ * drops a connection that gets a PING (docs/protocol.md §9). PINGs it receives are still answered
  * by the connection layer, as libvirtd does.
  *
  * <p>Threads: {@link #isHighPriority} runs on the event loop, {@link #dispatch} and
@@ -110,7 +110,7 @@ public final class AdminProgram implements ServerProgram {
         }
         Object args;
         try {
-            // libvirtd ignores bytes after the arguments, so do we (PROTOCOL.md §1.14).
+            // libvirtd ignores bytes after the arguments, so do we (docs/protocol.md §4).
             args = b.args().decode(new XdrReader(call.frame(), Message.BODY_OFFSET, call.bodyLength()));
         } catch (XdrException e) {
             throw VirException.rpc(VirErrorDomain.RPC, "Unable to decode message payload");

@@ -1,6 +1,7 @@
 package io.jvirtd.daemon.logging;
 
 import java.text.MessageFormat;
+import java.util.Locale;
 import java.util.ResourceBundle;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -89,14 +90,23 @@ public final class JvirtdLoggerFinder extends System.LoggerFinder {
             }
         }
 
-        /** java.util.logging's rule: MessageFormat only when there are parameters and a {N}. */
+        /**
+         * java.util.logging's rule: MessageFormat only when there are parameters and a {N}.
+         * Numbers go in as printf's %d prints them (libvirt's logs), never the locale's way
+         * ({@code 219,942}, other digits): MessageFormat would format them with the locale's
+         * NumberFormat, so each number is made its plain text first.
+         */
         private static String format(String format, Object[] params) {
             if (format == null || params == null || params.length == 0) {
                 return format;
             }
             if (format.contains("{0") || format.contains("{1") || format.contains("{2") || format.contains("{3")) {
+                Object[] plain = new Object[params.length];
+                for (int i = 0; i < params.length; i++) {
+                    plain[i] = params[i] instanceof Number ? params[i].toString() : params[i];
+                }
                 try {
-                    return MessageFormat.format(format, params);
+                    return new MessageFormat(format, Locale.ROOT).format(plain);
                 } catch (IllegalArgumentException e) {
                     return format;
                 }

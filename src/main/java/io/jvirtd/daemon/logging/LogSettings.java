@@ -17,6 +17,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -47,7 +48,7 @@ public final class LogSettings {
     public static final int DEFAULT_PRIORITY = 3;
 
     private static final DateTimeFormatter TIME =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSZ").withZone(ZoneOffset.UTC);
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSZ", Locale.ROOT).withZone(ZoneOffset.UTC);
     private static final LogFilter[] NO_FILTERS = new LogFilter[0];
     /** Last: the constants above must exist when it is built. */
     private static final LogSettings GLOBAL = new LogSettings(System.err, JournaldSink.DEFAULT_SOCKET);

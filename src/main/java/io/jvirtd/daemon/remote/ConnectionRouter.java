@@ -13,7 +13,7 @@ import java.util.Optional;
 
 /**
  * Routes a CONNECT_OPEN name to the first driver that takes it, as libvirt's virConnectOpen
- * walks its driver table (DESIGN.md §4). Immutable; any worker thread.
+ * walks its driver table (docs/architecture.md §5). Immutable; any worker thread.
  */
 public final class ConnectionRouter {
 
@@ -25,7 +25,7 @@ public final class ConnectionRouter {
 
     HypervisorConnection open(String name, boolean readOnly) {
         if (name == null) {
-            // libvirtd answers a missing name so (PROTOCOL.md §2.1); stock clients always send one.
+            // libvirtd answers a missing name so (docs/protocol.md §8); stock clients always send one.
             throw VirException.of(VirErrorNumber.INTERNAL_ERROR, VirErrorDomain.RPC, "connection not open");
         }
         URI uri;

@@ -14,12 +14,17 @@ import java.util.List;
 /**
  * Domain listing, lookup, definition and lifecycle calls: the table lines with the checks
  * libvirtd makes before the driver (its dispatcher's wire limits, then libvirt-domain.c's
- * argument checks). Handles travel as PROTOCOL.md §1.9 says ({@link Handles}). Stateless;
+ * argument checks). Handles travel as docs/protocol.md §13 says ({@link Handles}). Stateless;
  * worker threads.
  */
 final class DomainCalls {
 
     private static final VirErrorDomain D = VirErrorDomain.DOMAIN;
+    /**
+     * The descriptors a *WithFiles call passes: always none, as the daemon answers FD_PASSING
+     * with 0 (Java cannot receive SCM_RIGHTS), so a client with files fails on its side first.
+     */
+    private static final int[] NO_FILES = new int[0];
 
     private DomainCalls() {
     }
@@ -98,6 +103,9 @@ final class DomainCalls {
     private static void definition(ProcedureTable t) {
         t.bind(DOMAIN_CREATE_XML, DomainCreateXmlArgs.class, DomainCreateXmlRet.class,
                 (s, a) -> new DomainCreateXmlRet(Handles.wire(s.connection().domainCreateXML(a.xml_desc(), a.flags()))));
+        t.bind(DOMAIN_CREATE_XML_WITH_FILES, DomainCreateXmlWithFilesArgs.class, DomainCreateXmlWithFilesRet.class,
+                (s, a) -> new DomainCreateXmlWithFilesRet(Handles.wire(
+                        s.connection().domainCreateXMLWithFiles(a.xml_desc(), NO_FILES, a.flags()))));
         t.bind(DOMAIN_DEFINE_XML, DomainDefineXmlArgs.class, DomainDefineXmlRet.class,
                 (s, a) -> new DomainDefineXmlRet(Handles.wire(s.connection().domainDefineXML(a.xml()))));
         t.bind(DOMAIN_DEFINE_XML_FLAGS, DomainDefineXmlFlagsArgs.class, DomainDefineXmlFlagsRet.class,
@@ -128,6 +136,9 @@ final class DomainCalls {
         t.bind(DOMAIN_CREATE_WITH_FLAGS, DomainCreateWithFlagsArgs.class, DomainCreateWithFlagsRet.class,
                 (s, a) -> new DomainCreateWithFlagsRet(Handles.wire(
                         s.connection().domainCreateWithFlags(Handles.dom(a.dom()), a.flags()))));
+        t.bind(DOMAIN_CREATE_WITH_FILES, DomainCreateWithFilesArgs.class, DomainCreateWithFilesRet.class,
+                (s, a) -> new DomainCreateWithFilesRet(Handles.wire(
+                        s.connection().domainCreateWithFiles(Handles.dom(a.dom()), NO_FILES, a.flags()))));
         t.bind(DOMAIN_SUSPEND, DomainSuspendArgs.class, Void.class, (s, a) -> {
             s.connection().domainSuspend(Handles.dom(a.dom()));
             return null;

@@ -22,7 +22,7 @@ final class DomainSaveCalls {
     /** virDomainSaveRestoreFlags. */
     private static final int SAVE_RUNNING = 2;
     private static final int SAVE_PAUSED = 4;
-    /** VIR_DOMAIN_SAVE_IMAGE_XML_SECURE. */
+    /** VIR_DOMAIN_SAVE_IMAGE_XML_SECURE: refused on read-only connections. */
     private static final int SAVE_IMAGE_XML_SECURE = 1;
     /** virDomainCoreDumpFlags. */
     private static final int DUMP_CRASH = 1;
@@ -70,13 +70,15 @@ final class DomainSaveCalls {
             s.connection().domainSaveImageDefineXML(absolute(a.file()), a.dxml(), a.flags());
             return null;
         });
-        // The public API refuses the secure flag on a read-only connection before it looks for the
-        // driver's method, which the test driver lacks ("not supported" otherwise).
-        t.checkFirst(DOMAIN_MANAGED_SAVE_GET_XML_DESC, DomainManagedSaveGetXmlDescArgs.class, (s, a) -> {
-            if (s.isReadOnly() && (a.flags() & SAVE_IMAGE_XML_SECURE) != 0) {
-                throw VirException.operationDenied(D, "virDomainManagedSaveGetXMLDesc with secure flag");
-            }
-        });
+        t.bind(DOMAIN_MANAGED_SAVE_GET_XML_DESC, DomainManagedSaveGetXmlDescArgs.class,
+                DomainManagedSaveGetXmlDescRet.class, (s, a) -> {
+                    // the public API refuses the flag before any driver is asked
+                    if (s.isReadOnly() && (a.flags() & SAVE_IMAGE_XML_SECURE) != 0) {
+                        throw VirException.operationDenied(D, "virDomainManagedSaveGetXMLDesc with secure flag");
+                    }
+                    return new DomainManagedSaveGetXmlDescRet(
+                            s.connection().domainManagedSaveGetXMLDesc(Handles.dom(a.dom()), a.flags()));
+                });
         t.bind(DOMAIN_MANAGED_SAVE, DomainManagedSaveArgs.class, Void.class, (s, a) -> {
             saveFlags(a.flags(), "virDomainManagedSave");
             s.connection().domainManagedSave(Handles.dom(a.dom()), a.flags());

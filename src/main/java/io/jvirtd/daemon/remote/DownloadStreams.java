@@ -9,7 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One client's server-to-client streams (virDomainScreenshot's, PROTOCOL.md §1.12), as
+ * One client's server-to-client streams (virDomainScreenshot's, docs/protocol.md §11), as
  * libvirtd's daemonStreamHandleRead/Finish/Abort run them: after the call's REPLY, STREAM/CONTINUE
  * packets with the data in chunks of VIR_NET_MESSAGE_LEGACY_PAYLOAD_MAX, an empty STREAM/CONTINUE
  * for end of file; the client's finish (STREAM/OK) or abort (STREAM/ERROR) is confirmed with an

@@ -23,8 +23,9 @@ import java.util.function.Consumer;
  * <p>Threads: registrations and deregistrations come from this client's workers; events arrive
  * on whatever thread the driver's event bus delivers from and only read the registration they
  * belong to. The list is guarded by {@code this}, held for bookkeeping only: driver calls and
- * the encoding of events run without it (DESIGN.md §1 rule 1). Once {@link #closeAll} ran, every
- * later registration is undone at once, so a client that goes away leaves no callback behind.
+ * the encoding of events run without it (docs/architecture.md §1, rule 2). Once
+ * {@link #closeAll} ran, every later registration is undone at once, so a client that goes away
+ * leaves no callback behind.
  */
 final class EventCallbacks<F, E> {
 

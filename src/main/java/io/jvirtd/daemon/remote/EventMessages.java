@@ -21,7 +21,7 @@ import java.util.List;
  * remoteDispatchObjectEventSend): REMOTE program, type MESSAGE, serial 1, status OK, the body
  * the procedure's _msg struct — the legacy struct (procedures 107, 169 ...) for callbacks
  * registered with 105/167, the callback struct carrying the callback id (318 ...) otherwise
- * (PROTOCOL.md §1.10). Stateless; any thread.
+ * (docs/protocol.md §10). Stateless; any thread.
  */
 final class EventMessages {
 

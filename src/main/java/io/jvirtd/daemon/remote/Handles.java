@@ -22,7 +22,7 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * Object handles between the wire and the model (PROTOCOL.md §1.9): a handle a client sends is
+ * Object handles between the wire and the model (docs/protocol.md §13): a handle a client sends is
  * passed to the driver as it came (libvirtd's get_nonnull_domain builds a virDomain from the
  * name, UUID and id without a lookup; the driver resolves it by UUID), and what the driver
  * returns goes back as it is (make_nonnull_domain). Stateless.

@@ -59,6 +59,7 @@ final class RemoteCalls {
     static ProcedureTable table(ConnectionRouter router) {
         ProcedureTable t = new ProcedureTable();
         connection(t, router);
+        AuthCalls.bind(t);
         host(t);
         cpu(t);
         DomainCalls.bind(t);

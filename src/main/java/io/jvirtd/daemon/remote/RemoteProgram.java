@@ -22,7 +22,7 @@ import java.util.Set;
 /**
  * libvirt's remote program (0x20008086 v1) on a worker thread: decode the arguments, check
  * what the client may do, call the driver, encode the reply — and the one place that turns
- * every failure into an error reply (STYLE P8). The checks run in libvirtd's order: message
+ * every failure into an error reply. The checks run in libvirtd's order: message
  * status, procedure known, arguments decodable, connection open, read-only, then the driver.
  *
  * <p>Threads: {@link #isHighPriority} runs on the event loop; {@link #dispatch} and
@@ -124,14 +124,14 @@ public final class RemoteProgram implements ServerProgram {
 
     private static Object decode(XdrCodec<Object> codec, Message call) {
         try {
-            // libvirtd ignores bytes after the arguments, so do we (PROTOCOL.md §1.14).
+            // libvirtd ignores bytes after the arguments, so do we (docs/protocol.md §4).
             return codec.decode(new XdrReader(call.frame(), Message.BODY_OFFSET, call.bodyLength()));
         } catch (XdrException e) {
             throw VirException.rpc(VirErrorDomain.RPC, "Unable to decode message payload");
         }
     }
 
-    /** What libvirtd answers for a procedure its driver does not implement (PROTOCOL.md §4.1). */
+    /** What libvirtd answers for a procedure its driver does not implement (docs/protocol.md §6). */
     private static VirException unimplemented(RemoteProcedure p) {
         if (p.api() == null) {
             return VirException.rpc(VirErrorDomain.RPC, "unknown procedure: " + p.number());

@@ -13,7 +13,7 @@ import java.util.List;
 
 /**
  * Typed parameters between the wire and the model, as libvirt's virTypedParamsSerialize /
- * virTypedParamsDeserialize do them in libvirtd (PROTOCOL.md §1.8): string parameters go to a
+ * virTypedParamsDeserialize do them in libvirtd (docs/protocol.md §12): string parameters go to a
  * client only when its call carried VIR_TYPED_PARAM_STRING_OKAY, an array longer than the
  * procedure's REMOTE_*_MAX is refused, and the "get" calls answer the two-step nparams protocol.
  * Stateless.

@@ -21,10 +21,11 @@ import java.util.function.Function;
  * <p>Thread safety: one lock guards the list and every object in it. Each network operation
  * is in-memory bookkeeping of a few fields (no I/O, no waiting), so one lock costs nothing and
  * keeps list-wide rules (name and UUID uniqueness) simple. Callers run their whole operation
- * inside {@link #locked}; events are posted under it and dispatched after it (DESIGN.md §1).
- * Worker threads of every connection to the host share it. Lock order: a domain's lock, then
- * this one (virDomainInterfaceAddresses reads a network's addresses while it holds its domain,
- * {@link NodeNetworks#guestAddress}); network code never takes a domain lock.
+ * inside {@link #locked}; events are posted under it and dispatched after it
+ * (docs/architecture.md §6). Worker threads of every connection to the host share it. Lock
+ * order: a domain's lock, then this one (virDomainInterfaceAddresses reads a network's
+ * addresses while it holds its domain, {@link NodeNetworks#guestAddress}); network code never
+ * takes a domain lock.
  */
 final class NetworkList {
 

@@ -8,8 +8,10 @@ import io.jvirtd.model.VirErrorNumber;
 import io.jvirtd.model.VirException;
 import io.jvirtd.model.VirXml;
 import org.w3c.dom.Document;
+import org.w3c.dom.NodeList;
 
 import javax.xml.xpath.XPath;
+import javax.xml.xpath.XPathConstants;
 import javax.xml.xpath.XPathExpressionException;
 import javax.xml.xpath.XPathFactory;
 import java.nio.charset.StandardCharsets;
@@ -24,7 +26,8 @@ import java.util.OptionalLong;
  * <p>A node file is {@code <node>} with optional {@code <cpu>} overrides ({@code nodes},
  * {@code sockets}, {@code cores}, {@code threads}, {@code active}, {@code mhz}, {@code model})
  * and {@code <memory>} in KiB, followed by domains, networks, interfaces, pools and node devices.
- * Each family has its loader ({@link #loadObjects}). A file
+ * Each family has its loader ({@link #loadObjects}); {@code <auth>} users make the file refused
+ * over the remote protocol ({@link #refuseNamedUsers}). A file
  * host has no NUMA cells, whatever {@code <cpu><nodes>} says: libvirt builds its capabilities
  * before reading the file. Stateless; safe from any thread.
  */
@@ -44,7 +47,34 @@ final class NodeFile {
         Document doc = VirXml.parseFile(Path.of(path), path, "node", VirErrorDomain.TEST);
         MockHost host = new MockHost(parseNodeInfo(doc), List.of(), schemas);
         loadObjects(host, doc, path);
+        refuseNamedUsers(doc);
         return host;
+    }
+
+    /**
+     * testParseAuthUsers, then testConnectAuthenticate as libvirtd runs it: a file whose
+     * {@code /node/auth/user} names anyone (each must have a name) asks for a username, and a
+     * daemon has no callback to ask the remote client with (it opens the driver with no
+     * virConnectAuth), so virAuthGetUsername refuses every such connection.
+     */
+    static void refuseNamedUsers(Document doc) {
+        NodeList users;
+        try {
+            users = (NodeList) XPathFactory.newInstance().newXPath()
+                    .evaluate("/node/auth/user", doc, XPathConstants.NODESET);
+        } catch (XPathExpressionException e) {
+            throw new IllegalStateException("bad built-in XPath", e);
+        }
+        if (users.getLength() == 0) {
+            return;
+        }
+        for (int i = 0; i < users.getLength(); i++) {
+            if (users.item(i).getTextContent().isEmpty()) {
+                throw VirException.of(VirErrorNumber.XML_ERROR, VirErrorDomain.TEST,
+                        "missing username in /node/auth/user field");
+            }
+        }
+        throw VirException.invalidArg(VirErrorDomain.AUTH, "Missing authentication credentials");
     }
 
     /**

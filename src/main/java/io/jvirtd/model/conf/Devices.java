@@ -50,7 +50,8 @@ final class Devices {
     private static final Shape SECLABEL = el("seclabel", "model relabel",
             txt("label", "")).repeat();
 
-    private static final Shape DISK_SOURCE = el("source",
+    /** A disk's {@code <source>} as virDomainDiskSourceFormat prints it (also nvram and backing stores). */
+    static final Shape DISK_SOURCE = el("source",
             "file dev dir pool volume mode protocol name tlsFromConfig query index startupPolicy"
                     + " type managed namespace tls",
             el("host", "name port transport socket").repeat(), el("snapshot", "name"),
@@ -61,13 +62,23 @@ final class Devices {
             el("cookies", "", txt("cookie", "name").repeat()), txt("readahead", "size"),
             txt("timeout", "seconds"), SECLABEL);
 
+    /** virDomainDiskBackingStoreFormat: format, source, then the next link of the chain. */
+    private static final Shape BACKING_STORE = backingStore();
+
+    private static Shape backingStore() {
+        Shape b = el("backingStore", "type index",
+                el("format", "type", el("metadata_cache", "", txt("max_size", "unit"))), DISK_SOURCE, null);
+        b.kids.set(2, b); // a chain nests to any depth
+        return b;
+    }
+
     private static final Shape DISK = el("disk", "type device model rawio sgio snapshot", with(new Shape[] {
         el("driver", "name type cache error_policy rerror_policy io ioeventfd event_idx copy_on_read"
                 + " discard iothread detect_zeroes queues queue_size iommu ats packed page_per_vq"
                 + " metadata_cache", el("metadata_cache", "", txt("max_size", "unit"))),
         el("auth", "username", el("secret", "type usage uuid")),
         DISK_SOURCE,
-        el("backingStore", "type index").keepAll(),
+        BACKING_STORE,
         el("backenddomain", "name"),
         el("geometry", "cyls heads secs trans"),
         el("blockio", "logical_block_size physical_block_size"),

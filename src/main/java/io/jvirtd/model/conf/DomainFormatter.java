@@ -70,7 +70,7 @@ final class DomainFormatter {
             textEl(out, in, "bootloader", d.bootloader);
             textEl(out, in, "bootloader_args", d.bootloaderArgs);
         }
-        os(out, in, d);
+        os(out, in, d, ctx);
         node(out, in, d.idmap);
         node(out, in, d.features);
         node(out, in, d.cpu);
@@ -200,7 +200,7 @@ final class DomainFormatter {
         }
     }
 
-    private static void os(StringBuilder out, int ind, DomainDef d) {
+    private static void os(StringBuilder out, int ind, DomainDef d, Ctx ctx) {
         pad(out, ind).append("<os");
         if (d.os != null && d.os.attr("firmware") != null) {
             out.append(" firmware='").append(d.os.attr("firmware")).append('\'');
@@ -223,7 +223,7 @@ final class DomainFormatter {
                         || c.name().equals("bios"))) {
                     continue;
                 }
-                c.format(out, ind + 2);
+                (ctx.secure() ? c : SecureFields.withoutCookies(c)).format(out, ind + 2);
             }
         }
         pad(out, ind).append("</os>\n");
@@ -232,6 +232,11 @@ final class DomainFormatter {
     private static void device(StringBuilder out, int ind, DomainDef d, DeviceDef dev, Ctx ctx) {
         XmlNode n = dev.node();
         switch (dev.kind()) {
+            case DISK -> {
+                if (!ctx.secure()) {
+                    n = SecureFields.withoutCookies(n);
+                }
+            }
             case INTERFACE -> {
                 XmlNode t = n.child("target");
                 String ifname = t == null ? null : t.attr("dev");

@@ -1,5 +1,7 @@
 package io.jvirtd.model.conf;
 
+import java.util.Locale;
+
 /**
  * Prints an {@link XElem} as libxml2's {@code xmlNodeDump(buf, doc, node, level, 1)} does with
  * {@code xmlIndentTreeOutput = 1} (how libvirt prints {@code <metadata>} and what
@@ -122,7 +124,7 @@ final class LibxmlDump {
                         if (Character.isSupplementaryCodePoint(cp)) {
                             i++;
                         }
-                        out.append("&#x").append(Integer.toHexString(cp).toUpperCase()).append(';');
+                        out.append("&#x").append(Integer.toHexString(cp).toUpperCase(Locale.ROOT)).append(';');
                     } else {
                         out.append(c);
                     }

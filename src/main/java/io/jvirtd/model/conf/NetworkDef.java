@@ -8,6 +8,7 @@ import org.w3c.dom.Element;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * A virtual network definition (libvirt's {@code virNetworkDef}, src/conf/network_conf.c):
@@ -244,7 +245,7 @@ public final class NetworkDef {
                     }
                     b.append("/>\n");
                 } else {
-                    b.append(String.format("    <address type='pci' domain='0x%04x' bus='0x%02x' slot='0x%02x' "
+                    b.append(String.format(Locale.ROOT, "    <address type='pci' domain='0x%04x' bus='0x%02x' slot='0x%02x' "
                             + "function='0x%d'/>\n", i.pciDomain, i.pciBus, i.pciSlot, i.pciFunction));
                 }
             }

@@ -7,6 +7,7 @@ import io.jvirtd.model.VirException;
 import io.jvirtd.model.domain.Uuids;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -314,7 +315,7 @@ final class NetworkParser {
                 for (NetworkDef.ForwardIf o : def.ifs) {
                     if (o.dev == null && o.pciDomain == fi.pciDomain && o.pciBus == fi.pciBus
                             && o.pciSlot == fi.pciSlot && o.pciFunction == fi.pciFunction) {
-                        throw xmlErr(String.format("PCI device '%04x:%02x:%02x.%x' can only be listed once "
+                        throw xmlErr(String.format(Locale.ROOT, "PCI device '%04x:%02x:%02x.%x' can only be listed once "
                                 + "in network %s", fi.pciDomain, fi.pciBus, fi.pciSlot, fi.pciFunction, net));
                     }
                 }
@@ -1227,6 +1228,6 @@ final class NetworkParser {
     }
 
     static String formatMac(byte[] m) {
-        return String.format("%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
+        return String.format(Locale.ROOT, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
     }
 }

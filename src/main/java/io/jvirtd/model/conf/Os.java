@@ -63,7 +63,7 @@ final class Os {
                 String p = DomainCanon.emptyToNull(nv.text());
                 if (nv.child("source") != null) {
                     v.attr("type", nv.attr("type") == null ? "file" : nv.attr("type"));
-                    v.add(Shape.verbatim(nv.child("source")));
+                    v.add(Devices.DISK_SOURCE.canon(nv.child("source")));
                 } else {
                     v.text(p);
                 }

@@ -236,7 +236,7 @@ public final class SnapshotDef {
         d.deleteInProgress = redefine && e.child("snapshotDeleteInProgress") != null;
         XElem src = e.child("source");
         if (src != null) {
-            XmlNode sn = Shape.verbatim(src);
+            XmlNode sn = Devices.DISK_SOURCE.canon(src);
             d.source = sn.attrs().isEmpty() && sn.children().isEmpty() ? null : sn;
         }
         XElem drv = e.child("driver");
@@ -495,7 +495,8 @@ public final class SnapshotDef {
                 n.add(new XmlNode("driver").attr("type", d.driverType));
             }
             if (d.source != null) {
-                n.add(d.source.copy());
+                // virDomainSnapshotDiskDefFormat passes no SECURE flag: never the cookies
+                n.add(SecureFields.withoutCookies(d.source).copy());
             }
         }
         return n;

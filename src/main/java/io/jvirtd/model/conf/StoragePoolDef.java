@@ -13,6 +13,7 @@ import io.jvirtd.model.domain.Uuids;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -564,7 +565,7 @@ public final class StoragePoolDef {
             b.raw(">\n").indent(2);
             b.line("<parentaddr unique_id='" + a.uniqueId + "'>").indent(2);
             PciAddr p = a.parentAddr;
-            b.line(String.format("<address domain='0x%04x' bus='0x%02x' slot='0x%02x' function='0x%d'/>",
+            b.line(String.format(Locale.ROOT, "<address domain='0x%04x' bus='0x%02x' slot='0x%02x' function='0x%d'/>",
                     p.domain, p.bus, p.slot, p.function));
             b.indent(-2).line("</parentaddr>");
             b.indent(-2).line("</adapter>");

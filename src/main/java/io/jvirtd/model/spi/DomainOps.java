@@ -259,6 +259,11 @@ public interface DomainOps {
         throw dom("virDomainSaveImageDefineXML");
     }
 
+    /** virDomainManagedSaveGetXMLDesc (the test driver has none). */
+    default String domainManagedSaveGetXMLDesc(DomainRef dom, int flags) {
+        throw dom("virDomainManagedSaveGetXMLDesc");
+    }
+
     /** virDomainManagedSave. */
     default void domainManagedSave(DomainRef dom, int flags) {
         throw dom("virDomainManagedSave");

@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
- * The daemon's one event-loop thread (DESIGN.md §1): a {@link Selector} over every watched
+ * The daemon's one event-loop thread (docs/architecture.md §1): a {@link Selector} over every watched
  * channel, timers with libvirt's timeout semantics, and tasks posted from other threads.
  *
  * <p><b>Threads.</b> The loop thread owns the Selector, every {@link SelectionKey}, the timer
@@ -381,7 +381,7 @@ public final class EventLoop implements Executor {
                 turn(FOREVER);
             }
         } catch (Throwable t) {
-            // Loud by design (STYLE §6.3): the loop is the daemon; its death ends it.
+            // Loud by design: the loop is the daemon; its death ends it.
             LOG.log(Level.ERROR, "event loop " + name + " died", t);
         } finally {
             terminate();

@@ -14,7 +14,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 
 /**
- * libvirt's virThreadPool (DESIGN.md §1, STYLE P12): ordinary workers between minWorkers and
+ * libvirt's virThreadPool (docs/architecture.md §1): ordinary workers between minWorkers and
  * maxWorkers, plus prioWorkers that take only high-priority jobs, so lookups and destroy still
  * complete while every ordinary worker is stuck in a long call.
  *
@@ -28,7 +28,7 @@ import java.util.function.BooleanSupplier;
  * Deviation: after {@link #shutdown} the queued jobs still run (libvirt drops them).
  *
  * <p><b>Threads.</b> One lock guards the job queue, the idle-worker stacks and the counters; it
- * is held for bookkeeping only, never while a job runs or a thread starts (STYLE P4). Counters
+ * is held for bookkeeping only, never while a job runs or a thread starts. Counters
  * are also volatile, so getters read them from any thread without the lock. Each sleeping
  * worker waits on its own condition and sits on an idle stack; {@link #submit} pops one and
  * signals exactly that worker, so a job wakes at most one thread and none when none sleeps.

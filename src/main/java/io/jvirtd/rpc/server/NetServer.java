@@ -381,7 +381,7 @@ public final class NetServer {
     }
 
     /**
-     * Orderly shutdown, DESIGN.md §1 rule 5, on the loop: stop accepting, stop reading new
+     * Orderly shutdown (docs/architecture.md §2), on the loop: stop accepting, stop reading new
      * calls, let calls in flight finish and their replies be written (at most
      * {@code graceMillis}), then close every client and run {@code done} on the loop.
      */

@@ -467,7 +467,7 @@ public final class ServerClient {
         }
     }
 
-    /** Loop: the one pure place that decides what we wait for (STYLE P6). */
+    /** Loop: the one place that decides what we wait for, from the client's state alone. */
     private void updateInterest() {
         if (closed) {
             return;

@@ -17,7 +17,7 @@ import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 
 /**
- * One TLS connection as a byte transformer over the JDK's {@link SSLEngine} (STYLE P13): the
+ * One TLS connection as a byte transformer over the JDK's {@link SSLEngine}: the
  * owner feeds it ciphertext read from the socket and gets plaintext back ({@link #unwrap}),
  * hands it plaintext and gets ciphertext to write ({@link #wrap}, {@link #output}). It holds
  * no channel, so two sessions can be wired back to back in memory.

@@ -76,8 +76,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The admin program against two real servers on loopback: replies checked field by field and,
- * where virt-admin's captures against libvirtd 9.0 give them, by their length on the wire
- * (PROTOCOL.md §3.6, captures/admin-detail.txt).
+ * where virt-admin's captures against libvirtd 9.0 give them, by their length on the wire.
  */
 class AdminProgramTest {
 

@@ -20,6 +20,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -144,6 +145,28 @@ class LogSettingsTest {
 
         s.setFilters("4:io.jvirtd.rpc");
         assertFalse(server.isLoggable(System.Logger.Level.WARNING), "a change reaches cached loggers");
+    }
+
+    /** libvirt prints numbers as printf's %d does, whatever the locale: no grouping, ASCII digits. */
+    @Test
+    void numbersInLogLinesIgnoreTheLocale() {
+        Locale saved = Locale.getDefault();
+        Locale savedFormat = Locale.getDefault(Locale.Category.FORMAT);
+        try {
+            for (Locale l : new Locale[] {Locale.US, Locale.GERMANY, Locale.forLanguageTag("th-TH-u-nu-thai")}) {
+                Locale.setDefault(l);
+                err.reset();
+                LogSettings s = settings();
+                logger(s, "io.jvirtd.rpc.server").log(System.Logger.Level.WARNING,
+                        "client {0}: packet {1} bytes too small, {2}", 219942L, 26, 1.5);
+                assertTrue(stderr().contains(" : client 219942: packet 26 bytes too small, 1.5\n"), l + ": " + stderr());
+                assertTrue(stderr().matches("(?s)\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3}\\+0000: \\d+: .*"),
+                        l + ": " + stderr());
+            }
+        } finally {
+            Locale.setDefault(saved);
+            Locale.setDefault(Locale.Category.FORMAT, savedFormat);
+        }
     }
 
     @Test

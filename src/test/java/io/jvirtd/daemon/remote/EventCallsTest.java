@@ -45,7 +45,7 @@ import org.junit.jupiter.api.Test;
 class EventCallsTest {
 
     private static final int REMOTE = RemoteProcedure.PROGRAM;
-    /** The test driver's domain "test" (PROTOCOL.md §1.10's capture). */
+    /** The test driver's domain "test" (the captured event of docs/protocol.md §10). */
     private static final DomainRef TEST = new DomainRef("test",
             HexFormat.of().parseHex("6695eb01f6a4830479aa97f2502e193f"), 1);
     private static final DomainRef OTHER = new DomainRef("other", new byte[16], 2);
@@ -74,7 +74,7 @@ class EventCallsTest {
     void callbackEventIsLibvirtdsMessageBytes() throws IOException {
         assertEquals(0, register(DomainEvent.ID_LIFECYCLE, null));
         bus.raise(new DomainEvent.Lifecycle(TEST, 3, 0));
-        // PROTOCOL.md §1.10: len=68 REMOTE proc=318 MESSAGE serial=1 OK, callbackID 0, dom, SUSPENDED/PAUSED
+        // docs/protocol.md §10: len=68 REMOTE proc=318 MESSAGE serial=1 OK, callbackID 0, dom, SUSPENDED/PAUSED
         assertEquals("2000808600000001" + "0000013e000000020000000100000000" + "00000000"
                 + "00000004746573746695eb01f6a4830479aa97f2502e193f00000001" + "0000000300000000",
                 HexFormat.of().formatHex(c.readFrame().array()));

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The remote program behind a real server on loopback, checked byte for byte against what
- * libvirtd 9.0 answered in the captures of PROTOCOL.md.
+ * libvirtd 9.0 answered on the wire (docs/protocol.md).
  */
 class RemoteProgramTest {
 
@@ -62,6 +62,34 @@ class RemoteProgramTest {
         assertArrayEquals(words(0x20008086, 1, 0x3c, 1, 3, 0, 1), frame(c.readFrame()));
         c.call(REMOTE, 360, CALL, 5);                                    // REGISTER_CLOSE_CALLBACK
         assertArrayEquals(words(0x20008086, 1, 0x168, 1, 5, 0), frame(c.readFrame()));
+    }
+
+    /**
+     * jvirtd serves no SASL or polkit socket: libvirtd 9.0's answers on a socket with auth none
+     * (SASL: its authentication-failed error; polkit: the generic error a clean worker gives,
+     * as nothing reports one before virNetMessageSaveError).
+     */
+    @Test
+    void saslAndPolkitOnASocketWithoutThemGetLibvirtdsAnswers() throws IOException {
+        c.call(REMOTE, 67, CALL, 1);                                     // AUTH_SASL_INIT
+        assertAuthFailed(c.readFrame(), 1);
+        c.call(REMOTE, 68, CALL, 2, 5, 0x504c4149, 0x4e000000, 1, 0);    // AUTH_SASL_START("PLAIN", nil, [])
+        assertAuthFailed(c.readFrame(), 2);
+        c.call(REMOTE, 69, CALL, 3, 1, 0);                               // AUTH_SASL_STEP(nil, [])
+        assertAuthFailed(c.readFrame(), 3);
+        c.call(REMOTE, 70, CALL, 4);                                     // AUTH_POLKIT
+        RpcError e = assertError(c.readFrame(), 4, 1, 7, "Library function returned error but did not set virError");
+        assertEquals(null, e.str1());
+        assertEquals(0, e.int1());
+        c.send(openCall(5, "test:///default"));                          // the client is not harmed
+        assertEquals(MessageHeader.STATUS_OK, c.readFrame().getInt(20));
+    }
+
+    private static void assertAuthFailed(ByteBuffer frame, int serial) {
+        RpcError e = assertError(frame, serial, 45, 7, "authentication failed: authentication failed");
+        assertEquals("authentication failed: %s", e.str1());
+        assertEquals("authentication failed", e.str2());
+        assertEquals(-1, e.int1());
     }
 
     @Test

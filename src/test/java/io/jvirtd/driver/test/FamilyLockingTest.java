@@ -27,8 +27,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /**
- * The locking rules of the storage and node-device families (DESIGN.md §1): a client's XML is
- * not parsed under the host-wide storage lock, and a node device is destroyed (and its DELETED event posted) once however many clients race.
+ * The locking rules of the storage and node-device families (docs/architecture.md §1): a
+ * client's XML is not parsed under the host-wide storage lock, and a node device is destroyed
+ * (and its DELETED event posted) once however many clients race.
  */
 class FamilyLockingTest {
 

@@ -93,6 +93,36 @@ class NodeFileTest {
         assertEquals(detail, e.str2());
     }
 
+    /**
+     * A node file naming users: libvirtd opens it with no way to ask the remote client for
+     * credentials (virConnectOpenAuth with no auth callback), so virAuthGetUsername refuses.
+     */
+    @Test
+    void nodeFileWithUsersIsRefusedForMissingCredentials() throws IOException {
+        for (String auth : new String[] {"<user password='pw'>alice</user><user>bob</user>", "<user>  </user>"}) {
+            VirException e = openFails("test://" + write("auth.xml", "<node><auth>" + auth + "</auth></node>"));
+            assertEquals(8, e.code());
+            assertEquals(46, e.domain());
+            assertEquals("invalid argument: Missing authentication credentials", e.message());
+            assertEquals("invalid argument: %s", e.str1());
+            assertEquals("Missing authentication credentials", e.str2());
+        }
+    }
+
+    @Test
+    void authWithoutUsersOrOutsideTheNodeOpens() throws IOException {
+        assertEquals(MockHost.DEFAULT_NODE_INFO, open("test://" + write("a.xml", "<node><auth/></node>")).nodeGetInfo());
+        assertEquals(MockHost.DEFAULT_NODE_INFO,
+                open("test://" + write("b.xml", "<node><cpu><auth><user>a</user></auth></cpu></node>")).nodeGetInfo());
+    }
+
+    @Test
+    void emptyUserNameIsAnXmlErrorAfterTheRestOfTheFile() throws IOException {
+        assertXmlError("<node><auth><user>a</user><user password='x'/></auth></node>",
+                "missing username in /node/auth/user field");
+        assertXmlError("<node><auth><user/></auth><memory>x</memory></node>", "invalid node memory value");
+    }
+
     @Test
     void overlongModelIsAnInternalError() throws IOException {
         Path file = write("m.xml", "<node><cpu><model>" + "x".repeat(32) + "</model></cpu></node>");

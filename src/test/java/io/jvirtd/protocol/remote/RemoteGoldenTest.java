@@ -37,7 +37,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Packets captured between virsh and libvirtd 9.0 (PROTOCOL.md 2.1 and captures/hex.jsonl):
+ * Packets captured between virsh and libvirtd 9.0 (docs/protocol.md §8):
  * each body decodes to the expected record and encodes back to the same bytes.
  */
 class RemoteGoldenTest {
@@ -204,7 +204,7 @@ class RemoteGoldenTest {
 
     @Test
     void domainGetInfoReplyIs60BytesWithWidenedCharAndShort() {
-        // Values from captures/misc2.jsonl (a shut-off test domain); PROTOCOL.md 1.2 explains
+        // Values captured from libvirtd (a shut-off test domain); docs/protocol.md §4 explains
         // the 60 bytes: unsigned char state and unsigned short nrVirtCpu take a word each.
         byte[] body = hex(
                 "00000005",            // state 5 SHUTOFF (unsigned char)
@@ -220,7 +220,7 @@ class RemoteGoldenTest {
 
     @Test
     void securityModelIsACountedCStringOfWidenedChars() {
-        // captures/misc2.jsonl (92-byte reply): "testSecurity" travels as 13 elements, the
+        // Captured (92-byte reply): "testSecurity" travels as 13 elements, the
         // NUL included, and the empty doi as the single element NUL.
         byte[] body = hex(
                 "0000000d",                             // model: 13 chars
@@ -253,7 +253,7 @@ class RemoteGoldenTest {
 
     @Test
     void listAllDomainsReplyIsHandlesThenCount() {
-        // captures/misc.jsonl: the 120-byte reply listing the three running test domains.
+        // Captured: the 120-byte reply listing the three running test domains.
         byte[] body = hex(
                 "00000003",                             // domains: 3 elements
                 "00000003 66633500",                    // [0].name "fc5"
@@ -278,7 +278,7 @@ class RemoteGoldenTest {
 
     @Test
     void callbackLifecycleEventFromTheHexCapture() {
-        // captures/hex.jsonl, PROTOCOL.md 1.10: lifecycle SUSPENDED for domain "test".
+        // docs/protocol.md §10: lifecycle SUSPENDED for domain "test".
         byte[] packet = hex(
                 "00000044",  // length 68
                 "20008086 00000001 0000013e 00000002 00000001 00000000",  // proc 318 MESSAGE, serial 1
@@ -301,7 +301,7 @@ class RemoteGoldenTest {
 
     @Test
     void callbackLifecycleEventOfAnInactiveDomain() {
-        // captures/events.jsonl (72-byte MESSAGE): "evdemo" DEFINED/ADDED, id -1.
+        // Captured (72-byte MESSAGE): "evdemo" DEFINED/ADDED, id -1.
         byte[] packet = hex(
                 "00000048",  // length 72
                 "20008086 00000001 0000013e 00000002 00000001 00000000",  // proc 318 MESSAGE
@@ -338,7 +338,7 @@ class RemoteGoldenTest {
 
     @Test
     void networkLifecycleEventCarriesTheCallbackIdInline() {
-        // captures/events.jsonl (68-byte MESSAGE): network "evnet" DEFINED, callback 27.
+        // Captured (68-byte MESSAGE): network "evnet" DEFINED, callback 27.
         byte[] packet = hex(
                 "00000044",  // length 68
                 "20008086 00000001 0000013b 00000002 00000001 00000000",  // proc 315 MESSAGE
@@ -354,7 +354,7 @@ class RemoteGoldenTest {
 
     @Test
     void callbackRegisterAnyWithoutADomainFilter() {
-        // captures/hex.jsonl: eventID 0 (LIFECYCLE) for every domain, answered callbackID 0.
+        // Captured: eventID 0 (LIFECYCLE) for every domain, answered callbackID 0.
         byte[] call = hex(
                 "00000024",  // length 36
                 "20008086 00000001 0000013c 00000000 00000006 00000000",  // proc 316 CALL, serial 6
@@ -372,7 +372,7 @@ class RemoteGoldenTest {
 
     @Test
     void domainSuspendCallHasAHandleAndAVoidReply() {
-        // captures/hex.jsonl.
+        // Captured from virsh and libvirtd 9.0.
         byte[] call = hex(
                 "00000038",  // length 56
                 "20008086 00000001 00000022 00000000 00000007 00000000",  // proc 34 CALL, serial 7

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 class FrameDecoderTest {
 
-    /** virsh's first call, AUTH_LIST (PROTOCOL.md §2.1), as captured from libvirt 9.0. */
+    /** virsh's first call, AUTH_LIST (docs/protocol.md §8), as captured from libvirt 9.0. */
     private static final byte[] AUTH_LIST_CALL = bytes(
             0x0000001c,  // length 28: header only
             0x20008086,  // program REMOTE

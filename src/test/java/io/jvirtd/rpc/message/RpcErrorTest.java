@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 class RpcErrorTest {
 
-    /** REPLY/ERROR to DOMAIN_LOOKUP_BY_NAME("nope"), PROTOCOL.md 1.7 and captures/hex.jsonl. */
+    /** REPLY/ERROR to DOMAIN_LOOKUP_BY_NAME("nope") as libvirtd 9.0 sent it (docs/protocol.md §6). */
     private static final byte[] NO_DOMAIN_REPLY = hex(
             "00000070",  // length 112
             "20008086",  // program REMOTE
@@ -56,7 +56,7 @@ class RpcErrorTest {
 
     @Test
     void unknownProcedureErrorRoundTrips() {
-        // What libvirtd sends for procedure 9999 (PROTOCOL.md 1.7): code 39, domain 7, str1 "%s".
+        // What libvirtd sends for procedure 9999 (docs/protocol.md §6): code 39, domain 7, str1 "%s".
         RpcError e = new RpcError(39, 7, "unknown procedure: 9999", 2, null, "%s",
                 "unknown procedure: 9999", null, -1, -1, null);
         assertEquals(e, XdrTestBytes.decode(RpcError.class, XdrTestBytes.encode(RpcError.class, e)));

@@ -86,7 +86,7 @@ class NetServerTest {
         try (WireSocket c = new WireSocket(address)) {
             c.call(0x12345678, 1, MessageHeader.TYPE_CALL, 5);
             ByteBuffer r = c.readFrame();
-            // REPLY/ERROR echoing program, version, procedure and serial (PROTOCOL.md §1.14).
+            // REPLY/ERROR echoing program, version, procedure and serial (docs/protocol.md §7).
             assertEquals(new MessageHeader(0x12345678, 1, 1, MessageHeader.TYPE_REPLY, 5,
                     MessageHeader.STATUS_ERROR), MessageHeader.read(r.array(), 0));
             r.position(24);

@@ -15,6 +15,8 @@ import io.jvirtd.rpc.pool.WorkerPool;
 import io.jvirtd.rpc.tls.TestPki;
 import io.jvirtd.rpc.tls.TlsContext;
 import io.jvirtd.rpc.xdr.XdrWriter;
+import io.jvirtd.testsupport.RequiresTools;
+import io.jvirtd.testsupport.Tool;
 
 import java.io.DataInputStream;
 import java.io.EOFException;
@@ -47,6 +49,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * executor, libvirt's confirmation byte, then RPC frames inside TLS records. Clients are the
  * JDK's blocking SSLSocket.
  */
+@RequiresTools({Tool.CERTTOOL, Tool.OPENSSL})
 class NetServerTlsTest {
 
 
@@ -73,6 +76,10 @@ class NetServerTlsTest {
 
     @AfterEach
     void stop() throws InterruptedException {
+        tlsTasks.shutdownNow();
+        if (server == null) {
+            return; // the set-up failed before there was a server: its error is the one to report
+        }
         CountDownLatch done = new CountDownLatch(1);
         server.shutdown(1000, () -> {
             done.countDown();
@@ -81,7 +88,6 @@ class NetServerTlsTest {
         assertTrue(done.await(10, TimeUnit.SECONDS));
         assertTrue(loop.awaitTermination(10, TimeUnit.SECONDS));
         pool.shutdown();
-        tlsTasks.shutdownNow();
     }
 
     private SSLSocket connect(String client, String... protocols) throws IOException {

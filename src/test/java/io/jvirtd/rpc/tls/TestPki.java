@@ -2,6 +2,8 @@ package io.jvirtd.rpc.tls;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.jvirtd.testsupport.Tool;
+
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
@@ -25,8 +27,6 @@ import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
-import org.junit.jupiter.api.Assumptions;
-
 /**
  * A throw-away x509 setup made the way libvirt's docs make one (docs/kbase/tlscerts.rst):
  * {@code certtool} with template files, so the keys are PKCS#1 PEM as users have them;
@@ -39,8 +39,9 @@ import org.junit.jupiter.api.Assumptions;
  * server certificates that fail libvirt's sanity check, an EC (SEC1) server key, and one
  * {@code pki-NAME} folder per client in the layout virsh's {@code ?pkipath=} expects.
  *
- * <p>Without certtool or openssl the test is skipped, except under {@code CI=true}, where it
- * fails: CI installs them (.ci/run).
+ * <p>Without certtool or openssl the calling test is skipped, except under CI, where it fails
+ * ({@link Tool}); scripts/test installs them. A class whose set-up calls {@link #get()} says
+ * {@code @RequiresTools({Tool.CERTTOOL, Tool.OPENSSL})}, so that none of it runs without them.
  */
 public final class TestPki {
 
@@ -54,20 +55,24 @@ public final class TestPki {
     private static TestPki shared;
 
     private final Path dir;
+    private final Path certtool;
+    private final Path openssl;
 
-    private TestPki(Path dir) {
+    private TestPki(Path dir, Path certtool, Path openssl) {
         this.dir = dir;
+        this.certtool = certtool;
+        this.openssl = openssl;
     }
 
     /** The shared PKI, generated on first use; skips (or fails under CI) without the tools. */
     public static synchronized TestPki get() {
         if (shared == null) {
-            requireTool("certtool", "gnutls-bin");
-            requireTool("openssl", "openssl");
+            Path certtool = Tool.CERTTOOL.require();
+            Path openssl = Tool.OPENSSL.require();
             try {
                 Path d = Files.createTempDirectory("jvirtd-pki");
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(d)));
-                TestPki pki = new TestPki(d);
+                TestPki pki = new TestPki(d, certtool, openssl);
                 pki.generate();
                 shared = pki;
             } catch (IOException e) {
@@ -120,7 +125,7 @@ public final class TestPki {
         template("notca.info", "cn = not a CA", "cert_signing_key", "expiration_days = 3650");
         certtool("--generate-self-signed", "--load-privkey", "cakey.pem", "--template", "notca.info",
                 "--outfile", "notcacert.pem");
-        run(List.of("openssl", "pkcs8", "-topk8", "-nocrypt", "-in", "serverkey.pem", "-out", "serverkey-pkcs8.pem"));
+        run(List.of(openssl.toString(), "pkcs8", "-topk8", "-nocrypt", "-in", "serverkey.pem", "-out", "serverkey-pkcs8.pem"));
         certtool("--generate-privkey", "--key-type", "ecdsa", "--outfile", "ec-serverkey.pem");
         signed("ec-servercert.pem", "ec-serverkey.pem", "ca", cat(server, "expiration_days = 3650"));
 
@@ -176,7 +181,7 @@ public final class TestPki {
 
     private void certtool(String... args) throws IOException {
         List<String> cmd = new ArrayList<>();
-        cmd.add("certtool");
+        cmd.add(certtool.toString());
         cmd.addAll(List.of(args));
         run(cmd);
     }
@@ -237,22 +242,6 @@ public final class TestPki {
     /** The server-side settings for this PKI (CRL included, DN list as given). */
     public TlsContext.Config serverConfig(List<String> allowedDns) {
         return new TlsContext.Config(caCert(), crl(), serverCert(), serverKey(), allowedDns, true, true);
-    }
-
-    private static void requireTool(String tool, String debianPackage) {
-        for (String d : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
-            if (!d.isEmpty() && Files.isExecutable(Path.of(d, tool))) {
-                return;
-            }
-        }
-        if (Files.isExecutable(Path.of("/usr/bin", tool))) {
-            return;
-        }
-        String msg = tool + " is not installed (Debian: apt-get install " + debianPackage + ")";
-        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-            fail("CI=true and " + msg);
-        }
-        Assumptions.assumeTrue(false, msg + "; TLS test skipped");
     }
 
     private static void deleteTree(Path root) {

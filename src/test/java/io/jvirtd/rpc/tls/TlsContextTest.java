@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jvirtd.testsupport.RequiresTools;
+import io.jvirtd.testsupport.Tool;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PrivateKey;
@@ -21,6 +24,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * Loading the daemon's credentials and libvirt's start-up sanity check, with the messages
  * libvirtd 9.0 printed for the same files (checked by hand against a private libvirtd).
  */
+@RequiresTools({Tool.CERTTOOL, Tool.OPENSSL})
 class TlsContextTest {
 
     private static TestPki pki;

@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jvirtd.testsupport.RequiresTools;
+import io.jvirtd.testsupport.Tool;
+
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
@@ -28,6 +31,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * against a JDK client session, with a fake loop (a task queue the test thread drains) and a
  * task executor that records where delegated work runs.
  */
+@RequiresTools({Tool.CERTTOOL, Tool.OPENSSL})
 class TlsSessionTest {
 
     private static TestPki pki;

@@ -125,7 +125,7 @@ class XdrReaderTest {
 
     @Test
     void hugeDeclaredStringThrowsWithoutAllocating() {
-        // The probe libvirtd was fed (PROTOCOL.md 1.6): a string declaring 0x7fffffff bytes.
+        // The probe libvirtd was fed (docs/protocol.md §4): a string declaring 0x7fffffff bytes.
         XdrReader in = reader("7fffffff 41414141");
         long before = XdrTestBytes.allocatedBytes();
         XdrException e = assertThrows(XdrException.class, () -> in.readString(Integer.MAX_VALUE));

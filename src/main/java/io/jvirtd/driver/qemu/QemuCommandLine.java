@@ -1,0 +1,137 @@
+package io.jvirtd.driver.qemu;
+
+import io.jvirtd.model.domain.Uuids;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The QEMU command line for a definition, in libvirt 9.0's order and forms (JSON for
+ * {@code -device}), TCG only ({@code -accel tcg}: KVM is never inferred from /dev/kvm). The
+ * guest starts paused ({@code -S}) and stays alive when it powers off ({@code -no-shutdown}) so
+ * the driver sees it and applies on_poweroff; the monitor socket is QEMU's own listening socket.
+ * Stateless; any thread.
+ */
+final class QemuCommandLine {
+
+    private QemuCommandLine() {
+    }
+
+    /**
+     * @param monitor the QMP socket path
+     * @param daemonPidFile when not null, QEMU daemonises and writes its pid there (a launch);
+     *                      null prints the command line only (domxml-to-native)
+     */
+    static List<String> build(QemuDomainDef d, Path monitor, Path daemonPidFile) {
+        List<String> a = new ArrayList<>();
+        a.add(d.emulator);
+        a.add("-name");
+        a.add("guest=" + d.name.replace(",", ",,") + ",debug-threads=on");
+        a.add("-S");
+        a.add("-machine");
+        a.add(d.machine + ",usb=off,dump-guest-core=off" + (d.acpi ? "" : ",acpi=off"));
+        a.add("-accel");
+        a.add("tcg");
+        a.add("-cpu");
+        a.add("qemu64");
+        a.add("-m");
+        a.add(Long.toString(d.memoryKiB / 1024));
+        a.add("-overcommit");
+        a.add("mem-lock=off");
+        a.add("-smp");
+        a.add(d.vcpus + ",sockets=" + d.vcpus + ",cores=1,threads=1");
+        a.add("-uuid");
+        a.add(Uuids.format(d.uuid));
+        a.add("-display");
+        a.add("none");
+        a.add("-no-user-config");
+        a.add("-nodefaults");
+        a.add("-chardev");
+        a.add("socket,id=charmonitor,path=" + monitor + ",server=on,wait=off");
+        a.add("-mon");
+        a.add("chardev=charmonitor,id=monitor,mode=control");
+        a.add("-rtc");
+        a.add("base=utc");
+        a.add("-no-shutdown");
+        a.add("-boot");
+        a.add("strict=on");
+        if (d.kernel != null) {
+            a.add("-kernel");
+            a.add(d.kernel);
+        }
+        if (d.initrd != null) {
+            a.add("-initrd");
+            a.add(d.initrd);
+        }
+        if (d.cmdline != null) {
+            a.add("-append");
+            a.add(d.cmdline);
+        }
+        a.add("-device");
+        a.add(json("driver", "piix3-usb-uhci", "id", "usb", "bus", "pci.0", "addr", "0x1.0x2"));
+        for (int i = 0; i < d.serials.size(); i++) {
+            QemuDomainDef.Serial s = d.serials.get(i);
+            StringBuilder chr = new StringBuilder("pty,id=charserial").append(i);
+            if (s.logFile != null) {
+                chr.append(",logfile=").append(s.logFile.replace(",", ",,"))
+                        .append(",logappend=").append("on".equals(s.logAppend) ? "on" : "off");
+            }
+            a.add("-chardev");
+            a.add(chr.toString());
+            Map<String, Object> dev = new LinkedHashMap<>();
+            dev.put("driver", "isa-serial");
+            dev.put("chardev", "charserial" + i);
+            dev.put("id", "serial" + i);
+            dev.put("index", i);
+            a.add("-device");
+            a.add(QmpCodec.json(dev));
+        }
+        a.add("-audiodev");
+        a.add(json("id", "audio1", "driver", "none"));
+        if (d.memballoon.equals("virtio")) {
+            a.add("-device");
+            a.add(json("driver", "virtio-balloon-pci", "id", "balloon0", "bus", "pci.0", "addr", "0x2"));
+        }
+        a.add("-msg");
+        a.add("timestamp=on");
+        if (daemonPidFile != null) {
+            a.add("-daemonize");
+            a.add("-pidfile");
+            a.add(daemonPidFile.toString());
+        }
+        return a;
+    }
+
+    private static String json(String... kv) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put(kv[i], kv[i + 1]);
+        }
+        return QmpCodec.json(m);
+    }
+
+    /** The command line as a shell would take it (virsh domxml-to-native), quoting as libvirt. */
+    static String toShell(List<String> argv) {
+        StringBuilder b = new StringBuilder("LC_ALL=C \\\n");
+        for (int i = 0; i < argv.size(); i++) {
+            String arg = argv.get(i);
+            b.append(quote(arg));
+            boolean option = arg.startsWith("-") && i + 1 < argv.size() && !argv.get(i + 1).startsWith("-");
+            if (option) {
+                b.append(' ').append(quote(argv.get(++i)));
+            }
+            b.append(i + 1 < argv.size() ? " \\\n" : "\n");
+        }
+        return b.toString();
+    }
+
+    private static String quote(String s) {
+        if (!s.isEmpty() && s.chars().allMatch(c -> Character.isLetterOrDigit(c) || "-_=,./:@+".indexOf(c) >= 0)) {
+            return s;
+        }
+        return "'" + s.replace("'", "'\\''") + "'";
+    }
+}

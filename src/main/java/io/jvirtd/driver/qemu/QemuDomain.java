@@ -1,0 +1,91 @@
+package io.jvirtd.driver.qemu;
+
+import io.jvirtd.model.VirErrorDomain;
+import io.jvirtd.model.VirErrorNumber;
+import io.jvirtd.model.VirException;
+import io.jvirtd.model.domain.DomainRef;
+import io.jvirtd.model.domain.DomainState;
+import io.jvirtd.model.domain.StateReason;
+
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One domain of the QEMU driver (libvirt's {@code virDomainObj} with its QEMU private data).
+ *
+ * <p>Threads: every field is guarded by this object's monitor, held only for reads and updates
+ * in memory, never across QMP, process or file work. State-changing calls also hold the
+ * domain's job ({@link #beginJob}): one at a time per domain, as libvirt's job rule, while
+ * queries run alongside; a call that waits {@value #JOB_WAIT_SECONDS} s for the job fails.
+ */
+final class QemuDomain {
+
+    static final long JOB_WAIT_SECONDS = 30;
+
+    final byte[] uuid;
+    /** The persistent definition, or null for a transient domain. */
+    QemuDomainDef persistentDef;
+    /** The running definition (with id and pty paths), or null while shut off. */
+    QemuDomainDef liveDef;
+    /** A transient domain's definition while it is being created (no persistent one, not live yet). */
+    QemuDomainDef startingDef;
+    DomainState state = DomainState.SHUTOFF;
+    int reason = StateReason.Shutoff.UNKNOWN;
+    int id = -1;
+    long pid = -1;
+    QmpMonitor monitor;
+    boolean autostart;
+    /** The reason the next RESUME / STOP event applies (libvirt's runningReason / pausedReason). */
+    int runningReason = -1;
+    int pausedReason = -1;
+    /** The guest sent SHUTDOWN (libvirt's gotShutdown): its exit is a shutdown, not a crash. */
+    boolean gotShutdown;
+    /** A destroy is killing QEMU: its monitor EOF is expected. */
+    boolean destroying;
+    /** virDomainReboot in ACPI mode: reset instead of stopping when the guest powers off. */
+    boolean fakeReboot;
+
+    private final Semaphore job = new Semaphore(1, true);
+
+    QemuDomain(byte[] uuid) {
+        this.uuid = uuid.clone();
+    }
+
+    /** The current definition: the live one while running, else the persistent one. */
+    synchronized QemuDomainDef def() {
+        return liveDef != null ? liveDef : persistentDef != null ? persistentDef : startingDef;
+    }
+
+    synchronized String name() {
+        return def().name;
+    }
+
+    synchronized boolean isActive() {
+        return liveDef != null;
+    }
+
+    synchronized boolean isPersistent() {
+        return persistentDef != null;
+    }
+
+    synchronized DomainRef ref() {
+        return new DomainRef(def().name, uuid, liveDef != null ? id : DomainRef.NO_ID);
+    }
+
+    /** Takes the domain's state-change job, waiting at most JOB_WAIT_SECONDS. Worker thread. */
+    void beginJob() {
+        try {
+            if (job.tryAcquire(JOB_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                return;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        throw VirException.of(VirErrorNumber.OPERATION_TIMEOUT, VirErrorDomain.QEMU,
+                "cannot acquire state change lock");
+    }
+
+    void endJob() {
+        job.release();
+    }
+}

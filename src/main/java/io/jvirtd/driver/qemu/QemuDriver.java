@@ -1,0 +1,109 @@
+package io.jvirtd.driver.qemu;
+
+import io.jvirtd.model.VirErrorDomain;
+import io.jvirtd.model.VirErrorNumber;
+import io.jvirtd.model.VirException;
+import io.jvirtd.model.event.EventBus;
+import io.jvirtd.model.spi.ConnectionDriver;
+import io.jvirtd.model.spi.DriverEventLoop;
+import io.jvirtd.model.spi.HypervisorConnection;
+import io.jvirtd.model.spi.StatefulDriver;
+
+import java.lang.System.Logger.Level;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * libvirt's QEMU driver for {@code qemu:///system} (and {@code qemu:///session}, which a
+ * privileged daemon also accepts, as libvirtd does): real guests under
+ * {@code qemu-system-x86_64} with TCG. A stateful driver: {@link #start} runs after the event
+ * loop and before the network, reads the persistent definitions and reattaches to the guests
+ * that kept running while the daemon was away.
+ *
+ * <p>Threads: {@link #open} from workers; the domain operations are {@link QemuLifecycle}'s.
+ * QMP monitors are read by the daemon's event loop; what their events change is done on the
+ * driver's one event thread ({@code qemu-event}), in arrival order, never blocking it.
+ */
+public final class QemuDriver implements ConnectionDriver, StatefulDriver {
+
+    static final System.Logger LOG = System.getLogger("io.jvirtd.driver.qemu");
+    public static final String NAME = "QEMU";
+
+    private final boolean privileged;
+    private final QemuPaths paths;
+    private final EventBus events = new EventBus();
+    private final QemuDomains domains = new QemuDomains();
+    private final ExecutorService eventThread = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "qemu-event");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile QemuLifecycle lifecycle;
+
+    /**
+     * @param qemuRoot the {@code qemu_root} folder holding every file the driver writes, or null
+     *                 for the defaults (jvirtd's own folders, never libvirtd's)
+     */
+    public QemuDriver(Path qemuRoot) {
+        this.privileged = "root".equals(System.getProperty("user.name"));
+        this.paths = qemuRoot != null ? QemuPaths.under(qemuRoot)
+                : QemuPaths.defaults(privileged, System.getenv(), Path.of(System.getProperty("user.home")));
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public void start(DriverEventLoop loop) {
+        QemuLifecycle l = new QemuLifecycle(paths, domains, events, loop, eventThread);
+        l.loadAndReattach();
+        lifecycle = l;
+        l.autostart();
+    }
+
+    @Override
+    public void stop() {
+        QemuLifecycle l = lifecycle;
+        if (l != null) {
+            l.detachAll();
+        }
+        eventThread.shutdown();
+        try {
+            eventThread.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public Optional<HypervisorConnection> open(URI uri, String requestedName, boolean readOnly) {
+        if (!"qemu".equals(uri.getScheme()) || uri.getRawAuthority() != null || uri.isOpaque()) {
+            return Optional.empty();
+        }
+        String path = uri.getPath();
+        boolean ok = privileged ? "/system".equals(path) || "/session".equals(path) : "/session".equals(path);
+        if (!ok) {
+            throw VirException.format(VirErrorNumber.INTERNAL_ERROR, VirErrorDomain.QEMU,
+                    "unexpected qemu URI path '%s', try qemu:///%s", path, privileged ? "system" : "session");
+        }
+        QemuLifecycle l = lifecycle;
+        if (l == null) {
+            throw VirException.internalError(VirErrorDomain.QEMU, "qemu state driver is not active");
+        }
+        LOG.log(Level.DEBUG, "open {0}", requestedName);
+        return Optional.of(new QemuConnection(l));
+    }
+
+    /** For tests: the folders in use. */
+    Map<String, Path> folders() {
+        return Map.of("config", paths.configDir(), "state", paths.stateDir(), "lib", paths.libDir(),
+                "log", paths.logDir());
+    }
+}

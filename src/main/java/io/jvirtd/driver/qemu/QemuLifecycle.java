@@ -1,0 +1,833 @@
+package io.jvirtd.driver.qemu;
+
+import static io.jvirtd.model.event.LifecycleCodes.DEFINED;
+import static io.jvirtd.model.event.LifecycleCodes.DEFINED_ADDED;
+import static io.jvirtd.model.event.LifecycleCodes.DEFINED_UPDATED;
+import static io.jvirtd.model.event.LifecycleCodes.RESUMED;
+import static io.jvirtd.model.event.LifecycleCodes.RESUMED_UNPAUSED;
+import static io.jvirtd.model.event.LifecycleCodes.SHUTDOWN;
+import static io.jvirtd.model.event.LifecycleCodes.SHUTDOWN_GUEST;
+import static io.jvirtd.model.event.LifecycleCodes.SHUTDOWN_HOST;
+import static io.jvirtd.model.event.LifecycleCodes.STARTED;
+import static io.jvirtd.model.event.LifecycleCodes.STARTED_BOOTED;
+import static io.jvirtd.model.event.LifecycleCodes.STOPPED;
+import static io.jvirtd.model.event.LifecycleCodes.STOPPED_DESTROYED;
+import static io.jvirtd.model.event.LifecycleCodes.STOPPED_FAILED;
+import static io.jvirtd.model.event.LifecycleCodes.STOPPED_SHUTDOWN;
+import static io.jvirtd.model.event.LifecycleCodes.SUSPENDED;
+import static io.jvirtd.model.event.LifecycleCodes.SUSPENDED_PAUSED;
+import static io.jvirtd.model.event.LifecycleCodes.UNDEFINED;
+import static io.jvirtd.model.event.LifecycleCodes.UNDEFINED_REMOVED;
+
+import io.jvirtd.model.VirErrorDomain;
+import io.jvirtd.model.VirErrorNumber;
+import io.jvirtd.model.VirException;
+import io.jvirtd.model.domain.DomainRef;
+import io.jvirtd.model.domain.DomainState;
+import io.jvirtd.model.domain.StateReason;
+import io.jvirtd.model.event.DomainEvent;
+import io.jvirtd.model.event.EventBus;
+import io.jvirtd.model.spi.DriverEventLoop;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The QEMU driver's domain life: define and undefine, start (QEMU launched paused, QMP
+ * negotiated, then {@code cont}), suspend, resume, shutdown, destroy, the state changes QMP
+ * events cause, status files, and reattach after a daemon restart.
+ *
+ * <p>Threads: API methods run on worker threads, each state change under the domain's job
+ * ({@link QemuDomain#beginJob}). Monitor events arrive on the event loop and are handed to the
+ * driver's single {@code qemu-event} thread, which applies them in arrival order; an API call
+ * makes its own final state change and event on that same thread ({@link #onEventThread}),
+ * after the events its QMP command caused, so clients see libvirt's event order. No lock is
+ * held across QMP, process or file work.
+ */
+final class QemuLifecycle {
+
+    private static final System.Logger LOG = QemuDriver.LOG;
+    static final long MONITOR_TIMEOUT_MILLIS = 30_000;
+    private static final long TERM_GRACE_MILLIS = 10_000;
+    private static final long KILL_WAIT_MILLIS = 5_000;
+
+    final QemuPaths paths;
+    final QemuDomains domains;
+    final EventBus events;
+    private final DriverEventLoop loop;
+    private final ExecutorService eventThread;
+    /** Domain ids increase per daemon (and continue after the highest reattached one). */
+    private final AtomicInteger nextId = new AtomicInteger(1);
+
+    QemuLifecycle(QemuPaths paths, QemuDomains domains, EventBus events, DriverEventLoop loop,
+                  ExecutorService eventThread) {
+        this.paths = paths;
+        this.domains = domains;
+        this.events = events;
+        this.loop = loop;
+        this.eventThread = eventThread;
+    }
+
+    // ================================================================== define / undefine
+
+    DomainRef define(String xml) {
+        QemuDomainDef def = prepare(QemuDomainDef.parse(xml));
+        QemuDomain d = domains.addOrFind(def, false);
+        boolean added;
+        synchronized (d) {
+            added = d.persistentDef == def;
+            if (!added) {
+                d.persistentDef = def;
+            }
+        }
+        try {
+            AtomicFiles.write(paths.configFile(def.name), QemuDomainXml.format(def, false, QemuDomainXml.XML_INACTIVE));
+        } catch (IOException e) {
+            if (added) {
+                domains.remove(d);
+            }
+            throw VirException.systemError(VirErrorDomain.QEMU, 5,
+                    "cannot save config file '" + paths.configFile(def.name) + "'", e.getMessage());
+        }
+        raise(d, DEFINED, added ? DEFINED_ADDED : DEFINED_UPDATED);
+        return d.ref();
+    }
+
+    /** Post-parse with the emulator's capabilities: machine aliases expanded as libvirt stores them. */
+    private static QemuDomainDef prepare(QemuDomainDef def) {
+        EmulatorCaps caps = EmulatorCaps.of(def.emulator);
+        def.machine = caps.canonicalMachine(def.machine);
+        return def;
+    }
+
+    void undefine(DomainRef ref) {
+        QemuDomain d = domains.get(ref);
+        d.beginJob();
+        try {
+            String name;
+            DomainRef before;
+            synchronized (d) {
+                if (d.persistentDef == null) {
+                    throw VirException.operationInvalid(VirErrorDomain.QEMU, "cannot undefine transient domain");
+                }
+                name = d.persistentDef.name;
+                before = d.ref();
+            }
+            try {
+                Files.deleteIfExists(paths.autostartLink(name));
+                Files.deleteIfExists(paths.configFile(name));
+            } catch (IOException e) {
+                throw VirException.systemError(VirErrorDomain.QEMU, 5, "cannot remove config " + paths.configFile(name),
+                        e.getMessage());
+            }
+            synchronized (d) {
+                d.persistentDef = null;
+                d.autostart = false;
+                if (d.liveDef == null) {
+                    domains.remove(d);
+                }
+            }
+            raise(before, UNDEFINED, UNDEFINED_REMOVED);
+        } finally {
+            d.endJob();
+        }
+    }
+
+    // ================================================================== start
+
+    DomainRef create(DomainRef ref, boolean paused) {
+        QemuDomain d = domains.get(ref);
+        d.beginJob();
+        try {
+            QemuDomainDef def;
+            synchronized (d) {
+                if (d.liveDef != null) {
+                    throw VirException.operationInvalid(VirErrorDomain.QEMU, "domain is already running");
+                }
+                def = d.persistentDef.copy();
+            }
+            startProcess(d, def, paused);
+            return d.ref();
+        } finally {
+            d.endJob();
+        }
+    }
+
+    DomainRef createXml(String xml, boolean paused) {
+        QemuDomainDef def = prepare(QemuDomainDef.parse(xml));
+        QemuDomain d = domains.addOrFind(def, true);
+        boolean created;
+        synchronized (d) {
+            created = d.persistentDef == def;
+            if (created) {
+                d.persistentDef = null;
+                d.startingDef = def;
+            }
+        }
+        d.beginJob();
+        try {
+            startProcess(d, def.copy(), paused);
+            return d.ref();
+        } catch (RuntimeException e) {
+            synchronized (d) {
+                if (d.persistentDef == null && d.liveDef == null) {
+                    domains.remove(d);
+                }
+            }
+            throw e;
+        } finally {
+            synchronized (d) {
+                d.startingDef = null;
+            }
+            d.endJob();
+        }
+    }
+
+    /** Launches QEMU paused, negotiates QMP, learns the pty, then {@code cont} unless paused. Job held. */
+    private void startProcess(QemuDomain d, QemuDomainDef live, boolean paused) {
+        live.id = nextId.getAndIncrement();
+        EmulatorCaps caps = EmulatorCaps.of(live.emulator);
+        QemuLauncher.Launched l = QemuLauncher.launch(live, paths,
+                caps.major() + "." + caps.minor() + "." + caps.micro());
+        QmpMonitor mon = null;
+        try {
+            synchronized (d) {
+                d.liveDef = live;
+                d.id = live.id;
+                d.pid = l.pid();
+                d.state = DomainState.PAUSED;
+                d.reason = StateReason.Paused.STARTING_UP;
+                d.gotShutdown = false;
+                d.destroying = false;
+                d.fakeReboot = false;
+                d.runningReason = StateReason.Running.BOOTED;
+                d.pausedReason = -1;
+            }
+            mon = QmpMonitor.connect(live.name, l.monitor(), loop, listener(d), MONITOR_TIMEOUT_MILLIS);
+            synchronized (d) {
+                d.monitor = mon;
+            }
+            learnPtys(live, mon);
+            if (!paused) {
+                mon.execute("cont", null, MONITOR_TIMEOUT_MILLIS);
+            }
+            onEventThread(() -> {
+                synchronized (d) {
+                    if (paused) {
+                        d.reason = StateReason.Paused.USER;
+                    } else if (d.state != DomainState.RUNNING) { // RESUME not seen yet: same change
+                        d.state = DomainState.RUNNING;
+                        d.reason = StateReason.Running.BOOTED;
+                        d.runningReason = -1;
+                        raise(d, RESUMED, RESUMED_UNPAUSED);
+                    }
+                }
+                raise(d, STARTED, STARTED_BOOTED);
+                if (paused) {
+                    raise(d, SUSPENDED, SUSPENDED_PAUSED);
+                }
+                saveStatus(d);
+            });
+        } catch (RuntimeException e) {
+            ProcessHandle.of(l.pid()).ifPresent(ProcessHandle::destroyForcibly);
+            if (mon != null) {
+                mon.close();
+            }
+            synchronized (d) {
+                d.liveDef = null;
+                d.monitor = null;
+                d.id = -1;
+                d.pid = -1;
+                d.state = DomainState.SHUTOFF;
+                d.reason = StateReason.Shutoff.FAILED;
+            }
+            QemuLauncher.cleanup(l.runDir(), paths.pidFile(live.name));
+            deleteQuietly(paths.statusFile(live.name));
+            throw e;
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void learnPtys(QemuDomainDef live, QmpMonitor mon) {
+        Object r = mon.execute("query-chardev", null, MONITOR_TIMEOUT_MILLIS);
+        if (!(r instanceof List<?> list)) {
+            return;
+        }
+        for (Object o : list) {
+            Map<String, Object> c = (Map<String, Object>) o;
+            String label = String.valueOf(c.get("label"));
+            String file = String.valueOf(c.get("filename"));
+            if (label.startsWith("charserial") && file.startsWith("pty:")) {
+                int i = Integer.parseInt(label.substring("charserial".length()));
+                if (i < live.serials.size()) {
+                    live.serials.get(i).ptyPath = file.substring(4);
+                }
+            }
+        }
+    }
+
+    // ================================================================== run state
+
+    void suspend(DomainRef ref) {
+        QemuDomain d = domains.get(ref);
+        d.beginJob();
+        try {
+            QmpMonitor mon = runningMonitor(d);
+            synchronized (d) {
+                if (d.state == DomainState.PAUSED) {
+                    return;
+                }
+                d.pausedReason = StateReason.Paused.USER;
+            }
+            mon.execute("stop", null, MONITOR_TIMEOUT_MILLIS);
+            onEventThread(() -> {
+                synchronized (d) {
+                    if (d.liveDef == null || d.state != DomainState.RUNNING) {
+                        return;
+                    }
+                    d.state = DomainState.PAUSED;
+                    d.reason = StateReason.Paused.USER;
+                    d.pausedReason = -1;
+                    raise(d, SUSPENDED, SUSPENDED_PAUSED);
+                }
+                saveStatus(d);
+            });
+        } finally {
+            d.endJob();
+        }
+    }
+
+    void resume(DomainRef ref) {
+        QemuDomain d = domains.get(ref);
+        d.beginJob();
+        try {
+            QmpMonitor mon = runningMonitor(d);
+            synchronized (d) {
+                if (d.state == DomainState.RUNNING) {
+                    return;
+                }
+                d.runningReason = StateReason.Running.UNPAUSED;
+            }
+            mon.execute("cont", null, MONITOR_TIMEOUT_MILLIS);
+            onEventThread(() -> {
+                synchronized (d) {
+                    if (d.liveDef == null || d.state == DomainState.RUNNING) {
+                        return;
+                    }
+                    d.state = DomainState.RUNNING;
+                    d.reason = StateReason.Running.UNPAUSED;
+                    d.runningReason = -1;
+                    raise(d, RESUMED, RESUMED_UNPAUSED);
+                }
+                saveStatus(d);
+            });
+        } finally {
+            d.endJob();
+        }
+    }
+
+    /** virDomainShutdown: the ACPI power button; the guest's SHUTDOWN then applies on_poweroff. */
+    void shutdown(DomainRef ref) {
+        QemuDomain d = domains.get(ref);
+        d.beginJob();
+        try {
+            QmpMonitor mon = runningMonitor(d);
+            synchronized (d) {
+                d.fakeReboot = false;
+            }
+            mon.execute("system_powerdown", null, MONITOR_TIMEOUT_MILLIS);
+        } finally {
+            d.endJob();
+        }
+    }
+
+    /** virDomainReboot, ACPI: libvirt's "fake reboot" (powerdown, guest SHUTDOWN, reset, cont). */
+    void reboot(DomainRef ref) {
+        QemuDomain d = domains.get(ref);
+        d.beginJob();
+        try {
+            QmpMonitor mon = runningMonitor(d);
+            synchronized (d) {
+                d.fakeReboot = true;
+            }
+            mon.execute("system_powerdown", null, MONITOR_TIMEOUT_MILLIS);
+        } finally {
+            d.endJob();
+        }
+    }
+
+    void reset(DomainRef ref) {
+        QemuDomain d = domains.get(ref);
+        d.beginJob();
+        try {
+            runningMonitor(d).execute("system_reset", null, MONITOR_TIMEOUT_MILLIS);
+        } finally {
+            d.endJob();
+        }
+    }
+
+    /**
+     * virDomainDestroyFlags: SIGTERM, a grace period, then SIGKILL (not with {@code graceful}),
+     * as libvirt; QEMU emits SHUTDOWN(host-signal) and closes its monitor, which is expected.
+     */
+    void destroy(DomainRef ref, boolean graceful) {
+        QemuDomain d = domains.get(ref);
+        long pid;
+        synchronized (d) {
+            if (d.liveDef == null) {
+                throw notRunning();
+            }
+            d.destroying = true;
+            pid = d.pid;
+        }
+        ProcessHandle ph = ProcessHandle.of(pid).orElse(null);
+        if (ph != null && ProcState.isAlive(pid)) {
+            ph.destroy();
+            if (!awaitDeath(pid, TERM_GRACE_MILLIS)) {
+                if (graceful) {
+                    synchronized (d) {
+                        d.destroying = false;
+                    }
+                    throw VirException.systemError(VirErrorDomain.QEMU, 16,
+                            "Failed to terminate process " + pid + " with SIGTERM", "Device or resource busy");
+                }
+                ph.destroyForcibly();
+                awaitDeath(pid, KILL_WAIT_MILLIS);
+            }
+        }
+        d.beginJob();
+        try {
+            onEventThread(() -> stopped(d, StateReason.Shutoff.DESTROYED, STOPPED_DESTROYED));
+        } finally {
+            d.endJob();
+        }
+    }
+
+    /** Dead = gone or a zombie (this machine's init reaps orphans only every second or so). */
+    private static boolean awaitDeath(long pid, long millis) {
+        long deadline = System.nanoTime() + millis * 1_000_000L;
+        while (ProcState.isAlive(pid)) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            try {
+                Thread.sleep(5); // no notification exists for a process that is not our child
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static QmpMonitor runningMonitor(QemuDomain d) {
+        synchronized (d) {
+            if (d.liveDef == null || d.monitor == null) {
+                throw notRunning();
+            }
+            return d.monitor;
+        }
+    }
+
+    static VirException notRunning() {
+        return VirException.operationInvalid(VirErrorDomain.QEMU, "domain is not running");
+    }
+
+    // ================================================================== monitor events (qemu-event thread)
+
+    private QmpMonitor.Listener listener(QemuDomain d) {
+        return new QmpMonitor.Listener() {
+            private QmpMonitor self() {
+                synchronized (d) {
+                    return d.monitor;
+                }
+            }
+
+            @Override
+            public void onEvent(String event, Map<String, Object> data, long micros) {
+                eventThread.execute(() -> handleEvent(d, event, data));
+            }
+
+            @Override
+            public void onClose(boolean byUs) {
+                if (!byUs) {
+                    eventThread.execute(() -> handleEof(d));
+                }
+            }
+
+            @Override
+            public String toString() {
+                return "events of " + self();
+            }
+        };
+    }
+
+    private void handleEvent(QemuDomain d, String event, Map<String, Object> data) {
+        boolean save = false;
+        boolean kill = false;
+        boolean reboot = false;
+        long pid;
+        QmpMonitor mon;
+        synchronized (d) {
+            if (d.liveDef == null) {
+                return;
+            }
+            pid = d.pid;
+            mon = d.monitor;
+            switch (event) {
+                case "STOP" -> {
+                    if (d.state == DomainState.RUNNING) {
+                        d.state = DomainState.PAUSED;
+                        d.reason = d.pausedReason >= 0 ? d.pausedReason
+                                : d.gotShutdown ? StateReason.Paused.SHUTTING_DOWN : StateReason.Paused.UNKNOWN;
+                        d.pausedReason = -1;
+                        raise(d, SUSPENDED, SUSPENDED_PAUSED);
+                        save = true;
+                    }
+                }
+                case "RESUME" -> {
+                    if (d.state != DomainState.RUNNING) {
+                        d.state = DomainState.RUNNING;
+                        d.reason = d.runningReason >= 0 ? d.runningReason : StateReason.Running.UNPAUSED;
+                        d.runningReason = -1;
+                        raise(d, RESUMED, RESUMED_UNPAUSED);
+                        save = true;
+                    }
+                }
+                case "SHUTDOWN" -> {
+                    if (d.gotShutdown || d.destroying) {
+                        return; // libvirt ignores a repeated SHUTDOWN (the host-signal after our SIGTERM)
+                    }
+                    boolean guest = Boolean.TRUE.equals(data.get("guest"));
+                    if (d.fakeReboot && guest) {
+                        d.fakeReboot = false;
+                        d.runningReason = StateReason.Running.BOOTED;
+                        reboot = true;
+                    } else {
+                        d.gotShutdown = true;
+                        d.state = DomainState.SHUTDOWN;
+                        d.reason = StateReason.Shutdown.USER;
+                        raise(d, SHUTDOWN, guest ? SHUTDOWN_GUEST : SHUTDOWN_HOST);
+                        kill = "destroy".equals(d.liveDef.onPoweroff) || !guest;
+                        save = true;
+                    }
+                }
+                default -> { }
+            }
+        }
+        if (save) {
+            saveStatus(d);
+        }
+        if (kill) {
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy); // its monitor EOF ends the domain
+        }
+        if (reboot && mon != null) {
+            mon.send("system_reset", null);
+            mon.send("cont", null);
+        }
+    }
+
+    /** QEMU closed its monitor: it shut down (after SHUTDOWN) or crashed. */
+    private void handleEof(QemuDomain d) {
+        boolean shutdown;
+        long pid;
+        synchronized (d) {
+            if (d.liveDef == null || d.destroying) {
+                return;
+            }
+            shutdown = d.gotShutdown;
+            pid = d.pid;
+        }
+        if (!awaitDeath(pid, KILL_WAIT_MILLIS)) {
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+            awaitDeath(pid, KILL_WAIT_MILLIS);
+        }
+        if (!shutdown) {
+            LOG.log(Level.WARNING, "Monitor connection of {0} closed without SHUTDOWN event; assuming the domain crashed",
+                    d.name());
+        }
+        stopped(d, shutdown ? StateReason.Shutoff.SHUTDOWN : StateReason.Shutoff.CRASHED,
+                shutdown ? STOPPED_SHUTDOWN : STOPPED_FAILED);
+    }
+
+    /** The domain's QEMU is gone: clean its files, shut off, tell listeners. qemu-event thread. */
+    private void stopped(QemuDomain d, int shutoffReason, int eventDetail) {
+        QmpMonitor mon;
+        QemuDomainDef live;
+        synchronized (d) {
+            if (d.liveDef == null) {
+                return;
+            }
+            mon = d.monitor;
+            live = d.liveDef;
+            d.liveDef = null;
+            d.monitor = null;
+            d.id = -1;
+            d.pid = -1;
+            d.state = DomainState.SHUTOFF;
+            d.reason = shutoffReason;
+            d.destroying = false;
+            d.gotShutdown = false;
+            if (d.persistentDef == null) {
+                domains.remove(d);
+            }
+        }
+        if (mon != null) {
+            mon.close();
+        }
+        deleteQuietly(paths.statusFile(live.name));
+        QemuLauncher.cleanup(paths.runDir(live.id, live.name), paths.pidFile(live.name));
+        raise(new DomainRef(live.name, d.uuid, DomainRef.NO_ID), STOPPED, eventDetail);
+    }
+
+    // ================================================================== status, events, helpers
+
+    private void saveStatus(QemuDomain d) {
+        QemuDomainDef live;
+        DomainState state;
+        int reason;
+        long pid;
+        synchronized (d) {
+            if (d.liveDef == null) {
+                return;
+            }
+            live = d.liveDef.copy();
+            state = d.state;
+            reason = d.reason;
+            pid = d.pid;
+        }
+        try {
+            StatusFile.write(paths.statusFile(live.name), state, reason, pid,
+                    paths.runDir(live.id, live.name).resolve("monitor.sock"), live);
+        } catch (IOException e) {
+            LOG.log(Level.ERROR, "cannot write status file of {0}: {1}", live.name, e.getMessage());
+        }
+    }
+
+    private void raise(QemuDomain d, int event, int detail) {
+        raise(d.ref(), event, detail);
+    }
+
+    private void raise(DomainRef ref, int event, int detail) {
+        events.post(new DomainEvent.Lifecycle(ref, event, detail));
+        events.dispatch();
+    }
+
+    /** Runs {@code r} on the qemu-event thread after every event queued so far; waits for it. Workers only. */
+    private void onEventThread(Runnable r) {
+        try {
+            eventThread.submit(r).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw VirException.internalError(VirErrorDomain.QEMU, "interrupted");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "cannot remove {0}: {1}", p, e.getMessage());
+        }
+    }
+
+    // ================================================================== daemon start and stop
+
+    /** Reads persistent definitions, then reattaches to every guest a status file names. */
+    void loadAndReattach() {
+        for (Path f : xmlFiles(paths.configDir())) {
+            try {
+                QemuDomainDef def = QemuDomainDef.parse(Files.readString(f));
+                QemuDomain d = domains.addOrFind(def, false);
+                synchronized (d) {
+                    d.autostart = Files.exists(paths.autostartLink(def.name));
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.log(Level.ERROR, "cannot load domain config {0}: {1}", f, e.getMessage());
+            }
+        }
+        List<Path> statuses = xmlFiles(paths.stateDir());
+        if (statuses.isEmpty()) {
+            return;
+        }
+        // A handful of workers: each reattach waits on one QEMU's monitor, not on the CPU.
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(8, statuses.size()));
+        try {
+            List<CompletableFuture<Void>> all = new ArrayList<>();
+            for (Path f : statuses) {
+                all.add(CompletableFuture.runAsync(() -> reattach(f), pool));
+            }
+            CompletableFuture.allOf(all.toArray(new CompletableFuture[0])).join();
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    private void reattach(Path statusFile) {
+        StatusFile.Status s;
+        try {
+            s = StatusFile.read(statusFile);
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "cannot read status file {0}: {1}", statusFile, e.getMessage());
+            return;
+        }
+        QemuDomainDef live = s.liveDef();
+        nextId.accumulateAndGet(live.id + 1, Math::max);
+        QemuDomain d = domains.byUuidOrNull(live.uuid);
+        if (d == null) {
+            d = domains.addOrFind(live.copy(), false);
+            synchronized (d) {
+                d.persistentDef = null; // transient: no config file named it
+                d.startingDef = live;
+            }
+        }
+        synchronized (d) {
+            d.liveDef = live;
+            d.id = live.id;
+            d.pid = s.pid();
+            d.state = s.state();
+            d.reason = s.reason();
+            d.startingDef = null;
+        }
+        if (!ProcState.isAlive(s.pid()) || !isQemu(s.pid(), live.emulator)) {
+            LOG.log(Level.WARNING, "domain {0} died while the daemon was away", live.name);
+            final QemuDomain dom = d;
+            onEventThread(() -> stopped(dom, StateReason.Shutoff.CRASHED, STOPPED_FAILED));
+            return;
+        }
+        try {
+            QmpMonitor mon = QmpMonitor.connect(live.name, s.monitor(), loop, listener(d), MONITOR_TIMEOUT_MILLIS);
+            synchronized (d) {
+                d.monitor = mon;
+            }
+            Object st = mon.execute("query-status", null, MONITOR_TIMEOUT_MILLIS);
+            String status = st instanceof Map<?, ?> m ? String.valueOf(m.get("status")) : "";
+            final QemuDomain dom = d;
+            switch (status) {
+                case "running" -> setState(d, DomainState.RUNNING,
+                        s.state() == DomainState.RUNNING ? s.reason() : StateReason.Running.UNPAUSED);
+                case "shutdown" -> { // powered off while we were away: finish it (SIGTERM, then EOF)
+                    synchronized (d) {
+                        d.gotShutdown = true;
+                        d.state = DomainState.SHUTDOWN;
+                        d.reason = StateReason.Shutdown.USER;
+                    }
+                    ProcessHandle.of(s.pid()).ifPresent(ProcessHandle::destroy);
+                }
+                default -> setState(dom, DomainState.PAUSED,
+                        s.state() == DomainState.PAUSED ? s.reason() : StateReason.Paused.UNKNOWN);
+            }
+            saveStatus(d);
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "cannot reattach to domain {0}: {1}", live.name, e.getMessage());
+            final QemuDomain dom = d;
+            ProcessHandle.of(s.pid()).ifPresent(ProcessHandle::destroyForcibly);
+            onEventThread(() -> stopped(dom, StateReason.Shutoff.CRASHED, STOPPED_FAILED));
+        }
+    }
+
+    private static void setState(QemuDomain d, DomainState state, int reason) {
+        synchronized (d) {
+            d.state = state;
+            d.reason = reason;
+        }
+    }
+
+    /** Guards against a recycled pid: the process must still run the domain's emulator. */
+    private static boolean isQemu(long pid, String emulator) {
+        String argv0 = ProcState.argv0(pid);
+        return argv0 != null && (argv0.equals(emulator) || argv0.contains("qemu"));
+    }
+
+    /** Starts the persistent domains marked autostart that are not running (after reattach). */
+    void autostart() {
+        for (QemuDomain d : domains.all()) {
+            boolean start;
+            synchronized (d) {
+                start = d.autostart && d.liveDef == null && d.persistentDef != null;
+            }
+            if (start) {
+                try {
+                    create(d.ref(), false);
+                } catch (RuntimeException e) {
+                    LOG.log(Level.ERROR, "cannot autostart domain {0}: {1}", d.name(), e.getMessage());
+                }
+            }
+        }
+    }
+
+    void setAutostart(DomainRef ref, boolean on) {
+        QemuDomain d = domains.get(ref);
+        String name;
+        synchronized (d) {
+            if (d.persistentDef == null) {
+                throw VirException.operationInvalid(VirErrorDomain.QEMU, "cannot set autostart for transient domain");
+            }
+            name = d.persistentDef.name;
+        }
+        try {
+            Path link = paths.autostartLink(name);
+            if (on) {
+                Files.createDirectories(link.getParent());
+                if (!Files.exists(link, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    Files.createSymbolicLink(link, paths.configFile(name));
+                }
+            } else {
+                Files.deleteIfExists(link);
+            }
+        } catch (IOException e) {
+            throw VirException.systemError(VirErrorDomain.QEMU, 5, "Failed to change autostart of " + name,
+                    e.getMessage());
+        }
+        synchronized (d) {
+            d.autostart = on;
+        }
+    }
+
+    /** Daemon shutdown: close every monitor; the guests keep running and are reattached next time. */
+    void detachAll() {
+        for (QemuDomain d : domains.all()) {
+            QmpMonitor mon;
+            synchronized (d) {
+                mon = d.monitor;
+                d.monitor = null; // the status file stays as written: the next start reattaches
+            }
+            if (mon != null) {
+                mon.close();
+            }
+        }
+    }
+
+    private static List<Path> xmlFiles(Path dir) {
+        List<Path> out = new ArrayList<>();
+        if (!Files.isDirectory(dir)) {
+            return out;
+        }
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(dir, "*.xml")) {
+            for (Path p : s) {
+                if (!p.getFileName().toString().startsWith(".")) {
+                    out.add(p);
+                }
+            }
+        } catch (IOException e) {
+            LOG.log(Level.ERROR, "cannot list {0}: {1}", dir, e.getMessage());
+        }
+        return out;
+    }
+}

@@ -1,0 +1,92 @@
+package io.jvirtd.driver.qemu;
+
+import io.jvirtd.model.VirErrorDomain;
+import io.jvirtd.model.VirXml;
+import io.jvirtd.model.domain.DomainState;
+import org.w3c.dom.Element;
+import org.w3c.dom.Node;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A running domain's status file, what a restarted daemon reattaches from (libvirt's
+ * /run/libvirt/qemu/NAME.xml): {@code <domstatus state= reason= pid=>} with the monitor socket
+ * and the live domain XML. Written atomically after every state change of a running domain.
+ * Stateless; worker threads (file I/O).
+ */
+final class StatusFile {
+
+    private static final List<String> STATES = List.of("nostate", "running", "blocked", "paused",
+            "shutdown", "shutoff", "crashed", "pmsuspended");
+    private static final List<String> RUNNING_REASONS = List.of("unknown", "booted", "migrated", "restored",
+            "from snapshot", "unpaused", "migration canceled", "save canceled", "wakeup", "crashed",
+            "post-copy", "post-copy failed");
+    private static final List<String> PAUSED_REASONS = List.of("unknown", "user", "migration", "save", "dump",
+            "ioerror", "watchdog", "from snapshot", "shutdown", "snapshot", "panicked", "starting up",
+            "post-copy", "post-copy failed");
+    private static final List<String> SHUTDOWN_REASONS = List.of("unknown", "user");
+
+    /** What reattach needs from a status file. */
+    record Status(DomainState state, int reason, long pid, Path monitor, QemuDomainDef liveDef) {
+    }
+
+    private StatusFile() {
+    }
+
+    static void write(Path file, DomainState state, int reason, long pid, Path monitor, QemuDomainDef live)
+            throws IOException {
+        StringBuilder b = new StringBuilder(4096);
+        b.append("<!--\nWARNING: THIS IS AN AUTO-GENERATED FILE. CHANGES TO IT ARE LIKELY TO BE\n")
+                .append("OVERWRITTEN AND LOST. It is jvirtd's record of a running domain.\n-->\n\n");
+        b.append("<domstatus state='").append(STATES.get(state.number())).append("' reason='")
+                .append(QemuDomainXml.attr(reasonName(state, reason))).append("' pid='").append(pid).append("'>\n");
+        b.append("  <monitor path='").append(QemuDomainXml.attr(monitor.toString())).append("' type='unix'/>\n");
+        for (String line : QemuDomainXml.format(live, true, 0).split("\n")) {
+            b.append("  ").append(line).append('\n');
+        }
+        b.append("</domstatus>\n");
+        AtomicFiles.write(file, b.toString());
+    }
+
+    static Status read(Path file) {
+        Element root = VirXml.parseFile(file, file.toString(), "domstatus", VirErrorDomain.QEMU).getDocumentElement();
+        DomainState state = DomainState.byNumber(Math.max(0, STATES.indexOf(root.getAttribute("state"))));
+        int reason = reasonNumber(state, root.getAttribute("reason"));
+        long pid = Long.parseLong(root.getAttribute("pid"));
+        Path monitor = null;
+        QemuDomainDef def = null;
+        for (Node n = root.getFirstChild(); n != null; n = n.getNextSibling()) {
+            if (n instanceof Element e) {
+                switch (VirXml.localName(e)) {
+                    case "monitor" -> monitor = Path.of(e.getAttribute("path"));
+                    case "domain" -> def = QemuDomainDef.parse(e, true);
+                    default -> { }
+                }
+            }
+        }
+        if (monitor == null || def == null) {
+            throw new IllegalArgumentException("status file " + file + " lacks <monitor> or <domain>");
+        }
+        return new Status(state, reason, pid, monitor, def);
+    }
+
+    private static List<String> reasons(DomainState s) {
+        return switch (s) {
+            case RUNNING -> RUNNING_REASONS;
+            case PAUSED -> PAUSED_REASONS;
+            case SHUTDOWN -> SHUTDOWN_REASONS;
+            default -> List.of("unknown");
+        };
+    }
+
+    private static String reasonName(DomainState s, int reason) {
+        List<String> r = reasons(s);
+        return reason >= 0 && reason < r.size() ? r.get(reason) : "unknown";
+    }
+
+    private static int reasonNumber(DomainState s, String name) {
+        return Math.max(0, reasons(s).indexOf(name));
+    }
+}

@@ -1,0 +1,207 @@
+package io.jvirtd.driver.qemu;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jvirtd.daemon.LoopForDrivers;
+import io.jvirtd.model.VirErrorNumber;
+import io.jvirtd.model.VirException;
+import io.jvirtd.rpc.loop.EventLoop;
+
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The QMP client against a real QEMU (TCG, tiny guest), its socket served by a real event loop. */
+class QmpMonitorTest {
+
+    @TempDir
+    Path dir;
+    private EventLoop loop;
+    private LoopForDrivers driverLoop;
+    private final List<Long> started = new ArrayList<>();
+    private final BlockingQueue<String> events = new LinkedBlockingQueue<>();
+    private final CompletableFuture<Boolean> closed = new CompletableFuture<>();
+    private final List<Boolean> eventsOnLoop = new ArrayList<>();
+
+    private final QmpMonitor.Listener listener = new QmpMonitor.Listener() {
+        @Override
+        public void onEvent(String event, Map<String, Object> data, long micros) {
+            synchronized (eventsOnLoop) {
+                eventsOnLoop.add(loop.inLoop());
+            }
+            events.add(data.isEmpty() ? event : event + " " + data);
+        }
+
+        @Override
+        public void onClose(boolean byUs) {
+            closed.complete(byUs);
+        }
+    };
+
+    @BeforeEach
+    void startLoop() {
+        loop = new EventLoop("test-loop");
+        loop.start();
+        driverLoop = new LoopForDrivers(loop);
+    }
+
+    @AfterEach
+    void stopEverything() throws Exception {
+        for (long pid : started) {
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        }
+        loop.quit();
+        assertTrue(loop.awaitTermination(5, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void drivesARealGuestAndSeesItsEvents() throws Exception {
+        Path sock = dir.resolve("monitor.sock");
+        Path serial = dir.resolve("serial.log");
+        long pid = startPausedQemu(sock, serial);
+        QmpMonitor mon = QmpMonitor.connect("t1", sock, driverLoop, listener, 10_000);
+
+        assertEquals(Map.of("status", "prelaunch", "singlestep", false, "running", false),
+                mon.execute("query-status", null, 5000));
+        assertEquals(Map.of(), mon.execute("cont", null, 5000));
+        assertEquals("RESUME", events.poll(5, TimeUnit.SECONDS));
+        awaitFileContains(serial, TestGuests.BOOT_MARKER);
+
+        VirException unknown = assertThrows(VirException.class, () -> mon.execute("no-such-command", null, 5000));
+        assertEquals(VirErrorNumber.INTERNAL_ERROR.number(), unknown.code());
+        assertEquals("internal error: unable to execute QEMU command 'no-such-command': "
+                + "The command no-such-command has not been found", unknown.getMessage());
+
+        mon.execute("system_powerdown", null, 5000);
+        assertEquals("POWERDOWN", events.poll(5, TimeUnit.SECONDS));
+        assertEquals("SHUTDOWN {guest=true, reason=guest-shutdown}", events.poll(5, TimeUnit.SECONDS));
+        assertEquals("STOP", events.poll(5, TimeUnit.SECONDS));
+        awaitFileContains(serial, TestGuests.POWERDOWN_MARKER);
+        // -no-shutdown: QEMU stays, paused in 'shutdown'
+        assertEquals("shutdown", ((Map<?, ?>) mon.execute("query-status", null, 5000)).get("status"));
+
+        mon.execute("quit", null, 5000);
+        assertFalse(closed.get(5, TimeUnit.SECONDS), "EOF from QEMU, not a close by us");
+        VirException eof = assertThrows(VirException.class, () -> mon.execute("query-status", null, 5000));
+        assertEquals("operation failed: End of file from qemu monitor", eof.getMessage());
+        synchronized (eventsOnLoop) {
+            assertTrue(eventsOnLoop.stream().allMatch(b -> b), "events are delivered on the loop thread");
+        }
+        assertEquals(0, loop.watchCount(), "the closed monitor is no longer watched");
+        assertTrue(awaitDead(pid), "QEMU exits on quit");
+    }
+
+    @Test
+    void aCommandWithNoAnswerTimesOutAndFreesItsThread() throws Exception {
+        // A monitor that greets, accepts qmp_capabilities, then never answers again.
+        Path sock = dir.resolve("silent.sock");
+        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            server.bind(UnixDomainSocketAddress.of(sock));
+            CompletableFuture<SocketChannel> peer = CompletableFuture.supplyAsync(() -> {
+                try {
+                    SocketChannel c = server.accept();
+                    c.write(ByteBuffer.wrap("{\"QMP\": {\"version\": {}, \"capabilities\": []}}\r\n"
+                            .getBytes(StandardCharsets.UTF_8)));
+                    ByteBuffer in = ByteBuffer.allocate(4096);
+                    while (!new String(in.array(), 0, in.position(), StandardCharsets.UTF_8).contains("\n")) {
+                        c.read(in);
+                    }
+                    c.write(ByteBuffer.wrap("{\"return\": {}, \"id\": \"libvirt-1\"}\r\n".getBytes(StandardCharsets.UTF_8)));
+                    return c;
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            QmpMonitor mon = QmpMonitor.connect("silent", sock, driverLoop, listener, 5000);
+            long t0 = System.nanoTime();
+            VirException e = assertThrows(VirException.class, () -> mon.execute("query-status", null, 300));
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertEquals(VirErrorNumber.OPERATION_TIMEOUT.number(), e.code());
+            assertEquals("Timed out during operation: QEMU monitor of domain 'silent' did not answer "
+                    + "'query-status' within 300 ms", e.getMessage());
+            assertTrue(ms >= 300 && ms < 5000, "waited " + ms + " ms");
+            mon.close();
+            assertTrue(closed.get(5, TimeUnit.SECONDS), "closed by us");
+            peer.get(5, TimeUnit.SECONDS).close();
+        }
+    }
+
+    @Test
+    void aSocketNobodyListensOnIsAClearError() {
+        VirException e = assertThrows(VirException.class,
+                () -> QmpMonitor.connect("none", dir.resolve("nothing.sock"), driverLoop, listener, 1000));
+        assertEquals(VirErrorNumber.OPERATION_FAILED.number(), e.code());
+        assertTrue(e.getMessage().startsWith("operation failed: failed to connect to monitor socket "), e.getMessage());
+    }
+
+    /** Plain QEMU, started paused and daemonised as the driver does; returns its pid. */
+    private long startPausedQemu(Path sock, Path serial) throws Exception {
+        Path pidFile = dir.resolve("qemu.pid");
+        Process p = new ProcessBuilder(TestGuests.qemu().toString(), "-name", "guest=t1", "-S", "-no-shutdown",
+                "-machine", "pc,usb=off", "-accel", "tcg", "-m", "16", "-display", "none", "-no-user-config",
+                "-nodefaults", "-chardev", "socket,id=charmonitor,path=" + sock + ",server=on,wait=off",
+                "-mon", "chardev=charmonitor,id=monitor,mode=control", "-kernel", TestGuests.tinyKernel().toString(),
+                "-chardev", "file,id=charserial0,path=" + serial,
+                "-device", "isa-serial,chardev=charserial0,id=serial0",
+                "-daemonize", "-pidfile", pidFile.toString())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("qemu.log").toFile()).start();
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS), "QEMU daemonises");
+        assertEquals(0, p.exitValue(), () -> readQuietly(dir.resolve("qemu.log")));
+        long pid = Long.parseLong(Files.readString(pidFile).trim());
+        started.add(pid);
+        return pid;
+    }
+
+    static void awaitFileContains(Path file, String text) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(file) && Files.readString(file, StandardCharsets.ISO_8859_1).contains(text)) {
+                return;
+            }
+            Thread.onSpinWait();
+            Thread.sleep(10); // polling a file QEMU writes: there is nothing to wait on
+        }
+        throw new AssertionError(file + " never showed " + text + ": " + readQuietly(file));
+    }
+
+    /** Dead = gone, or a zombie waiting for this machine's slow init to reap it. */
+    static boolean awaitDead(long pid) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            if (!ProcState.isAlive(pid)) {
+                return true;
+            }
+            Thread.sleep(10);
+        }
+        return false;
+    }
+
+    static String readQuietly(Path p) {
+        try {
+            return Files.readString(p, StandardCharsets.ISO_8859_1);
+        } catch (IOException e) {
+            return "<" + e + ">";
+        }
+    }
+}

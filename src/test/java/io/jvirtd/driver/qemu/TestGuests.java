@@ -1,0 +1,71 @@
+package io.jvirtd.driver.qemu;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.jvirtd.it.Exec;
+import io.jvirtd.it.InteropEnvironment;
+import io.jvirtd.testsupport.Tool;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+
+/**
+ * The test guests, built by the repository's own scripts (scripts/guests) into
+ * {@code target/guests}, once per build: the tiny guest (1.5 KiB, boots in about 0.1 s under
+ * TCG in 16 MiB, prints {@link #BOOT_MARKER} on COM1, powers off on an ACPI power button).
+ * Tests use it for everything that needs no real OS.
+ *
+ * <p>QEMU itself ({@code qemu-system-x86_64}) is looked up like the stock clients: missing, a
+ * test is skipped, or fails under CI=true.
+ */
+public final class TestGuests {
+
+    public static final String BOOT_MARKER = "TESTGUEST-BOOT-OK";
+    public static final String POWERDOWN_MARKER = "TESTGUEST-POWERDOWN";
+    /** The tiny guest's bytes, whichever way the script made them (assembled or decoded). */
+    static final String TINY_SHA256 = "a83200cc197127853cb9bea42fb27c7b9fae8ba54d86945575a0c6844d3a0b89";
+
+    private static Path tiny;
+
+    private TestGuests() {
+    }
+
+    /** qemu-system-x86_64, or skip/fail the test. */
+    public static Path qemu() {
+        return Tool.QEMU.require();
+    }
+
+    /** The tiny guest's kernel file ({@code vmlinuz}), built on first use. */
+    public static synchronized Path tinyKernel() throws IOException {
+        if (tiny == null) {
+            Path dir = InteropEnvironment.baseDir().resolve("target/guests/tiny");
+            Path kernel = dir.resolve("vmlinuz");
+            if (!Files.isRegularFile(kernel) || !TINY_SHA256.equals(sha256(kernel))) {
+                Path script = InteropEnvironment.baseDir().resolve("scripts/guests/build-tiny-guest.sh");
+                Exec.Result r = Exec.run(Duration.ofSeconds(60), null, "bash", script.toString(), dir.toString());
+                if (r.exitCode() != 0) {
+                    fail("building the tiny guest failed: " + r.describe());
+                }
+            }
+            String got = sha256(kernel);
+            if (!TINY_SHA256.equals(got)) {
+                fail("tiny guest " + kernel + " has sha256 " + got + ", expected " + TINY_SHA256);
+            }
+            tiny = kernel;
+        }
+        return tiny;
+    }
+
+    static String sha256(Path file) throws IOException {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,284 @@
+package io.jvirtd.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jvirtd.driver.qemu.TestGuests;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The QEMU driver through stock virsh: real qemu-system-x86_64 under TCG running the tiny
+ * guest, every file under one qemu_root temp folder. Each test stops what it started by pid and
+ * checks that no guest, status file or socket is left.
+ */
+class QemuDriverIT {
+
+    private static final Duration T = Duration.ofSeconds(60);
+
+    @TempDir
+    Path root;
+    private final List<DaemonProcess> daemons = new ArrayList<>();
+
+    @AfterEach
+    void stopLeftovers() throws IOException {
+        for (DaemonProcess d : daemons) {
+            d.close();
+        }
+        Path run = root.resolve("qemu/run");
+        if (Files.isDirectory(run)) {
+            try (Stream<Path> s = Files.list(run)) {
+                for (Path p : s.filter(f -> f.toString().endsWith(".pid")).toList()) {
+                    long pid = Long.parseLong(Files.readString(p).trim());
+                    ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+                }
+            }
+        }
+    }
+
+    private DaemonProcess daemon() throws IOException {
+        DaemonProcess d = DaemonProcess.builder().listen(false)
+                .conf("qemu_root", "\"" + root.resolve("qemu") + "\"").start();
+        daemons.add(d);
+        return d;
+    }
+
+    private static String uri(DaemonProcess d) {
+        return "qemu+unix:///system?socket=" + d.rwSocket();
+    }
+
+    private static String virsh(DaemonProcess d, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(InteropEnvironment.virsh().toString(), "-q", "-c", uri(d)));
+        cmd.addAll(List.of(args));
+        Exec.Result r = Exec.run(T, null, cmd.toArray(new String[0]));
+        assertEquals(0, r.exitCode(), () -> r.describe() + "\n" + d.describe());
+        return r.stdout().strip();
+    }
+
+    private String tinyXml(String name) throws IOException {
+        return "<domain type='qemu'><name>" + name + "</name><memory unit='MiB'>16</memory><vcpu>1</vcpu>"
+                + "<os><type arch='x86_64' machine='pc'>hvm</type><kernel>" + TestGuests.tinyKernel() + "</kernel></os>"
+                + "<features><acpi/></features><on_poweroff>destroy</on_poweroff><devices><serial type='pty'>"
+                + "<log file='" + serialLog(name) + "' append='off'/><target port='0'/></serial>"
+                + "<console type='pty'><target type='serial' port='0'/></console><memballoon model='virtio'/>"
+                + "</devices></domain>";
+    }
+
+    private Path serialLog(String name) {
+        return root.resolve(name + "-serial.log");
+    }
+
+    private static void awaitState(DaemonProcess d, String name, String want, long millis) throws Exception {
+        long deadline = System.nanoTime() + millis * 1_000_000L;
+        String got = "";
+        while (System.nanoTime() < deadline) {
+            got = virsh(d, "domstate", "--reason", name);
+            if (got.equals(want)) {
+                return;
+            }
+            Thread.sleep(50); // a guest powering off has no event virsh could wait for here
+        }
+        throw new AssertionError(name + " is '" + got + "', not '" + want + "' after " + millis + " ms");
+    }
+
+    private static void awaitMarker(Path log, String marker) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(log) && Files.readString(log, StandardCharsets.ISO_8859_1).contains(marker)) {
+                return;
+            }
+            Thread.sleep(20); // QEMU writes the file; nothing to wait on
+        }
+        throw new AssertionError(log + " never showed " + marker);
+    }
+
+    private void assertNothingLeft() throws IOException {
+        for (String sub : List.of("run", "lib")) {
+            Path p = root.resolve("qemu").resolve(sub);
+            if (Files.isDirectory(p)) {
+                try (Stream<Path> s = Files.list(p)) {
+                    assertEquals(List.of(), s.toList(), "left in " + p);
+                }
+            }
+        }
+    }
+
+    @Test
+    void virshLifecycleOfTheTinyGuestWithLibvirtsEvents() throws Exception {
+        TestGuests.qemu();
+        DaemonProcess d = daemon();
+        Path xml = root.resolve("tiny.xml");
+        Files.writeString(xml, tinyXml("jvq-life"));
+        Process events = new ProcessBuilder(InteropEnvironment.virsh().toString(), "-c", uri(d),
+                "event", "--all", "--loop").redirectErrorStream(true).start();
+        java.util.concurrent.BlockingQueue<String> eventLines = lines(events);
+        try {
+            awaitEventRegistration(d, eventLines);
+            virsh(d, "define", xml.toString());
+            virsh(d, "start", "jvq-life");
+            assertEquals("running (booted)", virsh(d, "domstate", "--reason", "jvq-life"));
+            awaitMarker(serialLog("jvq-life"), TestGuests.BOOT_MARKER);
+            virsh(d, "suspend", "jvq-life");
+            assertEquals("paused (user)", virsh(d, "domstate", "--reason", "jvq-life"));
+            virsh(d, "resume", "jvq-life");
+            assertEquals("running (unpaused)", virsh(d, "domstate", "--reason", "jvq-life"));
+            assertTrue(virsh(d, "dumpxml", "jvq-life").contains("<source path='/dev/pts/"), "live XML has the pty");
+            virsh(d, "shutdown", "jvq-life");
+            awaitState(d, "jvq-life", "shut off (shutdown)", 5000);
+            awaitMarker(serialLog("jvq-life"), TestGuests.POWERDOWN_MARKER);
+            virsh(d, "start", "jvq-life");
+            String pid = Files.readString(root.resolve("qemu/run/jvq-life.pid")).trim();
+            assertTrue(ProcessHandle.of(Long.parseLong(pid)).isPresent());
+            virsh(d, "destroy", "jvq-life");
+            assertEquals("shut off (destroyed)", virsh(d, "domstate", "--reason", "jvq-life"));
+            virsh(d, "undefine", "jvq-life");
+            assertEquals("", virsh(d, "list", "--all", "--name"));
+            assertNothingLeft();
+            String lines = take(eventLines, 11);
+            assertEquals(String.join("\n",
+                    "event 'lifecycle' for domain 'jvq-life': Defined Added",
+                    "event 'lifecycle' for domain 'jvq-life': Resumed Unpaused",
+                    "event 'lifecycle' for domain 'jvq-life': Started Booted",
+                    "event 'lifecycle' for domain 'jvq-life': Suspended Paused",
+                    "event 'lifecycle' for domain 'jvq-life': Resumed Unpaused",
+                    "event 'lifecycle' for domain 'jvq-life': Shutdown Finished after guest request",
+                    "event 'lifecycle' for domain 'jvq-life': Stopped Shutdown",
+                    "event 'lifecycle' for domain 'jvq-life': Resumed Unpaused",
+                    "event 'lifecycle' for domain 'jvq-life': Started Booted",
+                    "event 'lifecycle' for domain 'jvq-life': Stopped Destroyed",
+                    "event 'lifecycle' for domain 'jvq-life': Undefined Removed"), lines);
+        } finally {
+            events.destroyForcibly();
+        }
+    }
+
+    /** Lines virsh printed, collected by a reader thread. */
+    private static java.util.concurrent.BlockingQueue<String> lines(Process p) {
+        java.util.concurrent.BlockingQueue<String> q = new java.util.concurrent.LinkedBlockingQueue<>();
+        Thread t = new Thread(() -> {
+            try (var r = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
+                    StandardCharsets.UTF_8))) {
+                for (String l; (l = r.readLine()) != null; ) {
+                    if (!l.isBlank()) {
+                        q.add(l);
+                    }
+                }
+            } catch (IOException e) {
+                q.add("<" + e + ">");
+            }
+        }, "virsh-event-reader");
+        t.setDaemon(true);
+        t.start();
+        return q;
+    }
+
+    /**
+     * virsh event prints nothing when its callback is registered, so define and undefine a
+     * throwaway domain until its event shows: from then on no event can be missed.
+     */
+    private void awaitEventRegistration(DaemonProcess d, java.util.concurrent.BlockingQueue<String> q)
+            throws Exception {
+        Path xml = root.resolve("sync.xml");
+        Files.writeString(xml, tinyXml("jvq-sync"));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            virsh(d, "define", xml.toString());
+            virsh(d, "undefine", "jvq-sync");
+            String l = q.poll(200, TimeUnit.MILLISECONDS);
+            if (l != null && l.contains("jvq-sync")) {
+                while ((l = q.poll(500, TimeUnit.MILLISECONDS)) != null && l.contains("jvq-sync")) {
+                    // drain this round's events (its undefine may still be on its way)
+                }
+                assertTrue(l == null, "unexpected event " + l);
+                return;
+            }
+        }
+        throw new AssertionError("virsh event never delivered an event");
+    }
+
+    private static String take(java.util.concurrent.BlockingQueue<String> q, int count) throws Exception {
+        List<String> got = new ArrayList<>();
+        while (got.size() < count) {
+            String l = q.poll(10, TimeUnit.SECONDS);
+            if (l == null) {
+                break;
+            }
+            if (!l.contains("jvq-sync")) {
+                got.add(l);
+            }
+        }
+        return String.join("\n", got);
+    }
+
+    @Test
+    void killMinus9OfTheDaemonNeverKillsAGuestAndTheNextOneReattaches() throws Exception {
+        TestGuests.qemu();
+        int n = 5;
+        DaemonProcess d1 = daemon();
+        Map<String, String> ids = new HashMap<>();
+        Map<String, String> pids = new HashMap<>();
+        for (int i = 0; i < n; i++) {
+            String name = "jvq-r" + i;
+            Path xml = root.resolve(name + ".xml");
+            Files.writeString(xml, tinyXml(name));
+            virsh(d1, "define", xml.toString());
+            virsh(d1, "start", name);
+            ids.put(name, virsh(d1, "domid", name));
+            pids.put(name, Files.readString(root.resolve("qemu/run/" + name + ".pid")).trim());
+        }
+        ProcessHandle.of(d1.pid()).orElseThrow().destroyForcibly(); // kill -9
+        assertEquals(137, d1.awaitExit(Duration.ofSeconds(20)));
+        for (String pid : pids.values()) {
+            assertTrue(ProcessHandle.of(Long.parseLong(pid)).map(ProcessHandle::isAlive).orElse(false),
+                    "guest " + pid + " survives kill -9 of the daemon");
+        }
+        long t0 = System.nanoTime();
+        DaemonProcess d2 = daemon();
+        String list = virsh(d2, "list", "--name");
+        long reattachMs = (System.nanoTime() - t0) / 1_000_000;
+        for (int i = 0; i < n; i++) {
+            String name = "jvq-r" + i;
+            assertTrue(list.contains(name), list);
+            assertEquals(ids.get(name), virsh(d2, "domid", name), "same id after the restart");
+            assertEquals("running (booted)", virsh(d2, "domstate", "--reason", name));
+            virsh(d2, "suspend", name);
+            assertEquals("paused (user)", virsh(d2, "domstate", "--reason", name));
+            virsh(d2, "resume", name);
+            assertEquals(pids.get(name), Files.readString(root.resolve("qemu/run/" + name + ".pid")).trim());
+        }
+        System.out.println("reattach of " + n + " tiny guests: daemon start to first list " + reattachMs + " ms");
+        for (int i = 0; i < n; i++) {
+            virsh(d2, "destroy", "jvq-r" + i);
+            virsh(d2, "undefine", "jvq-r" + i);
+        }
+        for (String pid : pids.values()) {
+            assertFalse(ProcessHandle.of(Long.parseLong(pid)).map(p -> p.isAlive()
+                    && !isZombie(p.pid())).orElse(false), "guest " + pid + " stopped");
+        }
+        assertNothingLeft();
+    }
+
+    private static boolean isZombie(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            return stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
+        } catch (IOException e) {
+            return true;
+        }
+    }
+}
