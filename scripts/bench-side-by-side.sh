@@ -1,15 +1,13 @@
 #!/usr/bin/env bash
 # bench-side-by-side.sh - jvirtd, a private libvirtd and nullserver measured side by side, in one
-# run, with ../shared/bench (issue 7; the figures of docs/performance.md come from this script).
+# run, with the tools of bench/ (the figures of docs/performance.md come from this script).
 #
-# usage: scripts/bench-side-by-side.sh [--out DIR] [--bench DIR] [--reps N] [--seconds S]
+# usage: scripts/bench-side-by-side.sh [--out DIR] [--reps N] [--seconds S]
 #                                      [--groups LIST] [--idle-conns N] [--skip LIST]
 #
 #   --out DIR       results: raw.jsonl, table.md (run-bench.sh), extra.md (start-up, idle
 #                   connections), summary.md (both), logs (default /tmp/jvirtd-bench-DATE)
-#   --bench DIR     the shared bench tools (default ../shared/bench from the repository root);
-#                   copied to OUT/bench and built there
-#   --reps, --seconds, --groups   passed to run-bench.sh (defaults 3, 3, all groups)
+#   --reps, --seconds, --groups   passed to bench/run-bench.sh (defaults 3, 3, all groups)
 #   --idle-conns N  connections for the idle-memory point (default 19000: the fd limit of a
 #                   process here is 20000 and cannot be raised without CAP_SYS_RESOURCE)
 #   --skip LIST     any of matrix,startup,idle-impact,idle-memory
@@ -17,20 +15,21 @@
 # Environment: JVIRTD_JAR (jar to run through bin/jvirtd; default: bin/jvirtd builds
 # target/jvirtd.jar), LIBVIRTD_PORT (16709), JVIRTD_PORT (16809), NULL_PORT (16909).
 #
-# The daemons run with their default tuning: libvirtd with libvirtd.conf.sample (private, in
-# its own mount namespace, see start-private-libvirtd.sh), jvirtd with listen_tcp and auth
-# none on its own unix_sock_dir, nullserver as is. Everything listens on 127.0.0.1 only.
-# Everything this script starts it stops again, by pid.
+# The daemons run with their default tuning: libvirtd as bench/private-libvirtd.sh starts it
+# (its own mount namespace; TCP, auth none, libvirt's defaults otherwise), jvirtd with
+# listen_tcp and auth none on its own unix_sock_dir, nullserver as is. Everything listens on
+# 127.0.0.1 only. Everything this script starts it stops again, by pid. The tools are built
+# in place (make -C bench); lvbench needs libvirt-dev, which the script installs when it runs
+# as root and the package is missing.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-bench_src="$root/../shared/bench"
+b="$root/bench"
 out="/tmp/jvirtd-bench-$(date +%Y%m%d-%H%M%S)"
 reps=3 seconds=3 groups="lvbench,events,lvload,idle" idle_conns=19000 skip=""
 while [ $# -gt 0 ]; do
     case "$1" in
     --out) out=$2; shift 2 ;;
-    --bench) bench_src=$2; shift 2 ;;
     --reps) reps=$2; shift 2 ;;
     --seconds) seconds=$2; shift 2 ;;
     --groups) groups=$2; shift 2 ;;
@@ -44,8 +43,16 @@ skipped() { case ",$skip," in *",$1,"*) return 0 ;; *) return 1 ;; esac; }
 
 lv_port=${LIBVIRTD_PORT:-16709} jv_port=${JVIRTD_PORT:-16809} null_port=${NULL_PORT:-16909}
 mkdir -p "$out"
-b="$out/bench"
-rm -rf "$b" && cp -r "$bench_src" "$b" && chmod -R u+w "$b"
+if ! pkg-config --exists libvirt 2>/dev/null; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        echo "bench-side-by-side.sh: installing libvirt-dev and pkg-config (for bench/lvbench)" >&2
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -q libvirt-dev pkg-config >"$out/apt.log" 2>&1 ||
+            { echo "installing libvirt-dev failed, see $out/apt.log" >&2; exit 1; }
+    else
+        echo "bench/lvbench needs libvirt's development files: apt-get install libvirt-dev pkg-config" >&2
+        exit 1
+    fi
+fi
 make -s -C "$b" >"$out/make.log" 2>&1 || { echo "building the bench tools failed, see $out/make.log" >&2; exit 1; }
 
 started=()
@@ -87,10 +94,7 @@ if [ -n "${JVIRTD_JAR:-}" ]; then export JVIRTD_JAR; fi
 if ! skipped matrix; then
     jv_conf "$jv_port" "$out/jv"
     JP=$(start_jvirtd "$out/jv" "$jv_port"); started+=("$JP")
-    sed "s#^tcp_port.*#tcp_port = \"$lv_port\"#; s#^unix_sock_dir.*#unix_sock_dir = \"$out/lv/sock\"#" \
-        "$b/libvirtd.conf.sample" >"$out/libvirtd.conf"
-    mkdir -p "$out/lv"
-    LP=$("$b/start-private-libvirtd.sh" "$out/libvirtd.conf" "$out/lv/libvirtd.pid" "$out/lv/libvirtd.log" | tail -1)
+    LP=$("$b/private-libvirtd.sh" start "$out/lv" --port "$lv_port" | tail -1)
     started+=("$LP")
     "$b/nullserver" --tcp "127.0.0.1:$null_port" >"$out/nullserver.log" 2>&1 &
     NP=$!; started+=("$NP")
