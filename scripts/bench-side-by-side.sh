@@ -192,6 +192,7 @@ if ! skipped idle-impact; then
         echo '|---|---|---|---|---|'
         for i in 1 2 3; do
             lvload_row "127.0.0.1:$jv_port" "$JP" 0
+            : >"$out/ii/idle.err"
             "$b/lvload" --addr "127.0.0.1:$jv_port" --mode idle --conns 5000 --hold $((seconds + 3)) \
                 >"$out/ii/idle.json" 2>"$out/ii/idle.err" &
             lp=$!
@@ -215,12 +216,14 @@ if ! skipped idle-memory; then
         for i in 1 2 3; do
             JP=$(start_jvirtd "$out/im" "$jv_port"); started+=("$JP")
             sleep 1
-            h0=$(heap_used_kib "$JP"); r0=$(awk '/^VmRSS/ {print $2}' "/proc/$JP/status")
+            r0=$(awk '/^VmRSS/ {print $2}' "/proc/$JP/status"); h0=$(heap_used_kib "$JP")
+            # held 20 s: on a busy machine jcmd alone can take several seconds
+            : >"$out/im/idle.err"
             "$b/lvload" --addr "unix:$out/im/sock/libvirt-sock" --mode idle --conns "$idle_conns" --batch 200 \
-                --hold 8 >"$out/im/idle.json" 2>"$out/im/idle.err" &
+                --hold 20 >"$out/im/idle.json" 2>"$out/im/idle.err" &
             lp=$!
             while kill -0 "$lp" 2>/dev/null && ! grep -q '^HOLDING' "$out/im/idle.err"; do sleep 0.2; done
-            h1=$(heap_used_kib "$JP"); r1=$(awk '/^VmRSS/ {print $2}' "/proc/$JP/status")
+            r1=$(awk '/^VmRSS/ {print $2}' "/proc/$JP/status"); h1=$(heap_used_kib "$JP")
             wait "$lp" || true
             python3 - "$i" "$h0" "$h1" "$r0" "$r1" "$out/im/idle.json" <<'PY'
 import json, sys
