@@ -18,6 +18,7 @@ import io.jvirtd.rpc.loop.EventLoop;
 import io.jvirtd.rpc.loop.Ticker;
 import io.jvirtd.rpc.loop.Timer;
 import io.jvirtd.rpc.pool.WorkerPool;
+import io.jvirtd.rpc.server.ClientMemoryBudget;
 import io.jvirtd.rpc.server.NetServer;
 import io.jvirtd.rpc.server.ServerLimits;
 import io.jvirtd.rpc.server.Transport;
@@ -87,12 +88,16 @@ final class Daemon {
     }
 
     private int runHoldingPidfile() {
+        FatalErrors.install();
         loop = new EventLoop("jvirtd-loop");
+        // One budget for the clients of both servers: they share the loop and the heap.
+        ClientMemoryBudget memory = new ClientMemoryBudget(loop, Ticker.SYSTEM,
+                config.memorySettings(Runtime.getRuntime().maxMemory()));
         WorkerPool pool = new WorkerPool("jvirtd", config.minWorkers, config.maxWorkers, config.prioWorkers);
-        server = new NetServer("libvirtd", loop, pool, limits(), Ticker.SYSTEM);
+        server = new NetServer("libvirtd", loop, pool, limits(), Ticker.SYSTEM, memory);
         // libvirtd's admin server: its own pool without priority workers, no anonymous clients
         WorkerPool adminPool = new WorkerPool("admin", config.adminMinWorkers, config.adminMaxWorkers, 0);
-        adminServer = new NetServer("admin", loop, adminPool, adminLimits(), Ticker.SYSTEM);
+        adminServer = new NetServer("admin", loop, adminPool, adminLimits(), Ticker.SYSTEM, memory);
         try {
             bindSockets();
         } catch (IOException | RuntimeException e) {
@@ -140,8 +145,14 @@ final class Daemon {
         }
         // Runs after enable()'s task on the loop: the listeners are watched by then.
         loop.execute(() -> LOG.log(Level.INFO, "daemon is ready"));
+        ClientMemoryBudget.Settings m = memory.settings();
+        LOG.log(Level.INFO, "client memory budget {0} bytes, {1} of it for restricted clients, timeout {2} s",
+                m.limit(), m.restrictedLimit(), m.timeoutMillis() / 1000);
 
         awaitLoop();
+        if (loop.failure() != null) {
+            FatalErrors.loopDied(loop.name(), loop.failure()); // never the orderly exit 0
+        }
         if (metrics != null) {
             metrics.close();
         }

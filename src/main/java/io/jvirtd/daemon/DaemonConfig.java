@@ -1,5 +1,7 @@
 package io.jvirtd.daemon;
 
+import io.jvirtd.rpc.server.ClientMemoryBudget;
+
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -51,6 +53,14 @@ public final class DaemonConfig {
     public int keepaliveInterval = 5;
     public int keepaliveCount = 5;
 
+    // Memory clients may make the daemon hold (jvirtd's own, issue 17; see ClientMemoryBudget).
+    /** [client_memory_budget] bytes for all clients together; null: automatic, from the heap. */
+    public Long clientMemoryBudget;
+    /** [client_memory_budget_restricted] the part clients before CONNECT_OPEN and read-only clients may hold; null: automatic. */
+    public Long clientMemoryBudgetRestricted;
+    /** [client_memory_timeout] seconds to finish an admitted message or to read pending output. */
+    public int clientMemoryTimeout = 30;
+
     // The "admin" server.
     public int adminMinWorkers = 5;
     public int adminMaxWorkers = 20;
@@ -82,7 +92,7 @@ public final class DaemonConfig {
      */
     public java.nio.file.Path qemuRoot;
 
-    private enum Type { INT, STRING, BOOL, LIST }
+    private enum Type { INT, LONG, STRING, BOOL, LIST }
 
     private record Key(Type type, Setter setter) {
     }
@@ -145,6 +155,9 @@ public final class DaemonConfig {
         key("log_filters", Type.STRING, (c, v) -> c.logFilters = (String) v);
         key("log_outputs", Type.STRING, (c, v) -> c.logOutputs = (String) v);
         key("host_uuid", Type.STRING, (c, v) -> c.hostUuid = (String) v);
+        key("client_memory_budget", Type.LONG, (c, v) -> c.clientMemoryBudget = (Long) v);
+        key("client_memory_budget_restricted", Type.LONG, (c, v) -> c.clientMemoryBudgetRestricted = (Long) v);
+        key("client_memory_timeout", Type.INT, (c, v) -> c.clientMemoryTimeout = (Integer) v);
         key("metrics_listen_addr", Type.STRING, (c, v) -> c.metricsListenAddr = (String) v);
         key("test_slow_call", Type.STRING, (c, v) -> c.testSlowCall = (String) v);
         key("qemu_root", Type.STRING, (c, v) -> c.qemuRoot = java.nio.file.Path.of((String) v));
@@ -195,6 +208,11 @@ public final class DaemonConfig {
                     throw bad(file, e, "number " + n + " is out of range");
                 }
                 return type == Type.BOOL ? Boolean.valueOf(n != 0) : Integer.valueOf((int) n);
+            case LONG:
+                if (!(v instanceof Long)) {
+                    throw bad(file, e, "expected a number, got " + describe(v));
+                }
+                return v;
             case STRING:
                 if (!(v instanceof String)) {
                     throw bad(file, e, "expected a string, got " + describe(v));
@@ -220,6 +238,18 @@ public final class DaemonConfig {
         requireNonNegative(file, entries, "max_workers", maxWorkers, 1);
         requireNonNegative(file, entries, "prio_workers", prioWorkers, 0);
         requireNonNegative(file, entries, "keepalive_count", keepaliveCount, 0);
+        requireNonNegative(file, entries, "client_memory_timeout", clientMemoryTimeout, 1);
+        if (clientMemoryBudget != null && clientMemoryBudget < ClientMemoryBudget.MIN_LIMIT) {
+            throw bad(file, entries.get("client_memory_budget"), "value " + clientMemoryBudget
+                    + " must be at least " + ClientMemoryBudget.MIN_LIMIT + " (64 MiB: a largest message must fit)");
+        }
+        if (clientMemoryBudgetRestricted != null) {
+            long budget = memorySettingsLimit(Runtime.getRuntime().maxMemory());
+            if (clientMemoryBudgetRestricted < 0 || clientMemoryBudgetRestricted > budget) {
+                throw bad(file, entries.get("client_memory_budget_restricted"), "value " + clientMemoryBudgetRestricted
+                        + " must be between 0 and client_memory_budget (" + budget + ")");
+            }
+        }
         if (minWorkers > maxWorkers) {
             throw bad(file, entryOf(entries, "min_workers", "max_workers"),
                     "min_workers (" + minWorkers + ") must not exceed max_workers (" + maxWorkers + ")");
@@ -251,6 +281,21 @@ public final class DaemonConfig {
                         + "': jvirtd supports \"none\" only");
             }
         }
+    }
+
+    /**
+     * The budget clients count against: the configured sizes, or the automatic ones for a heap
+     * of {@code maxHeap} bytes (ClientMemoryBudget.automaticLimit / automaticRestricted).
+     */
+    public ClientMemoryBudget.Settings memorySettings(long maxHeap) {
+        long limit = memorySettingsLimit(maxHeap);
+        long restricted = clientMemoryBudgetRestricted != null ? clientMemoryBudgetRestricted
+                : ClientMemoryBudget.automaticRestricted(limit);
+        return new ClientMemoryBudget.Settings(limit, restricted, clientMemoryTimeout * 1000L);
+    }
+
+    private long memorySettingsLimit(long maxHeap) {
+        return clientMemoryBudget != null ? clientMemoryBudget : ClientMemoryBudget.automaticLimit(maxHeap);
     }
 
     private static void requireNonNegative(String file, Map<String, ConfigFile.Entry> entries, String key,

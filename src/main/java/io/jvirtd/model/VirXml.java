@@ -31,10 +31,24 @@ import java.nio.file.Path;
  * </ul>
  *
  * <p>Like libvirt ({@code XML_PARSE_NONET}) it never fetches anything over the network; it also
- * refuses external entities and DTDs altogether, since documents come from clients. Stateless;
+ * refuses external entities and DTDs altogether, since documents come from clients, and, as
+ * libxml2, elements nested deeper than {@link #MAX_DEPTH}. Stateless;
  * every call makes its own parser, so it is safe from any thread.
  */
 public final class VirXml {
+
+    /**
+     * Deepest element nesting accepted: libxml2's xmlParserMaxDepth (256) without
+     * XML_PARSE_HUGE; its check (more than 256 names on the stack) comes before the push, so
+     * libvirtd 9.0 accepts 257 levels and refuses 258 (measured).
+     */
+    public static final int MAX_DEPTH = 257;
+    /** libxml2's message for a document nested deeper than that. */
+    private static final String TOO_DEEP = "Excessive depth in document: 256 use XML_PARSE_HUGE option";
+    /** The JDK parser's message code for it. */
+    private static final String JDK_TOO_DEEP = "JAXP00010006";
+    /** The JDK parser's limit on element depth (jdk.xml.maxElementDepth). */
+    private static final String MAX_ELEMENT_DEPTH = "http://www.oracle.com/xml/jaxp/properties/maxElementDepth";
 
     private VirXml() {
     }
@@ -117,7 +131,8 @@ public final class VirXml {
         }
         pointer.append('^');
         String where = named ? docName + ":" + line + ": " : "at line " + line + ": ";
-        return where + e.getMessage() + "\n" + context + "\n" + pointer;
+        String what = e.getMessage() != null && e.getMessage().contains(JDK_TOO_DEEP) ? TOO_DEEP : e.getMessage();
+        return where + what + "\n" + context + "\n" + pointer;
     }
 
     private static String lineOf(String text, int line) {
@@ -140,6 +155,10 @@ public final class VirXml {
             f.setFeature("http://xml.org/sax/features/external-parameter-entities", false);
             f.setAttribute(XMLConstants.ACCESS_EXTERNAL_DTD, "");
             f.setAttribute(XMLConstants.ACCESS_EXTERNAL_SCHEMA, "");
+            // libxml2 refuses elements nested deeper than MAX_DEPTH ("Excessive depth in document")
+            // unless XML_PARSE_HUGE, which libvirt does not pass. The code walking a parsed
+            // tree recurses, so a client's 300,000 nested elements overflowed a worker's stack.
+            f.setAttribute(MAX_ELEMENT_DEPTH, Integer.toString(MAX_DEPTH));
             DocumentBuilder b = f.newDocumentBuilder();
             b.setErrorHandler(QUIET);
             return b;

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jvirtd.rpc.server.ClientMemoryBudget;
+
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -83,6 +85,27 @@ class DaemonConfigTest {
                 .getMessage().startsWith("test.conf:1: key 'min_workers'"));
         assertTrue(assertThrows(ConfigException.class, () -> load("max_client_requests = 0\n"))
                 .getMessage().startsWith("test.conf:1: key 'max_client_requests'"));
+    }
+
+    @Test
+    void clientMemoryBudgetIsAutomaticOrSetAndChecked() throws ConfigException {
+        long mib = 1024 * 1024;
+        ClientMemoryBudget.Settings auto = load("").memorySettings(6144 * mib);
+        assertEquals(384 * mib, auto.limit(), "a sixteenth of the heap");
+        assertEquals(24 * mib, auto.restrictedLimit(), "a sixteenth of that");
+        assertEquals(30_000, auto.timeoutMillis());
+        ClientMemoryBudget.Settings set = load("client_memory_budget = 3221225472\n"
+                + "client_memory_budget_restricted = 0\nclient_memory_timeout = 5\n").memorySettings(6144 * mib);
+        assertEquals(3L << 30, set.limit(), "larger than an int");
+        assertEquals(0, set.restrictedLimit(), "0: no large message before CONNECT_OPEN");
+        assertEquals(5000, set.timeoutMillis());
+        assertTrue(assertThrows(ConfigException.class, () -> load("client_memory_budget = 1048576\n"))
+                .getMessage().startsWith("test.conf:1: key 'client_memory_budget': value 1048576 must be at least"));
+        assertTrue(assertThrows(ConfigException.class, () -> load("client_memory_budget = 67108864\n"
+                + "client_memory_budget_restricted = 67108865\n"))
+                .getMessage().startsWith("test.conf:2: key 'client_memory_budget_restricted'"));
+        assertTrue(assertThrows(ConfigException.class, () -> load("client_memory_timeout = 0\n"))
+                .getMessage().startsWith("test.conf:1: key 'client_memory_timeout'"));
     }
 
     @Test

@@ -33,6 +33,9 @@ import java.util.concurrent.TimeoutException;
  * being drained into buffers that failure messages quote. {@link #close()} kills the process if
  * it is still running and removes the temp directory.
  *
+ * <p>{@link Builder#jvmOptions} adds JVM options before {@code -jar}; {@link Builder#launcher}
+ * runs a script such as bin/jvirtd instead, with {@link Builder#env} for its environment.
+ *
  * <p>The JAR comes from the system property {@code jvirtd.jar} (set by failsafe), falling back to
  * {@code target/jvirtd.jar}. For side-by-side checks the property {@code jvirtd.it.command} may
  * replace {@code java -ea -jar JAR} by another command prefix (whitespace separated), e.g. a
@@ -66,7 +69,8 @@ public final class DaemonProcess implements AutoCloseable {
         this.pidFile = b.pidFile != null ? b.pidFile : dir.resolve("jvirtd.pid");
         Files.writeString(conf, b.rawConfig != null ? b.rawConfig : configText(b.conf));
 
-        List<String> cmd = new ArrayList<>(daemonCommandPrefix(b.jvmOptions));
+        List<String> cmd = new ArrayList<>(b.launcher != null ? List.of(b.launcher.toString())
+                : daemonCommandPrefix(b.jvmOptions));
         if (b.listen) {
             cmd.add("--listen");
         }
@@ -78,6 +82,7 @@ public final class DaemonProcess implements AutoCloseable {
         this.command = List.copyOf(cmd);
 
         ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
+        pb.environment().putAll(b.env);
         pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         this.process = pb.start();
         drain(process.getErrorStream(), stderr, stderrClosed, true, "daemon-stderr-" + process.pid());
@@ -328,6 +333,8 @@ public final class DaemonProcess implements AutoCloseable {
         private boolean listen = true;
         private boolean verbose = true;
         private int port;
+        private Path launcher;
+        private final Map<String, String> env = new LinkedHashMap<>();
 
         private Builder() {
         }
@@ -370,6 +377,18 @@ public final class DaemonProcess implements AutoCloseable {
         /** Whether to pass --listen (default yes). */
         public Builder listen(boolean on) {
             this.listen = on;
+            return this;
+        }
+
+        /** Runs this script (e.g. bin/jvirtd) instead of {@code java -jar}, with the daemon's arguments. */
+        public Builder launcher(Path script) {
+            this.launcher = script;
+            return this;
+        }
+
+        /** Adds a variable to the daemon's environment. */
+        public Builder env(String name, String value) {
+            env.put(name, value);
             return this;
         }
 

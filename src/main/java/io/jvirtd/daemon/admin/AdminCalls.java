@@ -102,6 +102,7 @@ public final class AdminCalls {
         AdminTable t = new AdminTable();
         t.bind(CONNECT_OPEN, ConnectOpenArgs.class, Void.class, (s, a) -> {
             checkFlags(a.flags(), "adminDispatchConnectOpen");
+            s.client().setOpened();
             return null;
         });
         t.bind(CONNECT_CLOSE, Void.class, Void.class, (s, a) -> {

@@ -1,12 +1,14 @@
 package io.jvirtd.daemon.metrics;
 
 import io.jvirtd.rpc.pool.WorkerPool;
+import io.jvirtd.rpc.server.ClientMemoryBudget;
 import io.jvirtd.rpc.server.NetServer;
 import io.jvirtd.rpc.server.ServerClient;
 import io.jvirtd.rpc.server.ServerStats;
 import io.jvirtd.rpc.server.Transport;
 
 import java.math.BigDecimal;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.IntFunction;
@@ -30,6 +32,12 @@ import java.util.function.ToLongFunction;
  *     being queued)
  * <li>{@code jvirtd_bytes_received_total}, {@code jvirtd_bytes_sent_total},
  *     {@code jvirtd_keepalive_closes_total}, {@code jvirtd_event_queue_drops_total}
+ * <li>the client memory budget: {@code jvirtd_client_memory_bytes{share}} and
+ *     {@code jvirtd_client_memory_limit_bytes{share}} (gauges; share "all" or "restricted": clients before CONNECT_OPEN and read-only ones; no
+ *     server label, the servers share one budget), {@code jvirtd_client_memory_drops_total{reason}}
+ *     (clients dropped: "restricted_share", "message_timeout", "output_timeout") and
+ *     {@code jvirtd_client_memory_waits_total} (times an opened client was not read until its
+ *     large message fitted)
  * </ul>
  */
 public final class MetricsText {
@@ -86,8 +94,42 @@ public final class MetricsText {
         serverValue(sb, servers, "jvirtd_event_queue_drops_total", "counter",
                 "Events dropped (and their client closed) because the client did not read them.",
                 srv -> srv.stats().eventsDropped());
+        memory(sb, servers);
         calls(sb, servers, programs);
         return sb.toString();
+    }
+
+    private static void memory(StringBuilder sb, List<NetServer> servers) {
+        List<ClientMemoryBudget> budgets = new ArrayList<>();
+        for (NetServer srv : servers) {
+            if (!budgets.contains(srv.memoryBudget())) {
+                budgets.add(srv.memoryBudget());
+            }
+        }
+        header(sb, "jvirtd_client_memory_bytes", "gauge",
+                "Bytes clients make the daemon hold: messages being read or served, unwritten output.");
+        for (ClientMemoryBudget b : budgets) {
+            sb.append("jvirtd_client_memory_bytes{share=\"all\"} ").append(b.heldBytes()).append('\n');
+            sb.append("jvirtd_client_memory_bytes{share=\"restricted\"} ").append(b.restrictedHeldBytes()).append('\n');
+        }
+        header(sb, "jvirtd_client_memory_limit_bytes", "gauge",
+                "client_memory_budget (all) and client_memory_budget_restricted (clients before CONNECT_OPEN, read-only clients).");
+        for (ClientMemoryBudget b : budgets) {
+            sb.append("jvirtd_client_memory_limit_bytes{share=\"all\"} ").append(b.settings().limit()).append('\n');
+            sb.append("jvirtd_client_memory_limit_bytes{share=\"restricted\"} ").append(b.settings().restrictedLimit())
+                    .append('\n');
+        }
+        header(sb, "jvirtd_client_memory_drops_total", "counter",
+                "Clients dropped to keep the daemon within its client memory budget, by reason.");
+        for (NetServer srv : servers) {
+            for (ServerStats.MemoryDrop why : ServerStats.MemoryDrop.values()) {
+                sb.append("jvirtd_client_memory_drops_total{server=\"").append(escape(srv.name())).append("\",reason=\"")
+                        .append(why.label()).append("\"} ").append(srv.stats().memoryDrops(why)).append('\n');
+            }
+        }
+        serverValue(sb, servers, "jvirtd_client_memory_waits_total", "counter",
+                "Times an opened client was not read until its large message fitted in the budget.",
+                srv -> srv.stats().memoryWaits());
     }
 
     private static void calls(StringBuilder sb, List<NetServer> servers, List<ProgramNames> programs) {

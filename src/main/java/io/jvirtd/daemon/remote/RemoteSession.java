@@ -172,6 +172,7 @@ final class RemoteSession {
         uri = openedUri;
         readOnly = ro;
         state.set(conn);
+        client.setOpened(); // its large messages now wait for memory instead of being refused
     }
 
     void abandonOpen() {

@@ -80,6 +80,8 @@ public final class EventLoop implements Executor {
     private volatile boolean quitRequested;
     /** Set when the loop thread exits; from then on posts are refused. */
     private volatile boolean terminated;
+    /** What ended the loop thread, if anything but quit() did; set before termination. */
+    private volatile Throwable failure;
     /** Written by the loop thread only; volatile so any thread may read them. */
     private volatile int watchCount;
     private volatile int timerCount;
@@ -328,6 +330,15 @@ public final class EventLoop implements Executor {
         wakeup();
     }
 
+    /**
+     * What killed the loop thread (an OutOfMemoryError, a failing selector), or null while it
+     * runs or when it ended through {@link #quit}. Its owner must treat a failure as fatal.
+     * Any thread; final once {@link #awaitTermination} returned true.
+     */
+    public Throwable failure() {
+        return failure;
+    }
+
     /** Waits for the loop thread to end. True at once for a loop that was never started. */
     public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
         return !started.get() || terminatedLatch.await(timeout, unit);
@@ -381,6 +392,7 @@ public final class EventLoop implements Executor {
                 turn(FOREVER);
             }
         } catch (Throwable t) {
+            failure = t; // first: logging may fail too (out of memory)
             // Loud by design: the loop is the daemon; its death ends it.
             LOG.log(Level.ERROR, "event loop " + name + " died", t);
         } finally {

@@ -99,6 +99,19 @@ public final class FrameDecoder {
         return pending == null ? 0 : pending.length;
     }
 
+    /**
+     * The announced length (without the length word) of the message in progress, once its
+     * length word is complete; 0 otherwise. Lets the owner charge a message before reading it.
+     */
+    public int pendingLength() {
+        return pending == null ? 0 : pendingLength;
+    }
+
+    /** Bytes of the message in progress received so far (0 at a boundary). */
+    public int bufferedHave() {
+        return pending == null ? 0 : pendingHave;
+    }
+
     /** Grows the buffer so that {@code n} more bytes fit, doubling, never past the message length. */
     private void ensureRoom(int n) {
         int need = pendingHave + n;

@@ -47,7 +47,7 @@ import java.util.function.IntConsumer;
 public final class NetServer {
 
     private static final System.Logger LOG = System.getLogger("io.jvirtd.rpc.server");
-    private static final int READ_BUFFER_SIZE = 256 * 1024;
+    static final int READ_BUFFER_SIZE = 256 * 1024;
     /**
      * Ciphertext read at once from a TLS client: half the plaintext buffer, so the plaintext
      * of one read (never longer than its ciphertext) plus a buffered partial record always fits.
@@ -70,6 +70,7 @@ public final class NetServer {
     private final Map<Long, ServerClient> clients = new ConcurrentHashMap<>();
     private final AtomicLong nextClientId = new AtomicLong(1);
     private final ServerStats stats = new ServerStats();
+    private final ClientMemoryBudget memoryBudget;
 
     // Loop-confined.
     private final List<Watch> listenerWatches = new ArrayList<>();
@@ -83,12 +84,21 @@ public final class NetServer {
     private final List<Runnable> onDrained = new ArrayList<>();
     private IntConsumer clientCountListener = n -> { };
 
+    /** A server with a memory budget of its own, sized automatically from the heap. */
     public NetServer(String name, EventLoop loop, WorkerPool pool, ServerLimits limits, Ticker ticker) {
+        this(name, loop, pool, limits, ticker, new ClientMemoryBudget(loop, ticker,
+                ClientMemoryBudget.Settings.automatic(Runtime.getRuntime().maxMemory())));
+    }
+
+    /** A server whose clients count against {@code budget} (which other servers of {@code loop} may share). */
+    public NetServer(String name, EventLoop loop, WorkerPool pool, ServerLimits limits, Ticker ticker,
+                     ClientMemoryBudget budget) {
         this.name = name;
         this.loop = loop;
         this.pool = pool;
         this.limits = limits;
         this.ticker = ticker;
+        this.memoryBudget = budget;
     }
 
     public String name() { return name; }
@@ -98,6 +108,8 @@ public final class NetServer {
     /** This server's counters (bytes, calls per procedure, keepalive closes, event drops). Any thread. */
     public ServerStats stats() { return stats; }
     long nanoTime() { return ticker.nanoTime(); }
+    /** The budget this server's clients count against (shared with the other servers of the daemon). */
+    public ClientMemoryBudget memoryBudget() { return memoryBudget; }
 
     /** The event bound of each client (see {@link ServerClient#sendEvent}). */
     long maxQueuedEventBytes() { return maxQueuedEventBytes; }

@@ -38,6 +38,13 @@ import javax.net.ssl.SSLException;
  * that lets them pile up beyond {@link ServerLimits#MAX_QUEUED_EVENT_BYTES}, rather than
  * blocking the driver or growing without bound.
  *
+ * <p>Memory: what the client makes the daemon hold (the message being read, messages read and
+ * not handed on, large calls on their worker, unwritten output) is charged to the server's
+ * {@link ClientMemoryBudget} as it changes ({@link #settleMemory}). A message longer than an
+ * initial buffer is admitted by the budget before more of it is read; reads are small while the
+ * budget is nearly full; a client before CONNECT_OPEN or of the read-only socket whose message
+ * does not fit is dropped, an opened read-write one stops being read until it fits. See the budget for the rules.
+ *
  * <p>TLS (a client of a TLS listener) sits between the socket and the frame decoder: the
  * loop reads ciphertext, the {@link TlsSession} turns it into plaintext for the decoder, and
  * the transmit queue is encrypted on its way out; the handshake's delegated work and the
@@ -56,6 +63,18 @@ public final class ServerClient {
     private static final ByteBuffer NO_BYTES = ByteBuffer.allocate(0);
     /** libvirt's REMOTE_AUTH_NONE: clients of such a listener need no authentication step. */
     private static final int AUTH_NONE = 0;
+    /**
+     * Longest read straight into a message: the JDK reads a socket through a temporary direct
+     * buffer as large as the request and caches it per thread, so this bounds that native memory.
+     */
+    private static final int MAX_DIRECT_READ = 1024 * 1024;
+    /**
+     * Most bytes handed to one write. The JDK copies every heap buffer it is given into a
+     * temporary direct buffer of the same size before the kernel takes what fits in the socket
+     * (a few MiB): five queued 32 MiB replies would cost 160 MiB of native memory and 160 MiB
+     * of copying per write call. Bounded, a large frame is written a part at a time.
+     */
+    private static final int MAX_WRITE = 1024 * 1024;
 
     private final long id;
     private final NetServer server;
@@ -89,7 +108,26 @@ public final class ServerClient {
     private boolean closed;
     private boolean closeWhenFlushed;
     private boolean stopReading;
-    private final FrameDecoder.Sink rxSink = rxQueue::add;
+    private final FrameDecoder.Sink rxSink = this::received;
+    private final ClientMemoryBudget budget;
+    /** Counts against the budget's restricted share: no successful CONNECT_OPEN yet, or read-only. */
+    private boolean restricted = true;
+    /** Bytes charged to the budget for this client (see settleMemory). */
+    private long charged;
+    /** Bytes of the messages in rxQueue. */
+    private long rxQueuedBytes;
+    /** Bytes queued in txQueue and not written yet. */
+    private long txBytes;
+    /** The message being read is admitted: its whole length is charged. */
+    private boolean admitted;
+    private long admittedNanos;
+    /** Not read until the budget admits the message being read (see memoryGranted). */
+    private boolean waitingForMemory;
+    /** Output of at least WATCHED_OUTPUT bytes is waiting; txProgressNanos is when it last moved. */
+    private boolean txWatched;
+    private long txProgressNanos;
+    /** In the budget's watch list; written by the budget only. */
+    boolean memoryWatched;
     private Timer keepaliveTimer;
     private long lastReceivedNanos;
     private int pingsLeft;
@@ -132,6 +170,7 @@ public final class ServerClient {
         this.tls = listener.tlsContext() == null ? null
                 : listener.tlsContext().newServerSession(loop, loop::inLoop, this::tlsResumed);
         this.authPending = listener.authType() != AUTH_NONE;
+        this.budget = server.memoryBudget();
     }
 
     /** Loop: starts watching the socket. */
@@ -164,6 +203,23 @@ public final class ServerClient {
     public void setAuthenticated() {
         authPending = false;
         loop.execute(() -> server.clientAuthenticated(this));
+    }
+
+    /**
+     * The client opened a connection (a successful CONNECT_OPEN, which follows authentication):
+     * from now on, unless it is read-only, its large messages count against the whole budget,
+     * not the restricted share, and wait for room instead of being dropped. Any thread; idempotent.
+     */
+    public void setOpened() {
+        if (isReadOnly()) {
+            return; // anyone may open the read-only socket (0777): it stays restricted
+        }
+        loop.execute(() -> {
+            if (restricted && !closed) {
+                budget.opened(charged);
+                restricted = false;
+            }
+        });
     }
 
     /** Loop, at accept: whether the server counts this client as unauthenticated. */
@@ -292,7 +348,7 @@ public final class ServerClient {
         ByteBuffer b;
         int replies = 0;
         while ((b = outbox.poll()) != null) {
-            txQueue.add(b);
+            queueTx(b);
             repliesInTx.add(b);
             replies++;
         }
@@ -302,11 +358,11 @@ public final class ServerClient {
             loop.expectTasks(-replies);
         }
         while ((b = messageOutbox.poll()) != null) {
-            txQueue.add(b);
+            queueTx(b);
         }
         while ((b = eventOutbox.poll()) != null) {
-            txQueue.add(b);
             eventsInTx.add(new QueuedEvent(b, b.remaining()));
+            queueTx(b);
         }
         write();
         dispatchQueued();
@@ -329,6 +385,9 @@ public final class ServerClient {
     }
 
     private void read() {
+        if (!admitMessage()) {
+            return;
+        }
         if (tls != null) {
             readTls();
             return;
@@ -336,7 +395,10 @@ public final class ServerClient {
         try {
             ByteBuffer direct = decoder.directBuffer(DIRECT_READ_THRESHOLD);
             int n;
-            if (direct != null) {
+            if (direct != null) { // an admitted message: it grows within what is charged
+                if (direct.remaining() > MAX_DIRECT_READ) {
+                    direct.limit(direct.position() + MAX_DIRECT_READ);
+                }
                 n = channel.read(direct);
                 if (n > 0) {
                     decoder.filled(n, rxSink);
@@ -344,6 +406,9 @@ public final class ServerClient {
             } else {
                 ByteBuffer scratch = server.readBuffer();
                 scratch.clear();
+                if (!budget.fits(restricted, ClientMemoryBudget.FULL_READ_ROOM)) {
+                    scratch.limit(ClientMemoryBudget.SMALL_READ);
+                }
                 n = channel.read(scratch);
                 if (n > 0) {
                     scratch.flip();
@@ -356,6 +421,7 @@ public final class ServerClient {
                 server.stats().bytesRead(n);
                 lastReceivedNanos = server.nanoTime();
                 pingsLeft = server.limits().keepaliveCount();
+                admitMessage(); // one this read started
             }
         } catch (FrameException e) {
             LOG.log(Level.WARNING, "client {0}: {1}; closing it", id, e.getMessage());
@@ -365,10 +431,143 @@ public final class ServerClient {
         }
     }
 
+    /** Loop, the decoder's sink: a message is complete. */
+    private void received(Message m) {
+        rxQueue.add(m);
+        rxQueuedBytes += m.frame().length;
+        admitted = false; // its length stays charged, now as rxQueuedBytes
+    }
+
+    /**
+     * Loop: before more of a large message is read, the budget must admit its whole length.
+     * True if reading may go on; false if the client was dropped (before CONNECT_OPEN) or now
+     * waits for room (not read until {@link #memoryGranted}).
+     */
+    private boolean admitMessage() {
+        if (admitted || waitingForMemory || decoder.pendingLength() <= FrameDecoder.INITIAL_BUFFER) {
+            return !waitingForMemory;
+        }
+        if (closed) {
+            return false;
+        }
+        settleMemory(); // what the last read allocated counts before we ask
+        long need = memoryNeeded();
+        if (budget.fits(restricted, need)) {
+            admit();
+            return true;
+        }
+        if (restricted) {
+            dropForMemory(ServerStats.MemoryDrop.RESTRICTED_SHARE, "a message of " + decoder.pendingLength()
+                    + " bytes " + (isReadOnly() ? "from a read-only client" : "before CONNECT_OPEN")
+                    + " does not fit in the memory for restricted clients (" + budget.settings().restrictedLimit()
+                    + " bytes, client_memory_budget_restricted)");
+            return false;
+        }
+        waitingForMemory = true;
+        server.stats().memoryWaited();
+        budget.await(this);
+        return false;
+    }
+
+    private void admit() {
+        admitted = true;
+        admittedNanos = server.nanoTime();
+        settleMemory();
+        budget.watch(this);
+    }
+
+    /** Loop: bytes the message being read needs beyond what it holds. */
+    long memoryNeeded() {
+        return decoder.pendingLength() - decoder.bufferedCapacity();
+    }
+
+    /** Loop: true while not read for want of memory (and not closed). */
+    boolean isWaitingForMemory() {
+        return waitingForMemory && !closed;
+    }
+
+    /** Loop, from the budget: the message fits now; it is admitted and reading resumes. */
+    void memoryGranted() {
+        waitingForMemory = false;
+        admit();
+        updateInterest();
+    }
+
+    /**
+     * Loop: charges the budget with what this client holds now: the message being read (its
+     * buffer, or its whole length once admitted), messages read and not handed on, unwritten
+     * output. Large calls on a worker are the pool's charge (see incoming).
+     */
+    private void settleMemory() {
+        long now = (admitted ? decoder.pendingLength() : decoder.bufferedCapacity()) + rxQueuedBytes + txBytes;
+        if (now != charged) {
+            long delta = now - charged;
+            charged = now;
+            budget.adjust(restricted, delta);
+        }
+        if (txBytes >= ClientMemoryBudget.WATCHED_OUTPUT) {
+            if (!txWatched) {
+                txWatched = true;
+                txProgressNanos = server.nanoTime();
+                budget.watch(this);
+            }
+        } else {
+            txWatched = false;
+        }
+    }
+
+    /**
+     * Loop, from the budget's sweep: drops this client if its admitted message has not
+     * completed, or its watched output has not moved, within {@code timeoutNanos}. False when
+     * there is nothing left to watch (or the client was dropped).
+     */
+    boolean checkMemoryDeadline(long now, long timeoutNanos) {
+        if (closed) {
+            return false;
+        }
+        if (admitted && (watch.interest() & SelectionKey.OP_READ) == 0) {
+            admittedNanos = now; // not read for our own reasons (calls in flight): its time starts again
+        }
+        if (admitted && now - admittedNanos > timeoutNanos) {
+            dropForMemory(ServerStats.MemoryDrop.MESSAGE_TIMEOUT, "a message of " + decoder.pendingLength()
+                    + " bytes was not complete after " + timeoutNanos / 1_000_000 + " ms (" + decoder.bufferedHave()
+                    + " bytes received, client_memory_timeout)");
+            return false;
+        }
+        if (txWatched && now - txProgressNanos > timeoutNanos) {
+            dropForMemory(ServerStats.MemoryDrop.OUTPUT_TIMEOUT, txBytes + " bytes of output not read for "
+                    + timeoutNanos / 1_000_000 + " ms (client_memory_timeout)");
+            return false;
+        }
+        return admitted || txWatched;
+    }
+
+    /** Loop: drops the client to protect the daemon's memory; logged once, counted. */
+    private void dropForMemory(ServerStats.MemoryDrop why, String detail) {
+        server.stats().memoryDropped(why);
+        LOG.log(Level.WARNING, "client {0} ({1}): {2}; dropping it", id, peerName(), detail);
+        close(why.label());
+    }
+
+    private String peerName() {
+        if (transport() == Transport.UNIX) {
+            return "unix socket";
+        }
+        SocketAddress a = remoteAddress();
+        return a == null ? "?" : a.toString();
+    }
+
+    /** Loop: appends a frame to the transmit queue, counting its bytes. */
+    private void queueTx(ByteBuffer frame) {
+        txQueue.add(frame);
+        txBytes += frame.remaining();
+    }
+
     /** Loop: hands queued messages on while the in-flight limit allows. */
     private void dispatchQueued() {
         Message m;
         while (!closed && inFlight < server.limits().maxClientRequests() && (m = rxQueue.poll()) != null) {
+            rxQueuedBytes -= m.frame().length;
             incoming(m);
         }
     }
@@ -378,7 +577,7 @@ public final class ServerClient {
         if (h.program() == KeepAlive.PROGRAM) {
             if (KeepAlive.isPing(h) && pendingPong == null) {
                 pendingPong = KeepAlive.pong();
-                txQueue.add(pendingPong);
+                queueTx(pendingPong);
                 write();
             }
             return;
@@ -396,6 +595,9 @@ public final class ServerClient {
             return;
         }
         inFlight++;
+        // A large call stays charged until its worker is done with it (its arguments live as
+        // long); small ones are bounded by max_client_requests and cost nothing to track.
+        int pooled = m.frame().length > FrameDecoder.INITIAL_BUFFER ? m.frame().length : 0;
         try {
             long queuedAt = System.nanoTime();
             server.pool().submit(() -> {
@@ -403,8 +605,14 @@ public final class ServerClient {
                     program.dispatch(this, m);
                 } finally {
                     server.stats().callCompleted(h.program(), h.procedure(), System.nanoTime() - queuedAt);
+                    if (pooled > 0) {
+                        budget.leavePool(pooled);
+                    }
                 }
             }, program.isHighPriority(h.procedure()));
+            if (pooled > 0) {
+                budget.enterPool(pooled);
+            }
             awaitingReplies++;
             loop.expectTasks(1);
         } catch (RejectedExecutionException e) {
@@ -416,7 +624,7 @@ public final class ServerClient {
     /** Loop: a reply made on the loop; it holds a call slot until written, like any reply. */
     private void queueLoopReply(ByteBuffer frame) {
         inFlight++;
-        txQueue.add(frame);
+        queueTx(frame);
         repliesInTx.add(frame);
         write();
     }
@@ -431,10 +639,24 @@ public final class ServerClient {
         }
         try {
             while (!txQueue.isEmpty()) {
-                ByteBuffer[] batch = txQueue.toArray(new ByteBuffer[0]);
-                long n = tls != null ? writeTls(batch) : channel.write(batch);
+                ByteBuffer head = txQueue.peekFirst();
+                long n;
+                if (head.remaining() > MAX_WRITE) { // a part of a large frame, through a view
+                    ByteBuffer part = head.duplicate();
+                    part.limit(part.position() + MAX_WRITE);
+                    ByteBuffer[] one = {part};
+                    n = tls != null ? writeTls(one) : channel.write(one);
+                    head.position(part.position());
+                } else {
+                    ByteBuffer[] batch = writeBatch();
+                    n = tls != null ? writeTls(batch) : channel.write(batch);
+                }
                 if (n > 0) {
                     server.stats().bytesWritten(n);
+                    txBytes -= n;
+                    if (txWatched) {
+                        txProgressNanos = server.nanoTime();
+                    }
                 }
                 while (!txQueue.isEmpty() && !txQueue.peekFirst().hasRemaining()) {
                     ByteBuffer done = txQueue.pollFirst();
@@ -461,6 +683,28 @@ public final class ServerClient {
         maybeFinishClose();
     }
 
+    /** Loop: the frames at the head of txQueue that add up to at most MAX_WRITE bytes (at least one). */
+    private ByteBuffer[] writeBatch() {
+        int count = 0;
+        long bytes = 0;
+        for (ByteBuffer b : txQueue) {
+            bytes += b.remaining();
+            if (count > 0 && bytes > MAX_WRITE) {
+                break;
+            }
+            count++;
+        }
+        ByteBuffer[] batch = new ByteBuffer[count];
+        int i = 0;
+        for (ByteBuffer b : txQueue) {
+            if (i == count) {
+                break;
+            }
+            batch[i++] = b;
+        }
+        return batch;
+    }
+
     private void maybeFinishClose() {
         if (closeWhenFlushed && txQueue.isEmpty() && (tls == null || !tls.hasOutput()) && !closed) {
             close(null);
@@ -472,7 +716,8 @@ public final class ServerClient {
         if (closed) {
             return;
         }
-        boolean wantRead = !stopReading && !closeWhenFlushed && rxQueue.isEmpty()
+        settleMemory();
+        boolean wantRead = !stopReading && !closeWhenFlushed && !waitingForMemory && rxQueue.isEmpty()
                 && inFlight < server.limits().maxClientRequests();
         boolean wantWrite = !txQueue.isEmpty();
         if (tls != null) { // during the handshake the session decides; afterwards it adds its own output
@@ -512,6 +757,9 @@ public final class ServerClient {
     private void readTls() {
         ByteBuffer net = server.tlsReadBuffer();
         net.clear();
+        if (!budget.fits(restricted, ClientMemoryBudget.FULL_READ_ROOM)) {
+            net.limit(ClientMemoryBudget.SMALL_READ);
+        }
         int n;
         try {
             n = channel.read(net);
@@ -572,8 +820,10 @@ public final class ServerClient {
             tlsConfirmed = true;
             tlsDname = tls.verdict().peerDn();
             txQueue.addFirst(TLS_CONFIRM.duplicate());
+            txBytes += 1;
         }
-        return true;
+        admitMessage(); // one this plaintext started
+        return !closed;
     }
 
     /** Loop: a delegated TLS task or the client check finished; carry on where the session stopped. */
@@ -629,6 +879,9 @@ public final class ServerClient {
             return;
         }
         long intervalNanos = server.limits().keepaliveInterval() * 1_000_000_000L;
+        if (waitingForMemory) {
+            lastReceivedNanos = server.nanoTime(); // we do not read it: its silence is ours
+        }
         long silent = server.nanoTime() - lastReceivedNanos;
         if (silent < intervalNanos) {
             keepaliveTimer.update(Math.max(1, (intervalNanos - silent) / 1_000_000));
@@ -642,7 +895,7 @@ public final class ServerClient {
         }
         pingsLeft--;
         keepaliveTimer.update(server.limits().keepaliveInterval() * 1000L);
-        txQueue.add(KeepAlive.ping());
+        queueTx(KeepAlive.ping());
         write();
         updateInterest();
     }
@@ -672,6 +925,13 @@ public final class ServerClient {
         }
         rxQueue.clear();
         txQueue.clear();
+        rxQueuedBytes = 0;
+        txBytes = 0;
+        admitted = false;
+        waitingForMemory = false;
+        txWatched = false;
+        budget.adjust(restricted, -charged);
+        charged = 0;
         repliesInTx.clear();
         pendingPong = null;
         outbox.clear();

@@ -6,7 +6,8 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Counters of one {@link NetServer} for monitoring: bytes in and out, clients closed by the
- * keepalive timer, events dropped because a client did not read them, and per procedure the
+ * keepalive timer, events dropped because a client did not read them, clients dropped or made
+ * to wait by the {@link ClientMemoryBudget}, and per procedure the
  * number of calls and a latency histogram (from the loop handing the call to the pool to the
  * program queueing its reply, so queueing behind busy workers counts).
  *
@@ -37,7 +38,36 @@ public final class ServerStats {
     private final LongAdder keepaliveCloses = new LongAdder();
     private final LongAdder eventsDropped = new LongAdder();
     private final LongAdder clientsAccepted = new LongAdder();
+    private final LongAdder[] memoryDrops = new LongAdder[MemoryDrop.values().length];
+    private final LongAdder memoryWaits = new LongAdder();
     private final CopyOnWriteArrayList<ProgramCalls> programs = new CopyOnWriteArrayList<>();
+
+    /** Why a client was dropped to keep the daemon within its {@link ClientMemoryBudget}. */
+    public enum MemoryDrop {
+        /** A large message from a client before CONNECT_OPEN or a read-only one did not fit in the restricted share. */
+        RESTRICTED_SHARE("restricted_share"),
+        /** An admitted message did not complete within the timeout. */
+        MESSAGE_TIMEOUT("message_timeout"),
+        /** Output was not read within the timeout. */
+        OUTPUT_TIMEOUT("output_timeout");
+
+        private final String label;
+
+        MemoryDrop(String label) {
+            this.label = label;
+        }
+
+        /** The metrics label. */
+        public String label() {
+            return label;
+        }
+    }
+
+    public ServerStats() {
+        for (int i = 0; i < memoryDrops.length; i++) {
+            memoryDrops[i] = new LongAdder();
+        }
+    }
 
     /** The buckets' upper bounds in seconds, for exporters (+Inf not included). */
     public static double[] bucketBoundsSeconds() {
@@ -68,6 +98,14 @@ public final class ServerStats {
         clientsAccepted.increment();
     }
 
+    void memoryDropped(MemoryDrop why) {
+        memoryDrops[why.ordinal()].increment();
+    }
+
+    void memoryWaited() {
+        memoryWaits.increment();
+    }
+
     /** One call of {@code program}/{@code procedure} took {@code nanos} until its reply was queued. */
     void callCompleted(int program, int procedure, long nanos) {
         programCalls(program).record(procedure, nanos);
@@ -96,6 +134,10 @@ public final class ServerStats {
     public long keepaliveCloses() { return keepaliveCloses.sum(); }
     public long eventsDropped() { return eventsDropped.sum(); }
     public long clientsAccepted() { return clientsAccepted.sum(); }
+    /** Clients dropped for {@code why}. */
+    public long memoryDrops(MemoryDrop why) { return memoryDrops[why.ordinal()].sum(); }
+    /** Times an opened client stopped being read until its large message could be admitted. */
+    public long memoryWaits() { return memoryWaits.sum(); }
 
     /** Receives one procedure's counters; {@code buckets} are per bucket (not cumulative), +Inf last. */
     @FunctionalInterface

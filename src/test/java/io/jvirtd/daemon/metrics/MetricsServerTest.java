@@ -9,6 +9,7 @@ import io.jvirtd.rpc.message.Message;
 import io.jvirtd.rpc.message.MessageHeader;
 import io.jvirtd.rpc.message.ReplyFrames;
 import io.jvirtd.rpc.pool.WorkerPool;
+import io.jvirtd.rpc.server.ClientMemoryBudget;
 import io.jvirtd.rpc.server.NetServer;
 import io.jvirtd.rpc.server.ServerClient;
 import io.jvirtd.rpc.server.ServerLimits;
@@ -18,6 +19,7 @@ import io.jvirtd.rpc.server.WireSocket;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -47,7 +49,8 @@ class MetricsServerTest {
     void start() throws IOException {
         loop = new EventLoop("metrics-test");
         pool = new WorkerPool("jvirtd", 2, 4, 1);
-        server = new NetServer("libvirtd", loop, pool, new ServerLimits(100, 10, 20, 5, 5, 5), Ticker.SYSTEM);
+        server = new NetServer("libvirtd", loop, pool, new ServerLimits(100, 10, 20, 5, 5, 5), Ticker.SYSTEM,
+                new ClientMemoryBudget(loop, Ticker.SYSTEM, new ClientMemoryBudget.Settings(64 << 20, 1 << 20, 30_000)));
         server.addProgram(new EchoProgram());
         address = (InetSocketAddress) server.addTcpListener(new InetSocketAddress("127.0.0.1", 0), Transport.TCP, 0)
                 .channel().getLocalAddress();
@@ -84,6 +87,18 @@ class MetricsServerTest {
     }
 
     @Test
+    void countsClientsDroppedForMemory() throws Exception {
+        try (WireSocket c = new WireSocket(address)) {
+            ByteBuffer b = ByteBuffer.allocate(28 + 65536); // announces 2 MiB before CONNECT_OPEN: over the 1 MiB share
+            b.putInt(2 << 20).putInt(PROGRAM).putInt(1).putInt(59).putInt(MessageHeader.TYPE_CALL).putInt(0).putInt(0);
+            c.send(b.array());
+            assertTrue(c.awaitClosed(), "dropped");
+        }
+        String series = "jvirtd_client_memory_drops_total{server=\"libvirtd\",reason=\"restricted_share\"}";
+        assertEquals(1, value(scrape(), series));
+    }
+
+    @Test
     void countsCallsPerProcedureBytesAndClients() throws Exception {
         try (WireSocket c = new WireSocket(address)) {
             for (int serial = 0; serial < 3; serial++) {
@@ -113,6 +128,12 @@ class MetricsServerTest {
             assertEquals(0, value(text, "jvirtd_event_queue_drops_total{server=\"libvirtd\"}"));
             assertEquals(0, value(text, "jvirtd_keepalive_closes_total{server=\"libvirtd\"}"));
             assertTrue(text.contains("# TYPE jvirtd_rpc_call_duration_seconds histogram\n"), text);
+            assertEquals(64 << 20, value(text, "jvirtd_client_memory_limit_bytes{share=\"all\"}"));
+            assertEquals(1 << 20, value(text, "jvirtd_client_memory_limit_bytes{share=\"restricted\"}"));
+            assertEquals(0, value(text, "jvirtd_client_memory_bytes{share=\"all\"}"));
+            assertEquals(0, value(text,
+                    "jvirtd_client_memory_drops_total{server=\"libvirtd\",reason=\"restricted_share\"}"));
+            assertEquals(0, value(text, "jvirtd_client_memory_waits_total{server=\"libvirtd\"}"));
         }
     }
 

@@ -158,6 +158,44 @@ class FrameDecoderTest {
         }
     }
 
+    /**
+     * The client memory budget's free allowance rests on this: feeding at most
+     * {@link FrameDecoder#INITIAL_BUFFER} bytes to a decoder whose message in progress (if
+     * any) is no longer than that never leaves a buffer larger than that, whatever the stream
+     * holds, so a message longer than it can be admitted before more of it is read.
+     */
+    @Test
+    void smallFeedsNeverGrowAMessageBeyondTheInitialBuffer() throws FrameException {
+        Random r = new Random(20261207);
+        int limit = FrameDecoder.INITIAL_BUFFER;
+        for (int stream = 0; stream < 200; stream++) {
+            ByteBuffer b = ByteBuffer.allocate(1 << 20);
+            while (b.remaining() > 64 * 1024) { // small and large messages, mixed
+                int len = r.nextInt(4) == 0 ? 28 + r.nextInt(60_000) : 28 + 4 * r.nextInt(64);
+                b.putInt(len).putInt(0x20008086).putInt(1).putInt(1).putInt(0).putInt(0).putInt(0);
+                b.position(b.position() + len - 28);
+            }
+            b.flip();
+            FrameDecoder d = new FrameDecoder();
+            while (b.hasRemaining()) {
+                if (d.pendingLength() > limit) { // admitted: read the rest of it at any size
+                    int n = Math.min(b.remaining(), d.pendingLength() - d.bufferedHave());
+                    ByteBuffer chunk = b.slice().limit(n);
+                    b.position(b.position() + n);
+                    d.feed(chunk, m -> { });
+                    continue;
+                }
+                int n = Math.min(b.remaining(), 1 + r.nextInt(limit));
+                ByteBuffer chunk = b.slice().limit(n);
+                b.position(b.position() + n);
+                d.feed(chunk, m -> { });
+                assertTrue(d.bufferedCapacity() <= limit, "a feed of " + n + " grew a message of "
+                        + d.pendingLength() + " to " + d.bufferedCapacity());
+            }
+            assertEquals(0, d.pendingLength());
+        }
+    }
+
     static byte[] bytes(int... words) {
         ByteBuffer b = ByteBuffer.allocate(words.length * 4);
         for (int w : words) {
