@@ -4,6 +4,7 @@ import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirErrorNumber;
 import io.jvirtd.model.VirException;
 import io.jvirtd.model.VirXml;
+import io.jvirtd.model.conf.Enums;
 import io.jvirtd.model.domain.Uuids;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
@@ -29,10 +30,6 @@ import java.util.Set;
 final class QemuDomainDef {
 
     static final String DEFAULT_EMULATOR = "/usr/bin/qemu-system-x86_64";
-    private static final Set<String> KNOWN_VIRT_TYPES = Set.of("none", "qemu", "kqemu", "kvm", "xen", "lxc",
-            "uml", "openvz", "test", "vmware", "hyperv", "vbox", "phyp", "parallels", "bhyve", "vz");
-    private static final Set<String> LIFECYCLE_ACTIONS = Set.of("destroy", "restart", "preserve",
-            "rename-restart", "coredump-destroy", "coredump-restart");
 
     String virtType = "qemu";
     int id = -1;
@@ -123,7 +120,7 @@ final class QemuDomainDef {
             throw VirException.of(VirErrorNumber.XML_ERROR, VirErrorDomain.DOMAIN,
                     "missing domain type attribute");
         }
-        if (!KNOWN_VIRT_TYPES.contains(type)) {
+        if (!Enums.VIRT_TYPES.contains(type)) {
             throw VirException.of(VirErrorNumber.XML_ERROR, VirErrorDomain.DOMAIN,
                     "Invalid value for attribute 'type' in element 'domain': '" + type + "'.");
         }
@@ -349,7 +346,7 @@ final class QemuDomainDef {
 
     private static String action(Element e) {
         String v = text(e);
-        if (!LIFECYCLE_ACTIONS.contains(v)) {
+        if (!Enums.LIFECYCLE_ACTIONS.contains(v)) {
             throw VirException.of(VirErrorNumber.INTERNAL_ERROR, VirErrorDomain.DOMAIN,
                     "Invalid " + VirXml.localName(e) + " value: '" + v + "'");
         }

@@ -1,5 +1,6 @@
 package io.jvirtd.driver.test;
 
+import io.jvirtd.model.CpuMap;
 import io.jvirtd.model.DriverFeature;
 import io.jvirtd.model.NodeCpuMap;
 import io.jvirtd.model.NodeCpuStat;
@@ -8,6 +9,7 @@ import io.jvirtd.model.SecurityModel;
 import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirErrorNumber;
 import io.jvirtd.model.VirException;
+import io.jvirtd.model.conf.Enums;
 import io.jvirtd.model.domain.DomainRef;
 import io.jvirtd.model.event.DomainEvent;
 import io.jvirtd.model.spi.HypervisorConnection;
@@ -36,13 +38,6 @@ final class TestConnection extends CheckpointOps implements HypervisorConnection
     static final int MAX_VCPUS = 32;
 
     static final SecurityModel SECURITY_MODEL = new SecurityModel("testSecurity", "");
-
-    /** The names virArchFromString knows (src/util/virarch.c); "none" counts as unknown. */
-    static final Set<String> KNOWN_ARCHES = Set.of("none", "alpha", "armv6l", "armv7l", "armv7b",
-            "aarch64", "cris", "i686", "ia64", "lm32", "m68k", "microblaze", "microblazeel", "mips",
-            "mipsel", "mips64", "mips64el", "openrisc", "parisc", "parisc64", "ppc", "ppcle",
-            "ppc64", "ppc64le", "ppcemb", "riscv32", "riscv64", "s390", "s390x", "sh4", "sh4eb",
-            "sparc", "sparc64", "unicore32", "x86_64", "xtensa", "xtensaeb");
 
     /** Architectures whose libvirt CPU driver has no model list (arm, s390): empty answer. */
     private static final Set<String> ARCHES_WITHOUT_MODELS =
@@ -212,14 +207,14 @@ final class TestConnection extends CheckpointOps implements HypervisorConnection
     @Override
     public List<String> getCpuModelNames(String arch, int flags) {
         VirException.checkFlags(flags, 0, VirErrorDomain.TEST, "testConnectGetCPUModelNames");
-        if (!KNOWN_ARCHES.contains(arch) || arch.equals("none")) {
+        if (!Enums.ARCHES.contains(arch)) {
             throw VirException.invalidArg(VirErrorDomain.TEST, "cannot find architecture " + arch);
         }
         if (ARCHES_WITHOUT_MODELS.contains(arch)) {
             return List.of();
         }
         if (ARCHES_WITH_MODELS.contains(arch)) {
-            return CpuModels.of(arch);
+            return CpuMap.names(arch);
         }
         throw VirException.of(VirErrorNumber.NO_SUPPORT, VirErrorDomain.CPU,
                 "'" + arch + "' architecture is not supported by CPU driver");

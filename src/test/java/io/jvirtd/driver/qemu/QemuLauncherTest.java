@@ -107,7 +107,7 @@ class QemuLauncherTest {
                 m.getMessage());
         VirException b = assertThrows(VirException.class, () -> EmulatorCaps.of("/nonexistent/qemu"));
         assertEquals(VirErrorNumber.SYSTEM_ERROR.number(), b.code());
-        assertEquals("Cannot find QEMU binary /nonexistent/qemu: No such file or directory", b.getMessage());
+        assertEquals("Cannot check QEMU binary /nonexistent/qemu: No such file or directory", b.getMessage());
         assertEquals("pc-q35-7.2", EmulatorCaps.of(qemu).canonicalMachine("q35").replaceAll("\\d+\\.\\d+$", "7.2"));
     }
 
