@@ -109,7 +109,7 @@ final class Daemon {
         // The stateful drivers start while the loop runs and before the network is enabled: the
         // QEMU driver reattaches to the monitors of guests that kept running (libvirtd's order).
         TestDriver testDriver;
-        QemuDriver qemuDriver = new QemuDriver(config.qemuRoot);
+        QemuDriver qemuDriver = new QemuDriver(new QemuDriver.Settings(config.qemuRoot, config.qemuKvm, config.hostUuid));
         try {
             testDriver = new TestDriver();
             qemuDriver.start(new LoopForDrivers(loop));

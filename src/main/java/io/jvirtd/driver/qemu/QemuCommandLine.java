@@ -10,8 +10,9 @@ import java.util.Map;
 
 /**
  * The QEMU command line for a definition, in libvirt 9.0's order and forms (JSON for
- * {@code -device}), TCG only ({@code -accel tcg}: KVM is never inferred from /dev/kvm). The
- * guest starts paused ({@code -S}) and stays alive when it powers off ({@code -no-shutdown}) so
+ * {@code -device}), {@code -accel tcg} for {@code type='qemu'} ({@code kvm} only for a
+ * {@code type='kvm'} domain, which the driver accepts only when KVM is offered and works: it is
+ * never inferred from /dev/kvm). The guest starts paused ({@code -S}) and stays alive when it powers off ({@code -no-shutdown}) so
  * the driver sees it and applies on_poweroff; the monitor socket is QEMU's own listening socket.
  * Stateless; any thread.
  */
@@ -34,9 +35,9 @@ final class QemuCommandLine {
         a.add("-machine");
         a.add(d.machine + ",usb=off,dump-guest-core=off" + (d.acpi ? "" : ",acpi=off"));
         a.add("-accel");
-        a.add("tcg");
+        a.add(d.virtType.equals("kvm") ? "kvm" : "tcg");
         a.add("-cpu");
-        a.add("qemu64");
+        a.add(d.cpuModel != null ? d.cpuModel : "qemu64");
         a.add("-m");
         a.add(Long.toString(d.memoryKiB / 1024));
         a.add("-overcommit");

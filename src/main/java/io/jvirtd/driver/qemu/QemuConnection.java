@@ -59,6 +59,17 @@ final class QemuConnection implements HypervisorConnection {
     }
 
     @Override
+    public String getCapabilities() {
+        return life.capabilities.capabilitiesXml();
+    }
+
+    @Override
+    public String getDomainCapabilities(String emulator, String arch, String machine, String virttype, int flags) {
+        VirException.checkFlags(flags, 0, VirErrorDomain.QEMU, "qemuConnectGetDomainCapabilities");
+        return life.capabilities.domainCapabilitiesXml(emulator, arch, machine, virttype);
+    }
+
+    @Override
     public boolean isAlive() {
         return true;
     }

@@ -20,7 +20,8 @@ import java.util.Set;
  * strictly (an element or attribute outside the subset is refused with CONFIG_UNSUPPORTED, never
  * dropped), with libvirt's QEMU defaults filled in and formatted as libvirtd's QEMU driver
  * prints it. The subset: type qemu, name, uuid, title, description, memory, currentMemory,
- * vcpu, os (hvm, x86_64, machine, kernel, initrd, cmdline, boot), features acpi/apic, clock
+ * vcpu, os (hvm, x86_64, machine, kernel, initrd, cmdline, boot), features acpi/apic, a custom
+ * CPU model, clock
  * offset utc, on_poweroff/on_reboot/on_crash, emulator, pty serial with log, pty console,
  * memballoon virtio or none.
  *
@@ -48,6 +49,9 @@ final class QemuDomainDef {
     final List<String> bootDevs = new ArrayList<>();
     boolean acpi;
     boolean apic;
+    /** A named custom CPU model, or null for QEMU's default (qemu64, which libvirt prints). */
+    String cpuModel;
+    String cpuFallback = "allow";
     String onPoweroff = "destroy";
     String onReboot = "restart";
     String onCrash = "destroy";
@@ -90,6 +94,8 @@ final class QemuDomainDef {
         d.bootDevs.addAll(bootDevs);
         d.acpi = acpi;
         d.apic = apic;
+        d.cpuModel = cpuModel;
+        d.cpuFallback = cpuFallback;
         d.onPoweroff = onPoweroff;
         d.onReboot = onReboot;
         d.onCrash = onCrash;
@@ -157,7 +163,7 @@ final class QemuDomainDef {
                         throw unsupported("clock other than <clock offset='utc'/>");
                     }
                 }
-                case "cpu" -> parseCpu(e);
+                case "cpu" -> parseCpu(d, e);
                 case "on_poweroff" -> d.onPoweroff = action(e);
                 case "on_reboot" -> d.onReboot = action(e);
                 case "on_crash" -> d.onCrash = action(e);
@@ -184,25 +190,40 @@ final class QemuDomainDef {
         if (d.bootDevs.isEmpty()) { // libvirt: no boot order and no per-device boot means hd
             d.bootDevs.add("hd");
         }
-        if (!d.virtType.equals("qemu")) { // kvm is never offered yet: this host kind cannot run it
-            throw VirException.format(VirErrorNumber.CONFIG_UNSUPPORTED, VirErrorDomain.QEMU,
-                    "Emulator '%s' does not support virt type '%s'", d.emulator, d.virtType);
-        }
-        return d;
+        return d; // the virt type, machine and CPU model are checked against the emulator's capabilities
     }
 
-    /** The default TCG CPU only, as libvirt prints it back: custom qemu64 (named models: later). */
-    private static void parseCpu(Element cpu) {
+    /**
+     * A custom CPU model (the default is QEMU's qemu64, printed back as libvirt does); whether
+     * the emulator has the model is checked at start, as libvirt does. Host-model,
+     * host-passthrough, maximum, features and topology are outside the subset.
+     */
+    private static void parseCpu(QemuDomainDef d, Element cpu) {
         attrs(cpu, "mode", "match", "check");
         String mode = cpu.getAttribute("mode");
         if (!mode.isEmpty() && !mode.equals("custom")) {
             throw unsupported("cpu mode '" + mode + "'");
         }
+        String match = cpu.getAttribute("match");
+        if (!match.isEmpty() && !match.equals("exact")) {
+            throw unsupported("cpu match '" + match + "'");
+        }
+        String check = cpu.getAttribute("check");
+        if (!check.isEmpty() && !check.equals("none")) {
+            throw unsupported("cpu check '" + check + "'");
+        }
         for (Element c : children(cpu)) {
-            attrs(c, "fallback");
-            if (!VirXml.localName(c).equals("model") || !text(c).equals("qemu64")) {
-                throw unsupported("cpu other than the default qemu64 model");
+            if (!VirXml.localName(c).equals("model")) {
+                throw unsupported("<cpu><" + VirXml.localName(c) + ">");
             }
+            attrs(c, "fallback");
+            String fallback = c.getAttribute("fallback");
+            if (!fallback.isEmpty() && !fallback.equals("allow") && !fallback.equals("forbid")) {
+                throw VirException.of(VirErrorNumber.XML_ERROR, VirErrorDomain.CPU,
+                        "Invalid fallback attribute");
+            }
+            d.cpuModel = text(c);
+            d.cpuFallback = fallback.isEmpty() ? "allow" : fallback;
         }
     }
 

@@ -43,16 +43,27 @@ public final class QemuDriver implements ConnectionDriver, StatefulDriver {
         t.setDaemon(true);
         return t;
     });
+    private final QemuCapabilities capabilities;
     private volatile QemuLifecycle lifecycle;
 
     /**
+     * The daemon's settings for this driver.
+     *
      * @param qemuRoot the {@code qemu_root} folder holding every file the driver writes, or null
      *                 for the defaults (jvirtd's own folders, never libvirtd's)
+     * @param offerKvm {@code qemu_kvm}: offer {@code type='kvm'} where a probe shows KVM works;
+     *                 false runs TCG only, whatever {@code /dev/kvm} says
+     * @param hostUuid the daemon's {@code host_uuid}, or null for the DMI one (else a random one)
      */
-    public QemuDriver(Path qemuRoot) {
+    public record Settings(Path qemuRoot, boolean offerKvm, String hostUuid) {
+    }
+
+    public QemuDriver(Settings settings) {
         this.privileged = "root".equals(System.getProperty("user.name"));
-        this.paths = qemuRoot != null ? QemuPaths.under(qemuRoot)
+        this.paths = settings.qemuRoot() != null ? QemuPaths.under(settings.qemuRoot())
                 : QemuPaths.defaults(privileged, System.getenv(), Path.of(System.getProperty("user.home")));
+        this.capabilities = new QemuCapabilities(QemuDomainDef.DEFAULT_EMULATOR, settings.offerKvm(),
+                new HostFacts(Path.of("/")), settings.hostUuid(), QemuCapabilities.processLabel());
     }
 
     @Override
@@ -62,7 +73,7 @@ public final class QemuDriver implements ConnectionDriver, StatefulDriver {
 
     @Override
     public void start(DriverEventLoop loop) {
-        QemuLifecycle l = new QemuLifecycle(paths, domains, events, loop, eventThread);
+        QemuLifecycle l = new QemuLifecycle(paths, domains, events, loop, eventThread, capabilities);
         l.loadAndReattach();
         lifecycle = l;
         l.autostart();
