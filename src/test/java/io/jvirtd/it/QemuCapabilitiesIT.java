@@ -198,6 +198,13 @@ class QemuCapabilitiesIT {
         assertEquals(1, kvm.exitCode(), kvm::describe);
         assertTrue(kvm.stderr().contains("invalid argument: the accel 'kvm' is not supported by '"
                 + TestGuests.qemu() + "' on this host"), kvm::describe);
+        Path xml = root.resolve("kvm.xml");
+        Files.writeString(xml, "<domain type='kvm'><name>capit-kvm</name><memory unit='MiB'>16</memory>"
+                + "<os><type arch='x86_64' machine='pc'>hvm</type></os></domain>");
+        Exec.Result define = virsh(d, "define", xml.toString());
+        assertEquals(1, define.exitCode(), define::describe);
+        assertTrue(define.stderr().contains("unsupported configuration: Emulator '/usr/bin/qemu-system-x86_64' "
+                + "does not support virt type 'kvm'"), define::describe);
     }
 
     /**
