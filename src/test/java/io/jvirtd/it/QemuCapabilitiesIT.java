@@ -227,6 +227,89 @@ class QemuCapabilitiesIT {
         assertFalse(select(caps, "guest/arch/domain").isEmpty());
     }
 
+    /**
+     * {@code virsh domxml-to-native qemu-argv} prints the command line jvirtd would run, which is
+     * libvirtd's for the same definition except where jvirtd works differently on purpose:
+     * libvirtd's environment beyond LC_ALL (it gives QEMU a private HOME and XDG folders), its
+     * master-key secret object, its explicit RAM memory backend and its {@code -sandbox} are not
+     * in jvirtd's; jvirtd lets QEMU daemonise itself ({@code -daemonize -pidfile}); the monitor
+     * socket is under each daemon's own folder.
+     */
+    @Test
+    void domxmlToNativeIsLibvirtdsCommandLineLessWhatJvirtdDoesDifferently() throws Exception {
+        DaemonProcess d = daemon(false);
+        Path xml = RECORDED.resolve("domxml-to-native-tiny.domain.xml");
+        List<String> jv = shellWords(ok(d, "domxml-to-native", "qemu-argv", xml.toString()).strip());
+        List<String> lv = shellWords(Files.readString(RECORDED.resolve("domxml-to-native-tiny.txt")).strip());
+        while (lv.size() > 1 && lv.get(0).matches("[A-Z_]+=.*") && !lv.get(0).equals("LC_ALL=C")) {
+            lv.remove(0);
+        }
+        while (lv.size() > 1 && lv.get(1).matches("[A-Z_]+=.*")) {
+            lv.remove(1);
+        }
+        for (int i = 0; i < lv.size(); i++) {
+            String a = lv.get(i);
+            if (a.equals("-sandbox") || a.equals("-object") && lv.get(i + 1).matches(
+                    ".*\"qom-type\":\"(secret|memory-backend-ram)\".*")) {
+                lv.subList(i, i + 2).clear();
+                i--;
+            } else {
+                lv.set(i, a.replace(",memory-backend=pc.ram", ""));
+            }
+        }
+        int daemonize = jv.indexOf("-daemonize");
+        assertTrue(daemonize > 0 && jv.get(daemonize + 1).equals("-pidfile"), jv::toString);
+        jv.subList(daemonize, daemonize + 3).clear();
+        for (List<String> argv : List.of(jv, lv)) {
+            argv.replaceAll(a -> a.replaceAll("path=[^,]*/monitor\\.sock", "path=MONITOR"));
+        }
+        if (!sameQemu) {
+            for (List<String> argv : List.of(jv, lv)) {
+                argv.replaceAll(a -> a.replaceAll("^pc-i440fx-[0-9.]+", "pc-i440fx-VERSION"));
+            }
+        }
+        assertEquals(lv, jv);
+        Exec.Result bad = virsh(d, "domxml-to-native", "xen-xm", xml.toString());
+        assertTrue(bad.stderr().contains("invalid argument: unsupported config type xen-xm"), bad::describe);
+    }
+
+    /** Words of a shell command line with single-quoted strings ('\'' for a quote inside). */
+    static List<String> shellWords(String line) {
+        List<String> out = new ArrayList<>();
+        StringBuilder w = new StringBuilder();
+        boolean quoted = false;
+        boolean any = false;
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (quoted) {
+                if (c == '\'') {
+                    quoted = false;
+                } else {
+                    w.append(c);
+                }
+            } else if (c == '\'') {
+                quoted = true;
+                any = true;
+            } else if (c == '\\' && i + 1 < line.length()) {
+                w.append(line.charAt(++i));
+                any = true;
+            } else if (c == ' ') {
+                if (any) {
+                    out.add(w.toString());
+                    w.setLength(0);
+                    any = false;
+                }
+            } else {
+                w.append(c);
+                any = true;
+            }
+        }
+        if (any) {
+            out.add(w.toString());
+        }
+        return out;
+    }
+
     // ------------------------------------------------------------------ XML helpers
 
     static Document parse(String xml) throws IOException {

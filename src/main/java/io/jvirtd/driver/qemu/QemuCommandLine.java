@@ -114,7 +114,10 @@ final class QemuCommandLine {
         return QmpCodec.json(m);
     }
 
-    /** The command line as a shell would take it (virsh domxml-to-native), quoting as libvirt. */
+    /**
+     * The command line as libvirt writes it in the domain's log: the environment jvirtd sets,
+     * then each option with its argument on a line of its own, quoted as libvirt quotes.
+     */
     static String toShell(List<String> argv) {
         StringBuilder b = new StringBuilder("LC_ALL=C \\\n");
         for (int i = 0; i < argv.size(); i++) {
@@ -129,8 +132,21 @@ final class QemuCommandLine {
         return b.toString();
     }
 
+    /** The command line on one line, as {@code virsh domxml-to-native qemu-argv} prints it. */
+    static String toLine(List<String> argv) {
+        StringBuilder b = new StringBuilder("LC_ALL=C");
+        for (String arg : argv) {
+            b.append(' ').append(quote(arg));
+        }
+        return b.toString();
+    }
+
+    /** libvirt's virBufferEscapeShell: single quotes only around shell metacharacters. */
     private static String quote(String s) {
-        if (!s.isEmpty() && s.chars().allMatch(c -> Character.isLetterOrDigit(c) || "-_=,./:@+".indexOf(c) >= 0)) {
+        if (s.isEmpty()) {
+            return "''";
+        }
+        if (s.chars().noneMatch(c -> "\r\t\n !\"#$&'()*;<>?[\\]^`{|}~".indexOf(c) >= 0)) {
             return s;
         }
         return "'" + s.replace("'", "'\\''") + "'";

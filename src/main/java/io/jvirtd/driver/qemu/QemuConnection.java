@@ -70,6 +70,15 @@ final class QemuConnection implements HypervisorConnection {
     }
 
     @Override
+    public String domainXmlToNative(String nativeFormat, String domainXml, int flags) {
+        VirException.checkFlags(flags, 0, VirErrorDomain.QEMU, "qemuConnectDomainXMLToNative");
+        if (!"qemu-argv".equals(nativeFormat)) {
+            throw VirException.invalidArg(VirErrorDomain.QEMU, "unsupported config type " + nativeFormat);
+        }
+        return life.nativeCommandLine(domainXml);
+    }
+
+    @Override
     public boolean isAlive() {
         return true;
     }

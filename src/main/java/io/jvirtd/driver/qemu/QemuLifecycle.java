@@ -121,6 +121,17 @@ final class QemuLifecycle {
         return def;
     }
 
+    /**
+     * virConnectDomainXMLToNative: the command line jvirtd would run for {@code xml}, with the
+     * paths of a domain that has no id yet (-1, as libvirt prints them). Nothing is written.
+     */
+    String nativeCommandLine(String xml) {
+        QemuDomainDef def = prepare(QemuDomainDef.parse(xml));
+        def.id = -1;
+        return QemuCommandLine.toLine(QemuCommandLine.build(def, paths.runDir(def.id, def.name).resolve("monitor.sock"),
+                paths.pidFile(def.name)));
+    }
+
     void undefine(DomainRef ref) {
         QemuDomain d = domains.get(ref);
         d.beginJob();

@@ -162,6 +162,11 @@ public interface HypervisorConnection extends DomainOps, AutoCloseable {
         throw unsupported("virConnectGetDomainCapabilities");
     }
 
+    /** virConnectDomainXMLToNative: the hypervisor's own form of a domain definition. */
+    default String domainXmlToNative(String nativeFormat, String domainXml, int flags) {
+        throw unsupported("virConnectDomainXMLToNative");
+    }
+
     /** virConnectGetCPUModelNames: the CPU models known for {@code arch}. */
     default List<String> getCpuModelNames(String arch, int flags) {
         throw unsupported("virConnectGetCPUModelNames");
