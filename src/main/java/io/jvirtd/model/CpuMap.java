@@ -3,6 +3,7 @@ package io.jvirtd.model;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -52,8 +53,26 @@ public final class CpuMap {
         return new Model(name, vendor);
     }
 
-    /** The model names of {@code arch}, for an architecture whose CPU driver has a model list. */
-    public static List<String> names(String arch) {
+    /** Architectures whose libvirt CPU driver has no model list (arm, s390): empty answer. */
+    private static final Set<String> ARCHES_WITHOUT_MODELS =
+            Set.of("armv6l", "armv7l", "armv7b", "aarch64", "s390", "s390x");
+    /** Architectures whose model list comes from libvirt's CPU map (x86, ppc64). */
+    private static final Set<String> ARCHES_WITH_MODELS = Set.of("i686", "x86_64", "ppc64", "ppc64le");
+
+    /**
+     * libvirt's virCPUGetModels, what every driver's virConnectGetCPUModelNames answers for a
+     * known architecture: the map's models, none for arm and s390.
+     *
+     * @throws VirException NO_SUPPORT (CPU) for an architecture no CPU driver handles
+     */
+    public static List<String> modelNames(String arch) {
+        if (ARCHES_WITHOUT_MODELS.contains(arch)) {
+            return List.of();
+        }
+        if (!ARCHES_WITH_MODELS.contains(arch)) {
+            throw VirException.of(VirErrorNumber.NO_SUPPORT, VirErrorDomain.CPU,
+                    "'" + arch + "' architecture is not supported by CPU driver");
+        }
         return (arch.startsWith("ppc64") ? PPC64 : X86).stream().map(Model::name).toList();
     }
 

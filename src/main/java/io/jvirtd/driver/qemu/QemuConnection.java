@@ -1,8 +1,10 @@
 package io.jvirtd.driver.qemu;
 
+import io.jvirtd.model.CpuMap;
 import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirErrorNumber;
 import io.jvirtd.model.VirException;
+import io.jvirtd.model.conf.Enums;
 import io.jvirtd.model.domain.DomainInfo;
 import io.jvirtd.model.domain.DomainRef;
 import io.jvirtd.model.domain.DomainState;
@@ -67,6 +69,15 @@ final class QemuConnection implements HypervisorConnection {
     public String getDomainCapabilities(String emulator, String arch, String machine, String virttype, int flags) {
         VirException.checkFlags(flags, 0, VirErrorDomain.QEMU, "qemuConnectGetDomainCapabilities");
         return life.capabilities.domainCapabilitiesXml(emulator, arch, machine, virttype);
+    }
+
+    @Override
+    public List<String> getCpuModelNames(String arch, int flags) {
+        VirException.checkFlags(flags, 0, VirErrorDomain.QEMU, "qemuConnectGetCPUModelNames");
+        if (!Enums.ARCHES.contains(arch)) {
+            throw VirException.invalidArg(VirErrorDomain.QEMU, "cannot find architecture " + arch);
+        }
+        return CpuMap.modelNames(arch);
     }
 
     @Override

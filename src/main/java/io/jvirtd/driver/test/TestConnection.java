@@ -7,7 +7,6 @@ import io.jvirtd.model.NodeCpuStat;
 import io.jvirtd.model.NodeInfo;
 import io.jvirtd.model.SecurityModel;
 import io.jvirtd.model.VirErrorDomain;
-import io.jvirtd.model.VirErrorNumber;
 import io.jvirtd.model.VirException;
 import io.jvirtd.model.conf.Enums;
 import io.jvirtd.model.domain.DomainRef;
@@ -15,7 +14,6 @@ import io.jvirtd.model.event.DomainEvent;
 import io.jvirtd.model.spi.HypervisorConnection;
 
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -38,12 +36,6 @@ final class TestConnection extends CheckpointOps implements HypervisorConnection
     static final int MAX_VCPUS = 32;
 
     static final SecurityModel SECURITY_MODEL = new SecurityModel("testSecurity", "");
-
-    /** Architectures whose libvirt CPU driver has no model list (arm, s390): empty answer. */
-    private static final Set<String> ARCHES_WITHOUT_MODELS =
-            Set.of("armv6l", "armv7l", "armv7b", "aarch64", "s390", "s390x");
-    /** Architectures whose model list comes from libvirt's CPU map (x86, ppc64). */
-    private static final Set<String> ARCHES_WITH_MODELS = Set.of("i686", "x86_64", "ppc64", "ppc64le");
 
     /** testNodeGetCPUStats's fixed numbers (nanoseconds). */
     private static final List<NodeCpuStat> CPU_STATS = List.of(
@@ -210,14 +202,7 @@ final class TestConnection extends CheckpointOps implements HypervisorConnection
         if (!Enums.ARCHES.contains(arch)) {
             throw VirException.invalidArg(VirErrorDomain.TEST, "cannot find architecture " + arch);
         }
-        if (ARCHES_WITHOUT_MODELS.contains(arch)) {
-            return List.of();
-        }
-        if (ARCHES_WITH_MODELS.contains(arch)) {
-            return CpuMap.names(arch);
-        }
-        throw VirException.of(VirErrorNumber.NO_SUPPORT, VirErrorDomain.CPU,
-                "'" + arch + "' architecture is not supported by CPU driver");
+        return CpuMap.modelNames(arch);
     }
 
     /**
