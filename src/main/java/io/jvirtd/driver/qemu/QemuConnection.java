@@ -6,8 +6,8 @@ import io.jvirtd.model.VirErrorNumber;
 import io.jvirtd.model.VirException;
 import io.jvirtd.model.conf.Enums;
 import io.jvirtd.model.domain.DomainInfo;
+import io.jvirtd.model.domain.DomainListFilter;
 import io.jvirtd.model.domain.DomainRef;
-import io.jvirtd.model.domain.DomainState;
 import io.jvirtd.model.domain.DomainStateReason;
 import io.jvirtd.model.event.DomainEvent;
 import io.jvirtd.model.spi.HypervisorConnection;
@@ -108,10 +108,15 @@ final class QemuConnection implements HypervisorConnection {
 
     @Override
     public List<DomainRef> connectListAllDomains(int flags) {
-        VirException.checkFlags(flags, DomainFilter.ALL, VirErrorDomain.QEMU, "qemuConnectListAllDomains");
+        VirException.checkFlags(flags, DomainListFilter.ALL, VirErrorDomain.QEMU, "qemuConnectListAllDomains");
         List<DomainRef> out = new ArrayList<>();
         for (QemuDomain d : life.domains.all()) {
-            if (DomainFilter.matches(d, flags)) {
+            DomainListFilter.Facts facts;
+            synchronized (d) { // no managed save, snapshots or checkpoints in this driver
+                facts = new DomainListFilter.Facts(d.liveDef != null, d.persistentDef != null, d.state, false,
+                        d.autostart, 0, 0);
+            }
+            if (DomainListFilter.matches(facts, flags)) {
                 out.add(d.ref());
             }
         }
@@ -380,59 +385,6 @@ final class QemuConnection implements HypervisorConnection {
             } catch (VirException e) {
                 // already gone
             }
-        }
-    }
-
-    /** virDomainObjMatchFilter for the filters this driver has (no managed save, snapshots, checkpoints). */
-    static final class DomainFilter {
-        static final int ALL = 0xffff;
-        private static final int ACTIVE = 1;
-        private static final int INACTIVE = 2;
-        private static final int PERSISTENT = 4;
-        private static final int TRANSIENT = 8;
-        private static final int RUNNING = 16;
-        private static final int PAUSED = 32;
-        private static final int SHUTOFF = 64;
-        private static final int OTHER = 128;
-        private static final int MANAGEDSAVE = 256;
-        private static final int AUTOSTART = 1024;
-        private static final int NO_AUTOSTART = 2048;
-        private static final int HAS_SNAPSHOT = 4096;
-        private static final int HAS_CHECKPOINT = 1 << 14;
-
-        private DomainFilter() {
-        }
-
-        static boolean matches(QemuDomain d, int f) {
-            boolean active;
-            boolean persistent;
-            boolean autostart;
-            DomainState st;
-            synchronized (d) {
-                active = d.liveDef != null;
-                persistent = d.persistentDef != null;
-                autostart = d.autostart;
-                st = d.state;
-            }
-            if ((f & (ACTIVE | INACTIVE)) != 0 && !((f & ACTIVE) != 0 && active || (f & INACTIVE) != 0 && !active)) {
-                return false;
-            }
-            if ((f & (PERSISTENT | TRANSIENT)) != 0
-                    && !((f & PERSISTENT) != 0 && persistent || (f & TRANSIENT) != 0 && !persistent)) {
-                return false;
-            }
-            if ((f & (RUNNING | PAUSED | SHUTOFF | OTHER)) != 0) {
-                boolean other = st != DomainState.RUNNING && st != DomainState.PAUSED && st != DomainState.SHUTOFF;
-                if (!((f & RUNNING) != 0 && st == DomainState.RUNNING || (f & PAUSED) != 0 && st == DomainState.PAUSED
-                        || (f & SHUTOFF) != 0 && st == DomainState.SHUTOFF || (f & OTHER) != 0 && other)) {
-                    return false;
-                }
-            }
-            if ((f & MANAGEDSAVE) != 0 || (f & HAS_SNAPSHOT) != 0 || (f & HAS_CHECKPOINT) != 0) {
-                return false; // never any
-            }
-            return (f & (AUTOSTART | NO_AUTOSTART)) == 0
-                    || (f & AUTOSTART) != 0 && autostart || (f & NO_AUTOSTART) != 0 && !autostart;
         }
     }
 }

@@ -5,13 +5,13 @@ import io.jvirtd.model.VirErrorNumber;
 import io.jvirtd.model.VirException;
 import io.jvirtd.model.VirXml;
 import io.jvirtd.model.conf.Enums;
+import io.jvirtd.model.conf.ScaledValue;
 import io.jvirtd.model.domain.Uuids;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
@@ -377,32 +377,10 @@ final class QemuDomainDef {
         return v;
     }
 
-    /** libvirt's virDomainParseMemory: a scaled value with a unit, default KiB, stored in KiB. */
+    /** libvirt's virDomainParseMemory, shared with the full parser: KiB, or -1 when empty. */
     private static long scaledKiB(Element e, String what) {
         attrs(e, "unit", "slots", "dumpCore");
-        String unit = e.getAttribute("unit");
-        long n;
-        try {
-            n = Long.parseLong(text(e));
-        } catch (NumberFormatException ex) {
-            throw VirException.of(VirErrorNumber.XML_ERROR, VirErrorDomain.DOMAIN,
-                    "Invalid value for element or attribute './" + what + "[1]'");
-        }
-        long scale = switch (unit.toLowerCase(Locale.ROOT)) {
-            case "", "k", "kib" -> 1024;
-            case "b", "bytes" -> 1;
-            case "kb" -> 1000;
-            case "m", "mib" -> 1024L * 1024;
-            case "mb" -> 1000L * 1000;
-            case "g", "gib" -> 1024L * 1024 * 1024;
-            case "gb" -> 1000L * 1000 * 1000;
-            case "t", "tib" -> 1024L * 1024 * 1024 * 1024;
-            case "tb" -> 1000L * 1000 * 1000 * 1000;
-            default -> throw VirException.of(VirErrorNumber.INVALID_ARG, VirErrorDomain.NONE,
-                    "unknown suffix '" + unit + "'");
-        };
-        long bytes = Math.multiplyExact(n, scale);
-        return (bytes + 1023) / 1024;
+        return ScaledValue.memoryKiB(e.getTextContent(), e.getAttribute("unit"), "./" + what + "[1]");
     }
 
     private static int positiveInt(String s, String what) {
