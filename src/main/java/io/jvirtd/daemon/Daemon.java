@@ -11,8 +11,6 @@ import io.jvirtd.daemon.remote.HypervisorExtraProgram;
 import io.jvirtd.daemon.remote.RemoteProgram;
 import io.jvirtd.protocol.admin.AdminProcedure;
 import io.jvirtd.protocol.remote.RemoteProcedure;
-import io.jvirtd.driver.qemu.QemuDriver;
-import io.jvirtd.driver.test.TestDriver;
 import io.jvirtd.rpc.loop.EventLoop;
 import io.jvirtd.rpc.loop.Ticker;
 import io.jvirtd.rpc.loop.Timer;
@@ -108,21 +106,19 @@ final class Daemon {
 
         // The stateful drivers start while the loop runs and before the network is enabled: the
         // QEMU driver reattaches to the monitors of guests that kept running (libvirtd's order).
-        TestDriver testDriver;
-        QemuDriver qemuDriver = new QemuDriver(new QemuDriver.Settings(config.qemuRoot, config.qemuKvm, config.hostUuid));
+        DriverRegistry drivers;
         try {
-            testDriver = new TestDriver();
-            qemuDriver.start(new LoopForDrivers(loop));
+            drivers = DriverRegistry.fromConfig(config);
+            drivers.startAll(new LoopForDrivers(loop));
         } catch (RuntimeException e) {
             LOG.log(Level.ERROR, "a driver failed to start", e);
             requestShutdown("driver start-up failed");
             awaitLoop();
-            qemuDriver.stop();
             pool.shutdown();
             adminPool.shutdown();
             return 1;
         }
-        server.addProgram(SlowCallHook.wrap(new RemoteProgram(new ConnectionRouter(List.of(testDriver, qemuDriver))),
+        server.addProgram(SlowCallHook.wrap(new RemoteProgram(new ConnectionRouter(drivers.byScheme())),
                 config.testSlowCall));
         server.addProgram(HypervisorExtraProgram.qemu());
         server.addProgram(HypervisorExtraProgram.lxc());
@@ -144,7 +140,7 @@ final class Daemon {
         if (metrics != null) {
             metrics.close();
         }
-        qemuDriver.stop(); // running guests keep running; the next start reattaches
+        drivers.stopAll(); // running guests keep running; the next start reattaches
         pool.shutdown();
         adminPool.shutdown();
         try {

@@ -4,10 +4,9 @@ import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirErrorNumber;
 import io.jvirtd.model.VirException;
 import io.jvirtd.model.event.EventBus;
-import io.jvirtd.model.spi.ConnectionDriver;
 import io.jvirtd.model.spi.DriverEventLoop;
 import io.jvirtd.model.spi.HypervisorConnection;
-import io.jvirtd.model.spi.StatefulDriver;
+import io.jvirtd.model.spi.HypervisorDriver;
 
 import java.lang.System.Logger.Level;
 import java.net.URI;
@@ -29,7 +28,7 @@ import java.util.concurrent.TimeUnit;
  * QMP monitors are read by the daemon's event loop; what their events change is done on the
  * driver's one event thread ({@code qemu-event}), in arrival order, never blocking it.
  */
-public final class QemuDriver implements ConnectionDriver, StatefulDriver {
+public final class QemuDriver implements HypervisorDriver {
 
     static final System.Logger LOG = System.getLogger("io.jvirtd.driver.qemu");
     public static final String NAME = "QEMU";
@@ -69,6 +68,11 @@ public final class QemuDriver implements ConnectionDriver, StatefulDriver {
     @Override
     public String name() {
         return NAME;
+    }
+
+    @Override
+    public String uriScheme() {
+        return "qemu";
     }
 
     @Override

@@ -28,6 +28,7 @@ import io.jvirtd.rpc.xdr.XdrWriter;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
+import java.util.Map;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
@@ -58,7 +59,7 @@ class EventCallsTest {
     @BeforeEach
     void start() throws IOException {
         running = RunningServer.start(
-                new RemoteProgram(new ConnectionRouter(List.of(new FakeDriver()))));
+                new RemoteProgram(new ConnectionRouter(Map.of("fake", new FakeDriver()))));
         c = running.connect();
         call(RemoteProcedure.CONNECT_OPEN, new ConnectOpenArgs("fake:///", 0));
         assertEquals(MessageHeader.STATUS_OK, c.readFrame().getInt(20));

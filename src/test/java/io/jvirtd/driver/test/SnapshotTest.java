@@ -3,6 +3,7 @@ package io.jvirtd.driver.test;
 import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirErrorNumber;
 import io.jvirtd.model.domain.CheckpointRef;
+import io.jvirtd.model.domain.DomainListFilter;
 import io.jvirtd.model.domain.DomainRef;
 import io.jvirtd.model.domain.DomainState;
 import io.jvirtd.model.domain.DomainStateReason;
@@ -197,7 +198,7 @@ class SnapshotTest {
         assertError(VirErrorNumber.OPERATION_UNSUPPORTED, VirErrorDomain.TEST,
                 "Operation not supported: cannot create snapshot while checkpoint exists", () -> snap("s", 0));
         assertTrue(c.domainCheckpointGetXMLDesc(k2, Flags.CKPT_XML_SIZE).contains("size='1024'"));
-        assertEquals(List.of(test.name()), c.connectListAllDomains(Flags.LIST_HAS_CHECKPOINT).stream()
+        assertEquals(List.of(test.name()), c.connectListAllDomains(DomainListFilter.HAS_CHECKPOINT).stream()
                 .map(DomainRef::name).toList());
         c.domainCheckpointDelete(k1, 0);
         assertError(VirErrorNumber.NO_DOMAIN_CHECKPOINT, VirErrorDomain.TEST,
