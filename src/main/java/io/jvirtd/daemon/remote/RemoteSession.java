@@ -52,12 +52,12 @@ final class RemoteSession {
         this.domainEvents = new EventCallbacks<>(client, "domain", new EventCallbacks.Driver<>() {
             @Override
             public int register(HypervisorConnection c, DomainRef f, int id, Consumer<DomainEvent> l) {
-                return c.connectDomainEventRegisterAny(f, id, l);
+                return c.domains().connectDomainEventRegisterAny(f, id, l);
             }
 
             @Override
             public void deregister(HypervisorConnection c, int callbackId) {
-                c.connectDomainEventDeregisterAny(callbackId);
+                c.domains().connectDomainEventDeregisterAny(callbackId);
             }
         }, EventMessages::frame);
         this.networkEvents = new EventCallbacks<>(client, "network", new EventCallbacks.Driver<>() {

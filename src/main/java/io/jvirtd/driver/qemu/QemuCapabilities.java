@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -113,28 +114,29 @@ final class QemuCapabilities {
         }
         EmulatorCaps caps = EmulatorCaps.of(binary);
         if (!caps.arch().equals(arch) && !(isX86(caps.arch()) && isX86(arch))) {
-            throw VirException.invalidArg(VirErrorDomain.QEMU, String.format(
+            throw VirException.invalidArg(VirErrorDomain.QEMU, String.format(Locale.ROOT,
                     "architecture from emulator '%s' doesn't match given architecture '%s'", caps.arch(), arch));
         }
         boolean kvm = kvmOffered(binary);
         String virtType = virtTypeStr != null && !virtTypeStr.equals("none") ? virtTypeStr : kvm ? "kvm" : "qemu";
         if (ACCELERATED.contains(virtType) && !kvm) {
-            throw VirException.invalidArg(VirErrorDomain.QEMU, String.format(
+            throw VirException.invalidArg(VirErrorDomain.QEMU, String.format(Locale.ROOT,
                     "the accel '%s' is not supported by '%s' on this host", virtType, binary));
         }
         EmulatorCaps.Machine m;
         if (machine != null) {
             m = caps.machine(machine).orElseThrow(() -> VirException.invalidArg(VirErrorDomain.QEMU,
-                    String.format("the machine '%s' is not supported by emulator '%s'", machine, caps.binary())));
+                    String.format(Locale.ROOT, "the machine '%s' is not supported by emulator '%s'", machine,
+                            caps.binary())));
         } else {
             m = caps.defaultMachine();
         }
         if (!arch.equals("x86_64") || !caps.arch().equals("x86_64")) {
-            throw VirException.invalidArg(VirErrorDomain.QEMU, String.format(
+            throw VirException.invalidArg(VirErrorDomain.QEMU, String.format(Locale.ROOT,
                     "Emulator '%s' does not support arch '%s'", caps.binary(), arch));
         }
         if (!virtType.equals("qemu") && !(virtType.equals("kvm") && kvm)) {
-            throw VirException.invalidArg(VirErrorDomain.QEMU, String.format(
+            throw VirException.invalidArg(VirErrorDomain.QEMU, String.format(Locale.ROOT,
                     "Emulator '%s' does not support virt type '%s'", caps.binary(), virtType));
         }
         return DomainCapabilitiesXml.format(caps, m, virtType, virtType.equals("qemu"));

@@ -9,19 +9,16 @@ import io.jvirtd.model.SecurityModel;
 import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirException;
 import io.jvirtd.model.conf.Enums;
-import io.jvirtd.model.domain.DomainRef;
-import io.jvirtd.model.event.DomainEvent;
 import io.jvirtd.model.spi.HypervisorConnection;
 
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Consumer;
 
 /**
  * One connection to a test-driver host: the host-level entry points of test_driver.c, with its
- * fixed answers, plus (inherited through {@link DomainAccess}'s chain) the domain, snapshot and
- * checkpoint calls. Calls the test driver does not implement keep the SPI's NO_SUPPORT defaults
+ * fixed answers, and its families: domains (with snapshots and checkpoints, {@link TestDomains}),
+ * networks, storage, interfaces and node devices. Calls the test driver does not implement keep the SPI's NO_SUPPORT defaults
  * (node memory stats and parameters, suspend, page allocation, CPU comparison, domain
  * capabilities, SEV info, jobs, device attach), as libvirtd answers them; the screenshot's
  * picture is there, but its stream needs the remote program's stream support.
@@ -30,7 +27,7 @@ import java.util.function.Consumer;
  * {@link MockHost} is immutable, domains lock per object. {@link #close()} runs once, whoever
  * calls it first, and drops the event callbacks this connection registered.
  */
-final class TestConnection extends CheckpointOps implements HypervisorConnection {
+final class TestConnection implements HypervisorConnection {
 
     /** testConnectGetMaxVcpus' answer, also the limit of virDomainSetVcpusFlags. */
     static final int MAX_VCPUS = 32;
@@ -56,10 +53,12 @@ final class TestConnection extends CheckpointOps implements HypervisorConnection
             + "  </bios>\n"
             + "</sysinfo>\n";
 
+    private final MockHost host;
     private final Runnable onClose;
     private final AtomicBoolean closed = new AtomicBoolean();
     /** The event callbacks registered through this connection, of every family. */
     private final ConnectionCallbacks callbacks;
+    private final TestDomains domains;
     private final TestNetworks networks;
     private final TestStorage storage;
     private final TestInterfaces interfaces;
@@ -69,13 +68,19 @@ final class TestConnection extends CheckpointOps implements HypervisorConnection
      * @param onClose what to do once when the connection closes (release a shared host)
      */
     TestConnection(MockHost host, Runnable onClose) {
-        super(host);
+        this.host = host;
         this.onClose = onClose;
         this.callbacks = new ConnectionCallbacks(host.events());
+        this.domains = new TestDomains(host, callbacks);
         this.networks = new TestNetworks(host, callbacks);
         this.storage = new TestStorage(host, callbacks);
         this.interfaces = new TestInterfaces(host);
         this.nodeDevices = new TestNodeDevices(host, callbacks);
+    }
+
+    @Override
+    public TestDomains domains() {
+        return domains;
     }
 
     @Override
@@ -248,21 +253,6 @@ final class TestConnection extends CheckpointOps implements HypervisorConnection
         return f == DriverFeature.TYPED_PARAM_STRING
                 || f == DriverFeature.NETWORK_UPDATE_HAS_CORRECT_ORDER
                 || f == DriverFeature.FD_PASSING;
-    }
-
-    @Override
-    public int connectDomainEventRegisterAny(DomainRef domOrNull, int eventId,
-                                             Consumer<DomainEvent> listener) {
-        return callbacks.track(super.connectDomainEventRegisterAny(domOrNull, eventId, listener));
-    }
-
-    /**
-     * Deregisters a callback of this connection; another connection's callback id is unknown
-     * here, as libvirt matches callbacks by connection too.
-     */
-    @Override
-    public void connectDomainEventDeregisterAny(int callbackId) {
-        callbacks.deregister(callbackId);
     }
 
     @Override

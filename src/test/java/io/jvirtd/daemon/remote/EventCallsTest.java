@@ -8,6 +8,7 @@ import io.jvirtd.model.domain.DomainRef;
 import io.jvirtd.model.event.DomainEvent;
 import io.jvirtd.model.event.EventBus;
 import io.jvirtd.model.spi.ConnectionDriver;
+import io.jvirtd.model.spi.DomainOps;
 import io.jvirtd.model.spi.HypervisorConnection;
 import io.jvirtd.protocol.remote.RemoteProcedure;
 import io.jvirtd.protocol.remote.RemoteTypes.ConnectDomainEventCallbackDeregisterAnyArgs;
@@ -194,13 +195,18 @@ class EventCallsTest {
                 }
 
                 @Override
-                public int connectDomainEventRegisterAny(DomainRef dom, int eventId, Consumer<DomainEvent> l) {
-                    return bus.register(eventId, dom, l);
-                }
+                public DomainOps domains() {
+                    return new DomainOps() {
+                        @Override
+                        public int connectDomainEventRegisterAny(DomainRef dom, int eventId, Consumer<DomainEvent> l) {
+                            return bus.register(eventId, dom, l);
+                        }
 
-                @Override
-                public void connectDomainEventDeregisterAny(int callbackId) {
-                    bus.deregister(callbackId);
+                        @Override
+                        public void connectDomainEventDeregisterAny(int callbackId) {
+                            bus.deregister(callbackId);
+                        }
+                    };
                 }
             });
         }
