@@ -10,6 +10,7 @@ import io.jvirtd.model.event.NodeDeviceEvent;
 import io.jvirtd.model.event.StoragePoolEvent;
 import io.jvirtd.model.network.NetworkRef;
 import io.jvirtd.model.nodedev.NodeDeviceRef;
+import io.jvirtd.model.spi.DomainOps;
 import io.jvirtd.model.spi.HypervisorConnection;
 import io.jvirtd.model.storage.StoragePoolRef;
 import io.jvirtd.rpc.message.MessageHeader;
@@ -157,6 +158,11 @@ final class RemoteSession {
             return (HypervisorConnection) s;
         }
         throw VirException.of(VirErrorNumber.INTERNAL_ERROR, VirErrorDomain.RPC, "hypervisor connection not open");
+    }
+
+    /** The open connection's domain family. */
+    DomainOps domains() {
+        return connection().domains();
     }
 
     boolean isOpen() {

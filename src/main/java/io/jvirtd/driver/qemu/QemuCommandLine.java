@@ -12,9 +12,9 @@ import java.util.Map;
  * The QEMU command line for a definition, in libvirt 9.0's order and forms (JSON for
  * {@code -device}), {@code -accel tcg} for {@code type='qemu'} ({@code kvm} only for a
  * {@code type='kvm'} domain, which the driver accepts only when KVM is offered and works: it is
- * never inferred from /dev/kvm). The guest starts paused ({@code -S}) and stays alive when it powers off ({@code -no-shutdown}) so
- * the driver sees it and applies on_poweroff; the monitor socket is QEMU's own listening socket.
- * Stateless; any thread.
+ * never inferred from /dev/kvm). The guest starts paused ({@code -S}) and stays alive when it
+ * powers off ({@code -no-shutdown}) so the driver sees it and applies on_poweroff; the monitor
+ * socket is QEMU's own listening socket. Stateless; any thread.
  */
 final class QemuCommandLine {
 

@@ -202,8 +202,7 @@ final class QemuDomainOps implements DomainOps {
         synchronized (d) {
             QemuDomainDef def = d.def();
             long cpu = d.liveDef != null ? ProcState.cpuTimeNanos(d.pid) : 0;
-            return new DomainInfo(d.state, def.memoryKiB, d.liveDef != null ? def.currentMemoryKiB : def.currentMemoryKiB,
-                    def.vcpus, cpu);
+            return new DomainInfo(d.state, def.memoryKiB, def.currentMemoryKiB, def.vcpus, cpu);
         }
     }
 

@@ -18,9 +18,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * One connection to a test-driver host: the host-level entry points of test_driver.c, with its
  * fixed answers, and its families: domains (with snapshots and checkpoints, {@link TestDomains}),
- * networks, storage, interfaces and node devices. Calls the test driver does not implement keep the SPI's NO_SUPPORT defaults
- * (node memory stats and parameters, suspend, page allocation, CPU comparison, domain
- * capabilities, SEV info, jobs, device attach), as libvirtd answers them; the screenshot's
+ * networks, storage, interfaces and node devices. Calls the test driver does not implement keep
+ * the SPI's NO_SUPPORT defaults (node memory stats and parameters, suspend, page allocation, CPU
+ * comparison, domain capabilities, SEV info, jobs, device attach), as libvirtd answers them; the screenshot's
  * picture is there, but its stream needs the remote program's stream support.
  *
  * <p>Thread safety: worker threads call this concurrently; the host part of its
