@@ -36,6 +36,7 @@ import java.util.concurrent.TimeUnit;
 record EmulatorCaps(String binary, String arch, int major, int minor, int micro, String packageVersion,
                     List<Machine> machines, List<CpuModel> cpuModels) {
 
+    private static final System.Logger LOG = System.getLogger("io.jvirtd.driver.qemu");
     private static final long PROBE_TIMEOUT_SECONDS = 30;
     private static final Map<String, Cached<EmulatorCaps>> CACHE = new ConcurrentHashMap<>();
     private static final Map<String, Cached<Boolean>> KVM_CACHE = new ConcurrentHashMap<>();
@@ -115,7 +116,7 @@ record EmulatorCaps(String binary, String arch, int major, int minor, int micro,
             Map<String, Object> kvm = map(qmp(binary, "kvm", "query-kvm").get(0));
             works = Boolean.TRUE.equals(kvm.get("enabled")) && Boolean.TRUE.equals(kvm.get("present"));
         } catch (VirException e) {
-            QemuDriver.LOG.log(System.Logger.Level.INFO, "KVM probe of {0} failed: {1}", binary, e.getMessage());
+            LOG.log(System.Logger.Level.INFO, "KVM probe of {0} failed: {1}", binary, e.getMessage());
             works = false;
         }
         KVM_CACHE.put(binary, new Cached<>(a.size(), mtime, works));

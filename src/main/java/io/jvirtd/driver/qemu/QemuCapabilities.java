@@ -28,6 +28,7 @@ import java.util.Set;
  */
 final class QemuCapabilities {
 
+    private static final System.Logger LOG = System.getLogger("io.jvirtd.driver.qemu");
     /** The virt types libvirt treats as hardware acceleration (virQEMUCapsTypeIsAccelerated). */
     private static final Set<String> ACCELERATED = Set.of("kvm", "hvf");
 
@@ -84,7 +85,7 @@ final class QemuCapabilities {
             guests.add(new CapabilitiesXml.Guest(caps, types));
         } catch (VirException e) {
             // libvirt lists the emulators it finds and leaves the others out
-            QemuDriver.LOG.log(System.Logger.Level.WARNING, "no guest from {0}: {1}", defaultEmulator,
+            LOG.log(System.Logger.Level.WARNING, "no guest from {0}: {1}", defaultEmulator,
                     e.getMessage());
         }
         Map<String, String> labels = new LinkedHashMap<>();

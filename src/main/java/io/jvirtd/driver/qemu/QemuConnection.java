@@ -19,6 +19,9 @@ import java.util.List;
  */
 final class QemuConnection implements HypervisorConnection {
 
+    /** The driver's name ({@code qemuHypervisorDriver.name}). */
+    static final String NAME = "QEMU";
+
     private final QemuLifecycle life;
     private final QemuDomainOps domains;
 
@@ -29,7 +32,7 @@ final class QemuConnection implements HypervisorConnection {
 
     @Override
     public String driverName() {
-        return QemuDriver.NAME;
+        return NAME;
     }
 
     @Override

@@ -30,8 +30,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class QemuDriver implements HypervisorDriver {
 
-    static final System.Logger LOG = System.getLogger("io.jvirtd.driver.qemu");
-    public static final String NAME = "QEMU";
+    private static final System.Logger LOG = System.getLogger("io.jvirtd.driver.qemu");
 
     private final boolean privileged;
     private final QemuPaths paths;
@@ -67,7 +66,7 @@ public final class QemuDriver implements HypervisorDriver {
 
     @Override
     public String name() {
-        return NAME;
+        return QemuConnection.NAME;
     }
 
     @Override

@@ -57,7 +57,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class QemuLifecycle {
 
-    private static final System.Logger LOG = QemuDriver.LOG;
+    private static final System.Logger LOG = System.getLogger("io.jvirtd.driver.qemu");
     static final long MONITOR_TIMEOUT_MILLIS = 30_000;
     private static final long TERM_GRACE_MILLIS = 10_000;
     private static final long KILL_WAIT_MILLIS = 5_000;
