@@ -124,7 +124,7 @@ final class CapabilitiesXml {
         EmulatorCaps caps = g.caps();
         b.append("  <guest>\n    <os_type>hvm</os_type>\n    <arch name='").append(caps.arch()).append("'>\n");
         b.append("      <wordsize>").append(caps.arch().equals("i686") ? 32 : 64).append("</wordsize>\n");
-        b.append("      <emulator>").append(caps.binary()).append("</emulator>\n");
+        b.append("      <emulator>").append(QemuDomainXml.text(caps.binary())).append("</emulator>\n");
         // an aliased machine is listed under its own name, then under the alias (virQEMUCapsGetMachineTypesCaps)
         for (EmulatorCaps.Machine m : caps.machines()) {
             machine(b, m.name(), null, m);

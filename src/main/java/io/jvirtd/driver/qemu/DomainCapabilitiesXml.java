@@ -31,7 +31,7 @@ final class DomainCapabilitiesXml {
     static String format(EmulatorCaps caps, EmulatorCaps.Machine machine, String virtType, boolean usableKnown) {
         StringBuilder b = new StringBuilder(4096);
         b.append("<domainCapabilities>\n");
-        b.append("  <path>").append(caps.binary()).append("</path>\n");
+        b.append("  <path>").append(QemuDomainXml.text(caps.binary())).append("</path>\n");
         b.append("  <domain>").append(virtType).append("</domain>\n");
         b.append("  <machine>").append(machine.name()).append("</machine>\n");
         b.append("  <arch>").append(caps.arch()).append("</arch>\n");
