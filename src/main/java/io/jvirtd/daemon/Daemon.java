@@ -119,7 +119,7 @@ final class Daemon {
             return 1;
         }
         server.addProgram(SlowCallHook.wrap(new RemoteProgram(new ConnectionRouter(drivers.byScheme())),
-                config.testSlowCall));
+                config.testSlowCall, Boolean.getBoolean(SlowCallHook.TEST_HOOKS_PROPERTY)));
         server.addProgram(HypervisorExtraProgram.qemu());
         server.addProgram(HypervisorExtraProgram.lxc());
         List<NetServer> servers = List.of(adminServer, server); // virt-admin srv-list order

@@ -73,6 +73,7 @@ public final class DaemonConfig {
     /**
      * [test_slow_call] TEST ONLY, off by default: "PROC:MILLIS" makes every call to remote procedure
      * number PROC wait MILLIS ms on its worker before it is served, so tests can hold workers busy.
+     * Honoured only when the JVM runs with -Djvirtd.test.hooks=true (see SlowCallHook).
      */
     public String testSlowCall;
     /**

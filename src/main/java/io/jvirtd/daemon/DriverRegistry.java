@@ -1,12 +1,14 @@
 package io.jvirtd.daemon;
 
 import io.jvirtd.driver.qemu.QemuDriver;
+import io.jvirtd.driver.schema.RelaxNgSchemas;
 import io.jvirtd.driver.test.TestDriver;
 import io.jvirtd.model.spi.ConnectionDriver;
 import io.jvirtd.model.spi.DriverEventLoop;
 import io.jvirtd.model.spi.HypervisorDriver;
 
 import java.lang.System.Logger.Level;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,8 +45,18 @@ final class DriverRegistry {
 
     /** The drivers this daemon has: the mock host ({@code test}) and QEMU ({@code qemu}). */
     static DriverRegistry fromConfig(DaemonConfig config) {
-        return new DriverRegistry(List.of(new TestDriver(),
+        return new DriverRegistry(List.of(new TestDriver(schemas()),
                 new QemuDriver(new QemuDriver.Settings(config.qemuRoot, config.qemuKvm, config.hostUuid))));
+    }
+
+    /**
+     * libvirt's RELAX NG schemas, from the host's libvirt (/usr/share/libvirt/schemas) or from
+     * the folder the system property {@code jvirtd.schema.dir} names (tests; a host that keeps
+     * them elsewhere). Read when a call first needs one, not now.
+     */
+    private static RelaxNgSchemas schemas() {
+        String dir = System.getProperty("jvirtd.schema.dir", "");
+        return dir.isEmpty() ? RelaxNgSchemas.system() : new RelaxNgSchemas(Path.of(dir));
     }
 
     Map<String, ConnectionDriver> byScheme() {

@@ -34,6 +34,26 @@ final class DomainCalls {
         lookups(t);
         definition(t);
         lifecycle(t);
+        refusedBeforeTheDriver(t);
+    }
+
+    /**
+     * Calls no driver of jvirtd serves ("not supported"), which libvirtd still refuses earlier
+     * for what the wire cannot carry, before its read-only check: jvirtd never takes passed file
+     * descriptors (it answers VIR_DRV_FEATURE_FD_PASSING with 0), so libvirtd's dispatcher finds
+     * no FD, or the API none to associate; an empty typed-parameter list reaches the API as NULL.
+     */
+    private static void refusedBeforeTheDriver(ProcedureTable t) {
+        t.checkFirst(DOMAIN_OPEN_GRAPHICS, DomainOpenGraphicsArgs.class, (s, a) -> {
+            // virNetMessageDupFD, from remoteDispatchDomainOpenGraphics before the API
+            throw VirException.internalError(VirErrorDomain.RPC, "No FD available at slot 0");
+        });
+        t.checkFirst(DOMAIN_FD_ASSOCIATE, DomainFdAssociateArgs.class,
+                (s, a) -> ApiChecks.nonZero(0, "nfds", "virDomainFDAssociate", D));
+        t.checkFirst(DOMAIN_SET_LAUNCH_SECURITY_STATE, DomainSetLaunchSecurityStateArgs.class, (s, a) -> {
+            String api = "virDomainSetLaunchSecurityState";
+            ApiChecks.nonNull(a.params().isEmpty() ? null : a.params(), "params", api, D);
+        });
     }
 
     private static void listing(ProcedureTable t) {
@@ -99,8 +119,10 @@ final class DomainCalls {
             s.domains().domainUndefineFlags(Handles.dom(a.dom()), a.flags());
             return null;
         });
+        // virDomainRename checks new_name before its read-only check
+        t.checkFirst(DOMAIN_RENAME, DomainRenameArgs.class,
+                (s, a) -> ApiChecks.nonEmpty(a.new_name(), "new_name", "virDomainRename", D));
         t.bind(DOMAIN_RENAME, DomainRenameArgs.class, DomainRenameRet.class, (s, a) -> {
-            ApiChecks.nonEmpty(a.new_name(), "new_name", "virDomainRename", D);
             s.domains().domainRename(Handles.dom(a.dom()), a.new_name(), a.flags());
             return new DomainRenameRet(0);
         });

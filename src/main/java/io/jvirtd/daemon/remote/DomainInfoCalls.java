@@ -99,6 +99,10 @@ final class DomainInfoCalls {
             s.domains().domainSetTime(Handles.dom(a.dom()), a.seconds(), a.nseconds(), a.flags());
             return null;
         });
+        // No driver of jvirtd has virDomainGetSecurityLabelList; libvirtd's dispatcher turns the
+        // API's failure into a successful reply carrying ret -1 and no labels.
+        t.bind(DOMAIN_GET_SECURITY_LABEL_LIST, DomainGetSecurityLabelListArgs.class,
+                DomainGetSecurityLabelListRet.class, (s, a) -> new DomainGetSecurityLabelListRet(List.of(), -1));
         t.bind(DOMAIN_GET_SECURITY_LABEL, DomainGetSecurityLabelArgs.class, DomainGetSecurityLabelRet.class,
                 (s, a) -> {
                     SecurityLabel l = s.domains().domainGetSecurityLabel(Handles.dom(a.dom()));

@@ -133,8 +133,10 @@ final class DomainSaveCalls {
             s.domains().domainSendKey(Handles.dom(a.dom()), a.codeset(), a.holdtime(), keys, a.flags());
             return null;
         });
+        // virDomainSendProcessSignal checks pid_value before its read-only check
+        t.checkFirst(DOMAIN_SEND_PROCESS_SIGNAL, DomainSendProcessSignalArgs.class,
+                (s, a) -> ApiChecks.nonZero(a.pid_value(), "pid_value", "virDomainSendProcessSignal", D));
         t.bind(DOMAIN_SEND_PROCESS_SIGNAL, DomainSendProcessSignalArgs.class, Void.class, (s, a) -> {
-            ApiChecks.nonZero(a.pid_value(), "pid_value", "virDomainSendProcessSignal", D);
             s.domains().domainSendProcessSignal(Handles.dom(a.dom()), a.pid_value(), a.signum(), a.flags());
             return null;
         });

@@ -105,6 +105,8 @@ final class DomainTuneCalls {
             if ((long) a.maxinfo() * a.maplen() > REMOTE_CPUMAPS_MAX) {
                 throw VirException.internalError(VirErrorDomain.RPC, "maxinfo * maplen > REMOTE_CPUMAPS_MAX");
             }
+            // libvirtd allocates maxinfo entries: none for 0, and the API then sees a NULL info
+            ApiChecks.nonNull(a.maxinfo() == 0 ? null : a, "info", "virDomainGetVcpus", D);
             ApiChecks.positive(a.maxinfo(), "maxinfo", "virDomainGetVcpus", D);
             if (a.maplen() <= 0) {
                 // libvirtd passes no map buffer unless maplen > 0, and the API then wants maplen 0.
@@ -155,7 +157,8 @@ final class DomainTuneCalls {
         t.bind(DOMAIN_GET_EMULATOR_PIN_INFO, DomainGetEmulatorPinInfoArgs.class, DomainGetEmulatorPinInfoRet.class,
                 (s, a) -> {
                     String api = "virDomainGetEmulatorPinInfo";
-                    ApiChecks.positive(a.maplen(), "maplen", api, D);
+                    // libvirtd allocates the map only for maplen > 0; the API then sees a NULL cpumap
+                    ApiChecks.nonNull(a.maplen() > 0 ? a : null, "cpumap", api, D);
                     ApiChecks.liveOrConfig(a.flags(), api);
                     if (a.maplen() > REMOTE_CPUMAPS_MAX) {
                         // libvirtd has no check here; its reply then fails to encode.
@@ -208,6 +211,8 @@ final class DomainTuneCalls {
         t.bind(DOMAIN_GET_SCHEDULER_PARAMETERS, DomainGetSchedulerParametersArgs.class,
                 DomainGetSchedulerParametersRet.class, (s, a) -> {
                     TypedParams.checkNparams(a.nparams(), REMOTE_DOMAIN_SCHEDULER_PARAMETERS_MAX);
+                    // no params buffer for nparams 0: the API sees NULL
+                    ApiChecks.nonNull(a.nparams() == 0 ? null : a, "params", "virDomainGetSchedulerParameters", D);
                     ApiChecks.positive(a.nparams(), "*nparams", "virDomainGetSchedulerParameters", D);
                     List<TypedParameter> all = s.domains().domainGetSchedulerParameters(Handles.dom(a.dom()));
                     return new DomainGetSchedulerParametersRet(TypedParams.toWire(ListArgs.first(all, a.nparams()), 0,
@@ -217,6 +222,7 @@ final class DomainTuneCalls {
                 DomainGetSchedulerParametersFlagsRet.class, (s, a) -> {
                     TypedParams.checkNparams(a.nparams(), REMOTE_DOMAIN_SCHEDULER_PARAMETERS_MAX);
                     String api = "virDomainGetSchedulerParametersFlags";
+                    ApiChecks.nonNull(a.nparams() == 0 ? null : a, "params", api, D);
                     ApiChecks.positive(a.nparams(), "*nparams", api, D);
                     HypervisorConnection conn = s.connection();
                     DomainOps doms = conn.domains();

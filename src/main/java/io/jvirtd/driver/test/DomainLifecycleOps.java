@@ -170,7 +170,7 @@ abstract class DomainLifecycleOps extends DomainAccess {
         if ((flags & Flags.START_VALIDATE) != 0) {
             parseFlags |= DomainDef.PARSE_VALIDATE_SCHEMA;
         }
-        DomainDef def = DomainDef.parse(xml, parseFlags);
+        DomainDef def = DomainDef.parse(xml, parseFlags, host.schemas());
         Domains.generateIfnames(def);
         Domains.Added added = Domains.addOrAssign(host, def, true, true);
         TestDomain d = added.domain();
@@ -201,7 +201,7 @@ abstract class DomainLifecycleOps extends DomainAccess {
         if ((flags & Flags.DEFINE_VALIDATE) != 0) {
             parseFlags |= DomainDef.PARSE_VALIDATE_SCHEMA;
         }
-        DomainDef def = DomainDef.parse(xml, parseFlags);
+        DomainDef def = DomainDef.parse(xml, parseFlags, host.schemas());
         int nl = def.name().indexOf('\n');
         if (nl >= 0) {
             throw VirException.of(VirErrorNumber.XML_DETAIL, VirErrorDomain.XML,

@@ -1,5 +1,7 @@
 package io.jvirtd.driver.test;
 
+import io.jvirtd.driver.schema.RelaxNgSchemas;
+import io.jvirtd.model.SchemaValidator;
 import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirException;
 import io.jvirtd.model.spi.DriverEventLoop;
@@ -39,11 +41,22 @@ public final class TestDriver implements HypervisorDriver {
 
     private static final String SCHEME = "test";
 
+    private final SchemaValidator schemas;
     private final ReentrantLock lock = new ReentrantLock();
     /** The shared built-in host, or null while no connection holds it. Guarded by lock. */
     private MockHost defaultHost;
     /** Connections holding {@link #defaultHost}. Guarded by lock. */
     private int defaultUsers;
+
+    /** A driver whose calls check XML against {@code schemas} when a client asks for it. */
+    public TestDriver(SchemaValidator schemas) {
+        this.schemas = schemas;
+    }
+
+    /** A driver with the schemas of the libvirt installed on the host. */
+    public TestDriver() {
+        this(RelaxNgSchemas.system());
+    }
 
     @Override
     public String name() {
@@ -78,7 +91,7 @@ public final class TestDriver implements HypervisorDriver {
         if (path.equals("/default")) {
             return Optional.of(new TestConnection(acquireDefault(), this::releaseDefault));
         }
-        return Optional.of(new TestConnection(NodeFile.load(path), () -> { }));
+        return Optional.of(new TestConnection(NodeFile.load(path, schemas), () -> { }));
     }
 
     /**
@@ -99,7 +112,7 @@ public final class TestDriver implements HypervisorDriver {
         lock.lock();
         try {
             if (defaultHost == null) {
-                defaultHost = MockHost.builtInDefault();
+                defaultHost = MockHost.builtInDefault(schemas);
             }
             defaultUsers++;
             return defaultHost;

@@ -8,6 +8,7 @@
  * {@code Moments} (snapshot/checkpoint trees), the call families {@code DomainLifecycleOps},
  * {@code DomainTuningOps}, {@code SnapshotOps}, {@code CheckpointOps} that {@code TestDomains}
  * (the connection's {@code domains()}) inherits, and {@code NodeDomains} (domains of node files
- * and of the built-in host). Imports only {@code io.jvirtd.model}.
+ * and of the built-in host). Imports only {@code io.jvirtd.model} and {@code io.jvirtd.driver.schema}
+ * (the schemas client XML is checked against).
  */
 package io.jvirtd.driver.test;
