@@ -11,9 +11,6 @@ import io.jvirtd.daemon.remote.HypervisorExtraProgram;
 import io.jvirtd.daemon.remote.RemoteProgram;
 import io.jvirtd.protocol.admin.AdminProcedure;
 import io.jvirtd.protocol.remote.RemoteProcedure;
-import io.jvirtd.driver.qemu.QemuDriver;
-import io.jvirtd.driver.schema.RelaxNgSchemas;
-import io.jvirtd.driver.test.TestDriver;
 import io.jvirtd.rpc.loop.EventLoop;
 import io.jvirtd.rpc.loop.Ticker;
 import io.jvirtd.rpc.loop.Timer;
@@ -114,21 +111,19 @@ final class Daemon {
 
         // The stateful drivers start while the loop runs and before the network is enabled: the
         // QEMU driver reattaches to the monitors of guests that kept running (libvirtd's order).
-        TestDriver testDriver;
-        QemuDriver qemuDriver = new QemuDriver(config.qemuRoot);
+        DriverRegistry drivers;
         try {
-            testDriver = new TestDriver(schemas());
-            qemuDriver.start(new LoopForDrivers(loop));
+            drivers = DriverRegistry.fromConfig(config);
+            drivers.startAll(new LoopForDrivers(loop));
         } catch (RuntimeException e) {
             LOG.log(Level.ERROR, "a driver failed to start", e);
             requestShutdown("driver start-up failed");
             awaitLoop();
-            qemuDriver.stop();
             pool.shutdown();
             adminPool.shutdown();
             return 1;
         }
-        server.addProgram(SlowCallHook.wrap(new RemoteProgram(new ConnectionRouter(List.of(testDriver, qemuDriver))),
+        server.addProgram(SlowCallHook.wrap(new RemoteProgram(new ConnectionRouter(drivers.byScheme())),
                 config.testSlowCall, Boolean.getBoolean(SlowCallHook.TEST_HOOKS_PROPERTY)));
         server.addProgram(HypervisorExtraProgram.qemu());
         server.addProgram(HypervisorExtraProgram.lxc());
@@ -156,7 +151,7 @@ final class Daemon {
         if (metrics != null) {
             metrics.close();
         }
-        qemuDriver.stop(); // running guests keep running; the next start reattaches
+        drivers.stopAll(); // running guests keep running; the next start reattaches
         pool.shutdown();
         adminPool.shutdown();
         try {
@@ -239,16 +234,6 @@ final class Daemon {
     }
 
     /** An octal mode such as "0770" as permissions. */
-    /**
-     * libvirt's RELAX NG schemas, from the host's libvirt (/usr/share/libvirt/schemas) or from
-     * the folder the system property {@code jvirtd.schema.dir} names (tests; a host that keeps
-     * them elsewhere). Read when a call first needs one, not now.
-     */
-    private static RelaxNgSchemas schemas() {
-        String dir = System.getProperty("jvirtd.schema.dir", "");
-        return dir.isEmpty() ? RelaxNgSchemas.system() : new RelaxNgSchemas(Path.of(dir));
-    }
-
     static Set<PosixFilePermission> perms(String octal) {
         int mode = Integer.parseInt(octal, 8);
         StringBuilder s = new StringBuilder(9);

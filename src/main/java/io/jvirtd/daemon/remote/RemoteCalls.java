@@ -130,6 +130,9 @@ final class RemoteCalls {
                 ConnectGetDomainCapabilitiesRet.class, (s, a) -> new ConnectGetDomainCapabilitiesRet(
                         s.connection().getDomainCapabilities(a.emulatorbin(), a.arch(), a.machine(), a.virttype(),
                                 a.flags())));
+        t.bind(CONNECT_DOMAIN_XML_TO_NATIVE, ConnectDomainXmlToNativeArgs.class, ConnectDomainXmlToNativeRet.class,
+                (s, a) -> new ConnectDomainXmlToNativeRet(
+                        s.connection().domainXmlToNative(a.nativeFormat(), a.domainXml(), a.flags())));
     }
 
     private static void open(RemoteSession s, ConnectionRouter router, ConnectOpenArgs a) {

@@ -57,7 +57,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class QemuLifecycle {
 
-    private static final System.Logger LOG = QemuDriver.LOG;
+    private static final System.Logger LOG = System.getLogger("io.jvirtd.driver.qemu");
     static final long MONITOR_TIMEOUT_MILLIS = 30_000;
     private static final long TERM_GRACE_MILLIS = 10_000;
     private static final long KILL_WAIT_MILLIS = 5_000;
@@ -67,12 +67,14 @@ final class QemuLifecycle {
     final EventBus events;
     private final DriverEventLoop loop;
     private final ExecutorService eventThread;
+    final QemuCapabilities capabilities;
     /** Domain ids increase per daemon (and continue after the highest reattached one). */
     private final AtomicInteger nextId = new AtomicInteger(1);
 
     QemuLifecycle(QemuPaths paths, QemuDomains domains, EventBus events, DriverEventLoop loop,
-                  ExecutorService eventThread) {
+                  ExecutorService eventThread, QemuCapabilities capabilities) {
         this.paths = paths;
+        this.capabilities = capabilities;
         this.domains = domains;
         this.events = events;
         this.loop = loop;
@@ -104,11 +106,30 @@ final class QemuLifecycle {
         return d.ref();
     }
 
-    /** Post-parse with the emulator's capabilities: machine aliases expanded as libvirt stores them. */
-    private static QemuDomainDef prepare(QemuDomainDef def) {
+    /**
+     * Post-parse with the emulator's capabilities: machine aliases expanded as libvirt stores
+     * them, the virt type checked against what the emulator offers (the CPU model is checked at
+     * start, as libvirt does).
+     */
+    private QemuDomainDef prepare(QemuDomainDef def) {
         EmulatorCaps caps = EmulatorCaps.of(def.emulator);
+        if (!def.virtType.equals("qemu") && !(def.virtType.equals("kvm") && capabilities.kvmOffered(def.emulator))) {
+            throw VirException.format(VirErrorNumber.CONFIG_UNSUPPORTED, VirErrorDomain.QEMU,
+                    "Emulator '%s' does not support virt type '%s'", def.emulator, def.virtType);
+        }
         def.machine = caps.canonicalMachine(def.machine);
         return def;
+    }
+
+    /**
+     * virConnectDomainXMLToNative: the command line jvirtd would run for {@code xml}, with the
+     * paths of a domain that has no id yet (-1, as libvirt prints them). Nothing is written.
+     */
+    String nativeCommandLine(String xml) {
+        QemuDomainDef def = prepare(QemuDomainDef.parse(xml));
+        def.id = -1;
+        return QemuCommandLine.toLine(QemuCommandLine.build(def, paths.runDir(def.id, def.name).resolve("monitor.sock"),
+                paths.pidFile(def.name)));
     }
 
     void undefine(DomainRef ref) {
@@ -198,6 +219,9 @@ final class QemuLifecycle {
     private void startProcess(QemuDomain d, QemuDomainDef live, boolean paused) {
         live.id = nextId.getAndIncrement();
         EmulatorCaps caps = EmulatorCaps.of(live.emulator);
+        if (live.cpuModel != null && !DomainCapabilitiesXml.isCustomModel(caps, live.cpuModel)) {
+            throw VirException.internalError(VirErrorDomain.QEMU, "Unknown CPU model " + live.cpuModel);
+        }
         QemuLauncher.Launched l = QemuLauncher.launch(live, paths,
                 caps.major() + "." + caps.minor() + "." + caps.micro());
         QmpMonitor mon = null;

@@ -4,8 +4,9 @@ import io.jvirtd.driver.schema.RelaxNgSchemas;
 import io.jvirtd.model.SchemaValidator;
 import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirException;
-import io.jvirtd.model.spi.ConnectionDriver;
+import io.jvirtd.model.spi.DriverEventLoop;
 import io.jvirtd.model.spi.HypervisorConnection;
+import io.jvirtd.model.spi.HypervisorDriver;
 
 import java.net.URI;
 import java.util.Optional;
@@ -26,11 +27,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * Only the scheme "test" (case-sensitive) and only URIs without a server are taken; others are
  * declined so the daemon can try other drivers (libvirt's driver is "local only").
  *
+ * <p>A stateful driver only in name: libvirt's test driver has no state driver either, and
+ * {@link #start}/{@link #stop} have nothing to do.
+ *
  * <p>Thread safety: one instance serves the daemon and {@link #open} runs on many worker threads.
  * The shared default host is guarded by {@code lock}, held only for the reference count and to
  * build the built-in host (in memory, no I/O). Node files are read with no lock held.
  */
-public final class TestDriver implements ConnectionDriver {
+public final class TestDriver implements HypervisorDriver {
 
     /** The driver's name ({@code testHypervisorDriver.name}). */
     public static final String NAME = "Test";
@@ -57,6 +61,21 @@ public final class TestDriver implements ConnectionDriver {
     @Override
     public String name() {
         return NAME;
+    }
+
+    @Override
+    public String uriScheme() {
+        return SCHEME;
+    }
+
+    /** Nothing to bring up: hosts are built when a connection opens (the mock host needs no loop). */
+    @Override
+    public void start(DriverEventLoop loop) {
+    }
+
+    /** Nothing outlives the connections: the shared host goes with the last one. */
+    @Override
+    public void stop() {
     }
 
     @Override

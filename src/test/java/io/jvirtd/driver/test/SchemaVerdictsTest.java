@@ -35,16 +35,16 @@ class SchemaVerdictsTest {
 
     /** The calls capture.py makes, by the kind it records. */
     private static final Map<String, BiConsumer<HypervisorConnection, String>> CALLS = Map.of(
-            "domain", (c, x) -> c.domainDefineXMLFlags(x, 1),
-            "domain-create", (c, x) -> c.domainCreateXML(x, START_VALIDATE),
+            "domain", (c, x) -> c.domains().domainDefineXMLFlags(x, 1),
+            "domain-create", (c, x) -> c.domains().domainCreateXML(x, START_VALIDATE),
             "network", (c, x) -> c.networks().networkDefineXMLFlags(x, 1),
             "pool", (c, x) -> c.storage().storagePoolDefineXML(x, 1),
             "vol", (c, x) -> c.storage().storageVolCreateXML(c.storage().storagePoolLookupByName("default-pool"),
                     x, VOL_CREATE_VALIDATE),
             "interface", (c, x) -> c.interfaces().interfaceDefineXML(x, 1),
             "nodedev", (c, x) -> c.nodeDevices().nodeDeviceCreateXML(x, 1),
-            "snapshot", (c, x) -> c.domainSnapshotCreateXML(c.domainLookupByName("test"), x, SNAP_CREATE_VALIDATE),
-            "checkpoint", (c, x) -> c.domainCheckpointCreateXML(c.domainLookupByName("test"), x, 0));
+            "snapshot", (c, x) -> c.domains().domainSnapshotCreateXML(c.domains().domainLookupByName("test"), x, SNAP_CREATE_VALIDATE),
+            "checkpoint", (c, x) -> c.domains().domainCheckpointCreateXML(c.domains().domainLookupByName("test"), x, 0));
 
     @Test
     void eachValidatingCallRefusesWhatLibvirtRefuses() throws IOException {
