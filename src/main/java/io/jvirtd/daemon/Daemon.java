@@ -130,14 +130,21 @@ final class Daemon {
         List<NetServer> servers = List.of(adminServer, server); // virt-admin srv-list order
         adminServer.addProgram(new AdminProgram(new AdminCalls(servers, LogSettings.global(),
                 this::setAutoShutdownTimeout, new ClientInfo())));
+        // The metrics endpoint is a listener too: bound before any client is accepted, and a
+        // daemon that cannot serve what its configuration asks for does not start (exit 1).
+        if (!startMetrics(servers)) {
+            requestShutdown("metrics endpoint failed");
+            awaitLoop();
+            drivers.stopAll();
+            pool.shutdown();
+            adminPool.shutdown();
+            return 1;
+        }
         server.enable();
         adminServer.enable();
         server.onClientCountChange(n -> updateIdleTimer());
         adminServer.onClientCountChange(n -> updateIdleTimer());
         loop.execute(this::updateIdleTimer);
-        if (!startMetrics(servers)) {
-            requestShutdown("metrics endpoint failed");
-        }
         // Runs after enable()'s task on the loop: the listeners are watched by then.
         loop.execute(() -> LOG.log(Level.INFO, "daemon is ready"));
         ClientMemoryBudget.Settings m = memory.settings();
