@@ -61,6 +61,7 @@ public final class ServerClient {
     /** libvirt's "checks have succeeded" byte, the first thing an accepted TLS client reads. */
     private static final ByteBuffer TLS_CONFIRM = ByteBuffer.wrap(new byte[] {1}).asReadOnlyBuffer();
     private static final ByteBuffer NO_BYTES = ByteBuffer.allocate(0);
+    private static final ByteBuffer[] NO_FRAMES = new ByteBuffer[0];
     /** libvirt's REMOTE_AUTH_NONE: clients of such a listener need no authentication step. */
     private static final int AUTH_NONE = 0;
     /**
@@ -110,22 +111,8 @@ public final class ServerClient {
     private boolean stopReading;
     private final FrameDecoder.Sink rxSink = this::received;
     private final ClientMemoryBudget budget;
-    /** Counts against the budget's restricted share: no successful CONNECT_OPEN yet, or read-only. */
-    private boolean restricted = true;
-    /** Bytes charged to the budget for this client (see settleMemory). */
-    private long charged;
-    /** Bytes of the messages in rxQueue. */
-    private long rxQueuedBytes;
-    /** Bytes queued in txQueue and not written yet. */
-    private long txBytes;
-    /** The message being read is admitted: its whole length is charged. */
-    private boolean admitted;
-    private long admittedNanos;
-    /** Not read until the budget admits the message being read (see memoryGranted). */
-    private boolean waitingForMemory;
-    /** Output of at least WATCHED_OUTPUT bytes is waiting; txProgressNanos is when it last moved. */
-    private boolean txWatched;
-    private long txProgressNanos;
+    /** What this client holds, for the budget; a separate object (see Memory). */
+    private final Memory mem = new Memory();
     /** In the budget's watch list; written by the budget only. */
     boolean memoryWatched;
     private Timer keepaliveTimer;
@@ -215,9 +202,9 @@ public final class ServerClient {
             return; // anyone may open the read-only socket (0777): it stays restricted
         }
         loop.execute(() -> {
-            if (restricted && !closed) {
-                budget.opened(charged);
-                restricted = false;
+            if (mem.restricted && !closed) {
+                budget.opened(mem.charged);
+                mem.restricted = false;
             }
         });
     }
@@ -406,7 +393,7 @@ public final class ServerClient {
             } else {
                 ByteBuffer scratch = server.readBuffer();
                 scratch.clear();
-                if (!budget.fits(restricted, ClientMemoryBudget.FULL_READ_ROOM)) {
+                if (!budget.fits(mem.restricted, ClientMemoryBudget.FULL_READ_ROOM)) {
                     scratch.limit(ClientMemoryBudget.SMALL_READ);
                 }
                 n = channel.read(scratch);
@@ -434,8 +421,10 @@ public final class ServerClient {
     /** Loop, the decoder's sink: a message is complete. */
     private void received(Message m) {
         rxQueue.add(m);
-        rxQueuedBytes += m.frame().length;
-        admitted = false; // its length stays charged, now as rxQueuedBytes
+        mem.rxQueuedBytes += m.frame().length;
+        if (mem.admitted) {
+            mem.admitted = false; // its length stays charged, now as rxQueuedBytes
+        }
     }
 
     /**
@@ -444,34 +433,34 @@ public final class ServerClient {
      * waits for room (not read until {@link #memoryGranted}).
      */
     private boolean admitMessage() {
-        if (admitted || waitingForMemory || decoder.pendingLength() <= FrameDecoder.INITIAL_BUFFER) {
-            return !waitingForMemory;
+        if (mem.admitted || mem.waitingForMemory || decoder.pendingLength() <= FrameDecoder.INITIAL_BUFFER) {
+            return !mem.waitingForMemory;
         }
         if (closed) {
             return false;
         }
         settleMemory(); // what the last read allocated counts before we ask
         long need = memoryNeeded();
-        if (budget.fits(restricted, need)) {
+        if (budget.fits(mem.restricted, need)) {
             admit();
             return true;
         }
-        if (restricted) {
+        if (mem.restricted) {
             dropForMemory(ServerStats.MemoryDrop.RESTRICTED_SHARE, "a message of " + decoder.pendingLength()
                     + " bytes " + (isReadOnly() ? "from a read-only client" : "before CONNECT_OPEN")
-                    + " does not fit in the memory for restricted clients (" + budget.settings().restrictedLimit()
+                    + " does not fit in the memory for mem.restricted clients (" + budget.settings().restrictedLimit()
                     + " bytes, client_memory_budget_restricted)");
             return false;
         }
-        waitingForMemory = true;
+        mem.waitingForMemory = true;
         server.stats().memoryWaited();
         budget.await(this);
         return false;
     }
 
     private void admit() {
-        admitted = true;
-        admittedNanos = server.nanoTime();
+        mem.admitted = true;
+        mem.admittedNanos = server.nanoTime();
         settleMemory();
         budget.watch(this);
     }
@@ -483,12 +472,12 @@ public final class ServerClient {
 
     /** Loop: true while not read for want of memory (and not closed). */
     boolean isWaitingForMemory() {
-        return waitingForMemory && !closed;
+        return mem.waitingForMemory && !closed;
     }
 
     /** Loop, from the budget: the message fits now; it is admitted and reading resumes. */
     void memoryGranted() {
-        waitingForMemory = false;
+        mem.waitingForMemory = false;
         admit();
         updateInterest();
     }
@@ -499,20 +488,20 @@ public final class ServerClient {
      * output. Large calls on a worker are the pool's charge (see incoming).
      */
     private void settleMemory() {
-        long now = (admitted ? decoder.pendingLength() : decoder.bufferedCapacity()) + rxQueuedBytes + txBytes;
-        if (now != charged) {
-            long delta = now - charged;
-            charged = now;
-            budget.adjust(restricted, delta);
+        long now = (mem.admitted ? decoder.pendingLength() : decoder.bufferedCapacity()) + mem.rxQueuedBytes + mem.txBytes;
+        if (now != mem.charged) {
+            long delta = now - mem.charged;
+            mem.charged = now;
+            budget.adjust(mem.restricted, delta);
         }
-        if (txBytes >= ClientMemoryBudget.WATCHED_OUTPUT) {
-            if (!txWatched) {
-                txWatched = true;
-                txProgressNanos = server.nanoTime();
+        if (mem.txBytes >= ClientMemoryBudget.WATCHED_OUTPUT) {
+            if (!mem.txWatched) {
+                mem.txWatched = true;
+                mem.txProgressNanos = server.nanoTime();
                 budget.watch(this);
             }
-        } else {
-            txWatched = false;
+        } else if (mem.txWatched) {
+            mem.txWatched = false;
         }
     }
 
@@ -525,21 +514,21 @@ public final class ServerClient {
         if (closed) {
             return false;
         }
-        if (admitted && (watch.interest() & SelectionKey.OP_READ) == 0) {
-            admittedNanos = now; // not read for our own reasons (calls in flight): its time starts again
+        if (mem.admitted && (watch.interest() & SelectionKey.OP_READ) == 0) {
+            mem.admittedNanos = now; // not read for our own reasons (calls in flight): its time starts again
         }
-        if (admitted && now - admittedNanos > timeoutNanos) {
+        if (mem.admitted && now - mem.admittedNanos > timeoutNanos) {
             dropForMemory(ServerStats.MemoryDrop.MESSAGE_TIMEOUT, "a message of " + decoder.pendingLength()
                     + " bytes was not complete after " + timeoutNanos / 1_000_000 + " ms (" + decoder.bufferedHave()
                     + " bytes received, client_memory_timeout)");
             return false;
         }
-        if (txWatched && now - txProgressNanos > timeoutNanos) {
-            dropForMemory(ServerStats.MemoryDrop.OUTPUT_TIMEOUT, txBytes + " bytes of output not read for "
+        if (mem.txWatched && now - mem.txProgressNanos > timeoutNanos) {
+            dropForMemory(ServerStats.MemoryDrop.OUTPUT_TIMEOUT, mem.txBytes + " bytes of output not read for "
                     + timeoutNanos / 1_000_000 + " ms (client_memory_timeout)");
             return false;
         }
-        return admitted || txWatched;
+        return mem.admitted || mem.txWatched;
     }
 
     /** Loop: drops the client to protect the daemon's memory; logged once, counted. */
@@ -560,14 +549,14 @@ public final class ServerClient {
     /** Loop: appends a frame to the transmit queue, counting its bytes. */
     private void queueTx(ByteBuffer frame) {
         txQueue.add(frame);
-        txBytes += frame.remaining();
+        mem.txBytes += frame.remaining();
     }
 
     /** Loop: hands queued messages on while the in-flight limit allows. */
     private void dispatchQueued() {
         Message m;
         while (!closed && inFlight < server.limits().maxClientRequests() && (m = rxQueue.poll()) != null) {
-            rxQueuedBytes -= m.frame().length;
+            mem.rxQueuedBytes -= m.frame().length;
             incoming(m);
         }
     }
@@ -653,9 +642,9 @@ public final class ServerClient {
                 }
                 if (n > 0) {
                     server.stats().bytesWritten(n);
-                    txBytes -= n;
-                    if (txWatched) {
-                        txProgressNanos = server.nanoTime();
+                    mem.txBytes -= n;
+                    if (mem.txWatched) {
+                        mem.txProgressNanos = server.nanoTime();
                     }
                 }
                 while (!txQueue.isEmpty() && !txQueue.peekFirst().hasRemaining()) {
@@ -685,6 +674,9 @@ public final class ServerClient {
 
     /** Loop: the frames at the head of txQueue that add up to at most MAX_WRITE bytes (at least one). */
     private ByteBuffer[] writeBatch() {
+        if (mem.txBytes <= MAX_WRITE) {
+            return txQueue.toArray(NO_FRAMES); // the usual case: everything, in one copy
+        }
         int count = 0;
         long bytes = 0;
         for (ByteBuffer b : txQueue) {
@@ -717,7 +709,7 @@ public final class ServerClient {
             return;
         }
         settleMemory();
-        boolean wantRead = !stopReading && !closeWhenFlushed && !waitingForMemory && rxQueue.isEmpty()
+        boolean wantRead = !stopReading && !closeWhenFlushed && !mem.waitingForMemory && rxQueue.isEmpty()
                 && inFlight < server.limits().maxClientRequests();
         boolean wantWrite = !txQueue.isEmpty();
         if (tls != null) { // during the handshake the session decides; afterwards it adds its own output
@@ -757,7 +749,7 @@ public final class ServerClient {
     private void readTls() {
         ByteBuffer net = server.tlsReadBuffer();
         net.clear();
-        if (!budget.fits(restricted, ClientMemoryBudget.FULL_READ_ROOM)) {
+        if (!budget.fits(mem.restricted, ClientMemoryBudget.FULL_READ_ROOM)) {
             net.limit(ClientMemoryBudget.SMALL_READ);
         }
         int n;
@@ -820,7 +812,7 @@ public final class ServerClient {
             tlsConfirmed = true;
             tlsDname = tls.verdict().peerDn();
             txQueue.addFirst(TLS_CONFIRM.duplicate());
-            txBytes += 1;
+            mem.txBytes += 1;
         }
         admitMessage(); // one this plaintext started
         return !closed;
@@ -879,7 +871,7 @@ public final class ServerClient {
             return;
         }
         long intervalNanos = server.limits().keepaliveInterval() * 1_000_000_000L;
-        if (waitingForMemory) {
+        if (mem.waitingForMemory) {
             lastReceivedNanos = server.nanoTime(); // we do not read it: its silence is ours
         }
         long silent = server.nanoTime() - lastReceivedNanos;
@@ -925,13 +917,13 @@ public final class ServerClient {
         }
         rxQueue.clear();
         txQueue.clear();
-        rxQueuedBytes = 0;
-        txBytes = 0;
-        admitted = false;
-        waitingForMemory = false;
-        txWatched = false;
-        budget.adjust(restricted, -charged);
-        charged = 0;
+        mem.rxQueuedBytes = 0;
+        mem.txBytes = 0;
+        mem.admitted = false;
+        mem.waitingForMemory = false;
+        mem.txWatched = false;
+        budget.adjust(mem.restricted, -mem.charged);
+        mem.charged = 0;
         repliesInTx.clear();
         pendingPong = null;
         outbox.clear();
@@ -945,6 +937,32 @@ public final class ServerClient {
         eventsInTx.clear();
         eventOutbox.clear();
         eventBytesQueued.set(0);
+    }
+
+    /**
+     * The client's memory accounting, loop-confined. In an object of its own: the loop writes
+     * these fields on every call, and workers read the client's final fields (its outboxes, its
+     * loop) on every reply, so they are kept off the client's own cache lines. With them inline
+     * an A/B on a quiet machine showed ~5 % fewer calls/s at 64 connections x 8 calls in flight
+     * (docs/robustness.md); a boolean is only written when it changes, for the same reason.
+     */
+    private static final class Memory {
+        /** Counts against the budget's restricted share: no successful CONNECT_OPEN yet, or read-only. */
+        boolean restricted = true;
+        /** The message being read is admitted: its whole length is charged. */
+        boolean admitted;
+        /** Not read until the budget admits the message being read (see memoryGranted). */
+        boolean waitingForMemory;
+        /** Output of at least WATCHED_OUTPUT bytes is waiting; txProgressNanos is when it last moved. */
+        boolean txWatched;
+        /** Bytes charged to the budget for this client (see settleMemory). */
+        long charged;
+        /** Bytes of the messages in rxQueue. */
+        long rxQueuedBytes;
+        /** Bytes queued in txQueue and not written yet. */
+        long txBytes;
+        long admittedNanos;
+        long txProgressNanos;
     }
 
     /** An event frame in the transmit queue and its size when it was queued. */
