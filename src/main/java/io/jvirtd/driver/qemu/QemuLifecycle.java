@@ -6,6 +6,7 @@ import static io.jvirtd.model.event.LifecycleCodes.DEFINED_UPDATED;
 import static io.jvirtd.model.event.LifecycleCodes.RESUMED;
 import static io.jvirtd.model.event.LifecycleCodes.RESUMED_UNPAUSED;
 import static io.jvirtd.model.event.LifecycleCodes.SHUTDOWN;
+import static io.jvirtd.model.event.LifecycleCodes.SHUTDOWN_FINISHED;
 import static io.jvirtd.model.event.LifecycleCodes.SHUTDOWN_GUEST;
 import static io.jvirtd.model.event.LifecycleCodes.SHUTDOWN_HOST;
 import static io.jvirtd.model.event.LifecycleCodes.STARTED;
@@ -391,6 +392,10 @@ final class QemuLifecycle {
             d.destroying = true;
             pid = d.pid;
         }
+        QmpMonitor mon;
+        synchronized (d) {
+            mon = d.monitor;
+        }
         ProcessHandle ph = ProcessHandle.of(pid).orElse(null);
         if (ph != null && ProcState.isAlive(pid)) {
             ph.destroy();
@@ -405,6 +410,12 @@ final class QemuLifecycle {
                 ph.destroyForcibly();
                 awaitDeath(pid, KILL_WAIT_MILLIS);
             }
+        }
+        if (mon != null) {
+            // QEMU's last words (SHUTDOWN host-signal) precede the EOF on the socket, and the
+            // loop hands both to the qemu-event thread before this wait ends: so the
+            // stop below comes after them, as libvirtd's events do.
+            mon.awaitClose(KILL_WAIT_MILLIS);
         }
         d.beginJob();
         try {
@@ -506,20 +517,24 @@ final class QemuLifecycle {
                     }
                 }
                 case "SHUTDOWN" -> {
-                    if (d.gotShutdown || d.destroying) {
+                    if (d.state == DomainState.SHUTDOWN) {
                         return; // libvirt ignores a repeated SHUTDOWN (the host-signal after our SIGTERM)
                     }
-                    boolean guest = Boolean.TRUE.equals(data.get("guest"));
+                    Object guestFlag = data.get("guest");
+                    boolean guest = Boolean.TRUE.equals(guestFlag);
                     if (d.fakeReboot && guest) {
                         d.fakeReboot = false;
                         d.runningReason = StateReason.Running.BOOTED;
                         reboot = true;
                     } else {
+                        // Also while destroying: libvirtd reports QEMU's host-signal SHUTDOWN
+                        // ("Shutdown Finished after host request") before "Stopped Destroyed".
                         d.gotShutdown = true;
                         d.state = DomainState.SHUTDOWN;
-                        d.reason = StateReason.Shutdown.USER;
-                        raise(d, SHUTDOWN, guest ? SHUTDOWN_GUEST : SHUTDOWN_HOST);
-                        kill = "destroy".equals(d.liveDef.onPoweroff) || !guest;
+                        d.reason = StateReason.Shutdown.UNKNOWN;
+                        raise(d, SHUTDOWN, guest ? SHUTDOWN_GUEST
+                                : Boolean.FALSE.equals(guestFlag) ? SHUTDOWN_HOST : SHUTDOWN_FINISHED);
+                        kill = !d.destroying && ("destroy".equals(d.liveDef.onPoweroff) || !guest);
                         save = true;
                     }
                 }

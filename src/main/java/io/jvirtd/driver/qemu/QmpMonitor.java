@@ -55,6 +55,8 @@ final class QmpMonitor {
     private final AtomicLong nextId = new AtomicLong();
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();
     private final CompletableFuture<Map<String, Object>> greeting = new CompletableFuture<>();
+    /** Completed on the loop once the connection is closed and the listener told. */
+    private final CompletableFuture<Void> closeDone = new CompletableFuture<>();
     private volatile boolean closed;
 
     // Loop-confined.
@@ -174,11 +176,32 @@ final class QmpMonitor {
         } catch (RuntimeException e) { // the loop is gone (daemon shutdown): close directly
             closeChannelQuietly();
             failPending();
+            closeDone.complete(null);
         }
     }
 
     boolean isClosed() {
         return closed;
+    }
+
+    /**
+     * Waits until the connection has ended (QEMU's EOF or {@link #close}) and every message
+     * before it has gone to the listener, at most {@code millis}. Worker thread.
+     *
+     * @return true if it ended in time
+     */
+    boolean awaitClose(long millis) {
+        try {
+            closeDone.get(millis, TimeUnit.MILLISECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException e) {
+            return true;
+        }
     }
 
     // ------------------------------------------------------------------ loop thread
@@ -310,6 +333,7 @@ final class QmpMonitor {
                 LOG.log(Level.ERROR, "monitor of " + name + ": close listener failed", e);
             }
         }
+        closeDone.complete(null);
     }
 
     private void closeChannelQuietly() {
