@@ -1,20 +1,25 @@
 #!/usr/bin/python3
-"""Records the lines `virsh event --all --loop` prints while stock virsh runs the tiny guest's
-lifecycle against a real libvirtd 9.0 with its QEMU driver, for QemuLifecycleIT to compare
-jvirtd with (jvirtd must print the same lines for the same sequence).
+"""Records the lifecycle events a real libvirtd 9.0 with its QEMU driver delivers, for the tests
+that require jvirtd to deliver the same ones for the same sequence:
 
-usage: bench/qemu/record-libvirtd-events.py [--rounds N] [--out FILE] [--keep DIR]
+  virsh   the lines `virsh event --all --loop` prints while stock virsh runs the tiny guest
+          through define, start, suspend, resume, shutdown (until shut off), start, destroy,
+          undefine (QemuDriverIT runs the same sequence) -> virsh-lifecycle-events.txt
+  python  the lifecycle callbacks python3-libvirt receives while
+          src/test/resources/it/qemu/python-lifecycle.py runs the Linux guest through the same
+          sequence (QemuLinuxGuestIT runs that script against jvirtd) -> python-lifecycle-events.txt
 
-  --rounds N   run the sequence N times (default 3) and require identical lines each time,
-               so the file holds libvirtd's behaviour, not one lucky ordering
-  --out FILE   default src/test/resources/it/qemu/virsh-lifecycle-events.txt
+usage: bench/qemu/record-libvirtd-events.py [--what virsh,python] [--rounds N] [--keep DIR]
+
+  --what LIST  which recordings (default both); files go to src/test/resources/it/qemu/
+  --rounds N   run each sequence N times (default 3) and require identical lines each time,
+               so a file holds libvirtd's behaviour, not one lucky ordering
   --keep DIR   work folder kept afterwards (default: a temp folder, removed)
 
-The sequence (QemuLifecycleIT runs the same one): define, start, suspend, resume, shutdown
-(wait for shut off), start, destroy, undefine, one domain named NAME in the file. libvirtd runs
-privately through bench/qemu/private-libvirtd.sh (root: a mount namespace) on a free port over
-qemu+tcp with auth none; the tiny guest is built by scripts/guests/build-tiny-guest.sh into
-target/guests/tiny. Everything started here is stopped again by pid.
+The domain's name is NAME in the files. libvirtd runs privately through
+bench/qemu/private-libvirtd.sh (root: a mount namespace) on a free port over qemu+tcp with auth
+none; the guests are built by scripts/guests/ into target/guests (as the tests do). Everything
+started here is stopped again by pid.
 """
 import argparse
 import os
@@ -141,16 +146,58 @@ def one_round(virsh, work, kernel):
         ev.wait()
 
 
+def python_round(uri, work, linux):
+    """One run of the test's own python3-libvirt script against libvirtd."""
+    serial = os.path.join(work, NAME + "-py-serial.log")
+    cmdline = open(os.path.join(linux, "cmdline")).read().strip()
+    r = subprocess.run(["/usr/bin/python3", os.path.join(REPO, "src/test/resources/it/qemu/python-lifecycle.py"),
+                        uri, NAME, os.path.join(linux, "vmlinuz"), os.path.join(linux, "initrd.img"), cmdline,
+                        serial], capture_output=True, text=True, timeout=600)
+    if r.returncode != 0:
+        raise RuntimeError(f"python-lifecycle.py failed:\n{r.stdout}\n{r.stderr}")
+    return r.stdout.strip().splitlines(), r.stderr.strip()
+
+
+def linux_guest():
+    """target/guests/linux as TestGuests builds it (MANIFEST written last means complete)."""
+    guests = os.path.join(REPO, "target/guests")
+    out = os.path.join(guests, "linux")
+    if not os.path.exists(os.path.join(out, "MANIFEST")):
+        tmp = os.path.join(guests, "linux.building")
+        shutil.rmtree(tmp, ignore_errors=True)
+        subprocess.run(["bash", os.path.join(REPO, "scripts/guests/build-test-guest.sh"), tmp], check=True,
+                       env=dict(os.environ, DEB_CACHE=os.path.join(guests, "debs")))
+        shutil.rmtree(out, ignore_errors=True)
+        os.rename(tmp, out)
+    return out
+
+
+def record(path, rounds, how, source):
+    if any(r != rounds[0] for r in rounds):
+        for i, r in enumerate(rounds):
+            print(f"--- round {i + 1}\n" + "\n".join(r), file=sys.stderr)
+        sys.exit(f"libvirtd gave different lines in different rounds: {path} not written")
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as f:
+        f.write(how + f"# Recorded from {source} with bench/qemu/record-libvirtd-events.py:"
+                      f" {len(rounds)} identical rounds.\n")
+        f.write("\n".join(rounds[0]) + "\n")
+    print(f"wrote {path}", file=sys.stderr)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--what", default="virsh,python")
     ap.add_argument("--rounds", type=int, default=3)
-    ap.add_argument("--out", default=os.path.join(REPO, "src/test/resources/it/qemu/virsh-lifecycle-events.txt"))
     ap.add_argument("--keep")
     a = ap.parse_args()
+    what = a.what.split(",")
+    out_dir = os.path.join(REPO, "src/test/resources/it/qemu")
 
     tiny = os.path.join(REPO, "target/guests/tiny")
     subprocess.run(["bash", os.path.join(REPO, "scripts/guests/build-tiny-guest.sh"), tiny], check=True)
     kernel = os.path.join(tiny, "vmlinuz")
+    linux = linux_guest() if "python" in what else None
     work = a.keep or tempfile.mkdtemp(prefix="jvirtd-record-")
     os.makedirs(work, exist_ok=True)
     lvdir = os.path.join(work, "libvirtd")
@@ -159,17 +206,27 @@ def main():
     subprocess.run([PRIVATE, lvdir, "start"], check=True, env=env)
     virsh = Virsh(f"qemu+tcp://127.0.0.1:{port}/system")
     try:
-        version = "; ".join(l.split(":", 1)[1].strip() for l in virsh("version", "--daemon").splitlines()
-                            if l.startswith(("Running against daemon", "Running hypervisor")))
-        rounds = []
-        for i in range(a.rounds):
-            got, shutdown_s = one_round(virsh, work, kernel)
-            print(f"round {i + 1}: {len(got)} lines, shutdown -> shut off in {shutdown_s:.2f} s", file=sys.stderr)
-            rounds.append(got)
-        if any(r != rounds[0] for r in rounds):
-            for i, r in enumerate(rounds):
-                print(f"--- round {i + 1}\n" + "\n".join(r), file=sys.stderr)
-            sys.exit("libvirtd printed different lines in different rounds: nothing written")
+        v = dict(l.split(":", 1) for l in virsh("version", "--daemon").splitlines() if ":" in l)
+        version = f"libvirtd {v['Running against daemon'].strip()}, {v['Running hypervisor'].strip()}"
+        if "virsh" in what:
+            rounds = []
+            for i in range(a.rounds):
+                got, shutdown_s = one_round(virsh, work, kernel)
+                print(f"virsh round {i + 1}: {len(got)} lines, shutdown -> shut off in {shutdown_s:.2f} s",
+                      file=sys.stderr)
+                rounds.append(got)
+            record(os.path.join(out_dir, "virsh-lifecycle-events.txt"), rounds,
+                   "# virsh event --all --loop beside stock virsh on the tiny guest: define, start, suspend,\n"
+                   "# resume, shutdown, start, destroy, undefine (the domain's name replaced by NAME).\n", version)
+        if "python" in what:
+            rounds = []
+            for i in range(a.rounds):
+                got, timings = python_round(virsh.uri, work, linux)
+                print(f"python round {i + 1}: {len(got)} lines, {timings}", file=sys.stderr)
+                rounds.append(got)
+            record(os.path.join(out_dir, "python-lifecycle-events.txt"), rounds,
+                   "# python3-libvirt lifecycle callbacks while python-lifecycle.py runs the Linux guest through\n"
+                   "# define, start, suspend, resume, shutdown, start, destroy, undefine.\n", version)
     finally:
         for n in (NAME, SYNC):
             subprocess.run(["virsh", "-q", "-c", virsh.uri, "destroy", n], capture_output=True)
@@ -177,14 +234,6 @@ def main():
         subprocess.run([PRIVATE, lvdir, "teardown"], env=env)
         if not a.keep:
             shutil.rmtree(work, ignore_errors=True)
-    os.makedirs(os.path.dirname(a.out), exist_ok=True)
-    with open(a.out, "w") as f:
-        f.write("# virsh event --all --loop beside stock virsh on the tiny guest: define, start, suspend, resume,\n"
-                "# shutdown, start, destroy, undefine (the domain's name replaced by NAME).\n"
-                f"# Recorded from libvirtd ({version}) with bench/qemu/record-libvirtd-events.py:"
-                f" {a.rounds} identical rounds.\n")
-        f.write("\n".join(rounds[0]) + "\n")
-    print(f"wrote {a.out}", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -16,9 +16,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,27 +36,24 @@ class QemuDriverIT {
 
     @TempDir
     Path root;
+    private QemuTestRoot qemu;
     private final List<DaemonProcess> daemons = new ArrayList<>();
 
+    @BeforeEach
+    void setUp() {
+        qemu = new QemuTestRoot(root);
+    }
+
     @AfterEach
-    void stopLeftovers() throws IOException {
+    void stopLeftovers() {
         for (DaemonProcess d : daemons) {
             d.close();
         }
-        Path run = root.resolve("qemu/run");
-        if (Files.isDirectory(run)) {
-            try (Stream<Path> s = Files.list(run)) {
-                for (Path p : s.filter(f -> f.toString().endsWith(".pid")).toList()) {
-                    long pid = Long.parseLong(Files.readString(p).trim());
-                    ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
-                }
-            }
-        }
+        qemu.killLeftovers();
     }
 
     private DaemonProcess daemon() throws IOException {
-        DaemonProcess d = DaemonProcess.builder().listen(true)
-                .conf("qemu_root", "\"" + root.resolve("qemu") + "\"").start();
+        DaemonProcess d = qemu.configure(DaemonProcess.builder().listen(true)).start();
         daemons.add(d);
         return d;
     }
@@ -116,17 +113,6 @@ class QemuDriverIT {
         throw new AssertionError(log + " never showed " + marker);
     }
 
-    private void assertNothingLeft() throws IOException {
-        for (String sub : List.of("run", "lib")) {
-            Path p = root.resolve("qemu").resolve(sub);
-            if (Files.isDirectory(p)) {
-                try (Stream<Path> s = Files.list(p)) {
-                    assertEquals(List.of(), s.toList(), "left in " + p);
-                }
-            }
-        }
-    }
-
     @Test
     void virshLifecycleOfTheTinyGuestPrintsLibvirtdsEvents() throws Exception {
         TestGuests.qemu();
@@ -153,15 +139,14 @@ class QemuDriverIT {
             awaitState(d, "jvq-life", "shut off (shutdown)", t0, 5000);
             awaitMarker(serialLog("jvq-life"), TestGuests.POWERDOWN_MARKER);
             virsh(d, "start", "jvq-life");
-            String pid = Files.readString(root.resolve("qemu/run/jvq-life.pid")).trim();
-            assertTrue(ProcessHandle.of(Long.parseLong(pid)).isPresent());
+            long pid = qemu.pid("jvq-life");
+            assertTrue(QemuTestRoot.isAlive(pid));
             virsh(d, "destroy", "jvq-life");
             assertEquals("shut off (destroyed)", virsh(d, "domstate", "--reason", "jvq-life"));
-            assertFalse(ProcessHandle.of(Long.parseLong(pid)).map(p -> p.isAlive() && !isZombie(p.pid()))
-                    .orElse(false), "destroy stopped QEMU " + pid);
+            assertFalse(QemuTestRoot.isAlive(pid), "destroy stopped QEMU " + pid);
             virsh(d, "undefine", "jvq-life");
             assertEquals("", virsh(d, "list", "--all", "--name"));
-            assertNothingLeft();
+            qemu.assertNothingLeft();
             assertEquals(String.join("\n", expected), take(eventLines, expected.size()));
             String extra = eventLines.poll(500, TimeUnit.MILLISECONDS);
             assertTrue(extra == null || extra.contains("jvq-sync"), "no further event, got " + extra);
@@ -265,16 +250,15 @@ class QemuDriverIT {
         DaemonProcess d1 = daemon();
         virshBatch(d1, start.toString());
         List<String> idsBefore = virshBatch(d1, ids.toString());
-        Map<String, String> pids = new HashMap<>();
+        Map<String, Long> pids = new HashMap<>();
         for (String name : names) {
-            pids.put(name, Files.readString(root.resolve("qemu/run/" + name + ".pid")).trim());
+            pids.put(name, qemu.pid(name));
         }
         assertEquals(n, new java.util.HashSet<>(idsBefore).size(), "distinct ids " + idsBefore);
         ProcessHandle.of(d1.pid()).orElseThrow().destroyForcibly(); // kill -9
         assertEquals(137, d1.awaitExit(Duration.ofSeconds(20)));
-        for (String pid : pids.values()) {
-            assertTrue(ProcessHandle.of(Long.parseLong(pid)).map(ProcessHandle::isAlive).orElse(false),
-                    "guest " + pid + " survives kill -9 of the daemon");
+        for (long pid : pids.values()) {
+            assertTrue(QemuTestRoot.isAlive(pid), "guest " + pid + " survives kill -9 of the daemon");
         }
         long t0 = System.nanoTime();
         DaemonProcess d2 = daemon();
@@ -292,9 +276,8 @@ class QemuDriverIT {
         }
         assertEquals(expected, virshBatch(d2, pauseResume.toString()));
         for (String name : names) {
-            assertEquals(pids.get(name), Files.readString(root.resolve("qemu/run/" + name + ".pid")).trim(),
-                    "same QEMU pid for " + name);
-            assertTrue(ProcessHandle.of(Long.parseLong(pids.get(name))).map(ProcessHandle::isAlive).orElse(false));
+            assertEquals(pids.get(name), qemu.pid(name), "same QEMU pid for " + name);
+            assertTrue(QemuTestRoot.isAlive(pids.get(name)), name + " runs");
         }
         System.out.println("reattach of " + n + " tiny guests after kill -9: daemon start to first list "
                 + reattachMs + " ms");
@@ -303,11 +286,10 @@ class QemuDriverIT {
             stop.append("destroy ").append(name).append("; undefine ").append(name).append("; ");
         }
         virshBatch(d2, stop.toString());
-        for (String pid : pids.values()) {
-            assertFalse(ProcessHandle.of(Long.parseLong(pid)).map(p -> p.isAlive()
-                    && !isZombie(p.pid())).orElse(false), "guest " + pid + " stopped");
+        for (long pid : pids.values()) {
+            assertFalse(QemuTestRoot.isAlive(pid), "guest " + pid + " stopped");
         }
-        assertNothingLeft();
+        qemu.assertNothingLeft();
     }
 
     /**
@@ -320,14 +302,5 @@ class QemuDriverIT {
         assertEquals(0, r.exitCode(), () -> r.describe() + "\n" + d.describe());
         assertEquals("", r.stderr().strip(), () -> r.describe() + "\n" + d.describe());
         return r.stdout().lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
-    }
-
-    private static boolean isZombie(long pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-            return stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
-        } catch (IOException e) {
-            return true;
-        }
     }
 }
