@@ -41,7 +41,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -215,13 +214,17 @@ final class QemuLifecycle {
                 d.runningReason = StateReason.Running.BOOTED;
                 d.pausedReason = -1;
             }
-            mon = QmpMonitor.connect(live.name, l.monitor(), loop, listener(d), MONITOR_TIMEOUT_MILLIS);
+            // One round trip: the negotiation, the pty query and cont travel together.
+            mon = QmpMonitor.open(live.name, l.monitor(), loop, listener(d));
+            CompletableFuture<Object> chardevs = mon.send("query-chardev", null);
+            CompletableFuture<Object> cont = paused ? null : mon.send("cont", null);
+            mon.awaitNegotiated(MONITOR_TIMEOUT_MILLIS);
             synchronized (d) {
                 d.monitor = mon;
             }
-            learnPtys(live, mon);
-            if (!paused) {
-                mon.execute("cont", null, MONITOR_TIMEOUT_MILLIS);
+            learnPtys(live, mon.await(chardevs, "query-chardev", MONITOR_TIMEOUT_MILLIS));
+            if (cont != null) {
+                mon.await(cont, "cont", MONITOR_TIMEOUT_MILLIS);
             }
             onEventThread(() -> {
                 synchronized (d) {
@@ -259,9 +262,9 @@ final class QemuLifecycle {
         }
     }
 
+    /** The pty paths from {@code query-chardev}'s answer {@code r}. */
     @SuppressWarnings("unchecked")
-    private static void learnPtys(QemuDomainDef live, QmpMonitor mon) {
-        Object r = mon.execute("query-chardev", null, MONITOR_TIMEOUT_MILLIS);
+    private static void learnPtys(QemuDomainDef live, Object r) {
         if (!(r instanceof List<?> list)) {
             return;
         }
@@ -677,30 +680,35 @@ final class QemuLifecycle {
                 LOG.log(Level.ERROR, "cannot load domain config {0}: {1}", f, e.getMessage());
             }
         }
-        List<Path> statuses = xmlFiles(paths.stateDir());
-        if (statuses.isEmpty()) {
-            return;
-        }
-        // A handful of workers: each reattach waits on one QEMU's monitor, not on the CPU.
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(8, statuses.size()));
-        try {
-            List<CompletableFuture<Void>> all = new ArrayList<>();
-            for (Path f : statuses) {
-                all.add(CompletableFuture.runAsync(() -> reattach(f), pool));
+        // Every monitor at once: each connect queues the negotiation and query-status (one
+        // round trip per guest), all in flight together; then the answers are taken in turn,
+        // under one deadline, so a hung QEMU delays the start by at most MONITOR_TIMEOUT_MILLIS.
+        List<Reattaching> inFlight = new ArrayList<>();
+        for (Path f : xmlFiles(paths.stateDir())) {
+            Reattaching r = beginReattach(f);
+            if (r != null) {
+                inFlight.add(r);
             }
-            CompletableFuture.allOf(all.toArray(new CompletableFuture[0])).join();
-        } finally {
-            pool.shutdown();
+        }
+        long deadline = System.nanoTime() + MONITOR_TIMEOUT_MILLIS * 1_000_000L;
+        for (Reattaching r : inFlight) {
+            finishReattach(r, Math.max(1, (deadline - System.nanoTime()) / 1_000_000L));
         }
     }
 
-    private void reattach(Path statusFile) {
+    /** A guest whose monitor is connected and whose query-status is on its way. */
+    private record Reattaching(QemuDomain d, StatusFile.Status status, QmpMonitor mon,
+                               CompletableFuture<Object> queryStatus) {
+    }
+
+    /** Rebuilds the domain from its status file and opens its monitor; null when it is already settled. */
+    private Reattaching beginReattach(Path statusFile) {
         StatusFile.Status s;
         try {
             s = StatusFile.read(statusFile);
         } catch (RuntimeException e) {
             LOG.log(Level.ERROR, "cannot read status file {0}: {1}", statusFile, e.getMessage());
-            return;
+            return null;
         }
         QemuDomainDef live = s.liveDef();
         nextId.accumulateAndGet(live.id + 1, Math::max);
@@ -720,20 +728,33 @@ final class QemuLifecycle {
             d.reason = s.reason();
             d.startingDef = null;
         }
+        final QemuDomain dom = d;
         if (!ProcState.isAlive(s.pid()) || !isQemu(s.pid(), live.emulator)) {
             LOG.log(Level.WARNING, "domain {0} died while the daemon was away", live.name);
-            final QemuDomain dom = d;
             onEventThread(() -> stopped(dom, StateReason.Shutoff.CRASHED, STOPPED_FAILED));
-            return;
+            return null;
         }
         try {
-            QmpMonitor mon = QmpMonitor.connect(live.name, s.monitor(), loop, listener(d), MONITOR_TIMEOUT_MILLIS);
+            QmpMonitor mon = QmpMonitor.open(live.name, s.monitor(), loop, listener(d));
+            CompletableFuture<Object> status = mon.send("query-status", null);
             synchronized (d) {
                 d.monitor = mon;
             }
-            Object st = mon.execute("query-status", null, MONITOR_TIMEOUT_MILLIS);
+            return new Reattaching(d, s, mon, status);
+        } catch (RuntimeException e) {
+            failReattach(d, s, e);
+            return null;
+        }
+    }
+
+    /** Takes the guest's query-status answer: its state now (a changed one is saved). */
+    private void finishReattach(Reattaching r, long timeoutMillis) {
+        QemuDomain d = r.d();
+        StatusFile.Status s = r.status();
+        try {
+            r.mon().awaitNegotiated(timeoutMillis);
+            Object st = r.mon().await(r.queryStatus(), "query-status", timeoutMillis);
             String status = st instanceof Map<?, ?> m ? String.valueOf(m.get("status")) : "";
-            final QemuDomain dom = d;
             switch (status) {
                 case "running" -> setState(d, DomainState.RUNNING,
                         s.state() == DomainState.RUNNING ? s.reason() : StateReason.Running.UNPAUSED);
@@ -741,20 +762,29 @@ final class QemuLifecycle {
                     synchronized (d) {
                         d.gotShutdown = true;
                         d.state = DomainState.SHUTDOWN;
-                        d.reason = StateReason.Shutdown.USER;
+                        d.reason = StateReason.Shutdown.UNKNOWN;
                     }
                     ProcessHandle.of(s.pid()).ifPresent(ProcessHandle::destroy);
                 }
-                default -> setState(dom, DomainState.PAUSED,
+                default -> setState(d, DomainState.PAUSED,
                         s.state() == DomainState.PAUSED ? s.reason() : StateReason.Paused.UNKNOWN);
             }
-            saveStatus(d);
+            boolean changed;
+            synchronized (d) {
+                changed = d.state != s.state() || d.reason != s.reason();
+            }
+            if (changed) { // as it was: the file already says so (no write, no fsync)
+                saveStatus(d);
+            }
         } catch (RuntimeException e) {
-            LOG.log(Level.ERROR, "cannot reattach to domain {0}: {1}", live.name, e.getMessage());
-            final QemuDomain dom = d;
-            ProcessHandle.of(s.pid()).ifPresent(ProcessHandle::destroyForcibly);
-            onEventThread(() -> stopped(dom, StateReason.Shutoff.CRASHED, STOPPED_FAILED));
+            failReattach(d, s, e);
         }
+    }
+
+    private void failReattach(QemuDomain d, StatusFile.Status s, RuntimeException e) {
+        LOG.log(Level.ERROR, "cannot reattach to domain {0}: {1}", s.liveDef().name, e.getMessage());
+        ProcessHandle.of(s.pid()).ifPresent(ProcessHandle::destroyForcibly);
+        onEventThread(() -> stopped(d, StateReason.Shutoff.CRASHED, STOPPED_FAILED));
     }
 
     private static void setState(QemuDomain d, DomainState state, int reason) {
