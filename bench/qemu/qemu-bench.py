@@ -48,6 +48,7 @@ import time
 import libvirt
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+PAIRS = 5  # suspend/resume pairs per lifecycle repetition
 MARKER = b"TESTGUEST-BOOT-OK"
 
 
@@ -73,10 +74,12 @@ def alive(pid):
         return False
 
 
-def rss_kib(pid):
+def rss_kib(pid, field="VmRSS"):
+    """VmRSS, or RssAnon (private memory) or RssFile (mapped files: shared libraries, the JVM's
+    class-data archive), in KiB."""
     with open(f"/proc/{pid}/status") as f:
         for l in f:
-            if l.startswith("VmRSS:"):
+            if l.startswith(field + ":"):
                 return int(l.split()[1])
     return 0
 
@@ -308,12 +311,14 @@ def lifecycle(d, rep):
         R["start_running_ms"] = (time.monotonic() - t) * 1e3
         assert dom.state() == [libvirt.VIR_DOMAIN_RUNNING, libvirt.VIR_DOMAIN_RUNNING_BOOTED], dom.state()
         R["start_marker_ms"] = await_markers([log_path], t) * 1e3
-        t = time.monotonic()
-        dom.suspend()
-        R["suspend_ms"] = (time.monotonic() - t) * 1e3
-        t = time.monotonic()
-        dom.resume()
-        R["resume_ms"] = (time.monotonic() - t) * 1e3
+        R["suspend_ms"], R["resume_ms"] = [], []
+        for _ in range(PAIRS):
+            t = time.monotonic()
+            dom.suspend()
+            R["suspend_ms"].append((time.monotonic() - t) * 1e3)
+            t = time.monotonic()
+            dom.resume()
+            R["resume_ms"].append((time.monotonic() - t) * 1e3)
         t = time.monotonic()
         dom.shutdown()
         await_state(dom, libvirt.VIR_DOMAIN_SHUTOFF)
@@ -367,6 +372,8 @@ def reattach(d, rep, n, threads):
     start_guests(d, names, threads)
     pids = {nm: d.qemu_pid(nm) for nm in names}
     R["rss_mib"] = rss_kib(d.pid) / 1024
+    R["rss_anon_mib"] = rss_kib(d.pid, "RssAnon") / 1024
+    R["rss_file_mib"] = rss_kib(d.pid, "RssFile") / 1024
     R["rss_with_helpers_mib"] = (rss_kib(d.pid) + d.extra_rss_kib()) / 1024
     t0 = time.monotonic()
     R["stop_ms"] = d.stop() * 1e3
@@ -394,6 +401,7 @@ def reattach(d, rep, n, threads):
         dom.suspend()
         dom.resume()
     R["suspend_resume_all_ms"] = (time.monotonic() - t) * 1e3
+    R["restart_all_answered_ms"] = (time.monotonic() - t0) * 1e3
     c.close()
     time.sleep(1)
     R["rss_after_reattach_mib"] = rss_kib(d.pid) / 1024
@@ -483,7 +491,11 @@ ROWS = [  # (label, point, key, unit)
     ("  of which: new daemon start → first answer", "reattach", "first_answer_ms", "ms"),
     ("  of which: new daemon start → all N listed running", "reattach", "start_all_listed_ms", "ms"),
     ("suspend + resume of each of the N after the restart", "reattach", "suspend_resume_all_ms", "ms"),
+    ("restart: SIGTERM → all N listed and each answered suspend + resume", "reattach",
+     "restart_all_answered_ms", "ms"),
     ("daemon RSS with N guests running", "reattach", "rss_mib", "MiB"),
+    ("  of which private (RssAnon)", "reattach", "rss_anon_mib", "MiB"),
+    ("  of which mapped files (RssFile)", "reattach", "rss_file_mib", "MiB"),
     ("  with libvirtd's virtlogd", "reattach", "rss_with_helpers_mib", "MiB"),
     ("daemon RSS after the restart (N guests reattached)", "reattach", "rss_after_reattach_mib", "MiB"),
     ("density: M guests, T threads, first create → all booted", "density", "all_booted_s", "s"),
@@ -506,7 +518,10 @@ def summary(results, a):
     for label, point, key, unit in ROWS:
         cells, med = [], {}
         for t in targets:
-            vals = [r[key] for r in results if r["point"] == point and r["target"] == t and key in r]
+            vals = []
+            for r in results:
+                if r["point"] == point and r["target"] == t and key in r:
+                    vals += r[key] if isinstance(r[key], list) else [r[key]]
             if vals:
                 med[t] = statistics.median(vals)
                 cells.append(f"{fmt(med[t], unit)} ({fmt(min(vals), unit)}–{fmt(max(vals), unit)})"
@@ -529,8 +544,11 @@ def main():
     ap.add_argument("--density-reps", type=int, default=2)
     ap.add_argument("--threads", type=int, default=4)
     ap.add_argument("--only", default="lifecycle,reattach,density")
+    ap.add_argument("--targets", default="jvirtd,libvirtd,qemu")
+    ap.add_argument("--warmup", type=int, default=3)
     a = ap.parse_args()
     only = a.only.split(",")
+    targets = a.targets.split(",")
 
     global TINY
     tiny_dir = os.path.join(REPO, "target/guests/tiny")
@@ -549,40 +567,43 @@ def main():
         raw.flush()
         log(json.dumps(r))
 
-    jv, lv = Jvirtd(a.out, serial), Libvirtd(a.out, serial)
+    jv = Jvirtd(a.out, serial) if "jvirtd" in targets else None
+    lv = Libvirtd(a.out, serial) if "libvirtd" in targets else None
+    daemons = [d for d in (jv, lv) if d]
     meta = {"point": "meta", "date": time.strftime("%Y-%m-%d %H:%M:%S"), "host": platform.node(),
             "cpus": os.cpu_count(), "kernel": platform.release(), "load": loadavg(),
             "git": subprocess.run(["git", "-C", REPO, "describe", "--always", "--dirty"], capture_output=True,
                                   text=True).stdout.strip(),
             "args": vars(a)}
     try:
-        meta["jvirtd_first_start_s"] = jv.first_start()
-        meta["libvirtd_first_start_s"] = lv.first_start()
-        c = libvirt.open(lv.uri)
-        meta["libvirtd_version"] = c.getLibVersion()
-        meta["qemu_version"] = c.getVersion()
-        c.close()
+        for d in daemons:
+            meta[d.name + "_first_start_s"] = d.first_start()
+        if lv:
+            c = libvirt.open(lv.uri)
+            meta["libvirtd_version"] = c.getLibVersion()
+            meta["qemu_version"] = c.getVersion()
+            c.close()
         keep(meta)
-        pair = [jv, lv]
         if "lifecycle" in only:
-            lifecycle(jv, -1)  # warm-up of both, not counted
-            lifecycle(lv, -1)
+            for d in daemons:  # warm-up: the same paths, not counted
+                for i in range(a.warmup):
+                    lifecycle(d, -1 - i)
             for rep in range(a.reps):
-                for d in (pair if rep % 2 == 0 else pair[::-1]):
+                for d in (daemons if rep % 2 == 0 else daemons[::-1]):
                     keep(lifecycle(d, rep))
         if "reattach" in only:
             for rep in range(a.reattach_reps):
-                for d in (pair if rep % 2 == 0 else pair[::-1]):
+                for d in (daemons if rep % 2 == 0 else daemons[::-1]):
                     keep(reattach(d, rep, a.guests, a.threads))
         if "density" in only:
+            order = [lambda r, d=d: density(d, r, a.density, a.threads) for d in daemons]
+            if "qemu" in targets:
+                order.insert(0, lambda r: density_plain(a.out, serial, r, a.density, a.threads))
             for rep in range(a.density_reps):
-                order = [lambda r: density_plain(a.out, serial, r, a.density, a.threads),
-                         lambda r: density(jv, r, a.density, a.threads),
-                         lambda r: density(lv, r, a.density, a.threads)]
                 for f in (order if rep % 2 == 0 else order[::-1]):
                     keep(f(rep))
     finally:
-        for d in (jv, lv):
+        for d in daemons:
             try:
                 c = libvirt.open(d.uri)
                 for dom in c.listAllDomains():
@@ -593,11 +614,13 @@ def main():
                 c.close()
             except libvirt.libvirtError as e:
                 log(f"cleaning {d.name}: {e}")
-        try:
-            jv.stop()
-        except Exception as e:
-            log(f"stopping jvirtd: {e}")
-        lv.teardown()
+        if jv:
+            try:
+                jv.stop()
+            except Exception as e:
+                log(f"stopping jvirtd: {e}")
+        if lv:
+            lv.teardown()
         raw.close()
     text = (f"QEMU driver side by side, {meta['date']}, {meta['cpus']} CPUs, git {meta['git']}, "
             f"load average at start {' '.join(meta['load'])}; medians (min–max)\n\n" + summary(results, a) + "\n")
