@@ -24,12 +24,15 @@ Guests: the tiny guest (scripts/guests/build-tiny-guest.sh -> target/guests/tiny
 serial log to a file both daemons write (OUT/serial). Clients: python3-libvirt, a connection
 per thread, monotonic time around each call.
 
-Rows: define; start -> running (create() returned, state checked); suspend; resume;
-shutdown -> shut off (shutdown(), then state polled every 5 ms); destroy (the call, a booted
+Rows (each lifecycle repetition: 5 define/undefine pairs of a spare domain, then define, start,
+5 suspend/resume pairs, shutdown, start, destroy, undefine; --warmup rounds first, not counted):
+define; undefine; start -> running (create() returned, state checked); suspend; resume;
+shutdown -> shut off (shutdown(), then state polled every 5 ms); destroy (the call, on a booted
 guest); restart with N guests: SIGTERM -> daemon gone -> new daemon -> all N listed running
-(connect and list polled every 5 ms), with the QEMU pids unchanged; daemon RSS (VmRSS) with N
-guests running; density: time from the first create() until every guest printed its boot
-marker, the daemons' guests defined beforehand.
+(connect and list polled every 5 ms), with the QEMU pids unchanged, then each answers suspend and
+resume; daemon RSS (VmRSS, and its private and file-mapped parts) with N guests running;
+density: time from the first create() until every guest printed its boot marker (the daemons'
+guests defined beforehand), and the same guests with plain QEMU.
 """
 import argparse
 import json
@@ -48,7 +51,7 @@ import time
 import libvirt
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-PAIRS = 5  # suspend/resume pairs per lifecycle repetition
+PAIRS = 5  # suspend/resume and define/undefine pairs per lifecycle repetition
 MARKER = b"TESTGUEST-BOOT-OK"
 
 
@@ -303,9 +306,18 @@ def lifecycle(d, rep):
     c = libvirt.open(d.uri)
     R = {"point": "lifecycle", "target": d.name, "rep": rep, "load": loadavg()}
     try:
+        # define and undefine alone: a few pairs of a second domain, for samples enough
+        R["define_ms"], R["undefine_ms"] = [], []
+        for _ in range(PAIRS):
+            t = time.monotonic()
+            other = c.defineXML(d.xml(name + "x"))
+            R["define_ms"].append((time.monotonic() - t) * 1e3)
+            t = time.monotonic()
+            other.undefine()
+            R["undefine_ms"].append((time.monotonic() - t) * 1e3)
         t = time.monotonic()
         dom = c.defineXML(d.xml(name))
-        R["define_ms"] = (time.monotonic() - t) * 1e3
+        R["define_ms"].append((time.monotonic() - t) * 1e3)
         t = time.monotonic()
         dom.create()
         R["start_running_ms"] = (time.monotonic() - t) * 1e3
@@ -333,7 +345,7 @@ def lifecycle(d, rep):
         R["destroy_ms"] = (time.monotonic() - t) * 1e3
         t = time.monotonic()
         dom.undefine()
-        R["undefine_ms"] = (time.monotonic() - t) * 1e3
+        R["undefine_ms"].append((time.monotonic() - t) * 1e3)
     finally:
         c.close()
     return R
@@ -392,6 +404,7 @@ def reattach(d, rep, n, threads):
             raise RuntimeError(f"{d.name}: not all {n} running 120 s after the restart")
         time.sleep(0.005)
     R["start_all_listed_ms"] = (time.monotonic() - t1) * 1e3
+    R["start_cpu_s"] = cpu_s(d.pid)  # the new daemon's CPU time until then
     R["restart_all_listed_ms"] = (time.monotonic() - t0) * 1e3
     R["pids_unchanged"] = all(d.qemu_pid(nm) == p and alive(p) for nm, p in pids.items())
     c = libvirt.open(d.uri)
@@ -490,6 +503,7 @@ ROWS = [  # (label, point, key, unit)
     ("  of which: old daemon exits", "reattach", "stop_ms", "ms"),
     ("  of which: new daemon start → first answer", "reattach", "first_answer_ms", "ms"),
     ("  of which: new daemon start → all N listed running", "reattach", "start_all_listed_ms", "ms"),
+    ("  new daemon's CPU time until then", "reattach", "start_cpu_s", "s"),
     ("suspend + resume of each of the N after the restart", "reattach", "suspend_resume_all_ms", "ms"),
     ("restart: SIGTERM → all N listed and each answered suspend + resume", "reattach",
      "restart_all_answered_ms", "ms"),
