@@ -14,6 +14,10 @@ usage: bench/qemu/qemu-bench.py [--out DIR] [--reps N] [--reattach-reps N] [--gu
   --density N        guests of the density point (default 50), --density-reps (default 2)
   --threads T        client threads starting them (default 4; also for bulk start and stop)
   --only LIST        any of lifecycle,reattach,density (default all)
+  --targets LIST     any of jvirtd,libvirtd,qemu (default all)
+  --warmup N         lifecycle rounds per daemon before the counted ones (default 3), after
+  --warmup-calls N   define/undefine pairs (default 300): figures of a daemon that has run a
+                     while; the warm-up rounds are in raw.jsonl as point "warmup"
 
 What runs (everything on 127.0.0.1 and in temp folders; all of it stopped again by pid):
   jvirtd    bin/jvirtd --listen -f CONF (as deployed: class-data archive, no JVM flags), TCP
@@ -351,6 +355,16 @@ def lifecycle(d, rep):
     return R
 
 
+def warm_up_calls(d, n):
+    """n define/undefine pairs: a daemon that has run a while (a JVM has compiled its paths)."""
+    c = libvirt.open(d.uri)
+    try:
+        for _ in range(n):
+            c.defineXML(d.xml("jvb-warm")).undefine()
+    finally:
+        c.close()
+
+
 def start_guests(d, names, threads):
     for n in names:
         remove(d.serial_log(n))
@@ -529,6 +543,8 @@ def fmt(v, unit):
 def summary(results, a):
     targets = ["jvirtd", "libvirtd", "qemu"]
     lines = [f"| row | {' | '.join(targets)} | jvirtd / libvirtd |", "|---|---|---|---|---|"]
+    failed = {t: [r["error"] for r in results if r.get("target") == t and "error" in r] for t in targets}
+    lines.append("| failed lifecycle repetitions | " + " | ".join(str(len(failed[t])) for t in targets) + " | |")
     for label, point, key, unit in ROWS:
         cells, med = [], {}
         for t in targets:
@@ -548,6 +564,20 @@ def summary(results, a):
     return "\n".join(lines)
 
 
+def clean(d):
+    """Destroys and undefines every jvb- domain of daemon d."""
+    try:
+        c = libvirt.open(d.uri)
+        for dom in c.listAllDomains():
+            if dom.name().startswith("jvb-"):
+                if dom.isActive():
+                    dom.destroy()
+                dom.undefine()
+        c.close()
+    except libvirt.libvirtError as e:
+        log(f"cleaning {d.name}: {e}")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", default="/tmp/jvirtd-qemu-bench-" + time.strftime("%Y%m%d-%H%M%S"))
@@ -560,6 +590,7 @@ def main():
     ap.add_argument("--only", default="lifecycle,reattach,density")
     ap.add_argument("--targets", default="jvirtd,libvirtd,qemu")
     ap.add_argument("--warmup", type=int, default=3)
+    ap.add_argument("--warmup-calls", type=int, default=300)
     a = ap.parse_args()
     only = a.only.split(",")
     targets = a.targets.split(",")
@@ -599,12 +630,20 @@ def main():
             c.close()
         keep(meta)
         if "lifecycle" in only:
-            for d in daemons:  # warm-up: the same paths, not counted
+            for d in daemons:  # warm-up: the same paths, kept in raw.jsonl, not in the summary
+                warm_up_calls(d, a.warmup_calls)
                 for i in range(a.warmup):
-                    lifecycle(d, -1 - i)
+                    r = lifecycle(d, -1 - i)
+                    r["point"] = "warmup"
+                    keep(r)
             for rep in range(a.reps):
                 for d in (daemons if rep % 2 == 0 else daemons[::-1]):
-                    keep(lifecycle(d, rep))
+                    try:
+                        keep(lifecycle(d, rep))
+                    except (libvirt.libvirtError, AssertionError, RuntimeError) as e:
+                        # a failed call is a result too (counted in the summary); the run goes on
+                        keep({"point": "lifecycle", "target": d.name, "rep": rep, "error": str(e)})
+                        clean(d)
         if "reattach" in only:
             for rep in range(a.reattach_reps):
                 for d in (daemons if rep % 2 == 0 else daemons[::-1]):
@@ -618,16 +657,7 @@ def main():
                     keep(f(rep))
     finally:
         for d in daemons:
-            try:
-                c = libvirt.open(d.uri)
-                for dom in c.listAllDomains():
-                    if dom.name().startswith("jvb-"):
-                        if dom.isActive():
-                            dom.destroy()
-                        dom.undefine()
-                c.close()
-            except libvirt.libvirtError as e:
-                log(f"cleaning {d.name}: {e}")
+            clean(d)
         if jv:
             try:
                 jv.stop()
