@@ -1,15 +1,20 @@
 #!/usr/bin/env bash
 # bench-side-by-side.sh - jvirtd, a private libvirtd and nullserver measured side by side, in one
-# run, with ../shared/bench (issue 7; the figures of docs/performance.md come from this script).
+# run, with the tools of bench/ (the figures of docs/performance.md come from this script).
 #
-# usage: scripts/bench-side-by-side.sh [--out DIR] [--bench DIR] [--reps N] [--seconds S]
+# usage: scripts/bench-side-by-side.sh [--out DIR] [--reps N] [--seconds S]
 #                                      [--groups LIST] [--idle-conns N] [--skip LIST]
+#                                      [--idle-after S] [--compare-jvm-defaults]
 #
-#   --out DIR       results: raw.jsonl, table.md (run-bench.sh), extra.md (start-up, idle
-#                   connections), summary.md (both), logs (default /tmp/jvirtd-bench-DATE)
-#   --bench DIR     the shared bench tools (default ../shared/bench from the repository root);
-#                   copied to OUT/bench and built there
-#   --reps, --seconds, --groups   passed to run-bench.sh (defaults 3, 3, all groups)
+#   --out DIR       results: raw.jsonl, table.md (run-bench.sh), extra.md (daemon RSS around
+#                   the matrix, start-up, idle connections), summary.md (both), rss.tsv, logs
+#                   (default /tmp/jvirtd-bench-DATE)
+#   --reps, --seconds, --groups   passed to bench/run-bench.sh (defaults 3, 3, all groups)
+#   --idle-after S  after the matrix, the daemons stay up idle for S seconds (default 60) while
+#                   their VmRSS is read every 10 s, next to the reading before the matrix
+#   --compare-jvm-defaults   one more target in the matrix, "jvirtd-jvm-defaults": the same
+#                   jvirtd with the JVM's own defaults instead of etc/jvm.options
+#                   (JVIRTD_JVM_OPTIONS=/dev/null), on JVIRTD_BASE_PORT (16819)
 #   --idle-conns N  connections for the idle-memory point (default 19000: the fd limit of a
 #                   process here is 20000 and cannot be raised without CAP_SYS_RESOURCE)
 #   --skip LIST     any of matrix,startup,idle-impact,idle-memory
@@ -17,25 +22,29 @@
 # Environment: JVIRTD_JAR (jar to run through bin/jvirtd; default: bin/jvirtd builds
 # target/jvirtd.jar), LIBVIRTD_PORT (16709), JVIRTD_PORT (16809), NULL_PORT (16909).
 #
-# The daemons run with their default tuning: libvirtd with libvirtd.conf.sample (private, in
-# its own mount namespace, see start-private-libvirtd.sh), jvirtd with listen_tcp and auth
-# none on its own unix_sock_dir, nullserver as is. Everything listens on 127.0.0.1 only.
-# Everything this script starts it stops again, by pid.
+# The daemons run with their default tuning: libvirtd as bench/private-libvirtd.sh starts it
+# (its own mount namespace; TCP, auth none, libvirt's defaults otherwise), jvirtd with
+# listen_tcp and auth none on its own unix_sock_dir, nullserver as is. Everything listens on
+# 127.0.0.1 only. Everything this script starts it stops again, by pid. The tools are built
+# in place (make -C bench); lvbench needs libvirt-dev, which the script installs when it runs
+# as root and the package is missing.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-bench_src="$root/../shared/bench"
+b="$root/bench"
 out="/tmp/jvirtd-bench-$(date +%Y%m%d-%H%M%S)"
-reps=3 seconds=3 groups="lvbench,events,lvload,idle" idle_conns=19000 skip=""
+reps=3 seconds=3 groups="lvbench,events,lvload,idle" idle_conns=19000 skip="" idle_after=60
+compare_defaults=0
 while [ $# -gt 0 ]; do
     case "$1" in
     --out) out=$2; shift 2 ;;
-    --bench) bench_src=$2; shift 2 ;;
     --reps) reps=$2; shift 2 ;;
     --seconds) seconds=$2; shift 2 ;;
     --groups) groups=$2; shift 2 ;;
     --idle-conns) idle_conns=$2; shift 2 ;;
     --skip) skip=$2; shift 2 ;;
+    --idle-after) idle_after=$2; shift 2 ;;
+    --compare-jvm-defaults) compare_defaults=1; shift ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed 's/^# \{0,1\}//;/^set -euo/d'; exit 0 ;;
     *) echo "bench-side-by-side.sh: unknown argument '$1'" >&2; exit 2 ;;
     esac
@@ -43,9 +52,18 @@ done
 skipped() { case ",$skip," in *",$1,"*) return 0 ;; *) return 1 ;; esac; }
 
 lv_port=${LIBVIRTD_PORT:-16709} jv_port=${JVIRTD_PORT:-16809} null_port=${NULL_PORT:-16909}
+base_port=${JVIRTD_BASE_PORT:-16819}
 mkdir -p "$out"
-b="$out/bench"
-rm -rf "$b" && cp -r "$bench_src" "$b" && chmod -R u+w "$b"
+if ! pkg-config --exists libvirt 2>/dev/null; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        echo "bench-side-by-side.sh: installing libvirt-dev and pkg-config (for bench/lvbench)" >&2
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -q libvirt-dev pkg-config >"$out/apt.log" 2>&1 ||
+            { echo "installing libvirt-dev failed, see $out/apt.log" >&2; exit 1; }
+    else
+        echo "bench/lvbench needs libvirt's development files: apt-get install libvirt-dev pkg-config" >&2
+        exit 1
+    fi
+fi
 make -s -C "$b" >"$out/make.log" 2>&1 || { echo "building the bench tools failed, see $out/make.log" >&2; exit 1; }
 
 started=()
@@ -66,12 +84,14 @@ jv_conf() { # PORT DIR [extra line]
     printf 'listen_tls = 0\nlisten_tcp = 1\ntcp_port = "%s"\nlisten_addr = "127.0.0.1"\nauth_tcp = "none"\nunix_sock_dir = "%s"\n%s\n' \
         "$1" "$2/sock" "${3:-}" >"$2/jvirtd.conf"
 }
-start_jvirtd() { # DIR PORT
-    "$root/bin/jvirtd" --listen -f "$1/jvirtd.conf" -p "$1/jvirtd.pid" >"$1/jvirtd.log" 2>&1 &
+start_jvirtd() { # DIR PORT [JVM options file]
+    JVIRTD_JVM_OPTIONS="${3:-${JVIRTD_JVM_OPTIONS:-}}" \
+        "$root/bin/jvirtd" --listen -f "$1/jvirtd.conf" -p "$1/jvirtd.pid" >"$1/jvirtd.log" 2>&1 &
     local pid=$!
     wait_port "$2"
     echo "$pid"
 }
+vmrss_mib() { awk '/^VmRSS:/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status" 2>/dev/null || echo "?"; }
 if [ -n "${JVIRTD_JAR:-}" ]; then export JVIRTD_JAR; fi
 "$root/bin/jvirtd" --version >/dev/null # builds the jar and the class-data archive if needed
 
@@ -81,28 +101,62 @@ if [ -n "${JVIRTD_JAR:-}" ]; then export JVIRTD_JAR; fi
     echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs, $(uname -r), $(java -version 2>&1 | head -1)"
     echo "jvirtd: $(cd "$root" && git rev-parse --short HEAD 2>/dev/null || echo '?') + working tree;" \
          "libvirtd $(libvirtd --version 2>/dev/null | awk '{print $NF}')"
+    echo "jvirtd's JVM options: $(sed 's/#.*//' "${JVIRTD_JVM_OPTIONS:-$root/etc/jvm.options}" | xargs)" \
+         "${JVIRTD_JAVA_OPTS:-}"
     echo
 } >"$out/extra.md"
 
 if ! skipped matrix; then
     jv_conf "$jv_port" "$out/jv"
     JP=$(start_jvirtd "$out/jv" "$jv_port"); started+=("$JP")
-    sed "s#^tcp_port.*#tcp_port = \"$lv_port\"#; s#^unix_sock_dir.*#unix_sock_dir = \"$out/lv/sock\"#" \
-        "$b/libvirtd.conf.sample" >"$out/libvirtd.conf"
-    mkdir -p "$out/lv"
-    LP=$("$b/start-private-libvirtd.sh" "$out/libvirtd.conf" "$out/lv/libvirtd.pid" "$out/lv/libvirtd.log" | tail -1)
+    LP=$("$b/private-libvirtd.sh" start "$out/lv" --port "$lv_port" | tail -1)
     started+=("$LP")
     "$b/nullserver" --tcp "127.0.0.1:$null_port" >"$out/nullserver.log" 2>&1 &
     NP=$!; started+=("$NP")
     wait_port "$null_port"
-    cmd=("$b/run-bench.sh" --reps "$reps" --seconds "$seconds" --warmup 1 --groups "$groups" --out "$out"
-        --target libvirtd --uri "test+tcp://127.0.0.1:$lv_port/default" --addr "127.0.0.1:$lv_port" --pid "$LP"
-        --target jvirtd --uri "test+tcp://127.0.0.1:$jv_port/default" --addr "127.0.0.1:$jv_port" --pid "$JP"
-        --target nullserver --uri "test+tcp://127.0.0.1:$null_port/default" --addr "127.0.0.1:$null_port"
+    names=(libvirtd jvirtd) pids=("$LP" "$JP")
+    targets=(--target libvirtd --uri "test+tcp://127.0.0.1:$lv_port/default" --addr "127.0.0.1:$lv_port" --pid "$LP"
+        --target jvirtd --uri "test+tcp://127.0.0.1:$jv_port/default" --addr "127.0.0.1:$jv_port" --pid "$JP")
+    if [ "$compare_defaults" = 1 ]; then
+        jv_conf "$base_port" "$out/jv-defaults"
+        BP=$(start_jvirtd "$out/jv-defaults" "$base_port" /dev/null); started+=("$BP")
+        names+=(jvirtd-jvm-defaults) pids+=("$BP")
+        targets+=(--target jvirtd-jvm-defaults --uri "test+tcp://127.0.0.1:$base_port/default"
+            --addr "127.0.0.1:$base_port" --pid "$BP")
+    fi
+    targets+=(--target nullserver --uri "test+tcp://127.0.0.1:$null_port/default" --addr "127.0.0.1:$null_port"
         --pid "$NP" --modes version,connect)
+    cmd=("$b/run-bench.sh" --reps "$reps" --seconds "$seconds" --warmup 1 --groups "$groups" --out "$out"
+        "${targets[@]}")
     echo "${cmd[*]}" >"$out/command.txt"
+    sleep 5 # the daemons' start-up is over: what they hold now is their idle RSS
+    # rss.tsv: label, seconds since the matrix ended (before: -), VmRSS MiB of each daemon
+    echo "when	s	${names[*]}" | tr ' ' '\t' >"$out/rss.tsv"
+    rss_row() { local row="$1	$2" p; for p in "${pids[@]}"; do row+="	$(vmrss_mib "$p")"; done; echo "$row" >>"$out/rss.tsv"; }
+    rss_row before -
+    load_before=$(cut -d' ' -f1-3 /proc/loadavg)
     "${cmd[@]}" >"$out/run-bench.out" 2>"$out/run-bench.err"
-    for p in "$JP" "$LP" "$NP"; do kill "$p" 2>/dev/null || true; done
+    load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+    ended=$(date +%s)
+    rss_row "right after" 0
+    for t in $(seq 10 10 "$idle_after"); do
+        wait_s=$((ended + t - $(date +%s)))
+        [ "$wait_s" -le 0 ] || sleep "$wait_s"
+        rss_row "idle" "$t"
+    done
+    {
+        echo "## Daemon VmRSS (MiB) before the matrix, right after it and while idle afterwards"
+        echo
+        echo "Load average (1, 5, 15 min) when the matrix started: $load_before; when it ended: $load_after."
+        echo
+        echo "| daemon | before | right after | $(seq -s ' | ' -f '+%.0f s' 10 10 "$idle_after") |"
+        echo "|---|---|---|$(for _ in $(seq 10 10 "$idle_after"); do printf -- '---|'; done)"
+        for i in "${!names[@]}"; do
+            echo "| ${names[$i]} | $(awk -F'\t' -v c=$((i + 3)) 'NR > 1 { printf "%s%s", (NR > 2 ? " | " : ""), $c }' "$out/rss.tsv") |"
+        done
+        echo
+    } >>"$out/extra.md"
+    for p in "${pids[@]}" "$NP"; do kill "$p" 2>/dev/null || true; done
     sleep 1
 fi
 
@@ -138,6 +192,7 @@ if ! skipped idle-impact; then
         echo '|---|---|---|---|---|'
         for i in 1 2 3; do
             lvload_row "127.0.0.1:$jv_port" "$JP" 0
+            : >"$out/ii/idle.err"
             "$b/lvload" --addr "127.0.0.1:$jv_port" --mode idle --conns 5000 --hold $((seconds + 3)) \
                 >"$out/ii/idle.json" 2>"$out/ii/idle.err" &
             lp=$!
@@ -161,12 +216,14 @@ if ! skipped idle-memory; then
         for i in 1 2 3; do
             JP=$(start_jvirtd "$out/im" "$jv_port"); started+=("$JP")
             sleep 1
-            h0=$(heap_used_kib "$JP"); r0=$(awk '/^VmRSS/ {print $2}' "/proc/$JP/status")
+            r0=$(awk '/^VmRSS/ {print $2}' "/proc/$JP/status"); h0=$(heap_used_kib "$JP")
+            # held 20 s: on a busy machine jcmd alone can take several seconds
+            : >"$out/im/idle.err"
             "$b/lvload" --addr "unix:$out/im/sock/libvirt-sock" --mode idle --conns "$idle_conns" --batch 200 \
-                --hold 8 >"$out/im/idle.json" 2>"$out/im/idle.err" &
+                --hold 20 >"$out/im/idle.json" 2>"$out/im/idle.err" &
             lp=$!
             while kill -0 "$lp" 2>/dev/null && ! grep -q '^HOLDING' "$out/im/idle.err"; do sleep 0.2; done
-            h1=$(heap_used_kib "$JP"); r1=$(awk '/^VmRSS/ {print $2}' "/proc/$JP/status")
+            r1=$(awk '/^VmRSS/ {print $2}' "/proc/$JP/status"); h1=$(heap_used_kib "$JP")
             wait "$lp" || true
             python3 - "$i" "$h0" "$h1" "$r0" "$r1" "$out/im/idle.json" <<'PY'
 import json, sys

@@ -11,8 +11,6 @@ import io.jvirtd.daemon.remote.HypervisorExtraProgram;
 import io.jvirtd.daemon.remote.RemoteProgram;
 import io.jvirtd.protocol.admin.AdminProcedure;
 import io.jvirtd.protocol.remote.RemoteProcedure;
-import io.jvirtd.driver.qemu.QemuDriver;
-import io.jvirtd.driver.test.TestDriver;
 import io.jvirtd.rpc.loop.EventLoop;
 import io.jvirtd.rpc.loop.Ticker;
 import io.jvirtd.rpc.loop.Timer;
@@ -113,35 +111,40 @@ final class Daemon {
 
         // The stateful drivers start while the loop runs and before the network is enabled: the
         // QEMU driver reattaches to the monitors of guests that kept running (libvirtd's order).
-        TestDriver testDriver;
-        QemuDriver qemuDriver = new QemuDriver(config.qemuRoot);
+        DriverRegistry drivers;
         try {
-            testDriver = new TestDriver();
-            qemuDriver.start(new LoopForDrivers(loop));
+            drivers = DriverRegistry.fromConfig(config);
+            drivers.startAll(new LoopForDrivers(loop));
         } catch (RuntimeException e) {
             LOG.log(Level.ERROR, "a driver failed to start", e);
             requestShutdown("driver start-up failed");
             awaitLoop();
-            qemuDriver.stop();
             pool.shutdown();
             adminPool.shutdown();
             return 1;
         }
-        server.addProgram(SlowCallHook.wrap(new RemoteProgram(new ConnectionRouter(List.of(testDriver, qemuDriver))),
-                config.testSlowCall));
+        server.addProgram(SlowCallHook.wrap(new RemoteProgram(new ConnectionRouter(drivers.byScheme())),
+                config.testSlowCall, Boolean.getBoolean(SlowCallHook.TEST_HOOKS_PROPERTY)));
         server.addProgram(HypervisorExtraProgram.qemu());
         server.addProgram(HypervisorExtraProgram.lxc());
         List<NetServer> servers = List.of(adminServer, server); // virt-admin srv-list order
         adminServer.addProgram(new AdminProgram(new AdminCalls(servers, LogSettings.global(),
                 this::setAutoShutdownTimeout, new ClientInfo())));
+        // The metrics endpoint is a listener too: bound before any client is accepted, and a
+        // daemon that cannot serve what its configuration asks for does not start (exit 1).
+        if (!startMetrics(servers)) {
+            requestShutdown("metrics endpoint failed");
+            awaitLoop();
+            drivers.stopAll();
+            pool.shutdown();
+            adminPool.shutdown();
+            return 1;
+        }
         server.enable();
         adminServer.enable();
         server.onClientCountChange(n -> updateIdleTimer());
         adminServer.onClientCountChange(n -> updateIdleTimer());
         loop.execute(this::updateIdleTimer);
-        if (!startMetrics(servers)) {
-            requestShutdown("metrics endpoint failed");
-        }
         // Runs after enable()'s task on the loop: the listeners are watched by then.
         loop.execute(() -> LOG.log(Level.INFO, "daemon is ready"));
         ClientMemoryBudget.Settings m = memory.settings();
@@ -155,7 +158,7 @@ final class Daemon {
         if (metrics != null) {
             metrics.close();
         }
-        qemuDriver.stop(); // running guests keep running; the next start reattaches
+        drivers.stopAll(); // running guests keep running; the next start reattaches
         pool.shutdown();
         adminPool.shutdown();
         try {

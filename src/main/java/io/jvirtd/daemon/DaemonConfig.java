@@ -83,6 +83,7 @@ public final class DaemonConfig {
     /**
      * [test_slow_call] TEST ONLY, off by default: "PROC:MILLIS" makes every call to remote procedure
      * number PROC wait MILLIS ms on its worker before it is served, so tests can hold workers busy.
+     * Honoured only when the JVM runs with -Djvirtd.test.hooks=true (see SlowCallHook).
      */
     public String testSlowCall;
     /**
@@ -90,6 +91,11 @@ public final class DaemonConfig {
      * files, monitor sockets, logs); null (the default) for jvirtd's own system or XDG folders.
      */
     public java.nio.file.Path qemuRoot;
+    /**
+     * [qemu_kvm] offer {@code type='kvm'} guests where a probe shows KVM works; false (the default)
+     * runs TCG only, whatever /dev/kvm says (it exists on hosts that cannot run KVM guests).
+     */
+    public boolean qemuKvm;
 
     private enum Type { INT, LONG, STRING, BOOL, LIST }
 
@@ -160,6 +166,7 @@ public final class DaemonConfig {
         key("metrics_listen_addr", Type.STRING, (c, v) -> c.metricsListenAddr = (String) v);
         key("test_slow_call", Type.STRING, (c, v) -> c.testSlowCall = (String) v);
         key("qemu_root", Type.STRING, (c, v) -> c.qemuRoot = java.nio.file.Path.of((String) v));
+        key("qemu_kvm", Type.BOOL, (c, v) -> c.qemuKvm = (Boolean) v);
         ignored("host_uuid_source", Type.STRING);
         ignored("tls_priority", Type.STRING);
         ignored("tcp_min_ssf", Type.INT);

@@ -8,8 +8,13 @@ import io.jvirtd.rpc.server.ServerProgram;
  * TEST ONLY ({@code test_slow_call = "PROC:MILLIS"}, off by default): wraps a program so that
  * each call to procedure PROC first waits MILLIS ms on its worker. Interoperability tests use it
  * to hold every ordinary worker busy and check that priority workers still serve high-priority
- * calls and that virt-admin shows the busy pool. Nothing else changes: priorities, replies and
- * errors are the wrapped program's. Immutable.
+ * calls and that virt-admin shows the busy pool. Nothing else changes: every other method of
+ * {@link ServerProgram} (priorities, STREAM packets, client close) goes to the wrapped program
+ * as it is.
+ *
+ * <p>A config file alone cannot switch it on: a production host may carry a config copied from
+ * a test. It is honoured only when the JVM also runs with {@code -Djvirtd.test.hooks=true};
+ * otherwise the daemon warns and ignores it. Immutable.
  */
 final class SlowCallHook implements ServerProgram {
 
@@ -25,9 +30,22 @@ final class SlowCallHook implements ServerProgram {
         this.millis = millis;
     }
 
-    /** {@code target} itself when {@code spec} is null, else the slowed program. */
-    static ServerProgram wrap(ServerProgram target, String spec) {
+    /** The JVM property that allows test hooks. */
+    static final String TEST_HOOKS_PROPERTY = "jvirtd.test.hooks";
+
+    /**
+     * {@code target} itself when {@code spec} is null or test hooks are not allowed, else the
+     * slowed program.
+     *
+     * @param testHooksAllowed whether the JVM runs with {@code -Djvirtd.test.hooks=true}
+     */
+    static ServerProgram wrap(ServerProgram target, String spec, boolean testHooksAllowed) {
         if (spec == null) {
+            return target;
+        }
+        if (!testHooksAllowed) {
+            LOG.log(System.Logger.Level.WARNING, "test_slow_call is ignored: it is a test hook, honoured only when"
+                    + " the JVM runs with -D" + TEST_HOOKS_PROPERTY + "=true");
             return target;
         }
         int colon = spec.indexOf(':');
@@ -63,6 +81,11 @@ final class SlowCallHook implements ServerProgram {
             }
         }
         target.dispatch(client, call);
+    }
+
+    @Override
+    public void streamPacket(ServerClient client, Message packet) {
+        target.streamPacket(client, packet);
     }
 
     @Override

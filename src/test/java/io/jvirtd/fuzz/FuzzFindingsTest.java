@@ -21,6 +21,7 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -42,7 +43,7 @@ class FuzzFindingsTest {
         EventLoop loop = new EventLoop("finding-loop");
         WorkerPool pool = new WorkerPool("finding", 1, 2, 0);
         NetServer server = new NetServer("libvirtd", loop, pool, ServerLimits.DEFAULTS, Ticker.SYSTEM);
-        server.addProgram(new RemoteProgram(new ConnectionRouter(List.of(new TestDriver()))));
+        server.addProgram(new RemoteProgram(new ConnectionRouter(Map.of("test", new TestDriver()))));
         Listener l = server.addTcpListener(new InetSocketAddress("127.0.0.1", 0), Transport.TCP, 0);
         loop.start();
         server.enable();

@@ -310,7 +310,7 @@ class ProtocolFuzzTest {
         EventLoop loop = new EventLoop("fuzz-loop");
         WorkerPool pool = new WorkerPool("fuzz", 2, 8, 2);
         NetServer server = new NetServer("libvirtd", loop, pool, ServerLimits.DEFAULTS, Ticker.SYSTEM);
-        server.addProgram(new RemoteProgram(new ConnectionRouter(List.of(new TestDriver()))));
+        server.addProgram(new RemoteProgram(new ConnectionRouter(Map.of("test", new TestDriver()))));
         Listener l = server.addTcpListener(new InetSocketAddress("127.0.0.1", 0), Transport.TCP, 0);
         loop.start();
         server.enable();

@@ -37,7 +37,7 @@ class AdminLoadIT {
         InteropEnvironment.virtAdmin();
         InteropEnvironment.virsh();
         int metricsPort = DaemonProcess.freePort();
-        try (DaemonProcess d = DaemonProcess.builder()
+        try (DaemonProcess d = DaemonProcess.builder().jvmOptions(TestHooksIT.TEST_HOOKS)
                 .conf("min_workers", 2).conf("max_workers", 2).conf("prio_workers", 2)
                 .conf("test_slow_call", "\"" + PROC_CONNECT_GET_CAPABILITIES + ":" + SLOW_MILLIS + "\"")
                 .conf("metrics_listen_addr", "\"127.0.0.1:" + metricsPort + "\"")

@@ -111,7 +111,7 @@ public final class Exec {
     }
 
     /** Deletes a directory tree, ignoring what is already gone. */
-    static void deleteTree(Path root) {
+    public static void deleteTree(Path root) {
         if (root == null || !Files.exists(root)) {
             return;
         }

@@ -98,6 +98,20 @@ class LifecycleIT {
     }
 
     @Test
+    void aMetricsAddressInUseStopsStartUpWithExitOne() throws IOException {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1,
+                java.net.InetAddress.getLoopbackAddress());
+             DaemonProcess d = DaemonProcess.builder()
+                     .conf("metrics_listen_addr", "\"127.0.0.1:" + taken.getLocalPort() + "\"").launch()) {
+            int code = d.awaitExit(Duration.ofSeconds(30));
+            String out = d.stderr() + d.stdout();
+            assertEquals(1, code, d.describe());
+            assertTrue(out.contains("cannot serve metrics on 127.0.0.1:" + taken.getLocalPort()), d.describe());
+            assertFalse(out.contains(DaemonProcess.READY_MARKER), "daemon claimed to be ready\n" + d.describe());
+        }
+    }
+
+    @Test
     void socketFilesCarryTheConfiguredModes() throws IOException {
         try (DaemonProcess d = DaemonProcess.builder()
                 .conf("unix_sock_rw_perms", "\"0770\"").conf("unix_sock_ro_perms", "\"0755\"").start()) {

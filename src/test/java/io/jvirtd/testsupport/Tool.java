@@ -39,7 +39,9 @@ public enum Tool {
     CERTTOOL("certtool", "gnutls-bin"),
     OPENSSL("openssl", "openssl"),
     SS("ss", "iproute2"),
-    QEMU("qemu-system-x86_64", "qemu-system-x86");
+    QEMU("qemu-system-x86_64", "qemu-system-x86"),
+    /** The Linux test guest's initramfs is a cpio archive (scripts/guests/build-test-guest.sh). */
+    CPIO("cpio", "cpio");
 
     private static final Path SYSTEM_PYTHON = Path.of("/usr/bin/python3");
     private static final Map<Tool, Optional<Path>> FOUND = new ConcurrentHashMap<>();

@@ -36,7 +36,7 @@ final class CheckpointCalls {
                     ApiChecks.requires(a.flags(), CREATE_REDEFINE_VALIDATE,
                             "VIR_DOMAIN_CHECKPOINT_CREATE_REDEFINE_VALIDATE", CREATE_REDEFINE,
                             "VIR_DOMAIN_CHECKPOINT_CREATE_REDEFINE", api, C);
-                    return new DomainCheckpointCreateXmlRet(Handles.wire(s.connection().domainCheckpointCreateXML(
+                    return new DomainCheckpointCreateXmlRet(Handles.wire(s.domains().domainCheckpointCreateXML(
                             Handles.dom(a.dom()), a.xml_desc(), a.flags())));
                 });
         t.bind(DOMAIN_CHECKPOINT_GET_XML_DESC, DomainCheckpointGetXmlDescArgs.class,
@@ -45,18 +45,18 @@ final class CheckpointCalls {
                         throw VirException.operationDenied(C, "virDomainCheckpointGetXMLDesc with secure flag");
                     }
                     return new DomainCheckpointGetXmlDescRet(
-                            s.connection().domainCheckpointGetXMLDesc(Handles.ckpt(a.checkpoint()), a.flags()));
+                            s.domains().domainCheckpointGetXMLDesc(Handles.ckpt(a.checkpoint()), a.flags()));
                 });
         t.bind(DOMAIN_LIST_ALL_CHECKPOINTS, DomainListAllCheckpointsArgs.class, DomainListAllCheckpointsRet.class,
                 (s, a) -> {
-                    List<CheckpointRef> all = s.connection().domainListAllCheckpoints(Handles.dom(a.dom()), a.flags());
+                    List<CheckpointRef> all = s.domains().domainListAllCheckpoints(Handles.dom(a.dom()), a.flags());
                     ListArgs.tooMany("domain_checkpoints", all.size(), REMOTE_DOMAIN_CHECKPOINT_LIST_MAX);
                     return new DomainListAllCheckpointsRet(
                             a.need_results() != 0 ? Handles.wireCheckpoints(all) : List.of(), all.size());
                 });
         t.bind(DOMAIN_CHECKPOINT_LIST_ALL_CHILDREN, DomainCheckpointListAllChildrenArgs.class,
                 DomainCheckpointListAllChildrenRet.class, (s, a) -> {
-                    List<CheckpointRef> all = s.connection().domainCheckpointListAllChildren(
+                    List<CheckpointRef> all = s.domains().domainCheckpointListAllChildren(
                             Handles.ckpt(a.checkpoint()), a.flags());
                     ListArgs.tooMany("domain_checkpoints", all.size(), REMOTE_DOMAIN_CHECKPOINT_LIST_MAX);
                     return new DomainCheckpointListAllChildrenRet(
@@ -64,15 +64,15 @@ final class CheckpointCalls {
                 });
         t.bind(DOMAIN_CHECKPOINT_LOOKUP_BY_NAME, DomainCheckpointLookupByNameArgs.class,
                 DomainCheckpointLookupByNameRet.class, (s, a) -> new DomainCheckpointLookupByNameRet(Handles.wire(
-                        s.connection().domainCheckpointLookupByName(Handles.dom(a.dom()), a.name(), a.flags()))));
+                        s.domains().domainCheckpointLookupByName(Handles.dom(a.dom()), a.name(), a.flags()))));
         t.bind(DOMAIN_CHECKPOINT_GET_PARENT, DomainCheckpointGetParentArgs.class, DomainCheckpointGetParentRet.class,
                 (s, a) -> new DomainCheckpointGetParentRet(Handles.wire(
-                        s.connection().domainCheckpointGetParent(Handles.ckpt(a.checkpoint()), a.flags()))));
+                        s.domains().domainCheckpointGetParent(Handles.ckpt(a.checkpoint()), a.flags()))));
         t.bind(DOMAIN_CHECKPOINT_DELETE, DomainCheckpointDeleteArgs.class, Void.class, (s, a) -> {
             ApiChecks.exclusive(a.flags(), DELETE_CHILDREN, "VIR_DOMAIN_CHECKPOINT_DELETE_CHILDREN",
                     DELETE_CHILDREN_ONLY, "VIR_DOMAIN_CHECKPOINT_DELETE_CHILDREN_ONLY", "virDomainCheckpointDelete",
                     C);
-            s.connection().domainCheckpointDelete(Handles.ckpt(a.checkpoint()), a.flags());
+            s.domains().domainCheckpointDelete(Handles.ckpt(a.checkpoint()), a.flags());
             return null;
         });
     }

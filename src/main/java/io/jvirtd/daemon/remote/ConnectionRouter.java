@@ -8,19 +8,21 @@ import io.jvirtd.model.spi.HypervisorConnection;
 
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
- * Routes a CONNECT_OPEN name to the first driver that takes it, as libvirt's virConnectOpen
- * walks its driver table (docs/architecture.md §5). Immutable; any worker thread.
+ * Routes a CONNECT_OPEN name to the driver of its URI scheme (docs/architecture.md §5); a
+ * driver may still decline a URI of its scheme (a server part, say), and a name no driver
+ * takes is libvirt's VIR_ERR_NO_CONNECT. Immutable; any worker thread.
  */
 public final class ConnectionRouter {
 
-    private final List<ConnectionDriver> drivers;
+    private final Map<String, ConnectionDriver> byScheme;
 
-    public ConnectionRouter(List<ConnectionDriver> drivers) {
-        this.drivers = List.copyOf(drivers);
+    /** @param byScheme the drivers by the URI scheme each serves */
+    public ConnectionRouter(Map<String, ConnectionDriver> byScheme) {
+        this.byScheme = Map.copyOf(byScheme);
     }
 
     HypervisorConnection open(String name, boolean readOnly) {
@@ -34,11 +36,10 @@ public final class ConnectionRouter {
         } catch (URISyntaxException e) {
             throw VirException.of(VirErrorNumber.INTERNAL_ERROR, VirErrorDomain.URI, "Unable to parse URI " + name);
         }
-        for (ConnectionDriver d : drivers) {
-            Optional<HypervisorConnection> conn = d.open(uri, name, readOnly);
-            if (conn.isPresent()) {
-                return conn.get();
-            }
+        ConnectionDriver d = uri.getScheme() == null ? null : byScheme.get(uri.getScheme());
+        Optional<HypervisorConnection> conn = d == null ? Optional.empty() : d.open(uri, name, readOnly);
+        if (conn.isPresent()) {
+            return conn.get();
         }
         throw VirException.of(VirErrorNumber.NO_CONNECT, VirErrorDomain.NONE, name);
     }

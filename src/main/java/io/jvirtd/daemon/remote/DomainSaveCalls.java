@@ -45,29 +45,29 @@ final class DomainSaveCalls {
 
     private static void save(ProcedureTable t) {
         t.bind(DOMAIN_SAVE, DomainSaveArgs.class, Void.class, (s, a) -> {
-            s.connection().domainSave(Handles.dom(a.dom()), absolute(a.to()));
+            s.domains().domainSave(Handles.dom(a.dom()), absolute(a.to()));
             return null;
         });
         t.bind(DOMAIN_SAVE_FLAGS, DomainSaveFlagsArgs.class, Void.class, (s, a) -> {
             saveFlags(a.flags(), "virDomainSaveFlags");
-            s.connection().domainSaveFlags(Handles.dom(a.dom()), absolute(a.to()), a.dxml(), a.flags());
+            s.domains().domainSaveFlags(Handles.dom(a.dom()), absolute(a.to()), a.dxml(), a.flags());
             return null;
         });
         t.bind(DOMAIN_RESTORE, DomainRestoreArgs.class, Void.class, (s, a) -> {
-            s.connection().domainRestore(absolute(a.from()));
+            s.domains().domainRestore(absolute(a.from()));
             return null;
         });
         t.bind(DOMAIN_RESTORE_FLAGS, DomainRestoreFlagsArgs.class, Void.class, (s, a) -> {
             saveFlags(a.flags(), "virDomainRestoreFlags");
-            s.connection().domainRestoreFlags(absolute(a.from()), a.dxml(), a.flags());
+            s.domains().domainRestoreFlags(absolute(a.from()), a.dxml(), a.flags());
             return null;
         });
         t.bind(DOMAIN_SAVE_IMAGE_GET_XML_DESC, DomainSaveImageGetXmlDescArgs.class,
                 DomainSaveImageGetXmlDescRet.class, (s, a) -> new DomainSaveImageGetXmlDescRet(
-                        s.connection().domainSaveImageGetXMLDesc(absolute(a.file()), a.flags())));
+                        s.domains().domainSaveImageGetXMLDesc(absolute(a.file()), a.flags())));
         t.bind(DOMAIN_SAVE_IMAGE_DEFINE_XML, DomainSaveImageDefineXmlArgs.class, Void.class, (s, a) -> {
             saveFlags(a.flags(), "virDomainSaveImageDefineXML");
-            s.connection().domainSaveImageDefineXML(absolute(a.file()), a.dxml(), a.flags());
+            s.domains().domainSaveImageDefineXML(absolute(a.file()), a.dxml(), a.flags());
             return null;
         });
         t.bind(DOMAIN_MANAGED_SAVE_GET_XML_DESC, DomainManagedSaveGetXmlDescArgs.class,
@@ -77,23 +77,23 @@ final class DomainSaveCalls {
                         throw VirException.operationDenied(D, "virDomainManagedSaveGetXMLDesc with secure flag");
                     }
                     return new DomainManagedSaveGetXmlDescRet(
-                            s.connection().domainManagedSaveGetXMLDesc(Handles.dom(a.dom()), a.flags()));
+                            s.domains().domainManagedSaveGetXMLDesc(Handles.dom(a.dom()), a.flags()));
                 });
         t.bind(DOMAIN_MANAGED_SAVE, DomainManagedSaveArgs.class, Void.class, (s, a) -> {
             saveFlags(a.flags(), "virDomainManagedSave");
-            s.connection().domainManagedSave(Handles.dom(a.dom()), a.flags());
+            s.domains().domainManagedSave(Handles.dom(a.dom()), a.flags());
             return null;
         });
         t.bind(DOMAIN_HAS_MANAGED_SAVE_IMAGE, DomainHasManagedSaveImageArgs.class, DomainHasManagedSaveImageRet.class,
                 (s, a) -> new DomainHasManagedSaveImageRet(DomainInfoCalls.bit(
-                        s.connection().domainHasManagedSaveImage(Handles.dom(a.dom()), a.flags()))));
+                        s.domains().domainHasManagedSaveImage(Handles.dom(a.dom()), a.flags()))));
         t.bind(DOMAIN_MANAGED_SAVE_REMOVE, DomainManagedSaveRemoveArgs.class, Void.class, (s, a) -> {
-            s.connection().domainManagedSaveRemove(Handles.dom(a.dom()), a.flags());
+            s.domains().domainManagedSaveRemove(Handles.dom(a.dom()), a.flags());
             return null;
         });
         t.bind(DOMAIN_CORE_DUMP, DomainCoreDumpArgs.class, Void.class, (s, a) -> {
             dumpFlags(a.flags(), "virDomainCoreDump");
-            s.connection().domainCoreDump(Handles.dom(a.dom()), absolute(a.to()), a.flags());
+            s.domains().domainCoreDump(Handles.dom(a.dom()), absolute(a.to()), a.flags());
             return null;
         });
         t.bind(DOMAIN_CORE_DUMP_WITH_FORMAT, DomainCoreDumpWithFormatArgs.class, Void.class, (s, a) -> {
@@ -102,7 +102,7 @@ final class DomainSaveCalls {
                 throw ApiChecks.invalidArg("flags", api, D, "dumpformat '" + a.dumpformat() + "' is not supported");
             }
             dumpFlags(a.flags(), api);
-            s.connection().domainCoreDumpWithFormat(Handles.dom(a.dom()), absolute(a.to()), a.dumpformat(),
+            s.domains().domainCoreDumpWithFormat(Handles.dom(a.dom()), absolute(a.to()), a.dumpformat(),
                     a.flags());
             return null;
         });
@@ -111,13 +111,13 @@ final class DomainSaveCalls {
     private static void guest(ProcedureTable t) {
         // the picture follows the reply as a stream (DownloadStreams)
         t.bind(DOMAIN_SCREENSHOT, DomainScreenshotArgs.class, DomainScreenshotRet.class, (s, a) -> {
-            Screenshot shot = s.connection().domainScreenshot(Handles.dom(a.dom()),
+            Screenshot shot = s.domains().domainScreenshot(Handles.dom(a.dom()),
                     a.screen(), a.flags());
             s.startDownload(shot.image());
             return new DomainScreenshotRet(shot.mimeType());
         });
         t.bind(DOMAIN_INJECT_NMI, DomainInjectNmiArgs.class, Void.class, (s, a) -> {
-            s.connection().domainInjectNMI(Handles.dom(a.dom()), a.flags());
+            s.domains().domainInjectNMI(Handles.dom(a.dom()), a.flags());
             return null;
         });
         t.bind(DOMAIN_SEND_KEY, DomainSendKeyArgs.class, Void.class, (s, a) -> {
@@ -130,30 +130,32 @@ final class DomainSaveCalls {
                 throw ApiChecks.invalidArg("nkeycodes", api, D, "nkeycodes must be <= " + SEND_KEY_MAX_KEYS);
             }
             int[] keys = a.keycodes().stream().mapToInt(Integer::intValue).toArray();
-            s.connection().domainSendKey(Handles.dom(a.dom()), a.codeset(), a.holdtime(), keys, a.flags());
+            s.domains().domainSendKey(Handles.dom(a.dom()), a.codeset(), a.holdtime(), keys, a.flags());
             return null;
         });
+        // virDomainSendProcessSignal checks pid_value before its read-only check
+        t.checkFirst(DOMAIN_SEND_PROCESS_SIGNAL, DomainSendProcessSignalArgs.class,
+                (s, a) -> ApiChecks.nonZero(a.pid_value(), "pid_value", "virDomainSendProcessSignal", D));
         t.bind(DOMAIN_SEND_PROCESS_SIGNAL, DomainSendProcessSignalArgs.class, Void.class, (s, a) -> {
-            ApiChecks.nonZero(a.pid_value(), "pid_value", "virDomainSendProcessSignal", D);
-            s.connection().domainSendProcessSignal(Handles.dom(a.dom()), a.pid_value(), a.signum(), a.flags());
+            s.domains().domainSendProcessSignal(Handles.dom(a.dom()), a.pid_value(), a.signum(), a.flags());
             return null;
         });
         t.bind(DOMAIN_SET_LIFECYCLE_ACTION, DomainSetLifecycleActionArgs.class, Void.class, (s, a) -> {
-            s.connection().domainSetLifecycleAction(Handles.dom(a.dom()), a.type(), a.action(), a.flags());
+            s.domains().domainSetLifecycleAction(Handles.dom(a.dom()), a.type(), a.action(), a.flags());
             return null;
         });
         t.bind(DOMAIN_FSFREEZE, DomainFsfreezeArgs.class, DomainFsfreezeRet.class, (s, a) -> new DomainFsfreezeRet(
-                s.connection().domainFSFreeze(Handles.dom(a.dom()), List.copyOf(a.mountpoints()), a.flags())));
+                s.domains().domainFSFreeze(Handles.dom(a.dom()), List.copyOf(a.mountpoints()), a.flags())));
         t.bind(DOMAIN_FSTHAW, DomainFsthawArgs.class, DomainFsthawRet.class, (s, a) -> new DomainFsthawRet(
-                s.connection().domainFSThaw(Handles.dom(a.dom()), List.copyOf(a.mountpoints()), a.flags())));
+                s.domains().domainFSThaw(Handles.dom(a.dom()), List.copyOf(a.mountpoints()), a.flags())));
         t.bind(DOMAIN_FSTRIM, DomainFstrimArgs.class, Void.class, (s, a) -> {
-            s.connection().domainFSTrim(Handles.dom(a.dom()), a.mountPoint(), a.minimum(), a.flags());
+            s.domains().domainFSTrim(Handles.dom(a.dom()), a.mountPoint(), a.minimum(), a.flags());
             return null;
         });
         t.bind(DOMAIN_SET_USER_PASSWORD, DomainSetUserPasswordArgs.class, Void.class, (s, a) -> {
             ApiChecks.nonNull(a.user(), "user", "virDomainSetUserPassword", D);
             ApiChecks.nonNull(a.password(), "password", "virDomainSetUserPassword", D);
-            s.connection().domainSetUserPassword(Handles.dom(a.dom()), a.user(), a.password(), a.flags());
+            s.domains().domainSetUserPassword(Handles.dom(a.dom()), a.user(), a.password(), a.flags());
             return null;
         });
     }

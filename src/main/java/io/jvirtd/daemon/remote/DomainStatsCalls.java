@@ -13,6 +13,7 @@ import io.jvirtd.model.domain.DomainInterfaceStats;
 import io.jvirtd.model.domain.DomainJobStats;
 import io.jvirtd.model.domain.DomainRef;
 import io.jvirtd.model.domain.FsInfo;
+import io.jvirtd.model.spi.DomainOps;
 import io.jvirtd.model.spi.HypervisorConnection;
 import io.jvirtd.protocol.remote.RemoteTypes.*;
 
@@ -50,11 +51,11 @@ final class DomainStatsCalls {
 
     private static void counters(ProcedureTable t) {
         t.bind(DOMAIN_BLOCK_STATS, DomainBlockStatsArgs.class, DomainBlockStatsRet.class, (s, a) -> {
-            DomainBlockStats b = s.connection().domainBlockStats(Handles.dom(a.dom()), a.path());
+            DomainBlockStats b = s.domains().domainBlockStats(Handles.dom(a.dom()), a.path());
             return new DomainBlockStatsRet(b.rdReq(), b.rdBytes(), b.wrReq(), b.wrBytes(), b.errs());
         });
         t.bind(DOMAIN_INTERFACE_STATS, DomainInterfaceStatsArgs.class, DomainInterfaceStatsRet.class, (s, a) -> {
-            DomainInterfaceStats i = s.connection().domainInterfaceStats(Handles.dom(a.dom()), a.device());
+            DomainInterfaceStats i = s.domains().domainInterfaceStats(Handles.dom(a.dom()), a.device());
             return new DomainInterfaceStatsRet(i.rxBytes(), i.rxPackets(), i.rxErrs(), i.rxDrop(), i.txBytes(),
                     i.txPackets(), i.txErrs(), i.txDrop());
         });
@@ -69,14 +70,14 @@ final class DomainStatsCalls {
             int nr = Math.min(a.maxStats(), MEMORY_STAT_NR); // the public API asks for at most NR
             List<DomainMemoryStat> out = new ArrayList<>();
             for (io.jvirtd.model.domain.DomainMemoryStat st
-                    : s.connection().domainMemoryStats(Handles.dom(a.dom()), nr, a.flags())) {
+                    : s.domains().domainMemoryStats(Handles.dom(a.dom()), nr, a.flags())) {
                 out.add(new DomainMemoryStat(st.tag(), st.value()));
             }
             return new DomainMemoryStatsRet(out);
         });
         t.bind(DOMAIN_GET_BLOCK_INFO, DomainGetBlockInfoArgs.class, DomainGetBlockInfoRet.class, (s, a) -> {
             ApiChecks.nonEmpty(a.path(), "disk", "virDomainGetBlockInfo", D);
-            DomainBlockInfo b = s.connection().domainGetBlockInfo(Handles.dom(a.dom()), a.path(), a.flags());
+            DomainBlockInfo b = s.domains().domainGetBlockInfo(Handles.dom(a.dom()), a.path(), a.flags());
             return new DomainGetBlockInfoRet(b.allocation(), b.capacity(), b.physical());
         });
         t.bind(DOMAIN_GET_CPU_STATS, DomainGetCpuStatsArgs.class, DomainGetCpuStatsRet.class, (s, a) -> {
@@ -100,7 +101,8 @@ final class DomainStatsCalls {
                 ApiChecks.nonNull(null, "params", api, D);
             }
             HypervisorConnection conn = s.connection();
-            DomainCpuStats st = conn.domainGetCPUStats(Handles.dom(a.dom()), a.nparams(), a.start_cpu(),
+            DomainOps doms = conn.domains();
+            DomainCpuStats st = doms.domainGetCPUStats(Handles.dom(a.dom()), a.nparams(), a.start_cpu(),
                     a.ncpus(), DomainTuneCalls.stringOkay(conn, a.flags()));
             if (a.nparams() == 0) {
                 return new DomainGetCpuStatsRet(List.of(), st.count());
@@ -109,13 +111,13 @@ final class DomainStatsCalls {
                     REMOTE_DOMAIN_GET_CPU_STATS_MAX), st.count());
         });
         t.bind(DOMAIN_ABORT_JOB, DomainAbortJobArgs.class, Void.class, (s, a) -> {
-            s.connection().domainAbortJob(Handles.dom(a.dom()));
+            s.domains().domainAbortJob(Handles.dom(a.dom()));
             return null;
         });
         t.bind(DOMAIN_GET_JOB_STATS, DomainGetJobStatsArgs.class, DomainGetJobStatsRet.class, (s, a) -> {
             ApiChecks.requires(a.flags(), JOB_STATS_KEEP_COMPLETED, "VIR_DOMAIN_JOB_STATS_KEEP_COMPLETED",
                     JOB_STATS_COMPLETED, "VIR_DOMAIN_JOB_STATS_COMPLETED", "virDomainGetJobStats", D);
-            DomainJobStats j = s.connection().domainGetJobStats(Handles.dom(a.dom()), a.flags());
+            DomainJobStats j = s.domains().domainGetJobStats(Handles.dom(a.dom()), a.flags());
             return new DomainGetJobStatsRet(j.type(), TypedParams.toWire(j.params(), TypedParams.STRING_OKAY,
                     REMOTE_DOMAIN_JOB_STATS_MAX));
         });
@@ -129,14 +131,14 @@ final class DomainStatsCalls {
             ApiChecks.exclusive(a.flags(), MEMORY_VIRTUAL, "VIR_MEMORY_VIRTUAL", MEMORY_PHYSICAL,
                     "VIR_MEMORY_PHYSICAL", "virDomainMemoryPeek", D);
             return new DomainMemoryPeekRet(
-                    s.connection().domainMemoryPeek(Handles.dom(a.dom()), a.offset(), a.size(), a.flags()));
+                    s.domains().domainMemoryPeek(Handles.dom(a.dom()), a.offset(), a.size(), a.flags()));
         });
         t.bind(DOMAIN_GET_DISK_ERRORS, DomainGetDiskErrorsArgs.class, DomainGetDiskErrorsRet.class, (s, a) -> {
             if (Integer.compareUnsigned(a.maxerrors(), REMOTE_DOMAIN_DISK_ERRORS_MAX) > 0) { // unsigned
                 throw VirException.internalError(VirErrorDomain.RPC, "maxerrors too large");
             }
             List<io.jvirtd.model.domain.DomainDiskError> errs =
-                    s.connection().domainGetDiskErrors(Handles.dom(a.dom()), a.maxerrors(), a.flags());
+                    s.domains().domainGetDiskErrors(Handles.dom(a.dom()), a.maxerrors(), a.flags());
             if (a.maxerrors() == 0) {
                 return new DomainGetDiskErrorsRet(List.of(), errs.size());
             }
@@ -154,7 +156,7 @@ final class DomainStatsCalls {
                                 "read only access prevents virDomainInterfaceAddresses");
                     }
                     List<io.jvirtd.model.domain.DomainInterface> ifaces =
-                            s.connection().domainInterfaceAddresses(Handles.dom(a.dom()), a.source(), a.flags());
+                            s.domains().domainInterfaceAddresses(Handles.dom(a.dom()), a.source(), a.flags());
                     if (ifaces.size() > REMOTE_DOMAIN_INTERFACE_MAX) {
                         throw VirException.internalError(VirErrorDomain.RPC, "Number of interfaces, "
                                 + ifaces.size() + " exceeds the max limit: " + REMOTE_DOMAIN_INTERFACE_MAX);
@@ -170,7 +172,7 @@ final class DomainStatsCalls {
                     return new DomainInterfaceAddressesRet(out);
                 });
         t.bind(DOMAIN_GET_FSINFO, DomainGetFsinfoArgs.class, DomainGetFsinfoRet.class, (s, a) -> {
-            List<FsInfo> info = s.connection().domainGetFSInfo(Handles.dom(a.dom()), a.flags());
+            List<FsInfo> info = s.domains().domainGetFSInfo(Handles.dom(a.dom()), a.flags());
             if (info.size() > REMOTE_DOMAIN_FSINFO_MAX) {
                 throw VirException.internalError(VirErrorDomain.RPC, "Too many mountpoints in fsinfo: "
                         + info.size() + " for limit " + REMOTE_DOMAIN_FSINFO_MAX);
@@ -191,7 +193,7 @@ final class DomainStatsCalls {
                         doms.add(Handles.dom(d));
                     }
                     List<io.jvirtd.model.domain.DomainStatsRecord> recs =
-                            s.connection().connectGetAllDomainStats(doms, a.stats(), a.flags());
+                            s.domains().connectGetAllDomainStats(doms, a.stats(), a.flags());
                     if (recs.size() > REMOTE_DOMAIN_LIST_MAX) {
                         throw VirException.of(VirErrorNumber.INTERNAL_ERROR, VirErrorDomain.RPC,
                                 "Number of domain stats records is " + recs.size()

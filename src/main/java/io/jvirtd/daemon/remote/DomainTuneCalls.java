@@ -11,6 +11,7 @@ import io.jvirtd.model.domain.IoThreadInfo;
 import io.jvirtd.model.domain.PinInfo;
 import io.jvirtd.model.domain.SchedulerType;
 import io.jvirtd.model.domain.VcpuInfo;
+import io.jvirtd.model.spi.DomainOps;
 import io.jvirtd.model.spi.HypervisorConnection;
 import io.jvirtd.protocol.remote.RemoteTypes.*;
 
@@ -46,28 +47,28 @@ final class DomainTuneCalls {
 
     private static void memory(ProcedureTable t) {
         t.bind(DOMAIN_GET_MAX_MEMORY, DomainGetMaxMemoryArgs.class, DomainGetMaxMemoryRet.class,
-                (s, a) -> new DomainGetMaxMemoryRet(s.connection().domainGetMaxMemory(Handles.dom(a.dom()))));
+                (s, a) -> new DomainGetMaxMemoryRet(s.domains().domainGetMaxMemory(Handles.dom(a.dom()))));
         t.bind(DOMAIN_SET_MAX_MEMORY, DomainSetMaxMemoryArgs.class, Void.class, (s, a) -> {
             ApiChecks.nonZero(a.memory(), "memory", "virDomainSetMaxMemory", D);
             ApiChecks.memoryInRange(a.memory());
-            s.connection().domainSetMaxMemory(Handles.dom(a.dom()), a.memory());
+            s.domains().domainSetMaxMemory(Handles.dom(a.dom()), a.memory());
             return null;
         });
         t.bind(DOMAIN_SET_MEMORY, DomainSetMemoryArgs.class, Void.class, (s, a) -> {
             ApiChecks.nonZero(a.memory(), "memory", "virDomainSetMemory", D);
             ApiChecks.memoryInRange(a.memory());
-            s.connection().domainSetMemory(Handles.dom(a.dom()), a.memory());
+            s.domains().domainSetMemory(Handles.dom(a.dom()), a.memory());
             return null;
         });
         t.bind(DOMAIN_SET_MEMORY_FLAGS, DomainSetMemoryFlagsArgs.class, Void.class, (s, a) -> {
             ApiChecks.nonZero(a.memory(), "memory", "virDomainSetMemoryFlags", D);
             ApiChecks.memoryInRange(a.memory());
-            s.connection().domainSetMemoryFlags(Handles.dom(a.dom()), a.memory(), a.flags());
+            s.domains().domainSetMemoryFlags(Handles.dom(a.dom()), a.memory(), a.flags());
             return null;
         });
         t.bind(DOMAIN_SET_MEMORY_STATS_PERIOD, DomainSetMemoryStatsPeriodArgs.class, Void.class, (s, a) -> {
             ApiChecks.nonNegative(a.period(), "period", "virDomainSetMemoryStatsPeriod", D);
-            s.connection().domainSetMemoryStatsPeriod(Handles.dom(a.dom()), a.period(), a.flags());
+            s.domains().domainSetMemoryStatsPeriod(Handles.dom(a.dom()), a.period(), a.flags());
             return null;
         });
     }
@@ -75,7 +76,7 @@ final class DomainTuneCalls {
     private static void vcpus(ProcedureTable t) {
         t.bind(DOMAIN_SET_VCPUS, DomainSetVcpusArgs.class, Void.class, (s, a) -> {
             ApiChecks.nonZero(a.nvcpus(), "nvcpus", "virDomainSetVcpus", D);
-            s.connection().domainSetVcpus(Handles.dom(a.dom()), a.nvcpus());
+            s.domains().domainSetVcpus(Handles.dom(a.dom()), a.nvcpus());
             return null;
         });
         t.bind(DOMAIN_SET_VCPUS_FLAGS, DomainSetVcpusFlagsArgs.class, Void.class, (s, a) -> {
@@ -85,7 +86,7 @@ final class DomainTuneCalls {
             ApiChecks.exclusive(a.flags(), VCPU_GUEST, "VIR_DOMAIN_VCPU_GUEST", ApiChecks.AFFECT_CONFIG,
                     "VIR_DOMAIN_AFFECT_CONFIG", api, D);
             ApiChecks.nonZero(a.nvcpus(), "nvcpus", api, D);
-            s.connection().domainSetVcpusFlags(Handles.dom(a.dom()), a.nvcpus(), a.flags());
+            s.domains().domainSetVcpusFlags(Handles.dom(a.dom()), a.nvcpus(), a.flags());
             return null;
         });
         t.bind(DOMAIN_GET_VCPUS_FLAGS, DomainGetVcpusFlagsArgs.class, DomainGetVcpusFlagsRet.class, (s, a) -> {
@@ -93,10 +94,10 @@ final class DomainTuneCalls {
                 throw VirException.operationDenied(D, "read only access prevents virDomainGetVcpusFlags");
             }
             ApiChecks.liveOrConfig(a.flags(), "virDomainGetVcpusFlags");
-            return new DomainGetVcpusFlagsRet(s.connection().domainGetVcpusFlags(Handles.dom(a.dom()), a.flags()));
+            return new DomainGetVcpusFlagsRet(s.domains().domainGetVcpusFlags(Handles.dom(a.dom()), a.flags()));
         });
         t.bind(DOMAIN_GET_MAX_VCPUS, DomainGetMaxVcpusArgs.class, DomainGetMaxVcpusRet.class,
-                (s, a) -> new DomainGetMaxVcpusRet(s.connection().domainGetMaxVcpus(Handles.dom(a.dom()))));
+                (s, a) -> new DomainGetMaxVcpusRet(s.domains().domainGetMaxVcpus(Handles.dom(a.dom()))));
         t.bind(DOMAIN_GET_VCPUS, DomainGetVcpusArgs.class, DomainGetVcpusRet.class, (s, a) -> {
             if (a.maxinfo() > REMOTE_VCPUINFO_MAX) {
                 throw VirException.internalError(VirErrorDomain.RPC, "maxinfo > REMOTE_VCPUINFO_MAX");
@@ -104,12 +105,14 @@ final class DomainTuneCalls {
             if ((long) a.maxinfo() * a.maplen() > REMOTE_CPUMAPS_MAX) {
                 throw VirException.internalError(VirErrorDomain.RPC, "maxinfo * maplen > REMOTE_CPUMAPS_MAX");
             }
+            // libvirtd allocates maxinfo entries: none for 0, and the API then sees a NULL info
+            ApiChecks.nonNull(a.maxinfo() == 0 ? null : a, "info", "virDomainGetVcpus", D);
             ApiChecks.positive(a.maxinfo(), "maxinfo", "virDomainGetVcpus", D);
             if (a.maplen() <= 0) {
                 // libvirtd passes no map buffer unless maplen > 0, and the API then wants maplen 0.
                 ApiChecks.zero(a.maplen(), "maplen", "virDomainGetVcpus", D);
             }
-            DomainVcpus v = s.connection().domainGetVcpus(Handles.dom(a.dom()), a.maxinfo(), a.maplen());
+            DomainVcpus v = s.domains().domainGetVcpus(Handles.dom(a.dom()), a.maxinfo(), a.maplen());
             List<io.jvirtd.protocol.remote.RemoteTypes.VcpuInfo> info = new ArrayList<>();
             for (VcpuInfo i : v.info()) {
                 info.add(new io.jvirtd.protocol.remote.RemoteTypes.VcpuInfo(i.number(), i.state(), i.cpuTime(),
@@ -123,12 +126,12 @@ final class DomainTuneCalls {
     private static void pinning(ProcedureTable t) {
         t.bind(DOMAIN_PIN_VCPU, DomainPinVcpuArgs.class, Void.class, (s, a) -> {
             ApiChecks.positive(a.cpumap().length, "maplen", "virDomainPinVcpu", D);
-            s.connection().domainPinVcpu(Handles.dom(a.dom()), a.vcpu(), a.cpumap());
+            s.domains().domainPinVcpu(Handles.dom(a.dom()), a.vcpu(), a.cpumap());
             return null;
         });
         t.bind(DOMAIN_PIN_VCPU_FLAGS, DomainPinVcpuFlagsArgs.class, Void.class, (s, a) -> {
             ApiChecks.positive(a.cpumap().length, "maplen", "virDomainPinVcpuFlags", D);
-            s.connection().domainPinVcpuFlags(Handles.dom(a.dom()), a.vcpu(), a.cpumap(), a.flags());
+            s.domains().domainPinVcpuFlags(Handles.dom(a.dom()), a.vcpu(), a.cpumap(), a.flags());
             return null;
         });
         t.bind(DOMAIN_GET_VCPU_PIN_INFO, DomainGetVcpuPinInfoArgs.class, DomainGetVcpuPinInfoRet.class, (s, a) -> {
@@ -142,30 +145,31 @@ final class DomainTuneCalls {
             ApiChecks.positive(a.ncpumaps(), "ncpumaps", api, D);
             ApiChecks.positive(a.maplen(), "maplen", api, D);
             ApiChecks.liveOrConfig(a.flags(), api);
-            PinInfo p = s.connection().domainGetVcpuPinInfo(Handles.dom(a.dom()), a.ncpumaps(), a.maplen(),
+            PinInfo p = s.domains().domainGetVcpuPinInfo(Handles.dom(a.dom()), a.ncpumaps(), a.maplen(),
                     a.flags());
             return new DomainGetVcpuPinInfoRet(Arrays.copyOf(p.cpumaps(), a.ncpumaps() * a.maplen()), p.count());
         });
         t.bind(DOMAIN_PIN_EMULATOR, DomainPinEmulatorArgs.class, Void.class, (s, a) -> {
             ApiChecks.positive(a.cpumap().length, "maplen", "virDomainPinEmulator", D);
-            s.connection().domainPinEmulator(Handles.dom(a.dom()), a.cpumap(), a.flags());
+            s.domains().domainPinEmulator(Handles.dom(a.dom()), a.cpumap(), a.flags());
             return null;
         });
         t.bind(DOMAIN_GET_EMULATOR_PIN_INFO, DomainGetEmulatorPinInfoArgs.class, DomainGetEmulatorPinInfoRet.class,
                 (s, a) -> {
                     String api = "virDomainGetEmulatorPinInfo";
-                    ApiChecks.positive(a.maplen(), "maplen", api, D);
+                    // libvirtd allocates the map only for maplen > 0; the API then sees a NULL cpumap
+                    ApiChecks.nonNull(a.maplen() > 0 ? a : null, "cpumap", api, D);
                     ApiChecks.liveOrConfig(a.flags(), api);
                     if (a.maplen() > REMOTE_CPUMAPS_MAX) {
                         // libvirtd has no check here; its reply then fails to encode.
                         throw VirException.rpc(VirErrorDomain.RPC, "Unable to encode message payload");
                     }
-                    PinInfo p = s.connection().domainGetEmulatorPinInfo(Handles.dom(a.dom()), a.maplen(), a.flags());
+                    PinInfo p = s.domains().domainGetEmulatorPinInfo(Handles.dom(a.dom()), a.maplen(), a.flags());
                     return new DomainGetEmulatorPinInfoRet(Arrays.copyOf(p.cpumaps(), a.maplen()), p.count());
                 });
         t.bind(DOMAIN_GET_IOTHREAD_INFO, DomainGetIothreadInfoArgs.class, DomainGetIothreadInfoRet.class, (s, a) -> {
             ApiChecks.liveOrConfig(a.flags(), "virDomainGetIOThreadInfo");
-            List<IoThreadInfo> info = s.connection().domainGetIOThreadInfo(Handles.dom(a.dom()), a.flags());
+            List<IoThreadInfo> info = s.domains().domainGetIOThreadInfo(Handles.dom(a.dom()), a.flags());
             if (info.size() > REMOTE_IOTHREAD_INFO_MAX) {
                 throw VirException.internalError(VirErrorDomain.RPC, "Too many IOThreads in info: " + info.size()
                         + " for limit " + REMOTE_IOTHREAD_INFO_MAX);
@@ -178,22 +182,22 @@ final class DomainTuneCalls {
         });
         t.bind(DOMAIN_PIN_IOTHREAD, DomainPinIothreadArgs.class, Void.class, (s, a) -> {
             ApiChecks.positive(a.cpumap().length, "maplen", "virDomainPinIOThread", D);
-            s.connection().domainPinIOThread(Handles.dom(a.dom()), a.iothreads_id(), a.cpumap(), a.flags());
+            s.domains().domainPinIOThread(Handles.dom(a.dom()), a.iothreads_id(), a.cpumap(), a.flags());
             return null;
         });
         t.bind(DOMAIN_ADD_IOTHREAD, DomainAddIothreadArgs.class, Void.class, (s, a) -> {
-            s.connection().domainAddIOThread(Handles.dom(a.dom()), a.iothread_id(), a.flags());
+            s.domains().domainAddIOThread(Handles.dom(a.dom()), a.iothread_id(), a.flags());
             return null;
         });
         t.bind(DOMAIN_DEL_IOTHREAD, DomainDelIothreadArgs.class, Void.class, (s, a) -> {
             ApiChecks.nonZero(a.iothread_id(), "iothread_id", "virDomainDelIOThread", D);
-            s.connection().domainDelIOThread(Handles.dom(a.dom()), a.iothread_id(), a.flags());
+            s.domains().domainDelIOThread(Handles.dom(a.dom()), a.iothread_id(), a.flags());
             return null;
         });
         t.bind(DOMAIN_SET_IOTHREAD_PARAMS, DomainSetIothreadParamsArgs.class, Void.class, (s, a) -> {
             List<TypedParameter> p = TypedParams.fromWire(a.params(), REMOTE_DOMAIN_IOTHREAD_PARAMS_MAX);
             ApiChecks.positive(p.size(), "nparams", "virDomainSetIOThreadParams", D);
-            s.connection().domainSetIOThreadParams(Handles.dom(a.dom()), a.iothread_id(), p, a.flags());
+            s.domains().domainSetIOThreadParams(Handles.dom(a.dom()), a.iothread_id(), p, a.flags());
             return null;
         });
     }
@@ -201,14 +205,16 @@ final class DomainTuneCalls {
     private static void scheduler(ProcedureTable t) {
         t.bind(DOMAIN_GET_SCHEDULER_TYPE, DomainGetSchedulerTypeArgs.class, DomainGetSchedulerTypeRet.class,
                 (s, a) -> {
-                    SchedulerType st = s.connection().domainGetSchedulerType(Handles.dom(a.dom()));
+                    SchedulerType st = s.domains().domainGetSchedulerType(Handles.dom(a.dom()));
                     return new DomainGetSchedulerTypeRet(st.type(), st.nparams());
                 });
         t.bind(DOMAIN_GET_SCHEDULER_PARAMETERS, DomainGetSchedulerParametersArgs.class,
                 DomainGetSchedulerParametersRet.class, (s, a) -> {
                     TypedParams.checkNparams(a.nparams(), REMOTE_DOMAIN_SCHEDULER_PARAMETERS_MAX);
+                    // no params buffer for nparams 0: the API sees NULL
+                    ApiChecks.nonNull(a.nparams() == 0 ? null : a, "params", "virDomainGetSchedulerParameters", D);
                     ApiChecks.positive(a.nparams(), "*nparams", "virDomainGetSchedulerParameters", D);
-                    List<TypedParameter> all = s.connection().domainGetSchedulerParameters(Handles.dom(a.dom()));
+                    List<TypedParameter> all = s.domains().domainGetSchedulerParameters(Handles.dom(a.dom()));
                     return new DomainGetSchedulerParametersRet(TypedParams.toWire(ListArgs.first(all, a.nparams()), 0,
                             REMOTE_DOMAIN_SCHEDULER_PARAMETERS_MAX));
                 });
@@ -216,23 +222,25 @@ final class DomainTuneCalls {
                 DomainGetSchedulerParametersFlagsRet.class, (s, a) -> {
                     TypedParams.checkNparams(a.nparams(), REMOTE_DOMAIN_SCHEDULER_PARAMETERS_MAX);
                     String api = "virDomainGetSchedulerParametersFlags";
+                    ApiChecks.nonNull(a.nparams() == 0 ? null : a, "params", api, D);
                     ApiChecks.positive(a.nparams(), "*nparams", api, D);
                     HypervisorConnection conn = s.connection();
+                    DomainOps doms = conn.domains();
                     int flags = stringOkay(conn, a.flags());
                     ApiChecks.liveOrConfig(flags, api);
-                    List<TypedParameter> all = conn.domainGetSchedulerParametersFlags(Handles.dom(a.dom()), flags);
+                    List<TypedParameter> all = doms.domainGetSchedulerParametersFlags(Handles.dom(a.dom()), flags);
                     return new DomainGetSchedulerParametersFlagsRet(TypedParams.toWire(ListArgs.first(all, a.nparams()),
                             a.flags(), REMOTE_DOMAIN_SCHEDULER_PARAMETERS_MAX));
                 });
         t.bind(DOMAIN_SET_SCHEDULER_PARAMETERS, DomainSetSchedulerParametersArgs.class, Void.class, (s, a) -> {
             List<TypedParameter> p = TypedParams.fromWire(a.params(), REMOTE_DOMAIN_SCHEDULER_PARAMETERS_MAX);
-            s.connection().domainSetSchedulerParameters(Handles.dom(a.dom()), p);
+            s.domains().domainSetSchedulerParameters(Handles.dom(a.dom()), p);
             return null;
         });
         t.bind(DOMAIN_SET_SCHEDULER_PARAMETERS_FLAGS, DomainSetSchedulerParametersFlagsArgs.class, Void.class,
                 (s, a) -> {
                     List<TypedParameter> p = TypedParams.fromWire(a.params(), REMOTE_DOMAIN_SCHEDULER_PARAMETERS_MAX);
-                    s.connection().domainSetSchedulerParametersFlags(Handles.dom(a.dom()), p, a.flags());
+                    s.domains().domainSetSchedulerParametersFlags(Handles.dom(a.dom()), p, a.flags());
                     return null;
                 });
     }
@@ -242,64 +250,68 @@ final class DomainTuneCalls {
                 (s, a) -> {
                     TypedParams.checkNparams(a.nparams(), REMOTE_DOMAIN_MEMORY_PARAMETERS_MAX);
                     HypervisorConnection conn = s.connection();
+                    DomainOps doms = conn.domains();
                     int flags = getParamsChecks(conn, a.nparams(), a.flags(), "virDomainGetMemoryParameters", true);
                     if (a.nparams() == 0) {
                         return new DomainGetMemoryParametersRet(List.of(),
-                                conn.domainGetParametersCount("virDomainGetMemoryParameters", Handles.dom(a.dom()), flags));
+                                doms.domainGetParametersCount("virDomainGetMemoryParameters", Handles.dom(a.dom()), flags));
                     }
                     int[] n = new int[1];
-                    List<TypedParam> out = TypedParams.answer(conn.domainGetMemoryParameters(Handles.dom(a.dom()),
+                    List<TypedParam> out = TypedParams.answer(doms.domainGetMemoryParameters(Handles.dom(a.dom()),
                             flags), a.nparams(), a.flags(), REMOTE_DOMAIN_MEMORY_PARAMETERS_MAX, n);
                     return new DomainGetMemoryParametersRet(out, n[0]);
                 });
         t.bind(DOMAIN_SET_MEMORY_PARAMETERS, DomainSetMemoryParametersArgs.class, Void.class, (s, a) -> {
             List<TypedParameter> p = TypedParams.fromWire(a.params(), REMOTE_DOMAIN_MEMORY_PARAMETERS_MAX);
             ApiChecks.positive(p.size(), "nparams", "virDomainSetMemoryParameters", D);
-            s.connection().domainSetMemoryParameters(Handles.dom(a.dom()), p, a.flags());
+            s.domains().domainSetMemoryParameters(Handles.dom(a.dom()), p, a.flags());
             return null;
         });
         t.bind(DOMAIN_GET_NUMA_PARAMETERS, DomainGetNumaParametersArgs.class, DomainGetNumaParametersRet.class,
                 (s, a) -> {
                     TypedParams.checkNparams(a.nparams(), REMOTE_DOMAIN_NUMA_PARAMETERS_MAX);
                     HypervisorConnection conn = s.connection();
+                    DomainOps doms = conn.domains();
                     int flags = getParamsChecks(conn, a.nparams(), a.flags(), "virDomainGetNumaParameters", false);
                     if (a.nparams() == 0) {
                         return new DomainGetNumaParametersRet(List.of(),
-                                conn.domainGetParametersCount("virDomainGetNumaParameters", Handles.dom(a.dom()), flags));
+                                doms.domainGetParametersCount("virDomainGetNumaParameters", Handles.dom(a.dom()), flags));
                     }
                     int[] n = new int[1];
-                    List<TypedParam> out = TypedParams.answer(conn.domainGetNumaParameters(Handles.dom(a.dom()),
+                    List<TypedParam> out = TypedParams.answer(doms.domainGetNumaParameters(Handles.dom(a.dom()),
                             flags), a.nparams(), a.flags(), REMOTE_DOMAIN_NUMA_PARAMETERS_MAX, n);
                     return new DomainGetNumaParametersRet(out, n[0]);
                 });
         t.bind(DOMAIN_SET_NUMA_PARAMETERS, DomainSetNumaParametersArgs.class, Void.class, (s, a) -> {
             List<TypedParameter> p = TypedParams.fromWire(a.params(), REMOTE_DOMAIN_NUMA_PARAMETERS_MAX);
             ApiChecks.positive(p.size(), "nparams", "virDomainSetNumaParameters", D);
-            s.connection().domainSetNumaParameters(Handles.dom(a.dom()), p, a.flags());
+            s.domains().domainSetNumaParameters(Handles.dom(a.dom()), p, a.flags());
             return null;
         });
         t.bind(DOMAIN_GET_BLKIO_PARAMETERS, DomainGetBlkioParametersArgs.class, DomainGetBlkioParametersRet.class,
                 (s, a) -> {
                     TypedParams.checkNparams(a.nparams(), REMOTE_DOMAIN_BLKIO_PARAMETERS_MAX);
                     HypervisorConnection conn = s.connection();
+                    DomainOps doms = conn.domains();
                     int flags = getParamsChecks(conn, a.nparams(), a.flags(), "virDomainGetBlkioParameters", true);
                     if (a.nparams() == 0) {
                         return new DomainGetBlkioParametersRet(List.of(),
-                                conn.domainGetParametersCount("virDomainGetBlkioParameters", Handles.dom(a.dom()), flags));
+                                doms.domainGetParametersCount("virDomainGetBlkioParameters", Handles.dom(a.dom()), flags));
                     }
                     int[] n = new int[1];
-                    List<TypedParam> out = TypedParams.answer(conn.domainGetBlkioParameters(Handles.dom(a.dom()),
+                    List<TypedParam> out = TypedParams.answer(doms.domainGetBlkioParameters(Handles.dom(a.dom()),
                             flags), a.nparams(), a.flags(), REMOTE_DOMAIN_BLKIO_PARAMETERS_MAX, n);
                     return new DomainGetBlkioParametersRet(out, n[0]);
                 });
         t.bind(DOMAIN_SET_BLKIO_PARAMETERS, DomainSetBlkioParametersArgs.class, Void.class, (s, a) -> {
             List<TypedParameter> p = TypedParams.fromWire(a.params(), REMOTE_DOMAIN_BLKIO_PARAMETERS_MAX);
-            s.connection().domainSetBlkioParameters(Handles.dom(a.dom()), p, a.flags());
+            s.domains().domainSetBlkioParameters(Handles.dom(a.dom()), p, a.flags());
             return null;
         });
         t.bind(DOMAIN_GET_BLOCK_IO_TUNE, DomainGetBlockIoTuneArgs.class, DomainGetBlockIoTuneRet.class, (s, a) -> {
             TypedParams.checkNparams(a.nparams(), REMOTE_DOMAIN_BLOCK_IO_TUNE_PARAMETERS_MAX);
             HypervisorConnection conn = s.connection();
+            DomainOps doms = conn.domains();
             String api = "virDomainGetBlockIoTune";
             ApiChecks.nonNegative(a.nparams(), "*nparams", api, D);
             if (a.nparams() != 0) {
@@ -309,54 +321,55 @@ final class DomainTuneCalls {
             ApiChecks.liveOrConfig(flags, api);
             if (a.nparams() == 0) {
                 return new DomainGetBlockIoTuneRet(List.of(),
-                        conn.domainGetParametersCount("virDomainGetBlockIoTune", Handles.dom(a.dom()), flags));
+                        doms.domainGetParametersCount("virDomainGetBlockIoTune", Handles.dom(a.dom()), flags));
             }
             int[] n = new int[1];
-            List<TypedParam> out = TypedParams.answer(conn.domainGetBlockIoTune(Handles.dom(a.dom()), a.disk(),
+            List<TypedParam> out = TypedParams.answer(doms.domainGetBlockIoTune(Handles.dom(a.dom()), a.disk(),
                     flags), a.nparams(), a.flags(), REMOTE_DOMAIN_BLOCK_IO_TUNE_PARAMETERS_MAX, n);
             return new DomainGetBlockIoTuneRet(out, n[0]);
         });
         t.bind(DOMAIN_SET_BLOCK_IO_TUNE, DomainSetBlockIoTuneArgs.class, Void.class, (s, a) -> {
             List<TypedParameter> p = TypedParams.fromWire(a.params(), REMOTE_DOMAIN_BLOCK_IO_TUNE_PARAMETERS_MAX);
             ApiChecks.positive(p.size(), "nparams", "virDomainSetBlockIoTune", D);
-            s.connection().domainSetBlockIoTune(Handles.dom(a.dom()), a.disk(), p, a.flags());
+            s.domains().domainSetBlockIoTune(Handles.dom(a.dom()), a.disk(), p, a.flags());
             return null;
         });
         t.bind(DOMAIN_GET_INTERFACE_PARAMETERS, DomainGetInterfaceParametersArgs.class,
                 DomainGetInterfaceParametersRet.class, (s, a) -> {
                     TypedParams.checkNparams(a.nparams(), REMOTE_DOMAIN_INTERFACE_PARAMETERS_MAX);
                     HypervisorConnection conn = s.connection();
+                    DomainOps doms = conn.domains();
                     int flags = getParamsChecks(conn, a.nparams(), a.flags(), "virDomainGetInterfaceParameters",
                             false);
                     if (a.nparams() == 0) {
                         return new DomainGetInterfaceParametersRet(List.of(),
-                                conn.domainGetParametersCount("virDomainGetInterfaceParameters", Handles.dom(a.dom()), flags));
+                                doms.domainGetParametersCount("virDomainGetInterfaceParameters", Handles.dom(a.dom()), flags));
                     }
                     int[] n = new int[1];
-                    List<TypedParam> out = TypedParams.answer(conn.domainGetInterfaceParameters(Handles.dom(a.dom()),
+                    List<TypedParam> out = TypedParams.answer(doms.domainGetInterfaceParameters(Handles.dom(a.dom()),
                             a.device(), flags), a.nparams(), a.flags(), REMOTE_DOMAIN_INTERFACE_PARAMETERS_MAX, n);
                     return new DomainGetInterfaceParametersRet(out, n[0]);
                 });
         t.bind(DOMAIN_SET_INTERFACE_PARAMETERS, DomainSetInterfaceParametersArgs.class, Void.class, (s, a) -> {
             List<TypedParameter> p = TypedParams.fromWire(a.params(), REMOTE_DOMAIN_INTERFACE_PARAMETERS_MAX);
             ApiChecks.positive(p.size(), "nparams", "virDomainSetInterfaceParameters", D);
-            s.connection().domainSetInterfaceParameters(Handles.dom(a.dom()), a.device(), p, a.flags());
+            s.domains().domainSetInterfaceParameters(Handles.dom(a.dom()), a.device(), p, a.flags());
             return null;
         });
         t.bind(DOMAIN_GET_PERF_EVENTS, DomainGetPerfEventsArgs.class, DomainGetPerfEventsRet.class, (s, a) -> {
             ApiChecks.liveOrConfig(a.flags(), "virDomainGetPerfEvents");
             return new DomainGetPerfEventsRet(TypedParams.toWire(
-                    s.connection().domainGetPerfEvents(Handles.dom(a.dom()), a.flags()), 0,
+                    s.domains().domainGetPerfEvents(Handles.dom(a.dom()), a.flags()), 0,
                     REMOTE_DOMAIN_PERF_EVENTS_MAX)); // libvirtd serializes these without strings
         });
         t.bind(DOMAIN_SET_PERF_EVENTS, DomainSetPerfEventsArgs.class, Void.class, (s, a) -> {
             List<TypedParameter> p = TypedParams.fromWire(a.params(), REMOTE_DOMAIN_PERF_EVENTS_MAX);
-            s.connection().domainSetPerfEvents(Handles.dom(a.dom()), p, a.flags());
+            s.domains().domainSetPerfEvents(Handles.dom(a.dom()), p, a.flags());
             return null;
         });
         t.bind(DOMAIN_GET_LAUNCH_SECURITY_INFO, DomainGetLaunchSecurityInfoArgs.class,
                 DomainGetLaunchSecurityInfoRet.class, (s, a) -> new DomainGetLaunchSecurityInfoRet(TypedParams.toWire(
-                        s.connection().domainGetLaunchSecurityInfo(Handles.dom(a.dom()), a.flags()),
+                        s.domains().domainGetLaunchSecurityInfo(Handles.dom(a.dom()), a.flags()),
                         a.flags(), REMOTE_DOMAIN_LAUNCH_SECURITY_INFO_PARAMS_MAX)));
     }
 

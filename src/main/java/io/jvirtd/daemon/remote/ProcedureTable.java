@@ -23,6 +23,12 @@ final class ProcedureTable {
         R invoke(RemoteSession session, A args);
     }
 
+    /** Argument checks that come before the read-only check; throws VirException. */
+    @FunctionalInterface
+    interface Check<A> {
+        void check(RemoteSession session, A args);
+    }
+
     /** When a call may run: most need CONNECT_OPEN to have succeeded first. */
     enum Needs { NOTHING, CONNECTION }
 
@@ -51,7 +57,23 @@ final class ProcedureTable {
         XdrCodec<Object> ret() { return ret.get(); }
     }
 
+    /** Checks of one procedure's arguments made before its read-only check. Immutable but for the codec. */
+    static final class EarlyCheck {
+        private final Check<Object> check;
+        private final LazyCodec args;
+
+        EarlyCheck(Class<?> argsType, Check<Object> check) {
+            this.check = check;
+            this.args = new LazyCodec(argsType);
+        }
+
+        void check(RemoteSession session, Object decodedArgs) { check.check(session, decodedArgs); }
+
+        XdrCodec<Object> args() { return args.get(); }
+    }
+
     private final Binding[] bindings = new Binding[RemoteProcedure.values().length + 64];
+    private final EarlyCheck[] earlyChecks = new EarlyCheck[bindings.length];
 
     /** Binds a call that needs an open connection. */
     <A, R> void bind(RemoteProcedure p, Class<A> args, Class<R> ret, Call<A, R> call) {
@@ -74,6 +96,30 @@ final class ProcedureTable {
             throw new IllegalStateException(p + " is bound twice");
         }
         bindings[p.number()] = new Binding(p, args, ret, (Call<Object, Object>) call, needs);
+    }
+
+    /**
+     * Registers argument checks that run before the read-only check, for the calls where
+     * libvirt refuses bad arguments first: the public API checks them before its
+     * virCheckReadOnlyGoto, or libvirtd's dispatcher before it calls the API. The procedure
+     * may be bound or not (then the checks run before "not supported").
+     */
+    @SuppressWarnings("unchecked")
+    <A> void checkFirst(RemoteProcedure p, Class<A> args, Check<A> check) {
+        RemoteSignatures.Signature sig = RemoteSignatures.of(p);
+        if (sig == null || sig.args() != args) {
+            throw new IllegalStateException(p + " is checked as " + args.getSimpleName()
+                    + " but the protocol declares " + sig);
+        }
+        if (earlyChecks[p.number()] != null) {
+            throw new IllegalStateException(p + " is checked twice");
+        }
+        earlyChecks[p.number()] = new EarlyCheck(args, (Check<Object>) check);
+    }
+
+    /** The early checks of a procedure number, or null. */
+    EarlyCheck earlyCheck(int number) {
+        return number > 0 && number < earlyChecks.length ? earlyChecks[number] : null;
     }
 
     /** The binding for a procedure number, or null when jvirtd does not serve it. */

@@ -7,6 +7,8 @@ import io.jvirtd.model.NodeCpuStat;
 import io.jvirtd.model.NodeInfo;
 import io.jvirtd.model.NodeMemoryStat;
 import io.jvirtd.model.SecurityModel;
+import io.jvirtd.model.TypedParamChecks;
+import io.jvirtd.model.TypedParameter;
 import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirErrorNumber;
 import io.jvirtd.model.VirException;
@@ -16,6 +18,7 @@ import io.jvirtd.protocol.remote.RemoteTypes.*;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The remote program's table: one line per procedure jvirtd serves, mapping wire records to
@@ -33,6 +36,19 @@ final class RemoteCalls {
     private static final int FEATURE_PROGRAM_KEEPALIVE = 10;
     private static final int FEATURE_REMOTE_EVENT_CALLBACK = 14;
     private static final int FEATURE_REMOTE_CLOSE_CALLBACK = 15;
+
+    /** The parameters virIdentitySetParameters takes (VIR_CONNECT_IDENTITY_*). */
+    private static final Map<String, TypedParameter.Type> IDENTITY = Map.of(
+            "user-name", TypedParameter.Type.STRING,
+            "unix-user-id", TypedParameter.Type.ULLONG,
+            "group-name", TypedParameter.Type.STRING,
+            "unix-group-id", TypedParameter.Type.ULLONG,
+            "process-id", TypedParameter.Type.LLONG,
+            "process-time", TypedParameter.Type.ULLONG,
+            "sasl-user-name", TypedParameter.Type.STRING,
+            "x509-distinguished-name", TypedParameter.Type.STRING,
+            "selinux-context", TypedParameter.Type.STRING,
+            "system.token", TypedParameter.Type.STRING);
 
     /** libvirt-host.c reports from VIR_FROM_DOMAIN. */
     private static final VirErrorDomain HOST = VirErrorDomain.DOMAIN;
@@ -85,6 +101,14 @@ final class RemoteCalls {
             s.setCloseCallbackRegistered(false);
             return null;
         });
+        // remoteDispatchConnectSetIdentity keeps the identity for libvirtd's access control;
+        // jvirtd has none, so the parameters are only checked as virIdentitySetParameters does.
+        t.bind(CONNECT_SET_IDENTITY, ConnectSetIdentityArgs.class, Void.class, (s, a) -> {
+            s.connection();
+            TypedParamChecks.validate(TypedParams.fromWire(a.params(),
+                    RemoteLimits.REMOTE_CONNECT_IDENTITY_PARAMS_MAX), IDENTITY);
+            return null;
+        });
         t.bind(CONNECT_GET_TYPE, Void.class, ConnectGetTypeRet.class,
                 (s, a) -> new ConnectGetTypeRet(s.connection().getType()));
         t.bind(CONNECT_GET_VERSION, Void.class, ConnectGetVersionRet.class,
@@ -106,6 +130,9 @@ final class RemoteCalls {
                 ConnectGetDomainCapabilitiesRet.class, (s, a) -> new ConnectGetDomainCapabilitiesRet(
                         s.connection().getDomainCapabilities(a.emulatorbin(), a.arch(), a.machine(), a.virttype(),
                                 a.flags())));
+        t.bind(CONNECT_DOMAIN_XML_TO_NATIVE, ConnectDomainXmlToNativeArgs.class, ConnectDomainXmlToNativeRet.class,
+                (s, a) -> new ConnectDomainXmlToNativeRet(
+                        s.connection().domainXmlToNative(a.nativeFormat(), a.domainXml(), a.flags())));
     }
 
     private static void open(RemoteSession s, ConnectionRouter router, ConnectOpenArgs a) {
@@ -230,10 +257,17 @@ final class RemoteCalls {
 
     /** CPU model calls. */
     private static void cpu(ProcedureTable t) {
-        t.bind(CONNECT_BASELINE_CPU, ConnectBaselineCpuArgs.class, ConnectBaselineCpuRet.class,
-                (s, a) -> new ConnectBaselineCpuRet(s.connection().baselineCpu(a.xmlCPUs(), a.flags())));
+        // an empty XDR array reaches the API as a NULL pointer
+        t.bind(CONNECT_BASELINE_CPU, ConnectBaselineCpuArgs.class, ConnectBaselineCpuRet.class, (s, a) -> {
+            ApiChecks.nonNull(a.xmlCPUs().isEmpty() ? null : a.xmlCPUs(), "xmlCPUs", "virConnectBaselineCPU", HOST);
+            return new ConnectBaselineCpuRet(s.connection().baselineCpu(a.xmlCPUs(), a.flags()));
+        });
         t.bind(CONNECT_COMPARE_CPU, ConnectCompareCpuArgs.class, ConnectCompareCpuRet.class,
                 (s, a) -> new ConnectCompareCpuRet(s.connection().compareCpu(a.xml(), a.flags())));
+        // ... and virConnectBaselineHypervisorCPU checks it before its read-only check
+        t.checkFirst(CONNECT_BASELINE_HYPERVISOR_CPU, ConnectBaselineHypervisorCpuArgs.class,
+                (s, a) -> ApiChecks.nonNull(a.xmlCPUs().isEmpty() ? null : a.xmlCPUs(), "xmlCPUs",
+                        "virConnectBaselineHypervisorCPU", HOST));
         t.bind(CONNECT_BASELINE_HYPERVISOR_CPU, ConnectBaselineHypervisorCpuArgs.class,
                 ConnectBaselineHypervisorCpuRet.class, (s, a) -> new ConnectBaselineHypervisorCpuRet(
                         s.connection().baselineHypervisorCpu(a.emulator(), a.arch(), a.machine(), a.virttype(),

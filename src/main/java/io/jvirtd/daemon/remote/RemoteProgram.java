@@ -9,6 +9,7 @@ import io.jvirtd.rpc.message.ReplyFrames;
 import io.jvirtd.rpc.message.RpcError;
 import io.jvirtd.rpc.server.ServerClient;
 import io.jvirtd.rpc.server.ServerProgram;
+import io.jvirtd.rpc.xdr.XdrCodec;
 import io.jvirtd.rpc.xdr.XdrException;
 import io.jvirtd.rpc.xdr.XdrReader;
 import io.jvirtd.rpc.xdr.XdrWriter;
@@ -100,9 +101,13 @@ public final class RemoteProgram implements ServerProgram {
             throw VirException.rpc(VirErrorDomain.RPC, "authentication required");
         }
         ProcedureTable.Binding b = table.get(p.number());
-        Object args = b == null ? null : decode(b, call);
+        ProcedureTable.EarlyCheck early = table.earlyCheck(p.number());
+        Object args = b != null ? decode(b.args(), call) : early != null ? decode(early.args(), call) : null;
         if (b == null || b.needs() == ProcedureTable.Needs.CONNECTION) {
             session.connection();
+        }
+        if (early != null) {
+            early.check(session, args);
         }
         if (p.needsWriteAccess() && session.isReadOnly()) {
             throw VirException.operationDenied(VirErrorDomain.byNumber(p.errorDomain()),
@@ -117,10 +122,10 @@ public final class RemoteProgram implements ServerProgram {
         return ReplyFrames.finishFrame(w);
     }
 
-    private static Object decode(ProcedureTable.Binding b, Message call) {
+    private static Object decode(XdrCodec<Object> codec, Message call) {
         try {
             // libvirtd ignores bytes after the arguments, so do we (docs/protocol.md §4).
-            return b.args().decode(new XdrReader(call.frame(), Message.BODY_OFFSET, call.bodyLength()));
+            return codec.decode(new XdrReader(call.frame(), Message.BODY_OFFSET, call.bodyLength()));
         } catch (XdrException e) {
             throw VirException.rpc(VirErrorDomain.RPC, "Unable to decode message payload");
         }

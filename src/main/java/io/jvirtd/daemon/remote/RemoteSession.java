@@ -10,6 +10,7 @@ import io.jvirtd.model.event.NodeDeviceEvent;
 import io.jvirtd.model.event.StoragePoolEvent;
 import io.jvirtd.model.network.NetworkRef;
 import io.jvirtd.model.nodedev.NodeDeviceRef;
+import io.jvirtd.model.spi.DomainOps;
 import io.jvirtd.model.spi.HypervisorConnection;
 import io.jvirtd.model.storage.StoragePoolRef;
 import io.jvirtd.rpc.message.MessageHeader;
@@ -52,12 +53,12 @@ final class RemoteSession {
         this.domainEvents = new EventCallbacks<>(client, "domain", new EventCallbacks.Driver<>() {
             @Override
             public int register(HypervisorConnection c, DomainRef f, int id, Consumer<DomainEvent> l) {
-                return c.connectDomainEventRegisterAny(f, id, l);
+                return c.domains().connectDomainEventRegisterAny(f, id, l);
             }
 
             @Override
             public void deregister(HypervisorConnection c, int callbackId) {
-                c.connectDomainEventDeregisterAny(callbackId);
+                c.domains().connectDomainEventDeregisterAny(callbackId);
             }
         }, EventMessages::frame);
         this.networkEvents = new EventCallbacks<>(client, "network", new EventCallbacks.Driver<>() {
@@ -157,6 +158,11 @@ final class RemoteSession {
             return (HypervisorConnection) s;
         }
         throw VirException.of(VirErrorNumber.INTERNAL_ERROR, VirErrorDomain.RPC, "hypervisor connection not open");
+    }
+
+    /** The open connection's domain family. */
+    DomainOps domains() {
+        return connection().domains();
     }
 
     boolean isOpen() {

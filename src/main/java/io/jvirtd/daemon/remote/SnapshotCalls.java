@@ -41,7 +41,7 @@ final class SnapshotCalls {
                             CREATE_NO_METADATA, "VIR_DOMAIN_SNAPSHOT_CREATE_NO_METADATA", api, S);
                     ApiChecks.exclusive(a.flags(), CREATE_REDEFINE, "VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE",
                             CREATE_HALT, "VIR_DOMAIN_SNAPSHOT_CREATE_HALT", api, S);
-                    return new DomainSnapshotCreateXmlRet(Handles.wire(s.connection().domainSnapshotCreateXML(
+                    return new DomainSnapshotCreateXmlRet(Handles.wire(s.domains().domainSnapshotCreateXML(
                             Handles.dom(a.dom()), a.xml_desc(), a.flags())));
                 });
         t.bind(DOMAIN_SNAPSHOT_GET_XML_DESC, DomainSnapshotGetXmlDescArgs.class, DomainSnapshotGetXmlDescRet.class,
@@ -50,38 +50,38 @@ final class SnapshotCalls {
                         throw VirException.operationDenied(S, "virDomainSnapshotGetXMLDesc with secure flag");
                     }
                     return new DomainSnapshotGetXmlDescRet(
-                            s.connection().domainSnapshotGetXMLDesc(Handles.snap(a.snap()), a.flags()));
+                            s.domains().domainSnapshotGetXMLDesc(Handles.snap(a.snap()), a.flags()));
                 });
         t.bind(DOMAIN_SNAPSHOT_NUM, DomainSnapshotNumArgs.class, DomainSnapshotNumRet.class,
-                (s, a) -> new DomainSnapshotNumRet(s.connection().domainSnapshotNum(Handles.dom(a.dom()), a.flags())));
+                (s, a) -> new DomainSnapshotNumRet(s.domains().domainSnapshotNum(Handles.dom(a.dom()), a.flags())));
         t.bind(DOMAIN_SNAPSHOT_LIST_NAMES, DomainSnapshotListNamesArgs.class, DomainSnapshotListNamesRet.class,
                 (s, a) -> {
                     maxnames(a.maxnames());
                     ApiChecks.nonNegative(a.maxnames(), "nameslen", "virDomainSnapshotListNames", S);
-                    return new DomainSnapshotListNamesRet(ListArgs.first(s.connection().domainSnapshotListNames(
+                    return new DomainSnapshotListNamesRet(ListArgs.first(s.domains().domainSnapshotListNames(
                             Handles.dom(a.dom()), a.maxnames(), a.flags()), a.maxnames()));
                 });
         t.bind(DOMAIN_LIST_ALL_SNAPSHOTS, DomainListAllSnapshotsArgs.class, DomainListAllSnapshotsRet.class,
                 (s, a) -> {
-                    List<SnapshotRef> snaps = s.connection().domainListAllSnapshots(Handles.dom(a.dom()), a.flags());
+                    List<SnapshotRef> snaps = s.domains().domainListAllSnapshots(Handles.dom(a.dom()), a.flags());
                     ListArgs.tooMany("domain_snapshots", snaps.size(), REMOTE_DOMAIN_SNAPSHOT_LIST_MAX);
                     return new DomainListAllSnapshotsRet(
                             a.need_results() != 0 ? Handles.wireSnapshots(snaps) : List.of(), snaps.size());
                 });
         t.bind(DOMAIN_SNAPSHOT_NUM_CHILDREN, DomainSnapshotNumChildrenArgs.class, DomainSnapshotNumChildrenRet.class,
                 (s, a) -> new DomainSnapshotNumChildrenRet(
-                        s.connection().domainSnapshotNumChildren(Handles.snap(a.snap()), a.flags())));
+                        s.domains().domainSnapshotNumChildren(Handles.snap(a.snap()), a.flags())));
         t.bind(DOMAIN_SNAPSHOT_LIST_CHILDREN_NAMES, DomainSnapshotListChildrenNamesArgs.class,
                 DomainSnapshotListChildrenNamesRet.class, (s, a) -> {
                     maxnames(a.maxnames());
                     ApiChecks.nonNegative(a.maxnames(), "nameslen", "virDomainSnapshotListChildrenNames", S);
-                    return new DomainSnapshotListChildrenNamesRet(ListArgs.first(s.connection()
+                    return new DomainSnapshotListChildrenNamesRet(ListArgs.first(s.domains()
                             .domainSnapshotListChildrenNames(Handles.snap(a.snap()), a.maxnames(), a.flags()),
                             a.maxnames()));
                 });
         t.bind(DOMAIN_SNAPSHOT_LIST_ALL_CHILDREN, DomainSnapshotListAllChildrenArgs.class,
                 DomainSnapshotListAllChildrenRet.class, (s, a) -> {
-                    List<SnapshotRef> snaps = s.connection().domainSnapshotListAllChildren(
+                    List<SnapshotRef> snaps = s.domains().domainSnapshotListAllChildren(
                             Handles.snap(a.snapshot()), a.flags());
                     ListArgs.tooMany("domain_snapshots", snaps.size(), REMOTE_DOMAIN_SNAPSHOT_LIST_MAX);
                     return new DomainSnapshotListAllChildrenRet(
@@ -89,32 +89,32 @@ final class SnapshotCalls {
                 });
         t.bind(DOMAIN_SNAPSHOT_LOOKUP_BY_NAME, DomainSnapshotLookupByNameArgs.class,
                 DomainSnapshotLookupByNameRet.class, (s, a) -> new DomainSnapshotLookupByNameRet(Handles.wire(
-                        s.connection().domainSnapshotLookupByName(Handles.dom(a.dom()), a.name(), a.flags()))));
+                        s.domains().domainSnapshotLookupByName(Handles.dom(a.dom()), a.name(), a.flags()))));
         t.bind(DOMAIN_HAS_CURRENT_SNAPSHOT, DomainHasCurrentSnapshotArgs.class, DomainHasCurrentSnapshotRet.class,
                 (s, a) -> new DomainHasCurrentSnapshotRet(DomainInfoCalls.bit(
-                        s.connection().domainHasCurrentSnapshot(Handles.dom(a.dom()), a.flags()))));
+                        s.domains().domainHasCurrentSnapshot(Handles.dom(a.dom()), a.flags()))));
         t.bind(DOMAIN_SNAPSHOT_GET_PARENT, DomainSnapshotGetParentArgs.class, DomainSnapshotGetParentRet.class,
                 (s, a) -> new DomainSnapshotGetParentRet(Handles.wire(
-                        s.connection().domainSnapshotGetParent(Handles.snap(a.snap()), a.flags()))));
+                        s.domains().domainSnapshotGetParent(Handles.snap(a.snap()), a.flags()))));
         t.bind(DOMAIN_SNAPSHOT_CURRENT, DomainSnapshotCurrentArgs.class, DomainSnapshotCurrentRet.class,
                 (s, a) -> new DomainSnapshotCurrentRet(Handles.wire(
-                        s.connection().domainSnapshotCurrent(Handles.dom(a.dom()), a.flags()))));
+                        s.domains().domainSnapshotCurrent(Handles.dom(a.dom()), a.flags()))));
         t.bind(DOMAIN_SNAPSHOT_IS_CURRENT, DomainSnapshotIsCurrentArgs.class, DomainSnapshotIsCurrentRet.class,
                 (s, a) -> new DomainSnapshotIsCurrentRet(DomainInfoCalls.bit(
-                        s.connection().domainSnapshotIsCurrent(Handles.snap(a.snap()), a.flags()))));
+                        s.domains().domainSnapshotIsCurrent(Handles.snap(a.snap()), a.flags()))));
         t.bind(DOMAIN_SNAPSHOT_HAS_METADATA, DomainSnapshotHasMetadataArgs.class, DomainSnapshotHasMetadataRet.class,
                 (s, a) -> new DomainSnapshotHasMetadataRet(DomainInfoCalls.bit(
-                        s.connection().domainSnapshotHasMetadata(Handles.snap(a.snap()), a.flags()))));
+                        s.domains().domainSnapshotHasMetadata(Handles.snap(a.snap()), a.flags()))));
         t.bind(DOMAIN_REVERT_TO_SNAPSHOT, DomainRevertToSnapshotArgs.class, Void.class, (s, a) -> {
             ApiChecks.exclusive(a.flags(), REVERT_RUNNING, "VIR_DOMAIN_SNAPSHOT_REVERT_RUNNING", REVERT_PAUSED,
                     "VIR_DOMAIN_SNAPSHOT_REVERT_PAUSED", "virDomainRevertToSnapshot", S);
-            s.connection().domainRevertToSnapshot(Handles.snap(a.snap()), a.flags());
+            s.domains().domainRevertToSnapshot(Handles.snap(a.snap()), a.flags());
             return null;
         });
         t.bind(DOMAIN_SNAPSHOT_DELETE, DomainSnapshotDeleteArgs.class, Void.class, (s, a) -> {
             ApiChecks.exclusive(a.flags(), DELETE_CHILDREN, "VIR_DOMAIN_SNAPSHOT_DELETE_CHILDREN",
                     DELETE_CHILDREN_ONLY, "VIR_DOMAIN_SNAPSHOT_DELETE_CHILDREN_ONLY", "virDomainSnapshotDelete", S);
-            s.connection().domainSnapshotDelete(Handles.snap(a.snap()), a.flags());
+            s.domains().domainSnapshotDelete(Handles.snap(a.snap()), a.flags());
             return null;
         });
     }

@@ -12,15 +12,26 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * Writes a file so that a crash at any moment leaves either the old or the new content: a
- * temporary file in the same folder, forced to disk, then renamed over the target. Stateless;
- * any thread except the event loop (it does file I/O).
+ * temporary file in the same folder, then renamed over the target. A durable write forces the
+ * file to disk before the rename, so the content also survives a power loss; runtime state that
+ * a host reboot makes moot anyway (a running guest's status file, like libvirt's in /run) is
+ * written without it. Stateless; any thread except the event loop (it does file I/O).
  */
 final class AtomicFiles {
 
     private AtomicFiles() {
     }
 
+    /** A durable atomic write (persistent definitions). */
     static void write(Path target, String content) throws IOException {
+        write(target, content, true);
+    }
+
+    /**
+     * @param durable force to disk before the rename: a daemon crash never needs it (the page
+     *                cache outlives the process), a power loss does
+     */
+    static void write(Path target, String content, boolean durable) throws IOException {
         Files.createDirectories(target.getParent());
         Path tmp = target.resolveSibling("." + target.getFileName() + ".new");
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
@@ -29,7 +40,9 @@ final class AtomicFiles {
             while (b.hasRemaining()) {
                 ch.write(b);
             }
-            ch.force(true);
+            if (durable) {
+                ch.force(true);
+            }
         }
         try {
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -10,10 +10,11 @@ import java.util.Map;
 
 /**
  * The QEMU command line for a definition, in libvirt 9.0's order and forms (JSON for
- * {@code -device}), TCG only ({@code -accel tcg}: KVM is never inferred from /dev/kvm). The
- * guest starts paused ({@code -S}) and stays alive when it powers off ({@code -no-shutdown}) so
- * the driver sees it and applies on_poweroff; the monitor socket is QEMU's own listening socket.
- * Stateless; any thread.
+ * {@code -device}), {@code -accel tcg} for {@code type='qemu'} ({@code kvm} only for a
+ * {@code type='kvm'} domain, which the driver accepts only when KVM is offered and works: it is
+ * never inferred from /dev/kvm). The guest starts paused ({@code -S}) and stays alive when it
+ * powers off ({@code -no-shutdown}) so the driver sees it and applies on_poweroff; the monitor
+ * socket is QEMU's own listening socket. Stateless; any thread.
  */
 final class QemuCommandLine {
 
@@ -34,9 +35,9 @@ final class QemuCommandLine {
         a.add("-machine");
         a.add(d.machine + ",usb=off,dump-guest-core=off" + (d.acpi ? "" : ",acpi=off"));
         a.add("-accel");
-        a.add("tcg");
+        a.add(d.virtType.equals("kvm") ? "kvm" : "tcg");
         a.add("-cpu");
-        a.add("qemu64");
+        a.add(d.cpuModel != null ? d.cpuModel : "qemu64");
         a.add("-m");
         a.add(Long.toString(d.memoryKiB / 1024));
         a.add("-overcommit");
@@ -113,7 +114,10 @@ final class QemuCommandLine {
         return QmpCodec.json(m);
     }
 
-    /** The command line as a shell would take it (virsh domxml-to-native), quoting as libvirt. */
+    /**
+     * The command line as libvirt writes it in the domain's log: the environment jvirtd sets,
+     * then each option with its argument on a line of its own, quoted as libvirt quotes.
+     */
     static String toShell(List<String> argv) {
         StringBuilder b = new StringBuilder("LC_ALL=C \\\n");
         for (int i = 0; i < argv.size(); i++) {
@@ -128,8 +132,21 @@ final class QemuCommandLine {
         return b.toString();
     }
 
+    /** The command line on one line, as {@code virsh domxml-to-native qemu-argv} prints it. */
+    static String toLine(List<String> argv) {
+        StringBuilder b = new StringBuilder("LC_ALL=C");
+        for (String arg : argv) {
+            b.append(' ').append(quote(arg));
+        }
+        return b.toString();
+    }
+
+    /** libvirt's virBufferEscapeShell: single quotes only around shell metacharacters. */
     private static String quote(String s) {
-        if (!s.isEmpty() && s.chars().allMatch(c -> Character.isLetterOrDigit(c) || "-_=,./:@+".indexOf(c) >= 0)) {
+        if (s.isEmpty()) {
+            return "''";
+        }
+        if (s.chars().noneMatch(c -> "\r\t\n !\"#$&'()*;<>?[\\]^`{|}~".indexOf(c) >= 0)) {
             return s;
         }
         return "'" + s.replace("'", "'\\''") + "'";

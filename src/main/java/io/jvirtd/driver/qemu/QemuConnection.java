@@ -1,47 +1,38 @@
 package io.jvirtd.driver.qemu;
 
+import io.jvirtd.model.CpuMap;
 import io.jvirtd.model.VirErrorDomain;
-import io.jvirtd.model.VirErrorNumber;
 import io.jvirtd.model.VirException;
-import io.jvirtd.model.domain.DomainInfo;
-import io.jvirtd.model.domain.DomainRef;
-import io.jvirtd.model.domain.DomainState;
-import io.jvirtd.model.domain.DomainStateReason;
-import io.jvirtd.model.event.DomainEvent;
+import io.jvirtd.model.conf.Enums;
 import io.jvirtd.model.spi.HypervisorConnection;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
 
 /**
- * One client connection to the QEMU driver: the public APIs it implements so far, each a thin
- * call into {@link QemuLifecycle}; the rest answer NO_SUPPORT through the SPI's defaults, as
- * libvirtd's QEMU driver would for a slot it leaves empty. Thread-safe (holds no state of its
- * own but its event callbacks).
+ * One client connection to the QEMU driver: the host and connection calls it implements so far
+ * (version, host name, capabilities, CPU model names, domxml-to-native) and its domain family
+ * ({@link QemuDomainOps}); every other family and call answers NO_SUPPORT through the SPI's
+ * defaults, as libvirtd's QEMU driver would for a slot it leaves empty. Thread-safe.
  */
 final class QemuConnection implements HypervisorConnection {
 
-    private static final int START_PAUSED = 1;
-    private static final int DESTROY_GRACEFUL = 1;
-    private static final int XML_SECURE = 1;
-    private static final int XML_INACTIVE = 2;
-    private static final int XML_UPDATE_CPU = 4;
-    private static final int XML_MIGRATABLE = 8;
+    /** The driver's name ({@code qemuHypervisorDriver.name}). */
+    static final String NAME = "QEMU";
 
     private final QemuLifecycle life;
-    private final List<Integer> callbacks = new ArrayList<>();
+    private final QemuDomainOps domains;
 
     QemuConnection(QemuLifecycle life) {
         this.life = life;
+        this.domains = new QemuDomainOps(life);
     }
 
     @Override
     public String driverName() {
-        return QemuDriver.NAME;
+        return NAME;
     }
 
     @Override
@@ -59,6 +50,35 @@ final class QemuConnection implements HypervisorConnection {
     }
 
     @Override
+    public String getCapabilities() {
+        return life.capabilities.capabilitiesXml();
+    }
+
+    @Override
+    public String getDomainCapabilities(String emulator, String arch, String machine, String virttype, int flags) {
+        VirException.checkFlags(flags, 0, VirErrorDomain.QEMU, "qemuConnectGetDomainCapabilities");
+        return life.capabilities.domainCapabilitiesXml(emulator, arch, machine, virttype);
+    }
+
+    @Override
+    public List<String> getCpuModelNames(String arch, int flags) {
+        VirException.checkFlags(flags, 0, VirErrorDomain.QEMU, "qemuConnectGetCPUModelNames");
+        if (!Enums.ARCHES.contains(arch)) {
+            throw VirException.invalidArg(VirErrorDomain.QEMU, "cannot find architecture " + arch);
+        }
+        return CpuMap.modelNames(arch);
+    }
+
+    @Override
+    public String domainXmlToNative(String nativeFormat, String domainXml, int flags) {
+        VirException.checkFlags(flags, 0, VirErrorDomain.QEMU, "qemuConnectDomainXMLToNative");
+        if (!"qemu-argv".equals(nativeFormat)) {
+            throw VirException.invalidArg(VirErrorDomain.QEMU, "unsupported config type " + nativeFormat);
+        }
+        return life.nativeCommandLine(domainXml);
+    }
+
+    @Override
     public boolean isAlive() {
         return true;
     }
@@ -73,335 +93,13 @@ final class QemuConnection implements HypervisorConnection {
         return false;
     }
 
-    // ------------------------------------------------------------------ lists and lookups
-
     @Override
-    public List<DomainRef> connectListAllDomains(int flags) {
-        VirException.checkFlags(flags, DomainFilter.ALL, VirErrorDomain.QEMU, "qemuConnectListAllDomains");
-        List<DomainRef> out = new ArrayList<>();
-        for (QemuDomain d : life.domains.all()) {
-            if (DomainFilter.matches(d, flags)) {
-                out.add(d.ref());
-            }
-        }
-        return out;
-    }
-
-    @Override
-    public int[] connectListDomains(int maxids) {
-        return life.domains.all().stream().filter(QemuDomain::isActive).mapToInt(d -> d.ref().id())
-                .sorted().limit(maxids).toArray();
-    }
-
-    @Override
-    public int connectNumOfDomains() {
-        return (int) life.domains.all().stream().filter(QemuDomain::isActive).count();
-    }
-
-    @Override
-    public List<String> connectListDefinedDomains(int maxnames) {
-        return life.domains.all().stream().filter(d -> !d.isActive()).map(QemuDomain::name).sorted()
-                .limit(maxnames).toList();
-    }
-
-    @Override
-    public int connectNumOfDefinedDomains() {
-        return (int) life.domains.all().stream().filter(d -> !d.isActive()).count();
-    }
-
-    @Override
-    public DomainRef domainLookupByName(String name) {
-        QemuDomain d = life.domains.byName(name);
-        if (d == null) {
-            throw VirException.of(VirErrorNumber.NO_DOMAIN, VirErrorDomain.QEMU,
-                    "no domain with matching name '" + name + "'");
-        }
-        return d.ref();
-    }
-
-    @Override
-    public DomainRef domainLookupByUUID(byte[] uuid) {
-        QemuDomain d = life.domains.byUuidOrNull(uuid);
-        if (d == null) {
-            throw VirException.of(VirErrorNumber.NO_DOMAIN, VirErrorDomain.QEMU,
-                    "no domain with matching uuid '" + io.jvirtd.model.domain.Uuids.format(uuid) + "'");
-        }
-        return d.ref();
-    }
-
-    @Override
-    public DomainRef domainLookupByID(int id) {
-        QemuDomain d = life.domains.byId(id);
-        if (d == null) {
-            throw VirException.of(VirErrorNumber.NO_DOMAIN, VirErrorDomain.QEMU,
-                    "no domain with matching id " + id);
-        }
-        return d.ref();
-    }
-
-    // ------------------------------------------------------------------ lifecycle
-
-    @Override
-    public DomainRef domainDefineXML(String xml) {
-        return life.define(xml);
-    }
-
-    @Override
-    public DomainRef domainDefineXMLFlags(String xml, int flags) {
-        VirException.checkFlags(flags, 1, VirErrorDomain.QEMU, "qemuDomainDefineXMLFlags");
-        return life.define(xml);
-    }
-
-    @Override
-    public void domainUndefine(DomainRef dom) {
-        life.undefine(dom);
-    }
-
-    @Override
-    public void domainUndefineFlags(DomainRef dom, int flags) {
-        // managed save, snapshot and NVRAM flags: this driver keeps none of those, so they change nothing
-        VirException.checkFlags(flags, 0x7f, VirErrorDomain.QEMU, "qemuDomainUndefineFlags");
-        life.undefine(dom);
-    }
-
-    @Override
-    public DomainRef domainCreate(DomainRef dom) {
-        return life.create(dom, false);
-    }
-
-    @Override
-    public DomainRef domainCreateWithFlags(DomainRef dom, int flags) {
-        VirException.checkFlags(flags, START_PAUSED, VirErrorDomain.QEMU, "qemuDomainCreateWithFlags");
-        return life.create(dom, (flags & START_PAUSED) != 0);
-    }
-
-    @Override
-    public DomainRef domainCreateXML(String xml, int flags) {
-        VirException.checkFlags(flags, START_PAUSED, VirErrorDomain.QEMU, "qemuDomainCreateXML");
-        return life.createXml(xml, (flags & START_PAUSED) != 0);
-    }
-
-    @Override
-    public void domainSuspend(DomainRef dom) {
-        life.suspend(dom);
-    }
-
-    @Override
-    public void domainResume(DomainRef dom) {
-        life.resume(dom);
-    }
-
-    @Override
-    public void domainShutdown(DomainRef dom) {
-        life.shutdown(dom);
-    }
-
-    @Override
-    public void domainShutdownFlags(DomainRef dom, int flags) {
-        VirException.checkFlags(flags, 1, VirErrorDomain.QEMU, "qemuDomainShutdownFlags"); // ACPI only
-        life.shutdown(dom);
-    }
-
-    @Override
-    public void domainReboot(DomainRef dom, int flags) {
-        VirException.checkFlags(flags, 1, VirErrorDomain.QEMU, "qemuDomainReboot");
-        life.reboot(dom);
-    }
-
-    @Override
-    public void domainReset(DomainRef dom, int flags) {
-        VirException.checkFlags(flags, 0, VirErrorDomain.QEMU, "qemuDomainReset");
-        life.reset(dom);
-    }
-
-    @Override
-    public void domainDestroy(DomainRef dom) {
-        life.destroy(dom, false);
-    }
-
-    @Override
-    public void domainDestroyFlags(DomainRef dom, int flags) {
-        VirException.checkFlags(flags, DESTROY_GRACEFUL, VirErrorDomain.QEMU, "qemuDomainDestroyFlags");
-        life.destroy(dom, (flags & DESTROY_GRACEFUL) != 0);
-    }
-
-    // ------------------------------------------------------------------ queries
-
-    @Override
-    public DomainInfo domainGetInfo(DomainRef dom) {
-        QemuDomain d = life.domains.get(dom);
-        synchronized (d) {
-            QemuDomainDef def = d.def();
-            long cpu = d.liveDef != null ? ProcState.cpuTimeNanos(d.pid) : 0;
-            return new DomainInfo(d.state, def.memoryKiB, d.liveDef != null ? def.currentMemoryKiB : def.currentMemoryKiB,
-                    def.vcpus, cpu);
-        }
-    }
-
-    @Override
-    public DomainStateReason domainGetState(DomainRef dom, int flags) {
-        VirException.checkFlags(flags, 0, VirErrorDomain.QEMU, "qemuDomainGetState");
-        QemuDomain d = life.domains.get(dom);
-        synchronized (d) {
-            return new DomainStateReason(d.state, d.reason);
-        }
-    }
-
-    @Override
-    public String domainGetXMLDesc(DomainRef dom, int flags) {
-        VirException.checkFlags(flags, XML_SECURE | XML_INACTIVE | XML_UPDATE_CPU | XML_MIGRATABLE,
-                VirErrorDomain.QEMU, "qemuDomainGetXMLDesc");
-        QemuDomain d = life.domains.get(dom);
-        QemuDomainDef def;
-        boolean live;
-        synchronized (d) {
-            live = d.liveDef != null;
-            def = ((flags & XML_INACTIVE) != 0 && d.persistentDef != null ? d.persistentDef : d.def()).copy();
-        }
-        return QemuDomainXml.format(def, live, flags);
-    }
-
-    @Override
-    public String domainGetOSType(DomainRef dom) {
-        life.domains.get(dom);
-        return "hvm";
-    }
-
-    @Override
-    public boolean domainIsActive(DomainRef dom) {
-        return life.domains.get(dom).isActive();
-    }
-
-    @Override
-    public boolean domainIsPersistent(DomainRef dom) {
-        return life.domains.get(dom).isPersistent();
-    }
-
-    @Override
-    public boolean domainIsUpdated(DomainRef dom) {
-        life.domains.get(dom);
-        return false;
-    }
-
-    @Override
-    public boolean domainGetAutostart(DomainRef dom) {
-        QemuDomain d = life.domains.get(dom);
-        synchronized (d) {
-            return d.autostart;
-        }
-    }
-
-    @Override
-    public void domainSetAutostart(DomainRef dom, boolean autostart) {
-        life.setAutostart(dom, autostart);
-    }
-
-    @Override
-    public long domainGetMaxMemory(DomainRef dom) {
-        QemuDomain d = life.domains.get(dom);
-        synchronized (d) {
-            return d.def().memoryKiB;
-        }
-    }
-
-    @Override
-    public int domainGetVcpusFlags(DomainRef dom, int flags) {
-        QemuDomain d = life.domains.get(dom);
-        synchronized (d) {
-            return d.def().vcpus;
-        }
-    }
-
-    @Override
-    public int domainGetMaxVcpus(DomainRef dom) {
-        return domainGetVcpusFlags(dom, 0);
-    }
-
-    // ------------------------------------------------------------------ events
-
-    @Override
-    public int connectDomainEventRegisterAny(DomainRef domOrNull, int eventId, Consumer<DomainEvent> listener) {
-        int id = life.events.register(eventId, domOrNull, listener);
-        synchronized (callbacks) {
-            callbacks.add(id);
-        }
-        return id;
-    }
-
-    @Override
-    public void connectDomainEventDeregisterAny(int callbackId) {
-        life.events.deregister(callbackId);
-        synchronized (callbacks) {
-            callbacks.remove(Integer.valueOf(callbackId));
-        }
+    public QemuDomainOps domains() {
+        return domains;
     }
 
     @Override
     public void close() {
-        List<Integer> ids;
-        synchronized (callbacks) {
-            ids = new ArrayList<>(callbacks);
-            callbacks.clear();
-        }
-        for (int id : ids) {
-            try {
-                life.events.deregister(id);
-            } catch (VirException e) {
-                // already gone
-            }
-        }
-    }
-
-    /** virDomainObjMatchFilter for the filters this driver has (no managed save, snapshots, checkpoints). */
-    static final class DomainFilter {
-        static final int ALL = 0xffff;
-        private static final int ACTIVE = 1;
-        private static final int INACTIVE = 2;
-        private static final int PERSISTENT = 4;
-        private static final int TRANSIENT = 8;
-        private static final int RUNNING = 16;
-        private static final int PAUSED = 32;
-        private static final int SHUTOFF = 64;
-        private static final int OTHER = 128;
-        private static final int MANAGEDSAVE = 256;
-        private static final int AUTOSTART = 1024;
-        private static final int NO_AUTOSTART = 2048;
-        private static final int HAS_SNAPSHOT = 4096;
-        private static final int HAS_CHECKPOINT = 1 << 14;
-
-        private DomainFilter() {
-        }
-
-        static boolean matches(QemuDomain d, int f) {
-            boolean active;
-            boolean persistent;
-            boolean autostart;
-            DomainState st;
-            synchronized (d) {
-                active = d.liveDef != null;
-                persistent = d.persistentDef != null;
-                autostart = d.autostart;
-                st = d.state;
-            }
-            if ((f & (ACTIVE | INACTIVE)) != 0 && !((f & ACTIVE) != 0 && active || (f & INACTIVE) != 0 && !active)) {
-                return false;
-            }
-            if ((f & (PERSISTENT | TRANSIENT)) != 0
-                    && !((f & PERSISTENT) != 0 && persistent || (f & TRANSIENT) != 0 && !persistent)) {
-                return false;
-            }
-            if ((f & (RUNNING | PAUSED | SHUTOFF | OTHER)) != 0) {
-                boolean other = st != DomainState.RUNNING && st != DomainState.PAUSED && st != DomainState.SHUTOFF;
-                if (!((f & RUNNING) != 0 && st == DomainState.RUNNING || (f & PAUSED) != 0 && st == DomainState.PAUSED
-                        || (f & SHUTOFF) != 0 && st == DomainState.SHUTOFF || (f & OTHER) != 0 && other)) {
-                    return false;
-                }
-            }
-            if ((f & MANAGEDSAVE) != 0 || (f & HAS_SNAPSHOT) != 0 || (f & HAS_CHECKPOINT) != 0) {
-                return false; // never any
-            }
-            return (f & (AUTOSTART | NO_AUTOSTART)) == 0
-                    || (f & AUTOSTART) != 0 && autostart || (f & NO_AUTOSTART) != 0 && !autostart;
-        }
+        domains.close();
     }
 }

@@ -4,13 +4,14 @@ import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirErrorNumber;
 import io.jvirtd.model.VirException;
 import io.jvirtd.model.VirXml;
+import io.jvirtd.model.conf.Enums;
+import io.jvirtd.model.conf.ScaledValue;
 import io.jvirtd.model.domain.Uuids;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
@@ -19,7 +20,8 @@ import java.util.Set;
  * strictly (an element or attribute outside the subset is refused with CONFIG_UNSUPPORTED, never
  * dropped), with libvirt's QEMU defaults filled in and formatted as libvirtd's QEMU driver
  * prints it. The subset: type qemu, name, uuid, title, description, memory, currentMemory,
- * vcpu, os (hvm, x86_64, machine, kernel, initrd, cmdline, boot), features acpi/apic, clock
+ * vcpu, os (hvm, x86_64, machine, kernel, initrd, cmdline, boot), features acpi/apic, a custom
+ * CPU model, clock
  * offset utc, on_poweroff/on_reboot/on_crash, emulator, pty serial with log, pty console,
  * memballoon virtio or none.
  *
@@ -29,10 +31,6 @@ import java.util.Set;
 final class QemuDomainDef {
 
     static final String DEFAULT_EMULATOR = "/usr/bin/qemu-system-x86_64";
-    private static final Set<String> KNOWN_VIRT_TYPES = Set.of("none", "qemu", "kqemu", "kvm", "xen", "lxc",
-            "uml", "openvz", "test", "vmware", "hyperv", "vbox", "phyp", "parallels", "bhyve", "vz");
-    private static final Set<String> LIFECYCLE_ACTIONS = Set.of("destroy", "restart", "preserve",
-            "rename-restart", "coredump-destroy", "coredump-restart");
 
     String virtType = "qemu";
     int id = -1;
@@ -51,6 +49,9 @@ final class QemuDomainDef {
     final List<String> bootDevs = new ArrayList<>();
     boolean acpi;
     boolean apic;
+    /** A named custom CPU model, or null for QEMU's default (qemu64, which libvirt prints). */
+    String cpuModel;
+    String cpuFallback = "allow";
     String onPoweroff = "destroy";
     String onReboot = "restart";
     String onCrash = "destroy";
@@ -93,6 +94,8 @@ final class QemuDomainDef {
         d.bootDevs.addAll(bootDevs);
         d.acpi = acpi;
         d.apic = apic;
+        d.cpuModel = cpuModel;
+        d.cpuFallback = cpuFallback;
         d.onPoweroff = onPoweroff;
         d.onReboot = onReboot;
         d.onCrash = onCrash;
@@ -123,7 +126,7 @@ final class QemuDomainDef {
             throw VirException.of(VirErrorNumber.XML_ERROR, VirErrorDomain.DOMAIN,
                     "missing domain type attribute");
         }
-        if (!KNOWN_VIRT_TYPES.contains(type)) {
+        if (!Enums.VIRT_TYPES.contains(type)) {
             throw VirException.of(VirErrorNumber.XML_ERROR, VirErrorDomain.DOMAIN,
                     "Invalid value for attribute 'type' in element 'domain': '" + type + "'.");
         }
@@ -160,7 +163,7 @@ final class QemuDomainDef {
                         throw unsupported("clock other than <clock offset='utc'/>");
                     }
                 }
-                case "cpu" -> parseCpu(e);
+                case "cpu" -> parseCpu(d, e);
                 case "on_poweroff" -> d.onPoweroff = action(e);
                 case "on_reboot" -> d.onReboot = action(e);
                 case "on_crash" -> d.onCrash = action(e);
@@ -187,25 +190,40 @@ final class QemuDomainDef {
         if (d.bootDevs.isEmpty()) { // libvirt: no boot order and no per-device boot means hd
             d.bootDevs.add("hd");
         }
-        if (!d.virtType.equals("qemu")) { // kvm is never offered yet: this host kind cannot run it
-            throw VirException.format(VirErrorNumber.CONFIG_UNSUPPORTED, VirErrorDomain.QEMU,
-                    "Emulator '%s' does not support virt type '%s'", d.emulator, d.virtType);
-        }
-        return d;
+        return d; // the virt type, machine and CPU model are checked against the emulator's capabilities
     }
 
-    /** The default TCG CPU only, as libvirt prints it back: custom qemu64 (named models: later). */
-    private static void parseCpu(Element cpu) {
+    /**
+     * A custom CPU model (the default is QEMU's qemu64, printed back as libvirt does); whether
+     * the emulator has the model is checked at start, as libvirt does. Host-model,
+     * host-passthrough, maximum, features and topology are outside the subset.
+     */
+    private static void parseCpu(QemuDomainDef d, Element cpu) {
         attrs(cpu, "mode", "match", "check");
         String mode = cpu.getAttribute("mode");
         if (!mode.isEmpty() && !mode.equals("custom")) {
             throw unsupported("cpu mode '" + mode + "'");
         }
+        String match = cpu.getAttribute("match");
+        if (!match.isEmpty() && !match.equals("exact")) {
+            throw unsupported("cpu match '" + match + "'");
+        }
+        String check = cpu.getAttribute("check");
+        if (!check.isEmpty() && !check.equals("none")) {
+            throw unsupported("cpu check '" + check + "'");
+        }
         for (Element c : children(cpu)) {
-            attrs(c, "fallback");
-            if (!VirXml.localName(c).equals("model") || !text(c).equals("qemu64")) {
-                throw unsupported("cpu other than the default qemu64 model");
+            if (!VirXml.localName(c).equals("model")) {
+                throw unsupported("<cpu><" + VirXml.localName(c) + ">");
             }
+            attrs(c, "fallback");
+            String fallback = c.getAttribute("fallback");
+            if (!fallback.isEmpty() && !fallback.equals("allow") && !fallback.equals("forbid")) {
+                throw VirException.of(VirErrorNumber.XML_ERROR, VirErrorDomain.CPU,
+                        "Invalid fallback attribute");
+            }
+            d.cpuModel = text(c);
+            d.cpuFallback = fallback.isEmpty() ? "allow" : fallback;
         }
     }
 
@@ -349,7 +367,7 @@ final class QemuDomainDef {
 
     private static String action(Element e) {
         String v = text(e);
-        if (!LIFECYCLE_ACTIONS.contains(v)) {
+        if (!Enums.LIFECYCLE_ACTIONS.contains(v)) {
             throw VirException.of(VirErrorNumber.INTERNAL_ERROR, VirErrorDomain.DOMAIN,
                     "Invalid " + VirXml.localName(e) + " value: '" + v + "'");
         }
@@ -359,32 +377,10 @@ final class QemuDomainDef {
         return v;
     }
 
-    /** libvirt's virDomainParseMemory: a scaled value with a unit, default KiB, stored in KiB. */
+    /** libvirt's virDomainParseMemory, shared with the full parser: KiB, or -1 when empty. */
     private static long scaledKiB(Element e, String what) {
         attrs(e, "unit", "slots", "dumpCore");
-        String unit = e.getAttribute("unit");
-        long n;
-        try {
-            n = Long.parseLong(text(e));
-        } catch (NumberFormatException ex) {
-            throw VirException.of(VirErrorNumber.XML_ERROR, VirErrorDomain.DOMAIN,
-                    "Invalid value for element or attribute './" + what + "[1]'");
-        }
-        long scale = switch (unit.toLowerCase(Locale.ROOT)) {
-            case "", "k", "kib" -> 1024;
-            case "b", "bytes" -> 1;
-            case "kb" -> 1000;
-            case "m", "mib" -> 1024L * 1024;
-            case "mb" -> 1000L * 1000;
-            case "g", "gib" -> 1024L * 1024 * 1024;
-            case "gb" -> 1000L * 1000 * 1000;
-            case "t", "tib" -> 1024L * 1024 * 1024 * 1024;
-            case "tb" -> 1000L * 1000 * 1000 * 1000;
-            default -> throw VirException.of(VirErrorNumber.INVALID_ARG, VirErrorDomain.NONE,
-                    "unknown suffix '" + unit + "'");
-        };
-        long bytes = Math.multiplyExact(n, scale);
-        return (bytes + 1023) / 1024;
+        return ScaledValue.memoryKiB(e.getTextContent(), e.getAttribute("unit"), "./" + what + "[1]");
     }
 
     private static int positiveInt(String s, String what) {

@@ -61,7 +61,12 @@ final class QemuDomainXml {
             b.append("  </features>\n");
         }
         b.append("  <cpu mode='custom' match='exact' check='none'>\n");
-        b.append("    <model fallback='forbid'>qemu64</model>\n");
+        if (d.cpuModel == null) { // libvirt fills in QEMU's default model for TCG
+            b.append("    <model fallback='forbid'>qemu64</model>\n");
+        } else {
+            b.append("    <model fallback='").append(d.cpuFallback).append("'>").append(d.cpuModel)
+             .append("</model>\n");
+        }
         b.append("  </cpu>\n");
         b.append("  <clock offset='utc'/>\n");
         el(b, 2, "on_poweroff", d.onPoweroff);

@@ -4,10 +4,9 @@ import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirErrorNumber;
 import io.jvirtd.model.VirException;
 import io.jvirtd.model.event.EventBus;
-import io.jvirtd.model.spi.ConnectionDriver;
 import io.jvirtd.model.spi.DriverEventLoop;
 import io.jvirtd.model.spi.HypervisorConnection;
-import io.jvirtd.model.spi.StatefulDriver;
+import io.jvirtd.model.spi.HypervisorDriver;
 
 import java.lang.System.Logger.Level;
 import java.net.URI;
@@ -29,10 +28,9 @@ import java.util.concurrent.TimeUnit;
  * QMP monitors are read by the daemon's event loop; what their events change is done on the
  * driver's one event thread ({@code qemu-event}), in arrival order, never blocking it.
  */
-public final class QemuDriver implements ConnectionDriver, StatefulDriver {
+public final class QemuDriver implements HypervisorDriver {
 
-    static final System.Logger LOG = System.getLogger("io.jvirtd.driver.qemu");
-    public static final String NAME = "QEMU";
+    private static final System.Logger LOG = System.getLogger("io.jvirtd.driver.qemu");
 
     private final boolean privileged;
     private final QemuPaths paths;
@@ -43,26 +41,42 @@ public final class QemuDriver implements ConnectionDriver, StatefulDriver {
         t.setDaemon(true);
         return t;
     });
+    private final QemuCapabilities capabilities;
     private volatile QemuLifecycle lifecycle;
 
     /**
+     * The daemon's settings for this driver.
+     *
      * @param qemuRoot the {@code qemu_root} folder holding every file the driver writes, or null
      *                 for the defaults (jvirtd's own folders, never libvirtd's)
+     * @param offerKvm {@code qemu_kvm}: offer {@code type='kvm'} where a probe shows KVM works;
+     *                 false runs TCG only, whatever {@code /dev/kvm} says
+     * @param hostUuid the daemon's {@code host_uuid}, or null for the DMI one (else a random one)
      */
-    public QemuDriver(Path qemuRoot) {
+    public record Settings(Path qemuRoot, boolean offerKvm, String hostUuid) {
+    }
+
+    public QemuDriver(Settings settings) {
         this.privileged = "root".equals(System.getProperty("user.name"));
-        this.paths = qemuRoot != null ? QemuPaths.under(qemuRoot)
+        this.paths = settings.qemuRoot() != null ? QemuPaths.under(settings.qemuRoot())
                 : QemuPaths.defaults(privileged, System.getenv(), Path.of(System.getProperty("user.home")));
+        this.capabilities = new QemuCapabilities(QemuDomainDef.DEFAULT_EMULATOR, settings.offerKvm(),
+                new HostFacts(Path.of("/")), settings.hostUuid(), QemuCapabilities.processLabel());
     }
 
     @Override
     public String name() {
-        return NAME;
+        return QemuConnection.NAME;
+    }
+
+    @Override
+    public String uriScheme() {
+        return "qemu";
     }
 
     @Override
     public void start(DriverEventLoop loop) {
-        QemuLifecycle l = new QemuLifecycle(paths, domains, events, loop, eventThread);
+        QemuLifecycle l = new QemuLifecycle(paths, domains, events, loop, eventThread, capabilities);
         l.loadAndReattach();
         lifecycle = l;
         l.autostart();

@@ -6,6 +6,7 @@ import static io.jvirtd.model.event.LifecycleCodes.DEFINED_UPDATED;
 import static io.jvirtd.model.event.LifecycleCodes.RESUMED;
 import static io.jvirtd.model.event.LifecycleCodes.RESUMED_UNPAUSED;
 import static io.jvirtd.model.event.LifecycleCodes.SHUTDOWN;
+import static io.jvirtd.model.event.LifecycleCodes.SHUTDOWN_FINISHED;
 import static io.jvirtd.model.event.LifecycleCodes.SHUTDOWN_GUEST;
 import static io.jvirtd.model.event.LifecycleCodes.SHUTDOWN_HOST;
 import static io.jvirtd.model.event.LifecycleCodes.STARTED;
@@ -40,7 +41,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -57,7 +57,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class QemuLifecycle {
 
-    private static final System.Logger LOG = QemuDriver.LOG;
+    private static final System.Logger LOG = System.getLogger("io.jvirtd.driver.qemu");
     static final long MONITOR_TIMEOUT_MILLIS = 30_000;
     private static final long TERM_GRACE_MILLIS = 10_000;
     private static final long KILL_WAIT_MILLIS = 5_000;
@@ -67,12 +67,14 @@ final class QemuLifecycle {
     final EventBus events;
     private final DriverEventLoop loop;
     private final ExecutorService eventThread;
+    final QemuCapabilities capabilities;
     /** Domain ids increase per daemon (and continue after the highest reattached one). */
     private final AtomicInteger nextId = new AtomicInteger(1);
 
     QemuLifecycle(QemuPaths paths, QemuDomains domains, EventBus events, DriverEventLoop loop,
-                  ExecutorService eventThread) {
+                  ExecutorService eventThread, QemuCapabilities capabilities) {
         this.paths = paths;
+        this.capabilities = capabilities;
         this.domains = domains;
         this.events = events;
         this.loop = loop;
@@ -104,11 +106,30 @@ final class QemuLifecycle {
         return d.ref();
     }
 
-    /** Post-parse with the emulator's capabilities: machine aliases expanded as libvirt stores them. */
-    private static QemuDomainDef prepare(QemuDomainDef def) {
+    /**
+     * Post-parse with the emulator's capabilities: machine aliases expanded as libvirt stores
+     * them, the virt type checked against what the emulator offers (the CPU model is checked at
+     * start, as libvirt does).
+     */
+    private QemuDomainDef prepare(QemuDomainDef def) {
         EmulatorCaps caps = EmulatorCaps.of(def.emulator);
+        if (!def.virtType.equals("qemu") && !(def.virtType.equals("kvm") && capabilities.kvmOffered(def.emulator))) {
+            throw VirException.format(VirErrorNumber.CONFIG_UNSUPPORTED, VirErrorDomain.QEMU,
+                    "Emulator '%s' does not support virt type '%s'", def.emulator, def.virtType);
+        }
         def.machine = caps.canonicalMachine(def.machine);
         return def;
+    }
+
+    /**
+     * virConnectDomainXMLToNative: the command line jvirtd would run for {@code xml}, with the
+     * paths of a domain that has no id yet (-1, as libvirt prints them). Nothing is written.
+     */
+    String nativeCommandLine(String xml) {
+        QemuDomainDef def = prepare(QemuDomainDef.parse(xml));
+        def.id = -1;
+        return QemuCommandLine.toLine(QemuCommandLine.build(def, paths.runDir(def.id, def.name).resolve("monitor.sock"),
+                paths.pidFile(def.name)));
     }
 
     void undefine(DomainRef ref) {
@@ -198,6 +219,9 @@ final class QemuLifecycle {
     private void startProcess(QemuDomain d, QemuDomainDef live, boolean paused) {
         live.id = nextId.getAndIncrement();
         EmulatorCaps caps = EmulatorCaps.of(live.emulator);
+        if (live.cpuModel != null && !DomainCapabilitiesXml.isCustomModel(caps, live.cpuModel)) {
+            throw VirException.internalError(VirErrorDomain.QEMU, "Unknown CPU model " + live.cpuModel);
+        }
         QemuLauncher.Launched l = QemuLauncher.launch(live, paths,
                 caps.major() + "." + caps.minor() + "." + caps.micro());
         QmpMonitor mon = null;
@@ -214,13 +238,17 @@ final class QemuLifecycle {
                 d.runningReason = StateReason.Running.BOOTED;
                 d.pausedReason = -1;
             }
-            mon = QmpMonitor.connect(live.name, l.monitor(), loop, listener(d), MONITOR_TIMEOUT_MILLIS);
+            // One round trip: the negotiation, the pty query and cont travel together.
+            mon = QmpMonitor.open(live.name, l.monitor(), loop, listener(d));
+            CompletableFuture<Object> chardevs = mon.send("query-chardev", null);
+            CompletableFuture<Object> cont = paused ? null : mon.send("cont", null);
+            mon.awaitNegotiated(MONITOR_TIMEOUT_MILLIS);
             synchronized (d) {
                 d.monitor = mon;
             }
-            learnPtys(live, mon);
-            if (!paused) {
-                mon.execute("cont", null, MONITOR_TIMEOUT_MILLIS);
+            learnPtys(live, mon.await(chardevs, "query-chardev", MONITOR_TIMEOUT_MILLIS));
+            if (cont != null) {
+                mon.await(cont, "cont", MONITOR_TIMEOUT_MILLIS);
             }
             onEventThread(() -> {
                 synchronized (d) {
@@ -258,9 +286,9 @@ final class QemuLifecycle {
         }
     }
 
+    /** The pty paths from {@code query-chardev}'s answer {@code r}. */
     @SuppressWarnings("unchecked")
-    private static void learnPtys(QemuDomainDef live, QmpMonitor mon) {
-        Object r = mon.execute("query-chardev", null, MONITOR_TIMEOUT_MILLIS);
+    private static void learnPtys(QemuDomainDef live, Object r) {
         if (!(r instanceof List<?> list)) {
             return;
         }
@@ -391,6 +419,10 @@ final class QemuLifecycle {
             d.destroying = true;
             pid = d.pid;
         }
+        QmpMonitor mon;
+        synchronized (d) {
+            mon = d.monitor;
+        }
         ProcessHandle ph = ProcessHandle.of(pid).orElse(null);
         if (ph != null && ProcState.isAlive(pid)) {
             ph.destroy();
@@ -405,6 +437,12 @@ final class QemuLifecycle {
                 ph.destroyForcibly();
                 awaitDeath(pid, KILL_WAIT_MILLIS);
             }
+        }
+        if (mon != null) {
+            // QEMU's last words (SHUTDOWN host-signal) precede the EOF on the socket, and the
+            // loop hands both to the qemu-event thread before this wait ends: so the
+            // stop below comes after them, as libvirtd's events do.
+            mon.awaitClose(KILL_WAIT_MILLIS);
         }
         d.beginJob();
         try {
@@ -506,20 +544,24 @@ final class QemuLifecycle {
                     }
                 }
                 case "SHUTDOWN" -> {
-                    if (d.gotShutdown || d.destroying) {
+                    if (d.state == DomainState.SHUTDOWN) {
                         return; // libvirt ignores a repeated SHUTDOWN (the host-signal after our SIGTERM)
                     }
-                    boolean guest = Boolean.TRUE.equals(data.get("guest"));
+                    Object guestFlag = data.get("guest");
+                    boolean guest = Boolean.TRUE.equals(guestFlag);
                     if (d.fakeReboot && guest) {
                         d.fakeReboot = false;
                         d.runningReason = StateReason.Running.BOOTED;
                         reboot = true;
                     } else {
+                        // Also while destroying: libvirtd reports QEMU's host-signal SHUTDOWN
+                        // ("Shutdown Finished after host request") before "Stopped Destroyed".
                         d.gotShutdown = true;
                         d.state = DomainState.SHUTDOWN;
-                        d.reason = StateReason.Shutdown.USER;
-                        raise(d, SHUTDOWN, guest ? SHUTDOWN_GUEST : SHUTDOWN_HOST);
-                        kill = "destroy".equals(d.liveDef.onPoweroff) || !guest;
+                        d.reason = StateReason.Shutdown.UNKNOWN;
+                        raise(d, SHUTDOWN, guest ? SHUTDOWN_GUEST
+                                : Boolean.FALSE.equals(guestFlag) ? SHUTDOWN_HOST : SHUTDOWN_FINISHED);
+                        kill = !d.destroying && ("destroy".equals(d.liveDef.onPoweroff) || !guest);
                         save = true;
                     }
                 }
@@ -662,30 +704,35 @@ final class QemuLifecycle {
                 LOG.log(Level.ERROR, "cannot load domain config {0}: {1}", f, e.getMessage());
             }
         }
-        List<Path> statuses = xmlFiles(paths.stateDir());
-        if (statuses.isEmpty()) {
-            return;
-        }
-        // A handful of workers: each reattach waits on one QEMU's monitor, not on the CPU.
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(8, statuses.size()));
-        try {
-            List<CompletableFuture<Void>> all = new ArrayList<>();
-            for (Path f : statuses) {
-                all.add(CompletableFuture.runAsync(() -> reattach(f), pool));
+        // Every monitor at once: each connect queues the negotiation and query-status (one
+        // round trip per guest), all in flight together; then the answers are taken in turn,
+        // under one deadline, so a hung QEMU delays the start by at most MONITOR_TIMEOUT_MILLIS.
+        List<Reattaching> inFlight = new ArrayList<>();
+        for (Path f : xmlFiles(paths.stateDir())) {
+            Reattaching r = beginReattach(f);
+            if (r != null) {
+                inFlight.add(r);
             }
-            CompletableFuture.allOf(all.toArray(new CompletableFuture[0])).join();
-        } finally {
-            pool.shutdown();
+        }
+        long deadline = System.nanoTime() + MONITOR_TIMEOUT_MILLIS * 1_000_000L;
+        for (Reattaching r : inFlight) {
+            finishReattach(r, Math.max(1, (deadline - System.nanoTime()) / 1_000_000L));
         }
     }
 
-    private void reattach(Path statusFile) {
+    /** A guest whose monitor is connected and whose query-status is on its way. */
+    private record Reattaching(QemuDomain d, StatusFile.Status status, QmpMonitor mon,
+                               CompletableFuture<Object> queryStatus) {
+    }
+
+    /** Rebuilds the domain from its status file and opens its monitor; null when it is already settled. */
+    private Reattaching beginReattach(Path statusFile) {
         StatusFile.Status s;
         try {
             s = StatusFile.read(statusFile);
         } catch (RuntimeException e) {
             LOG.log(Level.ERROR, "cannot read status file {0}: {1}", statusFile, e.getMessage());
-            return;
+            return null;
         }
         QemuDomainDef live = s.liveDef();
         nextId.accumulateAndGet(live.id + 1, Math::max);
@@ -705,20 +752,33 @@ final class QemuLifecycle {
             d.reason = s.reason();
             d.startingDef = null;
         }
+        final QemuDomain dom = d;
         if (!ProcState.isAlive(s.pid()) || !isQemu(s.pid(), live.emulator)) {
             LOG.log(Level.WARNING, "domain {0} died while the daemon was away", live.name);
-            final QemuDomain dom = d;
             onEventThread(() -> stopped(dom, StateReason.Shutoff.CRASHED, STOPPED_FAILED));
-            return;
+            return null;
         }
         try {
-            QmpMonitor mon = QmpMonitor.connect(live.name, s.monitor(), loop, listener(d), MONITOR_TIMEOUT_MILLIS);
+            QmpMonitor mon = QmpMonitor.open(live.name, s.monitor(), loop, listener(d));
+            CompletableFuture<Object> status = mon.send("query-status", null);
             synchronized (d) {
                 d.monitor = mon;
             }
-            Object st = mon.execute("query-status", null, MONITOR_TIMEOUT_MILLIS);
+            return new Reattaching(d, s, mon, status);
+        } catch (RuntimeException e) {
+            failReattach(d, s, e);
+            return null;
+        }
+    }
+
+    /** Takes the guest's query-status answer: its state now (a changed one is saved). */
+    private void finishReattach(Reattaching r, long timeoutMillis) {
+        QemuDomain d = r.d();
+        StatusFile.Status s = r.status();
+        try {
+            r.mon().awaitNegotiated(timeoutMillis);
+            Object st = r.mon().await(r.queryStatus(), "query-status", timeoutMillis);
             String status = st instanceof Map<?, ?> m ? String.valueOf(m.get("status")) : "";
-            final QemuDomain dom = d;
             switch (status) {
                 case "running" -> setState(d, DomainState.RUNNING,
                         s.state() == DomainState.RUNNING ? s.reason() : StateReason.Running.UNPAUSED);
@@ -726,20 +786,29 @@ final class QemuLifecycle {
                     synchronized (d) {
                         d.gotShutdown = true;
                         d.state = DomainState.SHUTDOWN;
-                        d.reason = StateReason.Shutdown.USER;
+                        d.reason = StateReason.Shutdown.UNKNOWN;
                     }
                     ProcessHandle.of(s.pid()).ifPresent(ProcessHandle::destroy);
                 }
-                default -> setState(dom, DomainState.PAUSED,
+                default -> setState(d, DomainState.PAUSED,
                         s.state() == DomainState.PAUSED ? s.reason() : StateReason.Paused.UNKNOWN);
             }
-            saveStatus(d);
+            boolean changed;
+            synchronized (d) {
+                changed = d.state != s.state() || d.reason != s.reason();
+            }
+            if (changed) { // as it was: the file already says so (no write, no fsync)
+                saveStatus(d);
+            }
         } catch (RuntimeException e) {
-            LOG.log(Level.ERROR, "cannot reattach to domain {0}: {1}", live.name, e.getMessage());
-            final QemuDomain dom = d;
-            ProcessHandle.of(s.pid()).ifPresent(ProcessHandle::destroyForcibly);
-            onEventThread(() -> stopped(dom, StateReason.Shutoff.CRASHED, STOPPED_FAILED));
+            failReattach(d, s, e);
         }
+    }
+
+    private void failReattach(QemuDomain d, StatusFile.Status s, RuntimeException e) {
+        LOG.log(Level.ERROR, "cannot reattach to domain {0}: {1}", s.liveDef().name, e.getMessage());
+        ProcessHandle.of(s.pid()).ifPresent(ProcessHandle::destroyForcibly);
+        onEventThread(() -> stopped(d, StateReason.Shutoff.CRASHED, STOPPED_FAILED));
     }
 
     private static void setState(QemuDomain d, DomainState state, int reason) {

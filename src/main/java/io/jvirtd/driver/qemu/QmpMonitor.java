@@ -55,6 +55,10 @@ final class QmpMonitor {
     private final AtomicLong nextId = new AtomicLong();
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();
     private final CompletableFuture<Map<String, Object>> greeting = new CompletableFuture<>();
+    /** The reply to the qmp_capabilities {@link #open} sent; set before the monitor is shared. */
+    private CompletableFuture<Object> negotiation;
+    /** Completed on the loop once the connection is closed and the listener told. */
+    private final CompletableFuture<Void> closeDone = new CompletableFuture<>();
     private volatile boolean closed;
 
     // Loop-confined.
@@ -84,6 +88,21 @@ final class QmpMonitor {
      */
     static QmpMonitor connect(String name, Path socket, DriverEventLoop loop, Listener listener,
                               long timeoutMillis) {
+        QmpMonitor mon = open(name, socket, loop, listener);
+        mon.awaitNegotiated(timeoutMillis);
+        return mon;
+    }
+
+    /**
+     * Connects and starts the negotiation without waiting for QEMU: {@code qmp_capabilities} is
+     * queued at once (QEMU reads it after sending its greeting and runs commands in order), so
+     * commands {@link #send sent} right after it travel in the same round trip, which is what a
+     * start or a reattach costs on a busy host. {@link #awaitNegotiated} then waits for the
+     * greeting and the negotiation. Worker thread (the connect).
+     *
+     * @throws VirException OPERATION_FAILED when the socket cannot be reached
+     */
+    static QmpMonitor open(String name, Path socket, DriverEventLoop loop, Listener listener) {
         SocketChannel ch;
         try {
             ch = SocketChannel.open(StandardProtocolFamily.UNIX);
@@ -100,14 +119,22 @@ final class QmpMonitor {
         }
         QmpMonitor mon = new QmpMonitor(name, loop, ch, listener);
         loop.execute(mon::register);
+        mon.negotiation = mon.send("qmp_capabilities", null);
+        return mon;
+    }
+
+    /**
+     * Waits for the greeting and the answer to {@code qmp_capabilities} of {@link #open}; on
+     * failure closes the monitor. Worker thread.
+     */
+    void awaitNegotiated(long timeoutMillis) {
         try {
-            mon.await(mon.greeting, "greeting", timeoutMillis);
-            mon.execute("qmp_capabilities", null, timeoutMillis);
+            await(greeting, "greeting", timeoutMillis);
+            await(negotiation, "qmp_capabilities", timeoutMillis);
         } catch (VirException e) {
-            mon.close();
+            close();
             throw e;
         }
-        return mon;
     }
 
     private void register() {
@@ -147,7 +174,11 @@ final class QmpMonitor {
         return reply;
     }
 
-    private <T> T await(CompletableFuture<T> f, String what, long timeoutMillis) {
+    /**
+     * Waits for the answer of a command {@link #send sent} earlier ({@code return}'s value), as
+     * {@link #execute} does. Worker thread.
+     */
+    <T> T await(CompletableFuture<T> f, String what, long timeoutMillis) {
         try {
             return f.get(timeoutMillis, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
@@ -174,11 +205,32 @@ final class QmpMonitor {
         } catch (RuntimeException e) { // the loop is gone (daemon shutdown): close directly
             closeChannelQuietly();
             failPending();
+            closeDone.complete(null);
         }
     }
 
     boolean isClosed() {
         return closed;
+    }
+
+    /**
+     * Waits until the connection has ended (QEMU's EOF or {@link #close}) and every message
+     * before it has gone to the listener, at most {@code millis}. Worker thread.
+     *
+     * @return true if it ended in time
+     */
+    boolean awaitClose(long millis) {
+        try {
+            closeDone.get(millis, TimeUnit.MILLISECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException e) {
+            return true;
+        }
     }
 
     // ------------------------------------------------------------------ loop thread
@@ -310,6 +362,7 @@ final class QmpMonitor {
                 LOG.log(Level.ERROR, "monitor of " + name + ": close listener failed", e);
             }
         }
+        closeDone.complete(null);
     }
 
     private void closeChannelQuietly() {

@@ -13,7 +13,8 @@ import java.util.List;
 /**
  * A running domain's status file, what a restarted daemon reattaches from (libvirt's
  * /run/libvirt/qemu/NAME.xml): {@code <domstatus state= reason= pid=>} with the monitor socket
- * and the live domain XML. Written atomically after every state change of a running domain.
+ * and the live domain XML. Written atomically (not forced to disk) after every state change of
+ * a running domain.
  * Stateless; worker threads (file I/O).
  */
 final class StatusFile {
@@ -47,7 +48,10 @@ final class StatusFile {
             b.append("  ").append(line).append('\n');
         }
         b.append("</domstatus>\n");
-        AtomicFiles.write(file, b.toString());
+        // Atomic but not forced to disk: it must survive a daemon crash (the rename does that),
+        // not a power loss, after which no guest runs. An fsync here would cost every start
+        // and every state change a disk flush, on the one qemu-event thread.
+        AtomicFiles.write(file, b.toString(), false);
     }
 
     static Status read(Path file) {

@@ -37,6 +37,9 @@ abstract class CheckpointOps extends SnapshotOps {
         checkFlags(flags, Flags.CKPT_CREATE_REDEFINE | Flags.CKPT_CREATE_QUIESCE,
                 "testDomainCheckpointCreateXML");
         boolean redefine = (flags & Flags.CKPT_CREATE_REDEFINE) != 0;
+        // libvirt checks checkpoint XML against its schema always, not only on request
+        EarlyParse<CheckpointDef> parsed = EarlyParse.of(() -> CheckpointDef.parse(xml,
+                redefine ? CheckpointDef.PARSE_REDEFINE : 0, host.schemas()));
         return withDomain(dom, d -> {
             if (d.snapshots.size() > 0) {
                 throw VirException.of(VirErrorNumber.OPERATION_UNSUPPORTED, VirErrorDomain.TEST,
@@ -46,7 +49,7 @@ abstract class CheckpointOps extends SnapshotOps {
                 throw VirException.of(VirErrorNumber.OPERATION_UNSUPPORTED, VirErrorDomain.TEST,
                         "cannot create checkpoint for inactive domain");
             }
-            CheckpointDef def = CheckpointDef.parse(xml, redefine ? CheckpointDef.PARSE_REDEFINE : 0);
+            CheckpointDef def = parsed.get();
             boolean updateCurrent = !redefine;
             Moments.Node<CheckpointDef> node;
             if (redefine) {

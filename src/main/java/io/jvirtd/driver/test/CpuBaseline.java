@@ -4,6 +4,7 @@ import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirErrorNumber;
 import io.jvirtd.model.VirException;
 import io.jvirtd.model.VirXml;
+import io.jvirtd.model.conf.Enums;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
@@ -94,7 +95,7 @@ final class CpuBaseline {
         if (arch == null) {
             throw VirException.of(VirErrorNumber.XML_ERROR, VirErrorDomain.CPU, "Missing CPU architecture");
         }
-        if (!TestConnection.KNOWN_ARCHES.contains(arch) || arch.equals("none")) {
+        if (!Enums.ARCHES.contains(arch)) {
             throw VirException.of(VirErrorNumber.CONFIG_UNSUPPORTED, VirErrorDomain.CPU,
                     "Unknown architecture " + arch);
         }

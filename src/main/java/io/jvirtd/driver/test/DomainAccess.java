@@ -14,7 +14,7 @@ import java.util.function.Function;
  * (testDomObjFromDomain, by UUID), runs a step under its lock, and delivers the events the step
  * queued once the lock is released.
  *
- * <p>The domain part of {@link TestConnection} is split by family over a chain of classes:
+ * <p>The domain family of a connection ({@link TestDomains}) is split over a chain of classes:
  * {@link DomainLifecycleOps} (list, lookup, define, start/stop, save), {@link DomainTuningOps}
  * (state, XML, memory, vCPUs, tunables, guest info), {@link SnapshotOps} and
  * {@link CheckpointOps}; each overrides the {@link DomainOps} defaults it implements.

@@ -4,6 +4,7 @@ import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirErrorNumber;
 import io.jvirtd.model.VirException;
 import io.jvirtd.model.conf.DomainDef;
+import io.jvirtd.model.domain.DomainListFilter;
 import io.jvirtd.model.domain.DomainRef;
 import io.jvirtd.model.domain.DomainState;
 import io.jvirtd.model.domain.StateReason;
@@ -94,7 +95,7 @@ abstract class DomainLifecycleOps extends DomainAccess {
 
     @Override
     public List<DomainRef> connectListAllDomains(int flags) {
-        checkFlags(flags, Flags.LIST_FILTERS_ALL, "testConnectListAllDomains");
+        checkFlags(flags, DomainListFilter.ALL, "testConnectListAllDomains");
         List<DomainRef> out = new ArrayList<>();
         forEachDomain(d -> {
             if (matches(d, flags)) {
@@ -104,56 +105,10 @@ abstract class DomainLifecycleOps extends DomainAccess {
         return out;
     }
 
-    /** virDomainObjMatchFilter. */
+    /** virDomainObjMatchFilter over this domain's facts. The caller holds its lock (or is forEachDomain). */
     static boolean matches(TestDomain d, int f) {
-        if ((f & Flags.LIST_FILTERS_ACTIVE) != 0
-                && !(((f & Flags.LIST_ACTIVE) != 0 && d.isActive())
-                || ((f & Flags.LIST_INACTIVE) != 0 && !d.isActive()))) {
-            return false;
-        }
-        if ((f & Flags.LIST_FILTERS_PERSISTENT) != 0
-                && !(((f & Flags.LIST_PERSISTENT) != 0 && d.persistent)
-                || ((f & Flags.LIST_TRANSIENT) != 0 && !d.persistent))) {
-            return false;
-        }
-        if ((f & Flags.LIST_FILTERS_STATE) != 0) {
-            DomainState st = d.state;
-            boolean other = st != DomainState.RUNNING && st != DomainState.PAUSED
-                    && st != DomainState.SHUTOFF;
-            if (!(((f & Flags.LIST_RUNNING) != 0 && st == DomainState.RUNNING)
-                    || ((f & Flags.LIST_PAUSED) != 0 && st == DomainState.PAUSED)
-                    || ((f & Flags.LIST_SHUTOFF) != 0 && st == DomainState.SHUTOFF)
-                    || ((f & Flags.LIST_OTHER) != 0 && other))) {
-                return false;
-            }
-        }
-        int ms = Flags.LIST_MANAGEDSAVE | Flags.LIST_NO_MANAGEDSAVE;
-        if ((f & ms) != 0 && !(((f & Flags.LIST_MANAGEDSAVE) != 0 && d.hasManagedSave)
-                || ((f & Flags.LIST_NO_MANAGEDSAVE) != 0 && !d.hasManagedSave))) {
-            return false;
-        }
-        int as = Flags.LIST_AUTOSTART | Flags.LIST_NO_AUTOSTART;
-        if ((f & as) != 0 && !(((f & Flags.LIST_AUTOSTART) != 0 && d.autostart)
-                || ((f & Flags.LIST_NO_AUTOSTART) != 0 && !d.autostart))) {
-            return false;
-        }
-        int sn = Flags.LIST_HAS_SNAPSHOT | Flags.LIST_NO_SNAPSHOT;
-        if ((f & sn) != 0) {
-            int n = d.snapshots.size();
-            if (!(((f & Flags.LIST_HAS_SNAPSHOT) != 0 && n > 0)
-                    || ((f & Flags.LIST_NO_SNAPSHOT) != 0 && n <= 0))) {
-                return false;
-            }
-        }
-        int ck = Flags.LIST_HAS_CHECKPOINT | Flags.LIST_NO_CHECKPOINT;
-        if ((f & ck) != 0) {
-            int n = d.checkpoints.size();
-            if (!(((f & Flags.LIST_HAS_CHECKPOINT) != 0 && n > 0)
-                    || ((f & Flags.LIST_NO_CHECKPOINT) != 0 && n <= 0))) {
-                return false;
-            }
-        }
-        return true;
+        return DomainListFilter.matches(new DomainListFilter.Facts(d.isActive(), d.persistent, d.state,
+                d.hasManagedSave, d.autostart, d.snapshots.size(), d.checkpoints.size()), f);
     }
 
     // ------------------------------------------------------------------ lookup
@@ -215,7 +170,7 @@ abstract class DomainLifecycleOps extends DomainAccess {
         if ((flags & Flags.START_VALIDATE) != 0) {
             parseFlags |= DomainDef.PARSE_VALIDATE_SCHEMA;
         }
-        DomainDef def = DomainDef.parse(xml, parseFlags);
+        DomainDef def = DomainDef.parse(xml, parseFlags, host.schemas());
         Domains.generateIfnames(def);
         Domains.Added added = Domains.addOrAssign(host, def, true, true);
         TestDomain d = added.domain();
@@ -246,7 +201,7 @@ abstract class DomainLifecycleOps extends DomainAccess {
         if ((flags & Flags.DEFINE_VALIDATE) != 0) {
             parseFlags |= DomainDef.PARSE_VALIDATE_SCHEMA;
         }
-        DomainDef def = DomainDef.parse(xml, parseFlags);
+        DomainDef def = DomainDef.parse(xml, parseFlags, host.schemas());
         int nl = def.name().indexOf('\n');
         if (nl >= 0) {
             throw VirException.of(VirErrorNumber.XML_DETAIL, VirErrorDomain.XML,

@@ -18,6 +18,7 @@ import io.jvirtd.model.domain.DomainInfo;
 import io.jvirtd.model.domain.DomainInterface;
 import io.jvirtd.model.domain.DomainInterfaceStats;
 import io.jvirtd.model.domain.DomainMemoryStat;
+import io.jvirtd.model.domain.DomainListFilter;
 import io.jvirtd.model.domain.DomainRef;
 import io.jvirtd.model.domain.DomainState;
 import io.jvirtd.model.domain.DomainStateReason;
@@ -1605,7 +1606,7 @@ abstract class DomainTuningOps extends DomainLifecycleOps {
 
     @Override
     public List<DomainStatsRecord> connectGetAllDomainStats(List<DomainRef> doms, int stats, int flags) {
-        int filters = Flags.LIST_FILTERS_ACTIVE | Flags.LIST_FILTERS_PERSISTENT | Flags.LIST_FILTERS_STATE;
+        int filters = DomainListFilter.ACTIVE_PERSISTENT_STATE;
         checkFlags(flags, filters | Flags.STATS_NOWAIT | Flags.STATS_BACKING | Flags.STATS_ENFORCE,
                 "testConnectGetAllDomainStats");
         int supported = Flags.STATS_STATE | Flags.STATS_IOTHREAD;

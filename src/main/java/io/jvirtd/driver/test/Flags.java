@@ -41,27 +41,6 @@ final class Flags {
     static final int XML_COMMON = 1 | 2 | 8;
     static final int XML_INACTIVE = 2;
 
-    // virConnectListAllDomainsFlags
-    static final int LIST_ACTIVE = 1;
-    static final int LIST_INACTIVE = 1 << 1;
-    static final int LIST_PERSISTENT = 1 << 2;
-    static final int LIST_TRANSIENT = 1 << 3;
-    static final int LIST_RUNNING = 1 << 4;
-    static final int LIST_PAUSED = 1 << 5;
-    static final int LIST_SHUTOFF = 1 << 6;
-    static final int LIST_OTHER = 1 << 7;
-    static final int LIST_MANAGEDSAVE = 1 << 8;
-    static final int LIST_NO_MANAGEDSAVE = 1 << 9;
-    static final int LIST_AUTOSTART = 1 << 10;
-    static final int LIST_NO_AUTOSTART = 1 << 11;
-    static final int LIST_HAS_SNAPSHOT = 1 << 12;
-    static final int LIST_NO_SNAPSHOT = 1 << 13;
-    static final int LIST_HAS_CHECKPOINT = 1 << 14;
-    static final int LIST_NO_CHECKPOINT = 1 << 15;
-    static final int LIST_FILTERS_ACTIVE = LIST_ACTIVE | LIST_INACTIVE;
-    static final int LIST_FILTERS_PERSISTENT = LIST_PERSISTENT | LIST_TRANSIENT;
-    static final int LIST_FILTERS_STATE = LIST_RUNNING | LIST_PAUSED | LIST_SHUTOFF | LIST_OTHER;
-    static final int LIST_FILTERS_ALL = 0xffff;
 
     static final int STATS_STATE = 1;
     static final int STATS_IOTHREAD = 1 << 7;

@@ -1,6 +1,7 @@
 package io.jvirtd.driver.test;
 
 import io.jvirtd.model.NodeInfo;
+import io.jvirtd.model.SchemaValidator;
 import io.jvirtd.model.event.EventBus;
 
 import java.util.ArrayList;
@@ -32,11 +33,14 @@ final class MockHost {
     private final NodeDevList nodeDevices = new NodeDevList(events);
     private final StoragePools storagePools = new StoragePools();
     private final NetworkList networks = new NetworkList();
+    /** libvirt's schemas, for the calls that validate client XML (the driver's, shared). */
+    private final SchemaValidator schemas;
 
-    MockHost(NodeInfo nodeInfo, List<TestCell> cells) {
+    MockHost(NodeInfo nodeInfo, List<TestCell> cells, SchemaValidator schemas) {
         this.nodeInfo = nodeInfo;
         this.cells = List.copyOf(cells);
         this.capabilities = CapabilitiesXml.format(this.cells);
+        this.schemas = schemas;
     }
 
     /**
@@ -44,7 +48,7 @@ final class MockHost {
      * two cells of 8 CPUs; cell i has (i+1) * 2 GiB and (i+1) * 1 Mi free, CPU n sits in socket
      * n / 8, core n % 8, and is its own only sibling.
      */
-    static MockHost builtInDefault() {
+    static MockHost builtInDefault(SchemaValidator schemas) {
         List<TestCell> cells = new ArrayList<>();
         for (int cell = 0; cell < 2; cell++) {
             List<TestCell.Cpu> cpus = new ArrayList<>();
@@ -53,9 +57,14 @@ final class MockHost {
             }
             cells.add(new TestCell((cell + 1) * 2048L * 1024, (cell + 1) * 1024L * 1024, cpus));
         }
-        MockHost host = new MockHost(DEFAULT_NODE_INFO, cells);
+        MockHost host = new MockHost(DEFAULT_NODE_INFO, cells, schemas);
         NodeFile.loadObjects(host, DefaultNode.parse(), null);
         return host;
+    }
+
+    /** What checks client XML against libvirt's schemas (the *_VALIDATE flags, checkpoints). */
+    SchemaValidator schemas() {
+        return schemas;
     }
 
     /** The host's domains. */

@@ -2,6 +2,7 @@ package io.jvirtd.driver.test;
 
 import io.jvirtd.model.CNumbers;
 import io.jvirtd.model.NodeInfo;
+import io.jvirtd.model.SchemaValidator;
 import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirErrorNumber;
 import io.jvirtd.model.VirException;
@@ -42,9 +43,9 @@ final class NodeFile {
      * Loads the node file at {@code path}, as given in the URI (relative paths resolve against
      * the daemon's working directory, as in libvirtd).
      */
-    static MockHost load(String path) {
+    static MockHost load(String path, SchemaValidator schemas) {
         Document doc = VirXml.parseFile(Path.of(path), path, "node", VirErrorDomain.TEST);
-        MockHost host = new MockHost(parseNodeInfo(doc), List.of());
+        MockHost host = new MockHost(parseNodeInfo(doc), List.of(), schemas);
         loadObjects(host, doc, path);
         refuseNamedUsers(doc);
         return host;

@@ -112,6 +112,7 @@ abstract class SnapshotOps extends DomainTuningOps {
             parseFlags |= SnapshotDef.PARSE_VALIDATE;
         }
         int pf = parseFlags;
+        EarlyParse<SnapshotDef> parsed = EarlyParse.of(() -> SnapshotDef.parse(xml, pf, host.schemas()));
         return withDomain(dom, d -> {
             if (d.checkpoints.size() > 0) {
                 throw VirException.of(VirErrorNumber.OPERATION_UNSUPPORTED, VirErrorDomain.TEST,
@@ -121,7 +122,7 @@ abstract class SnapshotOps extends DomainTuningOps {
                 throw VirException.operationInvalid(VirErrorDomain.TEST,
                         "cannot halt after transient domain snapshot");
             }
-            SnapshotDef def = SnapshotDef.parse(xml, pf);
+            SnapshotDef def = parsed.get();
             Moments.Node<SnapshotDef> node;
             if (redefine) {
                 node = redefine(d, def, flags);

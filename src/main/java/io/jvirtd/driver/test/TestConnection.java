@@ -1,54 +1,38 @@
 package io.jvirtd.driver.test;
 
+import io.jvirtd.model.CpuMap;
 import io.jvirtd.model.DriverFeature;
 import io.jvirtd.model.NodeCpuMap;
 import io.jvirtd.model.NodeCpuStat;
 import io.jvirtd.model.NodeInfo;
 import io.jvirtd.model.SecurityModel;
 import io.jvirtd.model.VirErrorDomain;
-import io.jvirtd.model.VirErrorNumber;
 import io.jvirtd.model.VirException;
-import io.jvirtd.model.domain.DomainRef;
-import io.jvirtd.model.event.DomainEvent;
+import io.jvirtd.model.conf.Enums;
 import io.jvirtd.model.spi.HypervisorConnection;
 
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Consumer;
 
 /**
  * One connection to a test-driver host: the host-level entry points of test_driver.c, with its
- * fixed answers, plus (inherited through {@link DomainAccess}'s chain) the domain, snapshot and
- * checkpoint calls. Calls the test driver does not implement keep the SPI's NO_SUPPORT defaults
- * (node memory stats and parameters, suspend, page allocation, CPU comparison, domain
- * capabilities, SEV info, jobs, device attach), as libvirtd answers them; the screenshot's
+ * fixed answers, and its families: domains (with snapshots and checkpoints, {@link TestDomains}),
+ * networks, storage, interfaces and node devices. Calls the test driver does not implement keep
+ * the SPI's NO_SUPPORT defaults (node memory stats and parameters, suspend, page allocation, CPU
+ * comparison, domain capabilities, SEV info, jobs, device attach), as libvirtd answers them; the screenshot's
  * picture is there, but its stream needs the remote program's stream support.
  *
  * <p>Thread safety: worker threads call this concurrently; the host part of its
  * {@link MockHost} is immutable, domains lock per object. {@link #close()} runs once, whoever
  * calls it first, and drops the event callbacks this connection registered.
  */
-final class TestConnection extends CheckpointOps implements HypervisorConnection {
+final class TestConnection implements HypervisorConnection {
 
     /** testConnectGetMaxVcpus' answer, also the limit of virDomainSetVcpusFlags. */
     static final int MAX_VCPUS = 32;
 
     static final SecurityModel SECURITY_MODEL = new SecurityModel("testSecurity", "");
-
-    /** The names virArchFromString knows (src/util/virarch.c); "none" counts as unknown. */
-    static final Set<String> KNOWN_ARCHES = Set.of("none", "alpha", "armv6l", "armv7l", "armv7b",
-            "aarch64", "cris", "i686", "ia64", "lm32", "m68k", "microblaze", "microblazeel", "mips",
-            "mipsel", "mips64", "mips64el", "openrisc", "parisc", "parisc64", "ppc", "ppcle",
-            "ppc64", "ppc64le", "ppcemb", "riscv32", "riscv64", "s390", "s390x", "sh4", "sh4eb",
-            "sparc", "sparc64", "unicore32", "x86_64", "xtensa", "xtensaeb");
-
-    /** Architectures whose libvirt CPU driver has no model list (arm, s390): empty answer. */
-    private static final Set<String> ARCHES_WITHOUT_MODELS =
-            Set.of("armv6l", "armv7l", "armv7b", "aarch64", "s390", "s390x");
-    /** Architectures whose model list comes from libvirt's CPU map (x86, ppc64). */
-    private static final Set<String> ARCHES_WITH_MODELS = Set.of("i686", "x86_64", "ppc64", "ppc64le");
 
     /** testNodeGetCPUStats's fixed numbers (nanoseconds). */
     private static final List<NodeCpuStat> CPU_STATS = List.of(
@@ -69,10 +53,12 @@ final class TestConnection extends CheckpointOps implements HypervisorConnection
             + "  </bios>\n"
             + "</sysinfo>\n";
 
+    private final MockHost host;
     private final Runnable onClose;
     private final AtomicBoolean closed = new AtomicBoolean();
     /** The event callbacks registered through this connection, of every family. */
     private final ConnectionCallbacks callbacks;
+    private final TestDomains domains;
     private final TestNetworks networks;
     private final TestStorage storage;
     private final TestInterfaces interfaces;
@@ -82,13 +68,19 @@ final class TestConnection extends CheckpointOps implements HypervisorConnection
      * @param onClose what to do once when the connection closes (release a shared host)
      */
     TestConnection(MockHost host, Runnable onClose) {
-        super(host);
+        this.host = host;
         this.onClose = onClose;
         this.callbacks = new ConnectionCallbacks(host.events());
+        this.domains = new TestDomains(host, callbacks);
         this.networks = new TestNetworks(host, callbacks);
         this.storage = new TestStorage(host, callbacks);
         this.interfaces = new TestInterfaces(host);
         this.nodeDevices = new TestNodeDevices(host, callbacks);
+    }
+
+    @Override
+    public TestDomains domains() {
+        return domains;
     }
 
     @Override
@@ -212,17 +204,10 @@ final class TestConnection extends CheckpointOps implements HypervisorConnection
     @Override
     public List<String> getCpuModelNames(String arch, int flags) {
         VirException.checkFlags(flags, 0, VirErrorDomain.TEST, "testConnectGetCPUModelNames");
-        if (!KNOWN_ARCHES.contains(arch) || arch.equals("none")) {
+        if (!Enums.ARCHES.contains(arch)) {
             throw VirException.invalidArg(VirErrorDomain.TEST, "cannot find architecture " + arch);
         }
-        if (ARCHES_WITHOUT_MODELS.contains(arch)) {
-            return List.of();
-        }
-        if (ARCHES_WITH_MODELS.contains(arch)) {
-            return CpuModels.of(arch);
-        }
-        throw VirException.of(VirErrorNumber.NO_SUPPORT, VirErrorDomain.CPU,
-                "'" + arch + "' architecture is not supported by CPU driver");
+        return CpuMap.modelNames(arch);
     }
 
     /**
@@ -268,21 +253,6 @@ final class TestConnection extends CheckpointOps implements HypervisorConnection
         return f == DriverFeature.TYPED_PARAM_STRING
                 || f == DriverFeature.NETWORK_UPDATE_HAS_CORRECT_ORDER
                 || f == DriverFeature.FD_PASSING;
-    }
-
-    @Override
-    public int connectDomainEventRegisterAny(DomainRef domOrNull, int eventId,
-                                             Consumer<DomainEvent> listener) {
-        return callbacks.track(super.connectDomainEventRegisterAny(domOrNull, eventId, listener));
-    }
-
-    /**
-     * Deregisters a callback of this connection; another connection's callback id is unknown
-     * here, as libvirt matches callbacks by connection too.
-     */
-    @Override
-    public void connectDomainEventDeregisterAny(int callbackId) {
-        callbacks.deregister(callbackId);
     }
 
     @Override

@@ -1,9 +1,12 @@
 package io.jvirtd.driver.test;
 
+import io.jvirtd.driver.schema.RelaxNgSchemas;
+import io.jvirtd.model.SchemaValidator;
 import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirException;
-import io.jvirtd.model.spi.ConnectionDriver;
+import io.jvirtd.model.spi.DriverEventLoop;
 import io.jvirtd.model.spi.HypervisorConnection;
+import io.jvirtd.model.spi.HypervisorDriver;
 
 import java.net.URI;
 import java.util.Optional;
@@ -24,26 +27,55 @@ import java.util.concurrent.locks.ReentrantLock;
  * Only the scheme "test" (case-sensitive) and only URIs without a server are taken; others are
  * declined so the daemon can try other drivers (libvirt's driver is "local only").
  *
+ * <p>A stateful driver only in name: libvirt's test driver has no state driver either, and
+ * {@link #start}/{@link #stop} have nothing to do.
+ *
  * <p>Thread safety: one instance serves the daemon and {@link #open} runs on many worker threads.
  * The shared default host is guarded by {@code lock}, held only for the reference count and to
  * build the built-in host (in memory, no I/O). Node files are read with no lock held.
  */
-public final class TestDriver implements ConnectionDriver {
+public final class TestDriver implements HypervisorDriver {
 
     /** The driver's name ({@code testHypervisorDriver.name}). */
     public static final String NAME = "Test";
 
     private static final String SCHEME = "test";
 
+    private final SchemaValidator schemas;
     private final ReentrantLock lock = new ReentrantLock();
     /** The shared built-in host, or null while no connection holds it. Guarded by lock. */
     private MockHost defaultHost;
     /** Connections holding {@link #defaultHost}. Guarded by lock. */
     private int defaultUsers;
 
+    /** A driver whose calls check XML against {@code schemas} when a client asks for it. */
+    public TestDriver(SchemaValidator schemas) {
+        this.schemas = schemas;
+    }
+
+    /** A driver with the schemas of the libvirt installed on the host. */
+    public TestDriver() {
+        this(RelaxNgSchemas.system());
+    }
+
     @Override
     public String name() {
         return NAME;
+    }
+
+    @Override
+    public String uriScheme() {
+        return SCHEME;
+    }
+
+    /** Nothing to bring up: hosts are built when a connection opens (the mock host needs no loop). */
+    @Override
+    public void start(DriverEventLoop loop) {
+    }
+
+    /** Nothing outlives the connections: the shared host goes with the last one. */
+    @Override
+    public void stop() {
     }
 
     @Override
@@ -59,7 +91,7 @@ public final class TestDriver implements ConnectionDriver {
         if (path.equals("/default")) {
             return Optional.of(new TestConnection(acquireDefault(), this::releaseDefault));
         }
-        return Optional.of(new TestConnection(NodeFile.load(path), () -> { }));
+        return Optional.of(new TestConnection(NodeFile.load(path, schemas), () -> { }));
     }
 
     /**
@@ -80,7 +112,7 @@ public final class TestDriver implements ConnectionDriver {
         lock.lock();
         try {
             if (defaultHost == null) {
-                defaultHost = MockHost.builtInDefault();
+                defaultHost = MockHost.builtInDefault(schemas);
             }
             defaultUsers++;
             return defaultHost;

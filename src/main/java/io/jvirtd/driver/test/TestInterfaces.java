@@ -75,7 +75,7 @@ final class TestInterfaces implements InterfaceOps {
     @Override
     public InterfaceRef interfaceDefineXML(String xml, int flags) {
         VirException.checkFlags(flags, InterfaceDef.DEFINE_VALIDATE, T, "testInterfaceDefineXML");
-        return list().assign(InterfaceDef.parse(xml, flags), false);
+        return list().assign(InterfaceDef.parse(xml, flags, host.schemas()), false);
     }
 
     @Override

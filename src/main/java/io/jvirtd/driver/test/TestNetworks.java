@@ -177,7 +177,7 @@ final class TestNetworks implements NetworkOps {
     @Override
     public NetworkRef networkCreateXMLFlags(String xml, int flags) {
         VirException.checkFlags(flags, VALIDATE, TEST, "testNetworkCreateXMLFlags");
-        NetworkDef def = NetworkDef.parse(xml, (flags & VALIDATE) != 0);
+        NetworkDef def = NetworkDef.parse(xml, (flags & VALIDATE) != 0, host.schemas());
         NetworkRef r = list().locked(l -> {
             NetworkList.Net n = l.assignDefLocked(def, true, true);
             n.active = true;
@@ -196,7 +196,7 @@ final class TestNetworks implements NetworkOps {
     @Override
     public NetworkRef networkDefineXMLFlags(String xml, int flags) {
         VirException.checkFlags(flags, VALIDATE, TEST, "testNetworkDefineXMLFlags");
-        NetworkDef def = NetworkDef.parse(xml, (flags & VALIDATE) != 0);
+        NetworkDef def = NetworkDef.parse(xml, (flags & VALIDATE) != 0, host.schemas());
         NetworkRef r = list().locked(l -> {
             NetworkList.Net n = l.assignDefLocked(def, false, false);
             post(n, NetworkEvent.DEFINED);

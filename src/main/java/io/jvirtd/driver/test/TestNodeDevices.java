@@ -91,7 +91,8 @@ final class TestNodeDevices implements NodeDeviceOps {
     @Override
     public NodeDeviceRef nodeDeviceCreateXML(String xml, int flags) {
         VirException.checkFlags(flags, NodeDeviceDef.CREATE_XML_VALIDATE, T, "testNodeDeviceCreateXML");
-        NodeDeviceDef def = NodeDeviceDef.parse(xml, true);
+        NodeDeviceDef def = NodeDeviceDef.parse(xml, true, (flags & NodeDeviceDef.CREATE_XML_VALIDATE) != 0,
+                host.schemas());
         String[] wwns = def.wwns();
         devs().parentHost(def);
         String name;

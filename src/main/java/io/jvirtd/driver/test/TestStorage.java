@@ -316,7 +316,7 @@ final class TestStorage implements StorageOps {
     @Override
     public StoragePoolRef storagePoolDefineXML(String xml, int flags) {
         VirException.checkFlags(flags, StoragePoolDef.DEFINE_VALIDATE, T, "testStoragePoolDefineXML");
-        StoragePoolDef def = StoragePoolDef.parse(xml, flags);   // client XML: parsed before the host-wide lock
+        StoragePoolDef def = StoragePoolDef.parse(xml, flags, host.schemas());   // client XML: parsed before the host-wide lock
         def.setSizes(StoragePools.DEFAULT_POOL_CAP, StoragePools.DEFAULT_POOL_ALLOC,
                 StoragePools.DEFAULT_POOL_CAP - StoragePools.DEFAULT_POOL_ALLOC);
         return locked(() -> {
@@ -537,10 +537,10 @@ final class TestStorage implements StorageOps {
     private StorageVolRef createVolume(StoragePoolRef pool, String xml, StorageVolRef clone, int flags) {
         int parseFlags = (flags & VOL_CREATE_VALIDATE) != 0 ? StorageVolDef.PARSE_VALIDATE : 0;
         StoragePoolType type = locked(() -> activeByName(pool.name()).def.type());
-        StorageVolDef parsed = StorageVolDef.parse(type, xml, parseFlags);
+        StorageVolDef parsed = StorageVolDef.parse(type, xml, parseFlags, host.schemas());
         return locked(() -> {
             Pool p = activeByName(pool.name());
-            StorageVolDef vol = p.def.type() == type ? parsed : StorageVolDef.parse(p.def.type(), xml, parseFlags);
+            StorageVolDef vol = p.def.type() == type ? parsed : StorageVolDef.parse(p.def.type(), xml, parseFlags, host.schemas());
             if (p.volumes.containsKey(vol.name())) {
                 throw VirException.of(VirErrorNumber.OPERATION_FAILED, T, "storage vol already exists");
             }

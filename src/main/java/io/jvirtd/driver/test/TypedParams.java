@@ -1,5 +1,6 @@
 package io.jvirtd.driver.test;
 
+import io.jvirtd.model.TypedParamChecks;
 import io.jvirtd.model.TypedParameter;
 import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirErrorNumber;
@@ -13,53 +14,21 @@ import java.util.Map;
 
 /**
  * libvirt's typed-parameter helpers the test driver uses (src/util/virtypedparam.c):
- * {@code virTypedParamsValidate} with its errors (domain NONE), and lookups by name. Stateless.
+ * {@code virTypedParamsValidate} (model's {@link TypedParamChecks}) and lookups by name. Stateless.
  */
 final class TypedParams {
 
     private TypedParams() {
     }
 
-    /**
-     * virTypedParamsValidate: every parameter must be one of {@code allowed} (field to type),
-     * with that type, at most once.
-     */
+    /** virTypedParamsValidate (see {@link TypedParamChecks#validate}). */
     static void validate(List<TypedParameter> params, Map<String, TypedParameter.Type> allowed) {
-        List<TypedParameter> sorted = new ArrayList<>(params);
-        sorted.sort(Comparator.comparing(TypedParameter::field));
-        List<String> keys = new ArrayList<>(allowed.keySet());
-        keys.sort(Comparator.naturalOrder());
-        String last = null;
-        int i = 0;
-        int j = 0;
-        while (i < sorted.size() && j < keys.size()) {
-            TypedParameter p = sorted.get(i);
-            String key = keys.get(j);
-            if (!p.field().equals(key)) {
-                j++;
-                continue;
-            }
-            if (p.field().equals(last)) {
-                throw VirException.invalidArg(VirErrorDomain.NONE,
-                        "parameter '" + p.field() + "' occurs multiple times");
-            }
-            TypedParameter.Type want = allowed.get(key);
-            if (p.type() != want) {
-                throw VirException.invalidArg(VirErrorDomain.NONE, "invalid type '" + typeName(p.type())
-                        + "' for parameter '" + p.field() + "', expected '" + typeName(want) + "'");
-            }
-            last = p.field();
-            i++;
-        }
-        if (j == keys.size() && i != sorted.size()) {
-            throw VirException.of(VirErrorNumber.ARGUMENT_UNSUPPORTED, VirErrorDomain.NONE,
-                    "parameter '" + sorted.get(i).field() + "' not supported");
-        }
+        TypedParamChecks.validate(params, allowed);
     }
 
     /** virTypedParameterType's names: int, uint, llong, ullong, double, boolean, string. */
     static String typeName(TypedParameter.Type t) {
-        return t.name().toLowerCase(Locale.ROOT);
+        return TypedParamChecks.typeName(t);
     }
 
     /** The first parameter named {@code field}, or null. */

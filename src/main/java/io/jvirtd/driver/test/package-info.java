@@ -6,8 +6,9 @@
  * {@code TestConnection} answers the SPI calls from it. The domain side: {@code TestDomain}
  * (one lock per domain), {@code DomainList} (the host's concurrent lookup maps and id counter),
  * {@code Moments} (snapshot/checkpoint trees), the call families {@code DomainLifecycleOps},
- * {@code DomainTuningOps}, {@code SnapshotOps}, {@code CheckpointOps} that
- * {@code TestConnection} inherits, and {@code NodeDomains} (domains of node files and of the
- * built-in host). Imports only {@code io.jvirtd.model}.
+ * {@code DomainTuningOps}, {@code SnapshotOps}, {@code CheckpointOps} that {@code TestDomains}
+ * (the connection's {@code domains()}) inherits, and {@code NodeDomains} (domains of node files
+ * and of the built-in host). Imports only {@code io.jvirtd.model} and {@code io.jvirtd.driver.schema}
+ * (the schemas client XML is checked against).
  */
 package io.jvirtd.driver.test;

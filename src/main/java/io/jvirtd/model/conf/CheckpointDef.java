@@ -1,5 +1,6 @@
 package io.jvirtd.model.conf;
 
+import io.jvirtd.model.SchemaValidator;
 import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirErrorNumber;
 import io.jvirtd.model.VirException;
@@ -14,8 +15,8 @@ import java.util.List;
  * (src/conf/checkpoint_conf.c): parse (new or redefine), disk alignment with default bitmap
  * names, and the XML virDomainCheckpointGetXMLDesc prints.
  *
- * <p>libvirt validates checkpoint XML against domaincheckpoint.rng before parsing; that
- * schema check is not reproduced here (invalid input is parsed leniently instead).
+ * <p>libvirt always checks checkpoint XML against domaincheckpoint.rng before parsing it, with
+ * or without a flag; {@link #parse(String, int, SchemaValidator)} does the same.
  *
  * <p>Mutable, not thread-safe: guarded by the owning domain's lock, like {@link SnapshotDef}.
  */
@@ -80,10 +81,23 @@ public final class CheckpointDef {
      * Parses {@code <domaincheckpoint>} as virDomainCheckpointDefParseString; without
      * {@link #PARSE_REDEFINE} creationTime = now and a missing name becomes that number.
      */
+    public static CheckpointDef parse(String xml, int flags, SchemaValidator schemas) {
+        String text = xml == null ? "" : xml;
+        VirXml.parseString(text, "(domain_checkpoint)", "domaincheckpoint",
+                VirErrorDomain.DOMAIN_CHECKPOINT);
+        SchemaCheck.against(schemas, "domaincheckpoint.rng", text);
+        return parseChecked(text, flags);
+    }
+
+    /** {@link #parse(String, int, SchemaValidator)} without the schema check (tests of the parser). */
     public static CheckpointDef parse(String xml, int flags) {
         String text = xml == null ? "" : xml;
         VirXml.parseString(text, "(domain_checkpoint)", "domaincheckpoint",
                 VirErrorDomain.DOMAIN_CHECKPOINT);
+        return parseChecked(text, flags);
+    }
+
+    private static CheckpointDef parseChecked(String text, int flags) {
         XElem root = XParse.parse(text, false);
         CheckpointDef c = new CheckpointDef();
         boolean redefine = (flags & PARSE_REDEFINE) != 0;

@@ -1,5 +1,6 @@
 package io.jvirtd.model.conf;
 
+import io.jvirtd.model.SchemaValidator;
 import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirErrorNumber;
 import io.jvirtd.model.VirException;
@@ -125,12 +126,24 @@ public final class DomainDef {
      * Parses domain XML as the test driver does ({@code virDomainDefParseString} with its xmlopt),
      * including post-parse defaults and validation.
      *
-     * @param parseFlags {@code PARSE_*} bits (the test driver passes {@link #PARSE_INACTIVE})
+     * @param parseFlags {@code PARSE_*} bits (the test driver passes {@link #PARSE_INACTIVE}),
+     *        without {@link #PARSE_VALIDATE_SCHEMA}
      * @throws VirException with libvirt's code, domain DOMAIN and message
      */
     public static DomainDef parse(String xml, int parseFlags) {
+        return parse(xml, parseFlags, null);
+    }
+
+    /**
+     * {@link #parse(String, int)}, checking the document against domain.rng first when
+     * {@code parseFlags} has {@link #PARSE_VALIDATE_SCHEMA}.
+     */
+    public static DomainDef parse(String xml, int parseFlags, SchemaValidator schemas) {
         String text = xml == null ? "" : xml;
         VirXml.parseString(text, "(domain_definition)", "domain", VirErrorDomain.DOMAIN);
+        if ((parseFlags & PARSE_VALIDATE_SCHEMA) != 0) {
+            SchemaCheck.against(schemas, "domain.rng", text);
+        }
         return DomainCanon.parseString(text, parseFlags);
     }
 

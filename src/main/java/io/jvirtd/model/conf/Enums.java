@@ -2,20 +2,23 @@ package io.jvirtd.model.conf;
 
 import java.util.List;
 
-/** libvirt 9.0's enum string tables used when checking domain XML (VIR_ENUM_IMPL lists). */
-final class Enums {
+/**
+ * libvirt 9.0's enum string tables used when checking domain XML (VIR_ENUM_IMPL lists); the
+ * public ones are also what every driver checks its arguments against. Immutable.
+ */
+public final class Enums {
 
     private Enums() {
     }
 
-    static final List<String> VIRT_TYPES = List.of("none", "qemu", "kqemu", "kvm", "xen", "lxc",
+    public static final List<String> VIRT_TYPES = List.of("none", "qemu", "kqemu", "kvm", "xen", "lxc",
             "uml", "openvz", "test", "vmware", "hyperv", "vbox", "phyp", "parallels", "bhyve",
             "vz", "hvf");
 
     static final List<String> OS_TYPES = List.of("hvm", "xen", "linux", "exe", "uml", "xenpvh");
 
     /** virArch names except "none" (which virArchFromString maps to the error value). */
-    static final List<String> ARCHES = List.of("alpha", "armv6l", "armv7l", "armv7b", "aarch64",
+    public static final List<String> ARCHES = List.of("alpha", "armv6l", "armv7l", "armv7b", "aarch64",
             "cris", "i686", "ia64", "lm32", "m68k", "microblaze", "microblazeel", "mips", "mipsel",
             "mips64", "mips64el", "openrisc", "parisc", "parisc64", "ppc", "ppcle", "ppc64",
             "ppc64le", "ppcemb", "riscv32", "riscv64", "s390", "s390x", "sh4", "sh4eb", "sparc",
@@ -23,7 +26,7 @@ final class Enums {
 
     static final List<String> BOOT_DEVS = List.of("fd", "cdrom", "hd", "network");
 
-    static final List<String> LIFECYCLE_ACTIONS = List.of("destroy", "restart", "rename-restart",
+    public static final List<String> LIFECYCLE_ACTIONS = List.of("destroy", "restart", "rename-restart",
             "preserve", "coredump-destroy", "coredump-restart");
 
     static final List<String> LOCK_FAILURE = List.of("default", "poweroff", "restart", "pause",

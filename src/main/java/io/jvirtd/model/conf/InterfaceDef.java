@@ -1,6 +1,7 @@
 package io.jvirtd.model.conf;
 
 import io.jvirtd.model.CNumbers;
+import io.jvirtd.model.SchemaValidator;
 import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirException;
 import io.jvirtd.model.VirXml;
@@ -118,11 +119,19 @@ public final class InterfaceDef {
     /**
      * virInterfaceDefParseString: a client's XML (document name "(interface_definition)").
      *
-     * @param flags VIR_INTERFACE_DEFINE_VALIDATE asks for the schema check (not reproduced)
+     * @param flags without {@link #DEFINE_VALIDATE}
      */
     public static InterfaceDef parse(String xml, int flags) {
+        return parse(xml, flags, null);
+    }
+
+    /** virInterfaceDefParseString, checked against interface.rng first with {@link #DEFINE_VALIDATE}. */
+    public static InterfaceDef parse(String xml, int flags, SchemaValidator schemas) {
         Element root = VirXml.parseString(xml, "(interface_definition)", "interface", VirErrorDomain.INTERFACE)
                 .getDocumentElement();
+        if ((flags & DEFINE_VALIDATE) != 0) {
+            SchemaCheck.against(schemas, "interface.rng", xml);
+        }
         return parse(root, TOP);
     }
 

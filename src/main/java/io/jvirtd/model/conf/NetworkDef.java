@@ -1,5 +1,6 @@
 package io.jvirtd.model.conf;
 
+import io.jvirtd.model.SchemaValidator;
 import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirXml;
 import io.jvirtd.model.domain.Uuids;
@@ -59,16 +60,23 @@ public final class NetworkDef {
      * virNetworkDefParse on a client's XML: well-formedness and root element first (libvirt's
      * virXMLParse errors), then the definition.
      *
-     * @param validate VIR_NETWORK_DEFINE_VALIDATE / CREATE_VALIDATE: check against the schema
+     * @param validate false here; see {@link #parse(String, boolean, SchemaValidator)}
      */
     public static NetworkDef parse(String xml, boolean validate) {
+        return parse(xml, validate, null);
+    }
+
+    /**
+     * {@link #parse(String, boolean)}, checked against network.rng first when {@code validate}
+     * (VIR_NETWORK_DEFINE_VALIDATE / CREATE_VALIDATE).
+     */
+    public static NetworkDef parse(String xml, boolean validate, SchemaValidator schemas) {
         String text = xml == null ? "" : xml;
         VirXml.parseString(text, "(network_definition)", "network", VirErrorDomain.NETWORK);
-        XElem root = XParse.parse(text, false);
         if (validate) {
-            NetworkSchema.validate(root);
+            SchemaCheck.against(schemas, "network.rng", text);
         }
-        return NetworkParser.parse(root);
+        return NetworkParser.parse(XParse.parse(text, false));
     }
 
     /** virNetworkDefParseXML on a {@code <network>} element of a node file. */

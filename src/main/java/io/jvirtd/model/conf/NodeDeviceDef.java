@@ -1,5 +1,6 @@
 package io.jvirtd.model.conf;
 
+import io.jvirtd.model.SchemaValidator;
 import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirErrorNumber;
 import io.jvirtd.model.VirException;
@@ -156,8 +157,19 @@ public final class NodeDeviceDef {
      * @param create true for a device to create (CREATE_DEVICE), false for an existing one
      */
     public static NodeDeviceDef parse(String xml, boolean create) {
+        return parse(xml, create, false, null);
+    }
+
+    /**
+     * {@link #parse(String, boolean)}, checked against nodedev.rng first when {@code validate}
+     * (VIR_NODE_DEVICE_CREATE_XML_VALIDATE).
+     */
+    public static NodeDeviceDef parse(String xml, boolean create, boolean validate, SchemaValidator schemas) {
         Element root = VirXml.parseString(xml, "(node_device_definition)", "device", VirErrorDomain.NODEDEV)
                 .getDocumentElement();
+        if (validate) {
+            SchemaCheck.against(schemas, "nodedev.rng", xml);
+        }
         return fromElement(root, create);
     }
 

@@ -1,5 +1,6 @@
 package io.jvirtd.model.conf;
 
+import io.jvirtd.model.SchemaValidator;
 import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirErrorNumber;
 import io.jvirtd.model.VirException;
@@ -103,8 +104,16 @@ public final class SnapshotDef {
      * @throws VirException XML errors in domain DOMAIN_SNAPSHOT, libvirt's messages
      */
     public static SnapshotDef parse(String xml, int flags) {
+        return parse(xml, flags, null);
+    }
+
+    /** {@link #parse(String, int)}, checked against domainsnapshot.rng first with {@link #PARSE_VALIDATE}. */
+    public static SnapshotDef parse(String xml, int flags, SchemaValidator schemas) {
         String text = xml == null ? "" : xml;
         VirXml.parseString(text, "(domain_snapshot)", "domainsnapshot", VirErrorDomain.DOMAIN_SNAPSHOT);
+        if ((flags & PARSE_VALIDATE) != 0) {
+            SchemaCheck.against(schemas, "domainsnapshot.rng", text);
+        }
         return fromElement(XParse.parse(text, false), flags);
     }
 

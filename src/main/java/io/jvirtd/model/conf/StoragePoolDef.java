@@ -1,6 +1,7 @@
 package io.jvirtd.model.conf;
 
 import io.jvirtd.model.CNumbers;
+import io.jvirtd.model.SchemaValidator;
 import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirErrorNumber;
 import io.jvirtd.model.VirException;
@@ -112,12 +113,17 @@ public final class StoragePoolDef {
 
     // ---- parsing ------------------------------------------------------------------------------
 
-    /**
-     * virStoragePoolDefParse on a client's XML. Schema validation (DEFINE_VALIDATE) is not
-     * done; the flag is accepted.
-     */
+    /** virStoragePoolDefParse on a client's XML, without {@link #DEFINE_VALIDATE}. */
     public static StoragePoolDef parse(String xml, int flags) {
+        return parse(xml, flags, null);
+    }
+
+    /** virStoragePoolDefParse, checked against storagepool.rng first with {@link #DEFINE_VALIDATE}. */
+    public static StoragePoolDef parse(String xml, int flags, SchemaValidator schemas) {
         VirXml.parseString(xml, "(storage_pool_definition)", "pool", VirErrorDomain.STORAGE);
+        if ((flags & DEFINE_VALIDATE) != 0) {
+            SchemaCheck.against(schemas, "storagepool.rng", xml);
+        }
         return parse(XParse.parse(xml, true));
     }
 

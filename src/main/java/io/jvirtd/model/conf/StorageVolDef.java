@@ -1,6 +1,7 @@
 package io.jvirtd.model.conf;
 
 import io.jvirtd.model.CNumbers;
+import io.jvirtd.model.SchemaValidator;
 import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirErrorNumber;
 import io.jvirtd.model.VirException;
@@ -52,9 +53,20 @@ public final class StorageVolDef {
         this.poolType = poolType;
     }
 
-    /** virStorageVolDefParse for a pool of type {@code poolType}. */
+    /** virStorageVolDefParse for a pool of type {@code poolType}, without {@link #PARSE_VALIDATE}. */
     public static StorageVolDef parse(StoragePoolType poolType, String xml, int flags) {
+        return parse(poolType, xml, flags, null);
+    }
+
+    /**
+     * virStorageVolDefParse, checked against storagevol.rng first with {@link #PARSE_VALIDATE}
+     * (a valid document is then refused for that very flag, as in libvirt 9.0).
+     */
+    public static StorageVolDef parse(StoragePoolType poolType, String xml, int flags, SchemaValidator schemas) {
         VirXml.parseString(xml, "(storage_volume_definition)", "volume", VirErrorDomain.STORAGE);
+        if ((flags & PARSE_VALIDATE) != 0) {
+            SchemaCheck.against(schemas, "storagevol.rng", xml);
+        }
         return parse(poolType, XParse.parse(xml, true), flags);
     }
 

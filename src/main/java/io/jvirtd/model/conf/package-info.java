@@ -23,6 +23,11 @@
  * virDomainDefPostParse; {@code DomainFormatter} prints. {@code <metadata>} stays a libxml2
  * tree and is printed as {@code xmlNodeDump} does (double quotes, namespace declarations).
  *
+ * <h2>Schemas</h2>
+ * With a {@code *_VALIDATE} parse flag (and always for checkpoint XML) the parsers hand the
+ * document to a {@link io.jvirtd.model.SchemaValidator} between the well-formedness check and
+ * the parse, as libvirt's virXMLParse does; this package never reads a schema itself.
+ *
  * <h2>Exact (checked against captured libvirt output in the unit tests)</h2>
  * Identity, title/description/metadata (including virDomainSetMetadata/GetMetadata),
  * memory/maxMemory/currentMemory with units, blkiotune, memtune, memoryBacking, vcpu and
@@ -47,7 +52,6 @@
  *       the content is copied as given instead of being normalised value by value.
  *   <li>libvirt's validation pass (domain_validate.c) is reproduced only for the checks listed
  *       in DomainDefErrorTest; other invalid-but-well-formed configurations are accepted.
- *   <li>RNG schema validation (VIR_DOMAIN_DEFINE_VALIDATE, checkpoint schema) is not done.
  *   <li>The libxml2 wording of well-formedness errors is the JDK's; the shape
  *       ("(domain_definition):LINE: ...") and code/domain are libvirt's.
  *   <li>Elements read from a DOM ({@code fromElement}) lose attribute order, which only shows

@@ -7,9 +7,9 @@ import java.util.Optional;
 
 /**
  * A hypervisor driver as the daemon sees it at CONNECT_OPEN time: libvirt's
- * {@code virConnectDriver} {@code connectOpen} entry point. The daemon offers a client's URI to
- * each registered driver in turn; the first one that accepts it serves the connection, and if
- * none does the daemon answers VIR_ERR_NO_CONNECT itself.
+ * {@code virConnectDriver} {@code connectOpen} entry point. The daemon hands a client's URI to
+ * the driver registered for its scheme ({@link HypervisorDriver#uriScheme}); when there is none,
+ * or the driver declines, the daemon answers VIR_ERR_NO_CONNECT itself.
  *
  * <p>Thread safety: one driver instance serves the whole daemon; {@link #open} is called from
  * worker threads, concurrently, and must be safe for that.
@@ -28,7 +28,7 @@ public interface ConnectionDriver {
      * @param readOnly true for a read-only connection ({@code VIR_CONNECT_RO}); the daemon
      *                 enforces it, a driver only needs it to refuse things it cannot do read-only
      * @return the connection, or empty when this driver does not handle the URI (libvirt's
-     *         {@code VIR_DRV_OPEN_DECLINED}) so the next driver may try
+     *         {@code VIR_DRV_OPEN_DECLINED})
      * @throws VirException if the URI is this driver's but cannot be opened (libvirt's
      *         {@code VIR_DRV_OPEN_ERROR}); the client sees exactly this error
      */

@@ -35,8 +35,8 @@ import java.util.function.Consumer;
 /**
  * The domain, snapshot, checkpoint and domain-event part of libvirt's
  * {@code virHypervisorDriver}: one method per driver-table field, named as the field
- * ({@code domainLookupByName}, {@code domainSnapshotCreateXML} ...). {@link HypervisorConnection}
- * extends it.
+ * ({@code domainLookupByName}, {@code domainSnapshotCreateXML} ...), reached through
+ * {@link HypervisorConnection#domains()}.
  *
  * <p>Every method defaults to the answer of a driver that leaves the slot empty:
  * {@code VIR_ERR_NO_SUPPORT} naming the public API, in domain {@link VirErrorDomain#DOMAIN}
@@ -60,6 +60,10 @@ import java.util.function.Consumer;
  * <p>Thread safety: as {@link HypervisorConnection}: calls arrive concurrently on worker threads.
  */
 public interface DomainOps {
+
+    /** The family of a driver without domains: every call NO_SUPPORT. */
+    DomainOps NONE = new DomainOps() {
+    };
 
     // ---------------------------------------------------------------- listing and counting
 

@@ -13,10 +13,11 @@ import java.util.List;
 
 /**
  * One open hypervisor connection: the host- and connection-level part of libvirt's
- * {@code virHypervisorDriver}, its domain operations ({@link DomainOps}), and the other object
- * families' drivers as libvirt's {@code virConnectDriver} groups them: {@link #networks()},
- * {@link #storage()}, {@link #interfaces()}, {@link #nodeDevices()}. A family the driver lacks is
- * its {@code NONE} instance (every call NO_SUPPORT); secrets and nwfilters have no driver here
+ * {@code virHypervisorDriver}, and its families of object calls, each a driver of its own as
+ * libvirt's {@code virConnectDriver} groups them: {@link #domains()} (the domain part of
+ * {@code virHypervisorDriver}), {@link #networks()}, {@link #storage()}, {@link #interfaces()},
+ * {@link #nodeDevices()}. A family the driver lacks is its {@code NONE} instance (every call
+ * NO_SUPPORT, as libvirtd answers for a driver that leaves the slots empty); secrets and nwfilters have no driver here
  * yet, and the daemon answers their procedures NO_SUPPORT.
  *
  * <p>Each method is one public libvirt API, named in its doc. Every method has a default that
@@ -37,10 +38,15 @@ import java.util.List;
  *
  * <p>Errors: any failure a client should see is a {@link VirException}; anything else is a bug.
  */
-public interface HypervisorConnection extends DomainOps, AutoCloseable {
+public interface HypervisorConnection extends AutoCloseable {
 
     /** The driver's name ({@code virHypervisorDriver.name}); virConnectGetType falls back to it. */
     String driverName();
+
+    /** The connection's domain driver (domains, their snapshots, checkpoints and events). */
+    default DomainOps domains() {
+        return DomainOps.NONE;
+    }
 
     /** The connection's network driver. */
     default NetworkOps networks() {
@@ -160,6 +166,11 @@ public interface HypervisorConnection extends DomainOps, AutoCloseable {
     default String getDomainCapabilities(String emulator, String arch, String machine,
                                          String virttype, int flags) {
         throw unsupported("virConnectGetDomainCapabilities");
+    }
+
+    /** virConnectDomainXMLToNative: the hypervisor's own form of a domain definition. */
+    default String domainXmlToNative(String nativeFormat, String domainXml, int flags) {
+        throw unsupported("virConnectDomainXMLToNative");
     }
 
     /** virConnectGetCPUModelNames: the CPU models known for {@code arch}. */

@@ -265,6 +265,8 @@ public final class WorkerPool {
     public int freeWorkers() { return freeWorkers.get(); }
     /** Jobs queued and not yet taken by a worker. */
     public int jobQueueDepth() { return jobQueueDepth; }
+    /** Whether a worker is spinning for a job right now (tests wait for it). */
+    boolean hasSpinner() { return spinner.get() != null; }
 
     /** Stops taking jobs; already queued jobs still run, then the workers exit. Idempotent. */
     public void shutdown() {

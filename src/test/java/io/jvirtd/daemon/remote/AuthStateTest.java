@@ -12,6 +12,7 @@ import io.jvirtd.rpc.server.WireSocket;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.List;
 
 import org.junit.jupiter.api.AfterEach;
@@ -36,7 +37,7 @@ class AuthStateTest {
     @BeforeEach
     void start() throws IOException {
         running = RunningServer.withAuth(AUTH_SASL,
-                new RemoteProgram(new ConnectionRouter(List.of(new TestDriver()))));
+                new RemoteProgram(new ConnectionRouter(Map.of("test", new TestDriver()))));
         c = running.connect();
     }
 

@@ -8,6 +8,7 @@ import io.jvirtd.model.domain.DomainRef;
 import io.jvirtd.model.event.DomainEvent;
 import io.jvirtd.model.event.EventBus;
 import io.jvirtd.model.spi.ConnectionDriver;
+import io.jvirtd.model.spi.DomainOps;
 import io.jvirtd.model.spi.HypervisorConnection;
 import io.jvirtd.protocol.remote.RemoteProcedure;
 import io.jvirtd.protocol.remote.RemoteTypes.ConnectDomainEventCallbackDeregisterAnyArgs;
@@ -28,6 +29,7 @@ import io.jvirtd.rpc.xdr.XdrWriter;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
+import java.util.Map;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
@@ -58,7 +60,7 @@ class EventCallsTest {
     @BeforeEach
     void start() throws IOException {
         running = RunningServer.start(
-                new RemoteProgram(new ConnectionRouter(List.of(new FakeDriver()))));
+                new RemoteProgram(new ConnectionRouter(Map.of("fake", new FakeDriver()))));
         c = running.connect();
         call(RemoteProcedure.CONNECT_OPEN, new ConnectOpenArgs("fake:///", 0));
         assertEquals(MessageHeader.STATUS_OK, c.readFrame().getInt(20));
@@ -193,13 +195,18 @@ class EventCallsTest {
                 }
 
                 @Override
-                public int connectDomainEventRegisterAny(DomainRef dom, int eventId, Consumer<DomainEvent> l) {
-                    return bus.register(eventId, dom, l);
-                }
+                public DomainOps domains() {
+                    return new DomainOps() {
+                        @Override
+                        public int connectDomainEventRegisterAny(DomainRef dom, int eventId, Consumer<DomainEvent> l) {
+                            return bus.register(eventId, dom, l);
+                        }
 
-                @Override
-                public void connectDomainEventDeregisterAny(int callbackId) {
-                    bus.deregister(callbackId);
+                        @Override
+                        public void connectDomainEventDeregisterAny(int callbackId) {
+                            bus.deregister(callbackId);
+                        }
+                    };
                 }
             });
         }

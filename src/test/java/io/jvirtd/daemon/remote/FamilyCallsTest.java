@@ -13,6 +13,7 @@ import io.jvirtd.rpc.xdr.XdrReader;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.List;
 
 import org.junit.jupiter.api.AfterEach;
@@ -34,7 +35,7 @@ class FamilyCallsTest {
 
     @BeforeEach
     void start() throws IOException {
-        running = RunningServer.start(new RemoteProgram(new ConnectionRouter(List.of(new TestDriver()))));
+        running = RunningServer.start(new RemoteProgram(new ConnectionRouter(Map.of("test", new TestDriver()))));
         c = running.connect();
         byte[] name = "test:///default".getBytes(StandardCharsets.UTF_8);
         int padded = (name.length + 3) & ~3;

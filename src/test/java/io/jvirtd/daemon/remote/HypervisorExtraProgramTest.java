@@ -14,6 +14,7 @@ import io.jvirtd.rpc.xdr.XdrReader;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.List;
 
 import org.junit.jupiter.api.AfterEach;
@@ -32,7 +33,7 @@ class HypervisorExtraProgramTest {
     @BeforeEach
     void start() throws IOException {
         running = RunningServer.start(
-                new RemoteProgram(new ConnectionRouter(List.of(new TestDriver()))),
+                new RemoteProgram(new ConnectionRouter(Map.of("test", new TestDriver()))),
                 HypervisorExtraProgram.qemu(),
                 HypervisorExtraProgram.lxc());
         c = running.connect();

@@ -15,6 +15,7 @@ import io.jvirtd.rpc.xdr.XdrReader;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.Arrays;
 import java.util.List;
 
@@ -37,7 +38,7 @@ class RemoteProgramTest {
     @BeforeEach
     void start() throws IOException {
         running = RunningServer.start(
-                new RemoteProgram(new ConnectionRouter(List.of(new TestDriver()))));
+                new RemoteProgram(new ConnectionRouter(Map.of("test", new TestDriver()))));
         c = running.connect();
     }
 

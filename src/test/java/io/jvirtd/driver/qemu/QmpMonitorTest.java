@@ -112,6 +112,31 @@ class QmpMonitorTest {
         assertTrue(awaitDead(pid), "QEMU exits on quit");
     }
 
+    /**
+     * What a start and a reattach rely on: commands sent right after open() travel with the
+     * negotiation and are answered in order, and awaitClose() returns only after everything
+     * QEMU said before its EOF has reached the listener.
+     */
+    @Test
+    void commandsSentWithTheNegotiationShareItsRoundTripAndTheCloseComesAfterTheLastEvent() throws Exception {
+        Path sock = dir.resolve("monitor.sock");
+        long pid = startPausedQemu(sock, dir.resolve("serial.log"));
+        QmpMonitor mon = QmpMonitor.open("t2", sock, driverLoop, listener);
+        CompletableFuture<Object> status = mon.send("query-status", null);
+        CompletableFuture<Object> cont = mon.send("cont", null);
+        mon.awaitNegotiated(10_000);
+        assertEquals("prelaunch", ((Map<?, ?>) mon.await(status, "query-status", 5000)).get("status"));
+        assertEquals(Map.of(), mon.await(cont, "cont", 5000));
+        assertEquals("RESUME", events.poll(5, TimeUnit.SECONDS));
+        assertFalse(mon.awaitClose(50), "still open");
+
+        mon.send("quit", null);
+        assertTrue(mon.awaitClose(10_000), "QEMU closed the monitor");
+        assertEquals("SHUTDOWN {guest=false, reason=host-qmp-quit}", events.poll(), "delivered before the close");
+        assertFalse(closed.get(0, TimeUnit.SECONDS), "EOF from QEMU");
+        assertTrue(awaitDead(pid), "QEMU exits on quit");
+    }
+
     @Test
     void aCommandWithNoAnswerTimesOutAndFreesItsThread() throws Exception {
         // A monitor that greets, accepts qmp_capabilities, then never answers again.

@@ -18,7 +18,9 @@ import java.util.HexFormat;
  * The test guests, built by the repository's own scripts (scripts/guests) into
  * {@code target/guests}, once per build: the tiny guest (1.5 KiB, boots in about 0.1 s under
  * TCG in 16 MiB, prints {@link #BOOT_MARKER} on COM1, powers off on an ACPI power button).
- * Tests use it for everything that needs no real OS.
+ * Tests use it for everything that needs no real OS. And the Linux guest (a Debian kernel and a
+ * busybox initramfs from {@code apt-get download}, 128 MiB, boots in 3-5 s under TCG, powers
+ * off on the ACPI power button), for the few tests that need a real OS.
  *
  * <p>QEMU itself ({@code qemu-system-x86_64}) is looked up like the stock clients: missing, a
  * test is skipped, or fails under CI=true.
@@ -31,6 +33,11 @@ public final class TestGuests {
     static final String TINY_SHA256 = "a83200cc197127853cb9bea42fb27c7b9fae8ba54d86945575a0c6844d3a0b89";
 
     private static Path tiny;
+    private static LinuxGuest linux;
+
+    /** The Linux guest's files. */
+    public record LinuxGuest(Path kernel, Path initrd, String cmdline) {
+    }
 
     private TestGuests() {
     }
@@ -59,6 +66,35 @@ public final class TestGuests {
             tiny = kernel;
         }
         return tiny;
+    }
+
+    /**
+     * The Linux guest, built by {@code scripts/guests/build-test-guest.sh} into
+     * {@code target/guests/linux} on first use and reused by every later test of the build (its
+     * MANIFEST, written last, says a build finished). The .deb files stay in
+     * {@code target/guests/debs}. Needs cpio (skip, or fail under CI) and apt-get's package lists.
+     */
+    public static synchronized LinuxGuest linuxGuest() throws IOException {
+        if (linux == null) {
+            Path guests = InteropEnvironment.baseDir().resolve("target/guests");
+            Path dir = guests.resolve("linux");
+            if (!Files.isRegularFile(dir.resolve("MANIFEST"))) {
+                Tool.CPIO.require();
+                Path tmp = guests.resolve("linux.building");
+                Exec.deleteTree(tmp);
+                Path script = InteropEnvironment.baseDir().resolve("scripts/guests/build-test-guest.sh");
+                Exec.Result r = Exec.run(Duration.ofMinutes(10), java.util.Map.of("DEB_CACHE",
+                        guests.resolve("debs").toString()), "bash", script.toString(), tmp.toString());
+                if (r.exitCode() != 0) {
+                    fail("building the Linux guest failed: " + r.describe());
+                }
+                Exec.deleteTree(dir);
+                Files.move(tmp, dir, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            }
+            linux = new LinuxGuest(dir.resolve("vmlinuz"), dir.resolve("initrd.img"),
+                    Files.readString(dir.resolve("cmdline")).strip());
+        }
+        return linux;
     }
 
     static String sha256(Path file) throws IOException {

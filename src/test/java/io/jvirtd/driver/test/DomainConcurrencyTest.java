@@ -46,7 +46,7 @@ class DomainConcurrencyTest {
         TestDriver driver = new TestDriver();
         HypervisorConnection observer = driver.open(URI.create("test:///default"), "x", false).orElseThrow();
         Map<String, List<Integer>> events = new ConcurrentHashMap<>();
-        observer.connectDomainEventRegisterAny(null, DomainEvent.ID_LIFECYCLE, e -> {
+        observer.domains().connectDomainEventRegisterAny(null, DomainEvent.ID_LIFECYCLE, e -> {
             DomainEvent.Lifecycle l = (DomainEvent.Lifecycle) e;
             events.computeIfAbsent(l.domain().name(), k -> java.util.Collections.synchronizedList(new ArrayList<>()))
                     .add(l.event());
@@ -64,16 +64,16 @@ class DomainConcurrencyTest {
                     try {
                         start.await();
                         for (int i = 0; i < DOMAINS; i++) {
-                            DomainRef dom = c.domainDefineXML(xml(thread, i));
-                            DomainRef running = c.domainCreateWithFlags(dom, 0);
+                            DomainRef dom = c.domains().domainDefineXML(xml(thread, i));
+                            DomainRef running = c.domains().domainCreateWithFlags(dom, 0);
                             if (ids.putIfAbsent(running.id(), dom.name()) != null) {
                                 reusedIds.incrementAndGet();
                             }
-                            c.domainSuspend(running);
-                            assertEquals(DomainState.PAUSED, c.domainGetState(running, 0).state());
-                            c.domainResume(running);
-                            c.domainDestroy(running);
-                            c.domainUndefine(dom);
+                            c.domains().domainSuspend(running);
+                            assertEquals(DomainState.PAUSED, c.domains().domainGetState(running, 0).state());
+                            c.domains().domainResume(running);
+                            c.domains().domainDestroy(running);
+                            c.domains().domainUndefine(dom);
                         }
                     } finally {
                         c.close();
@@ -91,16 +91,16 @@ class DomainConcurrencyTest {
         assertEquals(0, reusedIds.get());
         assertEquals(THREADS * DOMAINS, ids.size());
         // only the default domain is left, as it started
-        List<DomainRef> left = observer.connectListAllDomains(0);
+        List<DomainRef> left = observer.domains().connectListAllDomains(0);
         assertEquals(1, left.size());
         assertEquals("test", left.get(0).name());
-        assertArrayEquals(new int[] {1}, observer.connectListDomains(10));
+        assertArrayEquals(new int[] {1}, observer.domains().connectListDomains(10));
         // DEFINED, STARTED, SUSPENDED, RESUMED, STOPPED, UNDEFINED for every domain, in order
         assertEquals(THREADS * DOMAINS, events.size());
         for (Map.Entry<String, List<Integer>> e : events.entrySet()) {
             assertEquals(List.of(0, 2, 3, 4, 5, 1), e.getValue(), e.getKey());
         }
-        assertTrue(observer.domainIsActive(left.get(0)));
+        assertTrue(observer.domains().domainIsActive(left.get(0)));
         observer.close();
     }
 }

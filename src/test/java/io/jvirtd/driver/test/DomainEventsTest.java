@@ -1,5 +1,6 @@
 package io.jvirtd.driver.test;
 
+import io.jvirtd.model.domain.DomainListFilter;
 import io.jvirtd.model.domain.DomainRef;
 import io.jvirtd.model.event.DomainEvent;
 import io.jvirtd.model.event.LifecycleCodes;
@@ -30,11 +31,11 @@ class DomainEventsTest {
 
     private static List<String> record(HypervisorConnection c, DomainRef filter) {
         List<String> got = new ArrayList<>();
-        c.connectDomainEventRegisterAny(filter, DomainEvent.ID_LIFECYCLE, e -> {
+        c.domains().connectDomainEventRegisterAny(filter, DomainEvent.ID_LIFECYCLE, e -> {
             DomainEvent.Lifecycle l = (DomainEvent.Lifecycle) e;
             got.add(l.domain().name() + ":" + l.domain().id() + ":" + l.event() + ":" + l.detail());
         });
-        c.connectDomainEventRegisterAny(filter, DomainEvent.ID_METADATA_CHANGE, e -> {
+        c.domains().connectDomainEventRegisterAny(filter, DomainEvent.ID_METADATA_CHANGE, e -> {
             DomainEvent.MetadataChange m = (DomainEvent.MetadataChange) e;
             got.add("meta:" + m.domain().name() + ":" + m.type() + ":" + m.nsuri());
         });
@@ -45,14 +46,14 @@ class DomainEventsTest {
     void lifecycleScenarioMatchesTheGolden() {
         HypervisorConnection c = support.connectDefault();
         List<String> got = record(c, null);
-        DomainRef test = c.domainLookupByName("test");
-        c.domainDestroy(test);
-        c.domainCreate(test);
-        c.domainSuspend(test);
-        c.domainResume(test);
-        DomainRef vm1 = c.domainDefineXML(DomainLifecycleTest.VM1);
-        c.domainUndefine(vm1);
-        c.domainShutdown(test);
+        DomainRef test = c.domains().domainLookupByName("test");
+        c.domains().domainDestroy(test);
+        c.domains().domainCreate(test);
+        c.domains().domainSuspend(test);
+        c.domains().domainResume(test);
+        DomainRef vm1 = c.domains().domainDefineXML(DomainLifecycleTest.VM1);
+        c.domains().domainUndefine(vm1);
+        c.domains().domainShutdown(test);
         assertEquals(List.of("test:-1:5:1", "test:2:2:0", "test:2:3:0", "test:2:4:0",
                 "vm1:-1:0:0", "vm1:-1:1:0", "test:-1:5:0"), got);
     }
@@ -61,17 +62,17 @@ class DomainEventsTest {
     void defineRenameSaveRestoreAndCrashEvents() throws Exception {
         HypervisorConnection c = support.connectDefault();
         List<String> got = record(c, null);
-        DomainRef vm1 = c.domainDefineXML(DomainLifecycleTest.VM1);
-        c.domainDefineXML(DomainLifecycleTest.VM1);
-        c.domainRename(vm1, "vm2", 0);
+        DomainRef vm1 = c.domains().domainDefineXML(DomainLifecycleTest.VM1);
+        c.domains().domainDefineXML(DomainLifecycleTest.VM1);
+        c.domains().domainRename(vm1, "vm2", 0);
         assertEquals(List.of("vm1:-1:0:0", "vm1:-1:0:1", "vm1:-1:1:1", "vm2:-1:0:2"), got);
         got.clear();
-        DomainRef test = c.domainLookupByName("test");
+        DomainRef test = c.domains().domainLookupByName("test");
         java.nio.file.Path file = java.nio.file.Files.createTempFile("save", ".img");
-        c.domainSave(test, file.toString());
-        c.domainRestore(file.toString());
-        c.domainCoreDump(c.domainLookupByName("test"), file + ".core", Flags.DUMP_CRASH);
-        c.domainSetMetadata(test, 0, "desc", null, null, 0);
+        c.domains().domainSave(test, file.toString());
+        c.domains().domainRestore(file.toString());
+        c.domains().domainCoreDump(c.domains().domainLookupByName("test"), file + ".core", Flags.DUMP_CRASH);
+        c.domains().domainSetMetadata(test, 0, "desc", null, null, 0);
         assertEquals(List.of("test:-1:5:4", "test:2:2:2", "test:-1:5:2", "meta:test:0:null"), got);
         java.nio.file.Files.deleteIfExists(file);
         java.nio.file.Files.deleteIfExists(java.nio.file.Path.of(file + ".core"));
@@ -81,10 +82,10 @@ class DomainEventsTest {
     void aDomainFilterOnlySeesThatDomainAndOtherConnectionsSeeChanges() {
         HypervisorConnection a = support.connectDefault();
         HypervisorConnection b = support.connectDefault();
-        DomainRef vm1 = a.domainDefineXML(DomainLifecycleTest.VM1);
-        List<String> onlyTest = record(b, b.domainLookupByName("test"));
-        a.domainCreate(vm1);
-        a.domainDestroy(a.domainLookupByName("test"));
+        DomainRef vm1 = a.domains().domainDefineXML(DomainLifecycleTest.VM1);
+        List<String> onlyTest = record(b, b.domains().domainLookupByName("test"));
+        a.domains().domainCreate(vm1);
+        a.domains().domainDestroy(a.domains().domainLookupByName("test"));
         assertEquals(List.of("test:-1:5:1"), onlyTest);
     }
 
@@ -92,53 +93,53 @@ class DomainEventsTest {
     void deregisterIsPerConnectionAndCloseDropsCallbacks() {
         HypervisorConnection a = support.connectDefault();
         HypervisorConnection b = support.connectDefault();
-        int id = a.connectDomainEventRegisterAny(null, DomainEvent.ID_LIFECYCLE, e -> { });
+        int id = a.domains().connectDomainEventRegisterAny(null, DomainEvent.ID_LIFECYCLE, e -> { });
         assertError(VirErrorNumber.INVALID_ARG, VirErrorDomain.NONE,
                 "invalid argument: could not find event callback " + id + " for deletion",
-                () -> b.connectDomainEventDeregisterAny(id));
-        a.connectDomainEventDeregisterAny(id);
+                () -> b.domains().connectDomainEventDeregisterAny(id));
+        a.domains().connectDomainEventDeregisterAny(id);
         assertError(VirErrorNumber.INVALID_ARG, VirErrorDomain.NONE,
                 "invalid argument: could not find event callback " + id + " for deletion",
-                () -> a.connectDomainEventDeregisterAny(id));
+                () -> a.domains().connectDomainEventDeregisterAny(id));
         List<String> got = new ArrayList<>();
-        a.connectDomainEventRegisterAny(null, DomainEvent.ID_LIFECYCLE, e -> got.add("x"));
+        a.domains().connectDomainEventRegisterAny(null, DomainEvent.ID_LIFECYCLE, e -> got.add("x"));
         a.close();
-        b.domainSuspend(b.domainLookupByName("test"));
+        b.domains().domainSuspend(b.domains().domainLookupByName("test"));
         assertEquals(List.of(), got);
     }
 
     @Test
     void listFiltersSelectAsVirDomainObjMatchFilter() {
         HypervisorConnection c = support.connectDefault();
-        DomainRef vm1 = c.domainDefineXML(DomainLifecycleTest.VM1);
-        c.domainSetAutostart(vm1, true);
-        c.domainCreateXML(DomainLifecycleTest.TVM, 0);
-        c.domainSuspend(c.domainLookupByName("tvm"));
+        DomainRef vm1 = c.domains().domainDefineXML(DomainLifecycleTest.VM1);
+        c.domains().domainSetAutostart(vm1, true);
+        c.domains().domainCreateXML(DomainLifecycleTest.TVM, 0);
+        c.domains().domainSuspend(c.domains().domainLookupByName("tvm"));
         assertEquals(List.of("test", "vm1", "tvm"), names(c, 0));
-        assertEquals(List.of("test", "tvm"), names(c, Flags.LIST_ACTIVE));
-        assertEquals(List.of("vm1"), names(c, Flags.LIST_INACTIVE));
-        assertEquals(List.of("test", "vm1"), names(c, Flags.LIST_PERSISTENT));
-        assertEquals(List.of("tvm"), names(c, Flags.LIST_TRANSIENT));
-        assertEquals(List.of("test"), names(c, Flags.LIST_RUNNING));
-        assertEquals(List.of("tvm"), names(c, Flags.LIST_PAUSED));
-        assertEquals(List.of("vm1"), names(c, Flags.LIST_SHUTOFF));
-        assertEquals(List.of(), names(c, Flags.LIST_OTHER));
-        assertEquals(List.of("vm1"), names(c, Flags.LIST_AUTOSTART));
-        assertEquals(List.of("test", "tvm"), names(c, Flags.LIST_NO_AUTOSTART));
-        assertEquals(List.of("test", "vm1", "tvm"), names(c, Flags.LIST_NO_MANAGEDSAVE));
-        assertEquals(List.of("tvm"), names(c, Flags.LIST_TRANSIENT | Flags.LIST_PAUSED | Flags.LIST_ACTIVE));
-        assertEquals(List.of(), names(c, Flags.LIST_HAS_SNAPSHOT));
-        assertEquals(2, c.connectNumOfDomains());
-        assertEquals(1, c.connectNumOfDefinedDomains());
-        assertEquals(List.of("vm1"), c.connectListDefinedDomains(5));
-        assertEquals(List.of(), c.connectListDefinedDomains(0));
+        assertEquals(List.of("test", "tvm"), names(c, DomainListFilter.ACTIVE));
+        assertEquals(List.of("vm1"), names(c, DomainListFilter.INACTIVE));
+        assertEquals(List.of("test", "vm1"), names(c, DomainListFilter.PERSISTENT));
+        assertEquals(List.of("tvm"), names(c, DomainListFilter.TRANSIENT));
+        assertEquals(List.of("test"), names(c, DomainListFilter.RUNNING));
+        assertEquals(List.of("tvm"), names(c, DomainListFilter.PAUSED));
+        assertEquals(List.of("vm1"), names(c, DomainListFilter.SHUTOFF));
+        assertEquals(List.of(), names(c, DomainListFilter.OTHER));
+        assertEquals(List.of("vm1"), names(c, DomainListFilter.AUTOSTART));
+        assertEquals(List.of("test", "tvm"), names(c, DomainListFilter.NO_AUTOSTART));
+        assertEquals(List.of("test", "vm1", "tvm"), names(c, DomainListFilter.NO_MANAGEDSAVE));
+        assertEquals(List.of("tvm"), names(c, DomainListFilter.TRANSIENT | DomainListFilter.PAUSED | DomainListFilter.ACTIVE));
+        assertEquals(List.of(), names(c, DomainListFilter.HAS_SNAPSHOT));
+        assertEquals(2, c.domains().connectNumOfDomains());
+        assertEquals(1, c.domains().connectNumOfDefinedDomains());
+        assertEquals(List.of("vm1"), c.domains().connectListDefinedDomains(5));
+        assertEquals(List.of(), c.domains().connectListDefinedDomains(0));
         assertError(VirErrorNumber.INVALID_ARG, VirErrorDomain.TEST,
                 "unsupported flags (0x100000) in function testConnectListAllDomains",
-                () -> c.connectListAllDomains(1 << 20));
+                () -> c.domains().connectListAllDomains(1 << 20));
     }
 
     private static List<String> names(HypervisorConnection c, int flags) {
-        return c.connectListAllDomains(flags).stream().map(DomainRef::name).toList();
+        return c.domains().connectListAllDomains(flags).stream().map(DomainRef::name).toList();
     }
 
     @Test

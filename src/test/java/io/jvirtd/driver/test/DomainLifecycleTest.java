@@ -62,123 +62,123 @@ class DomainLifecycleTest {
     @Test
     void defaultHostHasRunningDomainTestWithId1() {
         HypervisorConnection c = connect();
-        DomainRef test = c.domainLookupByName("test");
+        DomainRef test = c.domains().domainLookupByName("test");
         assertEquals(1, test.id());
         assertEquals("6695eb01-f6a4-8304-79aa-97f2502e193f", test.uuidString());
-        assertEquals(test, c.domainLookupByID(1));
-        assertEquals(test, c.domainLookupByUUID(test.uuid()));
+        assertEquals(test, c.domains().domainLookupByID(1));
+        assertEquals(test, c.domains().domainLookupByUUID(test.uuid()));
         // node-file domains start with reason 0, as testParseDomains sets them
-        assertEquals(new DomainStateReason(DomainState.RUNNING, 0), c.domainGetState(test, 0));
-        DomainInfo info = c.domainGetInfo(test);
+        assertEquals(new DomainStateReason(DomainState.RUNNING, 0), c.domains().domainGetState(test, 0));
+        DomainInfo info = c.domains().domainGetInfo(test);
         assertEquals(DomainState.RUNNING, info.state());
         assertEquals(8388608, info.maxMem());
         assertEquals(2097152, info.memory());
         assertEquals(2, info.nrVirtCpu());
-        assertEquals(1, c.connectNumOfDomains());
-        assertArrayEquals(new int[] {1}, c.connectListDomains(10));
-        assertEquals(0, c.connectNumOfDefinedDomains());
-        assertTrue(c.domainIsPersistent(test));
-        assertTrue(c.domainIsActive(test));
+        assertEquals(1, c.domains().connectNumOfDomains());
+        assertArrayEquals(new int[] {1}, c.domains().connectListDomains(10));
+        assertEquals(0, c.domains().connectNumOfDefinedDomains());
+        assertTrue(c.domains().domainIsPersistent(test));
+        assertTrue(c.domains().domainIsActive(test));
     }
 
     @Test
     void lookupFailuresSayDomainNotFound() {
         HypervisorConnection c = connect();
         assertError(VirErrorNumber.NO_DOMAIN, VirErrorDomain.TEST, "Domain not found",
-                () -> c.domainLookupByName("nosuch"));
+                () -> c.domains().domainLookupByName("nosuch"));
         assertError(VirErrorNumber.NO_DOMAIN, VirErrorDomain.TEST, "Domain not found",
-                () -> c.domainLookupByID(42));
+                () -> c.domains().domainLookupByID(42));
         assertError(VirErrorNumber.NO_DOMAIN, VirErrorDomain.TEST, "Domain not found",
-                () -> c.domainLookupByUUID(new byte[16]));
+                () -> c.domains().domainLookupByUUID(new byte[16]));
     }
 
     @Test
     void staleHandleNamesUuidAndName() {
         HypervisorConnection c = connect();
-        DomainRef vm1 = c.domainDefineXML(VM1);
-        c.domainUndefine(vm1);
+        DomainRef vm1 = c.domains().domainDefineXML(VM1);
+        c.domains().domainUndefine(vm1);
         assertError(VirErrorNumber.NO_DOMAIN, VirErrorDomain.TEST,
                 "Domain not found: no domain with matching uuid '11111111-2222-3333-4444-555555555555' (vm1)",
-                () -> c.domainGetInfo(vm1));
+                () -> c.domains().domainGetInfo(vm1));
     }
 
     @Test
     void suspendResumeShutdownStartTransitions() {
         HypervisorConnection c = connect();
-        DomainRef test = c.domainLookupByName("test");
-        c.domainSuspend(test);
-        assertEquals(new DomainStateReason(DomainState.PAUSED, StateReason.Paused.USER), c.domainGetState(test, 0));
-        c.domainResume(test);
+        DomainRef test = c.domains().domainLookupByName("test");
+        c.domains().domainSuspend(test);
+        assertEquals(new DomainStateReason(DomainState.PAUSED, StateReason.Paused.USER), c.domains().domainGetState(test, 0));
+        c.domains().domainResume(test);
         assertEquals(new DomainStateReason(DomainState.RUNNING, StateReason.Running.UNPAUSED),
-                c.domainGetState(test, 0));
-        c.domainShutdown(test);
+                c.domains().domainGetState(test, 0));
+        c.domains().domainShutdown(test);
         assertEquals(new DomainStateReason(DomainState.SHUTOFF, StateReason.Shutoff.SHUTDOWN),
-                c.domainGetState(test, 0));
-        assertEquals(-1, c.domainLookupByName("test").id());
-        DomainRef started = c.domainCreate(test);
+                c.domains().domainGetState(test, 0));
+        assertEquals(-1, c.domains().domainLookupByName("test").id());
+        DomainRef started = c.domains().domainCreate(test);
         assertEquals(2, started.id());
         assertEquals(new DomainStateReason(DomainState.RUNNING, StateReason.Running.BOOTED),
-                c.domainGetState(test, 0));
-        c.domainReboot(started, 0);
-        c.domainReset(started, 0);
+                c.domains().domainGetState(test, 0));
+        c.domains().domainReboot(started, 0);
+        c.domains().domainReset(started, 0);
         assertEquals(new DomainStateReason(DomainState.RUNNING, StateReason.Running.BOOTED),
-                c.domainGetState(test, 0));
-        c.domainDestroy(started);
+                c.domains().domainGetState(test, 0));
+        c.domains().domainDestroy(started);
         assertEquals(new DomainStateReason(DomainState.SHUTOFF, StateReason.Shutoff.DESTROYED),
-                c.domainGetState(test, 0));
+                c.domains().domainGetState(test, 0));
     }
 
     @Test
     void stateErrorsUseLibvirtTexts() {
         HypervisorConnection c = connect();
-        DomainRef test = c.domainLookupByName("test");
+        DomainRef test = c.domains().domainLookupByName("test");
         assertError(VirErrorNumber.INTERNAL_ERROR, VirErrorDomain.TEST,
-                "internal error: Domain 'test' is already running", () -> c.domainCreate(test));
+                "internal error: Domain 'test' is already running", () -> c.domains().domainCreate(test));
         assertError(VirErrorNumber.INTERNAL_ERROR, VirErrorDomain.TEST,
-                "internal error: domain 'test' not paused", () -> c.domainResume(test));
+                "internal error: domain 'test' not paused", () -> c.domains().domainResume(test));
         assertError(VirErrorNumber.INVALID_ARG, VirErrorDomain.TEST,
                 "invalid argument: cannot set memory higher than max memory",
-                () -> c.domainSetMemory(test, 99999999));
+                () -> c.domains().domainSetMemory(test, 99999999));
         assertError(VirErrorNumber.INVALID_ARG, VirErrorDomain.TEST,
                 "invalid argument: requested cpu amount exceeds maximum supported amount (64 > 32)",
-                () -> c.domainSetVcpusFlags(test, 64, 1));
+                () -> c.domains().domainSetVcpusFlags(test, 64, 1));
         assertError(VirErrorNumber.OPERATION_INVALID, VirErrorDomain.TEST,
                 "Requested operation is not valid: cannot rename active domain",
-                () -> c.domainRename(test, "x", 0));
-        c.domainDestroy(test);
+                () -> c.domains().domainRename(test, "x", 0));
+        c.domains().domainDestroy(test);
         assertError(VirErrorNumber.OPERATION_INVALID, VirErrorDomain.DOMAIN,
-                "Requested operation is not valid: domain is not running", () -> c.domainDestroy(test));
+                "Requested operation is not valid: domain is not running", () -> c.domains().domainDestroy(test));
         assertError(VirErrorNumber.INTERNAL_ERROR, VirErrorDomain.TEST,
-                "internal error: domain 'test' not running", () -> c.domainSuspend(test));
+                "internal error: domain 'test' not running", () -> c.domains().domainSuspend(test));
         assertError(VirErrorNumber.INTERNAL_ERROR, VirErrorDomain.TEST,
-                "internal error: domain 'test' not running", () -> c.domainShutdown(test));
+                "internal error: domain 'test' not running", () -> c.domains().domainShutdown(test));
         assertError(VirErrorNumber.OPERATION_INVALID, VirErrorDomain.DOMAIN,
-                "Requested operation is not valid: domain is not running", () -> c.domainManagedSave(test, 0));
+                "Requested operation is not valid: domain is not running", () -> c.domains().domainManagedSave(test, 0));
         assertError(VirErrorNumber.INVALID_ARG, VirErrorDomain.TEST,
                 "unsupported flags (0x4) in function testDomainUndefineFlags",
-                () -> c.domainUndefineFlags(test, 4));
+                () -> c.domains().domainUndefineFlags(test, 4));
     }
 
     @Test
     void defineStartUndefineAndTransientCreate() {
         HypervisorConnection c = connect();
-        DomainRef vm1 = c.domainDefineXML(VM1);
+        DomainRef vm1 = c.domains().domainDefineXML(VM1);
         assertEquals(-1, vm1.id());
-        assertEquals(List.of("vm1"), c.connectListDefinedDomains(10));
-        assertFalse(c.domainIsActive(vm1));
-        DomainRef running = c.domainCreateWithFlags(vm1, 0);
+        assertEquals(List.of("vm1"), c.domains().connectListDefinedDomains(10));
+        assertFalse(c.domains().domainIsActive(vm1));
+        DomainRef running = c.domains().domainCreateWithFlags(vm1, 0);
         assertEquals(2, running.id());
-        assertTrue(c.domainGetXMLDesc(vm1, 0).contains("<target dev='testnet0'/>"));
-        c.domainUndefine(running);
-        assertFalse(c.domainIsPersistent(running));
-        c.domainDestroy(running);
-        assertThrows(VirException.class, () -> c.domainLookupByName("vm1"));
+        assertTrue(c.domains().domainGetXMLDesc(vm1, 0).contains("<target dev='testnet0'/>"));
+        c.domains().domainUndefine(running);
+        assertFalse(c.domains().domainIsPersistent(running));
+        c.domains().domainDestroy(running);
+        assertThrows(VirException.class, () -> c.domains().domainLookupByName("vm1"));
 
-        DomainRef tvm = c.domainCreateXML(TVM, 0);
+        DomainRef tvm = c.domains().domainCreateXML(TVM, 0);
         assertEquals(3, tvm.id());
-        assertFalse(c.domainIsPersistent(tvm));
-        c.domainDestroy(tvm);
-        assertThrows(VirException.class, () -> c.domainLookupByName("tvm"));
+        assertFalse(c.domains().domainIsPersistent(tvm));
+        c.domains().domainDestroy(tvm);
+        assertThrows(VirException.class, () -> c.domains().domainLookupByName("tvm"));
     }
 
     @Test
@@ -188,21 +188,21 @@ class DomainLifecycleTest {
                 + "<uuid>00000000-0000-0000-0000-000000000001</uuid><os><type>hvm</type></os></domain>";
         assertError(VirErrorNumber.OPERATION_FAILED, VirErrorDomain.DOMAIN,
                 "operation failed: domain 'test' already exists with uuid 6695eb01-f6a4-8304-79aa-97f2502e193f",
-                () -> c.domainDefineXML(dup));
+                () -> c.domains().domainDefineXML(dup));
     }
 
     @Test
     void managedSaveThenStartClearsTheImage() {
         HypervisorConnection c = connect();
-        DomainRef test = c.domainLookupByName("test");
-        c.domainManagedSave(test, 0);
+        DomainRef test = c.domains().domainLookupByName("test");
+        c.domains().domainManagedSave(test, 0);
         assertEquals(new DomainStateReason(DomainState.SHUTOFF, StateReason.Shutoff.SAVED),
-                c.domainGetState(test, 0));
-        assertTrue(c.domainHasManagedSaveImage(test, 0));
+                c.domains().domainGetState(test, 0));
+        assertTrue(c.domains().domainHasManagedSaveImage(test, 0));
         assertError(VirErrorNumber.OPERATION_INVALID, VirErrorDomain.TEST,
                 "Requested operation is not valid: Refusing to undefine while domain managed save image exists",
-                () -> c.domainUndefine(test));
-        c.domainCreate(test);
-        assertFalse(c.domainHasManagedSaveImage(test, 0));
+                () -> c.domains().domainUndefine(test));
+        c.domains().domainCreate(test);
+        assertFalse(c.domains().domainHasManagedSaveImage(test, 0));
     }
 }

@@ -29,43 +29,43 @@ class DomainXmlCacheTest {
 
     @Test
     void unchangedDomainAnswersTheSameDocument() {
-        DomainRef test = c.domainLookupByName("test");
-        String first = c.domainGetXMLDesc(test, 0);
-        assertSame(first, c.domainGetXMLDesc(test, 0), "second call formats again");
-        assertSame(first, other.domainGetXMLDesc(other.domainLookupByName("test"), 0));
-        c.connectListAllDomains(0);
-        assertSame(first, c.domainGetXMLDesc(test, 0), "listing invalidated the cached XML");
-        c.domainGetInfo(test); // a read through the ordinary path may bump the version: still correct
-        assertEquals(first, c.domainGetXMLDesc(test, 0));
+        DomainRef test = c.domains().domainLookupByName("test");
+        String first = c.domains().domainGetXMLDesc(test, 0);
+        assertSame(first, c.domains().domainGetXMLDesc(test, 0), "second call formats again");
+        assertSame(first, other.domains().domainGetXMLDesc(other.domains().domainLookupByName("test"), 0));
+        c.domains().connectListAllDomains(0);
+        assertSame(first, c.domains().domainGetXMLDesc(test, 0), "listing invalidated the cached XML");
+        c.domains().domainGetInfo(test); // a read through the ordinary path may bump the version: still correct
+        assertEquals(first, c.domains().domainGetXMLDesc(test, 0));
     }
 
     @Test
     void everyChangeShowsInTheNextCall() {
-        DomainRef test = c.domainLookupByName("test");
-        String live = c.domainGetXMLDesc(test, 0);
-        String inactive = c.domainGetXMLDesc(test, Flags.XML_INACTIVE);
+        DomainRef test = c.domains().domainLookupByName("test");
+        String live = c.domains().domainGetXMLDesc(test, 0);
+        String inactive = c.domains().domainGetXMLDesc(test, Flags.XML_INACTIVE);
 
-        other.domainSetMemory(other.domainLookupByName("test"), 4096);
-        String afterMemory = c.domainGetXMLDesc(test, 0);
+        other.domains().domainSetMemory(other.domains().domainLookupByName("test"), 4096);
+        String afterMemory = c.domains().domainGetXMLDesc(test, 0);
         assertTrue(afterMemory.contains("<currentMemory unit='KiB'>4096</currentMemory>"), afterMemory);
-        assertEquals(inactive, c.domainGetXMLDesc(test, Flags.XML_INACTIVE), "live change leaks into config");
+        assertEquals(inactive, c.domains().domainGetXMLDesc(test, Flags.XML_INACTIVE), "live change leaks into config");
 
-        other.domainSetVcpusFlags(other.domainLookupByName("test"), 1, Flags.AFFECT_CONFIG);
-        assertTrue(c.domainGetXMLDesc(test, Flags.XML_INACTIVE).contains("current='1'"));
+        other.domains().domainSetVcpusFlags(other.domains().domainLookupByName("test"), 1, Flags.AFFECT_CONFIG);
+        assertTrue(c.domains().domainGetXMLDesc(test, Flags.XML_INACTIVE).contains("current='1'"));
 
-        c.domainDestroy(test);
-        String stopped = c.domainGetXMLDesc(c.domainLookupByName("test"), 0);
+        c.domains().domainDestroy(test);
+        String stopped = c.domains().domainGetXMLDesc(c.domains().domainLookupByName("test"), 0);
         assertFalse(stopped.contains(" id="), stopped);
         assertNotEquals(live, stopped);
 
-        DomainRef started = c.domainCreate(c.domainLookupByName("test"));
-        String restarted = c.domainGetXMLDesc(started, 0);
+        DomainRef started = c.domains().domainCreate(c.domains().domainLookupByName("test"));
+        String restarted = c.domains().domainGetXMLDesc(started, 0);
         assertTrue(restarted.startsWith("<domain type='test' id='"), restarted);
 
-        c.domainDestroy(started);
-        String redefined = c.domainGetXMLDesc(c.domainLookupByName("test"), 0)
+        c.domains().domainDestroy(started);
+        String redefined = c.domains().domainGetXMLDesc(c.domains().domainLookupByName("test"), 0)
                 .replace("<name>test</name>", "<name>test</name><title>cached?</title>");
-        c.domainDefineXML(redefined);
-        assertTrue(c.domainGetXMLDesc(c.domainLookupByName("test"), 0).contains("<title>cached?</title>"));
+        c.domains().domainDefineXML(redefined);
+        assertTrue(c.domains().domainGetXMLDesc(c.domains().domainLookupByName("test"), 0).contains("<title>cached?</title>"));
     }
 }

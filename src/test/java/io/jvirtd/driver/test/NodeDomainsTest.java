@@ -61,18 +61,18 @@ class NodeDomainsTest {
                 + dom("b", "<test:runstate>5</test:runstate><test:hasmanagedsave/>")
                 + dom("c", "<test:transient/>")
                 + "<domain file='sub/d.xml'/>");
-        DomainRef a = c.domainLookupByName("a");
-        DomainRef b = c.domainLookupByName("b");
-        DomainRef cc = c.domainLookupByName("c");
-        DomainRef d = c.domainLookupByName("d");
+        DomainRef a = c.domains().domainLookupByName("a");
+        DomainRef b = c.domains().domainLookupByName("b");
+        DomainRef cc = c.domains().domainLookupByName("c");
+        DomainRef d = c.domains().domainLookupByName("d");
         assertEquals(List.of(1, -1, 2, 3), List.of(a.id(), b.id(), cc.id(), d.id()));
-        assertEquals(new DomainStateReason(DomainState.PAUSED, 0), c.domainGetState(a, 0));
-        assertEquals(new DomainStateReason(DomainState.SHUTOFF, 0), c.domainGetState(b, 0));
-        assertTrue(c.domainHasManagedSaveImage(b, 0));
-        assertFalse(c.domainIsPersistent(cc));
-        c.domainDestroy(cc);
-        assertThrows(VirException.class, () -> c.domainLookupByName("c"));
-        assertEquals(List.of("b"), c.connectListDefinedDomains(10));
+        assertEquals(new DomainStateReason(DomainState.PAUSED, 0), c.domains().domainGetState(a, 0));
+        assertEquals(new DomainStateReason(DomainState.SHUTOFF, 0), c.domains().domainGetState(b, 0));
+        assertTrue(c.domains().domainHasManagedSaveImage(b, 0));
+        assertFalse(c.domains().domainIsPersistent(cc));
+        c.domains().domainDestroy(cc);
+        assertThrows(VirException.class, () -> c.domains().domainLookupByName("c"));
+        assertEquals(List.of("b"), c.domains().connectListDefinedDomains(10));
     }
 
     @Test
@@ -82,13 +82,13 @@ class NodeDomainsTest {
                         + "<active>0</active></test:domainsnapshot>"
                         + "<test:domainsnapshot><name>s2</name><state>shutoff</state><creationTime>200</creationTime>"
                         + "<parent><name>s1</name></parent><active>1</active></test:domainsnapshot>"));
-        DomainRef a = c.domainLookupByName("a");
-        assertEquals(List.of("s1", "s2"), c.domainSnapshotListNames(a, 10, 0));
-        assertEquals("s2", c.domainSnapshotCurrent(a, 0).name());
-        assertEquals("s1", c.domainSnapshotGetParent(new io.jvirtd.model.domain.SnapshotRef("s2", a), 0).name());
+        DomainRef a = c.domains().domainLookupByName("a");
+        assertEquals(List.of("s1", "s2"), c.domains().domainSnapshotListNames(a, 10, 0));
+        assertEquals("s2", c.domains().domainSnapshotCurrent(a, 0).name());
+        assertEquals("s1", c.domains().domainSnapshotGetParent(new io.jvirtd.model.domain.SnapshotRef("s2", a), 0).name());
         assertError(VirErrorNumber.SNAPSHOT_REVERT_RISKY, VirErrorDomain.TEST,
                 "revert requires force: snapshot 's1' lacks domain 'a' rollback info",
-                () -> c.domainRevertToSnapshot(new io.jvirtd.model.domain.SnapshotRef("s1", a), 0));
+                () -> c.domains().domainRevertToSnapshot(new io.jvirtd.model.domain.SnapshotRef("s1", a), 0));
     }
 
     @Test
@@ -107,24 +107,24 @@ class NodeDomainsTest {
                 + "<devices><disk type='block' device='cdrom'><source dev='/dev/sr0'/>"
                 + "<target dev='hdc' bus='ide'/></disk>"
                 + "<interface type='ethernet'><script path='/bin/true'/></interface></devices>"));
-        DomainRef b = c.domainLookupByName("b");
+        DomainRef b = c.domains().domainLookupByName("b");
         assertEquals(List.of("tainted: network configuration using opaque shell scripts",
                 "tainted: use of host cdrom passthrough",
                 "tainted: use of deprecated configuration settings",
-                "deprecated configuration: CPU model Deprecated-Test"), c.domainGetMessages(b, 0));
+                "deprecated configuration: CPU model Deprecated-Test"), c.domains().domainGetMessages(b, 0));
         assertEquals(List.of("deprecated configuration: CPU model Deprecated-Test"),
-                c.domainGetMessages(b, Flags.MESSAGE_DEPRECATION));
+                c.domains().domainGetMessages(b, Flags.MESSAGE_DEPRECATION));
     }
 
     @Test
     void eachNodeFileConnectionHasItsOwnDomainsAndDefaultHostIsShared() throws IOException {
         HypervisorConnection a = open(dom("x", ""));
         HypervisorConnection b = support.connect("test://" + dir.resolve("node.xml"));
-        a.domainDestroy(a.domainLookupByName("x"));
-        assertTrue(b.domainIsActive(b.domainLookupByName("x")));
+        a.domains().domainDestroy(a.domains().domainLookupByName("x"));
+        assertTrue(b.domains().domainIsActive(b.domains().domainLookupByName("x")));
         HypervisorConnection d1 = support.connectDefault();
         HypervisorConnection d2 = support.connectDefault();
-        d1.domainDestroy(d1.domainLookupByName("test"));
-        assertFalse(d2.domainIsActive(d2.domainLookupByName("test")));
+        d1.domains().domainDestroy(d1.domains().domainLookupByName("test"));
+        assertFalse(d2.domains().domainIsActive(d2.domains().domainLookupByName("test")));
     }
 }

@@ -37,7 +37,7 @@ class SaveImageTest {
 
     private final DomainTestSupport support = new DomainTestSupport();
     private final HypervisorConnection c = support.connectDefault();
-    private final DomainRef test = c.domainLookupByName("test");
+    private final DomainRef test = c.domains().domainLookupByName("test");
 
     @AfterEach
     void close() {
@@ -47,61 +47,61 @@ class SaveImageTest {
     @Test
     void saveWritesMagicLengthAndXmlThenRestoreRuns() throws Exception {
         Path file = dir.resolve("test.save");
-        String live = c.domainGetXMLDesc(test, Flags.SAVE_IMAGE_XML_SECURE);
-        c.domainSave(test, file.toString());
-        assertEquals(new DomainStateReason(DomainState.SHUTOFF, StateReason.Shutoff.SAVED), c.domainGetState(test, 0));
+        String live = c.domains().domainGetXMLDesc(test, Flags.SAVE_IMAGE_XML_SECURE);
+        c.domains().domainSave(test, file.toString());
+        assertEquals(new DomainStateReason(DomainState.SHUTOFF, StateReason.Shutoff.SAVED), c.domains().domainGetState(test, 0));
         byte[] bytes = Files.readAllBytes(file);
         assertArrayEquals("TestGuestMagic\0".getBytes(StandardCharsets.US_ASCII), Arrays.copyOf(bytes, 15));
         int len = ByteBuffer.wrap(bytes, 15, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
         assertEquals(bytes.length - 19, len);
         assertEquals(live, new String(bytes, 19, len, StandardCharsets.UTF_8));
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
-        assertTrue(c.domainSaveImageGetXMLDesc(file.toString(), 0).startsWith("<domain type='test'>\n  <name>test</name>"));
-        c.domainRestore(file.toString());
-        assertEquals(new DomainStateReason(DomainState.RUNNING, StateReason.Running.RESTORED), c.domainGetState(test, 0));
+        assertTrue(c.domains().domainSaveImageGetXMLDesc(file.toString(), 0).startsWith("<domain type='test'>\n  <name>test</name>"));
+        c.domains().domainRestore(file.toString());
+        assertEquals(new DomainStateReason(DomainState.RUNNING, StateReason.Running.RESTORED), c.domains().domainGetState(test, 0));
         assertError(VirErrorNumber.OPERATION_INVALID, VirErrorDomain.DOMAIN,
                 "Requested operation is not valid: domain 'test' is already active",
-                () -> c.domainRestore(file.toString()));
+                () -> c.domains().domainRestore(file.toString()));
     }
 
     @Test
     void restoreErrorsAreLibvirts() throws Exception {
         VirException e = assertError(VirErrorNumber.SYSTEM_ERROR, VirErrorDomain.TEST,
                 "cannot read domain image '" + dir + "/nope': No such file or directory",
-                () -> c.domainRestore(dir.resolve("nope").toString()));
+                () -> c.domains().domainRestore(dir.resolve("nope").toString()));
         assertEquals(2, e.int1());
         Path junk = dir.resolve("junk");
         Files.writeString(junk, "short");
         assertError(VirErrorNumber.SYSTEM_ERROR, VirErrorDomain.TEST,
-                "incomplete save header in '" + junk + "': Success", () -> c.domainRestore(junk.toString()));
+                "incomplete save header in '" + junk + "': Success", () -> c.domains().domainRestore(junk.toString()));
         Files.writeString(junk, "NotTheMagicAtAll...");
         assertError(VirErrorNumber.INTERNAL_ERROR, VirErrorDomain.TEST, "internal error: mismatched header magic",
-                () -> c.domainRestore(junk.toString()));
+                () -> c.domains().domainRestore(junk.toString()));
         assertError(VirErrorNumber.ARGUMENT_UNSUPPORTED, VirErrorDomain.TEST,
                 "argument unsupported: xml modification unsupported",
-                () -> c.domainRestoreFlags(junk.toString(), "<domain/>", 0));
+                () -> c.domains().domainRestoreFlags(junk.toString(), "<domain/>", 0));
     }
 
     @Test
     void coreDumpWritesTheMagicAndCrashStopsTheDomain() throws Exception {
         Path file = dir.resolve("core");
-        c.domainCoreDump(test, file.toString(), 0);
+        c.domains().domainCoreDump(test, file.toString(), 0);
         assertEquals(15, Files.size(file));
         assertError(VirErrorNumber.OPERATION_UNSUPPORTED, VirErrorDomain.TEST,
                 "Operation not supported: kdump-compressed format is not supported here",
-                () -> c.domainCoreDumpWithFormat(test, file.toString(), 1, 0));
-        c.domainCoreDump(test, file.toString(), Flags.DUMP_CRASH);
-        assertEquals(new DomainStateReason(DomainState.SHUTOFF, StateReason.Shutoff.CRASHED), c.domainGetState(test, 0));
-        assertThrows(VirException.class, () -> c.domainCoreDump(test, file.toString(), 0));
+                () -> c.domains().domainCoreDumpWithFormat(test, file.toString(), 1, 0));
+        c.domains().domainCoreDump(test, file.toString(), Flags.DUMP_CRASH);
+        assertEquals(new DomainStateReason(DomainState.SHUTOFF, StateReason.Shutoff.CRASHED), c.domains().domainGetState(test, 0));
+        assertThrows(VirException.class, () -> c.domains().domainCoreDump(test, file.toString(), 0));
     }
 
     @Test
     void saveImageDefineXmlRewritesTheImage() throws Exception {
         Path file = dir.resolve("img");
-        c.domainSave(test, file.toString());
-        String xml = c.domainSaveImageGetXMLDesc(file.toString(), 0).replace("2097152", "1048576");
-        c.domainSaveImageDefineXML(file.toString(), xml, 0);
-        c.domainRestore(file.toString());
-        assertEquals(1048576, c.domainGetInfo(test).memory());
+        c.domains().domainSave(test, file.toString());
+        String xml = c.domains().domainSaveImageGetXMLDesc(file.toString(), 0).replace("2097152", "1048576");
+        c.domains().domainSaveImageDefineXML(file.toString(), xml, 0);
+        c.domains().domainRestore(file.toString());
+        assertEquals(1048576, c.domains().domainGetInfo(test).memory());
     }
 }

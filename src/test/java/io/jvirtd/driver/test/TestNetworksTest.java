@@ -150,16 +150,16 @@ class TestNetworksTest {
     @Test
     void interfaceAddressesComeFromTheNetworkObject() {
         HypervisorConnection c = support.connectDefault();
-        var dom = c.domainLookupByName("test");
-        List<DomainInterface> ifs = c.domainInterfaceAddresses(dom, 0, 0);
+        var dom = c.domains().domainLookupByName("test");
+        List<DomainInterface> ifs = c.domains().domainInterfaceAddresses(dom, 0, 0);
         assertEquals("192.168.122.3", ifs.get(0).addrs().get(0).addr());
         assertEquals(24, ifs.get(0).addrs().get(0).prefix());
         NetworkRef def = c.networks().networkLookupByName("default");
         c.networks().networkDestroy(def);
-        assertEquals(1, c.domainInterfaceAddresses(dom, 0, 0).size());   // found by name, active or not
+        assertEquals(1, c.domains().domainInterfaceAddresses(dom, 0, 0).size());   // found by name, active or not
         c.networks().networkUndefine(def);
         assertError(VirErrorNumber.NO_NETWORK, VirErrorDomain.TEST,
                 "Network not found: no network with matching name 'default'",
-                () -> c.domainInterfaceAddresses(dom, 0, 0).size());
+                () -> c.domains().domainInterfaceAddresses(dom, 0, 0).size());
     }
 }

@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 /**
  * Access to the captured libvirt output under src/test/resources/io/jvirtd/model/conf (see
  * capture.sh there for how each file was produced with the real libvirt 9.0 test driver).
@@ -49,12 +51,22 @@ final class Golden {
         return s.endsWith("\n") ? s : s + "\n";
     }
 
-    static List<Path> inputs(String sub) {
+    /**
+     * The inputs (*.xml) of a golden folder, sorted.
+     *
+     * @param atLeast the fewest the folder must hold: an emptied or lost folder fails the test
+     *                instead of passing with nothing compared
+     */
+    static List<Path> inputs(String sub, int atLeast) {
+        List<Path> inputs;
         try (Stream<Path> s = Files.list(dir(sub))) {
-            return s.filter(p -> p.getFileName().toString().endsWith(".xml")).sorted().toList();
+            inputs = s.filter(p -> p.getFileName().toString().endsWith(".xml")).sorted().toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        assertTrue(inputs.size() >= atLeast, dir(sub) + " holds " + inputs.size() + " inputs, at least " + atLeast
+                + " expected");
+        return inputs;
     }
 
     static String base(Path p) {

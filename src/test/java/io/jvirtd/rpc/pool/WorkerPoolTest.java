@@ -336,14 +336,38 @@ class WorkerPoolTest {
         await(p, () -> p.freeWorkers() == 1 && p.jobQueueDepth() == 0);
     }
 
+    /**
+     * The priority worker spins (its spin made long enough to last the test) while the only
+     * ordinary worker is busy; an ordinary job submitted then must wait for the ordinary worker,
+     * not be handed to the spinning priority worker.
+     */
     @Test
     void aSpinningPriorityWorkerLeavesOrdinaryJobsToOrdinaryWorkers() throws InterruptedException {
-        WorkerPool p = pool(1, 1, 1);
-        for (int i = 0; i < 2_000; i++) {
-            CountDownLatch done = new CountDownLatch(2);
-            p.submit(done::countDown, true);   // a priority worker may be the spinner afterwards
-            p.submit(done::countDown, false);  // which must not be handed this one
-            await(done);
+        WorkerPool p;
+        String before = System.setProperty("jvirtd.pool.spinMicros", Long.toString(GUARD_SECONDS * 1_000_000));
+        try {
+            p = pool(1, 1, 1);
+        } finally {
+            if (before == null) {
+                System.clearProperty("jvirtd.pool.spinMicros");
+            } else {
+                System.setProperty("jvirtd.pool.spinMicros", before);
+            }
+        }
+        for (int round = 0; round < 3; round++) {
+            CountDownLatch busy = new CountDownLatch(1);
+            CountDownLatch gate = new CountDownLatch(1);
+            p.submit(blocking(busy, gate), false);
+            await(busy);                                  // the ordinary worker is taken
+            CountDownLatch prioDone = new CountDownLatch(1);
+            p.submit(prioDone::countDown, true);
+            await(prioDone);                              // only the priority worker could run it
+            await(p, p::hasSpinner);                      // ... and it now spins for a job
+            CompletableFuture<String> ranOn = new CompletableFuture<>();
+            p.submit(() -> ranOn.complete(Thread.currentThread().getName()), false);
+            gate.countDown();
+            String thread = ranOn.join();
+            assertTrue(thread.contains("-worker-"), "the ordinary job ran on " + thread);
         }
     }
 

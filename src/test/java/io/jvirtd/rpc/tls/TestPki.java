@@ -22,6 +22,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -215,21 +216,27 @@ public final class TestPki {
             }
             TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
             tmf.init(trust);
-            KeyManagerFactory kmf = KeyManagerFactory.getInstance("SunX509");
-            KeyStore keys = KeyStore.getInstance("PKCS12");
-            keys.load(null, null);
-            if (name != null) {
-                PrivateKey k = PemFiles.privateKey(clientKey(name));
-                List<X509Certificate> chain = PemFiles.certificates(clientCert(name), "client certificate");
-                keys.setKeyEntry("client", k, new char[0], chain.toArray(new Certificate[0]));
-            }
-            kmf.init(keys, new char[0]);
             SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(kmf.getKeyManagers(), tmf.getTrustManagers(), new SecureRandom());
+            ctx.init(clientKeyManagers(name), tmf.getTrustManagers(), new SecureRandom());
             return ctx;
         } catch (GeneralSecurityException | TlsConfigException e) {
             throw new IOException("client context for " + name + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Key managers presenting client {@code name}'s certificate (none for null). */
+    public KeyManager[] clientKeyManagers(String name) throws GeneralSecurityException, IOException,
+            TlsConfigException {
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance("SunX509");
+        KeyStore keys = KeyStore.getInstance("PKCS12");
+        keys.load(null, null);
+        if (name != null) {
+            PrivateKey k = PemFiles.privateKey(clientKey(name));
+            List<X509Certificate> chain = PemFiles.certificates(clientCert(name), "client certificate");
+            keys.setKeyEntry("client", k, new char[0], chain.toArray(new Certificate[0]));
+        }
+        kmf.init(keys, new char[0]);
+        return kmf.getKeyManagers();
     }
 
     /** The server-side settings for this PKI (CRL included, DN list as given). */

@@ -2,7 +2,6 @@ package io.jvirtd.rpc.tls;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -39,6 +38,22 @@ class TlsContextTest {
         return new TlsContext.Config(ca, crl, cert, key, null, sanity, true);
     }
 
+    /**
+     * The context serves: a client of this PKI ("good") completes a handshake with it, receives
+     * the certificate the config names and is accepted by the client check.
+     */
+    private static void assertServes(TlsContext ctx, Path cert, javax.net.ssl.SSLContext client) throws Exception {
+        InMemoryTls.Ends ends = InMemoryTls.handshake(ctx, client);
+        assertTrue(ends.server().isEstablished() && ends.client().isEstablished(), "handshake completed");
+        assertEquals(PemFiles.certificates(cert, "c").get(0), ends.serverCertificate(), "the configured certificate");
+        assertTrue(ends.server().verdict().accepted(), ends.server().verdict().toString());
+        assertEquals(TestPki.GOOD_DN, ends.server().verdict().peerDn());
+    }
+
+    private static void assertServes(TlsContext.Config c) throws Exception {
+        assertServes(TlsContext.forServer(c, Runnable::run, w -> { }), c.certFile(), pki.clientContext("good"));
+    }
+
     private static String failure(TlsContext.Config c) {
         return assertThrows(TlsConfigException.class, () -> TlsContext.forServer(c, Runnable::run, w -> { }))
                 .getMessage();
@@ -55,14 +70,12 @@ class TlsContextTest {
         PrivateKey ec = PemFiles.privateKey(pki.ecServerKey());
         assertEquals("EC", ec.getAlgorithm());
         assertTrue(TlsContext.keyMatches(ec, PemFiles.certificates(pki.ecServerCert(), "c").get(0).getPublicKey()));
-        assertNotNull(TlsContext.forServer(config(pki.caCert(), null, pki.serverCert(), pki.serverKeyPkcs8(), true),
-                Runnable::run, w -> { }));
+        assertServes(config(pki.caCert(), null, pki.serverCert(), pki.serverKeyPkcs8(), true));
         // certtool leaves key encipherment out of an EC certificate, so libvirtd's sanity check
         // refuses it (checked against libvirtd 9.0: same message); without the check it serves.
         assertEquals("Certificate " + pki.ecServerCert() + " usage does not permit key encipherment",
                 failure(config(pki.caCert(), null, pki.ecServerCert(), pki.ecServerKey(), true)));
-        assertNotNull(TlsContext.forServer(config(pki.caCert(), null, pki.ecServerCert(), pki.ecServerKey(), false),
-                Runnable::run, w -> { }));
+        assertServes(config(pki.caCert(), null, pki.ecServerCert(), pki.ecServerKey(), false));
     }
 
     @Test
@@ -71,10 +84,12 @@ class TlsContextTest {
                 failure(config(pki.caCert(), null, pki.expiredServerCert(), pki.serverKey(), true)));
     }
 
+    /** It starts and serves the expired certificate (a checking client would then refuse it, as with libvirtd). */
     @Test
     void noSanityCheckStartsWithAnExpiredCertificate() throws Exception {
-        assertNotNull(TlsContext.forServer(config(pki.caCert(), null, pki.expiredServerCert(), pki.serverKey(), false),
-                Runnable::run, w -> { }));
+        TlsContext.Config c = config(pki.caCert(), null, pki.expiredServerCert(), pki.serverKey(), false);
+        assertServes(TlsContext.forServer(c, Runnable::run, w -> { }), pki.expiredServerCert(),
+                InMemoryTls.clientTrustingAnything(pki, "good"));
     }
 
     @Test
@@ -117,8 +132,7 @@ class TlsContextTest {
 
     @Test
     void missingCrlFileIsSkippedAsLibvirtDoes(@TempDir Path tmp) throws Exception {
-        assertNotNull(TlsContext.forServer(config(pki.caCert(), tmp.resolve("nope.pem"), pki.serverCert(),
-                pki.serverKey(), true), Runnable::run, w -> { }));
+        assertServes(config(pki.caCert(), tmp.resolve("nope.pem"), pki.serverCert(), pki.serverKey(), true));
     }
 
     @Test
@@ -187,9 +201,10 @@ class TlsContextTest {
     @Test
     void caCertificatesAreCheckedToo() throws Exception {
         List<String> warnings = new ArrayList<>();
-        TlsContext.forServer(config(pki.caCert(), pki.crl(), pki.serverCert(), pki.serverKey(), true), Runnable::run,
-                warnings::add);
+        TlsContext ctx = TlsContext.forServer(config(pki.caCert(), pki.crl(), pki.serverCert(), pki.serverKey(), true),
+                Runnable::run, warnings::add);
         assertEquals(List.of(), warnings, "a clean setup warns about nothing");
+        assertServes(ctx, pki.serverCert(), pki.clientContext("good"));
         assertFalse(Files.readString(pki.crl()).isEmpty());
     }
 }

@@ -117,21 +117,8 @@ class TlsSessionTest {
         t.join();
     }
 
-    /** Carries one side's pending output to the other in one chunk; true if anything happened. */
     private static boolean transfer(TlsSession from, TlsSession to, ByteArrayOutputStream got) throws SSLException {
-        ByteBuffer out = from.output();
-        ByteBuffer net = ByteBuffer.allocate(out.remaining());
-        net.put(out).flip();
-        from.outputWritten();
-        boolean moved = net.hasRemaining();
-        do {
-            ByteBuffer app = ByteBuffer.allocate(net.remaining() + 64 * 1024);
-            int n = to.unwrap(net, app);
-            got.write(app.array(), 0, app.position());
-            moved |= n > 0;
-            net = ByteBuffer.allocate(0);
-        } while (to.hasBufferedInput());
-        return moved || to.hasOutput();
+        return InMemoryTls.transfer(from, to, got);
     }
 
     @ParameterizedTest

@@ -1,0 +1,650 @@
+/*
+ * lvbench - a closed-loop benchmark through libvirt's own C client library (libvirt.so and
+ * its remote driver), i.e. what a real management application pays per call.
+ *
+ * --threads threads share --conns connections (thread i uses connection i % conns) and each
+ * runs one operation after another: --warmup seconds unmeasured, then --seconds measured. An
+ * operation is timed from before its first API call to after its last.
+ *
+ *   version  virConnectGetLibVersion
+ *   lookup   virDomainLookupByName(--domain) + virDomainGetInfo + virDomainFree
+ *   xml      virDomainGetXMLDesc of --domain, looked up once per thread beforehand
+ *   list     virConnectListAllDomains and virDomainFree of each; with --domains N, N more
+ *            domains lvbench-<pid>-d<i> are defined first (--transient: started as transient
+ *            domains) and removed at the end
+ *   connect  virConnectOpen + virConnectGetLibVersion + virConnectClose, on a new connection
+ *            each time (--conns does not apply). One more connection stays open throughout
+ *            unless --no-keeper: libvirtd builds test:///default afresh whenever its last
+ *            connection closed, and a run of one thread would mostly measure that.
+ *   events   one control connection suspends and resumes a transient domain
+ *            lvbench-<pid>-ev0, one call after the other (--threads does not apply), while
+ *            --conns listener connections each count its lifecycle events. ops and latency
+ *            are those of the suspend/resume calls; ev_* are the delivery latencies, from the
+ *            start of the call that caused an event to its callback in the listener.
+ *
+ * One JSON line on stdout: mode uri threads conns seconds ops ops_per_s p50_us p99_us p999_us
+ * max_us errors cli_cpu_pct srv_cpu_pct host_cpu_pct ncpu, plus domains (list), keeper
+ * (connect), events_expected events_received events_per_s ev_p50_us .. ev_max_us (events).
+ */
+#define _GNU_SOURCE
+#include <getopt.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+
+#include "measure.h"
+
+enum mode { VERSION, LOOKUP, XML, LIST, CONNECT, EVENTS, MODES };
+static const char *const mode_name[MODES] = {
+    "version", "lookup", "xml", "list", "connect", "events",
+};
+
+static struct {
+    const char *uri;
+    int mode;
+    int threads, conns;
+    double seconds, warmup;
+    const char *domain;
+    int extra_domains;
+    bool transient;
+    bool no_keeper;
+    pid_t daemon;
+    double rate;        /* events: toggles per second, 0 = one after the other */
+} opt = {
+    .mode = -1, .threads = 1, .conns = 1, .seconds = 5, .warmup = 1, .domain = "test",
+};
+
+static atomic_bool interrupted;
+static uint64_t window_start_ns, window_end_ns;
+static atomic_int complaints;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    atomic_store(&interrupted, true);
+}
+
+/* libvirt would print every error itself; this tool prints the first few with context. */
+static void no_error_printing(void *opaque, virErrorPtr err)
+{
+    (void)opaque;
+    (void)err;
+}
+
+static void complain(const char *call)
+{
+    if (atomic_fetch_add(&complaints, 1) < 5)
+        fprintf(stderr, "lvbench: %s failed: %s\n", call, virGetLastErrorMessage());
+}
+
+/* Sleeps until a CLOCK_MONOTONIC instant, waking every 100 ms to notice a signal. */
+static void sleep_until(uint64_t when_ns)
+{
+    for (;;) {
+        uint64_t now = clock_ns();
+        if (now >= when_ns || atomic_load(&interrupted))
+            return;
+        uint64_t step = when_ns - now < NS_PER_S / 10 ? when_ns - now : NS_PER_S / 10;
+        struct timespec ts = { (time_t)(step / NS_PER_S), (long)(step % NS_PER_S) };
+        nanosleep(&ts, NULL);
+    }
+}
+
+static void set_window(void)
+{
+    window_start_ns = clock_ns() + seconds_to_ns(opt.warmup);
+    window_end_ns = window_start_ns + seconds_to_ns(opt.seconds);
+}
+
+static virConnectPtr connect_or_complain(void)
+{
+    virConnectPtr c = virConnectOpen(opt.uri);
+    if (!c)
+        fprintf(stderr, "lvbench: cannot connect to %s: %s\n", opt.uri,
+                virGetLastErrorMessage());
+    return c;
+}
+
+static void print_common(int threads, int conns, uint64_t ops, uint64_t errors,
+                         const struct latency *lat, const struct cpu_window *cpu)
+{
+    json_begin();
+    json_str("mode", mode_name[opt.mode]);
+    json_str("uri", opt.uri);
+    json_int("threads", threads);
+    json_int("conns", conns);
+    json_num("seconds", opt.seconds, 1);
+    json_int("ops", (long long)ops);
+    json_num("ops_per_s", (double)ops / opt.seconds, 0);
+    json_latency("", lat);
+    json_int("errors", (long long)errors);
+    json_cpu(cpu);
+}
+
+/* ---- domains the run makes for itself ---------------------------------------------------- */
+
+static void own_domain_name(char *out, size_t len, const char *kind, int i)
+{
+    snprintf(out, len, "lvbench-%ld-%s%d", (long)getpid(), kind, i);
+}
+
+static char *minimal_domain_xml(const char *name)
+{
+    char *xml;
+    if (asprintf(&xml, "<domain type='test'><name>%s</name>"
+                       "<memory unit='KiB'>8192</memory><vcpu>1</vcpu>"
+                       "<os><type>hvm</type></os></domain>", name) < 0)
+        abort();
+    return xml;
+}
+
+/* Defines (or starts, when transient) n domains; returns how many it made. */
+static int make_domains(virConnectPtr c, int n, bool transient)
+{
+    for (int i = 0; i < n; i++) {
+        char name[96];
+        own_domain_name(name, sizeof(name), "d", i);
+        char *xml = minimal_domain_xml(name);
+        virDomainPtr d = transient ? virDomainCreateXML(c, xml, 0) : virDomainDefineXML(c, xml);
+        free(xml);
+        if (!d) {
+            complain(transient ? "virDomainCreateXML" : "virDomainDefineXML");
+            return i;
+        }
+        virDomainFree(d);
+    }
+    return n;
+}
+
+static void remove_domains(virConnectPtr c, int n, bool transient)
+{
+    for (int i = 0; i < n; i++) {
+        char name[96];
+        own_domain_name(name, sizeof(name), "d", i);
+        virDomainPtr d = virDomainLookupByName(c, name);
+        if (!d)
+            continue;
+        if ((transient ? virDomainDestroy(d) : virDomainUndefine(d)) < 0)
+            complain(transient ? "virDomainDestroy" : "virDomainUndefine");
+        virDomainFree(d);
+    }
+}
+
+/* ---- the request modes ------------------------------------------------------------------ */
+
+struct worker {
+    pthread_t thread;
+    virConnectPtr conn;
+    virDomainPtr dom;   /* xml */
+    uint64_t ops, errors;
+    struct latency lat;
+};
+
+static int op_version(struct worker *w)
+{
+    unsigned long v;
+    if (virConnectGetLibVersion(w->conn, &v) < 0) {
+        complain("virConnectGetLibVersion");
+        return -1;
+    }
+    return 0;
+}
+
+static int op_lookup(struct worker *w)
+{
+    virDomainPtr d = virDomainLookupByName(w->conn, opt.domain);
+    if (!d) {
+        complain("virDomainLookupByName");
+        return -1;
+    }
+    virDomainInfo info;
+    int rc = virDomainGetInfo(d, &info);
+    if (rc < 0)
+        complain("virDomainGetInfo");
+    virDomainFree(d);
+    return rc;
+}
+
+static int op_xml(struct worker *w)
+{
+    char *xml = virDomainGetXMLDesc(w->dom, 0);
+    if (!xml) {
+        complain("virDomainGetXMLDesc");
+        return -1;
+    }
+    free(xml);
+    return 0;
+}
+
+static int op_list(struct worker *w)
+{
+    virDomainPtr *doms;
+    int n = virConnectListAllDomains(w->conn, &doms, 0);
+    if (n < 0) {
+        complain("virConnectListAllDomains");
+        return -1;
+    }
+    for (int i = 0; i < n; i++)
+        virDomainFree(doms[i]);
+    free(doms);
+    if (n < opt.extra_domains) {
+        fprintf(stderr, "lvbench: the list has %d domains, at least %d expected\n", n,
+                opt.extra_domains);
+        return -1;
+    }
+    return 0;
+}
+
+static int op_connect(struct worker *w)
+{
+    (void)w;
+    virConnectPtr c = virConnectOpen(opt.uri);
+    if (!c) {
+        complain("virConnectOpen");
+        return -1;
+    }
+    unsigned long v;
+    int rc = virConnectGetLibVersion(c, &v);
+    if (rc < 0)
+        complain("virConnectGetLibVersion");
+    if (virConnectClose(c) < 0)
+        rc = -1;
+    return rc;
+}
+
+static int (*const operation[])(struct worker *) = {
+    [VERSION] = op_version, [LOOKUP] = op_lookup, [XML] = op_xml,
+    [LIST] = op_list, [CONNECT] = op_connect,
+};
+
+static void *worker_run(void *arg)
+{
+    struct worker *w = arg;
+    int (*op)(struct worker *) = operation[opt.mode];
+    for (;;) {
+        uint64_t t0 = clock_ns();
+        if (t0 >= window_end_ns || atomic_load_explicit(&interrupted, memory_order_relaxed))
+            return NULL;
+        int rc = op(w);
+        uint64_t t1 = clock_ns();
+        if (t0 < window_start_ns)
+            continue;   /* warm-up */
+        if (rc < 0) {
+            w->errors++;
+        } else {
+            w->ops++;
+            latency_record(&w->lat, t1 - t0);
+        }
+    }
+}
+
+static int run_requests(void)
+{
+    int nconns = opt.mode == CONNECT ? 0 : opt.conns;
+    virConnectPtr *conns = calloc((size_t)opt.conns, sizeof(*conns));
+    struct worker *workers = calloc((size_t)opt.threads, sizeof(*workers));
+    struct latency *lat = calloc(1, sizeof(*lat));
+    virConnectPtr setup = NULL;   /* makes the extra domains; the keeper in connect mode */
+    int made = 0, started = 0, rc = 1;
+    if (!conns || !workers || !lat) {
+        perror("lvbench: calloc");
+        return 1;
+    }
+
+    bool need_setup = (opt.mode == LIST && opt.extra_domains > 0) ||
+                      (opt.mode == CONNECT && !opt.no_keeper);
+    if (need_setup && !(setup = connect_or_complain()))
+        goto done;
+    if (opt.mode == LIST && opt.extra_domains > 0) {
+        made = make_domains(setup, opt.extra_domains, opt.transient);
+        if (made < opt.extra_domains)
+            goto done;
+    }
+    for (int i = 0; i < nconns; i++)
+        if (!(conns[i] = connect_or_complain()))
+            goto done;
+    for (int i = 0; i < opt.threads; i++) {
+        struct worker *w = &workers[i];
+        w->conn = nconns ? conns[i % nconns] : NULL;
+        if (opt.mode == XML && !(w->dom = virDomainLookupByName(w->conn, opt.domain))) {
+            complain("virDomainLookupByName");
+            goto done;
+        }
+    }
+
+    set_window();
+    for (; started < opt.threads; started++)
+        if (pthread_create(&workers[started].thread, NULL, worker_run, &workers[started])) {
+            perror("lvbench: pthread_create");
+            atomic_store(&interrupted, true);
+            break;
+        }
+    struct cpu_window cpu;
+    sleep_until(window_start_ns);
+    cpu_window_open(&cpu, opt.daemon);
+    sleep_until(window_end_ns);
+    cpu_window_close(&cpu);
+
+    uint64_t ops = 0, errors = 0;
+    for (int i = 0; i < started; i++) {
+        pthread_join(workers[i].thread, NULL);
+        latency_add(lat, &workers[i].lat);
+        ops += workers[i].ops;
+        errors += workers[i].errors;
+    }
+    print_common(opt.threads, nconns, ops, errors, lat, &cpu);
+    if (opt.mode == LIST)
+        json_int("domains", opt.extra_domains);
+    if (opt.mode == CONNECT)
+        json_bool("keeper", !opt.no_keeper);
+    json_end();
+    rc = started == opt.threads && !atomic_load(&interrupted) ? 0 : 1;
+
+done:
+    for (int i = 0; i < opt.threads; i++)
+        if (workers[i].dom)
+            virDomainFree(workers[i].dom);
+    for (int i = 0; i < nconns; i++)
+        if (conns[i])
+            virConnectClose(conns[i]);
+    if (setup) {
+        remove_domains(setup, made, opt.transient);
+        virConnectClose(setup);
+    }
+    free(conns);
+    free(workers);
+    free(lat);
+    return rc;
+}
+
+/* ---- events ------------------------------------------------------------------------------ */
+/*
+ * Events of one domain arrive in order, one per toggle, so a listener's k-th event belongs to
+ * toggle k. The toggler writes each toggle's start into a ring before it makes the call; the
+ * callbacks (all on libvirt's event-loop thread) read it back. A slot carries its toggle
+ * number, so a listener that fell a whole ring behind records nothing wrong.
+ */
+#define RING 65536
+
+static struct toggle {
+    _Atomic uint64_t number_plus_one;   /* 0: never written */
+    uint64_t start_ns;
+    bool measured;
+} ring[RING];
+
+struct listener {
+    virConnectPtr conn;
+    virDomainPtr dom;
+    int callback;
+    _Atomic uint64_t seen;      /* written by the event-loop thread only */
+    struct latency lat;         /* deliveries of measured toggles */
+};
+
+static atomic_bool loop_quit;
+
+static void loop_tick(int timer, void *opaque)
+{
+    (void)timer;
+    (void)opaque;   /* only makes the loop below look at loop_quit every 100 ms */
+}
+
+static void *event_loop(void *arg)
+{
+    (void)arg;
+    while (!atomic_load(&loop_quit))
+        if (virEventRunDefaultImpl() < 0) {
+            complain("virEventRunDefaultImpl");
+            break;
+        }
+    return NULL;
+}
+
+static void on_lifecycle(virConnectPtr conn, virDomainPtr dom, int event, int detail,
+                         void *opaque)
+{
+    (void)conn;
+    (void)dom;
+    (void)detail;
+    struct listener *l = opaque;
+    if (event != VIR_DOMAIN_EVENT_SUSPENDED && event != VIR_DOMAIN_EVENT_RESUMED)
+        return;
+    uint64_t k = atomic_load_explicit(&l->seen, memory_order_relaxed);
+    struct toggle *t = &ring[k % RING];
+    if (atomic_load_explicit(&t->number_plus_one, memory_order_acquire) == k + 1 && t->measured)
+        latency_record(&l->lat, clock_ns() - t->start_ns);
+    atomic_store_explicit(&l->seen, k + 1, memory_order_relaxed);
+}
+
+static int run_events(void)
+{
+    int nl = opt.conns;
+    struct listener *ls = calloc((size_t)nl, sizeof(*ls));
+    struct latency *toggle_lat = calloc(1, sizeof(*toggle_lat));
+    struct latency *delivery = calloc(1, sizeof(*delivery));
+    virConnectPtr ctl = NULL;
+    virDomainPtr dom = NULL;
+    pthread_t loop;
+    bool loop_running = false;
+    uint64_t toggles = 0, ops = 0, errors = 0;
+    struct cpu_window cpu;
+    int rc = 1;
+    char name[96];
+    if (!ls || !toggle_lat || !delivery) {
+        perror("lvbench: calloc");
+        return 1;
+    }
+    for (int i = 0; i < nl; i++)
+        ls[i].callback = -1;
+
+    if (virEventRegisterDefaultImpl() < 0 || virEventAddTimeout(100, loop_tick, NULL, NULL) < 0) {
+        complain("setting up the event loop");
+        goto done;
+    }
+    if (pthread_create(&loop, NULL, event_loop, NULL) != 0) {
+        perror("lvbench: pthread_create");
+        goto done;
+    }
+    loop_running = true;
+
+    if (!(ctl = connect_or_complain()))
+        goto done;
+    own_domain_name(name, sizeof(name), "ev", 0);
+    char *xml = minimal_domain_xml(name);
+    dom = virDomainCreateXML(ctl, xml, 0);
+    free(xml);
+    if (!dom) {
+        complain("virDomainCreateXML");
+        goto done;
+    }
+    for (int i = 0; i < nl; i++) {
+        struct listener *l = &ls[i];
+        if (!(l->conn = connect_or_complain()))
+            goto done;
+        if (!(l->dom = virDomainLookupByName(l->conn, name))) {
+            complain("virDomainLookupByName");
+            goto done;
+        }
+        l->callback = virConnectDomainEventRegisterAny(l->conn, l->dom,
+                                                       VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+                                                       VIR_DOMAIN_EVENT_CALLBACK(on_lifecycle),
+                                                       l, NULL);
+        if (l->callback < 0) {
+            complain("virConnectDomainEventRegisterAny");
+            goto done;
+        }
+    }
+
+    set_window();
+    uint64_t first_ns = clock_ns();
+    bool suspended = false, window_open = false;
+    for (;;) {
+        if (opt.rate > 0)   /* open loop: toggle k is due at first + k / rate */
+            sleep_until(first_ns + (uint64_t)((double)toggles * 1e9 / opt.rate));
+        uint64_t t0 = clock_ns();
+        if (t0 >= window_end_ns || atomic_load(&interrupted))
+            break;
+        bool measured = t0 >= window_start_ns;
+        if (measured && !window_open) {
+            cpu_window_open(&cpu, opt.daemon);
+            window_open = true;
+        }
+        struct toggle *t = &ring[toggles % RING];
+        t->start_ns = t0;
+        t->measured = measured;
+        atomic_store_explicit(&t->number_plus_one, toggles + 1, memory_order_release);
+
+        int r = suspended ? virDomainResume(dom) : virDomainSuspend(dom);
+        uint64_t t1 = clock_ns();
+        if (r < 0) {    /* no event for it: the pairing of toggles and events would break */
+            complain(suspended ? "virDomainResume" : "virDomainSuspend");
+            errors++;
+            break;
+        }
+        toggles++;
+        suspended = !suspended;
+        if (measured) {
+            ops++;
+            latency_record(toggle_lat, t1 - t0);
+        }
+    }
+    if (!window_open)
+        cpu_window_open(&cpu, opt.daemon);
+    cpu_window_close(&cpu);
+
+    /* give the listeners up to 5 s for the events still on their way */
+    uint64_t give_up = clock_ns() + 5 * NS_PER_S;
+    for (bool all = false; !all && clock_ns() < give_up; usleep(10000)) {
+        all = true;
+        for (int i = 0; i < nl; i++)
+            all &= atomic_load(&ls[i].seen) >= toggles;
+    }
+    uint64_t received = 0;
+    for (int i = 0; i < nl; i++) {
+        received += atomic_load(&ls[i].seen);
+        latency_add(delivery, &ls[i].lat);
+    }
+
+    print_common(1, nl, ops, errors, toggle_lat, &cpu);
+    json_int("events_expected", (long long)(toggles * (uint64_t)nl));
+    json_int("events_received", (long long)received);
+    json_num("events_per_s", (double)delivery->count / opt.seconds, 0);
+    json_latency("ev_", delivery);
+    json_end();
+    rc = errors == 0 && received == toggles * (uint64_t)nl ? 0 : 1;
+
+done:
+    for (int i = 0; i < nl; i++) {
+        struct listener *l = &ls[i];
+        if (l->callback >= 0)
+            virConnectDomainEventDeregisterAny(l->conn, l->callback);
+        if (l->dom)
+            virDomainFree(l->dom);
+        if (l->conn)
+            virConnectClose(l->conn);
+    }
+    if (dom) {
+        if (virDomainDestroy(dom) < 0)
+            complain("virDomainDestroy");
+        virDomainFree(dom);
+    }
+    if (ctl)
+        virConnectClose(ctl);
+    if (loop_running) {
+        atomic_store(&loop_quit, true);
+        pthread_join(loop, NULL);
+    }
+    free(ls);
+    free(toggle_lat);
+    free(delivery);
+    return rc;
+}
+
+/* ---- command line ------------------------------------------------------------------------ */
+
+static void usage(FILE *to)
+{
+    fprintf(to,
+        "usage: lvbench --uri URI --mode MODE [options]\n"
+        "  --mode MODE        version, lookup, xml, list, connect or events\n"
+        "  --threads T        client threads (default 1; not for events)\n"
+        "  --conns C          connections the threads share (default 1; connect: unused;\n"
+        "                     events: listener connections)\n"
+        "  --seconds S        measured seconds (default 5)\n"
+        "  --warmup W         seconds before the measurement (default 1)\n"
+        "  --domain NAME      domain for lookup and xml (default test)\n"
+        "  --domains N        list: define N more domains first, remove them at the end\n"
+        "  --transient        list: start them as transient domains instead\n"
+        "  --no-keeper        connect: no extra connection held open\n"
+        "  --server-pid PID   also report that process's CPU use\n"
+        "  --rate R           events: R toggles per second, whatever the answers do\n");
+}
+
+int main(int argc, char **argv)
+{
+    static const struct option options[] = {
+        { "uri", required_argument, NULL, 'u' },
+        { "mode", required_argument, NULL, 'm' },
+        { "threads", required_argument, NULL, 't' },
+        { "conns", required_argument, NULL, 'c' },
+        { "seconds", required_argument, NULL, 's' },
+        { "warmup", required_argument, NULL, 'w' },
+        { "domain", required_argument, NULL, 'd' },
+        { "domains", required_argument, NULL, 'n' },
+        { "transient", no_argument, NULL, 'T' },
+        { "no-keeper", no_argument, NULL, 'K' },
+        { "server-pid", required_argument, NULL, 'p' },
+        { "rate", required_argument, NULL, 'r' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    for (int o; (o = getopt_long(argc, argv, "", options, NULL)) != -1;) {
+        switch (o) {
+        case 'u': opt.uri = optarg; break;
+        case 'm':
+            for (int i = 0; i < MODES; i++)
+                if (strcmp(optarg, mode_name[i]) == 0)
+                    opt.mode = i;
+            if (opt.mode < 0) {
+                fprintf(stderr, "lvbench: no mode '%s'\n", optarg);
+                return 2;
+            }
+            break;
+        case 't': opt.threads = (int)option_long("--threads", optarg, 1, 4096); break;
+        case 'c': opt.conns = (int)option_long("--conns", optarg, 1, 4096); break;
+        case 's': opt.seconds = option_double("--seconds", optarg, 0.1); break;
+        case 'w': opt.warmup = option_double("--warmup", optarg, 0); break;
+        case 'd': opt.domain = optarg; break;
+        case 'n': opt.extra_domains = (int)option_long("--domains", optarg, 0, 1000000); break;
+        case 'T': opt.transient = true; break;
+        case 'K': opt.no_keeper = true; break;
+        case 'p': opt.daemon = (pid_t)option_long("--server-pid", optarg, 1, 1 << 30); break;
+        case 'r': opt.rate = option_double("--rate", optarg, 0); break;
+        case 'h': usage(stdout); return 0;
+        default: usage(stderr); return 2;
+        }
+    }
+    if (!opt.uri || opt.mode < 0 || optind != argc) {
+        usage(stderr);
+        return 2;
+    }
+
+    struct sigaction sa = { .sa_handler = on_signal };
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    if (virInitialize() < 0) {
+        fprintf(stderr, "lvbench: virInitialize failed\n");
+        return 1;
+    }
+    virSetErrorFunc(NULL, no_error_printing);
+    return opt.mode == EVENTS ? run_events() : run_requests();
+}

@@ -1,0 +1,148 @@
+#!/usr/bin/env bash
+# run-bench.sh - the fixed benchmark matrix, run against one or more libvirt daemons in
+# turn, repeated, and summed up as markdown tables (summarize.py).
+#
+# usage: bench/run-bench.sh [global options] --target NAME [target options]
+#                                            [--target NAME2 [target options]]...
+#
+# Target options (they apply to the --target before them):
+#   --uri URI     libvirt URI for lvbench (test+tcp://127.0.0.1:16509/default, or
+#                 'test+unix:///default?socket=/path/libvirt-sock'); none: no lvbench points
+#   --addr ADDR   HOST:PORT or unix:PATH for lvload; none: no lvload and idle points
+#   --pid PID     the process serving the connections (for a JVM the java process), on this
+#                 host: its CPU (/proc/PID/stat) and VmRSS (/proc/PID/status) are reported
+#   --modes LIST  the lvbench modes this target runs (default version,lookup,xml,list,
+#                 connect,events); a daemon that answers only the handshake and
+#                 GET_LIB_VERSION: --modes version,connect
+#
+# Global options:
+#   --reps N       repetitions of the whole matrix (default 3)
+#   --seconds S    measured seconds per point (default 5)
+#   --warmup W     unmeasured seconds before each point (default 1)
+#   --hold S       idle points: seconds the connections are held (default 5)
+#   --groups LIST  any of lvbench,events,lvload,idle (default all)
+#   --out DIR      raw.jsonl (appended to), table.md, stderr.log (default
+#                  ./bench-out-DATE-TIME)
+#
+# Order: repetition by repetition, point by point, every target in turn (A B A B ...), so
+# that a machine whose load drifts slows every target alike.
+#
+# The matrix:
+#   lvbench  version, lookup, xml, list (1,000 extra domains), connect, each at
+#            threads/connections 1/1 4/4 16/16 64/64 16/1
+#   events   one toggler, 1, 16 and 64 listener connections
+#   lvload   1, 16 and 64 connections x 1 and 8 calls in flight (GET_LIB_VERSION)
+#   idle     1,000 and 5,000 connections held; the daemon's VmRSS before, while holding
+#            (1 s after the last handshake) and after
+#
+# Every point appends one line to raw.jsonl:
+#   {"target":NAME,"rep":N,"kind":KIND,"point":LABEL,"result":TOOL-JSON or null}
+set -u
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+lvbench=$here/lvbench lvload=$here/lvload
+
+reps=3 seconds=5 warmup=1 hold=5 groups=lvbench,events,lvload,idle out=
+names=() uris=() addrs=() pids=() modes=()
+
+die() { echo "run-bench.sh: $*" >&2; exit 2; }
+last() { [ ${#names[@]} -gt 0 ] || die "$1 belongs after a --target"; echo $((${#names[@]} - 1)); }
+
+while [ $# -gt 0 ]; do
+    [ $# -ge 2 ] || case "$1" in -h|--help) ;; *) die "$1 needs a value" ;; esac
+    case "$1" in
+    --target) names+=("$2") uris+=("") addrs+=("") pids+=("") modes+=("") ;;
+    --uri) i=$(last "$1") || exit 2; uris[i]=$2 ;;
+    --addr) i=$(last "$1") || exit 2; addrs[i]=$2 ;;
+    --pid) i=$(last "$1") || exit 2; pids[i]=$2 ;;
+    --modes) i=$(last "$1") || exit 2; modes[i]=$2 ;;
+    --reps) reps=$2 ;;
+    --seconds) seconds=$2 ;;
+    --warmup) warmup=$2 ;;
+    --hold) hold=$2 ;;
+    --groups) groups=$2 ;;
+    --out) out=$2 ;;
+    -h|--help) sed -n '2,/^set -u/p' "$0" | sed 's/^# \{0,1\}//;/^set -u/d'; exit 0 ;;
+    *) die "unknown argument '$1' (see --help)" ;;
+    esac
+    shift 2
+done
+[ ${#names[@]} -gt 0 ] || die "no --target (see --help)"
+[ -x "$lvbench" ] && [ -x "$lvload" ] || die "the tools are not built: make -C $here"
+out=${out:-./bench-out-$(date +%Y%m%d-%H%M%S)}
+mkdir -p "$out"
+raw=$out/raw.jsonl
+touch "$raw"
+
+listed() { case ",$2," in *",$1,"*) return 0 ;; *) return 1 ;; esac; }
+vmrss_kib() { [ -n "$1" ] && awk '/^VmRSS:/ { print $2 }' "/proc/$1/status" 2>/dev/null; }
+or_null() { if [ -n "$1" ]; then echo "$1"; else echo null; fi; }
+json_or_null() { case "$1" in "{"*) echo "$1" ;; *) echo null ;; esac; }
+
+# "kind|label|arguments", in the order they run within a repetition
+matrix=()
+for mode in version lookup xml list connect; do
+    for tc in 1/1 4/4 16/16 64/64 16/1; do
+        matrix+=("lvbench|$mode t/c=$tc|$mode ${tc%/*} ${tc#*/}")
+    done
+done
+for listeners in 1 16 64; do matrix+=("events|events listeners=$listeners|events 1 $listeners"); done
+for conns in 1 16 64; do
+    for depth in 1 8; do matrix+=("lvload|load c=$conns d=$depth|$conns $depth"); done
+done
+for n in 1000 5000; do matrix+=("idle|idle n=$n|$n"); done
+
+# idle point: the daemon's VmRSS around lvload --mode idle; prints the result object
+idle_point() { # ADDR PID CONNS
+    local err=$out/idle.err res=$out/idle.out before holding after
+    before=$(vmrss_kib "$2")
+    timeout 600 "$lvload" --addr "$1" --mode idle --conns "$3" --hold "$hold" >"$res" 2>"$err" &
+    local lp=$!
+    until grep -q '^HOLDING' "$err" || ! kill -0 "$lp" 2>/dev/null; do sleep 0.2; done
+    sleep 1
+    holding=$(vmrss_kib "$2")
+    wait "$lp"
+    after=$(vmrss_kib "$2")
+    grep -v '^HOLDING' "$err" >>"$out/stderr.log"
+    printf '{"lvload":%s,"rss_before_kb":%s,"rss_hold_kb":%s,"rss_after_kb":%s}' \
+        "$(json_or_null "$(tail -n 1 "$res")")" "$(or_null "$before")" \
+        "$(or_null "$holding")" "$(or_null "$after")"
+}
+
+point() { # TARGET-INDEX REP KIND LABEL ARGS
+    local i=$1 rep=$2 kind=$3 label=$4 uri=${uris[$1]} addr=${addrs[$1]} pid=${pids[$1]}
+    local limit=$(( ${seconds%.*} + ${warmup%.*} + 120 )) result="" with_pid=() extra=()
+    [ -n "$pid" ] && with_pid=(--server-pid "$pid")
+    set -- $5
+    case "$kind" in
+    lvbench|events)  # MODE THREADS CONNS
+        [ -n "$uri" ] && listed "$1" "${modes[$i]:-version,lookup,xml,list,connect,events}" || return 0
+        [ "$1" = list ] && extra=(--domains 1000)
+        result=$(timeout "$limit" "$lvbench" --uri "$uri" --mode "$1" --threads "$2" --conns "$3" \
+            --seconds "$seconds" --warmup "$warmup" "${with_pid[@]}" "${extra[@]}" \
+            2>>"$out/stderr.log" | tail -n 1) ;;
+    lvload)  # CONNS DEPTH
+        [ -n "$addr" ] || return 0
+        result=$(timeout "$limit" "$lvload" --addr "$addr" --conns "$1" --depth "$2" \
+            --seconds "$seconds" --warmup "$warmup" "${with_pid[@]}" 2>>"$out/stderr.log" | tail -n 1) ;;
+    idle)  # CONNS
+        [ -n "$addr" ] || return 0
+        result=$(idle_point "$addr" "$pid" "$1") ;;
+    esac
+    printf '{"target":"%s","rep":%d,"kind":"%s","point":"%s","result":%s}\n' \
+        "${names[$i]}" "$rep" "$kind" "$label" "$(json_or_null "$result")" >>"$raw"
+    local brief
+    brief=$(grep -o '"\(ops_per_s\|p99_us\|errors\|established\|rss_hold_kb\)":[0-9.]*' <<<"$result" | tr '\n' ' ')
+    echo "[rep $rep/$reps] $label @ ${names[$i]}: ${brief:-FAILED}" >&2
+    sleep 0.5   # let the daemon settle between points
+}
+
+echo "run-bench.sh: ${#names[@]} target(s), ${#matrix[@]} points, $reps repetitions -> $raw" >&2
+for rep in $(seq 1 "$reps"); do
+    for entry in "${matrix[@]}"; do
+        IFS='|' read -r kind label args <<<"$entry"
+        listed "$kind" "$groups" || continue
+        for i in "${!names[@]}"; do point "$i" "$rep" "$kind" "$label" "$args"; done
+    done
+done
+python3 "$here/summarize.py" "$raw" | tee "$out/table.md"

@@ -1,0 +1,151 @@
+#!/usr/bin/env python3
+"""Markdown tables from the raw.jsonl of run-bench.sh (also for older raw files).
+
+usage: summarize.py RAW.jsonl
+
+Per point and target: the median over the repetitions and the spread (min-max) across them;
+n counts the repetitions that produced a result. "vs first" divides a target's median ops/s
+by that of the first target at the same point. CPU columns are % of one core over the
+measured window: srv the daemon (needs --pid), cli the benchmark tool, other the rest of the
+host (what else ran meanwhile: the noise of that point).
+"""
+import json
+import statistics
+import sys
+
+
+def median(values):
+    values = [v for v in values if v is not None]
+    return statistics.median(values) if values else None
+
+
+def number(v, decimals=0):
+    return "n/a" if v is None else f"{v:,.{decimals}f}"
+
+
+def span(values, decimals=0):
+    values = [v for v in values if v is not None]
+    if not values:
+        return "n/a"
+    return f"{number(min(values), decimals)}–{number(max(values), decimals)}"
+
+
+def others_cpu(result):
+    host = result.get("host_cpu_pct")
+    if host is None:
+        return None
+    return max(0, host - (result.get("cli_cpu_pct") or 0) - (result.get("srv_cpu_pct") or 0))
+
+
+def read(path):
+    """{(kind, point): {target: [result or None, ...]}}, in the order first seen."""
+    points = {}
+    with open(path) as f:
+        for line in f:
+            if line.strip():
+                rec = json.loads(line)
+                per_target = points.setdefault((rec["kind"], rec["point"]), {})
+                per_target.setdefault(rec["target"], []).append(rec.get("result"))
+    return points
+
+
+def targets_of(points):
+    seen = []
+    for per_target in points.values():
+        seen += [t for t in per_target if t not in seen]
+    return seen
+
+
+def row(cells):
+    print("| " + " | ".join(cells) + " |")
+
+
+def call_table(points, kind, title, extra=()):
+    """Tables of request/response points; extra: (column, function of the good results)."""
+    entries = [(point, per_target) for (k, point), per_target in points.items() if k == kind]
+    if not entries:
+        return
+    header = ["point", "target", "n", "ops/s median", "ops/s min–max", "p50 µs",
+              "p99 µs median", "p99 min–max", "p99.9 µs", "srv CPU %", "cli CPU %",
+              "other CPU %", "errors"] + [name for name, _ in extra] + ["vs first"]
+    print(f"### {title}\n")
+    row(header)
+    print("|" + "---|" * len(header))
+    for point, per_target in entries:
+        first = None
+        for index, (target, results) in enumerate(per_target.items()):
+            good = [r for r in results if r]
+            ops = [r.get("ops_per_s") for r in good]
+            ops_median = median(ops)
+            if index == 0:
+                first, versus = ops_median, ""
+            else:
+                versus = f"{ops_median / first:.2f}×" if ops_median and first else "n/a"
+            errors = sum(r.get("errors", 0) for r in good) + len(results) - len(good)
+            p99 = [r.get("p99_us") for r in good]
+            cells = [point, target, str(len(good)), number(ops_median), span(ops),
+                     number(median([r.get("p50_us") for r in good]), 1),
+                     number(median(p99), 1), span(p99, 1),
+                     number(median([r.get("p999_us") for r in good]), 1),
+                     number(median([r.get("srv_cpu_pct") for r in good])),
+                     number(median([r.get("cli_cpu_pct") for r in good])),
+                     number(median([others_cpu(r) for r in good])),
+                     str(errors)]
+            cells += [column(good) for _, column in extra]
+            row(cells + [versus])
+    print()
+
+
+def idle_table(points):
+    entries = [(point, per_target) for (k, point), per_target in points.items() if k == "idle"]
+    if not entries:
+        return
+    header = ["point", "target", "n", "established", "connect s (median, min–max)",
+              "RSS before MiB", "RSS holding MiB", "Δ KiB/conn (median, min–max)",
+              "answered after hold"]
+    print("### Idle connections (daemon VmRSS)\n")
+    row(header)
+    print("|" + "---|" * len(header))
+    for point, per_target in entries:
+        for target, results in per_target.items():
+            good = [r for r in results if r and r.get("lvload")]
+            tool = [r["lvload"] for r in good]
+            established = [t.get("established") for t in tool]
+            seconds = [t.get("connect_s") for t in tool]
+            before = [r.get("rss_before_kb") for r in good]
+            holding = [r.get("rss_hold_kb") for r in good]
+            per_conn = [(h - b) / e for h, b, e in zip(holding, before, established)
+                        if h is not None and b is not None and e]
+            mib = lambda kib: kib / 1024 if kib else None
+            row([point, target, str(len(good)), number(median(established)),
+                 f"{number(median(seconds), 2)} ({span(seconds, 2)})",
+                 number(mib(median(before)), 1), number(mib(median(holding)), 1),
+                 f"{number(median(per_conn), 2)} ({span(per_conn, 2)})",
+                 number(median([t.get("answered_after_hold") for t in tool]))])
+    print()
+
+
+def main():
+    if len(sys.argv) != 2:
+        sys.exit(__doc__)
+    points = read(sys.argv[1])
+    print(f"Targets: {', '.join(targets_of(points))}. Medians over repetitions; "
+          "min–max is the spread across repetitions; n = successful runs. "
+          "CPU columns: % of one core over the measured window (srv = daemon, "
+          "cli = benchmark tool, other = rest of the host, a noise indicator).\n")
+    call_table(points, "lvbench", "lvbench (libvirt client library, closed loop)")
+    med_of = lambda key, decimals=0: lambda good: number(median([r.get(key) for r in good]), decimals)
+    call_table(points, "events", "lvbench events (1 toggler, K listener connections)", extra=[
+        ("events/s", med_of("events_per_s")),
+        ("event p50 µs", med_of("ev_p50_us", 1)),
+        ("event p99 µs", med_of("ev_p99_us", 1)),
+        ("lost", lambda good: str(sum(r.get("events_expected", 0) - r.get("events_received", 0)
+                                      for r in good))),
+    ])
+    call_table(points, "lvload", "lvload (raw wire protocol, GET_LIB_VERSION, 1 epoll thread)",
+               extra=[("reordered", med_of("reordered"))])
+    idle_table(points)
+
+
+if __name__ == "__main__":
+    main()

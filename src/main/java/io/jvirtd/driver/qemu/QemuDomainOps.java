@@ -1,0 +1,322 @@
+package io.jvirtd.driver.qemu;
+
+import io.jvirtd.model.VirErrorDomain;
+import io.jvirtd.model.VirErrorNumber;
+import io.jvirtd.model.VirException;
+import io.jvirtd.model.domain.DomainInfo;
+import io.jvirtd.model.domain.DomainListFilter;
+import io.jvirtd.model.domain.DomainRef;
+import io.jvirtd.model.domain.DomainStateReason;
+import io.jvirtd.model.event.DomainEvent;
+import io.jvirtd.model.spi.DomainOps;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The domain family of one client connection to the QEMU driver: the domain APIs it implements
+ * so far, each a thin call into {@link QemuLifecycle}; the rest (snapshots, checkpoints, tuning,
+ * ...) answer NO_SUPPORT through the SPI's defaults, as libvirtd's QEMU driver would for a slot
+ * it leaves empty. Thread-safe (holds no state of its own but its event callbacks).
+ */
+final class QemuDomainOps implements DomainOps {
+
+    private static final int START_PAUSED = 1;
+    private static final int DESTROY_GRACEFUL = 1;
+    private static final int XML_SECURE = 1;
+    private static final int XML_INACTIVE = 2;
+    private static final int XML_UPDATE_CPU = 4;
+    private static final int XML_MIGRATABLE = 8;
+
+    private final QemuLifecycle life;
+    /** The event callbacks registered through this connection. Guarded by itself. */
+    private final List<Integer> callbacks = new ArrayList<>();
+
+    QemuDomainOps(QemuLifecycle life) {
+        this.life = life;
+    }
+
+    // ------------------------------------------------------------------ lists and lookups
+
+    @Override
+    public List<DomainRef> connectListAllDomains(int flags) {
+        VirException.checkFlags(flags, DomainListFilter.ALL, VirErrorDomain.QEMU, "qemuConnectListAllDomains");
+        List<DomainRef> out = new ArrayList<>();
+        for (QemuDomain d : life.domains.all()) {
+            DomainListFilter.Facts facts;
+            synchronized (d) { // no managed save, snapshots or checkpoints in this driver
+                facts = new DomainListFilter.Facts(d.liveDef != null, d.persistentDef != null, d.state, false,
+                        d.autostart, 0, 0);
+            }
+            if (DomainListFilter.matches(facts, flags)) {
+                out.add(d.ref());
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public int[] connectListDomains(int maxids) {
+        return life.domains.all().stream().filter(QemuDomain::isActive).mapToInt(d -> d.ref().id())
+                .sorted().limit(maxids).toArray();
+    }
+
+    @Override
+    public int connectNumOfDomains() {
+        return (int) life.domains.all().stream().filter(QemuDomain::isActive).count();
+    }
+
+    @Override
+    public List<String> connectListDefinedDomains(int maxnames) {
+        return life.domains.all().stream().filter(d -> !d.isActive()).map(QemuDomain::name).sorted()
+                .limit(maxnames).toList();
+    }
+
+    @Override
+    public int connectNumOfDefinedDomains() {
+        return (int) life.domains.all().stream().filter(d -> !d.isActive()).count();
+    }
+
+    @Override
+    public DomainRef domainLookupByName(String name) {
+        QemuDomain d = life.domains.byName(name);
+        if (d == null) {
+            throw VirException.of(VirErrorNumber.NO_DOMAIN, VirErrorDomain.QEMU,
+                    "no domain with matching name '" + name + "'");
+        }
+        return d.ref();
+    }
+
+    @Override
+    public DomainRef domainLookupByUUID(byte[] uuid) {
+        QemuDomain d = life.domains.byUuidOrNull(uuid);
+        if (d == null) {
+            throw VirException.of(VirErrorNumber.NO_DOMAIN, VirErrorDomain.QEMU,
+                    "no domain with matching uuid '" + io.jvirtd.model.domain.Uuids.format(uuid) + "'");
+        }
+        return d.ref();
+    }
+
+    @Override
+    public DomainRef domainLookupByID(int id) {
+        QemuDomain d = life.domains.byId(id);
+        if (d == null) {
+            throw VirException.of(VirErrorNumber.NO_DOMAIN, VirErrorDomain.QEMU,
+                    "no domain with matching id " + id);
+        }
+        return d.ref();
+    }
+
+    // ------------------------------------------------------------------ lifecycle
+
+    @Override
+    public DomainRef domainDefineXML(String xml) {
+        return life.define(xml);
+    }
+
+    @Override
+    public DomainRef domainDefineXMLFlags(String xml, int flags) {
+        VirException.checkFlags(flags, 1, VirErrorDomain.QEMU, "qemuDomainDefineXMLFlags");
+        return life.define(xml);
+    }
+
+    @Override
+    public void domainUndefine(DomainRef dom) {
+        life.undefine(dom);
+    }
+
+    @Override
+    public void domainUndefineFlags(DomainRef dom, int flags) {
+        // managed save, snapshot and NVRAM flags: this driver keeps none of those, so they change nothing
+        VirException.checkFlags(flags, 0x7f, VirErrorDomain.QEMU, "qemuDomainUndefineFlags");
+        life.undefine(dom);
+    }
+
+    @Override
+    public DomainRef domainCreate(DomainRef dom) {
+        return life.create(dom, false);
+    }
+
+    @Override
+    public DomainRef domainCreateWithFlags(DomainRef dom, int flags) {
+        VirException.checkFlags(flags, START_PAUSED, VirErrorDomain.QEMU, "qemuDomainCreateWithFlags");
+        return life.create(dom, (flags & START_PAUSED) != 0);
+    }
+
+    @Override
+    public DomainRef domainCreateXML(String xml, int flags) {
+        VirException.checkFlags(flags, START_PAUSED, VirErrorDomain.QEMU, "qemuDomainCreateXML");
+        return life.createXml(xml, (flags & START_PAUSED) != 0);
+    }
+
+    @Override
+    public void domainSuspend(DomainRef dom) {
+        life.suspend(dom);
+    }
+
+    @Override
+    public void domainResume(DomainRef dom) {
+        life.resume(dom);
+    }
+
+    @Override
+    public void domainShutdown(DomainRef dom) {
+        life.shutdown(dom);
+    }
+
+    @Override
+    public void domainShutdownFlags(DomainRef dom, int flags) {
+        VirException.checkFlags(flags, 1, VirErrorDomain.QEMU, "qemuDomainShutdownFlags"); // ACPI only
+        life.shutdown(dom);
+    }
+
+    @Override
+    public void domainReboot(DomainRef dom, int flags) {
+        VirException.checkFlags(flags, 1, VirErrorDomain.QEMU, "qemuDomainReboot");
+        life.reboot(dom);
+    }
+
+    @Override
+    public void domainReset(DomainRef dom, int flags) {
+        VirException.checkFlags(flags, 0, VirErrorDomain.QEMU, "qemuDomainReset");
+        life.reset(dom);
+    }
+
+    @Override
+    public void domainDestroy(DomainRef dom) {
+        life.destroy(dom, false);
+    }
+
+    @Override
+    public void domainDestroyFlags(DomainRef dom, int flags) {
+        VirException.checkFlags(flags, DESTROY_GRACEFUL, VirErrorDomain.QEMU, "qemuDomainDestroyFlags");
+        life.destroy(dom, (flags & DESTROY_GRACEFUL) != 0);
+    }
+
+    // ------------------------------------------------------------------ queries
+
+    @Override
+    public DomainInfo domainGetInfo(DomainRef dom) {
+        QemuDomain d = life.domains.get(dom);
+        synchronized (d) {
+            QemuDomainDef def = d.def();
+            long cpu = d.liveDef != null ? ProcState.cpuTimeNanos(d.pid) : 0;
+            return new DomainInfo(d.state, def.memoryKiB, def.currentMemoryKiB, def.vcpus, cpu);
+        }
+    }
+
+    @Override
+    public DomainStateReason domainGetState(DomainRef dom, int flags) {
+        VirException.checkFlags(flags, 0, VirErrorDomain.QEMU, "qemuDomainGetState");
+        QemuDomain d = life.domains.get(dom);
+        synchronized (d) {
+            return new DomainStateReason(d.state, d.reason);
+        }
+    }
+
+    @Override
+    public String domainGetXMLDesc(DomainRef dom, int flags) {
+        VirException.checkFlags(flags, XML_SECURE | XML_INACTIVE | XML_UPDATE_CPU | XML_MIGRATABLE,
+                VirErrorDomain.QEMU, "qemuDomainGetXMLDesc");
+        QemuDomain d = life.domains.get(dom);
+        QemuDomainDef def;
+        boolean live;
+        synchronized (d) {
+            live = d.liveDef != null;
+            def = ((flags & XML_INACTIVE) != 0 && d.persistentDef != null ? d.persistentDef : d.def()).copy();
+        }
+        return QemuDomainXml.format(def, live, flags);
+    }
+
+    @Override
+    public String domainGetOSType(DomainRef dom) {
+        life.domains.get(dom);
+        return "hvm";
+    }
+
+    @Override
+    public boolean domainIsActive(DomainRef dom) {
+        return life.domains.get(dom).isActive();
+    }
+
+    @Override
+    public boolean domainIsPersistent(DomainRef dom) {
+        return life.domains.get(dom).isPersistent();
+    }
+
+    @Override
+    public boolean domainIsUpdated(DomainRef dom) {
+        life.domains.get(dom);
+        return false;
+    }
+
+    @Override
+    public boolean domainGetAutostart(DomainRef dom) {
+        QemuDomain d = life.domains.get(dom);
+        synchronized (d) {
+            return d.autostart;
+        }
+    }
+
+    @Override
+    public void domainSetAutostart(DomainRef dom, boolean autostart) {
+        life.setAutostart(dom, autostart);
+    }
+
+    @Override
+    public long domainGetMaxMemory(DomainRef dom) {
+        QemuDomain d = life.domains.get(dom);
+        synchronized (d) {
+            return d.def().memoryKiB;
+        }
+    }
+
+    @Override
+    public int domainGetVcpusFlags(DomainRef dom, int flags) {
+        QemuDomain d = life.domains.get(dom);
+        synchronized (d) {
+            return d.def().vcpus;
+        }
+    }
+
+    @Override
+    public int domainGetMaxVcpus(DomainRef dom) {
+        return domainGetVcpusFlags(dom, 0);
+    }
+
+    // ------------------------------------------------------------------ events
+
+    @Override
+    public int connectDomainEventRegisterAny(DomainRef domOrNull, int eventId, Consumer<DomainEvent> listener) {
+        int id = life.events.register(eventId, domOrNull, listener);
+        synchronized (callbacks) {
+            callbacks.add(id);
+        }
+        return id;
+    }
+
+    @Override
+    public void connectDomainEventDeregisterAny(int callbackId) {
+        life.events.deregister(callbackId);
+        synchronized (callbacks) {
+            callbacks.remove(Integer.valueOf(callbackId));
+        }
+    }
+
+    /** Drops the event callbacks of this connection (it closes). */
+    void close() {
+        List<Integer> ids;
+        synchronized (callbacks) {
+            ids = new ArrayList<>(callbacks);
+            callbacks.clear();
+        }
+        for (int id : ids) {
+            try {
+                life.events.deregister(id);
+            } catch (VirException e) {
+                // already gone
+            }
+        }
+    }
+}

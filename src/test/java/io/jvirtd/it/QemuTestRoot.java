@@ -1,0 +1,92 @@
+package io.jvirtd.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * The {@code qemu_root} folder of a QEMU driver test (every file the driver writes lives under
+ * it), and what a test needs to know about it: a guest's QEMU pid, the check that nothing is
+ * left (no QEMU process whose command line names the folder, as {@code ps} would show, and no
+ * status file, pid file or monitor socket), and the clean-up that kills, by pid, only the QEMUs
+ * of this folder that a failed test left running. One per test; the test's thread.
+ */
+final class QemuTestRoot {
+
+    private final Path dir;
+
+    QemuTestRoot(Path tempDir) {
+        this.dir = tempDir.resolve("qemu");
+    }
+
+    /** Sets the daemon's qemu_root to this folder. */
+    DaemonProcess.Builder configure(DaemonProcess.Builder b) {
+        return b.conf("qemu_root", "\"" + dir + "\"");
+    }
+
+    /** The QEMU pid the driver recorded for a running guest. */
+    long pid(String name) throws IOException {
+        return Long.parseLong(Files.readString(dir.resolve("run/" + name + ".pid")).trim());
+    }
+
+    /** Live (not zombie) processes whose command line names this folder: this test's QEMUs. */
+    List<Long> qemuProcesses() {
+        String needle = dir.toString();
+        List<Long> out = new ArrayList<>();
+        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+            for (Path p : procs.toList()) {
+                String n = p.getFileName().toString();
+                if (!n.chars().allMatch(Character::isDigit)) {
+                    continue;
+                }
+                try {
+                    String cmd = new String(Files.readAllBytes(p.resolve("cmdline")), StandardCharsets.UTF_8);
+                    if (cmd.contains(needle) && isAlive(Long.parseLong(n))) {
+                        out.add(Long.parseLong(n));
+                    }
+                } catch (IOException e) {
+                    // gone meanwhile
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot list /proc", e);
+        }
+        return out;
+    }
+
+    /** No QEMU of this folder runs, and run/ and lib/ are empty. */
+    void assertNothingLeft() throws IOException {
+        assertEquals(List.of(), qemuProcesses(), "QEMU processes of " + dir);
+        for (String sub : List.of("run", "lib")) {
+            Path p = dir.resolve(sub);
+            if (Files.isDirectory(p)) {
+                try (Stream<Path> s = Files.list(p)) {
+                    assertEquals(List.of(), s.toList(), "left in " + p);
+                }
+            }
+        }
+    }
+
+    /** After a failed test: SIGKILL, by pid, each QEMU of this folder still running. */
+    void killLeftovers() {
+        for (long pid : qemuProcesses()) {
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    /** Exists and is not a zombie (this machine's init reaps orphans only every second or so). */
+    static boolean isAlive(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            return !stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}
