@@ -454,7 +454,7 @@ public final class ServerClient {
         }
         mem.waitingForMemory = true;
         server.stats().memoryWaited();
-        budget.await(this);
+        budget.await(this, need);
         return false;
     }
 
@@ -466,7 +466,7 @@ public final class ServerClient {
     }
 
     /** Loop: bytes the message being read needs beyond what it holds. */
-    long memoryNeeded() {
+    private long memoryNeeded() {
         return decoder.pendingLength() - decoder.bufferedCapacity();
     }
 

@@ -242,6 +242,36 @@ class ClientMemoryBudgetTest {
     }
 
     @Test
+    void theSmallestWaitingMessageIsAdmittedFirst() throws Exception {
+        start(64 * MIB, MIB, 60_000);
+        try (Socket a = openedClient(); Socket b = openedClient(); Socket big = openedClient();
+                Socket small = openedClient()) {
+            sendCall(a, PROC_GATE, 1, MAX);
+            sendCall(b, PROC_GATE, 2, MAX);
+            awaitCondition("the budget is full", () -> gated.get() == 2);
+            // First a maximum message that will stall once admitted, then a 2 MiB one.
+            big.getOutputStream().write(callHeader(PROC_ECHO, 3, MAX));
+            sendZeros(big, 100_000);
+            awaitCondition("the large one waits", () -> server.stats().memoryWaits() == 1);
+            CompletableFuture<Void> sent = CompletableFuture.runAsync(() -> {
+                try {
+                    sendCall(small, PROC_ECHO, 4, 2 * (int) MIB);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            awaitCondition("the small one waits too", () -> server.stats().memoryWaits() == 2);
+            gate.release(); // 32 MiB free: first come would admit the staller and starve the small one
+            assertEquals(4, readReply(small), "the smaller message went first");
+            sent.get(10, TimeUnit.SECONDS);
+            assertEquals(1, readReply(a));
+            gate.release();
+            assertEquals(2, readReply(b));
+        }
+        awaitAllReleased();
+    }
+
+    @Test
     void anAdmittedMessageThatDoesNotCompleteIsDroppedAfterTheTimeout() throws Exception {
         start(64 * MIB, MIB, 300);
         try (Socket slow = openedClient(); Socket unopened = connect(address); Socket other = openedClient()) {
