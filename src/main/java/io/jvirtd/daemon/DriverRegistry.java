@@ -2,7 +2,7 @@ package io.jvirtd.daemon;
 
 import io.jvirtd.driver.qemu.QemuDriver;
 import io.jvirtd.driver.schema.RelaxNgSchemas;
-import io.jvirtd.driver.test.TestDriver;
+import io.jvirtd.driver.mockhost.MockHostDriver;
 import io.jvirtd.model.spi.ConnectionDriver;
 import io.jvirtd.model.spi.DriverEventLoop;
 import io.jvirtd.model.spi.HypervisorDriver;
@@ -45,7 +45,7 @@ final class DriverRegistry {
 
     /** The drivers this daemon has: the mock host ({@code test}) and QEMU ({@code qemu}). */
     static DriverRegistry fromConfig(DaemonConfig config) {
-        return new DriverRegistry(List.of(new TestDriver(schemas()),
+        return new DriverRegistry(List.of(new MockHostDriver(schemas()),
                 new QemuDriver(new QemuDriver.Settings(config.qemuRoot, config.qemuKvm, config.hostUuid))));
     }
 

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jvirtd.daemon.remote.ConnectionRouter;
 import io.jvirtd.daemon.remote.RemoteProgram;
-import io.jvirtd.driver.test.TestDriver;
+import io.jvirtd.driver.mockhost.MockHostDriver;
 import io.jvirtd.rpc.loop.EventLoop;
 import io.jvirtd.rpc.loop.Ticker;
 import io.jvirtd.rpc.message.MessageHeader;
@@ -43,7 +43,7 @@ class FuzzFindingsTest {
         EventLoop loop = new EventLoop("finding-loop");
         WorkerPool pool = new WorkerPool("finding", 1, 2, 0);
         NetServer server = new NetServer("libvirtd", loop, pool, ServerLimits.DEFAULTS, Ticker.SYSTEM);
-        server.addProgram(new RemoteProgram(new ConnectionRouter(Map.of("test", new TestDriver()))));
+        server.addProgram(new RemoteProgram(new ConnectionRouter(Map.of("test", new MockHostDriver()))));
         Listener l = server.addTcpListener(new InetSocketAddress("127.0.0.1", 0), Transport.TCP, 0);
         loop.start();
         server.enable();

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jvirtd.daemon.remote.ConnectionRouter;
 import io.jvirtd.daemon.remote.RemoteProgram;
-import io.jvirtd.driver.test.TestDriver;
+import io.jvirtd.driver.mockhost.MockHostDriver;
 import io.jvirtd.protocol.remote.RemoteProcedure;
 import io.jvirtd.protocol.remote.RemoteSignatures;
 import io.jvirtd.rpc.loop.EventLoop;
@@ -310,7 +310,7 @@ class ProtocolFuzzTest {
         EventLoop loop = new EventLoop("fuzz-loop");
         WorkerPool pool = new WorkerPool("fuzz", 2, 8, 2);
         NetServer server = new NetServer("libvirtd", loop, pool, ServerLimits.DEFAULTS, Ticker.SYSTEM);
-        server.addProgram(new RemoteProgram(new ConnectionRouter(Map.of("test", new TestDriver()))));
+        server.addProgram(new RemoteProgram(new ConnectionRouter(Map.of("test", new MockHostDriver()))));
         Listener l = server.addTcpListener(new InetSocketAddress("127.0.0.1", 0), Transport.TCP, 0);
         loop.start();
         server.enable();

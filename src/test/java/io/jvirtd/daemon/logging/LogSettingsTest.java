@@ -125,7 +125,7 @@ class LogSettingsTest {
         s.setOutputs("3:stderr 1:file:" + log);
         s.setFilters("1:rpc 4:rpc.netserver 3:remote");
         JvirtdLoggerFinder.SourceLogger server = logger(s, "io.jvirtd.rpc.server");
-        JvirtdLoggerFinder.SourceLogger pool = logger(s, "io.jvirtd.driver.test");
+        JvirtdLoggerFinder.SourceLogger pool = logger(s, "io.jvirtd.driver.mockhost");
         JvirtdLoggerFinder.SourceLogger remote = logger(s, "io.jvirtd.daemon.remote");
         assertEquals("rpc.netserver", server.category());
         assertTrue(server.isLoggable(System.Logger.Level.DEBUG), "1:rpc comes first and matches rpc.netserver");

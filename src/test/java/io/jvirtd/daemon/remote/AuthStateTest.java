@@ -3,7 +3,7 @@ package io.jvirtd.daemon.remote;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.jvirtd.driver.test.TestDriver;
+import io.jvirtd.driver.mockhost.MockHostDriver;
 import io.jvirtd.rpc.message.MessageHeader;
 import io.jvirtd.rpc.server.ServerClient;
 import io.jvirtd.rpc.server.RunningServer;
@@ -37,7 +37,7 @@ class AuthStateTest {
     @BeforeEach
     void start() throws IOException {
         running = RunningServer.withAuth(AUTH_SASL,
-                new RemoteProgram(new ConnectionRouter(Map.of("test", new TestDriver()))));
+                new RemoteProgram(new ConnectionRouter(Map.of("test", new MockHostDriver()))));
         c = running.connect();
     }
 

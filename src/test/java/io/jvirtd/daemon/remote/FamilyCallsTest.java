@@ -2,7 +2,7 @@ package io.jvirtd.daemon.remote;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.jvirtd.driver.test.TestDriver;
+import io.jvirtd.driver.mockhost.MockHostDriver;
 import io.jvirtd.rpc.message.MessageHeader;
 import io.jvirtd.rpc.message.RpcError;
 import io.jvirtd.rpc.server.RunningServer;
@@ -35,7 +35,7 @@ class FamilyCallsTest {
 
     @BeforeEach
     void start() throws IOException {
-        running = RunningServer.start(new RemoteProgram(new ConnectionRouter(Map.of("test", new TestDriver()))));
+        running = RunningServer.start(new RemoteProgram(new ConnectionRouter(Map.of("test", new MockHostDriver()))));
         c = running.connect();
         byte[] name = "test:///default".getBytes(StandardCharsets.UTF_8);
         int padded = (name.length + 3) & ~3;

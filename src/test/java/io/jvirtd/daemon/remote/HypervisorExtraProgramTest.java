@@ -3,7 +3,7 @@ package io.jvirtd.daemon.remote;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.jvirtd.driver.test.TestDriver;
+import io.jvirtd.driver.mockhost.MockHostDriver;
 import io.jvirtd.rpc.message.MessageHeader;
 import io.jvirtd.rpc.message.RpcError;
 import io.jvirtd.rpc.server.RunningServer;
@@ -33,7 +33,7 @@ class HypervisorExtraProgramTest {
     @BeforeEach
     void start() throws IOException {
         running = RunningServer.start(
-                new RemoteProgram(new ConnectionRouter(Map.of("test", new TestDriver()))),
+                new RemoteProgram(new ConnectionRouter(Map.of("test", new MockHostDriver()))),
                 HypervisorExtraProgram.qemu(),
                 HypervisorExtraProgram.lxc());
         c = running.connect();

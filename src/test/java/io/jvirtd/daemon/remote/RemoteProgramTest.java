@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.jvirtd.driver.test.TestDriver;
+import io.jvirtd.driver.mockhost.MockHostDriver;
 import io.jvirtd.rpc.message.MessageHeader;
 import io.jvirtd.rpc.message.RpcError;
 import io.jvirtd.rpc.server.RunningServer;
@@ -38,7 +38,7 @@ class RemoteProgramTest {
     @BeforeEach
     void start() throws IOException {
         running = RunningServer.start(
-                new RemoteProgram(new ConnectionRouter(Map.of("test", new TestDriver()))));
+                new RemoteProgram(new ConnectionRouter(Map.of("test", new MockHostDriver()))));
         c = running.connect();
     }
 

@@ -1,0 +1,135 @@
+package io.jvirtd.driver.mockhost;
+
+import io.jvirtd.model.VirErrorDomain;
+import io.jvirtd.model.VirErrorNumber;
+import io.jvirtd.model.VirException;
+import io.jvirtd.model.VirXml;
+import io.jvirtd.model.conf.Enums;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.Node;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * virConnectBaselineCPU for the test driver (testConnectBaselineCPU: virCPUDefListParse, then
+ * virCPUBaseline with the first CPU's architecture).
+ *
+ * <p>libvirt computes a real baseline from its x86 CPU map (feature bits per model). jvirtd has
+ * no CPU map yet, so only the case that needs none is answered: every CPU names the same model
+ * and lists no features. That gives libvirt's answer exactly (the model with fallback 'forbid',
+ * plus the vendor when every CPU names it). Anything else is refused with
+ * VIR_ERR_OPERATION_UNSUPPORTED rather than answered wrongly. Stateless.
+ */
+final class CpuBaseline {
+
+    /** {@code VIR_CONNECT_BASELINE_CPU_EXPAND_FEATURES}. */
+    static final int EXPAND_FEATURES = 1;
+
+    /** Vendors in libvirt's x86 CPU map. */
+    private static final Set<String> X86_VENDORS = Set.of("Intel", "AMD", "Hygon");
+
+    private CpuBaseline() {
+    }
+
+    /** One parsed {@code <cpu>} (virCPUDef, host type): the fields the baseline looks at. */
+    private record Cpu(String arch, String model, String vendor, int features) {
+    }
+
+    static String compute(List<String> xmlCpus, int flags) {
+        VirException.checkFlags(flags, EXPAND_FEATURES, VirErrorDomain.TEST, "testConnectBaselineCPU");
+        if (xmlCpus.isEmpty()) {
+            throw VirException.invalidArg(VirErrorDomain.CPU, "no CPUs given");
+        }
+        List<Cpu> cpus = new ArrayList<>();
+        for (String xml : xmlCpus) {
+            cpus.add(parse(xml));
+        }
+        String arch = cpus.get(0).arch();
+        if (!arch.equals("i686") && !arch.equals("x86_64")) {
+            throw notYet("CPU baseline for architecture " + arch);
+        }
+        Cpu first = cpus.get(0);
+        boolean outputVendor = true;
+        String vendor = null;
+        for (Cpu cpu : cpus) {
+            if (!cpu.model().equals(first.model()) || cpu.features() > 0) {
+                throw notYet("baseline of differing CPU models or explicit features");
+            }
+            if (cpu.vendor() == null) {
+                outputVendor = false;
+                continue;
+            }
+            if (!X86_VENDORS.contains(cpu.vendor())) {
+                throw VirException.of(VirErrorNumber.OPERATION_FAILED, VirErrorDomain.CPU,
+                        "Unknown CPU vendor " + cpu.vendor());
+            }
+            if (vendor != null && !vendor.equals(cpu.vendor())) {
+                throw VirException.of(VirErrorNumber.OPERATION_FAILED, VirErrorDomain.CPU,
+                        "CPU vendors do not match");
+            }
+            vendor = cpu.vendor();
+        }
+        if ((flags & EXPAND_FEATURES) != 0) {
+            throw notYet("expanding CPU model features");
+        }
+        StringBuilder b = new StringBuilder("<cpu mode='custom' match='exact'>\n");
+        b.append("  <model fallback='forbid'>").append(escape(first.model())).append("</model>\n");
+        if (outputVendor && vendor != null) {
+            b.append("  <vendor>").append(escape(vendor)).append("</vendor>\n");
+        }
+        return b.append("</cpu>\n").toString();
+    }
+
+    /** virCPUDefParseXML for a host CPU, as far as the baseline needs it. */
+    private static Cpu parse(String xml) {
+        Document doc = VirXml.parseString(xml, "(CPU_definition)", null, VirErrorDomain.CPU);
+        Element root = doc.getDocumentElement();
+        if (!"cpu".equals(VirXml.localName(root))) {
+            throw VirException.of(VirErrorNumber.XML_ERROR, VirErrorDomain.CPU,
+                    "XML does not contain expected 'cpu' element");
+        }
+        String arch = childText(root, "arch");
+        if (arch == null) {
+            throw VirException.of(VirErrorNumber.XML_ERROR, VirErrorDomain.CPU, "Missing CPU architecture");
+        }
+        if (!Enums.ARCHES.contains(arch)) {
+            throw VirException.of(VirErrorNumber.CONFIG_UNSUPPORTED, VirErrorDomain.CPU,
+                    "Unknown architecture " + arch);
+        }
+        String model = childText(root, "model");
+        if (model == null) {
+            throw VirException.of(VirErrorNumber.XML_ERROR, VirErrorDomain.CPU, "Missing CPU model name");
+        }
+        int features = 0;
+        for (Node n = root.getFirstChild(); n != null; n = n.getNextSibling()) {
+            if (n instanceof Element e && "feature".equals(VirXml.localName(e))) {
+                features++;
+            }
+        }
+        return new Cpu(arch, model, childText(root, "vendor"), features);
+    }
+
+    /** {@code string(./name[1])}, null when absent or empty (virXPathString). */
+    private static String childText(Element parent, String name) {
+        for (Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
+            if (n instanceof Element e && name.equals(VirXml.localName(e))) {
+                String s = e.getTextContent();
+                return s.isEmpty() ? null : s;
+            }
+        }
+        return null;
+    }
+
+    private static VirException notYet(String what) {
+        return VirException.of(VirErrorNumber.OPERATION_UNSUPPORTED, VirErrorDomain.CPU,
+                what + " needs libvirt's CPU map, which jvirtd does not have yet");
+    }
+
+    private static String escape(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+                .replace("'", "&apos;").replace("\"", "&quot;");
+    }
+}
