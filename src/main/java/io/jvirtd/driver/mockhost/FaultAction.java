@@ -6,7 +6,7 @@ import io.jvirtd.model.VirException;
 import io.jvirtd.model.spi.FaultInjector;
 import io.jvirtd.model.spi.InjectedFault;
 
-import java.util.Random;
+import java.util.SplittableRandom;
 
 /**
  * What a rule of a fault plan does when it fires: one of {@code <delay>}, {@code <error>},
@@ -45,7 +45,7 @@ record FaultAction(Kind kind, Delay delay, ErrorSpec error) {
 
         enum Distribution { FIXED, UNIFORM, EXPONENTIAL }
 
-        long sample(Random random) {
+        long sample(SplittableRandom random) {
             double ms;
             switch (distribution) {
                 case UNIFORM:

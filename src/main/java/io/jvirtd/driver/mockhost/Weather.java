@@ -10,7 +10,7 @@ import io.jvirtd.model.spi.DriverEventLoop;
 
 import java.lang.System.Logger.Level;
 import java.util.List;
-import java.util.Random;
+import java.util.SplittableRandom;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 
@@ -43,7 +43,7 @@ final class Weather {
     private final DriverEventLoop loop;
     private final Executor executor;
     private final FaultStats stats;
-    private final Random[] randoms;
+    private final SplittableRandom[] randoms;
     /** The pending timer of each rule. Guarded by this. */
     private final DriverEventLoop.Scheduled[] pending;
     /** Guarded by this. */
@@ -56,10 +56,10 @@ final class Weather {
         this.executor = executor;
         this.stats = stats;
         int n = plan.weather().size();
-        this.randoms = new Random[n];
+        this.randoms = new SplittableRandom[n];
         this.pending = new DriverEventLoop.Scheduled[n];
         for (int i = 0; i < n; i++) {
-            randoms[i] = new Random(plan.seed() + 1_000_003L * (i + 1));
+            randoms[i] = new SplittableRandom(plan.seed() + 1_000_003L * (i + 1));
         }
     }
 
@@ -125,7 +125,7 @@ final class Weather {
     }
 
     /** A random running domain matching the rule gets its weather; its name, or null for none. */
-    private String hitDomain(WeatherRule r, Random random) {
+    private String hitDomain(WeatherRule r, SplittableRandom random) {
         List<MockDomain> all = host.domains().all();
         int start = all.isEmpty() ? 0 : random.nextInt(all.size());
         for (int k = 0; k < all.size(); k++) {
@@ -182,7 +182,7 @@ final class Weather {
     }
 
     /** A random active pool matching the rule goes inactive; its name, or null for none. */
-    private String stopPool(WeatherRule r, Random random) {
+    private String stopPool(WeatherRule r, SplittableRandom random) {
         StoragePools pools = host.storagePools();
         pools.lock();
         try {
