@@ -18,6 +18,7 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.IntFunction;
 
 /**
  * Reads a fault plan: the one {@code <plan>} element of jvirtd's namespace {@link #NS} in a file,
@@ -254,44 +255,31 @@ final class FaultPlanParser {
         }
 
         private VirErrorNumber code(String s) {
-            if (s == null) {
-                return null;
-            }
-            VirErrorNumber c = null;
-            if (s.matches("\\d{1,4}")) {
-                c = VirErrorNumber.byNumber(Integer.parseInt(s));
-            } else {
-                String n = s.startsWith("VIR_ERR_") ? s.substring(8) : s.startsWith("VIR_") ? s.substring(4) : s;
-                try {
-                    c = VirErrorNumber.valueOf(n);
-                } catch (IllegalArgumentException e) {
-                    c = null;
-                }
-            }
-            if (c == null || c == VirErrorNumber.OK) {
+            VirErrorNumber c = s == null ? null : constant(s, "VIR_ERR_", VirErrorNumber.class, VirErrorNumber::byNumber);
+            if (s != null && (c == null || c == VirErrorNumber.OK)) {
                 throw bad("unknown error code '" + s + "' (a virErrorNumber such as VIR_ERR_OPERATION_TIMEOUT or 68)");
             }
             return c;
         }
 
         private VirErrorDomain domain(String s) {
-            if (s == null) {
-                return null;
-            }
-            VirErrorDomain d = null;
-            if (s.matches("\\d{1,4}")) {
-                d = VirErrorDomain.byNumber(Integer.parseInt(s));
-            } else {
-                try {
-                    d = VirErrorDomain.valueOf(s.startsWith("VIR_FROM_") ? s.substring(9) : s);
-                } catch (IllegalArgumentException e) {
-                    d = null;
-                }
-            }
-            if (d == null) {
+            VirErrorDomain d = s == null ? null : constant(s, "VIR_FROM_", VirErrorDomain.class, VirErrorDomain::byNumber);
+            if (s != null && d == null) {
                 throw bad("unknown error domain '" + s + "' (a virErrorDomain such as VIR_FROM_TEST or 12)");
             }
             return d;
+        }
+
+        /** libvirt's C name (with or without {@code prefix}) or number of an enum constant; null if none. */
+        private static <E extends Enum<E>> E constant(String s, String prefix, Class<E> type, IntFunction<E> byNumber) {
+            if (s.matches("\\d{1,4}")) {
+                return byNumber.apply(Integer.parseInt(s));
+            }
+            try {
+                return Enum.valueOf(type, s.startsWith(prefix) ? s.substring(prefix.length()) : s);
+            } catch (IllegalArgumentException e) {
+                return null;
+            }
         }
 
         private WeatherRule weatherRule(String local, Attributes a) {

@@ -158,15 +158,11 @@ final class Weather {
         switch (kind) {
             case CRASH:
                 Domains.lifecycle(host, d, LifecycleCodes.CRASHED, LifecycleCodes.CRASHED_PANICKED);
-                Domains.shutdownState(host, d, StateReason.Shutoff.CRASHED);
-                Domains.lifecycle(host, d, LifecycleCodes.STOPPED, LifecycleCodes.STOPPED_CRASHED);
-                Domains.removeIfTransient(host, d);
+                stop(d, StateReason.Shutoff.CRASHED, LifecycleCodes.STOPPED_CRASHED);
                 break;
             case SHUTDOWN:
                 Domains.lifecycle(host, d, LifecycleCodes.SHUTDOWN, LifecycleCodes.SHUTDOWN_GUEST);
-                Domains.shutdownState(host, d, StateReason.Shutoff.SHUTDOWN);
-                Domains.lifecycle(host, d, LifecycleCodes.STOPPED, LifecycleCodes.STOPPED_SHUTDOWN);
-                Domains.removeIfTransient(host, d);
+                stop(d, StateReason.Shutoff.SHUTDOWN, LifecycleCodes.STOPPED_SHUTDOWN);
                 break;
             default: { // IO_ERROR
                 List<DeviceDef> disks = d.def.disks();
@@ -179,6 +175,13 @@ final class Weather {
                 Domains.lifecycle(host, d, LifecycleCodes.SUSPENDED, LifecycleCodes.SUSPENDED_IOERROR);
             }
         }
+    }
+
+    /** The domain stops by itself: shut off with {@code reason}, "Stopped" {@code detail}; a transient one goes. */
+    private void stop(MockDomain d, int reason, int detail) {
+        Domains.shutdownState(host, d, reason);
+        Domains.lifecycle(host, d, LifecycleCodes.STOPPED, detail);
+        Domains.removeIfTransient(host, d);
     }
 
     /** A random active pool matching the rule goes inactive; its name, or null for none. */
