@@ -35,6 +35,12 @@ final class FaultPlan implements FaultInjector {
         this.rules = List.copyOf(rules);
         this.weather = List.copyOf(weather);
         this.stats = stats;
+        for (FaultRule r : this.rules) {
+            stats.declare(file, r.name(), r.action().kind().xmlName());
+        }
+        for (WeatherRule w : this.weather) {
+            stats.declare(file, w.name(), w.kind().xmlName());
+        }
     }
 
     String file() {

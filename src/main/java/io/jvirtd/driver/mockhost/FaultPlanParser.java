@@ -71,6 +71,8 @@ final class FaultPlanParser {
         private long seed;
         private final List<FaultRule> rules = new ArrayList<>();
         private final List<WeatherRule> weather = new ArrayList<>();
+        /** Rule and weather names so far: each names one counter, so each must be unique. */
+        private final Set<String> names = new java.util.HashSet<>();
         /** The rule being read: its attributes and action, until its end tag. */
         private String ruleName;
         private FaultRule.Match ruleMatch;
@@ -169,7 +171,7 @@ final class FaultPlanParser {
                     "probability", "every", "first"));
             inRule = true;
             ruleAction = null;
-            ruleName = a.getValue("name") != null ? a.getValue("name") : "rule-" + (rules.size() + 1);
+            ruleName = unique(a.getValue("name") != null ? a.getValue("name") : "rule-" + (rules.size() + 1));
             String transport = a.getValue("transport");
             if (transport != null && !Set.of("unix", "tcp", "tls").contains(transport)) {
                 throw bad("transport '" + transport + "': expected unix, tcp or tls");
@@ -293,7 +295,7 @@ final class FaultPlanParser {
             if (rate == null) {
                 throw bad("<" + local + "> needs a rate, such as rate=\"2/min\"");
             }
-            String name = a.getValue("name") != null ? a.getValue("name") : local;
+            String name = unique(a.getValue("name") != null ? a.getValue("name") : local);
             return new WeatherRule(name, kind, perSecond(rate), glob(a.getValue(target)));
         }
 
@@ -340,6 +342,13 @@ final class FaultPlanParser {
                             + (names.isEmpty() ? "" : " (it has " + String.join(", ", names.stream().sorted().toList()) + ")"));
                 }
             }
+        }
+
+        private String unique(String name) {
+            if (!names.add(name)) {
+                throw bad("a second rule named '" + name + "': names must be unique (they label the metrics)");
+            }
+            return name;
         }
 
         private Glob glob(String s) {

@@ -18,6 +18,11 @@ final class FaultStats {
 
     private final ConcurrentHashMap<Key, LongAdder> counts = new ConcurrentHashMap<>();
 
+    /** Makes the counter exist at 0, so a rule that never fired still shows in the metrics. */
+    void declare(String plan, String rule, String fault) {
+        counts.computeIfAbsent(new Key(plan, rule, fault), k -> new LongAdder());
+    }
+
     void count(String plan, String rule, String fault) {
         counts.computeIfAbsent(new Key(plan, rule, fault), k -> new LongAdder()).increment();
     }

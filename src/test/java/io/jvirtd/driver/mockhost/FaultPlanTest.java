@@ -154,6 +154,7 @@ class FaultPlanTest {
         "<f:plan><f:weather><f:flood rate='1/s'/></f:weather></f:plan>|2|unknown weather <flood>",
         "<f:plan><f:weather><f:crash rate='fast'/></f:weather></f:plan>|2|rate 'fast'",
         "<f:plan><f:rule><f:delay distribution='exponential'/></f:rule></f:plan>|2|<delay> needs mean",
+        "<f:plan><f:rule name='a'><f:drop/></f:rule><f:rule name='a'><f:hang/></f:rule></f:plan>|2|a second rule named 'a'",
         "<f:plan><f:rule>|3|must be terminated",
     })
     void badPlansSayFileLineAndReason(String body, int line, String reason) {
