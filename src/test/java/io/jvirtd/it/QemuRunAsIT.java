@@ -7,13 +7,11 @@ import io.jvirtd.driver.qemu.TestGuests;
 import io.jvirtd.model.UnixAccounts;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -101,17 +99,6 @@ class QemuRunAsIT {
         throw new AssertionError("no " + field + " line for " + pid);
     }
 
-    private static void awaitMarker(Path log) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < deadline) {
-            if (Files.exists(log) && Files.readString(log, StandardCharsets.ISO_8859_1).contains("TESTGUEST-BOOT-OK")) {
-                return;
-            }
-            Thread.sleep(20); // QEMU writes the file; nothing to wait on
-        }
-        throw new AssertionError(log + " never showed TESTGUEST-BOOT-OK");
-    }
-
     @Test
     void qemuRunsAsTheConfiguredUserAndGroupAndTheGuestWorks() throws Exception {
         requireRoot();
@@ -128,7 +115,7 @@ class QemuRunAsIT {
         String g = String.valueOf(nogroup);
         assertEquals(List.of(u, u, u, u), ids(pid, "Uid"), "QEMU's user ids");
         assertEquals(List.of(g, g, g, g), ids(pid, "Gid"), "QEMU's group ids");
-        awaitMarker(serialLog("jvq-runas"));
+        QemuDriverIT.awaitMarker(serialLog("jvq-runas"), "TESTGUEST-BOOT-OK");
         assertEquals(List.of("paused (user)", "running (unpaused)"), virsh(d,
                 "suspend jvq-runas; domstate --reason jvq-runas; resume jvq-runas; domstate --reason jvq-runas")
                 .stream().filter(l -> !l.startsWith("Domain")).toList());
