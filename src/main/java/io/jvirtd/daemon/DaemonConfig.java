@@ -102,6 +102,13 @@ public final class DaemonConfig {
      * runs TCG only, whatever /dev/kvm says (it exists on hosts that cannot run KVM guests).
      */
     public boolean qemuKvm;
+    /**
+     * [qemu_user], [qemu_group] who QEMU runs as, as qemu.conf's {@code user} and {@code group}: a
+     * name, or "+N" for the number N; null (the default): the daemon's. Applied when the daemon
+     * runs as root; an unknown name fails the QEMU driver's start (exit 1).
+     */
+    public String qemuUser;
+    public String qemuGroup;
 
     private enum Type { INT, LONG, STRING, BOOL, LIST }
 
@@ -174,6 +181,8 @@ public final class DaemonConfig {
         key("test_fault_plan", Type.STRING, (c, v) -> c.testFaultPlan = Path.of((String) v));
         key("qemu_root", Type.STRING, (c, v) -> c.qemuRoot = java.nio.file.Path.of((String) v));
         key("qemu_kvm", Type.BOOL, (c, v) -> c.qemuKvm = (Boolean) v);
+        key("qemu_user", Type.STRING, (c, v) -> c.qemuUser = (String) v);
+        key("qemu_group", Type.STRING, (c, v) -> c.qemuGroup = (String) v);
         ignored("host_uuid_source", Type.STRING);
         ignored("tls_priority", Type.STRING);
         ignored("tcp_min_ssf", Type.INT);

@@ -42,6 +42,7 @@ public final class QemuDriver implements HypervisorDriver {
         return t;
     });
     private final QemuCapabilities capabilities;
+    private final QemuRunAs runAs;
     private volatile QemuLifecycle lifecycle;
 
     /**
@@ -52,16 +53,24 @@ public final class QemuDriver implements HypervisorDriver {
      * @param offerKvm {@code qemu_kvm}: offer {@code type='kvm'} where a probe shows KVM works;
      *                 false runs TCG only, whatever {@code /dev/kvm} says
      * @param hostUuid the daemon's {@code host_uuid}, or null for the DMI one (else a random one)
+     * @param user     {@code qemu_user} (qemu.conf's {@code user}: a name or "+UID"), or null: the daemon's
+     * @param group    {@code qemu_group} (qemu.conf's {@code group}), or null: the daemon's
      */
-    public record Settings(Path qemuRoot, boolean offerKvm, String hostUuid) {
+    public record Settings(Path qemuRoot, boolean offerKvm, String hostUuid, String user, String group) {
+
+        /** QEMU runs as the daemon's user and group. */
+        public Settings(Path qemuRoot, boolean offerKvm, String hostUuid) {
+            this(qemuRoot, offerKvm, hostUuid, null, null);
+        }
     }
 
     public QemuDriver(Settings settings) {
         this.privileged = "root".equals(System.getProperty("user.name"));
         this.paths = settings.qemuRoot() != null ? QemuPaths.under(settings.qemuRoot())
                 : QemuPaths.defaults(privileged, System.getenv(), Path.of(System.getProperty("user.home")));
+        this.runAs = QemuRunAs.of(settings.user(), settings.group(), privileged, QemuCapabilities.processLabel());
         this.capabilities = new QemuCapabilities(QemuXmlOptions.DEFAULT_EMULATOR, settings.offerKvm(),
-                new HostFacts(Path.of("/")), settings.hostUuid(), QemuCapabilities.processLabel());
+                new HostFacts(Path.of("/")), settings.hostUuid(), runAs.label());
     }
 
     @Override
@@ -76,7 +85,7 @@ public final class QemuDriver implements HypervisorDriver {
 
     @Override
     public void start(DriverEventLoop loop) {
-        QemuLifecycle l = new QemuLifecycle(paths, domains, events, loop, eventThread, capabilities);
+        QemuLifecycle l = new QemuLifecycle(paths, domains, events, loop, eventThread, capabilities, runAs);
         l.loadAndReattach();
         lifecycle = l;
         l.autostart();
