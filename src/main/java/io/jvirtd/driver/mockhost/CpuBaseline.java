@@ -1,5 +1,6 @@
 package io.jvirtd.driver.mockhost;
 
+import io.jvirtd.driver.cpumap.X86CpuMap;
 import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirErrorNumber;
 import io.jvirtd.model.VirException;
@@ -17,10 +18,11 @@ import java.util.Set;
  * virConnectBaselineCPU for the test driver (testConnectBaselineCPU: virCPUDefListParse, then
  * virCPUBaseline with the first CPU's architecture).
  *
- * <p>libvirt computes a real baseline from its x86 CPU map (feature bits per model). jvirtd has
- * no CPU map yet, so only the case that needs none is answered: every CPU names the same model
- * and lists no features. That gives libvirt's answer exactly (the model with fallback 'forbid',
- * plus the vendor when every CPU names it). Anything else is refused with
+ * <p>libvirt computes a real baseline from its x86 CPU map (feature bits per model). Only the
+ * case that needs no bit arithmetic is answered: every CPU names the same model and lists no
+ * features. That gives libvirt's answer exactly (the model with fallback 'forbid', plus the
+ * vendor when every CPU names it, plus with EXPAND_FEATURES the model's features from the
+ * host's CPU map, {@link X86CpuMap}). Anything else is refused with
  * VIR_ERR_OPERATION_UNSUPPORTED rather than answered wrongly. Stateless.
  */
 final class CpuBaseline {
@@ -72,13 +74,16 @@ final class CpuBaseline {
             }
             vendor = cpu.vendor();
         }
-        if ((flags & EXPAND_FEATURES) != 0) {
-            throw notYet("expanding CPU model features");
-        }
         StringBuilder b = new StringBuilder("<cpu mode='custom' match='exact'>\n");
         b.append("  <model fallback='forbid'>").append(escape(first.model())).append("</model>\n");
         if (outputVendor && vendor != null) {
             b.append("  <vendor>").append(escape(vendor)).append("</vendor>\n");
+        }
+        if ((flags & EXPAND_FEATURES) != 0) {
+            for (X86CpuMap.Feature f : X86CpuMap.system().expand(first.model())) {
+                b.append("  <feature policy='").append(f.policy()).append("' name='")
+                        .append(escape(f.name())).append("'/>\n");
+            }
         }
         return b.append("</cpu>\n").toString();
     }
@@ -125,7 +130,7 @@ final class CpuBaseline {
 
     private static VirException notYet(String what) {
         return VirException.of(VirErrorNumber.OPERATION_UNSUPPORTED, VirErrorDomain.CPU,
-                what + " needs libvirt's CPU map, which jvirtd does not have yet");
+                what + " needs CPU map arithmetic that jvirtd does not do yet");
     }
 
     private static String escape(String s) {
