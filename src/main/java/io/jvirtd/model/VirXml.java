@@ -188,6 +188,14 @@ public final class VirXml {
     }
 
     /**
+     * Whether the JDK's parser, with English messages, reports a prefix no xmlns declaration
+     * binds: a fatal error to it, a warning to libxml2.
+     */
+    public static boolean isUnboundPrefix(SAXParseException e) {
+        return e.getMessage() != null && UNBOUND_PREFIX.matcher(e.getMessage()).matches();
+    }
+
+    /**
      * The element's name without namespace prefix, as libxml2's {@code node->name}; for a
      * prefix no declaration binds, libxml2's name is the whole "prefix:name".
      */
@@ -290,7 +298,7 @@ public final class VirXml {
 
         @Override
         public void fatalError(SAXParseException e) throws SAXException {
-            if (e.getMessage() == null || !UNBOUND_PREFIX.matcher(e.getMessage()).matches()) {
+            if (!isUnboundPrefix(e)) {
                 throw e;
             }
         }

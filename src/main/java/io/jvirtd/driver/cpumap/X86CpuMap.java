@@ -24,7 +24,8 @@ import java.util.TreeMap;
  * {@link #SYSTEM_FOLDER} (Debian's libvirt0 installs it there), never from a copy of ours, so
  * it is the map of the libvirt on the host.
  *
- * <p>Answers virCPUx86ExpandFeatures (src/cpu/cpu_x86.c) for a guest CPU of a known model:
+ * <p>Also says which models exist, their vendor, and which ones x86Decode may answer with for
+ * a guest CPU. Answers virCPUx86ExpandFeatures (src/cpu/cpu_x86.c) for a guest CPU of a known model:
  * walk the features in map order, take each one whose bits are all in the model's (what is
  * left of them), then add the removed ones as disabled; virCPUExpandFeatures sorts the list
  * by name.
@@ -50,12 +51,34 @@ public final class X86CpuMap {
     private final Map<String, Set<String>> modelBits;
     /** Model name -> the features it lists with removed='yes'. */
     private final Map<String, List<String>> modelRemoved;
+    /** Model name -> its vendor; models without one are absent. */
+    private final Map<String, String> modelVendor;
+    /** Models whose {@code <decode guest='off'/>} keeps them out of decoded guest CPUs. */
+    private final Set<String> notForGuests;
 
     private X86CpuMap(LinkedHashMap<String, Set<String>> features, Map<String, Set<String>> modelBits,
-                      Map<String, List<String>> modelRemoved) {
+                      Map<String, List<String>> modelRemoved, Map<String, String> modelVendor,
+                      Set<String> notForGuests) {
         this.features = features;
         this.modelBits = modelBits;
         this.modelRemoved = modelRemoved;
+        this.modelVendor = modelVendor;
+        this.notForGuests = notForGuests;
+    }
+
+    /** Whether the map has this model. */
+    public boolean hasModel(String model) {
+        return modelBits.containsKey(model);
+    }
+
+    /** The vendor the model names, or null. */
+    public String vendor(String model) {
+        return modelVendor.get(model);
+    }
+
+    /** Whether x86Decode may answer with this model for a guest CPU (its decode guest='on'). */
+    public boolean decodesGuests(String model) {
+        return hasModel(model) && !notForGuests.contains(model);
     }
 
     /** The host's map ({@link #SYSTEM_FOLDER}), read on first use. */
@@ -99,6 +122,8 @@ public final class X86CpuMap {
         LinkedHashMap<String, Set<String>> features = new LinkedHashMap<>();
         Map<String, Set<String>> modelBits = new HashMap<>();
         Map<String, List<String>> modelRemoved = new HashMap<>();
+        Map<String, String> modelVendor = new HashMap<>();
+        Set<String> notForGuests = new HashSet<>();
         for (Element arch : children(index, "arch")) {
             if (!"x86".equals(arch.getAttribute("name"))) {
                 continue;
@@ -111,23 +136,36 @@ public final class X86CpuMap {
                 for (Element m : children(cpus, "model")) {
                     Set<String> bits = new HashSet<>();
                     List<String> removed = new ArrayList<>();
+                    String name = m.getAttribute("name");
                     for (Element ancestor : children(m, "model")) {
-                        bits.addAll(modelBits.getOrDefault(ancestor.getAttribute("name"), Set.of()));
-                    }
-                    for (Element f : children(m, "feature")) {
-                        String name = f.getAttribute("name");
-                        if ("yes".equals(f.getAttribute("removed"))) {
-                            removed.add(name);
-                        } else {
-                            bits.addAll(features.getOrDefault(name, Set.of()));
+                        String base = ancestor.getAttribute("name");
+                        bits.addAll(modelBits.getOrDefault(base, Set.of()));
+                        if (modelVendor.containsKey(base)) {
+                            modelVendor.put(name, modelVendor.get(base));
                         }
                     }
-                    modelBits.put(m.getAttribute("name"), Set.copyOf(bits));
-                    modelRemoved.put(m.getAttribute("name"), List.copyOf(removed));
+                    for (Element v : children(m, "vendor")) {
+                        modelVendor.put(name, v.getAttribute("name"));
+                    }
+                    for (Element d : children(m, "decode")) {
+                        if ("off".equals(d.getAttribute("guest"))) {
+                            notForGuests.add(name);
+                        }
+                    }
+                    for (Element f : children(m, "feature")) {
+                        String feature = f.getAttribute("name");
+                        if ("yes".equals(f.getAttribute("removed"))) {
+                            removed.add(feature);
+                        } else {
+                            bits.addAll(features.getOrDefault(feature, Set.of()));
+                        }
+                    }
+                    modelBits.put(name, Set.copyOf(bits));
+                    modelRemoved.put(name, List.copyOf(removed));
                 }
             }
         }
-        return new X86CpuMap(features, modelBits, modelRemoved);
+        return new X86CpuMap(features, modelBits, modelRemoved, modelVendor, notForGuests);
     }
 
     /** A feature's bits as "cpuid:EAX_IN:ECX_IN:REG:BIT" and "msr:INDEX:REG:BIT" keys. */

@@ -54,25 +54,55 @@ final class CpuBaseline {
             throw notYet("CPU baseline for architecture " + arch);
         }
         Cpu first = cpus.get(0);
-        boolean outputVendor = true;
+        X86CpuMap map = X86CpuMap.system();
+        if (!map.hasModel(first.model())) {
+            throw VirException.internalError(VirErrorDomain.CPU, "Unknown CPU model " + first.model());
+        }
+        // x86Baseline: the first CPU's vendor must be known; the others' must match the vendor
+        // of their model and the first vendor seen
+        boolean outputVendor = first.vendor() != null;
         String vendor = null;
+        if (first.vendor() != null) {
+            if (!X86_VENDORS.contains(first.vendor())) {
+                throw VirException.of(VirErrorNumber.OPERATION_FAILED, VirErrorDomain.CPU,
+                        "Unknown CPU vendor " + first.vendor());
+            }
+            vendor = first.vendor();
+        }
         for (Cpu cpu : cpus) {
             if (!cpu.model().equals(first.model()) || cpu.features() > 0) {
                 throw notYet("baseline of differing CPU models or explicit features");
             }
-            if (cpu.vendor() == null) {
-                outputVendor = false;
+            if (cpu == first) {
                 continue;
             }
-            if (!X86_VENDORS.contains(cpu.vendor())) {
-                throw VirException.of(VirErrorNumber.OPERATION_FAILED, VirErrorDomain.CPU,
-                        "Unknown CPU vendor " + cpu.vendor());
+            String modelVendor = map.vendor(cpu.model());
+            if (cpu.vendor() != null && modelVendor != null && !cpu.vendor().equals(modelVendor)) {
+                throw VirException.of(VirErrorNumber.OPERATION_FAILED, VirErrorDomain.CPU, "CPU vendor "
+                        + modelVendor + " of model " + cpu.model() + " differs from vendor " + cpu.vendor());
             }
-            if (vendor != null && !vendor.equals(cpu.vendor())) {
+            String vn = cpu.vendor();
+            if (vn == null) {
+                outputVendor = false;
+                vn = modelVendor;
+            }
+            if (vn == null) {
+                continue;
+            }
+            if (vendor == null) {
+                if (!X86_VENDORS.contains(vn)) {
+                    throw VirException.of(VirErrorNumber.OPERATION_FAILED, VirErrorDomain.CPU,
+                            "Unknown CPU vendor " + vn);
+                }
+                vendor = vn;
+            } else if (!vendor.equals(vn)) {
                 throw VirException.of(VirErrorNumber.OPERATION_FAILED, VirErrorDomain.CPU,
                         "CPU vendors do not match");
             }
-            vendor = cpu.vendor();
+        }
+        if (!map.decodesGuests(first.model())) {
+            // x86Decode never answers with such a model: it looks for the closest other one
+            throw notYet("baseline of CPU model " + first.model());
         }
         StringBuilder b = new StringBuilder("<cpu mode='custom' match='exact'>\n");
         b.append("  <model fallback='forbid'>").append(escape(first.model())).append("</model>\n");
@@ -80,7 +110,7 @@ final class CpuBaseline {
             b.append("  <vendor>").append(escape(vendor)).append("</vendor>\n");
         }
         if ((flags & EXPAND_FEATURES) != 0) {
-            for (X86CpuMap.Feature f : X86CpuMap.system().expand(first.model())) {
+            for (X86CpuMap.Feature f : map.expand(first.model())) {
                 b.append("  <feature policy='").append(f.policy()).append("' name='")
                         .append(escape(f.name())).append("'/>\n");
             }
