@@ -132,7 +132,7 @@ class SnapshotDefTest {
     @Test
     void externalMemoryNamesNoImageAfterASourceThatIsNotARegularFile() {
         SnapshotDef s = SnapshotDef.parse("<domainsnapshot><name>s1</name>"
-                + "<memory snapshot='external' file='/tmp/mem'/></domainsnapshot>", 0);
+                + "<memory snapshot='external' file='/tmp/mem'/></domainsnapshot>", 0, MockXmlOptions.OPTIONS);
         s.setDomain(defaultDomain().copyViaXml(true));
         VirException e = assertThrows(VirException.class,
                 () -> s.testAlign(1, false, true, path -> false));
@@ -141,7 +141,7 @@ class SnapshotDefTest {
                 + "refusing to generate external snapshot name", e.message());
 
         SnapshotDef ok = SnapshotDef.parse("<domainsnapshot><name>s1</name>"
-                + "<memory snapshot='external' file='/tmp/mem'/></domainsnapshot>", 0);
+                + "<memory snapshot='external' file='/tmp/mem'/></domainsnapshot>", 0, MockXmlOptions.OPTIONS);
         ok.setDomain(defaultDomain().copyViaXml(true));
         ok.testAlign(1, false, true, "/guest/diskimage1"::equals);
         assertTrue(ok.format(0, null).contains("<source file='/guest/diskimage1.s1'/>"), ok.format(0, null));
