@@ -133,7 +133,8 @@ final class LibxmlErrors {
         return -1;
     }
 
-    private static int lineAt(String text, int index) {
+    /** The line (from 1) the character at {@code index} is on. */
+    static int lineAt(String text, int index) {
         int line = 1;
         for (int i = 0; i < index; i++) {
             if (text.charAt(i) == '\n') {

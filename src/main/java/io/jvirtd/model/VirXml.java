@@ -108,7 +108,7 @@ public final class VirXml {
         String text = withoutByteOrderMark(xml);
         Problem p = encodingProblem(text);
         if (p != null) {
-            int line = lineAt(text, p.index());
+            int line = LibxmlErrors.lineAt(text, p.index());
             throw detail(domain, where(docName, url != null, line) + p.message() + "\n"
                     + context(lineOf(text, line)) + "\n^");
         }
@@ -154,15 +154,6 @@ public final class VirXml {
         return bad < 0 ? null : new Problem(bad, "Input is not proper UTF-8, indicate encoding !");
     }
 
-    private static int lineAt(String text, int index) {
-        int line = 1;
-        for (int i = 0; i < index; i++) {
-            if (text.charAt(i) == '\n') {
-                line++;
-            }
-        }
-        return line;
-    }
 
     private static Document parse(InputSource source, String text, String docName,
                                   boolean named, String rootElement, VirErrorDomain domain) {
