@@ -1,5 +1,6 @@
 package io.jvirtd.driver.qemu;
 
+import io.jvirtd.model.SchemaValidator;
 import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirErrorNumber;
 import io.jvirtd.model.VirException;
@@ -42,6 +43,7 @@ public final class QemuDriver implements HypervisorDriver {
         return t;
     });
     private final QemuCapabilities capabilities;
+    private final SchemaValidator schemas;
     private volatile QemuLifecycle lifecycle;
 
     /**
@@ -56,7 +58,9 @@ public final class QemuDriver implements HypervisorDriver {
     public record Settings(Path qemuRoot, boolean offerKvm, String hostUuid) {
     }
 
-    public QemuDriver(Settings settings) {
+    /** A driver whose calls check XML against {@code schemas} when a client asks for it (--validate). */
+    public QemuDriver(Settings settings, SchemaValidator schemas) {
+        this.schemas = schemas;
         this.privileged = "root".equals(System.getProperty("user.name"));
         this.paths = settings.qemuRoot() != null ? QemuPaths.under(settings.qemuRoot())
                 : QemuPaths.defaults(privileged, System.getenv(), Path.of(System.getProperty("user.home")));
@@ -76,7 +80,7 @@ public final class QemuDriver implements HypervisorDriver {
 
     @Override
     public void start(DriverEventLoop loop) {
-        QemuLifecycle l = new QemuLifecycle(paths, domains, events, loop, eventThread, capabilities);
+        QemuLifecycle l = new QemuLifecycle(paths, domains, events, loop, eventThread, capabilities, schemas);
         l.loadAndReattach();
         lifecycle = l;
         l.autostart();

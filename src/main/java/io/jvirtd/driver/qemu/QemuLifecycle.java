@@ -20,6 +20,7 @@ import static io.jvirtd.model.event.LifecycleCodes.SUSPENDED_PAUSED;
 import static io.jvirtd.model.event.LifecycleCodes.UNDEFINED;
 import static io.jvirtd.model.event.LifecycleCodes.UNDEFINED_REMOVED;
 
+import io.jvirtd.model.SchemaValidator;
 import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirErrorNumber;
 import io.jvirtd.model.VirException;
@@ -69,12 +70,14 @@ final class QemuLifecycle {
     private final DriverEventLoop loop;
     private final ExecutorService eventThread;
     final QemuCapabilities capabilities;
+    private final SchemaValidator schemas;
     /** Domain ids increase per daemon (and continue after the highest reattached one). */
     private final AtomicInteger nextId = new AtomicInteger(1);
 
     QemuLifecycle(QemuPaths paths, QemuDomains domains, EventBus events, DriverEventLoop loop,
-                  ExecutorService eventThread, QemuCapabilities capabilities) {
+                  ExecutorService eventThread, QemuCapabilities capabilities, SchemaValidator schemas) {
         this.paths = paths;
+        this.schemas = schemas;
         this.capabilities = capabilities;
         this.domains = domains;
         this.events = events;
@@ -84,8 +87,9 @@ final class QemuLifecycle {
 
     // ================================================================== define / undefine
 
-    DomainRef define(String xml) {
-        DomainDef def = prepare(parse(xml));
+    /** @param validate VIR_DOMAIN_DEFINE_VALIDATE: check {@code xml} against domain.rng first */
+    DomainRef define(String xml, boolean validate) {
+        DomainDef def = prepare(parse(xml, validate));
         QemuDomain d = domains.addOrFind(def, false);
         boolean added;
         synchronized (d) {
@@ -125,6 +129,12 @@ final class QemuLifecycle {
     /** Parses a client's domain XML with the QEMU options (new definitions: inactive). */
     static DomainDef parse(String xml) {
         return DomainDef.parse(xml, DomainDef.PARSE_INACTIVE, QemuXmlOptions.OPTIONS);
+    }
+
+    /** {@link #parse(String)}, against libvirt's domain.rng first when {@code validate}. */
+    private DomainDef parse(String xml, boolean validate) {
+        int flags = DomainDef.PARSE_INACTIVE | (validate ? DomainDef.PARSE_VALIDATE_SCHEMA : 0);
+        return DomainDef.parse(xml, flags, QemuXmlOptions.OPTIONS, schemas);
     }
 
     /**
@@ -190,8 +200,9 @@ final class QemuLifecycle {
         }
     }
 
-    DomainRef createXml(String xml, boolean paused) {
-        DomainDef def = prepare(parse(xml));
+    /** @param validate VIR_DOMAIN_START_VALIDATE: check {@code xml} against domain.rng first */
+    DomainRef createXml(String xml, boolean paused, boolean validate) {
+        DomainDef def = prepare(parse(xml, validate));
         QemuDomain d = domains.addOrFind(def, true);
         boolean created;
         synchronized (d) {
