@@ -4,6 +4,7 @@ import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirErrorNumber;
 import io.jvirtd.model.VirException;
 import io.jvirtd.model.conf.DomainDef;
+import io.jvirtd.model.domain.DomainListAdd;
 import io.jvirtd.model.domain.DomainRef;
 import io.jvirtd.model.domain.Uuids;
 
@@ -63,23 +64,16 @@ final class QemuDomains {
      * same UUID under another name, or the same name under another UUID, is an error.
      */
     synchronized QemuDomain addOrFind(DomainDef def, boolean refuseActive) {
-        QemuDomain same = byUuidOrNull(def.uuid());
-        if (same != null) {
-            String existing = same.name();
-            if (!existing.equals(def.name())) {
-                throw VirException.format(VirErrorNumber.OPERATION_FAILED, VirErrorDomain.QEMU,
-                        "domain '%s' is already defined with uuid %s", existing, Uuids.format(def.uuid()));
-            }
-            if (refuseActive && same.isActive()) {
-                throw VirException.format(VirErrorNumber.OPERATION_INVALID, VirErrorDomain.QEMU,
-                        "domain '%s' is already active", def.name());
-            }
-            return same;
+        QemuDomain other = byUuidOrNull(def.uuid());
+        if (other == null) {
+            other = byName(def.name());
         }
-        QemuDomain named = byName(def.name());
-        if (named != null) {
-            throw VirException.format(VirErrorNumber.OPERATION_FAILED, VirErrorDomain.QEMU,
-                    "domain '%s' already exists with uuid %s", def.name(), Uuids.format(named.uuid));
+        if (other != null) {
+            synchronized (other) {
+                DomainListAdd.check(def.name(), def.uuid(), other.name(), other.uuid, refuseActive,
+                        other.liveDef != null, other.persistentDef != null);
+            }
+            return other;
         }
         QemuDomain d = new QemuDomain(def.uuid());
         d.persistentDef = def;
