@@ -1,5 +1,6 @@
 package io.jvirtd.driver.mockhost;
 
+import io.jvirtd.driver.common.DomainObjList;
 import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirErrorNumber;
 import io.jvirtd.model.VirException;
@@ -37,7 +38,7 @@ final class Domains {
      *                  transient
      */
     static Added addOrAssign(MockHost host, DomainDef def, boolean live, boolean checkLive) {
-        DomainList list = host.domains();
+        DomainObjList<MockDomain> list = host.domains();
         byte[] uuid = def.uuid();
         while (true) {
             MockDomain fresh = new MockDomain(list.nextSeq(), def);

@@ -43,7 +43,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The QEMU driver's domain life: define and undefine, start (QEMU launched paused, QMP
@@ -71,8 +70,6 @@ final class QemuLifecycle {
     private final ExecutorService eventThread;
     final QemuCapabilities capabilities;
     private final SchemaValidator schemas;
-    /** Domain ids increase per daemon (and continue after the highest reattached one). */
-    private final AtomicInteger nextId = new AtomicInteger(1);
 
     QemuLifecycle(QemuPaths paths, QemuDomains domains, EventBus events, DriverEventLoop loop,
                   ExecutorService eventThread, QemuCapabilities capabilities, SchemaValidator schemas) {
@@ -102,7 +99,7 @@ final class QemuLifecycle {
             AtomicFiles.write(paths.configFile(def.name()), def.format(DomainDef.XML_INACTIVE | DomainDef.XML_SECURE));
         } catch (IOException e) {
             if (added) {
-                domains.remove(d);
+                domains.remove(d, def.name());
             }
             throw VirException.systemError(VirErrorDomain.QEMU, 5,
                     "cannot save config file '" + paths.configFile(def.name()) + "'", e.getMessage());
@@ -171,7 +168,7 @@ final class QemuLifecycle {
                 d.persistentDef = null;
                 d.autostart = false;
                 if (d.liveDef == null) {
-                    domains.remove(d);
+                    domains.remove(d, name);
                 }
             }
             raise(before, UNDEFINED, UNDEFINED_REMOVED);
@@ -219,7 +216,7 @@ final class QemuLifecycle {
         } catch (RuntimeException e) {
             synchronized (d) {
                 if (d.persistentDef == null && d.liveDef == null) {
-                    domains.remove(d);
+                    domains.remove(d, def.name());
                 }
             }
             throw e;
@@ -233,7 +230,7 @@ final class QemuLifecycle {
 
     /** Launches QEMU paused, negotiates QMP, learns the pty, then {@code cont} unless paused. Job held. */
     private void startProcess(QemuDomain d, DomainDef live, boolean paused) {
-        QemuDomainXml.makeLive(live, nextId.getAndIncrement());
+        QemuDomainXml.makeLive(live, domains.allocateId());
         EmulatorCaps caps = EmulatorCaps.of(live.emulator());
         String cpuModel = QemuCommandLine.cpuModel(live);
         if (!DomainCapabilitiesXml.isCustomModel(caps, cpuModel)) {
@@ -245,7 +242,7 @@ final class QemuLifecycle {
         try {
             synchronized (d) {
                 d.liveDef = live;
-                d.id = live.id();
+                domains.setRunId(d, live.id());
                 d.pid = l.pid();
                 d.state = DomainState.PAUSED;
                 d.reason = StateReason.Paused.STARTING_UP;
@@ -292,7 +289,7 @@ final class QemuLifecycle {
             synchronized (d) {
                 d.liveDef = null;
                 d.monitor = null;
-                d.id = -1;
+                domains.setRunId(d, -1);
                 d.pid = -1;
                 d.state = DomainState.SHUTOFF;
                 d.reason = StateReason.Shutoff.FAILED;
@@ -629,14 +626,14 @@ final class QemuLifecycle {
             live = d.liveDef;
             d.liveDef = null;
             d.monitor = null;
-            d.id = -1;
+            domains.setRunId(d, -1);
             d.pid = -1;
             d.state = DomainState.SHUTOFF;
             d.reason = shutoffReason;
             d.destroying = false;
             d.gotShutdown = false;
             if (d.persistentDef == null) {
-                domains.remove(d);
+                domains.remove(d, live.name());
             }
         }
         if (mon != null) {
@@ -749,7 +746,7 @@ final class QemuLifecycle {
             return null;
         }
         DomainDef live = s.liveDef();
-        nextId.accumulateAndGet(live.id() + 1, Math::max);
+        domains.reserveIdsThrough(live.id());
         QemuDomain d = domains.byUuidOrNull(live.uuid());
         if (d == null) {
             d = domains.addOrFind(live.copy(), false);
@@ -760,7 +757,7 @@ final class QemuLifecycle {
         }
         synchronized (d) {
             d.liveDef = live;
-            d.id = live.id();
+            domains.setRunId(d, live.id());
             d.pid = s.pid();
             d.state = s.state();
             d.reason = s.reason();
