@@ -142,6 +142,7 @@ class QemuDriverIT {
             virsh(d, "start", "jvq-life");
             long pid = qemu.pid("jvq-life");
             assertTrue(QemuTestRoot.isAlive(pid));
+            assertEquals("jvq-life", virsh(d, "domname", virsh(d, "domid", "jvq-life")), "lookup by running id");
             virsh(d, "destroy", "jvq-life");
             assertEquals("shut off (destroyed)", virsh(d, "domstate", "--reason", "jvq-life"));
             assertFalse(QemuTestRoot.isAlive(pid), "destroy stopped QEMU " + pid);

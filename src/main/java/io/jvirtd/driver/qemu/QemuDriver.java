@@ -1,5 +1,6 @@
 package io.jvirtd.driver.qemu;
 
+import io.jvirtd.model.SchemaValidator;
 import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirErrorNumber;
 import io.jvirtd.model.VirException;
@@ -43,6 +44,7 @@ public final class QemuDriver implements HypervisorDriver {
     });
     private final QemuCapabilities capabilities;
     private final QemuRunAs runAs;
+    private final SchemaValidator schemas;
     private volatile QemuLifecycle lifecycle;
 
     /**
@@ -64,7 +66,9 @@ public final class QemuDriver implements HypervisorDriver {
         }
     }
 
-    public QemuDriver(Settings settings) {
+    /** A driver whose calls check XML against {@code schemas} when a client asks for it (--validate). */
+    public QemuDriver(Settings settings, SchemaValidator schemas) {
+        this.schemas = schemas;
         this.privileged = "root".equals(System.getProperty("user.name"));
         this.paths = settings.qemuRoot() != null ? QemuPaths.under(settings.qemuRoot())
                 : QemuPaths.defaults(privileged, System.getenv(), Path.of(System.getProperty("user.home")));
@@ -85,7 +89,7 @@ public final class QemuDriver implements HypervisorDriver {
 
     @Override
     public void start(DriverEventLoop loop) {
-        QemuLifecycle l = new QemuLifecycle(paths, domains, events, loop, eventThread, capabilities, runAs);
+        QemuLifecycle l = new QemuLifecycle(paths, domains, events, loop, eventThread, capabilities, runAs, schemas);
         l.loadAndReattach();
         lifecycle = l;
         l.autostart();

@@ -3,6 +3,7 @@ package io.jvirtd.driver.mockhost;
 import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirErrorNumber;
 import io.jvirtd.model.domain.CheckpointRef;
+import io.jvirtd.model.domain.DomainFlags;
 import io.jvirtd.model.domain.DomainListFilter;
 import io.jvirtd.model.domain.DomainRef;
 import io.jvirtd.model.domain.DomainState;
@@ -184,7 +185,7 @@ class SnapshotTest {
         assertError(VirErrorNumber.OPERATION_INVALID, VirErrorDomain.TEST,
                 "Requested operation is not valid: cannot delete inactive domain with 1 snapshots",
                 () -> c.domains().domainUndefine(test));
-        c.domains().domainUndefineFlags(test, Flags.UNDEFINE_SNAPSHOTS_METADATA);
+        c.domains().domainUndefineFlags(test, DomainFlags.UNDEFINE_SNAPSHOTS_METADATA);
         assertEquals(List.of(), c.domains().connectListAllDomains(0));
     }
 

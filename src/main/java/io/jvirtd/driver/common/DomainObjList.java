@@ -1,4 +1,4 @@
-package io.jvirtd.driver.mockhost;
+package io.jvirtd.driver.common;
 
 import io.jvirtd.model.domain.Uuids;
 
@@ -10,56 +10,69 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.ToLongFunction;
 
 /**
- * The domains of one test host (libvirt's {@code virDomainObjList} plus test_driver.c's
- * {@code nextDomID}): lookup maps by UUID, name and running id, and the counter that hands out
- * ids.
+ * A driver's domains (libvirt's {@code virDomainObjList}, plus the counter that hands out
+ * running ids as test_driver.c's {@code nextDomID} and qemu_driver.c's {@code lastvmid}):
+ * lookup maps by UUID, name and running id, for any driver's domain object {@code D}.
  *
  * <p>Thread safety: the maps are concurrent, so lookups take no lock; they return a candidate
- * the caller then locks and re-checks ({@link MockDomain#removed}, its name or id). Changes to
+ * the caller then locks and re-checks (whether it was removed, its name or id). Changes to
  * membership (add, remove, rename, id changes) are made under {@link #lock}, a short
  * bookkeeping lock taken after the domain's own lock when the caller holds one, and never held
  * while taking a domain lock.
  */
-final class DomainList {
+public final class DomainObjList<D> {
 
     private final ReentrantLock lock = new ReentrantLock();
-    private final Map<String, MockDomain> byUuid = new ConcurrentHashMap<>();
-    private final Map<String, MockDomain> byName = new ConcurrentHashMap<>();
-    private final Map<Integer, MockDomain> byId = new ConcurrentHashMap<>();
+    private final Map<String, D> byUuid = new ConcurrentHashMap<>();
+    private final Map<String, D> byName = new ConcurrentHashMap<>();
+    private final Map<Integer, D> byId = new ConcurrentHashMap<>();
     private final AtomicInteger nextId = new AtomicInteger(1);
     private final AtomicLong nextSeq = new AtomicLong();
+    private final ToLongFunction<D> creationOrder;
+
+    /** @param creationOrder the number {@link #nextSeq} gave the domain when it was made */
+    public DomainObjList(ToLongFunction<D> creationOrder) {
+        this.creationOrder = creationOrder;
+    }
 
     /** The next running id (g_atomic_int_add on nextDomID). */
-    int allocateId() {
+    public int allocateId() {
         return nextId.getAndIncrement();
     }
 
-    long nextSeq() {
+    /** Makes the next running ids larger than {@code id} (one a restarted daemon found running). */
+    public void reserveIdsThrough(int id) {
+        nextId.accumulateAndGet(id + 1, Math::max);
+    }
+
+    /** A number giving the creation order of the domain about to be made. */
+    public long nextSeq() {
         return nextSeq.getAndIncrement();
     }
 
-    MockDomain byUuid(byte[] uuid) {
+    public D byUuid(byte[] uuid) {
         return byUuid.get(Uuids.format(uuid));
     }
 
-    MockDomain byName(String name) {
+    public D byName(String name) {
         return byName.get(name);
     }
 
-    MockDomain byId(int id) {
+    public D byId(int id) {
         return byId.get(id);
     }
 
     /** Every domain, in creation order (a snapshot of the list). */
-    List<MockDomain> all() {
-        List<MockDomain> out = new ArrayList<>(byUuid.values());
-        out.sort(Comparator.comparingLong(d -> d.seq));
+    public List<D> all() {
+        List<D> out = new ArrayList<>(byUuid.values());
+        out.sort(Comparator.comparingLong(creationOrder));
         return out;
     }
 
-    int size() {
+    public int size() {
         return byUuid.size();
     }
 
@@ -68,10 +81,10 @@ final class DomainList {
      *
      * @return null when added, else the domain holding the UUID (checked first) or the name
      */
-    MockDomain addIfAbsent(MockDomain dom, byte[] uuid, String name) {
+    public D addIfAbsent(D dom, byte[] uuid, String name) {
         lock.lock();
         try {
-            MockDomain other = byUuid.get(Uuids.format(uuid));
+            D other = byUuid.get(Uuids.format(uuid));
             if (other == null) {
                 other = byName.get(name);
             }
@@ -87,7 +100,7 @@ final class DomainList {
     }
 
     /** Drops a domain from every map. The caller holds the domain's lock and marks it removed. */
-    void remove(MockDomain dom, byte[] uuid, String name, int id) {
+    public void remove(D dom, byte[] uuid, String name, int id) {
         lock.lock();
         try {
             byUuid.remove(Uuids.format(uuid), dom);
@@ -101,12 +114,12 @@ final class DomainList {
     }
 
     /** Records that {@code dom} now runs as {@code id}. The caller holds the domain's lock. */
-    void setId(MockDomain dom, int id) {
+    public void setId(D dom, int id) {
         byId.put(id, dom);
     }
 
     /** Records that {@code dom} no longer runs as {@code id}. The caller holds the domain's lock. */
-    void clearId(MockDomain dom, int id) {
+    public void clearId(D dom, int id) {
         if (id >= 0) {
             byId.remove(id, dom);
         }
@@ -117,7 +130,7 @@ final class DomainList {
      *
      * @return false when the new name is taken
      */
-    boolean rename(MockDomain dom, String oldName, String newName) {
+    public boolean rename(D dom, String oldName, String newName) {
         lock.lock();
         try {
             if (byName.containsKey(newName)) {
