@@ -96,6 +96,86 @@ def call_table(points, kind, title, extra=()):
     print()
 
 
+def ms(us):
+    return None if us is None else us / 1000
+
+
+def lost(good):
+    return str(sum(r.get("events_expected", 0) - r.get("events_received", 0) for r in good))
+
+
+def events_rate_table(points):
+    """Open-loop event delivery: the same toggle rate for every target."""
+    entries = [(point, per_target) for (k, point), per_target in points.items() if k == "events-rate"]
+    if not entries:
+        return
+    header = ["point", "target", "n", "toggles/s", "deliveries/s", "p50 ms", "p99 ms median",
+              "p99 min–max", "p99.9 ms", "srv CPU %", "cli CPU %", "other CPU %", "lost",
+              "p99 vs first"]
+    print("### lvbench events, open loop (1 toggler at a fixed rate, 64 listener connections)\n")
+    row(header)
+    print("|" + "---|" * len(header))
+    for point, per_target in entries:
+        first = None
+        for index, (target, results) in enumerate(per_target.items()):
+            good = [r for r in results if r]
+            p99 = [ms(r.get("ev_p99_us")) for r in good]
+            p99_median = median(p99)
+            if index == 0:
+                first, versus = p99_median, ""
+            else:
+                versus = f"{p99_median / first:.2f}×" if p99_median and first else "n/a"
+            row([point, target, str(len(good)), number(median([r.get("ops_per_s") for r in good])),
+                 number(median([r.get("events_per_s") for r in good])),
+                 number(median([ms(r.get("ev_p50_us")) for r in good]), 2),
+                 number(p99_median, 2), span(p99, 2),
+                 number(median([ms(r.get("ev_p999_us")) for r in good]), 2),
+                 number(median([r.get("srv_cpu_pct") for r in good])),
+                 number(median([r.get("cli_cpu_pct") for r in good])),
+                 number(median([others_cpu(r) for r in good])), lost(good), versus])
+    print()
+
+
+def metric(result, name):
+    """A value from the metrics scraped during the stall (the first series named so), or None."""
+    for line in result.get("metrics_during_stall") or []:
+        if line.startswith(name + "{") and 'server="libvirtd"' in line:
+            return float(line.rsplit(" ", 1)[1])
+    return None
+
+
+def events_slow_table(points):
+    """63 listeners through libvirt and one raw listener that stops reading (or not)."""
+    entries = [(point, per_target) for (k, point), per_target in points.items() if k == "events-slow"]
+    if not entries:
+        return
+    header = ["point", "target", "n", "63 listeners: p50 ms", "p99 ms median", "p99 min–max",
+              "p99.9 ms", "lost", "slow: received / expected", "order breaks", "longest wait s",
+              "metrics during the stall: lag s / events queued / drops"]
+    print("### lvbench events, one listener stops reading (open loop, 63 + 1 listeners)\n")
+    row(header)
+    print("|" + "---|" * len(header))
+    for point, per_target in entries:
+        for target, results in per_target.items():
+            good = [r for r in results if r]
+            p99 = [ms(r.get("ev_p99_us")) for r in good]
+            received = sum(r.get("slow_events_received", 0) for r in good)
+            expected = sum(r.get("events_expected", 0) // max(1, r.get("conns", 1)) for r in good)
+            seen = [r for r in good if r.get("metrics_during_stall")]
+            during = "–" if not seen else " ; ".join(
+                f"{number(metric(r, 'jvirtd_event_lag_seconds_max'), 1)} / "
+                f"{number(metric(r, 'jvirtd_event_queue_events'))} / "
+                f"{number(metric(r, 'jvirtd_event_queue_drops_total'))}" for r in seen)
+            row([point, target, str(len(good)),
+                 number(median([ms(r.get("ev_p50_us")) for r in good]), 2),
+                 number(median(p99), 2), span(p99, 2),
+                 number(median([ms(r.get("ev_p999_us")) for r in good]), 2), lost(good),
+                 f"{received:,} / {expected:,}",
+                 str(sum(r.get("slow_order_breaks", 0) for r in good)),
+                 number(max([r.get("slow_max_gap_ms", 0) for r in good] or [0]) / 1000, 1), during])
+    print()
+
+
 def idle_table(points):
     entries = [(point, per_target) for (k, point), per_target in points.items() if k == "idle"]
     if not entries:
@@ -145,6 +225,8 @@ def main():
     call_table(points, "lvload", "lvload (raw wire protocol, GET_LIB_VERSION, 1 epoll thread)",
                extra=[("reordered", med_of("reordered"))])
     idle_table(points)
+    events_rate_table(points)
+    events_slow_table(points)
 
 
 if __name__ == "__main__":
