@@ -85,8 +85,11 @@ final class EventMessages {
                 return null;
             }
             byte[] copy = bytes.clone();
-            if (!legacyStyle) {
-                ByteBuffer.wrap(copy).putInt(CALLBACK_ID_OFFSET, id);
+            if (!legacyStyle) { // big-endian, as XDR
+                copy[CALLBACK_ID_OFFSET] = (byte) (id >>> 24);
+                copy[CALLBACK_ID_OFFSET + 1] = (byte) (id >>> 16);
+                copy[CALLBACK_ID_OFFSET + 2] = (byte) (id >>> 8);
+                copy[CALLBACK_ID_OFFSET + 3] = (byte) id;
             }
             return ByteBuffer.wrap(copy);
         }
