@@ -145,11 +145,11 @@ point() { # TARGET-INDEX REP KIND LABEL ARGS
             --seconds "$seconds" --warmup "$warmup" "${with_pid[@]}" "${extra[@]}" \
             2>>"$out/stderr.log" | tail -n 1) ;;
     events-rate)  # RATE LISTENERS
-        [ -n "$uri" ] || return 0
+        [ -n "$uri" ] && listed events "${modes[$i]:-events}" || return 0
         result=$(timeout "$limit" "$lvbench" --uri "$uri" --mode events --conns "$2" --rate "$1" \
             --seconds "$seconds" --warmup "$warmup" "${with_pid[@]}" 2>>"$out/stderr.log" | tail -n 1) ;;
     events-slow)  # RATE LISTENERS STALL
-        [ -n "$uri" ] && [ -n "${slows[$i]}" ] || return 0
+        [ -n "$uri" ] && [ -n "${slows[$i]}" ] && listed events "${modes[$i]:-events}" || return 0
         local window=$(( ${stall%.*} + 3 )) scraped=$out/metrics-during.txt scraper=
         rm -f "$scraped"
         if [ -n "${metrics[$i]}" ]; then   # 1 s before the stall ends (it starts 1 s into the window)
