@@ -97,6 +97,7 @@ final class Daemon {
                 config.memorySettings(Runtime.getRuntime().maxMemory()));
         WorkerPool pool = new WorkerPool("jvirtd", config.minWorkers, config.maxWorkers, config.prioWorkers);
         server = new NetServer("libvirtd", loop, pool, limits(), Ticker.SYSTEM, memory);
+        server.setMaxQueuedEventBytes(config.clientEventQueueLimit);
         // libvirtd's admin server: its own pool without priority workers, no anonymous clients
         WorkerPool adminPool = new WorkerPool("admin", config.adminMinWorkers, config.adminMaxWorkers, 0);
         adminServer = new NetServer("admin", loop, adminPool, adminLimits(), Ticker.SYSTEM, memory);
