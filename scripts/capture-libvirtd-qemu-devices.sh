@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Records what the real libvirtd 9.0's QEMU driver answers for the domain XMLs with disks and
 # user-mode interfaces in src/test/resources/qemu/devices, so that the unit tests and ITs can hold
-# jvirtd's command line and XML against them (QemuDeviceArgvTest, QemuDevicesIT):
+# jvirtd's command line and XML against them (QemuDevicesTest, QemuDevicesIT):
 #
 #   sudo scripts/capture-libvirtd-qemu-devices.sh [OUTDIR]
 #
@@ -12,14 +12,12 @@
 #   NAME.live.xml      virsh dumpxml of the started guest (only for the NAME-start.xml files)
 #   NAME.start.argv    the command line libvirtd ran for that start (from the domain log; it
 #                      differs from domxml-to-native: there user interfaces become tap fds)
-# and errors.txt: for each devices/errors/NAME.xml the call (define, start or to-native), a
+# and errors.txt: for each devices/errors/NAME.xml the call that failed (define or start), a
 # tab, and virsh's error line. Outputs have the scratch folder replaced by @DIR@ again.
 #
-# libvirtd runs in its own mount namespace as src/test/resources/it/libvirtd-wrapper.sh does
-# (a private /etc/libvirt whose qemu.conf runs QEMU as root and writes QEMU's stdio to plain
-# files, so no virtlogd is needed; tmpfs /run, /var/lib/libvirt, /var/cache/libvirt and
-# /var/log/libvirt), with its socket in a temp folder; it is stopped by its pid at the end.
-# Needs root, libvirtd, virsh, qemu-system-x86_64 and qemu-img.
+# libvirtd (with its virtlogd) runs through bench/qemu/private-libvirtd.sh, in its own mount
+# namespace, so a libvirtd of the host is never touched; its folder is a temp folder and it is
+# torn down by pid at the end. Needs root, libvirtd, virsh, qemu-system-x86_64 and qemu-img.
 #
 #   sudo scripts/capture-libvirtd-qemu-devices.sh --serve   keeps the daemon up and prints its URI
 set -euo pipefail
@@ -29,53 +27,24 @@ if [ "${1:-}" = --serve ]; then serve=true; shift; fi
 out=${1:-src/test/resources/qemu/libvirtd-9.0/devices}
 in=src/test/resources/qemu/devices
 [ "$(id -u)" -eq 0 ] || { echo "$0: needs root (libvirtd runs in its own mount namespace)" >&2; exit 1; }
-for tool in libvirtd virsh qemu-system-x86_64 qemu-img; do
+for tool in libvirtd virsh qemu-system-x86_64 qemu-img python3; do
     command -v "$tool" >/dev/null || { echo "$0: $tool is missing" >&2; exit 1; }
 done
 dir=$(mktemp -d /tmp/capture-qemu-devices.XXXXXX)
 scratch=$dir/scratch
-mkdir -p "$scratch" "$dir/etc"
-cp -a /etc/libvirt/. "$dir/etc/"
-printf 'user = "root"\ngroup = "root"\nstdio_handler = "file"\n' >> "$dir/etc/qemu.conf"
-cp /etc/passwd /etc/group "$dir/etc/"
-id libvirt-qemu >/dev/null 2>&1 || {
-    echo 'libvirt-qemu:x:64055:64055:Libvirt Qemu:/var/lib/libvirt:/usr/sbin/nologin' >> "$dir/etc/passwd"
-    echo 'libvirt-qemu:x:64055:' >> "$dir/etc/group"
-}
-cat > "$dir/libvirtd.conf" <<CONF
-listen_tls = 0
-listen_tcp = 0
-unix_sock_dir = "$dir"
-auth_unix_rw = "none"
-auth_unix_ro = "none"
-CONF
-mkdir -p /var/log/libvirt
-LIBVIRT_LOG_OUTPUTS="3:stderr" ETC="$dir/etc" \
-    env PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin unshare -m sh -c '
-    mount --bind "$ETC" /etc/libvirt
-    mount --bind "$ETC/passwd" /etc/passwd
-    mount --bind "$ETC/group" /etc/group
-    mount -t tmpfs tmpfs /run
-    mount -t tmpfs tmpfs /var/lib/libvirt
-    mount -t tmpfs tmpfs /var/cache/libvirt
-    mount -t tmpfs tmpfs /var/log/libvirt
-    exec libvirtd "$@"' libvirtd -f "$dir/libvirtd.conf" -p "$dir/libvirtd.pid" > "$dir/libvirtd.log" 2>&1 &
-daemon=$!
-uri="qemu+unix:///system?socket=$dir/libvirt-sock"
+mkdir -p "$scratch"
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+uri="qemu+tcp://127.0.0.1:$port/system"
 cleanup() {
     for n in $(virsh -q -c "$uri" list --name 2>/dev/null); do virsh -q -c "$uri" destroy "$n" >/dev/null 2>&1 || true; done
-    kill -TERM "$daemon" 2>/dev/null || true
-    wait "$daemon" 2>/dev/null || true
+    bench/qemu/private-libvirtd.sh "$dir/libvirtd" teardown >/dev/null 2>&1 || true
     rm -rf "$dir"
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
-# The first start probes every qemu-system-* binary (8-9 s on a 2-core machine).
-for _ in $(seq 1 600); do
-    virsh -q -c "$uri" version >/dev/null 2>&1 && break
-    kill -0 "$daemon" 2>/dev/null || { cat "$dir/libvirtd.log" >&2; exit 1; }
-    sleep 0.1
-done
+# a plain PATH: the command lines show the one libvirtd runs with
+env PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin PORT=$port \
+    bench/qemu/private-libvirtd.sh "$dir/libvirtd" start >/dev/null
 v() { virsh -q -c "$uri" "$@"; }
 
 # the scratch folder: the tiny guest and the disk images the XMLs name
@@ -87,8 +56,7 @@ qemu-img create -q -f raw "$scratch/cd.iso" 1M
 
 if $serve; then
     echo "$uri  scratch=$scratch  (Ctrl-C stops)"
-    wait "$daemon"
-    exit 0
+    while :; do sleep 3600; done
 fi
 
 mkdir -p "$out"
@@ -108,8 +76,7 @@ for a in shlex.split(sys.stdin.read()):
         *-start)
             v start "$dom" >/dev/null
             v dumpxml "$dom" | norm > "$out/$name.live.xml"
-            nsenter -t "$(cat "$dir/libvirtd.pid")" -m -- cat "/var/log/libvirt/qemu/$dom.log" \
-                | sed -n '/^LC_ALL=C/,/^-msg/p' | sed -e 's/ \\$//' | norm | python3 -c '
+            sed -n '/^LC_ALL=C/,/^-msg/p' "$dir/libvirtd/ns/log/qemu/$dom.log" | sed -e 's/ \\$//' | norm | python3 -c '
 import shlex, sys
 for line in sys.stdin:
     for a in shlex.split(line):
