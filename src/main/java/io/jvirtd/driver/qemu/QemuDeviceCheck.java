@@ -47,7 +47,7 @@ final class QemuDeviceCheck {
         }
         bootOrders(def);
         if (q35 && !(def.disks().isEmpty() && def.interfaces().isEmpty())) {
-            throw QemuDomainDef.unsupported("disks and interfaces on a q35 machine");
+            throw QemuSubset.unsupported("disks and interfaces on a q35 machine");
         }
     }
 
@@ -56,10 +56,10 @@ final class QemuDeviceCheck {
         String bus = disk.diskBus();
         XmlNode drv = disk.node().child("driver");
         if (!"file".equals(disk.type())) {
-            throw QemuDomainDef.unsupported("disk type '" + disk.type() + "'");
+            throw QemuSubset.unsupported("disk type '" + disk.type() + "'");
         }
         if (!List.of("disk", "cdrom").contains(disk.diskDevice())) {
-            throw QemuDomainDef.unsupported("disk device '" + disk.diskDevice() + "'");
+            throw QemuSubset.unsupported("disk device '" + disk.diskDevice() + "'");
         }
         String format = drv == null ? null : drv.attr("type");
         if (format != null && !FORMATS.contains(format)) {
@@ -68,18 +68,18 @@ final class QemuDeviceCheck {
         }
         for (XmlNode c : disk.node().children()) {
             if (!DISK_CHILDREN.contains(c.name())) {
-                throw QemuDomainDef.unsupported("<disk><" + c.name() + ">");
+                throw QemuSubset.unsupported("<disk><" + c.name() + ">");
             }
         }
         if (drv != null && !Set.of("name", "type").containsAll(drv.attrs().keySet())) {
-            throw QemuDomainDef.unsupported("disk driver attributes " + drv.attrs().keySet());
+            throw QemuSubset.unsupported("disk driver attributes " + drv.attrs().keySet());
         }
         XmlNode src = disk.node().child("source");
         if (src != null && !Set.of("file", "index").containsAll(src.attrs().keySet())) {
-            throw QemuDomainDef.unsupported("disk source attributes " + src.attrs().keySet());
+            throw QemuSubset.unsupported("disk source attributes " + src.attrs().keySet());
         }
         if (!List.of("virtio", "sata", "ide").contains(bus)) {
-            throw QemuDomainDef.unsupported("disk bus '" + bus + "'");
+            throw QemuSubset.unsupported("disk bus '" + bus + "'");
         }
         if (disk.sourcePath() == null && !"cdrom".equals(disk.diskDevice())) {
             throw VirException.of(VirErrorNumber.NO_SOURCE, VirErrorDomain.DOMAIN, dst);
@@ -110,7 +110,7 @@ final class QemuDeviceCheck {
                     "readonly %s disks are not supported", bus);
         }
         if (format != null && !List.of("raw", "qcow2").contains(format)) {
-            throw QemuDomainDef.unsupported("disk format '" + format + "'");
+            throw QemuSubset.unsupported("disk format '" + format + "'");
         }
     }
 
@@ -130,19 +130,19 @@ final class QemuDeviceCheck {
 
     private static void iface(DeviceDef net) {
         if (!"user".equals(net.type())) {
-            throw QemuDomainDef.unsupported("interface type '" + net.type() + "'");
+            throw QemuSubset.unsupported("interface type '" + net.type() + "'");
         }
         for (XmlNode c : net.node().children()) {
             if (!NET_CHILDREN.contains(c.name())) {
-                throw QemuDomainDef.unsupported("<interface><" + c.name() + ">");
+                throw QemuSubset.unsupported("<interface><" + c.name() + ">");
             }
         }
         if (!NET_MODELS.contains(net.modelType())) {
-            throw QemuDomainDef.unsupported("interface model '" + net.modelType() + "'");
+            throw QemuSubset.unsupported("interface model '" + net.modelType() + "'");
         }
         XmlNode a = net.address();
         if (a != null && !"pci".equals(a.attr("type"))) {
-            throw QemuDomainDef.unsupported("interface address type '" + a.attr("type") + "'");
+            throw QemuSubset.unsupported("interface address type '" + a.attr("type") + "'");
         }
     }
 

@@ -43,7 +43,7 @@ final class QemuDeviceProps {
                     props.put("bus", controller + "." + a.attr("unit"));
                 }
             }
-            default -> throw QemuDomainDef.unsupported("device address type '" + a.attr("type") + "'");
+            default -> throw QemuSubset.unsupported("device address type '" + a.attr("type") + "'");
         }
     }
 

@@ -44,7 +44,7 @@ final class QemuDiskSources {
             String context = String.format(java.util.Locale.ROOT, "Cannot access storage file '%s' (as uid:%d, gid:%d)", path, uid, gid);
             try (InputStream in = Files.newInputStream(p)) {
                 if ("qcow2".equals(disk.node().childAttr("driver", "type")) && hasBackingFile(in)) {
-                    throw QemuDomainDef.unsupported("qcow2 image with a backing file ('" + path + "')");
+                    throw QemuSubset.unsupported("qcow2 image with a backing file ('" + path + "')");
                 }
             } catch (NoSuchFileException e) {
                 throw VirException.systemError(VirErrorDomain.STORAGE, 2, context, "No such file or directory");

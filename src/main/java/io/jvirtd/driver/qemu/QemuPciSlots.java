@@ -40,7 +40,7 @@ final class QemuPciSlots {
             int slot = num(a.attr("slot"));
             int fn = num(a.attr("function"));
             if (num(a.attr("domain")) != 0 || bus != 0) {
-                throw QemuDomainDef.unsupported("PCI address on bus " + bus);
+                throw QemuSubset.unsupported("PCI address on bus " + bus);
             }
             if (used[slot][fn]) {
                 throw VirException.of(VirErrorNumber.XML_ERROR, VirErrorDomain.DOMAIN,

@@ -8,6 +8,7 @@ import io.jvirtd.model.VirException;
 import io.jvirtd.model.conf.DeviceDef;
 import io.jvirtd.model.conf.DeviceKind;
 import io.jvirtd.model.conf.DomainDef;
+import io.jvirtd.model.conf.DomainXmlOptions;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -87,7 +88,7 @@ class QemuDevicesTest {
     void generatedMacHasLibvirtsPrefixAndDefaultModel() {
         DomainDef def = DomainDef.parse(read(IN.resolve("virtio-start.xml"))
                 .replace("<mac address='52:54:00:12:34:57'/>", "").replace("<model type='e1000'/>", ""),
-                DomainDef.PARSE_INACTIVE);
+                DomainDef.PARSE_INACTIVE, DomainXmlOptions.GENERIC);
         QemuDeviceDefaults.apply(def);
         DeviceDef net = def.interfaces().get(1);
         assertTrue(net.macAddress().matches("52:54:00(:[0-9a-f]{2}){3}"), net.macAddress());
@@ -140,7 +141,7 @@ class QemuDevicesTest {
     void outsideTheSubsetIsRefusedNotDropped(String device) {
         String xml = "<domain type='qemu'><name>x</name><memory>16384</memory><os><type arch='x86_64' machine='pc'>hvm</type>"
                 + "</os><devices>" + device + "</devices></domain>";
-        VirException e = assertThrows(VirException.class, () -> define(DomainDef.parse(xml, DomainDef.PARSE_INACTIVE)));
+        VirException e = assertThrows(VirException.class, () -> define(DomainDef.parse(xml, DomainDef.PARSE_INACTIVE, DomainXmlOptions.GENERIC)));
         assertEquals(67, e.code(), e.getMessage()); // CONFIG_UNSUPPORTED
         assertTrue(e.getMessage().contains("not supported by jvirtd's QEMU driver"), e.getMessage());
     }
@@ -149,7 +150,7 @@ class QemuDevicesTest {
 
     static DomainDef defined(String name) {
         String xml = read(IN.resolve(name + ".xml"));
-        return define(DomainDef.parse(xml, DomainDef.PARSE_INACTIVE));
+        return define(DomainDef.parse(xml, DomainDef.PARSE_INACTIVE, DomainXmlOptions.GENERIC));
     }
 
     private static DomainDef define(DomainDef def) {
