@@ -33,6 +33,20 @@ final class QemuDiskSources {
     private QemuDiskSources() {
     }
 
+    /** {@link #checkAtStart(DomainDef, long, long)} for QEMU run as the daemon's own user. */
+    static void checkAtStart(DomainDef def) {
+        long uid;
+        long gid;
+        try {
+            uid = ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).longValue();
+            gid = ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:gid")).longValue();
+        } catch (IOException | UnsupportedOperationException e) {
+            uid = -1;
+            gid = -1;
+        }
+        checkAtStart(def, uid, gid);
+    }
+
     /** @param uid the user QEMU runs as, and {@code gid} its group (for the error text) */
     static void checkAtStart(DomainDef def, long uid, long gid) {
         for (DeviceDef disk : def.disks()) {
