@@ -25,9 +25,10 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code qemu+tcp://127.0.0.1:PORT/system}: the XMLs of src/test/resources/qemu/devices with
  * images made by {@code qemu-img}, whose persistent and live {@code <devices>} must be what
  * libvirtd 9.0 printed for the same XML (recorded by scripts/capture-libvirtd-qemu-devices.sh,
- * the scratch folder written {@code @DIR@}); a missing image fails the start with libvirt's
- * error and leaves nothing; the Linux guest sees its qcow2 disk. Every file under one qemu_root
- * temp folder; each test stops what it started and checks nothing is left.
+ * the scratch folder written {@code @DIR@}), also from a daemon restarted after kill -9; a
+ * missing image fails the start with libvirt's error and leaves nothing; the Linux guest sees
+ * its qcow2 disk. Every file under one qemu_root temp folder; each test stops what it started
+ * and checks nothing is left.
  */
 class QemuDevicesIT {
 
@@ -39,6 +40,7 @@ class QemuDevicesIT {
     Path root;
     private QemuTestRoot qemu;
     private DaemonProcess daemon;
+    private final List<DaemonProcess> daemons = new ArrayList<>();
     private Path scratch;
 
     @BeforeEach
@@ -49,14 +51,15 @@ class QemuDevicesIT {
 
     @AfterEach
     void stopLeftovers() {
-        if (daemon != null) {
-            daemon.close();
+        for (DaemonProcess d : daemons) {
+            d.close();
         }
         qemu.killLeftovers();
     }
 
     private void startDaemon() throws IOException {
         daemon = qemu.configure(DaemonProcess.builder().listen(true)).start();
+        daemons.add(daemon);
     }
 
     private Exec.Result virshResult(String... args) throws IOException {
@@ -121,6 +124,12 @@ class QemuDevicesIT {
             virsh("start", dom);
             assertEquals("running (booted)", virsh("domstate", "--reason", dom).strip());
             assertEquals(recordedDevices(name + ".live.xml"), devices(virsh("dumpxml", dom)), name);
+            if (name.equals("virtio-start")) { // the status file keeps aliases and node indexes
+                ProcessHandle.of(daemon.pid()).orElseThrow().destroyForcibly(); // kill -9
+                assertEquals(137, daemon.awaitExit(Duration.ofSeconds(20)));
+                startDaemon();
+                assertEquals(recordedDevices(name + ".live.xml"), devices(virsh("dumpxml", dom)), name + " reattached");
+            }
             // the persistent config keeps what define assigned, and no live-only part
             assertEquals(recordedDevices(name + ".inactive.xml"), devices(virsh("dumpxml", "--inactive", dom)), name);
             virsh("destroy", dom);
