@@ -61,6 +61,9 @@ final class QemuDeviceCheck {
         if (!List.of("disk", "cdrom").contains(disk.diskDevice())) {
             throw QemuSubset.unsupported("disk device '" + disk.diskDevice() + "'");
         }
+        if (!Set.of("type", "device").containsAll(disk.node().attrs().keySet())) {
+            throw QemuSubset.unsupported("disk attributes " + disk.node().attrs().keySet());
+        }
         String format = drv == null ? null : drv.attr("type");
         if (format != null && !FORMATS.contains(format)) {
             throw VirException.format(VirErrorNumber.CONFIG_UNSUPPORTED, VirErrorDomain.DOMAIN,
@@ -78,6 +81,8 @@ final class QemuDeviceCheck {
         if (src != null && !Set.of("file", "index").containsAll(src.attrs().keySet())) {
             throw QemuSubset.unsupported("disk source attributes " + src.attrs().keySet());
         }
+        attrs(disk.node().child("target"), "disk target", "dev", "bus");
+        attrs(disk.node().child("boot"), "disk boot", "order");
         if (!List.of("virtio", "sata", "ide").contains(bus)) {
             throw QemuSubset.unsupported("disk bus '" + bus + "'");
         }
@@ -132,11 +137,17 @@ final class QemuDeviceCheck {
         if (!"user".equals(net.type())) {
             throw QemuSubset.unsupported("interface type '" + net.type() + "'");
         }
+        if (!Set.of("type").containsAll(net.node().attrs().keySet())) {
+            throw QemuSubset.unsupported("interface attributes " + net.node().attrs().keySet());
+        }
         for (XmlNode c : net.node().children()) {
             if (!NET_CHILDREN.contains(c.name())) {
                 throw QemuSubset.unsupported("<interface><" + c.name() + ">");
             }
         }
+        attrs(net.node().child("mac"), "interface mac", "address");
+        attrs(net.node().child("model"), "interface model", "type");
+        attrs(net.node().child("boot"), "interface boot", "order");
         if (!NET_MODELS.contains(net.modelType())) {
             throw QemuSubset.unsupported("interface model '" + net.modelType() + "'");
         }
@@ -155,6 +166,13 @@ final class QemuDeviceCheck {
                 throw VirException.format(VirErrorNumber.CONFIG_UNSUPPORTED, VirErrorDomain.DOMAIN,
                         "boot order '%s' used for more than one device", order);
             }
+        }
+    }
+
+    /** Refuses attributes of {@code n} (when present) outside {@code allowed}. */
+    private static void attrs(XmlNode n, String where, String... allowed) {
+        if (n != null && !Set.of(allowed).containsAll(n.attrs().keySet())) {
+            throw QemuSubset.unsupported(where + " attributes " + n.attrs().keySet());
         }
     }
 
