@@ -55,7 +55,7 @@ final class QemuDiskSources {
                 continue;
             }
             Path p = Path.of(path);
-            String context = String.format(java.util.Locale.ROOT, "Cannot access storage file '%s' (as uid:%d, gid:%d)", path, uid, gid);
+            String context = "Cannot access storage file '" + path + "' (as uid:" + uid + ", gid:" + gid + ")";
             try (InputStream in = Files.newInputStream(p)) {
                 if ("qcow2".equals(disk.node().childAttr("driver", "type")) && hasBackingFile(in)) {
                     throw QemuSubset.unsupported("qcow2 image with a backing file ('" + path + "')");
