@@ -10,16 +10,17 @@ import java.util.Optional;
  * The QEMU driver's {@code virsh domcapabilities} in libvirt 9.0's layout (virDomainCapsFormat),
  * saying what jvirtd's QEMU driver accepts, no more: clients such as virt-install build domain
  * XML from this answer, and jvirtd refuses what is outside its subset. So where libvirtd says
- * {@code supported='yes'} for a device or feature jvirtd's XML subset does not take (disks,
- * graphics, loaders, iothreads, memory backing, ...), this says {@code supported='no'}, in
- * libvirt's own form for it. The emulator facts are libvirt's: path, virt type, canonical
+ * {@code supported='yes'} for a device or feature jvirtd's XML subset does not take (graphics,
+ * loaders, iothreads, memory backing, disks on q35, ...), this says {@code supported='no'}, in
+ * libvirt's own form for it, and an enum lists only the values the subset takes (disk devices
+ * disk and cdrom on buses ide, virtio and sata, no disk model). The emulator facts are libvirt's: path, virt type, canonical
  * machine, arch, the machine's vCPU limit, and the custom CPU models (QEMU's definitions that
  * libvirt's CPU map knows, in QEMU's order, with the map's vendor; usable when TCG can run them).
  * Stateless.
  */
 final class DomainCapabilitiesXml {
 
-    private static final List<String> DEVICES = List.of("disk", "graphics", "video", "hostdev", "rng",
+    private static final List<String> DEVICES = List.of("graphics", "video", "hostdev", "rng",
             "filesystem", "tpm", "redirdev", "channel");
     private static final List<String> FEATURES = List.of("gic", "vmcoreinfo", "genid", "backingStoreInput",
             "backup", "sev", "sgx", "hyperv");
@@ -53,6 +54,15 @@ final class DomainCapabilitiesXml {
         b.append("  </cpu>\n");
         b.append("  <memoryBacking supported='no'/>\n");
         b.append("  <devices>\n");
+        if (machine.name().contains("q35")) { // no disks on q35 in the subset (QemuDeviceCheck)
+            b.append("    <disk supported='no'/>\n");
+        } else {
+            b.append("    <disk supported='yes'>\n");
+            enumeration(b, "diskDevice", "disk", "cdrom");
+            enumeration(b, "bus", "ide", "virtio", "sata");
+            enumeration(b, "model");
+            b.append("    </disk>\n");
+        }
         for (String d : DEVICES) {
             b.append("    <").append(d).append(" supported='no'/>\n");
         }
@@ -62,6 +72,19 @@ final class DomainCapabilitiesXml {
         }
         b.append("  </features>\n</domainCapabilities>\n");
         return b.toString();
+    }
+
+    /** libvirt's {@code <enum name=...>} with its values (an empty one on a line of its own). */
+    private static void enumeration(StringBuilder b, String name, String... values) {
+        if (values.length == 0) {
+            b.append("      <enum name='").append(name).append("'/>\n");
+            return;
+        }
+        b.append("      <enum name='").append(name).append("'>\n");
+        for (String v : values) {
+            b.append("        <value>").append(v).append("</value>\n");
+        }
+        b.append("      </enum>\n");
     }
 
     /** The {@code <model>} lines of the custom mode. */

@@ -30,6 +30,14 @@ final class QemuCommandLine {
      *                      null prints the command line only (domxml-to-native)
      */
     static List<String> build(DomainDef d, Path monitor, Path daemonPidFile) {
+        return build(d, monitor, daemonPidFile, true);
+    }
+
+    /**
+     * @param imagesRead whether the disk images were read ({@link QemuDiskSources}, at a start;
+     *                   not for domxml-to-native): see {@link QemuDiskArgs}
+     */
+    static List<String> build(DomainDef d, Path monitor, Path daemonPidFile, boolean imagesRead) {
         List<String> a = new ArrayList<>();
         a.add(d.emulator());
         a.add("-name");
@@ -60,6 +68,10 @@ final class QemuCommandLine {
         kernel(a, d);
         a.add("-device");
         a.add(json("driver", "piix3-usb-uhci", "id", "usb", "bus", "pci.0", "addr", "0x1.0x2"));
+        QemuDiskArgs.controllers(a, d);
+        Map<DeviceDef, Integer> bootIndexes = QemuBootIndexes.of(d);
+        QemuDiskArgs.disks(a, d, bootIndexes, imagesRead);
+        QemuNetArgs.interfaces(a, d, bootIndexes);
         serials(a, d);
         a.add("-audiodev");
         a.add(json("id", "audio1", "driver", "none"));
@@ -125,8 +137,12 @@ final class QemuCommandLine {
     private static void balloon(List<String> a, DomainDef d) {
         for (DeviceDef b : d.devices(DeviceKind.MEMBALLOON)) {
             if ("virtio".equals(b.node().attr("model"))) {
+                Map<String, Object> dev = new LinkedHashMap<>();
+                dev.put("driver", "virtio-balloon-pci");
+                dev.put("id", "balloon0");
+                QemuDeviceProps.address(dev, d, b);
                 a.add("-device");
-                a.add(json("driver", "virtio-balloon-pci", "id", "balloon0", "bus", "pci.0", "addr", "0x2"));
+                a.add(QmpCodec.json(dev));
             }
         }
     }

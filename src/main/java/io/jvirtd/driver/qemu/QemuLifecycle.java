@@ -143,8 +143,9 @@ final class QemuLifecycle {
      */
     String nativeCommandLine(String xml) {
         DomainDef def = prepare(parse(xml));
+        QemuDeviceAliases.assign(def); // the device ids
         return QemuCommandLine.toLine(QemuCommandLine.build(def, paths.runDir(def.id(), def.name()).resolve("monitor.sock"),
-                paths.pidFile(def.name())));
+                paths.pidFile(def.name()), false));
     }
 
     void undefine(DomainRef ref) {
@@ -233,6 +234,9 @@ final class QemuLifecycle {
 
     /** Launches QEMU paused, negotiates QMP, learns the pty, then {@code cont} unless paused. Job held. */
     private void startProcess(QemuDomain d, DomainDef live, boolean paused) {
+        QemuDiskSources.checkAtStart(live);
+        QemuDeviceAliases.assign(live);
+        QemuDiskSources.markLive(live);
         QemuDomainXml.makeLive(live, domains.allocateId());
         EmulatorCaps caps = EmulatorCaps.of(live.emulator());
         String cpuModel = QemuCommandLine.cpuModel(live);

@@ -50,6 +50,7 @@ final class QemuSubset {
         action("on_poweroff", d.onPoweroff());
         action("on_reboot", d.onReboot());
         action("on_crash", d.onCrash());
+        QemuDeviceCheck.check(d, QemuXmlOptions.isQ35(d));
         boolean inactive = (parseFlags & DomainDef.PARSE_INACTIVE) != 0;
         for (DeviceDef dev : d.devices()) {
             if (inactive && dev.alias() != null) {
@@ -62,6 +63,7 @@ final class QemuSubset {
                 case INPUT -> input(dev.node());
                 case AUDIO -> audio(dev.node());
                 case MEMBALLOON -> balloon(dev.node());
+                case DISK, INTERFACE -> { } // QemuDeviceCheck
                 default -> throw unsupported("device <" + dev.kind().element() + ">");
             }
         }
@@ -127,6 +129,8 @@ final class QemuSubset {
         if ("usb".equals(type)) {
             value(c, "model", "piix3-uhci", "usb controller model");
             address(c, QemuXmlOptions.USB_PCI_SLOT, QemuXmlOptions.USB_PCI_FUNCTION, "usb controller");
+        } else if ("ide".equals(type) || "sata".equals(type)) {
+            children(c, "controller", "alias", "address"); // the address: QemuPciSlots
         } else if ("pci".equals(type)) {
             value(c, "model", "pci-root", "pci controller model");
             children(c, "controller", "alias");
@@ -187,7 +191,7 @@ final class QemuSubset {
         }
         attrs(b, "memballoon", "model");
         if ("virtio".equals(model)) {
-            address(b, QemuXmlOptions.BALLOON_PCI_SLOT, "0x0", "memballoon");
+            children(b, "memballoon", "alias", "address"); // the address: QemuPciSlots
         } else {
             children(b, "memballoon");
         }

@@ -54,6 +54,17 @@ final class QemuXmlOptions {
             d.addDevice(DeviceDef.of(DeviceKind.AUDIO, new XmlNode("audio").attr("id", "1").attr("type", "none")));
         }
         balloon(d);
+        QemuDeviceDefaults.apply(d);
+        // qemuDomainAssignAddresses: the implicit disk controllers exist by now
+        if (isQ35(d)) {
+            q35Balloon(d);
+        } else {
+            QemuPciSlots.assign(d);
+        }
+    }
+
+    static boolean isQ35(DomainDef d) {
+        return d.osMachine() != null && (d.osMachine().equals("q35") || d.osMachine().startsWith("pc-q35"));
     }
 
     /** qemuDomainDefSetDefaultCPU: QEMU's default model for TCG, printed back; check none. */
@@ -86,6 +97,24 @@ final class QemuXmlOptions {
         controller(d, "pci", "pci-root");
     }
 
+    /**
+     * libvirt adds the default controllers before the generic post-parse adds those of the
+     * disks' buses (an IDE or SATA controller without children); jvirtd's generic part runs
+     * first, so they go in front of those.
+     */
+    private static void addBeforeImplicit(DomainDef d, DeviceDef controller) {
+        List<DeviceDef> all = d.devices();
+        for (int i = 0; i < all.size(); i++) {
+            DeviceDef c = all.get(i);
+            if (c.kind() == DeviceKind.CONTROLLER && List.of("ide", "sata").contains(c.node().attr("type"))
+                    && c.node().children().isEmpty()) {
+                all.add(i, controller);
+                return;
+            }
+        }
+        d.addDevice(controller);
+    }
+
     /** The first controller of {@code type} (index 0 added when there is none), its model defaulted. */
     private static DeviceDef controller(DomainDef d, String type, String defaultModel) {
         DeviceDef found = null;
@@ -96,7 +125,7 @@ final class QemuXmlOptions {
         }
         if (found == null) {
             found = DeviceDef.of(DeviceKind.CONTROLLER, new XmlNode("controller").attr("type", type).attr("index", "0"));
-            d.addDevice(found);
+            addBeforeImplicit(d, found);
         }
         if (found.node().attr("model") == null) {
             found.node().attr("model", defaultModel);
@@ -142,7 +171,11 @@ final class QemuXmlOptions {
             d.addDevice(DeviceDef.of(DeviceKind.MEMBALLOON, new XmlNode("memballoon").attr("model", "virtio")));
             balloons = d.devices(DeviceKind.MEMBALLOON);
         }
-        DeviceDef b = balloons.get(0);
+    }
+
+    /** q35 (no disks or interfaces in the subset there): the balloon at the first free slot. */
+    private static void q35Balloon(DomainDef d) {
+        DeviceDef b = d.devices(DeviceKind.MEMBALLOON).get(0);
         if ("virtio".equals(b.node().attr("model")) && b.address() == null) {
             b.node().add(pciAddress(BALLOON_PCI_SLOT, "0x0"));
         }

@@ -62,6 +62,14 @@ public final class DeviceDef {
         }
     }
 
+    /**
+     * Puts the element's attributes and children back into libvirt's print order after a
+     * driver changed the node directly (a driver's defaults, an assigned address).
+     */
+    public void sortCanonical() {
+        DomainCanon.sortDevice(kind, node);
+    }
+
     /** The {@code <address>} element, or null (live). */
     public XmlNode address() {
         return node.child("address");
@@ -82,6 +90,12 @@ public final class DeviceDef {
     /** {@code <target bus>} of a disk. */
     public String diskBus() {
         return kind == DeviceKind.DISK ? node.childAttr("target", "bus") : null;
+    }
+
+    /** virDiskNameToIndex of a disk's target ({@code vda} 0, {@code hdc} 2), or -1. */
+    public int diskTargetIndex() {
+        String dst = diskTarget();
+        return dst == null ? -1 : PostParse.diskNameToIndex(dst);
     }
 
     /** Whether a disk has {@code <readonly/>}. */

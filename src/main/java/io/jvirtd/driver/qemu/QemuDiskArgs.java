@@ -1,0 +1,101 @@
+package io.jvirtd.driver.qemu;
+
+import io.jvirtd.model.conf.DeviceDef;
+import io.jvirtd.model.conf.DomainDef;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The command-line arguments of the disks and their controllers as libvirt 9.0 builds them for
+ * QEMU 7.2 (qemuBuildControllersCommandLine, qemuBuildDisksCommandLine): each SATA controller an
+ * {@code ahci} device; each disk two {@code -blockdev} nodes, a {@code file} storage node and a
+ * {@code raw}/{@code qcow2} format node on it (read-only when the disk is), then its
+ * {@code -device} ({@code virtio-blk-pci}, {@code ide-hd} or {@code ide-cd}) with its address,
+ * drive, id (the alias) and bootindex. An empty cdrom has no nodes and a device without a drive.
+ *
+ * <p>Node names are {@code libvirt-N-storage} / {@code libvirt-N-format}, N counted from the
+ * last disk (1) to the first, as libvirt prepares storage backwards. At a real start libvirt has
+ * read the qcow2 image and knows it has no backing file: the format node then says
+ * {@code "backing":null}; {@code domxml-to-native} (no image read) leaves it out.
+ *
+ * <p>Expects aliases and addresses assigned ({@link QemuDeviceAliases}, {@link QemuPciSlots}).
+ * Stateless; any thread.
+ */
+final class QemuDiskArgs {
+
+    private QemuDiskArgs() {
+    }
+
+    /** {@code -device ahci} for each SATA controller (after the USB controller's). */
+    static void controllers(List<String> argv, DomainDef def) {
+        for (DeviceDef c : def.controllers()) {
+            if ("sata".equals(c.node().attr("type"))) {
+                Map<String, Object> p = new LinkedHashMap<>();
+                p.put("driver", "ahci");
+                p.put("id", c.alias() != null ? c.alias() : "sata" + c.controllerIndex());
+                QemuDeviceProps.address(p, def, c);
+                argv.add("-device");
+                argv.add(QmpCodec.json(p));
+            }
+        }
+    }
+
+    /**
+     * @param started true at a real start (images read: {@code "backing":null} on qcow2),
+     *                false for domxml-to-native
+     */
+    static void disks(List<String> argv, DomainDef def, Map<DeviceDef, Integer> bootIndexes, boolean started) {
+        List<DeviceDef> disks = def.disks();
+        for (int i = 0; i < disks.size(); i++) {
+            DeviceDef disk = disks.get(i);
+            int node = disks.size() - i;
+            String path = disk.sourcePath();
+            String format = disk.node().childAttr("driver", "type");
+            String formatNode = null;
+            if (path != null) {
+                String storage = "libvirt-" + node + "-storage";
+                formatNode = "libvirt-" + node + "-format";
+                Map<String, Object> file = new LinkedHashMap<>();
+                file.put("driver", "file");
+                file.put("filename", path);
+                file.put("node-name", storage);
+                file.put("auto-read-only", true);
+                file.put("discard", "unmap");
+                argv.add("-blockdev");
+                argv.add(QmpCodec.json(file));
+                Map<String, Object> fmt = new LinkedHashMap<>();
+                fmt.put("node-name", formatNode);
+                fmt.put("read-only", disk.diskReadonly());
+                fmt.put("driver", format);
+                fmt.put("file", storage);
+                if (started && "qcow2".equals(format)) {
+                    fmt.put("backing", null);
+                }
+                argv.add("-blockdev");
+                argv.add(QmpCodec.json(fmt));
+            }
+            Map<String, Object> dev = new LinkedHashMap<>();
+            dev.put("driver", deviceDriver(disk));
+            QemuDeviceProps.address(dev, def, disk);
+            if (formatNode != null) {
+                dev.put("drive", formatNode);
+            }
+            dev.put("id", disk.alias());
+            Integer boot = bootIndexes.get(disk);
+            if (boot != null) {
+                dev.put("bootindex", boot);
+            }
+            argv.add("-device");
+            argv.add(QmpCodec.json(dev));
+        }
+    }
+
+    private static String deviceDriver(DeviceDef disk) {
+        if ("virtio".equals(disk.diskBus())) {
+            return "virtio-blk-pci";
+        }
+        return "cdrom".equals(disk.diskDevice()) ? "ide-cd" : "ide-hd";
+    }
+}

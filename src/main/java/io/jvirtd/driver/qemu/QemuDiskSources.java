@@ -1,0 +1,107 @@
+package io.jvirtd.driver.qemu;
+
+import io.jvirtd.model.VirErrorDomain;
+import io.jvirtd.model.VirException;
+import io.jvirtd.model.conf.DeviceDef;
+import io.jvirtd.model.conf.DomainDef;
+import io.jvirtd.model.conf.XmlNode;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * What libvirt 9.0 does with the disk images at start, before QEMU runs
+ * (qemuDomainDetermineDiskChain): each source must be there, or the start fails with libvirt's
+ * "Cannot access storage file '...' (as uid:U, gid:G)" (SYSTEM_ERROR from the storage
+ * driver's domain); a qcow2 image's header is read for a backing file, since the command line
+ * tells QEMU there is none ({@code "backing":null}) — a backing chain is outside the subset and
+ * refused. The live XML then shows each source's node index and the empty
+ * {@code <backingStore/>} that ends its chain ({@link #markLive}).
+ *
+ * <p>Blocking file I/O: a worker thread, never the event loop. Stateless.
+ */
+final class QemuDiskSources {
+
+    private static final int QCOW_MAGIC = 0x514649fb; // "QFI\xfb"
+
+    private QemuDiskSources() {
+    }
+
+    /** {@link #checkAtStart(DomainDef, long, long)} for QEMU run as the daemon's own user. */
+    static void checkAtStart(DomainDef def) {
+        long uid;
+        long gid;
+        try {
+            uid = ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).longValue();
+            gid = ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:gid")).longValue();
+        } catch (IOException | UnsupportedOperationException e) {
+            uid = -1;
+            gid = -1;
+        }
+        checkAtStart(def, uid, gid);
+    }
+
+    /** @param uid the user QEMU runs as, and {@code gid} its group (for the error text) */
+    static void checkAtStart(DomainDef def, long uid, long gid) {
+        for (DeviceDef disk : def.disks()) {
+            String path = disk.sourcePath();
+            if (path == null) {
+                continue;
+            }
+            Path p = Path.of(path);
+            String context = "Cannot access storage file '" + path + "' (as uid:" + uid + ", gid:" + gid + ")";
+            try (InputStream in = Files.newInputStream(p)) {
+                if ("qcow2".equals(disk.node().childAttr("driver", "type")) && hasBackingFile(in)) {
+                    throw QemuSubset.unsupported("qcow2 image with a backing file ('" + path + "')");
+                }
+            } catch (NoSuchFileException e) {
+                throw VirException.systemError(VirErrorDomain.STORAGE, 2, context, "No such file or directory");
+            } catch (AccessDeniedException e) {
+                throw VirException.systemError(VirErrorDomain.STORAGE, 13, context, "Permission denied");
+            } catch (IOException e) {
+                throw VirException.systemError(VirErrorDomain.STORAGE, 5, context, String.valueOf(e.getMessage()));
+            }
+        }
+    }
+
+    /** The qcow2 header's backing_file_offset (bytes 8-15) is not 0. */
+    static boolean hasBackingFile(InputStream in) throws IOException {
+        byte[] head = in.readNBytes(16);
+        if (head.length < 16) {
+            return false;
+        }
+        ByteBuffer b = ByteBuffer.wrap(head);
+        return b.getInt(0) == QCOW_MAGIC && b.getLong(8) != 0;
+    }
+
+    /**
+     * The live XML's view of the images libvirt opened: {@code <source ... index='N'/>} (the
+     * node number of {@link QemuDiskArgs}) and {@code <backingStore/>}; an empty cdrom shows
+     * no format.
+     */
+    static void markLive(DomainDef def) {
+        List<DeviceDef> disks = def.disks();
+        for (int i = 0; i < disks.size(); i++) {
+            DeviceDef disk = disks.get(i);
+            XmlNode src = disk.node().child("source");
+            if (src == null) {
+                XmlNode drv = disk.node().child("driver");
+                if (drv != null) {
+                    drv.attr("type", null);
+                }
+                continue;
+            }
+            src.attr("index", Integer.toString(disks.size() - i));
+            if (disk.node().child("backingStore") == null) {
+                disk.node().add(new XmlNode("backingStore"));
+            }
+            disk.sortCanonical();
+        }
+    }
+}

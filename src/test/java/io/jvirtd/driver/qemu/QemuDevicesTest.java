@@ -1,0 +1,245 @@
+package io.jvirtd.driver.qemu;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jvirtd.model.VirException;
+import io.jvirtd.model.conf.DeviceDef;
+import io.jvirtd.model.conf.DeviceKind;
+import io.jvirtd.model.conf.DomainDef;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Disks and user-mode interfaces held against what libvirtd 9.0's QEMU driver answered for the
+ * same XML (src/test/resources/qemu/libvirtd-9.0/devices, recorded by
+ * scripts/capture-libvirtd-qemu-devices.sh): the devices of the persistent config after define
+ * (defaults, drive and PCI addresses), of the live XML after start (aliases, node indexes), the
+ * command line QEMU was started with, and the errors.
+ */
+class QemuDevicesTest {
+
+    private static final Path IN = Path.of("src/test/resources/qemu/devices");
+    private static final Path OUT = Path.of("src/test/resources/qemu/libvirtd-9.0/devices");
+
+    @ParameterizedTest
+    @ValueSource(strings = {"virtio-start", "idesata-start", "addresses"})
+    void persistentDevicesAreLibvirtds(String name) {
+        DomainDef def = defined(name);
+        assertEquals(devices(read(OUT.resolve(name + ".inactive.xml"))), devices(def));
+    }
+
+    /** The whole persistent config, as libvirt writes it at define and dumpxml --inactive prints it. */
+    @ParameterizedTest
+    @ValueSource(strings = {"virtio-start", "idesata-start", "addresses"})
+    void persistentXmlIsLibvirtds(String name) {
+        DomainDef def = defined(name);
+        def.setOsMachine("pc-i440fx-7.2"); // what define's machine alias expansion (the emulator's) makes of pc
+        assertEquals(read(OUT.resolve(name + ".inactive.xml")).strip(), def.format(DomainDef.XML_INACTIVE).strip());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"virtio-start", "idesata-start"})
+    void liveDevicesAreLibvirtds(String name) {
+        DomainDef def = started(name);
+        assertEquals(devices(read(OUT.resolve(name + ".live.xml"))), devices(def));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"virtio-start", "idesata-start"})
+    void startCommandLineHasLibvirtdsDeviceArguments(String name) {
+        DomainDef def = started(name);
+        List<String> argv = new ArrayList<>();
+        QemuDiskArgs.controllers(argv, def);
+        Map<DeviceDef, Integer> boot = QemuBootIndexes.of(def);
+        QemuDiskArgs.disks(argv, def, boot, true);
+        QemuNetArgs.interfaces(argv, def, boot);
+        assertEquals(deviceArgs(read(OUT.resolve(name + ".start.argv"))), argv);
+    }
+
+    @Test
+    void toNativeLeavesTheBackingOutAsLibvirtDoes() {
+        DomainDef def = started("addresses");
+        List<String> argv = new ArrayList<>();
+        QemuDiskArgs.disks(argv, def, QemuBootIndexes.of(def), false);
+        List<String> expected = deviceArgs(read(OUT.resolve("addresses.argv"))).stream()
+                .filter(a -> a.contains("\"libvirt-") || a.contains("ide-cd") || a.equals("-blockdev"))
+                .toList();
+        List<String> got = argv.stream()
+                .filter(a -> a.contains("\"libvirt-") || a.contains("ide-cd") || a.equals("-blockdev"))
+                .toList();
+        assertEquals(expected, got);
+    }
+
+    @Test
+    void balloonFollowsTheDevicesItsSlotComesAfter() {
+        DomainDef def = defined("virtio-start");
+        assertEquals("0x06", def.devices(DeviceKind.MEMBALLOON).get(0).address().attr("slot"));
+    }
+
+    @Test
+    void generatedMacHasLibvirtsPrefixAndDefaultModel() {
+        DomainDef def = DomainDef.parse(read(IN.resolve("virtio-start.xml"))
+                .replace("<mac address='52:54:00:12:34:57'/>", "").replace("<model type='e1000'/>", ""),
+                DomainDef.PARSE_INACTIVE, QemuXmlOptions.OPTIONS);
+        DeviceDef net = def.interfaces().get(1);
+        assertTrue(net.macAddress().matches("52:54:00(:[0-9a-f]{2}){3}"), net.macAddress());
+        assertEquals("rtl8139", net.modelType());
+    }
+
+    /** Every define-time error libvirtd gave, with its text (virsh prints "error: " + message). */
+    @ParameterizedTest
+    @ValueSource(strings = {"boot-dup", "cdrom-virtio", "disk-no-source", "driver-name-xen", "format-bogus",
+        "ide-hde", "ide-q35", "pci-slot-twice", "readonly-ide-disk", "readonly-sata-disk", "sata-pci-address",
+        "target-dup", "virtio-drive-address"})
+    void defineErrorsAreLibvirtds(String name) {
+        String expected = expectedError(name);
+        VirException e = assertThrows(VirException.class, () -> defined("errors/" + name));
+        assertEquals(expected, "error: " + e.getMessage());
+    }
+
+    @Test
+    void missingImageAtStartIsLibvirtsStorageError() {
+        DomainDef def = defined("errors/source-missing");
+        VirException e = assertThrows(VirException.class, () -> QemuDiskSources.checkAtStart(def, 0, 0));
+        assertEquals(expectedError("source-missing"), "error: " + e.getMessage());
+        assertEquals(38, e.code()); // VIR_ERR_SYSTEM_ERROR
+        assertEquals(18, e.domain()); // VIR_FROM_STORAGE
+    }
+
+    @Test
+    void backingChainIsRefusedAndPlainQcow2Accepted(@TempDir Path dir) throws IOException {
+        byte[] header = new byte[512];
+        header[0] = 'Q';
+        header[1] = 'F';
+        header[2] = 'I';
+        header[3] = (byte) 0xfb;
+        assertEquals(false, QemuDiskSources.hasBackingFile(new ByteArrayInputStream(header)));
+        header[15] = 0x70;
+        assertEquals(true, QemuDiskSources.hasBackingFile(new ByteArrayInputStream(header)));
+        assertEquals(false, QemuDiskSources.hasBackingFile(new ByteArrayInputStream(new byte[3])));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "<disk type='block' device='disk'><source dev='/dev/sda'/><target dev='vda' bus='virtio'/></disk>",
+        "<disk type='file' device='disk'><source file='/x'/><target dev='sda' bus='scsi'/></disk>",
+        "<disk type='file' device='disk'><driver name='qemu' type='vmdk'/><source file='/x'/><target dev='vda'/></disk>",
+        "<disk type='file' device='disk'><driver name='qemu' type='raw' cache='none'/><source file='/x'/><target dev='vda'/></disk>",
+        "<disk type='file' device='disk'><source file='/x'/><target dev='vda'/><serial>s</serial></disk>",
+        "<interface type='network'><source network='default'/></interface>",
+        "<interface type='user'><model type='e1000e'/></interface>",
+        "<interface type='user'><link state='down'/></interface>",
+        "<disk type='file' device='disk' snapshot='external'><source file='/x'/><target dev='vda'/></disk>",
+        "<disk type='file' device='disk'><source file='/x'/><target dev='vda'/><boot order='1' loadparm='x'/></disk>",
+        "<interface type='user' trustGuestRxFilters='yes'/>"})
+    void outsideTheSubsetIsRefusedNotDropped(String device) {
+        String xml = "<domain type='qemu'><name>x</name><memory>16384</memory><os><type arch='x86_64' machine='pc'>hvm</type>"
+                + "</os><devices>" + device + "</devices></domain>";
+        VirException e = assertThrows(VirException.class,
+                () -> DomainDef.parse(xml, DomainDef.PARSE_INACTIVE, QemuXmlOptions.OPTIONS));
+        assertEquals(67, e.code(), e.getMessage()); // CONFIG_UNSUPPORTED
+        assertTrue(e.getMessage().contains("not supported by jvirtd's QEMU driver"), e.getMessage());
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    static DomainDef defined(String name) {
+        return DomainDef.parse(read(IN.resolve(name + ".xml")), DomainDef.PARSE_INACTIVE, QemuXmlOptions.OPTIONS);
+    }
+
+    static DomainDef started(String name) {
+        DomainDef def = defined(name);
+        QemuDeviceAliases.assign(def);
+        QemuDiskSources.markLive(def);
+        return def;
+    }
+
+    private static String expectedError(String name) {
+        for (String line : read(OUT.resolve("errors.txt")).split("\n")) {
+            String[] f = line.split("\t");
+            if (f[0].equals(name)) {
+                return f[2];
+            }
+        }
+        throw new AssertionError("no " + name + " in errors.txt");
+    }
+
+    /** The disks, interfaces, IDE/SATA controllers and memballoon of a domain XML, as text. */
+    private static List<String> devices(String xml) {
+        List<String> out = new ArrayList<>();
+        Pattern start = Pattern.compile(" {4}<(disk|interface|memballoon|controller type='(?:ide|sata)')[ >/].*");
+        String[] lines = xml.split("\n");
+        for (int i = 0; i < lines.length; i++) {
+            Matcher m = start.matcher(lines[i]);
+            if (!m.matches()) {
+                continue;
+            }
+            StringBuilder b = new StringBuilder(lines[i]).append('\n');
+            if (!lines[i].endsWith("/>")) {
+                String end = "    </" + m.group(1).split(" ")[0] + ">";
+                do {
+                    b.append(lines[++i]).append('\n');
+                } while (!lines[i].equals(end));
+            }
+            out.add(b.toString());
+        }
+        return out;
+    }
+
+    private static List<String> devices(DomainDef def) {
+        List<String> out = new ArrayList<>();
+        for (DeviceDef d : def.devices()) {
+            boolean ctrl = d.kind() == DeviceKind.CONTROLLER
+                    && List.of("ide", "sata").contains(d.node().attr("type"));
+            if (d.kind() == DeviceKind.DISK || d.kind() == DeviceKind.INTERFACE
+                    || d.kind() == DeviceKind.MEMBALLOON || ctrl) {
+                StringBuilder b = new StringBuilder();
+                d.node().format(b, 4);
+                out.add(b.toString());
+            }
+        }
+        return out;
+    }
+
+    /** The controller, disk and interface arguments of a captured command line, in order. */
+    private static List<String> deviceArgs(String argvFile) {
+        List<String> args = List.of(argvFile.split("\n"));
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i + 1 < args.size(); i++) {
+            String opt = args.get(i);
+            String val = args.get(i + 1);
+            boolean ours = opt.equals("-blockdev") || opt.equals("-netdev")
+                    || (opt.equals("-device") && !val.contains("piix3-usb-uhci") && !val.contains("balloon"));
+            if (ours) {
+                out.add(opt);
+                out.add(val);
+                i++;
+            }
+        }
+        return out;
+    }
+
+    private static String read(Path p) {
+        try {
+            return Files.readString(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

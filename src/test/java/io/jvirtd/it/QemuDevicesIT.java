@@ -1,0 +1,219 @@
+package io.jvirtd.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jvirtd.driver.qemu.TestGuests;
+import io.jvirtd.testsupport.Tool;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Disks and user-mode interfaces on real guests, through stock virsh over
+ * {@code qemu+tcp://127.0.0.1:PORT/system}: the XMLs of src/test/resources/qemu/devices with
+ * images made by {@code qemu-img}, whose persistent and live {@code <devices>} must be what
+ * libvirtd 9.0 printed for the same XML (recorded by scripts/capture-libvirtd-qemu-devices.sh,
+ * the scratch folder written {@code @DIR@}), also from a daemon restarted after kill -9; a
+ * missing image fails the start with libvirt's error and leaves nothing; the Linux guest sees
+ * its qcow2 disk. Every file under one qemu_root temp folder; each test stops what it started
+ * and checks nothing is left.
+ */
+class QemuDevicesIT {
+
+    private static final Duration T = Duration.ofSeconds(60);
+    private static final Path IN = InteropEnvironment.baseDir().resolve("src/test/resources/qemu/devices");
+    private static final Path OUT = InteropEnvironment.baseDir().resolve("src/test/resources/qemu/libvirtd-9.0/devices");
+
+    @TempDir
+    Path root;
+    private QemuTestRoot qemu;
+    private DaemonProcess daemon;
+    private final List<DaemonProcess> daemons = new ArrayList<>();
+    private Path scratch;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        qemu = new QemuTestRoot(root);
+        scratch = Files.createDirectories(root.resolve("scratch"));
+    }
+
+    @AfterEach
+    void stopLeftovers() {
+        for (DaemonProcess d : daemons) {
+            d.close();
+        }
+        qemu.killLeftovers();
+    }
+
+    private void startDaemon() throws IOException {
+        daemon = qemu.configure(DaemonProcess.builder().listen(true)).start();
+        daemons.add(daemon);
+    }
+
+    private Exec.Result virshResult(String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(InteropEnvironment.virsh().toString(), "-q", "-c",
+                "qemu+tcp://127.0.0.1:" + daemon.port() + "/system"));
+        cmd.addAll(List.of(args));
+        return Exec.run(T, null, cmd.toArray(new String[0]));
+    }
+
+    private String virsh(String... args) throws IOException {
+        Exec.Result r = virshResult(args);
+        assertEquals(0, r.exitCode(), () -> r.describe() + "\n" + daemon.describe());
+        return r.stdout();
+    }
+
+    /** The scratch folder the recorded XMLs name: the tiny guest and the images, made here. */
+    private void makeImages() throws IOException {
+        Path tiny = Files.createDirectories(scratch.resolve("tiny"));
+        Files.copy(TestGuests.tinyKernel(), tiny.resolve("vmlinuz"));
+        qemuImg("qcow2", scratch.resolve("disk.qcow2"), "16M");
+        qemuImg("raw", scratch.resolve("disk.raw"), "1M");
+        qemuImg("raw", scratch.resolve("disk2.raw"), "1M");
+        qemuImg("raw", scratch.resolve("cd.iso"), "1M");
+    }
+
+    private static void qemuImg(String format, Path file, String size) throws IOException {
+        Exec.Result r = Exec.run(T, null, Tool.QEMU_IMG.require().toString(), "create", "-q", "-f", format,
+                file.toString(), size);
+        assertEquals(0, r.exitCode(), r::describe);
+    }
+
+    private Path domainXml(String name) throws IOException {
+        Path xml = root.resolve(name.replace('/', '-') + ".xml");
+        Files.writeString(xml, Files.readString(IN.resolve(name + ".xml")).replace("@DIR@", scratch.toString()));
+        return xml;
+    }
+
+    /** The {@code <devices>} element of a domain XML, the scratch folder written @DIR@. */
+    private String devices(String xml) {
+        String x = xml.replace(scratch.toString(), "@DIR@");
+        int from = x.indexOf("  <devices>");
+        int to = x.indexOf("  </devices>");
+        assertTrue(from >= 0 && to > from, x);
+        return x.substring(from, to);
+    }
+
+    private String recordedDevices(String file) throws IOException {
+        String x = Files.readString(OUT.resolve(file));
+        return x.substring(x.indexOf("  <devices>"), x.indexOf("  </devices>"));
+    }
+
+    @Test
+    void disksAndInterfacesShowAsLibvirtdShowsThem() throws Exception {
+        TestGuests.qemu();
+        makeImages();
+        startDaemon();
+        for (String name : List.of("virtio-start", "idesata-start")) {
+            Path xml = domainXml(name);
+            String dom = name.equals("virtio-start") ? "dev-virtio" : "dev-idesata";
+            virsh("define", xml.toString());
+            assertEquals(recordedDevices(name + ".inactive.xml"), devices(virsh("dumpxml", "--inactive", dom)), name);
+            virsh("start", dom);
+            assertEquals("running (booted)", virsh("domstate", "--reason", dom).strip());
+            assertEquals(recordedDevices(name + ".live.xml"), devices(virsh("dumpxml", dom)), name);
+            if (name.equals("virtio-start")) { // the status file keeps aliases and node indexes
+                ProcessHandle.of(daemon.pid()).orElseThrow().destroyForcibly(); // kill -9
+                assertEquals(137, daemon.awaitExit(Duration.ofSeconds(20)));
+                startDaemon();
+                assertEquals(recordedDevices(name + ".live.xml"), devices(virsh("dumpxml", dom)), name + " reattached");
+            }
+            // the persistent config keeps what define assigned, and no live-only part
+            assertEquals(recordedDevices(name + ".inactive.xml"), devices(virsh("dumpxml", "--inactive", dom)), name);
+            virsh("destroy", dom);
+            virsh("undefine", dom);
+        }
+        qemu.assertNothingLeft();
+    }
+
+    @Test
+    void aMissingImageFailsTheStartWithLibvirtsErrorAndLeavesNothing() throws Exception {
+        TestGuests.qemu();
+        makeImages();
+        startDaemon();
+        virsh("define", domainXml("errors/source-missing").toString());
+        Exec.Result r = virshResult("start", "source-missing");
+        assertEquals(1, r.exitCode(), r::describe);
+        String expected = "error: Cannot access storage file '" + scratch.resolve("nope.qcow2")
+                + "' (as uid:" + uid() + ", gid:" + gid() + "): No such file or directory";
+        assertTrue(r.stderr().contains(expected), r.describe());
+        assertEquals("shut off (unknown)", virsh("domstate", "--reason", "source-missing").strip());
+        virsh("undefine", "source-missing");
+        qemu.assertNothingLeft();
+    }
+
+    @Test
+    void toNativeShowsTheDiskAndNetworkArguments() throws Exception {
+        TestGuests.qemu();
+        makeImages();
+        startDaemon();
+        String argv = virsh("domxml-to-native", "qemu-argv", domainXml("virtio-start").toString());
+        String node = "{\"node-name\":\"libvirt-2-format\",\"read-only\":false,\"driver\":\"qcow2\",\"file\":\"libvirt-2-storage\"}";
+        assertTrue(argv.contains("-blockdev '" + node + "'"), argv);
+        assertTrue(argv.contains("-device '{\"driver\":\"virtio-blk-pci\",\"bus\":\"pci.0\",\"addr\":\"0x4\","
+                + "\"drive\":\"libvirt-2-format\",\"id\":\"virtio-disk0\",\"bootindex\":1}'"), argv);
+        assertTrue(argv.contains("-device '{\"driver\":\"e1000\",\"netdev\":\"hostnet1\",\"id\":\"net1\","
+                + "\"mac\":\"52:54:00:12:34:57\",\"bus\":\"pci.0\",\"addr\":\"0x3\"}'"), argv);
+    }
+
+    @Test
+    void theLinuxGuestSeesItsQcow2Disk() throws Exception {
+        TestGuests.qemu();
+        TestGuests.LinuxGuest guest = TestGuests.linuxGuest();
+        qemuImg("qcow2", scratch.resolve("data.qcow2"), "16M");
+        startDaemon();
+        Path log = root.resolve("jvq-disk-serial.log");
+        Path xml = root.resolve("linux.xml");
+        Files.writeString(xml, "<domain type='qemu'><name>jvq-disk</name><memory unit='MiB'>128</memory>"
+                + "<os><type arch='x86_64' machine='pc'>hvm</type><kernel>" + guest.kernel() + "</kernel>"
+                + "<initrd>" + guest.initrd() + "</initrd><cmdline>" + guest.cmdline() + "</cmdline></os>"
+                + "<features><acpi/></features><devices>"
+                + "<disk type='file' device='disk'><driver name='qemu' type='qcow2'/>"
+                + "<source file='" + scratch.resolve("data.qcow2") + "'/><target dev='vda' bus='virtio'/></disk>"
+                + "<interface type='user'><model type='virtio'/></interface>"
+                + "<serial type='pty'><log file='" + log + "' append='off'/><target port='0'/></serial>"
+                + "</devices></domain>");
+        virsh("define", xml.toString());
+        virsh("start", "jvq-disk");
+        String serial = awaitMarker(log, TestGuests.BOOT_MARKER);
+        // 16 MiB of 512-byte sectors: the guest reads the qcow2's virtual size, not the file's
+        assertTrue(serial.contains("TESTGUEST-DISK vda 32768"), serial);
+        virsh("destroy", "jvq-disk");
+        virsh("undefine", "jvq-disk");
+        qemu.assertNothingLeft();
+    }
+
+    private static String awaitMarker(Path log, String marker) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(log)) {
+                String s = Files.readString(log, StandardCharsets.ISO_8859_1);
+                if (s.contains(marker)) {
+                    return s;
+                }
+            }
+            Thread.sleep(50); // QEMU writes the file; nothing to wait on
+        }
+        throw new AssertionError(log + " never showed " + marker);
+    }
+
+    private static long uid() throws IOException {
+        return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+    }
+
+    private static long gid() throws IOException {
+        return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:gid");
+    }
+}
