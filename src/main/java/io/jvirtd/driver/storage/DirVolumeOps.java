@@ -175,7 +175,7 @@ final class DirVolumeOps {
             vol.building = false;
             p.asyncJobs--;
             try {
-                st.volumeFiles.update(def);
+                st.volumeFiles.update(def, false);
                 st.updateSizes(p);
             } catch (VirException e) {
                 p.volumes.remove(def.name());
@@ -238,7 +238,7 @@ final class DirVolumeOps {
         } finally {
             synchronized (p) {
                 v.inUse--;
-                st.volumeFiles.update(v.def);
+                st.volumeFiles.update(v.def, false);
             }
         }
     }
@@ -249,7 +249,7 @@ final class DirVolumeOps {
         synchronized (p) {
             DirPool.Vol v = find(p, ref.name());
             if (!v.building) {
-                st.volumeFiles.update(v.def);
+                st.volumeFiles.update(v.def, false);
             }
             long alloc = (flags & GET_PHYSICAL) != 0 ? physical(v.def) : v.def.allocation();
             return new StorageVolInfo(VOL_FILE, v.def.capacity(), alloc);
@@ -270,7 +270,7 @@ final class DirVolumeOps {
         synchronized (p) {
             DirPool.Vol v = find(p, ref.name());
             if (!v.building) {
-                st.volumeFiles.update(v.def);
+                st.volumeFiles.update(v.def, false);
             }
             return v.def.format();
         }
@@ -308,7 +308,7 @@ final class DirVolumeOps {
                 throw VirException.of(VirErrorNumber.OPERATION_FAILED, S, "Not enough space left in storage pool");
             }
             st.volumeFiles.resize(d, abs, (flags & RESIZE_ALLOCATE) != 0, (flags & RESIZE_SHRINK) != 0);
-            st.volumeFiles.update(d);
+            st.volumeFiles.update(d, false);
             st.updateSizes(p);
         }
     }

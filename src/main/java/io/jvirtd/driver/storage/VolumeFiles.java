@@ -54,12 +54,16 @@ final class VolumeFiles {
             return null;
         }
         StorageVolDef v = StorageVolDef.found(type, name, dir + "/" + name);
-        update(v);
+        update(v, true);
         return v;
     }
 
-    /** Reads sizes, format, owner, mode and times of {@code v}'s file again (refreshVol). */
-    void update(StorageVolDef v) {
+    /**
+     * Reads sizes, format, owner, mode and times of {@code v}'s file again (libvirt's
+     * refreshVol); {@code header} also takes compat level, cluster size and features from a
+     * qcow2 header, which libvirt reads only when it scans the pool.
+     */
+    void update(StorageVolDef v, boolean header) {
         Path p = Path.of(v.path());
         Map<String, Object> a;
         try {
@@ -77,7 +81,7 @@ final class VolumeFiles {
         put(times, 4, (FileTime) a.get("ctime"));
         v.setScanned(capacity, info.actualSize(), size, format, (Integer) a.get("mode") & 0777,
                 ((Integer) a.get("uid")).longValue(), ((Integer) a.get("gid")).longValue(), times);
-        if ("qcow2".equals(format)) {
+        if ("qcow2".equals(format) && header) {
             List<String> features = null;
             if (!"0.10".equals(info.compat())) {
                 features = new ArrayList<>();
@@ -88,7 +92,7 @@ final class VolumeFiles {
                     features.add("extended_l2");
                 }
             }
-            v.setQcow2(info.compat(), info.clusterSize(), features);
+            v.setQcow2("0.10".equals(info.compat()) ? null : info.compat(), info.clusterSize(), features);
             if (info.backingFile() != null) {
                 v.setBacking(info.backingFile(), info.backingFormat() == null ? "raw" : info.backingFormat());
             }
@@ -144,7 +148,7 @@ final class VolumeFiles {
                     }
                 }
                 if ("qcow2".equals(format)) {
-                    argv.addAll(List.of("-o", "compat=" + (v.compat() == null ? "0.10" : v.compat())));
+                    argv.addAll(List.of("-o", qcow2Options(v)));
                 }
                 if (from != null) {
                     argv.add(from.path());
@@ -167,6 +171,24 @@ final class VolumeFiles {
             deleteQuietly(p, created);
             throw e;
         }
+    }
+
+    /** storageBackendCreateQemuImgOpts: compat (0.10 unless asked), and the features asked for. */
+    private static String qcow2Options(StorageVolDef v) {
+        String compat = v.compat() == null ? "0.10" : v.compat();
+        StringBuilder o = new StringBuilder("compat=" + compat);
+        List<String> features = v.features();
+        if (features != null) {
+            for (String f : features) {
+                if (compat.equals("0.10")) {
+                    throw VirException.of(VirErrorNumber.CONFIG_UNSUPPORTED, S, f.equals("lazy_refcounts")
+                            ? "lazy_refcounts not supported with compat level 0.10"
+                            : "'extended_l2' not supported with compat level 0.10");
+                }
+                o.append(f.equals("lazy_refcounts") ? ",lazy_refcounts" : ",extended_l2=on");
+            }
+        }
+        return o.toString();
     }
 
     private static String backingFormat(StorageVolDef v) {

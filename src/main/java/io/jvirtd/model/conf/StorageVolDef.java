@@ -324,6 +324,7 @@ public final class StorageVolDef {
                 long nsec = timestamps[2 * i + 1];
                 b.line("<" + names[i] + ">" + sec + (nsec != 0 ? String.format(".%09d", nsec) : "") + "</" + names[i] + ">");
             }
+            b.line("<btime>0</btime>"); // libvirt keeps a zero birth time for files: printed, as its nsec is 0
             b.indent(-2).line("</timestamps>");
         }
         if (encryption != null) {
@@ -434,6 +435,11 @@ public final class StorageVolDef {
     /** The compat level asked for ({@code <compat>}), or null. */
     public String compat() {
         return compat;
+    }
+
+    /** The qcow2 features asked for ({@code <features>}), or null. */
+    public List<String> features() {
+        return features == null ? null : List.copyOf(features);
     }
 
     /** Whether the XML names an encryption (refused by backends that cannot create it). */
