@@ -40,6 +40,8 @@ public enum Tool {
     OPENSSL("openssl", "openssl"),
     SS("ss", "iproute2"),
     QEMU("qemu-system-x86_64", "qemu-system-x86"),
+    /** The dir storage pools read and make volume files with it. */
+    QEMU_IMG("qemu-img", "qemu-utils"),
     /** The Linux test guest's initramfs is a cpio archive (scripts/guests/build-test-guest.sh). */
     CPIO("cpio", "cpio");
 
