@@ -72,6 +72,10 @@ public final class ServerStream {
     private volatile boolean ioClosed;
     /** The empty end-of-data packet was sent. Service-confined. */
     private volatile boolean eofSent;
+    /** The io had no data ready at its last read: no more reads until {@link #wake}. */
+    private volatile boolean waitingForData;
+    /** Counts wake calls, so one that comes while a read finds nothing is not lost. */
+    private final AtomicLong wakes = new AtomicLong();
     /** Sparse sending: data bytes left in the current data section. Service-confined. */
     private long dataLeft;
 
@@ -105,6 +109,13 @@ public final class ServerStream {
      */
     public void start() {
         started = true;
+        schedule();
+    }
+
+    /** The io has data again after a read that found none. Any thread. */
+    public void wake() {
+        wakes.incrementAndGet();
+        waitingForData = false;
         schedule();
     }
 
@@ -189,7 +200,7 @@ public final class ServerStream {
     }
 
     private boolean canSend() {
-        return sends && started && !eofSent && !ended;
+        return sends && started && !eofSent && !ended && !waitingForData;
     }
 
     /** One packet from the client, or one chunk to it; false when there is nothing to do. */
@@ -314,9 +325,17 @@ public final class ServerStream {
             int room = sparse ? (int) Math.min(StreamFrames.CHUNK, dataLeft) : StreamFrames.CHUNK;
             ByteBuffer frame = StreamFrames.newData(call, room);
             frame.position(StreamFrames.OVERHEAD);
+            long wakesBefore = wakes.get();
             int n = io.read(frame);
-            if (n <= 0) {
+            if (n < 0) {
                 sendEnd();
+                return;
+            }
+            if (n == 0) {
+                waitingForData = true;
+                if (wakes.get() != wakesBefore) {
+                    waitingForData = false; // woken while reading: read again
+                }
                 return;
             }
             if (sparse) {

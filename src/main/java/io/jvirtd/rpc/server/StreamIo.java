@@ -12,7 +12,11 @@ import java.nio.ByteBuffer;
  */
 public interface StreamIo {
 
-    /** The next bytes into {@code dst}; -1 at the end of the data. */
+    /**
+     * The next bytes into {@code dst}; -1 at the end of the data; 0 when none are ready now (a
+     * console with nothing to say): the stream then stops asking until
+     * {@link ServerStream#wake} is called, so a read never needs to wait.
+     */
     int read(ByteBuffer dst);
 
     /** All of {@code src}. */
