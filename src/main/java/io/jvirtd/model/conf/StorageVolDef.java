@@ -322,7 +322,9 @@ public final class StorageVolDef {
             for (int i = 0; i < names.length; i++) {
                 long sec = timestamps[2 * i];
                 long nsec = timestamps[2 * i + 1];
-                b.line("<" + names[i] + ">" + sec + (nsec != 0 ? String.format(java.util.Locale.ROOT, ".%09d", nsec) : "") + "</" + names[i] + ">");
+                String ns = Long.toString(nsec);
+                String frac = nsec != 0 ? "." + "000000000".substring(ns.length()) + ns : ""; // libvirt's ".%09ld"
+                b.line("<" + names[i] + ">" + sec + frac + "</" + names[i] + ">");
             }
             b.line("<btime>0</btime>"); // libvirt keeps a zero birth time for files: printed, as its nsec is 0
             b.indent(-2).line("</timestamps>");
