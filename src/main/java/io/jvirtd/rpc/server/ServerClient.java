@@ -385,6 +385,8 @@ public final class ServerClient {
             mem.rxQueuedBytes = 0;
             txQueue.clear();
             repliesInTx.clear();
+            streamFramesInTx.clear();
+            streams.dropAll(); // a silent host moves no data either
             pendingPong = null;
             mem.txBytes = 0;
             dropEvents();
@@ -426,6 +428,7 @@ public final class ServerClient {
             awaitingReplies -= replies;
             loop.expectTasks(-replies);
             messageOutbox.clear();
+            streamOutbox.clear();
             dropEvents();
             updateInterest();
             return;
