@@ -84,11 +84,6 @@ final class SlowCallHook implements ServerProgram {
     }
 
     @Override
-    public void streamPacket(ServerClient client, Message packet) {
-        target.streamPacket(client, packet);
-    }
-
-    @Override
     public void clientClosed(ServerClient client) {
         target.clientClosed(client);
     }

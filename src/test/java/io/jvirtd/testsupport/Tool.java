@@ -40,7 +40,7 @@ public enum Tool {
     OPENSSL("openssl", "openssl"),
     SS("ss", "iproute2"),
     QEMU("qemu-system-x86_64", "qemu-system-x86"),
-    /** The disk tests make their qcow2 images with it. */
+    /** The disk tests make their qcow2 images with it; the dir storage pools read and make volume files with it. */
     QEMU_IMG("qemu-img", "qemu-utils"),
     /** The Linux test guest's initramfs is a cpio archive (scripts/guests/build-test-guest.sh). */
     CPIO("cpio", "cpio");

@@ -5,6 +5,7 @@ import static io.jvirtd.protocol.remote.RemoteProcedure.*;
 import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirException;
 import io.jvirtd.model.domain.Screenshot;
+import io.jvirtd.model.stream.BytesStream;
 import io.jvirtd.protocol.remote.RemoteTypes.*;
 
 import java.nio.file.Path;
@@ -109,11 +110,11 @@ final class DomainSaveCalls {
     }
 
     private static void guest(ProcedureTable t) {
-        // the picture follows the reply as a stream (DownloadStreams)
+        // the picture follows the reply as a stream (RemoteStreams)
         t.bind(DOMAIN_SCREENSHOT, DomainScreenshotArgs.class, DomainScreenshotRet.class, (s, a) -> {
             Screenshot shot = s.domains().domainScreenshot(Handles.dom(a.dom()),
                     a.screen(), a.flags());
-            s.startDownload(shot.image());
+            s.openStream(new BytesStream(shot.image()), true, false);
             return new DomainScreenshotRet(shot.mimeType());
         });
         t.bind(DOMAIN_INJECT_NMI, DomainInjectNmiArgs.class, Void.class, (s, a) -> {

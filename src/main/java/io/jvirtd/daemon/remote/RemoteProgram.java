@@ -10,6 +10,7 @@ import io.jvirtd.rpc.message.ReplyFrames;
 import io.jvirtd.rpc.message.RpcError;
 import io.jvirtd.rpc.server.ServerClient;
 import io.jvirtd.rpc.server.ServerProgram;
+import io.jvirtd.rpc.server.ServerStream;
 import io.jvirtd.rpc.xdr.XdrCodec;
 import io.jvirtd.rpc.xdr.XdrException;
 import io.jvirtd.rpc.xdr.XdrReader;
@@ -82,8 +83,9 @@ public final class RemoteProgram implements ServerProgram {
             reply = ReplyFrames.errorReply(h, toWire(VirException.internalError(VirErrorDomain.RPC,
                     "unexpected failure: " + e)));
         }
+        ServerStream stream = RemoteStreams.register(client, h, ok);
         client.sendReply(reply);
-        session.afterReply(h, ok);
+        RemoteStreams.started(stream);
         if (session.wantsCloseAfterReply()) {
             client.closeAfterReplies();
         }
@@ -176,11 +178,6 @@ public final class RemoteProgram implements ServerProgram {
             }
             return (RemoteSession) data;
         }
-    }
-
-    @Override
-    public void streamPacket(ServerClient client, Message packet) {
-        session(client).streamPacket(packet.header());
     }
 
     @Override

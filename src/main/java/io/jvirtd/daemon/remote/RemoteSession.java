@@ -13,7 +13,7 @@ import io.jvirtd.model.nodedev.NodeDeviceRef;
 import io.jvirtd.model.spi.DomainOps;
 import io.jvirtd.model.spi.HypervisorConnection;
 import io.jvirtd.model.storage.StoragePoolRef;
-import io.jvirtd.rpc.message.MessageHeader;
+import io.jvirtd.model.stream.DataStream;
 import io.jvirtd.rpc.server.ServerClient;
 
 import java.util.concurrent.atomic.AtomicReference;
@@ -43,13 +43,10 @@ final class RemoteSession {
     private final EventCallbacks<NetworkRef, NetworkEvent> networkEvents;
     private final EventCallbacks<StoragePoolRef, StoragePoolEvent> poolEvents;
     private final EventCallbacks<NodeDeviceRef, NodeDeviceEvent> nodeDeviceEvents;
-    /** The server-to-client streams this client's calls opened (virDomainScreenshot). */
-    private final DownloadStreams downloads;
 
     RemoteSession(ServerClient client) {
         this.client = client;
         this.readOnly = client.isReadOnly();
-        this.downloads = new DownloadStreams(client);
         this.domainEvents = new EventCallbacks<>(client, "domain", new EventCallbacks.Driver<>() {
             @Override
             public int register(HypervisorConnection c, DomainRef f, int id, Consumer<DomainEvent> l) {
@@ -96,19 +93,15 @@ final class RemoteSession {
         }, EventMessages::frame);
     }
 
-    /** Streams {@code data} to the client after the reply of the call this worker is serving. */
-    void startDownload(byte[] data) {
-        downloads.start(data);
-    }
-
-    /** After each reply: sends the download the call started, if it succeeded. */
-    void afterReply(MessageHeader call, boolean succeeded) {
-        downloads.afterReply(call, succeeded);
-    }
-
-    /** A STREAM packet from the client (on the event loop). */
-    void streamPacket(MessageHeader packet) {
-        downloads.packet(packet);
+    /**
+     * The call this worker serves opens a data stream through {@code stream} (see
+     * {@link RemoteStreams}): it starts after the call's reply, if the call succeeds.
+     *
+     * @param sends  the daemon sends the data (a download); else it takes it
+     * @param sparse holes travel as holes
+     */
+    void openStream(DataStream stream, boolean sends, boolean sparse) {
+        RemoteStreams.open(stream, sends, sparse);
     }
 
     /** This client's domain event callbacks. */

@@ -16,7 +16,7 @@ import java.util.List;
 /**
  * The remote program's calls on storage pools and volumes, with the public API's checks of libvirt 9.0
  * (libvirt-storage.c) and libvirtd's wire limits before the driver is called. Handles travel as
- * {@link Handles} says. Procedures the test driver lacks (upload, download, wipe, resize, ...)
+ * {@link Handles} says; upload and download open a stream ({@link RemoteStreams}). Procedures a driver lacks (wipe, resize, ...)
  * reach the SPI's NO_SUPPORT defaults, after whatever check the public API makes first.
  * Stateless; worker threads.
  */
@@ -26,6 +26,8 @@ final class StorageCalls {
 
     /** VIR_STORAGE_VOL_RESIZE_DELTA. */
     private static final int RESIZE_DELTA = 1;
+    /** VIR_STORAGE_VOL_UPLOAD_SPARSE_STREAM and VIR_STORAGE_VOL_DOWNLOAD_SPARSE_STREAM. */
+    private static final int SPARSE_STREAM = 1;
     /** VIR_STORAGE_VOL_RESIZE_SHRINK. */
     private static final int RESIZE_SHRINK = 1 << 2;
 
@@ -210,6 +212,17 @@ final class StorageCalls {
                 (s, a) -> new StorageVolGetXmlDescRet(ops(s).storageVolGetXMLDesc(Handles.vol(a.vol()), a.flags())));
         t.bind(STORAGE_VOL_GET_PATH, StorageVolGetPathArgs.class, StorageVolGetPathRet.class,
                 (s, a) -> new StorageVolGetPathRet(ops(s).storageVolGetPath(Handles.vol(a.vol()))));
+        // the data follows the reply as a stream (RemoteStreams)
+        t.bind(STORAGE_VOL_UPLOAD, StorageVolUploadArgs.class, Void.class, (s, a) -> {
+            s.openStream(ops(s).storageVolUpload(Handles.vol(a.vol()), a.offset(), a.length(), a.flags()), false,
+                    (a.flags() & SPARSE_STREAM) != 0);
+            return null;
+        });
+        t.bind(STORAGE_VOL_DOWNLOAD, StorageVolDownloadArgs.class, Void.class, (s, a) -> {
+            s.openStream(ops(s).storageVolDownload(Handles.vol(a.vol()), a.offset(), a.length(), a.flags()), true,
+                    (a.flags() & SPARSE_STREAM) != 0);
+            return null;
+        });
         t.bind(CONNECT_GET_STORAGE_POOL_CAPABILITIES, ConnectGetStoragePoolCapabilitiesArgs.class,
                 ConnectGetStoragePoolCapabilitiesRet.class, (s, a) -> new ConnectGetStoragePoolCapabilitiesRet(
                         ops(s).connectGetStoragePoolCapabilities(a.flags())));

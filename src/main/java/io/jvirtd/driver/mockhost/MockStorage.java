@@ -11,6 +11,7 @@ import io.jvirtd.model.domain.Uuids;
 import io.jvirtd.model.event.StoragePoolEvent;
 import io.jvirtd.model.spi.StorageOps;
 import io.jvirtd.model.storage.StoragePoolInfo;
+import io.jvirtd.model.storage.PoolListFilter;
 import io.jvirtd.model.storage.StoragePoolRef;
 import io.jvirtd.model.storage.StorageVolInfo;
 import io.jvirtd.model.storage.StorageVolRef;
@@ -34,15 +35,7 @@ final class MockStorage implements StorageOps {
 
     private static final VirErrorDomain T = VirErrorDomain.TEST;
 
-    /** VIR_CONNECT_LIST_STORAGE_POOLS_FILTERS_ALL. */
-    private static final int LIST_FILTERS_ALL = 0xFFFFF;
-    private static final int LIST_INACTIVE = 1;
-    private static final int LIST_ACTIVE = 1 << 1;
-    private static final int LIST_PERSISTENT = 1 << 2;
-    private static final int LIST_TRANSIENT = 1 << 3;
-    private static final int LIST_AUTOSTART = 1 << 4;
-    private static final int LIST_NO_AUTOSTART = 1 << 5;
-    private static final int LIST_TYPES = 0xFFFFF & ~0x3F;
+    private static final int LIST_FILTERS_ALL = PoolListFilter.ALL;
 
     /** VIR_STORAGE_VOL_CREATE_VALIDATE. */
     private static final int VOL_CREATE_VALIDATE = 1 << 2;
@@ -206,45 +199,7 @@ final class MockStorage implements StorageOps {
 
     /** virStoragePoolObjMatch. */
     private static boolean matches(Pool p, int flags) {
-        if ((flags & (LIST_ACTIVE | LIST_INACTIVE)) != 0
-                && !(((flags & LIST_ACTIVE) != 0 && p.active) || ((flags & LIST_INACTIVE) != 0 && !p.active))) {
-            return false;
-        }
-        if ((flags & (LIST_PERSISTENT | LIST_TRANSIENT)) != 0
-                && !(((flags & LIST_PERSISTENT) != 0 && p.persistent)
-                || ((flags & LIST_TRANSIENT) != 0 && !p.persistent))) {
-            return false;
-        }
-        if ((flags & (LIST_AUTOSTART | LIST_NO_AUTOSTART)) != 0
-                && !(((flags & LIST_AUTOSTART) != 0 && p.autostart)
-                || ((flags & LIST_NO_AUTOSTART) != 0 && !p.autostart))) {
-            return false;
-        }
-        if ((flags & LIST_TYPES) != 0) {
-            return (flags & typeFlag(p.def.type())) != 0;
-        }
-        return true;
-    }
-
-    /** The VIR_CONNECT_LIST_STORAGE_POOLS_<TYPE> bit of a pool type. */
-    static int typeFlag(StoragePoolType t) {
-        int bit = switch (t) {
-            case DIR -> 6;
-            case FS -> 7;
-            case NETFS -> 8;
-            case LOGICAL -> 9;
-            case DISK -> 10;
-            case ISCSI -> 11;
-            case SCSI -> 12;
-            case MPATH -> 13;
-            case RBD -> 14;
-            case SHEEPDOG -> 15;
-            case GLUSTER -> 16;
-            case ZFS -> 17;
-            case VSTORAGE -> 18;
-            case ISCSI_DIRECT -> 19;
-        };
-        return 1 << bit;
+        return PoolListFilter.matches(flags, p.active, p.persistent, p.autostart, p.def.type());
     }
 
     @Override

@@ -17,13 +17,13 @@ import java.nio.file.StandardOpenOption;
  * a host reboot makes moot anyway (a running guest's status file, like libvirt's in /run) is
  * written without it. Stateless; any thread except the event loop (it does file I/O).
  */
-final class AtomicFiles {
+public final class AtomicFiles {
 
     private AtomicFiles() {
     }
 
     /** A durable atomic write (persistent definitions). */
-    static void write(Path target, String content) throws IOException {
+    public static void write(Path target, String content) throws IOException {
         write(target, content, true);
     }
 
@@ -31,7 +31,7 @@ final class AtomicFiles {
      * @param durable force to disk before the rename: a daemon crash never needs it (the page
      *                cache outlives the process), a power loss does
      */
-    static void write(Path target, String content, boolean durable) throws IOException {
+    public static void write(Path target, String content, boolean durable) throws IOException {
         Files.createDirectories(target.getParent());
         Path tmp = target.resolveSibling("." + target.getFileName() + ".new");
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,

@@ -1,5 +1,6 @@
 package io.jvirtd.driver.qemu;
 
+import io.jvirtd.driver.storage.DirStorageOps;
 import io.jvirtd.model.CpuMap;
 import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirException;
@@ -13,8 +14,8 @@ import java.util.List;
 
 /**
  * One client connection to the QEMU driver: the host and connection calls it implements so far
- * (version, host name, capabilities, CPU model names, domxml-to-native) and its domain family
- * ({@link QemuDomainOps}); every other family and call answers NO_SUPPORT through the SPI's
+ * (version, host name, capabilities, CPU model names, domxml-to-native), its domain family
+ * ({@link QemuDomainOps}) and the host's {@code dir} storage pools ({@link DirStorageOps}); every other family and call answers NO_SUPPORT through the SPI's
  * defaults, as libvirtd's QEMU driver would for a slot it leaves empty. Thread-safe.
  */
 final class QemuConnection implements HypervisorConnection {
@@ -24,10 +25,12 @@ final class QemuConnection implements HypervisorConnection {
 
     private final QemuLifecycle life;
     private final QemuDomainOps domains;
+    private final DirStorageOps storage;
 
-    QemuConnection(QemuLifecycle life) {
+    QemuConnection(QemuLifecycle life, DirStorageOps storage) {
         this.life = life;
         this.domains = new QemuDomainOps(life);
+        this.storage = storage;
     }
 
     @Override
@@ -99,7 +102,13 @@ final class QemuConnection implements HypervisorConnection {
     }
 
     @Override
+    public DirStorageOps storage() {
+        return storage;
+    }
+
+    @Override
     public void close() {
         domains.close();
+        storage.close();
     }
 }

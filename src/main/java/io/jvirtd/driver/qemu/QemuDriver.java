@@ -1,6 +1,7 @@
 package io.jvirtd.driver.qemu;
 
 import io.jvirtd.model.SchemaValidator;
+import io.jvirtd.driver.storage.DirStorage;
 import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirErrorNumber;
 import io.jvirtd.model.VirException;
@@ -46,6 +47,8 @@ public final class QemuDriver implements HypervisorDriver {
     private final QemuRunAs runAs;
     private final SchemaValidator schemas;
     private volatile QemuLifecycle lifecycle;
+    /** The storage driver a qemu:/// connection also serves, as libvirtd's does. */
+    private final DirStorage storage;
 
     /**
      * The daemon's settings for this driver.
@@ -72,6 +75,7 @@ public final class QemuDriver implements HypervisorDriver {
         this.privileged = "root".equals(System.getProperty("user.name"));
         this.paths = settings.qemuRoot() != null ? QemuPaths.under(settings.qemuRoot())
                 : QemuPaths.defaults(privileged, System.getenv(), Path.of(System.getProperty("user.home")));
+        this.storage = new DirStorage(paths.storageConfigDir(), paths.storageStateDir(), events, "qemu-img");
         this.runAs = QemuRunAs.of(settings.user(), settings.group(), privileged, QemuCapabilities.processLabel());
         this.capabilities = new QemuCapabilities(QemuXmlOptions.DEFAULT_EMULATOR, settings.offerKvm(),
                 new HostFacts(Path.of("/")), settings.hostUuid(), runAs.label());
@@ -89,6 +93,7 @@ public final class QemuDriver implements HypervisorDriver {
 
     @Override
     public void start(DriverEventLoop loop) {
+        storage.start(); // before the guests: their volume disks resolve through the pools
         QemuLifecycle l = new QemuLifecycle(paths, domains, events, loop, eventThread, capabilities, runAs, schemas);
         l.loadAndReattach();
         lifecycle = l;
@@ -125,7 +130,7 @@ public final class QemuDriver implements HypervisorDriver {
             throw VirException.internalError(VirErrorDomain.QEMU, "qemu state driver is not active");
         }
         LOG.log(Level.DEBUG, "open {0}", requestedName);
-        return Optional.of(new QemuConnection(l));
+        return Optional.of(new QemuConnection(l, storage.connection()));
     }
 
     /** For tests: the folders in use. */

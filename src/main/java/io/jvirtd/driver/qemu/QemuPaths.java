@@ -41,6 +41,16 @@ record QemuPaths(Path configDir, Path stateDir, Path libDir, Path logDir) {
         return v != null && !v.isEmpty() ? Path.of(v) : dflt;
     }
 
+    /** Persistent storage pool definitions and autostart links (libvirt's /etc/libvirt/storage). */
+    Path storageConfigDir() {
+        return configDir.resolve("storage");
+    }
+
+    /** The state of running storage pools (libvirt's /run/libvirt/storage). */
+    Path storageStateDir() {
+        return stateDir.resolve("storage");
+    }
+
     Path configFile(String name) {
         return configDir.resolve(name + ".xml");
     }

@@ -644,6 +644,16 @@ public final class StoragePoolDef {
         return source;
     }
 
+    /** The target folder's requested mode ({@code <permissions><mode>}), or -1. */
+    public int targetMode() {
+        return targetPerms == null ? -1 : targetPerms.mode();
+    }
+
+    /** The target folder's mode, owner and group as a refresh found them. */
+    public void setTargetPerms(int mode, long uid, long gid) {
+        targetPerms = new StorageXml.Perms(mode, uid, gid, targetPerms == null ? null : targetPerms.label());
+    }
+
     /** A deep copy (for formatting outside the pool's lock). */
     public StoragePoolDef copy() {
         StoragePoolDef d = new StoragePoolDef();

@@ -17,8 +17,9 @@ import java.util.OptionalLong;
 /**
  * A storage volume definition as libvirt 9.0's storage_conf.c keeps it ({@code virStorageVolDef}):
  * parsed for a pool of a given type with virStorageVolDefParseXML's checks and error texts,
- * printed byte for byte as virStorageVolDefFormat. What only a storage backend fills in (source
- * extents, timestamps, physical size) is never set by the test driver and so never printed.
+ * printed byte for byte as virStorageVolDefFormat. What only a storage backend fills in (physical
+ * size, permissions, timestamps, qcow2 details) is set by a real backend from the file it
+ * scanned ({@link #setScanned}); the test driver never sets it, so never prints it.
  *
  * <p>Mutable and not thread-safe: the driver guards each volume with its pool's lock.
  */
@@ -45,12 +46,29 @@ public final class StorageVolDef {
     private long clusterSize;
     /** null: no {@code <features>}; else the set features in enum order. */
     private List<String> features;
+    /** The file's size on disk (libvirt's target.physical); 0: not printed. */
+    private long physical;
+    /** atime, mtime, ctime as seconds and nanoseconds; null: no {@code <timestamps>}. */
+    private long[] timestamps;
     private String backingPath;
     private String backingFormat;
     private Perms backingPerms;
 
     private StorageVolDef(StoragePoolType poolType) {
         this.poolType = poolType;
+    }
+
+    /**
+     * A volume a storage backend found while scanning its pool (virStorageBackendRefreshLocal):
+     * named after its file, keyed by its path; {@link #setScanned} fills in the rest.
+     */
+    public static StorageVolDef found(StoragePoolType poolType, String name, String path) {
+        StorageVolDef def = new StorageVolDef(poolType);
+        def.name = name;
+        def.path = path;
+        def.key = path;
+        def.format = poolType.defaultVolFormat;
+        return def;
     }
 
     /** virStorageVolDefParse for a pool of type {@code poolType}, without {@link #PARSE_VALIDATE}. */
@@ -289,12 +307,28 @@ public final class StorageVolDef {
         b.escLine("<key>", key, "</key>");
         b.line("<capacity unit='bytes'>" + Long.toUnsignedString(capacity) + "</capacity>");
         b.line("<allocation unit='bytes'>" + Long.toUnsignedString(allocation) + "</allocation>");
+        if (physical != 0) {
+            b.line("<physical unit='bytes'>" + Long.toUnsignedString(physical) + "</physical>");
+        }
         b.line("<target>").indent(2);
         b.escLine("<path>", path, "</path>");
         if (poolType.volFormats != null) {
             b.line("<format type='" + format + "'/>");
         }
         StorageXml.formatPerms(b, perms);
+        if (timestamps != null) {
+            b.line("<timestamps>").indent(2);
+            String[] names = {"atime", "mtime", "ctime"};
+            for (int i = 0; i < names.length; i++) {
+                long sec = timestamps[2 * i];
+                long nsec = timestamps[2 * i + 1];
+                String ns = Long.toString(nsec);
+                String frac = nsec != 0 ? "." + "000000000".substring(ns.length()) + ns : ""; // libvirt's ".%09ld"
+                b.line("<" + names[i] + ">" + sec + frac + "</" + names[i] + ">");
+            }
+            b.line("<btime>0</btime>"); // libvirt keeps a zero birth time for files: printed, as its nsec is 0
+            b.indent(-2).line("</timestamps>");
+        }
         if (encryption != null) {
             for (String line : encryption.split("\n")) {
                 b.line(line);
@@ -349,6 +383,70 @@ public final class StorageVolDef {
 
     public void setPath(String path) {
         this.path = path;
+    }
+
+    /**
+     * What a storage backend read from the volume's file (virStorageBackendUpdateVolTargetInfo):
+     * sizes, format, owner and mode, and atime, mtime, ctime as {seconds, nanoseconds} pairs.
+     */
+    public void setScanned(long capacity, long allocation, long physical, String format, int mode, long uid,
+                           long gid, long[] times) {
+        this.capacity = capacity;
+        this.allocation = allocation;
+        this.physical = physical;
+        if (format != null) {
+            this.format = format;
+        }
+        this.perms = new Perms(mode, uid, gid, null);
+        this.timestamps = times.clone();
+    }
+
+    /** The qcow2 details qemu-img reports: compat level, cluster size, and whether it has {@code <features/>}. */
+    public void setQcow2(String compat, long clusterSize, List<String> features) {
+        this.compat = compat;
+        this.clusterSize = clusterSize;
+        this.features = features == null ? null : new ArrayList<>(features);
+    }
+
+    /** The backing file and its format (a qcow2 volume on top of another file). */
+    public void setBacking(String path, String backingFormat) {
+        this.backingPath = path;
+        this.backingFormat = backingFormat;
+    }
+
+    /** The requested mode of the volume's file ({@code <permissions><mode>}), or -1. */
+    public int requestedMode() {
+        return perms.mode();
+    }
+
+    /** The target format (raw, qcow2, ...), or null for a pool type without formats. */
+    public String targetFormat() {
+        return format;
+    }
+
+    /** The volume type: file, block, dir, ... */
+    public String volType() {
+        return type;
+    }
+
+    /** The backing file's path, or null. */
+    public String backingPath() {
+        return backingPath;
+    }
+
+    /** The compat level asked for ({@code <compat>}), or null. */
+    public String compat() {
+        return compat;
+    }
+
+    /** The qcow2 features asked for ({@code <features>}), or null. */
+    public List<String> features() {
+        return features == null ? null : List.copyOf(features);
+    }
+
+    /** Whether the XML names an encryption (refused by backends that cannot create it). */
+    public boolean hasEncryption() {
+        return encryption != null;
     }
 
     /** Capacity in bytes (unsigned). */

@@ -7,6 +7,7 @@ import io.jvirtd.model.storage.StoragePoolInfo;
 import io.jvirtd.model.storage.StoragePoolRef;
 import io.jvirtd.model.storage.StorageVolInfo;
 import io.jvirtd.model.storage.StorageVolRef;
+import io.jvirtd.model.stream.DataStream;
 
 import java.util.List;
 import java.util.function.Consumer;
@@ -237,6 +238,24 @@ public interface StorageOps {
     /** virStorageVolResize. */
     default void storageVolResize(StorageVolRef vol, long capacity, int flags) {
         throw unsupported("virStorageVolResize");
+    }
+
+    /**
+     * virStorageVolUpload: a stream that writes the volume from {@code offset}, at most
+     * {@code length} bytes (0: no limit); with VIR_STORAGE_VOL_UPLOAD_SPARSE_STREAM holes come
+     * as holes. The daemon moves the client's data into it after the call's reply.
+     */
+    default DataStream storageVolUpload(StorageVolRef vol, long offset, long length, int flags) {
+        throw unsupported("virStorageVolUpload");
+    }
+
+    /**
+     * virStorageVolDownload: a stream that reads the volume from {@code offset}, at most
+     * {@code length} bytes (0: to the end); with VIR_STORAGE_VOL_DOWNLOAD_SPARSE_STREAM it
+     * reports holes.
+     */
+    default DataStream storageVolDownload(StorageVolRef vol, long offset, long length, int flags) {
+        throw unsupported("virStorageVolDownload");
     }
 
     /** virConnectGetStoragePoolCapabilities. */

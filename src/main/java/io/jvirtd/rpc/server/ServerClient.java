@@ -50,6 +50,12 @@ import javax.net.ssl.SSLException;
  * budget is nearly full; a client before CONNECT_OPEN or of the read-only socket whose message
  * does not fit is dropped, an opened read-write one stops being read until it fits. See the budget for the rules.
  *
+ * <p>Data streams ({@link ServerStream}, opened by a call through {@link #openStream}): their
+ * packets from the client are routed to them by the loop; their packets to the client go
+ * through a stream outbox, and each stream hears when its packets are written, which is its
+ * flow control. While a stream holds more unwritten client data than it may, this client's
+ * next messages are not dispatched (and so, as its receive queue fills, not read).
+ *
  * <p>TLS (a client of a TLS listener) sits between the socket and the frame decoder: the
  * loop reads ciphertext, the {@link TlsSession} turns it into plaintext for the decoder, and
  * the transmit queue is encrypted on its way out; the handshake's delegated work and the
@@ -142,12 +148,18 @@ public final class ServerClient {
     private final ArrayDeque<ByteBuffer> repliesInTx = new ArrayDeque<>(4);
     /** The keepalive PONG waiting in txQueue, if any: one unwritten PONG answers any number of PINGs. */
     private ByteBuffer pendingPong;
+    /** Stream frames in txQueue, in txQueue order: their stream hears when each is written. */
+    private final ArrayDeque<StreamFrame> streamFramesInTx = new ArrayDeque<>(4);
+    /** This client's data streams (see ServerStream). */
+    private final ClientStreams streams = new ClientStreams();
 
     // Cross-thread hand-off from workers to the loop.
     /** Replies posted by workers, in order. */
     private final ConcurrentLinkedQueue<ByteBuffer> outbox = new ConcurrentLinkedQueue<>();
     /** Messages that answer no call ({@link #sendMessage}), in order. */
     private final ConcurrentLinkedQueue<ByteBuffer> messageOutbox = new ConcurrentLinkedQueue<>();
+    /** Stream packets posted by stream services, in order; after the replies of the same flush. */
+    private final ConcurrentLinkedQueue<StreamFrame> streamOutbox = new ConcurrentLinkedQueue<>();
     /** Events posted by any thread and not yet in txQueue; written after the replies of the same flush, in order. */
     private final EventQueue events = new EventQueue();
     /** Set when the event bound is first exceeded, so the drops are logged once. */
@@ -275,6 +287,46 @@ public final class ServerClient {
     }
 
     /**
+     * Opens a data stream for the call {@code call} this worker serves: from now on the client's
+     * packets with the call's procedure and serial go to it. {@link ServerStream#start} it after
+     * the call's reply was sent, or {@link ServerStream#cancel} it if the call failed. Any thread.
+     *
+     * @param sends  the server sends data (a download); else it only receives
+     * @param sparse the stream carries holes (libvirt's VIR_STREAM_SPARSE flags)
+     */
+    public ServerStream openStream(MessageHeader call, StreamIo io, boolean sends, boolean sparse) {
+        ServerStream s = new ServerStream(this, call, io, sends, sparse);
+        streams.add(s);
+        if (!open) { // closed meanwhile: the loop's dropAll may have run before the add
+            streams.remove(s);
+            s.cancel();
+        }
+        return s;
+    }
+
+    ClientStreams streams() {
+        return streams;
+    }
+
+    /** Queues a packet of {@code stream}; the stream hears when it is written. Any thread. */
+    void sendStreamFrame(ByteBuffer frame, ServerStream stream) {
+        streamOutbox.add(new StreamFrame(frame, stream, frame.remaining()));
+        if (flushScheduled.compareAndSet(false, true)) {
+            loop.execute(flushTask);
+        }
+    }
+
+    /** A stream's waiting client data fell below its limit: read the client again. Any thread. */
+    void streamDrained() {
+        loop.execute(() -> {
+            if (!closed) {
+                dispatchQueued();
+                updateInterest();
+            }
+        });
+    }
+
+    /**
      * Queues an event MESSAGE for this client without ever blocking. Any thread. If the events
      * the loop has not taken yet would exceed the server's bound, the oldest of them are dropped
      * and counted (the first drop of a client is logged). The frame must be complete and not
@@ -366,6 +418,8 @@ public final class ServerClient {
             mem.rxQueuedBytes = 0;
             txQueue.clear();
             repliesInTx.clear();
+            streamFramesInTx.clear();
+            streams.dropAll(); // a silent host moves no data either
             pendingPong = null;
             mem.txBytes = 0;
             dropEvents();
@@ -394,6 +448,7 @@ public final class ServerClient {
         if (closed) {
             outbox.clear();
             messageOutbox.clear();
+            streamOutbox.clear();
             events.clear();
             return;
         }
@@ -406,6 +461,7 @@ public final class ServerClient {
             awaitingReplies -= replies;
             loop.expectTasks(-replies);
             messageOutbox.clear();
+            streamOutbox.clear();
             dropEvents();
             updateInterest();
             return;
@@ -424,6 +480,10 @@ public final class ServerClient {
         }
         while ((b = messageOutbox.poll()) != null) {
             queueTx(b);
+        }
+        for (StreamFrame f; (f = streamOutbox.poll()) != null; ) {
+            streamFramesInTx.add(f);
+            queueTx(f.frame);
         }
         if (!socketFull) { // else the socket's OP_WRITE readiness writes it all
             write(); // takes the events
@@ -639,7 +699,8 @@ public final class ServerClient {
     /** Loop: hands queued messages on while the in-flight limit allows. */
     private void dispatchQueued() {
         Message m;
-        while (!closed && !silent && inFlight < server.limits().maxClientRequests() && (m = rxQueue.poll()) != null) {
+        while (!closed && !silent && inFlight < server.limits().maxClientRequests() && !streams.holdsBack()
+                && (m = rxQueue.poll()) != null) {
             mem.rxQueuedBytes -= m.frame().length;
             incoming(m);
         }
@@ -655,11 +716,11 @@ public final class ServerClient {
             }
             return;
         }
-        ServerProgram program = server.program(h.program(), h.version());
-        if (h.type() == MessageHeader.TYPE_STREAM && program != null) {
-            program.streamPacket(this, m);
+        if (h.type() == MessageHeader.TYPE_STREAM || h.type() == MessageHeader.TYPE_STREAM_HOLE) {
+            streams.route(m);
             return;
         }
+        ServerProgram program = server.program(h.program(), h.version());
         if (h.type() != MessageHeader.TYPE_CALL && h.type() != MessageHeader.TYPE_CALL_WITH_FDS) {
             return; // replies, events and stray stream packets from a client are dropped, as libvirtd does
         }
@@ -749,6 +810,11 @@ public final class ServerClient {
                     if (e != null && e.frame() == done) {
                         eventsInTx.pollFirst();
                         eventsWritten = true;
+                    }
+                    StreamFrame sf = streamFramesInTx.peekFirst();
+                    if (sf != null && sf.frame == done) {
+                        streamFramesInTx.pollFirst();
+                        sf.stream.written(sf.size);
                     }
                 }
                 if (eventsWritten) {
@@ -860,7 +926,7 @@ public final class ServerClient {
     /** Loop: nothing in flight and nothing left to write. */
     boolean isQuiescent() {
         return closed || (inFlight == 0 && txQueue.isEmpty() && outbox.isEmpty() && messageOutbox.isEmpty()
-                && events.isEmpty()
+                && events.isEmpty() && streamOutbox.isEmpty()
                 && (tls == null || !tls.hasOutput()));
     }
 
@@ -1049,6 +1115,9 @@ public final class ServerClient {
         pendingPong = null;
         outbox.clear();
         messageOutbox.clear();
+        streamOutbox.clear();
+        streamFramesInTx.clear();
+        streams.dropAll();
         dropEvents();
         server.clientClosed(this);
     }
@@ -1085,5 +1154,9 @@ public final class ServerClient {
         long txBytes;
         long admittedNanos;
         long txProgressNanos;
+    }
+
+    /** A stream's frame on its way out, and its size when it was posted. */
+    private record StreamFrame(ByteBuffer frame, ServerStream stream, int size) {
     }
 }

@@ -25,13 +25,6 @@ public interface ServerProgram {
      */
     void dispatch(ServerClient client, Message call);
 
-    /**
-     * A STREAM packet from the client (finish, abort or upload data) for a stream one of this
-     * program's calls opened. Runs on the event loop: must not block. Default: dropped.
-     */
-    default void streamPacket(ServerClient client, Message packet) {
-    }
-
     /** The client is gone: release what this program keeps for it. Runs on a worker thread. */
     default void clientClosed(ServerClient client) {
     }

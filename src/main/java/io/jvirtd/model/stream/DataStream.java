@@ -1,0 +1,52 @@
+package io.jvirtd.model.stream;
+
+import io.jvirtd.model.VirException;
+
+import java.nio.ByteBuffer;
+
+/**
+ * One open data stream as a driver serves it (libvirt's virStreamDriver: recv, send, inData,
+ * sendHole, finish, abort). The daemon calls one method at a time, in order, from worker
+ * threads (never the event loop), so implementations may block on file I/O and need no lock of
+ * their own. Every failure a client should see is a {@link VirException}; after one the daemon
+ * calls {@link #abort} and nothing else.
+ */
+public interface DataStream {
+
+    /**
+     * virStreamRecv: the next bytes into {@code dst} (at most its remaining room).
+     *
+     * @return the bytes read, or -1 at the end of the data
+     */
+    default int read(ByteBuffer dst) {
+        throw VirException.internalError(io.jvirtd.model.VirErrorDomain.STREAMS, "stream is not readable");
+    }
+
+    /** virStreamSend: all of {@code src}. */
+    default void write(ByteBuffer src) {
+        throw VirException.internalError(io.jvirtd.model.VirErrorDomain.STREAMS, "stream is not writable");
+    }
+
+    /**
+     * virStreamInData, for sparse streams: what lies at the current position, data or a hole,
+     * and how long it is; a hole of length 0 at the end of the data.
+     */
+    default Section inData() {
+        return new Section(true, Long.MAX_VALUE);
+    }
+
+    /** virStreamSendHole: the next {@code length} bytes are a hole (seek past them). */
+    default void skip(long length) {
+        throw VirException.internalError(io.jvirtd.model.VirErrorDomain.STREAMS, "stream does not support holes");
+    }
+
+    /** virStreamFinish: all data was moved; flush and close. */
+    void finish();
+
+    /** virStreamAbort: stop and drop what is unfinished; never throws. */
+    void abort();
+
+    /** What {@link #inData} found: data or a hole, of {@code length} bytes. */
+    record Section(boolean data, long length) {
+    }
+}

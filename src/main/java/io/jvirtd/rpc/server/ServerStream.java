@@ -1,0 +1,375 @@
+package io.jvirtd.rpc.server;
+
+import io.jvirtd.rpc.message.Message;
+import io.jvirtd.rpc.message.MessageHeader;
+import io.jvirtd.rpc.message.RpcError;
+import io.jvirtd.rpc.message.StreamFrames;
+import io.jvirtd.rpc.xdr.XdrException;
+
+import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One data stream of a client (libvirt's daemonClientStream, remote_daemon_stream.c): the
+ * packets of the stream a call opened, both ways, moved to and from the program's
+ * {@link StreamIo}.
+ * <ul>
+ * <li>Client to server: STREAM/CONTINUE data and, on sparse streams, STREAM_HOLE packets are
+ *     written to the io in order; STREAM/OK (finish) flushes it and is confirmed with STREAM/OK;
+ *     STREAM/ERROR (abort) aborts it and is confirmed with STREAM/OK. A hole on a stream not
+ *     opened sparse closes the client, as libvirtd does ("Unexpected stream hole").
+ * <li>Server to client (a stream that {@linkplain #sends sends}): data in chunks of
+ *     {@link StreamFrames#CHUNK}, holes as STREAM_HOLE on sparse streams, an empty
+ *     STREAM/CONTINUE at the end; then the client's finish or abort as above.
+ * <li>A failure of the io ends the stream with STREAM/ERROR and the error struct; the client
+ *     sees it on its next stream call. Packets for an ended stream are ignored.
+ * </ul>
+ *
+ * <p>Flow control, per stream: data from the client waits here until the io took it, charged
+ * to the {@link ClientMemoryBudget} like a large call; beyond {@link #RX_LIMIT} bytes the
+ * client's next packets are not dispatched (and so its socket not read) until the io catches
+ * up. Data to the client is read from the io only while less than {@link #TX_WINDOW} bytes of
+ * it are unwritten, so a slow reader holds back its own stream and nothing else; what waits in
+ * the client's transmit queue is charged to the budget there.
+ *
+ * <p>Threads: {@link #accept}, {@link #holdsBack}, {@link #written} and {@link #drop} run on
+ * the event loop. All io calls run in the stream's one <em>service</em> job on the worker pool
+ * (never two at once: {@code scheduled} hands the job over), which may block on I/O without
+ * holding anything else back. The queue and the byte counts between the two are lock-free.
+ */
+public final class ServerStream {
+
+    private static final System.Logger LOG = System.getLogger("io.jvirtd.rpc.server");
+    /** Data sent to the client and not yet written to its socket, at most (four chunks, ~1 MiB). */
+    static final long TX_WINDOW = 4L * (StreamFrames.CHUNK + StreamFrames.OVERHEAD);
+    /** Data from the client not yet taken by the io, beyond which the client is not read. */
+    static final long RX_LIMIT = 4L * (StreamFrames.CHUNK + MessageHeader.SIZE);
+    /** Packets one service job handles before it yields its worker to other jobs. */
+    private static final int BATCH = 16;
+
+    private final ServerClient client;
+    private final MessageHeader call;
+    private final StreamIo io;
+    private final boolean sends;
+    private final boolean sparse;
+
+    private final ConcurrentLinkedQueue<Message> rx = new ConcurrentLinkedQueue<>();
+    /** Bytes of the frames in rx (each charged to the budget until the service releases it). */
+    private final AtomicLong rxBytes = new AtomicLong();
+    /** Bytes of frames handed to the client and not written to its socket yet. */
+    private final AtomicLong txUnwritten = new AtomicLong();
+    private final AtomicBoolean scheduled = new AtomicBoolean();
+    private final Runnable service = this::serve;
+    /** The call's reply went out: data may follow it. */
+    private volatile boolean started;
+    /** Finished, aborted or failed: no more io calls but the closing one. */
+    private volatile boolean ended;
+    /** The io was finished or aborted. Service-confined (volatile for hasWork's peek). */
+    private volatile boolean ioClosed;
+    /** The empty end-of-data packet was sent. Service-confined. */
+    private volatile boolean eofSent;
+    /** The io had no data ready at its last read: no more reads until {@link #wake}. */
+    private volatile boolean waitingForData;
+    /** Counts wake calls, so one that comes while a read finds nothing is not lost. */
+    private final AtomicLong wakes = new AtomicLong();
+    /** Sparse sending: data bytes left in the current data section. Service-confined. */
+    private long dataLeft;
+
+    ServerStream(ServerClient client, MessageHeader call, StreamIo io, boolean sends, boolean sparse) {
+        this.client = client;
+        this.call = new MessageHeader(call.program(), call.version(), call.procedure(), MessageHeader.TYPE_STREAM,
+                call.serial(), MessageHeader.STATUS_CONTINUE);
+        this.io = io;
+        this.sends = sends;
+        this.sparse = sparse;
+    }
+
+    /** Whether this stream carries the packet {@code h} (program, version, procedure, serial). */
+    boolean matches(MessageHeader h) {
+        return h.program() == call.program() && h.version() == call.version() && h.procedure() == call.procedure()
+                && h.serial() == call.serial();
+    }
+
+    /** Procedure and serial, the stream's key among its client's streams. */
+    long key() {
+        return key(call);
+    }
+
+    static long key(MessageHeader h) {
+        return (long) h.procedure() << 32 | (h.serial() & 0xffffffffL);
+    }
+
+    /**
+     * The reply to the opening call was handed to the client: a sending stream starts sending.
+     * Any thread; call it after {@link ServerClient#sendReply}, so the data follows the reply.
+     */
+    public void start() {
+        started = true;
+        schedule();
+    }
+
+    /** The io has data again after a read that found none. Any thread. */
+    public void wake() {
+        wakes.incrementAndGet();
+        waitingForData = false;
+        schedule();
+    }
+
+    /**
+     * The opening call failed after the stream was opened: forget it and abort the io, without a
+     * word to the client (it saw the error reply). Any thread.
+     */
+    public void cancel() {
+        ended = true;
+        client.streams().remove(this);
+        schedule();
+    }
+
+    // ---- event loop ----
+
+    /** Loop: a packet of this stream from the client; it waits for the service, charged. */
+    void accept(Message m) {
+        if (ended) {
+            return; // as libvirtd: packets for a stream that is over are dropped
+        }
+        int len = m.frame().length;
+        rxBytes.addAndGet(len);
+        client.server().memoryBudget().enterPool(len);
+        rx.add(m);
+        schedule();
+    }
+
+    /** Loop: too much of this stream's data waits; the client's next packets must wait. */
+    boolean holdsBack() {
+        return rxBytes.get() > RX_LIMIT;
+    }
+
+    /** Loop: a frame of this stream, {@code size} bytes, was written to the socket. */
+    void written(int size) {
+        if (txUnwritten.addAndGet(-size) < TX_WINDOW && canSend()) {
+            schedule();
+        }
+    }
+
+    /** Loop: the client is gone; the stream ends without a word and its data is released. */
+    void drop() {
+        ended = true;
+        schedule();
+    }
+
+    // ---- the service, on a worker ----
+
+    private void schedule() {
+        if (!scheduled.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            client.server().pool().submit(service, false);
+        } catch (RejectedExecutionException e) {
+            scheduled.set(false); // the daemon is exiting: close the io here, nothing else will
+            if (ended && !ioClosed) {
+                ioClosed = true;
+                releaseAll();
+                io.abort();
+            }
+        }
+    }
+
+    private void serve() {
+        try {
+            for (int i = 0; i < BATCH && step(); i++) {
+                // one packet or chunk per step
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "bug in stream of procedure " + call.procedure(), e);
+            fail(RpcError.rpc("stream failed: " + e));
+        } finally {
+            scheduled.set(false);
+            if (hasWork()) {
+                schedule();
+            }
+        }
+    }
+
+    private boolean hasWork() {
+        return ended ? !ioClosed || !rx.isEmpty() : !rx.isEmpty() || (canSend() && txUnwritten.get() < TX_WINDOW);
+    }
+
+    private boolean canSend() {
+        return sends && started && !eofSent && !ended && !waitingForData;
+    }
+
+    /** One packet from the client, or one chunk to it; false when there is nothing to do. */
+    private boolean step() {
+        if (ended) {
+            releaseAll();
+            if (!ioClosed) {
+                ioClosed = true;
+                io.abort();
+            }
+            return false;
+        }
+        Message m = rx.poll();
+        if (m != null) {
+            try {
+                handle(m);
+            } finally {
+                release(m);
+            }
+            return true;
+        }
+        if (canSend() && txUnwritten.get() < TX_WINDOW) {
+            produce();
+            return true;
+        }
+        return false;
+    }
+
+    private void handle(Message m) {
+        MessageHeader h = m.header();
+        if (h.type() == MessageHeader.TYPE_STREAM_HOLE) {
+            hole(m);
+            return;
+        }
+        switch (h.status()) {
+            case MessageHeader.STATUS_CONTINUE -> {
+                try {
+                    io.write(ByteBuffer.wrap(m.frame(), Message.BODY_OFFSET, m.bodyLength()));
+                } catch (StreamIo.Failure f) {
+                    fail(f.error());
+                }
+            }
+            case MessageHeader.STATUS_OK -> finish();
+            case MessageHeader.STATUS_ERROR -> end(null);
+            default -> end(RpcError.rpc("stream aborted with unexpected status " + h.status()));
+        }
+    }
+
+    /** A client's hole: skipped on a sparse stream; elsewhere libvirtd drops the client. */
+    private void hole(Message m) {
+        long length;
+        try {
+            if (!sparse) {
+                throw new XdrException("Unexpected stream hole");
+            }
+            length = StreamFrames.holeLength(m);
+        } catch (XdrException e) {
+            LOG.log(Level.INFO, "client {0}: {1}; closing it", client.id(), e.getMessage());
+            ended = true;
+            client.streams().remove(this);
+            client.requestClose(e.getMessage());
+            return;
+        }
+        try {
+            io.skip(length);
+        } catch (StreamIo.Failure f) {
+            fail(f.error());
+        }
+    }
+
+    /** The client's finish: flush the io, then confirm (or report why not). */
+    private void finish() {
+        ended = true;
+        client.streams().remove(this);
+        ioClosed = true;
+        try {
+            io.finish();
+        } catch (StreamIo.Failure f) {
+            io.abort();
+            send(StreamFrames.error(call, f.error()));
+            return;
+        }
+        send(StreamFrames.ok(call));
+    }
+
+    /** The client's abort (error null: confirmed with STREAM/OK), or an abort with another status. */
+    private void end(RpcError error) {
+        ended = true;
+        client.streams().remove(this);
+        ioClosed = true;
+        io.abort();
+        send(error == null ? StreamFrames.ok(call) : StreamFrames.error(call, error));
+    }
+
+    /** The io failed: the stream ends with the error. */
+    private void fail(RpcError error) {
+        ended = true;
+        client.streams().remove(this);
+        if (!ioClosed) {
+            ioClosed = true;
+            io.abort();
+        }
+        send(StreamFrames.error(call, error));
+    }
+
+    /** One chunk (or hole, or the end) of a sending stream. */
+    private void produce() {
+        try {
+            if (sparse && dataLeft == 0) {
+                long section = io.section();
+                if (section < 0) {
+                    send(StreamFrames.hole(call, -section));
+                    io.skip(-section);
+                    return;
+                }
+                if (section == 0) {
+                    sendEnd();
+                    return;
+                }
+                dataLeft = section;
+            }
+            int room = sparse ? (int) Math.min(StreamFrames.CHUNK, dataLeft) : StreamFrames.CHUNK;
+            ByteBuffer frame = StreamFrames.newData(call, room);
+            frame.position(StreamFrames.OVERHEAD);
+            long wakesBefore = wakes.get();
+            int n = io.read(frame);
+            if (n < 0) {
+                sendEnd();
+                return;
+            }
+            if (n == 0) {
+                waitingForData = true;
+                if (wakes.get() != wakesBefore) {
+                    waitingForData = false; // woken while reading: read again
+                }
+                return;
+            }
+            if (sparse) {
+                dataLeft -= n;
+            }
+            send(StreamFrames.sealData(frame, n));
+        } catch (StreamIo.Failure f) {
+            fail(f.error());
+        }
+    }
+
+    private void sendEnd() {
+        eofSent = true;
+        send(StreamFrames.data(call, new byte[0], 0, 0));
+    }
+
+    private void send(ByteBuffer frame) {
+        txUnwritten.addAndGet(frame.remaining());
+        client.sendStreamFrame(frame, this);
+    }
+
+    /** Worker: a packet was handled; its bytes leave the budget and may let the client be read again. */
+    private void release(Message m) {
+        int len = m.frame().length;
+        long after = rxBytes.addAndGet(-len);
+        client.server().memoryBudget().leavePool(len);
+        if (after <= RX_LIMIT && after + len > RX_LIMIT) {
+            client.streamDrained();
+        }
+    }
+
+    private void releaseAll() {
+        for (Message m; (m = rx.poll()) != null; ) {
+            release(m);
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package io.jvirtd.rpc.server;
+
+import io.jvirtd.rpc.message.RpcError;
+
+import java.nio.ByteBuffer;
+
+/**
+ * Where a {@link ServerStream}'s bytes come from or go to: the program's end of the stream
+ * (the daemon plugs the driver's stream in here). Called one method at a time, in order, on
+ * worker threads, never the event loop; methods may block on I/O. A failure the client should
+ * see is a {@link Failure}; after one only {@link #abort} follows.
+ */
+public interface StreamIo {
+
+    /**
+     * The next bytes into {@code dst}; -1 at the end of the data; 0 when none are ready now (a
+     * console with nothing to say): the stream then stops asking until
+     * {@link ServerStream#wake} is called, so a read never needs to wait.
+     */
+    int read(ByteBuffer dst);
+
+    /** All of {@code src}. */
+    void write(ByteBuffer src);
+
+    /**
+     * Sparse streams: the length of the data at the current position (positive), of the hole
+     * there (negative), or 0 at the end of the data.
+     */
+    long section();
+
+    /** Sparse streams: skip a hole of {@code length} bytes. */
+    void skip(long length);
+
+    /** Everything was moved: flush and close. */
+    void finish();
+
+    /** Stop and drop what is unfinished; never throws. */
+    void abort();
+
+    /** A failure to report to the client as the stream's error. */
+    final class Failure extends RuntimeException {
+        private final transient RpcError error;
+
+        public Failure(RpcError error) {
+            super(error.message(), null, false, false);
+            this.error = error;
+        }
+
+        public RpcError error() {
+            return error;
+        }
+    }
+}
