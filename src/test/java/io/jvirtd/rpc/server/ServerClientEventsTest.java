@@ -99,6 +99,10 @@ class ServerClientEventsTest {
                 assertTrue(slowClient.sendEvent(event(sent++, 1024)));
             }
             assertTrue(slowClient.queuedEventBytes() <= BOUND, slowClient.queuedEventBytes() + " bytes queued");
+            // The reader can have its last event before the loop marks it written (it publishes
+            // after the write returns); a reply queued behind it proves the loop got that far.
+            other.call(PROGRAM, PROC_HELLO, MessageHeader.TYPE_CALL, 4);
+            assertEquals(4, other.readFrame().getInt(16));
             ticker.advanceMillis(1500);
             assertTrue(slowClient.eventLagNanos() >= 1_500_000_000L, "lag " + slowClient.eventLagNanos());
             assertTrue(slowClient.eventsWaiting() > 0);
