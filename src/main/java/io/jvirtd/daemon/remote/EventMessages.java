@@ -2,6 +2,7 @@ package io.jvirtd.daemon.remote;
 
 import io.jvirtd.model.event.DomainEvent;
 import io.jvirtd.model.event.NetworkEvent;
+import io.jvirtd.model.event.SecretEvent;
 import io.jvirtd.model.event.NodeDeviceEvent;
 import io.jvirtd.model.event.StoragePoolEvent;
 import io.jvirtd.protocol.remote.RemoteLimits;
@@ -162,6 +163,16 @@ final class EventMessages {
     static ByteBuffer frame(NetworkEvent e, int id, boolean legacy) {
         return encode(RemoteProcedure.NETWORK_EVENT_LIFECYCLE,
                 new NetworkEventLifecycleMsg(id, Handles.wire(e.network()), e.event(), e.detail()));
+    }
+
+    /** A secret event: SECRET_EVENT_LIFECYCLE (382) or _VALUE_CHANGED (383). */
+    static ByteBuffer frame(SecretEvent e, int id, boolean legacy) {
+        NonnullSecret secret = Handles.wire(e.secret());
+        if (e instanceof SecretEvent.Lifecycle x) {
+            return encode(RemoteProcedure.SECRET_EVENT_LIFECYCLE,
+                    new SecretEventLifecycleMsg(id, secret, x.event(), x.detail()));
+        }
+        return encode(RemoteProcedure.SECRET_EVENT_VALUE_CHANGED, new SecretEventValueChangedMsg(id, secret));
     }
 
     /** A storage pool event: STORAGE_POOL_EVENT_LIFECYCLE (370) or _REFRESH (371). */
