@@ -1,5 +1,6 @@
 package io.jvirtd.driver.qemu;
 
+import io.jvirtd.driver.secret.SecretConnection;
 import io.jvirtd.model.CpuMap;
 import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirException;
@@ -14,7 +15,7 @@ import java.util.List;
 /**
  * One client connection to the QEMU driver: the host and connection calls it implements so far
  * (version, host name, capabilities, CPU model names, domxml-to-native) and its domain family
- * ({@link QemuDomainOps}); every other family and call answers NO_SUPPORT through the SPI's
+ * ({@link QemuDomainOps}) and the secret driver's calls ({@link SecretConnection}); every other family and call answers NO_SUPPORT through the SPI's
  * defaults, as libvirtd's QEMU driver would for a slot it leaves empty. Thread-safe.
  */
 final class QemuConnection implements HypervisorConnection {
@@ -24,10 +25,12 @@ final class QemuConnection implements HypervisorConnection {
 
     private final QemuLifecycle life;
     private final QemuDomainOps domains;
+    private final SecretConnection secrets;
 
-    QemuConnection(QemuLifecycle life) {
+    QemuConnection(QemuLifecycle life, SecretConnection secrets) {
         this.life = life;
         this.domains = new QemuDomainOps(life);
+        this.secrets = secrets;
     }
 
     @Override
@@ -99,7 +102,13 @@ final class QemuConnection implements HypervisorConnection {
     }
 
     @Override
+    public SecretConnection secrets() {
+        return secrets;
+    }
+
+    @Override
     public void close() {
+        secrets.close();
         domains.close();
     }
 }

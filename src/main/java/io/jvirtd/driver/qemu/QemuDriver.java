@@ -1,5 +1,6 @@
 package io.jvirtd.driver.qemu;
 
+import io.jvirtd.driver.secret.SecretDriver;
 import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirErrorNumber;
 import io.jvirtd.model.VirException;
@@ -22,7 +23,8 @@ import java.util.concurrent.TimeUnit;
  * privileged daemon also accepts, as libvirtd does): real guests under
  * {@code qemu-system-x86_64} with TCG. A stateful driver: {@link #start} runs after the event
  * loop and before the network, reads the persistent definitions and reattaches to the guests
- * that kept running while the daemon was away.
+ * that kept running while the daemon was away. Its connections also serve the secret driver
+ * ({@link SecretDriver}, folder {@code secrets} beside the definitions), as libvirtd's do.
  *
  * <p>Threads: {@link #open} from workers; the domain operations are {@link QemuLifecycle}'s.
  * QMP monitors are read by the daemon's event loop; what their events change is done on the
@@ -44,6 +46,7 @@ public final class QemuDriver implements HypervisorDriver {
     private final QemuCapabilities capabilities;
     private final QemuRunAs runAs;
     private volatile QemuLifecycle lifecycle;
+    private volatile SecretDriver secrets;
 
     /**
      * The daemon's settings for this driver.
@@ -85,6 +88,7 @@ public final class QemuDriver implements HypervisorDriver {
 
     @Override
     public void start(DriverEventLoop loop) {
+        secrets = SecretDriver.load(paths.secretsDir());
         QemuLifecycle l = new QemuLifecycle(paths, domains, events, loop, eventThread, capabilities, runAs);
         l.loadAndReattach();
         lifecycle = l;
@@ -121,12 +125,12 @@ public final class QemuDriver implements HypervisorDriver {
             throw VirException.internalError(VirErrorDomain.QEMU, "qemu state driver is not active");
         }
         LOG.log(Level.DEBUG, "open {0}", requestedName);
-        return Optional.of(new QemuConnection(l));
+        return Optional.of(new QemuConnection(l, secrets.connect()));
     }
 
     /** For tests: the folders in use. */
     Map<String, Path> folders() {
-        return Map.of("config", paths.configDir(), "state", paths.stateDir(), "lib", paths.libDir(),
+        return Map.of("secrets", paths.secretsDir(), "config", paths.configDir(), "state", paths.stateDir(), "lib", paths.libDir(),
                 "log", paths.logDir());
     }
 }
