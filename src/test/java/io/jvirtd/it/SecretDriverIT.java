@@ -1,0 +1,184 @@
+package io.jvirtd.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The secret driver on qemu:/// connections, through stock virsh and python3-libvirt against a
+ * started jvirtd whose {@code qemu_root} is a temp folder:
+ * <ul>
+ * <li>every call of src/test/resources/secret/virsh-cases.txt answers as libvirtd 9.0 answered it
+ *     (libvirtd-9.0/virsh-answers.txt, recorded by scripts/capture-libvirtd-secrets.sh):
+ *     define (every usage type, duplicates refused), values, private values refused, lists with
+ *     filters, lookups, libvirt's XML errors, and the read-only socket's refusals (here from the
+ *     server: jvirtd's read-only socket, no {@code -r});</li>
+ * <li>persistent secrets survive a daemon restart with their values, in a 0700 folder of 0600
+ *     files; ephemeral ones never reach the disk and are gone after the restart;</li>
+ * <li>python3-libvirt: bytes values, lookups, listings, refusals, and the lifecycle and
+ *     value-changed events its callbacks receive;</li>
+ * <li>the mock host (test:///default) still has no secret driver, as libvirt's test driver.</li>
+ * </ul>
+ */
+class SecretDriverIT {
+
+    private static final Duration T = Duration.ofSeconds(60);
+    private static final Path RES = InteropEnvironment.baseDir().resolve("src/test/resources/secret");
+
+    @TempDir
+    Path tmp;
+    private final List<DaemonProcess> daemons = new ArrayList<>();
+
+    @AfterEach
+    void stop() {
+        daemons.forEach(DaemonProcess::close);
+    }
+
+    private DaemonProcess daemon() throws IOException {
+        DaemonProcess d = DaemonProcess.builder().conf("qemu_root", "\"" + tmp.resolve("qemu") + "\"").start();
+        daemons.add(d);
+        return d;
+    }
+
+    private static Exec.Result virsh(String uri, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(InteropEnvironment.virsh().toString(), "-c", uri));
+        cmd.addAll(List.of(args));
+        return Exec.run(T, null, cmd.toArray(new String[0]));
+    }
+
+    private static String unix(Path socket) {
+        return "qemu+unix:///system?socket=" + socket;
+    }
+
+    private static String ok(String uri, String... args) throws IOException {
+        Exec.Result r = virsh(uri, args);
+        assertEquals(0, r.exitCode(), r::describe);
+        return r.stdout();
+    }
+
+    @Test
+    void virshAnswersAsLibvirtd() throws IOException {
+        DaemonProcess d = daemon();
+        String files = RES + "/";
+        StringBuilder ours = new StringBuilder();
+        for (String line : Files.readAllLines(RES.resolve("virsh-cases.txt"))) {
+            if (line.startsWith("#") || line.isBlank()) {
+                continue;
+            }
+            String[] modeArgs = line.split("\t", 2);
+            String uri = unix(modeArgs[0].equals("ro") ? d.roSocket() : d.rwSocket());
+            String[] args = modeArgs[1].replace("FILE/", files).split(" ");
+            Exec.Result r = virsh(uri, args);
+            // both streams as the capture script's 2>&1 (stdout first: virsh writes its errors
+            // before the blank line it ends a failed command's stdout with), blank lines dropped
+            String out = (r.stdout() + r.stderr()).replace(files, "FILE/").replaceAll("\n+", "\n")
+                    .replaceAll("^\n|\n$", "");
+            ours.append("### ").append(line.replace('\t', ' ')).append("\nexit ").append(r.exitCode()).append('\n')
+                    .append(out).append('\n');
+        }
+        List<String> recorded = Files.readAllLines(RES.resolve("libvirtd-9.0/virsh-answers.txt"));
+        String expected = String.join("\n", recorded.subList(1, recorded.size())).replaceAll("\n+", "\n") + "\n";
+        assertEquals(expected, ours.toString(), d::describe);
+    }
+
+    @Test
+    void persistentSecretsSurviveARestartEphemeralOnesDoNot() throws IOException {
+        DaemonProcess d = daemon();
+        String uri = unix(d.rwSocket());
+        ok(uri, "secret-define", RES.resolve("volume.xml").toString());
+        ok(uri, "secret-define", RES.resolve("vtpm.xml").toString());
+        ok(uri, "secret-set-value", "6a1e5c1f-0000-4000-8000-000000000001", "--file", RES.resolve("value.b64").toString());
+        ok(uri, "secret-set-value", "6a1e5c1f-0000-4000-8000-000000000006", "--file", RES.resolve("value.b64").toString());
+
+        Path folder = tmp.resolve("qemu/secrets");
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(folder)));
+        List<String> names;
+        try (Stream<Path> s = Files.list(folder)) {
+            names = s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+        assertEquals(List.of("6a1e5c1f-0000-4000-8000-000000000001.base64", "6a1e5c1f-0000-4000-8000-000000000001.xml"),
+                names, "the ephemeral secret never reaches the disk, nor do temporary files stay");
+        for (String n : names) {
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(folder.resolve(n))), n);
+        }
+        assertEquals(Files.readString(RES.resolve("value.b64")).strip(), Files.readString(folder.resolve(names.get(0))));
+
+        d.close();
+        daemons.remove(d);
+        DaemonProcess again = daemon();
+        String tcp = "qemu+tcp://127.0.0.1:" + again.port() + "/system";
+        String list = ok(tcp, "secret-list");
+        assertTrue(list.contains("6a1e5c1f-0000-4000-8000-000000000001   volume /var/lib/jvirtd/images/encrypted.qcow2"),
+                list);
+        assertFalse(list.contains("6a1e5c1f-0000-4000-8000-000000000006"), list);
+        assertEquals(Files.readString(RES.resolve("value.b64")).strip(),
+                ok(tcp, "secret-get-value", "6a1e5c1f-0000-4000-8000-000000000001").strip());
+        assertEquals(Files.readString(RES.resolve("volume.xml")),
+                ok(tcp, "secret-dumpxml", "6a1e5c1f-0000-4000-8000-000000000001").replaceAll("\n+$", "\n"));
+
+        ok(tcp, "secret-undefine", "6a1e5c1f-0000-4000-8000-000000000001");
+        try (Stream<Path> s = Files.list(folder)) {
+            assertEquals(List.of(), s.toList(), "undefine removes both files");
+        }
+    }
+
+    @Test
+    void pythonDefinesReadsListsRefusesAndGetsEvents() throws IOException {
+        DaemonProcess d = daemon();
+        Exec.Result r = Exec.run(T, null, InteropEnvironment.pythonWithLibvirt().toString(),
+                RES.resolve("secrets.py").toString(), unix(d.rwSocket()), unix(d.roSocket()));
+        assertEquals(0, r.exitCode(), () -> r.describe() + d.describe());
+        String a = "0f5ec7e1-0000-4000-8000-00000000000a";
+        String b = "0f5ec7e1-0000-4000-8000-00000000000b";
+        // error codes: INVALID_SECRET 65, NO_SECRET 66, INVALID_ARG 8, OPERATION_DENIED 29;
+        // domains: SECRET 30, NONE 0
+        assertEquals(String.join("\n",
+                "defined " + a + " 4 py-tls",
+                "value equal True",
+                "private value error 65 30 Invalid secret: secret is private",
+                "by usage " + a,
+                "by uuid py-iqn",
+                "no usage error 66 30 Secret not found: no secret with matching usage 'none-such'",
+                "all ['" + a + "', '" + b + "']",
+                "private only ['" + b + "']",
+                "number 2 ['" + a + "', '" + b + "']",
+                "bad flags error 8 30 unsupported flags (0x80) in function secretConnectListAllSecrets",
+                "ro xml True",
+                "ro value error 29 30 operation forbidden: read only access prevents virSecretGetValue",
+                "ro set error 29 30 operation forbidden: read only access prevents virSecretSetValue",
+                "ro undefine error 29 30 operation forbidden: read only access prevents virSecretUndefine",
+                "ro define error 29 30 operation forbidden: read only access prevents virSecretDefineXML",
+                "event lifecycle " + a + " 0 0",
+                "event value-changed " + a,
+                "event lifecycle " + b + " 0 0",
+                "event value-changed " + b,
+                "event lifecycle " + a + " 1 0",
+                "event lifecycle " + b + " 1 0",
+                "deregister again error 8 0 invalid argument: event callback id 1 not registered",
+                "left 0"), r.stdout().strip(), r::describe);
+    }
+
+    @Test
+    void theMockHostHasNoSecretDriver() throws IOException {
+        DaemonProcess d = daemon();
+        Exec.Result r = virsh("test+unix:///default?socket=" + d.rwSocket(), "secret-list");
+        assertEquals(1, r.exitCode(), r::describe);
+        // libvirtd 9.0 with test:///default answers the same (virsh falls back to the old calls)
+        assertEquals("error: Failed to count secrets\n"
+                + "error: this function is not supported by the connection driver: virConnectNumOfSecrets\n",
+                r.stderr(), r::describe);
+    }
+}
