@@ -63,7 +63,7 @@ public final class SecretConnection implements SecretOps, AutoCloseable {
             if (out.size() >= maxuuids) {
                 break;
             }
-            out.add(d.uuidString());
+            out.add(d.uuid());
         }
         return out;
     }

@@ -52,7 +52,7 @@ public final class SecretDriver {
     public static SecretDriver load(Path dir) {
         SecretDriver d = new SecretDriver(new SecretStore(dir));
         for (SecretStore.Loaded l : d.store.loadAll()) {
-            d.secrets.put(l.def().uuidString(), new Entry(l.def(), l.value()));
+            d.secrets.put(l.def().uuid(), new Entry(l.def(), l.value()));
         }
         return d;
     }
@@ -81,7 +81,7 @@ public final class SecretDriver {
         for (Entry e : secrets.values()) {
             out.add(e.def());
         }
-        out.sort(Comparator.comparing(SecretDef::uuidString));
+        out.sort(Comparator.comparing(SecretDef::uuid));
         return out;
     }
 
@@ -105,14 +105,14 @@ public final class SecretDriver {
         }
         if (e.value() == null) {
             throw VirException.of(VirErrorNumber.NO_SECRET, S,
-                    "secret '" + e.def().uuidString() + "' does not have a value");
+                    "secret '" + e.def().uuid() + "' does not have a value");
         }
         return e.value().clone();
     }
 
     /** secretDefineXML after the flags check: virSecretObjListAdd, then the files. */
     SecretRef define(SecretDef def) {
-        String key = def.uuidString();
+        String key = def.uuid();
         synchronized (writeLock) {
             Entry old = secrets.get(key);
             if (old != null) {
@@ -126,7 +126,7 @@ public final class SecretDriver {
             } else {
                 SecretDef same = findUsage(def.usageType(), def.usageId());
                 if (same != null) {
-                    throw VirException.internalError(S, "a secret with UUID " + same.uuidString()
+                    throw VirException.internalError(S, "a secret with UUID " + same.uuid()
                             + " already defined for use with " + def.usageId());
                 }
             }
@@ -161,7 +161,7 @@ public final class SecretDriver {
             if (!e.def().ephemeral()) {
                 store.saveValue(e.def(), value);
             }
-            secrets.put(e.def().uuidString(), new Entry(e.def(), value.clone()));
+            secrets.put(e.def().uuid(), new Entry(e.def(), value.clone()));
             events.post(new SecretEvent.ValueChanged(e.def().ref()));
         }
         events.dispatch();
@@ -173,7 +173,7 @@ public final class SecretDriver {
             Entry e = entry(uuid);
             store.deleteConfig(e.def());
             store.deleteValue(e.def());
-            secrets.remove(e.def().uuidString());
+            secrets.remove(e.def().uuid());
             events.post(new SecretEvent.Lifecycle(e.def().ref(), SecretEvent.UNDEFINED, 0));
         }
         events.dispatch();

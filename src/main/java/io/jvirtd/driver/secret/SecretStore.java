@@ -53,22 +53,22 @@ final class SecretStore {
     }
 
     void saveConfig(SecretDef def) {
-        write(dir.resolve(def.uuidString() + ".xml"), def.format().getBytes(StandardCharsets.UTF_8));
+        write(dir.resolve(def.uuid() + ".xml"), def.format().getBytes(StandardCharsets.UTF_8));
     }
 
     void saveValue(SecretDef def, byte[] value) {
-        write(dir.resolve(def.uuidString() + ".base64"),
+        write(dir.resolve(def.uuid() + ".base64"),
                 Base64.getEncoder().encode(value));
     }
 
     /** Removes the definition file; an error leaves the secret defined (libvirt's order). */
     void deleteConfig(SecretDef def) {
-        delete(dir.resolve(def.uuidString() + ".xml"), true);
+        delete(dir.resolve(def.uuid() + ".xml"), true);
     }
 
     /** Removes the value file, ignoring failures as libvirt's virSecretObjDeleteData does. */
     void deleteValue(SecretDef def) {
-        delete(dir.resolve(def.uuidString() + ".base64"), false);
+        delete(dir.resolve(def.uuid() + ".base64"), false);
     }
 
     /**
@@ -97,11 +97,11 @@ final class SecretStore {
     private Loaded load(Path f) throws IOException {
         String name = f.getFileName().toString();
         SecretDef def = SecretDef.parse(Files.readString(f), f.toString());
-        if (!name.equals(def.uuidString() + ".xml")) {
+        if (!name.equals(def.uuid() + ".xml")) {
             throw VirException.internalError(VirErrorDomain.SECRET,
                     "<uuid> does not match secret file name '" + f + "'");
         }
-        Path valueFile = dir.resolve(def.uuidString() + ".base64");
+        Path valueFile = dir.resolve(def.uuid() + ".base64");
         byte[] value = null;
         if (Files.exists(valueFile)) {
             value = Base64.getMimeDecoder().decode(Files.readAllBytes(valueFile));

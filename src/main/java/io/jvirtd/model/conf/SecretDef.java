@@ -19,9 +19,10 @@ import org.w3c.dom.Node;
  * its id: a volume path, a Ceph, TLS or vTPM name, an iSCSI target). Parsed with libvirt's
  * errors and formatted as {@code virSecretDefFormat} does. Immutable; any thread.
  *
+ * @param uuid    the UUID in libvirt's text form (the files are named by it)
  * @param usageId null for usage type none, as libvirt keeps it
  */
-public record SecretDef(byte[] uuid, boolean ephemeral, boolean isPrivate, String description,
+public record SecretDef(String uuid, boolean ephemeral, boolean isPrivate, String description,
                         int usageType, String usageId) {
 
     private static final VirErrorDomain S = VirErrorDomain.SECRET;
@@ -35,21 +36,11 @@ public record SecretDef(byte[] uuid, boolean ephemeral, boolean isPrivate, Strin
 
     public SecretDef {
         Objects.requireNonNull(uuid, "uuid");
-        uuid = uuid.clone();
-    }
-
-    @Override
-    public byte[] uuid() {
-        return uuid.clone();
-    }
-
-    public String uuidString() {
-        return Uuids.format(uuid);
     }
 
     /** The handle the public API gives out (usage id "" for usage none, as virGetSecret). */
     public SecretRef ref() {
-        return new SecretRef(uuid, usageType, usageId == null ? "" : usageId);
+        return new SecretRef(Uuids.parse(uuid).orElseThrow(), usageType, usageId == null ? "" : usageId);
     }
 
     /** virSecretDefParse of a client's or a file's XML ({@code docName} null: a client's). */
@@ -86,7 +77,7 @@ public record SecretDef(byte[] uuid, boolean ephemeral, boolean isPrivate, Strin
                 }
             }
         }
-        return new SecretDef(uuid, ephemeral, priv, description, usageType, usageId);
+        return new SecretDef(Uuids.format(uuid), ephemeral, priv, description, usageType, usageId);
     }
 
     /** virSecretDefFormat. */
@@ -94,7 +85,7 @@ public record SecretDef(byte[] uuid, boolean ephemeral, boolean isPrivate, Strin
         StringBuilder b = new StringBuilder(256);
         b.append("<secret ephemeral='").append(ephemeral ? "yes" : "no").append("' private='")
                 .append(isPrivate ? "yes" : "no").append("'>\n");
-        b.append("  <uuid>").append(uuidString()).append("</uuid>\n");
+        b.append("  <uuid>").append(uuid).append("</uuid>\n");
         if (description != null) {
             b.append("  <description>").append(XmlNode.escape(description)).append("</description>\n");
         }
