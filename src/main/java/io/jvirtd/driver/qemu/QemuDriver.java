@@ -1,6 +1,8 @@
 package io.jvirtd.driver.qemu;
 
+import io.jvirtd.driver.schema.RelaxNgSchemas;
 import io.jvirtd.driver.secret.SecretDriver;
+import io.jvirtd.model.SchemaValidator;
 import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirErrorNumber;
 import io.jvirtd.model.VirException;
@@ -47,6 +49,7 @@ public final class QemuDriver implements HypervisorDriver {
     private final QemuRunAs runAs;
     private volatile QemuLifecycle lifecycle;
     private volatile SecretDriver secrets;
+    private final SchemaValidator schemas;
 
     /**
      * The daemon's settings for this driver.
@@ -67,7 +70,14 @@ public final class QemuDriver implements HypervisorDriver {
         }
     }
 
+    /** With the host's libvirt schemas for the XML calls' VALIDATE flags. */
     public QemuDriver(Settings settings) {
+        this(settings, RelaxNgSchemas.system());
+    }
+
+    /** @param schemas what checks XML against libvirt's schemas (VALIDATE flags) */
+    public QemuDriver(Settings settings, SchemaValidator schemas) {
+        this.schemas = schemas;
         this.privileged = "root".equals(System.getProperty("user.name"));
         this.paths = settings.qemuRoot() != null ? QemuPaths.under(settings.qemuRoot())
                 : QemuPaths.defaults(privileged, System.getenv(), Path.of(System.getProperty("user.home")));
@@ -88,7 +98,7 @@ public final class QemuDriver implements HypervisorDriver {
 
     @Override
     public void start(DriverEventLoop loop) {
-        secrets = SecretDriver.load(paths.secretsDir());
+        secrets = SecretDriver.load(paths.secretsDir(), schemas);
         QemuLifecycle l = new QemuLifecycle(paths, domains, events, loop, eventThread, capabilities, runAs);
         l.loadAndReattach();
         lifecycle = l;

@@ -102,7 +102,7 @@ public final class SecretConnection implements SecretOps, AutoCloseable {
     @Override
     public SecretRef secretDefineXML(String xml, int flags) {
         VirException.checkFlags(flags, DEFINE_VALIDATE, S, "secretDefineXML");
-        return driver.define(SecretDef.parse(xml, null));
+        return driver.define(SecretDef.parse(xml, null, driver.schemas(), (flags & DEFINE_VALIDATE) != 0));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.jvirtd.driver.secret;
 
+import io.jvirtd.model.SchemaValidator;
 import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirErrorNumber;
 import io.jvirtd.model.VirException;
@@ -44,13 +45,20 @@ public final class SecretDriver {
     private final Object writeLock = new Object();
     private final EventBus events = new EventBus();
 
-    private SecretDriver(SecretStore store) {
+    private final SchemaValidator schemas;
+
+    private SecretDriver(SecretStore store, SchemaValidator schemas) {
         this.store = store;
+        this.schemas = schemas;
     }
 
-    /** The driver of the secrets kept in {@code dir}, with the persistent ones read back. */
-    public static SecretDriver load(Path dir) {
-        SecretDriver d = new SecretDriver(new SecretStore(dir));
+    /**
+     * The driver of the secrets kept in {@code dir}, with the persistent ones read back.
+     *
+     * @param schemas what checks secret.rng for VIR_SECRET_DEFINE_VALIDATE
+     */
+    public static SecretDriver load(Path dir, SchemaValidator schemas) {
+        SecretDriver d = new SecretDriver(new SecretStore(dir), schemas);
         for (SecretStore.Loaded l : d.store.loadAll()) {
             d.secrets.put(l.def().uuid(), new Entry(l.def(), l.value()));
         }
@@ -65,6 +73,10 @@ public final class SecretDriver {
     /** The folder the persistent secrets live in. */
     public Path folder() {
         return store.dir();
+    }
+
+    SchemaValidator schemas() {
+        return schemas;
     }
 
     EventBus events() {

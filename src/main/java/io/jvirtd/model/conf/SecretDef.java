@@ -1,5 +1,6 @@
 package io.jvirtd.model.conf;
 
+import io.jvirtd.model.SchemaValidator;
 import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirErrorNumber;
 import io.jvirtd.model.VirException;
@@ -43,10 +44,21 @@ public record SecretDef(String uuid, boolean ephemeral, boolean isPrivate, Strin
         return new SecretRef(Uuids.parse(uuid).orElseThrow(), usageType, usageId == null ? "" : usageId);
     }
 
-    /** virSecretDefParse of a client's or a file's XML ({@code docName} null: a client's). */
+    /** virSecretDefParse of a file's XML, without validation. */
     public static SecretDef parse(String xml, String docName) {
+        return parse(xml, docName, null, false);
+    }
+
+    /**
+     * virSecretDefParse ({@code docName} null: a client's XML), checked against secret.rng
+     * first when {@code validate} (VIR_SECRET_DEFINE_VALIDATE).
+     */
+    public static SecretDef parse(String xml, String docName, SchemaValidator schemas, boolean validate) {
         Element root = VirXml.parseString(xml, docName != null ? docName : "(definition_of_secret)", "secret", S)
                 .getDocumentElement();
+        if (validate) {
+            SchemaCheck.against(schemas, "secret.rng", xml);
+        }
         boolean ephemeral = yesNo(root, "ephemeral");
         boolean priv = yesNo(root, "private");
         String uuidText = childText(root, "uuid");

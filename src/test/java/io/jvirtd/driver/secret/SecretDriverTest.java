@@ -48,7 +48,7 @@ class SecretDriverTest {
     void aFailedSaveLeavesNothingDefined() throws IOException {
         Path notAFolder = tmp.resolve("file");
         Files.writeString(notAFolder, "x");
-        SecretOps ops = SecretDriver.load(notAFolder.resolve("secrets")).connect();
+        SecretOps ops = SecretDriver.load(notAFolder.resolve("secrets"), null).connect();
         VirException e = assertThrows(VirException.class, () -> ops.secretDefineXML(xml("no", "a"), 0));
         assertEquals(VirErrorNumber.SYSTEM_ERROR.number(), e.code());
         assertEquals(0, ops.connectNumOfSecrets());
@@ -60,7 +60,7 @@ class SecretDriverTest {
     @Test
     void redefiningMovesTheSecretBetweenMemoryAndDisk() throws IOException {
         Path dir = tmp.resolve("secrets");
-        SecretDriver driver = SecretDriver.load(dir);
+        SecretDriver driver = SecretDriver.load(dir, null);
         SecretOps ops = driver.connect();
         List<SecretEvent> seen = new ArrayList<>();
         ops.connectSecretEventRegisterAny(null, SecretEvent.ID_LIFECYCLE, seen::add);
@@ -71,7 +71,7 @@ class SecretDriverTest {
 
         ops.secretDefineXML(xml("no", "a"), 0);
         assertEquals(List.of(U + ".base64", U + ".xml"), files(dir), "the value follows the secret to disk");
-        assertArrayEquals(value, SecretDriver.load(dir).connect().secretGetValue(s, 0));
+        assertArrayEquals(value, SecretDriver.load(dir, null).connect().secretGetValue(s, 0));
 
         ops.secretDefineXML(xml("yes", "a"), 0);
         assertEquals(List.of(), files(dir), "an ephemeral secret leaves the disk");
@@ -82,13 +82,13 @@ class SecretDriverTest {
     @Test
     void loadingSkipsFilesThatAreNotSecretsOfTheirName() throws IOException {
         Path dir = tmp.resolve("secrets");
-        SecretOps ops = SecretDriver.load(dir).connect();
+        SecretOps ops = SecretDriver.load(dir, null).connect();
         SecretRef s = ops.secretDefineXML(xml("no", "a"), 0);
         ops.secretSetValue(s, "pw".getBytes(StandardCharsets.UTF_8), 0);
         Files.writeString(dir.resolve("broken.xml"), "<secret");
         Files.copy(dir.resolve(U + ".xml"), dir.resolve("3c0ffee0-0000-4000-8000-000000000002.xml"));
 
-        SecretOps again = SecretDriver.load(dir).connect();
+        SecretOps again = SecretDriver.load(dir, null).connect();
         assertEquals(List.of(U), again.connectListSecrets(10));
         assertArrayEquals("pw".getBytes(StandardCharsets.UTF_8), again.secretGetValue(s, 0));
         assertEquals(List.of(), files(dir).stream().filter(n -> n.startsWith(".")).toList(), "no temporary files");
@@ -97,7 +97,7 @@ class SecretDriverTest {
     @Test
     void undefineDropsFilesAndMemoryAndTheUuidIsFreeAgain() throws IOException {
         Path dir = tmp.resolve("secrets");
-        SecretOps ops = SecretDriver.load(dir).connect();
+        SecretOps ops = SecretDriver.load(dir, null).connect();
         SecretRef s = ops.secretDefineXML(xml("no", "a"), 0);
         ops.secretSetValue(s, new byte[] {1}, 0);
         ops.secretUndefine(s);
