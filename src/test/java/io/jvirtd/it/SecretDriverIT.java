@@ -29,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  * <li>persistent secrets survive a daemon restart with their values, in a 0700 folder of 0600
  *     files; ephemeral ones never reach the disk and are gone after the restart;</li>
  * <li>python3-libvirt: bytes values, lookups, listings, refusals, and the lifecycle and
- *     value-changed events its callbacks receive;</li>
+ *     value-changed events its callbacks receive; {@code virsh secret-event --loop} (virsh 9.0
+ *     has no {@code --all} there: one watcher per event type) over TCP;</li>
  * <li>the mock host (test:///default) still has no secret driver, as libvirt's test driver.</li>
  * </ul>
  */
@@ -185,6 +186,117 @@ class SecretDriverIT {
         assertEquals(" UUID   Usage\n---------------\n", ok(uri, "secret-list").replaceAll("\n+$", "\n"),
                 "nothing defined");
         ok(uri, "secret-define", "--validate", RES.resolve("volume.xml").toString());
+    }
+
+    /**
+     * {@code virsh secret-event --event E --loop} on one connection sees the changes made on
+     * another. virsh registers some time after it starts and says nothing when it has, so a probe
+     * change is made until the watcher prints it; the changes under test come after.
+     */
+    @Test
+    void virshSecretEventSeesChangesOfOtherConnections() throws Exception {
+        DaemonProcess d = daemon();
+        String uri = "qemu+tcp://127.0.0.1:" + d.port() + "/system";
+        String probe = "6a1e5c1f-0000-4000-8000-000000000005";
+        String u = "6a1e5c1f-0000-4000-8000-000000000001";
+        ok(uri, "secret-define", RES.resolve("tls.xml").toString());
+        List<String> cmd = List.of(InteropEnvironment.virsh().toString(), "-c", uri, "secret-event", "--loop", "--event");
+        try (Watcher life = new Watcher(cmd, "lifecycle"); Watcher value = new Watcher(cmd, "value-changed")) {
+            long giveUp = System.nanoTime() + T.toNanos();
+            while (!(life.sawAny() && value.sawAny())) {
+                ok(uri, "secret-define", RES.resolve("tls.xml").toString());
+                ok(uri, "secret-set-value", probe, "--file", RES.resolve("value.b64").toString());
+                life.awaitAny(Duration.ofMillis(500));
+                value.awaitAny(Duration.ofMillis(500));
+                assertTrue(System.nanoTime() < giveUp, () -> "no probe event\n" + life + value);
+            }
+            life.drain();
+            value.drain();
+            ok(uri, "secret-define", RES.resolve("volume.xml").toString());
+            ok(uri, "secret-set-value", u, "--file", RES.resolve("value.b64").toString());
+            ok(uri, "secret-undefine", u);
+            assertEquals(List.of("event 'lifecycle' for secret " + u + ": Defined",
+                    "event 'lifecycle' for secret " + u + ": Undefined"), life.next(2, u, T), life::toString);
+            assertEquals(List.of("event 'value-changed' for secret " + u), value.next(1, u, T), value::toString);
+        }
+    }
+
+    /** A {@code virsh secret-event} in the background, its event lines queued. */
+    private static final class Watcher implements AutoCloseable {
+        private final Process process;
+        private final java.util.concurrent.LinkedBlockingDeque<String> lines = new java.util.concurrent.LinkedBlockingDeque<>();
+        private final Path home;
+        private final StringBuffer seen = new StringBuffer();
+        private volatile boolean any;
+
+        Watcher(List<String> command, String event) throws IOException {
+            List<String> c = new ArrayList<>(command);
+            c.add(event);
+            ProcessBuilder pb = new ProcessBuilder(c).redirectErrorStream(true)
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            home = Exec.clientEnvironment(pb);
+            process = pb.start();
+            Thread t = new Thread(() -> {
+                try (var r = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream(),
+                        java.nio.charset.StandardCharsets.UTF_8))) {
+                    for (String l; (l = r.readLine()) != null; ) {
+                        seen.append(l).append('\n');
+                        if (l.startsWith("event ")) {
+                            any = true;
+                            lines.add(l);
+                        }
+                    }
+                } catch (IOException e) {
+                    // virsh ended; toString() shows what it printed
+                }
+            }, "virsh-secret-event");
+            t.setDaemon(true);
+            t.start();
+        }
+
+        boolean sawAny() {
+            return any;
+        }
+
+        void awaitAny(Duration d) throws InterruptedException {
+            String l = lines.pollFirst(d.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            if (l != null) {
+                lines.addFirst(l);
+            }
+        }
+
+        void drain() {
+            lines.clear();
+        }
+
+        /** The next {@code n} event lines about {@code uuid} (late probe events are skipped). */
+        List<String> next(int n, String uuid, Duration d) throws InterruptedException {
+            List<String> got = new ArrayList<>();
+            while (got.size() < n) {
+                String l = lines.poll(d.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+                if (l == null) {
+                    break;
+                }
+                if (l.contains(uuid)) {
+                    got.add(l);
+                }
+            }
+            return got;
+        }
+
+        @Override
+        public String toString() {
+            return "=== virsh secret-event output\n" + seen;
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            process.destroy();
+            if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+            Exec.deleteTree(home);
+        }
     }
 
     @Test
