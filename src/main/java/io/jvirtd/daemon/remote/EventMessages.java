@@ -2,6 +2,7 @@ package io.jvirtd.daemon.remote;
 
 import io.jvirtd.model.event.DomainEvent;
 import io.jvirtd.model.event.NetworkEvent;
+import io.jvirtd.model.event.SecretEvent;
 import io.jvirtd.model.event.NodeDeviceEvent;
 import io.jvirtd.model.event.StoragePoolEvent;
 import io.jvirtd.protocol.remote.RemoteLimits;
@@ -64,6 +65,11 @@ final class EventMessages {
         return LAST.get().frame(e, id, legacy);
     }
 
+    /** A secret event: SECRET_EVENT_LIFECYCLE (382) or _VALUE_CHANGED (383). */
+    static ByteBuffer frame(SecretEvent e, int id, boolean legacy) {
+        return LAST.get().frame(e, id, legacy);
+    }
+
     /**
      * The frame one thread encoded last, for the event it encoded it for. Confined to its thread.
      * Holds one event and its bytes until the thread encodes the next one.
@@ -112,6 +118,8 @@ final class EventMessages {
             return encode(p, id);
         } else if (e instanceof NodeDeviceEvent n) {
             return encode(n, id);
+        } else if (e instanceof SecretEvent x) {
+            return encode(x, id);
         }
         throw new IllegalArgumentException("not an event: " + e);
     }
@@ -246,6 +254,15 @@ final class EventMessages {
     private static ByteBuffer encode(NetworkEvent e, int id) {
         return encode(RemoteProcedure.NETWORK_EVENT_LIFECYCLE,
                 new NetworkEventLifecycleMsg(id, Handles.wire(e.network()), e.event(), e.detail()));
+    }
+
+    private static ByteBuffer encode(SecretEvent e, int id) {
+        NonnullSecret secret = Handles.wire(e.secret());
+        if (e instanceof SecretEvent.Lifecycle x) {
+            return encode(RemoteProcedure.SECRET_EVENT_LIFECYCLE,
+                    new SecretEventLifecycleMsg(id, secret, x.event(), x.detail()));
+        }
+        return encode(RemoteProcedure.SECRET_EVENT_VALUE_CHANGED, new SecretEventValueChangedMsg(id, secret));
     }
 
     private static ByteBuffer encode(StoragePoolEvent e, int id) {

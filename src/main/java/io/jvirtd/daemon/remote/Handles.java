@@ -6,6 +6,7 @@ import io.jvirtd.model.domain.SnapshotRef;
 import io.jvirtd.model.iface.InterfaceRef;
 import io.jvirtd.model.network.NetworkRef;
 import io.jvirtd.model.nodedev.NodeDeviceRef;
+import io.jvirtd.model.secret.SecretRef;
 import io.jvirtd.model.storage.StoragePoolRef;
 import io.jvirtd.model.storage.StorageVolRef;
 import io.jvirtd.protocol.remote.RemoteTypes.NonnullDomain;
@@ -14,6 +15,7 @@ import io.jvirtd.protocol.remote.RemoteTypes.NonnullDomainSnapshot;
 import io.jvirtd.protocol.remote.RemoteTypes.NonnullInterface;
 import io.jvirtd.protocol.remote.RemoteTypes.NonnullNetwork;
 import io.jvirtd.protocol.remote.RemoteTypes.NonnullNodeDevice;
+import io.jvirtd.protocol.remote.RemoteTypes.NonnullSecret;
 import io.jvirtd.protocol.remote.RemoteTypes.NonnullStoragePool;
 import io.jvirtd.protocol.remote.RemoteTypes.NonnullStorageVol;
 
@@ -121,6 +123,14 @@ final class Handles {
     }
 
     /** A list of model refs as wire handles, by the family's {@code wire} conversion. */
+    static SecretRef secret(NonnullSecret s) {
+        return new SecretRef(s.uuid(), s.usageType(), s.usageID());
+    }
+
+    static NonnullSecret wire(SecretRef s) {
+        return new NonnullSecret(s.uuid(), s.usageType(), s.usageId());
+    }
+
     static <R, W> List<W> wireAll(List<R> refs, Function<R, W> wire) {
         List<W> out = new ArrayList<>(refs.size());
         for (R r : refs) {

@@ -6,15 +6,16 @@ import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirException;
 import io.jvirtd.model.event.NetworkEvent;
 import io.jvirtd.model.event.NodeDeviceEvent;
+import io.jvirtd.model.event.SecretEvent;
 import io.jvirtd.model.event.StoragePoolEvent;
 import io.jvirtd.protocol.remote.RemoteTypes.*;
 
 /**
- * Network, storage pool and node device event registration (procedures 313/314, 368/369,
- * 374/375), as libvirtd's remoteDispatchConnect*EventRegisterAny/DeregisterAny: the callback
+ * Network, storage pool, node device and secret event registration (procedures 313/314,
+ * 368/369, 374/375, 380/381), as libvirtd's remoteDispatchConnect*EventRegisterAny/DeregisterAny: the callback
  * style only, the object filter passed on, the event id checked against the family's
- * {@code _ID_LAST}, errors and their wording libvirtd's. Secret events (380/381) stay unbound:
- * without a secret driver libvirt answers them NO_SUPPORT. Stateless; the state is the
+ * {@code _ID_LAST}, errors and their wording libvirtd's. A connection without a secret driver
+ * answers secret registration NO_SUPPORT, as libvirt does. Stateless; the state is the
  * session's {@link EventCallbacks}.
  */
 final class ObjectEventCalls {
@@ -51,12 +52,16 @@ final class ObjectEventCalls {
                 });
         t.bind(CONNECT_NODE_DEVICE_EVENT_DEREGISTER_ANY, ConnectNodeDeviceEventDeregisterAnyArgs.class, Void.class,
                 (s, a) -> deregister(s, s.nodeDeviceEvents(), a.callbackID(), "node device"));
-        // No secret events can be registered (no driver has secrets), so every id is unknown;
-        // libvirtd 9.0's dispatcher words that error as for node devices (its copy of the code).
-        t.bind(CONNECT_SECRET_EVENT_DEREGISTER_ANY, ConnectSecretEventDeregisterAnyArgs.class, Void.class, (s, a) -> {
-            s.connection();
-            throw EventCallbacks.notRegistered("node device event callback " + a.callbackID());
-        });
+        t.bind(CONNECT_SECRET_EVENT_REGISTER_ANY, ConnectSecretEventRegisterAnyArgs.class,
+                ConnectSecretEventRegisterAnyRet.class, (s, a) -> {
+                    var conn = s.connection();
+                    var filter = a.secret() == null ? null : Handles.secret(a.secret());
+                    checkId(a.eventID(), SecretEvent.ID_LAST, "secret");
+                    return new ConnectSecretEventRegisterAnyRet(s.secretEvents().register(conn, filter, a.eventID(), false));
+                });
+        // libvirtd 9.0's dispatcher words an unknown id as for node devices (its copy of the code).
+        t.bind(CONNECT_SECRET_EVENT_DEREGISTER_ANY, ConnectSecretEventDeregisterAnyArgs.class, Void.class,
+                (s, a) -> deregister(s, s.secretEvents(), a.callbackID(), "node device"));
     }
 
     private static void checkId(int eventId, int last, String family) {

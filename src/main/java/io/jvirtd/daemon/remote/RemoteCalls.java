@@ -72,6 +72,7 @@ final class RemoteCalls {
         EventCalls.bind(t);
         ObjectEventCalls.bind(t);
         NetworkCalls.bind(t);
+        SecretCalls.bind(t);
         StorageCalls.bind(t);
         InterfaceCalls.bind(t);
         NodeDeviceCalls.bind(t);

@@ -7,9 +7,11 @@ import io.jvirtd.model.domain.DomainRef;
 import io.jvirtd.model.event.DomainEvent;
 import io.jvirtd.model.event.NetworkEvent;
 import io.jvirtd.model.event.NodeDeviceEvent;
+import io.jvirtd.model.event.SecretEvent;
 import io.jvirtd.model.event.StoragePoolEvent;
 import io.jvirtd.model.network.NetworkRef;
 import io.jvirtd.model.nodedev.NodeDeviceRef;
+import io.jvirtd.model.secret.SecretRef;
 import io.jvirtd.model.spi.DomainOps;
 import io.jvirtd.model.spi.HypervisorConnection;
 import io.jvirtd.model.storage.StoragePoolRef;
@@ -43,6 +45,7 @@ final class RemoteSession {
     private final EventCallbacks<NetworkRef, NetworkEvent> networkEvents;
     private final EventCallbacks<StoragePoolRef, StoragePoolEvent> poolEvents;
     private final EventCallbacks<NodeDeviceRef, NodeDeviceEvent> nodeDeviceEvents;
+    private final EventCallbacks<SecretRef, SecretEvent> secretEvents;
 
     RemoteSession(ServerClient client) {
         this.client = client;
@@ -91,6 +94,17 @@ final class RemoteSession {
                 c.nodeDevices().connectNodeDeviceEventDeregisterAny(callbackId);
             }
         }, EventMessages::frame);
+        this.secretEvents = new EventCallbacks<>(client, "secret", new EventCallbacks.Driver<>() {
+            @Override
+            public int register(HypervisorConnection c, SecretRef f, int id, Consumer<SecretEvent> l) {
+                return c.secrets().connectSecretEventRegisterAny(f, id, l);
+            }
+
+            @Override
+            public void deregister(HypervisorConnection c, int callbackId) {
+                c.secrets().connectSecretEventDeregisterAny(callbackId);
+            }
+        }, EventMessages::frame);
     }
 
     /**
@@ -124,6 +138,11 @@ final class RemoteSession {
         return nodeDeviceEvents;
     }
 
+    /** This client's secret event callbacks. */
+    EventCallbacks<SecretRef, SecretEvent> secretEvents() {
+        return secretEvents;
+    }
+
     /**
      * Ends the session's hold on the driver (CONNECT_CLOSE, or the client went away): drops its
      * event callbacks first, so nothing is relayed to a closed client, then closes the
@@ -135,6 +154,7 @@ final class RemoteSession {
         networkEvents.closeAll(conn);
         poolEvents.closeAll(conn);
         nodeDeviceEvents.closeAll(conn);
+        secretEvents.closeAll(conn);
         if (conn != null) {
             conn.close();
         }

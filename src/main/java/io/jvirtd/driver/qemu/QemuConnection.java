@@ -1,6 +1,7 @@
 package io.jvirtd.driver.qemu;
 
 import io.jvirtd.driver.storage.DirStorageOps;
+import io.jvirtd.driver.secret.SecretConnection;
 import io.jvirtd.model.CpuMap;
 import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirException;
@@ -15,7 +16,8 @@ import java.util.List;
 /**
  * One client connection to the QEMU driver: the host and connection calls it implements so far
  * (version, host name, capabilities, CPU model names, domxml-to-native), its domain family
- * ({@link QemuDomainOps}) and the host's {@code dir} storage pools ({@link DirStorageOps}); every other family and call answers NO_SUPPORT through the SPI's
+ * ({@link QemuDomainOps}), the host's {@code dir} storage pools ({@link DirStorageOps}) and the
+ * secret driver's calls ({@link SecretConnection}); every other family and call answers NO_SUPPORT through the SPI's
  * defaults, as libvirtd's QEMU driver would for a slot it leaves empty. Thread-safe.
  */
 final class QemuConnection implements HypervisorConnection {
@@ -26,11 +28,13 @@ final class QemuConnection implements HypervisorConnection {
     private final QemuLifecycle life;
     private final QemuDomainOps domains;
     private final DirStorageOps storage;
+    private final SecretConnection secrets;
 
-    QemuConnection(QemuLifecycle life, DirStorageOps storage) {
+    QemuConnection(QemuLifecycle life, DirStorageOps storage, SecretConnection secrets) {
         this.life = life;
         this.domains = new QemuDomainOps(life);
         this.storage = storage;
+        this.secrets = secrets;
     }
 
     @Override
@@ -107,7 +111,13 @@ final class QemuConnection implements HypervisorConnection {
     }
 
     @Override
+    public SecretConnection secrets() {
+        return secrets;
+    }
+
+    @Override
     public void close() {
+        secrets.close();
         domains.close();
         storage.close();
     }

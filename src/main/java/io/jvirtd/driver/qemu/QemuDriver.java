@@ -1,7 +1,9 @@
 package io.jvirtd.driver.qemu;
 
-import io.jvirtd.model.SchemaValidator;
+import io.jvirtd.driver.schema.RelaxNgSchemas;
+import io.jvirtd.driver.secret.SecretDriver;
 import io.jvirtd.driver.storage.DirStorage;
+import io.jvirtd.model.SchemaValidator;
 import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirErrorNumber;
 import io.jvirtd.model.VirException;
@@ -24,7 +26,8 @@ import java.util.concurrent.TimeUnit;
  * privileged daemon also accepts, as libvirtd does): real guests under
  * {@code qemu-system-x86_64} with TCG. A stateful driver: {@link #start} runs after the event
  * loop and before the network, reads the persistent definitions and reattaches to the guests
- * that kept running while the daemon was away.
+ * that kept running while the daemon was away. Its connections also serve the secret driver
+ * ({@link SecretDriver}, folder {@code secrets} beside the definitions), as libvirtd's do.
  *
  * <p>Threads: {@link #open} from workers; the domain operations are {@link QemuLifecycle}'s.
  * QMP monitors are read by the daemon's event loop; what their events change is done on the
@@ -49,6 +52,7 @@ public final class QemuDriver implements HypervisorDriver {
     private volatile QemuLifecycle lifecycle;
     /** The storage driver a qemu:/// connection also serves, as libvirtd's does. */
     private final DirStorage storage;
+    private volatile SecretDriver secrets;
 
     /**
      * The daemon's settings for this driver.
@@ -69,7 +73,12 @@ public final class QemuDriver implements HypervisorDriver {
         }
     }
 
-    /** A driver whose calls check XML against {@code schemas} when a client asks for it (--validate). */
+    /** With the host's libvirt schemas for the XML calls' VALIDATE flags. */
+    public QemuDriver(Settings settings) {
+        this(settings, RelaxNgSchemas.system());
+    }
+
+    /** @param schemas what checks XML against libvirt's schemas (VALIDATE flags) */
     public QemuDriver(Settings settings, SchemaValidator schemas) {
         this.schemas = schemas;
         this.privileged = "root".equals(System.getProperty("user.name"));
@@ -94,6 +103,7 @@ public final class QemuDriver implements HypervisorDriver {
     @Override
     public void start(DriverEventLoop loop) {
         storage.start(); // before the guests: their volume disks resolve through the pools
+        secrets = SecretDriver.load(paths.secretsDir(), schemas);
         QemuLifecycle l = new QemuLifecycle(paths, domains, events, loop, eventThread, capabilities, runAs, schemas);
         l.loadAndReattach();
         lifecycle = l;
@@ -130,12 +140,12 @@ public final class QemuDriver implements HypervisorDriver {
             throw VirException.internalError(VirErrorDomain.QEMU, "qemu state driver is not active");
         }
         LOG.log(Level.DEBUG, "open {0}", requestedName);
-        return Optional.of(new QemuConnection(l, storage.connection()));
+        return Optional.of(new QemuConnection(l, storage.connection(), secrets.connect()));
     }
 
     /** For tests: the folders in use. */
     Map<String, Path> folders() {
-        return Map.of("config", paths.configDir(), "state", paths.stateDir(), "lib", paths.libDir(),
+        return Map.of("secrets", paths.secretsDir(), "config", paths.configDir(), "state", paths.stateDir(), "lib", paths.libDir(),
                 "log", paths.logDir());
     }
 }

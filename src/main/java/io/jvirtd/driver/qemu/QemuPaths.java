@@ -13,6 +13,8 @@ import java.util.Map;
  *                  domains (libvirt's /run/libvirt/qemu); what reattach reads
  * @param libDir    per-run folders {@code domain-ID-NAME} holding the monitor socket
  * @param logDir    QEMU's own log per domain, {@code NAME.log}
+ * <p>The secret driver's folder is {@link #secretsDir()}, beside the definitions as libvirt's
+ * /etc/libvirt/secrets is beside /etc/libvirt/qemu.
  */
 record QemuPaths(Path configDir, Path stateDir, Path libDir, Path logDir) {
 
@@ -49,6 +51,11 @@ record QemuPaths(Path configDir, Path stateDir, Path libDir, Path logDir) {
     /** The state of running storage pools (libvirt's /run/libvirt/storage). */
     Path storageStateDir() {
         return stateDir.resolve("storage");
+    }
+
+    /** The secret driver's persistent secrets: qemu_root/secrets, /etc/jvirtd/secrets, ~/.config/jvirtd/secrets. */
+    Path secretsDir() {
+        return configDir.resolveSibling("secrets");
     }
 
     Path configFile(String name) {

@@ -16,8 +16,8 @@ import java.util.List;
  * {@code virHypervisorDriver}, and its families of object calls, each a driver of its own as
  * libvirt's {@code virConnectDriver} groups them: {@link #domains()} (the domain part of
  * {@code virHypervisorDriver}), {@link #networks()}, {@link #storage()}, {@link #interfaces()},
- * {@link #nodeDevices()}. A family the driver lacks is its {@code NONE} instance (every call
- * NO_SUPPORT, as libvirtd answers for a driver that leaves the slots empty); secrets and nwfilters have no driver here
+ * {@link #nodeDevices()}, {@link #secrets()}. A family the driver lacks is its {@code NONE} instance (every call
+ * NO_SUPPORT, as libvirtd answers for a driver that leaves the slots empty); nwfilters have no driver here
  * yet, and the daemon answers their procedures NO_SUPPORT.
  *
  * <p>Each method is one public libvirt API, named in its doc. Every method has a default that
@@ -66,6 +66,11 @@ public interface HypervisorConnection extends AutoCloseable {
     /** The connection's node device driver. */
     default NodeDeviceOps nodeDevices() {
         return NodeDeviceOps.NONE;
+    }
+
+    /** The connection's secret driver. */
+    default SecretOps secrets() {
+        return SecretOps.NONE;
     }
 
     /**
