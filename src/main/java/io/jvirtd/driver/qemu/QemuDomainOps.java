@@ -10,6 +10,7 @@ import io.jvirtd.model.domain.DomainRef;
 import io.jvirtd.model.domain.DomainStateReason;
 import io.jvirtd.model.event.DomainEvent;
 import io.jvirtd.model.spi.DomainOps;
+import io.jvirtd.model.stream.DataStream;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -29,6 +30,8 @@ final class QemuDomainOps implements DomainOps {
     private static final int XML_INACTIVE = 2;
     private static final int XML_UPDATE_CPU = 4;
     private static final int XML_MIGRATABLE = 8;
+    private static final int CONSOLE_FORCE = 1;
+    private static final int CONSOLE_SAFE = 2;
 
     private final QemuLifecycle life;
     /** The event callbacks registered through this connection. Guarded by itself. */
@@ -226,6 +229,23 @@ final class QemuDomainOps implements DomainOps {
             def = ((flags & XML_INACTIVE) != 0 && d.persistentDef != null ? d.persistentDef : d.def()).copy();
         }
         return def.format(flags);
+    }
+
+    @Override
+    public DataStream domainOpenConsole(DomainRef dom, String devName, int flags) {
+        VirException.checkFlags(flags, CONSOLE_FORCE | CONSOLE_SAFE, VirErrorDomain.QEMU, "qemuDomainOpenConsole");
+        QemuDomain d = life.domains.get(dom);
+        String path;
+        String name;
+        synchronized (d) {
+            if (d.liveDef == null) {
+                throw QemuLifecycle.notRunning();
+            }
+            path = ConsoleDevice.ptyPath(d.liveDef, devName);
+            name = d.liveDef.name();
+        }
+        // CONSOLE_SAFE needs nothing more: one client per pty is always enforced (ConsoleHolders)
+        return d.consoles.open(path, name, (flags & CONSOLE_FORCE) != 0);
     }
 
     @Override
