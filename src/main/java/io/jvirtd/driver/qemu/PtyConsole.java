@@ -33,7 +33,9 @@ final class PtyConsole implements DataStream {
 
     static final int BUFFER = 64 * 1024;
 
-    private final FileChannel pty;
+    /** Two channels on the pty: a FileChannel's read and write share one lock, and the read blocks. */
+    private final FileChannel in;
+    private final FileChannel out;
     private final Consumer<PtyConsole> onClose;
     private final Thread reader;
     private final ByteBuffer pending = ByteBuffer.allocate(BUFFER);
@@ -49,10 +51,13 @@ final class PtyConsole implements DataStream {
      * once when the console ends for any reason. Nothing is read before {@link #start}. Worker thread.
      */
     PtyConsole(Path path, String name, Consumer<PtyConsole> onClose) {
+        FileChannel opened = null;
         try {
-            // READ+WRITE without CREATE: the pty exists while QEMU runs
-            this.pty = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            opened = FileChannel.open(path, StandardOpenOption.READ); // no CREATE: QEMU made the pty
+            this.in = opened;
+            this.out = FileChannel.open(path, StandardOpenOption.WRITE);
         } catch (IOException e) {
+            closeQuietly(opened);
             throw VirException.systemError(VirErrorDomain.QEMU, 0, "Unable to open tty " + path,
                     String.valueOf(e.getMessage()));
         }
@@ -73,7 +78,7 @@ final class PtyConsole implements DataStream {
         try {
             while (true) {
                 chunk.clear();
-                if (pty.read(chunk) < 0) {
+                if (in.read(chunk) < 0) {
                     break;
                 }
                 chunk.flip();
@@ -133,7 +138,7 @@ final class PtyConsole implements DataStream {
     public void write(ByteBuffer src) {
         try {
             while (src.hasRemaining()) {
-                pty.write(src);
+                out.write(src);
             }
         } catch (ClosedChannelException e) {
             throw VirException.rpc(VirErrorDomain.STREAMS, "stream had I/O failure");
@@ -171,11 +176,19 @@ final class PtyConsole implements DataStream {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        closeQuietly(in); // a FileChannel's close also ends the read blocked in it
+        closeQuietly(out);
+        onClose.accept(this);
+    }
+
+    private static void closeQuietly(FileChannel c) {
+        if (c == null) {
+            return;
+        }
         try {
-            pty.close();
+            c.close();
         } catch (IOException e) {
             // nothing left to release
         }
-        onClose.accept(this);
     }
 }
