@@ -11,7 +11,7 @@
 
 Prints "ok ..." lines (with round-trip times in ms) and exits 0, or prints why and exits 1.
 """
-import os, pty, select, sys, time
+import os, pty, select, sys, termios, time
 import libvirt
 
 DEADLINE = 30.0
@@ -65,9 +65,9 @@ def virsh_console(virsh, uri, name, text, expect, extra=()):
     deadline = time.monotonic() + DEADLINE
     out = b""
 
-    def read_until(marker):
+    def read_until(marker, start=0):
         nonlocal out
-        while marker not in out:
+        while marker not in out[start:]:
             if time.monotonic() > deadline:
                 fail("virsh console never showed %r; got %r" % (marker, out[-600:]))
             r, _, _ = select.select([fd], [], [], 0.5)
@@ -81,9 +81,16 @@ def virsh_console(virsh, uri, name, text, expect, extra=()):
                 out += data
 
     read_until(b"Escape character is ^]")
+    # virsh switches its tty to raw mode after the banner; typed earlier, the tty itself would
+    # echo the text (and ^] would be no escape), so wait for the switch
+    while termios.tcgetattr(fd)[3] & termios.ECHO:
+        if time.monotonic() > deadline:
+            fail("virsh never made its tty raw")
+        time.sleep(0.005)
+    start = len(out)
     t0 = time.monotonic()
     os.write(fd, (text + "\r").encode())
-    read_until(expect.encode())
+    read_until(expect.encode(), start)
     rtt = (time.monotonic() - t0) * 1000
     os.write(fd, b"\x1d")  # ^] leaves the console
     _, status = os.waitpid(pid, 0)
