@@ -17,6 +17,7 @@ import io.jvirtd.rpc.loop.Timer;
 import io.jvirtd.rpc.pool.WorkerPool;
 import io.jvirtd.rpc.server.ClientMemoryBudget;
 import io.jvirtd.rpc.server.NetServer;
+import io.jvirtd.rpc.server.ServerProgram;
 import io.jvirtd.rpc.server.ServerLimits;
 import io.jvirtd.rpc.server.Transport;
 import io.jvirtd.rpc.tls.TlsConfigException;
@@ -32,6 +33,8 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -60,6 +63,8 @@ final class Daemon {
     private NetServer server;
     private NetServer adminServer;
     private MetricsServer metrics;
+    /** The drivers, once built: the SIGHUP handler reloads them (any thread reads it). */
+    private volatile DriverRegistry drivers;
     /** Loop-confined: the idle-shutdown timer and its timeout (-t, or virt-admin daemon-timeout). */
     private Timer idleTimer;
     private int autoShutdownSeconds;
@@ -112,8 +117,19 @@ final class Daemon {
         // The stateful drivers start while the loop runs and before the network is enabled: the
         // QEMU driver reattaches to the monitors of guests that kept running (libvirtd's order).
         DriverRegistry drivers;
+        FutureTask<ServerProgram> remote = null;
         try {
             drivers = DriverRegistry.fromConfig(config);
+            this.drivers = drivers;
+            // The remote program's procedure table (about a thousand argument and reply classes
+            // to load) is built on a helper thread meanwhile: a restart with running guests spends
+            // that time waiting for their monitors' answers (docs/performance.md, issue 12).
+            DriverRegistry d = drivers;
+            remote = new FutureTask<>(() -> SlowCallHook.wrap(new RemoteProgram(new ConnectionRouter(d.byScheme())),
+                    config.testSlowCall, Boolean.getBoolean(SlowCallHook.TEST_HOOKS_PROPERTY)));
+            Thread builder = new Thread(remote, "jvirtd-tables");
+            builder.setDaemon(true);
+            builder.start();
             drivers.startAll(new LoopForDrivers(loop));
         } catch (RuntimeException e) {
             LOG.log(Level.ERROR, "a driver failed to start", e);
@@ -123,8 +139,7 @@ final class Daemon {
             adminPool.shutdown();
             return 1;
         }
-        server.addProgram(SlowCallHook.wrap(new RemoteProgram(new ConnectionRouter(drivers.byScheme())),
-                config.testSlowCall, Boolean.getBoolean(SlowCallHook.TEST_HOOKS_PROPERTY)));
+        server.addProgram(built(remote));
         server.addProgram(HypervisorExtraProgram.qemu());
         server.addProgram(HypervisorExtraProgram.lxc());
         List<NetServer> servers = List.of(adminServer, server); // virt-admin srv-list order
@@ -132,7 +147,7 @@ final class Daemon {
                 this::setAutoShutdownTimeout, new ClientInfo())));
         // The metrics endpoint is a listener too: bound before any client is accepted, and a
         // daemon that cannot serve what its configuration asks for does not start (exit 1).
-        if (!startMetrics(servers)) {
+        if (!startMetrics(servers, drivers)) {
             requestShutdown("metrics endpoint failed");
             awaitLoop();
             drivers.stopAll();
@@ -171,6 +186,25 @@ final class Daemon {
         return 0;
     }
 
+    /** The program a helper thread built; its failure is the leader's (a bug, as it would be here). */
+    private static ServerProgram built(FutureTask<ServerProgram> task) {
+        try {
+            return task.get();
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof RuntimeException r) {
+                throw r;
+            }
+            if (c instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(c);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while building the remote program", e);
+        }
+    }
+
     private ServerLimits limits() {
         return new ServerLimits(config.maxClients, config.maxQueuedClients, config.maxAnonymousClients,
                 config.maxClientRequests, config.keepaliveInterval, config.keepaliveCount);
@@ -183,7 +217,7 @@ final class Daemon {
     }
 
     /** Starts the Prometheus endpoint when metrics_listen_addr is set; false when it cannot bind. */
-    private boolean startMetrics(List<NetServer> servers) {
+    private boolean startMetrics(List<NetServer> servers, DriverRegistry drivers) {
         if (config.metricsListenAddr == null) {
             return true;
         }
@@ -197,7 +231,8 @@ final class Daemon {
                     return p == null ? null : p.name();
                 }));
         try {
-            metrics = MetricsServer.start(MetricsServer.parseAddress(config.metricsListenAddr), servers, names);
+            metrics = MetricsServer.start(MetricsServer.parseAddress(config.metricsListenAddr), servers, names,
+                    drivers::faultCounts);
             return true;
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.ERROR, "cannot serve metrics on {0}: {1}", config.metricsListenAddr, e.toString());
@@ -255,11 +290,16 @@ final class Daemon {
         for (String name : List.of("TERM", "INT")) {
             Signal.handle(new Signal(name), sig -> requestShutdown("SIG" + sig.getName()));
         }
-        // SIGHUP reopens the log files (logrotate); libvirtd reloads its drivers' config on it.
+        // SIGHUP reopens the log files (logrotate) and, as libvirtd, reloads the drivers (the
+        // mock host's fault plan file); on the JVM's signal thread, never the event loop.
         try {
             Signal.handle(new Signal("HUP"), sig -> {
                 Logging.reopen();
                 LOG.log(Level.INFO, "SIGHUP: log files reopened");
+                DriverRegistry d = drivers;
+                if (d != null) {
+                    d.reloadAll();
+                }
             });
         } catch (IllegalArgumentException e) { // the JVM keeps HUP (-Xrs): no reopen on signal
             LOG.log(Level.WARNING, "cannot handle SIGHUP: {0}", e.getMessage());

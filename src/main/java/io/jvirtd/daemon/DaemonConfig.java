@@ -87,6 +87,12 @@ public final class DaemonConfig {
      */
     public String testSlowCall;
     /**
+     * [test_fault_plan] a fault plan file for the mock host's {@code test:///default}
+     * (docs/fault-injection.md), read at start and again on SIGHUP; null (the default) for none.
+     * It touches only test:// connections, so it needs no test-hooks switch.
+     */
+    public Path testFaultPlan;
+    /**
      * [qemu_root] one folder for every file the QEMU driver writes (definitions, status and pid
      * files, monitor sockets, logs); null (the default) for jvirtd's own system or XDG folders.
      */
@@ -96,6 +102,13 @@ public final class DaemonConfig {
      * runs TCG only, whatever /dev/kvm says (it exists on hosts that cannot run KVM guests).
      */
     public boolean qemuKvm;
+    /**
+     * [qemu_user], [qemu_group] who QEMU runs as, as qemu.conf's {@code user} and {@code group}: a
+     * name, or "+N" for the number N; null (the default): the daemon's. Applied when the daemon
+     * runs as root; an unknown name fails the QEMU driver's start (exit 1).
+     */
+    public String qemuUser;
+    public String qemuGroup;
 
     private enum Type { INT, LONG, STRING, BOOL, LIST }
 
@@ -165,8 +178,11 @@ public final class DaemonConfig {
         key("client_memory_timeout", Type.INT, (c, v) -> c.clientMemoryTimeout = (Integer) v);
         key("metrics_listen_addr", Type.STRING, (c, v) -> c.metricsListenAddr = (String) v);
         key("test_slow_call", Type.STRING, (c, v) -> c.testSlowCall = (String) v);
+        key("test_fault_plan", Type.STRING, (c, v) -> c.testFaultPlan = Path.of((String) v));
         key("qemu_root", Type.STRING, (c, v) -> c.qemuRoot = java.nio.file.Path.of((String) v));
         key("qemu_kvm", Type.BOOL, (c, v) -> c.qemuKvm = (Boolean) v);
+        key("qemu_user", Type.STRING, (c, v) -> c.qemuUser = (String) v);
+        key("qemu_group", Type.STRING, (c, v) -> c.qemuGroup = (String) v);
         ignored("host_uuid_source", Type.STRING);
         ignored("tls_priority", Type.STRING);
         ignored("tcp_min_ssf", Type.INT);

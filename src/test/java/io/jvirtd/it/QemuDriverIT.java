@@ -102,7 +102,8 @@ class QemuDriverIT {
         throw new AssertionError(name + " is '" + got + "', not '" + want + "' " + millis + " ms after the call");
     }
 
-    private static void awaitMarker(Path log, String marker) throws Exception {
+    /** Waits (up to 30 s) until QEMU's serial log {@code log} shows {@code marker}; QemuRunAsIT uses it too. */
+    static void awaitMarker(Path log, String marker) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline) {
             if (Files.exists(log) && Files.readString(log, StandardCharsets.ISO_8859_1).contains(marker)) {

@@ -9,11 +9,13 @@ import io.jvirtd.model.SecurityModel;
 import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirException;
 import io.jvirtd.model.conf.Enums;
+import io.jvirtd.model.spi.FaultInjector;
 import io.jvirtd.model.spi.HypervisorConnection;
 
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 /**
  * One connection to a test-driver host: the host-level entry points of test_driver.c, with its
@@ -55,6 +57,8 @@ final class MockConnection implements HypervisorConnection {
 
     private final MockHost host;
     private final Runnable onClose;
+    /** The fault plan in force for this connection's calls (the daemon-wide one may be reloaded). */
+    private final Supplier<FaultInjector> faults;
     private final AtomicBoolean closed = new AtomicBoolean();
     /** The event callbacks registered through this connection, of every family. */
     private final ConnectionCallbacks callbacks;
@@ -68,8 +72,16 @@ final class MockConnection implements HypervisorConnection {
      * @param onClose what to do once when the connection closes (release a shared host)
      */
     MockConnection(MockHost host, Runnable onClose) {
+        this(host, onClose, () -> FaultInjector.NONE);
+    }
+
+    /**
+     * @param faults the fault plan in force, asked on each call (a plan file may be reloaded)
+     */
+    MockConnection(MockHost host, Runnable onClose, Supplier<FaultInjector> faults) {
         this.host = host;
         this.onClose = onClose;
+        this.faults = faults;
         this.callbacks = new ConnectionCallbacks(host.events());
         this.domains = new MockDomains(host, callbacks);
         this.networks = new MockNetworks(host, callbacks);
@@ -211,20 +223,14 @@ final class MockConnection implements HypervisorConnection {
     }
 
     /**
-     * testNodeGetFreePages's made-up counts: a sequence x = 2x + 7 from x = 6, one step per
-     * (cell, page size), restarting on every call. C int arithmetic: it wraps, and the negative
-     * ints widen to huge unsigned counts, exactly as here.
+     * testNodeGetFreePages: it fills the buffer with made-up counts but returns 0, the number
+     * of counts it claims to have filled, so the caller gets none. (Over the wire that makes
+     * remoteDispatchNodeGetFreePages fail without an error of its own.)
      */
     @Override
     public long[] nodeGetFreePages(int[] pages, int startCell, int cellCount, int flags) {
         VirException.checkFlags(flags, 0, VirErrorDomain.TEST, "testNodeGetFreePages");
-        long[] counts = new long[Math.max(0, cellCount) * pages.length];
-        int x = 6;
-        for (int i = 0; i < counts.length; i++) {
-            x = x * 2 + 7;
-            counts[i] = x;
-        }
-        return counts;
+        return new long[0];
     }
 
     @Override
@@ -253,6 +259,11 @@ final class MockConnection implements HypervisorConnection {
         return f == DriverFeature.TYPED_PARAM_STRING
                 || f == DriverFeature.NETWORK_UPDATE_HAS_CORRECT_ORDER
                 || f == DriverFeature.FD_PASSING;
+    }
+
+    @Override
+    public FaultInjector faults() {
+        return faults.get();
     }
 
     @Override

@@ -43,6 +43,7 @@ public final class QemuDriver implements HypervisorDriver {
         return t;
     });
     private final QemuCapabilities capabilities;
+    private final QemuRunAs runAs;
     private volatile QemuLifecycle lifecycle;
     /** The storage driver a qemu:/// connection also serves, as libvirtd's does. */
     private final DirStorage storage;
@@ -55,8 +56,15 @@ public final class QemuDriver implements HypervisorDriver {
      * @param offerKvm {@code qemu_kvm}: offer {@code type='kvm'} where a probe shows KVM works;
      *                 false runs TCG only, whatever {@code /dev/kvm} says
      * @param hostUuid the daemon's {@code host_uuid}, or null for the DMI one (else a random one)
+     * @param user     {@code qemu_user} (qemu.conf's {@code user}: a name or "+UID"), or null: the daemon's
+     * @param group    {@code qemu_group} (qemu.conf's {@code group}), or null: the daemon's
      */
-    public record Settings(Path qemuRoot, boolean offerKvm, String hostUuid) {
+    public record Settings(Path qemuRoot, boolean offerKvm, String hostUuid, String user, String group) {
+
+        /** QEMU runs as the daemon's user and group. */
+        public Settings(Path qemuRoot, boolean offerKvm, String hostUuid) {
+            this(qemuRoot, offerKvm, hostUuid, null, null);
+        }
     }
 
     public QemuDriver(Settings settings) {
@@ -64,8 +72,9 @@ public final class QemuDriver implements HypervisorDriver {
         this.paths = settings.qemuRoot() != null ? QemuPaths.under(settings.qemuRoot())
                 : QemuPaths.defaults(privileged, System.getenv(), Path.of(System.getProperty("user.home")));
         this.storage = new DirStorage(paths.storageConfigDir(), paths.storageStateDir(), events, "qemu-img");
+        this.runAs = QemuRunAs.of(settings.user(), settings.group(), privileged, QemuCapabilities.processLabel());
         this.capabilities = new QemuCapabilities(QemuXmlOptions.DEFAULT_EMULATOR, settings.offerKvm(),
-                new HostFacts(Path.of("/")), settings.hostUuid(), QemuCapabilities.processLabel());
+                new HostFacts(Path.of("/")), settings.hostUuid(), runAs.label());
     }
 
     @Override
@@ -81,7 +90,7 @@ public final class QemuDriver implements HypervisorDriver {
     @Override
     public void start(DriverEventLoop loop) {
         storage.start(); // before the guests: their volume disks resolve through the pools
-        QemuLifecycle l = new QemuLifecycle(paths, domains, events, loop, eventThread, capabilities);
+        QemuLifecycle l = new QemuLifecycle(paths, domains, events, loop, eventThread, capabilities, runAs);
         l.loadAndReattach();
         lifecycle = l;
         l.autostart();

@@ -69,12 +69,14 @@ final class QemuLifecycle {
     private final DriverEventLoop loop;
     private final ExecutorService eventThread;
     final QemuCapabilities capabilities;
+    private final QemuRunAs runAs;
     /** Domain ids increase per daemon (and continue after the highest reattached one). */
     private final AtomicInteger nextId = new AtomicInteger(1);
 
     QemuLifecycle(QemuPaths paths, QemuDomains domains, EventBus events, DriverEventLoop loop,
-                  ExecutorService eventThread, QemuCapabilities capabilities) {
+                  ExecutorService eventThread, QemuCapabilities capabilities, QemuRunAs runAs) {
         this.paths = paths;
+        this.runAs = runAs;
         this.capabilities = capabilities;
         this.domains = domains;
         this.events = events;
@@ -228,7 +230,7 @@ final class QemuLifecycle {
         if (!DomainCapabilitiesXml.isCustomModel(caps, cpuModel)) {
             throw VirException.internalError(VirErrorDomain.QEMU, "Unknown CPU model " + cpuModel);
         }
-        QemuLauncher.Launched l = QemuLauncher.launch(live, paths,
+        QemuLauncher.Launched l = QemuLauncher.launch(live, paths, runAs,
                 caps.major() + "." + caps.minor() + "." + caps.micro());
         QmpMonitor mon = null;
         try {

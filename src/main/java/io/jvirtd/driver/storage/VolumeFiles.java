@@ -326,6 +326,15 @@ final class VolumeFiles {
         if (e instanceof AccessDeniedException) {
             return VirException.systemError(S, 13, context, "Permission denied");
         }
+        if (e instanceof java.nio.file.DirectoryNotEmptyException) {
+            return VirException.systemError(S, 39, context, "Directory not empty");
+        }
+        if (e instanceof FileAlreadyExistsException) {
+            return VirException.systemError(S, 17, context, "File exists");
+        }
+        if (e instanceof java.nio.file.NotDirectoryException) {
+            return VirException.systemError(S, 20, context, "Not a directory");
+        }
         String reason = e instanceof java.nio.file.FileSystemException fse && fse.getReason() != null ? fse.getReason()
                 : e.getMessage() != null ? e.getMessage() : "Input/output error";
         return VirException.systemError(S, 5, context, reason);

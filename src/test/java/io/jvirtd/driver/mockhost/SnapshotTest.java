@@ -197,7 +197,9 @@ class SnapshotTest {
         assertEquals(List.of(k1), c.domains().domainListAllCheckpoints(test, Flags.CKPT_LIST_ROOTS));
         assertError(VirErrorNumber.OPERATION_UNSUPPORTED, VirErrorDomain.TEST,
                 "Operation not supported: cannot create snapshot while checkpoint exists", () -> snap("s", 0));
-        assertTrue(c.domains().domainCheckpointGetXMLDesc(k2, Flags.CKPT_XML_SIZE).contains("size='1024'"));
+        // libvirt's test driver prints no size with the flag (it never marks the size valid)
+        String withSize = c.domains().domainCheckpointGetXMLDesc(k2, Flags.CKPT_XML_SIZE);
+        assertTrue(withSize.contains("<disk name='vda' checkpoint='bitmap' bitmap='k2'/>"), withSize);
         assertEquals(List.of(test.name()), c.domains().connectListAllDomains(DomainListFilter.HAS_CHECKPOINT).stream()
                 .map(DomainRef::name).toList());
         c.domains().domainCheckpointDelete(k1, 0);
