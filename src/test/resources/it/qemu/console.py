@@ -39,6 +39,18 @@ def recv_until(st, expect, deadline):
     return got
 
 
+def how_it_ends(st, what):
+    """Reads (and drops) the stream's data until it ends: "eof", or the error's message."""
+    deadline = time.monotonic() + DEADLINE
+    while time.monotonic() < deadline:
+        try:
+            if st.recv(4096) == b"":
+                return "eof"
+        except libvirt.libvirtError as e:
+            return e.get_error_message()
+    fail("%s did not end" % what)
+
+
 def open_stream(conn, dom, flags=0):
     st = conn.newStream(0)  # blocking: a non-blocking one needs a client event loop to be fed
     dom.openConsole(None, st, flags)
@@ -116,18 +128,7 @@ def force(virsh, uri, name):
             fail("refusal code %d" % e.get_error_code())
     virsh_console(virsh, uri, name, "second", "second", ["--force"])
     # the first client's stream was ended by the takeover
-    deadline = time.monotonic() + DEADLINE
-    while True:
-        if time.monotonic() > deadline:
-            fail("the first client's stream did not end")
-        try:
-            data = first.recv(4096)
-        except libvirt.libvirtError as e:
-            print("ok first ended: %s" % e.get_error_message())
-            break
-        if data == b"":
-            print("ok first ended: eof")
-            break
+    print("ok first ended: %s" % how_it_ends(first, "the first client's stream"))
     print("ok force")
 
 
@@ -138,16 +139,9 @@ def stop(uri, name):
     st.send(b"before-stop\r")
     recv_until(st, "before-stop", time.monotonic() + DEADLINE)
     dom.destroy()
-    deadline = time.monotonic() + DEADLINE
-    while True:
-        if time.monotonic() > deadline:
-            fail("the console did not end with the guest")
-        try:
-            data = st.recv(4096)
-        except libvirt.libvirtError as e:
-            fail("the console ended with an error: %s" % e)
-        if data == b"":
-            break
+    how = how_it_ends(st, "the console")
+    if how != "eof":
+        fail("the console ended with an error: %s" % how)
     st.finish()
     print("ok ended with the guest")
 

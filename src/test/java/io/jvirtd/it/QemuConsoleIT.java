@@ -6,13 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.jvirtd.driver.qemu.TestGuests;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -96,17 +94,6 @@ class QemuConsoleIT {
         return root.resolve(name + "-serial.log");
     }
 
-    private static void awaitMarker(Path log, String marker, long seconds) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (System.nanoTime() < deadline) {
-            if (Files.exists(log) && Files.readString(log, StandardCharsets.ISO_8859_1).contains(marker)) {
-                return;
-            }
-            Thread.sleep(20); // QEMU writes the file; nothing to wait on
-        }
-        throw new AssertionError(log + " never showed " + marker);
-    }
-
     @Test
     void tinyGuestConsoleEchoesThroughVirshAndPythonIsExclusiveAndSurvivesARestart() throws Exception {
         TestGuests.qemu();
@@ -117,7 +104,7 @@ class QemuConsoleIT {
                 console(d, "error", uri(d), name, "-").strip());
 
         virsh(d, "start", name);
-        awaitMarker(serialLog(name), TestGuests.BOOT_MARKER, 30);
+        QemuDriverIT.awaitMarker(serialLog(name), TestGuests.BOOT_MARKER, 30);
         String virshPath = InteropEnvironment.virsh().toString();
         console(d, "virsh", virshPath, uri(d), name, "typed-into-virsh", "typed-into-virsh");
         console(d, "stream", uri(d), name, "sent-by-python", "sent-by-python");
@@ -161,7 +148,7 @@ class QemuConsoleIT {
                 + "<serial type='pty'><log file='" + serialLog(name) + "' append='off'/><target port='0'/></serial>"
                 + "<console type='pty'><target type='serial' port='0'/></console></devices></domain>");
         virsh(d, "create", xml.toString());
-        awaitMarker(serialLog(name), TestGuests.BOOT_MARKER, 120);
+        QemuDriverIT.awaitMarker(serialLog(name), TestGuests.BOOT_MARKER, 120);
         String virshPath = InteropEnvironment.virsh().toString();
         console(d, "virsh", virshPath, uri(d), name, "echo via-$((6*7))-ok", "via-42-ok");
         console(d, "stream", uri(d), name, "echo py-$((6*7))-ok", "py-42-ok");
