@@ -4,7 +4,7 @@
   console.py stream URI DOMAIN TEXT EXPECT      python3-libvirt: openConsole, send TEXT, recv until EXPECT
   console.py virsh VIRSH URI DOMAIN TEXT EXPECT  `virsh console` in a pseudo-terminal: type TEXT, see EXPECT, leave with ^]
                                                  (DOMAIN may carry more words: "NAME serial0 --safe")
-  console.py error URI DOMAIN DEVNAME            openConsole's error ("-": no device name), as "error CODE: MESSAGE"
+  console.py error URI DOMAIN DEVNAME            openConsole's error ("-": no device name), as "error CODE/DOMAIN: MESSAGE"
   console.py force URI DOMAIN                    a first stream client; a second open without --force is refused,
                                                  `virsh console --force` takes it, the first client's stream ends
   console.py stop URI DOMAIN                     an open console ends (EOF) when the guest is destroyed
@@ -153,7 +153,7 @@ def error(uri, name, devname):
         dom.openConsole(None if devname == "-" else devname, conn.newStream(0), 0)
         fail("openConsole succeeded")
     except libvirt.libvirtError as e:
-        print("error %d: %s" % (e.get_error_code(), e.get_error_message()))
+        print("error %d/%d: %s" % (e.get_error_code(), e.get_error_domain(), e.get_error_message()))
 
 
 def main():

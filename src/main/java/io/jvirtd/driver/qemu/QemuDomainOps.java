@@ -239,7 +239,8 @@ final class QemuDomainOps implements DomainOps {
         String name;
         synchronized (d) {
             if (d.liveDef == null) {
-                throw QemuLifecycle.notRunning();
+                // virDomainObjCheckActive's error, which is the domain config's, not the driver's
+                throw VirException.operationInvalid(VirErrorDomain.DOMAIN, "domain is not running");
             }
             path = ConsoleDevice.ptyPath(d.liveDef, devName);
             name = d.liveDef.name();
