@@ -1,6 +1,7 @@
 package io.jvirtd.model.conf;
 
 import io.jvirtd.model.VirErrorDomain;
+import io.jvirtd.model.VirErrorNumber;
 import io.jvirtd.model.VirException;
 
 import java.util.List;
@@ -25,7 +26,7 @@ final class Chr {
         if (type == null) {
             type = "pty";
         } else if (!TYPES.contains(type)) {
-            throw VirException.internalError(VirErrorDomain.DOMAIN,
+            throw VirException.of(VirErrorNumber.CONFIG_UNSUPPORTED, VirErrorDomain.DOMAIN,
                     "unknown type presented to host for character device: " + type);
         }
         n.attr("type", type);

@@ -4,6 +4,8 @@ import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirErrorNumber;
 import io.jvirtd.model.VirException;
 
+import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 
 import static io.jvirtd.model.conf.Shape.el;
@@ -81,18 +83,12 @@ final class Cpu {
         }
         XElem topo = cpu.child("topology");
         if (topo != null) {
-            String dies = topo.attr("dies") == null ? "1" : topo.attr("dies");
-            XmlNode t = new XmlNode("topology").attr("sockets", topo.attr("sockets"))
-                    .attr("dies", dies).attr("cores", topo.attr("cores"))
-                    .attr("threads", topo.attr("threads"));
-            if (t.attrs().size() == 4) {
-                n.add(t);
-            } else {
-                throw VirException.of(VirErrorNumber.XML_ERROR, VirErrorDomain.CPU,
-                        "Missing required attribute '" + (topo.attr("sockets") == null ? "sockets"
-                                : topo.attr("cores") == null ? "cores" : "threads")
-                                + "' in element 'topology'");
-            }
+            // virXMLPropUInt with REQUIRED|NONZERO (dies: NONZERO, default 1), in this order
+            String sockets = topologyValue(topo, "sockets", true);
+            String dies = topologyValue(topo, "dies", false);
+            n.add(new XmlNode("topology").attr("sockets", sockets).attr("dies", dies == null ? "1" : dies)
+                    .attr("cores", topologyValue(topo, "cores", true))
+                    .attr("threads", topologyValue(topo, "threads", true)));
         }
         XElem cache = cpu.child("cache");
         if (cache != null) {
@@ -102,15 +98,30 @@ final class Cpu {
         if (mpa != null) {
             n.add(new XmlNode("maxphysaddr").attr("mode", mpa.attr("mode")).attr("bits", mpa.attr("bits")));
         }
+        List<String> featureNames = new ArrayList<>();
         for (XElem f : cpu.children("feature")) {
+            // virCPUDefParseXML's checks for a guest CPU, in its order
+            if (modelName == null && mode.equals("custom")) {
+                throw VirException.of(VirErrorNumber.XML_ERROR, VirErrorDomain.CPU,
+                        "Non-empty feature list specified without CPU model");
+            }
             String policy = f.attr("policy");
             if (policy == null) {
                 policy = "require";
             } else if (!POLICIES.contains(policy)) {
-                throw VirException.of(VirErrorNumber.XML_ERROR, VirErrorDomain.CPU,
-                        "Invalid value for attribute 'policy' in element 'feature': '" + policy + "'.");
+                throw VirException.of(VirErrorNumber.CONFIG_UNSUPPORTED, VirErrorDomain.CPU,
+                        "Invalid CPU feature policy");
             }
-            n.add(new XmlNode("feature").attr("policy", policy).attr("name", f.attr("name")));
+            String name = f.attr("name");
+            if (name == null || name.isEmpty()) {
+                throw VirException.of(VirErrorNumber.XML_ERROR, VirErrorDomain.CPU, "Invalid CPU feature name");
+            }
+            if (featureNames.contains(name)) {
+                throw VirException.of(VirErrorNumber.XML_ERROR, VirErrorDomain.CPU,
+                        "CPU feature '" + name + "' specified more than once");
+            }
+            featureNames.add(name);
+            n.add(new XmlNode("feature").attr("policy", policy).attr("name", name));
         }
         XElem numa = cpu.child("numa");
         if (numa != null) {
@@ -127,10 +138,47 @@ final class Cpu {
                     cell.attr("cpus", CpuSet.normalize(cell.attr("cpus")));
                 }
             }
+            numaOverlap(nn.children("cell"));
             if (!nn.children().isEmpty()) {
                 n.add(nn);
             }
         }
         return n.attrs().isEmpty() && n.children().isEmpty() ? null : n;
+    }
+
+    /** virXMLPropUInt(base 10) of a topology attribute that must not be zero. */
+    private static String topologyValue(XElem topo, String attr, boolean required) {
+        String v = topo.attr(attr);
+        if (v == null) {
+            if (required) {
+                throw Values.missingAttr("topology", attr);
+            }
+            return null;
+        }
+        long n = Values.propUInt(topo, attr, v);
+        if (n == 0) {
+            throw Values.xmlErr("Invalid value for attribute '" + attr + "' in element 'topology': Zero is not permitted");
+        }
+        return Long.toString(n);
+    }
+
+    /** virDomainNumaDefParseXML: no vCPU in two cells ("cells 1 and 0": the later cell first). */
+    private static void numaOverlap(List<XmlNode> cells) {
+        for (int i = 0; i < cells.size(); i++) {
+            BitSet mine = cpus(cells.get(i));
+            for (int j = 0; j < i && mine != null; j++) {
+                BitSet other = cpus(cells.get(j));
+                if (other != null && other.intersects(mine)) {
+                    throw VirException.of(VirErrorNumber.CONFIG_UNSUPPORTED, VirErrorDomain.DOMAIN,
+                            "NUMA cells " + cells.get(i).attr("id") + " and " + cells.get(j).attr("id")
+                                    + " have overlapping vCPU ids");
+                }
+            }
+        }
+    }
+
+    private static BitSet cpus(XmlNode cell) {
+        String c = cell.attr("cpus");
+        return c == null || c.isEmpty() ? null : CpuSet.parse(c, "cpus");
     }
 }

@@ -242,9 +242,14 @@ final class Devices {
             DeviceKind.HUB, DeviceKind.REDIRDEV, DeviceKind.REDIRFILTER, DeviceKind.PANIC,
             DeviceKind.SHMEM, DeviceKind.MEMORY, DeviceKind.IOMMU, DeviceKind.VSOCK);
 
-    private static final List<DeviceKind> SINGLETONS = List.of(DeviceKind.WATCHDOG,
-            DeviceKind.MEMBALLOON, DeviceKind.NVRAM, DeviceKind.REDIRFILTER, DeviceKind.IOMMU,
-            DeviceKind.VSOCK);
+    /** The kinds a domain has at most one of, with virDomainDefParseXML's message for a second. */
+    private static final Map<DeviceKind, String> SINGLETONS = Map.of(
+            DeviceKind.WATCHDOG, "only a single watchdog device is supported",
+            DeviceKind.MEMBALLOON, "only a single memory balloon device is supported",
+            DeviceKind.NVRAM, "only a single nvram device is supported",
+            DeviceKind.REDIRFILTER, "only one set of redirection filter rule is supported",
+            DeviceKind.IOMMU, "only a single IOMMU device is supported",
+            DeviceKind.VSOCK, "only a single vsock device is supported");
 
     static void parseAll(DomainDef d, XElem root, int flags) {
         XElem devs = root.child("devices");
@@ -256,15 +261,15 @@ final class Devices {
         if (devs != null) {
             for (DeviceKind k : PARSE_ORDER) {
                 List<XElem> found = devs.children(k.element());
-                if (SINGLETONS.contains(k) && found.size() > 1) {
-                    throw VirException.internalError(VirErrorDomain.DOMAIN,
-                            "only a single " + k.element() + " device is supported");
+                if (SINGLETONS.containsKey(k) && found.size() > 1) {
+                    throw VirException.internalError(VirErrorDomain.DOMAIN, SINGLETONS.get(k));
                 }
                 for (XElem e : found) {
                     DeviceDef dev = parseOne(d, k, e, flags, byKind.get(k));
                     if (dev == null) {
                         continue;
                     }
+                    UsbNone.check(dev, byKind.get(DeviceKind.CONTROLLER));
                     if (k == DeviceKind.CONTROLLER) {
                         insertController(byKind.get(k), dev, e);
                     } else if (k == DeviceKind.DISK) {

@@ -273,9 +273,15 @@ final class PostParse {
     // ------------------------------------------------------------------ devices
 
     private static void devicePostParse(DomainDef d, DeviceDef dev) {
+        DeviceDefaults.apply(dev);
         switch (dev.kind()) {
             case DISK -> {
                 if (dev.address() == null) {
+                    // virDomainDiskDefAssignAddress: every bus needs a disk name it can index
+                    if (diskNameToIndex(dev.diskTarget()) < 0) {
+                        throw DomainDef.xmlError("Unknown disk name '" + dev.diskTarget()
+                                + "' and no address specified");
+                    }
                     String bus = dev.diskBus();
                     if (List.of("ide", "scsi", "fdc", "sata").contains(bus)) {
                         assignDriveAddress(d, dev, bus);

@@ -401,11 +401,12 @@ final class Sections {
             }
             long vcpu = Values.propUInt(p, "vcpu", vc);
             if (vcpu >= d.vcpusMax) {
-                throw DomainDef.xmlError("vcpu id '" + vcpu + "' is out of range of maximum vcpu count");
+                // virDomainVcpuPinDefParseXML: "Ignoring vcpupin for missing vcpus"
+                continue;
             }
             String cs = p.attr("cpuset");
             if (cs == null) {
-                throw Values.xmlErr("Missing required attribute 'cpuset' in element 'vcpupin'");
+                throw VirException.internalError(VirErrorDomain.DOMAIN, "missing cpuset for vcpupin");
             }
             if (d.vcpuPins.containsKey((int) vcpu)) {
                 throw VirException.internalError(VirErrorDomain.DOMAIN,
@@ -602,6 +603,24 @@ final class Sections {
 
     private static final List<String> TIMER_NAMES = List.of("platform", "pit", "rtc", "hpet",
             "tsc", "kvmclock", "hypervclock", "armvtimer");
+    /** The timer enums without their "none" (VIR_XML_PROP_NONZERO refuses it). */
+    private static final List<String> TIMER_TICKPOLICIES = List.of("delay", "catchup", "merge", "discard");
+    private static final List<String> TIMER_TRACKS = List.of("boot", "guest", "wall", "realtime");
+    private static final List<String> TIMER_MODES = List.of("auto", "native", "emulate", "paravirt", "smpsafe");
+
+    /** virXMLPropULongLong (base 10). */
+    private static long propULongLong(XElem e, String attr, String value) {
+        try {
+            String v = value.strip();
+            if (v.startsWith("-")) {
+                throw new NumberFormatException(v);
+            }
+            return Long.parseUnsignedLong(v.startsWith("+") ? v.substring(1) : v);
+        } catch (NumberFormatException ex) {
+            throw Values.xmlErr("Invalid value for attribute '" + attr + "' in element '" + e.local
+                    + "': '" + value + "'. Expected non-negative integer value");
+        }
+    }
 
     private static void parseClock(DomainDef d, XElem root) {
         XElem clock = root.child("clock");
@@ -610,7 +629,7 @@ final class Sections {
         if (offset == null) {
             offset = "utc";
         } else if (!Enums.CLOCK_OFFSETS.contains(offset)) {
-            throw VirException.of(VirErrorNumber.INTERNAL_ERROR, VirErrorDomain.DOMAIN,
+            throw VirException.of(VirErrorNumber.CONFIG_UNSUPPORTED, VirErrorDomain.DOMAIN,
                     "unknown clock offset '" + offset + "'");
         }
         n.attr("offset", offset);
@@ -634,41 +653,33 @@ final class Sections {
             }
             for (XElem t : clock.children("timer")) {
                 XmlNode tn = new XmlNode("timer");
+                // virDomainTimerDefParseXML: virXMLPropEnum/TristateBool/ULongLong, in order
                 String name = t.attr("name");
                 if (name == null) {
-                    throw VirException.internalError(VirErrorDomain.DOMAIN, "missing timer name");
+                    throw Values.missingAttr("timer", "name");
                 }
-                if (!TIMER_NAMES.contains(name)) {
-                    throw VirException.internalError(VirErrorDomain.DOMAIN,
-                            "unknown timer name '" + name + "'");
-                }
+                Values.propEnum(t, "name", TIMER_NAMES);
                 tn.attr("name", name);
-                tn.attr("present", t.attr("present"));
-                String tp = t.attr("tickpolicy");
-                if (tp != null && !"none".equals(tp)) {
-                    tn.attr("tickpolicy", tp);
-                }
-                String track = t.attr("track");
-                if (track != null && !"none".equals(track)) {
-                    tn.attr("track", track);
-                }
+                tn.attr("present", Values.propEnum(t, "present", List.of("yes", "no")));
+                tn.attr("tickpolicy", Values.propEnum(t, "tickpolicy", TIMER_TICKPOLICIES));
+                tn.attr("track", Values.propEnum(t, "track", TIMER_TRACKS));
+                String f = t.attr("frequency");
+                long freq = f == null ? 0 : propULongLong(t, "frequency", f);
+                String mode = Values.propEnum(t, "mode", TIMER_MODES);
                 if ("tsc".equals(name)) {
-                    String f = t.attr("frequency");
-                    if (f != null && Values.parseULong(f) > 0) {
-                        tn.attr("frequency", Long.toString(Values.parseULong(f)));
+                    if (freq > 0) {
+                        tn.attr("frequency", Long.toUnsignedString(freq));
                     }
-                    String mode = t.attr("mode");
-                    if (mode != null && !"none".equals(mode)) {
-                        tn.attr("mode", mode);
-                    }
+                    tn.attr("mode", mode);
                 }
                 XElem cu = t.child("catchup");
                 if (cu != null) {
                     XmlNode c = new XmlNode("catchup");
                     for (String a : List.of("threshold", "slew", "limit")) {
                         String v = cu.attr(a);
-                        if (v != null && Values.parseULong(v) > 0) {
-                            c.attr(a, Long.toString(Values.parseULong(v)));
+                        long value = v == null ? 0 : propULongLong(cu, a, v);
+                        if (value != 0) {
+                            c.attr(a, Long.toUnsignedString(value));
                         }
                     }
                     if (!c.attrs().isEmpty()) {
