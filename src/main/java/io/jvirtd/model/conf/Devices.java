@@ -276,6 +276,8 @@ final class Devices {
                         XElem t = e.child("target");
                         rawBus.put(dev, t == null ? null : t.attr("bus"));
                         insertDisk(byKind.get(k), dev, rawBus);
+                    } else if (k == DeviceKind.VIDEO && "yes".equals(dev.node().childAttr("model", "primary"))) {
+                        byKind.get(k).add(0, dev); // the parser puts a primary video first
                     } else {
                         byKind.get(k).add(dev);
                     }

@@ -37,6 +37,8 @@ final class PostParse {
         consoleCompat(d);
         implicitControllers(d);
         implicitVideo(d);
+        DomainValidate.postParse(d);
+        DomainValidate.validate(d);
     }
 
     /** virDomainChrDefPostParse: a serial without port gets (largest port so far) + 1. */

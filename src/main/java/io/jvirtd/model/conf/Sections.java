@@ -154,8 +154,15 @@ final class Sections {
                 n.add(new XmlNode("weight").text(Long.toString(v)));
             }
         }
+        List<String> paths = new ArrayList<>();
         for (XElem dev : blk.children("device")) {
             String path = dev.childText("path");
+            if (paths.contains(path)) {
+                // virDomainDefTunablesValidate (checked here: the formatter drops all-zero devices)
+                throw VirException.of(VirErrorNumber.CONFIG_UNSUPPORTED, VirErrorDomain.DOMAIN,
+                        "duplicate blkio device path '" + path + "'");
+            }
+            paths.add(path);
             XmlNode dn = new XmlNode("device");
             dn.add(new XmlNode("path").text(path == null ? "" : path));
             boolean any = false;
