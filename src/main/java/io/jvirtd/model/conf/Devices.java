@@ -54,13 +54,15 @@ final class Devices {
     static final Shape DISK_SOURCE = el("source",
             "file dev dir pool volume mode protocol name tlsFromConfig query index startupPolicy"
                     + " type managed namespace tls",
-            el("host", "name port transport socket").repeat(), el("snapshot", "name"),
-            el("config", "file"), el("auth", "username", el("secret", "type usage uuid")),
-            el("encryption", "format", el("secret", "type uuid usage")), el("reservations", "enabled managed"),
-            el("initiator", "", el("iqn", "name")), el("address", "type domain bus slot function"),
-            el("slices", "", el("slice", "type offset size").repeat()), el("ssl", "verify"),
-            el("cookies", "", txt("cookie", "name").repeat()), txt("readahead", "size"),
-            txt("timeout", "seconds"), SECLABEL);
+            // virDomainDiskSourceFormatNetwork's children, then the NVMe address, then what
+            // virDomainDiskSourceFormat adds for every type
+            el("host", "name port transport socket").repeat(), el("identity", "user group"),
+            el("snapshot", "name"), el("config", "file"), el("initiator", "", el("iqn", "name")),
+            el("ssl", "verify"), el("cookies", "", txt("cookie", "name").repeat()), txt("readahead", "size"),
+            txt("timeout", "seconds"), el("address", "type domain bus slot function"),
+            el("slices", "", el("slice", "type offset size").repeat()), SECLABEL,
+            el("auth", "username", el("secret", "type usage uuid")),
+            el("encryption", "format", el("secret", "type uuid usage")), el("reservations", "enabled managed"));
 
     /** virDomainDiskBackingStoreFormat: format, source, then the next link of the chain. */
     private static final Shape BACKING_STORE = backingStore();
@@ -350,6 +352,7 @@ final class Devices {
      */
     static DeviceDef parseOne(DomainDef d, DeviceKind kind, XElem e, int flags,
                               List<DeviceDef> sameKind) {
+        DeviceChecks.check(kind, e);
         XmlNode n = kind == DeviceKind.GRAPHICS ? Graphics.canon(e, flags) : SHAPES.get(kind).canon(e);
         canonInfo(n, e, flags);
         switch (kind) {
@@ -361,9 +364,6 @@ final class Devices {
             case INPUT -> input(d, n);
             case SERIAL, PARALLEL, CONSOLE, CHANNEL -> Chr.canon(d, kind, n, e, flags, sameKind);
             case WATCHDOG -> {
-                if (n.attr("model") == null) {
-                    throw VirException.internalError(VirErrorDomain.DOMAIN, "watchdog must contain model name");
-                }
                 if (n.attr("action") == null) {
                     n.attr("action", "reset");
                 }
@@ -581,6 +581,8 @@ final class Devices {
             throw Values.invalidAttr("interface", "type", type);
         }
         n.attr("type", type);
+        IfaceChecks.checkModel(e);
+        IfaceChecks.checkSocketSource(type, e.child("source"));
         XmlNode mac = n.child("mac");
         if (mac == null || mac.attr("address") == null) {
             byte[] r = new byte[3];
@@ -694,6 +696,8 @@ final class Devices {
         if (drv != null && drv.attrs().isEmpty() && drv.children().isEmpty()) {
             n.remove("driver");
         }
+        IfaceChecks.checkMtu(e);
+        IfaceChecks.normalise(n);
         INTERFACE.sort(n);
     }
 

@@ -33,9 +33,7 @@ final class Sections {
                     "Domain title can't contain newlines");
         }
         d.description = root.childText("description");
-        for (XElem s : root.children("seclabel")) {
-            d.seclabels.add(SECLABEL.canon(s));
-        }
+        d.seclabels.addAll(Seclabels.parse(root.children("seclabel"), flags));
         parseMemory(d, root);
         parseTunables(d, root);
         XElem cpu = root.child("cpu");
@@ -43,6 +41,15 @@ final class Sections {
             d.cpu = Cpu.canon(cpu);
         }
         numaVcpuChecks(d);
+        XmlNode numa = d.cpu == null ? null : d.cpu.child("numa");
+        d.numatune = Numatune.parse(root.children("numatune"), "static".equals(d.vcpuPlacement),
+                numa == null ? 0 : numa.children("cell").size());
+        XmlNode memory = d.numatune == null ? null : d.numatune.child("memory");
+        if (memory != null && "auto".equals(memory.attr("placement")) && d.vcpuCpuset == null
+                && d.vcpuPins.isEmpty() && (d.cputune == null
+                || (d.cputune.child("emulatorpin") == null && d.cputune.child("iothreadpin") == null))) {
+            d.vcpuPlacement = "auto"; // virDomainDefParseXML follows the memory placement
+        }
         parseIdmap(d, root);
         XElem res = root.child("resource");
         if (res != null) {
@@ -58,12 +65,13 @@ final class Sections {
         parseClock(d, root);
         parseOs(d, root, flags);
         for (XElem s : root.children("sysinfo")) {
-            d.sysinfo.add(SYSINFO.canon(s));
+            XmlNode n = SYSINFO.canon(s);
+            SysinfoUuid.apply(d, n);
+            d.sysinfo.add(n);
         }
         XElem kw = root.child("keywrap");
         if (kw != null) {
-            XmlNode k = KEYWRAP.canon(kw);
-            d.keywrap = k.children().isEmpty() ? null : k;
+            d.keywrap = KeyWrap.parse(kw);
         }
         XElem ls = root.child("launchSecurity");
         if (ls != null) {
@@ -135,10 +143,6 @@ final class Sections {
         XElem ct = root.child("cputune");
         if (ct != null) {
             d.cputune = cputune(d, ct);
-        }
-        XElem nt = root.child("numatune");
-        if (nt != null) {
-            d.numatune = numatune(nt);
         }
     }
 
@@ -455,36 +459,6 @@ final class Sections {
         return n.children().isEmpty() ? null : n;
     }
 
-    private static XmlNode numatune(XElem nt) {
-        XmlNode n = new XmlNode("numatune");
-        XElem mem = nt.child("memory");
-        if (mem != null) {
-            String mode = Values.propEnum(mem, "mode", List.of("strict", "preferred",
-                    "interleave", "restrictive"));
-            String placement = Values.propEnum(mem, "placement", List.of("static", "auto"));
-            String nodeset = mem.attr("nodeset");
-            XmlNode m = new XmlNode("memory").attr("mode", mode == null ? "strict" : mode);
-            if (nodeset != null && !"auto".equals(placement)) {
-                m.attr("nodeset", CpuSet.format(CpuSet.parse(nodeset, "nodeset")));
-            } else if ("auto".equals(placement) || nodeset == null) {
-                m.attr("placement", "auto".equals(placement) || nodeset == null ? "auto" : placement);
-            }
-            n.add(m);
-        }
-        for (XElem mn : nt.children("memnode")) {
-            XmlNode m = new XmlNode("memnode");
-            m.attr("cellid", mn.attr("cellid"));
-            String mode = mn.attr("mode");
-            m.attr("mode", mode == null ? "strict" : mode);
-            String ns = mn.attr("nodeset");
-            if (ns != null) {
-                m.attr("nodeset", CpuSet.format(CpuSet.parse(ns, "nodeset")));
-            }
-            n.add(m);
-        }
-        return n.children().isEmpty() ? null : n;
-    }
-
     /** The NUMA cell cpus checked against the vcpu count, as virDomainDefParseXML does. */
     private static void numaVcpuChecks(DomainDef d) {
         BitSet all = new BitSet();
@@ -747,13 +721,9 @@ final class Sections {
 
     // ------------------------------------------------------------------ simple shapes
 
-    static final Shape SECLABEL = el("seclabel", "type model relabel",
-            txt("label", ""), txt("imagelabel", ""), txt("baselabel", ""));
-
     static final Shape RESOURCE = el("resource", "", txt("partition", ""),
             el("fibrechannel", "appid"));
 
-    static final Shape KEYWRAP = el("keywrap", "", el("cipher", "name state").repeat());
 
     static final Shape SYSINFO = el("sysinfo", "type").keepAll();
 }
