@@ -23,7 +23,12 @@ final class DeviceDefaults {
             case VSOCK -> vsock(n);
             case FILESYSTEM -> filesystem(n);
             case SHMEM -> shmem(n);
-            case DISK -> iscsiPath(n.child("source"), "network".equals(n.attr("type")));
+            case DISK -> {
+                iscsiPath(n.child("source"), "network".equals(n.attr("type")));
+                if ("network".equals(n.attr("type"))) {
+                    defaultPorts(n.child("source"));
+                }
+            }
             default -> {
                 return;
             }
@@ -51,6 +56,7 @@ final class DeviceDefaults {
             String address = cid.attr("address");
             boolean given = address != null && Values.parseULong(address) > 0;
             cid.attr("auto", given ? "no" : "yes");
+            Devices.sortChild(DeviceKind.VSOCK, n, "cid");
         }
     }
 
@@ -97,6 +103,34 @@ final class DeviceDefaults {
                 n.remove("size");
             } else {
                 size.attr("unit", "M").text(Long.toString(mib));
+            }
+        }
+    }
+
+    /** virStorageSourceNetworkAssignDefaultPorts: a TCP host without port gets the protocol's. */
+    static void defaultPorts(XmlNode src) {
+        if (src == null) {
+            return;
+        }
+        int port = switch (String.valueOf(src.attr("protocol"))) {
+            case "http" -> 80;
+            case "https" -> 443;
+            case "ftp" -> 21;
+            case "ftps" -> 990;
+            case "tftp" -> 69;
+            case "sheepdog" -> 7000;
+            case "nbd" -> 10809;
+            case "ssh" -> 22;
+            case "iscsi" -> 3260;
+            case "gluster" -> 24007;
+            case "vxhs" -> 9999;
+            default -> 0;
+        };
+        for (XmlNode h : src.children("host")) {
+            String t = h.attr("transport");
+            String p = h.attr("port");
+            if ((t == null || "tcp".equals(t)) && (p == null || Values.parseULong(p.strip()) == 0) && port != 0) {
+                h.attr("port", Integer.toString(port));
             }
         }
     }

@@ -232,6 +232,15 @@ final class Devices {
         }
     }
 
+    /** Sorts the device's {@code child} element (e.g. a video's model) into libvirt's order. */
+    static void sortChild(DeviceKind kind, XmlNode node, String child) {
+        Shape s = SHAPES.get(kind);
+        XmlNode c = node.child(child);
+        if (s != null && c != null && s.kid(child) != null) {
+            s.kid(child).sort(c);
+        }
+    }
+
     // ------------------------------------------------------------------ parse
 
     /** Parse order of virDomainDefParseXML (so the first error is libvirt's). */
@@ -252,6 +261,8 @@ final class Devices {
             DeviceKind.REDIRFILTER, "only one set of redirection filter rule is supported",
             DeviceKind.IOMMU, "only a single IOMMU device is supported",
             DeviceKind.VSOCK, "only a single vsock device is supported");
+    /** ... of which these two are XML errors, the others internal errors. */
+    private static final List<DeviceKind> SINGLETON_XML_ERRORS = List.of(DeviceKind.IOMMU, DeviceKind.VSOCK);
 
     static void parseAll(DomainDef d, XElem root, int flags) {
         XElem devs = root.child("devices");
@@ -264,7 +275,8 @@ final class Devices {
             for (DeviceKind k : PARSE_ORDER) {
                 List<XElem> found = devs.children(k.element());
                 if (SINGLETONS.containsKey(k) && found.size() > 1) {
-                    throw VirException.internalError(VirErrorDomain.DOMAIN, SINGLETONS.get(k));
+                    throw SINGLETON_XML_ERRORS.contains(k) ? DomainDef.xmlError(SINGLETONS.get(k))
+                            : VirException.internalError(VirErrorDomain.DOMAIN, SINGLETONS.get(k));
                 }
                 for (XElem e : found) {
                     DeviceDef dev = parseOne(d, k, e, flags, byKind.get(k));
@@ -470,12 +482,10 @@ final class Devices {
         }
         XmlNode t = new XmlNode("target").attr("dev", dst).attr("bus", bus);
         String tray = target.attr("tray");
-        if (tray != null && !"closed".equals(tray) && ("cdrom".equals(device) || "floppy".equals(device))) {
-            t.attr("tray", tray);
+        if (tray != null && !"closed".equals(tray)) {
+            t.attr("tray", tray); // DiskValidate refuses it but on a cdrom or floppy
         }
-        if ("usb".equals(bus)) {
-            t.attr("removable", target.attr("removable"));
-        }
+        t.attr("removable", target.attr("removable")); // and this but on USB
         t.attr("rotation_rate", target.attr("rotation_rate"));
         n.children().set(n.children().indexOf(target), t);
         XmlNode src = n.child("source");

@@ -57,11 +57,7 @@ final class DomainValidate {
     private static void device(DomainDef d, DeviceDef dev) {
         XmlNode n = dev.node();
         switch (dev.kind()) {
-            case DISK -> {
-                if ("lun".equals(n.attr("device"))) {
-                    lun(n);
-                }
-            }
+            case DISK -> DiskValidate.check(n);
             case REDIRDEV -> {
                 if ("usb".equals(n.attr("bus")) && !UsbNone.hasUsb(d.controllers())) {
                     throw VirException.of(VirErrorNumber.CONFIG_UNSUPPORTED, VirErrorDomain.DOMAIN,
@@ -96,28 +92,6 @@ final class DomainValidate {
             }
             default -> {
             }
-        }
-    }
-
-    /** virDomainDiskDefValidate for device='lun'. */
-    private static void lun(XmlNode disk) {
-        String type = disk.attr("type");
-        XmlNode src = disk.child("source");
-        if ("network".equals(type)) {
-            String protocol = src == null ? null : src.attr("protocol");
-            if (!"iscsi".equals(protocol)) {
-                throw VirException.of(VirErrorNumber.CONFIG_UNSUPPORTED, VirErrorDomain.DOMAIN,
-                        "disk device='lun' is not supported for protocol='" + protocol + "'");
-            }
-        } else if (!"block".equals(type) && !"volume".equals(type)) {
-            throw VirException.of(VirErrorNumber.CONFIG_UNSUPPORTED, VirErrorDomain.DOMAIN,
-                    "disk device='lun' is only valid for block type disk source");
-        }
-        XmlNode driver = disk.child("driver");
-        String format = driver == null ? null : driver.attr("type");
-        if (format != null && !"raw".equals(format) && !"none".equals(format)) {
-            throw VirException.of(VirErrorNumber.CONFIG_UNSUPPORTED, VirErrorDomain.DOMAIN,
-                    "disk device 'lun' must use 'raw' format");
         }
     }
 

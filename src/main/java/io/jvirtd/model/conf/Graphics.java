@@ -91,6 +91,19 @@ final class Graphics {
                 if ("spice".equals(type)) {
                     spiceListenNone(n);
                 }
+                XElem audio = "vnc".equals(type) ? e.child("audio") : null;
+                if (audio != null) {
+                    // virXMLPropUInt(REQUIRED|NONZERO)
+                    String id = audio.attr("id");
+                    if (id == null) {
+                        throw Values.missingAttr("audio", "id");
+                    }
+                    long v = Values.propUInt(audio, "id", id);
+                    if (v == 0) {
+                        throw Values.xmlErr("Invalid value for attribute 'id' in element 'audio': Zero is not permitted");
+                    }
+                    n.add(new XmlNode("audio").attr("id", Long.toString(v)));
+                }
             }
             case "sdl" -> {
                 n.attr("display", e.attr("display"));
@@ -251,6 +264,9 @@ final class Graphics {
     static XmlNode forFormat(XmlNode src, boolean inactive, boolean secure, boolean migratable) {
         String type = src.attr("type");
         XmlNode n = new XmlNode("graphics").attr("type", type);
+        if ("vnc".equals(type)) {
+            n.alwaysOpen(); // virDomainGraphicsDefFormat always opens a vnc element's children
+        }
         XmlNode first = src.child("listen");
         switch (type) {
             case "vnc", "spice", "rdp" -> {

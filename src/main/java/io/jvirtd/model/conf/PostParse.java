@@ -392,9 +392,20 @@ final class PostParse {
                 model.attr("vram", Integer.toString(def));
             }
         }
+        // virDomainVideoDefPostParse: qxl's ram default, ram and vram rounded up to a power of two
+        if ("qxl".equals(type) && (model.attr("ram") == null || Values.parseULong(model.attr("ram")) == 0)) {
+            model.attr("ram", "65536");
+        }
+        for (String a : new String[] {"ram", "vram"}) {
+            long v = model.attr(a) == null ? -1 : Values.parseULong(model.attr(a));
+            if (v > 0) {
+                model.attr(a, Long.toString(Long.highestOneBit(v) == v ? v : Long.highestOneBit(v) << 1));
+            }
+        }
         if (model.attr("heads") == null && !"none".equals(type)) {
             model.attr("heads", "1");
         }
+        Devices.sortChild(DeviceKind.VIDEO, video, "model");
         Devices.sort(DeviceKind.VIDEO, video);
     }
 
