@@ -39,7 +39,7 @@ abstract class CheckpointOps extends SnapshotOps {
         boolean redefine = (flags & Flags.CKPT_CREATE_REDEFINE) != 0;
         // libvirt checks checkpoint XML against its schema always, not only on request
         EarlyParse<CheckpointDef> parsed = EarlyParse.of(() -> CheckpointDef.parse(xml,
-                redefine ? CheckpointDef.PARSE_REDEFINE : 0, host.schemas()));
+                redefine ? CheckpointDef.PARSE_REDEFINE : 0, MockXmlOptions.OPTIONS, host.schemas()));
         return withDomain(dom, d -> {
             if (d.snapshots.size() > 0) {
                 throw VirException.of(VirErrorNumber.OPERATION_UNSUPPORTED, VirErrorDomain.TEST,

@@ -37,7 +37,7 @@ final class DefEdit {
         String xml = def.format(DomainDef.XML_SECURE);
         Document doc = VirXml.parseString(xml, null, "domain", VirErrorDomain.DOMAIN);
         edit.accept(doc.getDocumentElement());
-        DomainDef fresh = DomainDef.parse(serialize(doc), DomainDef.PARSE_INACTIVE);
+        DomainDef fresh = DomainDef.parse(serialize(doc), DomainDef.PARSE_INACTIVE, MockXmlOptions.OPTIONS);
         fresh.setId(def.id());
         return fresh;
     }

@@ -170,8 +170,8 @@ abstract class DomainLifecycleOps extends DomainAccess {
         if ((flags & Flags.START_VALIDATE) != 0) {
             parseFlags |= DomainDef.PARSE_VALIDATE_SCHEMA;
         }
-        DomainDef def = DomainDef.parse(xml, parseFlags, host.schemas());
-        Domains.generateIfnames(def);
+        DomainDef def = DomainDef.parse(xml, parseFlags, MockXmlOptions.OPTIONS, host.schemas());
+        MockXmlOptions.generateIfnames(def);
         Domains.Added added = Domains.addOrAssign(host, def, true, true);
         MockDomain d = added.domain();
         try {
@@ -201,13 +201,13 @@ abstract class DomainLifecycleOps extends DomainAccess {
         if ((flags & Flags.DEFINE_VALIDATE) != 0) {
             parseFlags |= DomainDef.PARSE_VALIDATE_SCHEMA;
         }
-        DomainDef def = DomainDef.parse(xml, parseFlags, host.schemas());
+        DomainDef def = DomainDef.parse(xml, parseFlags, MockXmlOptions.OPTIONS, host.schemas());
         int nl = def.name().indexOf('\n');
         if (nl >= 0) {
             throw VirException.of(VirErrorNumber.XML_DETAIL, VirErrorDomain.XML,
                     "invalid char in name: \n");
         }
-        Domains.generateIfnames(def);
+        MockXmlOptions.generateIfnames(def);
         Domains.Added added = Domains.addOrAssign(host, def, false, false);
         MockDomain d = added.domain();
         try {
@@ -444,7 +444,7 @@ abstract class DomainLifecycleOps extends DomainAccess {
                     "xml modification unsupported");
         }
         DomainDef def = SaveImage.read(Path.of(from));
-        Domains.generateIfnames(def);
+        MockXmlOptions.generateIfnames(def);
         Domains.Added added = Domains.addOrAssign(host, def, true, true);
         MockDomain d = added.domain();
         try {
@@ -460,7 +460,7 @@ abstract class DomainLifecycleOps extends DomainAccess {
     public void domainSaveImageDefineXML(String file, String dxml, int flags) {
         checkFlags(flags, Flags.SAVE_RUNNING | Flags.SAVE_PAUSED, "testDomainSaveImageDefineXML");
         SaveImage.read(Path.of(file));
-        DomainDef def = DomainDef.parse(dxml, DomainDef.PARSE_INACTIVE);
+        DomainDef def = DomainDef.parse(dxml, DomainDef.PARSE_INACTIVE, MockXmlOptions.OPTIONS);
         SaveImage.write(Path.of(file), def.name(), def.format(DomainDef.XML_SECURE));
     }
 

@@ -11,8 +11,6 @@ import io.jvirtd.model.domain.StateReason;
 import io.jvirtd.model.domain.Uuids;
 import io.jvirtd.model.event.DomainEvent;
 
-import java.util.HashSet;
-import java.util.Set;
 
 /**
  * The domain-object steps test_driver.c builds its calls from: adding a definition to the host
@@ -147,33 +145,6 @@ final class Domains {
     /** Queues a lifecycle event for the domain as it is now. */
     static void lifecycle(MockHost host, MockDomain dom, int event, int detail) {
         host.events().post(new DomainEvent.Lifecycle(dom.ref(), event, detail));
-    }
-
-    /** testDomainGenerateIfnames: interfaces without a target get the first free "testnetN". */
-    static void generateIfnames(DomainDef def) {
-        Set<String> used = new HashSet<>();
-        for (DeviceDef nic : def.interfaces()) {
-            if (nic.interfaceTargetDev() != null) {
-                used.add(nic.interfaceTargetDev());
-            }
-        }
-        for (DeviceDef nic : def.interfaces()) {
-            if (nic.interfaceTargetDev() != null) {
-                continue;
-            }
-            String name = null;
-            for (int i = 0; i < 1024; i++) {
-                if (!used.contains("testnet" + i)) {
-                    name = "testnet" + i;
-                    break;
-                }
-            }
-            if (name == null) {
-                throw VirException.internalError(VirErrorDomain.TEST, "Exceeded max iface limit 1024");
-            }
-            used.add(name);
-            nic.setInterfaceTargetDev(name);
-        }
     }
 
     // virDomainTaintFlags bit numbers used by the test driver

@@ -41,16 +41,16 @@ final class NodeDomains {
     }
 
     private static void loadDomain(MockHost host, Element elem, String nodeFile) {
-        DomainDef def = DomainDef.fromElement(elem, DomainDef.PARSE_INACTIVE);
-        Domains.generateIfnames(def);
+        DomainDef def = DomainDef.fromElement(elem, DomainDef.PARSE_INACTIVE, MockXmlOptions.OPTIONS);
+        MockXmlOptions.generateIfnames(def);
         Domains.Added added = Domains.addOrAssign(host, def, false, false);
         MockDomain dom = added.domain();
         try {
-            DomainDef nsDef = dom.def;
-            SnapshotOps.loadNodeSnapshots(dom, nsDef.testSnapshotXml(), nodeFile);
-            dom.persistent = !nsDef.testTransient();
-            dom.hasManagedSave = nsDef.testHasManagedSave();
-            int runstate = nsDef.testRunstate();
+            MockXmlOptions.TestNs ns = MockXmlOptions.TestNs.of(dom.def);
+            SnapshotOps.loadNodeSnapshots(dom, ns.snapshotXml(), nodeFile);
+            dom.persistent = !ns.transientDomain();
+            dom.hasManagedSave = ns.hasManagedSave();
+            int runstate = ns.runstate();
             if (runstate != DomainState.SHUTOFF.number()) {
                 Domains.startState(host, dom, StateReason.Running.BOOTED);
             } else {

@@ -121,7 +121,7 @@ final class SaveImage {
             }
             int nul = indexOf(xml, (byte) 0);
             String text = new String(xml, 0, nul < 0 ? xml.length : nul, StandardCharsets.UTF_8);
-            return DomainDef.parse(text, DomainDef.PARSE_INACTIVE);
+            return DomainDef.parse(text, DomainDef.PARSE_INACTIVE, MockXmlOptions.OPTIONS);
         } catch (IOException e) {
             throw system(e, "cannot read domain image '" + p + "'");
         }

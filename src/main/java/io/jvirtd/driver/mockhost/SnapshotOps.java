@@ -49,7 +49,7 @@ abstract class SnapshotOps extends DomainTuningOps {
             Document doc = VirXml.parseString(xml, "(domain_snapshot)", null, VirErrorDomain.TEST);
             Element root = NodeDomains.resolve(doc.getDocumentElement(), "domainsnapshot", nodeFile);
             SnapshotDef def = SnapshotDef.fromElement(root,
-                    SnapshotDef.PARSE_INTERNAL | SnapshotDef.PARSE_REDEFINE);
+                    SnapshotDef.PARSE_INTERNAL | SnapshotDef.PARSE_REDEFINE, MockXmlOptions.OPTIONS);
             Element active = NodeNetworks.firstChild(root, "active");
             boolean current;
             try {
@@ -112,7 +112,7 @@ abstract class SnapshotOps extends DomainTuningOps {
             parseFlags |= SnapshotDef.PARSE_VALIDATE;
         }
         int pf = parseFlags;
-        EarlyParse<SnapshotDef> parsed = EarlyParse.of(() -> SnapshotDef.parse(xml, pf, host.schemas()));
+        EarlyParse<SnapshotDef> parsed = EarlyParse.of(() -> SnapshotDef.parse(xml, pf, MockXmlOptions.OPTIONS, host.schemas()));
         return withDomain(dom, d -> {
             if (d.checkpoints.size() > 0) {
                 throw VirException.of(VirErrorNumber.OPERATION_UNSUPPORTED, VirErrorDomain.TEST,

@@ -1,6 +1,9 @@
 package io.jvirtd.driver.qemu;
 
-import io.jvirtd.model.domain.Uuids;
+import io.jvirtd.model.conf.DeviceDef;
+import io.jvirtd.model.conf.DeviceKind;
+import io.jvirtd.model.conf.DomainDef;
+import io.jvirtd.model.conf.XmlNode;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,7 +17,7 @@ import java.util.Map;
  * {@code type='kvm'} domain, which the driver accepts only when KVM is offered and works: it is
  * never inferred from /dev/kvm). The guest starts paused ({@code -S}) and stays alive when it
  * powers off ({@code -no-shutdown}) so the driver sees it and applies on_poweroff; the monitor
- * socket is QEMU's own listening socket. Stateless; any thread.
+ * socket is QEMU's own listening socket. One method per device family. Stateless; any thread.
  */
 final class QemuCommandLine {
 
@@ -26,26 +29,21 @@ final class QemuCommandLine {
      * @param daemonPidFile when not null, QEMU daemonises and writes its pid there (a launch);
      *                      null prints the command line only (domxml-to-native)
      */
-    static List<String> build(QemuDomainDef d, Path monitor, Path daemonPidFile) {
+    static List<String> build(DomainDef d, Path monitor, Path daemonPidFile) {
         List<String> a = new ArrayList<>();
-        a.add(d.emulator);
+        a.add(d.emulator());
         a.add("-name");
-        a.add("guest=" + d.name.replace(",", ",,") + ",debug-threads=on");
+        a.add("guest=" + d.name().replace(",", ",,") + ",debug-threads=on");
         a.add("-S");
-        a.add("-machine");
-        a.add(d.machine + ",usb=off,dump-guest-core=off" + (d.acpi ? "" : ",acpi=off"));
-        a.add("-accel");
-        a.add(d.virtType.equals("kvm") ? "kvm" : "tcg");
-        a.add("-cpu");
-        a.add(d.cpuModel != null ? d.cpuModel : "qemu64");
+        machine(a, d);
         a.add("-m");
-        a.add(Long.toString(d.memoryKiB / 1024));
+        a.add(Long.toString(d.memoryKiB() / 1024));
         a.add("-overcommit");
         a.add("mem-lock=off");
         a.add("-smp");
-        a.add(d.vcpus + ",sockets=" + d.vcpus + ",cores=1,threads=1");
+        a.add(d.vcpusMax() + ",sockets=" + d.vcpusMax() + ",cores=1,threads=1");
         a.add("-uuid");
-        a.add(Uuids.format(d.uuid));
+        a.add(d.uuidString());
         a.add("-display");
         a.add("none");
         a.add("-no-user-config");
@@ -59,43 +57,13 @@ final class QemuCommandLine {
         a.add("-no-shutdown");
         a.add("-boot");
         a.add("strict=on");
-        if (d.kernel != null) {
-            a.add("-kernel");
-            a.add(d.kernel);
-        }
-        if (d.initrd != null) {
-            a.add("-initrd");
-            a.add(d.initrd);
-        }
-        if (d.cmdline != null) {
-            a.add("-append");
-            a.add(d.cmdline);
-        }
+        kernel(a, d);
         a.add("-device");
         a.add(json("driver", "piix3-usb-uhci", "id", "usb", "bus", "pci.0", "addr", "0x1.0x2"));
-        for (int i = 0; i < d.serials.size(); i++) {
-            QemuDomainDef.Serial s = d.serials.get(i);
-            StringBuilder chr = new StringBuilder("pty,id=charserial").append(i);
-            if (s.logFile != null) {
-                chr.append(",logfile=").append(s.logFile.replace(",", ",,"))
-                        .append(",logappend=").append("on".equals(s.logAppend) ? "on" : "off");
-            }
-            a.add("-chardev");
-            a.add(chr.toString());
-            Map<String, Object> dev = new LinkedHashMap<>();
-            dev.put("driver", "isa-serial");
-            dev.put("chardev", "charserial" + i);
-            dev.put("id", "serial" + i);
-            dev.put("index", i);
-            a.add("-device");
-            a.add(QmpCodec.json(dev));
-        }
+        serials(a, d);
         a.add("-audiodev");
         a.add(json("id", "audio1", "driver", "none"));
-        if (d.memballoon.equals("virtio")) {
-            a.add("-device");
-            a.add(json("driver", "virtio-balloon-pci", "id", "balloon0", "bus", "pci.0", "addr", "0x2"));
-        }
+        balloon(a, d);
         a.add("-msg");
         a.add("timestamp=on");
         if (daemonPidFile != null) {
@@ -104,6 +72,63 @@ final class QemuCommandLine {
             a.add(daemonPidFile.toString());
         }
         return a;
+    }
+
+    private static void machine(List<String> a, DomainDef d) {
+        a.add("-machine");
+        a.add(d.osMachine() + ",usb=off,dump-guest-core=off" + (d.features().contains("acpi") ? "" : ",acpi=off"));
+        a.add("-accel");
+        a.add(d.virtType().equals("kvm") ? "kvm" : "tcg");
+        a.add("-cpu");
+        a.add(cpuModel(d));
+    }
+
+    /** The CPU model QEMU runs (QemuXmlOptions fills in qemu64 when the XML names none). */
+    static String cpuModel(DomainDef d) {
+        XmlNode cpu = d.cpuNode();
+        String model = cpu == null ? null : cpu.childText("model");
+        return model != null ? model : "qemu64";
+    }
+
+    private static void kernel(List<String> a, DomainDef d) {
+        String[][] options = {{"kernel", "-kernel"}, {"initrd", "-initrd"}, {"cmdline", "-append"}};
+        for (String[] o : options) {
+            String v = d.osValue(o[0]);
+            if (v != null) {
+                a.add(o[1]);
+                a.add(v);
+            }
+        }
+    }
+
+    private static void serials(List<String> a, DomainDef d) {
+        List<DeviceDef> serials = d.devices(DeviceKind.SERIAL);
+        for (int i = 0; i < serials.size(); i++) {
+            XmlNode log = serials.get(i).node().child("log");
+            StringBuilder chr = new StringBuilder("pty,id=").append(QemuDomainXml.serialChardev(i));
+            if (log != null && log.attr("file") != null) {
+                chr.append(",logfile=").append(log.attr("file").replace(",", ",,"))
+                        .append(",logappend=").append("on".equals(log.attr("append")) ? "on" : "off");
+            }
+            a.add("-chardev");
+            a.add(chr.toString());
+            Map<String, Object> dev = new LinkedHashMap<>();
+            dev.put("driver", "isa-serial");
+            dev.put("chardev", QemuDomainXml.serialChardev(i));
+            dev.put("id", "serial" + i);
+            dev.put("index", i);
+            a.add("-device");
+            a.add(QmpCodec.json(dev));
+        }
+    }
+
+    private static void balloon(List<String> a, DomainDef d) {
+        for (DeviceDef b : d.devices(DeviceKind.MEMBALLOON)) {
+            if ("virtio".equals(b.node().attr("model"))) {
+                a.add("-device");
+                a.add(json("driver", "virtio-balloon-pci", "id", "balloon0", "bus", "pci.0", "addr", "0x2"));
+            }
+        }
     }
 
     private static String json(String... kv) {

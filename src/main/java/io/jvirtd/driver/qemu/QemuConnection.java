@@ -37,7 +37,7 @@ final class QemuConnection implements HypervisorConnection {
 
     @Override
     public long getVersion() {
-        return EmulatorCaps.of(QemuDomainDef.DEFAULT_EMULATOR).versionNumber();
+        return EmulatorCaps.of(QemuXmlOptions.DEFAULT_EMULATOR).versionNumber();
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.jvirtd.driver.qemu;
 import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirErrorNumber;
 import io.jvirtd.model.VirException;
+import io.jvirtd.model.conf.DomainDef;
 import io.jvirtd.model.domain.DomainRef;
 import io.jvirtd.model.domain.DomainState;
 import io.jvirtd.model.domain.StateReason;
@@ -24,11 +25,11 @@ final class QemuDomain {
 
     final byte[] uuid;
     /** The persistent definition, or null for a transient domain. */
-    QemuDomainDef persistentDef;
+    DomainDef persistentDef;
     /** The running definition (with id and pty paths), or null while shut off. */
-    QemuDomainDef liveDef;
+    DomainDef liveDef;
     /** A transient domain's definition while it is being created (no persistent one, not live yet). */
-    QemuDomainDef startingDef;
+    DomainDef startingDef;
     DomainState state = DomainState.SHUTOFF;
     int reason = StateReason.Shutoff.UNKNOWN;
     int id = -1;
@@ -52,12 +53,12 @@ final class QemuDomain {
     }
 
     /** The current definition: the live one while running, else the persistent one. */
-    synchronized QemuDomainDef def() {
+    synchronized DomainDef def() {
         return liveDef != null ? liveDef : persistentDef != null ? persistentDef : startingDef;
     }
 
     synchronized String name() {
-        return def().name;
+        return def().name();
     }
 
     synchronized boolean isActive() {
@@ -69,7 +70,7 @@ final class QemuDomain {
     }
 
     synchronized DomainRef ref() {
-        return new DomainRef(def().name, uuid, liveDef != null ? id : DomainRef.NO_ID);
+        return new DomainRef(def().name(), uuid, liveDef != null ? id : DomainRef.NO_ID);
     }
 
     /** Takes the domain's state-change job, waiting at most JOB_WAIT_SECONDS. Worker thread. */

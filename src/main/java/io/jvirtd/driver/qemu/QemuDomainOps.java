@@ -3,6 +3,7 @@ package io.jvirtd.driver.qemu;
 import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirErrorNumber;
 import io.jvirtd.model.VirException;
+import io.jvirtd.model.conf.DomainDef;
 import io.jvirtd.model.domain.DomainInfo;
 import io.jvirtd.model.domain.DomainListFilter;
 import io.jvirtd.model.domain.DomainRef;
@@ -200,9 +201,9 @@ final class QemuDomainOps implements DomainOps {
     public DomainInfo domainGetInfo(DomainRef dom) {
         QemuDomain d = life.domains.get(dom);
         synchronized (d) {
-            QemuDomainDef def = d.def();
+            DomainDef def = d.def();
             long cpu = d.liveDef != null ? ProcState.cpuTimeNanos(d.pid) : 0;
-            return new DomainInfo(d.state, def.memoryKiB, def.currentMemoryKiB, def.vcpus, cpu);
+            return new DomainInfo(d.state, def.memoryKiB(), def.currentMemoryKiB(), def.vcpusMax(), cpu);
         }
     }
 
@@ -220,13 +221,11 @@ final class QemuDomainOps implements DomainOps {
         VirException.checkFlags(flags, XML_SECURE | XML_INACTIVE | XML_UPDATE_CPU | XML_MIGRATABLE,
                 VirErrorDomain.QEMU, "qemuDomainGetXMLDesc");
         QemuDomain d = life.domains.get(dom);
-        QemuDomainDef def;
-        boolean live;
+        DomainDef def;
         synchronized (d) {
-            live = d.liveDef != null;
             def = ((flags & XML_INACTIVE) != 0 && d.persistentDef != null ? d.persistentDef : d.def()).copy();
         }
-        return QemuDomainXml.format(def, live, flags);
+        return def.format(flags);
     }
 
     @Override
@@ -268,7 +267,7 @@ final class QemuDomainOps implements DomainOps {
     public long domainGetMaxMemory(DomainRef dom) {
         QemuDomain d = life.domains.get(dom);
         synchronized (d) {
-            return d.def().memoryKiB;
+            return d.def().memoryKiB();
         }
     }
 
@@ -276,7 +275,7 @@ final class QemuDomainOps implements DomainOps {
     public int domainGetVcpusFlags(DomainRef dom, int flags) {
         QemuDomain d = life.domains.get(dom);
         synchronized (d) {
-            return d.def().vcpus;
+            return d.def().vcpusMax();
         }
     }
 

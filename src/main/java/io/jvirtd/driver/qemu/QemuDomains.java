@@ -3,6 +3,7 @@ package io.jvirtd.driver.qemu;
 import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirErrorNumber;
 import io.jvirtd.model.VirException;
+import io.jvirtd.model.conf.DomainDef;
 import io.jvirtd.model.domain.DomainRef;
 import io.jvirtd.model.domain.Uuids;
 
@@ -61,28 +62,28 @@ final class QemuDomains {
      * Finds the domain {@code def} names or adds a new one (virDomainObjListAdd's checks): the
      * same UUID under another name, or the same name under another UUID, is an error.
      */
-    synchronized QemuDomain addOrFind(QemuDomainDef def, boolean refuseActive) {
-        QemuDomain same = byUuidOrNull(def.uuid);
+    synchronized QemuDomain addOrFind(DomainDef def, boolean refuseActive) {
+        QemuDomain same = byUuidOrNull(def.uuid());
         if (same != null) {
             String existing = same.name();
-            if (!existing.equals(def.name)) {
+            if (!existing.equals(def.name())) {
                 throw VirException.format(VirErrorNumber.OPERATION_FAILED, VirErrorDomain.QEMU,
-                        "domain '%s' is already defined with uuid %s", existing, Uuids.format(def.uuid));
+                        "domain '%s' is already defined with uuid %s", existing, Uuids.format(def.uuid()));
             }
             if (refuseActive && same.isActive()) {
                 throw VirException.format(VirErrorNumber.OPERATION_INVALID, VirErrorDomain.QEMU,
-                        "domain '%s' is already active", def.name);
+                        "domain '%s' is already active", def.name());
             }
             return same;
         }
-        QemuDomain named = byName(def.name);
+        QemuDomain named = byName(def.name());
         if (named != null) {
             throw VirException.format(VirErrorNumber.OPERATION_FAILED, VirErrorDomain.QEMU,
-                    "domain '%s' already exists with uuid %s", def.name, Uuids.format(named.uuid));
+                    "domain '%s' already exists with uuid %s", def.name(), Uuids.format(named.uuid));
         }
-        QemuDomain d = new QemuDomain(def.uuid);
+        QemuDomain d = new QemuDomain(def.uuid());
         d.persistentDef = def;
-        byUuid.put(Uuids.format(def.uuid), d);
+        byUuid.put(Uuids.format(def.uuid()), d);
         return d;
     }
 

@@ -60,7 +60,7 @@ public final class QemuDriver implements HypervisorDriver {
         this.privileged = "root".equals(System.getProperty("user.name"));
         this.paths = settings.qemuRoot() != null ? QemuPaths.under(settings.qemuRoot())
                 : QemuPaths.defaults(privileged, System.getenv(), Path.of(System.getProperty("user.home")));
-        this.capabilities = new QemuCapabilities(QemuDomainDef.DEFAULT_EMULATOR, settings.offerKvm(),
+        this.capabilities = new QemuCapabilities(QemuXmlOptions.DEFAULT_EMULATOR, settings.offerKvm(),
                 new HostFacts(Path.of("/")), settings.hostUuid(), QemuCapabilities.processLabel());
     }
 

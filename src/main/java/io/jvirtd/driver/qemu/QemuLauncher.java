@@ -3,6 +3,7 @@ package io.jvirtd.driver.qemu;
 import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirErrorNumber;
 import io.jvirtd.model.VirException;
+import io.jvirtd.model.conf.DomainDef;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -35,11 +36,11 @@ final class QemuLauncher {
     private QemuLauncher() {
     }
 
-    static Launched launch(QemuDomainDef d, QemuPaths paths, String version) {
-        Path runDir = paths.runDir(d.id, d.name);
+    static Launched launch(DomainDef d, QemuPaths paths, String version) {
+        Path runDir = paths.runDir(d.id(), d.name());
         Path monitor = runDir.resolve("monitor.sock");
-        Path pidFile = paths.pidFile(d.name);
-        Path log = paths.logFile(d.name);
+        Path pidFile = paths.pidFile(d.name());
+        Path log = paths.logFile(d.name());
         List<String> argv = QemuCommandLine.build(d, monitor, pidFile);
         long logStart;
         try {
@@ -55,7 +56,7 @@ final class QemuLauncher {
             logStart = Files.size(log);
         } catch (IOException e) {
             cleanup(runDir, pidFile);
-            throw VirException.systemError(VirErrorDomain.QEMU, 5, "cannot prepare to start domain '" + d.name + "'",
+            throw VirException.systemError(VirErrorDomain.QEMU, 5, "cannot prepare to start domain '" + d.name() + "'",
                     e.getMessage());
         }
         Process p;
@@ -68,7 +69,7 @@ final class QemuLauncher {
             p = pb.start();
         } catch (IOException e) {
             cleanup(runDir, pidFile);
-            throw VirException.systemError(VirErrorDomain.QEMU, 2, "Cannot find QEMU binary " + d.emulator,
+            throw VirException.systemError(VirErrorDomain.QEMU, 2, "Cannot find QEMU binary " + d.emulator(),
                     "No such file or directory");
         }
         int exit;

@@ -23,6 +23,7 @@ import static io.jvirtd.model.event.LifecycleCodes.UNDEFINED_REMOVED;
 import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirErrorNumber;
 import io.jvirtd.model.VirException;
+import io.jvirtd.model.conf.DomainDef;
 import io.jvirtd.model.domain.DomainRef;
 import io.jvirtd.model.domain.DomainState;
 import io.jvirtd.model.domain.StateReason;
@@ -84,7 +85,7 @@ final class QemuLifecycle {
     // ================================================================== define / undefine
 
     DomainRef define(String xml) {
-        QemuDomainDef def = prepare(QemuDomainDef.parse(xml));
+        DomainDef def = prepare(parse(xml));
         QemuDomain d = domains.addOrFind(def, false);
         boolean added;
         synchronized (d) {
@@ -94,13 +95,13 @@ final class QemuLifecycle {
             }
         }
         try {
-            AtomicFiles.write(paths.configFile(def.name), QemuDomainXml.format(def, false, QemuDomainXml.XML_INACTIVE));
+            AtomicFiles.write(paths.configFile(def.name()), def.format(DomainDef.XML_INACTIVE | DomainDef.XML_SECURE));
         } catch (IOException e) {
             if (added) {
                 domains.remove(d);
             }
             throw VirException.systemError(VirErrorDomain.QEMU, 5,
-                    "cannot save config file '" + paths.configFile(def.name) + "'", e.getMessage());
+                    "cannot save config file '" + paths.configFile(def.name()) + "'", e.getMessage());
         }
         raise(d, DEFINED, added ? DEFINED_ADDED : DEFINED_UPDATED);
         return d.ref();
@@ -111,14 +112,19 @@ final class QemuLifecycle {
      * them, the virt type checked against what the emulator offers (the CPU model is checked at
      * start, as libvirt does).
      */
-    private QemuDomainDef prepare(QemuDomainDef def) {
-        EmulatorCaps caps = EmulatorCaps.of(def.emulator);
-        if (!def.virtType.equals("qemu") && !(def.virtType.equals("kvm") && capabilities.kvmOffered(def.emulator))) {
+    private DomainDef prepare(DomainDef def) {
+        EmulatorCaps caps = EmulatorCaps.of(def.emulator());
+        if (!def.virtType().equals("qemu") && !(def.virtType().equals("kvm") && capabilities.kvmOffered(def.emulator()))) {
             throw VirException.format(VirErrorNumber.CONFIG_UNSUPPORTED, VirErrorDomain.QEMU,
-                    "Emulator '%s' does not support virt type '%s'", def.emulator, def.virtType);
+                    "Emulator '%s' does not support virt type '%s'", def.emulator(), def.virtType());
         }
-        def.machine = caps.canonicalMachine(def.machine);
+        def.setOsMachine(caps.canonicalMachine(def.osMachine()));
         return def;
+    }
+
+    /** Parses a client's domain XML with the QEMU options (new definitions: inactive). */
+    static DomainDef parse(String xml) {
+        return DomainDef.parse(xml, DomainDef.PARSE_INACTIVE, QemuXmlOptions.OPTIONS);
     }
 
     /**
@@ -126,10 +132,9 @@ final class QemuLifecycle {
      * paths of a domain that has no id yet (-1, as libvirt prints them). Nothing is written.
      */
     String nativeCommandLine(String xml) {
-        QemuDomainDef def = prepare(QemuDomainDef.parse(xml));
-        def.id = -1;
-        return QemuCommandLine.toLine(QemuCommandLine.build(def, paths.runDir(def.id, def.name).resolve("monitor.sock"),
-                paths.pidFile(def.name)));
+        DomainDef def = prepare(parse(xml));
+        return QemuCommandLine.toLine(QemuCommandLine.build(def, paths.runDir(def.id(), def.name()).resolve("monitor.sock"),
+                paths.pidFile(def.name())));
     }
 
     void undefine(DomainRef ref) {
@@ -142,7 +147,7 @@ final class QemuLifecycle {
                 if (d.persistentDef == null) {
                     throw VirException.operationInvalid(VirErrorDomain.QEMU, "cannot undefine transient domain");
                 }
-                name = d.persistentDef.name;
+                name = d.persistentDef.name();
                 before = d.ref();
             }
             try {
@@ -171,7 +176,7 @@ final class QemuLifecycle {
         QemuDomain d = domains.get(ref);
         d.beginJob();
         try {
-            QemuDomainDef def;
+            DomainDef def;
             synchronized (d) {
                 if (d.liveDef != null) {
                     throw VirException.operationInvalid(VirErrorDomain.QEMU, "domain is already running");
@@ -186,7 +191,7 @@ final class QemuLifecycle {
     }
 
     DomainRef createXml(String xml, boolean paused) {
-        QemuDomainDef def = prepare(QemuDomainDef.parse(xml));
+        DomainDef def = prepare(parse(xml));
         QemuDomain d = domains.addOrFind(def, true);
         boolean created;
         synchronized (d) {
@@ -216,11 +221,12 @@ final class QemuLifecycle {
     }
 
     /** Launches QEMU paused, negotiates QMP, learns the pty, then {@code cont} unless paused. Job held. */
-    private void startProcess(QemuDomain d, QemuDomainDef live, boolean paused) {
-        live.id = nextId.getAndIncrement();
-        EmulatorCaps caps = EmulatorCaps.of(live.emulator);
-        if (live.cpuModel != null && !DomainCapabilitiesXml.isCustomModel(caps, live.cpuModel)) {
-            throw VirException.internalError(VirErrorDomain.QEMU, "Unknown CPU model " + live.cpuModel);
+    private void startProcess(QemuDomain d, DomainDef live, boolean paused) {
+        QemuDomainXml.makeLive(live, nextId.getAndIncrement());
+        EmulatorCaps caps = EmulatorCaps.of(live.emulator());
+        String cpuModel = QemuCommandLine.cpuModel(live);
+        if (!DomainCapabilitiesXml.isCustomModel(caps, cpuModel)) {
+            throw VirException.internalError(VirErrorDomain.QEMU, "Unknown CPU model " + cpuModel);
         }
         QemuLauncher.Launched l = QemuLauncher.launch(live, paths,
                 caps.major() + "." + caps.minor() + "." + caps.micro());
@@ -228,7 +234,7 @@ final class QemuLifecycle {
         try {
             synchronized (d) {
                 d.liveDef = live;
-                d.id = live.id;
+                d.id = live.id();
                 d.pid = l.pid();
                 d.state = DomainState.PAUSED;
                 d.reason = StateReason.Paused.STARTING_UP;
@@ -239,7 +245,7 @@ final class QemuLifecycle {
                 d.pausedReason = -1;
             }
             // One round trip: the negotiation, the pty query and cont travel together.
-            mon = QmpMonitor.open(live.name, l.monitor(), loop, listener(d));
+            mon = QmpMonitor.open(live.name(), l.monitor(), loop, listener(d));
             CompletableFuture<Object> chardevs = mon.send("query-chardev", null);
             CompletableFuture<Object> cont = paused ? null : mon.send("cont", null);
             mon.awaitNegotiated(MONITOR_TIMEOUT_MILLIS);
@@ -280,15 +286,15 @@ final class QemuLifecycle {
                 d.state = DomainState.SHUTOFF;
                 d.reason = StateReason.Shutoff.FAILED;
             }
-            QemuLauncher.cleanup(l.runDir(), paths.pidFile(live.name));
-            deleteQuietly(paths.statusFile(live.name));
+            QemuLauncher.cleanup(l.runDir(), paths.pidFile(live.name()));
+            deleteQuietly(paths.statusFile(live.name()));
             throw e;
         }
     }
 
     /** The pty paths from {@code query-chardev}'s answer {@code r}. */
     @SuppressWarnings("unchecked")
-    private static void learnPtys(QemuDomainDef live, Object r) {
+    private static void learnPtys(DomainDef live, Object r) {
         if (!(r instanceof List<?> list)) {
             return;
         }
@@ -297,10 +303,7 @@ final class QemuLifecycle {
             String label = String.valueOf(c.get("label"));
             String file = String.valueOf(c.get("filename"));
             if (label.startsWith("charserial") && file.startsWith("pty:")) {
-                int i = Integer.parseInt(label.substring("charserial".length()));
-                if (i < live.serials.size()) {
-                    live.serials.get(i).ptyPath = file.substring(4);
-                }
+                QemuDomainXml.setPty(live, Integer.parseInt(label.substring("charserial".length())), file.substring(4));
             }
         }
     }
@@ -561,7 +564,7 @@ final class QemuLifecycle {
                         d.reason = StateReason.Shutdown.UNKNOWN;
                         raise(d, SHUTDOWN, guest ? SHUTDOWN_GUEST
                                 : Boolean.FALSE.equals(guestFlag) ? SHUTDOWN_HOST : SHUTDOWN_FINISHED);
-                        kill = !d.destroying && ("destroy".equals(d.liveDef.onPoweroff) || !guest);
+                        kill = !d.destroying && ("destroy".equals(d.liveDef.onPoweroff()) || !guest);
                         save = true;
                     }
                 }
@@ -606,7 +609,7 @@ final class QemuLifecycle {
     /** The domain's QEMU is gone: clean its files, shut off, tell listeners. qemu-event thread. */
     private void stopped(QemuDomain d, int shutoffReason, int eventDetail) {
         QmpMonitor mon;
-        QemuDomainDef live;
+        DomainDef live;
         synchronized (d) {
             if (d.liveDef == null) {
                 return;
@@ -628,15 +631,15 @@ final class QemuLifecycle {
         if (mon != null) {
             mon.close();
         }
-        deleteQuietly(paths.statusFile(live.name));
-        QemuLauncher.cleanup(paths.runDir(live.id, live.name), paths.pidFile(live.name));
-        raise(new DomainRef(live.name, d.uuid, DomainRef.NO_ID), STOPPED, eventDetail);
+        deleteQuietly(paths.statusFile(live.name()));
+        QemuLauncher.cleanup(paths.runDir(live.id(), live.name()), paths.pidFile(live.name()));
+        raise(new DomainRef(live.name(), d.uuid, DomainRef.NO_ID), STOPPED, eventDetail);
     }
 
     // ================================================================== status, events, helpers
 
     private void saveStatus(QemuDomain d) {
-        QemuDomainDef live;
+        DomainDef live;
         DomainState state;
         int reason;
         long pid;
@@ -650,10 +653,10 @@ final class QemuLifecycle {
             pid = d.pid;
         }
         try {
-            StatusFile.write(paths.statusFile(live.name), state, reason, pid,
-                    paths.runDir(live.id, live.name).resolve("monitor.sock"), live);
+            StatusFile.write(paths.statusFile(live.name()), state, reason, pid,
+                    paths.runDir(live.id(), live.name()).resolve("monitor.sock"), live);
         } catch (IOException e) {
-            LOG.log(Level.ERROR, "cannot write status file of {0}: {1}", live.name, e.getMessage());
+            LOG.log(Level.ERROR, "cannot write status file of {0}: {1}", live.name(), e.getMessage());
         }
     }
 
@@ -695,10 +698,10 @@ final class QemuLifecycle {
     void loadAndReattach() {
         for (Path f : xmlFiles(paths.configDir())) {
             try {
-                QemuDomainDef def = QemuDomainDef.parse(Files.readString(f));
+                DomainDef def = parse(Files.readString(f));
                 QemuDomain d = domains.addOrFind(def, false);
                 synchronized (d) {
-                    d.autostart = Files.exists(paths.autostartLink(def.name));
+                    d.autostart = Files.exists(paths.autostartLink(def.name()));
                 }
             } catch (IOException | RuntimeException e) {
                 LOG.log(Level.ERROR, "cannot load domain config {0}: {1}", f, e.getMessage());
@@ -734,9 +737,9 @@ final class QemuLifecycle {
             LOG.log(Level.ERROR, "cannot read status file {0}: {1}", statusFile, e.getMessage());
             return null;
         }
-        QemuDomainDef live = s.liveDef();
-        nextId.accumulateAndGet(live.id + 1, Math::max);
-        QemuDomain d = domains.byUuidOrNull(live.uuid);
+        DomainDef live = s.liveDef();
+        nextId.accumulateAndGet(live.id() + 1, Math::max);
+        QemuDomain d = domains.byUuidOrNull(live.uuid());
         if (d == null) {
             d = domains.addOrFind(live.copy(), false);
             synchronized (d) {
@@ -746,20 +749,20 @@ final class QemuLifecycle {
         }
         synchronized (d) {
             d.liveDef = live;
-            d.id = live.id;
+            d.id = live.id();
             d.pid = s.pid();
             d.state = s.state();
             d.reason = s.reason();
             d.startingDef = null;
         }
         final QemuDomain dom = d;
-        if (!ProcState.isAlive(s.pid()) || !isQemu(s.pid(), live.emulator)) {
-            LOG.log(Level.WARNING, "domain {0} died while the daemon was away", live.name);
+        if (!ProcState.isAlive(s.pid()) || !isQemu(s.pid(), live.emulator())) {
+            LOG.log(Level.WARNING, "domain {0} died while the daemon was away", live.name());
             onEventThread(() -> stopped(dom, StateReason.Shutoff.CRASHED, STOPPED_FAILED));
             return null;
         }
         try {
-            QmpMonitor mon = QmpMonitor.open(live.name, s.monitor(), loop, listener(d));
+            QmpMonitor mon = QmpMonitor.open(live.name(), s.monitor(), loop, listener(d));
             CompletableFuture<Object> status = mon.send("query-status", null);
             synchronized (d) {
                 d.monitor = mon;
@@ -806,7 +809,7 @@ final class QemuLifecycle {
     }
 
     private void failReattach(QemuDomain d, StatusFile.Status s, RuntimeException e) {
-        LOG.log(Level.ERROR, "cannot reattach to domain {0}: {1}", s.liveDef().name, e.getMessage());
+        LOG.log(Level.ERROR, "cannot reattach to domain {0}: {1}", s.liveDef().name(), e.getMessage());
         ProcessHandle.of(s.pid()).ifPresent(ProcessHandle::destroyForcibly);
         onEventThread(() -> stopped(d, StateReason.Shutoff.CRASHED, STOPPED_FAILED));
     }
@@ -848,7 +851,7 @@ final class QemuLifecycle {
             if (d.persistentDef == null) {
                 throw VirException.operationInvalid(VirErrorDomain.QEMU, "cannot set autostart for transient domain");
             }
-            name = d.persistentDef.name;
+            name = d.persistentDef.name();
         }
         try {
             Path link = paths.autostartLink(name);

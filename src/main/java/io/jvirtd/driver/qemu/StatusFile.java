@@ -2,6 +2,7 @@ package io.jvirtd.driver.qemu;
 
 import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirXml;
+import io.jvirtd.model.conf.DomainDef;
 import io.jvirtd.model.domain.DomainState;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
@@ -30,13 +31,13 @@ final class StatusFile {
     private static final List<String> SHUTDOWN_REASONS = List.of("unknown", "user");
 
     /** What reattach needs from a status file. */
-    record Status(DomainState state, int reason, long pid, Path monitor, QemuDomainDef liveDef) {
+    record Status(DomainState state, int reason, long pid, Path monitor, DomainDef liveDef) {
     }
 
     private StatusFile() {
     }
 
-    static void write(Path file, DomainState state, int reason, long pid, Path monitor, QemuDomainDef live)
+    static void write(Path file, DomainState state, int reason, long pid, Path monitor, DomainDef live)
             throws IOException {
         StringBuilder b = new StringBuilder(4096);
         b.append("<!--\nWARNING: THIS IS AN AUTO-GENERATED FILE. CHANGES TO IT ARE LIKELY TO BE\n")
@@ -44,7 +45,7 @@ final class StatusFile {
         b.append("<domstatus state='").append(STATES.get(state.number())).append("' reason='")
                 .append(QemuDomainXml.attr(reasonName(state, reason))).append("' pid='").append(pid).append("'>\n");
         b.append("  <monitor path='").append(QemuDomainXml.attr(monitor.toString())).append("' type='unix'/>\n");
-        for (String line : QemuDomainXml.format(live, true, 0).split("\n")) {
+        for (String line : live.format(DomainDef.XML_SECURE).split("\n")) {
             b.append("  ").append(line).append('\n');
         }
         b.append("</domstatus>\n");
@@ -60,12 +61,12 @@ final class StatusFile {
         int reason = reasonNumber(state, root.getAttribute("reason"));
         long pid = Long.parseLong(root.getAttribute("pid"));
         Path monitor = null;
-        QemuDomainDef def = null;
+        DomainDef def = null;
         for (Node n = root.getFirstChild(); n != null; n = n.getNextSibling()) {
             if (n instanceof Element e) {
                 switch (VirXml.localName(e)) {
                     case "monitor" -> monitor = Path.of(e.getAttribute("path"));
-                    case "domain" -> def = QemuDomainDef.parse(e, true);
+                    case "domain" -> def = DomainDef.fromElement(e, DomainDef.PARSE_STATUS, QemuXmlOptions.OPTIONS);
                     default -> { }
                 }
             }

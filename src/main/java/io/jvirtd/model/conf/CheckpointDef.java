@@ -81,23 +81,24 @@ public final class CheckpointDef {
      * Parses {@code <domaincheckpoint>} as virDomainCheckpointDefParseString; without
      * {@link #PARSE_REDEFINE} creationTime = now and a missing name becomes that number.
      */
-    public static CheckpointDef parse(String xml, int flags, SchemaValidator schemas) {
+    public static CheckpointDef parse(String xml, int flags, DomainXmlOptions domainOptions,
+                                      SchemaValidator schemas) {
         String text = xml == null ? "" : xml;
         VirXml.parseString(text, "(domain_checkpoint)", "domaincheckpoint",
                 VirErrorDomain.DOMAIN_CHECKPOINT);
         SchemaCheck.against(schemas, "domaincheckpoint.rng", text);
-        return parseChecked(text, flags);
+        return parseChecked(text, flags, domainOptions);
     }
 
-    /** {@link #parse(String, int, SchemaValidator)} without the schema check (tests of the parser). */
-    public static CheckpointDef parse(String xml, int flags) {
+    /** {@link #parse(String, int, DomainXmlOptions, SchemaValidator)} without the schema check (tests of the parser). */
+    public static CheckpointDef parse(String xml, int flags, DomainXmlOptions domainOptions) {
         String text = xml == null ? "" : xml;
         VirXml.parseString(text, "(domain_checkpoint)", "domaincheckpoint",
                 VirErrorDomain.DOMAIN_CHECKPOINT);
-        return parseChecked(text, flags);
+        return parseChecked(text, flags, domainOptions);
     }
 
-    private static CheckpointDef parseChecked(String text, int flags) {
+    private static CheckpointDef parseChecked(String text, int flags, DomainXmlOptions domainOptions) {
         XElem root = XParse.parse(text, false);
         CheckpointDef c = new CheckpointDef();
         boolean redefine = (flags & PARSE_REDEFINE) != 0;
@@ -117,7 +118,7 @@ public final class CheckpointDef {
             c.parentName = parent == null ? null : parent.childText("name");
             XElem dom = root.child("domain");
             if (dom != null) {
-                c.domain = DomainCanon.parse(dom, DomainDef.PARSE_INACTIVE);
+                c.domain = DomainCanon.parse(dom, DomainDef.PARSE_INACTIVE, domainOptions);
             }
         } else {
             c.creationTime = System.currentTimeMillis() / 1000;

@@ -19,6 +19,14 @@ public final class DeviceDef {
         this.node = Objects.requireNonNull(node);
     }
 
+    /**
+     * A device made by a driver's post-parse (an implicit controller, input ...): {@code node}
+     * must already be canonical, attributes and children in libvirt's print order.
+     */
+    public static DeviceDef of(DeviceKind kind, XmlNode node) {
+        return new DeviceDef(kind, node);
+    }
+
     public DeviceKind kind() {
         return kind;
     }

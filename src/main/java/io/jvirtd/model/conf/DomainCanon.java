@@ -9,10 +9,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Builds a {@link DomainDef} from parsed XML the way libvirt 9.0 does for the test driver:
+ * Builds a {@link DomainDef} from parsed XML the way libvirt 9.0 does:
  * {@code virDomainDefParseXML} (same checks in the same order, so the first error reported is
- * libvirt's), then the post-parse steps the test driver's xmlopt triggers (defaults, implicit
- * controllers, drive addresses, console for serial ...).
+ * libvirt's), then the post-parse steps with the driver's {@link DomainXmlOptions} (defaults,
+ * implicit controllers, drive addresses, console for serial ...), then its validation.
  *
  * <p>Stateless; safe from any thread.
  */
@@ -21,21 +21,24 @@ final class DomainCanon {
     private DomainCanon() {
     }
 
-    static DomainDef parse(Element root, int flags) {
-        return parse(XParse.fromDom(root, false), flags);
+    static DomainDef parse(Element root, int flags, DomainXmlOptions options) {
+        return parse(XParse.fromDom(root, false), flags, options);
     }
 
-    static DomainDef parseString(String xml, int flags) {
-        return parse(XParse.parse(xml, false), flags);
+    static DomainDef parseString(String xml, int flags, DomainXmlOptions options) {
+        return parse(XParse.parse(xml, false), flags, options);
     }
 
-    static DomainDef parse(XElem root, int flags) {
+    static DomainDef parse(XElem root, int flags, DomainXmlOptions options) {
         DomainDef d = new DomainDef();
+        d.options = options;
         parseIds(d, root, flags);
         parseCaps(d, root);
         Sections.parseAll(d, root, flags);
         Devices.parseAll(d, root, flags);
         PostParse.run(d, flags);
+        options.validate(d, flags);
+        DomainValidate.validate(d);
         return d;
     }
 
@@ -123,7 +126,7 @@ final class DomainCanon {
             }
             d.osArch = arch;
         } else {
-            d.osArch = "i686";
+            d.osArch = d.options.defaultArch();
         }
     }
 

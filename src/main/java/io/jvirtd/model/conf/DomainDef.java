@@ -14,9 +14,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * A domain definition: libvirt's {@code virDomainDef} as the test driver keeps it (parse in
- * src/conf/domain_conf.c {@code virDomainDefParseXML}, post-parse defaults with the test
- * driver's parser config, format as {@code virDomainDefFormatInternal}).
+ * A domain definition: libvirt's {@code virDomainDef} (parse in src/conf/domain_conf.c
+ * {@code virDomainDefParseXML}, post-parse defaults with the driver's
+ * {@link DomainXmlOptions}, format as {@code virDomainDefFormatInternal}).
  *
  * <p>How it is held: the scalar parts the drivers change are typed fields (name, uuid, id,
  * title, description, memory sizes, vcpus, os type/arch/machine, lifecycle actions); every
@@ -49,9 +49,6 @@ public final class DomainDef {
     public static final int XML_UPDATE_CPU = 1 << 2;
     /** Public {@code VIR_DOMAIN_XML_MIGRATABLE}. */
     public static final int XML_MIGRATABLE = 1 << 3;
-
-    /** The test driver's XML namespace ({@code test:runstate} and friends). */
-    public static final String TEST_NS = "http://libvirt.org/schemas/domain/test/1.0";
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -113,47 +110,46 @@ public final class DomainDef {
     XmlNode keywrap;
     XmlNode launchSecurity;
 
-    // ---- test driver namespace (parsed, never formatted: the test driver has no ns formatter)
-    int testRunstate = 1;   // VIR_DOMAIN_RUNNING
-    boolean testTransient;
-    boolean testHasManagedSave;
-    final List<String> testSnapshotXml = new ArrayList<>();
+    // ---- how it was parsed: the driver's options and its namespace data (libvirt's
+    // def->namespaceData; parsed, never formatted)
+    DomainXmlOptions options = DomainXmlOptions.GENERIC;
+    Object namespaceData;
 
     DomainDef() {
     }
 
     /**
-     * Parses domain XML as the test driver does ({@code virDomainDefParseString} with its xmlopt),
-     * including post-parse defaults and validation.
+     * Parses domain XML as libvirt's {@code virDomainDefParseString} does with the driver's
+     * {@code options} (its xmlopt), including post-parse defaults and validation.
      *
-     * @param parseFlags {@code PARSE_*} bits (the test driver passes {@link #PARSE_INACTIVE}),
-     *        without {@link #PARSE_VALIDATE_SCHEMA}
+     * @param parseFlags {@code PARSE_*} bits (the drivers pass {@link #PARSE_INACTIVE} for new
+     *        definitions), without {@link #PARSE_VALIDATE_SCHEMA}
      * @throws VirException with libvirt's code, domain DOMAIN and message
      */
-    public static DomainDef parse(String xml, int parseFlags) {
-        return parse(xml, parseFlags, null);
+    public static DomainDef parse(String xml, int parseFlags, DomainXmlOptions options) {
+        return parse(xml, parseFlags, options, null);
     }
 
     /**
-     * {@link #parse(String, int)}, checking the document against domain.rng first when
-     * {@code parseFlags} has {@link #PARSE_VALIDATE_SCHEMA}.
+     * {@link #parse(String, int, DomainXmlOptions)}, checking the document against domain.rng
+     * first when {@code parseFlags} has {@link #PARSE_VALIDATE_SCHEMA}.
      */
-    public static DomainDef parse(String xml, int parseFlags, SchemaValidator schemas) {
+    public static DomainDef parse(String xml, int parseFlags, DomainXmlOptions options, SchemaValidator schemas) {
         String text = xml == null ? "" : xml;
         VirXml.parseString(text, "(domain_definition)", "domain", VirErrorDomain.DOMAIN);
         if ((parseFlags & PARSE_VALIDATE_SCHEMA) != 0) {
             SchemaCheck.against(schemas, "domain.rng", text);
         }
-        return DomainCanon.parseString(text, parseFlags);
+        return DomainCanon.parseString(text, parseFlags, options);
     }
 
-    /** Parses an already parsed {@code <domain>} element (node files, snapshot XML). */
-    public static DomainDef fromElement(Element root, int parseFlags) {
-        return DomainCanon.parse(root, parseFlags);
+    /** Parses an already parsed {@code <domain>} element (node files, status files). */
+    public static DomainDef fromElement(Element root, int parseFlags, DomainXmlOptions options) {
+        return DomainCanon.parse(root, parseFlags, options);
     }
 
     /**
-     * Formats as {@code virDomainGetXMLDesc} does on the test driver.
+     * Formats as {@code virDomainGetXMLDesc} does.
      *
      * @param flags public {@code VIR_DOMAIN_XML_*} bits ({@link #XML_SECURE},
      *              {@link #XML_INACTIVE}, {@link #XML_MIGRATABLE}; UPDATE_CPU is accepted and
@@ -229,22 +225,20 @@ public final class DomainDef {
         }
         d.keywrap = copy(keywrap);
         d.launchSecurity = copy(launchSecurity);
-        d.testRunstate = testRunstate;
-        d.testTransient = testTransient;
-        d.testHasManagedSave = testHasManagedSave;
-        d.testSnapshotXml.addAll(testSnapshotXml);
+        d.options = options;
+        d.namespaceData = namespaceData;
         return d;
     }
 
     /**
      * libvirt's {@code virDomainDefCopy}: a copy made by formatting (SECURE, plus INACTIVE and
      * MIGRATABLE when {@code migratable}) and parsing that again as inactive XML. This is how
-     * the test driver captures a domain into a snapshot or checkpoint, so live-only parts
+     * a driver captures a domain into a snapshot or checkpoint, so live-only parts
      * drop out exactly as libvirt drops them.
      */
     public DomainDef copyViaXml(boolean migratable) {
         int flags = XML_SECURE | (migratable ? XML_INACTIVE | XML_MIGRATABLE : 0);
-        return DomainCanon.parseString(format(flags), PARSE_INACTIVE);
+        return DomainCanon.parseString(format(flags), PARSE_INACTIVE, options);
     }
 
     static XmlNode copy(XmlNode n) {
@@ -758,7 +752,7 @@ public final class DomainDef {
         this.osType = osType;
     }
 
-    /** {@code <os><type arch>} (default i686 for the test driver). */
+    /** {@code <os><type arch>} (default: the driver's {@link DomainXmlOptions} defArch). */
     public String osArch() {
         return osArch;
     }
@@ -831,6 +825,11 @@ public final class DomainDef {
     /** The canonical {@code <cpu>} node (live; may be null). */
     public XmlNode cpuNode() {
         return cpu;
+    }
+
+    /** Replaces the {@code <cpu>} node (a driver's default CPU); it must be canonical. */
+    public void setCpuNode(XmlNode cpu) {
+        this.cpu = cpu;
     }
 
     /** The canonical {@code <clock>} node (live; never null after parse). */
@@ -1001,63 +1000,56 @@ public final class DomainDef {
         return false;
     }
 
-    /**
-     * The test driver's {@code testDomainGenerateIfnames}: every interface without a target
-     * name gets the first free "testnetN" (N from 0). The driver calls this after parsing XML
-     * for define/create, as libvirt's test driver does.
-     *
-     * @throws VirException INTERNAL_ERROR "Exceeded max iface limit 1024" when none is free
-     */
-    public void generateTestInterfaceNames() {
-        for (DeviceDef net : interfaces()) {
-            if (net.interfaceTargetDev() != null) {
-                continue;
-            }
-            String name = null;
-            for (int i = 0; i < 1024 && name == null; i++) {
-                String candidate = "testnet" + i;
-                boolean used = false;
-                for (DeviceDef other : interfaces()) {
-                    if (candidate.equals(other.interfaceTargetDev())) {
-                        used = true;
-                        break;
-                    }
-                }
-                if (!used) {
-                    name = candidate;
-                }
-            }
-            if (name == null) {
-                throw VirException.internalError(VirErrorDomain.TEST, "Exceeded max iface limit 1024");
-            }
-            net.setInterfaceTargetDev(name);
-        }
-    }
-
     // =====================================================================================
-    // test driver namespace
+    // driver namespace, subset checks
 
     /**
-     * {@code <test:runstate>}: the virDomainState to start the domain in when loaded from a
-     * node file (default 1, running).
+     * What the driver's {@link DomainXmlOptions.Namespace} made of its elements (libvirt's
+     * {@code def->namespaceData}), or null when the driver has none.
      */
-    public int testRunstate() {
-        return testRunstate;
+    public Object namespaceData() {
+        return namespaceData;
     }
 
-    /** {@code <test:transient/>} present. */
-    public boolean testTransient() {
-        return testTransient;
+    /**
+     * The optional top-level parts this definition has, by element name in libvirt's print
+     * order: what a driver that runs only a subset checks (the parts every definition has,
+     * such as name, memory, vcpu, os, clock and devices, are not listed).
+     */
+    public List<String> optionalSections() {
+        List<String> out = new ArrayList<>();
+        addIf(out, genidRequested, "genid");
+        addIf(out, title != null, "title");
+        addIf(out, description != null, "description");
+        addIf(out, metadata != null, "metadata");
+        addIf(out, maxMemoryKiB > 0 || memorySlots > 0, "maxMemory");
+        addIf(out, memoryDumpCore != null, "memory/@dumpCore");
+        addIf(out, blkiotune != null, "blkiotune");
+        addIf(out, memtune != null, "memtune");
+        addIf(out, memoryBacking != null, "memoryBacking");
+        addIf(out, vcpus != null, "vcpus");
+        addIf(out, iothreads != null, "iothreads");
+        addIf(out, cputune != null || !vcpuPins.isEmpty(), "cputune");
+        addIf(out, numatune != null, "numatune");
+        addIf(out, resource != null, "resource");
+        addIf(out, !sysinfo.isEmpty(), "sysinfo");
+        addIf(out, bootloader != null, "bootloader");
+        addIf(out, idmap != null, "idmap");
+        addIf(out, features != null, "features");
+        addIf(out, cpu != null, "cpu");
+        addIf(out, onLockFailure != null, "on_lockfailure");
+        addIf(out, pm != null, "pm");
+        addIf(out, perf != null, "perf");
+        addIf(out, !seclabels.isEmpty(), "seclabel");
+        addIf(out, keywrap != null, "keywrap");
+        addIf(out, launchSecurity != null, "launchSecurity");
+        return out;
     }
 
-    /** {@code <test:hasmanagedsave/>} present. */
-    public boolean testHasManagedSave() {
-        return testHasManagedSave;
-    }
-
-    /** The {@code <test:domainsnapshot>} elements as standalone XML (each with its namespace). */
-    public List<String> testSnapshotXml() {
-        return Collections.unmodifiableList(testSnapshotXml);
+    private static void addIf(List<String> out, boolean present, String name) {
+        if (present) {
+            out.add(name);
+        }
     }
 
     // =====================================================================================

@@ -229,6 +229,16 @@ final class DomainFormatter {
         pad(out, ind).append("</os>\n");
     }
 
+    /** virDomainChrSourceDefFormat: a pty's path is live state, left out of the inactive form. */
+    private static XmlNode withoutInactivePty(XmlNode chr, Ctx ctx) {
+        if (!ctx.inactive() || !"pty".equals(chr.attr("type")) || chr.child("source") == null) {
+            return chr;
+        }
+        XmlNode c = chr.copy();
+        c.remove("source");
+        return c;
+    }
+
     private static void device(StringBuilder out, int ind, DomainDef d, DeviceDef dev, Ctx ctx) {
         XmlNode n = dev.node();
         switch (dev.kind()) {
@@ -279,8 +289,15 @@ final class DomainFormatter {
                         }
                     }
                     n = c;
+                    // virDomainChrDefFormat's tty_compat: the first console repeats the pty path
+                    String pty = "pty".equals(n.attr("type")) ? n.childAttr("source", "path") : null;
+                    if (i == 0 && pty != null && !ctx.inactive()) {
+                        n.attr("tty", pty);
+                    }
                 }
+                n = withoutInactivePty(n, ctx);
             }
+            case SERIAL -> n = withoutInactivePty(n, ctx);
             case CHANNEL -> {
                 XmlNode t = n.child("target");
                 if (ctx.inactive() && t != null && t.attr("state") != null) {

@@ -8,9 +8,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * libvirt's post-parse for the test driver's xmlopt (src/conf/domain_postparse.c
- * virDomainDefPostParse, plus testDomainDevicesDefPostParse): controller indexes, drive
- * addresses, implicit controllers/console/video, memory and boot defaults.
+ * libvirt's generic post-parse (src/conf/domain_postparse.c virDomainDefPostParse): controller
+ * indexes, drive addresses, implicit controllers/console/video, memory and boot defaults, with
+ * the driver's hooks from its {@link DomainXmlOptions} (device fill-ins first, domain
+ * fill-ins last).
  *
  * <p>Stateless; safe from any thread.
  */
@@ -37,8 +38,8 @@ final class PostParse {
         consoleCompat(d);
         implicitControllers(d);
         implicitVideo(d);
+        d.options.postParse(d, flags);
         DomainValidate.postParse(d);
-        DomainValidate.validate(d);
     }
 
     /** virDomainChrDefPostParse: a serial without port gets (largest port so far) + 1. */
@@ -275,6 +276,7 @@ final class PostParse {
     // ------------------------------------------------------------------ devices
 
     private static void devicePostParse(DomainDef d, DeviceDef dev) {
+        d.options.devicePostParse(d, dev);
         DeviceDefaults.apply(dev);
         switch (dev.kind()) {
             case DISK -> {
@@ -368,14 +370,8 @@ final class PostParse {
 
     private static void videoDefaults(DomainDef d, XmlNode video) {
         XmlNode model = video.child("model");
-        if (model.attr("type") == null || "default".equals(model.attr("type"))) {
-            if ("xen".equals(d.osType) || "linux".equals(d.osType)) {
-                model.attr("type", "xen");
-            } else if (d.osArch.startsWith("ppc64")) {
-                model.attr("type", "vga");
-            } else {
-                model.attr("type", "cirrus");
-            }
+        if (model.attr("type") == null) { // no driver hook chose one
+            model.attr("type", "default");
         }
         String type = model.attr("type");
         if (model.attr("vram") == null && !"none".equals(type)) {
@@ -419,6 +415,7 @@ final class PostParse {
         XmlNode v = new XmlNode("video");
         v.add(new XmlNode("model"));
         DeviceDef dev = new DeviceDef(DeviceKind.VIDEO, v);
+        d.options.devicePostParse(d, dev);
         videoDefaults(d, v);
         d.addDevice(dev);
         primaryVideo(d);

@@ -81,7 +81,7 @@ final class Sections {
         if (md != null) {
             d.metadata = Metadata.fromDocument(md);
         }
-        parseTestNamespace(d, root);
+        parseNamespace(d, root);
     }
 
     // ------------------------------------------------------------------ memory
@@ -673,50 +673,21 @@ final class Sections {
         d.clock = n;
     }
 
-    // ------------------------------------------------------------------ test namespace
+    // ------------------------------------------------------------------ driver namespace
 
-    private static void parseTestNamespace(DomainDef d, XElem root) {
-        boolean transientFlag = false;
-        boolean managed = false;
-        String runstate = null;
+    /** The driver's namespace (virXMLNamespace parse): its elements below the root. */
+    private static void parseNamespace(DomainDef d, XElem root) {
+        DomainXmlOptions.Namespace ns = d.options.namespace();
+        if (ns == null) {
+            return;
+        }
+        List<DomainXmlOptions.NsElement> mine = new ArrayList<>();
         for (XElem e : root.elements()) {
-            if (!DomainDef.TEST_NS.equals(e.uri)) {
-                continue;
-            }
-            switch (e.local) {
-                case "domainsnapshot" -> d.testSnapshotXml.add(
-                        LibxmlDump.dump(e.detachedCopy(), 0));
-                case "transient" -> transientFlag = true;
-                case "hasmanagedsave" -> managed = true;
-                case "runstate" -> {
-                    if (runstate == null) {
-                        runstate = e.text();
-                    }
-                }
-                default -> {
-                }
+            if (ns.uri().equals(e.uri)) {
+                mine.add(new DomainXmlOptions.NsElement(e.local, e.text(), LibxmlDump.dump(e.detachedCopy(), 0)));
             }
         }
-        d.testTransient = transientFlag;
-        d.testHasManagedSave = managed;
-        if (runstate != null) {
-            long v = Values.parseULong(runstate);
-            if (v < 0 || v > 0xffffffffL) {
-                throw DomainDef.xmlError("invalid runstate");
-            }
-            if (v >= 8) {
-                throw DomainDef.xmlError("runstate '" + v + "' out of range'");
-            }
-            d.testRunstate = (int) v;
-        } else {
-            d.testRunstate = 1;
-        }
-        if (d.testTransient && d.testRunstate == 5) {
-            throw DomainDef.xmlError("transient domain cannot have runstate 'shutoff'");
-        }
-        if (d.testHasManagedSave && d.testRunstate != 5) {
-            throw DomainDef.xmlError("domain with managedsave data can only have runstate 'shutoff'");
-        }
+        d.namespaceData = ns.parse(mine);
     }
 
     // ------------------------------------------------------------------ simple shapes

@@ -103,26 +103,29 @@ public final class SnapshotDef {
      *
      * @throws VirException XML errors in domain DOMAIN_SNAPSHOT, libvirt's messages
      */
-    public static SnapshotDef parse(String xml, int flags) {
-        return parse(xml, flags, null);
+    public static SnapshotDef parse(String xml, int flags, DomainXmlOptions domainOptions) {
+        return parse(xml, flags, domainOptions, null);
     }
 
-    /** {@link #parse(String, int)}, checked against domainsnapshot.rng first with {@link #PARSE_VALIDATE}. */
-    public static SnapshotDef parse(String xml, int flags, SchemaValidator schemas) {
+    /**
+     * {@link #parse(String, int, DomainXmlOptions)}, checked against domainsnapshot.rng first
+     * with {@link #PARSE_VALIDATE}; the captured domains parse with the driver's {@code domainOptions}.
+     */
+    public static SnapshotDef parse(String xml, int flags, DomainXmlOptions domainOptions, SchemaValidator schemas) {
         String text = xml == null ? "" : xml;
         VirXml.parseString(text, "(domain_snapshot)", "domainsnapshot", VirErrorDomain.DOMAIN_SNAPSHOT);
         if ((flags & PARSE_VALIDATE) != 0) {
             SchemaCheck.against(schemas, "domainsnapshot.rng", text);
         }
-        return fromElement(XParse.parse(text, false), flags);
+        return fromElement(XParse.parse(text, false), flags, domainOptions);
     }
 
     /** Parses a {@code <domainsnapshot>} DOM element (e.g. {@code test:domainsnapshot} in node files). */
-    public static SnapshotDef fromElement(org.w3c.dom.Element root, int flags) {
-        return fromElement(XParse.fromDom(root, false), flags);
+    public static SnapshotDef fromElement(org.w3c.dom.Element root, int flags, DomainXmlOptions domainOptions) {
+        return fromElement(XParse.fromDom(root, false), flags, domainOptions);
     }
 
-    static SnapshotDef fromElement(XElem root, int flags) {
+    static SnapshotDef fromElement(XElem root, int flags, DomainXmlOptions domainOptions) {
         SnapshotDef s = new SnapshotDef();
         boolean redefine = (flags & PARSE_REDEFINE) != 0;
         boolean offline = (flags & PARSE_OFFLINE) != 0;
@@ -152,11 +155,11 @@ public final class SnapshotDef {
             offline = s.state == 5 || s.state == 8;
             XElem dom = root.child("domain");
             if (dom != null && dom.attr("type") != null) {
-                s.domain = DomainCanon.parse(dom, DomainDef.PARSE_INACTIVE);
+                s.domain = DomainCanon.parse(dom, DomainDef.PARSE_INACTIVE, domainOptions);
             }
             XElem inactive = root.child("inactiveDomain");
             if (inactive != null) {
-                s.inactiveDomain = DomainCanon.parse(inactive, DomainDef.PARSE_INACTIVE);
+                s.inactiveDomain = DomainCanon.parse(inactive, DomainDef.PARSE_INACTIVE, domainOptions);
             }
         } else {
             s.creationTime = System.currentTimeMillis() / 1000;

@@ -1,12 +1,13 @@
 /**
- * Domain, snapshot and checkpoint XML as libvirt 9.0's test driver keeps them
- * (src/conf/domain_conf.c, domain_postparse.c, snapshot_conf.c, checkpoint_conf.c): parse with
- * libvirt's checks and error texts, defaults from the test driver's parser config, and output
- * that is byte-identical to libvirt's.
+ * Domain, snapshot and checkpoint XML as libvirt 9.0 keeps them (src/conf/domain_conf.c,
+ * domain_postparse.c, snapshot_conf.c, checkpoint_conf.c): parse with libvirt's checks and
+ * error texts, defaults from the driver's parser config ({@link
+ * io.jvirtd.model.conf.DomainXmlOptions}, libvirt's virDomainXMLOption: the mock host passes
+ * the test driver's, the QEMU driver its own), and output that is byte-identical to libvirt's.
  *
  * <h2>Public types</h2>
  * <ul>
- *   <li>{@link io.jvirtd.model.conf.DomainDef}: {@code parse(xml, flags)}, {@code format(flags)},
+ *   <li>{@link io.jvirtd.model.conf.DomainDef}: {@code parse(xml, flags, options)}, {@code format(flags)},
  *       {@code copy()}, {@code copyViaXml(migratable)} and the accessors the drivers use;
  *   <li>{@link io.jvirtd.model.conf.DeviceDef} / {@link io.jvirtd.model.conf.DeviceKind}: one
  *       device, kept as canonical XML ({@link io.jvirtd.model.conf.XmlNode}) with typed helpers;
@@ -36,10 +37,10 @@
  * bios, smbios), features, guest cpu with numa cells, clock and timers, lifecycle actions, pm,
  * perf, seclabel, keywrap; devices: disk (bus guess, drive addresses, libvirt's insertion
  * order), controller (index assignment, implicit ide/fdc/scsi/sata/virtio-serial/ccid),
- * interface (MAC generation/normalisation, dropped vnet/macvtap names, testnetN names via
- * {@code generateTestInterfaceNames}), serial/parallel/console/channel (port numbering,
+ * interface (MAC generation/normalisation, dropped vnet/macvtap names), serial/parallel/
+ * console/channel (port numbering,
  * console-serial aliasing), input (bus defaults), graphics (vnc/spice/rdp/sdl ports, listens,
- * passwords only with SECURE), video (test driver default model, vram, primary), memballoon,
+ * passwords only with SECURE), video (the driver's default model, vram, primary), memballoon,
  * watchdog, rng, sound, tpm, filesystem, hostdev (usb/pci/scsi), redirdev/redirfilter, hub,
  * lease, panic, shmem, memory, iommu, vsock, smartcard; INACTIVE/SECURE/MIGRATABLE output;
  * snapshot and checkpoint XML including disk alignment.

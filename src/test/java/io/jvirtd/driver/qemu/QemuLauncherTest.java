@@ -6,8 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jvirtd.daemon.LoopForDrivers;
+import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirErrorNumber;
 import io.jvirtd.model.VirException;
+import io.jvirtd.model.VirXml;
+import io.jvirtd.model.conf.DomainDef;
 import io.jvirtd.rpc.loop.EventLoop;
 
 import java.nio.file.Files;
@@ -33,19 +36,19 @@ class QemuLauncherTest {
                 + "</console><memballoon model='virtio'/></devices></domain>";
     }
 
-    private QemuDomainDef tinyDef(String name) throws Exception {
-        QemuDomainDef d = QemuDomainDef.parse(tinyXml(name, TestGuests.tinyKernel(), dir.resolve(name + "-serial.log")));
-        d.emulator = TestGuests.qemu().toString();
-        d.machine = EmulatorCaps.of(d.emulator).canonicalMachine(d.machine);
-        d.id = 1;
+    private DomainDef tinyDef(String name) throws Exception {
+        DomainDef d = QemuLifecycle.parse(tinyXml(name, TestGuests.tinyKernel(), dir.resolve(name + "-serial.log")));
+        d.setEmulator(TestGuests.qemu().toString());
+        d.setOsMachine(EmulatorCaps.of(d.emulator()).canonicalMachine(d.osMachine()));
+        QemuDomainXml.makeLive(d, 1);
         return d;
     }
 
     @Test
     void startsTheTinyGuestPausedAndDaemonised() throws Exception {
         QemuPaths paths = QemuPaths.under(dir.resolve("root"));
-        QemuDomainDef d = tinyDef("t-launch");
-        assertEquals("pc-i440fx-7.2", d.machine.replaceAll("\\d+\\.\\d+$", "7.2"));
+        DomainDef d = tinyDef("t-launch");
+        assertEquals("pc-i440fx-7.2", d.osMachine().replaceAll("\\d+\\.\\d+$", "7.2"));
         QemuLauncher.Launched l = QemuLauncher.launch(d, paths, "7.2.22");
         EventLoop loop = new EventLoop("test-loop");
         loop.start();
@@ -53,7 +56,7 @@ class QemuLauncherTest {
             assertTrue(ProcState.isAlive(l.pid()));
             assertTrue(ProcessHandle.of(l.pid()).orElseThrow().parent().map(ProcessHandle::pid)
                     .orElse(-1L) != ProcessHandle.current().pid(), "QEMU is not our child");
-            QmpMonitor mon = QmpMonitor.connect(d.name, l.monitor(), new LoopForDrivers(loop), new QmpMonitor.Listener() {
+            QmpMonitor mon = QmpMonitor.connect(d.name(), l.monitor(), new LoopForDrivers(loop), new QmpMonitor.Listener() {
                 @Override
                 public void onEvent(String event, Map<String, Object> data, long micros) {
                 }
@@ -72,7 +75,7 @@ class QemuLauncherTest {
             assertTrue(QmpMonitorTest.awaitDead(l.pid()));
         } finally {
             ProcessHandle.of(l.pid()).ifPresent(ProcessHandle::destroyForcibly);
-            QemuLauncher.cleanup(l.runDir(), paths.pidFile(d.name));
+            QemuLauncher.cleanup(l.runDir(), paths.pidFile(d.name()));
             loop.quit();
             loop.awaitTermination(5, TimeUnit.SECONDS);
         }
@@ -82,12 +85,13 @@ class QemuLauncherTest {
     @Test
     void aKernelThatDoesNotExistGivesQemusErrorAndLeavesNothing() throws Exception {
         QemuPaths paths = QemuPaths.under(dir.resolve("root"));
-        QemuDomainDef d = tinyDef("t-nokernel");
-        d.kernel = dir.resolve("no-such-kernel").toString();
+        DomainDef d = tinyDef("t-nokernel");
+        String kernel = dir.resolve("no-such-kernel").toString();
+        d.osNode().child("kernel").text(kernel);
         VirException e = assertThrows(VirException.class, () -> QemuLauncher.launch(d, paths, "7.2.22"));
         assertEquals(VirErrorNumber.INTERNAL_ERROR.number(), e.code());
         assertTrue(e.getMessage().startsWith("internal error: qemu unexpectedly closed the monitor: "), e.getMessage());
-        assertTrue(e.getMessage().contains("could not open kernel file '" + d.kernel + "'"), e.getMessage());
+        assertTrue(e.getMessage().contains("could not open kernel file '" + kernel + "'"), e.getMessage());
         assertFalse(Files.exists(paths.pidFile("t-nokernel")));
         assertFalse(Files.exists(paths.runDir(1, "t-nokernel")));
         try (Stream<Path> s = Files.list(paths.libDir())) {
@@ -113,26 +117,53 @@ class QemuLauncherTest {
 
     @Test
     void whatTheDriverPrintsItReadsBackUnchanged() throws Exception {
-        QemuDomainDef d = tinyDef("t-round");
-        d.serials.get(0).ptyPath = "/dev/pts/7";
-        for (boolean live : new boolean[] {false, true}) {
-            String xml = QemuDomainXml.format(d, live, 0);
-            QemuDomainDef back = QemuDomainDef.parse(
-                    io.jvirtd.model.VirXml.parseString(xml, null, "domain", io.jvirtd.model.VirErrorDomain.DOMAIN)
-                            .getDocumentElement(), live);
-            assertEquals(xml, QemuDomainXml.format(back, live, 0));
-        }
+        DomainDef d = tinyDef("t-round");
+        QemuDomainXml.setPty(d, 0, "/dev/pts/7");
+        String live = d.format(0);
+        assertTrue(live.contains("<console type='pty' tty='/dev/pts/7'>"), live);
+        DomainDef status = DomainDef.fromElement(VirXml.parseString(live, null, "domain", VirErrorDomain.DOMAIN)
+                .getDocumentElement(), DomainDef.PARSE_STATUS, QemuXmlOptions.OPTIONS);
+        assertEquals(live, status.format(0));
+        String inactive = d.format(DomainDef.XML_INACTIVE);
+        assertFalse(inactive.contains("/dev/pts/") || inactive.contains("<domain type='qemu' id="), inactive);
+        String config = QemuLifecycle.parse(tinyXml("t-round", TestGuests.tinyKernel(), dir.resolve("s.log")))
+                .format(DomainDef.XML_INACTIVE);
+        assertEquals(config, QemuLifecycle.parse(config).format(DomainDef.XML_INACTIVE), "a config file reads back");
     }
 
     @Test
     void whatTheSubsetDoesNotCoverIsRefusedNotDropped() throws Exception {
         String base = tinyXml("t-x", TestGuests.tinyKernel(), dir.resolve("s.log"));
-        VirException e = assertThrows(VirException.class, () -> QemuDomainDef.parse(
-                base.replace("<devices>", "<devices><hostdev mode='subsystem' type='pci'/>")));
-        assertEquals(VirErrorNumber.CONFIG_UNSUPPORTED.number(), e.code());
-        assertEquals("unsupported configuration: device <hostdev> is not supported by jvirtd's QEMU driver yet",
-                e.getMessage());
+        String[][] refused = { // what to replace in the tiny guest's XML, with what, and the part refused
+            {"<devices>", "<devices><hostdev mode='subsystem' type='pci'><source><address domain='0x0000' bus='0x00' "
+                    + "slot='0x05' function='0x0'/></source></hostdev>", "device <hostdev>"},
+            {"<os>", "<memtune><hard_limit unit='MiB'>64</hard_limit></memtune><os>", "<memtune>"},
+            {"<vcpu>1</vcpu>", "<vcpu current='1'>2</vcpu>", "<vcpu> other than a static count"},
+            {"<acpi/>", "<acpi/><pae/>", "<features><pae/>"},
+            {"<devices>", "<cpu mode='host-model'/><devices>", "cpu mode 'host-model'"},
+            {"<devices>", "<clock offset='localtime'/><devices>", "clock other than <clock offset='utc'/>"},
+            {"<devices>", "<on_reboot>preserve</on_reboot><devices>", "on_reboot action 'preserve'"},
+            {"<console type='pty'><target type='serial' port='0'/></console>", "<serial type='pty'><target port='1'/>"
+                    + "</serial>", "serial port other than 0"},
+            {"<serial type='pty'>", "<serial type='file'><source path='/tmp/x'/></serial><serial type='pty'>",
+                "serial type 'file'"},
+            {"model='virtio'", "model='xen'", "memballoon model 'xen'"},
+            {"<devices>", "<devices><controller type='scsi' index='0'/>", "controller type 'scsi'"},
+        };
+        for (String[] r : refused) {
+            String xml = base.replace(r[0], r[1]);
+            VirException e = assertThrows(VirException.class, () -> QemuLifecycle.parse(xml), xml);
+            assertEquals(VirErrorNumber.CONFIG_UNSUPPORTED.number(), e.code(), xml);
+            assertEquals("unsupported configuration: " + r[2] + " is not supported by jvirtd's QEMU driver yet",
+                    e.getMessage(), xml);
+        }
         // the virt type is the emulator's to accept (QemuCapabilitiesIT: kvm only where offered)
-        assertEquals("kvm", QemuDomainDef.parse(base.replace("type='qemu'", "type='kvm'")).virtType);
+        assertEquals("kvm", QemuLifecycle.parse(base.replace("type='qemu'", "type='kvm'")).virtType());
+        // metadata is in the subset and printed back as libvirt prints it
+        DomainDef md = QemuLifecycle.parse(base.replace("<memory", "<metadata><app:x xmlns:app='urn:app'>1</app:x>"
+                + "</metadata><memory"));
+        assertEquals("<x>1</x>", md.metadata("urn:app").strip());
+        assertTrue(md.format(0).contains("  <metadata>\n    <app:x xmlns:app=\"urn:app\">1</app:x>\n  </metadata>\n"),
+                md.format(0));
     }
 }

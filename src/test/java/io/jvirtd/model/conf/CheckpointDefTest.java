@@ -1,5 +1,7 @@
 package io.jvirtd.model.conf;
 
+import io.jvirtd.driver.mockhost.MockXmlOptions;
+
 import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirErrorNumber;
 import io.jvirtd.model.VirException;
@@ -15,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 class CheckpointDefTest {
 
     private static CheckpointDef create(String xml, String parent, String golden) {
-        CheckpointDef c = CheckpointDef.parse(xml, 0);
+        CheckpointDef c = CheckpointDef.parse(xml, 0, MockXmlOptions.OPTIONS);
         c.setDomain(SnapshotDefTest.defaultDomain().copyViaXml(true));
         c.alignDisks();
         c.setParentName(parent);
@@ -53,7 +55,7 @@ class CheckpointDefTest {
     void redefineReproducesTheDump() {
         for (String g : new String[] {"cp1.out", "disks.out", "child.out"}) {
             String xml = Golden.xml("checkpoint", g);
-            CheckpointDef c = CheckpointDef.parse(xml, CheckpointDef.PARSE_REDEFINE);
+            CheckpointDef c = CheckpointDef.parse(xml, CheckpointDef.PARSE_REDEFINE, MockXmlOptions.OPTIONS);
             assertEquals(xml, c.format(0), g);
             assertEquals(xml, c.copy().format(0), g);
         }
@@ -71,13 +73,13 @@ class CheckpointDefTest {
     @Test
     void errors() {
         VirException e = assertThrows(VirException.class,
-                () -> CheckpointDef.parse("<domaincheckpoint/>", CheckpointDef.PARSE_REDEFINE));
+                () -> CheckpointDef.parse("<domaincheckpoint/>", CheckpointDef.PARSE_REDEFINE, MockXmlOptions.OPTIONS));
         assertEquals(VirErrorNumber.XML_ERROR.number(), e.code());
         assertEquals(VirErrorDomain.DOMAIN_CHECKPOINT.number(), e.domain());
         assertEquals("XML error: a redefined checkpoint must have a name", e.message());
 
         CheckpointDef c = CheckpointDef.parse(
-                "<domaincheckpoint><disks><disk name='vdq'/></disks></domaincheckpoint>", 0);
+                "<domaincheckpoint><disks><disk name='vdq'/></disks></domaincheckpoint>", 0, MockXmlOptions.OPTIONS);
         c.setDomain(SnapshotDefTest.defaultDomain().copyViaXml(true));
         e = assertThrows(VirException.class, c::alignDisks);
         assertEquals("unsupported configuration: no disk named 'vdq'", e.message());

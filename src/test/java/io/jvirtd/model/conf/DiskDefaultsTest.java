@@ -1,5 +1,7 @@
 package io.jvirtd.model.conf;
 
+import io.jvirtd.driver.mockhost.MockXmlOptions;
+
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,7 +17,7 @@ class DiskDefaultsTest {
 
     @Test
     void cdromIsReadOnlyAndFloppyIsNot() {
-        String out = DomainDef.parse(XML, 2).format(0);
+        String out = DomainDef.parse(XML, 2, MockXmlOptions.OPTIONS).format(0);
         // as `virsh -c test:///default "define cd.xml; dumpxml cd1"` prints it
         assertTrue(out.contains("      <target dev='hdc' bus='ide'/>\n      <readonly/>\n"
                 + "      <address type='drive' controller='0' bus='1' target='0' unit='0'/>\n"), out);

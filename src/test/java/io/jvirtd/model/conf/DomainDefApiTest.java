@@ -1,5 +1,7 @@
 package io.jvirtd.model.conf;
 
+import io.jvirtd.driver.mockhost.MockXmlOptions;
+
 import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirErrorNumber;
 import io.jvirtd.model.VirException;
@@ -136,7 +138,7 @@ class DomainDefApiTest {
         assertNull(DomainDef.parseUuid("6695eb01-f6a4-8304-79aa-97f2502e193fa"));
         assertFalse(d.uuidGenerated());
         DomainDef g = DomainDef.parse(Golden.read("errors", "no-name.xml").replace("<memory>",
-                "<name>g</name><memory>"), DomainDef.PARSE_INACTIVE);
+                "<name>g</name><memory>"), DomainDef.PARSE_INACTIVE, MockXmlOptions.OPTIONS);
         assertTrue(g.uuidGenerated());
         assertEquals(4, (g.uuid()[6] & 0xf0) >> 4);
         assertEquals(1, d.id());
@@ -154,16 +156,16 @@ class DomainDefApiTest {
     void liveIdIsIgnoredWhenParsingInactive() {
         String xml = test().format(0);
         assertTrue(xml.startsWith("<domain type='test' id='1'>"));
-        assertEquals(-1, DomainDef.parse(xml, DomainDef.PARSE_INACTIVE).id());
-        assertEquals(1, DomainDef.parse(xml, 0).id());
+        assertEquals(-1, DomainDef.parse(xml, DomainDef.PARSE_INACTIVE, MockXmlOptions.OPTIONS).id());
+        assertEquals(1, DomainDef.parse(xml, 0, MockXmlOptions.OPTIONS).id());
     }
 
     @Test
     void devicesAndLookups() {
-        DomainDef d = DomainDef.parse(Golden.read("domain", "vm1.xml"), DomainDef.PARSE_INACTIVE);
+        DomainDef d = DomainDef.parse(Golden.read("domain", "vm1.xml"), DomainDef.PARSE_INACTIVE, MockXmlOptions.OPTIONS);
         // vnet1 is a generated name: dropped when parsing inactive XML, as libvirt does
         assertNull(d.interfaces().get(0).interfaceTargetDev());
-        d.generateTestInterfaceNames();
+        MockXmlOptions.generateIfnames(d);
         DeviceDef net = d.interfaceByNameOrMac("52:54:00:11:22:33");
         assertEquals("testnet0", net.interfaceTargetDev());
         assertEquals(net, d.interfaceByNameOrMac("testnet0"));
@@ -203,7 +205,7 @@ class DomainDefApiTest {
     @Test
     void addDeviceKeepsKindOrder() {
         DomainDef d = test();
-        DomainDef other = DomainDef.parse(Golden.read("domain", "vm1.xml"), DomainDef.PARSE_INACTIVE);
+        DomainDef other = DomainDef.parse(Golden.read("domain", "vm1.xml"), DomainDef.PARSE_INACTIVE, MockXmlOptions.OPTIONS);
         DeviceDef disk = other.disks().get(0).copy();
         d.addDevice(disk);
         assertEquals(List.of(DeviceKind.DISK, DeviceKind.DISK, DeviceKind.INTERFACE, DeviceKind.MEMBALLOON),
@@ -240,27 +242,6 @@ class DomainDefApiTest {
     }
 
     @Test
-    void testNamespace() {
-        DomainDef d = DomainDef.parse("<domain type='test' xmlns:test='" + DomainDef.TEST_NS + "'>"
-                + "<test:runstate>5</test:runstate><test:hasmanagedsave/>"
-                + "<test:domainsnapshot><name>s</name></test:domainsnapshot>"
-                + "<name>n</name><memory>1024</memory><os><type>hvm</type></os></domain>", DomainDef.PARSE_INACTIVE);
-        assertEquals(5, d.testRunstate());
-        assertTrue(d.testHasManagedSave());
-        assertFalse(d.testTransient());
-        assertEquals(1, d.testSnapshotXml().size());
-        assertTrue(d.testSnapshotXml().get(0).startsWith("<test:domainsnapshot xmlns:test="));
-        // the test driver's namespace has no formatter: nothing of it is printed
-        assertFalse(d.format(0).contains("test:"));
-        VirException e = assertThrows(VirException.class, () -> DomainDef.parse(
-                "<domain type='test' xmlns:test='" + DomainDef.TEST_NS + "'><test:transient/>"
-                        + "<test:runstate>5</test:runstate><name>n</name><memory>1024</memory>"
-                        + "<os><type>hvm</type></os></domain>", DomainDef.PARSE_INACTIVE));
-        assertEquals("XML error: transient domain cannot have runstate 'shutoff'", e.message());
-        assertEquals(VirErrorDomain.DOMAIN.number(), e.domain());
-    }
-
-    @Test
     void cpuSets() {
         assertEquals("0-3,5", CpuSet.normalize("0,1,2,3,5"));
         assertEquals("0-1,3", CpuSet.normalize(" 0-3 , ^2 "));
@@ -277,8 +258,8 @@ class DomainDefApiTest {
         org.w3c.dom.Document doc = io.jvirtd.model.VirXml.parseFile(java.nio.file.Path.of(url.toURI()),
                 "testdefault.xml", "node", VirErrorDomain.TEST);
         org.w3c.dom.Element dom = (org.w3c.dom.Element) doc.getElementsByTagName("domain").item(0);
-        DomainDef fromDom = DomainDef.fromElement(dom, DomainDef.PARSE_INACTIVE);
-        fromDom.generateTestInterfaceNames();
+        DomainDef fromDom = DomainDef.fromElement(dom, DomainDef.PARSE_INACTIVE, MockXmlOptions.OPTIONS);
+        MockXmlOptions.generateIfnames(fromDom);
         assertEquals(Golden.xml("domain", "default.inactive.out"), fromDom.format(DomainDef.XML_INACTIVE));
     }
 
@@ -288,8 +269,8 @@ class DomainDefApiTest {
                 + "<os><type>hvm</type></os><devices>"
                 + "<interface type='user'><mac address='52:54:00:00:00:01'/></interface>"
                 + "<interface type='user'><mac address='52:54:00:00:00:02'/><target dev='testnet0'/></interface>"
-                + "</devices></domain>", DomainDef.PARSE_INACTIVE);
-        d.generateTestInterfaceNames();
+                + "</devices></domain>", DomainDef.PARSE_INACTIVE, MockXmlOptions.OPTIONS);
+        MockXmlOptions.generateIfnames(d);
         assertEquals("testnet1", d.interfaces().get(0).interfaceTargetDev());
         assertEquals("testnet0", d.interfaces().get(1).interfaceTargetDev());
     }

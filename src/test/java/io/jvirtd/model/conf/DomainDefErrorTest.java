@@ -1,5 +1,7 @@
 package io.jvirtd.model.conf;
 
+import io.jvirtd.driver.mockhost.MockXmlOptions;
+
 import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirErrorNumber;
 import io.jvirtd.model.VirException;
@@ -85,7 +87,7 @@ class DomainDefErrorTest {
                 assertTrue(expected.startsWith("error: "), expected);
                 expected = expected.substring("error: ".length());
                 VirException e = assertThrows(VirException.class,
-                        () -> DomainDef.parse(Golden.read(input), DomainDef.PARSE_INACTIVE));
+                        () -> DomainDef.parse(Golden.read(input), DomainDef.PARSE_INACTIVE, MockXmlOptions.OPTIONS));
                 Code c = CODES.get(base);
                 assertEquals(c.code().number(), e.code(), e.toString());
                 assertEquals(c.domain().number(), e.domain(), e.toString());
@@ -110,7 +112,7 @@ class DomainDefErrorTest {
     @Test
     void emptyStringIsAnXmlDetailError() {
         // python golden errors_xml_and_unsupported: defineXML("") -> VIR_ERR_XML_DETAIL/DOMAIN
-        VirException e = assertThrows(VirException.class, () -> DomainDef.parse("", 0));
+        VirException e = assertThrows(VirException.class, () -> DomainDef.parse("", 0, MockXmlOptions.OPTIONS));
         assertEquals(VirErrorNumber.XML_DETAIL.number(), e.code());
         assertEquals(VirErrorDomain.DOMAIN.number(), e.domain());
     }
@@ -119,7 +121,7 @@ class DomainDefErrorTest {
     void missingNameHasNoDetail() {
         // virReportError(VIR_ERR_NO_NAME, NULL): the bare template, nothing in str2
         VirException e = assertThrows(VirException.class,
-                () -> DomainDef.parse(Golden.read("errors", "no-name.xml"), DomainDef.PARSE_INACTIVE));
+                () -> DomainDef.parse(Golden.read("errors", "no-name.xml"), DomainDef.PARSE_INACTIVE, MockXmlOptions.OPTIONS));
         assertEquals("missing name information", e.message());
         assertEquals(null, e.str2());
     }

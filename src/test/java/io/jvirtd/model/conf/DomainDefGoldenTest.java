@@ -1,5 +1,7 @@
 package io.jvirtd.model.conf;
 
+import io.jvirtd.driver.mockhost.MockXmlOptions;
+
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
@@ -22,8 +24,8 @@ class DomainDefGoldenTest {
     private static final int DOMAIN_INPUTS = 14;
 
     private static DomainDef load(Path input) {
-        DomainDef d = DomainDef.parse(Golden.read(input), DomainDef.PARSE_INACTIVE);
-        d.generateTestInterfaceNames();
+        DomainDef d = DomainDef.parse(Golden.read(input), DomainDef.PARSE_INACTIVE, MockXmlOptions.OPTIONS);
+        MockXmlOptions.generateIfnames(d);
         return d;
     }
 
@@ -60,8 +62,8 @@ class DomainDefGoldenTest {
             tests.add(DynamicTest.dynamicTest(base + " reparse", () -> {
                 // our own output defined again, compared with libvirt doing the same
                 DomainDef d = load(input);
-                DomainDef again = DomainDef.parse(d.format(DomainDef.XML_INACTIVE), DomainDef.PARSE_INACTIVE);
-                again.generateTestInterfaceNames();
+                DomainDef again = DomainDef.parse(d.format(DomainDef.XML_INACTIVE), DomainDef.PARSE_INACTIVE, MockXmlOptions.OPTIONS);
+                MockXmlOptions.generateIfnames(again);
                 assertEquals(Golden.xml("domain", base + ".reparse.out"), again.format(DomainDef.XML_INACTIVE));
             }));
         }

@@ -1,5 +1,7 @@
 package io.jvirtd.model.conf;
 
+import io.jvirtd.driver.mockhost.MockXmlOptions;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -26,7 +28,7 @@ class SecureFieldsTest {
 
     @Test
     void aDefinitionPrintsItsSecretsOnlyWithTheSecureFlag() throws IOException {
-        DomainDef def = DomainDef.parse(firstDomain(), DomainDef.PARSE_INACTIVE);
+        DomainDef def = DomainDef.parse(firstDomain(), DomainDef.PARSE_INACTIVE, MockXmlOptions.OPTIONS);
         for (int flags : new int[] {0, DomainDef.XML_INACTIVE, DomainDef.XML_MIGRATABLE,
             DomainDef.XML_INACTIVE | DomainDef.XML_MIGRATABLE}) {
             String plain = def.format(flags);

@@ -1,5 +1,7 @@
 package io.jvirtd.model.conf;
 
+import io.jvirtd.driver.mockhost.MockXmlOptions;
+
 import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirErrorNumber;
 import io.jvirtd.model.VirException;
@@ -19,14 +21,14 @@ class SnapshotDefTest {
 
     /** The default "test" domain as test:///default holds it (running, id 1). */
     static DomainDef defaultDomain() {
-        DomainDef d = DomainDef.parse(Golden.read("domain", "default.xml"), DomainDef.PARSE_INACTIVE);
-        d.generateTestInterfaceNames();
+        DomainDef d = DomainDef.parse(Golden.read("domain", "default.xml"), DomainDef.PARSE_INACTIVE, MockXmlOptions.OPTIONS);
+        MockXmlOptions.generateIfnames(d);
         d.setId(1);
         return d;
     }
 
     private static String create(DomainDef dom, String xml, int state, String parent, String golden) {
-        SnapshotDef s = SnapshotDef.parse(xml, 0);
+        SnapshotDef s = SnapshotDef.parse(xml, 0, MockXmlOptions.OPTIONS);
         s.setDomain(dom.copyViaXml(true));
         s.testAlign(state, false, state != 5);
         s.setParentName(parent);
@@ -75,7 +77,7 @@ class SnapshotDefTest {
         // snapshot-dumpxml output fed back with VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE
         for (String g : new String[] {"running.out", "shutoff.out", "child.out", "disks.out"}) {
             String xml = Golden.xml("snapshot", g);
-            SnapshotDef s = SnapshotDef.parse(xml, SnapshotDef.PARSE_REDEFINE);
+            SnapshotDef s = SnapshotDef.parse(xml, SnapshotDef.PARSE_REDEFINE, MockXmlOptions.OPTIONS);
             assertEquals(xml, s.format(0), g);
             assertEquals(xml, s.copy().format(0), g);
         }
@@ -84,14 +86,14 @@ class SnapshotDefTest {
     @Test
     void newSnapshotWithoutNameIsNamedAfterItsCreationTime() {
         long before = System.currentTimeMillis() / 1000;
-        SnapshotDef s = SnapshotDef.parse("<domainsnapshot/>", 0);
+        SnapshotDef s = SnapshotDef.parse("<domainsnapshot/>", 0, MockXmlOptions.OPTIONS);
         assertTrue(s.creationTime() >= before);
         assertEquals(Long.toString(s.creationTime()), s.name());
     }
 
     @Test
     void withoutDomainPrintsTheUuidOnly() {
-        SnapshotDef s = SnapshotDef.parse("<domainsnapshot><name>x</name></domainsnapshot>", 0);
+        SnapshotDef s = SnapshotDef.parse("<domainsnapshot><name>x</name></domainsnapshot>", 0, MockXmlOptions.OPTIONS);
         s.setCreationTime(5);
         assertEquals("<domainsnapshot>\n  <name>x</name>\n  <creationTime>5</creationTime>\n"
                 + "  <domain>\n    <uuid>6695eb01-f6a4-8304-79aa-97f2502e193f</uuid>\n  </domain>\n"
@@ -101,26 +103,26 @@ class SnapshotDefTest {
     @Test
     void errorsUseTheSnapshotDomain() {
         VirException e = assertThrows(VirException.class,
-                () -> SnapshotDef.parse("<domainsnapshot><memory snapshot='external'/></domainsnapshot>", 0));
+                () -> SnapshotDef.parse("<domainsnapshot><memory snapshot='external'/></domainsnapshot>", 0, MockXmlOptions.OPTIONS));
         assertEquals(VirErrorNumber.XML_ERROR.number(), e.code());
         assertEquals(VirErrorDomain.DOMAIN_SNAPSHOT.number(), e.domain());
         assertEquals("XML error: external memory snapshots require a filename", e.message());
 
-        e = assertThrows(VirException.class, () -> SnapshotDef.parse("<domainsnapshot>", 0));
+        e = assertThrows(VirException.class, () -> SnapshotDef.parse("<domainsnapshot>", 0, MockXmlOptions.OPTIONS));
         assertEquals(VirErrorNumber.XML_DETAIL.number(), e.code());
         assertEquals(VirErrorDomain.DOMAIN_SNAPSHOT.number(), e.domain());
         assertTrue(e.message().startsWith("(domain_snapshot):1: "), e.message());
 
-        e = assertThrows(VirException.class, () -> SnapshotDef.parse("<domain/>", 0));
+        e = assertThrows(VirException.class, () -> SnapshotDef.parse("<domain/>", 0, MockXmlOptions.OPTIONS));
         assertEquals("XML error: expecting root element of 'domainsnapshot', not 'domain'", e.message());
 
         e = assertThrows(VirException.class,
                 () -> SnapshotDef.parse("<domainsnapshot><state>running</state></domainsnapshot>",
-                        SnapshotDef.PARSE_REDEFINE));
+                        SnapshotDef.PARSE_REDEFINE, MockXmlOptions.OPTIONS));
         assertEquals("XML error: a redefined snapshot must have a name", e.message());
 
         SnapshotDef s = SnapshotDef.parse(
-                "<domainsnapshot><disks><disk name='vdz'/></disks></domainsnapshot>", 0);
+                "<domainsnapshot><disks><disk name='vdz'/></disks></domainsnapshot>", 0, MockXmlOptions.OPTIONS);
         s.setDomain(defaultDomain().copyViaXml(true));
         e = assertThrows(VirException.class, () -> s.testAlign(1, false, true));
         assertEquals(VirErrorNumber.CONFIG_UNSUPPORTED.number(), e.code());
@@ -130,7 +132,7 @@ class SnapshotDefTest {
     @Test
     void capturedDomainIsIndependent() {
         DomainDef d = defaultDomain();
-        SnapshotDef s = SnapshotDef.parse("<domainsnapshot><name>s</name></domainsnapshot>", 0);
+        SnapshotDef s = SnapshotDef.parse("<domainsnapshot><name>s</name></domainsnapshot>", 0, MockXmlOptions.OPTIONS);
         s.setDomain(d.copyViaXml(true));
         d.setMemoryKiB(1024);
         assertNotNull(s.domain());
