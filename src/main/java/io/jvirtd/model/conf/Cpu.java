@@ -84,11 +84,13 @@ final class Cpu {
         XElem topo = cpu.child("topology");
         if (topo != null) {
             // virXMLPropUInt with REQUIRED|NONZERO (dies: NONZERO, default 1), in this order
-            String sockets = topologyValue(topo, "sockets", true);
-            String dies = topologyValue(topo, "dies", false);
-            n.add(new XmlNode("topology").attr("sockets", sockets).attr("dies", dies == null ? "1" : dies)
-                    .attr("cores", topologyValue(topo, "cores", true))
-                    .attr("threads", topologyValue(topo, "threads", true)));
+            long sockets = Values.propUIntNonZero(topo, "sockets", true);
+            long dies = Values.propUIntNonZero(topo, "dies", false);
+            long cores = Values.propUIntNonZero(topo, "cores", true);
+            long threads = Values.propUIntNonZero(topo, "threads", true);
+            n.add(new XmlNode("topology").attr("sockets", Long.toString(sockets))
+                    .attr("dies", Long.toString(dies < 0 ? 1 : dies)).attr("cores", Long.toString(cores))
+                    .attr("threads", Long.toString(threads)));
         }
         XElem cache = cpu.child("cache");
         if (cache != null) {
@@ -144,22 +146,6 @@ final class Cpu {
             }
         }
         return n.attrs().isEmpty() && n.children().isEmpty() ? null : n;
-    }
-
-    /** virXMLPropUInt(base 10) of a topology attribute that must not be zero. */
-    private static String topologyValue(XElem topo, String attr, boolean required) {
-        String v = topo.attr(attr);
-        if (v == null) {
-            if (required) {
-                throw Values.missingAttr("topology", attr);
-            }
-            return null;
-        }
-        long n = Values.propUInt(topo, attr, v);
-        if (n == 0) {
-            throw Values.xmlErr("Invalid value for attribute '" + attr + "' in element 'topology': Zero is not permitted");
-        }
-        return Long.toString(n);
     }
 
     /** virDomainNumaDefParseXML: no vCPU in two cells ("cells 1 and 0": the later cell first). */

@@ -1,7 +1,6 @@
 package io.jvirtd.model.conf;
 
 import io.jvirtd.model.VirErrorDomain;
-import io.jvirtd.model.VirErrorNumber;
 import io.jvirtd.model.VirException;
 
 import java.util.List;
@@ -72,7 +71,7 @@ final class DeviceChecks {
             throw VirException.internalError(VirErrorDomain.DOMAIN, "missing hub device type");
         }
         if (!"usb".equals(type)) {
-            throw unsupported("unknown hub device type '" + type + "'");
+            throw Values.unsupported("unknown hub device type '" + type + "'");
         }
     }
 
@@ -82,11 +81,11 @@ final class DeviceChecks {
             throw VirException.internalError(VirErrorDomain.DOMAIN, "watchdog must contain model name");
         }
         if (!WATCHDOG_MODELS.contains(model)) {
-            throw unsupported("unknown watchdog model '" + model + "'");
+            throw Values.unsupported("unknown watchdog model '" + model + "'");
         }
         String action = e.attr("action");
         if (action != null && !WATCHDOG_ACTIONS.contains(action)) {
-            throw unsupported("unknown watchdog action '" + action + "'");
+            throw Values.unsupported("unknown watchdog action '" + action + "'");
         }
     }
 
@@ -97,7 +96,7 @@ final class DeviceChecks {
             throw DomainDef.xmlError("missing RNG device model");
         }
         if (!RNG_MODELS.contains(model)) {
-            throw unsupported("unknown RNG model '" + model + "'");
+            throw Values.unsupported("unknown RNG model '" + model + "'");
         }
         XElem rate = e.child("rate");
         long bytes = rate == null ? 0 : xpathUInt(rate.attr("bytes"), "invalid RNG rate bytes value");
@@ -114,7 +113,7 @@ final class DeviceChecks {
             throw DomainDef.xmlError("missing RNG device backend model");
         }
         if (!RNG_BACKENDS.contains(backend)) {
-            throw unsupported("unknown RNG backend model '" + backend + "'");
+            throw Values.unsupported("unknown RNG backend model '" + backend + "'");
         }
         if ("egd".equals(backend)) {
             String type = b.attr("type");
@@ -122,7 +121,7 @@ final class DeviceChecks {
                 throw DomainDef.xmlError("missing EGD backend type");
             }
             if (!Chr.TYPES.contains(type)) {
-                throw unsupported("unknown backend type '" + type + "' for egd");
+                throw Values.unsupported("unknown backend type '" + type + "' for egd");
             }
         }
     }
@@ -153,13 +152,7 @@ final class DeviceChecks {
         Values.propEnum(e, "model", SOUND_MODELS);
         XElem audio = e.child("audio");
         if (audio != null) {
-            String id = audio.attr("id");
-            if (id == null) {
-                throw Values.missingAttr("audio", "id");
-            }
-            if (Values.propUInt(audio, "id", id) == 0) {
-                throw Values.xmlErr("Invalid value for attribute 'id' in element 'audio': Zero is not permitted");
-            }
+            Values.propUIntNonZero(audio, "id", true);
         }
     }
 
@@ -188,7 +181,4 @@ final class DeviceChecks {
         }
     }
 
-    private static VirException unsupported(String msg) {
-        return VirException.of(VirErrorNumber.CONFIG_UNSUPPORTED, VirErrorDomain.DOMAIN, msg);
-    }
 }

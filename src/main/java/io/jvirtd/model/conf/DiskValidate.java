@@ -25,20 +25,20 @@ final class DiskValidate {
         String dst = target.attr("dev");
         String bus = target.attr("bus");
         if ("unfiltered".equals(disk.attr("sgio"))) {
-            throw unsupported("unfiltered sgio is no longer supported");
+            throw Values.unsupported("unfiltered sgio is no longer supported");
         }
         if ("lun".equals(device)) {
             lun(disk);
         } else {
             XmlNode src = disk.child("source");
             if (src != null && src.child("reservations") != null) {
-                throw unsupported("<reservations/> allowed only for lun devices");
+                throw Values.unsupported("<reservations/> allowed only for lun devices");
             }
             if (disk.attr("rawio") != null) {
-                throw unsupported("rawio can be used only with device='lun'");
+                throw Values.unsupported("rawio can be used only with device='lun'");
             }
             if (disk.attr("sgio") != null) {
-                throw unsupported("sgio can be used only with device='lun'");
+                throw Values.unsupported("sgio can be used only with device='lun'");
             }
         }
         iotune(disk.child("iotune"));
@@ -46,24 +46,24 @@ final class DiskValidate {
         if (!"virtio".equals(bus)) {
             String model = disk.attr("model");
             if (model != null && model.startsWith("virtio")) {
-                throw unsupported("disk model '" + model + "' not supported for bus '" + bus + "'");
+                throw Values.unsupported("disk model '" + model + "' not supported for bus '" + bus + "'");
             }
             if (driver != null) {
                 if (driver.attr("queues") != null) {
-                    throw unsupported("queues attribute in disk driver element is only supported by virtio-blk");
+                    throw Values.unsupported("queues attribute in disk driver element is only supported by virtio-blk");
                 }
                 if (driver.attr("event_idx") != null) {
-                    throw unsupported("disk event_idx mode supported only for virtio bus");
+                    throw Values.unsupported("disk event_idx mode supported only for virtio bus");
                 }
                 if (driver.attr("ioeventfd") != null) {
-                    throw unsupported("disk ioeventfd mode supported only for virtio bus");
+                    throw Values.unsupported("disk ioeventfd mode supported only for virtio bus");
                 }
                 virtioOptionsAbsent(driver);
             }
         }
         String tray = target.attr("tray");
         if (tray != null && !"closed".equals(tray) && !"floppy".equals(device) && !"cdrom".equals(device)) {
-            throw unsupported("tray is only valid for cdrom and floppy");
+            throw Values.unsupported("tray is only valid for cdrom and floppy");
         }
         printable(disk.childText("vendor"), "vendor", 8);
         printable(disk.childText("product"), "product", 16);
@@ -95,15 +95,15 @@ final class DiskValidate {
         if ("network".equals(type)) {
             String protocol = src == null ? null : src.attr("protocol");
             if (!"iscsi".equals(protocol)) {
-                throw unsupported("disk device='lun' is not supported for protocol='" + protocol + "'");
+                throw Values.unsupported("disk device='lun' is not supported for protocol='" + protocol + "'");
             }
         } else if (!"block".equals(type) && !"volume".equals(type)) {
-            throw unsupported("disk device='lun' is only valid for block type disk source");
+            throw Values.unsupported("disk device='lun' is only valid for block type disk source");
         }
         XmlNode driver = disk.child("driver");
         String format = driver == null ? null : driver.attr("type");
         if (format != null && !"raw".equals(format) && !"none".equals(format)) {
-            throw unsupported("disk device 'lun' must use 'raw' format");
+            throw Values.unsupported("disk device 'lun' must use 'raw' format");
         }
     }
 
@@ -127,16 +127,16 @@ final class DiskValidate {
     /** virDomainCheckVirtioOptionsAreAbsent. */
     static void virtioOptionsAbsent(XmlNode driver) {
         if (driver.attr("iommu") != null) {
-            throw unsupported("iommu driver option is only supported for virtio devices");
+            throw Values.unsupported("iommu driver option is only supported for virtio devices");
         }
         if (driver.attr("ats") != null) {
-            throw unsupported("ats driver option is only supported for virtio devices");
+            throw Values.unsupported("ats driver option is only supported for virtio devices");
         }
         if (driver.attr("packed") != null) {
-            throw unsupported("packed driver option is only supported for virtio devices");
+            throw Values.unsupported("packed driver option is only supported for virtio devices");
         }
         if (driver.attr("page_per_vq") != null) {
-            throw unsupported("page_per_vq option is only supported for virtio devices");
+            throw Values.unsupported("page_per_vq option is only supported for virtio devices");
         }
     }
 
@@ -151,7 +151,7 @@ final class DiskValidate {
             }
         }
         if (s.length() > max) {
-            throw unsupported("disk " + what + " is more than " + max + " characters");
+            throw Values.unsupported("disk " + what + " is more than " + max + " characters");
         }
     }
 
@@ -174,7 +174,4 @@ final class DiskValidate {
         return false;
     }
 
-    private static VirException unsupported(String msg) {
-        return VirException.of(VirErrorNumber.CONFIG_UNSUPPORTED, VirErrorDomain.DOMAIN, msg);
-    }
 }

@@ -93,16 +93,7 @@ final class Graphics {
                 }
                 XElem audio = "vnc".equals(type) ? e.child("audio") : null;
                 if (audio != null) {
-                    // virXMLPropUInt(REQUIRED|NONZERO)
-                    String id = audio.attr("id");
-                    if (id == null) {
-                        throw Values.missingAttr("audio", "id");
-                    }
-                    long v = Values.propUInt(audio, "id", id);
-                    if (v == 0) {
-                        throw Values.xmlErr("Invalid value for attribute 'id' in element 'audio': Zero is not permitted");
-                    }
-                    n.add(new XmlNode("audio").attr("id", Long.toString(v)));
+                    n.add(new XmlNode("audio").attr("id", Long.toString(Values.propUIntNonZero(audio, "id", true))));
                 }
             }
             case "sdl" -> {

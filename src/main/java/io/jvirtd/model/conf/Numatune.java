@@ -1,9 +1,5 @@
 package io.jvirtd.model.conf;
 
-import io.jvirtd.model.VirErrorDomain;
-import io.jvirtd.model.VirErrorNumber;
-import io.jvirtd.model.VirException;
-
 import java.util.BitSet;
 import java.util.List;
 import java.util.TreeMap;
@@ -42,11 +38,11 @@ final class Numatune {
         if (mem != null) {
             mode = mem.attr("mode");
             if (mode != null && !MODES.contains(mode)) {
-                throw unsupported("Unsupported NUMA memory tuning mode '" + mode + "'");
+                throw Values.unsupported("Unsupported NUMA memory tuning mode '" + mode + "'");
             }
             placement = mem.attr("placement");
             if (placement != null && !PLACEMENTS.contains(placement)) {
-                throw unsupported("Unsupported NUMA memory placement mode '" + placement + "'");
+                throw Values.unsupported("Unsupported NUMA memory placement mode '" + placement + "'");
             }
             String ns = mem.attr("nodeset");
             if (ns != null) {
@@ -62,7 +58,7 @@ final class Numatune {
                 placement = nodeset != null || placementStatic ? "static" : "auto";
             }
             if ("static".equals(placement) && nodeset == null) {
-                throw unsupported("nodeset for NUMA memory tuning must be set if 'placement' is 'static'");
+                throw Values.unsupported("nodeset for NUMA memory tuning must be set if 'placement' is 'static'");
             }
             memory = new XmlNode("memory").attr("mode", mode);
             if ("static".equals(placement)) {
@@ -75,7 +71,7 @@ final class Numatune {
         List<XElem> mns = nt == null ? List.of() : nt.children("memnode");
         if (!mns.isEmpty()) {
             if (memory != null && "auto".equals(memory.attr("placement"))) {
-                throw unsupported("Per-node binding is not compatible with automatic NUMA placement.");
+                throw Values.unsupported("Per-node binding is not compatible with automatic NUMA placement.");
             }
             if (cells == 0) {
                 throw DomainDef.xmlError("Element 'memnode' is invalid without any guest NUMA cells");
@@ -121,12 +117,9 @@ final class Numatune {
     private static BitSet nonEmpty(String set) {
         BitSet b = CpuSet.parse(set, "nodeset");
         if (b.isEmpty()) {
-            throw unsupported("Invalid value of 'nodeset': " + set);
+            throw Values.unsupported("Invalid value of 'nodeset': " + set);
         }
         return b;
     }
 
-    private static VirException unsupported(String msg) {
-        return VirException.of(VirErrorNumber.CONFIG_UNSUPPORTED, VirErrorDomain.DOMAIN, msg);
-    }
 }

@@ -54,17 +54,17 @@ final class Seclabels {
             relabel = "yes".equals(r);
         }
         if ("dynamic".equals(type) && !relabel) {
-            throw unsupported("dynamic label type must use resource relabeling");
+            throw Values.unsupported("dynamic label type must use resource relabeling");
         }
         if ("none".equals(type) && relabel) {
-            throw unsupported("resource relabeling is not compatible with 'none' label type");
+            throw Values.unsupported("resource relabeling is not compatible with 'none' label type");
         }
         XmlNode n = new XmlNode("seclabel");
         if ("none".equals(model)) {
             if (inactive) {
                 type = "none";
             } else if (!"none".equals(type)) {
-                throw unsupported("unsupported type='" + type + "' to model 'none'");
+                throw Values.unsupported("unsupported type='" + type + "' to model 'none'");
             }
             return format(n, type, model, false, null, null, null);
         }
@@ -108,7 +108,4 @@ final class Seclabels {
         return n;
     }
 
-    private static VirException unsupported(String msg) {
-        return VirException.of(VirErrorNumber.CONFIG_UNSUPPORTED, VirErrorDomain.DOMAIN, msg);
-    }
 }
