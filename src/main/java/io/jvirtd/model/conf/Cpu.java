@@ -128,37 +128,49 @@ final class Cpu {
         XElem numa = cpu.child("numa");
         if (numa != null) {
             XmlNode nn = NUMA.canon(numa);
-            for (XmlNode cell : nn.children("cell")) {
-                String mem = cell.attr("memory");
-                if (mem != null) {
-                    long kib = Values.scaledKiB(null, mem, cell.attr("unit"), "memory", Long.MAX_VALUE, true);
-                    cell.attr("memory", Long.toString(kib));
-                    cell.attr("unit", "KiB");
-                    NUMA.kid("cell").sort(cell);
+            List<XmlNode> cells = nn.children("cell");
+            if (cells.isEmpty()) {
+                throw DomainDef.xmlError("NUMA topology defined without NUMA cells");
+            }
+            // virDomainNumaDefParseXML: cells by id (document position when absent), each id once
+            XmlNode[] byId = new XmlNode[cells.size()];
+            List<XElem> raw = numa.children("cell");
+            for (int i = 0; i < cells.size(); i++) {
+                XmlNode cell = cells.get(i);
+                long id = Values.propUIntOrDefault(raw.get(i), "id", i);
+                if (id >= cells.size()) {
+                    throw DomainDef.xmlError("Exactly one 'cell' element per guest NUMA cell allowed, "
+                            + "non-contiguous ranges or ranges not starting from 0 are not allowed");
                 }
+                if (byId[(int) id] != null) {
+                    throw DomainDef.xmlError("Duplicate NUMA cell info for cell id '" + id + "'");
+                }
+                cell.attr("id", Long.toString(id));
                 if (cell.attr("cpus") != null) {
                     cell.attr("cpus", CpuSet.normalize(cell.attr("cpus")));
                 }
+                numaOverlap(cell, byId);
+                long kib = Values.scaledKiB(null, cell.attr("memory"), cell.attr("unit"), "./@memory",
+                        Long.MAX_VALUE, true);
+                cell.attr("memory", Long.toString(kib));
+                cell.attr("unit", "KiB");
+                NUMA.kid("cell").sort(cell);
+                byId[(int) id] = cell;
             }
-            numaOverlap(nn.children("cell"));
-            if (!nn.children().isEmpty()) {
-                n.add(nn);
-            }
+            nn.children().removeIf(c -> c.name().equals("cell"));
+            nn.children().addAll(0, List.of(byId));
+            n.add(nn);
         }
         return n.attrs().isEmpty() && n.children().isEmpty() ? null : n;
     }
 
-    /** virDomainNumaDefParseXML: no vCPU in two cells ("cells 1 and 0": the later cell first). */
-    private static void numaOverlap(List<XmlNode> cells) {
-        for (int i = 0; i < cells.size(); i++) {
-            BitSet mine = cpus(cells.get(i));
-            for (int j = 0; j < i && mine != null; j++) {
-                BitSet other = cpus(cells.get(j));
-                if (other != null && other.intersects(mine)) {
-                    throw VirException.of(VirErrorNumber.CONFIG_UNSUPPORTED, VirErrorDomain.DOMAIN,
-                            "NUMA cells " + cells.get(i).attr("id") + " and " + cells.get(j).attr("id")
-                                    + " have overlapping vCPU ids");
-                }
+    /** virDomainNumaDefParseXML: no vCPU in two cells ("cells 1 and 0": the new cell first). */
+    private static void numaOverlap(XmlNode cell, XmlNode[] byId) {
+        BitSet mine = cpus(cell);
+        for (int j = 0; j < byId.length && mine != null; j++) {
+            BitSet other = byId[j] == null ? null : cpus(byId[j]);
+            if (other != null && other.intersects(mine)) {
+                throw Values.unsupported("NUMA cells " + cell.attr("id") + " and " + j + " have overlapping vCPU ids");
             }
         }
     }

@@ -40,6 +40,7 @@ final class DeviceChecks {
             case WATCHDOG -> watchdog(e);
             case RNG -> rng(e);
             case SOUND -> sound(e);
+            case SHMEM -> shmem(e);
             case FILESYSTEM -> {
                 octalMode(e, "fmode");
                 octalMode(e, "dmode");
@@ -153,6 +154,19 @@ final class DeviceChecks {
         XElem audio = e.child("audio");
         if (audio != null) {
             Values.propUIntNonZero(audio, "id", true);
+        }
+    }
+
+    /** virDomainShmemDefParseXML: the model enum, a name, the role enum for non-plain models. */
+    private static void shmem(XElem e) {
+        XElem model = e.child("model");
+        String type = model == null ? null : Values.propEnum(model, "type",
+                List.of("ivshmem", "ivshmem-plain", "ivshmem-doorbell"));
+        if (e.attr("name") == null) {
+            throw DomainDef.xmlError("shmem element must contain 'name' attribute");
+        }
+        if (type != null && !"ivshmem".equals(type)) {
+            Values.propEnum(e, "role", List.of("master", "peer"));
         }
     }
 

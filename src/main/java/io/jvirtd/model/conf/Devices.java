@@ -389,6 +389,12 @@ final class Devices {
                 }
             }
             case REDIRFILTER -> redirfilter(n);
+            case SOUND -> {
+                // virDomainSoundDefParseXML reads <codec> only for the models that have codecs
+                if (!"ich6".equals(n.attr("model")) && !"ich9".equals(n.attr("model"))) {
+                    n.children().removeIf(c -> c.name().equals("codec"));
+                }
+            }
             default -> {
             }
         }

@@ -48,8 +48,11 @@ final class DomainValidate {
         }
         duplicateDiskTargets(d);
         duplicateHostdevs(d);
+        duplicateDriveAddresses(d);
+        uniqueAliases(d);
         iommu(d);
         primaryVideo(d);
+        filesystemTargets(d);
     }
 
     // ------------------------------------------------------------------ devices
@@ -167,6 +170,83 @@ final class DomainValidate {
                 throw DomainDef.xmlError("Hostdev already exists in the domain configuration");
             }
             keys.add(key);
+        }
+    }
+
+    /** virDomainDefDuplicateDriveAddressesValidate: disks on one bus, then SCSI hostdevs. */
+    private static void duplicateDriveAddresses(DomainDef d) {
+        List<DeviceDef> disks = d.disks();
+        for (int i = 0; i < disks.size(); i++) {
+            XmlNode a = drive(disks.get(i));
+            for (int j = i + 1; a != null && j < disks.size(); j++) {
+                if (disks.get(i).diskBus().equals(disks.get(j).diskBus()) && sameDrive(a, drive(disks.get(j)))) {
+                    throw Values.unsupported("Found duplicate drive address for disk with target name '"
+                            + disks.get(i).diskTarget() + "' controller='" + a.attr("controller") + "' bus='"
+                            + a.attr("bus") + "' target='" + a.attr("target") + "' unit='" + a.attr("unit") + "'");
+                }
+            }
+        }
+        List<DeviceDef> scsi = new ArrayList<>();
+        for (DeviceDef h : d.devices(DeviceKind.HOSTDEV)) {
+            if ("subsystem".equals(h.node().attr("mode")) && "scsi".equals(h.type())) {
+                scsi.add(h);
+            }
+        }
+        for (int i = 0; i < scsi.size(); i++) {
+            XmlNode a = drive(scsi.get(i));
+            for (int j = i + 1; a != null && j < scsi.size(); j++) {
+                if (sameDrive(a, drive(scsi.get(j)))) {
+                    // libvirt prints bus and controller the other way round
+                    throw Values.unsupported("SCSI host address controller='" + a.attr("bus") + "' bus='"
+                            + a.attr("controller") + "' target='" + a.attr("target") + "' unit='" + a.attr("unit")
+                            + "' in use by another SCSI host device");
+                }
+            }
+        }
+    }
+
+    private static XmlNode drive(DeviceDef dev) {
+        XmlNode a = dev.address();
+        return a != null && "drive".equals(a.attr("type")) ? a : null;
+    }
+
+    private static boolean sameDrive(XmlNode a, XmlNode b) {
+        if (b == null) {
+            return false;
+        }
+        for (String k : new String[] {"controller", "bus", "target", "unit"}) {
+            if (driveField(a, k) != driveField(b, k)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static long driveField(XmlNode a, String k) {
+        String v = a.attr(k);
+        return v == null ? 0 : Values.parseULong(v.strip());
+    }
+
+    /** virDomainDefValidateAliases: no two devices with one alias. */
+    private static void uniqueAliases(DomainDef d) {
+        Set<String> seen = new HashSet<>();
+        for (DeviceDef dev : d.devices) {
+            String alias = dev.alias();
+            if (alias != null && !seen.add(alias)) {
+                throw Values.unsupported("non unique alias detected: " + alias);
+            }
+        }
+    }
+
+    /** virDomainDefFSValidate: a virtiofs target once. */
+    private static void filesystemTargets(DomainDef d) {
+        Set<String> seen = new HashSet<>();
+        for (DeviceDef fs : d.devices(DeviceKind.FILESYSTEM)) {
+            XmlNode driver = fs.node().child("driver");
+            String dir = fs.node().childAttr("target", "dir");
+            if (driver != null && "virtiofs".equals(driver.attr("type")) && !seen.add(dir)) {
+                throw Values.unsupported("filesystem target '" + dir + "' specified twice");
+            }
         }
     }
 

@@ -123,6 +123,12 @@ final class PostParse {
                 throw DomainDef.xmlError(
                         "setting of timer catchup policies is only supported with tickpolicy='catchup'");
             }
+            if (!name.equals("tsc") && t.attr("frequency") != null) {
+                throw Values.unsupported("timer " + name + " doesn't support setting of timer frequency");
+            }
+            if (!name.equals("tsc") && t.attr("mode") != null) {
+                throw Values.unsupported("timer " + name + " doesn't support setting of timer mode");
+            }
             if (!name.equals("platform") && !name.equals("rtc") && t.attr("track") != null) {
                 throw VirException.of(VirErrorNumber.CONFIG_UNSUPPORTED, VirErrorDomain.DOMAIN,
                         "timer " + name + " doesn't support setting of timer track");

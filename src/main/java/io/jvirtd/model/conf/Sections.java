@@ -647,12 +647,10 @@ final class Sections {
                 String f = t.attr("frequency");
                 long freq = f == null ? 0 : propULongLong(t, "frequency", f);
                 String mode = Values.propEnum(t, "mode", TIMER_MODES);
-                if ("tsc".equals(name)) {
-                    if (freq > 0) {
-                        tn.attr("frequency", Long.toUnsignedString(freq));
-                    }
-                    tn.attr("mode", mode);
+                if (freq != 0) {
+                    tn.attr("frequency", Long.toUnsignedString(freq)); // post-parse refuses it but for tsc
                 }
+                tn.attr("mode", mode);
                 XElem cu = t.child("catchup");
                 if (cu != null) {
                     XmlNode c = new XmlNode("catchup");

@@ -85,6 +85,12 @@ final class Values {
         return n;
     }
 
+    /** virXMLPropUInt (base 10) of an optional attribute: its value, or {@code def} when absent. */
+    static long propUIntOrDefault(XElem e, String attr, long def) {
+        String v = e.attr(attr);
+        return v == null ? def : propUInt(e, attr, v);
+    }
+
     /** VIR_ERR_CONFIG_UNSUPPORTED from the domain code. */
     static VirException unsupported(String detail) {
         return VirException.of(VirErrorNumber.CONFIG_UNSUPPORTED, VirErrorDomain.DOMAIN, detail);
