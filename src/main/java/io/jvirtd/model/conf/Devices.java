@@ -386,6 +386,16 @@ final class Devices {
                     n.attr("mode", "subsystem");
                     n.attr("managed", "yes".equals(n.attr("managed")) ? "yes" : "no");
                     SHAPES.get(kind).sort(n);
+                    XmlNode src = n.child("source");
+                    XmlNode a = src == null ? null : src.child("address");
+                    if ("pci".equals(n.attr("type")) && a != null) {
+                        // virPCIDeviceAddressFormat: every field, fixed widths, no type
+                        src.children().set(src.children().indexOf(a), new XmlNode("address")
+                                .attr("domain", String.format(Locale.ROOT, "0x%04x", Address.num(a, "domain")))
+                                .attr("bus", String.format(Locale.ROOT, "0x%02x", Address.num(a, "bus")))
+                                .attr("slot", String.format(Locale.ROOT, "0x%02x", Address.num(a, "slot")))
+                                .attr("function", "0x" + Address.num(a, "function")));
+                    }
                 }
             }
             case REDIRFILTER -> redirfilter(n);

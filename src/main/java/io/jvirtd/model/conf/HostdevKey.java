@@ -57,17 +57,7 @@ final class HostdevKey {
         return key == null ? null : type + "/" + key;
     }
 
-    /** A number as libvirt reads it (decimal, or hex with 0x); -1 when absent or unreadable. */
     private static long num(XmlNode n, String attr) {
-        String v = n == null ? null : n.attr(attr);
-        if (v == null) {
-            return -1;
-        }
-        String t = v.strip().toLowerCase(java.util.Locale.ROOT);
-        try {
-            return t.startsWith("0x") ? Long.parseLong(t.substring(2), 16) : Long.parseLong(t);
-        } catch (NumberFormatException e) {
-            return -1;
-        }
+        return n == null ? 0 : Address.num(n, attr);
     }
 }
