@@ -60,6 +60,8 @@ final class Daemon {
     private NetServer server;
     private NetServer adminServer;
     private MetricsServer metrics;
+    /** The drivers, once built: the SIGHUP handler reloads them (any thread reads it). */
+    private volatile DriverRegistry drivers;
     /** Loop-confined: the idle-shutdown timer and its timeout (-t, or virt-admin daemon-timeout). */
     private Timer idleTimer;
     private int autoShutdownSeconds;
@@ -114,6 +116,7 @@ final class Daemon {
         DriverRegistry drivers;
         try {
             drivers = DriverRegistry.fromConfig(config);
+            this.drivers = drivers;
             drivers.startAll(new LoopForDrivers(loop));
         } catch (RuntimeException e) {
             LOG.log(Level.ERROR, "a driver failed to start", e);
@@ -132,7 +135,7 @@ final class Daemon {
                 this::setAutoShutdownTimeout, new ClientInfo())));
         // The metrics endpoint is a listener too: bound before any client is accepted, and a
         // daemon that cannot serve what its configuration asks for does not start (exit 1).
-        if (!startMetrics(servers)) {
+        if (!startMetrics(servers, drivers)) {
             requestShutdown("metrics endpoint failed");
             awaitLoop();
             drivers.stopAll();
@@ -183,7 +186,7 @@ final class Daemon {
     }
 
     /** Starts the Prometheus endpoint when metrics_listen_addr is set; false when it cannot bind. */
-    private boolean startMetrics(List<NetServer> servers) {
+    private boolean startMetrics(List<NetServer> servers, DriverRegistry drivers) {
         if (config.metricsListenAddr == null) {
             return true;
         }
@@ -197,7 +200,8 @@ final class Daemon {
                     return p == null ? null : p.name();
                 }));
         try {
-            metrics = MetricsServer.start(MetricsServer.parseAddress(config.metricsListenAddr), servers, names);
+            metrics = MetricsServer.start(MetricsServer.parseAddress(config.metricsListenAddr), servers, names,
+                    drivers::faultCounts);
             return true;
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.ERROR, "cannot serve metrics on {0}: {1}", config.metricsListenAddr, e.toString());
@@ -255,11 +259,16 @@ final class Daemon {
         for (String name : List.of("TERM", "INT")) {
             Signal.handle(new Signal(name), sig -> requestShutdown("SIG" + sig.getName()));
         }
-        // SIGHUP reopens the log files (logrotate); libvirtd reloads its drivers' config on it.
+        // SIGHUP reopens the log files (logrotate) and, as libvirtd, reloads the drivers (the
+        // mock host's fault plan file); on the JVM's signal thread, never the event loop.
         try {
             Signal.handle(new Signal("HUP"), sig -> {
                 Logging.reopen();
                 LOG.log(Level.INFO, "SIGHUP: log files reopened");
+                DriverRegistry d = drivers;
+                if (d != null) {
+                    d.reloadAll();
+                }
             });
         } catch (IllegalArgumentException e) { // the JVM keeps HUP (-Xrs): no reopen on signal
             LOG.log(Level.WARNING, "cannot handle SIGHUP: {0}", e.getMessage());

@@ -87,6 +87,12 @@ public final class DaemonConfig {
      */
     public String testSlowCall;
     /**
+     * [test_fault_plan] a fault plan file for the mock host's {@code test:///default}
+     * (docs/fault-injection.md), read at start and again on SIGHUP; null (the default) for none.
+     * It touches only test:// connections, so it needs no test-hooks switch.
+     */
+    public Path testFaultPlan;
+    /**
      * [qemu_root] one folder for every file the QEMU driver writes (definitions, status and pid
      * files, monitor sockets, logs); null (the default) for jvirtd's own system or XDG folders.
      */
@@ -165,6 +171,7 @@ public final class DaemonConfig {
         key("client_memory_timeout", Type.INT, (c, v) -> c.clientMemoryTimeout = (Integer) v);
         key("metrics_listen_addr", Type.STRING, (c, v) -> c.metricsListenAddr = (String) v);
         key("test_slow_call", Type.STRING, (c, v) -> c.testSlowCall = (String) v);
+        key("test_fault_plan", Type.STRING, (c, v) -> c.testFaultPlan = Path.of((String) v));
         key("qemu_root", Type.STRING, (c, v) -> c.qemuRoot = java.nio.file.Path.of((String) v));
         key("qemu_kvm", Type.BOOL, (c, v) -> c.qemuKvm = (Boolean) v);
         ignored("host_uuid_source", Type.STRING);

@@ -45,7 +45,7 @@ final class DriverRegistry {
 
     /** The drivers this daemon has: the mock host ({@code test}) and QEMU ({@code qemu}). */
     static DriverRegistry fromConfig(DaemonConfig config) {
-        return new DriverRegistry(List.of(new MockHostDriver(schemas()),
+        return new DriverRegistry(List.of(new MockHostDriver(schemas(), config.testFaultPlan),
                 new QemuDriver(new QemuDriver.Settings(config.qemuRoot, config.qemuKvm, config.hostUuid))));
     }
 
@@ -78,6 +78,26 @@ final class DriverRegistry {
             started.add(d);
             LOG.log(Level.DEBUG, "driver {0} started", d.name());
         }
+    }
+
+    /** SIGHUP: each started driver re-reads what its configuration names (libvirt's virStateReload). */
+    void reloadAll() {
+        for (HypervisorDriver d : drivers) { // all, not "started": the list of a leader that may be starting them
+            try {
+                d.reload();
+            } catch (RuntimeException e) {
+                LOG.log(Level.ERROR, "driver " + d.name() + " failed to reload", e);
+            }
+        }
+    }
+
+    /** Every driver's fault-plan counters (the mock host's), for the metrics endpoint. Any thread. */
+    List<io.jvirtd.model.spi.FaultCount> faultCounts() {
+        List<io.jvirtd.model.spi.FaultCount> out = new ArrayList<>();
+        for (HypervisorDriver d : drivers) {
+            out.addAll(d.faultCounts());
+        }
+        return out;
     }
 
     /** Stops the started drivers, last started first (libvirt's virStateCleanup); idempotent. */

@@ -21,6 +21,7 @@ import java.util.Map;
  * <tr><td>io.jvirtd.daemon.metrics</td><td>daemon.metrics (jvirtd only)</td></tr>
  * <tr><td>io.jvirtd.daemon.logging</td><td>util.log (virlog.c)</td></tr>
  * <tr><td>io.jvirtd.daemon</td><td>daemon.libvirtd (remote_daemon.c)</td></tr>
+ * <tr><td>io.jvirtd.driver.mockhost.faults</td><td>test.faults (jvirtd only: fault plans)</td></tr>
  * <tr><td>io.jvirtd.driver.mockhost</td><td>test.test_driver (test_driver.c)</td></tr>
  * <tr><td>io.jvirtd.model.event</td><td>conf.object_event (object_event.c)</td></tr>
  * <tr><td>io.jvirtd.model.conf</td><td>conf.domain_conf (domain_conf.c)</td></tr>
@@ -41,6 +42,7 @@ final class LogCategories {
             Map.entry("io.jvirtd.daemon.metrics", "daemon.metrics"),
             Map.entry("io.jvirtd.daemon.logging", "util.log"),
             Map.entry("io.jvirtd.daemon", "daemon.libvirtd"),
+            Map.entry("io.jvirtd.driver.mockhost.faults", "test.faults"),
             Map.entry("io.jvirtd.driver.mockhost", "test.test_driver"),
             Map.entry("io.jvirtd.model.event", "conf.object_event"),
             Map.entry("io.jvirtd.model.conf", "conf.domain_conf"),

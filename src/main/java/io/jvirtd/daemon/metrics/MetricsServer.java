@@ -2,7 +2,7 @@ package io.jvirtd.daemon.metrics;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-
+import io.jvirtd.model.spi.FaultCount;
 import io.jvirtd.rpc.server.NetServer;
 
 import java.io.IOException;
@@ -11,6 +11,7 @@ import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The optional live-metrics endpoint ({@code metrics_listen_addr = "127.0.0.1:9177"}, off by
@@ -35,6 +36,13 @@ public final class MetricsServer implements AutoCloseable {
     /** Binds {@code address} and starts serving. */
     public static MetricsServer start(InetSocketAddress address, List<NetServer> servers,
                                       List<MetricsText.ProgramNames> programs) throws IOException {
+        return start(address, servers, programs, List::of);
+    }
+
+    /** Binds {@code address} and starts serving, with the drivers' fault-plan counters too. */
+    public static MetricsServer start(InetSocketAddress address, List<NetServer> servers,
+                                      List<MetricsText.ProgramNames> programs,
+                                      Supplier<List<FaultCount>> faults) throws IOException {
         HttpServer http = HttpServer.create(address, 16);
         http.createContext("/metrics", exchange -> {
             try (exchange) {
@@ -42,7 +50,7 @@ public final class MetricsServer implements AutoCloseable {
                     reply(exchange, 405, "only GET\n");
                     return;
                 }
-                reply(exchange, 200, MetricsText.render(servers, programs));
+                reply(exchange, 200, MetricsText.render(servers, programs, faults.get()));
             } catch (RuntimeException e) {
                 LOG.log(Level.ERROR, "metrics scrape failed", e);
             }

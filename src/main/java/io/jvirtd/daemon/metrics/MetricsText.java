@@ -1,5 +1,6 @@
 package io.jvirtd.daemon.metrics;
 
+import io.jvirtd.model.spi.FaultCount;
 import io.jvirtd.rpc.pool.WorkerPool;
 import io.jvirtd.rpc.server.ClientMemoryBudget;
 import io.jvirtd.rpc.server.NetServer;
@@ -54,6 +55,11 @@ public final class MetricsText {
 
     /** The whole exposition for these servers. */
     public static String render(List<NetServer> servers, List<ProgramNames> programs) {
+        return render(servers, programs, List.of());
+    }
+
+    /** The whole text, with the mock host's fault-plan counters ({@code jvirtd_test_faults_total}). */
+    public static String render(List<NetServer> servers, List<ProgramNames> programs, List<FaultCount> faults) {
         StringBuilder sb = new StringBuilder(8192);
         poolGauge(sb, servers, "jvirtd_pool_workers", "Ordinary worker threads alive.", WorkerPool::nWorkers);
         poolGauge(sb, servers, "jvirtd_pool_free_workers", "Ordinary workers waiting for a job.",
@@ -96,7 +102,22 @@ public final class MetricsText {
                 srv -> srv.stats().eventsDropped());
         memory(sb, servers);
         calls(sb, servers, programs);
+        faults(sb, faults);
         return sb.toString();
+    }
+
+    /** One counter per fault-plan rule and fault; nothing at all on a daemon without plans. */
+    private static void faults(StringBuilder sb, List<FaultCount> faults) {
+        if (faults.isEmpty()) {
+            return;
+        }
+        header(sb, "jvirtd_test_faults_total", "counter",
+                "Faults injected by the mock host's fault plans, by plan file, rule and fault.");
+        for (FaultCount f : faults) {
+            sb.append("jvirtd_test_faults_total{plan=\"").append(escape(f.plan())).append("\",rule=\"")
+                    .append(escape(f.rule())).append("\",fault=\"").append(escape(f.fault())).append("\"} ")
+                    .append(f.count()).append('\n');
+        }
     }
 
     private static void memory(StringBuilder sb, List<NetServer> servers) {

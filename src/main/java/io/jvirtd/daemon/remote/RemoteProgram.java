@@ -2,6 +2,7 @@ package io.jvirtd.daemon.remote;
 
 import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirException;
+import io.jvirtd.model.spi.InjectedFault;
 import io.jvirtd.protocol.remote.RemoteProcedure;
 import io.jvirtd.rpc.message.Message;
 import io.jvirtd.rpc.message.MessageHeader;
@@ -24,6 +25,8 @@ import java.util.Set;
  * what the client may do, call the driver, encode the reply — and the one place that turns
  * every failure into an error reply. The checks run in libvirtd's order: message
  * status, procedure known, arguments decodable, connection open, read-only, then the driver.
+ * Between the checks and the driver sits the connection's fault plan ({@link CallFaults}): a
+ * call it drops or hangs gets no reply at all.
  *
  * <p>Threads: {@link #isHighPriority} runs on the event loop; {@link #dispatch} and
  * {@link #clientClosed} on workers. The program itself is immutable after construction;
@@ -68,6 +71,9 @@ public final class RemoteProgram implements ServerProgram {
         boolean ok = false;
         try {
             reply = serve(session, call);
+            if (reply == null) {
+                return; // a fault plan dropped the connection or left the call unanswered
+            }
             ok = true;
         } catch (VirException e) {
             reply = ReplyFrames.errorReply(h, toWire(e));
@@ -83,6 +89,7 @@ public final class RemoteProgram implements ServerProgram {
         }
     }
 
+    /** The reply to {@code call}, or null when a fault plan decided that it gets none. */
     private ByteBuffer serve(RemoteSession session, Message call) {
         MessageHeader h = call.header();
         if (h.type() != MessageHeader.TYPE_CALL) {
@@ -116,7 +123,24 @@ public final class RemoteProgram implements ServerProgram {
         if (b == null) {
             throw unimplemented(p);
         }
+        InjectedFault fault = CallFaults.decide(session, p, args);
+        CallFaults.delay(fault);
+        switch (fault.action()) {
+            case ERROR:
+                throw fault.error();
+            case DROP:
+                session.client().requestClose("a fault plan dropped the connection");
+                return null;
+            case HANG:
+                session.client().fallSilent();
+                return null;
+            default:
+                break;
+        }
         Object ret = b.call().invoke(session, args);
+        if (fault.action() == InjectedFault.Action.PARTIAL) {
+            throw fault.error(); // the change is made, the reply says it failed
+        }
         XdrWriter w = ReplyFrames.startFrame(h.reply(MessageHeader.STATUS_OK), 64);
         b.ret().encode(w, ret);
         return ReplyFrames.finishFrame(w);

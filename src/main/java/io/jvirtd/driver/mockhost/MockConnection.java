@@ -9,11 +9,13 @@ import io.jvirtd.model.SecurityModel;
 import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirException;
 import io.jvirtd.model.conf.Enums;
+import io.jvirtd.model.spi.FaultInjector;
 import io.jvirtd.model.spi.HypervisorConnection;
 
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 /**
  * One connection to a test-driver host: the host-level entry points of test_driver.c, with its
@@ -55,6 +57,8 @@ final class MockConnection implements HypervisorConnection {
 
     private final MockHost host;
     private final Runnable onClose;
+    /** The fault plan in force for this connection's calls (the daemon-wide one may be reloaded). */
+    private final Supplier<FaultInjector> faults;
     private final AtomicBoolean closed = new AtomicBoolean();
     /** The event callbacks registered through this connection, of every family. */
     private final ConnectionCallbacks callbacks;
@@ -68,8 +72,16 @@ final class MockConnection implements HypervisorConnection {
      * @param onClose what to do once when the connection closes (release a shared host)
      */
     MockConnection(MockHost host, Runnable onClose) {
+        this(host, onClose, () -> FaultInjector.NONE);
+    }
+
+    /**
+     * @param faults the fault plan in force, asked on each call (a plan file may be reloaded)
+     */
+    MockConnection(MockHost host, Runnable onClose, Supplier<FaultInjector> faults) {
         this.host = host;
         this.onClose = onClose;
+        this.faults = faults;
         this.callbacks = new ConnectionCallbacks(host.events());
         this.domains = new MockDomains(host, callbacks);
         this.networks = new MockNetworks(host, callbacks);
@@ -253,6 +265,11 @@ final class MockConnection implements HypervisorConnection {
         return f == DriverFeature.TYPED_PARAM_STRING
                 || f == DriverFeature.NETWORK_UPDATE_HAS_CORRECT_ORDER
                 || f == DriverFeature.FD_PASSING;
+    }
+
+    @Override
+    public FaultInjector faults() {
+        return faults.get();
     }
 
     @Override

@@ -5,11 +5,18 @@ import io.jvirtd.model.SchemaValidator;
 import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirException;
 import io.jvirtd.model.spi.DriverEventLoop;
+import io.jvirtd.model.spi.FaultCount;
+import io.jvirtd.model.spi.FaultInjector;
 import io.jvirtd.model.spi.HypervisorConnection;
 import io.jvirtd.model.spi.HypervisorDriver;
 
+import java.lang.System.Logger.Level;
 import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -27,12 +34,15 @@ import java.util.concurrent.locks.ReentrantLock;
  * Only the scheme "test" (case-sensitive) and only URIs without a server are taken; others are
  * declined so the daemon can try other drivers (libvirt's driver is "local only").
  *
- * <p>A stateful driver only in name: libvirt's test driver has no state driver either, and
- * {@link #start}/{@link #stop} have nothing to do.
+ * <p>Fault plans (docs/fault-injection.md): a node file may carry one, for its private host; the
+ * daemon-wide plan file ({@code test_fault_plan}) applies to {@code test:///default} and is read
+ * again by {@link #reload} (SIGHUP), a bad one leaving the old in force. Their weather runs on
+ * the loop given to {@link #start} and on the driver's one weather thread.
  *
  * <p>Thread safety: one instance serves the daemon and {@link #open} runs on many worker threads.
  * The shared default host is guarded by {@code lock}, held only for the reference count and to
- * build the built-in host (in memory, no I/O). Node files are read with no lock held.
+ * build the built-in host (in memory, no I/O), and to start or stop its weather. Node files and
+ * plan files are read with no lock held.
  */
 public final class MockHostDriver implements HypervisorDriver {
 
@@ -47,10 +57,31 @@ public final class MockHostDriver implements HypervisorDriver {
     private MockHost defaultHost;
     /** Connections holding {@link #defaultHost}. Guarded by lock. */
     private int defaultUsers;
+    /** The weather of the daemon-wide plan on {@link #defaultHost}, or null. Guarded by lock. */
+    private Weather defaultWeather;
+    /** The daemon-wide plan file, or null. */
+    private final Path planFile;
+    /** The daemon-wide plan in force, or null; replaced whole by {@link #reload}. */
+    private volatile FaultPlan defaultPlan;
+    /** Every plan's counters, for the metrics endpoint. */
+    private final FaultStats stats = new FaultStats();
+    /** Set by start: the daemon's loop, for weather timers, and the thread weather runs on. */
+    private volatile DriverEventLoop loop;
+    private volatile ExecutorService weatherThread;
 
     /** A driver whose calls check XML against {@code schemas} when a client asks for it. */
     public MockHostDriver(SchemaValidator schemas) {
+        this(schemas, null);
+    }
+
+    /**
+     * A driver with a daemon-wide fault plan for {@code test:///default}.
+     *
+     * @param planFile the plan file ({@code test_fault_plan}), or null for none
+     */
+    public MockHostDriver(SchemaValidator schemas, Path planFile) {
         this.schemas = schemas;
+        this.planFile = planFile;
     }
 
     /** A driver with the schemas of the libvirt installed on the host. */
@@ -68,14 +99,93 @@ public final class MockHostDriver implements HypervisorDriver {
         return SCHEME;
     }
 
-    /** Nothing to bring up: hosts are built when a connection opens (the mock host needs no loop). */
+    /**
+     * Hosts are built when a connection opens; here only the daemon-wide fault plan is read (a
+     * bad one stops the daemon from starting, with its file, line and reason) and the weather
+     * thread is made.
+     */
     @Override
     public void start(DriverEventLoop loop) {
+        if (planFile != null) {
+            try {
+                defaultPlan = FaultPlanParser.parse(planFile, stats);
+            } catch (FaultPlanException e) {
+                throw new IllegalArgumentException("test_fault_plan: " + e.getMessage(), e);
+            }
+            if (defaultPlan == null) {
+                throw new IllegalArgumentException("test_fault_plan: " + planFile + ": no <plan> element of "
+                        + FaultPlanParser.NS);
+            }
+            FaultPlan.LOG.log(Level.INFO, "{0}: fault plan for test:///default, seed {1}", planFile,
+                    defaultPlan.seed());
+        }
+        weatherThread = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "jvirtd-mockhost-weather");
+            t.setDaemon(true);
+            return t;
+        });
+        this.loop = loop;
     }
 
-    /** Nothing outlives the connections: the shared host goes with the last one. */
+    /** The shared host goes with the last connection; the weather thread goes now. */
     @Override
     public void stop() {
+        ExecutorService t = weatherThread;
+        if (t != null) {
+            t.shutdownNow();
+        }
+    }
+
+    /**
+     * SIGHUP: reads the daemon-wide plan file again. A plan that does not parse is refused with
+     * its file, line and reason, and the old one stays in force; a good one replaces it (its
+     * rules start counting afresh) and restarts the weather of {@code test:///default}.
+     */
+    @Override
+    public void reload() {
+        if (planFile == null) {
+            return;
+        }
+        FaultPlan plan;
+        try {
+            plan = FaultPlanParser.parse(planFile, stats);
+            if (plan == null) {
+                throw new FaultPlanException(planFile.toString(), 0, "no <plan> element of " + FaultPlanParser.NS);
+            }
+        } catch (FaultPlanException e) {
+            FaultPlan.LOG.log(Level.ERROR, "fault plan refused, the old one stays in force: {0}", e.getMessage());
+            return;
+        }
+        lock.lock();
+        try {
+            defaultPlan = plan;
+            if (defaultWeather != null) {
+                defaultWeather.stop();
+            }
+            defaultWeather = defaultHost == null ? null : startWeather(defaultHost, plan);
+        } finally {
+            lock.unlock();
+        }
+        FaultPlan.LOG.log(Level.INFO, "{0}: fault plan reloaded, seed {1}", planFile, plan.seed());
+    }
+
+    @Override
+    public List<FaultCount> faultCounts() {
+        return stats.snapshot();
+    }
+
+    /** The plan's weather on {@code host}, or null when it has none or the driver has no loop. */
+    private Weather startWeather(MockHost host, FaultPlan plan) {
+        DriverEventLoop l = loop;
+        if (plan == null || plan.weather().isEmpty() || l == null) {
+            return null;
+        }
+        return Weather.start(host, plan, l, weatherThread, stats);
+    }
+
+    private FaultInjector currentDefaultPlan() {
+        FaultPlan p = defaultPlan;
+        return p == null ? FaultInjector.NONE : p;
     }
 
     @Override
@@ -89,9 +199,20 @@ public final class MockHostDriver implements HypervisorDriver {
                     "testOpen: supply a path or use test:///default");
         }
         if (path.equals("/default")) {
-            return Optional.of(new MockConnection(acquireDefault(), this::releaseDefault));
+            return Optional.of(new MockConnection(acquireDefault(), this::releaseDefault, this::currentDefaultPlan));
         }
-        return Optional.of(new MockConnection(NodeFile.load(path, schemas), () -> { }));
+        MockHost host = NodeFile.load(path, schemas);
+        FaultPlan plan;
+        try {
+            plan = FaultPlanParser.parse(Path.of(path), stats);
+        } catch (FaultPlanException e) {
+            throw FaultPlanParser.openError(e);
+        }
+        if (plan == null) {
+            return Optional.of(new MockConnection(host, () -> { }));
+        }
+        Weather weather = startWeather(host, plan);
+        return Optional.of(new MockConnection(host, weather == null ? () -> { } : weather::stop, () -> plan));
     }
 
     /**
@@ -113,6 +234,7 @@ public final class MockHostDriver implements HypervisorDriver {
         try {
             if (defaultHost == null) {
                 defaultHost = MockHost.builtInDefault(schemas);
+                defaultWeather = startWeather(defaultHost, defaultPlan);
             }
             defaultUsers++;
             return defaultHost;
@@ -126,6 +248,10 @@ public final class MockHostDriver implements HypervisorDriver {
         try {
             if (--defaultUsers == 0) {
                 defaultHost = null;
+                if (defaultWeather != null) {
+                    defaultWeather.stop();
+                    defaultWeather = null;
+                }
             }
         } finally {
             lock.unlock();

@@ -8,7 +8,10 @@
  * {@code Moments} (snapshot/checkpoint trees), the call families {@code DomainLifecycleOps},
  * {@code DomainTuningOps}, {@code SnapshotOps}, {@code CheckpointOps} that {@code MockDomains}
  * (the connection's {@code domains()}) inherits, and {@code NodeDomains} (domains of node files
- * and of the built-in host). Imports only {@code io.jvirtd.model} and {@code io.jvirtd.driver.schema}
+ * and of the built-in host). Fault plans (docs/fault-injection.md): {@code FaultPlanParser} reads
+ * them into a {@code FaultPlan} of {@code FaultRule}s (the connection's
+ * {@link io.jvirtd.model.spi.FaultInjector}) and {@code WeatherRule}s, which {@code Weather} runs
+ * on a host; {@code FaultStats} counts them for the metrics. Imports only {@code io.jvirtd.model} and {@code io.jvirtd.driver.schema}
  * (the schemas client XML is checked against).
  */
 package io.jvirtd.driver.mockhost;

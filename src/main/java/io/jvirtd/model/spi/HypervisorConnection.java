@@ -68,6 +68,14 @@ public interface HypervisorConnection extends AutoCloseable {
         return NodeDeviceOps.NONE;
     }
 
+    /**
+     * The faults this connection's host injects into the calls made on it ({@link FaultInjector});
+     * {@link FaultInjector#NONE} for a real host.
+     */
+    default FaultInjector faults() {
+        return FaultInjector.NONE;
+    }
+
     /** virConnectGetType: the hypervisor type; libvirt uses the driver name if unimplemented. */
     default String getType() {
         return driverName();

@@ -107,6 +107,8 @@ public final class ServerClient {
     /** Calls handed to the pool whose reply has not reached the loop yet (see EventLoop#expectTasks). */
     private int awaitingReplies;
     private boolean closed;
+    /** A fault plan hung a call: nothing more is written, nothing read is served (fallSilent). */
+    private boolean silent;
     private boolean closeWhenFlushed;
     private boolean stopReading;
     private final FrameDecoder.Sink rxSink = this::received;
@@ -309,6 +311,36 @@ public final class ServerClient {
         }
     }
 
+    /**
+     * A fault plan's hang: the call being served gets no reply, and from now on the client is
+     * told nothing (no reply, event, PING or PONG) and what it sends is read and dropped, as by
+     * a host that stopped answering. Reading goes on so that the daemon sees the client give up
+     * (its keepalive or timeout closes the socket) and frees the client then; its own keepalive,
+     * if the client asked for one, closes a client that says nothing either. No worker and no
+     * unwritten output are held meanwhile. Any thread; the calling worker must not reply.
+     */
+    public void fallSilent() {
+        loop.execute(() -> {
+            if (closed || silent) {
+                return;
+            }
+            silent = true;
+            if (awaitingReplies > 0) { // the hung call's reply will never come
+                awaitingReplies--;
+                loop.expectTasks(-1);
+            }
+            rxQueue.clear();
+            mem.rxQueuedBytes = 0;
+            txQueue.clear();
+            repliesInTx.clear();
+            pendingPong = null;
+            mem.txBytes = 0;
+            dropEvents();
+            LOG.log(Level.DEBUG, "client {0}: a fault plan hung a call; the connection falls silent", id);
+            flushOutbox();
+        });
+    }
+
     /** Starts the server-side keepalive (the client asked for feature PROGRAM_KEEPALIVE). Any thread. */
     public void startKeepAlive() {
         loop.execute(this::armKeepAlive);
@@ -330,6 +362,19 @@ public final class ServerClient {
             outbox.clear();
             messageOutbox.clear();
             dropEvents();
+            return;
+        }
+        if (silent) { // replies of calls still running when the connection fell silent
+            int replies = 0;
+            while (outbox.poll() != null) {
+                replies++;
+            }
+            replies = Math.min(replies, awaitingReplies);
+            awaitingReplies -= replies;
+            loop.expectTasks(-replies);
+            messageOutbox.clear();
+            dropEvents();
+            updateInterest();
             return;
         }
         ByteBuffer b;
@@ -420,6 +465,10 @@ public final class ServerClient {
 
     /** Loop, the decoder's sink: a message is complete. */
     private void received(Message m) {
+        if (silent) {
+            mem.admitted = false; // read and dropped: it holds nothing any more
+            return;
+        }
         rxQueue.add(m);
         mem.rxQueuedBytes += m.frame().length;
         if (mem.admitted) {
@@ -548,6 +597,9 @@ public final class ServerClient {
 
     /** Loop: appends a frame to the transmit queue, counting its bytes. */
     private void queueTx(ByteBuffer frame) {
+        if (silent) {
+            return;
+        }
         txQueue.add(frame);
         mem.txBytes += frame.remaining();
     }
@@ -555,7 +607,7 @@ public final class ServerClient {
     /** Loop: hands queued messages on while the in-flight limit allows. */
     private void dispatchQueued() {
         Message m;
-        while (!closed && inFlight < server.limits().maxClientRequests() && (m = rxQueue.poll()) != null) {
+        while (!closed && !silent && inFlight < server.limits().maxClientRequests() && (m = rxQueue.poll()) != null) {
             mem.rxQueuedBytes -= m.frame().length;
             incoming(m);
         }
@@ -619,6 +671,9 @@ public final class ServerClient {
     }
 
     private void write() {
+        if (silent) {
+            return;
+        }
         if (tls != null && !flushTls()) {
             return;
         }
@@ -709,7 +764,7 @@ public final class ServerClient {
             return;
         }
         settleMemory();
-        boolean wantRead = !stopReading && !closeWhenFlushed && !mem.waitingForMemory && rxQueue.isEmpty()
+        boolean wantRead = silent || !stopReading && !closeWhenFlushed && !mem.waitingForMemory && rxQueue.isEmpty()
                 && inFlight < server.limits().maxClientRequests();
         boolean wantWrite = !txQueue.isEmpty();
         if (tls != null) { // during the handshake the session decides; afterwards it adds its own output
