@@ -227,10 +227,20 @@ final class DomainValidate {
         return v == null ? 0 : Values.parseULong(v.strip());
     }
 
-    /** virDomainDefValidateAliases: no two devices with one alias. */
+    /**
+     * virDomainDefValidateAliases: no two devices with one alias, but for the first serial
+     * and the console that stands for it (they share one).
+     */
     private static void uniqueAliases(DomainDef d) {
         Set<String> seen = new HashSet<>();
+        List<DeviceDef> serials = d.devices(DeviceKind.SERIAL);
+        List<DeviceDef> consoles = d.devices(DeviceKind.CONSOLE);
+        boolean aliased = !serials.isEmpty() && !consoles.isEmpty()
+                && "serial".equals(consoles.get(0).node().childAttr("target", "type"));
         for (DeviceDef dev : d.devices) {
+            if (aliased && (dev == serials.get(0) || dev == consoles.get(0))) {
+                continue;
+            }
             String alias = dev.alias();
             if (alias != null && !seen.add(alias)) {
                 throw Values.unsupported("non unique alias detected: " + alias);
