@@ -47,6 +47,15 @@ final class Chr {
                 n.children().add(0, s);
             }
         }
+        if ("unix".equals(type) && src != null) {
+            // virDomainChrSourceDefFormat: a unix source only with its path, and always its mode
+            if (src.attr("path") == null) {
+                n.children().removeIf(c -> c.name().equals("source"));
+            } else {
+                src.attr("mode", "bind".equals(src.attr("mode")) ? "bind" : "connect");
+                n.children().removeIf(c -> c.name().equals("source") && c != src);
+            }
+        }
         if ("udp".equals(type)) {
             // virDomainChrSourceDefFormat prints the bind source before the connect one
             List<XmlNode> srcs = n.children("source");

@@ -41,6 +41,13 @@ final class DeviceChecks {
             case RNG -> rng(e);
             case SOUND -> sound(e);
             case SHMEM -> shmem(e);
+            case TPM -> Values.propEnum(e, "model", List.of("tpm-tis", "tpm-crb", "tpm-spapr", "spapr-tpm-proxy"));
+            case SMARTCARD -> {
+                if (e.attr("mode") == null) {
+                    throw Values.missingAttr("smartcard", "mode");
+                }
+                Values.propEnum(e, "mode", List.of("host", "host-certificates", "passthrough"));
+            }
             case FILESYSTEM -> {
                 octalMode(e, "fmode");
                 octalMode(e, "dmode");

@@ -555,6 +555,18 @@ final class Devices {
     static final List<String> CONTROLLER_TYPES = List.of("ide", "fdc", "scsi", "sata",
             "virtio-serial", "ccid", "usb", "pci", "xenbus", "isa");
 
+    /** virDomainControllerModelTypeFromString: the models of each controller type (none for the others). */
+    private static final Map<String, List<String>> CONTROLLER_MODELS = Map.of(
+            "scsi", List.of("auto", "buslogic", "lsilogic", "lsisas1068", "vmpvscsi", "ibmvscsi", "virtio-scsi",
+                    "lsisas1078", "virtio-transitional", "virtio-non-transitional", "ncr53c90", "dc390", "am53c974"),
+            "usb", List.of("piix3-uhci", "piix4-uhci", "ehci", "ich9-ehci1", "ich9-uhci1", "ich9-uhci2", "ich9-uhci3",
+                    "vt82c686b-uhci", "pci-ohci", "nec-xhci", "qusb1", "qusb2", "qemu-xhci", "none"),
+            "pci", List.of("pci-root", "pcie-root", "pci-bridge", "dmi-to-pci-bridge", "pcie-to-pci-bridge",
+                    "pcie-root-port", "pcie-switch-upstream-port", "pcie-switch-downstream-port", "pci-expander-bus",
+                    "pcie-expander-bus"),
+            "ide", List.of("piix3", "piix4", "ich6"),
+            "virtio-serial", List.of("virtio", "virtio-transitional", "virtio-non-transitional"));
+
     private static void controller(XmlNode n) {
         String type = n.attr("type");
         if (type == null) {
@@ -563,6 +575,10 @@ final class Devices {
             throw Values.invalidAttr("controller", "type", type);
         }
         n.attr("type", type);
+        String model = n.attr("model");
+        if (model != null && !CONTROLLER_MODELS.getOrDefault(type, List.of()).contains(model)) {
+            throw Values.unsupported("Unknown model type '" + model + "'");
+        }
         String idx = n.attr("index");
         if (idx != null) {
             try {
@@ -608,7 +624,8 @@ final class Devices {
         }
         n.attr("type", type);
         IfaceChecks.checkModel(e);
-        IfaceChecks.checkSocketSource(type, e.child("source"));
+        IfaceChecks.checkSource(type, e);
+        IfaceChecks.checkDriverAndLink(type, e);
         XmlNode mac = n.child("mac");
         if (mac == null || mac.attr("address") == null) {
             byte[] r = new byte[3];
@@ -750,8 +767,15 @@ final class Devices {
         }
     }
 
+    private static final List<String> VIDEO_MODELS = List.of("default", "vga", "cirrus", "vmvga", "xen", "vbox",
+            "qxl", "parallels", "virtio", "gop", "none", "bochs", "ramfb");
+
     private static void video(XmlNode n) {
         XmlNode model = n.child("model");
+        String type = model == null ? null : model.attr("type");
+        if (type != null && !VIDEO_MODELS.contains(type)) {
+            throw Values.unsupported("unknown video model '" + type + "'");
+        }
         if (model == null) {
             model = new XmlNode("model");
             n.add(model);

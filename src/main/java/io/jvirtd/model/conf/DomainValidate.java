@@ -67,7 +67,9 @@ final class DomainValidate {
                             "cannot add redirected USB device: USB is disabled for this domain");
                 }
             }
+            case SERIAL, PARALLEL, CONSOLE, CHANNEL -> chrSource(n, dev.kind(), n.childAttr("target", "type"));
             case INPUT -> input(d, n);
+            case VIDEO -> video(d, n);
             case SOUND -> ensureAudio(d, n.child("audio"));
             case AUDIO -> {
                 int same = 0;
@@ -94,6 +96,69 @@ final class DomainValidate {
                 }
             }
             default -> {
+            }
+        }
+    }
+
+    /** virDomainChrSourceDefValidate: the source attributes each character device type needs. */
+    private static void chrSource(XmlNode chr, DeviceKind kind, String targetType) {
+        String type = chr.attr("type");
+        List<XmlNode> sources = chr.children("source");
+        XmlNode src = sources.isEmpty() ? null : sources.get(0);
+        switch (type == null ? "" : type) {
+            case "file", "dev", "pipe" -> {
+                if (src == null || src.attr("path") == null) {
+                    throw VirException.internalError(VirErrorDomain.DOMAIN, "Missing source path attribute for char device");
+                }
+            }
+            case "tcp" -> {
+                if (src == null || src.attr("host") == null) {
+                    throw VirException.internalError(VirErrorDomain.DOMAIN, "Missing source host attribute for char device");
+                }
+                if (src.attr("service") == null) {
+                    throw VirException.internalError(VirErrorDomain.DOMAIN,
+                            "Missing source service attribute for char device");
+                }
+            }
+            case "udp" -> {
+                boolean connect = false;
+                for (XmlNode s : sources) {
+                    connect |= !"bind".equals(s.attr("mode")) && s.attr("service") != null;
+                }
+                if (!connect) {
+                    throw VirException.internalError(VirErrorDomain.DOMAIN,
+                            "Missing source service attribute for char device");
+                }
+            }
+            case "unix" -> {
+                boolean autoPath = kind == DeviceKind.CHANNEL && ("xen".equals(targetType) || "virtio".equals(targetType));
+                if ((src == null || src.attr("path") == null) && !autoPath) {
+                    throw VirException.internalError(VirErrorDomain.DOMAIN, "Missing source path attribute for char device");
+                }
+            }
+            default -> {
+            }
+        }
+    }
+
+    /** virDomainVideoDefValidate: 'none' alone, the qxl-only sizes, a positive resolution. */
+    private static void video(DomainDef d, XmlNode v) {
+        XmlNode model = v.child("model");
+        String type = model.attr("type");
+        if ("none".equals(type) && d.devices(DeviceKind.VIDEO).size() > 1) {
+            throw Values.unsupported("a 'none' video type must be the only video device defined for the domain");
+        }
+        XmlNode res = model.child("resolution");
+        if (res != null && (Values.parseULong(String.valueOf(res.attr("x"))) <= 0
+                || Values.parseULong(String.valueOf(res.attr("y"))) <= 0)) {
+            throw Values.unsupported("video resolution values must be greater than 0");
+        }
+        if (!"qxl".equals(type)) {
+            for (String a : new String[] {"ram", "vram64", "vgamem"}) {
+                String value = model.attr(a);
+                if (value != null && Values.parseULong(value.strip()) > 0) {
+                    throw Values.unsupported(a + " attribute only supported for video type qxl");
+                }
             }
         }
     }

@@ -42,9 +42,51 @@ final class IfaceChecks {
         }
     }
 
+    /**
+     * The source attributes each kind requires (virXMLPropStringRequired) and its enums, then
+     * whether the kind may have a {@code <virtualport>}.
+     */
+    static void checkSource(String type, XElem e) {
+        XElem src = e.child("source");
+        if (src != null) {
+            String required = switch (type) {
+                case "network" -> "network";
+                case "internal" -> "name";
+                case "bridge" -> "bridge";
+                case "direct", "vdpa" -> "dev";
+                default -> null;
+            };
+            if (required != null && src.attr(required) == null) {
+                throw Values.missingAttr("source", required);
+            }
+            if ("direct".equals(type)) {
+                Values.propEnum(src, "mode", List.of("vepa", "private", "bridge", "passthrough"));
+            }
+            checkSocketSource(type, src);
+        }
+        if (e.child("virtualport") != null && !List.of("network", "bridge", "direct", "hostdev").contains(type)) {
+            throw Values.unsupported("<virtualport> element unsupported for <interface type='" + type + "'>");
+        }
+    }
+
+    /** virDomainNetDefParseXMLDriver's name (virtio models only) and the link state. */
+    static void checkDriverAndLink(String type, XElem e) {
+        XElem model = e.child("model");
+        String m = model == null || model.attr("type") == null ? null : known(model.attr("type"));
+        XElem driver = e.child("driver");
+        if (driver != null && !"hostdev".equals(type) && m != null && m.startsWith("virtio")) {
+            Values.propEnum(driver, "name", List.of("qemu", "vhost"));
+        }
+        XElem link = e.child("link");
+        String state = link == null ? null : link.attr("state");
+        if (state != null && !"up".equals(state) && !"down".equals(state)) {
+            throw Values.unsupported("unknown interface link state '" + state + "'");
+        }
+    }
+
     /** The socket kinds' source: address (optional for server) and port are required. */
-    static void checkSocketSource(String type, XElem src) {
-        if (src == null || !List.of("server", "client", "mcast", "udp").contains(type)) {
+    private static void checkSocketSource(String type, XElem src) {
+        if (!List.of("server", "client", "mcast", "udp").contains(type)) {
             return;
         }
         if (!"server".equals(type) && src.attr("address") == null) {

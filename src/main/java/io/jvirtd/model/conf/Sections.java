@@ -444,8 +444,7 @@ final class Sections {
             }
             long iid = Values.propUInt(p, "iothread", id);
             if (!d.iothreadIds().contains((int) iid)) {
-                throw VirException.of(VirErrorNumber.XML_ERROR, VirErrorDomain.DOMAIN,
-                        "Cannot find 'iothread' : " + iid);
+                throw Values.unsupported("Cannot find 'iothread' : " + iid);
             }
             n.add(new XmlNode("iothreadpin").attr("iothread", Long.toString(iid))
                     .attr("cpuset", CpuSet.format(CpuSet.parse(cs, "cpuset"))));
