@@ -21,13 +21,31 @@
  *            --conns listener connections each count its lifecycle events. ops and latency
  *            are those of the suspend/resume calls; ev_* are the delivery latencies, from the
  *            start of the call that caused an event to its callback in the listener.
+ *            --rate R makes it open loop: toggle k starts at k / R s whatever the replies do.
+ *            --slow-listener HOST:PORT or unix:PATH adds one more listener that speaks the wire protocol
+ *            itself (AUTH_LIST, CONNECT_OPEN test:///default, CALLBACK_REGISTER_ANY for the
+ *            lifecycle of every domain) on its own thread, so that it alone can stop reading:
+ *            with --stall S it reads nothing for S seconds from 1 s into the measured window,
+ *            then reads on. On TCP its socket's receive buffer is 32 KiB; still, the daemon's
+ *            send buffer (autotuned up to net.ipv4.tcp_wmem's maximum, 4 MiB) absorbs the
+ *            first MiBs of a backlog. A unix socket buffers ~200 KiB (net.core.wmem_default),
+ *            so there a backlog reaches the daemon's own queue within seconds. slow_* report what it received: every event, or how many were
+ *            lost, whether they came in the toggles' order (suspended and resumed
+ *            alternating: slow_order_breaks counts two alike in a row), its longest wait
+ *            between two events, and its delivery latency (k-th event = k-th toggle; only
+ *            meaningful when none was lost).
  *
  * One JSON line on stdout: mode uri threads conns seconds ops ops_per_s p50_us p99_us p999_us
  * max_us errors cli_cpu_pct srv_cpu_pct host_cpu_pct ncpu, plus domains (list), keeper
- * (connect), events_expected events_received events_per_s ev_p50_us .. ev_max_us (events).
+ * (connect), events_expected events_received events_per_s ev_p50_us .. ev_max_us (events),
+ * slow_stall_s slow_events_received slow_order_breaks slow_max_gap_ms slow_ev_p50_us ..
+ * (events with --slow-listener).
  */
 #define _GNU_SOURCE
 #include <getopt.h>
+#include <netdb.h>
+#include <poll.h>
+#include <sys/un.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -42,6 +60,7 @@
 #include <libvirt/virterror.h>
 
 #include "measure.h"
+#include "wire.h"
 
 enum mode { VERSION, LOOKUP, XML, LIST, CONNECT, EVENTS, MODES };
 static const char *const mode_name[MODES] = {
@@ -59,6 +78,8 @@ static struct {
     bool no_keeper;
     pid_t daemon;
     double rate;        /* events: toggles per second, 0 = one after the other */
+    const char *slow_addr;  /* events: HOST:PORT of the raw slow listener, NULL = none */
+    double stall;       /* events: seconds the slow listener reads nothing */
 } opt = {
     .mode = -1, .threads = 1, .conns = 1, .seconds = 5, .warmup = 1, .domain = "test",
 };
@@ -424,6 +445,219 @@ static void on_lifecycle(virConnectPtr conn, virDomainPtr dom, int event, int de
     atomic_store_explicit(&l->seen, k + 1, memory_order_relaxed);
 }
 
+/* ---- the slow listener: the wire protocol on a socket of its own ------------------------ */
+
+#define PROC_CALLBACK_REGISTER_ANY 316u
+#define PROC_CALLBACK_LIFECYCLE 318u
+#define SLOW_RCVBUF (32 * 1024)
+
+struct slow_listener {
+    int fd;
+    pthread_t thread;
+    const char *domain;         /* only this domain's events count */
+    uint64_t stall_from_ns, stall_until_ns;
+    _Atomic uint64_t seen;      /* events of the domain received */
+    uint64_t order_breaks, max_gap_ns, last_ns;
+    int last_event;
+    struct latency lat;
+    unsigned char *buf;
+    size_t have, cap;
+};
+
+static atomic_bool slow_quit;
+
+static int slow_connect(const char *addr)
+{
+    if (strncmp(addr, "unix:", 5) == 0) {
+        struct sockaddr_un sun = { .sun_family = AF_UNIX };
+        if (strlen(addr + 5) >= sizeof(sun.sun_path)) {
+            fprintf(stderr, "lvbench: socket path too long: %s\n", addr + 5);
+            return -1;
+        }
+        strcpy(sun.sun_path, addr + 5);
+        int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+        if (fd < 0 || connect(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
+            perror("lvbench: slow listener connect");
+            if (fd >= 0)
+                close(fd);
+            return -1;
+        }
+        return fd;
+    }
+    char host[256];
+    const char *colon = strrchr(addr, ':');
+    if (!colon || (size_t)(colon - addr) >= sizeof(host)) {
+        fprintf(stderr, "lvbench: --slow-listener wants HOST:PORT, not '%s'\n", addr);
+        return -1;
+    }
+    memcpy(host, addr, (size_t)(colon - addr));
+    host[colon - addr] = 0;
+    struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *ai;
+    if (getaddrinfo(host, colon + 1, &hints, &ai) != 0) {
+        fprintf(stderr, "lvbench: cannot resolve %s\n", addr);
+        return -1;
+    }
+    int fd = socket(ai->ai_family, SOCK_STREAM, 0);
+    /* A small receive window, set before connect: a stalled reader's backlog then waits in
+     * the daemon (where its bound and metrics are) rather than in this host's socket buffers. */
+    int rcvbuf = SLOW_RCVBUF;
+    if (fd >= 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
+    if (fd < 0 || connect(fd, ai->ai_addr, ai->ai_addrlen) < 0) {
+        perror("lvbench: slow listener connect");
+        if (fd >= 0)
+            close(fd);
+        fd = -1;
+    }
+    freeaddrinfo(ai);
+    return fd;
+}
+
+static bool write_all(int fd, const unsigned char *p, size_t n)
+{
+    while (n > 0) {
+        ssize_t w = write(fd, p, n);
+        if (w <= 0)
+            return false;
+        p += w;
+        n -= (size_t)w;
+    }
+    return true;
+}
+
+/* Reads one whole message into l->buf (length word included); its length, 0 on EOF or error,
+ * -1 when nothing came within timeout_ms. */
+static long slow_read_frame(struct slow_listener *l, int timeout_ms)
+{
+    for (;;) {
+        if (l->have >= 4) {
+            size_t len = xdr_get_u32(l->buf);
+            if (len < WIRE_PREFIX || len > WIRE_MAX)
+                return 0;
+            if (l->have >= len)
+                return (long)len;
+            if (len > l->cap) {
+                unsigned char *b = realloc(l->buf, len);
+                if (!b)
+                    return 0;
+                l->buf = b;
+                l->cap = len;
+            }
+        }
+        struct pollfd pfd = { .fd = l->fd, .events = POLLIN };
+        int r = poll(&pfd, 1, timeout_ms);
+        if (r == 0)
+            return -1;
+        if (r < 0)
+            return 0;
+        ssize_t n = read(l->fd, l->buf + l->have, l->cap - l->have);
+        if (n <= 0)
+            return 0;
+        l->have += (size_t)n;
+    }
+}
+
+static void slow_consume(struct slow_listener *l, size_t len)
+{
+    memmove(l->buf, l->buf + len, l->have - len);
+    l->have -= len;
+}
+
+/* A call with `body` and its reply, which must be OK; events before it are skipped. */
+static bool slow_call(struct slow_listener *l, uint32_t proc, uint32_t serial,
+                      const unsigned char *body, size_t n)
+{
+    unsigned char msg[512];
+    if (WIRE_PREFIX + n > sizeof(msg))
+        return false;
+    wire_put_header(msg, (uint32_t)(WIRE_PREFIX + n), proc, WIRE_CALL, serial, WIRE_OK);
+    memcpy(msg + WIRE_PREFIX, body, n);
+    if (!write_all(l->fd, msg, WIRE_PREFIX + n))
+        return false;
+    for (;;) {
+        long len = slow_read_frame(l, 10000);
+        if (len <= 0)
+            return false;
+        struct wire_header h = wire_get_header(l->buf);
+        slow_consume(l, (size_t)len);
+        if (h.type == WIRE_REPLY && h.serial == serial)
+            return h.status == WIRE_OK;
+    }
+}
+
+static bool slow_open(struct slow_listener *l, const char *addr)
+{
+    l->cap = 64 * 1024;
+    if (!(l->buf = malloc(l->cap)) || (l->fd = slow_connect(addr)) < 0)
+        return false;
+    unsigned char body[64];
+    static const char uri[] = "test:///default";
+    xdr_u32(body, 1);                                   /* remote_string: present */
+    size_t n = 4 + xdr_string(body + 4, uri, sizeof(uri) - 1);
+    xdr_u32(body + n, 0);                               /* flags */
+    unsigned char reg[8];
+    xdr_u32(reg, 0);                                    /* VIR_DOMAIN_EVENT_ID_LIFECYCLE */
+    xdr_u32(reg + 4, 0);                                /* no domain: every domain */
+    if (!slow_call(l, PROC_AUTH_LIST, 1, NULL, 0) || !slow_call(l, PROC_CONNECT_OPEN, 2, body, n + 4) ||
+        !slow_call(l, PROC_CALLBACK_REGISTER_ANY, 3, reg, sizeof(reg))) {
+        fprintf(stderr, "lvbench: the slow listener's handshake failed\n");
+        return false;
+    }
+    l->last_event = -1;
+    return true;
+}
+
+/* One lifecycle event of our domain: pairs it with its toggle as on_lifecycle does. */
+static void slow_event(struct slow_listener *l, const unsigned char *body, size_t n)
+{
+    /* callback id, remote_nonnull_domain (name, uuid[16], id), event, detail */
+    if (n < 8)
+        return;
+    size_t name_len = xdr_get_u32(body + 4);
+    size_t at = 8 + xdr_string_size(name_len) - 4;
+    if (at + 16 + 4 + 8 > n || name_len != strlen(l->domain) || memcmp(body + 8, l->domain, name_len) != 0)
+        return;
+    int event = (int)xdr_get_u32(body + at + 20);
+    if (event != VIR_DOMAIN_EVENT_SUSPENDED && event != VIR_DOMAIN_EVENT_RESUMED)
+        return;
+    uint64_t now = clock_ns();
+    if (l->last_event == event)
+        l->order_breaks++;
+    if (l->last_ns && now - l->last_ns > l->max_gap_ns)
+        l->max_gap_ns = now - l->last_ns;
+    l->last_ns = now;
+    l->last_event = event;
+    uint64_t k = atomic_load_explicit(&l->seen, memory_order_relaxed);
+    struct toggle *t = &ring[k % RING];
+    if (atomic_load_explicit(&t->number_plus_one, memory_order_acquire) == k + 1 && t->measured)
+        latency_record(&l->lat, now - t->start_ns);
+    atomic_store_explicit(&l->seen, k + 1, memory_order_relaxed);
+}
+
+static void *slow_main(void *arg)
+{
+    struct slow_listener *l = arg;
+    while (!atomic_load(&slow_quit)) {
+        uint64_t now = clock_ns();
+        if (l->stall_until_ns > now && now >= l->stall_from_ns) {
+            sleep_until(l->stall_until_ns);   /* the stall: not a byte read meanwhile */
+            continue;
+        }
+        long len = slow_read_frame(l, 100);
+        if (len == 0) {
+            fprintf(stderr, "lvbench: the slow listener's connection ended\n");
+            break;
+        }
+        if (len < 0)
+            continue;
+        struct wire_header h = wire_get_header(l->buf);
+        if (h.type == WIRE_MESSAGE && h.proc == PROC_CALLBACK_LIFECYCLE)
+            slow_event(l, l->buf + WIRE_PREFIX, (size_t)len - WIRE_PREFIX);
+        slow_consume(l, (size_t)len);
+    }
+    return NULL;
+}
+
 static int run_events(void)
 {
     int nl = opt.conns;
@@ -438,6 +672,8 @@ static int run_events(void)
     struct cpu_window cpu;
     int rc = 1;
     char name[96];
+    struct slow_listener *slow = NULL;
+    bool slow_running = false;
     if (!ls || !toggle_lat || !delivery) {
         perror("lvbench: calloc");
         return 1;
@@ -484,6 +720,23 @@ static int run_events(void)
     }
 
     set_window();
+    if (opt.slow_addr) {
+        if (!(slow = calloc(1, sizeof(*slow)))) {
+            perror("lvbench: calloc");
+            goto done;
+        }
+        slow->fd = -1;
+        slow->domain = name;
+        if (!slow_open(slow, opt.slow_addr))
+            goto done;
+        slow->stall_from_ns = window_start_ns + NS_PER_S;
+        slow->stall_until_ns = slow->stall_from_ns + seconds_to_ns(opt.stall);
+        if (pthread_create(&slow->thread, NULL, slow_main, slow) != 0) {
+            perror("lvbench: pthread_create");
+            goto done;
+        }
+        slow_running = true;
+    }
     uint64_t first_ns = clock_ns();
     bool suspended = false, window_open = false;
     for (;;) {
@@ -526,6 +779,8 @@ static int run_events(void)
         all = true;
         for (int i = 0; i < nl; i++)
             all &= atomic_load(&ls[i].seen) >= toggles;
+        if (slow_running)
+            all &= atomic_load(&slow->seen) >= toggles;
     }
     uint64_t received = 0;
     for (int i = 0; i < nl; i++) {
@@ -538,10 +793,27 @@ static int run_events(void)
     json_int("events_received", (long long)received);
     json_num("events_per_s", (double)delivery->count / opt.seconds, 0);
     json_latency("ev_", delivery);
+    if (slow_running) {
+        json_num("slow_stall_s", opt.stall, 1);
+        json_int("slow_events_received", (long long)atomic_load(&slow->seen));
+        json_int("slow_order_breaks", (long long)slow->order_breaks);
+        json_num("slow_max_gap_ms", (double)slow->max_gap_ns / 1e6, 1);
+        json_latency("slow_ev_", &slow->lat);
+    }
     json_end();
     rc = errors == 0 && received == toggles * (uint64_t)nl ? 0 : 1;
 
 done:
+    if (slow_running) {
+        atomic_store(&slow_quit, true);
+        pthread_join(slow->thread, NULL);
+    }
+    if (slow) {
+        if (slow->fd >= 0)
+            close(slow->fd);
+        free(slow->buf);
+        free(slow);
+    }
     for (int i = 0; i < nl; i++) {
         struct listener *l = &ls[i];
         if (l->callback >= 0)
@@ -585,7 +857,10 @@ static void usage(FILE *to)
         "  --transient        list: start them as transient domains instead\n"
         "  --no-keeper        connect: no extra connection held open\n"
         "  --server-pid PID   also report that process's CPU use\n"
-        "  --rate R           events: R toggles per second, whatever the answers do\n");
+        "  --rate R           events: R toggles per second, whatever the answers do\n"
+        "  --slow-listener HOST:PORT|unix:PATH  events: one more listener, on the wire protocol\n"
+        "  --stall S          events: the slow listener reads nothing for S seconds, from 1 s\n"
+        "                     into the measured window (default 0: it reads all the time)\n");
 }
 
 int main(int argc, char **argv)
@@ -603,6 +878,8 @@ int main(int argc, char **argv)
         { "no-keeper", no_argument, NULL, 'K' },
         { "server-pid", required_argument, NULL, 'p' },
         { "rate", required_argument, NULL, 'r' },
+        { "slow-listener", required_argument, NULL, 'L' },
+        { "stall", required_argument, NULL, 'S' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
@@ -628,6 +905,8 @@ int main(int argc, char **argv)
         case 'K': opt.no_keeper = true; break;
         case 'p': opt.daemon = (pid_t)option_long("--server-pid", optarg, 1, 1 << 30); break;
         case 'r': opt.rate = option_double("--rate", optarg, 0); break;
+        case 'L': opt.slow_addr = optarg; break;
+        case 'S': opt.stall = option_double("--stall", optarg, 0); break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }

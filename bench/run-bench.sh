@@ -14,13 +14,21 @@
 #   --modes LIST  the lvbench modes this target runs (default version,lookup,xml,list,
 #                 connect,events); a daemon that answers only the handshake and
 #                 GET_LIB_VERSION: --modes version,connect
+#   --slow-addr A where the slow listener of the events-slow points connects (HOST:PORT or
+#                 unix:PATH); none: no events-slow points
+#   --metrics URL a Prometheus endpoint (jvirtd's metrics_listen_addr): read 1 s before the
+#                 stall of an events-slow point ends, its event series go into the result
 #
 # Global options:
 #   --reps N       repetitions of the whole matrix (default 3)
 #   --seconds S    measured seconds per point (default 5)
 #   --warmup W     unmeasured seconds before each point (default 1)
 #   --hold S       idle points: seconds the connections are held (default 5)
-#   --groups LIST  any of lvbench,events,lvload,idle (default all)
+#   --groups LIST  any of lvbench,events,lvload,idle,events-rate,events-slow (default
+#                  lvbench,events,lvload,idle)
+#   --rates LIST   events-rate: toggles per second (default 300,600,1200)
+#   --stall S      events-slow: seconds the slow listener reads nothing (default 10)
+#   --slow-rate R  events-slow: toggles per second (default 600)
 #   --out DIR      raw.jsonl (appended to), table.md, stderr.log (default
 #                  ./bench-out-DATE-TIME)
 #
@@ -31,6 +39,11 @@
 #   lvbench  version, lookup, xml, list (1,000 extra domains), connect, each at
 #            threads/connections 1/1 4/4 16/16 64/64 16/1
 #   events   one toggler, 1, 16 and 64 listener connections
+#   events-rate  open loop: --rates toggles per second, 64 listener connections
+#   events-slow  open loop at --slow-rate: 63 listeners through libvirt plus one slow listener
+#            on the wire protocol, which first reads all the time (stall=0), then stops
+#            reading for --stall seconds from 1 s into the measured window (stall=S); the
+#            measured window is S + 3 s for both
 #   lvload   1, 16 and 64 connections x 1 and 8 calls in flight (GET_LIB_VERSION)
 #   idle     1,000 and 5,000 connections held; the daemon's VmRSS before, while holding
 #            (1 s after the last handshake) and after
@@ -43,7 +56,8 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 lvbench=$here/lvbench lvload=$here/lvload
 
 reps=3 seconds=5 warmup=1 hold=5 groups=lvbench,events,lvload,idle out=
-names=() uris=() addrs=() pids=() modes=()
+rates=300,600,1200 stall=10 slow_rate=600
+names=() uris=() addrs=() pids=() modes=() slows=() metrics=()
 
 die() { echo "run-bench.sh: $*" >&2; exit 2; }
 last() { [ ${#names[@]} -gt 0 ] || die "$1 belongs after a --target"; echo $((${#names[@]} - 1)); }
@@ -51,11 +65,16 @@ last() { [ ${#names[@]} -gt 0 ] || die "$1 belongs after a --target"; echo $((${
 while [ $# -gt 0 ]; do
     [ $# -ge 2 ] || case "$1" in -h|--help) ;; *) die "$1 needs a value" ;; esac
     case "$1" in
-    --target) names+=("$2") uris+=("") addrs+=("") pids+=("") modes+=("") ;;
+    --target) names+=("$2") uris+=("") addrs+=("") pids+=("") modes+=("") slows+=("") metrics+=("") ;;
     --uri) i=$(last "$1") || exit 2; uris[i]=$2 ;;
     --addr) i=$(last "$1") || exit 2; addrs[i]=$2 ;;
     --pid) i=$(last "$1") || exit 2; pids[i]=$2 ;;
     --modes) i=$(last "$1") || exit 2; modes[i]=$2 ;;
+    --slow-addr) i=$(last "$1") || exit 2; slows[i]=$2 ;;
+    --metrics) i=$(last "$1") || exit 2; metrics[i]=$2 ;;
+    --rates) rates=$2 ;;
+    --stall) stall=$2 ;;
+    --slow-rate) slow_rate=$2 ;;
     --reps) reps=$2 ;;
     --seconds) seconds=$2 ;;
     --warmup) warmup=$2 ;;
@@ -91,6 +110,10 @@ for conns in 1 16 64; do
     for depth in 1 8; do matrix+=("lvload|load c=$conns d=$depth|$conns $depth"); done
 done
 for n in 1000 5000; do matrix+=("idle|idle n=$n|$n"); done
+for rate in ${rates//,/ }; do matrix+=("events-rate|events rate=$rate listeners=64|$rate 64"); done
+for s in 0 "$stall"; do
+    matrix+=("events-slow|events rate=$slow_rate listeners=63+slow stall=$s|$slow_rate 63 $s")
+done
 
 # idle point: the daemon's VmRSS around lvload --mode idle; prints the result object
 idle_point() { # ADDR PID CONNS
@@ -121,6 +144,30 @@ point() { # TARGET-INDEX REP KIND LABEL ARGS
         result=$(timeout "$limit" "$lvbench" --uri "$uri" --mode "$1" --threads "$2" --conns "$3" \
             --seconds "$seconds" --warmup "$warmup" "${with_pid[@]}" "${extra[@]}" \
             2>>"$out/stderr.log" | tail -n 1) ;;
+    events-rate)  # RATE LISTENERS
+        [ -n "$uri" ] && listed events "${modes[$i]:-events}" || return 0
+        result=$(timeout "$limit" "$lvbench" --uri "$uri" --mode events --conns "$2" --rate "$1" \
+            --seconds "$seconds" --warmup "$warmup" "${with_pid[@]}" 2>>"$out/stderr.log" | tail -n 1) ;;
+    events-slow)  # RATE LISTENERS STALL
+        [ -n "$uri" ] && [ -n "${slows[$i]}" ] && listed events "${modes[$i]:-events}" || return 0
+        local window=$(( ${stall%.*} + 3 )) scraped=$out/metrics-during.txt scraper=
+        rm -f "$scraped"
+        if [ -n "${metrics[$i]}" ]; then   # 1 s before the stall ends (it starts 1 s into the window)
+            ( sleep $(( ${warmup%.*} + ${3%.*} )); curl -s --max-time 5 "${metrics[$i]}" >"$scraped" ) &
+            scraper=$!
+        fi
+        result=$(timeout $(( limit + window )) "$lvbench" --uri "$uri" --mode events --conns "$2" --rate "$1" \
+            --seconds "$window" --warmup "$warmup" "${with_pid[@]}" --slow-listener "${slows[$i]}" --stall "$3" \
+            2>>"$out/stderr.log" | tail -n 1)
+        if [ -n "$scraper" ]; then
+            wait "$scraper"
+            local during
+            during=$(python3 -c 'import json, re, sys
+lines = open(sys.argv[1]).read().splitlines() if len(sys.argv) > 1 else []
+print(json.dumps([l for l in lines if re.match(r"jvirtd_(event_queue|event_lag|client_event)", l)
+                  and "server=\"admin\"" not in l]))' "$scraped" 2>/dev/null || echo '[]')
+            case "$result" in "{"*) result="${result%\}},\"metrics_during_stall\":$during}" ;; esac
+        fi ;;
     lvload)  # CONNS DEPTH
         [ -n "$addr" ] || return 0
         result=$(timeout "$limit" "$lvload" --addr "$addr" --conns "$1" --depth "$2" \

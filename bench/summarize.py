@@ -60,27 +60,39 @@ def row(cells):
     print("| " + " | ".join(cells) + " |")
 
 
+def entries_of(points, kind):
+    return [(point, per_target) for (k, point), per_target in points.items() if k == kind]
+
+
+def begin_table(title, header):
+    print(f"### {title}\n")
+    row(header)
+    print("|" + "---|" * len(header))
+
+
+def ratio_to_first(index, first, value):
+    """(first, cell): the first target's value and "" for it, value / first for the others."""
+    if index == 0:
+        return value, ""
+    return first, f"{value / first:.2f}×" if value and first else "n/a"
+
+
 def call_table(points, kind, title, extra=()):
     """Tables of request/response points; extra: (column, function of the good results)."""
-    entries = [(point, per_target) for (k, point), per_target in points.items() if k == kind]
+    entries = entries_of(points, kind)
     if not entries:
         return
     header = ["point", "target", "n", "ops/s median", "ops/s min–max", "p50 µs",
               "p99 µs median", "p99 min–max", "p99.9 µs", "srv CPU %", "cli CPU %",
               "other CPU %", "errors"] + [name for name, _ in extra] + ["vs first"]
-    print(f"### {title}\n")
-    row(header)
-    print("|" + "---|" * len(header))
+    begin_table(title, header)
     for point, per_target in entries:
         first = None
         for index, (target, results) in enumerate(per_target.items()):
             good = [r for r in results if r]
             ops = [r.get("ops_per_s") for r in good]
             ops_median = median(ops)
-            if index == 0:
-                first, versus = ops_median, ""
-            else:
-                versus = f"{ops_median / first:.2f}×" if ops_median and first else "n/a"
+            first, versus = ratio_to_first(index, first, ops_median)
             errors = sum(r.get("errors", 0) for r in good) + len(results) - len(good)
             p99 = [r.get("p99_us") for r in good]
             cells = [point, target, str(len(good)), number(ops_median), span(ops),
@@ -96,16 +108,87 @@ def call_table(points, kind, title, extra=()):
     print()
 
 
+def ms(us):
+    return None if us is None else us / 1000
+
+
+def lost(good):
+    return str(sum(r.get("events_expected", 0) - r.get("events_received", 0) for r in good))
+
+
+def events_rate_table(points):
+    """Open-loop event delivery: the same toggle rate for every target."""
+    entries = entries_of(points, "events-rate")
+    if not entries:
+        return
+    header = ["point", "target", "n", "toggles/s", "deliveries/s", "p50 ms", "p99 ms median",
+              "p99 min–max", "p99.9 ms", "srv CPU %", "cli CPU %", "other CPU %", "lost",
+              "p99 vs first"]
+    begin_table("lvbench events, open loop (1 toggler at a fixed rate, 64 listener connections)", header)
+    for point, per_target in entries:
+        first = None
+        for index, (target, results) in enumerate(per_target.items()):
+            good = [r for r in results if r]
+            p99 = [ms(r.get("ev_p99_us")) for r in good]
+            p99_median = median(p99)
+            first, versus = ratio_to_first(index, first, p99_median)
+            row([point, target, str(len(good)), number(median([r.get("ops_per_s") for r in good])),
+                 number(median([r.get("events_per_s") for r in good])),
+                 number(median([ms(r.get("ev_p50_us")) for r in good]), 2),
+                 number(p99_median, 2), span(p99, 2),
+                 number(median([ms(r.get("ev_p999_us")) for r in good]), 2),
+                 number(median([r.get("srv_cpu_pct") for r in good])),
+                 number(median([r.get("cli_cpu_pct") for r in good])),
+                 number(median([others_cpu(r) for r in good])), lost(good), versus])
+    print()
+
+
+def metric(result, name):
+    """A value from the metrics scraped during the stall (the first series named so), or None."""
+    for line in result.get("metrics_during_stall") or []:
+        if line.startswith(name + "{") and 'server="libvirtd"' in line:
+            return float(line.rsplit(" ", 1)[1])
+    return None
+
+
+def events_slow_table(points):
+    """63 listeners through libvirt and one raw listener that stops reading (or not)."""
+    entries = entries_of(points, "events-slow")
+    if not entries:
+        return
+    header = ["point", "target", "n", "63 listeners: p50 ms", "p99 ms median", "p99 min–max",
+              "p99.9 ms", "lost", "slow: received / expected", "order breaks", "longest wait s",
+              "metrics during the stall: lag s / events queued / drops"]
+    begin_table("lvbench events, one listener stops reading (open loop, 63 + 1 listeners)", header)
+    for point, per_target in entries:
+        for target, results in per_target.items():
+            good = [r for r in results if r]
+            p99 = [ms(r.get("ev_p99_us")) for r in good]
+            received = sum(r.get("slow_events_received", 0) for r in good)
+            expected = sum(r.get("events_expected", 0) // max(1, r.get("conns", 1)) for r in good)
+            seen = [r for r in good if r.get("metrics_during_stall")]
+            during = "–" if not seen else " ; ".join(
+                f"{number(metric(r, 'jvirtd_event_lag_seconds_max'), 1)} / "
+                f"{number(metric(r, 'jvirtd_event_queue_events'))} / "
+                f"{number(metric(r, 'jvirtd_event_queue_drops_total'))}" for r in seen)
+            row([point, target, str(len(good)),
+                 number(median([ms(r.get("ev_p50_us")) for r in good]), 2),
+                 number(median(p99), 2), span(p99, 2),
+                 number(median([ms(r.get("ev_p999_us")) for r in good]), 2), lost(good),
+                 f"{received:,} / {expected:,}",
+                 str(sum(r.get("slow_order_breaks", 0) for r in good)),
+                 number(max([r.get("slow_max_gap_ms", 0) for r in good] or [0]) / 1000, 1), during])
+    print()
+
+
 def idle_table(points):
-    entries = [(point, per_target) for (k, point), per_target in points.items() if k == "idle"]
+    entries = entries_of(points, "idle")
     if not entries:
         return
     header = ["point", "target", "n", "established", "connect s (median, min–max)",
               "RSS before MiB", "RSS holding MiB", "Δ KiB/conn (median, min–max)",
               "answered after hold"]
-    print("### Idle connections (daemon VmRSS)\n")
-    row(header)
-    print("|" + "---|" * len(header))
+    begin_table("Idle connections (daemon VmRSS)", header)
     for point, per_target in entries:
         for target, results in per_target.items():
             good = [r for r in results if r and r.get("lvload")]
@@ -145,6 +228,8 @@ def main():
     call_table(points, "lvload", "lvload (raw wire protocol, GET_LIB_VERSION, 1 epoll thread)",
                extra=[("reordered", med_of("reordered"))])
     idle_table(points)
+    events_rate_table(points)
+    events_slow_table(points)
 
 
 if __name__ == "__main__":

@@ -15,12 +15,16 @@
 #   --compare-jvm-defaults   one more target in the matrix, "jvirtd-jvm-defaults": the same
 #                   jvirtd with the JVM's own defaults instead of etc/jvm.options
 #                   (JVIRTD_JVM_OPTIONS=/dev/null), on JVIRTD_BASE_PORT (16819)
+#   --compare-jar JAR   one more target, "jvirtd-before": that jar (an earlier build) through
+#                   bin/jvirtd, on JVIRTD_BEFORE_PORT (16829)
 #   --idle-conns N  connections for the idle-memory point (default 19000: the fd limit of a
 #                   process here is 20000 and cannot be raised without CAP_SYS_RESOURCE)
 #   --skip LIST     any of matrix,startup,idle-impact,idle-memory
 #
 # Environment: JVIRTD_JAR (jar to run through bin/jvirtd; default: bin/jvirtd builds
-# target/jvirtd.jar), LIBVIRTD_PORT (16709), JVIRTD_PORT (16809), NULL_PORT (16909).
+# target/jvirtd.jar), LIBVIRTD_PORT (16709), JVIRTD_PORT (16809), NULL_PORT (16909),
+# JVIRTD_METRICS_PORT (16899: jvirtd's metrics endpoint, read by the events-slow points; the
+# compared jvirtd targets use the next ports).
 #
 # The daemons run with their default tuning: libvirtd as bench/private-libvirtd.sh starts it
 # (its own mount namespace; TCP, auth none, libvirt's defaults otherwise), jvirtd with
@@ -34,7 +38,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 b="$root/bench"
 out="/tmp/jvirtd-bench-$(date +%Y%m%d-%H%M%S)"
 reps=3 seconds=3 groups="lvbench,events,lvload,idle" idle_conns=19000 skip="" idle_after=60
-compare_defaults=0
+compare_defaults=0 compare_jar=
 while [ $# -gt 0 ]; do
     case "$1" in
     --out) out=$2; shift 2 ;;
@@ -45,6 +49,7 @@ while [ $# -gt 0 ]; do
     --skip) skip=$2; shift 2 ;;
     --idle-after) idle_after=$2; shift 2 ;;
     --compare-jvm-defaults) compare_defaults=1; shift ;;
+    --compare-jar) compare_jar=$2; shift 2 ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed 's/^# \{0,1\}//;/^set -euo/d'; exit 0 ;;
     *) echo "bench-side-by-side.sh: unknown argument '$1'" >&2; exit 2 ;;
     esac
@@ -52,7 +57,8 @@ done
 skipped() { case ",$skip," in *",$1,"*) return 0 ;; *) return 1 ;; esac; }
 
 lv_port=${LIBVIRTD_PORT:-16709} jv_port=${JVIRTD_PORT:-16809} null_port=${NULL_PORT:-16909}
-base_port=${JVIRTD_BASE_PORT:-16819}
+base_port=${JVIRTD_BASE_PORT:-16819} before_port=${JVIRTD_BEFORE_PORT:-16829}
+metrics_port=${JVIRTD_METRICS_PORT:-16899}
 mkdir -p "$out"
 if ! pkg-config --exists libvirt 2>/dev/null; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
@@ -84,8 +90,8 @@ jv_conf() { # PORT DIR [extra line]
     printf 'listen_tls = 0\nlisten_tcp = 1\ntcp_port = "%s"\nlisten_addr = "127.0.0.1"\nauth_tcp = "none"\nunix_sock_dir = "%s"\n%s\n' \
         "$1" "$2/sock" "${3:-}" >"$2/jvirtd.conf"
 }
-start_jvirtd() { # DIR PORT [JVM options file]
-    JVIRTD_JVM_OPTIONS="${3:-${JVIRTD_JVM_OPTIONS:-}}" \
+start_jvirtd() { # DIR PORT [JVM options file [jar]]
+    JVIRTD_JVM_OPTIONS="${3:-${JVIRTD_JVM_OPTIONS:-}}" JVIRTD_JAR="${4:-${JVIRTD_JAR:-}}" \
         "$root/bin/jvirtd" --listen -f "$1/jvirtd.conf" -p "$1/jvirtd.pid" >"$1/jvirtd.log" 2>&1 &
     local pid=$!
     wait_port "$2"
@@ -107,7 +113,7 @@ if [ -n "${JVIRTD_JAR:-}" ]; then export JVIRTD_JAR; fi
 } >"$out/extra.md"
 
 if ! skipped matrix; then
-    jv_conf "$jv_port" "$out/jv"
+    jv_conf "$jv_port" "$out/jv" "metrics_listen_addr = \"127.0.0.1:$metrics_port\""
     JP=$(start_jvirtd "$out/jv" "$jv_port"); started+=("$JP")
     LP=$("$b/private-libvirtd.sh" start "$out/lv" --port "$lv_port" | tail -1)
     started+=("$LP")
@@ -116,7 +122,17 @@ if ! skipped matrix; then
     wait_port "$null_port"
     names=(libvirtd jvirtd) pids=("$LP" "$JP")
     targets=(--target libvirtd --uri "test+tcp://127.0.0.1:$lv_port/default" --addr "127.0.0.1:$lv_port" --pid "$LP"
-        --target jvirtd --uri "test+tcp://127.0.0.1:$jv_port/default" --addr "127.0.0.1:$jv_port" --pid "$JP")
+        --slow-addr "unix:$out/lv/sock/libvirt-sock"
+        --target jvirtd --uri "test+tcp://127.0.0.1:$jv_port/default" --addr "127.0.0.1:$jv_port" --pid "$JP"
+        --slow-addr "unix:$out/jv/sock/libvirt-sock" --metrics "http://127.0.0.1:$metrics_port/metrics")
+    if [ -n "$compare_jar" ]; then
+        jv_conf "$before_port" "$out/jv-before" "metrics_listen_addr = \"127.0.0.1:$((metrics_port + 1))\""
+        OP=$(start_jvirtd "$out/jv-before" "$before_port" "" "$compare_jar"); started+=("$OP")
+        names+=(jvirtd-before) pids+=("$OP")
+        targets+=(--target jvirtd-before --uri "test+tcp://127.0.0.1:$before_port/default"
+            --addr "127.0.0.1:$before_port" --pid "$OP" --slow-addr "unix:$out/jv-before/sock/libvirt-sock"
+            --metrics "http://127.0.0.1:$((metrics_port + 1))/metrics")
+    fi
     if [ "$compare_defaults" = 1 ]; then
         jv_conf "$base_port" "$out/jv-defaults"
         BP=$(start_jvirtd "$out/jv-defaults" "$base_port" /dev/null); started+=("$BP")

@@ -17,6 +17,7 @@ import io.jvirtd.rpc.loop.Timer;
 import io.jvirtd.rpc.pool.WorkerPool;
 import io.jvirtd.rpc.server.ClientMemoryBudget;
 import io.jvirtd.rpc.server.NetServer;
+import io.jvirtd.rpc.server.ServerProgram;
 import io.jvirtd.rpc.server.ServerLimits;
 import io.jvirtd.rpc.server.Transport;
 import io.jvirtd.rpc.tls.TlsConfigException;
@@ -32,6 +33,8 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -94,6 +97,7 @@ final class Daemon {
                 config.memorySettings(Runtime.getRuntime().maxMemory()));
         WorkerPool pool = new WorkerPool("jvirtd", config.minWorkers, config.maxWorkers, config.prioWorkers);
         server = new NetServer("libvirtd", loop, pool, limits(), Ticker.SYSTEM, memory);
+        server.setMaxQueuedEventBytes(config.clientEventQueueLimit);
         // libvirtd's admin server: its own pool without priority workers, no anonymous clients
         WorkerPool adminPool = new WorkerPool("admin", config.adminMinWorkers, config.adminMaxWorkers, 0);
         adminServer = new NetServer("admin", loop, adminPool, adminLimits(), Ticker.SYSTEM, memory);
@@ -114,9 +118,19 @@ final class Daemon {
         // The stateful drivers start while the loop runs and before the network is enabled: the
         // QEMU driver reattaches to the monitors of guests that kept running (libvirtd's order).
         DriverRegistry drivers;
+        FutureTask<ServerProgram> remote = null;
         try {
             drivers = DriverRegistry.fromConfig(config);
             this.drivers = drivers;
+            // The remote program's procedure table (about a thousand argument and reply classes
+            // to load) is built on a helper thread meanwhile: a restart with running guests spends
+            // that time waiting for their monitors' answers (docs/performance.md, issue 12).
+            DriverRegistry d = drivers;
+            remote = new FutureTask<>(() -> SlowCallHook.wrap(new RemoteProgram(new ConnectionRouter(d.byScheme())),
+                    config.testSlowCall, Boolean.getBoolean(SlowCallHook.TEST_HOOKS_PROPERTY)));
+            Thread builder = new Thread(remote, "jvirtd-tables");
+            builder.setDaemon(true);
+            builder.start();
             drivers.startAll(new LoopForDrivers(loop));
         } catch (RuntimeException e) {
             LOG.log(Level.ERROR, "a driver failed to start", e);
@@ -126,8 +140,7 @@ final class Daemon {
             adminPool.shutdown();
             return 1;
         }
-        server.addProgram(SlowCallHook.wrap(new RemoteProgram(new ConnectionRouter(drivers.byScheme())),
-                config.testSlowCall, Boolean.getBoolean(SlowCallHook.TEST_HOOKS_PROPERTY)));
+        server.addProgram(built(remote));
         server.addProgram(HypervisorExtraProgram.qemu());
         server.addProgram(HypervisorExtraProgram.lxc());
         List<NetServer> servers = List.of(adminServer, server); // virt-admin srv-list order
@@ -172,6 +185,25 @@ final class Daemon {
         }
         LOG.log(Level.INFO, "daemon stopped");
         return 0;
+    }
+
+    /** The program a helper thread built; its failure is the leader's (a bug, as it would be here). */
+    private static ServerProgram built(FutureTask<ServerProgram> task) {
+        try {
+            return task.get();
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof RuntimeException r) {
+                throw r;
+            }
+            if (c instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(c);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while building the remote program", e);
+        }
     }
 
     private ServerLimits limits() {

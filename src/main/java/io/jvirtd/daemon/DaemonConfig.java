@@ -1,6 +1,7 @@
 package io.jvirtd.daemon;
 
 import io.jvirtd.rpc.server.ClientMemoryBudget;
+import io.jvirtd.rpc.server.ServerLimits;
 
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -60,6 +61,13 @@ public final class DaemonConfig {
     public Long clientMemoryBudgetRestricted;
     /** [client_memory_timeout] seconds to finish an admitted message or to read pending output. */
     public int clientMemoryTimeout = 30;
+    /**
+     * [client_event_queue_limit] bytes of events one client may have waiting before the oldest
+     * are dropped (jvirtd's own, issue 18; see ServerClient#sendEvent).
+     */
+    public long clientEventQueueLimit = ServerLimits.MAX_QUEUED_EVENT_BYTES;
+    /** Smallest client_event_queue_limit: a few events of any kind must fit. */
+    public static final long MIN_EVENT_QUEUE_LIMIT = 4096;
 
     // The "admin" server.
     public int adminMinWorkers = 5;
@@ -102,6 +110,13 @@ public final class DaemonConfig {
      * runs TCG only, whatever /dev/kvm says (it exists on hosts that cannot run KVM guests).
      */
     public boolean qemuKvm;
+    /**
+     * [qemu_user], [qemu_group] who QEMU runs as, as qemu.conf's {@code user} and {@code group}: a
+     * name, or "+N" for the number N; null (the default): the daemon's. Applied when the daemon
+     * runs as root; an unknown name fails the QEMU driver's start (exit 1).
+     */
+    public String qemuUser;
+    public String qemuGroup;
 
     private enum Type { INT, LONG, STRING, BOOL, LIST }
 
@@ -169,11 +184,14 @@ public final class DaemonConfig {
         key("client_memory_budget", Type.LONG, (c, v) -> c.clientMemoryBudget = (Long) v);
         key("client_memory_budget_restricted", Type.LONG, (c, v) -> c.clientMemoryBudgetRestricted = (Long) v);
         key("client_memory_timeout", Type.INT, (c, v) -> c.clientMemoryTimeout = (Integer) v);
+        key("client_event_queue_limit", Type.LONG, (c, v) -> c.clientEventQueueLimit = (Long) v);
         key("metrics_listen_addr", Type.STRING, (c, v) -> c.metricsListenAddr = (String) v);
         key("test_slow_call", Type.STRING, (c, v) -> c.testSlowCall = (String) v);
         key("test_fault_plan", Type.STRING, (c, v) -> c.testFaultPlan = Path.of((String) v));
         key("qemu_root", Type.STRING, (c, v) -> c.qemuRoot = java.nio.file.Path.of((String) v));
         key("qemu_kvm", Type.BOOL, (c, v) -> c.qemuKvm = (Boolean) v);
+        key("qemu_user", Type.STRING, (c, v) -> c.qemuUser = (String) v);
+        key("qemu_group", Type.STRING, (c, v) -> c.qemuGroup = (String) v);
         ignored("host_uuid_source", Type.STRING);
         ignored("tls_priority", Type.STRING);
         ignored("tcp_min_ssf", Type.INT);
@@ -252,6 +270,10 @@ public final class DaemonConfig {
         requireNonNegative(file, entries, "prio_workers", prioWorkers, 0);
         requireNonNegative(file, entries, "keepalive_count", keepaliveCount, 0);
         requireNonNegative(file, entries, "client_memory_timeout", clientMemoryTimeout, 1);
+        if (clientEventQueueLimit < MIN_EVENT_QUEUE_LIMIT) {
+            throw bad(file, entries.get("client_event_queue_limit"), "value " + clientEventQueueLimit
+                    + " must be at least " + MIN_EVENT_QUEUE_LIMIT);
+        }
         if (clientMemoryBudget != null && clientMemoryBudget < ClientMemoryBudget.MIN_LIMIT) {
             throw bad(file, entries.get("client_memory_budget"), "value " + clientMemoryBudget
                     + " must be at least " + ClientMemoryBudget.MIN_LIMIT + " (64 MiB: a largest message must fit)");

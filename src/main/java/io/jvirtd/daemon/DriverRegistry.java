@@ -45,8 +45,10 @@ final class DriverRegistry {
 
     /** The drivers this daemon has: the mock host ({@code test}) and QEMU ({@code qemu}). */
     static DriverRegistry fromConfig(DaemonConfig config) {
-        return new DriverRegistry(List.of(new MockHostDriver(schemas(), config.testFaultPlan),
-                new QemuDriver(new QemuDriver.Settings(config.qemuRoot, config.qemuKvm, config.hostUuid))));
+        RelaxNgSchemas schemas = schemas();
+        return new DriverRegistry(List.of(new MockHostDriver(schemas, config.testFaultPlan),
+                new QemuDriver(new QemuDriver.Settings(config.qemuRoot, config.qemuKvm, config.hostUuid,
+                        config.qemuUser, config.qemuGroup), schemas)));
     }
 
     /**

@@ -14,9 +14,14 @@ import javax.xml.parsers.ParserConfigurationException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.StringReader;
+import java.nio.charset.Charset;
+import java.nio.charset.IllegalCharsetNameException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Parses XML documents with libvirt's error behaviour ({@code virXMLParseHelper} in
@@ -24,11 +29,18 @@ import java.nio.file.Path;
  *
  * <ul>
  *   <li>unreadable input: XML_ERROR in the caller's domain, "failed to parse xml document 'NAME'";
- *   <li>not well formed: XML_DETAIL in the caller's domain, "NAME:LINE: what\ncontext\n---^"
- *       (the wording of "what" is the JDK's, not libxml2's; the shape is libvirt's);
+ *   <li>not well formed: XML_DETAIL in the caller's domain, "NAME:LINE: what\ncontext\n---^",
+ *       "what" in libxml2's words for the common mistakes ({@link LibxmlErrors});
  *   <li>wrong root element: XML_ERROR in domain {@link VirErrorDomain#XML} (virxml.c raises it),
  *       "expecting root element of 'node', not 'foo'".
  * </ul>
+ *
+ * <p>It accepts what libxml2 accepts and the JDK would not: a leading UTF-8 byte-order mark,
+ * and element or attribute names whose prefix no {@code xmlns} declares (libxml2 only warns;
+ * the element then has no namespace and its name is the whole {@code prefix:name}, see
+ * {@link #localName}). A client's string is UTF-8 whatever its XML declaration says (libxml2
+ * ignores the declared encoding of an in-memory document it can decode, and refuses one it
+ * does not know), so a byte that is not UTF-8 is refused as libxml2 refuses it.
  *
  * <p>Like libvirt ({@code XML_PARSE_NONET}) it never fetches anything over the network; it also
  * refuses external entities and DTDs altogether, since documents come from clients, and, as
@@ -49,6 +61,11 @@ public final class VirXml {
     private static final String JDK_TOO_DEEP = "JAXP00010006";
     /** The JDK parser's limit on element depth (jdk.xml.maxElementDepth). */
     private static final String MAX_ELEMENT_DEPTH = "http://www.oracle.com/xml/jaxp/properties/maxElementDepth";
+    private static final String MESSAGE_LOCALE = "http://apache.org/xml/properties/locale";
+    private static final String CONTINUE_AFTER_FATAL = "http://apache.org/xml/features/continue-after-fatal-error";
+    /** The JDK's fatal errors for a prefix no xmlns declaration binds (element, attribute). */
+    private static final Pattern UNBOUND_PREFIX = Pattern.compile(
+            "The prefix \"[^\"]*\" for (element|attribute) \"[^\"]*\" (associated with an element type \"[^\"]*\" )?is not bound\\.");
 
     private VirXml() {
     }
@@ -88,9 +105,55 @@ public final class VirXml {
     public static Document parseString(String xml, String url, String rootElement,
                                        VirErrorDomain domain) {
         String docName = url != null ? url : "[inline data]";
-        return parse(new InputSource(new StringReader(xml)), xml, docName, url != null,
+        String text = withoutByteOrderMark(xml);
+        Problem p = encodingProblem(text);
+        if (p != null) {
+            int line = LibxmlErrors.lineAt(text, p.index());
+            throw detail(domain, where(docName, url != null, line) + p.message() + "\n"
+                    + context(lineOf(text, line)) + "\n^");
+        }
+        return parse(new InputSource(new StringReader(text)), text, docName, url != null,
                 rootElement, domain);
     }
+
+    /** The string without the UTF-8 byte-order mark a file read as it is starts with. */
+    public static String withoutByteOrderMark(String xml) {
+        return xml.startsWith("\uFEFF") ? xml.substring(1) : xml;
+    }
+
+    /** U+FFFD: what the wire decoder made of bytes that are not UTF-8. */
+    private static final char NOT_UTF8 = '\uFFFD';
+    private static final Pattern DECLARED_ENCODING = Pattern.compile(
+            "\\A<\\?xml\\s[^>]*?encoding\\s*=\\s*[\"']([^\"']*)[\"']");
+
+    /** Where in the text libxml2 stops decoding, and its message. */
+    private record Problem(int index, String message) {
+    }
+
+    /**
+     * Why libxml2 would not decode this string, null when it would. The wire decodes a
+     * client's bytes as UTF-8 and turns a byte that is not into U+FFFD, so U+FFFD is taken for
+     * such a byte (a client that means the character itself is refused; libvirt's own tools
+     * never send it).
+     */
+    private static Problem encodingProblem(String text) {
+        Matcher m = DECLARED_ENCODING.matcher(text);
+        if (m.find()) {
+            String enc = m.group(1);
+            boolean known;
+            try {
+                known = Charset.isSupported(enc);
+            } catch (IllegalCharsetNameException e) {
+                known = false;
+            }
+            if (!known) {
+                return new Problem(m.end(), "Unsupported encoding " + enc);
+            }
+        }
+        int bad = text.indexOf(NOT_UTF8);
+        return bad < 0 ? null : new Problem(bad, "Input is not proper UTF-8, indicate encoding !");
+    }
+
 
     private static Document parse(InputSource source, String text, String docName,
                                   boolean named, String rootElement, VirErrorDomain domain) {
@@ -115,9 +178,23 @@ public final class VirXml {
         return doc;
     }
 
-    /** The element's name without namespace prefix, as libxml2's {@code node->name}. */
+    /**
+     * Whether the JDK's parser, with English messages, reports a prefix no xmlns declaration
+     * binds: a fatal error to it, a warning to libxml2.
+     */
+    public static boolean isUnboundPrefix(SAXParseException e) {
+        return e.getMessage() != null && UNBOUND_PREFIX.matcher(e.getMessage()).matches();
+    }
+
+    /**
+     * The element's name without namespace prefix, as libxml2's {@code node->name}; for a
+     * prefix no declaration binds, libxml2's name is the whole "prefix:name".
+     */
     public static String localName(Element e) {
-        return e.getLocalName() != null ? e.getLocalName() : e.getNodeName();
+        if (e.getLocalName() == null || e.getNamespaceURI() == null && e.getPrefix() != null) {
+            return e.getNodeName();
+        }
+        return e.getLocalName();
     }
 
     /** libvirt's catchXMLError layout: "NAME:LINE: msg\ncontext line\n----^". */
@@ -130,9 +207,18 @@ public final class VirXml {
             pointer.append(context.charAt(i) == '\t' ? '\t' : '-');
         }
         pointer.append('^');
-        String where = named ? docName + ":" + line + ": " : "at line " + line + ": ";
-        String what = e.getMessage() != null && e.getMessage().contains(JDK_TOO_DEEP) ? TOO_DEEP : e.getMessage();
-        return where + what + "\n" + context + "\n" + pointer;
+        String what = e.getMessage() != null && e.getMessage().contains(JDK_TOO_DEEP) ? TOO_DEEP
+                : LibxmlErrors.message(e, text);
+        return where(docName, named, line) + what + "\n" + context(context) + "\n" + pointer;
+    }
+
+    private static String where(String docName, boolean named, int line) {
+        return named ? docName + ":" + line + ": " : "at line " + line + ": ";
+    }
+
+    /** libvirt prints a missing context line through "%s": "(null)". */
+    private static String context(String line) {
+        return line.isEmpty() ? "(null)" : line;
     }
 
     private static String lineOf(String text, int line) {
@@ -175,6 +261,11 @@ public final class VirXml {
             // unless XML_PARSE_HUGE, which libvirt does not pass. The code walking a parsed
             // tree recurses, so a client's 300,000 nested elements overflowed a worker's stack.
             f.setAttribute(MAX_ELEMENT_DEPTH, Integer.toString(MAX_DEPTH));
+            // LibxmlErrors reads the parser's messages: English whatever the default locale
+            f.setAttribute(MESSAGE_LOCALE, Locale.ENGLISH);
+            // an unbound prefix is a fatal error to the JDK, a warning to libxml2: QUIET lets
+            // the parser go on after it (and only after it)
+            f.setFeature(CONTINUE_AFTER_FATAL, true);
             DocumentBuilder b = f.newDocumentBuilder();
             b.setErrorHandler(QUIET);
             return b;
@@ -183,7 +274,10 @@ public final class VirXml {
         }
     }
 
-    /** Fatal errors become exceptions; the JDK would otherwise also print them to stderr. */
+    /**
+     * Fatal errors become exceptions, but for unbound prefixes, which libxml2 only warns about;
+     * the JDK would otherwise also print them to stderr.
+     */
     private static final ErrorHandler QUIET = new ErrorHandler() {
         @Override
         public void warning(SAXParseException e) {
@@ -195,7 +289,9 @@ public final class VirXml {
 
         @Override
         public void fatalError(SAXParseException e) throws SAXException {
-            throw e;
+            if (!isUnboundPrefix(e)) {
+                throw e;
+            }
         }
     };
 }

@@ -208,6 +208,33 @@ class QemuCapabilitiesIT {
     }
 
     /**
+     * {@code --validate} (VIR_DOMAIN_DEFINE_VALIDATE, VIR_DOMAIN_START_VALIDATE) on qemu:///: the
+     * document is checked against libvirt's domain.rng before the driver reads it, as libvirtd
+     * does; without it an unknown element is ignored, as libvirt's parser ignores it.
+     */
+    @Test
+    void validateChecksTheDomainSchemaFirst() throws Exception {
+        DaemonProcess d = daemon(false);
+        Path xml = root.resolve("validate.xml");
+        String valid = "<domain type='qemu'><name>capit-valid</name><memory unit='MiB'>16</memory>"
+                + "<os><type arch='x86_64' machine='pc'>hvm</type></os></domain>";
+        Files.writeString(xml, valid.replace("</os>", "</os><bogus/>"));
+        for (String command : List.of("define", "create")) {
+            Exec.Result r = virsh(d, command, "--validate", xml.toString());
+            assertEquals(1, r.exitCode(), r::describe);
+            assertTrue(r.stderr().contains("error: XML document failed to validate against schema: "
+                    + "Unable to validate doc against /usr/share/libvirt/schemas/domain.rng"), r::describe);
+            assertTrue(r.stderr().contains("bogus"), r::describe);
+        }
+        assertTrue(ok(d, "list", "--all", "--name").isBlank(), "nothing was defined or started");
+        ok(d, "define", xml.toString());
+        ok(d, "undefine", "capit-valid");
+        Files.writeString(xml, valid);
+        ok(d, "define", "--validate", xml.toString());
+        assertTrue(ok(d, "dumpxml", "capit-valid").contains("<name>capit-valid</name>"));
+    }
+
+    /**
      * With {@code qemu_kvm} set, KVM is offered exactly where QEMU can enable it: the capabilities
      * list {@code <domain type='kvm'/>} if and only if domcapabilities answers for kvm.
      */

@@ -102,7 +102,8 @@ class QemuDriverIT {
         throw new AssertionError(name + " is '" + got + "', not '" + want + "' " + millis + " ms after the call");
     }
 
-    private static void awaitMarker(Path log, String marker) throws Exception {
+    /** Waits (up to 30 s) until QEMU's serial log {@code log} shows {@code marker}; QemuRunAsIT uses it too. */
+    static void awaitMarker(Path log, String marker) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline) {
             if (Files.exists(log) && Files.readString(log, StandardCharsets.ISO_8859_1).contains(marker)) {
@@ -141,6 +142,7 @@ class QemuDriverIT {
             virsh(d, "start", "jvq-life");
             long pid = qemu.pid("jvq-life");
             assertTrue(QemuTestRoot.isAlive(pid));
+            assertEquals("jvq-life", virsh(d, "domname", virsh(d, "domid", "jvq-life")), "lookup by running id");
             virsh(d, "destroy", "jvq-life");
             assertEquals("shut off (destroyed)", virsh(d, "domstate", "--reason", "jvq-life"));
             assertFalse(QemuTestRoot.isAlive(pid), "destroy stopped QEMU " + pid);

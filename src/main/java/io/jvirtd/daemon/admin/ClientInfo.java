@@ -1,6 +1,7 @@
 package io.jvirtd.daemon.admin;
 
 import io.jvirtd.model.InetText;
+import io.jvirtd.model.UnixAccounts;
 import io.jvirtd.protocol.admin.AdminTypes.TypedParam;
 import io.jvirtd.rpc.server.ServerClient;
 import io.jvirtd.rpc.server.Transport;
@@ -97,17 +98,7 @@ public class ClientInfo {
         if (!name.isEmpty() && name.chars().allMatch(ch -> ch >= '0' && ch <= '9') && name.length() < 10) {
             return Integer.valueOf(name);
         }
-        try {
-            for (String line : Files.readAllLines(database, StandardCharsets.UTF_8)) {
-                String[] f = line.split(":", -1);
-                if (f.length >= 3 && f[0].equals(name)) {
-                    return Integer.valueOf(f[2]);
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
-            return null;
-        }
-        return null;
+        return UnixAccounts.idOf(name, database);
     }
 
     /**

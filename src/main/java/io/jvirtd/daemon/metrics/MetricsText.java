@@ -32,7 +32,17 @@ import java.util.function.ToLongFunction;
  *     {@code jvirtd_rpc_call_duration_seconds} (from the loop queueing the call to its reply
  *     being queued)
  * <li>{@code jvirtd_bytes_received_total}, {@code jvirtd_bytes_sent_total},
- *     {@code jvirtd_keepalive_closes_total}, {@code jvirtd_event_queue_drops_total}
+ *     {@code jvirtd_keepalive_closes_total}
+ * <li>events not yet written to their clients (docs/robustness.md, "A listener that does not
+ *     keep up"): {@code jvirtd_event_queue_drops_total} (events dropped, oldest first, because
+ *     their client read too slowly; the client stays connected), {@code jvirtd_event_queue_events}
+ *     (events waiting, all clients), {@code jvirtd_event_lag_seconds_max} (the age of the oldest
+ *     event any client has not received); and per client that is at least
+ *     {@value #LAGGING_SECONDS} s behind or has dropped events (label {@code client}, the id
+ *     virt-admin client-list shows), {@code jvirtd_client_event_lag_seconds},
+ *     {@code jvirtd_client_event_queue_events} and {@code jvirtd_client_event_drops_total}.
+ *     Only those clients: a series per connection would make the exposition as long as the
+ *     client list.
  * <li>the client memory budget: {@code jvirtd_client_memory_bytes{share}} and
  *     {@code jvirtd_client_memory_limit_bytes{share}} (gauges; share "all" or "restricted": clients before CONNECT_OPEN and read-only ones; no
  *     server label, the servers share one budget), {@code jvirtd_client_memory_drops_total{reason}}
@@ -49,6 +59,8 @@ public final class MetricsText {
 
     private static final double[] BOUNDS = ServerStats.bucketBoundsSeconds();
     private static final Transport[] TRANSPORTS = Transport.values();
+    /** A client this far behind (or with drops) gets event series of its own. */
+    static final long LAGGING_SECONDS = 1;
 
     private MetricsText() {
     }
@@ -97,9 +109,7 @@ public final class MetricsText {
                 srv -> srv.stats().bytesOut());
         serverValue(sb, servers, "jvirtd_keepalive_closes_total", "counter",
                 "Clients closed because they answered no keepalive PING.", srv -> srv.stats().keepaliveCloses());
-        serverValue(sb, servers, "jvirtd_event_queue_drops_total", "counter",
-                "Events dropped (and their client closed) because the client did not read them.",
-                srv -> srv.stats().eventsDropped());
+        events(sb, servers);
         memory(sb, servers);
         calls(sb, servers, programs);
         faults(sb, faults);
@@ -118,6 +128,51 @@ public final class MetricsText {
                     .append(escape(f.rule())).append("\",fault=\"").append(escape(f.fault())).append("\"} ")
                     .append(f.count()).append('\n');
         }
+    }
+
+    private static void events(StringBuilder sb, List<NetServer> servers) {
+        serverValue(sb, servers, "jvirtd_event_queue_drops_total", "counter",
+                "Events dropped, oldest first, because their client did not read them fast enough.",
+                srv -> srv.stats().eventsDropped());
+        StringBuilder lag = new StringBuilder();
+        StringBuilder waiting = new StringBuilder();
+        StringBuilder drops = new StringBuilder();
+        header(sb, "jvirtd_event_queue_events", "gauge", "Events queued for clients and not yet written.");
+        StringBuilder maxLag = new StringBuilder();
+        for (NetServer srv : servers) {
+            long total = 0;
+            long max = 0;
+            String server = escape(srv.name());
+            for (ServerClient c : srv.clients()) {
+                int n = c.eventsWaiting();
+                long l = c.eventLagNanos();
+                long d = c.eventsDropped();
+                total += n;
+                max = Math.max(max, l);
+                if (l >= LAGGING_SECONDS * 1_000_000_000L || d > 0) {
+                    String labels = "{server=\"" + server + "\",client=\"" + c.id() + "\"} ";
+                    lag.append("jvirtd_client_event_lag_seconds").append(labels).append(plain(l / 1e9)).append('\n');
+                    waiting.append("jvirtd_client_event_queue_events").append(labels).append(n).append('\n');
+                    drops.append("jvirtd_client_event_drops_total").append(labels).append(d).append('\n');
+                }
+            }
+            sb.append("jvirtd_event_queue_events{server=\"").append(server).append("\"} ").append(total).append('\n');
+            maxLag.append("jvirtd_event_lag_seconds_max{server=\"").append(server).append("\"} ").append(plain(max / 1e9))
+                    .append('\n');
+        }
+        header(sb, "jvirtd_event_lag_seconds_max", "gauge",
+                "Age of the oldest event a client of this server has not received yet.");
+        sb.append(maxLag);
+        header(sb, "jvirtd_client_event_lag_seconds", "gauge",
+                "Age of the oldest event this client has not received (clients " + LAGGING_SECONDS
+                        + " s behind or with drops only).");
+        sb.append(lag);
+        header(sb, "jvirtd_client_event_queue_events", "gauge",
+                "Events waiting for this client (clients " + LAGGING_SECONDS + " s behind or with drops only).");
+        sb.append(waiting);
+        header(sb, "jvirtd_client_event_drops_total", "counter",
+                "Events dropped for this client (clients " + LAGGING_SECONDS + " s behind or with drops only).");
+        sb.append(drops);
     }
 
     private static void memory(StringBuilder sb, List<NetServer> servers) {

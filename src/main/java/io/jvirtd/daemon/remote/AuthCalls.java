@@ -43,11 +43,11 @@ final class AuthCalls {
     }
 
     /**
-     * libvirtd's polkit refusal reports no error of its own, so virNetMessageSaveError sends its
-     * fallback (a worker thread that failed an earlier call sends that call's stale error
+     * A call that failed without an error of its own (libvirtd's polkit refusal, a driver that
+     * returned no result), for which virNetMessageSaveError sends its fallback (a worker thread that failed an earlier call sends that call's stale error
      * instead; jvirtd leaks nothing between calls and always answers as a clean worker).
      */
-    private static VirException nothingReported() {
+    static VirException nothingReported() {
         return new VirException(VirErrorNumber.INTERNAL_ERROR.number(), VirErrorDomain.RPC.number(),
                 "Library function returned error but did not set virError", VirException.LEVEL_ERROR,
                 null, null, null, 0, 0);

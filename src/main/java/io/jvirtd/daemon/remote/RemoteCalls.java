@@ -240,8 +240,12 @@ final class RemoteCalls {
             ApiChecks.nonZero(a.pages().size(), "npages", "virNodeGetFreePages", HOST);
             ApiChecks.nonZero(a.cellCount(), "cellCount", "virNodeGetFreePages", HOST);
             int[] pages = a.pages().stream().mapToInt(Integer::intValue).toArray();
-            return new NodeGetFreePagesRet(boxed(
-                    s.connection().nodeGetFreePages(pages, a.startCell(), a.cellCount(), a.flags())));
+            long[] counts = s.connection().nodeGetFreePages(pages, a.startCell(), a.cellCount(), a.flags());
+            if (counts.length == 0) {
+                // virNodeGetFreePages returned 0 counts: libvirtd fails the call with no error set
+                throw AuthCalls.nothingReported();
+            }
+            return new NodeGetFreePagesRet(boxed(counts));
         });
         t.bind(NODE_ALLOC_PAGES, NodeAllocPagesArgs.class, NodeAllocPagesRet.class, (s, a) -> {
             int[] sizes = a.pageSizes().stream().mapToInt(Integer::intValue).toArray();

@@ -155,12 +155,9 @@ abstract class CheckpointOps extends SnapshotOps {
         CheckpointDef copy = withDomain(checkpoint.domain(), d -> {
             CheckpointDef def = ckptNode(d, checkpoint.name()).def;
             if ((flags & Flags.CKPT_XML_SIZE) != 0) {
+                // libvirt's test driver sets each bitmap disk's size to 1024 but not its
+                // sizeValid, and the formatter prints only a valid size: the flag shows no size
                 d.checkActive();
-                for (CheckpointDef.Disk disk : def.disks()) {
-                    if ("bitmap".equals(disk.checkpoint())) {
-                        disk.setSize(1024L);
-                    }
-                }
             }
             return def.copy();
         });

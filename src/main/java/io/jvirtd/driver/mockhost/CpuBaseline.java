@@ -1,5 +1,6 @@
 package io.jvirtd.driver.mockhost;
 
+import io.jvirtd.driver.cpumap.X86CpuMap;
 import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirErrorNumber;
 import io.jvirtd.model.VirException;
@@ -17,10 +18,11 @@ import java.util.Set;
  * virConnectBaselineCPU for the test driver (testConnectBaselineCPU: virCPUDefListParse, then
  * virCPUBaseline with the first CPU's architecture).
  *
- * <p>libvirt computes a real baseline from its x86 CPU map (feature bits per model). jvirtd has
- * no CPU map yet, so only the case that needs none is answered: every CPU names the same model
- * and lists no features. That gives libvirt's answer exactly (the model with fallback 'forbid',
- * plus the vendor when every CPU names it). Anything else is refused with
+ * <p>libvirt computes a real baseline from its x86 CPU map (feature bits per model). Only the
+ * case that needs no bit arithmetic is answered: every CPU names the same model and lists no
+ * features. That gives libvirt's answer exactly (the model with fallback 'forbid', plus the
+ * vendor when every CPU names it, plus with EXPAND_FEATURES the model's features from the
+ * host's CPU map, {@link X86CpuMap}). Anything else is refused with
  * VIR_ERR_OPERATION_UNSUPPORTED rather than answered wrongly. Stateless.
  */
 final class CpuBaseline {
@@ -52,33 +54,66 @@ final class CpuBaseline {
             throw notYet("CPU baseline for architecture " + arch);
         }
         Cpu first = cpus.get(0);
-        boolean outputVendor = true;
+        X86CpuMap map = X86CpuMap.system();
+        if (!map.hasModel(first.model())) {
+            throw VirException.internalError(VirErrorDomain.CPU, "Unknown CPU model " + first.model());
+        }
+        // x86Baseline: the first CPU's vendor must be known; the others' must match the vendor
+        // of their model and the first vendor seen
+        boolean outputVendor = first.vendor() != null;
         String vendor = null;
+        if (first.vendor() != null) {
+            if (!X86_VENDORS.contains(first.vendor())) {
+                throw VirException.of(VirErrorNumber.OPERATION_FAILED, VirErrorDomain.CPU,
+                        "Unknown CPU vendor " + first.vendor());
+            }
+            vendor = first.vendor();
+        }
         for (Cpu cpu : cpus) {
             if (!cpu.model().equals(first.model()) || cpu.features() > 0) {
                 throw notYet("baseline of differing CPU models or explicit features");
             }
-            if (cpu.vendor() == null) {
-                outputVendor = false;
+            if (cpu == first) {
                 continue;
             }
-            if (!X86_VENDORS.contains(cpu.vendor())) {
-                throw VirException.of(VirErrorNumber.OPERATION_FAILED, VirErrorDomain.CPU,
-                        "Unknown CPU vendor " + cpu.vendor());
+            String modelVendor = map.vendor(cpu.model());
+            if (cpu.vendor() != null && modelVendor != null && !cpu.vendor().equals(modelVendor)) {
+                throw VirException.of(VirErrorNumber.OPERATION_FAILED, VirErrorDomain.CPU, "CPU vendor "
+                        + modelVendor + " of model " + cpu.model() + " differs from vendor " + cpu.vendor());
             }
-            if (vendor != null && !vendor.equals(cpu.vendor())) {
+            String vn = cpu.vendor();
+            if (vn == null) {
+                outputVendor = false;
+                vn = modelVendor;
+            }
+            if (vn == null) {
+                continue;
+            }
+            if (vendor == null) {
+                if (!X86_VENDORS.contains(vn)) {
+                    throw VirException.of(VirErrorNumber.OPERATION_FAILED, VirErrorDomain.CPU,
+                            "Unknown CPU vendor " + vn);
+                }
+                vendor = vn;
+            } else if (!vendor.equals(vn)) {
                 throw VirException.of(VirErrorNumber.OPERATION_FAILED, VirErrorDomain.CPU,
                         "CPU vendors do not match");
             }
-            vendor = cpu.vendor();
         }
-        if ((flags & EXPAND_FEATURES) != 0) {
-            throw notYet("expanding CPU model features");
+        if (!map.decodesGuests(first.model())) {
+            // x86Decode never answers with such a model: it looks for the closest other one
+            throw notYet("baseline of CPU model " + first.model());
         }
         StringBuilder b = new StringBuilder("<cpu mode='custom' match='exact'>\n");
         b.append("  <model fallback='forbid'>").append(escape(first.model())).append("</model>\n");
         if (outputVendor && vendor != null) {
             b.append("  <vendor>").append(escape(vendor)).append("</vendor>\n");
+        }
+        if ((flags & EXPAND_FEATURES) != 0) {
+            for (X86CpuMap.Feature f : map.expand(first.model())) {
+                b.append("  <feature policy='").append(f.policy()).append("' name='")
+                        .append(escape(f.name())).append("'/>\n");
+            }
         }
         return b.append("</cpu>\n").toString();
     }
@@ -125,7 +160,7 @@ final class CpuBaseline {
 
     private static VirException notYet(String what) {
         return VirException.of(VirErrorNumber.OPERATION_UNSUPPORTED, VirErrorDomain.CPU,
-                what + " needs libvirt's CPU map, which jvirtd does not have yet");
+                what + " needs CPU map arithmetic that jvirtd does not do yet");
     }
 
     private static String escape(String s) {

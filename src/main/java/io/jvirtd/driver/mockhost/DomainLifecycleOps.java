@@ -4,6 +4,7 @@ import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirErrorNumber;
 import io.jvirtd.model.VirException;
 import io.jvirtd.model.conf.DomainDef;
+import io.jvirtd.model.domain.DomainFlags;
 import io.jvirtd.model.domain.DomainListFilter;
 import io.jvirtd.model.domain.DomainRef;
 import io.jvirtd.model.domain.DomainState;
@@ -165,9 +166,9 @@ abstract class DomainLifecycleOps extends DomainAccess {
 
     @Override
     public DomainRef domainCreateXML(String xml, int flags) {
-        checkFlags(flags, Flags.START_VALIDATE, "testDomainCreateXML");
+        checkFlags(flags, DomainFlags.START_VALIDATE, "testDomainCreateXML");
         int parseFlags = DomainDef.PARSE_INACTIVE;
-        if ((flags & Flags.START_VALIDATE) != 0) {
+        if ((flags & DomainFlags.START_VALIDATE) != 0) {
             parseFlags |= DomainDef.PARSE_VALIDATE_SCHEMA;
         }
         DomainDef def = DomainDef.parse(xml, parseFlags, MockXmlOptions.OPTIONS, host.schemas());
@@ -196,9 +197,9 @@ abstract class DomainLifecycleOps extends DomainAccess {
 
     @Override
     public DomainRef domainDefineXMLFlags(String xml, int flags) {
-        checkFlags(flags, Flags.DEFINE_VALIDATE, "testDomainDefineXMLFlags");
+        checkFlags(flags, DomainFlags.DEFINE_VALIDATE, "testDomainDefineXMLFlags");
         int parseFlags = DomainDef.PARSE_INACTIVE;
-        if ((flags & Flags.DEFINE_VALIDATE) != 0) {
+        if ((flags & DomainFlags.DEFINE_VALIDATE) != 0) {
             parseFlags |= DomainDef.PARSE_VALIDATE_SCHEMA;
         }
         DomainDef def = DomainDef.parse(xml, parseFlags, MockXmlOptions.OPTIONS, host.schemas());
@@ -228,16 +229,16 @@ abstract class DomainLifecycleOps extends DomainAccess {
 
     @Override
     public void domainUndefineFlags(DomainRef dom, int flags) {
-        checkFlags(flags, Flags.UNDEFINE_MANAGED_SAVE | Flags.UNDEFINE_SNAPSHOTS_METADATA,
+        checkFlags(flags, DomainFlags.UNDEFINE_MANAGED_SAVE | DomainFlags.UNDEFINE_SNAPSHOTS_METADATA,
                 "testDomainUndefineFlags");
         onDomain(dom, d -> {
-            if (d.hasManagedSave && (flags & Flags.UNDEFINE_MANAGED_SAVE) == 0) {
+            if (d.hasManagedSave && (flags & DomainFlags.UNDEFINE_MANAGED_SAVE) == 0) {
                 throw VirException.operationInvalid(VirErrorDomain.TEST,
                         "Refusing to undefine while domain managed save image exists");
             }
             int nsnapshots = d.snapshots.size();
             if (!d.isActive() && nsnapshots > 0
-                    && (flags & Flags.UNDEFINE_SNAPSHOTS_METADATA) == 0) {
+                    && (flags & DomainFlags.UNDEFINE_SNAPSHOTS_METADATA) == 0) {
                 throw VirException.operationInvalid(VirErrorDomain.TEST,
                         "cannot delete inactive domain with " + nsnapshots + " snapshots");
             }
@@ -390,7 +391,7 @@ abstract class DomainLifecycleOps extends DomainAccess {
 
     @Override
     public void domainDestroyFlags(DomainRef dom, int flags) {
-        checkFlags(flags, Flags.DESTROY_GRACEFUL, "testDomainDestroyFlags");
+        checkFlags(flags, DomainFlags.DESTROY_GRACEFUL, "testDomainDestroyFlags");
         onDomain(dom, d -> {
             d.checkActive();
             Domains.shutdownState(host, d, StateReason.Shutoff.DESTROYED);

@@ -127,7 +127,7 @@ abstract class DomainTuningOps extends DomainLifecycleOps {
             if (cached != null) {
                 return new XmlSource(d, cached, null, 0);
             }
-            DomainDef shown = (flags & Flags.XML_INACTIVE) != 0 && d.newDef != null ? d.newDef : d.def;
+            DomainDef shown = (flags & DomainDef.XML_INACTIVE) != 0 && d.newDef != null ? d.newDef : d.def;
             return new XmlSource(d, null, shown.copy(), d.version());
         });
         if (src.xml() != null) {

@@ -1,14 +1,15 @@
 package io.jvirtd.driver.mockhost;
 
+import io.jvirtd.driver.common.DomainObjList;
 import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirErrorNumber;
 import io.jvirtd.model.VirException;
 import io.jvirtd.model.conf.DeviceDef;
 import io.jvirtd.model.conf.DomainDef;
 import io.jvirtd.model.conf.XmlNode;
+import io.jvirtd.model.domain.DomainListAdd;
 import io.jvirtd.model.domain.DomainState;
 import io.jvirtd.model.domain.StateReason;
-import io.jvirtd.model.domain.Uuids;
 import io.jvirtd.model.event.DomainEvent;
 
 
@@ -37,7 +38,7 @@ final class Domains {
      *                  transient
      */
     static Added addOrAssign(MockHost host, DomainDef def, boolean live, boolean checkLive) {
-        DomainList list = host.domains();
+        DomainObjList<MockDomain> list = host.domains();
         byte[] uuid = def.uuid();
         while (true) {
             MockDomain fresh = new MockDomain(list.nextSeq(), def);
@@ -53,27 +54,8 @@ final class Domains {
                 if (other.removed) {
                     continue;
                 }
-                byte[] otherUuid = other.def.uuid();
-                if (!java.util.Arrays.equals(otherUuid, uuid)) {
-                    throw VirException.of(VirErrorNumber.OPERATION_FAILED, VirErrorDomain.DOMAIN,
-                            "domain '" + def.name() + "' already exists with uuid "
-                                    + Uuids.format(otherUuid));
-                }
-                if (!other.name().equals(def.name())) {
-                    throw VirException.of(VirErrorNumber.OPERATION_FAILED, VirErrorDomain.DOMAIN,
-                            "domain '" + other.name() + "' is already defined with uuid "
-                                    + Uuids.format(otherUuid));
-                }
-                if (checkLive) {
-                    if (other.isActive()) {
-                        throw VirException.operationInvalid(VirErrorDomain.DOMAIN,
-                                "domain '" + other.name() + "' is already active");
-                    }
-                    if (!other.persistent) {
-                        throw VirException.operationInvalid(VirErrorDomain.DOMAIN,
-                                "domain '" + other.name() + "' is already being started");
-                    }
-                }
+                DomainListAdd.check(def.name(), uuid, other.name(), other.def.uuid(), checkLive, other.isActive(),
+                        other.persistent);
                 boolean hadOld = assignDef(other, def, live);
                 keep = true;
                 return new Added(other, false, hadOld);

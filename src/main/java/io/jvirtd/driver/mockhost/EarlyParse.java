@@ -30,6 +30,11 @@ final class EarlyParse<T> {
         }
     }
 
+    /** The definition, or null when the parse failed (its error waits for {@link #get}). */
+    T orNull() {
+        return value;
+    }
+
     /** The definition, or the parse error thrown now. */
     T get() {
         if (error != null) {

@@ -2,7 +2,8 @@ package io.jvirtd.driver.mockhost;
 
 /**
  * The public flag values the test driver's domain calls check (libvirt-domain.h,
- * libvirt-domain-snapshot.h, libvirt-domain-checkpoint.h). Constants only.
+ * libvirt-domain-snapshot.h, libvirt-domain-checkpoint.h) that the QEMU driver does not share
+ * (those are {@code DomainFlags} and {@code DomainDef.XML_*} in the model). Constants only.
  */
 final class Flags {
 
@@ -18,11 +19,6 @@ final class Flags {
 
     static final int TYPED_PARAM_STRING_OKAY = 4;
 
-    static final int START_VALIDATE = 16;
-    static final int DEFINE_VALIDATE = 1;
-    static final int UNDEFINE_MANAGED_SAVE = 1;
-    static final int UNDEFINE_SNAPSHOTS_METADATA = 2;
-    static final int DESTROY_GRACEFUL = 1;
     /** DEFAULT(0) | ACPI_POWER_BTN | GUEST_AGENT | INITCTL | SIGNAL | PARAVIRT. */
     static final int REBOOT_ALL = 1 | 2 | 4 | 8 | 16;
     static final int TIME_SYNC = 1;
@@ -39,7 +35,6 @@ final class Flags {
     static final int MESSAGE_TAINTING = 2;
     /** VIR_DOMAIN_XML_COMMON_FLAGS: SECURE | INACTIVE | MIGRATABLE. */
     static final int XML_COMMON = 1 | 2 | 8;
-    static final int XML_INACTIVE = 2;
 
 
     static final int STATS_STATE = 1;

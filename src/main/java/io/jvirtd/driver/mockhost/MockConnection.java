@@ -223,20 +223,14 @@ final class MockConnection implements HypervisorConnection {
     }
 
     /**
-     * testNodeGetFreePages's made-up counts: a sequence x = 2x + 7 from x = 6, one step per
-     * (cell, page size), restarting on every call. C int arithmetic: it wraps, and the negative
-     * ints widen to huge unsigned counts, exactly as here.
+     * testNodeGetFreePages: it fills the buffer with made-up counts but returns 0, the number
+     * of counts it claims to have filled, so the caller gets none. (Over the wire that makes
+     * remoteDispatchNodeGetFreePages fail without an error of its own.)
      */
     @Override
     public long[] nodeGetFreePages(int[] pages, int startCell, int cellCount, int flags) {
         VirException.checkFlags(flags, 0, VirErrorDomain.TEST, "testNodeGetFreePages");
-        long[] counts = new long[Math.max(0, cellCount) * pages.length];
-        int x = 6;
-        for (int i = 0; i < counts.length; i++) {
-            x = x * 2 + 7;
-            counts[i] = x;
-        }
-        return counts;
+        return new long[0];
     }
 
     @Override

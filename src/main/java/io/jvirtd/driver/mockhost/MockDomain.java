@@ -22,7 +22,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Thread safety: every mutable field is guarded by {@link #lock}, which callers take through
  * {@link DomainAccess}. The lock guards bookkeeping only: XML is formatted from a copy after the
  * lock is released, and no file I/O happens under it. Lock order: a domain's lock, then the
- * host's {@link DomainList} lock (never the other way round); never two domain locks at once.
+ * host's {@code DomainObjList} lock (never the other way round); never two domain locks at once.
  */
 final class MockDomain {
 

@@ -1,5 +1,6 @@
 package io.jvirtd.driver.mockhost;
 
+import io.jvirtd.driver.common.DomainObjList;
 import io.jvirtd.model.NodeInfo;
 import io.jvirtd.model.SchemaValidator;
 import io.jvirtd.model.event.EventBus;
@@ -13,7 +14,7 @@ import java.util.List;
  *
  * <p>Thread safety: many worker threads call into one host at once. The host-level part held
  * here is immutable once built (node info, NUMA cells, the capabilities text, which libvirt also
- * builds once per host), so it needs no lock. Domains live in a {@link DomainList} (concurrent
+ * builds once per host), so it needs no lock. Domains live in a {@link DomainObjList} (concurrent
  * maps, one lock per domain object); domain events go through the host's {@link EventBus}.
  */
 final class MockHost {
@@ -25,7 +26,7 @@ final class MockHost {
     private final NodeInfo nodeInfo;
     private final List<MockCell> cells;
     private final String capabilities;
-    private final DomainList domains = new DomainList();
+    private final DomainObjList<MockDomain> domains = new DomainObjList<>(d -> d.seq);
     private final EventBus events = new EventBus();
     /** The host interfaces (test_driver.c's ifaces and their transaction). */
     private final IfaceList interfaces = new IfaceList();
@@ -68,7 +69,7 @@ final class MockHost {
     }
 
     /** The host's domains. */
-    DomainList domains() {
+    DomainObjList<MockDomain> domains() {
         return domains;
     }
 

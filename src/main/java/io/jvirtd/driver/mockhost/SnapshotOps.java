@@ -15,8 +15,13 @@ import io.jvirtd.model.event.LifecycleCodes;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Predicate;
 
 /**
@@ -113,6 +118,11 @@ abstract class SnapshotOps extends DomainTuningOps {
         }
         int pf = parseFlags;
         EarlyParse<SnapshotDef> parsed = EarlyParse.of(() -> SnapshotDef.parse(xml, pf, MockXmlOptions.OPTIONS, host.schemas()));
+        List<String> sources = withDomain(dom, SnapshotOps::diskSources);
+        if (parsed.orNull() != null) {
+            addSources(sources, parsed.orNull().domain());
+        }
+        Set<String> regularFiles = regularFiles(sources);
         return withDomain(dom, d -> {
             if (d.checkpoints.size() > 0) {
                 throw VirException.of(VirErrorNumber.OPERATION_UNSUPPORTED, VirErrorDomain.TEST,
@@ -125,10 +135,10 @@ abstract class SnapshotOps extends DomainTuningOps {
             SnapshotDef def = parsed.get();
             Moments.Node<SnapshotDef> node;
             if (redefine) {
-                node = redefine(d, def, flags);
+                node = redefine(d, def, flags, regularFiles);
             } else {
                 def.setDomain(d.def.copyViaXml(true));
-                def.testAlign(d.state.number(), false, d.isActive());
+                def.testAlign(d.state.number(), false, d.isActive(), regularFiles::contains);
                 node = assign(d.snapshots, def);
                 setParentName(node, d.snapshots.currentName());
                 if ((flags & Flags.SNAP_CREATE_HALT) != 0 && d.isActive()) {
@@ -144,8 +154,51 @@ abstract class SnapshotOps extends DomainTuningOps {
         });
     }
 
+    /**
+     * Every disk source path a new snapshot of {@code d} may be aligned against: the domain's
+     * and those of its snapshots' domains (a redefinition without a domain takes the old one's).
+     */
+    private static List<String> diskSources(MockDomain d) {
+        List<String> paths = new ArrayList<>();
+        addSources(paths, d.def);
+        for (Moments.Node<SnapshotDef> n : d.snapshots.all()) {
+            addSources(paths, n.def.domain());
+        }
+        return paths;
+    }
+
+    private static void addSources(List<String> paths, DomainDef def) {
+        if (def != null) {
+            for (var disk : def.disks()) {
+                if (disk.sourcePath() != null) {
+                    paths.add(disk.sourcePath());
+                }
+            }
+        }
+    }
+
+    /**
+     * Which of these paths are regular files (stat, S_ISREG), as libvirt checks before it names
+     * an external snapshot image after a disk's source. Looked at with no domain locked: a stat
+     * is I/O.
+     */
+    private static Set<String> regularFiles(List<String> paths) {
+        Set<String> regular = new HashSet<>();
+        for (String p : paths) {
+            try {
+                if (Files.isRegularFile(Path.of(p))) {
+                    regular.add(p);
+                }
+            } catch (InvalidPathException e) {
+                // not a path this host can have: not a regular file
+            }
+        }
+        return regular;
+    }
+
     /** testDomainSnapshotRedefine: replace a snapshot's definition or add one. */
-    private static Moments.Node<SnapshotDef> redefine(MockDomain d, SnapshotDef def, int flags) {
+    private static Moments.Node<SnapshotDef> redefine(MockDomain d, SnapshotDef def, int flags,
+                                                      Set<String> regularFiles) {
         checkCycles(d.snapshots, def.name(), def.parentName(), d.name());
         Moments.Node<SnapshotDef> other = d.snapshots.find(def.name());
         SnapshotDef otherDef = other == null ? null : other.def;
@@ -165,7 +218,7 @@ abstract class SnapshotOps extends DomainTuningOps {
             }
         }
         String align = def.state() == SNAP_DISK_SNAPSHOT || def.isExternal() ? "external" : "internal";
-        def.alignDisks(otherDef == null ? null : otherDef.domain(), align, true);
+        def.alignDisks(otherDef == null ? null : otherDef.domain(), align, true, regularFiles::contains);
         if (other != null) {
             // virDomainSnapshotReplaceDef: keep the children, take over the old domain if none
             if (def.domain() == null) {

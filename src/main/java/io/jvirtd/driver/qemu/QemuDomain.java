@@ -23,6 +23,8 @@ final class QemuDomain {
 
     static final long JOB_WAIT_SECONDS = 30;
 
+    /** Creation order, for listing ({@link io.jvirtd.driver.common.DomainObjList#nextSeq}). */
+    final long seq;
     final byte[] uuid;
     /** The persistent definition, or null for a transient domain. */
     DomainDef persistentDef;
@@ -48,7 +50,8 @@ final class QemuDomain {
 
     private final Semaphore job = new Semaphore(1, true);
 
-    QemuDomain(byte[] uuid) {
+    QemuDomain(long seq, byte[] uuid) {
+        this.seq = seq;
         this.uuid = uuid.clone();
     }
 

@@ -1,5 +1,16 @@
 package io.jvirtd.driver.qemu;
 
+import static io.jvirtd.model.conf.DomainDef.XML_INACTIVE;
+import static io.jvirtd.model.conf.DomainDef.XML_MIGRATABLE;
+import static io.jvirtd.model.conf.DomainDef.XML_SECURE;
+import static io.jvirtd.model.conf.DomainDef.XML_UPDATE_CPU;
+import static io.jvirtd.model.domain.DomainFlags.ACPI_POWER_BTN;
+import static io.jvirtd.model.domain.DomainFlags.DEFINE_VALIDATE;
+import static io.jvirtd.model.domain.DomainFlags.DESTROY_GRACEFUL;
+import static io.jvirtd.model.domain.DomainFlags.START_PAUSED;
+import static io.jvirtd.model.domain.DomainFlags.START_VALIDATE;
+import static io.jvirtd.model.domain.DomainFlags.UNDEFINE_ALL;
+
 import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirErrorNumber;
 import io.jvirtd.model.VirException;
@@ -22,13 +33,6 @@ import java.util.function.Consumer;
  * it leaves empty. Thread-safe (holds no state of its own but its event callbacks).
  */
 final class QemuDomainOps implements DomainOps {
-
-    private static final int START_PAUSED = 1;
-    private static final int DESTROY_GRACEFUL = 1;
-    private static final int XML_SECURE = 1;
-    private static final int XML_INACTIVE = 2;
-    private static final int XML_UPDATE_CPU = 4;
-    private static final int XML_MIGRATABLE = 8;
 
     private final QemuLifecycle life;
     /** The event callbacks registered through this connection. Guarded by itself. */
@@ -113,13 +117,13 @@ final class QemuDomainOps implements DomainOps {
 
     @Override
     public DomainRef domainDefineXML(String xml) {
-        return life.define(xml);
+        return life.define(xml, false);
     }
 
     @Override
     public DomainRef domainDefineXMLFlags(String xml, int flags) {
-        VirException.checkFlags(flags, 1, VirErrorDomain.QEMU, "qemuDomainDefineXMLFlags");
-        return life.define(xml);
+        VirException.checkFlags(flags, DEFINE_VALIDATE, VirErrorDomain.QEMU, "qemuDomainDefineXMLFlags");
+        return life.define(xml, (flags & DEFINE_VALIDATE) != 0);
     }
 
     @Override
@@ -130,7 +134,7 @@ final class QemuDomainOps implements DomainOps {
     @Override
     public void domainUndefineFlags(DomainRef dom, int flags) {
         // managed save, snapshot and NVRAM flags: this driver keeps none of those, so they change nothing
-        VirException.checkFlags(flags, 0x7f, VirErrorDomain.QEMU, "qemuDomainUndefineFlags");
+        VirException.checkFlags(flags, UNDEFINE_ALL, VirErrorDomain.QEMU, "qemuDomainUndefineFlags");
         life.undefine(dom);
     }
 
@@ -147,8 +151,8 @@ final class QemuDomainOps implements DomainOps {
 
     @Override
     public DomainRef domainCreateXML(String xml, int flags) {
-        VirException.checkFlags(flags, START_PAUSED, VirErrorDomain.QEMU, "qemuDomainCreateXML");
-        return life.createXml(xml, (flags & START_PAUSED) != 0);
+        VirException.checkFlags(flags, START_PAUSED | START_VALIDATE, VirErrorDomain.QEMU, "qemuDomainCreateXML");
+        return life.createXml(xml, (flags & START_PAUSED) != 0, (flags & START_VALIDATE) != 0);
     }
 
     @Override
@@ -168,13 +172,13 @@ final class QemuDomainOps implements DomainOps {
 
     @Override
     public void domainShutdownFlags(DomainRef dom, int flags) {
-        VirException.checkFlags(flags, 1, VirErrorDomain.QEMU, "qemuDomainShutdownFlags"); // ACPI only
+        VirException.checkFlags(flags, ACPI_POWER_BTN, VirErrorDomain.QEMU, "qemuDomainShutdownFlags");
         life.shutdown(dom);
     }
 
     @Override
     public void domainReboot(DomainRef dom, int flags) {
-        VirException.checkFlags(flags, 1, VirErrorDomain.QEMU, "qemuDomainReboot");
+        VirException.checkFlags(flags, ACPI_POWER_BTN, VirErrorDomain.QEMU, "qemuDomainReboot");
         life.reboot(dom);
     }
 

@@ -1,32 +1,34 @@
 package io.jvirtd.driver.qemu;
 
+import io.jvirtd.driver.common.DomainObjList;
 import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirErrorNumber;
 import io.jvirtd.model.VirException;
 import io.jvirtd.model.conf.DomainDef;
+import io.jvirtd.model.domain.DomainListAdd;
 import io.jvirtd.model.domain.DomainRef;
-import io.jvirtd.model.domain.Uuids;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The driver's domains, by UUID (libvirt's {@code virDomainObjList}). Thread-safe: a concurrent
- * map; adding checks name and UUID under the list's own lock, held only for the check.
+ * The driver's domains: a {@link DomainObjList} (libvirt's {@code virDomainObjList}, shared with
+ * the mock host) plus libvirt's QEMU lookup error and the add checks. Thread-safe: lookups take
+ * no lock and re-check the candidate under its monitor; adding checks name and UUID under this
+ * object's monitor (then the candidate's), and membership changes take the list's bookkeeping
+ * lock after the domain's monitor, never before.
  */
 final class QemuDomains {
 
-    private final Map<String, QemuDomain> byUuid = new ConcurrentHashMap<>();
+    private final DomainObjList<QemuDomain> list = new DomainObjList<>(d -> d.seq);
 
+    /** Every domain, in creation order. */
     List<QemuDomain> all() {
-        return new ArrayList<>(byUuid.values());
+        return list.all();
     }
 
     /** virDomainObjListFindByUUID for a ref, with libvirt's QEMU error when it is gone. */
     QemuDomain get(DomainRef ref) {
-        QemuDomain d = byUuid.get(Uuids.format(ref.uuid()));
+        QemuDomain d = list.byUuid(ref.uuid());
         if (d == null) {
             throw VirException.of(VirErrorNumber.NO_DOMAIN, VirErrorDomain.QEMU,
                     "no domain with matching uuid '" + ref.uuidString() + "' (" + ref.name() + ")");
@@ -35,27 +37,42 @@ final class QemuDomains {
     }
 
     QemuDomain byUuidOrNull(byte[] uuid) {
-        return byUuid.get(Uuids.format(uuid));
+        return list.byUuid(uuid);
     }
 
     QemuDomain byName(String name) {
-        for (QemuDomain d : byUuid.values()) {
-            if (d.name().equals(name)) {
-                return d;
-            }
-        }
-        return null;
+        return list.byName(name);
     }
 
+    /** The running domain with this id, or null. */
     QemuDomain byId(int id) {
-        for (QemuDomain d : byUuid.values()) {
-            synchronized (d) {
-                if (d.liveDef != null && d.id == id) {
-                    return d;
-                }
-            }
+        QemuDomain d = list.byId(id);
+        if (d == null) {
+            return null;
         }
-        return null;
+        synchronized (d) {
+            return d.liveDef != null && d.id == id ? d : null;
+        }
+    }
+
+    /** A fresh running id: ids increase per daemon. */
+    int allocateId() {
+        return list.allocateId();
+    }
+
+    /** A reattached domain runs as {@code id}: later ids are larger. */
+    void reserveIdsThrough(int id) {
+        list.reserveIdsThrough(id);
+    }
+
+    /** Sets {@code d}'s running id ({@code -1}: not running) and its entry in the id map. Caller holds d's monitor. */
+    void setRunId(QemuDomain d, int id) {
+        assert Thread.holdsLock(d);
+        list.clearId(d, d.id);
+        d.id = id;
+        if (id >= 0) {
+            list.setId(d, id);
+        }
     }
 
     /**
@@ -63,31 +80,25 @@ final class QemuDomains {
      * same UUID under another name, or the same name under another UUID, is an error.
      */
     synchronized QemuDomain addOrFind(DomainDef def, boolean refuseActive) {
-        QemuDomain same = byUuidOrNull(def.uuid());
-        if (same != null) {
-            String existing = same.name();
-            if (!existing.equals(def.name())) {
-                throw VirException.format(VirErrorNumber.OPERATION_FAILED, VirErrorDomain.QEMU,
-                        "domain '%s' is already defined with uuid %s", existing, Uuids.format(def.uuid()));
-            }
-            if (refuseActive && same.isActive()) {
-                throw VirException.format(VirErrorNumber.OPERATION_INVALID, VirErrorDomain.QEMU,
-                        "domain '%s' is already active", def.name());
-            }
-            return same;
+        QemuDomain other = list.byUuid(def.uuid());
+        if (other == null) {
+            other = list.byName(def.name());
         }
-        QemuDomain named = byName(def.name());
-        if (named != null) {
-            throw VirException.format(VirErrorNumber.OPERATION_FAILED, VirErrorDomain.QEMU,
-                    "domain '%s' already exists with uuid %s", def.name(), Uuids.format(named.uuid));
+        if (other != null) {
+            synchronized (other) {
+                DomainListAdd.check(def.name(), def.uuid(), other.name(), other.uuid, refuseActive,
+                        other.liveDef != null, other.persistentDef != null);
+            }
+            return other;
         }
-        QemuDomain d = new QemuDomain(def.uuid());
+        QemuDomain d = new QemuDomain(list.nextSeq(), def.uuid());
         d.persistentDef = def;
-        byUuid.put(Uuids.format(def.uuid()), d);
+        list.addIfAbsent(d, d.uuid, def.name());
         return d;
     }
 
-    void remove(QemuDomain d) {
-        byUuid.remove(Uuids.format(d.uuid), d);
+    /** Drops {@code d} (known as {@code name}) from the list. Caller holds d's monitor. */
+    void remove(QemuDomain d, String name) {
+        list.remove(d, d.uuid, name, d.id);
     }
 }

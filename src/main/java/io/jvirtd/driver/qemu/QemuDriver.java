@@ -1,5 +1,6 @@
 package io.jvirtd.driver.qemu;
 
+import io.jvirtd.model.SchemaValidator;
 import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirErrorNumber;
 import io.jvirtd.model.VirException;
@@ -42,6 +43,8 @@ public final class QemuDriver implements HypervisorDriver {
         return t;
     });
     private final QemuCapabilities capabilities;
+    private final QemuRunAs runAs;
+    private final SchemaValidator schemas;
     private volatile QemuLifecycle lifecycle;
 
     /**
@@ -52,16 +55,26 @@ public final class QemuDriver implements HypervisorDriver {
      * @param offerKvm {@code qemu_kvm}: offer {@code type='kvm'} where a probe shows KVM works;
      *                 false runs TCG only, whatever {@code /dev/kvm} says
      * @param hostUuid the daemon's {@code host_uuid}, or null for the DMI one (else a random one)
+     * @param user     {@code qemu_user} (qemu.conf's {@code user}: a name or "+UID"), or null: the daemon's
+     * @param group    {@code qemu_group} (qemu.conf's {@code group}), or null: the daemon's
      */
-    public record Settings(Path qemuRoot, boolean offerKvm, String hostUuid) {
+    public record Settings(Path qemuRoot, boolean offerKvm, String hostUuid, String user, String group) {
+
+        /** QEMU runs as the daemon's user and group. */
+        public Settings(Path qemuRoot, boolean offerKvm, String hostUuid) {
+            this(qemuRoot, offerKvm, hostUuid, null, null);
+        }
     }
 
-    public QemuDriver(Settings settings) {
+    /** A driver whose calls check XML against {@code schemas} when a client asks for it (--validate). */
+    public QemuDriver(Settings settings, SchemaValidator schemas) {
+        this.schemas = schemas;
         this.privileged = "root".equals(System.getProperty("user.name"));
         this.paths = settings.qemuRoot() != null ? QemuPaths.under(settings.qemuRoot())
                 : QemuPaths.defaults(privileged, System.getenv(), Path.of(System.getProperty("user.home")));
+        this.runAs = QemuRunAs.of(settings.user(), settings.group(), privileged, QemuCapabilities.processLabel());
         this.capabilities = new QemuCapabilities(QemuXmlOptions.DEFAULT_EMULATOR, settings.offerKvm(),
-                new HostFacts(Path.of("/")), settings.hostUuid(), QemuCapabilities.processLabel());
+                new HostFacts(Path.of("/")), settings.hostUuid(), runAs.label());
     }
 
     @Override
@@ -76,7 +89,7 @@ public final class QemuDriver implements HypervisorDriver {
 
     @Override
     public void start(DriverEventLoop loop) {
-        QemuLifecycle l = new QemuLifecycle(paths, domains, events, loop, eventThread, capabilities);
+        QemuLifecycle l = new QemuLifecycle(paths, domains, events, loop, eventThread, capabilities, runAs, schemas);
         l.loadAndReattach();
         lifecycle = l;
         l.autostart();

@@ -36,17 +36,23 @@ final class QemuLauncher {
     private QemuLauncher() {
     }
 
+    /** QEMU as the daemon's user. */
     static Launched launch(DomainDef d, QemuPaths paths, String version) {
+        return launch(d, paths, QemuRunAs.DAEMON, version);
+    }
+
+    static Launched launch(DomainDef d, QemuPaths paths, QemuRunAs runAs, String version) {
         Path runDir = paths.runDir(d.id(), d.name());
         Path monitor = runDir.resolve("monitor.sock");
         Path pidFile = paths.pidFile(d.name());
         Path log = paths.logFile(d.name());
-        List<String> argv = QemuCommandLine.build(d, monitor, pidFile);
+        List<String> argv = new ArrayList<>(QemuCommandLine.build(d, monitor, pidFile));
         long logStart;
         try {
             Files.createDirectories(paths.stateDir());
             Files.createDirectories(paths.logDir());
             Files.createDirectories(runDir);
+            argv.addAll(runAs.prepare(runDir)); // QEMU drops to the configured user (qemu.conf's user/group)
             Files.deleteIfExists(monitor);
             Files.deleteIfExists(pidFile);
             String header = Instant.now() + ": starting up jvirtd, qemu version: " + version + "\n"

@@ -20,6 +20,7 @@ import static io.jvirtd.model.event.LifecycleCodes.SUSPENDED_PAUSED;
 import static io.jvirtd.model.event.LifecycleCodes.UNDEFINED;
 import static io.jvirtd.model.event.LifecycleCodes.UNDEFINED_REMOVED;
 
+import io.jvirtd.model.SchemaValidator;
 import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirErrorNumber;
 import io.jvirtd.model.VirException;
@@ -42,7 +43,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The QEMU driver's domain life: define and undefine, start (QEMU launched paused, QMP
@@ -69,12 +69,15 @@ final class QemuLifecycle {
     private final DriverEventLoop loop;
     private final ExecutorService eventThread;
     final QemuCapabilities capabilities;
-    /** Domain ids increase per daemon (and continue after the highest reattached one). */
-    private final AtomicInteger nextId = new AtomicInteger(1);
+    private final QemuRunAs runAs;
+    private final SchemaValidator schemas;
 
     QemuLifecycle(QemuPaths paths, QemuDomains domains, EventBus events, DriverEventLoop loop,
-                  ExecutorService eventThread, QemuCapabilities capabilities) {
+                  ExecutorService eventThread, QemuCapabilities capabilities, QemuRunAs runAs,
+                  SchemaValidator schemas) {
         this.paths = paths;
+        this.runAs = runAs;
+        this.schemas = schemas;
         this.capabilities = capabilities;
         this.domains = domains;
         this.events = events;
@@ -84,8 +87,9 @@ final class QemuLifecycle {
 
     // ================================================================== define / undefine
 
-    DomainRef define(String xml) {
-        DomainDef def = prepare(parse(xml));
+    /** @param validate VIR_DOMAIN_DEFINE_VALIDATE: check {@code xml} against domain.rng first */
+    DomainRef define(String xml, boolean validate) {
+        DomainDef def = prepare(parse(xml, validate));
         QemuDomain d = domains.addOrFind(def, false);
         boolean added;
         synchronized (d) {
@@ -98,7 +102,7 @@ final class QemuLifecycle {
             AtomicFiles.write(paths.configFile(def.name()), def.format(DomainDef.XML_INACTIVE | DomainDef.XML_SECURE));
         } catch (IOException e) {
             if (added) {
-                domains.remove(d);
+                domains.remove(d, def.name());
             }
             throw VirException.systemError(VirErrorDomain.QEMU, 5,
                     "cannot save config file '" + paths.configFile(def.name()) + "'", e.getMessage());
@@ -125,6 +129,12 @@ final class QemuLifecycle {
     /** Parses a client's domain XML with the QEMU options (new definitions: inactive). */
     static DomainDef parse(String xml) {
         return DomainDef.parse(xml, DomainDef.PARSE_INACTIVE, QemuXmlOptions.OPTIONS);
+    }
+
+    /** {@link #parse(String)}, against libvirt's domain.rng first when {@code validate}. */
+    private DomainDef parse(String xml, boolean validate) {
+        int flags = DomainDef.PARSE_INACTIVE | (validate ? DomainDef.PARSE_VALIDATE_SCHEMA : 0);
+        return DomainDef.parse(xml, flags, QemuXmlOptions.OPTIONS, schemas);
     }
 
     /**
@@ -161,7 +171,7 @@ final class QemuLifecycle {
                 d.persistentDef = null;
                 d.autostart = false;
                 if (d.liveDef == null) {
-                    domains.remove(d);
+                    domains.remove(d, name);
                 }
             }
             raise(before, UNDEFINED, UNDEFINED_REMOVED);
@@ -190,8 +200,9 @@ final class QemuLifecycle {
         }
     }
 
-    DomainRef createXml(String xml, boolean paused) {
-        DomainDef def = prepare(parse(xml));
+    /** @param validate VIR_DOMAIN_START_VALIDATE: check {@code xml} against domain.rng first */
+    DomainRef createXml(String xml, boolean paused, boolean validate) {
+        DomainDef def = prepare(parse(xml, validate));
         QemuDomain d = domains.addOrFind(def, true);
         boolean created;
         synchronized (d) {
@@ -208,7 +219,7 @@ final class QemuLifecycle {
         } catch (RuntimeException e) {
             synchronized (d) {
                 if (d.persistentDef == null && d.liveDef == null) {
-                    domains.remove(d);
+                    domains.remove(d, def.name());
                 }
             }
             throw e;
@@ -222,19 +233,19 @@ final class QemuLifecycle {
 
     /** Launches QEMU paused, negotiates QMP, learns the pty, then {@code cont} unless paused. Job held. */
     private void startProcess(QemuDomain d, DomainDef live, boolean paused) {
-        QemuDomainXml.makeLive(live, nextId.getAndIncrement());
+        QemuDomainXml.makeLive(live, domains.allocateId());
         EmulatorCaps caps = EmulatorCaps.of(live.emulator());
         String cpuModel = QemuCommandLine.cpuModel(live);
         if (!DomainCapabilitiesXml.isCustomModel(caps, cpuModel)) {
             throw VirException.internalError(VirErrorDomain.QEMU, "Unknown CPU model " + cpuModel);
         }
-        QemuLauncher.Launched l = QemuLauncher.launch(live, paths,
+        QemuLauncher.Launched l = QemuLauncher.launch(live, paths, runAs,
                 caps.major() + "." + caps.minor() + "." + caps.micro());
         QmpMonitor mon = null;
         try {
             synchronized (d) {
                 d.liveDef = live;
-                d.id = live.id();
+                domains.setRunId(d, live.id());
                 d.pid = l.pid();
                 d.state = DomainState.PAUSED;
                 d.reason = StateReason.Paused.STARTING_UP;
@@ -281,7 +292,7 @@ final class QemuLifecycle {
             synchronized (d) {
                 d.liveDef = null;
                 d.monitor = null;
-                d.id = -1;
+                domains.setRunId(d, -1);
                 d.pid = -1;
                 d.state = DomainState.SHUTOFF;
                 d.reason = StateReason.Shutoff.FAILED;
@@ -618,14 +629,14 @@ final class QemuLifecycle {
             live = d.liveDef;
             d.liveDef = null;
             d.monitor = null;
-            d.id = -1;
+            domains.setRunId(d, -1);
             d.pid = -1;
             d.state = DomainState.SHUTOFF;
             d.reason = shutoffReason;
             d.destroying = false;
             d.gotShutdown = false;
             if (d.persistentDef == null) {
-                domains.remove(d);
+                domains.remove(d, live.name());
             }
         }
         if (mon != null) {
@@ -738,7 +749,7 @@ final class QemuLifecycle {
             return null;
         }
         DomainDef live = s.liveDef();
-        nextId.accumulateAndGet(live.id() + 1, Math::max);
+        domains.reserveIdsThrough(live.id());
         QemuDomain d = domains.byUuidOrNull(live.uuid());
         if (d == null) {
             d = domains.addOrFind(live.copy(), false);
@@ -749,7 +760,7 @@ final class QemuLifecycle {
         }
         synchronized (d) {
             d.liveDef = live;
-            d.id = live.id();
+            domains.setRunId(d, live.id());
             d.pid = s.pid();
             d.state = s.state();
             d.reason = s.reason();

@@ -10,11 +10,15 @@ import io.jvirtd.model.SchemaValidator;
 import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirErrorNumber;
 import io.jvirtd.model.VirException;
+import io.jvirtd.model.VirXml;
+import org.xml.sax.Attributes;
 import org.xml.sax.ErrorHandler;
 import org.xml.sax.InputSource;
 import org.xml.sax.SAXException;
 import org.xml.sax.SAXParseException;
 import org.xml.sax.XMLReader;
+import org.xml.sax.helpers.AttributesImpl;
+import org.xml.sax.helpers.XMLFilterImpl;
 
 import javax.xml.XMLConstants;
 import javax.xml.parsers.ParserConfigurationException;
@@ -23,6 +27,7 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -97,11 +102,11 @@ public final class RelaxNgSchemas implements SchemaValidator {
         properties.put(ValidateProperty.ERROR_HANDLER, errors);
         Validator validator = schema.createValidator(properties.toPropertyMap());
         try {
-            XMLReader reader = newReader();
+            XMLReader reader = new UnboundPrefixes(newReader());
             reader.setContentHandler(validator.getContentHandler());
             reader.setDTDHandler(validator.getDTDHandler());
             reader.setErrorHandler(errors);
-            reader.parse(new InputSource(new StringReader(xml)));
+            reader.parse(new InputSource(new StringReader(VirXml.withoutByteOrderMark(xml))));
         } catch (SAXException | IOException e) {
             if (errors.first == null) {
                 // the caller has parsed the document already, so this is not the client's fault
@@ -181,6 +186,8 @@ public final class RelaxNgSchemas implements SchemaValidator {
             f.setFeature("http://xml.org/sax/features/external-parameter-entities", false);
             XMLReader r = f.newSAXParser().getXMLReader();
             r.setProperty(XMLConstants.ACCESS_EXTERNAL_DTD, "");
+            r.setProperty("http://apache.org/xml/properties/locale", Locale.ENGLISH);
+            r.setFeature("http://apache.org/xml/features/continue-after-fatal-error", true);
             return r;
         } catch (ParserConfigurationException e) {
             throw new IllegalStateException("the JDK XML parser lacks a standard feature", e);
@@ -206,10 +213,49 @@ public final class RelaxNgSchemas implements SchemaValidator {
             throw e;
         }
 
-        /** Not a schema complaint: the document (or schema) is not XML; the caller reports it. */
+        /**
+         * Not a schema complaint: the document (or schema) is not XML; the caller reports it.
+         * But for an unbound prefix, which libxml2 only warns about (see {@link UnboundPrefixes}).
+         */
         @Override
         public void fatalError(SAXParseException e) throws SAXException {
-            throw e;
+            if (!VirXml.isUnboundPrefix(e)) {
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * Gives the validator the names libxml2 gives elements and attributes whose prefix nothing
+     * binds: no namespace, and the whole "prefix:name" as the name (the JDK's parser, told to
+     * go on after such an error, reports the part after the colon).
+     */
+    private static final class UnboundPrefixes extends XMLFilterImpl {
+        UnboundPrefixes(XMLReader parent) {
+            super(parent);
+        }
+
+        @Override
+        public void startElement(String uri, String local, String qName, Attributes atts) throws SAXException {
+            AttributesImpl fixed = null;
+            for (int i = 0; i < atts.getLength(); i++) {
+                if (unbound(atts.getURI(i), atts.getQName(i))) {
+                    if (fixed == null) {
+                        fixed = new AttributesImpl(atts);
+                    }
+                    fixed.setLocalName(i, atts.getQName(i));
+                }
+            }
+            super.startElement(uri, unbound(uri, qName) ? qName : local, qName, fixed != null ? fixed : atts);
+        }
+
+        @Override
+        public void endElement(String uri, String local, String qName) throws SAXException {
+            super.endElement(uri, unbound(uri, qName) ? qName : local, qName);
+        }
+
+        private static boolean unbound(String uri, String qName) {
+            return (uri == null || uri.isEmpty()) && qName.indexOf(':') > 0 && !qName.startsWith("xmlns:");
         }
     }
 }

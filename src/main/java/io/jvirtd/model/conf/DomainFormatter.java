@@ -291,7 +291,7 @@ final class DomainFormatter {
                     n = c;
                     // virDomainChrDefFormat's tty_compat: the first console repeats the pty path
                     String pty = "pty".equals(n.attr("type")) ? n.childAttr("source", "path") : null;
-                    if (i == 0 && pty != null && !ctx.inactive()) {
+                    if ("0".equals(n.childAttr("target", "port")) && pty != null && !ctx.inactive()) {
                         n.attr("tty", pty);
                     }
                 }

@@ -9,6 +9,7 @@ import io.jvirtd.model.VirXml;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * A domain snapshot definition: libvirt's {@code virDomainSnapshotDef}
@@ -268,8 +269,10 @@ public final class SnapshotDef {
      * @param domainState the virDomainState of the domain (1 running, 5 shutoff ...)
      * @param diskOnly VIR_DOMAIN_SNAPSHOT_CREATE_DISK_ONLY
      * @param active whether the domain is running
+     * @param regularFile whether a path is an existing regular file on the host (stat and
+     *        S_ISREG): libvirt names external images only after disks whose source is one
      */
-    public void testAlign(int domainState, boolean diskOnly, boolean active) {
+    public void testAlign(int domainState, boolean diskOnly, boolean active, Predicate<String> regularFile) {
         for (Disk d : disks) {
             if ("manual".equals(d.snapshot)) {
                 throw VirException.of(VirErrorNumber.OPERATION_UNSUPPORTED, VirErrorDomain.TEST,
@@ -288,7 +291,7 @@ public final class SnapshotDef {
             state = domainState;
             memory = state == 5 ? "no" : "internal";
         }
-        alignDisks(null, align, true);
+        alignDisks(null, align, true, regularFile);
     }
 
     /**
@@ -297,7 +300,8 @@ public final class SnapshotDef {
      *
      * @param existing the domain of a redefined snapshot when this one has none, or null
      */
-    public void alignDisks(DomainDef existing, String defaultLocation, boolean uniformInternal) {
+    public void alignDisks(DomainDef existing, String defaultLocation, boolean uniformInternal,
+                           Predicate<String> regularFile) {
         DomainDef dom = domain != null ? domain : existing;
         if (dom == null) {
             throw VirException.internalError(VirErrorDomain.DOMAIN_SNAPSHOT, "missing domain in snapshot");
@@ -359,10 +363,10 @@ public final class SnapshotDef {
             }
             disks.add(nd);
         }
-        assignExternalNames(dom);
+        assignExternalNames(dom, regularFile);
     }
 
-    private void assignExternalNames(DomainDef dom) {
+    private void assignExternalNames(DomainDef dom, Predicate<String> regularFile) {
         List<DeviceDef> domDisks = dom.disks();
         for (int i = 0; i < disks.size(); i++) {
             Disk d = disks.get(i);
@@ -378,8 +382,10 @@ public final class SnapshotDef {
                 throw err(VirErrorNumber.CONFIG_UNSUPPORTED, "cannot generate external snapshot name for disk '"
                         + d.name + "' without source");
             }
-            // libvirt also requires the source to be an existing regular file on the host;
-            // a mock host has no such files, so that check is left out
+            if (!regularFile.test(orig)) {
+                throw err(VirErrorNumber.CONFIG_UNSUPPORTED, "source for disk '" + d.name
+                        + "' is not a regular file; refusing to generate external snapshot name");
+            }
             String base = orig;
             int dot = base.lastIndexOf('.');
             if (dot >= 0 && base.indexOf('/', dot) < 0) {

@@ -1,5 +1,8 @@
 package io.jvirtd.model.conf;
 
+import io.jvirtd.model.VirErrorDomain;
+import io.jvirtd.model.VirXml;
+
 import javax.xml.stream.XMLInputFactory;
 import javax.xml.stream.XMLStreamConstants;
 import javax.xml.stream.XMLStreamException;
@@ -36,7 +39,7 @@ final class XParse {
             throw new XMLStreamException("external entities are not allowed");
         });
         try {
-            XMLStreamReader r = f.createXMLStreamReader(new StringReader(xml));
+            XMLStreamReader r = f.createXMLStreamReader(new StringReader(VirXml.withoutByteOrderMark(xml)));
             Deque<XElem> stack = new ArrayDeque<>();
             XElem root = null;
             StringBuilder text = null;
@@ -112,7 +115,9 @@ final class XParse {
             }
             return root;
         } catch (XMLStreamException e) {
-            throw new IllegalStateException("document passed validation but not StAX: " + e, e);
+            // StAX refuses a prefix no xmlns binds, which libxml2 (and VirXml) accept: read
+            // such a document from VirXml's tree (attributes then in name order)
+            return fromDom(VirXml.parseString(xml, null, null, VirErrorDomain.XML).getDocumentElement(), keepBlanks);
         }
     }
 
@@ -122,8 +127,10 @@ final class XParse {
      * here; libvirt's own elements do not care, only metadata prints its attributes as found.
      */
     static XElem fromDom(org.w3c.dom.Element el, boolean keepBlanks) {
-        XElem e = new XElem(el.getPrefix(), el.getLocalName() != null ? el.getLocalName()
-                : el.getNodeName(), el.getNamespaceURI());
+        // an unbound prefix: libxml2 keeps "prefix:name" as the name of an element without namespace
+        boolean unbound = el.getNamespaceURI() == null && el.getPrefix() != null;
+        XElem e = unbound ? new XElem(null, el.getNodeName(), null)
+                : new XElem(el.getPrefix(), VirXml.localName(el), el.getNamespaceURI());
         org.w3c.dom.NamedNodeMap am = el.getAttributes();
         for (int i = 0; i < am.getLength(); i++) {
             org.w3c.dom.Attr a = (org.w3c.dom.Attr) am.item(i);
@@ -131,9 +138,10 @@ final class XParse {
             if ("http://www.w3.org/2000/xmlns/".equals(nsUri)) {
                 String p = a.getPrefix() == null ? null : a.getLocalName();
                 e.nsDecls.add(new XElem.Ns(p, a.getValue()));
+            } else if (nsUri == null || a.getLocalName() == null) {
+                e.attrs.add(new XElem.Attr(null, a.getName(), null, a.getValue()));
             } else {
-                e.attrs.add(new XElem.Attr(a.getPrefix(), a.getLocalName() != null ? a.getLocalName()
-                        : a.getName(), nsUri, a.getValue()));
+                e.attrs.add(new XElem.Attr(a.getPrefix(), a.getLocalName(), nsUri, a.getValue()));
             }
         }
         StringBuilder text = null;

@@ -30,6 +30,11 @@ public record DomainRef(String name, byte[] uuid, int id) {
         return uuid.clone();
     }
 
+    /** Whether the UUID is {@code other}'s bytes, without copying it (event filters ask this per listener). */
+    public boolean hasUuid(byte[] other) {
+        return Arrays.equals(uuid, other);
+    }
+
     /** The UUID in libvirt's text form ({@code 6695eb01-f6a4-8304-79aa-97f2502e193f}). */
     public String uuidString() {
         return Uuids.format(uuid);

@@ -5,7 +5,6 @@ import io.jvirtd.model.VirErrorNumber;
 import io.jvirtd.model.VirException;
 import io.jvirtd.model.domain.DomainRef;
 
-import java.util.Arrays;
 import java.util.Objects;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -71,7 +70,7 @@ public final class EventBus {
     public int register(int eventId, DomainRef filterOrNull, Consumer<DomainEvent> listener) {
         byte[] uuid = filterOrNull == null ? null : filterOrNull.uuid();
         return register(DomainEvent.class, eventId,
-                uuid == null ? null : e -> Arrays.equals(uuid, e.domain().uuid()), listener);
+                uuid == null ? null : e -> e.domain().hasUuid(uuid), listener);
     }
 
     /**

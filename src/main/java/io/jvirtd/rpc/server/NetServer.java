@@ -114,8 +114,8 @@ public final class NetServer {
     /** The event bound of each client (see {@link ServerClient#sendEvent}). */
     long maxQueuedEventBytes() { return maxQueuedEventBytes; }
 
-    /** Changes the event bound; tests use a small one. Any thread. */
-    void setMaxQueuedEventBytes(long bytes) { maxQueuedEventBytes = bytes; }
+    /** Changes the event bound (client_event_queue_limit). Any thread. */
+    public void setMaxQueuedEventBytes(long bytes) { maxQueuedEventBytes = bytes; }
 
     /** Loop: the scratch buffer every client of this server reads into (one read at a time). */
     ByteBuffer readBuffer() {

@@ -20,7 +20,6 @@ import java.util.ArrayDeque;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLException;
 
 /**
@@ -33,10 +32,16 @@ import javax.net.ssl.SSLException;
  * loop through lock-free outboxes and one run-on-loop task per batch. No lock is ever held here.
  *
  * <p>Replies are bounded by max_client_requests (we stop reading a client with that many calls
- * in flight). Events are not: a driver raises them whatever the client does, so
- * {@link #sendEvent} counts the bytes of events queued but not yet written and closes a client
- * that lets them pile up beyond {@link ServerLimits#MAX_QUEUED_EVENT_BYTES}, rather than
- * blocking the driver or growing without bound.
+ * in flight). Events are not: a driver raises them whatever the client does. They wait in the
+ * client's {@link EventQueue}, bounded in bytes (client_event_queue_limit, default
+ * {@link ServerLimits#MAX_QUEUED_EVENT_BYTES}); past the bound the oldest are dropped and
+ * counted, so a listener that reads slowly costs the others nothing and the driver never waits.
+ * The loop takes events from that queue only while the transmit queue holds less than
+ * {@value #EVENT_PULL_BYTES} bytes, so a backlog stays where it can be dropped, and one write
+ * carries every event that piled up since the last. A listener that reads nothing at all for
+ * client_memory_timeout with output waiting is dropped by the budget, as a client that never reads
+ * its replies ({@link #settleMemory}). Its lag (the age of its oldest unwritten event) and its
+ * drops are published for the metrics ({@link #eventLagNanos}, {@link #eventsDropped}).
  *
  * <p>Memory: what the client makes the daemon hold (the message being read, messages read and
  * not handed on, large calls on their worker, unwritten output) is charged to the server's
@@ -76,6 +81,8 @@ public final class ServerClient {
      * of copying per write call. Bounded, a large frame is written a part at a time.
      */
     private static final int MAX_WRITE = 1024 * 1024;
+    /** Events move from the event queue to the transmit queue while it holds less than this. */
+    static final int EVENT_PULL_BYTES = 64 * 1024;
 
     private final long id;
     private final NetServer server;
@@ -111,6 +118,11 @@ public final class ServerClient {
     private boolean silent;
     private boolean closeWhenFlushed;
     private boolean stopReading;
+    /**
+     * The last plain write left output the socket did not take: wait for OP_WRITE rather than
+     * try again whenever something is queued (each try copies the whole batch for nothing).
+     */
+    private boolean socketFull;
     private final FrameDecoder.Sink rxSink = this::received;
     private final ClientMemoryBudget budget;
     /** What this client holds, for the budget; a separate object (see Memory). */
@@ -120,8 +132,8 @@ public final class ServerClient {
     private Timer keepaliveTimer;
     private long lastReceivedNanos;
     private int pingsLeft;
-    /** Event frames in txQueue, in txQueue order, with their sizes (see eventBytesQueued). */
-    private final ArrayDeque<QueuedEvent> eventsInTx = new ArrayDeque<>(4);
+    /** Event frames in txQueue, in txQueue order, with when they were queued. */
+    private final ArrayDeque<EventQueue.Entry> eventsInTx = new ArrayDeque<>(4);
     /**
      * Replies in txQueue, in txQueue order. A call keeps its in-flight slot until its reply
      * is written (libvirtd decrements nrequests in DispatchWrite), so a client that does not
@@ -136,12 +148,14 @@ public final class ServerClient {
     private final ConcurrentLinkedQueue<ByteBuffer> outbox = new ConcurrentLinkedQueue<>();
     /** Messages that answer no call ({@link #sendMessage}), in order. */
     private final ConcurrentLinkedQueue<ByteBuffer> messageOutbox = new ConcurrentLinkedQueue<>();
-    /** Events posted by any thread; written after the replies of the same flush, in order. */
-    private final ConcurrentLinkedQueue<ByteBuffer> eventOutbox = new ConcurrentLinkedQueue<>();
-    /** Bytes of event frames accepted by {@link #sendEvent} and not yet written or dropped. */
-    private final AtomicLong eventBytesQueued = new AtomicLong();
-    /** Set once when the event bound is exceeded, so the drop is logged once. */
+    /** Events posted by any thread and not yet in txQueue; written after the replies of the same flush, in order. */
+    private final EventQueue events = new EventQueue();
+    /** Set when the event bound is first exceeded, so the drops are logged once. */
     private final AtomicBoolean eventOverflow = new AtomicBoolean();
+    /** Published by the loop: when the oldest event in txQueue was queued, -1 if none is there. */
+    private volatile long oldestEventInTxNanos = -1;
+    /** Published by the loop: events in txQueue not completely written. */
+    private volatile int eventsInTxCount;
     private final AtomicBoolean flushScheduled = new AtomicBoolean();
     private final Runnable flushTask = this::flushOutbox;
     private volatile boolean open = true;
@@ -261,37 +275,56 @@ public final class ServerClient {
     }
 
     /**
-     * Queues an event MESSAGE for this client without ever blocking. Any thread. If the client
-     * already has more than the server's event bound queued and unwritten (it does not read),
-     * the event is dropped, the client is closed (logged once) and false is returned; the
-     * caller just forgets the client. False too once the client is closed.
+     * Queues an event MESSAGE for this client without ever blocking. Any thread. If the events
+     * the loop has not taken yet would exceed the server's bound, the oldest of them are dropped
+     * and counted (the first drop of a client is logged). The frame must be complete and not
+     * touched afterwards.
+     *
+     * @return false if the client is closed (the caller may forget it), else true
      */
     public boolean sendEvent(ByteBuffer frame) {
         if (!open) {
             return false;
         }
-        int size = frame.remaining();
-        long queued = eventBytesQueued.addAndGet(size);
-        if (queued > server.maxQueuedEventBytes()) {
-            eventBytesQueued.addAndGet(-size);
-            server.stats().eventDropped();
+        int drops = events.offer(frame, server.nanoTime(), server.maxQueuedEventBytes());
+        if (drops > 0) {
+            server.stats().eventsDropped(drops);
             if (eventOverflow.compareAndSet(false, true)) {
-                LOG.log(Level.WARNING, "client {0}: more than {1} bytes of events not read; closing it",
+                LOG.log(Level.WARNING, "client {0}: more than {1} bytes of events not read; dropping the oldest",
                         id, server.maxQueuedEventBytes());
-                requestClose("event queue overflow");
             }
-            return false;
         }
-        eventOutbox.add(frame);
         if (flushScheduled.compareAndSet(false, true)) {
             loop.execute(flushTask);
         }
         return true;
     }
 
-    /** Bytes of events accepted and not yet written (for tests and diagnostics). Any thread. */
+    /** Bytes of events queued and not yet taken for writing (for tests and diagnostics). Any thread. */
     public long queuedEventBytes() {
-        return eventBytesQueued.get();
+        return events.bytes();
+    }
+
+    /** Events queued or being written, not yet completely written. Any thread. */
+    public int eventsWaiting() {
+        return events.size() + eventsInTxCount;
+    }
+
+    /** Events dropped because this client did not read them fast enough. Any thread. */
+    public long eventsDropped() {
+        return events.dropped();
+    }
+
+    /**
+     * How far behind the client is: the age of its oldest event not completely written, 0 if
+     * none waits. Any thread (a snapshot, for the metrics).
+     */
+    public long eventLagNanos() {
+        long oldest = oldestEventInTxNanos;
+        if (oldest < 0) {
+            oldest = events.oldestQueuedAtNanos();
+        }
+        return oldest < 0 ? 0 : Math.max(0, server.nanoTime() - oldest);
     }
 
     /** Closes the client once everything queued so far is written. Any thread. */
@@ -361,7 +394,7 @@ public final class ServerClient {
         if (closed) {
             outbox.clear();
             messageOutbox.clear();
-            dropEvents();
+            events.clear();
             return;
         }
         if (silent) { // replies of calls still running when the connection fell silent
@@ -392,11 +425,9 @@ public final class ServerClient {
         while ((b = messageOutbox.poll()) != null) {
             queueTx(b);
         }
-        while ((b = eventOutbox.poll()) != null) {
-            eventsInTx.add(new QueuedEvent(b, b.remaining()));
-            queueTx(b);
+        if (!socketFull) { // else the socket's OP_WRITE readiness writes it all
+            write(); // takes the events
         }
-        write();
         dispatchQueued();
         updateInterest();
         server.checkDrained();
@@ -537,13 +568,14 @@ public final class ServerClient {
      * output. Large calls on a worker are the pool's charge (see incoming).
      */
     private void settleMemory() {
-        long now = (mem.admitted ? decoder.pendingLength() : decoder.bufferedCapacity()) + mem.rxQueuedBytes + mem.txBytes;
+        long output = mem.txBytes + events.bytes(); // events waiting for the loop are output too
+        long now = (mem.admitted ? decoder.pendingLength() : decoder.bufferedCapacity()) + mem.rxQueuedBytes + output;
         if (now != mem.charged) {
             long delta = now - mem.charged;
             mem.charged = now;
             budget.adjust(mem.restricted, delta);
         }
-        if (mem.txBytes >= ClientMemoryBudget.WATCHED_OUTPUT) {
+        if (output >= ClientMemoryBudget.WATCHED_OUTPUT) {
             if (!mem.txWatched) {
                 mem.txWatched = true;
                 mem.txProgressNanos = server.nanoTime();
@@ -674,9 +706,11 @@ public final class ServerClient {
         if (silent) {
             return;
         }
+        socketFull = false;
         if (tls != null && !flushTls()) {
             return;
         }
+        takeEvents();
         if (txQueue.isEmpty()) {
             maybeFinishClose();
             return;
@@ -702,6 +736,7 @@ public final class ServerClient {
                         mem.txProgressNanos = server.nanoTime();
                     }
                 }
+                boolean eventsWritten = false;
                 while (!txQueue.isEmpty() && !txQueue.peekFirst().hasRemaining()) {
                     ByteBuffer done = txQueue.pollFirst();
                     if (done == repliesInTx.peekFirst()) {
@@ -710,21 +745,52 @@ public final class ServerClient {
                     } else if (done == pendingPong) {
                         pendingPong = null;
                     }
-                    QueuedEvent e = eventsInTx.peekFirst();
-                    if (e != null && e.frame == done) {
+                    EventQueue.Entry e = eventsInTx.peekFirst();
+                    if (e != null && e.frame() == done) {
                         eventsInTx.pollFirst();
-                        eventBytesQueued.addAndGet(-e.size);
+                        eventsWritten = true;
                     }
                 }
+                if (eventsWritten) {
+                    publishEventsInTx();
+                }
                 if (n == 0) {
+                    socketFull = tls == null;
                     break;
                 }
+                takeEvents();
             }
         } catch (IOException e) {
             close(e.getMessage());
             return;
         }
         maybeFinishClose();
+    }
+
+    /**
+     * Loop: moves queued events to the transmit queue while it holds less than
+     * EVENT_PULL_BYTES; what stays behind can still be dropped if the client falls behind.
+     */
+    private void takeEvents() {
+        if (events.isEmpty() || mem.txBytes >= EVENT_PULL_BYTES) {
+            return;
+        }
+        EventQueue.Entry e;
+        while (mem.txBytes < EVENT_PULL_BYTES && (e = events.poll()) != null) {
+            eventsInTx.add(e);
+            queueTx(e.frame());
+        }
+        publishEventsInTx();
+        if (events.isEmpty()) {
+            eventOverflow.set(false); // caught up: a later overflow is logged again
+        }
+    }
+
+    /** Loop: what the metrics read about events in txQueue. */
+    private void publishEventsInTx() {
+        EventQueue.Entry first = eventsInTx.peekFirst();
+        oldestEventInTxNanos = first == null ? -1 : first.queuedAtNanos();
+        eventsInTxCount = eventsInTx.size();
     }
 
     /** Loop: the frames at the head of txQueue that add up to at most MAX_WRITE bytes (at least one). */
@@ -794,7 +860,7 @@ public final class ServerClient {
     /** Loop: nothing in flight and nothing left to write. */
     boolean isQuiescent() {
         return closed || (inFlight == 0 && txQueue.isEmpty() && outbox.isEmpty() && messageOutbox.isEmpty()
-                && eventOutbox.isEmpty()
+                && events.isEmpty()
                 && (tls == null || !tls.hasOutput()));
     }
 
@@ -990,8 +1056,8 @@ public final class ServerClient {
     /** Loop: forgets every unwritten event of a closed client. */
     private void dropEvents() {
         eventsInTx.clear();
-        eventOutbox.clear();
-        eventBytesQueued.set(0);
+        events.clear();
+        publishEventsInTx();
     }
 
     /**
@@ -1019,9 +1085,5 @@ public final class ServerClient {
         long txBytes;
         long admittedNanos;
         long txProgressNanos;
-    }
-
-    /** An event frame in the transmit queue and its size when it was queued. */
-    private record QueuedEvent(ByteBuffer frame, int size) {
     }
 }

@@ -14,12 +14,12 @@ public record ServerLimits(int maxClients, int maxQueuedClients, int maxAnonymou
                            int maxClientRequests, int keepaliveInterval, int keepaliveCount) {
 
     /**
-     * Bytes of event MESSAGEs that may wait for one client to read them before we close it.
-     * Replies need no such bound (max_client_requests limits them), but events come from the
-     * drivers whatever the client does, and a client that stops reading must neither make
-     * the driver wait nor grow the daemon's memory. libvirtd has no bound here (its queue grows);
-     * 4 MiB holds tens of thousands of lifecycle events (68 bytes each), far more than a
-     * reading client ever has outstanding.
+     * Default bytes of event MESSAGEs that may wait for one client before the oldest are dropped
+     * (client_event_queue_limit). Replies need no such bound (max_client_requests limits them),
+     * but events come from the drivers whatever the client does, and a client that reads slowly
+     * must neither make the driver or the other clients wait nor grow the daemon's memory.
+     * libvirtd has no bound here (its queue grows); 4 MiB holds tens of thousands of lifecycle
+     * events (~80 bytes each), far more than a reading client ever has outstanding.
      */
     public static final int MAX_QUEUED_EVENT_BYTES = 4 * 1024 * 1024;
 

@@ -6,7 +6,7 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Counters of one {@link NetServer} for monitoring: bytes in and out, clients closed by the
- * keepalive timer, events dropped because a client did not read them, clients dropped or made
+ * keepalive timer, events dropped because a client did not read them fast enough, clients dropped or made
  * to wait by the {@link ClientMemoryBudget}, and per procedure the
  * number of calls and a latency histogram (from the loop handing the call to the pool to the
  * program queueing its reply, so queueing behind busy workers counts).
@@ -90,8 +90,8 @@ public final class ServerStats {
         keepaliveCloses.increment();
     }
 
-    void eventDropped() {
-        eventsDropped.increment();
+    void eventsDropped(int n) {
+        eventsDropped.add(n);
     }
 
     void clientAccepted() {

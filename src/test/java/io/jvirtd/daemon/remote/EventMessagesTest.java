@@ -74,6 +74,33 @@ class EventMessagesTest {
         });
     }
 
+    /**
+     * The frame made once per event and copied per listener is, byte for byte, what encoding the
+     * event for that listener alone gives, in both styles, whatever the order of the listeners.
+     */
+    @Test
+    void listenersOfOneEventGetItsEncodingWithTheirOwnCallbackId() {
+        EXPECTED.forEach((event, procs) -> {
+            for (boolean legacy : new boolean[] {false, true}) {
+                for (int id : new int[] {0, 7, 0x12345678, -1, 7}) {
+                    ByteBuffer shared = EventMessages.frame(event, id, legacy);
+                    ByteBuffer alone = EventMessages.encode(event, id, legacy);
+                    if (alone == null) {
+                        assertNull(shared, "no message for " + event);
+                        continue;
+                    }
+                    assertEquals(alone, shared, "listener " + id + (legacy ? " (legacy) of " : " of ") + event);
+                }
+            }
+        });
+        // Two frames of one event never share bytes: the loop may still be writing the first.
+        Lifecycle e = new Lifecycle(D, 3, 0);
+        ByteBuffer a = EventMessages.frame(e, 1, false);
+        ByteBuffer b = EventMessages.frame(e, 2, false);
+        assertEquals(1, a.getInt(EventMessages.CALLBACK_ID_OFFSET));
+        assertEquals(2, b.getInt(EventMessages.CALLBACK_ID_OFFSET));
+    }
+
     private static void assertHeader(ByteBuffer f, int proc, DomainEvent event) {
         assertEquals(f.limit(), f.getInt(0), "length word of " + event);
         assertEquals(new MessageHeader(RemoteProcedure.PROGRAM, 1, proc, MessageHeader.TYPE_MESSAGE, 1,

@@ -4,6 +4,7 @@ import io.jvirtd.model.TypedParameter;
 import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirErrorNumber;
 import io.jvirtd.model.VirException;
+import io.jvirtd.model.conf.DomainDef;
 import io.jvirtd.model.domain.DomainInterface;
 import io.jvirtd.model.domain.DomainRef;
 import io.jvirtd.model.domain.IoThreadInfo;
@@ -59,7 +60,7 @@ class DomainTuningTest {
         assertEquals(List.of(1, 4, 2), List.of(c.domains().domainGetVcpusFlags(test, Flags.AFFECT_CONFIG),
                 c.domains().domainGetVcpusFlags(test, Flags.AFFECT_CONFIG | Flags.VCPU_MAXIMUM),
                 c.domains().domainGetVcpusFlags(test, Flags.AFFECT_LIVE)));
-        assertTrue(c.domains().domainGetXMLDesc(test, Flags.XML_INACTIVE).contains("<vcpu placement='static' current='1'>4</vcpu>"));
+        assertTrue(c.domains().domainGetXMLDesc(test, DomainDef.XML_INACTIVE).contains("<vcpu placement='static' current='1'>4</vcpu>"));
         assertError(VirErrorNumber.INVALID_ARG, VirErrorDomain.DOMAIN,
                 "Flags 'VIR_DOMAIN_AFFECT_LIVE' and 'VIR_DOMAIN_AFFECT_CONFIG' are mutually exclusive",
                 () -> c.domains().domainGetVcpusFlags(test, Flags.AFFECT_LIVE | Flags.AFFECT_CONFIG));

@@ -1,5 +1,6 @@
 package io.jvirtd.driver.mockhost;
 
+import io.jvirtd.model.conf.DomainDef;
 import io.jvirtd.model.domain.DomainRef;
 import io.jvirtd.model.spi.HypervisorConnection;
 import org.junit.jupiter.api.AfterEach;
@@ -43,15 +44,15 @@ class DomainXmlCacheTest {
     void everyChangeShowsInTheNextCall() {
         DomainRef test = c.domains().domainLookupByName("test");
         String live = c.domains().domainGetXMLDesc(test, 0);
-        String inactive = c.domains().domainGetXMLDesc(test, Flags.XML_INACTIVE);
+        String inactive = c.domains().domainGetXMLDesc(test, DomainDef.XML_INACTIVE);
 
         other.domains().domainSetMemory(other.domains().domainLookupByName("test"), 4096);
         String afterMemory = c.domains().domainGetXMLDesc(test, 0);
         assertTrue(afterMemory.contains("<currentMemory unit='KiB'>4096</currentMemory>"), afterMemory);
-        assertEquals(inactive, c.domains().domainGetXMLDesc(test, Flags.XML_INACTIVE), "live change leaks into config");
+        assertEquals(inactive, c.domains().domainGetXMLDesc(test, DomainDef.XML_INACTIVE), "live change leaks into config");
 
         other.domains().domainSetVcpusFlags(other.domains().domainLookupByName("test"), 1, Flags.AFFECT_CONFIG);
-        assertTrue(c.domains().domainGetXMLDesc(test, Flags.XML_INACTIVE).contains("current='1'"));
+        assertTrue(c.domains().domainGetXMLDesc(test, DomainDef.XML_INACTIVE).contains("current='1'"));
 
         c.domains().domainDestroy(test);
         String stopped = c.domains().domainGetXMLDesc(c.domains().domainLookupByName("test"), 0);

@@ -199,6 +199,6 @@ class NodeFileTest {
         HypervisorConnection c = open("test://" + file);
         assertEquals(4, c.nodeGetInfo().nodes());
         assertTrue(c.getCapabilities().contains("<cells num='0'>\n      </cells>"));
-        assertArrayEquals(new long[] {19}, c.nodeGetFreePages(new int[] {4}, 0, 1, 0));
+        assertArrayEquals(new long[0], c.nodeGetFreePages(new int[] {4}, 0, 1, 0));
     }
 }

@@ -3,6 +3,7 @@ package io.jvirtd.driver.mockhost;
 import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirErrorNumber;
 import io.jvirtd.model.domain.CheckpointRef;
+import io.jvirtd.model.domain.DomainFlags;
 import io.jvirtd.model.domain.DomainListFilter;
 import io.jvirtd.model.domain.DomainRef;
 import io.jvirtd.model.domain.DomainState;
@@ -184,7 +185,7 @@ class SnapshotTest {
         assertError(VirErrorNumber.OPERATION_INVALID, VirErrorDomain.TEST,
                 "Requested operation is not valid: cannot delete inactive domain with 1 snapshots",
                 () -> c.domains().domainUndefine(test));
-        c.domains().domainUndefineFlags(test, Flags.UNDEFINE_SNAPSHOTS_METADATA);
+        c.domains().domainUndefineFlags(test, DomainFlags.UNDEFINE_SNAPSHOTS_METADATA);
         assertEquals(List.of(), c.domains().connectListAllDomains(0));
     }
 
@@ -197,7 +198,9 @@ class SnapshotTest {
         assertEquals(List.of(k1), c.domains().domainListAllCheckpoints(test, Flags.CKPT_LIST_ROOTS));
         assertError(VirErrorNumber.OPERATION_UNSUPPORTED, VirErrorDomain.TEST,
                 "Operation not supported: cannot create snapshot while checkpoint exists", () -> snap("s", 0));
-        assertTrue(c.domains().domainCheckpointGetXMLDesc(k2, Flags.CKPT_XML_SIZE).contains("size='1024'"));
+        // libvirt's test driver prints no size with the flag (it never marks the size valid)
+        String withSize = c.domains().domainCheckpointGetXMLDesc(k2, Flags.CKPT_XML_SIZE);
+        assertTrue(withSize.contains("<disk name='vda' checkpoint='bitmap' bitmap='k2'/>"), withSize);
         assertEquals(List.of(test.name()), c.domains().connectListAllDomains(DomainListFilter.HAS_CHECKPOINT).stream()
                 .map(DomainRef::name).toList());
         c.domains().domainCheckpointDelete(k1, 0);

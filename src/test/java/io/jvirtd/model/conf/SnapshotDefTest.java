@@ -30,7 +30,7 @@ class SnapshotDefTest {
     private static String create(DomainDef dom, String xml, int state, String parent, String golden) {
         SnapshotDef s = SnapshotDef.parse(xml, 0, MockXmlOptions.OPTIONS);
         s.setDomain(dom.copyViaXml(true));
-        s.testAlign(state, false, state != 5);
+        s.testAlign(state, false, state != 5, path -> true);
         s.setParentName(parent);
         String expected = Golden.xml("snapshot", golden);
         s.setCreationTime(Golden.creationTime(expected));
@@ -124,9 +124,27 @@ class SnapshotDefTest {
         SnapshotDef s = SnapshotDef.parse(
                 "<domainsnapshot><disks><disk name='vdz'/></disks></domainsnapshot>", 0, MockXmlOptions.OPTIONS);
         s.setDomain(defaultDomain().copyViaXml(true));
-        e = assertThrows(VirException.class, () -> s.testAlign(1, false, true));
+        e = assertThrows(VirException.class, () -> s.testAlign(1, false, true, path -> true));
         assertEquals(VirErrorNumber.CONFIG_UNSUPPORTED.number(), e.code());
         assertEquals("unsupported configuration: no disk named 'vdz'", e.message());
+    }
+
+    @Test
+    void externalMemoryNamesNoImageAfterASourceThatIsNotARegularFile() {
+        SnapshotDef s = SnapshotDef.parse("<domainsnapshot><name>s1</name>"
+                + "<memory snapshot='external' file='/tmp/mem'/></domainsnapshot>", 0, MockXmlOptions.OPTIONS);
+        s.setDomain(defaultDomain().copyViaXml(true));
+        VirException e = assertThrows(VirException.class,
+                () -> s.testAlign(1, false, true, path -> false));
+        assertEquals(VirErrorNumber.CONFIG_UNSUPPORTED.number(), e.code());
+        assertEquals("unsupported configuration: source for disk 'vda' is not a regular file; "
+                + "refusing to generate external snapshot name", e.message());
+
+        SnapshotDef ok = SnapshotDef.parse("<domainsnapshot><name>s1</name>"
+                + "<memory snapshot='external' file='/tmp/mem'/></domainsnapshot>", 0, MockXmlOptions.OPTIONS);
+        ok.setDomain(defaultDomain().copyViaXml(true));
+        ok.testAlign(1, false, true, "/guest/diskimage1"::equals);
+        assertTrue(ok.format(0, null).contains("<source file='/guest/diskimage1.s1'/>"), ok.format(0, null));
     }
 
     @Test

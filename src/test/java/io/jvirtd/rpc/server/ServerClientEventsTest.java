@@ -2,7 +2,6 @@ package io.jvirtd.rpc.server;
 
 import static io.jvirtd.rpc.server.TestProgram.PROGRAM;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -80,28 +79,48 @@ class ServerClientEventsTest {
     }
 
     @Test
-    void clientThatStopsReadingIsClosedAndOthersKeepTheirEvents() throws IOException {
+    void clientThatStopsReadingLosesItsOldestEventsOnlyAndOthersKeepTheirs() throws IOException {
         try (WireSocket slow = new WireSocket(address); WireSocket other = new WireSocket(address)) {
             ServerClient slowClient = hello(slow, 1);
             ServerClient otherClient = hello(other, 2);
-            long sent = 0;
-            int refused = 0;
-            // Never read `slow`: once the kernel buffers are full the events pile up in the
-            // daemon until the bound; then they are refused and the client is dropped.
-            for (int i = 0; refused == 0; i++) {
-                if (slowClient.sendEvent(event(i, 64 * 1024))) {
-                    sent += 64 * 1024;
-                } else {
-                    refused++;
-                }
-                if (sent > 512L * 1024 * 1024) {
-                    fail("a client that never reads accepted " + sent + " bytes of events");
+            int sent = 0;
+            // Never read `slow`: once the kernel buffers are full its events pile up in the
+            // daemon until the bound, then its oldest are dropped. `other` reads each at once.
+            while (slowClient.eventsDropped() == 0) {
+                assertTrue(slowClient.sendEvent(event(sent, 1024)), "a slow client stays open");
+                assertTrue(otherClient.sendEvent(event(sent, 1024)));
+                assertEquals(sent, other.readFrame().getInt(24), "the reading client gets every event in order");
+                sent++;
+                if (sent > 512 * 1024) {
+                    fail("a client that never reads kept " + sent + " events without dropping any");
                 }
             }
-            assertTrue(slow.awaitClosed(), "the slow client was not closed");
-            assertFalse(slowClient.sendEvent(event(0, 64)), "a closed client takes no events");
-            assertTrue(otherClient.sendEvent(event(7, 64)));
-            assertEquals(7, other.readFrame().getInt(24));
+            for (int i = 0; i < 100; i++) { // more after the first drop: the newest are kept
+                assertTrue(slowClient.sendEvent(event(sent++, 1024)));
+            }
+            assertTrue(slowClient.queuedEventBytes() <= BOUND, slowClient.queuedEventBytes() + " bytes queued");
+            ticker.advanceMillis(1500);
+            assertTrue(slowClient.eventLagNanos() >= 1_500_000_000L, "lag " + slowClient.eventLagNanos());
+            assertTrue(slowClient.eventsWaiting() > 0);
+            assertEquals(0, otherClient.eventLagNanos(), "the reading client is not behind");
+
+            // Reading again: every event not dropped, in order, up to the last one sent.
+            long dropped = slowClient.eventsDropped();
+            int received = 0;
+            int last = -1;
+            while (last != sent - 1) {
+                int n = slow.readFrame().getInt(24);
+                assertTrue(n > last, "event " + n + " after " + last);
+                last = n;
+                received++;
+            }
+            assertEquals(sent, received + dropped, "received " + received + " + dropped " + dropped);
+            assertEquals(dropped, server.stats().eventsDropped());
+            // The loop publishes after its write; a reply queued behind the events proves it ran.
+            slow.call(PROGRAM, PROC_HELLO, MessageHeader.TYPE_CALL, 3);
+            assertEquals(3, slow.readFrame().getInt(16));
+            assertEquals(0, slowClient.eventsWaiting());
+            assertEquals(0, slowClient.eventLagNanos());
         }
     }
 

@@ -60,12 +60,12 @@ class ServerStatsTest {
         s.bytesRead(28);
         s.bytesRead(100);
         s.bytesWritten(7);
-        s.eventDropped();
+        s.eventsDropped(2);
         s.keepaliveClosed();
         s.keepaliveClosed();
         assertEquals(128, s.bytesIn());
         assertEquals(7, s.bytesOut());
-        assertEquals(1, s.eventsDropped());
+        assertEquals(2, s.eventsDropped());
         assertEquals(2, s.keepaliveCloses());
     }
 }
