@@ -31,7 +31,7 @@ alive() { [ -n "${1:-}" ] && [ -e "/proc/$1" ] && [ "$(awk '{print $3}' "/proc/$
 pidof_file() { cat "$DIR/$1.pid" 2>/dev/null || true; }
 
 setup() {
-    mkdir -p "$NS"/{run,lib,cache,log,etc}
+    mkdir -p "$NS"/{run/lock,lib,cache,log,etc}  # run/lock: virsh console (virChrdevLockFileCreate)
     if [ ! -e "$NS/etc/qemu.conf" ]; then
         cp -a /etc/libvirt/. "$NS/etc/"
         printf 'user = "root"\ngroup = "root"\ncgroup_controllers = [ ]\n' >> "$NS/etc/qemu.conf"

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * with VIR_DOMAIN_XML_SECURE (issue 20): on the read-only socket they never appear, whatever the
  * flags, and asking for the flag gets libvirtd's "operation forbidden"; on the read-write socket
  * they appear only with {@code --security-info}. Every answer is compared with libvirtd's, recorded
- * from the real daemon over its own two sockets by {@code conformance/virsh/capture-secrets.sh}.
+ * from the real daemon over its own two sockets by {@code conformance/virsh/capture.sh secrets}.
  * Every secret in the test data contains {@value #MARK}.
  */
 class DomainXmlSecretsIT {

@@ -104,7 +104,12 @@ class QemuDriverIT {
 
     /** Waits (up to 30 s) until QEMU's serial log {@code log} shows {@code marker}; QemuRunAsIT uses it too. */
     static void awaitMarker(Path log, String marker) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        awaitMarker(log, marker, 30);
+    }
+
+    /** Waits at most {@code seconds} (a Linux guest boots slower) until {@code log} shows {@code marker}. */
+    static void awaitMarker(Path log, String marker, long seconds) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while (System.nanoTime() < deadline) {
             if (Files.exists(log) && Files.readString(log, StandardCharsets.ISO_8859_1).contains(marker)) {
                 return;

@@ -117,6 +117,12 @@ final class DomainSaveCalls {
             s.openStream(new BytesStream(shot.image()), true, false);
             return new DomainScreenshotRet(shot.mimeType());
         });
+        // the console's bytes travel both ways as a stream after the (empty) reply
+        t.bind(DOMAIN_OPEN_CONSOLE, DomainOpenConsoleArgs.class, Void.class, (s, a) -> {
+            s.openStream(s.domains().domainOpenConsole(Handles.dom(a.dom()), a.dev_name(), a.flags()), true,
+                    false);
+            return null;
+        });
         t.bind(DOMAIN_INJECT_NMI, DomainInjectNmiArgs.class, Void.class, (s, a) -> {
             s.domains().domainInjectNMI(Handles.dom(a.dom()), a.flags());
             return null;

@@ -11,7 +11,7 @@ import java.nio.ByteBuffer;
 
 /**
  * The data streams the remote program's calls open (virStorageVolUpload and Download,
- * virDomainScreenshot): the call's binding hands the driver's {@link DataStream} to
+ * virDomainScreenshot, virDomainOpenConsole): the call's binding hands the driver's {@link DataStream} to
  * {@link #open}; {@link RemoteProgram} registers it with the client just before the call's
  * reply goes out (so no packet of it is missed) and starts it right after (so its data follows
  * the reply), or aborts it when the call failed. The packets and the flow control are the rpc
@@ -55,7 +55,11 @@ final class RemoteStreams {
             p.stream.abort();
             return null;
         }
-        return client.openStream(call, new Io(p.stream), p.sends, p.sparse);
+        ServerStream s = client.openStream(call, new Io(p.stream), p.sends, p.sparse);
+        if (s != null) {
+            p.stream.onReadable(s::wake);
+        }
+        return s;
     }
 
     /** After the reply was sent: the stream may start sending. */

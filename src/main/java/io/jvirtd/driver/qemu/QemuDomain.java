@@ -48,6 +48,9 @@ final class QemuDomain {
     /** virDomainReboot in ACPI mode: reset instead of stopping when the guest powers off. */
     boolean fakeReboot;
 
+    /** The clients holding this domain's consoles (thread-safe on its own). */
+    final ConsoleHolders consoles = new ConsoleHolders();
+
     private final Semaphore job = new Semaphore(1, true);
 
     QemuDomain(long seq, byte[] uuid) {

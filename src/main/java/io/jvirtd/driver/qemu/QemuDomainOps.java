@@ -21,6 +21,7 @@ import io.jvirtd.model.domain.DomainRef;
 import io.jvirtd.model.domain.DomainStateReason;
 import io.jvirtd.model.event.DomainEvent;
 import io.jvirtd.model.spi.DomainOps;
+import io.jvirtd.model.stream.DataStream;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -33,6 +34,9 @@ import java.util.function.Consumer;
  * it leaves empty. Thread-safe (holds no state of its own but its event callbacks).
  */
 final class QemuDomainOps implements DomainOps {
+
+    private static final int CONSOLE_FORCE = 1;
+    private static final int CONSOLE_SAFE = 2;
 
     private final QemuLifecycle life;
     /** The event callbacks registered through this connection. Guarded by itself. */
@@ -230,6 +234,24 @@ final class QemuDomainOps implements DomainOps {
             def = ((flags & XML_INACTIVE) != 0 && d.persistentDef != null ? d.persistentDef : d.def()).copy();
         }
         return def.format(flags);
+    }
+
+    @Override
+    public DataStream domainOpenConsole(DomainRef dom, String devName, int flags) {
+        VirException.checkFlags(flags, CONSOLE_FORCE | CONSOLE_SAFE, VirErrorDomain.QEMU, "qemuDomainOpenConsole");
+        QemuDomain d = life.domains.get(dom);
+        String path;
+        String name;
+        synchronized (d) {
+            if (d.liveDef == null) {
+                // virDomainObjCheckActive's error, which is the domain config's, not the driver's
+                throw VirException.operationInvalid(VirErrorDomain.DOMAIN, "domain is not running");
+            }
+            path = ConsoleDevice.ptyPath(d.liveDef, devName);
+            name = d.liveDef.name();
+        }
+        // CONSOLE_SAFE needs nothing more: one client per pty is always enforced (ConsoleHolders)
+        return d.consoles.open(path, name, (flags & CONSOLE_FORCE) != 0);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.jvirtd.model.conf;
 
 import io.jvirtd.model.VirErrorDomain;
+import io.jvirtd.model.VirErrorNumber;
 import io.jvirtd.model.VirException;
 
 import java.util.List;
@@ -25,7 +26,7 @@ final class Chr {
         if (type == null) {
             type = "pty";
         } else if (!TYPES.contains(type)) {
-            throw VirException.internalError(VirErrorDomain.DOMAIN,
+            throw VirException.of(VirErrorNumber.CONFIG_UNSUPPORTED, VirErrorDomain.DOMAIN,
                     "unknown type presented to host for character device: " + type);
         }
         n.attr("type", type);
@@ -44,6 +45,15 @@ final class Chr {
                     s.attr("append", src.attr("append"));
                 }
                 n.children().add(0, s);
+            }
+        }
+        if ("unix".equals(type) && src != null) {
+            // virDomainChrSourceDefFormat: a unix source only with its path, and always its mode
+            if (src.attr("path") == null) {
+                n.children().removeIf(c -> c.name().equals("source"));
+            } else {
+                src.attr("mode", "bind".equals(src.attr("mode")) ? "bind" : "connect");
+                n.children().removeIf(c -> c.name().equals("source") && c != src);
             }
         }
         if ("udp".equals(type)) {

@@ -4,6 +4,8 @@ import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirErrorNumber;
 import io.jvirtd.model.VirException;
 
+import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 
 import static io.jvirtd.model.conf.Shape.el;
@@ -81,18 +83,14 @@ final class Cpu {
         }
         XElem topo = cpu.child("topology");
         if (topo != null) {
-            String dies = topo.attr("dies") == null ? "1" : topo.attr("dies");
-            XmlNode t = new XmlNode("topology").attr("sockets", topo.attr("sockets"))
-                    .attr("dies", dies).attr("cores", topo.attr("cores"))
-                    .attr("threads", topo.attr("threads"));
-            if (t.attrs().size() == 4) {
-                n.add(t);
-            } else {
-                throw VirException.of(VirErrorNumber.XML_ERROR, VirErrorDomain.CPU,
-                        "Missing required attribute '" + (topo.attr("sockets") == null ? "sockets"
-                                : topo.attr("cores") == null ? "cores" : "threads")
-                                + "' in element 'topology'");
-            }
+            // virXMLPropUInt with REQUIRED|NONZERO (dies: NONZERO, default 1), in this order
+            long sockets = Values.propUIntNonZero(topo, "sockets", true);
+            long dies = Values.propUIntNonZero(topo, "dies", false);
+            long cores = Values.propUIntNonZero(topo, "cores", true);
+            long threads = Values.propUIntNonZero(topo, "threads", true);
+            n.add(new XmlNode("topology").attr("sockets", Long.toString(sockets))
+                    .attr("dies", Long.toString(dies < 0 ? 1 : dies)).attr("cores", Long.toString(cores))
+                    .attr("threads", Long.toString(threads)));
         }
         XElem cache = cpu.child("cache");
         if (cache != null) {
@@ -102,35 +100,83 @@ final class Cpu {
         if (mpa != null) {
             n.add(new XmlNode("maxphysaddr").attr("mode", mpa.attr("mode")).attr("bits", mpa.attr("bits")));
         }
+        List<String> featureNames = new ArrayList<>();
         for (XElem f : cpu.children("feature")) {
+            // virCPUDefParseXML's checks for a guest CPU, in its order
+            if (modelName == null && mode.equals("custom")) {
+                throw VirException.of(VirErrorNumber.XML_ERROR, VirErrorDomain.CPU,
+                        "Non-empty feature list specified without CPU model");
+            }
             String policy = f.attr("policy");
             if (policy == null) {
                 policy = "require";
             } else if (!POLICIES.contains(policy)) {
-                throw VirException.of(VirErrorNumber.XML_ERROR, VirErrorDomain.CPU,
-                        "Invalid value for attribute 'policy' in element 'feature': '" + policy + "'.");
+                throw VirException.of(VirErrorNumber.CONFIG_UNSUPPORTED, VirErrorDomain.CPU,
+                        "Invalid CPU feature policy");
             }
-            n.add(new XmlNode("feature").attr("policy", policy).attr("name", f.attr("name")));
+            String name = f.attr("name");
+            if (name == null || name.isEmpty()) {
+                throw VirException.of(VirErrorNumber.XML_ERROR, VirErrorDomain.CPU, "Invalid CPU feature name");
+            }
+            if (featureNames.contains(name)) {
+                throw VirException.of(VirErrorNumber.XML_ERROR, VirErrorDomain.CPU,
+                        "CPU feature '" + name + "' specified more than once");
+            }
+            featureNames.add(name);
+            n.add(new XmlNode("feature").attr("policy", policy).attr("name", name));
         }
         XElem numa = cpu.child("numa");
         if (numa != null) {
             XmlNode nn = NUMA.canon(numa);
-            for (XmlNode cell : nn.children("cell")) {
-                String mem = cell.attr("memory");
-                if (mem != null) {
-                    long kib = Values.scaledKiB(null, mem, cell.attr("unit"), "memory", Long.MAX_VALUE, true);
-                    cell.attr("memory", Long.toString(kib));
-                    cell.attr("unit", "KiB");
-                    NUMA.kid("cell").sort(cell);
+            List<XmlNode> cells = nn.children("cell");
+            if (cells.isEmpty()) {
+                throw DomainDef.xmlError("NUMA topology defined without NUMA cells");
+            }
+            // virDomainNumaDefParseXML: cells by id (document position when absent), each id once
+            XmlNode[] byId = new XmlNode[cells.size()];
+            List<XElem> raw = numa.children("cell");
+            for (int i = 0; i < cells.size(); i++) {
+                XmlNode cell = cells.get(i);
+                long id = Values.propUIntOrDefault(raw.get(i), "id", i);
+                if (id >= cells.size()) {
+                    throw DomainDef.xmlError("Exactly one 'cell' element per guest NUMA cell allowed, "
+                            + "non-contiguous ranges or ranges not starting from 0 are not allowed");
                 }
+                if (byId[(int) id] != null) {
+                    throw DomainDef.xmlError("Duplicate NUMA cell info for cell id '" + id + "'");
+                }
+                cell.attr("id", Long.toString(id));
                 if (cell.attr("cpus") != null) {
                     cell.attr("cpus", CpuSet.normalize(cell.attr("cpus")));
                 }
+                numaOverlap(cell, byId);
+                long kib = Values.scaledKiB(null, cell.attr("memory"), cell.attr("unit"), "./@memory",
+                        Long.MAX_VALUE, true);
+                cell.attr("memory", Long.toString(kib));
+                cell.attr("unit", "KiB");
+                NUMA.kid("cell").sort(cell);
+                byId[(int) id] = cell;
             }
-            if (!nn.children().isEmpty()) {
-                n.add(nn);
-            }
+            nn.children().removeIf(c -> c.name().equals("cell"));
+            nn.children().addAll(0, List.of(byId));
+            n.add(nn);
         }
         return n.attrs().isEmpty() && n.children().isEmpty() ? null : n;
+    }
+
+    /** virDomainNumaDefParseXML: no vCPU in two cells ("cells 1 and 0": the new cell first). */
+    private static void numaOverlap(XmlNode cell, XmlNode[] byId) {
+        BitSet mine = cpus(cell);
+        for (int j = 0; j < byId.length && mine != null; j++) {
+            BitSet other = byId[j] == null ? null : cpus(byId[j]);
+            if (other != null && other.intersects(mine)) {
+                throw Values.unsupported("NUMA cells " + cell.attr("id") + " and " + j + " have overlapping vCPU ids");
+            }
+        }
+    }
+
+    private static BitSet cpus(XmlNode cell) {
+        String c = cell.attr("cpus");
+        return c == null || c.isEmpty() ? null : CpuSet.parse(c, "cpus");
     }
 }

@@ -54,13 +54,15 @@ final class Devices {
     static final Shape DISK_SOURCE = el("source",
             "file dev dir pool volume mode protocol name tlsFromConfig query index startupPolicy"
                     + " type managed namespace tls",
-            el("host", "name port transport socket").repeat(), el("snapshot", "name"),
-            el("config", "file"), el("auth", "username", el("secret", "type usage uuid")),
-            el("encryption", "format", el("secret", "type uuid usage")), el("reservations", "enabled managed"),
-            el("initiator", "", el("iqn", "name")), el("address", "type domain bus slot function"),
-            el("slices", "", el("slice", "type offset size").repeat()), el("ssl", "verify"),
-            el("cookies", "", txt("cookie", "name").repeat()), txt("readahead", "size"),
-            txt("timeout", "seconds"), SECLABEL);
+            // virDomainDiskSourceFormatNetwork's children, then the NVMe address, then what
+            // virDomainDiskSourceFormat adds for every type
+            el("host", "name port transport socket").repeat(), el("identity", "user group"),
+            el("snapshot", "name"), el("config", "file"), el("initiator", "", el("iqn", "name")),
+            el("ssl", "verify"), el("cookies", "", txt("cookie", "name").repeat()), txt("readahead", "size"),
+            txt("timeout", "seconds"), el("address", "type domain bus slot function"),
+            el("slices", "", el("slice", "type offset size").repeat()), SECLABEL,
+            el("auth", "username", el("secret", "type usage uuid")),
+            el("encryption", "format", el("secret", "type uuid usage")), el("reservations", "enabled managed"));
 
     /** virDomainDiskBackingStoreFormat: format, source, then the next link of the chain. */
     private static final Shape BACKING_STORE = backingStore();
@@ -230,6 +232,15 @@ final class Devices {
         }
     }
 
+    /** Sorts the device's {@code child} element (e.g. a video's model) into libvirt's order. */
+    static void sortChild(DeviceKind kind, XmlNode node, String child) {
+        Shape s = SHAPES.get(kind);
+        XmlNode c = node.child(child);
+        if (s != null && c != null && s.kid(child) != null) {
+            s.kid(child).sort(c);
+        }
+    }
+
     // ------------------------------------------------------------------ parse
 
     /** Parse order of virDomainDefParseXML (so the first error is libvirt's). */
@@ -242,9 +253,16 @@ final class Devices {
             DeviceKind.HUB, DeviceKind.REDIRDEV, DeviceKind.REDIRFILTER, DeviceKind.PANIC,
             DeviceKind.SHMEM, DeviceKind.MEMORY, DeviceKind.IOMMU, DeviceKind.VSOCK);
 
-    private static final List<DeviceKind> SINGLETONS = List.of(DeviceKind.WATCHDOG,
-            DeviceKind.MEMBALLOON, DeviceKind.NVRAM, DeviceKind.REDIRFILTER, DeviceKind.IOMMU,
-            DeviceKind.VSOCK);
+    /** The kinds a domain has at most one of, with virDomainDefParseXML's message for a second. */
+    private static final Map<DeviceKind, String> SINGLETONS = Map.of(
+            DeviceKind.WATCHDOG, "only a single watchdog device is supported",
+            DeviceKind.MEMBALLOON, "only a single memory balloon device is supported",
+            DeviceKind.NVRAM, "only a single nvram device is supported",
+            DeviceKind.REDIRFILTER, "only one set of redirection filter rule is supported",
+            DeviceKind.IOMMU, "only a single IOMMU device is supported",
+            DeviceKind.VSOCK, "only a single vsock device is supported");
+    /** ... of which these two are XML errors, the others internal errors. */
+    private static final List<DeviceKind> SINGLETON_XML_ERRORS = List.of(DeviceKind.IOMMU, DeviceKind.VSOCK);
 
     static void parseAll(DomainDef d, XElem root, int flags) {
         XElem devs = root.child("devices");
@@ -256,21 +274,24 @@ final class Devices {
         if (devs != null) {
             for (DeviceKind k : PARSE_ORDER) {
                 List<XElem> found = devs.children(k.element());
-                if (SINGLETONS.contains(k) && found.size() > 1) {
-                    throw VirException.internalError(VirErrorDomain.DOMAIN,
-                            "only a single " + k.element() + " device is supported");
+                if (SINGLETONS.containsKey(k) && found.size() > 1) {
+                    throw SINGLETON_XML_ERRORS.contains(k) ? DomainDef.xmlError(SINGLETONS.get(k))
+                            : VirException.internalError(VirErrorDomain.DOMAIN, SINGLETONS.get(k));
                 }
                 for (XElem e : found) {
                     DeviceDef dev = parseOne(d, k, e, flags, byKind.get(k));
                     if (dev == null) {
                         continue;
                     }
+                    UsbNone.check(dev, byKind.get(DeviceKind.CONTROLLER));
                     if (k == DeviceKind.CONTROLLER) {
                         insertController(byKind.get(k), dev, e);
                     } else if (k == DeviceKind.DISK) {
                         XElem t = e.child("target");
                         rawBus.put(dev, t == null ? null : t.attr("bus"));
                         insertDisk(byKind.get(k), dev, rawBus);
+                    } else if (k == DeviceKind.VIDEO && "yes".equals(dev.node().childAttr("model", "primary"))) {
+                        byKind.get(k).add(0, dev); // the parser puts a primary video first
                     } else {
                         byKind.get(k).add(dev);
                     }
@@ -343,6 +364,7 @@ final class Devices {
      */
     static DeviceDef parseOne(DomainDef d, DeviceKind kind, XElem e, int flags,
                               List<DeviceDef> sameKind) {
+        DeviceChecks.check(kind, e);
         XmlNode n = kind == DeviceKind.GRAPHICS ? Graphics.canon(e, flags) : SHAPES.get(kind).canon(e);
         canonInfo(n, e, flags);
         switch (kind) {
@@ -354,9 +376,6 @@ final class Devices {
             case INPUT -> input(d, n);
             case SERIAL, PARALLEL, CONSOLE, CHANNEL -> Chr.canon(d, kind, n, e, flags, sameKind);
             case WATCHDOG -> {
-                if (n.attr("model") == null) {
-                    throw VirException.internalError(VirErrorDomain.DOMAIN, "watchdog must contain model name");
-                }
                 if (n.attr("action") == null) {
                     n.attr("action", "reset");
                 }
@@ -367,9 +386,25 @@ final class Devices {
                     n.attr("mode", "subsystem");
                     n.attr("managed", "yes".equals(n.attr("managed")) ? "yes" : "no");
                     SHAPES.get(kind).sort(n);
+                    XmlNode src = n.child("source");
+                    XmlNode a = src == null ? null : src.child("address");
+                    if ("pci".equals(n.attr("type")) && a != null) {
+                        // virPCIDeviceAddressFormat: every field, fixed widths, no type
+                        src.children().set(src.children().indexOf(a), new XmlNode("address")
+                                .attr("domain", String.format(Locale.ROOT, "0x%04x", Address.num(a, "domain")))
+                                .attr("bus", String.format(Locale.ROOT, "0x%02x", Address.num(a, "bus")))
+                                .attr("slot", String.format(Locale.ROOT, "0x%02x", Address.num(a, "slot")))
+                                .attr("function", "0x" + Address.num(a, "function")));
+                    }
                 }
             }
             case REDIRFILTER -> redirfilter(n);
+            case SOUND -> {
+                // virDomainSoundDefParseXML reads <codec> only for the models that have codecs
+                if (!"ich6".equals(n.attr("model")) && !"ich9".equals(n.attr("model"))) {
+                    n.children().removeIf(c -> c.name().equals("codec"));
+                }
+            }
             default -> {
             }
         }
@@ -463,12 +498,10 @@ final class Devices {
         }
         XmlNode t = new XmlNode("target").attr("dev", dst).attr("bus", bus);
         String tray = target.attr("tray");
-        if (tray != null && !"closed".equals(tray) && ("cdrom".equals(device) || "floppy".equals(device))) {
-            t.attr("tray", tray);
+        if (tray != null && !"closed".equals(tray)) {
+            t.attr("tray", tray); // DiskValidate refuses it but on a cdrom or floppy
         }
-        if ("usb".equals(bus)) {
-            t.attr("removable", target.attr("removable"));
-        }
+        t.attr("removable", target.attr("removable")); // and this but on USB
         t.attr("rotation_rate", target.attr("rotation_rate"));
         n.children().set(n.children().indexOf(target), t);
         XmlNode src = n.child("source");
@@ -522,6 +555,18 @@ final class Devices {
     static final List<String> CONTROLLER_TYPES = List.of("ide", "fdc", "scsi", "sata",
             "virtio-serial", "ccid", "usb", "pci", "xenbus", "isa");
 
+    /** virDomainControllerModelTypeFromString: the models of each controller type (none for the others). */
+    private static final Map<String, List<String>> CONTROLLER_MODELS = Map.of(
+            "scsi", List.of("auto", "buslogic", "lsilogic", "lsisas1068", "vmpvscsi", "ibmvscsi", "virtio-scsi",
+                    "lsisas1078", "virtio-transitional", "virtio-non-transitional", "ncr53c90", "dc390", "am53c974"),
+            "usb", List.of("piix3-uhci", "piix4-uhci", "ehci", "ich9-ehci1", "ich9-uhci1", "ich9-uhci2", "ich9-uhci3",
+                    "vt82c686b-uhci", "pci-ohci", "nec-xhci", "qusb1", "qusb2", "qemu-xhci", "none"),
+            "pci", List.of("pci-root", "pcie-root", "pci-bridge", "dmi-to-pci-bridge", "pcie-to-pci-bridge",
+                    "pcie-root-port", "pcie-switch-upstream-port", "pcie-switch-downstream-port", "pci-expander-bus",
+                    "pcie-expander-bus"),
+            "ide", List.of("piix3", "piix4", "ich6"),
+            "virtio-serial", List.of("virtio", "virtio-transitional", "virtio-non-transitional"));
+
     private static void controller(XmlNode n) {
         String type = n.attr("type");
         if (type == null) {
@@ -530,6 +575,10 @@ final class Devices {
             throw Values.invalidAttr("controller", "type", type);
         }
         n.attr("type", type);
+        String model = n.attr("model");
+        if (model != null && !CONTROLLER_MODELS.getOrDefault(type, List.of()).contains(model)) {
+            throw Values.unsupported("Unknown model type '" + model + "'");
+        }
         String idx = n.attr("index");
         if (idx != null) {
             try {
@@ -574,6 +623,9 @@ final class Devices {
             throw Values.invalidAttr("interface", "type", type);
         }
         n.attr("type", type);
+        IfaceChecks.checkModel(e);
+        IfaceChecks.checkSource(type, e);
+        IfaceChecks.checkDriverAndLink(type, e);
         XmlNode mac = n.child("mac");
         if (mac == null || mac.attr("address") == null) {
             byte[] r = new byte[3];
@@ -687,6 +739,8 @@ final class Devices {
         if (drv != null && drv.attrs().isEmpty() && drv.children().isEmpty()) {
             n.remove("driver");
         }
+        IfaceChecks.checkMtu(e);
+        IfaceChecks.normalise(n);
         INTERFACE.sort(n);
     }
 
@@ -713,8 +767,15 @@ final class Devices {
         }
     }
 
+    private static final List<String> VIDEO_MODELS = List.of("default", "vga", "cirrus", "vmvga", "xen", "vbox",
+            "qxl", "parallels", "virtio", "gop", "none", "bochs", "ramfb");
+
     private static void video(XmlNode n) {
         XmlNode model = n.child("model");
+        String type = model == null ? null : model.attr("type");
+        if (type != null && !VIDEO_MODELS.contains(type)) {
+            throw Values.unsupported("unknown video model '" + type + "'");
+        }
         if (model == null) {
             model = new XmlNode("model");
             n.add(model);

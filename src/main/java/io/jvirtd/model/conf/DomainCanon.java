@@ -38,6 +38,7 @@ final class DomainCanon {
         Devices.parseAll(d, root, flags);
         PostParse.run(d, flags);
         options.validate(d, flags);
+        DomainValidate.validate(d);
         return d;
     }
 

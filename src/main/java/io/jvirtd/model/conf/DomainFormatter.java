@@ -305,6 +305,11 @@ final class DomainFormatter {
                     n.child("target").attr("state", null);
                 }
             }
+            case PANIC -> {
+                if (n.attrs().isEmpty() && n.children().isEmpty()) {
+                    return; // virXMLFormatElement drops an element with nothing in it
+                }
+            }
             case REDIRDEV -> {
                 if (n.children().isEmpty()) {
                     // virDomainRedirdevDefFormat always opens the element

@@ -1,5 +1,9 @@
 package io.jvirtd.model.conf;
 
+import io.jvirtd.model.VirErrorDomain;
+import io.jvirtd.model.VirErrorNumber;
+import io.jvirtd.model.VirException;
+
 import java.util.List;
 
 /**
@@ -27,6 +31,13 @@ final class Features {
             "sys_time", "sys_tty_config", "syslog", "wake_alarm");
 
     static XmlNode canon(XElem feats) {
+        for (XElem e : feats.elements()) {
+            // virDomainFeaturesDefParse reads ./features/* in document order
+            if (!Enums.FEATURES.contains(e.local)) {
+                throw VirException.of(VirErrorNumber.CONFIG_UNSUPPORTED, VirErrorDomain.DOMAIN,
+                        "unexpected feature '" + e.local + "'");
+            }
+        }
         XmlNode n = new XmlNode("features");
         for (String name : Enums.FEATURES) {
             XElem f = null;
@@ -107,7 +118,8 @@ final class Features {
 
     private static XmlNode hyperv(XElem f) {
         String mode = f.attr("mode") == null ? "custom" : f.attr("mode");
-        XmlNode h = new XmlNode("hyperv").attr("mode", mode);
+        // virDomainDefFormatFeatures opens and closes <hyperv> even with no feature inside
+        XmlNode h = new XmlNode("hyperv").attr("mode", mode).alwaysOpen();
         for (String k : HYPERV) {
             XElem e = f.child(k);
             if (e == null || e.attr("state") == null) {

@@ -1,6 +1,7 @@
 package io.jvirtd.model.conf;
 
 import io.jvirtd.model.VirErrorDomain;
+import io.jvirtd.model.VirErrorNumber;
 import io.jvirtd.model.VirException;
 
 import java.util.List;
@@ -86,7 +87,14 @@ final class Graphics {
                     n.attr("passwdValidTo", e.attr("passwdValidTo"));
                     n.attr("connected", e.attr("connected"));
                 }
-                listens(n, e, type);
+                listens(n, e, type, inactive);
+                if ("spice".equals(type)) {
+                    spiceListenNone(n);
+                }
+                XElem audio = "vnc".equals(type) ? e.child("audio") : null;
+                if (audio != null) {
+                    n.add(new XmlNode("audio").attr("id", Long.toString(Values.propUIntNonZero(audio, "id", true))));
+                }
             }
             case "sdl" -> {
                 n.attr("display", e.attr("display"));
@@ -129,48 +137,90 @@ final class Graphics {
         return n;
     }
 
-    private static void listens(XmlNode n, XElem e, String type) {
+    /** virDomainGraphicsListensParseXML: the {@code <listen>} elements, else one from the legacy attributes. */
+    private static void listens(XmlNode n, XElem e, String type, boolean inactive) {
         List<XElem> ls = e.children("listen");
         String legacy = e.attr("listen");
-        if (ls.isEmpty()) {
-            XmlNode l = new XmlNode("listen");
-            String socket = e.attr("socket");
-            if (socket != null && "vnc".equals(type)) {
-                l.attr("type", "socket").attr("socket", socket);
-            } else {
-                l.attr("type", "address").attr("address", legacy);
-            }
-            n.add(l);
-            return;
+        String socket = "vnc".equals(type) ? e.attr("socket") : null;
+        for (int i = 0; i < ls.size(); i++) {
+            n.add(listen(ls.get(i), type, i == 0 ? e : null, inactive));
         }
-        for (XElem l : ls) {
-            String lt = l.attr("type");
-            if (lt == null) {
-                throw Values.missingAttr("listen", "type");
+        XmlNode compat = socket != null ? new XmlNode("listen").attr("type", "socket").attr("socket", socket)
+                : new XmlNode("listen").attr("type", "address")
+                        .attr("address", legacy == null || legacy.isEmpty() ? null : legacy);
+        if (ls.isEmpty()) {
+            n.add(compat);
+        } else if (socket != null) {
+            XmlNode first = n.child("listen");
+            if ("address".equals(first.attr("type")) || "network".equals(first.attr("type"))) {
+                n.children().set(n.children().indexOf(first), compat);
             }
-            if (!List.of("none", "address", "network", "socket").contains(lt)) {
-                throw Values.invalidAttr(l, "type", lt);
+        }
+    }
+
+    /** virDomainGraphicsListenDefParseXML ({@code parent}: the graphics element, for the first listen only). */
+    private static XmlNode listen(XElem l, String graphicsType, XElem parent, boolean inactive) {
+        String lt = l.attr("type");
+        if (lt == null) {
+            throw Values.missingAttr("listen", "type");
+        }
+        Values.propEnum(l, "type", List.of("none", "address", "network", "socket"));
+        if (("socket".equals(lt) || "none".equals(lt))
+                && !"vnc".equals(graphicsType) && !"spice".equals(graphicsType)) {
+            throw VirException.of(VirErrorNumber.CONFIG_UNSUPPORTED, VirErrorDomain.DOMAIN,
+                    "listen type '" + lt + "' is not available for graphics type '" + graphicsType + "'");
+        }
+        String address = l.attr("address");
+        String network = l.attr("network");
+        String socketPath = l.attr("socket");
+        String addressCompat = parent == null ? null : parent.attr("listen");
+        String socketCompat = parent == null ? null : parent.attr("socket");
+        if ("address".equals(lt)) {
+            if (address != null && addressCompat != null && !address.equals(addressCompat)) {
+                throw VirException.of(VirErrorNumber.CONFIG_UNSUPPORTED, VirErrorDomain.DOMAIN,
+                        "graphics 'listen' attribute '" + addressCompat + "' must match 'address' attribute"
+                                + " of first listen element (found '" + address + "')");
             }
-            XmlNode ln = new XmlNode("listen").attr("type", lt);
-            switch (lt) {
-                case "address" -> {
-                    String addr = l.attr("address");
-                    if (addr == null && n.children("listen").isEmpty()) {
-                        addr = legacy;
-                    }
-                    ln.attr("address", addr);
-                }
-                case "network" -> {
-                    ln.attr("address", l.attr("address"));
-                    ln.attr("network", l.attr("network"));
-                }
-                case "socket" -> ln.attr("socket", l.attr("socket"));
-                case "none" -> {
-                }
-                default -> {
-                }
+            address = address == null ? addressCompat : address;
+        }
+        if ("socket".equals(lt)) {
+            if (socketPath != null && socketCompat != null && !socketPath.equals(socketCompat)) {
+                throw VirException.of(VirErrorNumber.CONFIG_UNSUPPORTED, VirErrorDomain.DOMAIN,
+                        "graphics 'socket' attribute '" + socketCompat + "' must match 'socket' attribute"
+                                + " of first listen element (found '" + socketPath + "')");
             }
-            n.add(ln);
+            socketPath = socketPath == null ? socketCompat : socketPath;
+        }
+        XmlNode ln = new XmlNode("listen").attr("type", lt);
+        if (address != null && !address.isEmpty()
+                && ("address".equals(lt) || ("network".equals(lt) && !inactive))) {
+            ln.attr("address", address);
+        }
+        if (network != null && !network.isEmpty()) {
+            if (!"network".equals(lt)) {
+                throw DomainDef.xmlError("'network' attribute is valid only for listen type 'network'");
+            }
+            ln.attr("network", network);
+        }
+        if (socketPath != null && !socketPath.isEmpty()) {
+            if (!"socket".equals(lt)) {
+                throw DomainDef.xmlError("'socket' attribute is valid only for listen type 'socket'");
+            }
+            ln.attr("socket", socketPath);
+        }
+        return ln;
+    }
+
+    /**
+     * virDomainDefPostParseGraphics: spice with no port, no TLS port and autoport off listens
+     * nowhere, written as {@code <listen type='none'/>}.
+     */
+    private static void spiceListenNone(XmlNode n) {
+        XmlNode first = n.child("listen");
+        String tls = n.attr("tlsPort");
+        if (first != null && "address".equals(first.attr("type")) && "0".equals(n.attr("port"))
+                && (tls == null || Values.parseULong(tls.strip()) == 0) && "no".equals(n.attr("autoport"))) {
+            n.children().set(n.children().indexOf(first), new XmlNode("listen").attr("type", "none"));
         }
     }
 
@@ -205,6 +255,9 @@ final class Graphics {
     static XmlNode forFormat(XmlNode src, boolean inactive, boolean secure, boolean migratable) {
         String type = src.attr("type");
         XmlNode n = new XmlNode("graphics").attr("type", type);
+        if ("vnc".equals(type)) {
+            n.alwaysOpen(); // virDomainGraphicsDefFormat always opens a vnc element's children
+        }
         XmlNode first = src.child("listen");
         switch (type) {
             case "vnc", "spice", "rdp" -> {

@@ -18,7 +18,12 @@ final class Os {
 
     static XmlNode canon(XElem os, DomainDef d) {
         XmlNode n = new XmlNode("os");
-        XElem fw = os.child("firmware");
+        // virDomainDefParseBootOptions reads only what the OS type uses: hvm firmware, loader,
+        // kernel, ACPI and boot devices; xen/xenpvh/uml loader and kernel; exe the init options
+        String osType = d.osType;
+        boolean hvm = "hvm".equals(osType);
+        boolean kernel = hvm || List.of("xen", "xenpvh", "uml").contains(osType);
+        XElem fw = hvm ? os.child("firmware") : null;
         if (fw != null) {
             XmlNode f = new XmlNode("firmware");
             for (String name : List.of("enrolled-keys", "secure-boot")) {
@@ -33,17 +38,19 @@ final class Os {
                 n.add(f);
             }
         }
-        text(n, os, "init");
-        for (XElem a : os.children("initarg")) {
-            n.add(new XmlNode("initarg").text(a.text()));
+        if ("exe".equals(osType)) {
+            text(n, os, "init");
+            for (XElem a : os.children("initarg")) {
+                n.add(new XmlNode("initarg").text(a.text()));
+            }
+            for (XElem a : os.children("initenv")) {
+                n.add(new XmlNode("initenv").attr("name", a.attr("name")).text(a.text()));
+            }
+            text(n, os, "initdir");
+            text(n, os, "inituser");
+            text(n, os, "initgroup");
         }
-        for (XElem a : os.children("initenv")) {
-            n.add(new XmlNode("initenv").attr("name", a.attr("name")).text(a.text()));
-        }
-        text(n, os, "initdir");
-        text(n, os, "inituser");
-        text(n, os, "initgroup");
-        XElem loader = os.child("loader");
+        XElem loader = kernel ? os.child("loader") : null;
         if (loader != null) {
             XmlNode l = new XmlNode("loader");
             l.attr("readonly", loader.attr("readonly"));
@@ -72,12 +79,14 @@ final class Os {
                 }
             }
         }
-        text(n, os, "kernel");
-        text(n, os, "initrd");
-        text(n, os, "cmdline");
-        text(n, os, "dtb");
-        text(n, os, "root");
-        XElem acpi = os.child("acpi");
+        if (kernel) {
+            text(n, os, "kernel");
+            text(n, os, "initrd");
+            text(n, os, "cmdline");
+            text(n, os, "dtb");
+            text(n, os, "root");
+        }
+        XElem acpi = hvm ? os.child("acpi") : null;
         if (acpi != null) {
             XElem table = acpi.child("table");
             if (table != null) {
@@ -86,7 +95,7 @@ final class Os {
                 n.add(a);
             }
         }
-        if (d.bootloader == null) {
+        if (hvm && d.bootloader == null) {
             for (XElem b : os.children("boot")) {
                 String dev = b.attr("dev");
                 if (dev == null) {

@@ -39,6 +39,7 @@ final class PostParse {
         implicitControllers(d);
         implicitVideo(d);
         d.options.postParse(d, flags);
+        DomainValidate.postParse(d);
     }
 
     /** virDomainChrDefPostParse: a serial without port gets (largest port so far) + 1. */
@@ -121,6 +122,12 @@ final class PostParse {
             if (!"catchup".equals(t.attr("tickpolicy")) && t.child("catchup") != null) {
                 throw DomainDef.xmlError(
                         "setting of timer catchup policies is only supported with tickpolicy='catchup'");
+            }
+            if (!name.equals("tsc") && t.attr("frequency") != null) {
+                throw Values.unsupported("timer " + name + " doesn't support setting of timer frequency");
+            }
+            if (!name.equals("tsc") && t.attr("mode") != null) {
+                throw Values.unsupported("timer " + name + " doesn't support setting of timer mode");
             }
             if (!name.equals("platform") && !name.equals("rtc") && t.attr("track") != null) {
                 throw VirException.of(VirErrorNumber.CONFIG_UNSUPPORTED, VirErrorDomain.DOMAIN,
@@ -276,9 +283,15 @@ final class PostParse {
 
     private static void devicePostParse(DomainDef d, DeviceDef dev) {
         d.options.devicePostParse(d, dev);
+        DeviceDefaults.apply(dev);
         switch (dev.kind()) {
             case DISK -> {
                 if (dev.address() == null) {
+                    // virDomainDiskDefAssignAddress: every bus needs a disk name it can index
+                    if (diskNameToIndex(dev.diskTarget()) < 0) {
+                        throw DomainDef.xmlError("Unknown disk name '" + dev.diskTarget()
+                                + "' and no address specified");
+                    }
                     String bus = dev.diskBus();
                     if (List.of("ide", "scsi", "fdc", "sata").contains(bus)) {
                         assignDriveAddress(d, dev, bus);
@@ -381,9 +394,20 @@ final class PostParse {
                 model.attr("vram", Integer.toString(def));
             }
         }
+        // virDomainVideoDefPostParse: qxl's ram default, ram and vram rounded up to a power of two
+        if ("qxl".equals(type) && (model.attr("ram") == null || Values.parseULong(model.attr("ram")) == 0)) {
+            model.attr("ram", "65536");
+        }
+        for (String a : new String[] {"ram", "vram"}) {
+            long v = model.attr(a) == null ? -1 : Values.parseULong(model.attr(a));
+            if (v > 0) {
+                model.attr(a, Long.toString(Long.highestOneBit(v) == v ? v : Long.highestOneBit(v) << 1));
+            }
+        }
         if (model.attr("heads") == null && !"none".equals(type)) {
             model.attr("heads", "1");
         }
+        Devices.sortChild(DeviceKind.VIDEO, video, "model");
         Devices.sort(DeviceKind.VIDEO, video);
     }
 

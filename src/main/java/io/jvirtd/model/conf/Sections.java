@@ -33,9 +33,7 @@ final class Sections {
                     "Domain title can't contain newlines");
         }
         d.description = root.childText("description");
-        for (XElem s : root.children("seclabel")) {
-            d.seclabels.add(SECLABEL.canon(s));
-        }
+        d.seclabels.addAll(Seclabels.parse(root.children("seclabel"), flags));
         parseMemory(d, root);
         parseTunables(d, root);
         XElem cpu = root.child("cpu");
@@ -43,6 +41,15 @@ final class Sections {
             d.cpu = Cpu.canon(cpu);
         }
         numaVcpuChecks(d);
+        XmlNode numa = d.cpu == null ? null : d.cpu.child("numa");
+        d.numatune = Numatune.parse(root.children("numatune"), "static".equals(d.vcpuPlacement),
+                numa == null ? 0 : numa.children("cell").size());
+        XmlNode memory = d.numatune == null ? null : d.numatune.child("memory");
+        if (memory != null && "auto".equals(memory.attr("placement")) && d.vcpuCpuset == null
+                && d.vcpuPins.isEmpty() && (d.cputune == null
+                || (d.cputune.child("emulatorpin") == null && d.cputune.child("iothreadpin") == null))) {
+            d.vcpuPlacement = "auto"; // virDomainDefParseXML follows the memory placement
+        }
         parseIdmap(d, root);
         XElem res = root.child("resource");
         if (res != null) {
@@ -58,12 +65,13 @@ final class Sections {
         parseClock(d, root);
         parseOs(d, root, flags);
         for (XElem s : root.children("sysinfo")) {
-            d.sysinfo.add(SYSINFO.canon(s));
+            XmlNode n = SYSINFO.canon(s);
+            SysinfoUuid.apply(d, n);
+            d.sysinfo.add(n);
         }
         XElem kw = root.child("keywrap");
         if (kw != null) {
-            XmlNode k = KEYWRAP.canon(kw);
-            d.keywrap = k.children().isEmpty() ? null : k;
+            d.keywrap = KeyWrap.parse(kw);
         }
         XElem ls = root.child("launchSecurity");
         if (ls != null) {
@@ -136,10 +144,6 @@ final class Sections {
         if (ct != null) {
             d.cputune = cputune(d, ct);
         }
-        XElem nt = root.child("numatune");
-        if (nt != null) {
-            d.numatune = numatune(nt);
-        }
     }
 
     private static XmlNode blkiotune(XElem blk) {
@@ -154,8 +158,15 @@ final class Sections {
                 n.add(new XmlNode("weight").text(Long.toString(v)));
             }
         }
+        List<String> paths = new ArrayList<>();
         for (XElem dev : blk.children("device")) {
             String path = dev.childText("path");
+            if (paths.contains(path)) {
+                // virDomainDefTunablesValidate (checked here: the formatter drops all-zero devices)
+                throw VirException.of(VirErrorNumber.CONFIG_UNSUPPORTED, VirErrorDomain.DOMAIN,
+                        "duplicate blkio device path '" + path + "'");
+            }
+            paths.add(path);
             XmlNode dn = new XmlNode("device");
             dn.add(new XmlNode("path").text(path == null ? "" : path));
             boolean any = false;
@@ -401,11 +412,12 @@ final class Sections {
             }
             long vcpu = Values.propUInt(p, "vcpu", vc);
             if (vcpu >= d.vcpusMax) {
-                throw DomainDef.xmlError("vcpu id '" + vcpu + "' is out of range of maximum vcpu count");
+                // virDomainVcpuPinDefParseXML: "Ignoring vcpupin for missing vcpus"
+                continue;
             }
             String cs = p.attr("cpuset");
             if (cs == null) {
-                throw Values.xmlErr("Missing required attribute 'cpuset' in element 'vcpupin'");
+                throw VirException.internalError(VirErrorDomain.DOMAIN, "missing cpuset for vcpupin");
             }
             if (d.vcpuPins.containsKey((int) vcpu)) {
                 throw VirException.internalError(VirErrorDomain.DOMAIN,
@@ -432,8 +444,7 @@ final class Sections {
             }
             long iid = Values.propUInt(p, "iothread", id);
             if (!d.iothreadIds().contains((int) iid)) {
-                throw VirException.of(VirErrorNumber.XML_ERROR, VirErrorDomain.DOMAIN,
-                        "Cannot find 'iothread' : " + iid);
+                throw Values.unsupported("Cannot find 'iothread' : " + iid);
             }
             n.add(new XmlNode("iothreadpin").attr("iothread", Long.toString(iid))
                     .attr("cpuset", CpuSet.format(CpuSet.parse(cs, "cpuset"))));
@@ -443,36 +454,6 @@ final class Sections {
             for (XElem e : ct.children(k)) {
                 n.add(Shape.verbatim(e));
             }
-        }
-        return n.children().isEmpty() ? null : n;
-    }
-
-    private static XmlNode numatune(XElem nt) {
-        XmlNode n = new XmlNode("numatune");
-        XElem mem = nt.child("memory");
-        if (mem != null) {
-            String mode = Values.propEnum(mem, "mode", List.of("strict", "preferred",
-                    "interleave", "restrictive"));
-            String placement = Values.propEnum(mem, "placement", List.of("static", "auto"));
-            String nodeset = mem.attr("nodeset");
-            XmlNode m = new XmlNode("memory").attr("mode", mode == null ? "strict" : mode);
-            if (nodeset != null && !"auto".equals(placement)) {
-                m.attr("nodeset", CpuSet.format(CpuSet.parse(nodeset, "nodeset")));
-            } else if ("auto".equals(placement) || nodeset == null) {
-                m.attr("placement", "auto".equals(placement) || nodeset == null ? "auto" : placement);
-            }
-            n.add(m);
-        }
-        for (XElem mn : nt.children("memnode")) {
-            XmlNode m = new XmlNode("memnode");
-            m.attr("cellid", mn.attr("cellid"));
-            String mode = mn.attr("mode");
-            m.attr("mode", mode == null ? "strict" : mode);
-            String ns = mn.attr("nodeset");
-            if (ns != null) {
-                m.attr("nodeset", CpuSet.format(CpuSet.parse(ns, "nodeset")));
-            }
-            n.add(m);
         }
         return n.children().isEmpty() ? null : n;
     }
@@ -602,6 +583,24 @@ final class Sections {
 
     private static final List<String> TIMER_NAMES = List.of("platform", "pit", "rtc", "hpet",
             "tsc", "kvmclock", "hypervclock", "armvtimer");
+    /** The timer enums without their "none" (VIR_XML_PROP_NONZERO refuses it). */
+    private static final List<String> TIMER_TICKPOLICIES = List.of("delay", "catchup", "merge", "discard");
+    private static final List<String> TIMER_TRACKS = List.of("boot", "guest", "wall", "realtime");
+    private static final List<String> TIMER_MODES = List.of("auto", "native", "emulate", "paravirt", "smpsafe");
+
+    /** virXMLPropULongLong (base 10). */
+    private static long propULongLong(XElem e, String attr, String value) {
+        try {
+            String v = value.strip();
+            if (v.startsWith("-")) {
+                throw new NumberFormatException(v);
+            }
+            return Long.parseUnsignedLong(v.startsWith("+") ? v.substring(1) : v);
+        } catch (NumberFormatException ex) {
+            throw Values.xmlErr("Invalid value for attribute '" + attr + "' in element '" + e.local
+                    + "': '" + value + "'. Expected non-negative integer value");
+        }
+    }
 
     private static void parseClock(DomainDef d, XElem root) {
         XElem clock = root.child("clock");
@@ -610,7 +609,7 @@ final class Sections {
         if (offset == null) {
             offset = "utc";
         } else if (!Enums.CLOCK_OFFSETS.contains(offset)) {
-            throw VirException.of(VirErrorNumber.INTERNAL_ERROR, VirErrorDomain.DOMAIN,
+            throw VirException.of(VirErrorNumber.CONFIG_UNSUPPORTED, VirErrorDomain.DOMAIN,
                     "unknown clock offset '" + offset + "'");
         }
         n.attr("offset", offset);
@@ -634,41 +633,31 @@ final class Sections {
             }
             for (XElem t : clock.children("timer")) {
                 XmlNode tn = new XmlNode("timer");
+                // virDomainTimerDefParseXML: virXMLPropEnum/TristateBool/ULongLong, in order
                 String name = t.attr("name");
                 if (name == null) {
-                    throw VirException.internalError(VirErrorDomain.DOMAIN, "missing timer name");
+                    throw Values.missingAttr("timer", "name");
                 }
-                if (!TIMER_NAMES.contains(name)) {
-                    throw VirException.internalError(VirErrorDomain.DOMAIN,
-                            "unknown timer name '" + name + "'");
-                }
+                Values.propEnum(t, "name", TIMER_NAMES);
                 tn.attr("name", name);
-                tn.attr("present", t.attr("present"));
-                String tp = t.attr("tickpolicy");
-                if (tp != null && !"none".equals(tp)) {
-                    tn.attr("tickpolicy", tp);
+                tn.attr("present", Values.propEnum(t, "present", List.of("yes", "no")));
+                tn.attr("tickpolicy", Values.propEnum(t, "tickpolicy", TIMER_TICKPOLICIES));
+                tn.attr("track", Values.propEnum(t, "track", TIMER_TRACKS));
+                String f = t.attr("frequency");
+                long freq = f == null ? 0 : propULongLong(t, "frequency", f);
+                String mode = Values.propEnum(t, "mode", TIMER_MODES);
+                if (freq != 0) {
+                    tn.attr("frequency", Long.toUnsignedString(freq)); // post-parse refuses it but for tsc
                 }
-                String track = t.attr("track");
-                if (track != null && !"none".equals(track)) {
-                    tn.attr("track", track);
-                }
-                if ("tsc".equals(name)) {
-                    String f = t.attr("frequency");
-                    if (f != null && Values.parseULong(f) > 0) {
-                        tn.attr("frequency", Long.toString(Values.parseULong(f)));
-                    }
-                    String mode = t.attr("mode");
-                    if (mode != null && !"none".equals(mode)) {
-                        tn.attr("mode", mode);
-                    }
-                }
+                tn.attr("mode", mode);
                 XElem cu = t.child("catchup");
                 if (cu != null) {
                     XmlNode c = new XmlNode("catchup");
                     for (String a : List.of("threshold", "slew", "limit")) {
                         String v = cu.attr(a);
-                        if (v != null && Values.parseULong(v) > 0) {
-                            c.attr(a, Long.toString(Values.parseULong(v)));
+                        long value = v == null ? 0 : propULongLong(cu, a, v);
+                        if (value != 0) {
+                            c.attr(a, Long.toUnsignedString(value));
                         }
                     }
                     if (!c.attrs().isEmpty()) {
@@ -700,13 +689,9 @@ final class Sections {
 
     // ------------------------------------------------------------------ simple shapes
 
-    static final Shape SECLABEL = el("seclabel", "type model relabel",
-            txt("label", ""), txt("imagelabel", ""), txt("baselabel", ""));
-
     static final Shape RESOURCE = el("resource", "", txt("partition", ""),
             el("fibrechannel", "appid"));
 
-    static final Shape KEYWRAP = el("keywrap", "", el("cipher", "name state").repeat());
 
     static final Shape SYSINFO = el("sysinfo", "type").keepAll();
 }

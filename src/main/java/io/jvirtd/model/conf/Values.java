@@ -65,6 +65,37 @@ final class Values {
         return v;
     }
 
+    /**
+     * virXMLPropUInt (base 10) with VIR_XML_PROP_NONZERO, and VIR_XML_PROP_REQUIRED when
+     * {@code required}: the value, or -1 when absent and not required.
+     */
+    static long propUIntNonZero(XElem e, String attr, boolean required) {
+        String v = e.attr(attr);
+        if (v == null) {
+            if (required) {
+                throw missingAttr(e.local, attr);
+            }
+            return -1;
+        }
+        long n = propUInt(e, attr, v);
+        if (n == 0) {
+            throw xmlErr("Invalid value for attribute '" + attr + "' in element '" + e.local
+                    + "': Zero is not permitted");
+        }
+        return n;
+    }
+
+    /** virXMLPropUInt (base 10) of an optional attribute: its value, or {@code def} when absent. */
+    static long propUIntOrDefault(XElem e, String attr, long def) {
+        String v = e.attr(attr);
+        return v == null ? def : propUInt(e, attr, v);
+    }
+
+    /** VIR_ERR_CONFIG_UNSUPPORTED from the domain code. */
+    static VirException unsupported(String detail) {
+        return VirException.of(VirErrorNumber.CONFIG_UNSUPPORTED, VirErrorDomain.DOMAIN, detail);
+    }
+
     /** virXMLPropUInt (base 10), with its error text. */
     static long propUInt(XElem e, String attr, String value) {
         long n = parseULong(value);

@@ -21,6 +21,7 @@ public final class XmlNode {
     private final String name;
     private final LinkedHashMap<String, String> attrs = new LinkedHashMap<>();
     private final List<XmlNode> children = new ArrayList<>();
+    private boolean alwaysOpen;
     private String text;
 
     public XmlNode(String name) {
@@ -122,8 +123,18 @@ public final class XmlNode {
     }
 
     /** A deep copy. */
+    /**
+     * Formats this node as an open and a close tag even when it has no content, as libvirt
+     * prints some elements ({@code <hyperv mode='passthrough'>} with no feature, for one).
+     */
+    public XmlNode alwaysOpen() {
+        alwaysOpen = true;
+        return this;
+    }
+
     public XmlNode copy() {
         XmlNode n = new XmlNode(name);
+        n.alwaysOpen = alwaysOpen;
         n.attrs.putAll(attrs);
         n.text = text;
         for (XmlNode c : children) {
@@ -142,7 +153,11 @@ public final class XmlNode {
             out.append('\'');
         }
         if (children.isEmpty() && text == null) {
-            out.append("/>\n");
+            out.append(alwaysOpen ? ">\n" : "/>\n");
+            if (alwaysOpen) {
+                pad(out, indent);
+                out.append("</").append(name).append(">\n");
+            }
             return;
         }
         out.append('>');

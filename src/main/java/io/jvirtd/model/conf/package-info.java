@@ -20,8 +20,11 @@
  * read into a libxml2-like tree ({@code XElem}, whitespace dropped as libxml2 does with
  * {@code xmlKeepBlanksDefault(0)}). {@code DomainCanon}/{@code Sections}/{@code Devices} turn it
  * into typed fields and canonical nodes in libvirt's print order, checking values in
- * libvirt's parse order so the first error reported is libvirt's; {@code PostParse} applies
- * virDomainDefPostParse; {@code DomainFormatter} prints. {@code <metadata>} stays a libxml2
+ * libvirt's parse order so the first error reported is libvirt's (the device parsers' checks
+ * in {@code DeviceChecks}, {@code IfaceChecks}, {@code UsbNone}); {@code PostParse} applies
+ * virDomainDefPostParse ({@code DeviceDefaults} for the per-device defaults); then
+ * {@code DomainValidate} and {@code DiskValidate} make virDomainDefValidate's checks;
+ * {@code DomainFormatter} prints. {@code <metadata>} stays a libxml2
  * tree and is printed as {@code xmlNodeDump} does (double quotes, namespace declarations).
  *
  * <h2>Schemas</h2>
@@ -51,8 +54,11 @@
  *       device options (e.g. hostdev mdev/scsi_host sources, tpm backends, memory device
  *       sources, disk backingStore/mirror, launchSecurity, cachetune/memorytune, vcpusched)
  *       the content is copied as given instead of being normalised value by value.
- *   <li>libvirt's validation pass (domain_validate.c) is reproduced only for the checks listed
- *       in DomainDefErrorTest; other invalid-but-well-formed configurations are accepted.
+ *   <li>libvirt's validation pass (domain_validate.c) is reproduced for the generic checks
+ *       (duplicates of disk targets, drive addresses, hostdevs, aliases, virtiofs targets, boot
+ *       orders, audio ids; disk, input, redirdev, sound, graphics, IOMMU and video rules), not
+ *       for every device option; conformance/virsh/xmlcheck.cmds holds the cases compared
+ *       with libvirtd.
  *   <li>The libxml2 wording of well-formedness errors is the JDK's; the shape
  *       ("(domain_definition):LINE: ...") and code/domain are libvirt's.
  *   <li>Elements read from a DOM ({@code fromElement}) lose attribute order, which only shows

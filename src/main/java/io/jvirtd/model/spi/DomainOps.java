@@ -28,6 +28,7 @@ import io.jvirtd.model.domain.Screenshot;
 import io.jvirtd.model.domain.SecurityLabel;
 import io.jvirtd.model.domain.SnapshotRef;
 import io.jvirtd.model.event.DomainEvent;
+import io.jvirtd.model.stream.DataStream;
 
 import java.util.List;
 import java.util.function.Consumer;
@@ -392,6 +393,16 @@ public interface DomainOps {
      */
     default Screenshot domainScreenshot(DomainRef dom, int screen, int flags) {
         throw dom("virDomainScreenshot");
+    }
+
+    /**
+     * virDomainOpenConsole: the guest's console (or the character device {@code devName}, an
+     * alias) as a stream both ways, guest output to the client and client input to the guest.
+     * {@code flags}: VIR_DOMAIN_CONSOLE_FORCE (1) takes it from the client holding it,
+     * VIR_DOMAIN_CONSOLE_SAFE (2) asks for exclusive access.
+     */
+    default DataStream domainOpenConsole(DomainRef dom, String devName, int flags) {
+        throw dom("virDomainOpenConsole");
     }
 
     // ---------------------------------------------------------------- memory

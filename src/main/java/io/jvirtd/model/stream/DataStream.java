@@ -16,7 +16,8 @@ public interface DataStream {
     /**
      * virStreamRecv: the next bytes into {@code dst} (at most its remaining room).
      *
-     * @return the bytes read, or -1 at the end of the data
+     * @return the bytes read, -1 at the end of the data, or 0 when none are ready yet (see
+     *         {@link #onReadable})
      */
     default int read(ByteBuffer dst) {
         throw VirException.internalError(io.jvirtd.model.VirErrorDomain.STREAMS, "stream is not readable");
@@ -38,6 +39,15 @@ public interface DataStream {
     /** virStreamSendHole: the next {@code length} bytes are a hole (seek past them). */
     default void skip(long length) {
         throw VirException.internalError(io.jvirtd.model.VirErrorDomain.STREAMS, "stream does not support holes");
+    }
+
+    /**
+     * A stream whose {@link #read} may find nothing yet (a console) returns 0 then; the daemon
+     * calls this once, before the first read, with what makes it read again: the stream calls
+     * {@code wake} from any thread when data (or its end, or a failure) has come.
+     */
+    default void onReadable(Runnable wake) {
+        // streams that never return 0 need no wake-up
     }
 
     /** virStreamFinish: all data was moved; flush and close. */

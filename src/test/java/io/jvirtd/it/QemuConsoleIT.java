@@ -1,0 +1,160 @@
+package io.jvirtd.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jvirtd.driver.qemu.TestGuests;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * virDomainOpenConsole on real QEMU guests through stock clients over
+ * {@code qemu+tcp://127.0.0.1:PORT/system}: {@code virsh console} in a pseudo-terminal (virsh
+ * needs a tty) and python3-libvirt's {@code openConsole} stream, driven by
+ * {@code src/test/resources/it/qemu/console.py}. The tiny guest echoes what it is sent; the
+ * Linux guest's shell answers {@code echo via-$((6*7))-ok} with {@code via-42-ok}. The errors
+ * (code/domain and text), the refusal of a second client and the first client's end on
+ * {@code --force} are what a private libvirtd 9.0 answered to the same script.
+ */
+class QemuConsoleIT {
+
+    private static final Duration T = Duration.ofSeconds(90);
+
+    @TempDir
+    Path root;
+    private QemuTestRoot qemu;
+    private final List<DaemonProcess> daemons = new ArrayList<>();
+
+    @BeforeEach
+    void setUp() {
+        qemu = new QemuTestRoot(root);
+    }
+
+    @AfterEach
+    void stopLeftovers() {
+        for (DaemonProcess d : daemons) {
+            d.close();
+        }
+        qemu.killLeftovers();
+    }
+
+    private DaemonProcess daemon() throws IOException {
+        DaemonProcess d = qemu.configure(DaemonProcess.builder().listen(true)).start();
+        daemons.add(d);
+        return d;
+    }
+
+    private static String uri(DaemonProcess d) {
+        return "qemu+tcp://127.0.0.1:" + d.port() + "/system";
+    }
+
+    private static Exec.Result virshResult(DaemonProcess d, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(InteropEnvironment.virsh().toString(), "-q", "-c", uri(d)));
+        cmd.addAll(List.of(args));
+        return Exec.run(T, null, cmd.toArray(new String[0]));
+    }
+
+    private static String virsh(DaemonProcess d, String... args) throws IOException {
+        Exec.Result r = virshResult(d, args);
+        assertEquals(0, r.exitCode(), () -> r.describe() + "\n" + d.describe());
+        return r.stdout().strip();
+    }
+
+    /** console.py MODE ARGS...: asserts it passed, returns its "ok" lines. */
+    private static String console(DaemonProcess d, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(InteropEnvironment.pythonWithLibvirt().toString(),
+                InteropEnvironment.baseDir().resolve("src/test/resources/it/qemu/console.py").toString()));
+        cmd.addAll(List.of(args));
+        Exec.Result r = Exec.run(T, null, cmd.toArray(new String[0]));
+        assertEquals(0, r.exitCode(), () -> r.describe() + "\n" + d.describe());
+        System.out.println("console " + args[0] + ": " + r.stdout().strip().replace('\n', ';'));
+        return r.stdout();
+    }
+
+    private String defineTiny(DaemonProcess d, String name) throws IOException {
+        Path xml = root.resolve(name + ".xml");
+        Files.writeString(xml, "<domain type='qemu'><name>" + name + "</name><memory unit='MiB'>16</memory>"
+                + "<vcpu>1</vcpu><os><type arch='x86_64' machine='pc'>hvm</type><kernel>" + TestGuests.tinyKernel()
+                + "</kernel></os><features><acpi/></features><on_poweroff>destroy</on_poweroff><devices>"
+                + "<serial type='pty'><log file='" + serialLog(name) + "' append='off'/><target port='0'/></serial>"
+                + "<console type='pty'><target type='serial' port='0'/></console></devices></domain>");
+        virsh(d, "define", xml.toString());
+        return name;
+    }
+
+    private Path serialLog(String name) {
+        return root.resolve(name + "-serial.log");
+    }
+
+    @Test
+    void tinyGuestConsoleEchoesThroughVirshAndPythonIsExclusiveAndSurvivesARestart() throws Exception {
+        TestGuests.qemu();
+        DaemonProcess d = daemon();
+        String name = defineTiny(d, "jvq-con");
+
+        assertEquals("error 55/20: Requested operation is not valid: domain is not running",
+                console(d, "error", uri(d), name, "-").strip());
+
+        virsh(d, "start", name);
+        QemuDriverIT.awaitMarker(serialLog(name), TestGuests.BOOT_MARKER, 30);
+        String virshPath = InteropEnvironment.virsh().toString();
+        console(d, "virsh", virshPath, uri(d), name, "typed-into-virsh", "typed-into-virsh");
+        console(d, "stream", uri(d), name, "sent-by-python", "sent-by-python");
+
+        assertEquals("error 1/10: internal error: cannot find character device nosuchdev",
+                console(d, "error", uri(d), name, "nosuchdev").strip());
+        // by alias, and --safe: the QEMU driver always guarantees one client per pty
+        console(d, "virsh", virshPath, uri(d), name + " serial0", "via-alias", "via-alias");
+        String safe = console(d, "virsh", virshPath, uri(d), name + " serial0 --safe", "safe", "safe");
+        assertTrue(safe.contains("ok virsh"), safe);
+
+        String force = console(d, "force", virshPath, uri(d), name);
+        assertTrue(force.contains("ok refused: operation failed: Active console session exists for this domain"), force);
+        // the first client's stream ends as libvirtd's does when virChrdevOpen aborts it
+        assertTrue(force.contains("ok first ended: stream had I/O failure"), force);
+        assertTrue(force.contains("ok force"), force);
+
+        // the daemon restarts (kill -9); the new one knows the pty from the status file
+        ProcessHandle.of(d.pid()).orElseThrow().destroyForcibly();
+        d.awaitExit(Duration.ofSeconds(20));
+        DaemonProcess d2 = daemon();
+        console(d2, "stream", uri(d2), name, "after-restart", "after-restart");
+
+        // the console ends (EOF, no error) when the guest stops
+        console(d2, "stop", uri(d2), name);
+        virsh(d2, "undefine", name);
+        qemu.assertNothingLeft();
+    }
+
+    @Test
+    void linuxGuestShellAnswersThroughVirshConsoleAndTheStream() throws Exception {
+        TestGuests.qemu();
+        TestGuests.LinuxGuest guest = TestGuests.linuxGuest();
+        DaemonProcess d = daemon();
+        String name = "jvq-conlinux";
+        Path xml = root.resolve(name + ".xml");
+        Files.writeString(xml, "<domain type='qemu'><name>" + name + "</name><memory unit='MiB'>128</memory>"
+                + "<vcpu>1</vcpu><os><type arch='x86_64' machine='pc'>hvm</type><kernel>" + guest.kernel()
+                + "</kernel><initrd>" + guest.initrd() + "</initrd><cmdline>" + guest.cmdline() + "</cmdline></os>"
+                + "<features><acpi/></features><on_poweroff>destroy</on_poweroff><devices>"
+                + "<serial type='pty'><log file='" + serialLog(name) + "' append='off'/><target port='0'/></serial>"
+                + "<console type='pty'><target type='serial' port='0'/></console></devices></domain>");
+        virsh(d, "create", xml.toString());
+        QemuDriverIT.awaitMarker(serialLog(name), TestGuests.BOOT_MARKER, 120);
+        String virshPath = InteropEnvironment.virsh().toString();
+        console(d, "virsh", virshPath, uri(d), name, "echo via-$((6*7))-ok", "via-42-ok");
+        console(d, "stream", uri(d), name, "echo py-$((6*7))-ok", "py-42-ok");
+        virsh(d, "destroy", name);
+        qemu.assertNothingLeft();
+    }
+}

@@ -1,0 +1,177 @@
+#!/usr/bin/env python3
+"""Console checks for ConsoleIT, as a user drives them with stock clients.
+
+  console.py stream URI DOMAIN TEXT EXPECT      python3-libvirt: openConsole, send TEXT, recv until EXPECT
+  console.py virsh VIRSH URI DOMAIN TEXT EXPECT  `virsh console` in a pseudo-terminal: type TEXT, see EXPECT, leave with ^]
+                                                 (DOMAIN may carry more words: "NAME serial0 --safe")
+  console.py error URI DOMAIN DEVNAME            openConsole's error ("-": no device name), as "error CODE/DOMAIN: MESSAGE"
+  console.py force URI DOMAIN                    a first stream client; a second open without --force is refused,
+                                                 `virsh console --force` takes it, the first client's stream ends
+  console.py stop URI DOMAIN                     an open console ends (EOF) when the guest is destroyed
+
+Prints "ok ..." lines (with round-trip times in ms) and exits 0, or prints why and exits 1.
+"""
+import os, pty, select, sys, termios, time
+import libvirt
+
+DEADLINE = 30.0
+
+
+def fail(msg):
+    print("FAIL: " + msg)
+    sys.exit(1)
+
+
+def recv_until(st, expect, deadline):
+    """Reads the console stream until EXPECT appears (blocking reads: the test's process
+    timeout bounds a console that stays silent); what it read."""
+    got = b""
+    while expect.encode() not in got:
+        if time.monotonic() > deadline:
+            fail("console never showed %r; got %r" % (expect, got[-400:]))
+        try:
+            data = st.recv(4096)
+        except libvirt.libvirtError as e:
+            fail("recv failed: %s; got %r" % (e, got[-400:]))
+        if data == b"" or data is None:
+            fail("console ended before %r; got %r" % (expect, got[-400:]))
+        got += data
+    return got
+
+
+def how_it_ends(st, what):
+    """Reads (and drops) the stream's data until it ends: "eof", or the error's message."""
+    deadline = time.monotonic() + DEADLINE
+    while time.monotonic() < deadline:
+        try:
+            if st.recv(4096) == b"":
+                return "eof"
+        except libvirt.libvirtError as e:
+            return e.get_error_message()
+    fail("%s did not end" % what)
+
+
+def open_stream(conn, dom, flags=0):
+    st = conn.newStream(0)  # blocking: a non-blocking one needs a client event loop to be fed
+    dom.openConsole(None, st, flags)
+    return st
+
+
+def stream(uri, name, text, expect):
+    conn = libvirt.open(uri)
+    dom = conn.lookupByName(name)
+    st = open_stream(conn, dom)
+    t0 = time.monotonic()
+    st.send((text + "\r").encode())
+    recv_until(st, expect, t0 + DEADLINE)
+    rtt = (time.monotonic() - t0) * 1000
+    st.finish()
+    print("ok stream echo %.1f ms" % rtt)
+
+
+def virsh_console(virsh, uri, name, text, expect, extra=()):
+    """Runs `virsh console` on a pty of its own; types TEXT once the console is attached."""
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execv(virsh, [virsh, "-c", uri, "console"] + name.split() + list(extra))
+    deadline = time.monotonic() + DEADLINE
+    out = b""
+
+    def read_until(marker, start=0):
+        nonlocal out
+        while marker not in out[start:]:
+            if time.monotonic() > deadline:
+                fail("virsh console never showed %r; got %r" % (marker, out[-600:]))
+            r, _, _ = select.select([fd], [], [], 0.5)
+            if r:
+                try:
+                    data = os.read(fd, 4096)
+                except OSError:
+                    data = b""
+                if not data:
+                    fail("virsh console ended before %r; got %r" % (marker, out[-600:]))
+                out += data
+
+    read_until(b"Escape character is ^]")
+    # virsh switches its tty to raw mode after the banner; typed earlier, the tty itself would
+    # echo the text (and ^] would be no escape), so wait for the switch
+    while termios.tcgetattr(fd)[3] & termios.ECHO:
+        if time.monotonic() > deadline:
+            fail("virsh never made its tty raw")
+        time.sleep(0.005)
+    start = len(out)
+    t0 = time.monotonic()
+    os.write(fd, (text + "\r").encode())
+    read_until(expect.encode(), start)
+    rtt = (time.monotonic() - t0) * 1000
+    os.write(fd, b"\x1d")  # ^] leaves the console
+    _, status = os.waitpid(pid, 0)
+    os.close(fd)
+    if os.WEXITSTATUS(status) != 0:
+        fail("virsh console exited %d; output %r" % (os.WEXITSTATUS(status), out[-600:]))
+    return rtt
+
+
+def force(virsh, uri, name):
+    conn = libvirt.open(uri)
+    dom = conn.lookupByName(name)
+    first = open_stream(conn, dom)
+    first.send(b"first\r")
+    recv_until(first, "first", time.monotonic() + DEADLINE)
+    try:
+        second = libvirt.open(uri)
+        open_stream(second, second.lookupByName(name))
+        fail("a second console without --force was not refused")
+    except libvirt.libvirtError as e:
+        print("ok refused: %s" % e.get_error_message())
+        if e.get_error_code() != libvirt.VIR_ERR_OPERATION_FAILED:
+            fail("refusal code %d" % e.get_error_code())
+    virsh_console(virsh, uri, name, "second", "second", ["--force"])
+    # the first client's stream was ended by the takeover
+    print("ok first ended: %s" % how_it_ends(first, "the first client's stream"))
+    print("ok force")
+
+
+def stop(uri, name):
+    conn = libvirt.open(uri)
+    dom = conn.lookupByName(name)
+    st = open_stream(conn, dom)
+    st.send(b"before-stop\r")
+    recv_until(st, "before-stop", time.monotonic() + DEADLINE)
+    dom.destroy()
+    how = how_it_ends(st, "the console")
+    if how != "eof":
+        fail("the console ended with an error: %s" % how)
+    st.finish()
+    print("ok ended with the guest")
+
+
+def error(uri, name, devname):
+    conn = libvirt.open(uri)
+    dom = conn.lookupByName(name)
+    try:
+        dom.openConsole(None if devname == "-" else devname, conn.newStream(0), 0)
+        fail("openConsole succeeded")
+    except libvirt.libvirtError as e:
+        print("error %d/%d: %s" % (e.get_error_code(), e.get_error_domain(), e.get_error_message()))
+
+
+def main():
+    mode = sys.argv[1]
+    if mode == "stream":
+        stream(*sys.argv[2:6])
+    elif mode == "virsh":
+        rtt = virsh_console(*sys.argv[2:7])
+        print("ok virsh echo %.1f ms" % rtt)
+    elif mode == "force":
+        force(*sys.argv[2:5])
+    elif mode == "error":
+        error(*sys.argv[2:5])
+    elif mode == "stop":
+        stop(*sys.argv[2:4])
+    else:
+        fail("unknown mode " + mode)
+
+
+if __name__ == "__main__":
+    main()
