@@ -33,7 +33,6 @@ class QemuConsoleIT {
     @TempDir
     Path root;
     private QemuTestRoot qemu;
-    private final List<DaemonProcess> daemons = new ArrayList<>();
 
     @BeforeEach
     void setUp() {
@@ -42,24 +41,11 @@ class QemuConsoleIT {
 
     @AfterEach
     void stopLeftovers() {
-        for (DaemonProcess d : daemons) {
-            d.close();
-        }
-        qemu.killLeftovers();
-    }
-
-    private DaemonProcess daemon() throws IOException {
-        DaemonProcess d = qemu.configure(DaemonProcess.builder().listen(true)).start();
-        daemons.add(d);
-        return d;
-    }
-
-    private static String uri(DaemonProcess d) {
-        return "qemu+tcp://127.0.0.1:" + d.port() + "/system";
+        qemu.close();
     }
 
     private static Exec.Result virshResult(DaemonProcess d, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(InteropEnvironment.virsh().toString(), "-q", "-c", uri(d)));
+        List<String> cmd = new ArrayList<>(List.of(InteropEnvironment.virsh().toString(), "-q", "-c", QemuTestRoot.tcpUri(d)));
         cmd.addAll(List.of(args));
         return Exec.run(T, null, cmd.toArray(new String[0]));
     }
@@ -99,26 +85,26 @@ class QemuConsoleIT {
     @Test
     void tinyGuestConsoleEchoesThroughVirshAndPythonIsExclusiveAndSurvivesARestart() throws Exception {
         TestGuests.qemu();
-        DaemonProcess d = daemon();
+        DaemonProcess d = qemu.startDaemon();
         String name = defineTiny(d, "jvq-con");
 
         assertEquals("error 55/20: Requested operation is not valid: domain is not running",
-                console(d, "error", uri(d), name, "-").strip());
+                console(d, "error", QemuTestRoot.tcpUri(d), name, "-").strip());
 
         virsh(d, "start", name);
         QemuDriverIT.awaitMarker(serialLog(name), TestGuests.BOOT_MARKER, 30);
         String virshPath = InteropEnvironment.virsh().toString();
-        console(d, "virsh", virshPath, uri(d), name, "typed-into-virsh", "typed-into-virsh");
-        console(d, "stream", uri(d), name, "sent-by-python", "sent-by-python");
+        console(d, "virsh", virshPath, QemuTestRoot.tcpUri(d), name, "typed-into-virsh", "typed-into-virsh");
+        console(d, "stream", QemuTestRoot.tcpUri(d), name, "sent-by-python", "sent-by-python");
 
         assertEquals("error 1/10: internal error: cannot find character device nosuchdev",
-                console(d, "error", uri(d), name, "nosuchdev").strip());
+                console(d, "error", QemuTestRoot.tcpUri(d), name, "nosuchdev").strip());
         // by alias, and --safe: the QEMU driver always guarantees one client per pty
-        console(d, "virsh", virshPath, uri(d), name + " serial0", "via-alias", "via-alias");
-        String safe = console(d, "virsh", virshPath, uri(d), name + " serial0 --safe", "safe", "safe");
+        console(d, "virsh", virshPath, QemuTestRoot.tcpUri(d), name + " serial0", "via-alias", "via-alias");
+        String safe = console(d, "virsh", virshPath, QemuTestRoot.tcpUri(d), name + " serial0 --safe", "safe", "safe");
         assertTrue(safe.contains("ok virsh"), safe);
 
-        String force = console(d, "force", virshPath, uri(d), name);
+        String force = console(d, "force", virshPath, QemuTestRoot.tcpUri(d), name);
         assertTrue(force.contains("ok refused: operation failed: Active console session exists for this domain"), force);
         // the first client's stream ends as libvirtd's does when virChrdevOpen aborts it
         assertTrue(force.contains("ok first ended: stream had I/O failure"), force);
@@ -127,11 +113,11 @@ class QemuConsoleIT {
         // the daemon restarts (kill -9); the new one knows the pty from the status file
         ProcessHandle.of(d.pid()).orElseThrow().destroyForcibly();
         d.awaitExit(Duration.ofSeconds(20));
-        DaemonProcess d2 = daemon();
-        console(d2, "stream", uri(d2), name, "after-restart", "after-restart");
+        DaemonProcess d2 = qemu.startDaemon();
+        console(d2, "stream", QemuTestRoot.tcpUri(d2), name, "after-restart", "after-restart");
 
         // the console ends (EOF, no error) when the guest stops
-        console(d2, "stop", uri(d2), name);
+        console(d2, "stop", QemuTestRoot.tcpUri(d2), name);
         virsh(d2, "undefine", name);
         qemu.assertNothingLeft();
     }
@@ -140,7 +126,7 @@ class QemuConsoleIT {
     void linuxGuestShellAnswersThroughVirshConsoleAndTheStream() throws Exception {
         TestGuests.qemu();
         TestGuests.LinuxGuest guest = TestGuests.linuxGuest();
-        DaemonProcess d = daemon();
+        DaemonProcess d = qemu.startDaemon();
         String name = "jvq-conlinux";
         Path xml = root.resolve(name + ".xml");
         Files.writeString(xml, "<domain type='qemu'><name>" + name + "</name><memory unit='MiB'>128</memory>"
@@ -152,8 +138,8 @@ class QemuConsoleIT {
         virsh(d, "create", xml.toString());
         QemuDriverIT.awaitMarker(serialLog(name), TestGuests.BOOT_MARKER, 120);
         String virshPath = InteropEnvironment.virsh().toString();
-        console(d, "virsh", virshPath, uri(d), name, "echo via-$((6*7))-ok", "via-42-ok");
-        console(d, "stream", uri(d), name, "echo py-$((6*7))-ok", "py-42-ok");
+        console(d, "virsh", virshPath, QemuTestRoot.tcpUri(d), name, "echo via-$((6*7))-ok", "via-42-ok");
+        console(d, "stream", QemuTestRoot.tcpUri(d), name, "echo py-$((6*7))-ok", "py-42-ok");
         virsh(d, "destroy", name);
         qemu.assertNothingLeft();
     }

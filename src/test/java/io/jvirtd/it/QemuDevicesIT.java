@@ -40,7 +40,6 @@ class QemuDevicesIT {
     Path root;
     private QemuTestRoot qemu;
     private DaemonProcess daemon;
-    private final List<DaemonProcess> daemons = new ArrayList<>();
     private Path scratch;
 
     @BeforeEach
@@ -51,15 +50,11 @@ class QemuDevicesIT {
 
     @AfterEach
     void stopLeftovers() {
-        for (DaemonProcess d : daemons) {
-            d.close();
-        }
-        qemu.killLeftovers();
+        qemu.close();
     }
 
     private void startDaemon() throws IOException {
-        daemon = qemu.configure(DaemonProcess.builder().listen(true)).start();
-        daemons.add(daemon);
+        daemon = qemu.startDaemon();
     }
 
     private Exec.Result virshResult(String... args) throws IOException {

@@ -37,7 +37,6 @@ class QemuDriverIT {
     @TempDir
     Path root;
     private QemuTestRoot qemu;
-    private final List<DaemonProcess> daemons = new ArrayList<>();
 
     @BeforeEach
     void setUp() {
@@ -46,25 +45,11 @@ class QemuDriverIT {
 
     @AfterEach
     void stopLeftovers() {
-        for (DaemonProcess d : daemons) {
-            d.close();
-        }
-        qemu.killLeftovers();
-    }
-
-    private DaemonProcess daemon() throws IOException {
-        DaemonProcess d = qemu.configure(DaemonProcess.builder().listen(true)).start();
-        daemons.add(d);
-        return d;
-    }
-
-    /** What a user types: the TCP listener, auth none (DaemonProcess's configuration). */
-    private static String uri(DaemonProcess d) {
-        return "qemu+tcp://127.0.0.1:" + d.port() + "/system";
+        qemu.close();
     }
 
     private static String virsh(DaemonProcess d, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(InteropEnvironment.virsh().toString(), "-q", "-c", uri(d)));
+        List<String> cmd = new ArrayList<>(List.of(InteropEnvironment.virsh().toString(), "-q", "-c", QemuTestRoot.tcpUri(d)));
         cmd.addAll(List.of(args));
         Exec.Result r = Exec.run(T, null, cmd.toArray(new String[0]));
         assertEquals(0, r.exitCode(), () -> r.describe() + "\n" + d.describe());
@@ -123,10 +108,10 @@ class QemuDriverIT {
     void virshLifecycleOfTheTinyGuestPrintsLibvirtdsEvents() throws Exception {
         TestGuests.qemu();
         List<String> expected = libvirtdEventLines("jvq-life");
-        DaemonProcess d = daemon();
+        DaemonProcess d = qemu.startDaemon();
         Path xml = root.resolve("tiny.xml");
         Files.writeString(xml, tinyXml("jvq-life"));
-        Process events = new ProcessBuilder(InteropEnvironment.virsh().toString(), "-c", uri(d),
+        Process events = new ProcessBuilder(InteropEnvironment.virsh().toString(), "-c", QemuTestRoot.tcpUri(d),
                 "event", "--all", "--loop").redirectErrorStream(true).start();
         java.util.concurrent.BlockingQueue<String> eventLines = lines(events);
         try {
@@ -254,7 +239,7 @@ class QemuDriverIT {
             start.append("define ").append(xml).append("; start ").append(name).append("; ");
             ids.append("domid ").append(name).append("; ");
         }
-        DaemonProcess d1 = daemon();
+        DaemonProcess d1 = qemu.startDaemon();
         virshBatch(d1, start.toString());
         List<String> idsBefore = virshBatch(d1, ids.toString());
         Map<String, Long> pids = new HashMap<>();
@@ -268,7 +253,7 @@ class QemuDriverIT {
             assertTrue(QemuTestRoot.isAlive(pid), "guest " + pid + " survives kill -9 of the daemon");
         }
         long t0 = System.nanoTime();
-        DaemonProcess d2 = daemon();
+        DaemonProcess d2 = qemu.startDaemon();
         List<String> list = virshBatch(d2, "list --name --state-running");
         long reattachMs = (System.nanoTime() - t0) / 1_000_000;
         assertEquals(names.stream().sorted().toList(), list.stream().sorted().toList(), "all listed running");
@@ -305,7 +290,7 @@ class QemuDriverIT {
      */
     private static List<String> virshBatch(DaemonProcess d, String commands) throws IOException {
         Exec.Result r = Exec.run(Duration.ofSeconds(180), null, InteropEnvironment.virsh().toString(), "-q", "-c",
-                uri(d), commands);
+                QemuTestRoot.tcpUri(d), commands);
         assertEquals(0, r.exitCode(), () -> r.describe() + "\n" + d.describe());
         assertEquals("", r.stderr().strip(), () -> r.describe() + "\n" + d.describe());
         return r.stdout().lines().map(String::strip).filter(l -> !l.isEmpty()).toList();

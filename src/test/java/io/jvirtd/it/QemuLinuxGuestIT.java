@@ -41,10 +41,7 @@ class QemuLinuxGuestIT {
 
     @AfterEach
     void stopLeftovers() {
-        if (daemon != null) {
-            daemon.close();
-        }
-        qemu.killLeftovers();
+        qemu.close();
     }
 
     @Test
@@ -53,10 +50,10 @@ class QemuLinuxGuestIT {
         Path python = InteropEnvironment.pythonWithLibvirt();
         TestGuests.LinuxGuest guest = TestGuests.linuxGuest();
         Path resources = InteropEnvironment.baseDir().resolve("src/test/resources/it/qemu");
-        daemon = qemu.configure(DaemonProcess.builder().listen(true)).start();
+        daemon = qemu.startDaemon();
         Exec.Result r = Exec.run(Duration.ofMinutes(5), null, python.toString(),
                 resources.resolve("python-lifecycle.py").toString(),
-                "qemu+tcp://127.0.0.1:" + daemon.port() + "/system", "jvq-linux",
+                QemuTestRoot.tcpUri(daemon), "jvq-linux",
                 guest.kernel().toString(), guest.initrd().toString(), guest.cmdline(),
                 root.resolve("jvq-linux-serial.log").toString(), "5");
         assertEquals(0, r.exitCode(), () -> r.describe() + "\n" + daemon.describe());

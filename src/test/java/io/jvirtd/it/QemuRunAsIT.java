@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.AfterEach;
@@ -34,7 +33,6 @@ class QemuRunAsIT {
     @TempDir
     Path root;
     private QemuTestRoot qemu;
-    private final List<DaemonProcess> daemons = new ArrayList<>();
 
     @BeforeEach
     void setUp() {
@@ -43,10 +41,7 @@ class QemuRunAsIT {
 
     @AfterEach
     void stopLeftovers() {
-        for (DaemonProcess d : daemons) {
-            d.close();
-        }
-        qemu.killLeftovers();
+        qemu.close();
     }
 
     private static void requireRoot() {
@@ -58,13 +53,11 @@ class QemuRunAsIT {
     }
 
     private DaemonProcess daemon(String... conf) throws IOException {
-        DaemonProcess.Builder b = qemu.configure(DaemonProcess.builder().listen(true));
+        DaemonProcess.Builder b = DaemonProcess.builder().listen(true);
         for (int i = 0; i < conf.length; i += 2) {
             b.conf(conf[i], "\"" + conf[i + 1] + "\"");
         }
-        DaemonProcess d = b.start();
-        daemons.add(d);
-        return d;
+        return qemu.start(b);
     }
 
     private List<String> virsh(DaemonProcess d, String commands) throws IOException {
@@ -142,7 +135,7 @@ class QemuRunAsIT {
         requireRoot();
         DaemonProcess d = qemu.configure(DaemonProcess.builder().listen(true))
                 .conf("qemu_user", "\"jvirtd-no-such-user\"").launch();
-        daemons.add(d);
+        qemu.adopt(d);
         assertEquals(1, d.awaitExit(T), d::describe);
         assertTrue(d.stderr().contains("Failed to parse user 'jvirtd-no-such-user'"), d::describe);
     }

@@ -17,9 +17,10 @@ import java.util.stream.Stream;
  * status file, pid file or monitor socket), and the clean-up that kills, by pid, only the QEMUs
  * of this folder that a failed test left running. One per test; the test's thread.
  */
-final class QemuTestRoot {
+final class QemuTestRoot implements AutoCloseable {
 
     private final Path dir;
+    private final List<DaemonProcess> daemons = new ArrayList<>();
 
     QemuTestRoot(Path tempDir) {
         this.dir = tempDir.resolve("qemu");
@@ -28,6 +29,37 @@ final class QemuTestRoot {
     /** Sets the daemon's qemu_root to this folder. */
     DaemonProcess.Builder configure(DaemonProcess.Builder b) {
         return b.conf("qemu_root", "\"" + dir + "\"");
+    }
+
+    /** Starts {@code b} with its qemu_root here; {@link #close} stops it. */
+    DaemonProcess start(DaemonProcess.Builder b) throws IOException {
+        return adopt(configure(b).start());
+    }
+
+    /** {@link #close} stops {@code d} too (a daemon the test launched itself). */
+    DaemonProcess adopt(DaemonProcess d) {
+        daemons.add(d);
+        return d;
+    }
+
+    /** A daemon on TCP with auth none (DaemonProcess's configuration) and its qemu_root here. */
+    DaemonProcess startDaemon() throws IOException {
+        return start(DaemonProcess.builder().listen(true));
+    }
+
+    /** What a user types to reach {@code d}'s QEMU driver over TCP. */
+    static String tcpUri(DaemonProcess d) {
+        return "qemu+tcp://127.0.0.1:" + d.port() + "/system";
+    }
+
+    /** After each test: stops the daemons it started here, then any QEMU of this folder a failure left. */
+    @Override
+    public void close() {
+        for (DaemonProcess d : daemons) {
+            d.close();
+        }
+        daemons.clear();
+        killLeftovers();
     }
 
     /** The QEMU pid the driver recorded for a running guest. */

@@ -55,7 +55,6 @@ class VolumeStreamsIT {
     @TempDir
     Path root;
     private QemuTestRoot qemu;
-    private final List<DaemonProcess> daemons = new ArrayList<>();
     private int metricsPort;
 
     @BeforeEach
@@ -65,17 +64,12 @@ class VolumeStreamsIT {
 
     @AfterEach
     void stop() {
-        for (DaemonProcess d : daemons) {
-            d.close();
-        }
-        qemu.killLeftovers();
+        qemu.close();
     }
 
     private DaemonProcess daemon(DaemonProcess.Builder b) throws IOException {
         metricsPort = DaemonProcess.freePort();
-        DaemonProcess d = qemu.configure(b.conf("metrics_listen_addr", "\"127.0.0.1:" + metricsPort + "\"")).start();
-        daemons.add(d);
-        return d;
+        return qemu.start(b.conf("metrics_listen_addr", "\"127.0.0.1:" + metricsPort + "\""));
     }
 
     private static String uri(DaemonProcess d) {
