@@ -164,6 +164,18 @@ class QemuVolumeDiskIT {
         assertTrue(r.stderr().contains("error: Storage volume not found: no storage vol with matching name 'nope.qcow2'"),
                 r.describe());
         assertEquals("shut off (unknown)", virsh("domstate", "--reason", "vol-novol").strip());
+        r = virshResult("create", guestXml("vol-otherpool", "q", "d.qcow2").toString());
+        assertEquals(1, r.exitCode(), r::describe);
+        assertTrue(r.stderr().contains("error: Storage pool not found: no storage pool with matching name 'q'"), r.describe());
+        // mode='host' or 'direct' is an iscsi pool's: a dir pool refuses it at start
+        Path mode = guestXml("vol-mode", "p", "d.qcow2");
+        Files.writeString(mode, Files.readString(mode).replace("volume='d.qcow2'", "volume='d.qcow2' mode='host'"));
+        r = virshResult("create", mode.toString());
+        assertEquals(1, r.exitCode(), r::describe);
+        assertTrue(r.stderr().contains("error: XML error: disk source mode is only valid when storage pool is of iscsi type"),
+                r.describe());
+        assertFalse(virsh("list", "--all", "--name").contains("vol-otherpool"));
+        assertFalse(virsh("list", "--all", "--name").contains("vol-mode"));
 
         virsh("undefine", "vol-nopool");
         virsh("undefine", "vol-novol");

@@ -78,7 +78,7 @@ final class QemuDeviceCheck {
             throw QemuSubset.unsupported("disk driver attributes " + drv.attrs().keySet());
         }
         XmlNode src = disk.node().child("source");
-        Set<String> srcAttrs = "volume".equals(disk.type()) ? Set.of("pool", "volume", "index") : Set.of("file", "index");
+        Set<String> srcAttrs = "volume".equals(disk.type()) ? Set.of("pool", "volume", "mode", "index") : Set.of("file", "index");
         if (src != null && !srcAttrs.containsAll(src.attrs().keySet())) {
             throw QemuSubset.unsupported("disk source attributes " + src.attrs().keySet());
         }

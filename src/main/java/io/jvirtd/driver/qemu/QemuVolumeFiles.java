@@ -1,6 +1,9 @@
 package io.jvirtd.driver.qemu;
 
 import io.jvirtd.driver.storage.DirStorage;
+import io.jvirtd.model.VirErrorDomain;
+import io.jvirtd.model.VirErrorNumber;
+import io.jvirtd.model.VirException;
 import io.jvirtd.model.conf.DeviceDef;
 import io.jvirtd.model.conf.DomainDef;
 import io.jvirtd.model.conf.XmlNode;
@@ -31,13 +34,21 @@ final class QemuVolumeFiles {
         this.byTarget = byTarget;
     }
 
-    /** Resolves every volume disk of {@code def}; the first that does not resolve fails with libvirt's error. */
+    /**
+     * Resolves every volume disk of {@code def}; the first that does not resolve fails with
+     * libvirt's error (in libvirt's order: the pool, then the volume, then the {@code mode}).
+     */
     static QemuVolumeFiles translate(DomainDef def, DirStorage storage) {
         Map<String, String> files = new HashMap<>();
         for (DeviceDef disk : def.disks()) {
             XmlNode src = disk.node().child("source");
             if ("volume".equals(disk.type()) && src != null) {
-                files.put(disk.diskTarget(), storage.volumeFile(src.attr("pool"), src.attr("volume")));
+                String file = storage.volumeFile(src.attr("pool"), src.attr("volume"));
+                if (src.attr("mode") != null) { // host or direct: an iscsi pool's choice, never a dir pool's
+                    throw VirException.of(VirErrorNumber.XML_ERROR, VirErrorDomain.DOMAIN,
+                            "disk source mode is only valid when storage pool is of iscsi type");
+                }
+                files.put(disk.diskTarget(), file);
             }
         }
         return files.isEmpty() ? NONE : new QemuVolumeFiles(Map.copyOf(files));
