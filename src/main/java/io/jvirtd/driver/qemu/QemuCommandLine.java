@@ -30,7 +30,7 @@ final class QemuCommandLine {
      *                      null prints the command line only (domxml-to-native)
      */
     static List<String> build(DomainDef d, Path monitor, Path daemonPidFile) {
-        return build(d, monitor, daemonPidFile, true);
+        return build(d, monitor, daemonPidFile, true, QemuVolumeFiles.NONE);
     }
 
     /**
@@ -38,6 +38,12 @@ final class QemuCommandLine {
      *                   not for domxml-to-native): see {@link QemuDiskArgs}
      */
     static List<String> build(DomainDef d, Path monitor, Path daemonPidFile, boolean imagesRead) {
+        return build(d, monitor, daemonPidFile, imagesRead, QemuVolumeFiles.NONE);
+    }
+
+    /** @param volumes the files of the volume disks ({@link QemuVolumeFiles#translate}) */
+    static List<String> build(DomainDef d, Path monitor, Path daemonPidFile, boolean imagesRead,
+                              QemuVolumeFiles volumes) {
         List<String> a = new ArrayList<>();
         a.add(d.emulator());
         a.add("-name");
@@ -70,7 +76,7 @@ final class QemuCommandLine {
         a.add(json("driver", "piix3-usb-uhci", "id", "usb", "bus", "pci.0", "addr", "0x1.0x2"));
         QemuDiskArgs.controllers(a, d);
         Map<DeviceDef, Integer> bootIndexes = QemuBootIndexes.of(d);
-        QemuDiskArgs.disks(a, d, bootIndexes, imagesRead);
+        QemuDiskArgs.disks(a, d, bootIndexes, imagesRead, volumes);
         QemuNetArgs.interfaces(a, d, bootIndexes);
         serials(a, d);
         a.add("-audiodev");

@@ -15,7 +15,7 @@ import java.util.Set;
 /**
  * The disks and interfaces the QEMU driver runs, checked at define as libvirt 9.0 checks them
  * (its error codes and texts where libvirt refuses the same XML), and what lies outside the
- * subset refused with CONFIG_UNSUPPORTED, never dropped. The subset: file disks, raw or qcow2,
+ * subset refused with CONFIG_UNSUPPORTED, never dropped. The subset: file disks and volume disks of dir pools, raw or qcow2,
  * device disk or cdrom, bus virtio, sata or ide (cdroms on sata and ide), read-only, boot
  * order, drive or PCI addresses; user-mode interfaces, model virtio, e1000 or rtl8139 (the
  * default), MAC, boot order, PCI address.
@@ -55,7 +55,7 @@ final class QemuDeviceCheck {
         String dst = disk.diskTarget();
         String bus = disk.diskBus();
         XmlNode drv = disk.node().child("driver");
-        if (!"file".equals(disk.type())) {
+        if (!"file".equals(disk.type()) && !"volume".equals(disk.type())) {
             throw QemuSubset.unsupported("disk type '" + disk.type() + "'");
         }
         if (!List.of("disk", "cdrom").contains(disk.diskDevice())) {
@@ -78,7 +78,8 @@ final class QemuDeviceCheck {
             throw QemuSubset.unsupported("disk driver attributes " + drv.attrs().keySet());
         }
         XmlNode src = disk.node().child("source");
-        if (src != null && !Set.of("file", "index").containsAll(src.attrs().keySet())) {
+        Set<String> srcAttrs = "volume".equals(disk.type()) ? Set.of("pool", "volume", "mode", "index") : Set.of("file", "index");
+        if (src != null && !srcAttrs.containsAll(src.attrs().keySet())) {
             throw QemuSubset.unsupported("disk source attributes " + src.attrs().keySet());
         }
         attrs(disk.node().child("target"), "disk target", "dev", "bus");

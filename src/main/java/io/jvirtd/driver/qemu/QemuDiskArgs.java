@@ -47,11 +47,17 @@ final class QemuDiskArgs {
      *                false for domxml-to-native
      */
     static void disks(List<String> argv, DomainDef def, Map<DeviceDef, Integer> bootIndexes, boolean started) {
+        disks(argv, def, bootIndexes, started, QemuVolumeFiles.NONE);
+    }
+
+    /** @param volumes the files of the volume disks, translated through their pools */
+    static void disks(List<String> argv, DomainDef def, Map<DeviceDef, Integer> bootIndexes, boolean started,
+                      QemuVolumeFiles volumes) {
         List<DeviceDef> disks = def.disks();
         for (int i = 0; i < disks.size(); i++) {
             DeviceDef disk = disks.get(i);
             int node = disks.size() - i;
-            String path = disk.sourcePath();
+            String path = volumes.file(disk);
             String format = disk.node().childAttr("driver", "type");
             String formatNode = null;
             if (path != null) {

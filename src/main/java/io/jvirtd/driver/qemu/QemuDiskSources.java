@@ -35,6 +35,11 @@ final class QemuDiskSources {
 
     /** {@link #checkAtStart(DomainDef, long, long)} for QEMU run as the daemon's own user. */
     static void checkAtStart(DomainDef def) {
+        checkAtStart(def, QemuVolumeFiles.NONE);
+    }
+
+    /** @param volumes the files of the volume disks, translated through their pools */
+    static void checkAtStart(DomainDef def, QemuVolumeFiles volumes) {
         long uid;
         long gid;
         try {
@@ -44,13 +49,17 @@ final class QemuDiskSources {
             uid = -1;
             gid = -1;
         }
-        checkAtStart(def, uid, gid);
+        checkAtStart(def, volumes, uid, gid);
     }
 
     /** @param uid the user QEMU runs as, and {@code gid} its group (for the error text) */
     static void checkAtStart(DomainDef def, long uid, long gid) {
+        checkAtStart(def, QemuVolumeFiles.NONE, uid, gid);
+    }
+
+    private static void checkAtStart(DomainDef def, QemuVolumeFiles volumes, long uid, long gid) {
         for (DeviceDef disk : def.disks()) {
-            String path = disk.sourcePath();
+            String path = volumes.file(disk);
             if (path == null) {
                 continue;
             }

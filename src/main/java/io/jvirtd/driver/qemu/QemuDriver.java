@@ -104,7 +104,7 @@ public final class QemuDriver implements HypervisorDriver {
     public void start(DriverEventLoop loop) {
         storage.start(); // before the guests: their volume disks resolve through the pools
         secrets = SecretDriver.load(paths.secretsDir(), schemas);
-        QemuLifecycle l = new QemuLifecycle(paths, domains, events, loop, eventThread, capabilities, runAs, schemas);
+        QemuLifecycle l = new QemuLifecycle(paths, domains, events, loop, eventThread, capabilities, runAs, schemas, storage);
         l.loadAndReattach();
         lifecycle = l;
         l.autostart();

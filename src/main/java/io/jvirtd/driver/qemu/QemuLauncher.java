@@ -42,11 +42,16 @@ final class QemuLauncher {
     }
 
     static Launched launch(DomainDef d, QemuPaths paths, QemuRunAs runAs, String version) {
+        return launch(d, paths, runAs, version, QemuVolumeFiles.NONE);
+    }
+
+    /** @param volumes the files of the volume disks, translated through their pools */
+    static Launched launch(DomainDef d, QemuPaths paths, QemuRunAs runAs, String version, QemuVolumeFiles volumes) {
         Path runDir = paths.runDir(d.id(), d.name());
         Path monitor = runDir.resolve("monitor.sock");
         Path pidFile = paths.pidFile(d.name());
         Path log = paths.logFile(d.name());
-        List<String> argv = new ArrayList<>(QemuCommandLine.build(d, monitor, pidFile));
+        List<String> argv = new ArrayList<>(QemuCommandLine.build(d, monitor, pidFile, true, volumes));
         long logStart;
         try {
             Files.createDirectories(paths.stateDir());

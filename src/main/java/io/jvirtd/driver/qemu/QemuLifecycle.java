@@ -20,6 +20,7 @@ import static io.jvirtd.model.event.LifecycleCodes.SUSPENDED_PAUSED;
 import static io.jvirtd.model.event.LifecycleCodes.UNDEFINED;
 import static io.jvirtd.model.event.LifecycleCodes.UNDEFINED_REMOVED;
 
+import io.jvirtd.driver.storage.DirStorage;
 import io.jvirtd.model.SchemaValidator;
 import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirErrorNumber;
@@ -71,11 +72,14 @@ final class QemuLifecycle {
     final QemuCapabilities capabilities;
     private final QemuRunAs runAs;
     private final SchemaValidator schemas;
+    /** The dir pools that volume disks resolve through at start. */
+    private final DirStorage storage;
 
     QemuLifecycle(QemuPaths paths, QemuDomains domains, EventBus events, DriverEventLoop loop,
                   ExecutorService eventThread, QemuCapabilities capabilities, QemuRunAs runAs,
-                  SchemaValidator schemas) {
+                  SchemaValidator schemas, DirStorage storage) {
         this.paths = paths;
+        this.storage = storage;
         this.runAs = runAs;
         this.schemas = schemas;
         this.capabilities = capabilities;
@@ -144,8 +148,9 @@ final class QemuLifecycle {
     String nativeCommandLine(String xml) {
         DomainDef def = prepare(parse(xml));
         QemuDeviceAliases.assign(def); // the device ids
+        QemuVolumeFiles volumes = QemuVolumeFiles.translate(def, storage); // as libvirt's qemuConnectDomainXMLToNative
         return QemuCommandLine.toLine(QemuCommandLine.build(def, paths.runDir(def.id(), def.name()).resolve("monitor.sock"),
-                paths.pidFile(def.name()), false));
+                paths.pidFile(def.name()), false, volumes));
     }
 
     void undefine(DomainRef ref) {
@@ -234,7 +239,8 @@ final class QemuLifecycle {
 
     /** Launches QEMU paused, negotiates QMP, learns the pty, then {@code cont} unless paused. Job held. */
     private void startProcess(QemuDomain d, DomainDef live, boolean paused) {
-        QemuDiskSources.checkAtStart(live);
+        QemuVolumeFiles volumes = QemuVolumeFiles.translate(live, storage);
+        QemuDiskSources.checkAtStart(live, volumes);
         QemuDeviceAliases.assign(live);
         QemuDiskSources.markLive(live);
         QemuDomainXml.makeLive(live, domains.allocateId());
@@ -244,7 +250,7 @@ final class QemuLifecycle {
             throw VirException.internalError(VirErrorDomain.QEMU, "Unknown CPU model " + cpuModel);
         }
         QemuLauncher.Launched l = QemuLauncher.launch(live, paths, runAs,
-                caps.major() + "." + caps.minor() + "." + caps.micro());
+                caps.major() + "." + caps.minor() + "." + caps.micro(), volumes);
         QmpMonitor mon = null;
         try {
             synchronized (d) {

@@ -167,6 +167,28 @@ public final class DirStorage {
     }
 
     /**
+     * The file behind a domain disk's {@code <source pool volume>} (libvirt's
+     * virDomainStorageSourceTranslateSourcePool for a dir pool, whose volumes are files): the
+     * pool must exist and be active, the volume must be in it. Libvirt's errors: an unknown pool
+     * (NO_STORAGE_POOL), "storage pool 'P' containing volume 'V' is not active" (CONFIG_UNSUPPORTED
+     * from the domain code), an unknown volume (NO_STORAGE_VOL). Any worker thread.
+     */
+    public String volumeFile(String pool, String volume) {
+        DirPool p = byName(pool);
+        synchronized (p) {
+            if (!p.active) {
+                throw VirException.format(VirErrorNumber.CONFIG_UNSUPPORTED, VirErrorDomain.DOMAIN,
+                        "storage pool '%s' containing volume '%s' is not active", pool, volume);
+            }
+            DirPool.Vol v = p.volumes.get(volume);
+            if (v == null) {
+                throw VirException.of(VirErrorNumber.NO_STORAGE_VOL, S, "no storage vol with matching name '" + volume + "'");
+            }
+            return v.def.path();
+        }
+    }
+
+    /**
      * virStoragePoolObjListAdd: a new pool, or the one of the same UUID and name with its
      * definition replaced (or queued for when it stops). Under the list's monitor.
      */
