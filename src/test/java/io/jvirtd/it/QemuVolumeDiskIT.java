@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -38,7 +37,6 @@ class QemuVolumeDiskIT {
     Path root;
     private QemuTestRoot qemu;
     private DaemonProcess daemon;
-    private final List<DaemonProcess> daemons = new ArrayList<>();
     private Path kernel;
     private Path poolDir;
 
@@ -51,20 +49,16 @@ class QemuVolumeDiskIT {
 
     @AfterEach
     void stopLeftovers() {
-        for (DaemonProcess d : daemons) {
-            d.close();
-        }
-        qemu.killLeftovers();
+        qemu.close();
     }
 
     private void startDaemon() throws IOException {
-        daemon = qemu.configure(DaemonProcess.builder().listen(true)).start();
-        daemons.add(daemon);
+        daemon = qemu.startDaemon();
     }
 
     private Exec.Result virshResult(String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(InteropEnvironment.virsh().toString(), "-q", "-c",
-                "qemu+tcp://127.0.0.1:" + daemon.port() + "/system"));
+                QemuTestRoot.tcpUri(daemon)));
         cmd.addAll(List.of(args));
         return Exec.run(T, null, cmd.toArray(new String[0]));
     }
@@ -138,7 +132,7 @@ class QemuVolumeDiskIT {
         virsh("undefine", "vol-guest");
         virsh("pool-destroy", "p");
         virsh("pool-undefine", "p");
-        assertNothingLeft();
+        qemu.assertNothingLeft();
     }
 
     @Test
@@ -181,27 +175,6 @@ class QemuVolumeDiskIT {
         virsh("undefine", "vol-novol");
         virsh("pool-destroy", "p");
         virsh("pool-undefine", "p");
-        assertNothingLeft();
-    }
-
-    /**
-     * {@link QemuTestRoot#assertNothingLeft}, but for the storage driver's state folder
-     * ({@code run/storage}, libvirt's /run/libvirt/storage), which stays, empty once every pool stopped.
-     */
-    private void assertNothingLeft() throws IOException {
-        assertEquals(List.of(), qemu.qemuProcesses(), "QEMU processes");
-        Path state = root.resolve("qemu/run/storage");
-        try (Stream<Path> s = Files.list(state)) {
-            assertEquals(List.of(), s.toList(), "left in " + state);
-        }
-        for (String sub : List.of("run", "lib")) {
-            Path dir = root.resolve("qemu").resolve(sub);
-            if (!Files.isDirectory(dir)) {
-                continue; // never made: nothing in it
-            }
-            try (Stream<Path> s = Files.list(dir)) {
-                assertEquals(List.of(), s.filter(f -> !f.equals(state)).toList(), "left in " + sub);
-            }
-        }
+        qemu.assertNothingLeft();
     }
 }
