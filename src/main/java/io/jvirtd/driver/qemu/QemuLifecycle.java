@@ -1,5 +1,6 @@
 package io.jvirtd.driver.qemu;
 
+import io.jvirtd.driver.common.AtomicFiles;
 import static io.jvirtd.model.event.LifecycleCodes.DEFINED;
 import static io.jvirtd.model.event.LifecycleCodes.DEFINED_ADDED;
 import static io.jvirtd.model.event.LifecycleCodes.DEFINED_UPDATED;

@@ -1,5 +1,6 @@
 package io.jvirtd.driver.qemu;
 
+import io.jvirtd.driver.common.AtomicFiles;
 import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirXml;
 import io.jvirtd.model.conf.DomainDef;

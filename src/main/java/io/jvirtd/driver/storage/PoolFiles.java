@@ -1,6 +1,6 @@
 package io.jvirtd.driver.storage;
 
-import io.jvirtd.driver.qemu.AtomicFiles;
+import io.jvirtd.driver.common.AtomicFiles;
 import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirException;
 import io.jvirtd.model.conf.StoragePoolDef;
