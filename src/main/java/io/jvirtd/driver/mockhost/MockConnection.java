@@ -1,6 +1,6 @@
 package io.jvirtd.driver.mockhost;
 
-import io.jvirtd.model.CpuMap;
+import io.jvirtd.driver.common.CpuModelNames;
 import io.jvirtd.model.DriverFeature;
 import io.jvirtd.model.NodeCpuMap;
 import io.jvirtd.model.NodeCpuStat;
@@ -8,7 +8,6 @@ import io.jvirtd.model.NodeInfo;
 import io.jvirtd.model.SecurityModel;
 import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirException;
-import io.jvirtd.model.conf.Enums;
 import io.jvirtd.model.spi.FaultInjector;
 import io.jvirtd.model.spi.HypervisorConnection;
 
@@ -216,10 +215,7 @@ final class MockConnection implements HypervisorConnection {
     @Override
     public List<String> getCpuModelNames(String arch, int flags) {
         VirException.checkFlags(flags, 0, VirErrorDomain.TEST, "testConnectGetCPUModelNames");
-        if (!Enums.ARCHES.contains(arch)) {
-            throw VirException.invalidArg(VirErrorDomain.TEST, "cannot find architecture " + arch);
-        }
-        return CpuMap.modelNames(arch);
+        return CpuModelNames.of(arch, VirErrorDomain.TEST);
     }
 
     /**

@@ -1,11 +1,10 @@
 package io.jvirtd.driver.qemu;
 
+import io.jvirtd.driver.common.CpuModelNames;
 import io.jvirtd.driver.storage.DirStorageOps;
 import io.jvirtd.driver.secret.SecretConnection;
-import io.jvirtd.model.CpuMap;
 import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirException;
-import io.jvirtd.model.conf.Enums;
 import io.jvirtd.model.spi.HypervisorConnection;
 
 import java.io.IOException;
@@ -70,10 +69,7 @@ final class QemuConnection implements HypervisorConnection {
     @Override
     public List<String> getCpuModelNames(String arch, int flags) {
         VirException.checkFlags(flags, 0, VirErrorDomain.QEMU, "qemuConnectGetCPUModelNames");
-        if (!Enums.ARCHES.contains(arch)) {
-            throw VirException.invalidArg(VirErrorDomain.QEMU, "cannot find architecture " + arch);
-        }
-        return CpuMap.modelNames(arch);
+        return CpuModelNames.of(arch, VirErrorDomain.QEMU);
     }
 
     @Override
