@@ -17,6 +17,7 @@ import io.jvirtd.model.VirException;
 import io.jvirtd.model.conf.DomainDef;
 import io.jvirtd.model.domain.DomainInfo;
 import io.jvirtd.model.domain.DomainListFilter;
+import io.jvirtd.model.domain.DomainMemoryStat;
 import io.jvirtd.model.domain.DomainRef;
 import io.jvirtd.model.domain.DomainStateReason;
 import io.jvirtd.model.event.DomainEvent;
@@ -39,11 +40,13 @@ final class QemuDomainOps implements DomainOps {
     private static final int CONSOLE_SAFE = 2;
 
     private final QemuLifecycle life;
+    private final QemuMemory memory;
     /** The event callbacks registered through this connection. Guarded by itself. */
     private final List<Integer> callbacks = new ArrayList<>();
 
     QemuDomainOps(QemuLifecycle life) {
         this.life = life;
+        this.memory = new QemuMemory(life);
     }
 
     // ------------------------------------------------------------------ lists and lookups
@@ -308,6 +311,33 @@ final class QemuDomainOps implements DomainOps {
     @Override
     public int domainGetMaxVcpus(DomainRef dom) {
         return domainGetVcpusFlags(dom, 0);
+    }
+
+    // ------------------------------------------------------------------ memory (QemuMemory)
+
+    @Override
+    public void domainSetMemory(DomainRef dom, long kib) {
+        memory.setMemory(dom, kib, AffectedDefs.AFFECT_LIVE);
+    }
+
+    @Override
+    public void domainSetMaxMemory(DomainRef dom, long kib) {
+        memory.setMemory(dom, kib, QemuMemory.MEM_MAXIMUM);
+    }
+
+    @Override
+    public void domainSetMemoryFlags(DomainRef dom, long kib, int flags) {
+        memory.setMemory(dom, kib, flags);
+    }
+
+    @Override
+    public void domainSetMemoryStatsPeriod(DomainRef dom, int period, int flags) {
+        memory.setStatsPeriod(dom, period, flags);
+    }
+
+    @Override
+    public List<DomainMemoryStat> domainMemoryStats(DomainRef dom, int nrStats, int flags) {
+        return memory.stats(dom, nrStats, flags);
     }
 
     // ------------------------------------------------------------------ events

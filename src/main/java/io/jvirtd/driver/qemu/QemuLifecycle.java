@@ -269,12 +269,14 @@ final class QemuLifecycle {
             // One round trip: the negotiation, the pty query and cont travel together.
             mon = QmpMonitor.open(live.name(), l.monitor(), loop, listener(d));
             CompletableFuture<Object> chardevs = mon.send("query-chardev", null);
+            QemuMemory.AtStart balloon = QemuMemory.setUpAtStart(mon, live);
             CompletableFuture<Object> cont = paused ? null : mon.send("cont", null);
             mon.awaitNegotiated(MONITOR_TIMEOUT_MILLIS);
             synchronized (d) {
                 d.monitor = mon;
             }
             learnPtys(live, mon.await(chardevs, "query-chardev", MONITOR_TIMEOUT_MILLIS));
+            QemuMemory.finishStart(d, mon, balloon, live);
             if (cont != null) {
                 mon.await(cont, "cont", MONITOR_TIMEOUT_MILLIS);
             }
@@ -537,6 +539,10 @@ final class QemuLifecycle {
     }
 
     private void handleEvent(QemuDomain d, String event, Map<String, Object> data) {
+        if (event.equals("BALLOON_CHANGE")) {
+            QemuMemory.onBalloonChange(this, d, data);
+            return;
+        }
         boolean save = false;
         boolean kill = false;
         boolean reboot = false;
@@ -660,7 +666,18 @@ final class QemuLifecycle {
 
     // ================================================================== status, events, helpers
 
-    private void saveStatus(QemuDomain d) {
+    /** Writes a persistent definition to its config file, atomically (libvirt's virDomainDefSave). */
+    void saveConfig(DomainDef def) {
+        try {
+            AtomicFiles.write(paths.configFile(def.name()), def.format(DomainDef.XML_INACTIVE | DomainDef.XML_SECURE));
+        } catch (IOException e) {
+            throw VirException.systemError(VirErrorDomain.QEMU, 5,
+                    "cannot save config file '" + paths.configFile(def.name()) + "'", e.getMessage());
+        }
+    }
+
+    /** Writes the running domain's status file (its live definition too); a failure is logged. */
+    void saveStatus(QemuDomain d) {
         DomainDef live;
         DomainState state;
         int reason;

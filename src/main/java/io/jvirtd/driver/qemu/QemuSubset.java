@@ -191,7 +191,10 @@ final class QemuSubset {
         }
         attrs(b, "memballoon", "model");
         if ("virtio".equals(model)) {
-            children(b, "memballoon", "alias", "address"); // the address: QemuPciSlots
+            children(b, "memballoon", "alias", "address", "stats"); // the address: QemuPciSlots
+            for (XmlNode st : b.children("stats")) { // the guest statistics' polling period
+                attrs(st, "memballoon stats", "period");
+            }
         } else {
             children(b, "memballoon");
         }
