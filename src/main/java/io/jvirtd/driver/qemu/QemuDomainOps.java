@@ -15,11 +15,16 @@ import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirErrorNumber;
 import io.jvirtd.model.VirException;
 import io.jvirtd.model.conf.DomainDef;
+import io.jvirtd.model.domain.DomainBlockInfo;
+import io.jvirtd.model.domain.DomainBlockStats;
 import io.jvirtd.model.domain.DomainInfo;
+import io.jvirtd.model.domain.DomainInterfaceStats;
 import io.jvirtd.model.domain.DomainListFilter;
 import io.jvirtd.model.domain.DomainMemoryStat;
 import io.jvirtd.model.domain.DomainRef;
 import io.jvirtd.model.domain.DomainStateReason;
+import io.jvirtd.model.domain.DomainStatsRecord;
+import io.jvirtd.model.domain.DomainVcpus;
 import io.jvirtd.model.event.DomainEvent;
 import io.jvirtd.model.spi.DomainOps;
 import io.jvirtd.model.stream.DataStream;
@@ -41,12 +46,18 @@ final class QemuDomainOps implements DomainOps {
 
     private final QemuLifecycle life;
     private final QemuMemory memory;
+    private final QemuStats stats;
+    private final QemuDeviceStats devices;
+    private final QemuVcpuInfo vcpus;
     /** The event callbacks registered through this connection. Guarded by itself. */
     private final List<Integer> callbacks = new ArrayList<>();
 
     QemuDomainOps(QemuLifecycle life) {
         this.life = life;
         this.memory = new QemuMemory(life);
+        this.stats = new QemuStats(life);
+        this.devices = new QemuDeviceStats(life);
+        this.vcpus = new QemuVcpuInfo(life);
     }
 
     // ------------------------------------------------------------------ lists and lookups
@@ -302,15 +313,12 @@ final class QemuDomainOps implements DomainOps {
 
     @Override
     public int domainGetVcpusFlags(DomainRef dom, int flags) {
-        QemuDomain d = life.domains.get(dom);
-        synchronized (d) {
-            return d.def().vcpusMax();
-        }
+        return vcpus.vcpusFlags(dom, flags);
     }
 
     @Override
     public int domainGetMaxVcpus(DomainRef dom) {
-        return domainGetVcpusFlags(dom, 0);
+        return domainGetVcpusFlags(dom, AffectedDefs.AFFECT_LIVE | QemuVcpuInfo.VCPU_MAXIMUM);
     }
 
     // ------------------------------------------------------------------ memory (QemuMemory)
@@ -338,6 +346,33 @@ final class QemuDomainOps implements DomainOps {
     @Override
     public List<DomainMemoryStat> domainMemoryStats(DomainRef dom, int nrStats, int flags) {
         return memory.stats(dom, nrStats, flags);
+    }
+
+    // ------------------------------------------------------------------ statistics (QemuStats, ...)
+
+    @Override
+    public List<DomainStatsRecord> connectGetAllDomainStats(List<DomainRef> doms, int stats, int flags) {
+        return this.stats.all(doms, stats, flags);
+    }
+
+    @Override
+    public DomainBlockStats domainBlockStats(DomainRef dom, String path) {
+        return devices.blockStats(dom, path);
+    }
+
+    @Override
+    public DomainInterfaceStats domainInterfaceStats(DomainRef dom, String device) {
+        return devices.interfaceStats(dom, device);
+    }
+
+    @Override
+    public DomainBlockInfo domainGetBlockInfo(DomainRef dom, String path, int flags) {
+        return devices.blockInfo(dom, path, flags);
+    }
+
+    @Override
+    public DomainVcpus domainGetVcpus(DomainRef dom, int maxinfo, int maplen) {
+        return vcpus.vcpus(dom, maxinfo, maplen);
     }
 
     // ------------------------------------------------------------------ events

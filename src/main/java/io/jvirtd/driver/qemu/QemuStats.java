@@ -1,0 +1,328 @@
+package io.jvirtd.driver.qemu;
+
+import io.jvirtd.model.TypedParameter;
+import io.jvirtd.model.VirErrorDomain;
+import io.jvirtd.model.VirErrorNumber;
+import io.jvirtd.model.VirException;
+import io.jvirtd.model.conf.DeviceDef;
+import io.jvirtd.model.conf.DomainDef;
+import io.jvirtd.model.domain.DomainListFilter;
+import io.jvirtd.model.domain.DomainMemoryStat;
+import io.jvirtd.model.domain.DomainRef;
+import io.jvirtd.model.domain.DomainState;
+import io.jvirtd.model.domain.DomainStatsRecord;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * virConnectGetAllDomainStats and virDomainListGetStats for QEMU guests, with libvirt's groups,
+ * field names and typed-parameter types (qemuDomainGetStats*): state, cpu-total, balloon, vcpu,
+ * interface, block. What needs QEMU (the balloon's guest statistics, block counters and sizes)
+ * is asked of every guest at once: all commands are sent first, their answers complete on the
+ * event loop, and the calling worker waits once for all of them under one deadline
+ * ({@value #ANSWER_DEADLINE_MILLIS} ms); a guest that has not answered by then gets its record
+ * without those figures, as libvirt leaves out what its monitor could not give.
+ * CPU figures come from {@code /proc} ({@link ProcTasks}), with no QMP.
+ *
+ * <p>Threads: worker threads; each domain's fields are read under its lock, then released
+ * before any QMP or {@code /proc} work. Holds no state.
+ */
+final class QemuStats {
+
+    static final int STATE = 1;
+    static final int CPU_TOTAL = 1 << 1;
+    static final int BALLOON = 1 << 2;
+    static final int VCPU = 1 << 3;
+    static final int INTERFACE = 1 << 4;
+    static final int BLOCK = 1 << 5;
+    static final int PERF = 1 << 6;
+    static final int IOTHREAD = 1 << 7;
+    static final int MEMORY = 1 << 8;
+    /**
+     * The groups this driver answers: perf, iothread and memory give no fields for its guests
+     * (no perf events, iothreads or resctrl monitors), as libvirt gives none there either.
+     */
+    static final int SUPPORTED = STATE | CPU_TOTAL | BALLOON | VCPU | INTERFACE | BLOCK | PERF | IOTHREAD | MEMORY;
+
+    static final int NOWAIT = 1 << 29;
+    static final int BACKING = 1 << 30;
+    static final int ENFORCE = 1 << 31;
+
+    static final long ANSWER_DEADLINE_MILLIS = 10_000;
+
+    private final QemuLifecycle life;
+
+    QemuStats(QemuLifecycle life) {
+        this.life = life;
+    }
+
+    /** A domain as read under its lock: what its stats are made of. */
+    private record Target(DomainRef ref, DomainState state, int reason, DomainDef def, boolean active, long pid,
+                          QmpMonitor mon) {
+    }
+
+    /** A domain's questions to QEMU, in flight. */
+    private record Asked(Target t, QemuMemory.Query memory, CompletableFuture<Object> blockstats,
+                         CompletableFuture<Object> nodes) {
+    }
+
+    List<DomainStatsRecord> all(List<DomainRef> doms, int stats, int flags) {
+        int filters = DomainListFilter.ACTIVE_PERSISTENT_STATE;
+        VirException.checkFlags(flags, filters | NOWAIT | BACKING | ENFORCE, VirErrorDomain.QEMU,
+                "qemuConnectGetAllDomainStats");
+        int want = stats;
+        if (want == 0) {
+            want = SUPPORTED;
+        } else if ((flags & ENFORCE) != 0 && (want & ~SUPPORTED) != 0) {
+            throw VirException.of(VirErrorNumber.ARGUMENT_UNSUPPORTED, VirErrorDomain.QEMU, String.format(
+                    "Stats types bits 0x%x are not supported by this daemon or QEMU", want & ~SUPPORTED));
+        } else {
+            want &= SUPPORTED;
+        }
+        List<QemuDomain> domains = new ArrayList<>();
+        if (doms.isEmpty()) {
+            domains.addAll(life.domains.all());
+        } else {
+            for (DomainRef r : doms) { // libvirt skips the ones that went away
+                QemuDomain d = life.domains.byUuidOrNull(r.uuid());
+                if (d != null) {
+                    domains.add(d);
+                }
+            }
+        }
+        List<Asked> asked = new ArrayList<>();
+        for (QemuDomain d : domains) {
+            Target t = target(d, flags & filters);
+            if (t != null) {
+                asked.add(ask(t, want));
+            }
+        }
+        awaitAll(asked, System.nanoTime() + ANSWER_DEADLINE_MILLIS * 1_000_000L);
+        List<DomainStatsRecord> out = new ArrayList<>(asked.size());
+        for (Asked a : asked) {
+            out.add(new DomainStatsRecord(a.t().ref(), params(a, want)));
+        }
+        return out;
+    }
+
+    private static Target target(QemuDomain d, int listFlags) {
+        synchronized (d) {
+            DomainDef def = d.def();
+            if (def == null) {
+                return null;
+            }
+            DomainListFilter.Facts facts = new DomainListFilter.Facts(d.liveDef != null, d.persistentDef != null,
+                    d.state, false, d.autostart, 0, 0);
+            if (!DomainListFilter.matches(facts, listFlags)) {
+                return null;
+            }
+            boolean active = d.liveDef != null;
+            return new Target(d.ref(), d.state, d.reason, def.copy(), active, d.pid, active ? d.monitor : null);
+        }
+    }
+
+    /** Sends what {@code want} needs of QEMU; nothing for an inactive domain. */
+    private static Asked ask(Target t, int want) {
+        QemuMemory.Query memory = null;
+        CompletableFuture<Object> blockstats = null;
+        CompletableFuture<Object> nodes = null;
+        if (t.mon() != null) {
+            if ((want & BALLOON) != 0 && BalloonStats.balloon(t.def()) != null) {
+                memory = QemuMemory.Query.send(t.mon());
+            }
+            if ((want & BLOCK) != 0 && !t.def().disks().isEmpty()) {
+                blockstats = t.mon().send("query-blockstats", null);
+                nodes = t.mon().send("query-named-block-nodes", Map.of("flat", true));
+            }
+        }
+        return new Asked(t, memory, blockstats, nodes);
+    }
+
+    /** One wait for every answer; what is late is cancelled (its reply, if any, is dropped). */
+    private static void awaitAll(List<Asked> asked, long deadlineNanos) {
+        List<CompletableFuture<Object>> all = new ArrayList<>();
+        for (Asked a : asked) {
+            if (a.memory() != null) {
+                all.add(a.memory().balloon());
+                all.add(a.memory().guestStats());
+            }
+            if (a.blockstats() != null) {
+                all.add(a.blockstats());
+                all.add(a.nodes());
+            }
+        }
+        if (all.isEmpty()) {
+            return;
+        }
+        try {
+            CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
+                    .get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            all.forEach(f -> f.cancel(false));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            all.forEach(f -> f.cancel(false));
+        } catch (Exception e) {
+            // some failed: their figures are left out
+        }
+    }
+
+    private static List<TypedParameter> params(Asked a, int want) {
+        Target t = a.t();
+        List<TypedParameter> p = new ArrayList<>();
+        if ((want & STATE) != 0) {
+            p.add(TypedParameter.ofInt("state.state", t.state().number()));
+            p.add(TypedParameter.ofInt("state.reason", t.reason()));
+        }
+        if ((want & CPU_TOTAL) != 0 && t.active()) {
+            ProcTasks.TaskStat s = ProcTasks.process(t.pid());
+            if (s != null) {
+                p.add(TypedParameter.ofULLong("cpu.time", s.cpuNanos()));
+                p.add(TypedParameter.ofULLong("cpu.user", s.userNanos()));
+                p.add(TypedParameter.ofULLong("cpu.system", s.systemNanos()));
+            }
+        }
+        if ((want & BALLOON) != 0) {
+            balloon(p, a);
+        }
+        if ((want & VCPU) != 0) {
+            vcpus(p, t);
+        }
+        if ((want & INTERFACE) != 0 && t.active()) {
+            p.add(TypedParameter.ofUInt("net.count", t.def().interfaces().size()));
+            // user-mode interfaces have no host device (no ifname): libvirt gives no more
+        }
+        if ((want & BLOCK) != 0) {
+            block(p, a);
+        }
+        return p;
+    }
+
+    /** libvirt's STORE_MEM_RECORD names by virDomainMemoryStatTags; ACTUAL_BALLOON has none. */
+    static String balloonField(int tag) {
+        return switch (tag) {
+            case DomainMemoryStat.SWAP_IN -> "balloon.swap_in";
+            case DomainMemoryStat.SWAP_OUT -> "balloon.swap_out";
+            case DomainMemoryStat.MAJOR_FAULT -> "balloon.major_fault";
+            case DomainMemoryStat.MINOR_FAULT -> "balloon.minor_fault";
+            case DomainMemoryStat.UNUSED -> "balloon.unused";
+            case DomainMemoryStat.AVAILABLE -> "balloon.available";
+            case DomainMemoryStat.RSS -> "balloon.rss";
+            case DomainMemoryStat.LAST_UPDATE -> "balloon.last-update";
+            case DomainMemoryStat.USABLE -> "balloon.usable";
+            case DomainMemoryStat.DISK_CACHES -> "balloon.disk_caches";
+            case DomainMemoryStat.HUGETLB_PGALLOC -> "balloon.hugetlb_pgalloc";
+            case DomainMemoryStat.HUGETLB_PGFAIL -> "balloon.hugetlb_pgfail";
+            default -> null;
+        };
+    }
+
+    private static void balloon(List<TypedParameter> p, Asked a) {
+        Target t = a.t();
+        boolean hasBalloon = BalloonStats.balloon(t.def()) != null;
+        p.add(TypedParameter.ofULLong("balloon.current", hasBalloon ? t.def().currentMemoryKiB() : t.def().memoryKiB()));
+        p.add(TypedParameter.ofULLong("balloon.maximum", t.def().memoryKiB()));
+        if (!t.active()) {
+            return;
+        }
+        for (DomainMemoryStat s : QemuMemory.collect(a.memory(), t.pid(), Integer.MAX_VALUE)) {
+            String field = balloonField(s.tag());
+            if (field != null) {
+                p.add(TypedParameter.ofULLong(field, s.value()));
+            }
+        }
+    }
+
+    private static void vcpus(List<TypedParameter> p, Target t) {
+        int current = t.def().vcpusCurrent();
+        p.add(TypedParameter.ofUInt("vcpu.current", current));
+        p.add(TypedParameter.ofUInt("vcpu.maximum", t.def().vcpusMax()));
+        if (!t.active()) {
+            return; // libvirt: no vCPU threads, so no more (its error is dropped)
+        }
+        Map<Integer, Long> threads = ProcTasks.vcpuThreads(t.pid());
+        List<TypedParameter> per = new ArrayList<>();
+        for (int i = 0; i < current; i++) {
+            Long tid = threads.get(i);
+            ProcTasks.TaskStat s = tid == null ? null : ProcTasks.thread(t.pid(), tid);
+            if (s == null) {
+                return; // as libvirt when a vCPU thread cannot be read: no per-vCPU fields at all
+            }
+            per.add(TypedParameter.ofInt("vcpu." + i + ".state", 1)); // VIR_VCPU_RUNNING
+            per.add(TypedParameter.ofULLong("vcpu." + i + ".time", s.cpuNanos()));
+            per.add(TypedParameter.ofULLong("vcpu." + i + ".wait", ProcTasks.waitNanos(t.pid(), tid)));
+            per.add(TypedParameter.ofULLong("vcpu." + i + ".delay", ProcTasks.delayNanos(t.pid(), tid)));
+        }
+        p.addAll(per);
+    }
+
+    private static void block(List<TypedParameter> p, Asked a) {
+        Target t = a.t();
+        List<DeviceDef> disks = t.def().disks();
+        p.add(TypedParameter.ofUInt("block.count", disks.size()));
+        BlockStatsAnswers answers = a.blockstats() == null ? null
+                : BlockStatsAnswers.parse(answer(a.blockstats()), answer(a.nodes()));
+        for (int i = 0; i < disks.size(); i++) {
+            DeviceDef disk = disks.get(i);
+            String prefix = "block." + i + ".";
+            p.add(TypedParameter.ofString(prefix + "name", disk.diskTarget()));
+            String path = DiskFiles.localPath(disk);
+            if (path != null) {
+                p.add(TypedParameter.ofString(prefix + "path", path));
+            }
+            if (!t.active()) {
+                DiskFiles.Sizes s = DiskFiles.sizes(disk);
+                if (s != null) {
+                    if (s.capacity() > 0) {
+                        p.add(TypedParameter.ofULLong(prefix + "capacity", s.capacity()));
+                    }
+                    if (s.physical() > 0) {
+                        p.add(TypedParameter.ofULLong(prefix + "physical", s.physical()));
+                    }
+                }
+                continue;
+            }
+            BlockStatsAnswers.Entry e = answers == null ? null : answers.forAlias(disk.alias());
+            if (e == null) {
+                continue; // libvirt: no figures QEMU did not give
+            }
+            if (e.nodeName() != null && e.nodeName().startsWith("libvirt-")) {
+                String n = e.nodeName().substring("libvirt-".length());
+                int dash = n.indexOf('-');
+                try {
+                    p.add(TypedParameter.ofUInt(prefix + "backingIndex", Integer.parseInt(n.substring(0, dash))));
+                } catch (RuntimeException ex) {
+                    // another naming: no index
+                }
+            }
+            p.add(TypedParameter.ofULLong(prefix + "rd.reqs", Math.max(0, e.rdReq())));
+            p.add(TypedParameter.ofULLong(prefix + "rd.bytes", Math.max(0, e.rdBytes())));
+            p.add(TypedParameter.ofULLong(prefix + "rd.times", Math.max(0, e.rdTimes())));
+            p.add(TypedParameter.ofULLong(prefix + "wr.reqs", Math.max(0, e.wrReq())));
+            p.add(TypedParameter.ofULLong(prefix + "wr.bytes", Math.max(0, e.wrBytes())));
+            p.add(TypedParameter.ofULLong(prefix + "wr.times", Math.max(0, e.wrTimes())));
+            p.add(TypedParameter.ofULLong(prefix + "fl.reqs", Math.max(0, e.flReq())));
+            p.add(TypedParameter.ofULLong(prefix + "fl.times", Math.max(0, e.flTimes())));
+            p.add(TypedParameter.ofULLong(prefix + "allocation", Math.max(0, e.wrHighestOffset())));
+            if (e.capacity() > 0) {
+                p.add(TypedParameter.ofULLong(prefix + "capacity", e.capacity()));
+            }
+            long physical = e.physical() > 0 ? e.physical() : DiskFiles.fileSize(path);
+            if (physical > 0) {
+                p.add(TypedParameter.ofULLong(prefix + "physical", physical));
+            }
+        }
+    }
+
+    static Object answer(CompletableFuture<Object> f) {
+        if (f == null || !f.isDone() || f.isCompletedExceptionally()) {
+            return null;
+        }
+        return f.join();
+    }
+}
