@@ -3,6 +3,7 @@ package io.jvirtd.driver.qemu;
 import io.jvirtd.driver.common.CpuModelNames;
 import io.jvirtd.driver.storage.DirStorageOps;
 import io.jvirtd.driver.secret.SecretConnection;
+import io.jvirtd.model.NodeCpuMap;
 import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirException;
 import io.jvirtd.model.spi.HypervisorConnection;
@@ -14,7 +15,7 @@ import java.util.List;
 
 /**
  * One client connection to the QEMU driver: the host and connection calls it implements so far
- * (version, host name, capabilities, CPU model names, domxml-to-native), its domain family
+ * (version, host name, capabilities, CPU model names, domxml-to-native, the CPU map), its domain family
  * ({@link QemuDomainOps}), the host's {@code dir} storage pools ({@link DirStorageOps}) and the
  * secret driver's calls ({@link SecretConnection}); every other family and call answers NO_SUPPORT through the SPI's
  * defaults, as libvirtd's QEMU driver would for a slot it leaves empty. Thread-safe.
@@ -79,6 +80,27 @@ final class QemuConnection implements HypervisorConnection {
             throw VirException.invalidArg(VirErrorDomain.QEMU, "unsupported config type " + nativeFormat);
         }
         return life.nativeCommandLine(domainXml);
+    }
+
+    /** virNodeGetCPUMap (virHostCPUGetMap): the online CPUs of the present ones, from sysfs. */
+    @Override
+    public NodeCpuMap nodeGetCpuMap(int flags) {
+        VirException.checkFlags(flags, 0, VirErrorDomain.NONE, "virHostCPUGetMap");
+        try {
+            Path cpus = Path.of("/sys/devices/system/cpu");
+            List<Integer> present = HostFacts.cpuList(Files.readString(cpus.resolve("present")));
+            List<Integer> online = HostFacts.cpuList(Files.readString(cpus.resolve("online")));
+            int total = present.isEmpty() ? 0 : present.get(present.size() - 1) + 1;
+            byte[] map = new byte[(total + 7) / 8];
+            for (int c : online) {
+                if (c < total) {
+                    map[c / 8] |= (byte) (1 << (c % 8));
+                }
+            }
+            return new NodeCpuMap(map, online.size(), total);
+        } catch (IOException | RuntimeException e) {
+            throw VirException.internalError(VirErrorDomain.NONE, "cannot read the host's CPUs: " + e.getMessage());
+        }
     }
 
     @Override

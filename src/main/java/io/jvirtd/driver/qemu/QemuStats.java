@@ -43,11 +43,15 @@ final class QemuStats {
     static final int PERF = 1 << 6;
     static final int IOTHREAD = 1 << 7;
     static final int MEMORY = 1 << 8;
+    static final int DIRTYRATE = 1 << 9;
+    static final int VM = 1 << 10;
     /**
-     * The groups this driver answers: perf, iothread and memory give no fields for its guests
-     * (no perf events, iothreads or resctrl monitors), as libvirt gives none there either.
+     * The groups libvirt 9.0 answers with QEMU 7.2. Perf, iothread, memory and vm give no fields
+     * for this driver's guests (no perf events, iothreads or resctrl monitors, and QEMU's
+     * query-stats has no provider under TCG), as libvirtd gives none for the same guests.
      */
-    static final int SUPPORTED = STATE | CPU_TOTAL | BALLOON | VCPU | INTERFACE | BLOCK | PERF | IOTHREAD | MEMORY;
+    static final int SUPPORTED = STATE | CPU_TOTAL | BALLOON | VCPU | INTERFACE | BLOCK | PERF | IOTHREAD | MEMORY
+            | DIRTYRATE | VM;
 
     static final int NOWAIT = 1 << 29;
     static final int BACKING = 1 << 30;
@@ -68,7 +72,7 @@ final class QemuStats {
 
     /** A domain's questions to QEMU, in flight. */
     private record Asked(Target t, QemuMemory.Query memory, CompletableFuture<Object> blockstats,
-                         CompletableFuture<Object> nodes) {
+                         CompletableFuture<Object> nodes, CompletableFuture<Object> dirtyRate) {
     }
 
     List<DomainStatsRecord> all(List<DomainRef> doms, int stats, int flags) {
@@ -131,7 +135,11 @@ final class QemuStats {
         QemuMemory.Query memory = null;
         CompletableFuture<Object> blockstats = null;
         CompletableFuture<Object> nodes = null;
+        CompletableFuture<Object> dirtyRate = null;
         if (t.mon() != null) {
+            if ((want & DIRTYRATE) != 0) {
+                dirtyRate = t.mon().send("query-dirty-rate", null);
+            }
             if ((want & BALLOON) != 0 && BalloonStats.balloon(t.def()) != null) {
                 memory = QemuMemory.Query.send(t.mon());
             }
@@ -140,7 +148,7 @@ final class QemuStats {
                 nodes = t.mon().send("query-named-block-nodes", Map.of("flat", true));
             }
         }
-        return new Asked(t, memory, blockstats, nodes);
+        return new Asked(t, memory, blockstats, nodes, dirtyRate);
     }
 
     /** One wait for every answer; what is late is cancelled (its reply, if any, is dropped). */
@@ -154,6 +162,9 @@ final class QemuStats {
             if (a.blockstats() != null) {
                 all.add(a.blockstats());
                 all.add(a.nodes());
+            }
+            if (a.dirtyRate() != null) {
+                all.add(a.dirtyRate());
             }
         }
         if (all.isEmpty()) {
@@ -179,13 +190,8 @@ final class QemuStats {
             p.add(TypedParameter.ofInt("state.state", t.state().number()));
             p.add(TypedParameter.ofInt("state.reason", t.reason()));
         }
-        if ((want & CPU_TOTAL) != 0 && t.active()) {
-            ProcTasks.TaskStat s = ProcTasks.process(t.pid());
-            if (s != null) {
-                p.add(TypedParameter.ofULLong("cpu.time", s.cpuNanos()));
-                p.add(TypedParameter.ofULLong("cpu.user", s.userNanos()));
-                p.add(TypedParameter.ofULLong("cpu.system", s.systemNanos()));
-            }
+        if ((want & CPU_TOTAL) != 0) {
+            cpu(p, t);
         }
         if ((want & BALLOON) != 0) {
             balloon(p, a);
@@ -200,7 +206,48 @@ final class QemuStats {
         if ((want & BLOCK) != 0) {
             block(p, a);
         }
+        if ((want & DIRTYRATE) != 0 && t.active()) {
+            dirtyRate(p, answer(a.dirtyRate()));
+        }
         return p;
+    }
+
+    private static void cpu(List<TypedParameter> p, Target t) {
+        // libvirtd reads /proc for its pid 0 when the domain is shut off, and so reports its
+        // own CPU times: clients see the daemon's there, so they do here too
+        ProcTasks.TaskStat s = ProcTasks.process(t.active() ? t.pid() : ProcessHandle.current().pid());
+        if (s != null) {
+            p.add(TypedParameter.ofULLong("cpu.time", s.cpuNanos()));
+            p.add(TypedParameter.ofULLong("cpu.user", s.userNanos()));
+            p.add(TypedParameter.ofULLong("cpu.system", s.systemNanos()));
+        }
+        if (t.active()) {
+            p.add(TypedParameter.ofUInt("cpu.cache.monitor.count", 0)); // no resctrl monitors
+            // QEMU's query-stats has no KVM provider under TCG: no halt polling, libvirt's zeros
+            p.add(TypedParameter.ofULLong("cpu.haltpoll.success.time", 0));
+            p.add(TypedParameter.ofULLong("cpu.haltpoll.fail.time", 0));
+        }
+    }
+
+    /** query-dirty-rate's answer as libvirt's dirtyrate group (nothing when unanswered). */
+    static void dirtyRate(List<TypedParameter> p, Object answer) {
+        if (!(answer instanceof Map<?, ?> m)) {
+            return;
+        }
+        int status = switch (String.valueOf(m.get("status"))) {
+            case "measuring" -> 1;
+            case "measured" -> 2;
+            default -> 0;
+        };
+        p.add(TypedParameter.ofInt("dirtyrate.calc_status", status));
+        p.add(TypedParameter.ofLLong("dirtyrate.calc_start_time", m.get("start-time") instanceof Long l ? l : 0));
+        p.add(TypedParameter.ofInt("dirtyrate.calc_period", m.get("calc-time") instanceof Long l ? l.intValue() : 0));
+        p.add(TypedParameter.ofString("dirtyrate.calc_mode",
+                m.get("mode") instanceof String mode ? mode : "page-sampling"));
+        if (status == 2) {
+            p.add(TypedParameter.ofLLong("dirtyrate.megabytes_per_second",
+                    m.get("dirty-rate") instanceof Long l ? l : 0));
+        }
     }
 
     /** libvirt's STORE_MEM_RECORD names by virDomainMemoryStatTags; ACTUAL_BALLOON has none. */

@@ -84,14 +84,8 @@ final class QemuVcpuInfo {
 
     /** Sets the bits of a CPU list like {@code 0-3,6} in {@code maplen} bytes at {@code off}. */
     static void setBits(String list, byte[] maps, int off, int maplen) {
-        for (String part : list.split(",")) {
-            if (part.isBlank()) {
-                continue;
-            }
-            int dash = part.indexOf('-');
-            int from = Integer.parseInt(part.substring(0, dash < 0 ? part.length() : dash).trim());
-            int to = dash < 0 ? from : Integer.parseInt(part.substring(dash + 1).trim());
-            for (int c = from; c <= to && c / 8 < maplen; c++) {
+        for (int c : HostFacts.cpuList(list)) {
+            if (c / 8 < maplen) {
                 maps[off + c / 8] |= (byte) (1 << (c % 8));
             }
         }
