@@ -75,6 +75,8 @@ final class QemuLifecycle {
     private final SchemaValidator schemas;
     /** The dir pools that volume disks resolve through at start. */
     private final DirStorage storage;
+    /** Device attach, detach and update (DEVICE_* events go there). */
+    final QemuHotplug hotplug;
 
     QemuLifecycle(QemuPaths paths, QemuDomains domains, EventBus events, DriverEventLoop loop,
                   ExecutorService eventThread, QemuCapabilities capabilities, QemuRunAs runAs,
@@ -88,6 +90,7 @@ final class QemuLifecycle {
         this.events = events;
         this.loop = loop;
         this.eventThread = eventThread;
+        this.hotplug = new QemuHotplug(this, storage);
     }
 
     // ================================================================== define / undefine
@@ -537,6 +540,10 @@ final class QemuLifecycle {
     }
 
     private void handleEvent(QemuDomain d, String event, Map<String, Object> data) {
+        if (event.startsWith("DEVICE_")) {
+            hotplug.onEvent(d, event, data);
+            return;
+        }
         boolean save = false;
         boolean kill = false;
         boolean reboot = false;
@@ -655,12 +662,13 @@ final class QemuLifecycle {
         }
         deleteQuietly(paths.statusFile(live.name()));
         QemuLauncher.cleanup(paths.runDir(live.id(), live.name()), paths.pidFile(live.name()));
+        hotplug.forget(d);
         raise(new DomainRef(live.name(), d.uuid, DomainRef.NO_ID), STOPPED, eventDetail);
     }
 
     // ================================================================== status, events, helpers
 
-    private void saveStatus(QemuDomain d) {
+    void saveStatus(QemuDomain d) {
         DomainDef live;
         DomainState state;
         int reason;
@@ -825,6 +833,7 @@ final class QemuLifecycle {
             if (changed) { // as it was: the file already says so (no write, no fsync)
                 saveStatus(d);
             }
+            hotplug.reconcile(d, r.mon()); // devices unplugged while we were away
         } catch (RuntimeException e) {
             failReattach(d, s, e);
         }
