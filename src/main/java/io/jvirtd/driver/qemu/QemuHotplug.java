@@ -84,6 +84,13 @@ final class QemuHotplug {
         return t;
     });
 
+    /**
+     * The last node number used per running domain (libvirt's nodenameindex): names are never
+     * reused while QEMU runs, even after a detach. Guarded by itself. After a daemon restart
+     * it starts again past the highest number the live definition shows.
+     */
+    private final Map<QemuDomain, Integer> lastNode = new java.util.HashMap<>();
+
     QemuHotplug(QemuLifecycle life, DirStorage storage) {
         this.life = life;
         this.storage = storage;
@@ -146,20 +153,20 @@ final class QemuHotplug {
     private void attachDiskLive(QemuDomain d, QemuDeviceXml.Parsed dev) {
         DomainDef live = liveDef(d);
         DeviceDef existing = QemuDeviceXml.disk(live, dev.target());
-        if (existing != null && isRemovable(existing)) {
-            // the attach API overloads media change on drives that have removable media
+        if (existing != null) {
             DomainDef base = live.copy();
             base.removeDevice(QemuDeviceXml.disk(base, dev.target()));
-            DeviceDef medium = QemuDeviceXml.added(QemuDeviceXml.withDevice(base, dev), dev);
-            changeMedia(d, existing, medium, false);
-            return;
-        }
-        DomainDef joined;
-        if (existing != null) {
+            DeviceDef other = QemuDeviceXml.added(QemuDeviceXml.withDevice(base, dev), dev);
+            if (isRemovable(existing)) {
+                // the attach API overloads media change on drives that have removable media
+                changeMedia(d, existing, other, false);
+                return;
+            }
+            // virDomainDiskDefCheckDuplicateInfo, sources translated as libvirt has them by then
             throw VirException.of(VirErrorNumber.XML_ERROR, VirErrorDomain.DOMAIN, "target '" + dev.target()
-                    + "' duplicated for disk sources '" + sourceName(existing) + "' and '" + sourceOf(dev) + "'");
+                    + "' duplicated for disk sources '" + sourceName(existing) + "' and '" + sourceName(other) + "'");
         }
-        joined = QemuDeviceXml.withDevice(live, dev);
+        DomainDef joined = QemuDeviceXml.withDevice(live, dev);
         DeviceDef disk = QemuDeviceXml.added(joined, dev).copy();
         if ("floppy".equals(disk.diskDevice())) {
             throw VirException.of(VirErrorNumber.OPERATION_UNSUPPORTED, VirErrorDomain.QEMU,
@@ -180,7 +187,7 @@ final class QemuHotplug {
         if (disk.alias() == null) {
             disk.setAlias(QemuDeviceAliases.diskAlias(disk));
         }
-        int node = nextNodeIndex(live);
+        int node = nextNodeIndex(d, live);
         QmpMonitor mon = monitor(d);
         String formatNode = null;
         if (path != null) {
@@ -542,7 +549,7 @@ final class QemuHotplug {
         }
         int node = -1;
         if (path != null) {
-            node = nextNodeIndex(live);
+            node = nextNodeIndex(d, live);
             addBlockdevs(mon, medium, node, path);
             try {
                 mon.execute("blockdev-insert-medium", ordered("id", id, "node-name", QemuDiskArgs.formatNode(node)),
@@ -656,6 +663,9 @@ final class QemuHotplug {
     /** The domain's QEMU is gone. */
     void forget(QemuDomain d) {
         waits.forget(d);
+        synchronized (lastNode) {
+            lastNode.remove(d);
+        }
     }
 
     // ================================================================== helpers
@@ -778,12 +788,16 @@ final class QemuHotplug {
     }
 
     /** libvirt's node name counter: past every node the running domain has used. */
-    private static int nextNodeIndex(DomainDef live) {
+    private int nextNodeIndex(QemuDomain d, DomainDef live) {
         int max = 0;
         for (DeviceDef disk : live.disks()) {
             max = Math.max(max, sourceIndex(disk));
         }
-        return max + 1;
+        synchronized (lastNode) {
+            int next = Math.max(max, lastNode.getOrDefault(d, 0)) + 1;
+            lastNode.put(d, next);
+            return next;
+        }
     }
 
     /** qemuAssignDeviceNetAlias: one past the highest {@code netN}. */
@@ -832,22 +846,13 @@ final class QemuHotplug {
                 && Objects.equals(sa.attr("pool"), sb.attr("pool")) && Objects.equals(sa.attr("volume"), sb.attr("volume"));
     }
 
-    private static String sourceName(DeviceDef disk) {
-        String p = disk.sourcePath();
-        return p != null ? p : "<null>";
-    }
-
-    private static String sourceOf(QemuDeviceXml.Parsed dev) {
-        org.w3c.dom.Element e = dev.element();
-        for (org.w3c.dom.Node n = e.getFirstChild(); n != null; n = n.getNextSibling()) {
-            if (n instanceof org.w3c.dom.Element s && "source".equals(s.getLocalName() != null ? s.getLocalName() : s.getNodeName())) {
-                for (String a : List.of("file", "dev", "dir", "name")) {
-                    if (!s.getAttribute(a).isEmpty()) {
-                        return s.getAttribute(a);
-                    }
-                }
-            }
+    /** virDomainDiskGetSource: the (translated) path, or libvirt's NULLSTR. */
+    private String sourceName(DeviceDef disk) {
+        try {
+            String p = QemuVolumeFiles.fileNow(disk, storage);
+            return p != null ? p : "<null>";
+        } catch (VirException e) {
+            return "<null>";
         }
-        return "<null>";
     }
 }
