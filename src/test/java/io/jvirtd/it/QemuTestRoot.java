@@ -26,6 +26,11 @@ final class QemuTestRoot implements AutoCloseable {
         this.dir = tempDir.resolve("qemu");
     }
 
+    /** The qemu_root folder itself. */
+    Path dir() {
+        return dir;
+    }
+
     /** Sets the daemon's qemu_root to this folder. */
     DaemonProcess.Builder configure(DaemonProcess.Builder b) {
         return b.conf("qemu_root", "\"" + dir + "\"");

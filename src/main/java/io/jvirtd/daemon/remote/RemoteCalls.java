@@ -67,6 +67,7 @@ final class RemoteCalls {
         DomainTuneCalls.bind(t);
         DomainStatsCalls.bind(t);
         DomainSaveCalls.bind(t);
+        DomainDeviceCalls.bind(t);
         SnapshotCalls.bind(t);
         CheckpointCalls.bind(t);
         EventCalls.bind(t);

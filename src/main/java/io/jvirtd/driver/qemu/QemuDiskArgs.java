@@ -58,44 +58,66 @@ final class QemuDiskArgs {
             DeviceDef disk = disks.get(i);
             int node = disks.size() - i;
             String path = volumes.file(disk);
-            String format = disk.node().childAttr("driver", "type");
             String formatNode = null;
             if (path != null) {
-                String storage = "libvirt-" + node + "-storage";
-                formatNode = "libvirt-" + node + "-format";
-                Map<String, Object> file = new LinkedHashMap<>();
-                file.put("driver", "file");
-                file.put("filename", path);
-                file.put("node-name", storage);
-                file.put("auto-read-only", true);
-                file.put("discard", "unmap");
-                argv.add("-blockdev");
-                argv.add(QmpCodec.json(file));
-                Map<String, Object> fmt = new LinkedHashMap<>();
-                fmt.put("node-name", formatNode);
-                fmt.put("read-only", disk.diskReadonly());
-                fmt.put("driver", format);
-                fmt.put("file", storage);
-                if (started && "qcow2".equals(format)) {
-                    fmt.put("backing", null);
+                for (Map<String, Object> n : blockdevs(disk, node, path, started)) {
+                    argv.add("-blockdev");
+                    argv.add(QmpCodec.json(n));
                 }
-                argv.add("-blockdev");
-                argv.add(QmpCodec.json(fmt));
-            }
-            Map<String, Object> dev = new LinkedHashMap<>();
-            dev.put("driver", deviceDriver(disk));
-            QemuDeviceProps.address(dev, def, disk);
-            if (formatNode != null) {
-                dev.put("drive", formatNode);
-            }
-            dev.put("id", disk.alias());
-            Integer boot = bootIndexes.get(disk);
-            if (boot != null) {
-                dev.put("bootindex", boot);
+                formatNode = formatNode(node);
             }
             argv.add("-device");
-            argv.add(QmpCodec.json(dev));
+            argv.add(QmpCodec.json(device(def, disk, formatNode, bootIndexes.get(disk))));
         }
+    }
+
+    /**
+     * The {@code file} storage node and the format node on it for a disk image, as
+     * {@code -blockdev} takes them and {@code blockdev-add} (hot-plug, media change) too.
+     *
+     * @param node the node number N of {@code libvirt-N-storage} / {@code libvirt-N-format}
+     */
+    static List<Map<String, Object>> blockdevs(DeviceDef disk, int node, String path, boolean started) {
+        String format = disk.node().childAttr("driver", "type");
+        String storage = storageNode(node);
+        Map<String, Object> file = new LinkedHashMap<>();
+        file.put("driver", "file");
+        file.put("filename", path);
+        file.put("node-name", storage);
+        file.put("auto-read-only", true);
+        file.put("discard", "unmap");
+        Map<String, Object> fmt = new LinkedHashMap<>();
+        fmt.put("node-name", formatNode(node));
+        fmt.put("read-only", disk.diskReadonly());
+        fmt.put("driver", format);
+        fmt.put("file", storage);
+        if (started && "qcow2".equals(format)) {
+            fmt.put("backing", null);
+        }
+        return List.of(file, fmt);
+    }
+
+    static String storageNode(int node) {
+        return "libvirt-" + node + "-storage";
+    }
+
+    static String formatNode(int node) {
+        return "libvirt-" + node + "-format";
+    }
+
+    /** The disk's {@code -device} ({@code device_add}) properties; {@code formatNode} null for an empty drive. */
+    static Map<String, Object> device(DomainDef def, DeviceDef disk, String formatNode, Integer bootIndex) {
+        Map<String, Object> dev = new LinkedHashMap<>();
+        dev.put("driver", deviceDriver(disk));
+        QemuDeviceProps.address(dev, def, disk);
+        if (formatNode != null) {
+            dev.put("drive", formatNode);
+        }
+        dev.put("id", disk.alias());
+        if (bootIndex != null) {
+            dev.put("bootindex", bootIndex);
+        }
+        return dev;
     }
 
     private static String deviceDriver(DeviceDef disk) {

@@ -40,16 +40,18 @@ final class QemuDiskSources {
 
     /** @param volumes the files of the volume disks, translated through their pools */
     static void checkAtStart(DomainDef def, QemuVolumeFiles volumes) {
-        long uid;
-        long gid;
+        long[] ids = ownIds();
+        checkAtStart(def, volumes, ids[0], ids[1]);
+    }
+
+    /** The daemon's uid and gid (QEMU runs as the daemon's user), -1 when unknown. */
+    private static long[] ownIds() {
         try {
-            uid = ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).longValue();
-            gid = ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:gid")).longValue();
+            return new long[] {((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).longValue(),
+                    ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:gid")).longValue()};
         } catch (IOException | UnsupportedOperationException e) {
-            uid = -1;
-            gid = -1;
+            return new long[] {-1, -1};
         }
-        checkAtStart(def, volumes, uid, gid);
     }
 
     /** @param uid the user QEMU runs as, and {@code gid} its group (for the error text) */
@@ -60,22 +62,31 @@ final class QemuDiskSources {
     private static void checkAtStart(DomainDef def, QemuVolumeFiles volumes, long uid, long gid) {
         for (DeviceDef disk : def.disks()) {
             String path = volumes.file(disk);
-            if (path == null) {
-                continue;
+            if (path != null) {
+                checkOne(disk, path, uid, gid);
             }
-            Path p = Path.of(path);
-            String context = "Cannot access storage file '" + path + "' (as uid:" + uid + ", gid:" + gid + ")";
-            try (InputStream in = Files.newInputStream(p)) {
-                if ("qcow2".equals(disk.node().childAttr("driver", "type")) && hasBackingFile(in)) {
-                    throw QemuSubset.unsupported("qcow2 image with a backing file ('" + path + "')");
-                }
-            } catch (NoSuchFileException e) {
-                throw VirException.systemError(VirErrorDomain.STORAGE, 2, context, "No such file or directory");
-            } catch (AccessDeniedException e) {
-                throw VirException.systemError(VirErrorDomain.STORAGE, 13, context, "Permission denied");
-            } catch (IOException e) {
-                throw VirException.systemError(VirErrorDomain.STORAGE, 5, context, String.valueOf(e.getMessage()));
+        }
+    }
+
+    /** The start check of one disk's image {@code path} (also a hot-plugged disk's, or a new medium's). */
+    static void checkOne(DeviceDef disk, String path) {
+        long[] ids = ownIds();
+        checkOne(disk, path, ids[0], ids[1]);
+    }
+
+    private static void checkOne(DeviceDef disk, String path, long uid, long gid) {
+        Path p = Path.of(path);
+        String context = "Cannot access storage file '" + path + "' (as uid:" + uid + ", gid:" + gid + ")";
+        try (InputStream in = Files.newInputStream(p)) {
+            if ("qcow2".equals(disk.node().childAttr("driver", "type")) && hasBackingFile(in)) {
+                throw QemuSubset.unsupported("qcow2 image with a backing file ('" + path + "')");
             }
+        } catch (NoSuchFileException e) {
+            throw VirException.systemError(VirErrorDomain.STORAGE, 2, context, "No such file or directory");
+        } catch (AccessDeniedException e) {
+            throw VirException.systemError(VirErrorDomain.STORAGE, 13, context, "Permission denied");
+        } catch (IOException e) {
+            throw VirException.systemError(VirErrorDomain.STORAGE, 5, context, String.valueOf(e.getMessage()));
         }
     }
 

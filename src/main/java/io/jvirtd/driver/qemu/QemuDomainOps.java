@@ -375,6 +375,38 @@ final class QemuDomainOps implements DomainOps {
         return vcpus.vcpus(dom, maxinfo, maplen);
     }
 
+    // ------------------------------------------------------------------ devices (QemuHotplug)
+
+    @Override
+    public void domainAttachDevice(DomainRef dom, String xml) {
+        life.hotplug.attach(dom, xml, QemuHotplug.AFFECT_LIVE); // qemuDomainAttachDevice
+    }
+
+    @Override
+    public void domainAttachDeviceFlags(DomainRef dom, String xml, int flags) {
+        life.hotplug.attach(dom, xml, flags);
+    }
+
+    @Override
+    public void domainDetachDevice(DomainRef dom, String xml) {
+        life.hotplug.detach(dom, xml, QemuHotplug.AFFECT_LIVE); // qemuDomainDetachDevice
+    }
+
+    @Override
+    public void domainDetachDeviceFlags(DomainRef dom, String xml, int flags) {
+        life.hotplug.detach(dom, xml, flags);
+    }
+
+    @Override
+    public void domainUpdateDeviceFlags(DomainRef dom, String xml, int flags) {
+        life.hotplug.update(dom, xml, flags);
+    }
+
+    @Override
+    public void domainDetachDeviceAlias(DomainRef dom, String alias, int flags) {
+        life.hotplug.detachAlias(dom, alias, flags);
+    }
+
     // ------------------------------------------------------------------ events
 
     @Override

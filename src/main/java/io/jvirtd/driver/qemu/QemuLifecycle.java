@@ -75,6 +75,8 @@ final class QemuLifecycle {
     private final SchemaValidator schemas;
     /** The dir pools that volume disks resolve through at start. */
     private final DirStorage storage;
+    /** Device attach, detach and update (DEVICE_* events go there). */
+    final QemuHotplug hotplug;
 
     QemuLifecycle(QemuPaths paths, QemuDomains domains, EventBus events, DriverEventLoop loop,
                   ExecutorService eventThread, QemuCapabilities capabilities, QemuRunAs runAs,
@@ -88,6 +90,7 @@ final class QemuLifecycle {
         this.events = events;
         this.loop = loop;
         this.eventThread = eventThread;
+        this.hotplug = new QemuHotplug(this, storage);
     }
 
     // ================================================================== define / undefine
@@ -543,6 +546,10 @@ final class QemuLifecycle {
             QemuMemory.onBalloonChange(this, d, data);
             return;
         }
+        if (event.startsWith("DEVICE_")) {
+            hotplug.onEvent(d, event, data);
+            return;
+        }
         boolean save = false;
         boolean kill = false;
         boolean reboot = false;
@@ -661,6 +668,7 @@ final class QemuLifecycle {
         }
         deleteQuietly(paths.statusFile(live.name()));
         QemuLauncher.cleanup(paths.runDir(live.id(), live.name()), paths.pidFile(live.name()));
+        hotplug.forget(d);
         raise(new DomainRef(live.name(), d.uuid, DomainRef.NO_ID), STOPPED, eventDetail);
     }
 
@@ -842,6 +850,7 @@ final class QemuLifecycle {
             if (changed) { // as it was: the file already says so (no write, no fsync)
                 saveStatus(d);
             }
+            hotplug.reconcile(d, r.mon()); // devices unplugged while we were away
         } catch (RuntimeException e) {
             failReattach(d, s, e);
         }

@@ -22,25 +22,38 @@ final class QemuNetArgs {
 
     static void interfaces(List<String> argv, DomainDef def, Map<DeviceDef, Integer> bootIndexes) {
         for (DeviceDef net : def.interfaces()) {
-            String netdev = "host" + net.alias();
-            Map<String, Object> host = new LinkedHashMap<>();
-            host.put("type", "user");
-            host.put("id", netdev);
             argv.add("-netdev");
-            argv.add(QmpCodec.json(host));
-            Map<String, Object> nic = new LinkedHashMap<>();
-            String model = net.modelType();
-            nic.put("driver", "virtio".equals(model) ? "virtio-net-pci" : model);
-            nic.put("netdev", netdev);
-            nic.put("id", net.alias());
-            nic.put("mac", net.macAddress());
-            Integer boot = bootIndexes.get(net);
-            if (boot != null) {
-                nic.put("bootindex", boot);
-            }
-            QemuDeviceProps.address(nic, def, net);
+            argv.add(QmpCodec.json(netdev(net)));
             argv.add("-device");
-            argv.add(QmpCodec.json(nic));
+            argv.add(QmpCodec.json(nic(def, net, bootIndexes.get(net))));
         }
+    }
+
+    /** The user-mode backend, as {@code -netdev} and {@code netdev_add} take it. */
+    static Map<String, Object> netdev(DeviceDef net) {
+        Map<String, Object> host = new LinkedHashMap<>();
+        host.put("type", "user");
+        host.put("id", netdevId(net));
+        return host;
+    }
+
+    /** {@code hostnetN} for the interface {@code netN}. */
+    static String netdevId(DeviceDef net) {
+        return "host" + net.alias();
+    }
+
+    /** The NIC's {@code -device} ({@code device_add}) properties. */
+    static Map<String, Object> nic(DomainDef def, DeviceDef net, Integer bootIndex) {
+        Map<String, Object> nic = new LinkedHashMap<>();
+        String model = net.modelType();
+        nic.put("driver", "virtio".equals(model) ? "virtio-net-pci" : model);
+        nic.put("netdev", netdevId(net));
+        nic.put("id", net.alias());
+        nic.put("mac", net.macAddress());
+        if (bootIndex != null) {
+            nic.put("bootindex", bootIndex);
+        }
+        QemuDeviceProps.address(nic, def, net);
+        return nic;
     }
 }

@@ -43,15 +43,27 @@ final class QemuVolumeFiles {
         for (DeviceDef disk : def.disks()) {
             XmlNode src = disk.node().child("source");
             if ("volume".equals(disk.type()) && src != null) {
-                String file = storage.volumeFile(src.attr("pool"), src.attr("volume"));
-                if (src.attr("mode") != null) { // host or direct: an iscsi pool's choice, never a dir pool's
-                    throw VirException.of(VirErrorNumber.XML_ERROR, VirErrorDomain.DOMAIN,
-                            "disk source mode is only valid when storage pool is of iscsi type");
-                }
-                files.put(disk.diskTarget(), file);
+                files.put(disk.diskTarget(), volumeFile(disk, storage));
             }
         }
         return files.isEmpty() ? NONE : new QemuVolumeFiles(Map.copyOf(files));
+    }
+
+    /** The file of one volume disk (with a source), through its pool; libvirt's errors as {@link #translate}. */
+    static String volumeFile(DeviceDef disk, DirStorage storage) {
+        XmlNode src = disk.node().child("source");
+        String file = storage.volumeFile(src.attr("pool"), src.attr("volume"));
+        if (src.attr("mode") != null) { // host or direct: an iscsi pool's choice, never a dir pool's
+            throw VirException.of(VirErrorNumber.XML_ERROR, VirErrorDomain.DOMAIN,
+                    "disk source mode is only valid when storage pool is of iscsi type");
+        }
+        return file;
+    }
+
+    /** The file QEMU opens for {@code disk} (null: an empty drive), volumes translated now. */
+    static String fileNow(DeviceDef disk, DirStorage storage) {
+        return "volume".equals(disk.type()) && disk.node().child("source") != null
+                ? volumeFile(disk, storage) : disk.sourcePath();
     }
 
     /** The file QEMU opens for {@code disk}, or null for an empty drive. */

@@ -635,6 +635,36 @@ public interface DomainOps {
 
     // ---------------------------------------------------------------- devices and guest
 
+    /** virDomainAttachDevice (the driver picks its default impact). */
+    default void domainAttachDevice(DomainRef dom, String xml) {
+        throw dom("virDomainAttachDevice");
+    }
+
+    /** virDomainAttachDeviceFlags: {@code flags} virDomainDeviceModifyFlags. */
+    default void domainAttachDeviceFlags(DomainRef dom, String xml, int flags) {
+        throw dom("virDomainAttachDeviceFlags");
+    }
+
+    /** virDomainDetachDevice (the driver picks its default impact). */
+    default void domainDetachDevice(DomainRef dom, String xml) {
+        throw dom("virDomainDetachDevice");
+    }
+
+    /** virDomainDetachDeviceFlags. */
+    default void domainDetachDeviceFlags(DomainRef dom, String xml, int flags) {
+        throw dom("virDomainDetachDeviceFlags");
+    }
+
+    /** virDomainUpdateDeviceFlags (VIR_DOMAIN_DEVICE_MODIFY_FORCE among the flags). */
+    default void domainUpdateDeviceFlags(DomainRef dom, String xml, int flags) {
+        throw dom("virDomainUpdateDeviceFlags");
+    }
+
+    /** virDomainDetachDeviceAlias: starts the removal, does not wait for it. */
+    default void domainDetachDeviceAlias(DomainRef dom, String alias, int flags) {
+        throw dom("virDomainDetachDeviceAlias");
+    }
+
     /** virDomainBlockStats for a disk target or source path. */
     default DomainBlockStats domainBlockStats(DomainRef dom, String path) {
         throw dom("virDomainBlockStats");

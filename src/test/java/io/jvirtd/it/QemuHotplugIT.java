@@ -1,0 +1,347 @@
+package io.jvirtd.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jvirtd.driver.qemu.TestGuests;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Device hot-plug on the QEMU driver with stock virsh over {@code qemu+tcp}, as issue 14 asks.
+ *
+ * <p>On the Linux test guest (it loads virtio_blk and answers on its serial console): a qcow2
+ * volume made with {@code vol-create-as} is {@code attach-disk}ed live, shows in
+ * {@code domblklist} and as a block device in the guest ({@code /sys/block/vda}, read through
+ * python3-libvirt's console stream, {@code console.py}); {@code detach-disk} removes it once the
+ * guest lets go (QEMU's DEVICE_DELETED), {@code virsh event} sees libvirt's device-removed event,
+ * and the guest no longer has it; the persistent XML never changed. A user NIC is attached and
+ * detached the same way. A device unplugged while the daemon was down (QMP {@code device_del}
+ * sent by the test on the guest's monitor) is gone from the live XML after the restart, as
+ * libvirt finds with {@code qom-list}.
+ *
+ * <p>On the tiny guest (no OS that answers an unplug request): {@code detach-disk} returns
+ * success after libvirt's 5 s with the removal pending, the disk still listed; the flag rules
+ * ({@code --config} only changes the persistent XML, {@code --live} only the running one,
+ * {@code --persistent} both, transient and shut-off domains refused as libvirt does); cdrom
+ * media change and eject with {@code change-media} (update-device); libvirt's errors for
+ * duplicate targets, missing devices and buses that cannot be hot-plugged.
+ */
+class QemuHotplugIT {
+
+    private static final Duration T = Duration.ofSeconds(60);
+
+    @TempDir
+    Path root;
+    private QemuTestRoot qemu;
+    private DaemonProcess daemon;
+    private Path poolDir;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        qemu = new QemuTestRoot(root);
+        poolDir = Files.createDirectories(root.resolve("pool"));
+    }
+
+    @AfterEach
+    void stopLeftovers() {
+        qemu.close();
+    }
+
+    @Test
+    void aVolumeAndANicComeAndGoOnTheLinuxGuest() throws Exception {
+        TestGuests.qemu();
+        Path python = InteropEnvironment.pythonWithLibvirt();
+        TestGuests.LinuxGuest guest = TestGuests.linuxGuest();
+        daemonWithPool();
+        Path serial = root.resolve("hp-linux-serial.log");
+        Path xml = root.resolve("hp-linux.xml");
+        Files.writeString(xml, "<domain type='qemu'><name>hp-linux</name><memory unit='MiB'>128</memory>"
+                + "<os><type arch='x86_64' machine='pc'>hvm</type><kernel>" + guest.kernel() + "</kernel>"
+                + "<initrd>" + guest.initrd() + "</initrd><cmdline>" + guest.cmdline() + "</cmdline></os>"
+                + "<features><acpi/></features><devices>"
+                + "<serial type='pty'><log file='" + serial + "' append='off'/><target port='0'/></serial>"
+                + "<console type='pty'><target type='serial' port='0'/></console>"
+                + "</devices></domain>");
+        virsh("define", xml.toString());
+        String configBefore = virsh("dumpxml", "--inactive", "hp-linux");
+        virsh("start", "hp-linux");
+        awaitMarker(serial, "TESTGUEST-BOOT-OK");
+        assertEquals("NO-2-vda", guestSays(python, "vda"));
+
+        String volume = poolDir.resolve("d.qcow2").toString();
+        long t0 = System.nanoTime();
+        assertTrue(virsh("attach-disk", "hp-linux", "--source", volume, "--target", "vdb", "--subdriver", "qcow2",
+                "--live").contains("Disk attached successfully"));
+        long attachMs = (System.nanoTime() - t0) / 1_000_000;
+        assertTrue(listed(virsh("domblklist", "hp-linux"), "vdb", volume), virsh("domblklist", "hp-linux"));
+        String live = virsh("dumpxml", "hp-linux");
+        assertTrue(live.contains("<source file='" + volume + "' index='1'/>"), live);
+        assertTrue(live.contains("<alias name='virtio-disk1'/>"), live);
+        assertTrue(live.contains("<address type='pci' domain='0x0000' bus='0x00' slot='0x03' function='0x0'/>"), live);
+        awaitGuest(python, "HAS-2-vda"); // the guest finds it when its ACPI and virtio drivers have run
+        // the status file has it: what a restarted daemon reattaches with
+        assertTrue(Files.readString(qemu.dir().resolve("run/hp-linux.xml")).contains("virtio-disk1"));
+
+        Process events = removedEvents(python, "hp-linux");
+        t0 = System.nanoTime();
+        assertTrue(virsh("detach-disk", "hp-linux", "vdb", "--live").contains("Disk detached successfully"));
+        long detachMs = (System.nanoTime() - t0) / 1_000_000;
+        assertTrue(detachMs < 5_000, "the guest let go, no timeout: " + detachMs + " ms");
+        assertFalse(virsh("domblklist", "hp-linux").contains("vdb"));
+        assertEquals("removed virtio-disk1", eventLine(events));
+        awaitGuest(python, "NO-2-vda");
+        assertEquals(configBefore, virsh("dumpxml", "--inactive", "hp-linux"));
+        System.out.println("Linux guest: attach-disk " + attachMs + " ms, detach-disk (DEVICE_DELETED) "
+                + detachMs + " ms");
+
+        // a user NIC, live: it gets the next slot and net0; detach by MAC
+        Path nic = root.resolve("nic.xml");
+        Files.writeString(nic, "<interface type='user'><mac address='52:54:00:12:34:56'/><model type='virtio'/></interface>");
+        virsh("attach-device", "hp-linux", nic.toString(), "--live");
+        live = virsh("dumpxml", "hp-linux");
+        assertTrue(live.contains("<mac address='52:54:00:12:34:56'/>\n      <model type='virtio'/>\n"
+                + "      <alias name='net0'/>\n"
+                + "      <address type='pci' domain='0x0000' bus='0x00' slot='0x03' function='0x0'/>"), live);
+        assertTrue(virsh("domiflist", "hp-linux").contains("52:54:00:12:34:56"));
+        virsh("detach-interface", "hp-linux", "user", "--mac", "52:54:00:12:34:56", "--live");
+        assertFalse(virsh("domiflist", "hp-linux").contains("52:54:00:12:34:56"));
+
+        // unplugged while the daemon is down: the restarted daemon finds it gone (qom-list)
+        virsh("attach-device", "hp-linux", nic.toString(), "--live");
+        daemon.sigterm();
+        assertEquals(0, daemon.awaitExit(Duration.ofSeconds(20)), daemon::describe);
+        Path monitor;
+        try (var s = Files.find(qemu.dir(), 4, (p, a) -> p.getFileName().toString().equals("monitor.sock"))) {
+            monitor = s.findFirst().orElseThrow();
+        }
+        qmpDeviceDel(monitor, "net0");
+        daemon = qemu.startDaemon();
+        assertFalse(virsh("dumpxml", "hp-linux").contains("52:54:00:12:34:56"), () -> daemon.describe());
+        assertFalse(Files.readString(qemu.dir().resolve("run/hp-linux.xml")).contains("net0"));
+        assertEquals("NO-2-vda", guestSays(python, "vda"));
+        virsh("destroy", "hp-linux");
+        virsh("undefine", "hp-linux");
+    }
+
+    @Test
+    void flagsErrorsMediaAndAGuestThatDoesNotLetGo() throws Exception {
+        TestGuests.qemu();
+        Path kernel = root.resolve("vmlinuz");
+        Files.copy(TestGuests.tinyKernel(), kernel);
+        daemonWithPool();
+        virsh("vol-create-as", "p", "e.qcow2", "16M", "--format", "qcow2");
+        Path iso = root.resolve("cd.iso");
+        Files.write(iso, new byte[2048]);
+        String domain = "<domain type='qemu'><name>NAME</name><memory unit='MiB'>16</memory>"
+                + "<os><type arch='x86_64' machine='pc'>hvm</type><kernel>" + kernel + "</kernel></os>"
+                + "<features><acpi/></features><devices>"
+                + "<disk type='file' device='cdrom'><driver name='qemu' type='raw'/><target dev='hdc' bus='ide'/>"
+                + "<readonly/></disk></devices></domain>";
+        Path tinyXml = root.resolve("hp-tiny.xml");
+        Files.writeString(tinyXml, domain.replace("NAME", "hp-tiny"));
+        virsh("define", tinyXml.toString());
+        Path volDisk = root.resolve("vol.xml");
+        Files.writeString(volDisk, "<disk type='volume' device='disk'><driver name='qemu' type='qcow2'/>"
+                + "<source pool='p' volume='e.qcow2'/><target dev='vdc' bus='virtio'/></disk>");
+        String vol = poolDir.resolve("d.qcow2").toString();
+
+        // shut off: CURRENT is the config; LIVE is refused
+        assertError("error: Requested operation is not valid: domain is not running",
+                "attach-device", "hp-tiny", volDisk.toString(), "--live");
+        // (virsh's plain attach-device is virDomainAttachDevice: LIVE in libvirt's QEMU driver)
+        assertError("error: Requested operation is not valid: domain is not running",
+                "attach-device", "hp-tiny", volDisk.toString());
+        virsh("attach-device", "hp-tiny", volDisk.toString(), "--current");
+        assertTrue(virsh("dumpxml", "--inactive", "hp-tiny").contains("<source pool='p' volume='e.qcow2'/>"));
+        assertError("error: Requested operation is not valid: target vdc already exists",
+                "attach-device", "hp-tiny", volDisk.toString(), "--config");
+        virsh("detach-device", "hp-tiny", volDisk.toString(), "--config");
+        assertFalse(virsh("dumpxml", "--inactive", "hp-tiny").contains("vdc"));
+
+        virsh("start", "hp-tiny");
+        String config = virsh("dumpxml", "--inactive", "hp-tiny");
+        // --config on a running domain: only the persistent XML
+        virsh("attach-disk", "hp-tiny", vol, "vdb", "--subdriver", "qcow2", "--config");
+        assertFalse(virsh("domblklist", "hp-tiny").contains("vdb"));
+        assertTrue(virsh("domblklist", "--inactive", "hp-tiny").contains("vdb"));
+        virsh("detach-disk", "hp-tiny", "vdb", "--config");
+        assertEquals(config, virsh("dumpxml", "--inactive", "hp-tiny"));
+        // --persistent on a running domain: both; a volume disk through its pool
+        virsh("attach-device", "hp-tiny", volDisk.toString(), "--persistent");
+        assertTrue(virsh("domblklist", "hp-tiny").contains("vdc"));
+        assertTrue(virsh("domblklist", "--inactive", "hp-tiny").contains("vdc"));
+        assertTrue(virsh("dumpxml", "hp-tiny").contains("<source pool='p' volume='e.qcow2' index='1'/>"));
+        String vol2 = poolDir.resolve("e.qcow2").toString();
+        assertError("error: XML error: target 'vdc' duplicated for disk sources '" + vol2 + "' and '" + vol + "'",
+                "attach-disk", "hp-tiny", vol, "vdc", "--live");
+
+        // the tiny guest has no OS to answer an unplug: success after libvirt's 5 s, removal pending
+        long t0 = System.nanoTime();
+        virsh("detach-device", "hp-tiny", volDisk.toString(), "--live");
+        long waited = (System.nanoTime() - t0) / 1_000_000;
+        assertTrue(waited >= 5_000 && waited < 15_000, waited + " ms");
+        assertTrue(virsh("domblklist", "hp-tiny").contains("vdc"));
+        assertTrue(Files.readString(qemu.dir().resolve("run/hp-tiny.xml")).contains("virtio-disk"));
+        System.out.println("detach with a guest that does not let go returned after " + waited + " ms");
+
+        // cdrom: media change and eject through update-device
+        virsh("change-media", "hp-tiny", "hdc", iso.toString(), "--insert");
+        String live = virsh("dumpxml", "hp-tiny");
+        assertTrue(live.contains("<driver name='qemu' type='raw'/>\n      <source file='" + iso + "' index='2'/>"), live);
+        assertTrue(listed(virsh("domblklist", "hp-tiny"), "hdc", iso.toString()), virsh("domblklist", "hp-tiny"));
+        virsh("change-media", "hp-tiny", "hdc", "--eject");
+        assertFalse(virsh("dumpxml", "hp-tiny").contains(iso.toString()));
+
+        // libvirt's errors
+        assertError("error: Operation not supported: disk device type 'cdrom' cannot be detached",
+                "detach-disk", "hp-tiny", "hdc");
+        assertError("error: Operation not supported: disk bus 'ide' cannot be hotplugged.",
+                "attach-disk", "hp-tiny", vol, "hda");
+        Path missing = root.resolve("missing.xml");
+        Files.writeString(missing, "<disk type='file' device='disk'><source file='/nonexistent'/>"
+                + "<target dev='vdz' bus='virtio'/></disk>");
+        assertError("error: device not found: disk vdz not found", "detach-device", "hp-tiny", missing.toString());
+        assertError("error: device not found: no target device vdz",
+                "detach-device", "hp-tiny", missing.toString(), "--config");
+        Path nic = root.resolve("nic.xml");
+        Files.writeString(nic, "<interface type='user'><mac address='52:54:00:00:00:99'/></interface>");
+        assertError("error: device not found: no device found at address '(<null>)' matching MAC address "
+                + "'52:54:00:00:00:99' and alias '(<null>)'", "detach-device", "hp-tiny", nic.toString());
+        Path sound = root.resolve("sound.xml");
+        Files.writeString(sound, "<memballoon model='virtio'/>");
+        assertError("error: Operation not supported: live attach of device 'memballoon' is not supported",
+                "attach-device", "hp-tiny", sound.toString());
+
+        // a transient domain has no config to change
+        Path transientXml = root.resolve("hp-transient.xml");
+        Files.writeString(transientXml, domain.replace("NAME", "hp-transient"));
+        virsh("create", transientXml.toString());
+        assertError("error: Requested operation is not valid: transient domains do not have any persistent config",
+                "attach-disk", "hp-transient", vol, "vdb", "--config");
+        virsh("destroy", "hp-transient");
+        virsh("destroy", "hp-tiny");
+        virsh("undefine", "hp-tiny");
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    /** A started daemon with the active dir pool {@code p} holding the 16 MiB qcow2 volume {@code d.qcow2}. */
+    private void daemonWithPool() throws IOException {
+        daemon = qemu.startDaemon();
+        virsh("pool-define-as", "p", "dir", "--target", poolDir.toString());
+        virsh("pool-start", "p");
+        virsh("vol-create-as", "p", "d.qcow2", "16M", "--format", "qcow2");
+    }
+
+    private Exec.Result virshResult(String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(InteropEnvironment.virsh().toString(), "-c",
+                QemuTestRoot.tcpUri(daemon)));
+        cmd.addAll(List.of(args));
+        return Exec.run(T, null, cmd.toArray(new String[0]));
+    }
+
+    private String virsh(String... args) throws IOException {
+        Exec.Result r = virshResult(args);
+        assertEquals(0, r.exitCode(), () -> r.describe() + "\n" + daemon.describe());
+        return r.stdout();
+    }
+
+    private void assertError(String expected, String... args) throws IOException {
+        Exec.Result r = virshResult(args);
+        assertNotEquals(0, r.exitCode(), r::describe);
+        assertTrue(r.stderr().contains(expected), () -> "expected " + expected + "\n" + r.describe());
+    }
+
+    /** Asks the guest's shell whether {@code /sys/block/DEV} exists: "HAS-2-DEV" or "NO-2-DEV". */
+    private String guestSays(Path python, String dev) throws IOException {
+        String cmd = "[ -e /sys/block/" + dev + " ] && echo HAS-$((1+1))-" + dev + " || echo NO-$((1+1))-" + dev;
+        Exec.Result r = Exec.run(T, null, python.toString(),
+                InteropEnvironment.baseDir().resolve("src/test/resources/it/qemu/hotplug.py").toString(),
+                "ask", QemuTestRoot.tcpUri(daemon), "hp-linux", cmd, "HAS-2-" + dev, "NO-2-" + dev);
+        assertEquals(0, r.exitCode(), r::describe);
+        return r.stdout().lines().filter(l -> l.startsWith("got ")).findFirst().orElseThrow().substring(4);
+    }
+
+    /** Asks the guest until it answers {@code expected} (HAS-2-DEV or NO-2-DEV), at most 30 s. */
+    private void awaitGuest(Path python, String expected) throws Exception {
+        String dev = expected.substring(expected.lastIndexOf('-') + 1);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        for (String got = guestSays(python, dev); !got.equals(expected); got = guestSays(python, dev)) {
+            assertTrue(System.nanoTime() < deadline, "the guest still says " + got);
+            Thread.sleep(200); // the guest's view changes on its own time; nothing to wait on
+        }
+    }
+
+    /** Waits (bounded) for the guest's serial log to show {@code marker}. */
+    private static void awaitMarker(Path serial, String marker) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+        while (!(Files.exists(serial) && Files.readString(serial, StandardCharsets.ISO_8859_1).contains(marker))) {
+            assertTrue(System.nanoTime() < deadline, "no " + marker + " in " + serial);
+            Thread.sleep(100); // the log is a file QEMU writes: nothing to wait on but its content
+        }
+    }
+
+    /** hotplug.py removed: a python3-libvirt client registered for device-removed events (once it said "ready"). */
+    private Process removedEvents(Path python, String name) throws IOException {
+        Process p = new ProcessBuilder(python.toString(),
+                InteropEnvironment.baseDir().resolve("src/test/resources/it/qemu/hotplug.py").toString(),
+                "removed", QemuTestRoot.tcpUri(daemon), name).redirectErrorStream(true).start();
+        String first = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)).readLine();
+        assertEquals("ready", first);
+        return p;
+    }
+
+    /** The next line of hotplug.py removed (after "ready"): "removed ALIAS". */
+    private static String eventLine(Process p) throws Exception {
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "hotplug.py removed did not end");
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.exitValue(), out);
+        return out.strip();
+    }
+
+    /** A domblklist row with this target and source. */
+    private static boolean listed(String table, String target, String source) {
+        return table.lines().anyMatch(l -> l.strip().matches(java.util.regex.Pattern.quote(target) + "\\s+"
+                + java.util.regex.Pattern.quote(source)));
+    }
+
+    /** Sends {@code device_del} on the guest's QMP socket (only while no daemon holds it) and waits for DEVICE_DELETED. */
+    private static void qmpDeviceDel(Path monitor, String id) throws IOException {
+        try (SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(monitor))) {
+            BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(ch), StandardCharsets.UTF_8));
+            OutputStream out = Channels.newOutputStream(ch);
+            in.readLine(); // greeting
+            out.write(("{\"execute\":\"qmp_capabilities\"}\n{\"execute\":\"device_del\",\"arguments\":{\"id\":\""
+                    + id + "\"}}\n").getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            for (String l = in.readLine(); l != null; l = in.readLine()) {
+                assertFalse(l.contains("\"error\""), l);
+                if (l.contains("DEVICE_DELETED") && l.contains("\"device\": \"" + id + "\"")) {
+                    return;
+                }
+            }
+            throw new AssertionError("monitor closed before DEVICE_DELETED of " + id);
+        }
+    }
+}
