@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * callbacks must be the ones a private libvirtd 9.0 gave for the same script
  * ({@code python-save-restore-events.txt}). Then virsh's {@code save-image-dumpxml} and
  * {@code managedsave-dumpxml}, {@code dominfo}'s "Managed save", {@code managedsave-remove}
- * and {@code undefine --managed-save}. Nothing is left: no QEMU, no status file, no socket, no
+ * and {@code undefine --managed-save}; a save that cannot create its file leaves the guest
+ * running (save canceled), as libvirtd. Nothing is left: no QEMU, no status file, no socket, no
  * managed save image, no temporary file beside a saved image.
  */
 class QemuSaveRestoreIT {
@@ -79,10 +80,10 @@ class QemuSaveRestoreIT {
         assertEquals(String.join("\n", recorded(resources.resolve("python-save-restore-events.txt"))),
                 r.stdout().strip());
         try (var s = Files.list(saves)) {
-            assertEquals(List.of(name + "-paused.save", name + ".save", "garbage.save"),
+            assertEquals(List.of("garbage.save", name + "-paused.save", name + ".save"),
                     s.map(p -> p.getFileName().toString()).sorted().toList(), "only the images, no partial file");
         }
-        qemu.assertNothingLeft();
+        assertNothingLeft();
     }
 
     @Test
@@ -97,6 +98,11 @@ class QemuSaveRestoreIT {
                 + "</serial></devices></domain>");
         virsh(d, "define", xml.toString());
         virsh(d, "start", name);
+        Exec.Result failed = virshResult(d, "save", name, root.resolve("no-such-folder/tiny.save").toString());
+        assertEquals(1, failed.exitCode(), failed::describe);
+        assertTrue(failed.stderr().contains("error: Failed to create file '" + root.resolve("no-such-folder/tiny.save")
+                + "': No such file or directory"), failed::describe);
+        assertEquals("running (save canceled)", virsh(d, "domstate", "--reason", name), "a failed save resumes it");
         Path image = root.resolve("tiny.save");
         virsh(d, "save", name, image.toString(), "--bypass-cache");
         assertEquals("shut off (saved)", virsh(d, "domstate", "--reason", name));
@@ -118,11 +124,16 @@ class QemuSaveRestoreIT {
         virsh(d, "managedsave", name);
         virsh(d, "undefine", name, "--managed-save");
         assertEquals("", virsh(d, "list", "--all", "--name"));
+        assertNothingLeft();
+    }
+
+    /** No managed save image either: lib/save is empty (then removed: the fixture wants lib/ empty). */
+    private void assertNothingLeft() throws IOException {
         Path saveDir = root.resolve("qemu/lib/save");
         try (var s = Files.list(saveDir)) {
             assertEquals(List.of(), s.toList(), "managed save images left");
         }
-        Files.delete(saveDir); // libvirt's /var/lib/libvirt/qemu/save stays too; the fixture wants lib/ empty
+        Files.delete(saveDir); // libvirt's /var/lib/libvirt/qemu/save stays too
         qemu.assertNothingLeft();
     }
 
