@@ -1,5 +1,6 @@
 package io.jvirtd.daemon.remote;
 
+import static io.jvirtd.protocol.remote.RemoteLimits.REMOTE_DOMAIN_SAVE_PARAMS_MAX;
 import static io.jvirtd.protocol.remote.RemoteProcedure.*;
 
 import io.jvirtd.model.VirErrorDomain;
@@ -90,6 +91,23 @@ final class DomainSaveCalls {
                         s.domains().domainHasManagedSaveImage(Handles.dom(a.dom()), a.flags()))));
         t.bind(DOMAIN_MANAGED_SAVE_REMOVE, DomainManagedSaveRemoveArgs.class, Void.class, (s, a) -> {
             s.domains().domainManagedSaveRemove(Handles.dom(a.dom()), a.flags());
+            return null;
+        });
+        t.bind(DOMAIN_MANAGED_SAVE_DEFINE_XML, DomainManagedSaveDefineXmlArgs.class, Void.class, (s, a) -> {
+            s.domains().domainManagedSaveDefineXML(Handles.dom(a.dom()), a.dxml(), a.flags());
+            return null;
+        });
+        // the parameters travel as the client gave them: libvirt's public API leaves the file name alone
+        t.bind(DOMAIN_SAVE_PARAMS, DomainSaveParamsArgs.class, Void.class, (s, a) -> {
+            saveFlags(a.flags(), "virDomainSaveParams");
+            s.domains().domainSaveParams(Handles.dom(a.dom()),
+                    TypedParams.fromWire(a.params(), REMOTE_DOMAIN_SAVE_PARAMS_MAX), a.flags());
+            return null;
+        });
+        t.bind(DOMAIN_RESTORE_PARAMS, DomainRestoreParamsArgs.class, Void.class, (s, a) -> {
+            saveFlags(a.flags(), "virDomainRestoreParams");
+            s.domains().domainRestoreParams(TypedParams.fromWire(a.params(), REMOTE_DOMAIN_SAVE_PARAMS_MAX),
+                    a.flags());
             return null;
         });
         t.bind(DOMAIN_CORE_DUMP, DomainCoreDumpArgs.class, Void.class, (s, a) -> {

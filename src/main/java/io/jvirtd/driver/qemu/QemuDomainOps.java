@@ -10,7 +10,9 @@ import static io.jvirtd.model.domain.DomainFlags.DESTROY_GRACEFUL;
 import static io.jvirtd.model.domain.DomainFlags.START_PAUSED;
 import static io.jvirtd.model.domain.DomainFlags.START_VALIDATE;
 import static io.jvirtd.model.domain.DomainFlags.UNDEFINE_ALL;
+import static io.jvirtd.model.domain.DomainFlags.UNDEFINE_MANAGED_SAVE;
 
+import io.jvirtd.model.TypedParameter;
 import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirErrorNumber;
 import io.jvirtd.model.VirException;
@@ -49,6 +51,7 @@ final class QemuDomainOps implements DomainOps {
     private final QemuStats stats;
     private final QemuDeviceStats devices;
     private final QemuVcpuInfo vcpus;
+    private final QemuSaveRestore saves;
     /** The event callbacks registered through this connection. Guarded by itself. */
     private final List<Integer> callbacks = new ArrayList<>();
 
@@ -58,6 +61,7 @@ final class QemuDomainOps implements DomainOps {
         this.stats = new QemuStats(life);
         this.devices = new QemuDeviceStats(life);
         this.vcpus = new QemuVcpuInfo(life);
+        this.saves = new QemuSaveRestore(life);
     }
 
     // ------------------------------------------------------------------ lists and lookups
@@ -66,10 +70,12 @@ final class QemuDomainOps implements DomainOps {
     public List<DomainRef> connectListAllDomains(int flags) {
         VirException.checkFlags(flags, DomainListFilter.ALL, VirErrorDomain.QEMU, "qemuConnectListAllDomains");
         List<DomainRef> out = new ArrayList<>();
+        boolean askSaves = (flags & (DomainListFilter.MANAGEDSAVE | DomainListFilter.NO_MANAGEDSAVE)) != 0;
         for (QemuDomain d : life.domains.all()) {
             DomainListFilter.Facts facts;
-            synchronized (d) { // no managed save, snapshots or checkpoints in this driver
-                facts = new DomainListFilter.Facts(d.liveDef != null, d.persistentDef != null, d.state, false,
+            boolean managedSave = askSaves && saves.hasManagedSave(d); // a file test: before the lock
+            synchronized (d) { // no snapshots or checkpoints in this driver
+                facts = new DomainListFilter.Facts(d.liveDef != null, d.persistentDef != null, d.state, managedSave,
                         d.autostart, 0, 0);
             }
             if (DomainListFilter.matches(facts, flags)) {
@@ -153,18 +159,19 @@ final class QemuDomainOps implements DomainOps {
     public void domainUndefineFlags(DomainRef dom, int flags) {
         // managed save, snapshot and NVRAM flags: this driver keeps none of those, so they change nothing
         VirException.checkFlags(flags, UNDEFINE_ALL, VirErrorDomain.QEMU, "qemuDomainUndefineFlags");
-        life.undefine(dom);
+        life.undefine(dom, (flags & UNDEFINE_MANAGED_SAVE) != 0);
     }
 
     @Override
     public DomainRef domainCreate(DomainRef dom) {
-        return life.create(dom, false);
+        return saves.start(dom, false, false);
     }
 
     @Override
     public DomainRef domainCreateWithFlags(DomainRef dom, int flags) {
-        VirException.checkFlags(flags, START_PAUSED, VirErrorDomain.QEMU, "qemuDomainCreateWithFlags");
-        return life.create(dom, (flags & START_PAUSED) != 0);
+        VirException.checkFlags(flags, START_PAUSED | QemuSaveRestore.START_BYPASS_CACHE | QemuSaveRestore.START_FORCE_BOOT,
+                VirErrorDomain.QEMU, "qemuDomainCreateWithFlags");
+        return saves.start(dom, (flags & START_PAUSED) != 0, (flags & QemuSaveRestore.START_FORCE_BOOT) != 0);
     }
 
     @Override
@@ -215,6 +222,73 @@ final class QemuDomainOps implements DomainOps {
     public void domainDestroyFlags(DomainRef dom, int flags) {
         VirException.checkFlags(flags, DESTROY_GRACEFUL, VirErrorDomain.QEMU, "qemuDomainDestroyFlags");
         life.destroy(dom, (flags & DESTROY_GRACEFUL) != 0);
+    }
+
+    // ------------------------------------------------------------------ save and restore
+
+    @Override
+    public void domainSave(DomainRef dom, String to) {
+        saves.save(dom, to, null, 0);
+    }
+
+    @Override
+    public void domainSaveFlags(DomainRef dom, String to, String dxml, int flags) {
+        saves.save(dom, to, dxml, flags);
+    }
+
+    @Override
+    public void domainSaveParams(DomainRef dom, List<TypedParameter> params, int flags) {
+        saves.saveParams(dom, params, flags);
+    }
+
+    @Override
+    public void domainRestore(String from) {
+        saves.restore(from, null, 0);
+    }
+
+    @Override
+    public void domainRestoreFlags(String from, String dxml, int flags) {
+        saves.restore(from, dxml, flags);
+    }
+
+    @Override
+    public void domainRestoreParams(List<TypedParameter> params, int flags) {
+        saves.restoreParams(params, flags);
+    }
+
+    @Override
+    public String domainSaveImageGetXMLDesc(String file, int flags) {
+        return saves.imageXml(file, flags);
+    }
+
+    @Override
+    public void domainSaveImageDefineXML(String file, String dxml, int flags) {
+        saves.imageDefine(file, dxml, flags);
+    }
+
+    @Override
+    public void domainManagedSave(DomainRef dom, int flags) {
+        saves.managedSave(dom, flags);
+    }
+
+    @Override
+    public boolean domainHasManagedSaveImage(DomainRef dom, int flags) {
+        return saves.hasManagedSave(dom, flags);
+    }
+
+    @Override
+    public void domainManagedSaveRemove(DomainRef dom, int flags) {
+        saves.managedSaveRemove(dom, flags);
+    }
+
+    @Override
+    public String domainManagedSaveGetXMLDesc(DomainRef dom, int flags) {
+        return saves.managedSaveXml(dom, flags);
+    }
+
+    @Override
+    public void domainManagedSaveDefineXML(DomainRef dom, String dxml, int flags) {
+        saves.managedSaveDefine(dom, dxml, flags);
     }
 
     // ------------------------------------------------------------------ queries

@@ -47,11 +47,18 @@ final class QemuLauncher {
 
     /** @param volumes the files of the volume disks, translated through their pools */
     static Launched launch(DomainDef d, QemuPaths paths, QemuRunAs runAs, String version, QemuVolumeFiles volumes) {
+        return launch(d, paths, runAs, version, volumes, List.of());
+    }
+
+    /** @param extra arguments after the domain's own (a restore's {@code -incoming defer}) */
+    static Launched launch(DomainDef d, QemuPaths paths, QemuRunAs runAs, String version, QemuVolumeFiles volumes,
+                           List<String> extra) {
         Path runDir = paths.runDir(d.id(), d.name());
         Path monitor = runDir.resolve("monitor.sock");
         Path pidFile = paths.pidFile(d.name());
         Path log = paths.logFile(d.name());
         List<String> argv = new ArrayList<>(QemuCommandLine.build(d, monitor, pidFile, true, volumes));
+        argv.addAll(extra);
         long logStart;
         try {
             Files.createDirectories(paths.stateDir());

@@ -5,6 +5,7 @@ import static io.jvirtd.model.event.LifecycleCodes.DEFINED;
 import static io.jvirtd.model.event.LifecycleCodes.DEFINED_ADDED;
 import static io.jvirtd.model.event.LifecycleCodes.DEFINED_UPDATED;
 import static io.jvirtd.model.event.LifecycleCodes.RESUMED;
+import static io.jvirtd.model.event.LifecycleCodes.RESUMED_FROM_SNAPSHOT;
 import static io.jvirtd.model.event.LifecycleCodes.RESUMED_UNPAUSED;
 import static io.jvirtd.model.event.LifecycleCodes.SHUTDOWN;
 import static io.jvirtd.model.event.LifecycleCodes.SHUTDOWN_FINISHED;
@@ -12,12 +13,14 @@ import static io.jvirtd.model.event.LifecycleCodes.SHUTDOWN_GUEST;
 import static io.jvirtd.model.event.LifecycleCodes.SHUTDOWN_HOST;
 import static io.jvirtd.model.event.LifecycleCodes.STARTED;
 import static io.jvirtd.model.event.LifecycleCodes.STARTED_BOOTED;
+import static io.jvirtd.model.event.LifecycleCodes.STARTED_RESTORED;
 import static io.jvirtd.model.event.LifecycleCodes.STOPPED;
 import static io.jvirtd.model.event.LifecycleCodes.STOPPED_DESTROYED;
 import static io.jvirtd.model.event.LifecycleCodes.STOPPED_FAILED;
 import static io.jvirtd.model.event.LifecycleCodes.STOPPED_SHUTDOWN;
 import static io.jvirtd.model.event.LifecycleCodes.SUSPENDED;
 import static io.jvirtd.model.event.LifecycleCodes.SUSPENDED_PAUSED;
+import static io.jvirtd.model.event.LifecycleCodes.SUSPENDED_RESTORED;
 import static io.jvirtd.model.event.LifecycleCodes.UNDEFINED;
 import static io.jvirtd.model.event.LifecycleCodes.UNDEFINED_REMOVED;
 
@@ -158,6 +161,11 @@ final class QemuLifecycle {
     }
 
     void undefine(DomainRef ref) {
+        undefine(ref, false);
+    }
+
+    /** @param managedSave VIR_DOMAIN_UNDEFINE_MANAGED_SAVE: remove a managed save image, else refuse */
+    void undefine(DomainRef ref, boolean managedSave) {
         QemuDomain d = domains.get(ref);
         d.beginJob();
         try {
@@ -170,6 +178,7 @@ final class QemuLifecycle {
                 name = d.persistentDef.name();
                 before = d.ref();
             }
+            QemuSaveRestore.dropManagedSaveForUndefine(paths.managedSaveFile(name), managedSave);
             try {
                 Files.deleteIfExists(paths.autostartLink(name));
                 Files.deleteIfExists(paths.configFile(name));
@@ -196,18 +205,23 @@ final class QemuLifecycle {
         QemuDomain d = domains.get(ref);
         d.beginJob();
         try {
-            DomainDef def;
-            synchronized (d) {
-                if (d.liveDef != null) {
-                    throw VirException.operationInvalid(VirErrorDomain.QEMU, "domain is already running");
-                }
-                def = d.persistentDef.copy();
-            }
-            startProcess(d, def, paused);
-            return d.ref();
+            return createHoldingJob(d, paused);
         } finally {
             d.endJob();
         }
+    }
+
+    /** Boots the persistent definition; the caller holds the job (a start with no managed save). */
+    DomainRef createHoldingJob(QemuDomain d, boolean paused) {
+        DomainDef def;
+        synchronized (d) {
+            if (d.liveDef != null) {
+                throw VirException.operationInvalid(VirErrorDomain.QEMU, "domain is already running");
+            }
+            def = d.persistentDef.copy();
+        }
+        startProcess(d, def, paused);
+        return d.ref();
     }
 
     /** @param validate VIR_DOMAIN_START_VALIDATE: check {@code xml} against domain.rng first */
@@ -243,6 +257,15 @@ final class QemuLifecycle {
 
     /** Launches QEMU paused, negotiates QMP, learns the pty, then {@code cont} unless paused. Job held. */
     private void startProcess(QemuDomain d, DomainDef live, boolean paused) {
+        startProcess(d, live, paused, null);
+    }
+
+    /**
+     * {@link #startProcess(QemuDomain, DomainDef, boolean)}, or with {@code incoming} a restore:
+     * QEMU starts with {@code -incoming defer}, loads the saved state, then STARTED_RESTORED and
+     * {@code cont} unless {@code paused} (libvirt's qemuSaveImageStartVM). Job held.
+     */
+    void startProcess(QemuDomain d, DomainDef live, boolean paused, QemuIncoming incoming) {
         QemuVolumeFiles volumes = QemuVolumeFiles.translate(live, storage);
         QemuDiskSources.checkAtStart(live, volumes);
         QemuDeviceAliases.assign(live);
@@ -254,7 +277,8 @@ final class QemuLifecycle {
             throw VirException.internalError(VirErrorDomain.QEMU, "Unknown CPU model " + cpuModel);
         }
         QemuLauncher.Launched l = QemuLauncher.launch(live, paths, runAs,
-                caps.major() + "." + caps.minor() + "." + caps.micro(), volumes);
+                caps.major() + "." + caps.minor() + "." + caps.micro(), volumes,
+                incoming != null ? QemuIncoming.ARGS : List.of());
         QmpMonitor mon = null;
         try {
             synchronized (d) {
@@ -273,7 +297,7 @@ final class QemuLifecycle {
             mon = QmpMonitor.open(live.name(), l.monitor(), loop, listener(d));
             CompletableFuture<Object> chardevs = mon.send("query-chardev", null);
             QemuMemory.AtStart balloon = QemuMemory.setUpAtStart(mon, live);
-            CompletableFuture<Object> cont = paused ? null : mon.send("cont", null);
+            CompletableFuture<Object> cont = paused || incoming != null ? null : mon.send("cont", null);
             mon.awaitNegotiated(MONITOR_TIMEOUT_MILLIS);
             synchronized (d) {
                 d.monitor = mon;
@@ -282,6 +306,11 @@ final class QemuLifecycle {
             QemuMemory.finishStart(d, mon, balloon, live);
             if (cont != null) {
                 mon.await(cont, "cont", MONITOR_TIMEOUT_MILLIS);
+            }
+            if (incoming != null) {
+                incoming.load(mon, l.runDir());
+                restored(d, mon, paused, incoming.wasRunning());
+                return;
             }
             onEventThread(() -> {
                 synchronized (d) {
@@ -316,6 +345,37 @@ final class QemuLifecycle {
             QemuLauncher.cleanup(l.runDir(), paths.pidFile(live.name()));
             deleteQuietly(paths.statusFile(live.name()));
             throw e;
+        }
+    }
+
+    /** The state is loaded: STARTED_RESTORED, then {@code cont} (RESUME) or SUSPENDED. Job held. */
+    private void restored(QemuDomain d, QmpMonitor mon, boolean paused, boolean wasRunning) {
+        boolean resume = wasRunning && !paused;
+        onEventThread(() -> {
+            synchronized (d) {
+                d.reason = StateReason.Paused.MIGRATION; // libvirt: an incoming start stays paused so
+                d.runningReason = StateReason.Running.RESTORED;
+            }
+            raise(d, STARTED, STARTED_RESTORED);
+            if (!resume) {
+                raise(d, SUSPENDED, paused ? SUSPENDED_PAUSED : SUSPENDED_RESTORED);
+                saveStatus(d);
+            }
+        });
+        if (resume) { // its RESUME event makes the state change and RESUMED(from snapshot), as libvirt's
+            mon.execute("cont", null, MONITOR_TIMEOUT_MILLIS);
+            onEventThread(() -> {
+                synchronized (d) {
+                    if (d.liveDef == null || d.state == DomainState.RUNNING) {
+                        return;
+                    }
+                    d.state = DomainState.RUNNING;
+                    d.reason = StateReason.Running.RESTORED;
+                    d.runningReason = -1;
+                    raise(d, RESUMED, RESUMED_FROM_SNAPSHOT);
+                }
+                saveStatus(d);
+            });
         }
     }
 
@@ -483,7 +543,7 @@ final class QemuLifecycle {
     }
 
     /** Dead = gone or a zombie (this machine's init reaps orphans only every second or so). */
-    private static boolean awaitDeath(long pid, long millis) {
+    static boolean awaitDeath(long pid, long millis) {
         long deadline = System.nanoTime() + millis * 1_000_000L;
         while (ProcState.isAlive(pid)) {
             if (System.nanoTime() > deadline) {
@@ -499,7 +559,7 @@ final class QemuLifecycle {
         return true;
     }
 
-    private static QmpMonitor runningMonitor(QemuDomain d) {
+    static QmpMonitor runningMonitor(QemuDomain d) {
         synchronized (d) {
             if (d.liveDef == null || d.monitor == null) {
                 throw notRunning();
@@ -577,7 +637,9 @@ final class QemuLifecycle {
                         d.state = DomainState.RUNNING;
                         d.reason = d.runningReason >= 0 ? d.runningReason : StateReason.Running.UNPAUSED;
                         d.runningReason = -1;
-                        raise(d, RESUMED, RESUMED_UNPAUSED);
+                        // libvirt's qemuDomainRunningReasonToResumeEvent: a restore resumes "from snapshot"
+                        raise(d, RESUMED, d.reason == StateReason.Running.RESTORED ? RESUMED_FROM_SNAPSHOT
+                                : RESUMED_UNPAUSED);
                         save = true;
                     }
                 }
@@ -642,7 +704,7 @@ final class QemuLifecycle {
     }
 
     /** The domain's QEMU is gone: clean its files, shut off, tell listeners. qemu-event thread. */
-    private void stopped(QemuDomain d, int shutoffReason, int eventDetail) {
+    void stopped(QemuDomain d, int shutoffReason, int eventDetail) {
         QmpMonitor mon;
         DomainDef live;
         synchronized (d) {
@@ -707,17 +769,17 @@ final class QemuLifecycle {
         }
     }
 
-    private void raise(QemuDomain d, int event, int detail) {
+    void raise(QemuDomain d, int event, int detail) {
         raise(d.ref(), event, detail);
     }
 
-    private void raise(DomainRef ref, int event, int detail) {
+    void raise(DomainRef ref, int event, int detail) {
         events.post(new DomainEvent.Lifecycle(ref, event, detail));
         events.dispatch();
     }
 
     /** Runs {@code r} on the qemu-event thread after every event queued so far; waits for it. Workers only. */
-    private void onEventThread(Runnable r) {
+    void onEventThread(Runnable r) {
         try {
             eventThread.submit(r).get();
         } catch (InterruptedException e) {
@@ -731,7 +793,7 @@ final class QemuLifecycle {
         }
     }
 
-    private static void deleteQuietly(Path p) {
+    static void deleteQuietly(Path p) {
         try {
             Files.deleteIfExists(p);
         } catch (IOException e) {

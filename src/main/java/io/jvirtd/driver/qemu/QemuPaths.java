@@ -74,6 +74,11 @@ record QemuPaths(Path configDir, Path stateDir, Path libDir, Path logDir) {
         return stateDir.resolve(name + ".pid");
     }
 
+    /** A managed save image (libvirt's /var/lib/libvirt/qemu/save/NAME.save). */
+    Path managedSaveFile(String name) {
+        return libDir.resolve("save").resolve(name + ".save");
+    }
+
     Path logFile(String name) {
         return logDir.resolve(name + ".log");
     }

@@ -284,6 +284,21 @@ public interface DomainOps {
         throw dom("virDomainManagedSaveRemove");
     }
 
+    /** virDomainManagedSaveDefineXML; {@code dxml} may be null. */
+    default void domainManagedSaveDefineXML(DomainRef dom, String dxml, int flags) {
+        throw dom("virDomainManagedSaveDefineXML");
+    }
+
+    /** virDomainSaveParams: {@code params} "file" and "dxml" (strings); no file means managed save. */
+    default void domainSaveParams(DomainRef dom, List<TypedParameter> params, int flags) {
+        throw dom("virDomainSaveParams");
+    }
+
+    /** virDomainRestoreParams: {@code params} "file" and "dxml" (strings). */
+    default void domainRestoreParams(List<TypedParameter> params, int flags) {
+        throw dom("virDomainRestoreParams");
+    }
+
     /** virDomainCoreDump. */
     default void domainCoreDump(DomainRef dom, String to, int flags) {
         throw dom("virDomainCoreDump");
