@@ -19,6 +19,7 @@ import io.jvirtd.model.domain.DomainInfo;
 import io.jvirtd.model.domain.DomainListFilter;
 import io.jvirtd.model.domain.DomainRef;
 import io.jvirtd.model.domain.DomainStateReason;
+import io.jvirtd.model.domain.SnapshotRef;
 import io.jvirtd.model.event.DomainEvent;
 import io.jvirtd.model.spi.DomainOps;
 import io.jvirtd.model.stream.DataStream;
@@ -29,7 +30,8 @@ import java.util.function.Consumer;
 
 /**
  * The domain family of one client connection to the QEMU driver: the domain APIs it implements
- * so far, each a thin call into {@link QemuLifecycle}; the rest (snapshots, checkpoints, tuning,
+ * so far, each a thin call into {@link QemuLifecycle} (snapshots into {@link QemuSnapshots}); the rest
+ * (checkpoints, tuning,
  * ...) answer NO_SUPPORT through the SPI's defaults, as libvirtd's QEMU driver would for a slot
  * it leaves empty. Thread-safe (holds no state of its own but its event callbacks).
  */
@@ -39,11 +41,13 @@ final class QemuDomainOps implements DomainOps {
     private static final int CONSOLE_SAFE = 2;
 
     private final QemuLifecycle life;
+    private final QemuSnapshots snapshots;
     /** The event callbacks registered through this connection. Guarded by itself. */
     private final List<Integer> callbacks = new ArrayList<>();
 
     QemuDomainOps(QemuLifecycle life) {
         this.life = life;
+        this.snapshots = new QemuSnapshots(life);
     }
 
     // ------------------------------------------------------------------ lists and lookups
@@ -54,9 +58,9 @@ final class QemuDomainOps implements DomainOps {
         List<DomainRef> out = new ArrayList<>();
         for (QemuDomain d : life.domains.all()) {
             DomainListFilter.Facts facts;
-            synchronized (d) { // no managed save, snapshots or checkpoints in this driver
+            synchronized (d) { // no managed save or checkpoints in this driver
                 facts = new DomainListFilter.Facts(d.liveDef != null, d.persistentDef != null, d.state, false,
-                        d.autostart, 0, 0);
+                        d.autostart, QemuSnapshots.count(d), 0);
             }
             if (DomainListFilter.matches(facts, flags)) {
                 out.add(d.ref());
@@ -132,6 +136,7 @@ final class QemuDomainOps implements DomainOps {
 
     @Override
     public void domainUndefine(DomainRef dom) {
+        snapshots.beforeUndefine(dom, 0);
         life.undefine(dom);
     }
 
@@ -139,6 +144,7 @@ final class QemuDomainOps implements DomainOps {
     public void domainUndefineFlags(DomainRef dom, int flags) {
         // managed save, snapshot and NVRAM flags: this driver keeps none of those, so they change nothing
         VirException.checkFlags(flags, UNDEFINE_ALL, VirErrorDomain.QEMU, "qemuDomainUndefineFlags");
+        snapshots.beforeUndefine(dom, flags);
         life.undefine(dom);
     }
 
@@ -308,6 +314,88 @@ final class QemuDomainOps implements DomainOps {
     @Override
     public int domainGetMaxVcpus(DomainRef dom) {
         return domainGetVcpusFlags(dom, 0);
+    }
+
+    // ------------------------------------------------------------------ snapshots (QemuSnapshots)
+
+    @Override
+    public SnapshotRef domainSnapshotCreateXML(DomainRef dom, String xml, int flags) {
+        return snapshots.create(dom, xml, flags);
+    }
+
+    @Override
+    public String domainSnapshotGetXMLDesc(SnapshotRef snap, int flags) {
+        return snapshots.xmlDesc(snap, flags);
+    }
+
+    @Override
+    public int domainSnapshotNum(DomainRef dom, int flags) {
+        return snapshots.num(dom, flags);
+    }
+
+    @Override
+    public List<String> domainSnapshotListNames(DomainRef dom, int maxnames, int flags) {
+        return snapshots.listNames(dom, maxnames, flags);
+    }
+
+    @Override
+    public List<SnapshotRef> domainListAllSnapshots(DomainRef dom, int flags) {
+        return snapshots.listAll(dom, flags);
+    }
+
+    @Override
+    public int domainSnapshotNumChildren(SnapshotRef snap, int flags) {
+        return snapshots.numChildren(snap, flags);
+    }
+
+    @Override
+    public List<String> domainSnapshotListChildrenNames(SnapshotRef snap, int maxnames, int flags) {
+        return snapshots.listChildrenNames(snap, maxnames, flags);
+    }
+
+    @Override
+    public List<SnapshotRef> domainSnapshotListAllChildren(SnapshotRef snap, int flags) {
+        return snapshots.listAllChildren(snap, flags);
+    }
+
+    @Override
+    public SnapshotRef domainSnapshotLookupByName(DomainRef dom, String name, int flags) {
+        return snapshots.lookupByName(dom, name, flags);
+    }
+
+    @Override
+    public boolean domainHasCurrentSnapshot(DomainRef dom, int flags) {
+        return snapshots.hasCurrent(dom, flags);
+    }
+
+    @Override
+    public SnapshotRef domainSnapshotGetParent(SnapshotRef snap, int flags) {
+        return snapshots.parent(snap, flags);
+    }
+
+    @Override
+    public SnapshotRef domainSnapshotCurrent(DomainRef dom, int flags) {
+        return snapshots.current(dom, flags);
+    }
+
+    @Override
+    public boolean domainSnapshotIsCurrent(SnapshotRef snap, int flags) {
+        return snapshots.isCurrent(snap, flags);
+    }
+
+    @Override
+    public boolean domainSnapshotHasMetadata(SnapshotRef snap, int flags) {
+        return snapshots.hasMetadata(snap, flags);
+    }
+
+    @Override
+    public void domainRevertToSnapshot(SnapshotRef snap, int flags) {
+        snapshots.revert(snap, flags);
+    }
+
+    @Override
+    public void domainSnapshotDelete(SnapshotRef snap, int flags) {
+        snapshots.delete(snap, flags);
     }
 
     // ------------------------------------------------------------------ events

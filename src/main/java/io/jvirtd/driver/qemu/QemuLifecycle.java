@@ -5,6 +5,7 @@ import static io.jvirtd.model.event.LifecycleCodes.DEFINED;
 import static io.jvirtd.model.event.LifecycleCodes.DEFINED_ADDED;
 import static io.jvirtd.model.event.LifecycleCodes.DEFINED_UPDATED;
 import static io.jvirtd.model.event.LifecycleCodes.RESUMED;
+import static io.jvirtd.model.event.LifecycleCodes.RESUMED_FROM_SNAPSHOT;
 import static io.jvirtd.model.event.LifecycleCodes.RESUMED_UNPAUSED;
 import static io.jvirtd.model.event.LifecycleCodes.SHUTDOWN;
 import static io.jvirtd.model.event.LifecycleCodes.SHUTDOWN_FINISHED;
@@ -12,11 +13,14 @@ import static io.jvirtd.model.event.LifecycleCodes.SHUTDOWN_GUEST;
 import static io.jvirtd.model.event.LifecycleCodes.SHUTDOWN_HOST;
 import static io.jvirtd.model.event.LifecycleCodes.STARTED;
 import static io.jvirtd.model.event.LifecycleCodes.STARTED_BOOTED;
+import static io.jvirtd.model.event.LifecycleCodes.STARTED_FROM_SNAPSHOT;
 import static io.jvirtd.model.event.LifecycleCodes.STOPPED;
 import static io.jvirtd.model.event.LifecycleCodes.STOPPED_DESTROYED;
 import static io.jvirtd.model.event.LifecycleCodes.STOPPED_FAILED;
+import static io.jvirtd.model.event.LifecycleCodes.STOPPED_FROM_SNAPSHOT;
 import static io.jvirtd.model.event.LifecycleCodes.STOPPED_SHUTDOWN;
 import static io.jvirtd.model.event.LifecycleCodes.SUSPENDED;
+import static io.jvirtd.model.event.LifecycleCodes.SUSPENDED_FROM_SNAPSHOT;
 import static io.jvirtd.model.event.LifecycleCodes.SUSPENDED_PAUSED;
 import static io.jvirtd.model.event.LifecycleCodes.UNDEFINED;
 import static io.jvirtd.model.event.LifecycleCodes.UNDEFINED_REMOVED;
@@ -240,6 +244,21 @@ final class QemuLifecycle {
 
     /** Launches QEMU paused, negotiates QMP, learns the pty, then {@code cont} unless paused. Job held. */
     private void startProcess(QemuDomain d, DomainDef live, boolean paused) {
+        startProcess(d, live, paused, null);
+    }
+
+    /**
+     * A snapshot revert's start (qemuSnapshotRevertActive): QEMU launched paused with the
+     * snapshot's state loaded ({@code loadvm}, what libvirt's {@code -loadvm} does), then
+     * libvirt's revert events: STARTED from snapshot, then RESUMED or (with {@code paused})
+     * SUSPENDED from snapshot. Job held.
+     */
+    void startFromSnapshot(QemuDomain d, DomainDef live, String snapshot, boolean paused) {
+        startProcess(d, live, paused, snapshot);
+    }
+
+    /** @param loadvm the internal snapshot to load before the CPUs run, or null for a plain start */
+    private void startProcess(QemuDomain d, DomainDef live, boolean paused, String loadvm) {
         QemuVolumeFiles volumes = QemuVolumeFiles.translate(live, storage);
         QemuDiskSources.checkAtStart(live, volumes);
         QemuDeviceAliases.assign(live);
@@ -263,18 +282,23 @@ final class QemuLifecycle {
                 d.gotShutdown = false;
                 d.destroying = false;
                 d.fakeReboot = false;
-                d.runningReason = StateReason.Running.BOOTED;
+                d.runningReason = loadvm != null ? StateReason.Running.FROM_SNAPSHOT : StateReason.Running.BOOTED;
                 d.pausedReason = -1;
             }
             // One round trip: the negotiation, the pty query and cont travel together.
             mon = QmpMonitor.open(live.name(), l.monitor(), loop, listener(d));
             CompletableFuture<Object> chardevs = mon.send("query-chardev", null);
-            CompletableFuture<Object> cont = paused ? null : mon.send("cont", null);
+            CompletableFuture<Object> cont = paused || loadvm != null ? null : mon.send("cont", null);
             mon.awaitNegotiated(MONITOR_TIMEOUT_MILLIS);
             synchronized (d) {
                 d.monitor = mon;
             }
             learnPtys(live, mon.await(chardevs, "query-chardev", MONITOR_TIMEOUT_MILLIS));
+            if (loadvm != null) {
+                QemuSnapshots.loadvm(mon, loadvm);
+                revertedStart(d, mon, paused);
+                return;
+            }
             if (cont != null) {
                 mon.await(cont, "cont", MONITOR_TIMEOUT_MILLIS);
             }
@@ -311,6 +335,24 @@ final class QemuLifecycle {
             QemuLauncher.cleanup(l.runDir(), paths.pidFile(live.name()));
             deleteQuietly(paths.statusFile(live.name()));
             throw e;
+        }
+    }
+
+    /** The end of a revert's start: its events, then the CPUs run unless {@code paused}. Job held. */
+    private void revertedStart(QemuDomain d, QmpMonitor mon, boolean paused) {
+        onEventThread(() -> {
+            raise(d, STARTED, STARTED_FROM_SNAPSHOT);
+            if (paused) {
+                synchronized (d) {
+                    d.reason = StateReason.Paused.FROM_SNAPSHOT;
+                }
+                raise(d, SUSPENDED, SUSPENDED_FROM_SNAPSHOT);
+            }
+            saveStatus(d);
+        });
+        if (!paused) {
+            mon.execute("cont", null, MONITOR_TIMEOUT_MILLIS); // its RESUME: "Resumed Snapshot"
+            onEventThread(() -> saveStatus(d));
         }
     }
 
@@ -477,6 +519,36 @@ final class QemuLifecycle {
         }
     }
 
+    /**
+     * qemuProcessStop for a snapshot (revert, or create with halt): the monitor closed first, so
+     * QEMU's last events are not reported (libvirt holds the domain while it kills), then QEMU
+     * killed (SIGTERM, SIGKILL after the grace period), then "Stopped Snapshot". Job held.
+     */
+    void stopFromSnapshot(QemuDomain d) {
+        long pid;
+        QmpMonitor mon;
+        synchronized (d) {
+            if (d.liveDef == null) {
+                return;
+            }
+            d.destroying = true;
+            pid = d.pid;
+            mon = d.monitor;
+        }
+        if (mon != null) {
+            mon.close();
+        }
+        ProcessHandle ph = ProcessHandle.of(pid).orElse(null);
+        if (ph != null && ProcState.isAlive(pid)) {
+            ph.destroy();
+            if (!awaitDeath(pid, TERM_GRACE_MILLIS)) {
+                ph.destroyForcibly();
+                awaitDeath(pid, KILL_WAIT_MILLIS);
+            }
+        }
+        onEventThread(() -> stopped(d, StateReason.Shutoff.FROM_SNAPSHOT, STOPPED_FROM_SNAPSHOT));
+    }
+
     /** Dead = gone or a zombie (this machine's init reaps orphans only every second or so). */
     private static boolean awaitDeath(long pid, long millis) {
         long deadline = System.nanoTime() + millis * 1_000_000L;
@@ -564,7 +636,8 @@ final class QemuLifecycle {
                         d.state = DomainState.RUNNING;
                         d.reason = d.runningReason >= 0 ? d.runningReason : StateReason.Running.UNPAUSED;
                         d.runningReason = -1;
-                        raise(d, RESUMED, RESUMED_UNPAUSED);
+                        raise(d, RESUMED, d.reason == StateReason.Running.FROM_SNAPSHOT ? RESUMED_FROM_SNAPSHOT
+                                : RESUMED_UNPAUSED);
                         save = true;
                     }
                 }
@@ -660,7 +733,7 @@ final class QemuLifecycle {
 
     // ================================================================== status, events, helpers
 
-    private void saveStatus(QemuDomain d) {
+    void saveStatus(QemuDomain d) {
         DomainDef live;
         DomainState state;
         int reason;
@@ -682,7 +755,7 @@ final class QemuLifecycle {
         }
     }
 
-    private void raise(QemuDomain d, int event, int detail) {
+    void raise(QemuDomain d, int event, int detail) {
         raise(d.ref(), event, detail);
     }
 
@@ -692,7 +765,7 @@ final class QemuLifecycle {
     }
 
     /** Runs {@code r} on the qemu-event thread after every event queued so far; waits for it. Workers only. */
-    private void onEventThread(Runnable r) {
+    void onEventThread(Runnable r) {
         try {
             eventThread.submit(r).get();
         } catch (InterruptedException e) {
