@@ -363,10 +363,15 @@ final class QemuSnapshots {
         boolean diskOnly = (flags & CREATE_DISK_ONLY) != 0;
         def.alignDisks(null, diskOnly || "external".equals(def.memory()) ? "external" : "internal", true,
                 p -> Files.isRegularFile(Path.of(p)));
-        prepare(capture, def, active);
-        if (diskOnly || "external".equals(def.memory()) || hasExternal(def)) {
+        if ("external".equals(def.memory())) {
             throw VirException.of(VirErrorNumber.OPERATION_UNSUPPORTED, VirErrorDomain.QEMU,
-                    "external snapshots are not supported by jvirtd's QEMU driver yet");
+                    "external snapshots with the memory state are not supported by jvirtd's QEMU driver");
+        }
+        prepare(capture, def, active);
+        boolean external = hasExternal(def);
+        boolean reuse = (flags & CREATE_REUSE_EXT) != 0;
+        if (external) {
+            QemuOverlays.prepare(def, capture, reuse);
         }
         boolean metadata = (flags & CREATE_NO_METADATA) == 0;
         Moments.Node<SnapshotDef> node = null;
@@ -379,7 +384,9 @@ final class QemuSnapshots {
             }
         }
         try {
-            if (active) {
+            if (external) {
+                takeExternal(d, def, active, reuse, (flags & CREATE_HALT) != 0);
+            } else if (active) {
                 takeRunning(d, def.name(), paused, (flags & CREATE_HALT) != 0);
             } else {
                 forEachQcow2(capture, def, "-c", false);
@@ -451,12 +458,65 @@ final class QemuSnapshots {
                 }
             }
         }
-        if (!foundInternal && !hasExternal(def) && "no".equals(def.memory())) {
+        boolean external = hasExternal(def);
+        if (!foundInternal && !external && "no".equals(def.memory())) {
             throw VirException.of(VirErrorNumber.CONFIG_UNSUPPORTED, VirErrorDomain.QEMU, "nothing selected for snapshot");
         }
         if (("internal".equals(def.memory()) && !foundInternal) || (foundInternal && forbidInternal)) {
             throw VirException.of(VirErrorNumber.CONFIG_UNSUPPORTED, VirErrorDomain.QEMU,
                     "internal and full system snapshots require all disks to be selected for snapshot");
+        }
+        if (def.state() == STATE_DISK_SNAPSHOT && !external) {
+            throw VirException.of(VirErrorNumber.CONFIG_UNSUPPORTED, VirErrorDomain.QEMU,
+                    "disk-only snapshots require at least one disk to be selected for snapshot");
+        }
+        if ((foundInternal && external) || ("internal".equals(def.memory()) && external)) {
+            throw VirException.of(VirErrorNumber.CONFIG_UNSUPPORTED, VirErrorDomain.QEMU,
+                    "mixing internal and external targets for a snapshot is not yet supported");
+        }
+    }
+
+    /**
+     * External disk-only snapshot: overlays ({@link QemuOverlays}), then the domain's
+     * definitions name them, saved (config file, status file). Job held.
+     */
+    private void takeExternal(QemuDomain d, SnapshotDef def, boolean active, boolean reuse, boolean halt) {
+        DomainDef live;
+        DomainDef persistent;
+        synchronized (d) {
+            live = d.liveDef != null ? d.liveDef.copy() : null;
+            persistent = d.persistentDef != null ? d.persistentDef.copy() : null;
+        }
+        if (active) {
+            QemuOverlays.createLive(qemuImg, monitor(d), def, live, persistent, reuse);
+        } else {
+            QemuOverlays.createOffline(qemuImg, def, persistent, reuse);
+        }
+        synchronized (d) {
+            if (active && d.liveDef != null) {
+                d.liveDef = live;
+            }
+            if (persistent != null && d.persistentDef != null) {
+                d.persistentDef = persistent;
+            }
+        }
+        if (persistent != null) {
+            saveConfig(persistent);
+        }
+        if (active) {
+            life.onEventThread(() -> life.saveStatus(d));
+            if (halt) {
+                life.stopFromSnapshot(d);
+            }
+        }
+    }
+
+    private void saveConfig(DomainDef def) {
+        Path f = life.paths.configFile(def.name());
+        try {
+            AtomicFiles.write(f, def.format(DomainDef.XML_INACTIVE | DomainDef.XML_SECURE));
+        } catch (IOException e) {
+            throw VirException.systemError(VirErrorDomain.QEMU, 5, "cannot save config file '" + f + "'", e.getMessage());
         }
     }
 
@@ -663,12 +723,7 @@ final class QemuSnapshots {
             }
             d.persistentDef = inactive.copy();
         }
-        Path f = life.paths.configFile(inactive.name());
-        try {
-            AtomicFiles.write(f, inactive.format(DomainDef.XML_INACTIVE | DomainDef.XML_SECURE));
-        } catch (IOException e) {
-            throw VirException.systemError(VirErrorDomain.QEMU, 5, "cannot save config file '" + f + "'", e.getMessage());
-        }
+        saveConfig(inactive);
         return true;
     }
 
