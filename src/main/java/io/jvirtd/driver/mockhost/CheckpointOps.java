@@ -1,5 +1,6 @@
 package io.jvirtd.driver.mockhost;
 
+import io.jvirtd.driver.common.Moments;
 import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirErrorNumber;
 import io.jvirtd.model.VirException;
@@ -54,7 +55,7 @@ abstract class CheckpointOps extends SnapshotOps {
             Moments.Node<CheckpointDef> node;
             if (redefine) {
                 // virDomainCheckpointRedefinePrep
-                checkCycles(d.checkpoints, def.name(), def.parentName(), d.name());
+                Moments.checkCycles(d.checkpoints, def.name(), def.parentName());
                 if (def.domain() != null) {
                     if (!java.util.Arrays.equals(def.domain().uuid(), d.def.uuid())) {
                         throw VirException.invalidArg(VirErrorDomain.DOMAIN_CHECKPOINT, "definition for checkpoint "
@@ -77,12 +78,12 @@ abstract class CheckpointOps extends SnapshotOps {
                     node.def = def;
                     node.parentName = def.parentName();
                 } else {
-                    node = assignMoment(d.checkpoints, def.name(), def, def.parentName());
+                    node = Moments.assign(d.checkpoints, def.name(), def, def.parentName());
                 }
             } else {
                 def.setDomain(d.def.copyViaXml(true));
                 def.alignDisks();
-                node = assignMoment(d.checkpoints, def.name(), def, null);
+                node = Moments.assign(d.checkpoints, def.name(), def, null);
             }
             Moments.Node<CheckpointDef> current = d.checkpoints.current();
             if (current != null) {
@@ -168,7 +169,7 @@ abstract class CheckpointOps extends SnapshotOps {
     public void domainCheckpointDelete(CheckpointRef checkpoint, int flags) {
         checkFlags(flags, Flags.CKPT_DELETE_CHILDREN | Flags.CKPT_DELETE_METADATA_ONLY
                 | Flags.CKPT_DELETE_CHILDREN_ONLY, "testDomainCheckpointDelete");
-        onDomain(checkpoint.domain(), d -> deleteMoment(d.checkpoints, ckptNode(d, checkpoint.name()),
+        onDomain(checkpoint.domain(), d -> Moments.deleteMoment(d.checkpoints, ckptNode(d, checkpoint.name()),
                 (flags & Flags.CKPT_DELETE_CHILDREN) != 0, (flags & Flags.CKPT_DELETE_CHILDREN_ONLY) != 0,
                 (n, p) -> {
                     n.parentName = p;

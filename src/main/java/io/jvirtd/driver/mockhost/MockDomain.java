@@ -1,5 +1,6 @@
 package io.jvirtd.driver.mockhost;
 
+import io.jvirtd.driver.common.Moments;
 import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirErrorNumber;
 import io.jvirtd.model.VirException;

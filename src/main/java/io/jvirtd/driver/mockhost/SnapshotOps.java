@@ -1,5 +1,7 @@
 package io.jvirtd.driver.mockhost;
 
+import io.jvirtd.driver.common.Moments;
+import io.jvirtd.driver.common.SnapshotSelect;
 import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirErrorNumber;
 import io.jvirtd.model.VirException;
@@ -22,7 +24,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.function.Predicate;
 
 /**
  * The test driver's snapshot calls: create (new or redefine, halt), list and count with every
@@ -80,17 +81,8 @@ abstract class SnapshotOps extends DomainTuningOps {
         }
     }
 
-    /** virDomainSnapshotAssignDef: a new node, unless the name is taken. */
-    static <D> Moments.Node<D> assignMoment(Moments<D> moments, String name, D def, String parentName) {
-        if (moments.find(name) != null) {
-            throw VirException.of(VirErrorNumber.OPERATION_FAILED, VirErrorDomain.DOMAIN,
-                    "domain moment " + name + " already exists");
-        }
-        return moments.add(name, def, parentName);
-    }
-
     private static Moments.Node<SnapshotDef> assign(Moments<SnapshotDef> moments, SnapshotDef def) {
-        return assignMoment(moments, def.name(), def, def.parentName());
+        return Moments.assign(moments, def.name(), def, def.parentName());
     }
 
     /** testSnapObjFromName. */
@@ -199,7 +191,7 @@ abstract class SnapshotOps extends DomainTuningOps {
     /** testDomainSnapshotRedefine: replace a snapshot's definition or add one. */
     private static Moments.Node<SnapshotDef> redefine(MockDomain d, SnapshotDef def, int flags,
                                                       Set<String> regularFiles) {
-        checkCycles(d.snapshots, def.name(), def.parentName(), d.name());
+        Moments.checkCycles(d.snapshots, def.name(), def.parentName());
         Moments.Node<SnapshotDef> other = d.snapshots.find(def.name());
         SnapshotDef otherDef = other == null ? null : other.def;
         // virDomainSnapshotRedefineValidate
@@ -236,28 +228,6 @@ abstract class SnapshotOps extends DomainTuningOps {
         return state == SNAP_RUNNING || state == SNAP_PAUSED;
     }
 
-    /** virDomainMomentCheckCycles. */
-    static <D> void checkCycles(Moments<D> moments, String name, String parentName, String domName) {
-        if (parentName == null) {
-            return;
-        }
-        if (name.equals(parentName)) {
-            throw VirException.invalidArg(VirErrorDomain.DOMAIN, "cannot set moment " + name + " as its own parent");
-        }
-        Moments.Node<D> other = moments.find(parentName);
-        if (other == null) {
-            throw VirException.invalidArg(VirErrorDomain.DOMAIN,
-                    "parent " + parentName + " for moment " + name + " not found");
-        }
-        while (other != null && other.parentName != null) {
-            if (other.parentName.equals(name)) {
-                throw VirException.invalidArg(VirErrorDomain.DOMAIN,
-                        "parent " + other.name + " would create cycle to " + name);
-            }
-            other = moments.find(other.parentName);
-        }
-    }
-
     private static void setParentName(Moments.Node<SnapshotDef> node, String parent) {
         node.parentName = parent;
         node.def.setParentName(parent);
@@ -265,68 +235,12 @@ abstract class SnapshotOps extends DomainTuningOps {
 
     // ------------------------------------------------------------------ listing
 
-    /** The snapshot filter flags every list/count call accepts. */
-    private static final int LIST_FLAGS = Flags.SNAP_LIST_ROOTS | Flags.SNAP_LIST_TOPOLOGICAL
-            | Flags.SNAP_FILTERS_ALL;
-    private static final int CHILD_FLAGS = Flags.SNAP_LIST_DESCENDANTS | Flags.SNAP_LIST_TOPOLOGICAL
-            | Flags.SNAP_FILTERS_ALL;
+    private static final int LIST_FLAGS = SnapshotSelect.LIST_FLAGS;
+    private static final int CHILD_FLAGS = SnapshotSelect.CHILD_FLAGS;
 
-    /**
-     * virDomainSnapshotObjListGetNames: maps the public flags to the moment list's and filters
-     * on state and location.
-     */
     static List<Moments.Node<SnapshotDef>> selectSnapshots(MockDomain d, Moments.Node<SnapshotDef> from,
                                                             int flags) {
-        int moment = 0;
-        int[][] map = {
-            {Flags.SNAP_LIST_ROOTS, Flags.MOMENT_LIST_ROOTS},
-            {Flags.SNAP_LIST_TOPOLOGICAL, Flags.MOMENT_LIST_TOPOLOGICAL},
-            {Flags.SNAP_LIST_LEAVES, Flags.MOMENT_LIST_LEAVES},
-            {Flags.SNAP_LIST_NO_LEAVES, Flags.MOMENT_LIST_NO_LEAVES},
-            {Flags.SNAP_LIST_METADATA, Flags.MOMENT_LIST_METADATA},
-            {Flags.SNAP_LIST_NO_METADATA, Flags.MOMENT_LIST_NO_METADATA},
-        };
-        int rest = flags;
-        for (int[] m : map) {
-            if ((rest & m[0]) != 0) {
-                rest &= ~m[0];
-                moment |= m[1];
-            }
-        }
-        if ((rest & Flags.SNAP_FILTERS_STATUS) == Flags.SNAP_FILTERS_STATUS) {
-            rest &= ~Flags.SNAP_FILTERS_STATUS;
-        }
-        if ((rest & Flags.SNAP_FILTERS_LOCATION) == Flags.SNAP_FILTERS_LOCATION) {
-            rest &= ~Flags.SNAP_FILTERS_LOCATION;
-        }
-        // LEAVES and NO_LEAVES together mean no leaf filter (zeroed like the other groups)
-        if ((moment & (Flags.MOMENT_LIST_LEAVES | Flags.MOMENT_LIST_NO_LEAVES))
-                == (Flags.MOMENT_LIST_LEAVES | Flags.MOMENT_LIST_NO_LEAVES)) {
-            moment &= ~(Flags.MOMENT_LIST_LEAVES | Flags.MOMENT_LIST_NO_LEAVES);
-        }
-        int filter = rest;
-        Predicate<SnapshotDef> keep = def -> snapshotFilter(def, filter);
-        return d.snapshots.select(from, moment, keep);
-    }
-
-    /** virDomainSnapshotFilter. */
-    private static boolean snapshotFilter(SnapshotDef def, int flags) {
-        if ((flags & Flags.SNAP_FILTERS_STATUS) != 0) {
-            if ((flags & Flags.SNAP_LIST_INACTIVE) == 0 && def.state() == SNAP_SHUTOFF) {
-                return false;
-            }
-            if ((flags & Flags.SNAP_LIST_DISK_ONLY) == 0 && def.state() == SNAP_DISK_SNAPSHOT) {
-                return false;
-            }
-            if ((flags & Flags.SNAP_LIST_ACTIVE) == 0 && def.state() != SNAP_SHUTOFF
-                    && def.state() != SNAP_DISK_SNAPSHOT) {
-                return false;
-            }
-        }
-        if ((flags & Flags.SNAP_LIST_INTERNAL) != 0 && def.isExternal()) {
-            return false;
-        }
-        return (flags & Flags.SNAP_LIST_EXTERNAL) == 0 || def.isExternal();
+        return SnapshotSelect.select(d.snapshots, from, flags);
     }
 
     private static List<String> names(List<Moments.Node<SnapshotDef>> nodes, int max) {
@@ -454,45 +368,12 @@ abstract class SnapshotOps extends DomainTuningOps {
     public void domainSnapshotDelete(SnapshotRef snap, int flags) {
         checkFlags(flags, Flags.SNAP_DELETE_CHILDREN | Flags.SNAP_DELETE_CHILDREN_ONLY,
                 "testDomainSnapshotDelete");
-        onDomain(snap.domain(), d -> deleteMoment(d.snapshots, snapNode(d, snap.name()),
+        onDomain(snap.domain(), d -> Moments.deleteMoment(d.snapshots, snapNode(d, snap.name()),
                 (flags & Flags.SNAP_DELETE_CHILDREN) != 0, (flags & Flags.SNAP_DELETE_CHILDREN_ONLY) != 0,
                 (n, p) -> {
                     n.parentName = p;
                     n.def.setParentName(p);
                 }));
-    }
-
-    /** How a delete re-points a child's parent name (node and definition). */
-    interface Reparent<D> {
-        void set(Moments.Node<D> child, String parentName);
-    }
-
-    /** testDomainSnapshotDelete / testDomainCheckpointDelete on a moment tree. */
-    static <D> void deleteMoment(Moments<D> moments, Moments.Node<D> node, boolean children,
-                                 boolean childrenOnly, Reparent<D> reparent) {
-        if (children || childrenOnly) {
-            boolean[] wasCurrent = {false};
-            moments.forEachDescendant(node, n -> wasCurrent[0] |= moments.remove(n));
-            if (wasCurrent[0]) {
-                moments.setCurrent(node);
-            }
-        } else if (node.nchildren > 0) {
-            Moments.Node<D> parent = moments.parentOf(node);
-            for (Moments.Node<D> c : moments.children(node)) {
-                reparent.set(c, parent == null ? null : parent.name);
-            }
-            moments.moveChildren(node, node.parent);
-        }
-        if (childrenOnly) {
-            moments.dropChildren(node);
-        } else {
-            moments.dropParent(node);
-            if (node == moments.current()) {
-                Moments.Node<D> parent = node.parentName == null ? null : moments.find(node.parentName);
-                moments.setCurrent(parent);
-            }
-            moments.remove(node);
-        }
     }
 
     // ------------------------------------------------------------------ revert

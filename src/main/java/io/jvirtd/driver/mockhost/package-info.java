@@ -5,7 +5,7 @@
  * {@code MockHost} (shared built-in host or private node-file host);
  * {@code MockConnection} answers the SPI calls from it. The domain side: {@code MockDomain}
  * (one lock per domain), {@code DomainObjList} (the host's concurrent lookup maps and id counter),
- * {@code Moments} (snapshot/checkpoint trees), the call families {@code DomainLifecycleOps},
+ * the snapshot/checkpoint trees (driver/common {@code Moments}), the call families {@code DomainLifecycleOps},
  * {@code DomainTuningOps}, {@code SnapshotOps}, {@code CheckpointOps} that {@code MockDomains}
  * (the connection's {@code domains()}) inherits, and {@code NodeDomains} (domains of node files
  * and of the built-in host). Fault plans (docs/fault-injection.md): {@code FaultPlanParser} reads

@@ -17,8 +17,9 @@ import java.util.Map;
  *
  * <p>Node names are {@code libvirt-N-storage} / {@code libvirt-N-format}, N counted from the
  * last disk (1) to the first, as libvirt prepares storage backwards. At a real start libvirt has
- * read the qcow2 image and knows it has no backing file: the format node then says
- * {@code "backing":null}; {@code domxml-to-native} (no image read) leaves it out.
+ * read the qcow2 image and knows whether it has a backing file: without one the format node
+ * says {@code "backing":null}; with one (an external snapshot's overlay) QEMU opens the chain
+ * the image names; {@code domxml-to-native} (no image read) leaves it out.
  *
  * <p>Expects aliases and addresses assigned ({@link QemuDeviceAliases}, {@link QemuPciSlots}).
  * Stateless; any thread.
@@ -91,7 +92,7 @@ final class QemuDiskArgs {
         fmt.put("read-only", disk.diskReadonly());
         fmt.put("driver", format);
         fmt.put("file", storage);
-        if (started && "qcow2".equals(format)) {
+        if (started && "qcow2".equals(format) && !QemuDiskSources.hasBacking(disk)) {
             fmt.put("backing", null);
         }
         return List.of(file, fmt);

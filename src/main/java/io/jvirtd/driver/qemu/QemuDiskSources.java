@@ -19,10 +19,11 @@ import java.util.List;
  * What libvirt 9.0 does with the disk images at start, before QEMU runs
  * (qemuDomainDetermineDiskChain): each source must be there, or the start fails with libvirt's
  * "Cannot access storage file '...' (as uid:U, gid:G)" (SYSTEM_ERROR from the storage
- * driver's domain); a qcow2 image's header is read for a backing file, since the command line
- * tells QEMU there is none ({@code "backing":null}) — a backing chain is outside the subset and
- * refused. The live XML then shows each source's node index and the empty
- * {@code <backingStore/>} that ends its chain ({@link #markLive}).
+ * driver's domain); a qcow2 image's header is read for a backing file: a plain image's format
+ * node says {@code "backing":null}, an overlay's (an external snapshot's) chain is read
+ * ({@link QcowBacking}) and shown as libvirt shows it, nested {@code <backingStore>} elements,
+ * while QEMU opens the backing files the header names. The live XML then shows each source's
+ * node index and the empty {@code <backingStore/>} that ends its chain ({@link #markLive}).
  *
  * <p>Blocking file I/O: a worker thread, never the event loop. Stateless.
  */
@@ -77,10 +78,9 @@ final class QemuDiskSources {
     private static void checkOne(DeviceDef disk, String path, long uid, long gid) {
         Path p = Path.of(path);
         String context = "Cannot access storage file '" + path + "' (as uid:" + uid + ", gid:" + gid + ")";
+        boolean backed;
         try (InputStream in = Files.newInputStream(p)) {
-            if ("qcow2".equals(disk.node().childAttr("driver", "type")) && hasBackingFile(in)) {
-                throw QemuSubset.unsupported("qcow2 image with a backing file ('" + path + "')");
-            }
+            backed = "qcow2".equals(disk.node().childAttr("driver", "type")) && hasBackingFile(in);
         } catch (NoSuchFileException e) {
             throw VirException.systemError(VirErrorDomain.STORAGE, 2, context, "No such file or directory");
         } catch (AccessDeniedException e) {
@@ -88,6 +88,37 @@ final class QemuDiskSources {
         } catch (IOException e) {
             throw VirException.systemError(VirErrorDomain.STORAGE, 5, context, String.valueOf(e.getMessage()));
         }
+        if (backed) {
+            try {
+                setBackingStore(disk, QcowBacking.chain(p));
+            } catch (NoSuchFileException e) {
+                throw VirException.systemError(VirErrorDomain.STORAGE, 2, "Cannot access backing file '"
+                        + e.getFile() + "' of storage file '" + path + "' (as uid:" + uid + ", gid:" + gid + ")",
+                        "No such file or directory");
+            } catch (IOException e) {
+                throw VirException.systemError(VirErrorDomain.STORAGE, 5, context, String.valueOf(e.getMessage()));
+            }
+        }
+    }
+
+    /** The disk's {@code <backingStore>} chain (libvirt's live form, indexes set by {@link #markLive}). */
+    static void setBackingStore(DeviceDef disk, List<QcowBacking.Layer> chain) {
+        disk.node().remove("backingStore");
+        XmlNode parent = disk.node();
+        for (QcowBacking.Layer l : chain) {
+            XmlNode b = new XmlNode("backingStore").attr("type", "file");
+            b.add(new XmlNode("format").attr("type", l.format()));
+            b.add(new XmlNode("source").attr("file", l.path()));
+            parent.add(b);
+            parent = b;
+        }
+        parent.add(new XmlNode("backingStore"));
+    }
+
+    /** Whether the disk's XML names a backing file (an overlay's chain). */
+    static boolean hasBacking(DeviceDef disk) {
+        XmlNode b = disk.node().child("backingStore");
+        return b != null && b.child("source") != null;
     }
 
     /** The qcow2 header's backing_file_offset (bytes 8-15) is not 0. */
@@ -107,6 +138,7 @@ final class QemuDiskSources {
      */
     static void markLive(DomainDef def) {
         List<DeviceDef> disks = def.disks();
+        int nextIndex = disks.size() + 1; // backing images after every top image
         for (int i = 0; i < disks.size(); i++) {
             DeviceDef disk = disks.get(i);
             XmlNode src = disk.node().child("source");
@@ -120,6 +152,10 @@ final class QemuDiskSources {
             src.attr("index", Integer.toString(disks.size() - i));
             if (disk.node().child("backingStore") == null) {
                 disk.node().add(new XmlNode("backingStore"));
+            }
+            for (XmlNode b = disk.node().child("backingStore"); b != null && b.child("source") != null;
+                    b = b.child("backingStore")) {
+                b.attr("index", Integer.toString(nextIndex++));
             }
             disk.sortCanonical();
         }

@@ -1,9 +1,11 @@
 package io.jvirtd.driver.qemu;
 
+import io.jvirtd.driver.common.Moments;
 import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirErrorNumber;
 import io.jvirtd.model.VirException;
 import io.jvirtd.model.conf.DomainDef;
+import io.jvirtd.model.conf.SnapshotDef;
 import io.jvirtd.model.domain.DomainRef;
 import io.jvirtd.model.domain.DomainState;
 import io.jvirtd.model.domain.StateReason;
@@ -47,6 +49,9 @@ final class QemuDomain {
     boolean destroying;
     /** virDomainReboot in ACPI mode: reset instead of stopping when the guest powers off. */
     boolean fakeReboot;
+
+    /** The snapshots (libvirt's vm->snapshots), kept by {@link QemuSnapshots}. */
+    final Moments<SnapshotDef> snapshots = new Moments<>();
 
     /** The clients holding this domain's consoles (thread-safe on its own). */
     final ConsoleHolders consoles = new ConsoleHolders();

@@ -27,6 +27,7 @@ import io.jvirtd.model.domain.DomainRef;
 import io.jvirtd.model.domain.DomainStateReason;
 import io.jvirtd.model.domain.DomainStatsRecord;
 import io.jvirtd.model.domain.DomainVcpus;
+import io.jvirtd.model.domain.SnapshotRef;
 import io.jvirtd.model.event.DomainEvent;
 import io.jvirtd.model.spi.DomainOps;
 import io.jvirtd.model.stream.DataStream;
@@ -37,7 +38,8 @@ import java.util.function.Consumer;
 
 /**
  * The domain family of one client connection to the QEMU driver: the domain APIs it implements
- * so far, each a thin call into {@link QemuLifecycle}; the rest (snapshots, checkpoints, tuning,
+ * so far, each a thin call into {@link QemuLifecycle} (snapshots into {@link QemuSnapshots}); the rest
+ * (checkpoints, tuning,
  * ...) answer NO_SUPPORT through the SPI's defaults, as libvirtd's QEMU driver would for a slot
  * it leaves empty. Thread-safe (holds no state of its own but its event callbacks).
  */
@@ -52,6 +54,7 @@ final class QemuDomainOps implements DomainOps {
     private final QemuDeviceStats devices;
     private final QemuVcpuInfo vcpus;
     private final QemuSaveRestore saves;
+    private final QemuSnapshots snapshots;
     /** The event callbacks registered through this connection. Guarded by itself. */
     private final List<Integer> callbacks = new ArrayList<>();
 
@@ -62,6 +65,7 @@ final class QemuDomainOps implements DomainOps {
         this.devices = new QemuDeviceStats(life);
         this.vcpus = new QemuVcpuInfo(life);
         this.saves = new QemuSaveRestore(life);
+        this.snapshots = new QemuSnapshots(life);
     }
 
     // ------------------------------------------------------------------ lists and lookups
@@ -74,9 +78,9 @@ final class QemuDomainOps implements DomainOps {
         for (QemuDomain d : life.domains.all()) {
             DomainListFilter.Facts facts;
             boolean managedSave = askSaves && saves.hasManagedSave(d); // a file test: before the lock
-            synchronized (d) { // no snapshots or checkpoints in this driver
+            synchronized (d) { // no checkpoints in this driver
                 facts = new DomainListFilter.Facts(d.liveDef != null, d.persistentDef != null, d.state, managedSave,
-                        d.autostart, 0, 0);
+                        d.autostart, QemuSnapshots.count(d), 0);
             }
             if (DomainListFilter.matches(facts, flags)) {
                 out.add(d.ref());
@@ -152,6 +156,7 @@ final class QemuDomainOps implements DomainOps {
 
     @Override
     public void domainUndefine(DomainRef dom) {
+        snapshots.beforeUndefine(dom, 0);
         life.undefine(dom);
     }
 
@@ -159,6 +164,7 @@ final class QemuDomainOps implements DomainOps {
     public void domainUndefineFlags(DomainRef dom, int flags) {
         // managed save, snapshot and NVRAM flags: this driver keeps none of those, so they change nothing
         VirException.checkFlags(flags, UNDEFINE_ALL, VirErrorDomain.QEMU, "qemuDomainUndefineFlags");
+        snapshots.beforeUndefine(dom, flags);
         life.undefine(dom, (flags & UNDEFINE_MANAGED_SAVE) != 0);
     }
 
@@ -479,6 +485,88 @@ final class QemuDomainOps implements DomainOps {
     @Override
     public void domainDetachDeviceAlias(DomainRef dom, String alias, int flags) {
         life.hotplug.detachAlias(dom, alias, flags);
+    }
+
+    // ------------------------------------------------------------------ snapshots (QemuSnapshots)
+
+    @Override
+    public SnapshotRef domainSnapshotCreateXML(DomainRef dom, String xml, int flags) {
+        return snapshots.create(dom, xml, flags);
+    }
+
+    @Override
+    public String domainSnapshotGetXMLDesc(SnapshotRef snap, int flags) {
+        return snapshots.xmlDesc(snap, flags);
+    }
+
+    @Override
+    public int domainSnapshotNum(DomainRef dom, int flags) {
+        return snapshots.num(dom, flags);
+    }
+
+    @Override
+    public List<String> domainSnapshotListNames(DomainRef dom, int maxnames, int flags) {
+        return snapshots.listNames(dom, maxnames, flags);
+    }
+
+    @Override
+    public List<SnapshotRef> domainListAllSnapshots(DomainRef dom, int flags) {
+        return snapshots.listAll(dom, flags);
+    }
+
+    @Override
+    public int domainSnapshotNumChildren(SnapshotRef snap, int flags) {
+        return snapshots.numChildren(snap, flags);
+    }
+
+    @Override
+    public List<String> domainSnapshotListChildrenNames(SnapshotRef snap, int maxnames, int flags) {
+        return snapshots.listChildrenNames(snap, maxnames, flags);
+    }
+
+    @Override
+    public List<SnapshotRef> domainSnapshotListAllChildren(SnapshotRef snap, int flags) {
+        return snapshots.listAllChildren(snap, flags);
+    }
+
+    @Override
+    public SnapshotRef domainSnapshotLookupByName(DomainRef dom, String name, int flags) {
+        return snapshots.lookupByName(dom, name, flags);
+    }
+
+    @Override
+    public boolean domainHasCurrentSnapshot(DomainRef dom, int flags) {
+        return snapshots.hasCurrent(dom, flags);
+    }
+
+    @Override
+    public SnapshotRef domainSnapshotGetParent(SnapshotRef snap, int flags) {
+        return snapshots.parent(snap, flags);
+    }
+
+    @Override
+    public SnapshotRef domainSnapshotCurrent(DomainRef dom, int flags) {
+        return snapshots.current(dom, flags);
+    }
+
+    @Override
+    public boolean domainSnapshotIsCurrent(SnapshotRef snap, int flags) {
+        return snapshots.isCurrent(snap, flags);
+    }
+
+    @Override
+    public boolean domainSnapshotHasMetadata(SnapshotRef snap, int flags) {
+        return snapshots.hasMetadata(snap, flags);
+    }
+
+    @Override
+    public void domainRevertToSnapshot(SnapshotRef snap, int flags) {
+        snapshots.revert(snap, flags);
+    }
+
+    @Override
+    public void domainSnapshotDelete(SnapshotRef snap, int flags) {
+        snapshots.delete(snap, flags);
     }
 
     // ------------------------------------------------------------------ events

@@ -106,6 +106,7 @@ public final class QemuDriver implements HypervisorDriver {
         secrets = SecretDriver.load(paths.secretsDir(), schemas);
         QemuLifecycle l = new QemuLifecycle(paths, domains, events, loop, eventThread, capabilities, runAs, schemas, storage);
         l.loadAndReattach();
+        QemuSnapshots.loadAll(paths, domains);
         lifecycle = l;
         l.autostart();
     }

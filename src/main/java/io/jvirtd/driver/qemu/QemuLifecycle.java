@@ -14,11 +14,14 @@ import static io.jvirtd.model.event.LifecycleCodes.SHUTDOWN_HOST;
 import static io.jvirtd.model.event.LifecycleCodes.STARTED;
 import static io.jvirtd.model.event.LifecycleCodes.STARTED_BOOTED;
 import static io.jvirtd.model.event.LifecycleCodes.STARTED_RESTORED;
+import static io.jvirtd.model.event.LifecycleCodes.STARTED_FROM_SNAPSHOT;
 import static io.jvirtd.model.event.LifecycleCodes.STOPPED;
 import static io.jvirtd.model.event.LifecycleCodes.STOPPED_DESTROYED;
 import static io.jvirtd.model.event.LifecycleCodes.STOPPED_FAILED;
+import static io.jvirtd.model.event.LifecycleCodes.STOPPED_FROM_SNAPSHOT;
 import static io.jvirtd.model.event.LifecycleCodes.STOPPED_SHUTDOWN;
 import static io.jvirtd.model.event.LifecycleCodes.SUSPENDED;
+import static io.jvirtd.model.event.LifecycleCodes.SUSPENDED_FROM_SNAPSHOT;
 import static io.jvirtd.model.event.LifecycleCodes.SUSPENDED_PAUSED;
 import static io.jvirtd.model.event.LifecycleCodes.SUSPENDED_RESTORED;
 import static io.jvirtd.model.event.LifecycleCodes.UNDEFINED;
@@ -257,7 +260,7 @@ final class QemuLifecycle {
 
     /** Launches QEMU paused, negotiates QMP, learns the pty, then {@code cont} unless paused. Job held. */
     private void startProcess(QemuDomain d, DomainDef live, boolean paused) {
-        startProcess(d, live, paused, null);
+        startProcess(d, live, paused, null, null);
     }
 
     /**
@@ -266,6 +269,24 @@ final class QemuLifecycle {
      * {@code cont} unless {@code paused} (libvirt's qemuSaveImageStartVM). Job held.
      */
     void startProcess(QemuDomain d, DomainDef live, boolean paused, QemuIncoming incoming) {
+        startProcess(d, live, paused, incoming, null);
+    }
+
+    /**
+     * A snapshot revert's start (qemuSnapshotRevertActive): QEMU launched paused with the
+     * snapshot's state loaded ({@code loadvm}, what libvirt's {@code -loadvm} does), then
+     * libvirt's revert events: STARTED from snapshot, then RESUMED or (with {@code paused})
+     * SUSPENDED from snapshot. Job held.
+     */
+    void startFromSnapshot(QemuDomain d, DomainDef live, String snapshot, boolean paused) {
+        startProcess(d, live, paused, null, snapshot);
+    }
+
+    /**
+     * @param incoming a saved state to restore, or null
+     * @param loadvm   the internal snapshot to load before the CPUs run, or null
+     */
+    private void startProcess(QemuDomain d, DomainDef live, boolean paused, QemuIncoming incoming, String loadvm) {
         QemuVolumeFiles volumes = QemuVolumeFiles.translate(live, storage);
         QemuDiskSources.checkAtStart(live, volumes);
         QemuDeviceAliases.assign(live);
@@ -290,20 +311,25 @@ final class QemuLifecycle {
                 d.gotShutdown = false;
                 d.destroying = false;
                 d.fakeReboot = false;
-                d.runningReason = StateReason.Running.BOOTED;
+                d.runningReason = loadvm != null ? StateReason.Running.FROM_SNAPSHOT : StateReason.Running.BOOTED;
                 d.pausedReason = -1;
             }
             // One round trip: the negotiation, the pty query and cont travel together.
             mon = QmpMonitor.open(live.name(), l.monitor(), loop, listener(d));
             CompletableFuture<Object> chardevs = mon.send("query-chardev", null);
             QemuMemory.AtStart balloon = QemuMemory.setUpAtStart(mon, live);
-            CompletableFuture<Object> cont = paused || incoming != null ? null : mon.send("cont", null);
+            CompletableFuture<Object> cont = paused || incoming != null || loadvm != null ? null : mon.send("cont", null);
             mon.awaitNegotiated(MONITOR_TIMEOUT_MILLIS);
             synchronized (d) {
                 d.monitor = mon;
             }
             learnPtys(live, mon.await(chardevs, "query-chardev", MONITOR_TIMEOUT_MILLIS));
             QemuMemory.finishStart(d, mon, balloon, live);
+            if (loadvm != null) {
+                QemuSnapshots.loadvm(mon, loadvm);
+                revertedStart(d, mon, paused);
+                return;
+            }
             if (cont != null) {
                 mon.await(cont, "cont", MONITOR_TIMEOUT_MILLIS);
             }
@@ -376,6 +402,24 @@ final class QemuLifecycle {
                 }
                 saveStatus(d);
             });
+        }
+    }
+
+    /** The end of a revert's start: its events, then the CPUs run unless {@code paused}. Job held. */
+    private void revertedStart(QemuDomain d, QmpMonitor mon, boolean paused) {
+        onEventThread(() -> {
+            raise(d, STARTED, STARTED_FROM_SNAPSHOT);
+            if (paused) {
+                synchronized (d) {
+                    d.reason = StateReason.Paused.FROM_SNAPSHOT;
+                }
+                raise(d, SUSPENDED, SUSPENDED_FROM_SNAPSHOT);
+            }
+            saveStatus(d);
+        });
+        if (!paused) {
+            mon.execute("cont", null, MONITOR_TIMEOUT_MILLIS); // its RESUME: "Resumed Snapshot"
+            onEventThread(() -> saveStatus(d));
         }
     }
 
@@ -542,6 +586,36 @@ final class QemuLifecycle {
         }
     }
 
+    /**
+     * qemuProcessStop for a snapshot (revert, or create with halt): the monitor closed first, so
+     * QEMU's last events are not reported (libvirt holds the domain while it kills), then QEMU
+     * killed (SIGTERM, SIGKILL after the grace period), then "Stopped Snapshot". Job held.
+     */
+    void stopFromSnapshot(QemuDomain d) {
+        long pid;
+        QmpMonitor mon;
+        synchronized (d) {
+            if (d.liveDef == null) {
+                return;
+            }
+            d.destroying = true;
+            pid = d.pid;
+            mon = d.monitor;
+        }
+        if (mon != null) {
+            mon.close();
+        }
+        ProcessHandle ph = ProcessHandle.of(pid).orElse(null);
+        if (ph != null && ProcState.isAlive(pid)) {
+            ph.destroy();
+            if (!awaitDeath(pid, TERM_GRACE_MILLIS)) {
+                ph.destroyForcibly();
+                awaitDeath(pid, KILL_WAIT_MILLIS);
+            }
+        }
+        onEventThread(() -> stopped(d, StateReason.Shutoff.FROM_SNAPSHOT, STOPPED_FROM_SNAPSHOT));
+    }
+
     /** Dead = gone or a zombie (this machine's init reaps orphans only every second or so). */
     static boolean awaitDeath(long pid, long millis) {
         long deadline = System.nanoTime() + millis * 1_000_000L;
@@ -637,8 +711,9 @@ final class QemuLifecycle {
                         d.state = DomainState.RUNNING;
                         d.reason = d.runningReason >= 0 ? d.runningReason : StateReason.Running.UNPAUSED;
                         d.runningReason = -1;
-                        // libvirt's qemuDomainRunningReasonToResumeEvent: a restore resumes "from snapshot"
-                        raise(d, RESUMED, d.reason == StateReason.Running.RESTORED ? RESUMED_FROM_SNAPSHOT
+                        // libvirt's qemuDomainRunningReasonToResumeEvent: a restore or a revert resumes "from snapshot"
+                        raise(d, RESUMED, d.reason == StateReason.Running.RESTORED
+                                || d.reason == StateReason.Running.FROM_SNAPSHOT ? RESUMED_FROM_SNAPSHOT
                                 : RESUMED_UNPAUSED);
                         save = true;
                     }

@@ -17,11 +17,12 @@ import java.util.concurrent.TimeUnit;
 /**
  * Runs {@code qemu-img} (Debian's qemu-utils) for what libvirt's storage backends use it for:
  * {@code info --output=json} to learn a file's format and sizes, {@code create}, {@code resize}
- * and {@code convert}. A failure is libvirt's virCommandRun error: "internal error: Child
+ * and {@code convert}; the QEMU driver its {@code snapshot} (internal snapshots of shut-off
+ * guests) and {@code create -b} (external overlays). A failure is libvirt's virCommandRun error: "internal error: Child
  * process (ARGV) unexpected exit status N: STDERR". Stateless; worker threads only (it waits
  * for a process).
  */
-final class QemuImg {
+public final class QemuImg {
 
     private static final JsonFactory JSON = new JsonFactory();
     /** Longest a metadata command may take; data copies (convert) get no limit. */
@@ -29,7 +30,7 @@ final class QemuImg {
 
     private final String binary;
 
-    QemuImg(String binary) {
+    public QemuImg(String binary) {
         this.binary = binary;
     }
 
@@ -88,7 +89,7 @@ final class QemuImg {
     }
 
     /** Runs {@code argv} (argv[0] is qemu-img); its standard output. */
-    String run(List<String> argv, boolean bounded) {
+    public String run(List<String> argv, boolean bounded) {
         Process proc;
         try {
             proc = new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))

@@ -58,6 +58,16 @@ public final class SnapshotDef {
             return snapshot;
         }
 
+        /** The new image's format, or null (a driver defaults it). */
+        public String driverType() {
+            return driverType;
+        }
+
+        /** Sets the new image's format (the QEMU driver's qcow2 default, as qemuSnapshotPrepare). */
+        public void setDriverType(String driverType) {
+            this.driverType = driverType;
+        }
+
         /** The external image path, or null. */
         public String path() {
             if (source == null) {

@@ -123,7 +123,7 @@ class QemuDevicesTest {
     }
 
     @Test
-    void backingChainIsRefusedAndPlainQcow2Accepted(@TempDir Path dir) throws IOException {
+    void backingFileIsSeenInTheQcow2Header(@TempDir Path dir) throws IOException {
         byte[] header = new byte[512];
         header[0] = 'Q';
         header[1] = 'F';

@@ -1,4 +1,8 @@
-package io.jvirtd.driver.mockhost;
+package io.jvirtd.driver.common;
+
+import io.jvirtd.model.VirErrorDomain;
+import io.jvirtd.model.VirErrorNumber;
+import io.jvirtd.model.VirException;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -14,22 +18,34 @@ import java.util.function.Predicate;
  * current moment. Children are kept newest first and depth-first walks visit them in that order,
  * as libvirt's sibling lists do; whole-list walks go in creation order (libvirt walks a hash).
  *
- * <p>Not thread-safe: it belongs to a {@link MockDomain} and is guarded by that domain's lock.
+ * Both drivers keep their snapshots (and the mock host its checkpoints) in one, with the moment
+ * rules libvirt's drivers share: assign, cycle check, delete with children.
+ *
+ * <p>Not thread-safe: it belongs to one domain and is guarded by that domain's lock.
  *
  * @param <D> the moment's definition as the driver keeps it
  */
-final class Moments<D> {
+public final class Moments<D> {
+
+    // virDomainMomentObjList's own list flags
+    public static final int LIST_ROOTS = 1;
+    public static final int LIST_DESCENDANTS = 1;
+    public static final int LIST_TOPOLOGICAL = 1 << 1;
+    public static final int LIST_LEAVES = 1 << 2;
+    public static final int LIST_NO_LEAVES = 1 << 3;
+    public static final int LIST_METADATA = 1 << 4;
+    public static final int LIST_NO_METADATA = 1 << 5;
 
     /** One moment ({@code virDomainMomentObj}). */
-    static final class Node<D> {
-        final String name;
-        D def;
+    public static final class Node<D> {
+        public final String name;
+        public D def;
         /** {@code def->parent_name}: what the XML says; null for a root. */
-        String parentName;
+        public String parentName;
         Node<D> parent;
         Node<D> firstChild;
         Node<D> sibling;
-        int nchildren;
+        public int nchildren;
 
         Node(String name, D def, String parentName) {
             this.name = name;
@@ -42,32 +58,32 @@ final class Moments<D> {
     private final Map<String, Node<D>> byName = new LinkedHashMap<>();
     private Node<D> current;
 
-    int size() {
+    public int size() {
         return byName.size();
     }
 
-    Node<D> find(String name) {
+    public Node<D> find(String name) {
         return byName.get(name);
     }
 
-    Collection<Node<D>> all() {
+    public Collection<Node<D>> all() {
         return byName.values();
     }
 
-    Node<D> current() {
+    public Node<D> current() {
         return current;
     }
 
-    String currentName() {
+    public String currentName() {
         return current == null ? null : current.name;
     }
 
-    void setCurrent(Node<D> node) {
+    public void setCurrent(Node<D> node) {
         current = node;
     }
 
     /** Adds an unlinked moment (virDomainMomentAssignDef); the name must be new. */
-    Node<D> add(String name, D def, String parentName) {
+    public Node<D> add(String name, D def, String parentName) {
         Node<D> n = new Node<>(name, def, parentName);
         byName.put(name, n);
         return n;
@@ -78,7 +94,7 @@ final class Moments<D> {
      *
      * @return whether it was the current one
      */
-    boolean remove(Node<D> node) {
+    public boolean remove(Node<D> node) {
         byName.remove(node.name);
         if (current == node) {
             current = null;
@@ -88,7 +104,7 @@ final class Moments<D> {
     }
 
     /** virDomainMomentLinkParent: hangs the moment under its named parent, or the metaroot. */
-    void linkParent(Node<D> node) {
+    public void linkParent(Node<D> node) {
         Node<D> parent = node.parentName == null ? null : byName.get(node.parentName);
         setParent(node, parent == null ? metaroot : parent);
     }
@@ -98,7 +114,7 @@ final class Moments<D> {
      *
      * @return false when a parent is missing or the links form a cycle
      */
-    boolean updateRelations() {
+    public boolean updateRelations() {
         metaroot.firstChild = null;
         metaroot.nchildren = 0;
         for (Node<D> n : byName.values()) {
@@ -134,7 +150,7 @@ final class Moments<D> {
     }
 
     /** virDomainMomentDropParent: unlinks the moment from its parent's children. */
-    void dropParent(Node<D> node) {
+    public void dropParent(Node<D> node) {
         Node<D> parent = node.parent;
         if (parent == null) {
             return;
@@ -156,13 +172,13 @@ final class Moments<D> {
     }
 
     /** virDomainMomentDropChildren. */
-    void dropChildren(Node<D> node) {
+    public void dropChildren(Node<D> node) {
         node.nchildren = 0;
         node.firstChild = null;
     }
 
     /** virDomainMomentMoveChildren: {@code from}'s children go first among {@code to}'s. */
-    void moveChildren(Node<D> from, Node<D> to) {
+    public void moveChildren(Node<D> from, Node<D> to) {
         if (from.nchildren == 0) {
             return;
         }
@@ -182,11 +198,11 @@ final class Moments<D> {
     }
 
     /** The parent node, or null for a root (whose parent is the metaroot). */
-    Node<D> parentOf(Node<D> node) {
+    public Node<D> parentOf(Node<D> node) {
         return node.parent == null || node.parent == metaroot ? null : node.parent;
     }
 
-    List<Node<D>> children(Node<D> node) {
+    public List<Node<D>> children(Node<D> node) {
         List<Node<D>> out = new ArrayList<>();
         for (Node<D> c = node.firstChild; c != null; c = c.sibling) {
             out.add(c);
@@ -195,7 +211,7 @@ final class Moments<D> {
     }
 
     /** virDomainMomentForEachDescendant: depth first, pre-order. */
-    void forEachDescendant(Node<D> node, Consumer<Node<D>> action) {
+    public void forEachDescendant(Node<D> node, Consumer<Node<D>> action) {
         for (Node<D> c : children(node)) {
             action.accept(c);
             forEachDescendant(c, action);
@@ -204,34 +220,34 @@ final class Moments<D> {
 
     /**
      * virDomainMomentObjListGetNames: the moments below {@code from} (null for the whole list)
-     * that pass the common flags ({@code Flags.MOMENT_LIST_*}) and {@code filter}.
+     * that pass the common flags ({@code LIST_*}) and {@code filter}.
      */
-    List<Node<D>> select(Node<D> from, int flags, Predicate<D> filter) {
+    public List<Node<D>> select(Node<D> from, int flags, Predicate<D> filter) {
         List<Node<D>> out = new ArrayList<>();
         if (from == null) {
             // ROOTS and DESCENDANTS share a bit with opposite meanings: toggle for the metaroot
-            flags ^= Flags.MOMENT_LIST_ROOTS;
+            flags ^= LIST_ROOTS;
             from = metaroot;
         }
-        int dataFlags = flags & ~(Flags.MOMENT_LIST_DESCENDANTS | Flags.MOMENT_LIST_TOPOLOGICAL);
-        int metadata = dataFlags & (Flags.MOMENT_LIST_METADATA | Flags.MOMENT_LIST_NO_METADATA);
-        if (metadata == Flags.MOMENT_LIST_NO_METADATA) {
+        int dataFlags = flags & ~(LIST_DESCENDANTS | LIST_TOPOLOGICAL);
+        int metadata = dataFlags & (LIST_METADATA | LIST_NO_METADATA);
+        if (metadata == LIST_NO_METADATA) {
             return out;
         }
         final int leafFlags = dataFlags;
         Consumer<Node<D>> take = n -> {
-            if ((leafFlags & Flags.MOMENT_LIST_LEAVES) != 0 && n.nchildren > 0) {
+            if ((leafFlags & LIST_LEAVES) != 0 && n.nchildren > 0) {
                 return;
             }
-            if ((leafFlags & Flags.MOMENT_LIST_NO_LEAVES) != 0 && n.nchildren == 0) {
+            if ((leafFlags & LIST_NO_LEAVES) != 0 && n.nchildren == 0) {
                 return;
             }
             if (filter.test(n.def)) {
                 out.add(n);
             }
         };
-        if ((flags & Flags.MOMENT_LIST_DESCENDANTS) != 0) {
-            if (from != metaroot || (flags & Flags.MOMENT_LIST_TOPOLOGICAL) != 0) {
+        if ((flags & LIST_DESCENDANTS) != 0) {
+            if (from != metaroot || (flags & LIST_TOPOLOGICAL) != 0) {
                 forEachDescendant(from, take);
             } else {
                 byName.values().forEach(take);
@@ -240,5 +256,74 @@ final class Moments<D> {
             children(from).forEach(take);
         }
         return out;
+    }
+
+    /** virDomainMomentAssignDef: a new node, unless the name is taken. */
+    public static <D> Node<D> assign(Moments<D> moments, String name, D def, String parentName) {
+        if (moments.find(name) != null) {
+            throw VirException.of(VirErrorNumber.OPERATION_FAILED, VirErrorDomain.DOMAIN,
+                    "domain moment " + name + " already exists");
+        }
+        return moments.add(name, def, parentName);
+    }
+
+    /** virDomainMomentCheckCycles. */
+    public static <D> void checkCycles(Moments<D> moments, String name, String parentName) {
+        if (parentName == null) {
+            return;
+        }
+        if (name.equals(parentName)) {
+            throw VirException.invalidArg(VirErrorDomain.DOMAIN, "cannot set moment " + name + " as its own parent");
+        }
+        Node<D> other = moments.find(parentName);
+        if (other == null) {
+            throw VirException.invalidArg(VirErrorDomain.DOMAIN,
+                    "parent " + parentName + " for moment " + name + " not found");
+        }
+        while (other != null && other.parentName != null) {
+            if (other.parentName.equals(name)) {
+                throw VirException.invalidArg(VirErrorDomain.DOMAIN,
+                        "parent " + other.name + " would create cycle to " + name);
+            }
+            other = moments.find(other.parentName);
+        }
+    }
+
+    /** How a delete re-points a child's parent name (node and definition). */
+    public interface Reparent<D> {
+        void set(Node<D> child, String parentName);
+    }
+
+    /**
+     * A delete's tree work (virDomainMomentForEachDescendant, MoveChildren, DropParent): with
+     * {@code children} or {@code childrenOnly} the descendants go (the node becomes current if
+     * one of them was); else its children move up to its parent. Unless {@code childrenOnly}
+     * the node goes too, and its parent becomes current if it was.
+     */
+    public static <D> void deleteMoment(Moments<D> moments, Node<D> node, boolean children,
+                                        boolean childrenOnly, Reparent<D> reparent) {
+        if (children || childrenOnly) {
+            boolean[] wasCurrent = {false};
+            moments.forEachDescendant(node, n -> wasCurrent[0] |= moments.remove(n));
+            if (wasCurrent[0]) {
+                moments.setCurrent(node);
+            }
+        } else if (node.nchildren > 0) {
+            Node<D> parent = moments.parentOf(node);
+            for (Node<D> c : moments.children(node)) {
+                reparent.set(c, parent == null ? null : parent.name);
+            }
+            moments.moveChildren(node, node.parent);
+        }
+        if (childrenOnly) {
+            moments.dropChildren(node);
+        } else {
+            moments.dropParent(node);
+            if (node == moments.current()) {
+                Node<D> parent = node.parentName == null ? null : moments.find(node.parentName);
+                moments.setCurrent(parent);
+            }
+            moments.remove(node);
+        }
     }
 }

@@ -1,0 +1,936 @@
+package io.jvirtd.driver.qemu;
+
+import static io.jvirtd.model.domain.SnapshotFlags.CREATE_ATOMIC;
+import static io.jvirtd.model.domain.SnapshotFlags.CREATE_CURRENT;
+import static io.jvirtd.model.domain.SnapshotFlags.CREATE_DISK_ONLY;
+import static io.jvirtd.model.domain.SnapshotFlags.CREATE_HALT;
+import static io.jvirtd.model.domain.SnapshotFlags.CREATE_LIVE;
+import static io.jvirtd.model.domain.SnapshotFlags.CREATE_NO_METADATA;
+import static io.jvirtd.model.domain.SnapshotFlags.CREATE_QUIESCE;
+import static io.jvirtd.model.domain.SnapshotFlags.CREATE_REDEFINE;
+import static io.jvirtd.model.domain.SnapshotFlags.CREATE_REUSE_EXT;
+import static io.jvirtd.model.domain.SnapshotFlags.CREATE_VALIDATE;
+import static io.jvirtd.model.domain.SnapshotFlags.DELETE_CHILDREN;
+import static io.jvirtd.model.domain.SnapshotFlags.DELETE_CHILDREN_ONLY;
+import static io.jvirtd.model.domain.SnapshotFlags.DELETE_METADATA_ONLY;
+import static io.jvirtd.model.domain.SnapshotFlags.REVERT_FORCE;
+import static io.jvirtd.model.domain.SnapshotFlags.REVERT_PAUSED;
+import static io.jvirtd.model.domain.SnapshotFlags.REVERT_RESET_NVRAM;
+import static io.jvirtd.model.domain.SnapshotFlags.REVERT_RUNNING;
+import static io.jvirtd.model.domain.SnapshotFlags.STATE_CRASHED;
+import static io.jvirtd.model.domain.SnapshotFlags.STATE_DISK_SNAPSHOT;
+import static io.jvirtd.model.domain.SnapshotFlags.STATE_PAUSED;
+import static io.jvirtd.model.domain.SnapshotFlags.STATE_RUNNING;
+import static io.jvirtd.model.domain.SnapshotFlags.STATE_SHUTDOWN;
+import static io.jvirtd.model.domain.SnapshotFlags.STATE_SHUTOFF;
+import static io.jvirtd.model.event.LifecycleCodes.DEFINED;
+import static io.jvirtd.model.event.LifecycleCodes.DEFINED_FROM_SNAPSHOT;
+
+import io.jvirtd.driver.common.AtomicFiles;
+import io.jvirtd.driver.common.Moments;
+import io.jvirtd.driver.common.SnapshotSelect;
+import io.jvirtd.driver.storage.QemuImg;
+import io.jvirtd.model.VirErrorDomain;
+import io.jvirtd.model.VirErrorNumber;
+import io.jvirtd.model.VirException;
+import io.jvirtd.model.conf.DeviceDef;
+import io.jvirtd.model.conf.DomainDef;
+import io.jvirtd.model.conf.SnapshotDef;
+import io.jvirtd.model.domain.DomainFlags;
+import io.jvirtd.model.domain.DomainRef;
+import io.jvirtd.model.domain.DomainState;
+import io.jvirtd.model.domain.SnapshotRef;
+import io.jvirtd.model.domain.StateReason;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Snapshots of QEMU guests as libvirt 9.0's QEMU driver takes them with QEMU 7.2
+ * (qemu_snapshot.c): internal full-system snapshots of a running guest (CPUs stopped, HMP
+ * {@code savevm} through {@code human-monitor-command}, CPUs resumed), internal disk snapshots
+ * of a shut-off guest ({@code qemu-img snapshot -c}), revert (QEMU killed and started again
+ * with the snapshot loaded, or {@code qemu-img snapshot -a} for a shut-off one, with libvirt's
+ * events), delete ({@code delvm} / {@code qemu-img snapshot -d}), redefinition, and the
+ * metadata: one {@code NAME.xml} per snapshot under {@code lib/snapshot/DOMAIN/}, written
+ * atomically, read again when the daemon starts.
+ *
+ * <p>Threads: worker threads. The tree is the domain's {@link QemuDomain#snapshots}, read and
+ * changed under the domain's monitor; calls that change it hold the domain's job, and do QMP,
+ * {@code qemu-img} and file work with no lock held. {@code savevm} blocks QEMU's monitor for
+ * its duration; only this worker waits (the event loop keeps reading).
+ */
+final class QemuSnapshots {
+
+    private static final System.Logger LOG = System.getLogger("io.jvirtd.driver.qemu");
+    /** savevm / loadvm / delvm copy guest RAM: far longer than an ordinary command. */
+    private static final long VM_STATE_TIMEOUT_MILLIS = 600_000;
+    private static final int CREATE_FLAGS = CREATE_REDEFINE | CREATE_CURRENT | CREATE_NO_METADATA | CREATE_HALT
+            | CREATE_DISK_ONLY | CREATE_REUSE_EXT | CREATE_QUIESCE | CREATE_ATOMIC | CREATE_LIVE | CREATE_VALIDATE;
+
+    private final QemuLifecycle life;
+    private final QemuImg qemuImg = new QemuImg("qemu-img");
+
+    QemuSnapshots(QemuLifecycle life) {
+        this.life = life;
+    }
+
+    // ================================================================== metadata files
+
+    private static Path dir(QemuPaths paths, String domain) {
+        return paths.libDir().resolve("snapshot").resolve(domain);
+    }
+
+    /**
+     * Writes (or, for names no longer in the tree, removes) the metadata files of {@code names}:
+     * qemuDomainSnapshotWriteMetadata's internal format with {@code <active>}. Formatted under the
+     * domain's lock, written with none held. Job held.
+     */
+    private void sync(QemuDomain d, Set<String> names) {
+        Map<String, String> texts = new java.util.LinkedHashMap<>();
+        String domName;
+        synchronized (d) {
+            domName = d.name();
+            String uuid = io.jvirtd.model.domain.Uuids.format(d.uuid);
+            for (String n : names) {
+                Moments.Node<SnapshotDef> node = d.snapshots.find(n);
+                if (node == null) {
+                    texts.put(n, null);
+                    continue;
+                }
+                StringBuilder b = new StringBuilder(4096);
+                b.append("<!--\nWARNING: THIS IS AN AUTO-GENERATED FILE. CHANGES TO IT ARE LIKELY TO BE\n")
+                        .append("OVERWRITTEN AND LOST. Changes to this xml configuration should be made using:\n")
+                        .append("  virsh snapshot-edit\nor other application using the libvirt API.\n-->\n\n");
+                node.def.formatInto(b, 0, SnapshotDef.XML_SECURE, uuid, true, node == d.snapshots.current());
+                texts.put(n, b.toString());
+            }
+        }
+        Path dir = dir(life.paths, domName);
+        for (Map.Entry<String, String> e : texts.entrySet()) {
+            Path f = dir.resolve(e.getKey() + ".xml");
+            try {
+                if (e.getValue() == null) {
+                    Files.deleteIfExists(f);
+                } else {
+                    Files.createDirectories(dir);
+                    AtomicFiles.write(f, e.getValue());
+                }
+            } catch (IOException ex) {
+                throw VirException.internalError(VirErrorDomain.QEMU,
+                        "unable to save metadata for snapshot " + e.getKey());
+            }
+        }
+    }
+
+    /** Daemon start: every domain's snapshots from its metadata folder (qemuDomainSnapshotLoad). */
+    static void loadAll(QemuPaths paths, QemuDomains domains) {
+        for (QemuDomain d : domains.all()) {
+            Path dir = dir(paths, d.name());
+            if (!Files.isDirectory(dir)) {
+                continue;
+            }
+            try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.xml")) {
+                for (Path f : files) {
+                    try {
+                        loadOne(d, Files.readString(f));
+                    } catch (IOException | RuntimeException e) {
+                        LOG.log(Level.ERROR, "Failed to parse snapshot XML from file ''{0}'': {1}", f, e.getMessage());
+                    }
+                }
+            } catch (IOException e) {
+                LOG.log(Level.ERROR, "Failed to open dir ''{0}'': {1}", dir, e.getMessage());
+            }
+            synchronized (d) {
+                if (!d.snapshots.updateRelations()) {
+                    LOG.log(Level.ERROR, "Snapshots have inconsistent relations for domain {0}", d.name());
+                }
+            }
+        }
+    }
+
+    private static void loadOne(QemuDomain d, String xml) {
+        SnapshotDef def = SnapshotDef.parse(xml, SnapshotDef.PARSE_REDEFINE | SnapshotDef.PARSE_INTERNAL,
+                QemuXmlOptions.OPTIONS);
+        boolean current = xml.contains("<active>1</active>");
+        synchronized (d) {
+            Moments.Node<SnapshotDef> n = Moments.assign(d.snapshots, def.name(), def, def.parentName());
+            if (current) {
+                d.snapshots.setCurrent(n);
+            }
+        }
+    }
+
+    /**
+     * qemuDomainUndefineFlags' snapshot rule: a shut-off domain with snapshots is undefined only
+     * with {@code --snapshots-metadata}, which discards their metadata (the images keep them).
+     */
+    void beforeUndefine(DomainRef ref, int flags) {
+        QemuDomain d = life.domains.get(ref);
+        List<String> names;
+        synchronized (d) {
+            if (d.liveDef != null || d.snapshots.size() == 0 || d.persistentDef == null) {
+                return;
+            }
+            if ((flags & DomainFlags.UNDEFINE_SNAPSHOTS_METADATA) == 0) {
+                throw VirException.operationInvalid(VirErrorDomain.QEMU,
+                        "cannot delete inactive domain with " + d.snapshots.size() + " snapshots");
+            }
+            names = d.snapshots.all().stream().map(n -> n.name).toList();
+            for (Moments.Node<SnapshotDef> n : new ArrayList<>(d.snapshots.all())) {
+                d.snapshots.remove(n);
+            }
+            d.snapshots.updateRelations();
+        }
+        sync(d, new LinkedHashSet<>(names));
+        try {
+            Files.deleteIfExists(dir(life.paths, ref.name()));
+        } catch (IOException e) {
+            // not empty: left as libvirt leaves it
+        }
+    }
+
+    // ================================================================== create
+
+    SnapshotRef create(DomainRef ref, String xml, int flags) {
+        VirException.checkFlags(flags, CREATE_FLAGS, VirErrorDomain.QEMU, "qemuDomainSnapshotCreateXML");
+        if ((flags & CREATE_QUIESCE) != 0 && (flags & CREATE_DISK_ONLY) == 0) {
+            throw VirException.invalidArg(VirErrorDomain.QEMU,
+                    "Flag VIR_DOMAIN_SNAPSHOT_CREATE_QUIESCE is required by flag VIR_DOMAIN_SNAPSHOT_CREATE_DISK_ONLY");
+        }
+        if ((flags & CREATE_LIVE) != 0 && (flags & CREATE_REDEFINE) != 0) {
+            throw VirException.invalidArg(VirErrorDomain.QEMU, "Flags 'VIR_DOMAIN_SNAPSHOT_CREATE_LIVE' and "
+                    + "'VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE' are mutually exclusive");
+        }
+        QemuDomain d = life.domains.get(ref);
+        boolean active;
+        synchronized (d) {
+            if (d.persistentDef == null && (flags & CREATE_HALT) != 0) {
+                throw VirException.operationInvalid(VirErrorDomain.QEMU, "cannot halt after transient domain snapshot");
+            }
+            active = d.liveDef != null;
+        }
+        int parse = 0;
+        if ((flags & CREATE_REDEFINE) != 0) {
+            parse |= SnapshotDef.PARSE_REDEFINE;
+        }
+        if ((flags & CREATE_DISK_ONLY) != 0 || !active) {
+            parse |= SnapshotDef.PARSE_OFFLINE;
+        }
+        if ((flags & CREATE_VALIDATE) != 0) {
+            parse |= SnapshotDef.PARSE_VALIDATE;
+        }
+        SnapshotDef def = SnapshotDef.parse(xml, parse, QemuXmlOptions.OPTIONS, null);
+        d.beginJob();
+        try {
+            validate(d, def, flags);
+            String name = (flags & CREATE_REDEFINE) != 0 ? redefine(d, def, flags) : createNew(d, def, flags);
+            return new SnapshotRef(name, d.ref());
+        } finally {
+            d.endJob();
+        }
+    }
+
+    /** qemuSnapshotCreateXMLValidateDef. */
+    private static void validate(QemuDomain d, SnapshotDef def, int flags) {
+        String name = def.name();
+        if ((flags & CREATE_NO_METADATA) == 0) {
+            if (name.contains("/")) {
+                throw VirException.of(VirErrorNumber.XML_DETAIL, VirErrorDomain.QEMU,
+                        "invalid snapshot name '" + name + "': name can't contain '/'");
+            }
+            if (name.startsWith(".")) {
+                throw VirException.of(VirErrorNumber.XML_DETAIL, VirErrorDomain.QEMU,
+                        "invalid snapshot name '" + name + "': name can't start with '.'");
+            }
+        }
+        int state;
+        boolean active;
+        synchronized (d) {
+            state = d.state.number();
+            active = d.liveDef != null;
+        }
+        if ((flags & CREATE_LIVE) != 0 && (!active || !"external".equals(def.memory()))) {
+            throw VirException.of(VirErrorNumber.OPERATION_UNSUPPORTED, VirErrorDomain.QEMU,
+                    "live snapshot creation is supported only during full system snapshots");
+        }
+        if ((flags & CREATE_REDEFINE) != 0) {
+            state = def.state();
+        }
+        switch (state) {
+            case STATE_RUNNING, STATE_PAUSED, STATE_SHUTDOWN, STATE_SHUTOFF, STATE_CRASHED -> { }
+            case STATE_DISK_SNAPSHOT -> {
+                if ((flags & CREATE_REDEFINE) == 0) {
+                    throw VirException.internalError(VirErrorDomain.QEMU, "Invalid domain state disk-snapshot");
+                }
+            }
+            case 7 -> throw VirException.of(VirErrorNumber.OPERATION_UNSUPPORTED, VirErrorDomain.QEMU,
+                    "qemu doesn't support taking snapshots of PMSUSPENDED guests");
+            default -> throw VirException.internalError(VirErrorDomain.QEMU,
+                    "Invalid domain state " + SnapshotDef.STATES.get(Math.max(0, Math.min(state, 8))));
+        }
+    }
+
+    /** qemuSnapshotRedefine: replaces or adds the snapshot's metadata; nothing is taken. */
+    private String redefine(QemuDomain d, SnapshotDef def, int flags) {
+        Set<String> touched = new LinkedHashSet<>();
+        synchronized (d) {
+            Moments.checkCycles(d.snapshots, def.name(), def.parentName());
+            Moments.Node<SnapshotDef> other = d.snapshots.find(def.name());
+            if (def.domain() != null && !java.util.Arrays.equals(def.domain().uuid(), d.uuid)) {
+                throw VirException.invalidArg(VirErrorDomain.DOMAIN_SNAPSHOT, "definition for snapshot "
+                        + def.name() + " must use uuid " + io.jvirtd.model.domain.Uuids.format(d.uuid));
+            }
+            if (other != null) {
+                SnapshotDef o = other.def;
+                if (online(o.state()) != online(def.state())) {
+                    throw VirException.invalidArg(VirErrorDomain.DOMAIN_SNAPSHOT,
+                            "cannot change between online and offline snapshot state in snapshot " + def.name());
+                }
+                if ((o.state() == STATE_DISK_SNAPSHOT) != (def.state() == STATE_DISK_SNAPSHOT)) {
+                    throw VirException.invalidArg(VirErrorDomain.DOMAIN_SNAPSHOT,
+                            "cannot change between disk only and full system in snapshot " + def.name());
+                }
+            }
+            String align = def.state() == STATE_DISK_SNAPSHOT || def.isExternal() ? "external" : "internal";
+            if (def.domain() != null || other != null) {
+                def.alignDisks(other == null ? null : other.def.domain(), align, true, p -> Files.isRegularFile(Path.of(p)));
+            }
+            Moments.Node<SnapshotDef> node;
+            if (other != null) {
+                if (def.domain() == null) {
+                    def.setDomain(other.def.domain());
+                }
+                d.snapshots.dropParent(other);
+                other.def = def;
+                other.parentName = def.parentName();
+                node = other;
+            } else {
+                node = Moments.assign(d.snapshots, def.name(), def, def.parentName());
+            }
+            if ((flags & CREATE_CURRENT) != 0) {
+                setCurrent(d, node, touched);
+            }
+            d.snapshots.linkParent(node);
+            touched.add(node.name);
+        }
+        sync(d, touched);
+        return def.name();
+    }
+
+    private static boolean online(int state) {
+        return state == STATE_RUNNING || state == STATE_PAUSED;
+    }
+
+    /** qemuSnapshotSetCurrent: the old current one's file changes too (its {@code <active>}). Domain locked. */
+    private static void setCurrent(QemuDomain d, Moments.Node<SnapshotDef> node, Set<String> touched) {
+        Moments.Node<SnapshotDef> old = d.snapshots.current();
+        if (old != null && old != node) {
+            touched.add(old.name);
+        }
+        d.snapshots.setCurrent(node);
+    }
+
+    /** qemuSnapshotCreate: align, prepare, take it, then record it as the current snapshot. */
+    private String createNew(QemuDomain d, SnapshotDef def, int flags) {
+        boolean active;
+        boolean paused;
+        DomainDef capture;
+        DomainDef inactive;
+        synchronized (d) {
+            active = d.liveDef != null;
+            paused = d.state == DomainState.PAUSED;
+            capture = d.def().copyViaXml(true);
+            for (DeviceDef disk : capture.disks()) { // a node index is live-only: libvirt's inactive form has none
+                if (disk.node().child("source") != null) {
+                    disk.node().child("source").attr("index", null);
+                }
+            }
+            inactive = active && d.persistentDef != null ? d.persistentDef.copy() : null;
+            alignState(def, d.state.number(), active, flags);
+        }
+        def.setDomain(capture);
+        def.setInactiveDomain(inactive);
+        boolean diskOnly = (flags & CREATE_DISK_ONLY) != 0;
+        def.alignDisks(null, diskOnly || "external".equals(def.memory()) ? "external" : "internal", true,
+                p -> Files.isRegularFile(Path.of(p)));
+        if ("external".equals(def.memory())) {
+            throw VirException.of(VirErrorNumber.OPERATION_UNSUPPORTED, VirErrorDomain.QEMU,
+                    "external snapshots with the memory state are not supported by jvirtd's QEMU driver");
+        }
+        prepare(capture, def, active);
+        boolean external = hasExternal(def);
+        boolean reuse = (flags & CREATE_REUSE_EXT) != 0;
+        if (external) {
+            QemuOverlays.prepare(def, capture, reuse);
+        }
+        boolean metadata = (flags & CREATE_NO_METADATA) == 0;
+        Moments.Node<SnapshotDef> node = null;
+        if (metadata) {
+            synchronized (d) {
+                node = Moments.assign(d.snapshots, def.name(), def, null);
+                String cur = d.snapshots.currentName();
+                node.parentName = cur;
+                def.setParentName(cur);
+            }
+        }
+        try {
+            if (external) {
+                takeExternal(d, def, active, reuse, (flags & CREATE_HALT) != 0);
+            } else if (active) {
+                takeRunning(d, def.name(), paused, (flags & CREATE_HALT) != 0);
+            } else {
+                forEachQcow2(capture, def, "-c", false);
+            }
+        } catch (RuntimeException e) {
+            if (node != null) {
+                synchronized (d) {
+                    d.snapshots.remove(node);
+                }
+            }
+            throw e;
+        }
+        if (metadata) {
+            Set<String> touched = new LinkedHashSet<>();
+            synchronized (d) {
+                setCurrent(d, node, touched);
+                d.snapshots.linkParent(node);
+            }
+            touched.add(node.name);
+            sync(d, touched);
+        }
+        return def.name();
+    }
+
+    private static boolean hasExternal(SnapshotDef def) {
+        return def.disks().stream().anyMatch(x -> "external".equals(x.snapshot()) || "manual".equals(x.snapshot()));
+    }
+
+    /** qemuSnapshotCreateAlignDisks' state and memory rules (disks are aligned after). Domain locked. */
+    private static void alignState(SnapshotDef def, int domainState, boolean active, int flags) {
+        if ((flags & CREATE_DISK_ONLY) != 0) {
+            def.setState(active ? STATE_DISK_SNAPSHOT : STATE_SHUTOFF);
+            def.setMemory("no");
+        } else if ("external".equals(def.memory())) {
+            def.setState(domainState);
+        } else {
+            def.setState(domainState);
+            if (active && "no".equals(def.memory())) {
+                throw VirException.of(VirErrorNumber.OPERATION_UNSUPPORTED, VirErrorDomain.QEMU,
+                        "internal snapshot of a running VM must include the memory state");
+            }
+            def.setMemory(domainState == STATE_SHUTOFF ? "no" : "internal");
+        }
+    }
+
+    /** qemuSnapshotPrepare for internal snapshots: every selected disk a qcow2 image. */
+    private static void prepare(DomainDef dom, SnapshotDef def, boolean active) {
+        boolean foundInternal = false;
+        boolean forbidInternal = false;
+        List<DeviceDef> disks = dom.disks();
+        for (int i = 0; i < def.disks().size(); i++) {
+            SnapshotDef.Disk sd = def.disks().get(i);
+            DeviceDef disk = disks.get(i);
+            String format = disk.node().childAttr("driver", "type");
+            if ("internal".equals(sd.snapshot())) {
+                foundInternal = true;
+                if (def.state() == STATE_DISK_SNAPSHOT && active) {
+                    throw VirException.of(VirErrorNumber.CONFIG_UNSUPPORTED, VirErrorDomain.QEMU,
+                            "active qemu domains require external disk snapshots; disk " + sd.name()
+                                    + " requested internal");
+                }
+                if (format != null && !"qcow2".equals(format)) {
+                    throw VirException.of(VirErrorNumber.CONFIG_UNSUPPORTED, VirErrorDomain.QEMU,
+                            "internal snapshot for disk " + sd.name() + " unsupported for storage type " + format);
+                }
+            } else if ("no".equals(sd.snapshot())) {
+                if (disk.sourcePath() != null && !disk.diskReadonly()) {
+                    forbidInternal = true;
+                }
+            }
+        }
+        boolean external = hasExternal(def);
+        if (!foundInternal && !external && "no".equals(def.memory())) {
+            throw VirException.of(VirErrorNumber.CONFIG_UNSUPPORTED, VirErrorDomain.QEMU, "nothing selected for snapshot");
+        }
+        if (("internal".equals(def.memory()) && !foundInternal) || (foundInternal && forbidInternal)) {
+            throw VirException.of(VirErrorNumber.CONFIG_UNSUPPORTED, VirErrorDomain.QEMU,
+                    "internal and full system snapshots require all disks to be selected for snapshot");
+        }
+        if (def.state() == STATE_DISK_SNAPSHOT && !external) {
+            throw VirException.of(VirErrorNumber.CONFIG_UNSUPPORTED, VirErrorDomain.QEMU,
+                    "disk-only snapshots require at least one disk to be selected for snapshot");
+        }
+        if ((foundInternal && external) || ("internal".equals(def.memory()) && external)) {
+            throw VirException.of(VirErrorNumber.CONFIG_UNSUPPORTED, VirErrorDomain.QEMU,
+                    "mixing internal and external targets for a snapshot is not yet supported");
+        }
+    }
+
+    /**
+     * External disk-only snapshot: overlays ({@link QemuOverlays}), then the domain's
+     * definitions name them, saved (config file, status file). Job held.
+     */
+    private void takeExternal(QemuDomain d, SnapshotDef def, boolean active, boolean reuse, boolean halt) {
+        DomainDef live;
+        DomainDef persistent;
+        synchronized (d) {
+            live = d.liveDef != null ? d.liveDef.copy() : null;
+            persistent = d.persistentDef != null ? d.persistentDef.copy() : null;
+        }
+        if (active) {
+            QemuOverlays.createLive(qemuImg, monitor(d), def, live, persistent, reuse);
+        } else {
+            QemuOverlays.createOffline(qemuImg, def, persistent, reuse);
+        }
+        synchronized (d) {
+            if (active && d.liveDef != null) {
+                d.liveDef = live;
+            }
+            if (persistent != null && d.persistentDef != null) {
+                d.persistentDef = persistent;
+            }
+        }
+        if (persistent != null) {
+            saveConfig(persistent);
+        }
+        if (active) {
+            life.onEventThread(() -> life.saveStatus(d));
+            if (halt) {
+                life.stopFromSnapshot(d);
+            }
+        }
+    }
+
+    private void saveConfig(DomainDef def) {
+        Path f = life.paths.configFile(def.name());
+        try {
+            AtomicFiles.write(f, def.format(DomainDef.XML_INACTIVE | DomainDef.XML_SECURE));
+        } catch (IOException e) {
+            throw VirException.systemError(VirErrorDomain.QEMU, 5, "cannot save config file '" + f + "'", e.getMessage());
+        }
+    }
+
+    /**
+     * qemuSnapshotCreateActiveInternal: a running guest's CPUs stop (paused for "save"), HMP
+     * savevm writes RAM and device state into the qcow2 images, the CPUs run again; with halt
+     * QEMU stops instead. Job held.
+     */
+    private void takeRunning(QemuDomain d, String name, boolean paused, boolean halt) {
+        QmpMonitor mon = monitor(d);
+        boolean resume = !paused;
+        if (resume) {
+            synchronized (d) {
+                d.pausedReason = StateReason.Paused.SAVE;
+            }
+            mon.execute("stop", null, QemuLifecycle.MONITOR_TIMEOUT_MILLIS);
+            life.onEventThread(() -> { }); // its STOP is applied ("Suspended Paused")
+        }
+        try {
+            String reply = hmp(mon, "savevm \"" + name + "\"");
+            checkSavevm(reply);
+        } finally {
+            if (halt) {
+                life.stopFromSnapshot(d);
+            } else if (resume) {
+                synchronized (d) {
+                    d.runningReason = StateReason.Running.UNPAUSED;
+                }
+                mon.execute("cont", null, QemuLifecycle.MONITOR_TIMEOUT_MILLIS);
+                life.onEventThread(() -> life.saveStatus(d));
+            }
+        }
+    }
+
+    /** qemuMonitorTextCreateSnapshot's reading of savevm's answer. */
+    private static void checkSavevm(String reply) {
+        if (reply.contains("No block device can accept snapshots")) {
+            throw VirException.operationInvalid(VirErrorDomain.QEMU, "this domain does not have a device to take snapshots");
+        }
+        if (reply.contains("Error") || reply.contains("Could not open VM state file")
+                || reply.contains("State blocked by non-migratable device")) {
+            throw VirException.of(VirErrorNumber.OPERATION_FAILED, VirErrorDomain.QEMU,
+                    "Failed to take snapshot: " + reply.strip());
+        }
+    }
+
+    /** HMP loadvm for a revert's start (what libvirt's {@code -loadvm} does before the CPUs run). */
+    static void loadvm(QmpMonitor mon, String name) {
+        String reply = hmp(mon, "loadvm \"" + name + "\"");
+        if (reply.contains("Error") || reply.contains("error")) {
+            throw VirException.of(VirErrorNumber.OPERATION_FAILED, VirErrorDomain.QEMU,
+                    "Failed to load snapshot: " + reply.strip());
+        }
+    }
+
+    private static String hmp(QmpMonitor mon, String commandLine) {
+        Object r = mon.execute("human-monitor-command", Map.of("command-line", commandLine), VM_STATE_TIMEOUT_MILLIS);
+        return r == null ? "" : r.toString();
+    }
+
+    private static QmpMonitor monitor(QemuDomain d) {
+        synchronized (d) {
+            if (d.liveDef == null || d.monitor == null) {
+                throw QemuLifecycle.notRunning();
+            }
+            return d.monitor;
+        }
+    }
+
+    /**
+     * qemuDomainSnapshotForEachQcow2Raw: {@code qemu-img snapshot OP NAME FILE} on every
+     * internal disk; with {@code tryAll} a failing disk is skipped (and reported), else a failed
+     * create rolls back the disks done so far.
+     */
+    private void forEachQcow2(DomainDef dom, SnapshotDef def, String op, boolean tryAll) {
+        List<DeviceDef> disks = dom.disks();
+        boolean skipped = false;
+        for (int i = 0; i < disks.size() && i < def.disks().size(); i++) {
+            DeviceDef disk = disks.get(i);
+            if (!"disk".equals(disk.diskDevice()) || !"internal".equals(def.disks().get(i).snapshot())) {
+                continue;
+            }
+            String format = disk.node().childAttr("driver", "type");
+            try {
+                if (format != null && !"qcow2".equals(format)) {
+                    throw VirException.operationInvalid(VirErrorDomain.QEMU,
+                            "Disk device '" + disk.diskTarget() + "' does not support snapshotting");
+                }
+                qemuImg.run(List.of("qemu-img", "snapshot", op, def.name(), disk.sourcePath()), false);
+            } catch (VirException e) {
+                if (tryAll) {
+                    LOG.log(Level.WARNING, "skipping snapshot action on {0}", disk.diskTarget());
+                    skipped = true;
+                    continue;
+                }
+                if ("-c".equals(op)) {
+                    for (int j = 0; j < i; j++) {
+                        DeviceDef done = disks.get(j);
+                        if ("disk".equals(done.diskDevice()) && "internal".equals(def.disks().get(j).snapshot())) {
+                            try {
+                                qemuImg.run(List.of("qemu-img", "snapshot", "-d", def.name(), done.sourcePath()), false);
+                            } catch (VirException ignored) {
+                                // best effort, as libvirt's rollback
+                            }
+                        }
+                    }
+                }
+                throw e;
+            }
+        }
+        if (skipped && "-a".equals(op)) {
+            throw VirException.internalError(VirErrorDomain.QEMU, "some disks were skipped while reverting");
+        }
+    }
+
+    // ================================================================== revert
+
+    void revert(SnapshotRef snap, int flags) {
+        VirException.checkFlags(flags, REVERT_RUNNING | REVERT_PAUSED | REVERT_FORCE | REVERT_RESET_NVRAM,
+                VirErrorDomain.QEMU, "qemuDomainRevertToSnapshot");
+        QemuDomain d = life.domains.get(snap.domain());
+        d.beginJob();
+        try {
+            SnapshotDef sdef;
+            boolean persistent;
+            String domName;
+            synchronized (d) {
+                sdef = node(d, snap.name()).def;
+                persistent = d.persistentDef != null;
+                domName = d.name();
+            }
+            int state = sdef.state();
+            if (!persistent && state != STATE_RUNNING && state != STATE_PAUSED
+                    && (flags & (REVERT_RUNNING | REVERT_PAUSED)) == 0) {
+                throw VirException.operationInvalid(VirErrorDomain.QEMU,
+                        "transient domain needs to request run or pause to revert to inactive snapshot");
+            }
+            if (sdef.isExternal()) {
+                throw VirException.of(VirErrorNumber.CONFIG_UNSUPPORTED, VirErrorDomain.QEMU,
+                        "revert to external snapshot not supported yet");
+            }
+            if (sdef.domain() == null) {
+                throw VirException.of(VirErrorNumber.SNAPSHOT_REVERT_RISKY, VirErrorDomain.QEMU,
+                        "snapshot '" + snap.name() + "' lacks domain '" + domName + "' rollback info");
+            }
+            // qemuSnapshotRevertPrep: the configs, renamed to the domain's name
+            DomainDef config = renamed(sdef.domain(), domName);
+            DomainDef inactive = sdef.inactiveDomain() != null ? renamed(sdef.inactiveDomain(), domName)
+                    : online(state) ? renamed(sdef.domain(), domName) : null;
+            boolean defined = false;
+            switch (state) {
+                case STATE_RUNNING, STATE_PAUSED -> {
+                    life.stopFromSnapshot(d);
+                    defined = assignInactive(d, inactive != null ? inactive : config);
+                    boolean paused = (flags & REVERT_RUNNING) == 0
+                            && (state == STATE_PAUSED || (flags & REVERT_PAUSED) != 0);
+                    life.startFromSnapshot(d, config, snap.name(), paused);
+                }
+                case STATE_SHUTDOWN, STATE_SHUTOFF, STATE_CRASHED -> {
+                    life.stopFromSnapshot(d);
+                    forEachQcow2(sdef.domain(), sdef, "-a", true);
+                    defined = assignInactive(d, config);
+                    if ((flags & (REVERT_RUNNING | REVERT_PAUSED)) != 0) {
+                        boolean paused = (flags & REVERT_PAUSED) != 0;
+                        life.startFromSnapshot(d, config.copy(), null, paused);
+                    }
+                }
+                case 7 -> throw VirException.of(VirErrorNumber.OPERATION_UNSUPPORTED, VirErrorDomain.QEMU,
+                        "qemu doesn't support reversion of snapshot taken in PMSUSPENDED state");
+                default -> throw VirException.internalError(VirErrorDomain.QEMU, "Invalid target domain state '"
+                        + SnapshotDef.STATES.get(Math.max(0, Math.min(state, 8))) + "'. Refusing snapshot reversion");
+            }
+            // qemuSnapshotRevertWriteMetadata
+            Set<String> touched = new LinkedHashSet<>();
+            synchronized (d) {
+                Moments.Node<SnapshotDef> n = d.snapshots.find(snap.name());
+                if (n != null) {
+                    setCurrent(d, n, touched);
+                    touched.add(n.name);
+                }
+            }
+            sync(d, touched);
+            if (defined) {
+                life.onEventThread(() -> life.raise(d, DEFINED, DEFINED_FROM_SNAPSHOT));
+            }
+        } finally {
+            d.endJob();
+        }
+    }
+
+    private static DomainDef renamed(DomainDef def, String name) {
+        DomainDef c = def.copyViaXml(false);
+        if (!name.equals(c.name())) {
+            c.setName(name);
+        }
+        return c;
+    }
+
+    /** virDomainObjAssignDef of the inactive config, saved as the domain's definition. Job held. */
+    private boolean assignInactive(QemuDomain d, DomainDef inactive) {
+        synchronized (d) {
+            if (d.persistentDef == null || inactive == null) {
+                return false;
+            }
+            d.persistentDef = inactive.copy();
+        }
+        saveConfig(inactive);
+        return true;
+    }
+
+    // ================================================================== delete
+
+    void delete(SnapshotRef snap, int flags) {
+        VirException.checkFlags(flags, DELETE_CHILDREN | DELETE_METADATA_ONLY | DELETE_CHILDREN_ONLY,
+                VirErrorDomain.QEMU, "qemuDomainSnapshotDelete");
+        boolean metadataOnly = (flags & DELETE_METADATA_ONLY) != 0;
+        boolean children = (flags & DELETE_CHILDREN) != 0;
+        boolean childrenOnly = (flags & DELETE_CHILDREN_ONLY) != 0;
+        QemuDomain d = life.domains.get(snap.domain());
+        d.beginJob();
+        try {
+            List<SnapshotDef> doomed = new ArrayList<>();
+            boolean active;
+            synchronized (d) {
+                Moments.Node<SnapshotDef> n = node(d, snap.name());
+                active = d.liveDef != null;
+                if (children || childrenOnly) {
+                    d.snapshots.forEachDescendant(n, c -> doomed.add(c.def));
+                }
+                if (!childrenOnly) {
+                    doomed.add(n.def);
+                }
+                if (!metadataOnly) {
+                    validateDelete(d, n, doomed, children || childrenOnly);
+                }
+            }
+            if (!metadataOnly) {
+                for (SnapshotDef def : doomed) {
+                    discardData(d, def, active);
+                }
+            }
+            Set<String> touched = new LinkedHashSet<>();
+            synchronized (d) {
+                Moments.Node<SnapshotDef> n = d.snapshots.find(snap.name());
+                String oldCurrent = d.snapshots.currentName();
+                for (SnapshotDef def : doomed) {
+                    touched.add(def.name());
+                }
+                for (Moments.Node<SnapshotDef> c : d.snapshots.children(n)) {
+                    touched.add(c.name);
+                }
+                Moments.deleteMoment(d.snapshots, n, children, childrenOnly, (c, p) -> {
+                    c.parentName = p;
+                    c.def.setParentName(p);
+                });
+                if (d.snapshots.currentName() != null && !d.snapshots.currentName().equals(oldCurrent)) {
+                    touched.add(d.snapshots.currentName());
+                }
+            }
+            sync(d, touched);
+        } finally {
+            d.endJob();
+        }
+    }
+
+    /** qemuSnapshotDeleteValidate, for what this driver keeps. Domain locked. */
+    private static void validateDelete(QemuDomain d, Moments.Node<SnapshotDef> n, List<SnapshotDef> doomed,
+                                       boolean withChildren) {
+        if (n.def.isExternal()) {
+            throw VirException.of(VirErrorNumber.OPERATION_UNSUPPORTED, VirErrorDomain.QEMU,
+                    "deleting external snapshots (block commit) is not supported by jvirtd's QEMU driver yet; "
+                            + "use --metadata");
+        }
+        if (withChildren && doomed.stream().anyMatch(SnapshotDef::isExternal)) {
+            throw VirException.of(VirErrorNumber.CONFIG_UNSUPPORTED, VirErrorDomain.QEMU,
+                    "deletion of external children disk snapshots not supported");
+        }
+    }
+
+    /** qemuSnapshotDiscardImpl's data part: delvm on a running guest, qemu-img -d on a shut-off one. Job held. */
+    private void discardData(QemuDomain d, SnapshotDef def, boolean active) {
+        if (active) {
+            QmpMonitor mon = monitor(d);
+            hmp(mon, "delvm \"" + def.name() + "\""); // libvirt goes on even when it fails
+        } else {
+            DomainDef dom;
+            synchronized (d) {
+                dom = def.domain() != null ? def.domain() : d.def();
+            }
+            forEachQcow2(dom, def, "-d", true);
+        }
+    }
+
+    // ================================================================== queries
+
+    private static Moments.Node<SnapshotDef> node(QemuDomain d, String name) {
+        Moments.Node<SnapshotDef> n = d.snapshots.find(name);
+        if (n == null) {
+            throw VirException.of(VirErrorNumber.NO_DOMAIN_SNAPSHOT, VirErrorDomain.QEMU,
+                    "no domain snapshot with matching name '" + name + "'");
+        }
+        return n;
+    }
+
+    private <T> T read(DomainRef ref, Function<QemuDomain, T> f) {
+        QemuDomain d = life.domains.get(ref);
+        synchronized (d) {
+            return f.apply(d);
+        }
+    }
+
+    int num(DomainRef ref, int flags) {
+        VirException.checkFlags(flags, SnapshotSelect.LIST_FLAGS, VirErrorDomain.QEMU, "qemuDomainSnapshotNum");
+        return read(ref, d -> SnapshotSelect.select(d.snapshots, null, flags).size());
+    }
+
+    List<String> listNames(DomainRef ref, int max, int flags) {
+        VirException.checkFlags(flags, SnapshotSelect.LIST_FLAGS, VirErrorDomain.QEMU, "qemuDomainSnapshotListNames");
+        return read(ref, d -> names(SnapshotSelect.select(d.snapshots, null, flags), max));
+    }
+
+    List<SnapshotRef> listAll(DomainRef ref, int flags) {
+        VirException.checkFlags(flags, SnapshotSelect.LIST_FLAGS, VirErrorDomain.QEMU, "qemuDomainListAllSnapshots");
+        return read(ref, d -> refs(SnapshotSelect.select(d.snapshots, null, flags), d.ref()));
+    }
+
+    int numChildren(SnapshotRef snap, int flags) {
+        VirException.checkFlags(flags, SnapshotSelect.CHILD_FLAGS, VirErrorDomain.QEMU, "qemuDomainSnapshotNumChildren");
+        return read(snap.domain(), d -> SnapshotSelect.select(d.snapshots, node(d, snap.name()), flags).size());
+    }
+
+    List<String> listChildrenNames(SnapshotRef snap, int max, int flags) {
+        VirException.checkFlags(flags, SnapshotSelect.CHILD_FLAGS, VirErrorDomain.QEMU,
+                "qemuDomainSnapshotListChildrenNames");
+        return read(snap.domain(), d -> names(SnapshotSelect.select(d.snapshots, node(d, snap.name()), flags), max));
+    }
+
+    List<SnapshotRef> listAllChildren(SnapshotRef snap, int flags) {
+        VirException.checkFlags(flags, SnapshotSelect.CHILD_FLAGS, VirErrorDomain.QEMU,
+                "qemuDomainSnapshotListAllChildren");
+        return read(snap.domain(), d -> refs(SnapshotSelect.select(d.snapshots, node(d, snap.name()), flags), d.ref()));
+    }
+
+    SnapshotRef lookupByName(DomainRef ref, String name, int flags) {
+        VirException.checkFlags(flags, 0, VirErrorDomain.QEMU, "qemuDomainSnapshotLookupByName");
+        return read(ref, d -> new SnapshotRef(node(d, name).name, d.ref()));
+    }
+
+    boolean hasCurrent(DomainRef ref, int flags) {
+        VirException.checkFlags(flags, 0, VirErrorDomain.QEMU, "qemuDomainHasCurrentSnapshot");
+        return read(ref, d -> d.snapshots.current() != null);
+    }
+
+    SnapshotRef parent(SnapshotRef snap, int flags) {
+        VirException.checkFlags(flags, 0, VirErrorDomain.QEMU, "qemuDomainSnapshotGetParent");
+        return read(snap.domain(), d -> {
+            Moments.Node<SnapshotDef> n = node(d, snap.name());
+            if (n.parentName == null) {
+                throw VirException.of(VirErrorNumber.NO_DOMAIN_SNAPSHOT, VirErrorDomain.QEMU,
+                        "snapshot '" + n.name + "' does not have a parent");
+            }
+            return new SnapshotRef(n.parentName, d.ref());
+        });
+    }
+
+    SnapshotRef current(DomainRef ref, int flags) {
+        VirException.checkFlags(flags, 0, VirErrorDomain.QEMU, "qemuDomainSnapshotCurrent");
+        return read(ref, d -> {
+            Moments.Node<SnapshotDef> cur = d.snapshots.current();
+            if (cur == null) {
+                throw VirException.of(VirErrorNumber.NO_DOMAIN_SNAPSHOT, VirErrorDomain.QEMU,
+                        "the domain does not have a current snapshot");
+            }
+            return new SnapshotRef(cur.name, d.ref());
+        });
+    }
+
+    String xmlDesc(SnapshotRef snap, int flags) {
+        VirException.checkFlags(flags, SnapshotDef.XML_SECURE, VirErrorDomain.QEMU, "qemuDomainSnapshotGetXMLDesc");
+        SnapshotDef copy = read(snap.domain(), d -> node(d, snap.name()).def.copy());
+        return copy.format(flags, snap.domain().uuidString());
+    }
+
+    boolean isCurrent(SnapshotRef snap, int flags) {
+        VirException.checkFlags(flags, 0, VirErrorDomain.QEMU, "qemuDomainSnapshotIsCurrent");
+        return read(snap.domain(), d -> node(d, snap.name()) == d.snapshots.current());
+    }
+
+    boolean hasMetadata(SnapshotRef snap, int flags) {
+        VirException.checkFlags(flags, 0, VirErrorDomain.QEMU, "qemuDomainSnapshotHasMetadata");
+        return read(snap.domain(), d -> node(d, snap.name()) != null);
+    }
+
+    /** How many snapshots a domain has (connectListAllDomains' HAS_SNAPSHOT filter). Domain locked. */
+    static int count(QemuDomain d) {
+        return d.snapshots.size();
+    }
+
+    private static List<String> names(List<Moments.Node<SnapshotDef>> nodes, int max) {
+        List<String> out = new ArrayList<>();
+        for (Moments.Node<SnapshotDef> n : nodes) {
+            if (out.size() >= max) {
+                break;
+            }
+            out.add(n.name);
+        }
+        return out;
+    }
+
+    private static List<SnapshotRef> refs(List<Moments.Node<SnapshotDef>> nodes, DomainRef dom) {
+        List<SnapshotRef> out = new ArrayList<>();
+        for (Moments.Node<SnapshotDef> n : nodes) {
+            out.add(new SnapshotRef(n.name, dom));
+        }
+        return out;
+    }
+}
