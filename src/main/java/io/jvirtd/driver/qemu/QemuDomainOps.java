@@ -20,6 +20,7 @@ import io.jvirtd.model.domain.DomainListFilter;
 import io.jvirtd.model.domain.DomainRef;
 import io.jvirtd.model.domain.DomainStateReason;
 import io.jvirtd.model.event.DomainEvent;
+import io.jvirtd.model.event.QemuMonitorEvent;
 import io.jvirtd.model.spi.DomainOps;
 import io.jvirtd.model.stream.DataStream;
 
@@ -39,11 +40,13 @@ final class QemuDomainOps implements DomainOps {
     private static final int CONSOLE_SAFE = 2;
 
     private final QemuLifecycle life;
+    private final QemuMonitorCommands monitorCommands;
     /** The event callbacks registered through this connection. Guarded by itself. */
     private final List<Integer> callbacks = new ArrayList<>();
 
     QemuDomainOps(QemuLifecycle life) {
         this.life = life;
+        this.monitorCommands = new QemuMonitorCommands(life);
     }
 
     // ------------------------------------------------------------------ lists and lookups
@@ -308,6 +311,38 @@ final class QemuDomainOps implements DomainOps {
     @Override
     public int domainGetMaxVcpus(DomainRef dom) {
         return domainGetVcpusFlags(dom, 0);
+    }
+
+    // ------------------------------------------------------------------ libvirt-qemu and messages
+
+    @Override
+    public String domainQemuMonitorCommand(DomainRef dom, String cmd, int flags) {
+        return monitorCommands.monitorCommand(dom, cmd, flags);
+    }
+
+    @Override
+    public String domainQemuAgentCommand(DomainRef dom, String cmd, int timeout, int flags) {
+        return monitorCommands.agentCommand(dom, cmd, timeout, flags);
+    }
+
+    @Override
+    public List<String> domainGetMessages(DomainRef dom, int flags) {
+        return monitorCommands.messages(dom, flags);
+    }
+
+    @Override
+    public int connectDomainQemuMonitorEventRegister(DomainRef domOrNull, String eventOrNull, int flags,
+                                                     Consumer<QemuMonitorEvent> listener) {
+        int id = QemuMonitorEvents.register(life.events, domOrNull, eventOrNull, flags, listener);
+        synchronized (callbacks) {
+            callbacks.add(id);
+        }
+        return id;
+    }
+
+    @Override
+    public void connectDomainQemuMonitorEventDeregister(int callbackId) {
+        connectDomainEventDeregisterAny(callbackId);
     }
 
     // ------------------------------------------------------------------ events

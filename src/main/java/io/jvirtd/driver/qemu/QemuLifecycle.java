@@ -518,6 +518,11 @@ final class QemuLifecycle {
             }
 
             @Override
+            public void onRawEvent(Map<String, Object> message) {
+                eventThread.execute(() -> QemuMonitorEvents.relay(events, d.ref(), message));
+            }
+
+            @Override
             public void onEvent(String event, Map<String, Object> data, long micros) {
                 eventThread.execute(() -> handleEvent(d, event, data));
             }
@@ -646,6 +651,7 @@ final class QemuLifecycle {
             d.reason = shutoffReason;
             d.destroying = false;
             d.gotShutdown = false;
+            d.taint = 0;
             if (d.persistentDef == null) {
                 domains.remove(d, live.name());
             }
