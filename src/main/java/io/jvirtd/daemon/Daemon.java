@@ -8,6 +8,7 @@ import io.jvirtd.daemon.metrics.MetricsServer;
 import io.jvirtd.daemon.metrics.MetricsText;
 import io.jvirtd.daemon.remote.ConnectionRouter;
 import io.jvirtd.daemon.remote.HypervisorExtraProgram;
+import io.jvirtd.daemon.remote.QemuProgram;
 import io.jvirtd.daemon.remote.RemoteProgram;
 import io.jvirtd.protocol.admin.AdminProcedure;
 import io.jvirtd.protocol.remote.RemoteProcedure;
@@ -141,7 +142,7 @@ final class Daemon {
             return 1;
         }
         server.addProgram(built(remote));
-        server.addProgram(HypervisorExtraProgram.qemu());
+        server.addProgram(new QemuProgram());
         server.addProgram(HypervisorExtraProgram.lxc());
         List<NetServer> servers = List.of(adminServer, server); // virt-admin srv-list order
         adminServer.addProgram(new AdminProgram(new AdminCalls(servers, LogSettings.global(),

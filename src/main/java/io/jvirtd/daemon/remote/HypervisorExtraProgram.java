@@ -12,12 +12,12 @@ import java.nio.ByteBuffer;
 import java.util.Map;
 
 /**
- * libvirt's QEMU (0x20008087) and LXC (0x00068000) programs, which libvirtd registers on its
- * main server next to the remote program. No jvirtd driver implements their APIs yet, so each
- * call gets what libvirtd answers for a driver that lacks them: after the open-connection and
+ * libvirt's LXC program (0x00068000), which libvirtd registers on its main server next to the
+ * remote program and the QEMU one ({@link QemuProgram}). No jvirtd driver implements its API, so
+ * each call gets what libvirtd answers for a driver that lacks it: after the open-connection and
  * read-only checks, "this function is not supported by the connection driver: virX" from
- * VIR_FROM_NONE (libvirt-qemu.c and libvirt-lxc.c report from no domain). Without this, a
- * client calling e.g. virDomainQemuMonitorCommand would see "Cannot find program".
+ * VIR_FROM_NONE (libvirt-lxc.c reports from no domain). Without this, a client calling
+ * virDomainLxcOpenNamespace would see "Cannot find program".
  *
  * <p>Immutable; {@link #dispatch} runs on workers and shares the client's {@link RemoteSession}
  * with the remote program.
@@ -34,17 +34,6 @@ public final class HypervisorExtraProgram implements ServerProgram {
     private HypervisorExtraProgram(int program, Map<Integer, Proc> procedures) {
         this.program = program;
         this.procedures = procedures;
-    }
-
-    /** qemu_protocol.x: procedure 6 is the monitor-event MESSAGE, never a call. */
-    public static HypervisorExtraProgram qemu() {
-        return new HypervisorExtraProgram(0x20008087, Map.of(
-                1, new Proc("virDomainQemuMonitorCommand", false),
-                2, new Proc("virDomainQemuAttach", false),
-                3, new Proc("virDomainQemuAgentCommand", false),
-                4, new Proc("virConnectDomainQemuMonitorEventRegister", true),
-                5, new Proc("virConnectDomainQemuMonitorEventDeregister", true),
-                7, new Proc("virDomainQemuMonitorCommandWithFiles", false)));
     }
 
     /** lxc_protocol.x. */

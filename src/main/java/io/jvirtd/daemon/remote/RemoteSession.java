@@ -7,6 +7,7 @@ import io.jvirtd.model.domain.DomainRef;
 import io.jvirtd.model.event.DomainEvent;
 import io.jvirtd.model.event.NetworkEvent;
 import io.jvirtd.model.event.NodeDeviceEvent;
+import io.jvirtd.model.event.QemuMonitorEvent;
 import io.jvirtd.model.event.SecretEvent;
 import io.jvirtd.model.event.StoragePoolEvent;
 import io.jvirtd.model.network.NetworkRef;
@@ -24,7 +25,7 @@ import java.util.function.Consumer;
 /**
  * What the remote program keeps per client (libvirt's daemonClientPrivate): the hypervisor
  * connection opened by CONNECT_OPEN, its URI, whether it is read-only, and its event
- * callbacks of each family.
+ * callbacks of each family (the QEMU program's monitor events too).
  *
  * <p>Threads: used by the workers that run this client's calls, several at once when the
  * client pipelines. The connection is published once through a compare-and-set, so two racing
@@ -46,6 +47,8 @@ final class RemoteSession {
     private final EventCallbacks<StoragePoolRef, StoragePoolEvent> poolEvents;
     private final EventCallbacks<NodeDeviceRef, NodeDeviceEvent> nodeDeviceEvents;
     private final EventCallbacks<SecretRef, SecretEvent> secretEvents;
+    /** The QEMU program's monitor event callbacks ({@link QemuProgram}). */
+    private final EventCallbacks<QemuProgram.QemuEventFilter, QemuMonitorEvent> qemuEvents;
 
     RemoteSession(ServerClient client) {
         this.client = client;
@@ -105,6 +108,18 @@ final class RemoteSession {
                 c.secrets().connectSecretEventDeregisterAny(callbackId);
             }
         }, EventMessages::frame);
+        this.qemuEvents = new EventCallbacks<>(client, "qemu monitor", new EventCallbacks.Driver<>() {
+            @Override
+            public int register(HypervisorConnection c, QemuProgram.QemuEventFilter f, int id,
+                                Consumer<QemuMonitorEvent> l) {
+                return c.domains().connectDomainQemuMonitorEventRegister(f.domOrNull(), f.eventOrNull(), f.flags(), l);
+            }
+
+            @Override
+            public void deregister(HypervisorConnection c, int callbackId) {
+                c.domains().connectDomainQemuMonitorEventDeregister(callbackId);
+            }
+        }, QemuProgram::frame);
     }
 
     /**
@@ -138,6 +153,11 @@ final class RemoteSession {
         return nodeDeviceEvents;
     }
 
+    /** This client's QEMU monitor event callbacks. */
+    EventCallbacks<QemuProgram.QemuEventFilter, QemuMonitorEvent> qemuEvents() {
+        return qemuEvents;
+    }
+
     /** This client's secret event callbacks. */
     EventCallbacks<SecretRef, SecretEvent> secretEvents() {
         return secretEvents;
@@ -155,6 +175,7 @@ final class RemoteSession {
         poolEvents.closeAll(conn);
         nodeDeviceEvents.closeAll(conn);
         secretEvents.closeAll(conn);
+        qemuEvents.closeAll(conn);
         if (conn != null) {
             conn.close();
         }

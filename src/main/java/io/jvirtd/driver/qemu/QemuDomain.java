@@ -49,6 +49,8 @@ final class QemuDomain {
     boolean destroying;
     /** virDomainReboot in ACPI mode: reset instead of stopping when the guest powers off. */
     boolean fakeReboot;
+    /** libvirt's taint bits of this run (virDomainTaintFlags bit numbers), e.g. custom-monitor; 0 when shut off. */
+    int taint;
 
     /** The snapshots (libvirt's vm->snapshots), kept by {@link QemuSnapshots}. */
     final Moments<SnapshotDef> snapshots = new Moments<>();

@@ -29,6 +29,7 @@ import io.jvirtd.model.domain.DomainStatsRecord;
 import io.jvirtd.model.domain.DomainVcpus;
 import io.jvirtd.model.domain.SnapshotRef;
 import io.jvirtd.model.event.DomainEvent;
+import io.jvirtd.model.event.QemuMonitorEvent;
 import io.jvirtd.model.spi.DomainOps;
 import io.jvirtd.model.stream.DataStream;
 
@@ -55,6 +56,7 @@ final class QemuDomainOps implements DomainOps {
     private final QemuVcpuInfo vcpus;
     private final QemuSaveRestore saves;
     private final QemuSnapshots snapshots;
+    private final QemuMonitorCommands monitorCommands;
     /** The event callbacks registered through this connection. Guarded by itself. */
     private final List<Integer> callbacks = new ArrayList<>();
 
@@ -66,6 +68,7 @@ final class QemuDomainOps implements DomainOps {
         this.vcpus = new QemuVcpuInfo(life);
         this.saves = new QemuSaveRestore(life);
         this.snapshots = new QemuSnapshots(life);
+        this.monitorCommands = new QemuMonitorCommands(life);
     }
 
     // ------------------------------------------------------------------ lists and lookups
@@ -567,6 +570,38 @@ final class QemuDomainOps implements DomainOps {
     @Override
     public void domainSnapshotDelete(SnapshotRef snap, int flags) {
         snapshots.delete(snap, flags);
+    }
+
+    // ------------------------------------------------------------------ libvirt-qemu and messages
+
+    @Override
+    public String domainQemuMonitorCommand(DomainRef dom, String cmd, int flags) {
+        return monitorCommands.monitorCommand(dom, cmd, flags);
+    }
+
+    @Override
+    public String domainQemuAgentCommand(DomainRef dom, String cmd, int timeout, int flags) {
+        return monitorCommands.agentCommand(dom, cmd, timeout, flags);
+    }
+
+    @Override
+    public List<String> domainGetMessages(DomainRef dom, int flags) {
+        return monitorCommands.messages(dom, flags);
+    }
+
+    @Override
+    public int connectDomainQemuMonitorEventRegister(DomainRef domOrNull, String eventOrNull, int flags,
+                                                     Consumer<QemuMonitorEvent> listener) {
+        int id = QemuMonitorEvents.register(life.events, domOrNull, eventOrNull, flags, listener);
+        synchronized (callbacks) {
+            callbacks.add(id);
+        }
+        return id;
+    }
+
+    @Override
+    public void connectDomainQemuMonitorEventDeregister(int callbackId) {
+        connectDomainEventDeregisterAny(callbackId);
     }
 
     // ------------------------------------------------------------------ events

@@ -657,6 +657,11 @@ final class QemuLifecycle {
             }
 
             @Override
+            public void onRawEvent(Map<String, Object> message) {
+                eventThread.execute(() -> QemuMonitorEvents.relay(events, d.ref(), message));
+            }
+
+            @Override
             public void onEvent(String event, Map<String, Object> data, long micros) {
                 eventThread.execute(() -> handleEvent(d, event, data));
             }
@@ -796,6 +801,7 @@ final class QemuLifecycle {
             d.reason = shutoffReason;
             d.destroying = false;
             d.gotShutdown = false;
+            d.taint = 0;
             if (d.persistentDef == null) {
                 domains.remove(d, live.name());
             }

@@ -12,11 +12,16 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -46,6 +51,13 @@ final class QmpMonitor {
 
         /** The connection ended: EOF from QEMU ({@code byUs} false) or {@link #close()}. Once. */
         void onClose(boolean byUs);
+
+        /**
+         * Every event message whole, as QEMU sent it, just before {@link #onEvent} gets it: what
+         * the monitor event relay (virConnectDomainQemuMonitorEventRegister) passes on. Loop thread.
+         */
+        default void onRawEvent(Map<String, Object> message) {
+        }
     }
 
     private final String name;
@@ -54,6 +66,8 @@ final class QmpMonitor {
     private final Listener listener;
     private final AtomicLong nextId = new AtomicLong();
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();
+    /** {@link #sendArbitrary} commands sent without an id, oldest first: QEMU answers them in order, without id. */
+    private final Queue<Pending> withoutId = new ConcurrentLinkedQueue<>();
     private final CompletableFuture<Map<String, Object>> greeting = new CompletableFuture<>();
     /** The reply to the qmp_capabilities {@link #open} sent; set before the monitor is shared. */
     private CompletableFuture<Object> negotiation;
@@ -68,7 +82,14 @@ final class QmpMonitor {
     private final ArrayDeque<ByteBuffer> output = new ArrayDeque<>();
     private boolean closeReported;
 
-    private record Pending(String command, CompletableFuture<Object> reply) {
+    /**
+     * A command waiting for its reply; {@code whole} (a {@link #sendArbitrary} command) gets the
+     * whole reply message, error or not, instead of {@code return}'s value.
+     */
+    private record Pending(String command, CompletableFuture<Object> reply, boolean whole) {
+        Pending(String command, CompletableFuture<Object> reply) {
+            this(command, reply, false);
+        }
     }
 
     private QmpMonitor(String name, DriverEventLoop loop, SocketChannel channel, Listener listener) {
@@ -169,6 +190,51 @@ final class QmpMonitor {
         loop.execute(() -> enqueue(ByteBuffer.wrap(bytes)));
         reply.whenComplete((v, e) -> pending.remove(id));
         if (closed) { // closed while we registered: the loop's sweep may have missed us
+            reply.completeExceptionally(closedError());
+        }
+        return reply;
+    }
+
+    /**
+     * Sends a client's own command (virDomainQemuMonitorCommand) as libvirt does: an object with
+     * an {@code execute} member gets an {@code id} member appended; anything else ({@code json},
+     * already checked to be valid JSON) goes as it is, and QEMU's reply to it carries no id, so
+     * such replies go to these commands in the order they were sent. The future completes on the
+     * loop with the whole reply message ({@code return} or {@code error}), as QEMU sent it. Any
+     * thread.
+     *
+     * @param commandOrNull the parsed object when it has {@code execute}, else null
+     */
+    CompletableFuture<Object> sendArbitrary(Map<String, Object> commandOrNull, String json) {
+        CompletableFuture<Object> reply = new CompletableFuture<>();
+        if (closed) {
+            reply.completeExceptionally(closedError());
+            return reply;
+        }
+        String id = commandOrNull == null ? null : "libvirt-" + nextId.incrementAndGet();
+        byte[] text;
+        if (id != null) {
+            Map<String, Object> withId = new LinkedHashMap<>(commandOrNull);
+            withId.remove("id");
+            withId.put("id", id);
+            text = QmpCodec.json(withId).getBytes(StandardCharsets.UTF_8);
+        } else {
+            text = json.strip().getBytes(StandardCharsets.UTF_8);
+        }
+        byte[] bytes = Arrays.copyOf(text, text.length + 2);
+        bytes[text.length] = '\r';
+        bytes[text.length + 1] = '\n';
+        Pending p = new Pending(commandOrNull == null ? json : String.valueOf(commandOrNull.get("execute")), reply,
+                true);
+        if (id != null) {
+            pending.put(id, p);
+            reply.whenComplete((v, e) -> pending.remove(id));
+        } else {
+            withoutId.add(p);
+            reply.whenComplete((v, e) -> withoutId.remove(p));
+        }
+        loop.execute(() -> enqueue(ByteBuffer.wrap(bytes)));
+        if (closed) {
             reply.completeExceptionally(closedError());
         }
         return reply;
@@ -316,6 +382,7 @@ final class QmpMonitor {
                 micros = asLong(ts.get("seconds")) * 1_000_000L + asLong(ts.get("microseconds"));
             }
             try {
+                listener.onRawEvent(msg);
                 listener.onEvent(ev, data instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of(), micros);
             } catch (RuntimeException e) {
                 LOG.log(Level.ERROR, "monitor of " + name + ": event listener failed on " + ev, e);
@@ -323,12 +390,14 @@ final class QmpMonitor {
             return;
         }
         Object id = msg.get("id");
-        Pending p = id == null ? null : pending.remove(id.toString());
+        Pending p = id == null ? withoutId.poll() : pending.remove(id.toString());
         if (p == null) {
             LOG.log(Level.DEBUG, "monitor of {0}: reply to no pending command: {1}", name, msg);
             return;
         }
-        if (msg.containsKey("return")) {
+        if (p.whole) {
+            p.reply.complete(msg);
+        } else if (msg.containsKey("return")) {
             p.reply.complete(msg.get("return"));
         } else if (msg.get("error") instanceof Map<?, ?> err) {
             p.reply.completeExceptionally(VirException.format(VirErrorNumber.INTERNAL_ERROR, VirErrorDomain.QEMU,
@@ -378,6 +447,9 @@ final class QmpMonitor {
             p.reply.completeExceptionally(closedError());
         }
         pending.clear();
+        for (Pending p; (p = withoutId.poll()) != null; ) {
+            p.reply.completeExceptionally(closedError());
+        }
     }
 
     /** libvirt's qemuMonitorIO on EOF: "End of file from qemu monitor". */

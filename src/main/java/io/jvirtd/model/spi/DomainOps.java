@@ -28,6 +28,7 @@ import io.jvirtd.model.domain.Screenshot;
 import io.jvirtd.model.domain.SecurityLabel;
 import io.jvirtd.model.domain.SnapshotRef;
 import io.jvirtd.model.event.DomainEvent;
+import io.jvirtd.model.event.QemuMonitorEvent;
 import io.jvirtd.model.stream.DataStream;
 
 import java.util.List;
@@ -766,6 +767,40 @@ public interface DomainOps {
     /** virConnectDomainEventDeregisterAny. */
     default void connectDomainEventDeregisterAny(int callbackId) {
         throw dom("virConnectDomainEventDeregisterAny");
+    }
+
+    // ---------------------------------------------------------------- libvirt-qemu (program 0x20008087)
+
+    /**
+     * virDomainQemuMonitorCommand (and virDomainQemuMonitorCommandWithFiles without files): runs
+     * {@code cmd} on the domain's monitor, QMP JSON or, with flag HMP (1), a human monitor
+     * command, and answers the monitor's reply as text. libvirt-qemu.c raises its NO_SUPPORT from
+     * no error domain.
+     */
+    default String domainQemuMonitorCommand(DomainRef dom, String cmd, int flags) {
+        throw VirException.noSupport(VirErrorDomain.NONE, "virDomainQemuMonitorCommand");
+    }
+
+    /** virDomainQemuAgentCommand: {@code cmd} to the guest agent; its reply, or null. */
+    default String domainQemuAgentCommand(DomainRef dom, String cmd, int timeout, int flags) {
+        throw VirException.noSupport(VirErrorDomain.NONE, "virDomainQemuAgentCommand");
+    }
+
+    /**
+     * virConnectDomainQemuMonitorEventRegister: delivers the monitor events of {@code domOrNull}'s
+     * guest (every guest when null) named {@code eventOrNull} (every event when null; flags REGEX
+     * (1) and NOCASE (2) change how the name matches) to {@code listener}, which must not block.
+     *
+     * @return the callback id, from the same counter as the domain event callbacks
+     */
+    default int connectDomainQemuMonitorEventRegister(DomainRef domOrNull, String eventOrNull, int flags,
+                                                      Consumer<QemuMonitorEvent> listener) {
+        throw VirException.noSupport(VirErrorDomain.NONE, "virConnectDomainQemuMonitorEventRegister");
+    }
+
+    /** virConnectDomainQemuMonitorEventDeregister. */
+    default void connectDomainQemuMonitorEventDeregister(int callbackId) {
+        throw VirException.noSupport(VirErrorDomain.NONE, "virConnectDomainQemuMonitorEventDeregister");
     }
 
     // ---------------------------------------------------------------- snapshots

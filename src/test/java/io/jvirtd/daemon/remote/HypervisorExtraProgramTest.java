@@ -21,11 +21,19 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The QEMU and LXC programs answer like libvirtd over a driver that lacks their APIs. */
+/**
+ * The QEMU and LXC programs answer like libvirtd over a driver that lacks their APIs (the mock
+ * host, as libvirt's test driver): arguments decoded first, then the connection, read-only and
+ * NO_SUPPORT from no error domain.
+ */
 class HypervisorExtraProgramTest {
 
     private static final int QEMU = 0x20008087;
     private static final int LXC = 0x00068000;
+    /** qemu_domain_monitor_command_args: an empty-named domain (name, uuid, id), cmd "", flags 0. */
+    private static final int[] MONITOR_ARGS = {0, 0, 0, 0, 0, 0, 0, 0};
+    /** qemu_domain_agent_command_args: domain, cmd "", timeout, flags. */
+    private static final int[] AGENT_ARGS = {0, 0, 0, 0, 0, 0, 0, 0, 0};
 
     private RunningServer running;
     private WireSocket c;
@@ -34,7 +42,7 @@ class HypervisorExtraProgramTest {
     void start() throws IOException {
         running = RunningServer.start(
                 new RemoteProgram(new ConnectionRouter(Map.of("test", new MockHostDriver()))),
-                HypervisorExtraProgram.qemu(),
+                new QemuProgram(),
                 HypervisorExtraProgram.lxc());
         c = running.connect();
     }
@@ -47,14 +55,16 @@ class HypervisorExtraProgramTest {
 
     @Test
     void beforeOpenTheConnectionIsNotOpen() throws IOException {
-        c.call(QEMU, 1, MessageHeader.TYPE_CALL, 1);
+        c.call(QEMU, 1, MessageHeader.TYPE_CALL, 1, MONITOR_ARGS);
         assertError(1, 1, 7, "internal error: hypervisor connection not open");
+        c.call(QEMU, 1, MessageHeader.TYPE_CALL, 2);                     // no arguments at all
+        assertError(2, 39, 7, "Unable to decode message payload");
     }
 
     @Test
     void afterOpenTheApisAreNotSupportedFromNoDomain() throws IOException {
         open(0);
-        c.call(QEMU, 1, MessageHeader.TYPE_CALL, 2);
+        c.call(QEMU, 1, MessageHeader.TYPE_CALL, 2, MONITOR_ARGS);
         assertError(2, 3, 0, "this function is not supported by the connection driver: virDomainQemuMonitorCommand");
         c.call(LXC, 1, MessageHeader.TYPE_CALL, 3);
         assertError(3, 3, 0, "this function is not supported by the connection driver: virDomainLxcOpenNamespace");
@@ -65,7 +75,7 @@ class HypervisorExtraProgramTest {
     @Test
     void readOnlyConnectionsAreRefusedFirst() throws IOException {
         open(1);
-        c.call(QEMU, 3, MessageHeader.TYPE_CALL, 2);
+        c.call(QEMU, 3, MessageHeader.TYPE_CALL, 2, AGENT_ARGS);
         assertError(2, 29, 0, "operation forbidden: read only access prevents virDomainQemuAgentCommand");
     }
 
