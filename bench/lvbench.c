@@ -12,6 +12,10 @@
  *   list     virConnectListAllDomains and virDomainFree of each; with --domains N, N more
  *            domains lvbench-<pid>-d<i> are defined first (--transient: started as transient
  *            domains) and removed at the end
+ *   domstats virConnectGetAllDomainStats of the running domains (the groups state, cpu-total,
+ *            balloon, vcpu, interface, block, as a monitoring agent asks every few seconds) and
+ *            virDomainStatsRecordListFree; start the guests beforehand
+ *            (bench/qemu/domstats-guests.py). "records" is the fewest records a call returned.
  *   connect  virConnectOpen + virConnectGetLibVersion + virConnectClose, on a new connection
  *            each time (--conns does not apply). One more connection stays open throughout
  *            unless --no-keeper: libvirtd builds test:///default afresh whenever its last
@@ -62,9 +66,9 @@
 #include "measure.h"
 #include "wire.h"
 
-enum mode { VERSION, LOOKUP, XML, LIST, CONNECT, EVENTS, MODES };
+enum mode { VERSION, LOOKUP, XML, LIST, CONNECT, DOMSTATS, EVENTS, MODES };
 static const char *const mode_name[MODES] = {
-    "version", "lookup", "xml", "list", "connect", "events",
+    "version", "lookup", "xml", "list", "connect", "domstats", "events",
 };
 
 static struct {
@@ -282,9 +286,27 @@ static int op_connect(struct worker *w)
     return rc;
 }
 
+static atomic_int fewest_records = INT32_MAX;
+
+static int op_domstats(struct worker *w)
+{
+    virDomainStatsRecordPtr *recs = NULL;
+    unsigned int groups = VIR_DOMAIN_STATS_STATE | VIR_DOMAIN_STATS_CPU_TOTAL | VIR_DOMAIN_STATS_BALLOON |
+                          VIR_DOMAIN_STATS_VCPU | VIR_DOMAIN_STATS_INTERFACE | VIR_DOMAIN_STATS_BLOCK;
+    int n = virConnectGetAllDomainStats(w->conn, groups, &recs, VIR_CONNECT_GET_ALL_DOMAINS_STATS_ACTIVE);
+    if (n < 0) {
+        complain("virConnectGetAllDomainStats");
+        return -1;
+    }
+    virDomainStatsRecordListFree(recs);
+    for (int f = atomic_load(&fewest_records); n < f && !atomic_compare_exchange_weak(&fewest_records, &f, n);)
+        ;
+    return 0;
+}
+
 static int (*const operation[])(struct worker *) = {
     [VERSION] = op_version, [LOOKUP] = op_lookup, [XML] = op_xml,
-    [LIST] = op_list, [CONNECT] = op_connect,
+    [LIST] = op_list, [CONNECT] = op_connect, [DOMSTATS] = op_domstats,
 };
 
 static void *worker_run(void *arg)
@@ -367,6 +389,8 @@ static int run_requests(void)
         json_int("domains", opt.extra_domains);
     if (opt.mode == CONNECT)
         json_bool("keeper", !opt.no_keeper);
+    if (opt.mode == DOMSTATS)
+        json_int("records", atomic_load(&fewest_records) == INT32_MAX ? 0 : atomic_load(&fewest_records));
     json_end();
     rc = started == opt.threads && !atomic_load(&interrupted) ? 0 : 1;
 
@@ -846,7 +870,7 @@ static void usage(FILE *to)
 {
     fprintf(to,
         "usage: lvbench --uri URI --mode MODE [options]\n"
-        "  --mode MODE        version, lookup, xml, list, connect or events\n"
+        "  --mode MODE        version, lookup, xml, list, connect, domstats or events\n"
         "  --threads T        client threads (default 1; not for events)\n"
         "  --conns C          connections the threads share (default 1; connect: unused;\n"
         "                     events: listener connections)\n"

@@ -1,12 +1,18 @@
 package io.jvirtd.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jvirtd.driver.qemu.TestGuests;
 
+import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -23,6 +29,11 @@ import org.junit.jupiter.api.io.TempDir;
  * vcpusFlags, blockStats, blockInfo, interfaceStats and libvirt's errors (memory above the
  * maximum, setMaxMemory live, unknown flags, --enforce, no agent); and that --config changes only
  * the persistent definition. No guest, status file or socket is left.
+ *
+ * <p>With tiny guests through stock virsh: one {@code domstats} call answers for all of them,
+ * also while one QEMU is stopped (SIGSTOP) and cannot answer: the call returns after the
+ * driver's deadline with that guest's QMP figures left out; and the live statistics period
+ * survives a {@code kill -9} of the daemon (the status file keeps it).
  */
 class QemuMemoryStatsIT {
 
@@ -57,6 +68,81 @@ class QemuMemoryStatsIT {
         assertEquals(0, r.exitCode(), () -> r.describe() + "\n" + daemon.describe());
         assertEquals("ok", r.stdout().strip());
         System.out.println("Linux guest memory and statistics through python3-libvirt, seconds: " + r.stderr().strip());
+        qemu.assertNothingLeft();
+    }
+
+    private static final Duration T = Duration.ofSeconds(60);
+
+    private static Exec.Result virsh(DaemonProcess d, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(InteropEnvironment.virsh().toString(), "-q", "-c",
+                QemuTestRoot.tcpUri(d)));
+        cmd.addAll(List.of(args));
+        Exec.Result r = Exec.run(T, null, cmd.toArray(new String[0]));
+        assertEquals(0, r.exitCode(), () -> r.describe() + "\n" + d.describe());
+        return r;
+    }
+
+    @Test
+    void domstatsOfManyGuestsIsBoundedByAStoppedQemuAndThePeriodSurvivesARestart() throws Exception {
+        TestGuests.qemu();
+        int n = 4;
+        StringBuilder start = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            Path xml = root.resolve("t" + i + ".xml");
+            Files.writeString(xml, "<domain type='qemu'><name>jvq-ms" + i + "</name><memory unit='MiB'>16</memory>"
+                    + "<vcpu>1</vcpu><os><type arch='x86_64' machine='pc'>hvm</type><kernel>" + TestGuests.tinyKernel()
+                    + "</kernel></os><devices><memballoon model='virtio'/></devices></domain>");
+            start.append("define ").append(xml).append("; start jvq-ms").append(i).append("; ");
+        }
+        DaemonProcess d1 = qemu.startDaemon();
+        virsh(d1, start.toString());
+        String all = virsh(d1, "domstats", "--state", "--balloon", "--cpu-total", "--vcpu", "--list-running").stdout();
+        for (int i = 0; i < n; i++) {
+            assertTrue(all.contains("Domain: 'jvq-ms" + i + "'"), all);
+        }
+        assertEquals(n, all.split("balloon.last-update=0", -1).length - 1, "every guest's QEMU answered: " + all);
+        assertEquals(n, all.split("vcpu.0.time=", -1).length - 1, all);
+
+        // one QEMU that does not answer: the call waits for it at most the driver's deadline
+        long stopped = qemu.pid("jvq-ms0");
+        ProcessHandle.of(stopped).orElseThrow();
+        Exec.run(T, null, "kill", "-STOP", Long.toString(stopped));
+        Exec.Result late;
+        long t0 = System.nanoTime();
+        try {
+            late = virsh(d1, "domstats", "--balloon", "--state");
+        } finally {
+            Exec.run(T, null, "kill", "-CONT", Long.toString(stopped));
+        }
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertTrue(ms < 20_000, "domstats took " + ms + " ms with one QEMU stopped");
+        String[] records = late.stdout().split("Domain: ");
+        assertEquals(n + 1, records.length, late.stdout());
+        for (String rec : records) {
+            if (rec.startsWith("'jvq-ms0'")) {
+                assertFalse(rec.contains("balloon.last-update"), "the stopped QEMU's figures: " + rec);
+                assertTrue(rec.contains("balloon.current=16384") && rec.contains("state.state=1"), rec);
+            } else if (!rec.isEmpty()) {
+                assertTrue(rec.contains("balloon.last-update=0"), "an answering QEMU's figures: " + rec);
+            }
+        }
+        System.out.println("domstats of " + n + " tiny guests, one QEMU stopped: " + ms + " ms");
+
+        // the live period is in the status file: a daemon killed and started again still shows it
+        virsh(d1, "dommemstat", "jvq-ms1", "--period", "3", "--live");
+        virsh(d1, "dommemstat", "jvq-ms1", "--period", "7", "--config");
+        ProcessHandle.of(d1.pid()).orElseThrow().destroyForcibly();
+        assertEquals(137, d1.awaitExit(Duration.ofSeconds(20)));
+        DaemonProcess d2 = qemu.startDaemon();
+        assertTrue(virsh(d2, "dumpxml", "jvq-ms1").stdout().contains("<stats period='3'/>"), "live period kept");
+        assertTrue(virsh(d2, "dumpxml", "--inactive", "jvq-ms1").stdout().contains("<stats period='7'/>"));
+        String mem = virsh(d2, "dommemstat", "jvq-ms1").stdout();
+        assertTrue(mem.contains("actual 16384") && mem.contains("rss "), mem);
+        StringBuilder stop = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            stop.append("destroy jvq-ms").append(i).append("; undefine jvq-ms").append(i).append("; ");
+        }
+        virsh(d2, stop.toString());
         qemu.assertNothingLeft();
     }
 }
