@@ -13,7 +13,8 @@ usage: bench/qemu/qemu-bench.py [--out DIR] [--reps N] [--reattach-reps N] [--gu
   --guests N         guests running across a restart (default 20)
   --density N        guests of the density point (default 50), --density-reps (default 2)
   --threads T        client threads starting them (default 4; also for bulk start and stop)
-  --only LIST        any of lifecycle,reattach,density (default all)
+  --only LIST        any of lifecycle,reattach,density,saverestore (default all)
+  --save-reps N      save/restore repetitions per daemon (default 3)
   --targets LIST     any of jvirtd,libvirtd,qemu (default all)
   --warmup N         lifecycle rounds per daemon before the counted ones (default 3), after
   --warmup-calls N   define/undefine pairs (default 300): figures of a daemon that has run a
@@ -36,7 +37,9 @@ guest); restart with N guests: SIGTERM -> daemon gone -> new daemon -> all N lis
 (connect and list polled every 5 ms), with the QEMU pids unchanged, then each answers suspend and
 resume; daemon RSS (VmRSS, and its private and file-mapped parts) with N guests running;
 density: time from the first create() until every guest printed its boot marker (the daemons'
-guests defined beforehand), and the same guests with plain QEMU.
+guests defined beforehand), and the same guests with plain QEMU; save/restore: the Linux guest
+(scripts/guests/build-test-guest.sh -> target/guests/linux, 128 MiB) booted, then save to a file
+(the call), restore (the call, running again), managedSave and start (restoring it).
 """
 import argparse
 import json
@@ -355,6 +358,50 @@ def lifecycle(d, rep):
     return R
 
 
+def save_restore(d, rep):
+    """The Linux guest (128 MiB, booted): save, restore, managed save and start from it."""
+    name = f"jvb-save{rep}"
+    log_path = d.serial_log(name)
+    image = os.path.join(d.dir, name + ".save")
+    remove(log_path)
+    remove(image)
+    c = libvirt.open(d.uri)
+    R = {"point": "saverestore", "target": d.name, "rep": rep, "load": loadavg()}
+    try:
+        dom = c.defineXML(
+            f"<domain type='qemu'><name>{name}</name><memory unit='MiB'>128</memory><vcpu>1</vcpu>"
+            f"<os><type arch='x86_64' machine='pc'>hvm</type><kernel>{LINUX}/vmlinuz</kernel>"
+            f"<initrd>{LINUX}/initrd.img</initrd><cmdline>{open(LINUX + '/cmdline').read().strip()}</cmdline></os>"
+            "<features><acpi/></features><on_poweroff>destroy</on_poweroff><devices><serial type='pty'>"
+            f"<log file='{log_path}' append='off'/><target port='0'/></serial>"
+            "<console type='pty'><target type='serial' port='0'/></console><memballoon model='virtio'/>"
+            "</devices></domain>")
+        t = time.monotonic()
+        dom.create()
+        await_markers([log_path], t)
+        t = time.monotonic()
+        dom.save(image)
+        R["save_ms"] = (time.monotonic() - t) * 1e3
+        R["image_mib"] = os.path.getsize(image) / 2**20
+        t = time.monotonic()
+        c.restore(image)
+        R["restore_ms"] = (time.monotonic() - t) * 1e3
+        assert dom.state() == [libvirt.VIR_DOMAIN_RUNNING, libvirt.VIR_DOMAIN_RUNNING_RESTORED], dom.state()
+        t = time.monotonic()
+        dom.managedSave(0)
+        R["managedsave_ms"] = (time.monotonic() - t) * 1e3
+        t = time.monotonic()
+        dom.create()
+        R["start_managedsave_ms"] = (time.monotonic() - t) * 1e3
+        assert dom.state() == [libvirt.VIR_DOMAIN_RUNNING, libvirt.VIR_DOMAIN_RUNNING_RESTORED], dom.state()
+        dom.destroy()
+        dom.undefine()
+    finally:
+        c.close()
+        remove(image)
+    return R
+
+
 def warm_up_calls(d, n):
     """n define/undefine pairs: a daemon that has run a while (a JVM has compiled its paths)."""
     c = libvirt.open(d.uri)
@@ -527,6 +574,11 @@ ROWS = [  # (label, point, key, unit)
     ("  with libvirtd's virtlogd", "reattach", "rss_with_helpers_mib", "MiB"),
     ("daemon RSS after the restart (N guests reattached)", "reattach", "rss_after_reattach_mib", "MiB"),
     ("density: M guests, T threads, first create → all booted", "density", "all_booted_s", "s"),
+    ("save of the 128 MiB Linux guest (the call)", "saverestore", "save_ms", "ms"),
+    ("  its image", "saverestore", "image_mib", "MiB"),
+    ("restore → running (the call)", "saverestore", "restore_ms", "ms"),
+    ("managedsave (the call)", "saverestore", "managedsave_ms", "ms"),
+    ("start from the managed save → running", "saverestore", "start_managedsave_ms", "ms"),
     ("density: all create() returned", "density", "all_created_s", "s"),
     ("density: daemon CPU during it", "density", "daemon_cpu_s", "s"),
 ]
@@ -572,7 +624,7 @@ def clean(d):
             if dom.name().startswith("jvb-"):
                 if dom.isActive():
                     dom.destroy()
-                dom.undefine()
+                dom.undefineFlags(libvirt.VIR_DOMAIN_UNDEFINE_MANAGED_SAVE)  # a failed save row may leave one
         c.close()
     except libvirt.libvirtError as e:
         log(f"cleaning {d.name}: {e}")
@@ -587,7 +639,8 @@ def main():
     ap.add_argument("--density", type=int, default=50)
     ap.add_argument("--density-reps", type=int, default=2)
     ap.add_argument("--threads", type=int, default=4)
-    ap.add_argument("--only", default="lifecycle,reattach,density")
+    ap.add_argument("--only", default="lifecycle,reattach,density,saverestore")
+    ap.add_argument("--save-reps", type=int, default=3)
     ap.add_argument("--targets", default="jvirtd,libvirtd,qemu")
     ap.add_argument("--warmup", type=int, default=3)
     ap.add_argument("--warmup-calls", type=int, default=300)
@@ -600,6 +653,11 @@ def main():
     subprocess.run(["bash", os.path.join(REPO, "scripts/guests/build-tiny-guest.sh"), tiny_dir], check=True,
                    stdout=subprocess.DEVNULL)
     TINY = os.path.join(tiny_dir, "vmlinuz")
+    global LINUX
+    LINUX = os.path.join(REPO, "target/guests/linux")
+    if "saverestore" in only and not os.path.exists(os.path.join(LINUX, "initrd.img")):
+        subprocess.run(["bash", os.path.join(REPO, "scripts/guests/build-test-guest.sh"), LINUX], check=True,
+                       stdout=subprocess.DEVNULL)
     os.makedirs(a.out, exist_ok=True)
     serial = os.path.join(a.out, "serial")
     os.makedirs(serial, exist_ok=True)
@@ -655,6 +713,14 @@ def main():
             for rep in range(a.density_reps):
                 for f in (order if rep % 2 == 0 else order[::-1]):
                     keep(f(rep))
+        if "saverestore" in only:
+            for rep in range(a.save_reps):
+                for d in (daemons if rep % 2 == 0 else daemons[::-1]):
+                    try:
+                        keep(save_restore(d, rep))
+                    except (libvirt.libvirtError, AssertionError, RuntimeError) as e:
+                        keep({"point": "saverestore", "target": d.name, "rep": rep, "error": str(e)})
+                        clean(d)
     finally:
         for d in daemons:
             clean(d)

@@ -1020,6 +1020,7 @@ final class QemuLifecycle {
 
     /** Starts the persistent domains marked autostart that are not running (after reattach). */
     void autostart() {
+        QemuSaveRestore saves = new QemuSaveRestore(this);
         for (QemuDomain d : domains.all()) {
             boolean start;
             synchronized (d) {
@@ -1027,7 +1028,7 @@ final class QemuLifecycle {
             }
             if (start) {
                 try {
-                    create(d.ref(), false);
+                    saves.start(d.ref(), false, false); // from its managed save image if it has one, as libvirt
                 } catch (RuntimeException e) {
                     LOG.log(Level.ERROR, "cannot autostart domain {0}: {1}", d.name(), e.getMessage());
                 }

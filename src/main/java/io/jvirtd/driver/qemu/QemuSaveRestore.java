@@ -58,6 +58,8 @@ final class QemuSaveRestore {
 
     /** libvirt's cookie for a guest with no updated CPU: only "the slirp helper is fine". */
     private static final String COOKIE = "<cookie>\n  <slirpHelper/>\n</cookie>\n";
+    /** How long a QEMU that failed to load a stream may take to exit (it does so at once). */
+    private static final long QEMU_EXIT_MILLIS = 5_000;
     private static final Map<String, TypedParameter.Type> PARAMS = Map.of(
             "file", TypedParameter.Type.STRING, "dxml", TypedParameter.Type.STRING);
 
@@ -277,7 +279,7 @@ final class QemuSaveRestore {
                             "domain '" + def.name() + "' is already active");
                 }
             }
-            life.startProcess(d, def.copy(), false, incoming(path, img, running));
+            life.startProcess(d, def.copy(), false, incoming(path, img, running, def.name()));
         } catch (RuntimeException e) {
             synchronized (d) {
                 if (d.persistentDef == null && d.liveDef == null) {
@@ -347,7 +349,7 @@ final class QemuSaveRestore {
                     name, Uuids.format(uuid), def.name(), Uuids.format(def.uuid()));
         }
         try {
-            life.startProcess(d, def, paused, incoming(file, img, img.wasRunning()));
+            life.startProcess(d, def, paused, incoming(file, img, img.wasRunning(), name));
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "Unable to restore from managed state {0}. Maybe the file is corrupted?", file);
             throw e;
@@ -385,11 +387,28 @@ final class QemuSaveRestore {
         }
     }
 
-    private static QemuIncoming incoming(Path file, SaveImage img, boolean running) {
+    /**
+     * Loads {@code img}'s stream; when QEMU gives up on it (it exits on a bad stream), the error
+     * is libvirt's: "qemu unexpectedly closed the monitor" with what QEMU logged meanwhile.
+     */
+    private QemuIncoming incoming(Path file, SaveImage img, boolean running, String name) {
+        Path log = life.paths.logFile(name);
         return new QemuIncoming() {
             @Override
             public void load(QmpMonitor mon, Path runDir) {
-                MigrationFile.load(mon, runDir, file, img.streamOffset());
+                long logStart = size(log);
+                try {
+                    MigrationFile.load(mon, runDir, file, img.streamOffset());
+                } catch (RuntimeException e) {
+                    if (mon.awaitClose(QEMU_EXIT_MILLIS)) {
+                        // a daemonised QEMU's later messages go to /dev/null: often there is no tail
+                        String tail = QemuLauncher.logTail(log, logStart);
+                        throw VirException.of(VirErrorNumber.INTERNAL_ERROR, VirErrorDomain.QEMU,
+                                "qemu unexpectedly closed the monitor: " + (tail.isEmpty()
+                                        ? "load of migration failed (the stream in '" + file + "' is damaged)" : tail));
+                    }
+                    throw e;
+                }
             }
 
             @Override
@@ -397,6 +416,14 @@ final class QemuSaveRestore {
                 return running;
             }
         };
+    }
+
+    private static long size(Path f) {
+        try {
+            return Files.size(f);
+        } catch (IOException e) {
+            return 0;
+        }
     }
 
     // ================================================================== images
