@@ -705,6 +705,7 @@ final class QemuLifecycle {
     private void stopped(QemuDomain d, int shutoffReason, int eventDetail) {
         QmpMonitor mon;
         DomainDef live;
+        boolean transientGone;
         synchronized (d) {
             if (d.liveDef == null) {
                 return;
@@ -719,9 +720,13 @@ final class QemuLifecycle {
             d.reason = shutoffReason;
             d.destroying = false;
             d.gotShutdown = false;
-            if (d.persistentDef == null) {
+            transientGone = d.persistentDef == null;
+            if (transientGone) {
                 domains.remove(d, live.name());
             }
+        }
+        if (transientGone) {
+            QemuSnapshots.discardAllMetadata(paths, d, live.name()); // qemuDomainRemoveInactive
         }
         if (mon != null) {
             mon.close();
