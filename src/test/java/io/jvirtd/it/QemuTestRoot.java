@@ -99,15 +99,18 @@ final class QemuTestRoot implements AutoCloseable {
 
     /**
      * No QEMU of this folder runs, and run/ and lib/ are empty, but for run/storage (the storage
-     * driver's state folder, libvirt's /run/libvirt/storage, which stays), which must be empty.
+     * driver's state folder, libvirt's /run/libvirt/storage, which stays) and lib/snapshot (the
+     * snapshot metadata folder, libvirt's /var/lib/libvirt/qemu/snapshot), which must be empty.
      */
     void assertNothingLeft() throws IOException {
         assertEquals(List.of(), qemuProcesses(), "QEMU processes of " + dir);
         Path storageState = dir.resolve("run/storage");
-        for (Path p : List.of(dir.resolve("run"), dir.resolve("lib"), storageState)) {
+        Path snapshots = dir.resolve("lib/snapshot"); // kept, empty, as libvirt's qemu/snapshot folder
+        for (Path p : List.of(dir.resolve("run"), dir.resolve("lib"), storageState, snapshots)) {
             if (Files.isDirectory(p)) {
                 try (Stream<Path> s = Files.list(p)) {
-                    assertEquals(List.of(), s.filter(f -> !f.equals(storageState)).toList(), "left in " + p);
+                    assertEquals(List.of(), s.filter(f -> !f.equals(storageState) && !f.equals(snapshots)).toList(),
+                            "left in " + p);
                 }
             }
         }

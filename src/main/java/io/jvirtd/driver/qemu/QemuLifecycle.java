@@ -787,6 +787,7 @@ final class QemuLifecycle {
     void stopped(QemuDomain d, int shutoffReason, int eventDetail) {
         QmpMonitor mon;
         DomainDef live;
+        boolean transientGone;
         synchronized (d) {
             if (d.liveDef == null) {
                 return;
@@ -802,9 +803,13 @@ final class QemuLifecycle {
             d.destroying = false;
             d.gotShutdown = false;
             d.taint = 0;
-            if (d.persistentDef == null) {
+            transientGone = d.persistentDef == null;
+            if (transientGone) {
                 domains.remove(d, live.name());
             }
+        }
+        if (transientGone) {
+            QemuSnapshots.discardAllMetadata(paths, d, live.name()); // qemuDomainRemoveInactive
         }
         if (mon != null) {
             mon.close();

@@ -170,33 +170,44 @@ final class QemuSnapshots {
         }
     }
 
+    /** qemuSnapshotDiscardAllMetadata and the folder's removal: the domain is gone (undefined or transient and stopped). */
+    static void discardAllMetadata(QemuPaths paths, QemuDomain d, String name) {
+        synchronized (d) {
+            for (Moments.Node<SnapshotDef> n : new ArrayList<>(d.snapshots.all())) {
+                d.snapshots.remove(n);
+            }
+            d.snapshots.updateRelations();
+        }
+        Path dir = dir(paths, name);
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.xml")) {
+            for (Path f : files) {
+                Files.deleteIfExists(f);
+            }
+            Files.deleteIfExists(dir);
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "cannot remove snapshot metadata in {0}: {1}", dir, e.getMessage());
+        }
+    }
+
     /**
      * qemuDomainUndefineFlags' snapshot rule: a shut-off domain with snapshots is undefined only
      * with {@code --snapshots-metadata}, which discards their metadata (the images keep them).
      */
     void beforeUndefine(DomainRef ref, int flags) {
         QemuDomain d = life.domains.get(ref);
-        List<String> names;
         synchronized (d) {
-            if (d.liveDef != null || d.snapshots.size() == 0 || d.persistentDef == null) {
-                return;
+            if (d.liveDef != null || d.persistentDef == null) {
+                return; // a running guest keeps them until it stops (then it is transient and gone)
             }
-            if ((flags & DomainFlags.UNDEFINE_SNAPSHOTS_METADATA) == 0) {
+            if (d.snapshots.size() > 0 && (flags & DomainFlags.UNDEFINE_SNAPSHOTS_METADATA) == 0) {
                 throw VirException.operationInvalid(VirErrorDomain.QEMU,
                         "cannot delete inactive domain with " + d.snapshots.size() + " snapshots");
             }
-            names = d.snapshots.all().stream().map(n -> n.name).toList();
-            for (Moments.Node<SnapshotDef> n : new ArrayList<>(d.snapshots.all())) {
-                d.snapshots.remove(n);
-            }
-            d.snapshots.updateRelations();
         }
-        sync(d, new LinkedHashSet<>(names));
-        try {
-            Files.deleteIfExists(dir(life.paths, ref.name()));
-        } catch (IOException e) {
-            // not empty: left as libvirt leaves it
-        }
+        discardAllMetadata(life.paths, d, ref.name());
     }
 
     // ================================================================== create

@@ -1,0 +1,124 @@
+#!/usr/bin/python3
+"""Snapshot create and revert times: jvirtd's QEMU driver beside a private libvirtd 9.0, in one
+run, on the same guest with a 16 MiB qcow2 disk.
+
+usage: bench/qemu/snapshot-bench.py [--out DIR] [--rounds N] [--guest tiny|linux]
+
+Each daemon starts one guest (bench/qemu/qemu-bench.py's daemons; the tiny guest of 16 MiB or
+the Linux guest of 128 MiB, which must have printed its boot marker first); then --rounds times
+(default 5), alternating the daemons A B B A ...: snapshotCreateXML of an internal snapshot of
+the running guest (CPUs stopped, savevm, CPUs resumed) and revertToSnapshot to it (QEMU started
+again with the snapshot loaded), each timed around the python3-libvirt call. Results: raw.jsonl
+and summary.md in DIR; everything started is stopped again by pid, snapshot metadata discarded.
+"""
+import argparse
+import importlib.util
+import json
+import os
+import statistics
+import subprocess
+import time
+
+import libvirt
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+spec = importlib.util.spec_from_file_location("qemu_bench", os.path.join(HERE, "qemu-bench.py"))
+qb = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(qb)
+NAME = "jvb-snap"
+
+
+def guest_xml(d, guest, disk):
+    linux = os.path.join(qb.REPO, "target/guests/linux")
+    if guest == "linux":
+        cmdline = open(os.path.join(linux, "cmdline")).read().strip()
+        os_xml = (f"<kernel>{linux}/vmlinuz</kernel><initrd>{linux}/initrd.img</initrd>"
+                  f"<cmdline>{cmdline}</cmdline>")
+        mem = 128
+    else:
+        os_xml = f"<kernel>{qb.TINY}</kernel>"
+        mem = 16
+    return (f"<domain type='qemu'><name>{NAME}</name><memory unit='MiB'>{mem}</memory><vcpu>1</vcpu>"
+            f"<os><type arch='x86_64' machine='pc'>hvm</type>{os_xml}</os>"
+            "<features><acpi/></features><devices>"
+            f"<disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='{disk}'/>"
+            "<target dev='vda' bus='virtio'/></disk><serial type='pty'>"
+            f"<log file='{d.serial_log(NAME)}' append='off'/><target port='0'/></serial>"
+            "<memballoon model='virtio'/></devices></domain>")
+
+
+def cleanup(d):
+    try:
+        c = libvirt.open(d.uri)
+        for dom in c.listAllDomains():
+            if dom.name() == NAME:
+                if dom.isActive():
+                    dom.destroy()
+                dom.undefineFlags(libvirt.VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA)
+        c.close()
+    except libvirt.libvirtError as e:
+        qb.log(f"cleaning {d.name}: {e}")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--out", default="/tmp/jvirtd-snapshot-bench-" + time.strftime("%Y%m%d-%H%M%S"))
+    ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--guest", choices=("tiny", "linux"), default="tiny")
+    a = ap.parse_args()
+    tiny_dir = os.path.join(qb.REPO, "target/guests/tiny")
+    subprocess.run(["bash", os.path.join(qb.REPO, "scripts/guests/build-tiny-guest.sh"), tiny_dir], check=True,
+                   stdout=subprocess.DEVNULL)
+    qb.TINY = os.path.join(tiny_dir, "vmlinuz")
+    serial = os.path.join(a.out, "serial")
+    os.makedirs(serial, exist_ok=True)
+    raw = open(os.path.join(a.out, "raw.jsonl"), "a")
+    daemons = [qb.Jvirtd(a.out, serial), qb.Libvirtd(a.out, serial)]
+    rows = {}
+    doms = {}
+    try:
+        for d in daemons:
+            d.first_start()
+            disk = os.path.join(a.out, d.name + "-disk.qcow2")
+            subprocess.run(["qemu-img", "create", "-q", "-f", "qcow2", disk, "16M"], check=True)
+            c = libvirt.open(d.uri)
+            dom = c.defineXML(guest_xml(d, a.guest, disk))
+            dom.create()
+            doms[d.name] = (c, dom)
+        qb.await_markers([d.serial_log(NAME) for d in daemons], time.monotonic(), 300)
+        for rep in range(a.rounds):
+            for d in (daemons if rep % 2 == 0 else daemons[::-1]):
+                dom = doms[d.name][1]
+                t0 = time.monotonic()
+                snap = dom.snapshotCreateXML(f"<domainsnapshot><name>b{rep}</name></domainsnapshot>", 0)
+                t1 = time.monotonic()
+                dom.revertToSnapshot(snap, 0)
+                t2 = time.monotonic()
+                if dom.state()[0] != libvirt.VIR_DOMAIN_RUNNING:
+                    raise RuntimeError(f"{d.name}: not running after the revert: {dom.state()}")
+                for point, s in (("create", t1 - t0), ("revert", t2 - t1)):
+                    rows.setdefault((d.name, point), []).append(s)
+                    raw.write(json.dumps({"target": d.name, "guest": a.guest, "point": point, "rep": rep, "s": s,
+                                          "load": os.getloadavg()[0]}) + "\n")
+    finally:
+        for d in daemons:
+            cleanup(d)
+        daemons[0].stop()
+        daemons[1].teardown()
+        raw.close()
+    mem = "128 MiB Linux" if a.guest == "linux" else "16 MiB tiny"
+    lines = ["| row (%s guest, qcow2 disk) | jvirtd | libvirtd 9.0 |" % mem, "|---|---|---|"]
+    for point, label in (("create", "snapshot create (running, internal)"), ("revert", "snapshot revert (to running)")):
+        cells = []
+        for name in ("jvirtd", "libvirtd"):
+            v = sorted(x * 1000 for x in rows[(name, point)])
+            cells.append("%.0f ms (%.0f–%.0f)" % (statistics.median(v), v[0], v[-1]))
+        lines.append("| %s | %s |" % (label, " | ".join(cells)))
+    text = "\n".join(lines) + "\n"
+    with open(os.path.join(a.out, "summary.md"), "w") as f:
+        f.write(text)
+    print(text)
+
+
+if __name__ == "__main__":
+    main()

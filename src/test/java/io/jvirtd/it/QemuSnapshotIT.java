@@ -1,0 +1,214 @@
+package io.jvirtd.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jvirtd.driver.qemu.TestGuests;
+import io.jvirtd.testsupport.Tool;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Snapshots of qcow2-backed QEMU guests through stock virsh over
+ * {@code qemu+tcp://127.0.0.1:PORT/system}: the tiny guest through
+ * {@code src/test/resources/it/qemu/snapshot-sequence.py} (internal snapshots shut off and
+ * running, the lists, current, info, reverts, delete, an external --disk-only overlay, libvirt's
+ * errors, and the lifecycle events meanwhile) must print what libvirtd 9.0 printed for it,
+ * recorded by {@code scripts/capture-libvirtd-qemu-snapshots.sh}; snapshot metadata survives a
+ * daemon restart; the Linux guest reverted to a running snapshot goes on from the moment it was
+ * taken (its console ticks go back, no new boot). Every file under one qemu_root temp folder; each
+ * test stops what it started and checks nothing is left.
+ */
+class QemuSnapshotIT {
+
+    private static final Duration T = Duration.ofSeconds(120);
+
+    @TempDir
+    Path root;
+    private QemuTestRoot qemu;
+    private DaemonProcess daemon;
+    private Path scratch;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        qemu = new QemuTestRoot(root);
+        scratch = Files.createDirectories(root.resolve("scratch"));
+    }
+
+    @AfterEach
+    void stopLeftovers() {
+        qemu.close();
+    }
+
+    private String virsh(String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(InteropEnvironment.virsh().toString(), "-q", "-c",
+                QemuTestRoot.tcpUri(daemon)));
+        cmd.addAll(List.of(args));
+        Exec.Result r = Exec.run(T, null, cmd.toArray(new String[0]));
+        assertEquals(0, r.exitCode(), () -> r.describe() + "\n" + daemon.describe());
+        return r.stdout().strip();
+    }
+
+    @Test
+    void tinyGuestSnapshotSequencePrintsWhatLibvirtdPrints() throws Exception {
+        TestGuests.qemu();
+        Tool.QEMU_IMG.require();
+        Path python = InteropEnvironment.python3();
+        Files.copy(TestGuests.tinyKernel(), scratch.resolve("vmlinuz"));
+        daemon = qemu.startDaemon();
+        Path resources = InteropEnvironment.baseDir().resolve("src/test/resources");
+        Exec.Result r = Exec.run(Duration.ofMinutes(5), null, python.toString(),
+                resources.resolve("it/qemu/snapshot-sequence.py").toString(), QemuTestRoot.tcpUri(daemon),
+                scratch.toString());
+        assertEquals(0, r.exitCode(), () -> r.describe() + "\n" + daemon.describe());
+        assertEquals(recorded(resources.resolve("qemu/libvirtd-9.0/snapshots.txt")), r.stdout().strip());
+        // the overlay the --disk-only snapshot made reads the old image
+        Exec.Result info = Exec.run(T, null, Tool.QEMU_IMG.require().toString(), "info", "--output=json",
+                scratch.resolve("overlay-d1.qcow2").toString());
+        assertTrue(info.stdout().contains("\"backing-filename\": \"" + scratch.resolve("disk.qcow2") + "\""),
+                info::describe);
+        qemu.assertNothingLeft();
+    }
+
+    @Test
+    void snapshotMetadataSurvivesADaemonRestart() throws Exception {
+        TestGuests.qemu();
+        Tool.QEMU_IMG.require();
+        qemuImg(scratch.resolve("disk.qcow2"));
+        daemon = qemu.startDaemon();
+        Path xml = root.resolve("guest.xml");
+        Files.writeString(xml, tinyXml("jvq-snaprs", scratch.resolve("disk.qcow2")));
+        virsh("define", xml.toString());
+        virsh("start", "jvq-snaprs");
+        virsh("snapshot-create-as", "jvq-snaprs", "a");
+        virsh("snapshot-create-as", "jvq-snaprs", "b");
+        virsh("snapshot-revert", "jvq-snaprs", "a");
+        String tree = virsh("snapshot-list", "jvq-snaprs", "--tree");
+        Path meta = root.resolve("qemu/lib/snapshot/jvq-snaprs");
+        assertTrue(Files.readString(meta.resolve("a.xml")).contains("<active>1</active>"));
+        assertTrue(Files.readString(meta.resolve("b.xml")).contains("<active>0</active>"));
+
+        ProcessHandle.of(daemon.pid()).orElseThrow().destroyForcibly(); // kill -9: nothing written at exit
+        daemon.awaitExit(Duration.ofSeconds(30));
+        daemon = qemu.startDaemon();
+        assertEquals(tree, virsh("snapshot-list", "jvq-snaprs", "--tree"));
+        assertEquals("a", virsh("snapshot-current", "jvq-snaprs", "--name"));
+        assertEquals("jvq-snaprs", virsh("list", "--with-snapshot", "--name"));
+        assertEquals("", virsh("list", "--without-snapshot", "--name"));
+        virsh("snapshot-revert", "jvq-snaprs", "b"); // the reattached guest's monitor takes it
+        assertEquals("running (from snapshot)", virsh("domstate", "--reason", "jvq-snaprs"));
+        virsh("snapshot-delete", "jvq-snaprs", "a", "--children");
+        assertFalse(Files.exists(meta.resolve("a.xml")) || Files.exists(meta.resolve("b.xml")));
+        virsh("destroy", "jvq-snaprs");
+        virsh("undefine", "jvq-snaprs");
+        qemu.assertNothingLeft();
+    }
+
+    @Test
+    void linuxGuestRevertedToARunningSnapshotGoesOnFromThere() throws Exception {
+        TestGuests.qemu();
+        Tool.QEMU_IMG.require();
+        TestGuests.LinuxGuest guest = TestGuests.linuxGuest();
+        qemuImg(scratch.resolve("linux.qcow2"));
+        daemon = qemu.startDaemon();
+        Path log = root.resolve("jvq-snaplinux-serial.log");
+        Path xml = root.resolve("linux.xml");
+        Files.writeString(xml, "<domain type='qemu'><name>jvq-snaplinux</name><memory unit='MiB'>128</memory>"
+                + "<os><type arch='x86_64' machine='pc'>hvm</type><kernel>" + guest.kernel() + "</kernel>"
+                + "<initrd>" + guest.initrd() + "</initrd><cmdline>" + guest.cmdline() + " testguest.tick=1</cmdline>"
+                + "</os><features><acpi/></features><devices>"
+                + "<disk type='file' device='disk'><driver name='qemu' type='qcow2'/>"
+                + "<source file='" + scratch.resolve("linux.qcow2") + "'/><target dev='vda' bus='virtio'/></disk>"
+                + "<serial type='pty'><log file='" + log + "' append='off'/><target port='0'/></serial>"
+                + "<memballoon model='virtio'/></devices></domain>");
+        virsh("define", xml.toString());
+        virsh("start", "jvq-snaplinux");
+        QemuDriverIT.awaitMarker(log, "TESTGUEST-TICK 2", 120);
+        long t0 = System.nanoTime();
+        virsh("snapshot-create-as", "jvq-snaplinux", "warm");
+        long created = System.nanoTime() - t0;
+        int atSnapshot = lastTick(log);
+        QemuDriverIT.awaitMarker(log, "TESTGUEST-TICK " + (atSnapshot + 4), 60);
+        t0 = System.nanoTime();
+        virsh("snapshot-revert", "jvq-snaplinux", "warm");
+        long reverted = System.nanoTime() - t0;
+        assertEquals("running (from snapshot)", virsh("domstate", "--reason", "jvq-snaplinux"));
+        // the new QEMU truncated the log (append='off'): the guest's next tick follows the snapshot's
+        int first = firstTick(log);
+        String serial = Files.readString(log, StandardCharsets.ISO_8859_1);
+        assertFalse(serial.contains(TestGuests.BOOT_MARKER), serial);
+        assertTrue(first >= atSnapshot - 1 && first <= atSnapshot + 2, "first tick " + first + " after a snapshot at "
+                + atSnapshot + ":\n" + serial);
+        System.out.printf("Linux guest (128 MiB) snapshot create %.0f ms, revert %.0f ms (virsh, wall)%n",
+                created / 1e6, reverted / 1e6);
+        virsh("destroy", "jvq-snaplinux");
+        virsh("undefine", "jvq-snaplinux", "--snapshots-metadata");
+        qemu.assertNothingLeft();
+    }
+
+    private static final Pattern TICK = Pattern.compile("TESTGUEST-TICK (\\d+)");
+
+    private static int lastTick(Path log) throws IOException {
+        Matcher m = TICK.matcher(Files.readString(log, StandardCharsets.ISO_8859_1));
+        int last = -1;
+        while (m.find()) {
+            last = Integer.parseInt(m.group(1));
+        }
+        assertTrue(last >= 0, "no tick in " + log);
+        return last;
+    }
+
+    /** The first tick the log shows, waiting up to 60 s for one. */
+    private static int firstTick(Path log) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(log)) {
+                Matcher m = TICK.matcher(Files.readString(log, StandardCharsets.ISO_8859_1));
+                if (m.find()) {
+                    return Integer.parseInt(m.group(1));
+                }
+            }
+            Thread.sleep(20); // QEMU writes the file; nothing to wait on
+        }
+        throw new AssertionError(log + " never showed a tick after the revert");
+    }
+
+    private static void qemuImg(Path file) throws IOException {
+        Exec.Result r = Exec.run(T, null, Tool.QEMU_IMG.require().toString(), "create", "-q", "-f", "qcow2",
+                file.toString(), "16M");
+        assertEquals(0, r.exitCode(), r::describe);
+    }
+
+    private static String tinyXml(String name, Path disk) throws IOException {
+        return "<domain type='qemu'><name>" + name + "</name><memory unit='MiB'>16</memory><vcpu>1</vcpu>"
+                + "<os><type arch='x86_64' machine='pc'>hvm</type><kernel>" + TestGuests.tinyKernel() + "</kernel></os>"
+                + "<features><acpi/></features><devices><disk type='file' device='disk'>"
+                + "<driver name='qemu' type='qcow2'/><source file='" + disk + "'/><target dev='vda' bus='virtio'/>"
+                + "</disk><memballoon model='none'/></devices></domain>";
+    }
+
+    private static String recorded(Path f) throws IOException {
+        List<String> out = new ArrayList<>();
+        for (String l : Files.readAllLines(f)) {
+            if (!l.startsWith("#")) {
+                out.add(l);
+            }
+        }
+        return String.join("\n", out).strip();
+    }
+}
