@@ -83,8 +83,8 @@ final class QemuStats {
         if (want == 0) {
             want = SUPPORTED;
         } else if ((flags & ENFORCE) != 0 && (want & ~SUPPORTED) != 0) {
-            throw VirException.of(VirErrorNumber.ARGUMENT_UNSUPPORTED, VirErrorDomain.QEMU, String.format(
-                    "Stats types bits 0x%x are not supported by this daemon or QEMU", want & ~SUPPORTED));
+            throw VirException.format(VirErrorNumber.ARGUMENT_UNSUPPORTED, VirErrorDomain.QEMU,
+                    "Stats types bits 0x%x are not supported by this daemon or QEMU", want & ~SUPPORTED);
         } else {
             want &= SUPPORTED;
         }
