@@ -191,7 +191,7 @@ class QemuHotplugIT {
         virsh("attach-device", "hp-tiny", volDisk.toString(), "--persistent");
         assertTrue(virsh("domblklist", "hp-tiny").contains("vdc"));
         assertTrue(virsh("domblklist", "--inactive", "hp-tiny").contains("vdc"));
-        assertTrue(virsh("dumpxml", "hp-tiny").contains("<source pool='p' volume='e.qcow2' index='1'/>"));
+        assertTrue(virsh("dumpxml", "hp-tiny").contains("<source pool='p' volume='e.qcow2' index='2'/>"));
         String vol2 = poolDir.resolve("e.qcow2").toString();
         assertError("error: XML error: target 'vdc' duplicated for disk sources '" + vol2 + "' and '" + vol + "'",
                 "attach-disk", "hp-tiny", vol, "vdc", "--live");
@@ -208,16 +208,21 @@ class QemuHotplugIT {
         // cdrom: media change and eject through update-device
         virsh("change-media", "hp-tiny", "hdc", iso.toString(), "--insert");
         String live = virsh("dumpxml", "hp-tiny");
-        assertTrue(live.contains("<driver name='qemu' type='raw'/>\n      <source file='" + iso + "' index='2'/>"), live);
+        assertTrue(live.contains("<driver name='qemu' type='raw'/>\n      <source file='" + iso + "' index='3'/>"), live);
         assertTrue(listed(virsh("domblklist", "hp-tiny"), "hdc", iso.toString()), virsh("domblklist", "hp-tiny"));
         virsh("change-media", "hp-tiny", "hdc", "--eject");
-        assertFalse(virsh("dumpxml", "hp-tiny").contains(iso.toString()));
+        live = virsh("dumpxml", "hp-tiny");
+        assertFalse(live.contains(iso.toString()));
+        assertTrue(live.contains("<driver name='qemu' type='raw'/>\n      <source index='4'/>\n      <target dev='hdc'"), live);
+        virsh("change-media", "hp-tiny", "hdc", iso.toString(), "--insert"); // and in again
+        assertTrue(virsh("dumpxml", "hp-tiny").contains("<source file='" + iso + "' index='5'/>"));
 
         // libvirt's errors
         assertError("error: Operation not supported: disk device type 'cdrom' cannot be detached",
                 "detach-disk", "hp-tiny", "hdc");
-        assertError("error: Operation not supported: disk bus 'ide' cannot be hotplugged.",
-                "attach-disk", "hp-tiny", vol, "hda");
+        assertError("error: internal error: unable to execute QEMU command 'device_add': Bus 'ide.0' does not "
+                + "support hotplugging", "attach-disk", "hp-tiny", vol, "hda");
+        assertFalse(virsh("domblklist", "hp-tiny").contains("hda"));
         Path missing = root.resolve("missing.xml");
         Files.writeString(missing, "<disk type='file' device='disk'><source file='/nonexistent'/>"
                 + "<target dev='vdz' bus='virtio'/></disk>");

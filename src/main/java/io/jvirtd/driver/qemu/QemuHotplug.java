@@ -172,11 +172,10 @@ final class QemuHotplug {
             throw VirException.of(VirErrorNumber.OPERATION_UNSUPPORTED, VirErrorDomain.QEMU,
                     "floppy device hotplug isn't supported");
         }
-        if (!"virtio".equals(disk.diskBus())) {
-            throw VirException.format(VirErrorNumber.OPERATION_UNSUPPORTED, VirErrorDomain.QEMU,
-                    "disk bus '%s' cannot be hotplugged.", disk.diskBus());
-        }
-        if ("cdrom".equals(disk.diskDevice())) {
+        // libvirt 9.0 reports "disk bus '...' cannot be hotplugged." for an IDE or SATA disk but
+        // goes on, and what the client gets is QEMU's refusal of the device_add ("Bus 'ide.0'
+        // does not support hotplugging"): this driver lets QEMU answer too
+        if ("virtio".equals(disk.diskBus()) && "cdrom".equals(disk.diskDevice())) {
             throw VirException.of(VirErrorNumber.OPERATION_UNSUPPORTED, VirErrorDomain.QEMU,
                     "cdrom device with virtio bus isn't supported");
         }
@@ -543,13 +542,14 @@ final class QemuHotplug {
             }
         }
         mon.execute("blockdev-remove-medium", Map.of("id", id), QMP_MILLIS);
-        int oldNode = sourceIndex(drive);
+        XmlNode oldSrc = drive.node().child("source");
+        boolean hadMedium = oldSrc != null && (oldSrc.attr("file") != null || oldSrc.attr("volume") != null);
+        int oldNode = hadMedium ? sourceIndex(drive) : 0; // an ejected drive's number names no node
         if (oldNode > 0) {
             delBlockdevs(mon, oldNode);
         }
-        int node = -1;
+        int node = nextNodeIndex(d, live); // an ejected drive's empty source gets a number too
         if (path != null) {
-            node = nextNodeIndex(d, live);
             addBlockdevs(mon, medium, node, path);
             try {
                 mon.execute("blockdev-insert-medium", ordered("id", id, "node-name", QemuDiskArgs.formatNode(node)),
@@ -568,17 +568,14 @@ final class QemuHotplug {
         n.remove("source");
         n.remove("backingStore");
         n.remove("driver");
-        XmlNode drv = medium.node().child("driver");
-        if (drv != null) {
-            XmlNode copy = medium.copy().node().child("driver");
-            if (path == null) {
-                copy.attr("type", null); // an empty drive shows no format (as at start)
-            }
-            n.add(copy);
+        if (medium.node().child("driver") != null) {
+            n.add(medium.copy().node().child("driver"));
         }
         if (path != null) {
             n.add(medium.copy().node().child("source"));
             markSource(changed, node);
+        } else { // libvirt shows the ejected drive as <source index='N'/>, no chain
+            n.add(new XmlNode("source").attr("index", Integer.toString(node)));
         }
         changed.sortCanonical();
         setLive(d, next);
@@ -789,7 +786,7 @@ final class QemuHotplug {
 
     /** libvirt's node name counter: past every node the running domain has used. */
     private int nextNodeIndex(QemuDomain d, DomainDef live) {
-        int max = 0;
+        int max = live.disks().size(); // the start numbered every disk, empty drives too
         for (DeviceDef disk : live.disks()) {
             max = Math.max(max, sourceIndex(disk));
         }
