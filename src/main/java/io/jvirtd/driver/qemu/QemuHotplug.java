@@ -448,11 +448,12 @@ final class QemuHotplug {
                 newConfig = updateConfig(persistent(d), dev);
             }
             if ((flags & AFFECT_LIVE) != 0) {
-                if (dev.kind() != DeviceKind.DISK) {
-                    throw VirException.format(VirErrorNumber.CONFIG_UNSUPPORTED, VirErrorDomain.QEMU,
+                switch (dev.kind()) {
+                    case DISK -> updateDiskLive(d, dev, force);
+                    case INTERFACE -> updateNetLive(d, dev);
+                    default -> throw VirException.format(VirErrorNumber.CONFIG_UNSUPPORTED, VirErrorDomain.QEMU,
                             "live update of device '%s' is not supported", dev.kind().element());
                 }
-                updateDiskLive(d, dev, force);
                 life.saveStatus(d);
             }
             if (newConfig != null) {
@@ -504,6 +505,55 @@ final class QemuHotplug {
             }
             changeMedia(d, old, disk, force);
         }
+    }
+
+    /**
+     * qemuDomainChangeNet for a user interface: the link state ({@code set_link}, what
+     * {@code virsh domif-setlink} sends) may change; MAC, model and the rest may not.
+     */
+    private void updateNetLive(QemuDomain d, QemuDeviceXml.Parsed dev) {
+        DomainDef live = liveDef(d);
+        DeviceDef old = QemuDeviceXml.findInterface(live, dev);
+        if (dev.mac() == null) {
+            dev.setMac(old.macAddress()); // a generated MAC names no change
+        }
+        DomainDef base = live.copy();
+        base.removeDevice(QemuDeviceXml.byAlias(base, old.alias()));
+        DeviceDef next = QemuDeviceXml.added(QemuDeviceXml.withDevice(base, dev), dev);
+        if (!old.macAddress().equalsIgnoreCase(next.macAddress())) {
+            throw VirException.format(VirErrorNumber.OPERATION_UNSUPPORTED, VirErrorDomain.QEMU,
+                    "cannot change network interface mac address from %s to %s", old.macAddress(), next.macAddress());
+        }
+        if (!Objects.equals(old.modelType(), next.modelType())) {
+            throw VirException.format(VirErrorNumber.OPERATION_UNSUPPORTED, VirErrorDomain.QEMU,
+                    "cannot modify network device model from %s to %s",
+                    Objects.toString(old.modelType(), "<null>"), Objects.toString(next.modelType(), "<null>"));
+        }
+        if (!withoutLiveParts(old).equals(withoutLiveParts(next))) {
+            throw VirException.format(VirErrorNumber.OPERATION_UNSUPPORTED, VirErrorDomain.QEMU,
+                    "unable to change config on '%s' network type", next.type());
+        }
+        String was = Objects.toString(old.node().childAttr("link", "state"), "up");
+        String now = Objects.toString(next.node().childAttr("link", "state"), "up");
+        if (was.equals(now)) {
+            return;
+        }
+        monitor(d).execute("set_link", ordered("name", old.alias(), "up", "up".equals(now)), QMP_MILLIS);
+        DomainDef changed = live.copy();
+        DeviceDef n = QemuDeviceXml.byAlias(changed, old.alias());
+        n.node().remove("link");
+        n.node().add(new XmlNode("link").attr("state", now));
+        n.sortCanonical();
+        setLive(d, changed);
+    }
+
+    /** An interface's XML without what a live update may differ in (alias, address, link state). */
+    private static String withoutLiveParts(DeviceDef net) {
+        DeviceDef c = net.copy();
+        c.node().remove("alias");
+        c.node().remove("address");
+        c.node().remove("link");
+        return c.node().toString();
     }
 
     private static VirException cannotModify(String field) {
