@@ -36,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  * python3-libvirt's console stream, {@code console.py}); {@code detach-disk} removes it once the
  * guest lets go (QEMU's DEVICE_DELETED), {@code virsh event} sees libvirt's device-removed event,
  * and the guest no longer has it; the persistent XML never changed. A user NIC is attached and
- * detached the same way. A device unplugged while the daemon was down (QMP {@code device_del}
+ * detached the same way, its link set down with {@code domif-setlink}. A device unplugged while the daemon was down (QMP {@code device_del}
  * sent by the test on the guest's monitor) is gone from the live XML after the restart, as
  * libvirt finds with {@code qom-list}.
  *
@@ -124,6 +124,10 @@ class QemuHotplugIT {
                 + "      <alias name='net0'/>\n"
                 + "      <address type='pci' domain='0x0000' bus='0x00' slot='0x03' function='0x0'/>"), live);
         assertTrue(virsh("domiflist", "hp-linux").contains("52:54:00:12:34:56"));
+        // virsh domif-setlink is update-device with the live interface XML: QMP set_link
+        virsh("domif-setlink", "hp-linux", "52:54:00:12:34:56", "down");
+        assertTrue(virsh("domif-getlink", "hp-linux", "52:54:00:12:34:56").contains("down"));
+        assertTrue(virsh("dumpxml", "hp-linux").contains("<link state='down'/>"));
         virsh("detach-interface", "hp-linux", "user", "--mac", "52:54:00:12:34:56", "--live");
         assertFalse(virsh("domiflist", "hp-linux").contains("52:54:00:12:34:56"));
 
@@ -191,7 +195,7 @@ class QemuHotplugIT {
         virsh("attach-device", "hp-tiny", volDisk.toString(), "--persistent");
         assertTrue(virsh("domblklist", "hp-tiny").contains("vdc"));
         assertTrue(virsh("domblklist", "--inactive", "hp-tiny").contains("vdc"));
-        assertTrue(virsh("dumpxml", "hp-tiny").contains("<source pool='p' volume='e.qcow2' index='1'/>"));
+        assertTrue(virsh("dumpxml", "hp-tiny").contains("<source pool='p' volume='e.qcow2' index='2'/>"));
         String vol2 = poolDir.resolve("e.qcow2").toString();
         assertError("error: XML error: target 'vdc' duplicated for disk sources '" + vol2 + "' and '" + vol + "'",
                 "attach-disk", "hp-tiny", vol, "vdc", "--live");
@@ -208,16 +212,21 @@ class QemuHotplugIT {
         // cdrom: media change and eject through update-device
         virsh("change-media", "hp-tiny", "hdc", iso.toString(), "--insert");
         String live = virsh("dumpxml", "hp-tiny");
-        assertTrue(live.contains("<driver name='qemu' type='raw'/>\n      <source file='" + iso + "' index='2'/>"), live);
+        assertTrue(live.contains("<driver name='qemu' type='raw'/>\n      <source file='" + iso + "' index='3'/>"), live);
         assertTrue(listed(virsh("domblklist", "hp-tiny"), "hdc", iso.toString()), virsh("domblklist", "hp-tiny"));
         virsh("change-media", "hp-tiny", "hdc", "--eject");
-        assertFalse(virsh("dumpxml", "hp-tiny").contains(iso.toString()));
+        live = virsh("dumpxml", "hp-tiny");
+        assertFalse(live.contains(iso.toString()));
+        assertTrue(live.contains("<driver name='qemu' type='raw'/>\n      <source index='4'/>\n      <target dev='hdc'"), live);
+        virsh("change-media", "hp-tiny", "hdc", iso.toString(), "--insert"); // and in again
+        assertTrue(virsh("dumpxml", "hp-tiny").contains("<source file='" + iso + "' index='5'/>"));
 
         // libvirt's errors
         assertError("error: Operation not supported: disk device type 'cdrom' cannot be detached",
                 "detach-disk", "hp-tiny", "hdc");
-        assertError("error: Operation not supported: disk bus 'ide' cannot be hotplugged.",
-                "attach-disk", "hp-tiny", vol, "hda");
+        assertError("error: internal error: unable to execute QEMU command 'device_add': Bus 'ide.0' does not "
+                + "support hotplugging", "attach-disk", "hp-tiny", vol, "hda");
+        assertFalse(virsh("domblklist", "hp-tiny").contains("hda"));
         Path missing = root.resolve("missing.xml");
         Files.writeString(missing, "<disk type='file' device='disk'><source file='/nonexistent'/>"
                 + "<target dev='vdz' bus='virtio'/></disk>");

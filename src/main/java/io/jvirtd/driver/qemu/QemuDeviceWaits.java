@@ -35,9 +35,12 @@ final class QemuDeviceWaits {
         deleted.put(new Key(d, alias), new CompletableFuture<>());
     }
 
-    /** DEVICE_DELETED: true when a waiting caller takes over the removal. qemu-event thread. */
+    /**
+     * DEVICE_DELETED: true when a waiting caller takes over the removal (the mark stays, done,
+     * until that caller takes it back). qemu-event thread.
+     */
     synchronized boolean signalDeleted(QemuDomain d, String alias) {
-        CompletableFuture<Void> f = deleted.remove(new Key(d, alias));
+        CompletableFuture<Void> f = deleted.get(new Key(d, alias));
         if (f == null) {
             return false;
         }
@@ -59,13 +62,12 @@ final class QemuDeviceWaits {
         }
         try {
             f.get(millis, TimeUnit.MILLISECONDS);
-            return true;
         } catch (TimeoutException | ExecutionException e) {
-            return takeBack(d, alias, f);
+            // pending: decided under the monitor below
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return takeBack(d, alias, f);
         }
+        return takeBack(d, alias, f);
     }
 
     /** Drops the mark of {@code alias} (device_del failed); true when its event came meanwhile. */
@@ -74,7 +76,7 @@ final class QemuDeviceWaits {
         synchronized (this) {
             f = deleted.get(new Key(d, alias));
         }
-        return f == null || takeBack(d, alias, f);
+        return f != null && takeBack(d, alias, f);
     }
 
     private synchronized boolean takeBack(QemuDomain d, String alias, CompletableFuture<Void> f) {

@@ -172,11 +172,10 @@ final class QemuHotplug {
             throw VirException.of(VirErrorNumber.OPERATION_UNSUPPORTED, VirErrorDomain.QEMU,
                     "floppy device hotplug isn't supported");
         }
-        if (!"virtio".equals(disk.diskBus())) {
-            throw VirException.format(VirErrorNumber.OPERATION_UNSUPPORTED, VirErrorDomain.QEMU,
-                    "disk bus '%s' cannot be hotplugged.", disk.diskBus());
-        }
-        if ("cdrom".equals(disk.diskDevice())) {
+        // libvirt 9.0 reports "disk bus '...' cannot be hotplugged." for an IDE or SATA disk but
+        // goes on, and what the client gets is QEMU's refusal of the device_add ("Bus 'ide.0'
+        // does not support hotplugging"): this driver lets QEMU answer too
+        if ("virtio".equals(disk.diskBus()) && "cdrom".equals(disk.diskDevice())) {
             throw VirException.of(VirErrorNumber.OPERATION_UNSUPPORTED, VirErrorDomain.QEMU,
                     "cdrom device with virtio bus isn't supported");
         }
@@ -449,11 +448,12 @@ final class QemuHotplug {
                 newConfig = updateConfig(persistent(d), dev);
             }
             if ((flags & AFFECT_LIVE) != 0) {
-                if (dev.kind() != DeviceKind.DISK) {
-                    throw VirException.format(VirErrorNumber.CONFIG_UNSUPPORTED, VirErrorDomain.QEMU,
+                switch (dev.kind()) {
+                    case DISK -> updateDiskLive(d, dev, force);
+                    case INTERFACE -> updateNetLive(d, dev);
+                    default -> throw VirException.format(VirErrorNumber.CONFIG_UNSUPPORTED, VirErrorDomain.QEMU,
                             "live update of device '%s' is not supported", dev.kind().element());
                 }
-                updateDiskLive(d, dev, force);
                 life.saveStatus(d);
             }
             if (newConfig != null) {
@@ -507,6 +507,55 @@ final class QemuHotplug {
         }
     }
 
+    /**
+     * qemuDomainChangeNet for a user interface: the link state ({@code set_link}, what
+     * {@code virsh domif-setlink} sends) may change; MAC, model and the rest may not.
+     */
+    private void updateNetLive(QemuDomain d, QemuDeviceXml.Parsed dev) {
+        DomainDef live = liveDef(d);
+        DeviceDef old = QemuDeviceXml.findInterface(live, dev);
+        if (dev.mac() == null) {
+            dev.setMac(old.macAddress()); // a generated MAC names no change
+        }
+        DomainDef base = live.copy();
+        base.removeDevice(QemuDeviceXml.byAlias(base, old.alias()));
+        DeviceDef next = QemuDeviceXml.added(QemuDeviceXml.withDevice(base, dev), dev);
+        if (!old.macAddress().equalsIgnoreCase(next.macAddress())) {
+            throw VirException.format(VirErrorNumber.OPERATION_UNSUPPORTED, VirErrorDomain.QEMU,
+                    "cannot change network interface mac address from %s to %s", old.macAddress(), next.macAddress());
+        }
+        if (!Objects.equals(old.modelType(), next.modelType())) {
+            throw VirException.format(VirErrorNumber.OPERATION_UNSUPPORTED, VirErrorDomain.QEMU,
+                    "cannot modify network device model from %s to %s",
+                    Objects.toString(old.modelType(), "<null>"), Objects.toString(next.modelType(), "<null>"));
+        }
+        if (!withoutLiveParts(old).equals(withoutLiveParts(next))) {
+            throw VirException.format(VirErrorNumber.OPERATION_UNSUPPORTED, VirErrorDomain.QEMU,
+                    "unable to change config on '%s' network type", next.type());
+        }
+        String was = Objects.toString(old.node().childAttr("link", "state"), "up");
+        String now = Objects.toString(next.node().childAttr("link", "state"), "up");
+        if (was.equals(now)) {
+            return;
+        }
+        monitor(d).execute("set_link", ordered("name", old.alias(), "up", "up".equals(now)), QMP_MILLIS);
+        DomainDef changed = live.copy();
+        DeviceDef n = QemuDeviceXml.byAlias(changed, old.alias());
+        n.node().remove("link");
+        n.node().add(new XmlNode("link").attr("state", now));
+        n.sortCanonical();
+        setLive(d, changed);
+    }
+
+    /** An interface's XML without what a live update may differ in (alias, address, link state). */
+    private static String withoutLiveParts(DeviceDef net) {
+        DeviceDef c = net.copy();
+        c.node().remove("alias");
+        c.node().remove("address");
+        c.node().remove("link");
+        return c.node().toString();
+    }
+
     private static VirException cannotModify(String field) {
         return VirException.format(VirErrorNumber.OPERATION_UNSUPPORTED, VirErrorDomain.QEMU,
                 "cannot modify field '%s' of the disk", field);
@@ -543,13 +592,14 @@ final class QemuHotplug {
             }
         }
         mon.execute("blockdev-remove-medium", Map.of("id", id), QMP_MILLIS);
-        int oldNode = sourceIndex(drive);
+        XmlNode oldSrc = drive.node().child("source");
+        boolean hadMedium = oldSrc != null && (oldSrc.attr("file") != null || oldSrc.attr("volume") != null);
+        int oldNode = hadMedium ? sourceIndex(drive) : 0; // an ejected drive's number names no node
         if (oldNode > 0) {
             delBlockdevs(mon, oldNode);
         }
-        int node = -1;
+        int node = nextNodeIndex(d, live); // an ejected drive's empty source gets a number too
         if (path != null) {
-            node = nextNodeIndex(d, live);
             addBlockdevs(mon, medium, node, path);
             try {
                 mon.execute("blockdev-insert-medium", ordered("id", id, "node-name", QemuDiskArgs.formatNode(node)),
@@ -568,17 +618,14 @@ final class QemuHotplug {
         n.remove("source");
         n.remove("backingStore");
         n.remove("driver");
-        XmlNode drv = medium.node().child("driver");
-        if (drv != null) {
-            XmlNode copy = medium.copy().node().child("driver");
-            if (path == null) {
-                copy.attr("type", null); // an empty drive shows no format (as at start)
-            }
-            n.add(copy);
+        if (medium.node().child("driver") != null) {
+            n.add(medium.copy().node().child("driver"));
         }
         if (path != null) {
             n.add(medium.copy().node().child("source"));
             markSource(changed, node);
+        } else { // libvirt shows the ejected drive as <source index='N'/>, no chain
+            n.add(new XmlNode("source").attr("index", Integer.toString(node)));
         }
         changed.sortCanonical();
         setLive(d, next);
@@ -789,7 +836,7 @@ final class QemuHotplug {
 
     /** libvirt's node name counter: past every node the running domain has used. */
     private int nextNodeIndex(QemuDomain d, DomainDef live) {
-        int max = 0;
+        int max = live.disks().size(); // the start numbered every disk, empty drives too
         for (DeviceDef disk : live.disks()) {
             max = Math.max(max, sourceIndex(disk));
         }
