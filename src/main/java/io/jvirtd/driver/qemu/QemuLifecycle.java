@@ -78,7 +78,8 @@ final class QemuLifecycle {
     private final ExecutorService eventThread;
     final QemuCapabilities capabilities;
     private final QemuRunAs runAs;
-    private final SchemaValidator schemas;
+    /** libvirt's RelaxNG schemas, for the calls' VALIDATE flags. */
+    final SchemaValidator schemas;
     /** The dir pools that volume disks resolve through at start. */
     private final DirStorage storage;
     /** Device attach, detach and update (DEVICE_* events go there). */

@@ -240,7 +240,7 @@ final class QemuSnapshots {
         if ((flags & CREATE_VALIDATE) != 0) {
             parse |= SnapshotDef.PARSE_VALIDATE;
         }
-        SnapshotDef def = SnapshotDef.parse(xml, parse, QemuXmlOptions.OPTIONS, null);
+        SnapshotDef def = SnapshotDef.parse(xml, parse, QemuXmlOptions.OPTIONS, life.schemas);
         d.beginJob();
         try {
             validate(d, def, flags);
@@ -546,11 +546,13 @@ final class QemuSnapshots {
             mon.execute("stop", null, QemuLifecycle.MONITOR_TIMEOUT_MILLIS);
             life.onEventThread(() -> { }); // its STOP is applied ("Suspended Paused")
         }
+        boolean taken = false;
         try {
             String reply = hmp(mon, "savevm \"" + name + "\"");
             checkSavevm(reply);
+            taken = true;
         } finally {
-            if (halt) {
+            if (halt && taken) {
                 life.stopFromSnapshot(d);
             } else if (resume) {
                 synchronized (d) {
@@ -796,6 +798,18 @@ final class QemuSnapshots {
     /** qemuSnapshotDeleteValidate, for what this driver keeps. Domain locked. */
     private static void validateDelete(QemuDomain d, Moments.Node<SnapshotDef> n, List<SnapshotDef> doomed,
                                        boolean withChildren) {
+        if (!n.def.isExternal() && d.liveDef != null && n.def.domain() != null) {
+            // delvm acts on the images the guest has open: they must be the snapshot's
+            for (SnapshotDef.Disk sd : n.def.disks()) {
+                DeviceDef now = diskByTarget(d.liveDef, sd.name());
+                DeviceDef then = diskByTarget(n.def.domain(), sd.name());
+                if (now != null && then != null && !java.util.Objects.equals(now.sourcePath(), then.sourcePath())) {
+                    throw VirException.of(VirErrorNumber.OPERATION_UNSUPPORTED, VirErrorDomain.QEMU, "disk image '"
+                            + sd.name() + "' for internal snapshot '" + n.name
+                            + "' is not the same as disk image currently used by VM");
+                }
+            }
+        }
         if (n.def.isExternal()) {
             throw VirException.of(VirErrorNumber.OPERATION_UNSUPPORTED, VirErrorDomain.QEMU,
                     "deleting external snapshots (block commit) is not supported by jvirtd's QEMU driver yet; "
@@ -819,6 +833,15 @@ final class QemuSnapshots {
             }
             forEachQcow2(dom, def, "-d", true);
         }
+    }
+
+    private static DeviceDef diskByTarget(DomainDef def, String target) {
+        for (DeviceDef disk : def.disks()) {
+            if (target.equals(disk.diskTarget())) {
+                return disk;
+            }
+        }
+        return null;
     }
 
     // ================================================================== queries
