@@ -13,12 +13,15 @@ import static io.jvirtd.model.domain.DomainFlags.UNDEFINE_ALL;
 
 import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirErrorNumber;
+import io.jvirtd.model.TypedParameter;
 import io.jvirtd.model.VirException;
 import io.jvirtd.model.conf.DomainDef;
 import io.jvirtd.model.domain.DomainInfo;
 import io.jvirtd.model.domain.DomainListFilter;
 import io.jvirtd.model.domain.DomainRef;
 import io.jvirtd.model.domain.DomainStateReason;
+import io.jvirtd.model.domain.PinInfo;
+import io.jvirtd.model.domain.SchedulerType;
 import io.jvirtd.model.event.DomainEvent;
 import io.jvirtd.model.event.QemuMonitorEvent;
 import io.jvirtd.model.spi.DomainOps;
@@ -41,12 +44,14 @@ final class QemuDomainOps implements DomainOps {
 
     private final QemuLifecycle life;
     private final QemuMonitorCommands monitorCommands;
+    private final QemuVcpuPins pins;
     /** The event callbacks registered through this connection. Guarded by itself. */
     private final List<Integer> callbacks = new ArrayList<>();
 
     QemuDomainOps(QemuLifecycle life) {
         this.life = life;
         this.monitorCommands = new QemuMonitorCommands(life);
+        this.pins = new QemuVcpuPins(life);
     }
 
     // ------------------------------------------------------------------ lists and lookups
@@ -311,6 +316,48 @@ final class QemuDomainOps implements DomainOps {
     @Override
     public int domainGetMaxVcpus(DomainRef dom) {
         return domainGetVcpusFlags(dom, 0);
+    }
+
+    // ------------------------------------------------------------------ pinning and scheduler
+
+    @Override
+    public void domainPinVcpu(DomainRef dom, int vcpu, byte[] cpumap) {
+        pins.pinVcpu(dom, vcpu, cpumap, QemuVcpuPins.AFFECT_LIVE);
+    }
+
+    @Override
+    public void domainPinVcpuFlags(DomainRef dom, int vcpu, byte[] cpumap, int flags) {
+        pins.pinVcpu(dom, vcpu, cpumap, flags);
+    }
+
+    @Override
+    public PinInfo domainGetVcpuPinInfo(DomainRef dom, int ncpumaps, int maplen, int flags) {
+        return pins.vcpuPinInfo(dom, ncpumaps, maplen, flags);
+    }
+
+    @Override
+    public void domainPinEmulator(DomainRef dom, byte[] cpumap, int flags) {
+        pins.pinEmulator(dom, cpumap, flags);
+    }
+
+    @Override
+    public PinInfo domainGetEmulatorPinInfo(DomainRef dom, int maplen, int flags) {
+        return pins.emulatorPinInfo(dom, maplen, flags);
+    }
+
+    @Override
+    public SchedulerType domainGetSchedulerType(DomainRef dom) {
+        return QemuScheduler.type(life.domains.get(dom));
+    }
+
+    @Override
+    public List<TypedParameter> domainGetSchedulerParameters(DomainRef dom) {
+        return QemuScheduler.parameters(life.domains.get(dom), 0);
+    }
+
+    @Override
+    public List<TypedParameter> domainGetSchedulerParametersFlags(DomainRef dom, int flags) {
+        return QemuScheduler.parameters(life.domains.get(dom), flags);
     }
 
     // ------------------------------------------------------------------ libvirt-qemu and messages

@@ -278,6 +278,7 @@ final class QemuLifecycle {
             if (cont != null) {
                 mon.await(cont, "cont", MONITOR_TIMEOUT_MILLIS);
             }
+            QemuVcpuPins.applyAtStart(live, l.pid(), mon); // <cputune> pins on the vCPU and main threads
             onEventThread(() -> {
                 synchronized (d) {
                     if (paused) {
@@ -666,7 +667,8 @@ final class QemuLifecycle {
 
     // ================================================================== status, events, helpers
 
-    private void saveStatus(QemuDomain d) {
+    /** Writes the running domain's status file (its live definition, state, pid). Any thread but the loop. */
+    void saveStatus(QemuDomain d) {
         DomainDef live;
         DomainState state;
         int reason;
