@@ -22,6 +22,7 @@ import io.jvirtd.model.domain.DomainRef;
 import io.jvirtd.model.domain.DomainStateReason;
 import io.jvirtd.model.domain.PinInfo;
 import io.jvirtd.model.domain.SchedulerType;
+import io.jvirtd.model.domain.Screenshot;
 import io.jvirtd.model.event.DomainEvent;
 import io.jvirtd.model.event.QemuMonitorEvent;
 import io.jvirtd.model.spi.DomainOps;
@@ -358,6 +359,11 @@ final class QemuDomainOps implements DomainOps {
     @Override
     public List<TypedParameter> domainGetSchedulerParametersFlags(DomainRef dom, int flags) {
         return QemuScheduler.parameters(life.domains.get(dom), flags);
+    }
+
+    @Override
+    public Screenshot domainScreenshot(DomainRef dom, int screen, int flags) {
+        return QemuScreenshot.take(life, dom, screen, flags);
     }
 
     // ------------------------------------------------------------------ libvirt-qemu and messages
