@@ -113,16 +113,16 @@ class QemuCpuTuningIT {
         assertEquals("1", allowed(pid, "CPU 0/TCG"));
         assertEquals("1", allowed(pid, "qemu-system-x86"));
         assertEquals("1", allowed(pid, "IO mon_iothread"));
-        assertEquals("0      1", virsh(d, "vcpupin", name).lines().reduce((a, b) -> b).orElseThrow().strip());
+        assertEquals("0 1", virsh(d, "vcpupin", name).lines().reduce((a, b) -> b).orElseThrow().strip().replaceAll("\\s+", " "));
 
         // live changes move the threads; the definition keeps its own pins
         virsh(d, "vcpupin", name, "0", "0");
         assertEquals("0", allowed(pid, "CPU 0/TCG"));
         virsh(d, "emulatorpin", name, "0-1");
         assertEquals("0-1", allowed(pid, "qemu-system-x86"));
-        assertEquals("0      0", virsh(d, "vcpupin", name).lines().reduce((a, b) -> b).orElseThrow().strip());
-        assertEquals("0      1", virsh(d, "vcpupin", name, "--config").lines().reduce((a, b) -> b).orElseThrow().strip());
-        assertEquals("*: 0-1", virsh(d, "emulatorpin", name).lines().reduce((a, b) -> b).orElseThrow().strip());
+        assertEquals("0 0", virsh(d, "vcpupin", name).lines().reduce((a, b) -> b).orElseThrow().strip().replaceAll("\\s+", " "));
+        assertEquals("0 1", virsh(d, "vcpupin", name, "--config").lines().reduce((a, b) -> b).orElseThrow().strip().replaceAll("\\s+", " "));
+        assertEquals("0-1", virsh(d, "emulatorpin", name).lines().reduce((a, b) -> b).orElseThrow().strip().replaceAll("\\s+", " "));
         assertEquals("error: invalid argument: vcpu 3 is out of range of live cpu count 1",
                 virshError(d, "vcpupin", name, "3", "1"));
         assertEquals("Scheduler      : Unknown\nerror: Requested operation is not valid: cgroup CPU controller is not mounted",
