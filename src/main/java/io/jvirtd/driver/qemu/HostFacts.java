@@ -120,6 +120,22 @@ final class HostFacts {
                 intOrNull(info.get("stepping")), nSockets, nDies, nCores, nThreads, bits);
     }
 
+    /**
+     * virNodeGetInfo as libvirt's virHostCPUGetInfo fills it: the arch, MemTotal, the online
+     * CPUs, the first CPU's MHz, the NUMA cells, and the topology per cell (dies folded into
+     * sockets, as libvirt 9.0 does).
+     */
+    io.jvirtd.model.NodeInfo nodeInfo() {
+        Cpu c = cpu();
+        int nodes = Math.max(1, cells().size());
+        String mhz = firstCpuInfo().getOrDefault("cpu MHz", "0");
+        int dot = mhz.indexOf('.');
+        Integer m = intOrNull(dot >= 0 ? mhz.substring(0, dot) : mhz);
+        int sockets = Math.max(1, c.sockets() * c.dies() / nodes);
+        return new io.jvirtd.model.NodeInfo(c.arch(), kib(read("proc/meminfo"), "MemTotal"), onlineCpus().size(),
+                m == null ? 0 : m, nodes, sockets, c.cores(), c.threads());
+    }
+
     /** Page sizes in KiB: the base page, then every huge page size, ascending. */
     List<Integer> pageSizes() {
         List<Integer> sizes = new ArrayList<>();

@@ -5,6 +5,7 @@ import io.jvirtd.driver.storage.DirStorageOps;
 import io.jvirtd.driver.secret.SecretConnection;
 import io.jvirtd.model.NodeCpuMap;
 import io.jvirtd.model.VirErrorDomain;
+import io.jvirtd.model.NodeInfo;
 import io.jvirtd.model.VirException;
 import io.jvirtd.model.spi.HypervisorConnection;
 
@@ -54,6 +55,11 @@ final class QemuConnection implements HypervisorConnection {
         } catch (IOException e) {
             throw VirException.systemError(VirErrorDomain.NONE, 5, "cannot read host name", e.getMessage());
         }
+    }
+
+    @Override
+    public NodeInfo nodeGetInfo() {
+        return new HostFacts(Path.of("/")).nodeInfo(); // virsh vcpupin sizes its CPU maps with it
     }
 
     @Override

@@ -28,6 +28,9 @@ import io.jvirtd.model.domain.DomainStateReason;
 import io.jvirtd.model.domain.DomainStatsRecord;
 import io.jvirtd.model.domain.DomainVcpus;
 import io.jvirtd.model.domain.SnapshotRef;
+import io.jvirtd.model.domain.PinInfo;
+import io.jvirtd.model.domain.SchedulerType;
+import io.jvirtd.model.domain.Screenshot;
 import io.jvirtd.model.event.DomainEvent;
 import io.jvirtd.model.event.QemuMonitorEvent;
 import io.jvirtd.model.spi.DomainOps;
@@ -57,6 +60,7 @@ final class QemuDomainOps implements DomainOps {
     private final QemuSaveRestore saves;
     private final QemuSnapshots snapshots;
     private final QemuMonitorCommands monitorCommands;
+    private final QemuVcpuPins pins;
     /** The event callbacks registered through this connection. Guarded by itself. */
     private final List<Integer> callbacks = new ArrayList<>();
 
@@ -69,6 +73,7 @@ final class QemuDomainOps implements DomainOps {
         this.saves = new QemuSaveRestore(life);
         this.snapshots = new QemuSnapshots(life);
         this.monitorCommands = new QemuMonitorCommands(life);
+        this.pins = new QemuVcpuPins(life);
     }
 
     // ------------------------------------------------------------------ lists and lookups
@@ -570,6 +575,53 @@ final class QemuDomainOps implements DomainOps {
     @Override
     public void domainSnapshotDelete(SnapshotRef snap, int flags) {
         snapshots.delete(snap, flags);
+    }
+
+    // ------------------------------------------------------------------ pinning and scheduler
+
+    @Override
+    public void domainPinVcpu(DomainRef dom, int vcpu, byte[] cpumap) {
+        pins.pinVcpu(dom, vcpu, cpumap, QemuVcpuPins.AFFECT_LIVE);
+    }
+
+    @Override
+    public void domainPinVcpuFlags(DomainRef dom, int vcpu, byte[] cpumap, int flags) {
+        pins.pinVcpu(dom, vcpu, cpumap, flags);
+    }
+
+    @Override
+    public PinInfo domainGetVcpuPinInfo(DomainRef dom, int ncpumaps, int maplen, int flags) {
+        return pins.vcpuPinInfo(dom, ncpumaps, maplen, flags);
+    }
+
+    @Override
+    public void domainPinEmulator(DomainRef dom, byte[] cpumap, int flags) {
+        pins.pinEmulator(dom, cpumap, flags);
+    }
+
+    @Override
+    public PinInfo domainGetEmulatorPinInfo(DomainRef dom, int maplen, int flags) {
+        return pins.emulatorPinInfo(dom, maplen, flags);
+    }
+
+    @Override
+    public SchedulerType domainGetSchedulerType(DomainRef dom) {
+        return QemuScheduler.type(life.domains.get(dom));
+    }
+
+    @Override
+    public List<TypedParameter> domainGetSchedulerParameters(DomainRef dom) {
+        return QemuScheduler.parameters(life.domains.get(dom), 0);
+    }
+
+    @Override
+    public List<TypedParameter> domainGetSchedulerParametersFlags(DomainRef dom, int flags) {
+        return QemuScheduler.parameters(life.domains.get(dom), flags);
+    }
+
+    @Override
+    public Screenshot domainScreenshot(DomainRef dom, int screen, int flags) {
+        return QemuScreenshot.take(life, dom, screen, flags);
     }
 
     // ------------------------------------------------------------------ libvirt-qemu and messages

@@ -326,6 +326,7 @@ final class QemuLifecycle {
             }
             learnPtys(live, mon.await(chardevs, "query-chardev", MONITOR_TIMEOUT_MILLIS));
             QemuMemory.finishStart(d, mon, balloon, live);
+            QemuVcpuPins.applyAtStart(live, l.pid(), mon); // <cputune> pins on the vCPU and main threads
             if (loadvm != null) {
                 QemuSnapshots.loadvm(mon, loadvm);
                 revertedStart(d, mon, paused);
@@ -833,7 +834,7 @@ final class QemuLifecycle {
         }
     }
 
-    /** Writes the running domain's status file (its live definition too); a failure is logged. */
+    /** Writes the running domain's status file (its live definition, state, pid). Any thread but the loop. */
     void saveStatus(QemuDomain d) {
         DomainDef live;
         DomainState state;

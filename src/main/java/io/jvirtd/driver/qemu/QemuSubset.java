@@ -16,7 +16,7 @@ import java.util.Set;
  * definition (the validate hook of {@link QemuXmlOptions}): whatever lies outside is refused
  * with CONFIG_UNSUPPORTED naming the part, never silently dropped. The subset: type, name,
  * uuid, title, description, metadata, memory, currentMemory, vcpu, os (hvm, x86_64, machine,
- * kernel, initrd, cmdline, boot), features acpi/apic, a custom CPU model, clock offset utc,
+ * kernel, initrd, cmdline, boot), features acpi/apic, a custom CPU model, cputune vcpupin/emulatorpin, clock offset utc,
  * on_poweroff/on_reboot/on_crash destroy or restart, emulator, a pty serial port 0 with log,
  * its pty console, and the implicit devices {@link QemuXmlOptions} adds (USB controller, PCI
  * root, PS/2 inputs, audio none, memballoon virtio or none). One method per device family.
@@ -25,7 +25,7 @@ import java.util.Set;
  */
 final class QemuSubset {
 
-    private static final Set<String> SECTIONS = Set.of("title", "description", "metadata", "features", "cpu");
+    private static final Set<String> SECTIONS = Set.of("title", "description", "metadata", "features", "cpu", "cputune");
 
     private QemuSubset() {
     }
@@ -39,6 +39,7 @@ final class QemuSubset {
         if (!"static".equals(d.vcpuPlacement()) || d.vcpuCpuset() != null || d.vcpusCurrent() != d.vcpusMax()) {
             throw unsupported("<vcpu> other than a static count");
         }
+        cputune(d);
         os(d);
         features(d);
         cpu(d);
@@ -247,6 +248,25 @@ final class QemuSubset {
     }
 
     /** What the subset refuses: libvirt's CONFIG_UNSUPPORTED, naming the part. */
+    /** {@code <cputune>}: only vcpupin and emulatorpin, which {@link QemuVcpuPins} applies at start. */
+    private static void cputune(DomainDef d) {
+        if (!d.optionalSections().contains("cputune")) {
+            return;
+        }
+        String xml = d.format(DomainDef.XML_INACTIVE);
+        int from = xml.indexOf("<cputune>");
+        int to = xml.indexOf("</cputune>");
+        if (from < 0 || to < from) {
+            return;
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("<([A-Za-z_]+)").matcher(xml.substring(from + 9, to));
+        while (m.find()) {
+            if (!m.group(1).equals("vcpupin") && !m.group(1).equals("emulatorpin")) {
+                throw unsupported("<cputune><" + m.group(1) + ">");
+            }
+        }
+    }
+
     static VirException unsupported(String what) {
         return VirException.of(VirErrorNumber.CONFIG_UNSUPPORTED, VirErrorDomain.QEMU,
                 what + " is not supported by jvirtd's QEMU driver yet");
