@@ -56,6 +56,12 @@ final class Daemon {
     private static final long SHUTDOWN_GRACE_MILLIS = 1000;
     /** libvirt's REMOTE_AUTH_NONE: the only scheme jvirtd offers yet. */
     private static final int AUTH_NONE = 0;
+    /** The socket units' names systemd passes in LISTEN_FDNAMES (libvirtd's, with jvirtd for libvirtd). */
+    static final String ACTIVATION_RW = "jvirtd.socket";
+    static final String ACTIVATION_RO = "jvirtd-ro.socket";
+    static final String ACTIVATION_ADMIN = "jvirtd-admin.socket";
+    static final String ACTIVATION_TCP = "jvirtd-tcp.socket";
+    static final String ACTIVATION_TLS = "jvirtd-tls.socket";
 
     private final DaemonConfig config;
     private final Options opts;
@@ -254,6 +260,16 @@ final class Daemon {
         GroupPrincipal group = config.unixSockGroup == null ? null
                 : FileSystems.getDefault().getUserPrincipalLookupService()
                         .lookupPrincipalByGroupName(config.unixSockGroup);
+        SystemdActivation activation;
+        try {
+            activation = SystemdActivation.fromEnvironment(System.getenv(), ProcessHandle.current().pid());
+        } catch (ConfigException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+        if (activation != null) {
+            bindActivated(activation);
+            return;
+        }
         TlsContext tls = null;
         if (opts.listen && config.listenTls) {
             try {
@@ -275,6 +291,69 @@ final class Daemon {
         server.addUnixListener(dir.resolve("libvirt-sock-ro"), perms(config.unixSockRoPerms), group, true, AUTH_NONE);
         adminServer.addUnixListener(dir.resolve("libvirt-admin-sock"), perms(config.unixSockAdminPerms), group,
                 false, AUTH_NONE);
+    }
+
+    /**
+     * Socket activation (libvirt's daemonSetupNetworking with a virSystemdActivation): serves
+     * exactly the sockets systemd passed, by their unit names, and binds none of its own, so a
+     * socket unit the administrator disabled stays off. The unix sockets' modes and group are the
+     * socket units' (SocketMode=, SocketGroup=), not unix_sock_*; the TCP address is theirs too.
+     * --listen is refused, as by libvirtd; a descriptor under a name jvirtd does not serve is
+     * an error. The names are the units': jvirtd.socket, jvirtd-ro.socket, jvirtd-admin.socket,
+     * jvirtd-tcp.socket, jvirtd-tls.socket.
+     */
+    private void bindActivated(SystemdActivation act) throws IOException {
+        if (opts.listen) {
+            throw new IOException("--listen parameter not permitted with systemd activation sockets,"
+                    + " see 'man jvirtd' for further guidance");
+        }
+        TlsContext tls = null;
+        if (act.hasName(ACTIVATION_TLS)) {
+            try {
+                tls = TlsSetup.serverContext(config, TlsSetup.newTaskExecutor(), true);
+            } catch (TlsConfigException e) {
+                throw new IOException(e.getMessage(), e);
+            }
+        }
+        for (int fd : act.claim(ACTIVATION_RW)) {
+            server.addListeningSocket(unixSocket(fd, ACTIVATION_RW), Transport.UNIX, false, AUTH_NONE, null);
+        }
+        for (int fd : act.claim(ACTIVATION_RO)) {
+            server.addListeningSocket(unixSocket(fd, ACTIVATION_RO), Transport.UNIX, true, AUTH_NONE, null);
+        }
+        for (int fd : act.claim(ACTIVATION_ADMIN)) {
+            adminServer.addListeningSocket(unixSocket(fd, ACTIVATION_ADMIN), Transport.UNIX, false, AUTH_NONE, null);
+        }
+        for (int fd : act.claim(ACTIVATION_TCP)) {
+            server.addListeningSocket(tcpSocket(fd, ACTIVATION_TCP), Transport.TCP, false, AUTH_NONE, null);
+        }
+        for (int fd : act.claim(ACTIVATION_TLS)) {
+            server.addListeningSocket(tcpSocket(fd, ACTIVATION_TLS), Transport.TLS, false, AUTH_NONE, tls);
+        }
+        if (!act.unclaimed().isEmpty()) {
+            throw new IOException("Some activation file descriptors are unclaimed: " + act.unclaimed()
+                    + " (jvirtd serves jvirtd.socket, jvirtd-ro.socket, jvirtd-admin.socket, jvirtd-tcp.socket"
+                    + " and jvirtd-tls.socket)");
+        }
+        LOG.log(Level.INFO, "socket activation: serving {0} and {1}", server.listeners(), adminServer.listeners());
+    }
+
+    private static java.nio.channels.ServerSocketChannel unixSocket(int fd, String name) throws IOException {
+        java.nio.channels.ServerSocketChannel ch = InheritedSockets.listening(fd, name);
+        if (!(ch.getLocalAddress() instanceof java.net.UnixDomainSocketAddress)) {
+            ch.close();
+            throw new IOException("socket activation: " + name + " (descriptor " + fd + ") must be a unix socket");
+        }
+        return ch;
+    }
+
+    private static java.nio.channels.ServerSocketChannel tcpSocket(int fd, String name) throws IOException {
+        java.nio.channels.ServerSocketChannel ch = InheritedSockets.listening(fd, name);
+        if (!(ch.getLocalAddress() instanceof InetSocketAddress)) {
+            ch.close();
+            throw new IOException("socket activation: " + name + " (descriptor " + fd + ") must be a TCP socket");
+        }
+        return ch;
     }
 
     /** An octal mode such as "0770" as permissions. */

@@ -207,6 +207,11 @@ public final class DaemonConfig {
         ignored("log_buffer_size", Type.INT);
     }
 
+    /** Every key the daemon reads, including those it accepts for libvirtd.conf's sake and ignores. */
+    static java.util.Set<String> knownKeys() {
+        return java.util.Set.copyOf(KEYS.keySet());
+    }
+
     /**
      * Applies the entries of a parsed file. Unknown keys are reported through {@code warn};
      * a value of the wrong type or out of range fails, naming file, line and key.

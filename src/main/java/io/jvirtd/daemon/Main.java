@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Properties;
 
 /**
  * The process leader's entry point: parse the command line and the config file, set up
@@ -14,7 +15,11 @@ import java.util.Map;
  */
 public final class Main {
 
-    static final String VERSION = "0.1.0";
+    /** The pom's version, filtered into version.properties by the build (one number everywhere). */
+    static final String VERSION = readVersion();
+
+    /** Where jvirtd looks for its config file when run as root without -f (the man page's FILES). */
+    static final String SYSTEM_CONFIG_FILE = "/etc/jvirtd/jvirtd.conf";
 
     private Main() {
     }
@@ -34,6 +39,9 @@ public final class Main {
         }
         if (opts.help) {
             System.out.print(Options.USAGE);
+            System.out.println("Default configuration file: " + SYSTEM_CONFIG_FILE + " as root, "
+                    + "$XDG_CONFIG_HOME/jvirtd/jvirtd.conf (~/.config/jvirtd/jvirtd.conf) otherwise;");
+            System.out.println("currently " + defaultConfigFile() + ". See jvirtd(8).");
             return 0;
         }
         if (opts.version) {
@@ -71,11 +79,24 @@ public final class Main {
 
     private static Path defaultConfigFile() {
         if ("root".equals(System.getProperty("user.name"))) {
-            return Path.of("/etc/jvirtd/jvirtd.conf");
+            return Path.of(SYSTEM_CONFIG_FILE);
         }
         String xdg = System.getenv("XDG_CONFIG_HOME");
         Path base = xdg != null ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".config");
         return base.resolve("jvirtd").resolve("jvirtd.conf");
+    }
+
+    private static String readVersion() {
+        try (var in = Main.class.getResourceAsStream("version.properties")) {
+            if (in == null) {
+                return "unknown";
+            }
+            Properties p = new Properties();
+            p.load(in);
+            return p.getProperty("version", "unknown");
+        } catch (IOException e) {
+            return "unknown";
+        }
     }
 
     static Path defaultPidFile(DaemonConfig config) throws IOException {

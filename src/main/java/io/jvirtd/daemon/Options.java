@@ -25,7 +25,7 @@ final class Options {
             "Options:",
             "  -h | --help            Display program help",
             "  -v | --verbose         Verbose messages",
-            "  -d | --daemon          Run as a daemon (not supported: use bin/jvirtd with your service manager)",
+            "  -d | --daemon          Run as a daemon (not supported: run it under a service manager, jvirtd.service)",
             "  -l | --listen          Listen for TCP/IP connections",
             "  -t | --timeout <secs>  Exit after timeout period",
             "  -f | --config <file>   Configuration file",

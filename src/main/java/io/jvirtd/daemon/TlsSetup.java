@@ -46,8 +46,17 @@ final class TlsSetup {
      * @throws TlsConfigException the configuration asks for TLS and it cannot be set up
      */
     static TlsContext serverContext(DaemonConfig config, ExecutorService tasks) throws TlsConfigException {
+        return serverContext(config, tasks, config.tlsRequested);
+    }
+
+    /**
+     * As {@link #serverContext(DaemonConfig, ExecutorService)}; {@code required} (the config asks
+     * for TLS, or systemd passed a jvirtd-tls.socket) makes a missing certificate fatal too.
+     */
+    static TlsContext serverContext(DaemonConfig config, ExecutorService tasks, boolean required)
+            throws TlsConfigException {
         TlsContext.Config files = locate(config, isRoot(), Path.of(System.getProperty("user.home")));
-        if (!config.tlsRequested && !Files.exists(files.certFile())) {
+        if (!required && !Files.exists(files.certFile())) {
             LOG.log(Level.INFO, "no server certificate at {0}: no TLS listener (set listen_tls = 0 to silence this)",
                     files.certFile());
             return null;

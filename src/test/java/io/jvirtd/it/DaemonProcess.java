@@ -69,8 +69,8 @@ public final class DaemonProcess implements AutoCloseable {
         this.pidFile = b.pidFile != null ? b.pidFile : dir.resolve("jvirtd.pid");
         Files.writeString(conf, b.rawConfig != null ? b.rawConfig : configText(b.conf));
 
-        List<String> cmd = new ArrayList<>(b.launcher != null ? List.of(b.launcher.toString())
-                : daemonCommandPrefix(b.jvmOptions));
+        List<String> cmd = new ArrayList<>(b.wrapper);
+        cmd.addAll(b.launcher != null ? List.of(b.launcher.toString()) : daemonCommandPrefix(b.jvmOptions));
         if (b.listen) {
             cmd.add("--listen");
         }
@@ -334,6 +334,7 @@ public final class DaemonProcess implements AutoCloseable {
         private boolean verbose = true;
         private int port;
         private Path launcher;
+        private final List<String> wrapper = new ArrayList<>();
         private final Map<String, String> env = new LinkedHashMap<>();
 
         private Builder() {
@@ -383,6 +384,15 @@ public final class DaemonProcess implements AutoCloseable {
         /** Runs this script (e.g. bin/jvirtd) instead of {@code java -jar}, with the daemon's arguments. */
         public Builder launcher(Path script) {
             this.launcher = script;
+            return this;
+        }
+
+        /**
+         * Runs the daemon's command through this one, which must exec it in place (same pid), e.g.
+         * the socket-activation launcher {@code python3 listen-fds.py SPECS --}.
+         */
+        public Builder wrappedBy(String... prefix) {
+            wrapper.addAll(List.of(prefix));
             return this;
         }
 

@@ -43,7 +43,17 @@ public enum Tool {
     /** The disk tests make their qcow2 images with it; the dir storage pools read and make volume files with it. */
     QEMU_IMG("qemu-img", "qemu-utils"),
     /** The Linux test guest's initramfs is a cpio archive (scripts/guests/build-test-guest.sh). */
-    CPIO("cpio", "cpio");
+    CPIO("cpio", "cpio"),
+    /** scripts/build-deb builds the Debian package with it; PackagingIT reads and unpacks it. */
+    DPKG_DEB("dpkg-deb", "dpkg"),
+    /** PackagingIT renders jvirtd(8) as `man` does ... */
+    MAN("man", "man-db"),
+    /** ... and checks it for roff warnings. */
+    GROFF("groff", "groff-base"),
+    /** PackagingIT checks the systemd units (no running systemd needed). */
+    SYSTEMD_ANALYZE("systemd-analyze", "systemd"),
+    /** DropInModeIT runs the daemon and virsh in a private mount namespace with their own /run. */
+    UNSHARE("unshare", "util-linux");
 
     private static final Path SYSTEM_PYTHON = Path.of("/usr/bin/python3");
     private static final Map<Tool, Optional<Path>> FOUND = new ConcurrentHashMap<>();

@@ -257,6 +257,22 @@ public final class NetServer {
         return register(new Listener(ch, transport, false, authType, null, tls));
     }
 
+    /**
+     * Serves a socket that is already bound and listening (socket activation: systemd made it and
+     * owns its file, so closing it never removes a unix socket's path). Process leader, before
+     * {@link #enable()}; {@code ch} must be non-blocking.
+     */
+    public Listener addListeningSocket(ServerSocketChannel ch, Transport transport, boolean readOnly, int authType,
+                                       TlsContext tls) {
+        if ((tls != null) != (transport == Transport.TLS)) {
+            throw new IllegalArgumentException("a TLS listener needs a TLS context, and only it");
+        }
+        if (ch.isBlocking()) {
+            throw new IllegalArgumentException("the event loop needs a non-blocking channel");
+        }
+        return register(new Listener(ch, transport, readOnly, authType, null, tls));
+    }
+
     private synchronized Listener register(Listener l) {
         listeners.add(l);
         return l;
