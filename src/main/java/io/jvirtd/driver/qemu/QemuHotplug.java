@@ -1,6 +1,5 @@
 package io.jvirtd.driver.qemu;
 
-import io.jvirtd.driver.common.AtomicFiles;
 import io.jvirtd.driver.storage.DirStorage;
 import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirErrorNumber;
@@ -12,7 +11,6 @@ import io.jvirtd.model.conf.XmlNode;
 import io.jvirtd.model.domain.DomainRef;
 import io.jvirtd.model.event.DomainEvent;
 
-import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.util.EnumSet;
 import java.util.HashSet;
@@ -776,13 +774,7 @@ final class QemuHotplug {
 
     /** Writes the new persistent definition (atomically), then makes it the domain's. */
     private void saveConfig(QemuDomain d, DomainDef next) {
-        try {
-            AtomicFiles.write(life.paths.configFile(next.name()),
-                    next.format(DomainDef.XML_INACTIVE | DomainDef.XML_SECURE));
-        } catch (IOException e) {
-            throw VirException.systemError(VirErrorDomain.QEMU, 5,
-                    "cannot save config file '" + life.paths.configFile(next.name()) + "'", e.getMessage());
-        }
+        life.saveConfig(next);
         synchronized (d) {
             if (d.persistentDef != null) {
                 d.persistentDef = next;

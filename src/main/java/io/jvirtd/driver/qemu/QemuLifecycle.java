@@ -114,13 +114,12 @@ final class QemuLifecycle {
             }
         }
         try {
-            AtomicFiles.write(paths.configFile(def.name()), def.format(DomainDef.XML_INACTIVE | DomainDef.XML_SECURE));
-        } catch (IOException e) {
+            saveConfig(def);
+        } catch (VirException e) {
             if (added) {
                 domains.remove(d, def.name());
             }
-            throw VirException.systemError(VirErrorDomain.QEMU, 5,
-                    "cannot save config file '" + paths.configFile(def.name()) + "'", e.getMessage());
+            throw e;
         }
         raise(d, DEFINED, added ? DEFINED_ADDED : DEFINED_UPDATED);
         return d.ref();

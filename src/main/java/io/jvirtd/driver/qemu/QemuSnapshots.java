@@ -512,22 +512,13 @@ final class QemuSnapshots {
             }
         }
         if (persistent != null) {
-            saveConfig(persistent);
+            life.saveConfig(persistent);
         }
         if (active) {
             life.onEventThread(() -> life.saveStatus(d));
             if (halt) {
                 life.stopFromSnapshot(d);
             }
-        }
-    }
-
-    private void saveConfig(DomainDef def) {
-        Path f = life.paths.configFile(def.name());
-        try {
-            AtomicFiles.write(f, def.format(DomainDef.XML_INACTIVE | DomainDef.XML_SECURE));
-        } catch (IOException e) {
-            throw VirException.systemError(VirErrorDomain.QEMU, 5, "cannot save config file '" + f + "'", e.getMessage());
         }
     }
 
@@ -736,7 +727,7 @@ final class QemuSnapshots {
             }
             d.persistentDef = inactive.copy();
         }
-        saveConfig(inactive);
+        life.saveConfig(inactive);
         return true;
     }
 

@@ -1,6 +1,5 @@
 package io.jvirtd.driver.qemu;
 
-import io.jvirtd.driver.common.AtomicFiles;
 import io.jvirtd.model.TypedParameter;
 import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirErrorNumber;
@@ -83,7 +82,7 @@ final class QemuVcpuPins {
                 synchronized (d) {
                     config.setVcpuPin(vcpu, list);
                 }
-                saveConfig(config);
+                life.saveConfig(config);
             }
         } finally {
             d.endJob();
@@ -119,7 +118,7 @@ final class QemuVcpuPins {
                 synchronized (d) {
                     defs[1].setEmulatorPin(list);
                 }
-                saveConfig(defs[1]);
+                life.saveConfig(defs[1]);
             }
         } finally {
             d.endJob();
@@ -295,15 +294,5 @@ final class QemuVcpuPins {
                     "transient domains do not have any persistent config");
         }
         return flags;
-    }
-
-    private void saveConfig(DomainDef config) {
-        Path file = life.paths.configFile(config.name());
-        try {
-            AtomicFiles.write(file, config.format(DomainDef.XML_INACTIVE | DomainDef.XML_SECURE));
-        } catch (IOException e) {
-            throw VirException.systemError(VirErrorDomain.QEMU, 5, "cannot save config file '" + file + "'",
-                    e.getMessage());
-        }
     }
 }
