@@ -72,6 +72,8 @@ final class Daemon {
     private MetricsServer metrics;
     /** The drivers, once built: the SIGHUP handler reloads them (any thread reads it). */
     private volatile DriverRegistry drivers;
+    /** Loop-confined: the drivers' inhibitions of the idle exit (running guests). */
+    private int idleExitInhibitions;
     /** Loop-confined: the idle-shutdown timer and its timeout (-t, or virt-admin daemon-timeout). */
     private Timer idleTimer;
     private int autoShutdownSeconds;
@@ -138,7 +140,7 @@ final class Daemon {
             Thread builder = new Thread(remote, "jvirtd-tables");
             builder.setDaemon(true);
             builder.start();
-            drivers.startAll(new LoopForDrivers(loop));
+            drivers.startAll(new LoopForDrivers(loop, this::inhibitIdleExit));
         } catch (RuntimeException e) {
             LOG.log(Level.ERROR, "a driver failed to start", e);
             requestShutdown("driver start-up failed");
@@ -387,6 +389,18 @@ final class Daemon {
         }
     }
 
+    /**
+     * A driver holds or releases one inhibition of the idle exit (libvirt's
+     * virNetDaemonAddShutdownInhibition / RemoveShutdownInhibition: the QEMU driver holds one
+     * while any guest runs). Any thread; counted on the loop.
+     */
+    private void inhibitIdleExit(boolean hold) {
+        loop.execute(() -> {
+            idleExitInhibitions += hold ? 1 : -1;
+            updateIdleTimer();
+        });
+    }
+
     /** The admin program's daemon-timeout: libvirt's virNetDaemonAutoShutdown. Any thread. */
     private void setAutoShutdownTimeout(int seconds) {
         loop.execute(() -> {
@@ -404,7 +418,8 @@ final class Daemon {
      * included) has been connected for the timeout; 0 never quits.
      */
     private void updateIdleTimer() {
-        boolean idle = server.clientCount() + adminServer.clientCount() == 0 && autoShutdownSeconds > 0;
+        boolean idle = server.clientCount() + adminServer.clientCount() == 0 && idleExitInhibitions == 0
+                && autoShutdownSeconds > 0;
         if (!idle && idleTimer != null) {
             idleTimer.cancel();
             idleTimer = null;

@@ -6,17 +6,27 @@ import io.jvirtd.rpc.loop.Timer;
 import io.jvirtd.rpc.loop.Watch;
 
 import java.nio.channels.SelectableChannel;
+import java.util.function.Consumer;
 
 /**
  * The daemon's event loop offered to the drivers ({@link DriverEventLoop} over
- * {@link EventLoop}), so a driver never sees the rpc layer. Stateless; any thread.
+ * {@link EventLoop}), so a driver never sees the rpc layer, and the daemon's idle-exit
+ * inhibition ({@link #inhibitIdleExit}). Stateless; any thread.
  */
 public final class LoopForDrivers implements DriverEventLoop {
 
     private final EventLoop loop;
+    private final Consumer<Boolean> inhibitor;
 
+    /** A loop with no daemon's idle exit behind it (tests, tools): inhibitions change nothing. */
     public LoopForDrivers(EventLoop loop) {
+        this(loop, hold -> { });
+    }
+
+    /** @param inhibitor the daemon's inhibition count, called on any thread */
+    public LoopForDrivers(EventLoop loop, Consumer<Boolean> inhibitor) {
         this.loop = loop;
+        this.inhibitor = inhibitor;
     }
 
     @Override
@@ -44,6 +54,11 @@ public final class LoopForDrivers implements DriverEventLoop {
     @Override
     public boolean inLoop() {
         return loop.inLoop();
+    }
+
+    @Override
+    public void inhibitIdleExit(boolean hold) {
+        inhibitor.accept(hold);
     }
 
     @Override

@@ -7,6 +7,7 @@ import io.jvirtd.model.VirException;
 import io.jvirtd.model.conf.DomainDef;
 import io.jvirtd.model.domain.DomainListAdd;
 import io.jvirtd.model.domain.DomainRef;
+import io.jvirtd.model.spi.DriverEventLoop;
 
 import java.util.List;
 
@@ -20,6 +21,8 @@ import java.util.List;
 final class QemuDomains {
 
     private final DomainObjList<QemuDomain> list = new DomainObjList<>(d -> d.seq);
+    /** Where running guests hold their idle-exit inhibitions; set once at the driver's start. */
+    private volatile DriverEventLoop loop;
 
     /** Every domain, in creation order. */
     List<QemuDomain> all() {
@@ -68,11 +71,25 @@ final class QemuDomains {
     /** Sets {@code d}'s running id ({@code -1}: not running) and its entry in the id map. Caller holds d's monitor. */
     void setRunId(QemuDomain d, int id) {
         assert Thread.holdsLock(d);
+        boolean wasRunning = d.id >= 0;
         list.clearId(d, d.id);
         d.id = id;
         if (id >= 0) {
             list.setId(d, id);
         }
+        DriverEventLoop l = loop;
+        if (l != null && wasRunning != (id >= 0)) {
+            l.inhibitIdleExit(id >= 0); // queued to the loop: safe under the domain's monitor
+        }
+    }
+
+    /**
+     * From now on each running guest holds one inhibition of the daemon's idle exit on
+     * {@code loop}, as libvirt's QEMU driver inhibits its daemon's shutdown while guests run.
+     * Called once, before the first guest starts or is reattached.
+     */
+    void inhibitIdleExitOn(DriverEventLoop loop) {
+        this.loop = loop;
     }
 
     /**

@@ -103,6 +103,7 @@ public final class QemuDriver implements HypervisorDriver {
     @Override
     public void start(DriverEventLoop loop) {
         storage.start(); // before the guests: their volume disks resolve through the pools
+        domains.inhibitIdleExitOn(loop);
         secrets = SecretDriver.load(paths.secretsDir(), schemas);
         QemuLifecycle l = new QemuLifecycle(paths, domains, events, loop, eventThread, capabilities, runAs, schemas, storage);
         l.loadAndReattach();

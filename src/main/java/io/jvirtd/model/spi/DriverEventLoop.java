@@ -45,4 +45,11 @@ public interface DriverEventLoop extends Executor {
 
     /** True on the loop thread (for assertions). */
     boolean inLoop();
+
+    /**
+     * Holds ({@code true}) or releases ({@code false}) one inhibition of the daemon's idle exit
+     * ({@code -t}/{@code --timeout}): libvirt's drivers hold one while any guest runs, so a
+     * socket-activated daemon never quits with guests to watch. Calls must pair.
+     */
+    void inhibitIdleExit(boolean hold);
 }

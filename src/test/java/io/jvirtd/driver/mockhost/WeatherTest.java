@@ -33,6 +33,11 @@ class WeatherTest {
 
     /** A loop whose timers fire only when the test says so. */
     private static final class ManualLoop implements DriverEventLoop {
+
+        @Override
+        public void inhibitIdleExit(boolean hold) {
+        }
+
         final ArrayDeque<Runnable> timers = new ArrayDeque<>();
 
         @Override
