@@ -122,6 +122,35 @@ class QemuConsoleIT {
         qemu.assertNothingLeft();
     }
 
+    /**
+     * A paused guest does not read its pty: a client typing into its console fills it. No worker
+     * may wait for the guest meanwhile (the stream's flow control holds the client back instead),
+     * the daemon serves other calls promptly, and the typist's stream ends once the guest stops.
+     */
+    @Test
+    void typingIntoAPausedGuestHoldsBackTheTypistButNoWorker() throws Exception {
+        TestGuests.qemu();
+        DaemonProcess d = qemu.startDaemon();
+        String name = defineTiny(d, "jvq-conflood");
+        virsh(d, "start", name);
+        QemuDriverIT.awaitMarker(serialLog(name), TestGuests.BOOT_MARKER, 30);
+        String out = console(d, "flood", InteropEnvironment.virtAdmin().toString(), AdminIT.adminUri(d),
+                QemuTestRoot.tcpUri(d), name);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("ok workers (\\d+) free of (\\d+)").matcher(out);
+        assertTrue(m.find(), out);
+        assertEquals(m.group(2), m.group(1), "a worker waits for the paused guest: " + out);
+        java.util.regex.Matcher slow = java.util.regex.Pattern.compile("slowest (\\d+) ms").matcher(out);
+        assertTrue(slow.find(), out);
+        assertTrue(Integer.parseInt(slow.group(1)) < 2000, out);
+        // the daemon is whole afterwards: a new console on a new run of the guest echoes
+        virsh(d, "start", name);
+        QemuDriverIT.awaitMarker(serialLog(name), TestGuests.BOOT_MARKER, 30);
+        console(d, "stream", QemuTestRoot.tcpUri(d), name, "after-flood", "after-flood");
+        virsh(d, "destroy", name);
+        virsh(d, "undefine", name);
+        qemu.assertNothingLeft();
+    }
+
     @Test
     void linuxGuestShellAnswersThroughVirshConsoleAndTheStream() throws Exception {
         TestGuests.qemu();

@@ -58,6 +58,7 @@ final class RemoteStreams {
         ServerStream s = client.openStream(call, new Io(p.stream), p.sends, p.sparse);
         if (s != null) {
             p.stream.onReadable(s::wake);
+            p.stream.onWritable(s::writable);
         }
         return s;
     }

@@ -32,7 +32,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Flow control, per stream: data from the client waits here until the io took it, charged
  * to the {@link ClientMemoryBudget} like a large call; beyond {@link #RX_LIMIT} bytes the
  * client's next packets are not dispatched (and so its socket not read) until the io catches
- * up. Data to the client is read from the io only while less than {@link #TX_WINDOW} bytes of
+ * up. An io whose sink stalls (a paused guest's console) takes part of a packet and says when
+ * it has room again ({@link #writable}); until then the rest of the packet and what follows it
+ * wait here, and no worker waits for the sink. The client's abort does not wait behind data
+ * the sink does not take: it drops that data. Data to the client is read from the io only while less than {@link #TX_WINDOW} bytes of
  * it are unwritten, so a slow reader holds back its own stream and nothing else; what waits in
  * the client's transmit queue is charged to the budget there.
  *
@@ -76,6 +79,15 @@ public final class ServerStream {
     private volatile boolean waitingForData;
     /** Counts wake calls, so one that comes while a read finds nothing is not lost. */
     private final AtomicLong wakes = new AtomicLong();
+    /** The io took only part of the packet {@link #unwritten}: no writes until {@link #writable}. */
+    private volatile boolean waitingForRoom;
+    /** Counts writable calls, as {@link #wakes} for reads. */
+    private final AtomicLong writables = new AtomicLong();
+    /** A packet the io took part of, and the rest of its data. Service-confined. */
+    private Message unwrittenPacket;
+    private ByteBuffer unwritten;
+    /** The client's abort arrived: it goes ahead of data that waits for the io. */
+    private volatile boolean abortQueued;
     /** Sparse sending: data bytes left in the current data section. Service-confined. */
     private long dataLeft;
 
@@ -119,6 +131,13 @@ public final class ServerStream {
         schedule();
     }
 
+    /** The io has room again after a write it took only part of. Any thread. */
+    public void writable() {
+        writables.incrementAndGet();
+        waitingForRoom = false;
+        schedule();
+    }
+
     /**
      * The opening call failed after the stream was opened: forget it and abort the io, without a
      * word to the client (it saw the error reply). Any thread.
@@ -140,6 +159,9 @@ public final class ServerStream {
         rxBytes.addAndGet(len);
         client.server().memoryBudget().enterPool(len);
         rx.add(m);
+        if (m.header().type() == MessageHeader.TYPE_STREAM && m.header().status() == MessageHeader.STATUS_ERROR) {
+            abortQueued = true;
+        }
         schedule();
     }
 
@@ -196,7 +218,11 @@ public final class ServerStream {
     }
 
     private boolean hasWork() {
-        return ended ? !ioClosed || !rx.isEmpty() : !rx.isEmpty() || (canSend() && txUnwritten.get() < TX_WINDOW);
+        if (ended) {
+            return !ioClosed || !rx.isEmpty() || unwrittenPacket != null;
+        }
+        return abortQueued || (!waitingForRoom && (unwrittenPacket != null || !rx.isEmpty()))
+                || (canSend() && txUnwritten.get() < TX_WINDOW);
     }
 
     private boolean canSend() {
@@ -213,14 +239,28 @@ public final class ServerStream {
             }
             return false;
         }
-        Message m = rx.poll();
-        if (m != null) {
-            try {
-                handle(m);
-            } finally {
-                release(m);
+        if (abortQueued && unwrittenPacket != null) {
+            dropUnwritten(); // the abort is queued behind: the data it drops need not wait for the io
+            for (Message m; (m = rx.peek()) != null && m.header().status() != MessageHeader.STATUS_ERROR; ) {
+                release(rx.poll());
             }
-            return true;
+        }
+        if (!waitingForRoom) {
+            Message m = unwrittenPacket != null ? unwrittenPacket : rx.poll();
+            if (m != null) {
+                unwrittenPacket = null;
+                boolean done = false;
+                try {
+                    done = handle(m);
+                } finally {
+                    if (done) {
+                        release(m);
+                    } else {
+                        unwrittenPacket = m;
+                    }
+                }
+                return true;
+            }
         }
         if (canSend() && txUnwritten.get() < TX_WINDOW) {
             produce();
@@ -229,23 +269,53 @@ public final class ServerStream {
         return false;
     }
 
-    private void handle(Message m) {
+    /** One packet from the client; false when the io took only part of its data (the rest waits). */
+    private boolean handle(Message m) {
         MessageHeader h = m.header();
         if (h.type() == MessageHeader.TYPE_STREAM_HOLE) {
             hole(m);
-            return;
+            return true;
         }
         switch (h.status()) {
             case MessageHeader.STATUS_CONTINUE -> {
-                try {
-                    io.write(ByteBuffer.wrap(m.frame(), Message.BODY_OFFSET, m.bodyLength()));
-                } catch (StreamIo.Failure f) {
-                    fail(f.error());
-                }
+                return write(m);
             }
             case MessageHeader.STATUS_OK -> finish();
             case MessageHeader.STATUS_ERROR -> end(null);
             default -> end(RpcError.rpc("stream aborted with unexpected status " + h.status()));
+        }
+        return true;
+    }
+
+    private boolean write(Message m) {
+        ByteBuffer data = unwritten != null ? unwritten
+                : ByteBuffer.wrap(m.frame(), Message.BODY_OFFSET, m.bodyLength());
+        unwritten = null;
+        long writablesBefore = writables.get();
+        try {
+            io.write(data);
+        } catch (StreamIo.Failure f) {
+            fail(f.error());
+            return true;
+        }
+        if (!data.hasRemaining()) {
+            return true;
+        }
+        unwritten = data;
+        waitingForRoom = true;
+        if (writables.get() != writablesBefore) {
+            waitingForRoom = false; // room came while writing: write again
+        }
+        return false;
+    }
+
+    private void dropUnwritten() {
+        Message m = unwrittenPacket;
+        unwrittenPacket = null;
+        unwritten = null;
+        waitingForRoom = false;
+        if (m != null) {
+            release(m);
         }
     }
 
@@ -368,6 +438,7 @@ public final class ServerStream {
     }
 
     private void releaseAll() {
+        dropUnwritten();
         for (Message m; (m = rx.poll()) != null; ) {
             release(m);
         }

@@ -19,7 +19,11 @@ public interface StreamIo {
      */
     int read(ByteBuffer dst);
 
-    /** All of {@code src}. */
+    /**
+     * Takes {@code src}, all of it or, when the sink stalls, what it can without waiting: with
+     * bytes left in {@code src} the stream offers nothing more (and the client's data waits
+     * under the stream's flow control) until {@link ServerStream#writable} is called.
+     */
     void write(ByteBuffer src);
 
     /**
