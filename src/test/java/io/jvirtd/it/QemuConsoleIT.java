@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jvirtd.driver.qemu.TestGuests;
+import io.jvirtd.rpc.tls.TestPki;
+import io.jvirtd.testsupport.RequiresTools;
+import io.jvirtd.testsupport.Tool;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -146,6 +149,31 @@ class QemuConsoleIT {
         virsh(d, "start", name);
         QemuDriverIT.awaitMarker(serialLog(name), TestGuests.BOOT_MARKER, 30);
         console(d, "stream", QemuTestRoot.tcpUri(d), name, "after-flood", "after-flood");
+        virsh(d, "destroy", name);
+        virsh(d, "undefine", name);
+        qemu.assertNothingLeft();
+    }
+
+    /** Console streams over TLS: virsh console and python3-libvirt's stream, both ways. */
+    @Test
+    @RequiresTools({Tool.CERTTOOL, Tool.OPENSSL})
+    void consoleWorksOverTls() throws Exception {
+        TestGuests.qemu();
+        TestPki pki = TestPki.get();
+        int tlsPort = DaemonProcess.freePort();
+        DaemonProcess d = qemu.start(DaemonProcess.builder().listen(true)
+                .conf("listen_tls", "1")
+                .conf("tls_port", "\"" + tlsPort + "\"")
+                .conf("key_file", "\"" + pki.serverKey() + "\"")
+                .conf("cert_file", "\"" + pki.serverCert() + "\"")
+                .conf("ca_file", "\"" + pki.caCert() + "\"")
+                .conf("auth_tls", "\"none\""));
+        String tls = "qemu+tls://127.0.0.1:" + tlsPort + "/system?pkipath=" + pki.pkiDir("good");
+        String name = defineTiny(d, "jvq-contls");
+        virsh(d, "start", name);
+        QemuDriverIT.awaitMarker(serialLog(name), TestGuests.BOOT_MARKER, 30);
+        console(d, "virsh", InteropEnvironment.virsh().toString(), tls, name, "typed-over-tls", "typed-over-tls");
+        console(d, "stream", tls, name, "sent-over-tls", "sent-over-tls");
         virsh(d, "destroy", name);
         virsh(d, "undefine", name);
         qemu.assertNothingLeft();
