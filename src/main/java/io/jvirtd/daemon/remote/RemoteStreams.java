@@ -124,6 +124,11 @@ final class RemoteStreams {
             stream.abort();
         }
 
+        @Override
+        public boolean neverBlocks() {
+            return stream.neverBlocks();
+        }
+
         private static Failure failure(VirException e) {
             return new Failure(RemoteProgram.toWire(e));
         }

@@ -200,6 +200,12 @@ final class PtyConsole implements DataStream {
         }
     }
 
+    /** read and write only copy to and from the reader's and writer's buffers. */
+    @Override
+    public boolean neverBlocks() {
+        return true;
+    }
+
     @Override
     public void onWritable(Runnable wake) {
         this.writableWake = wake;

@@ -64,6 +64,15 @@ public interface DataStream {
         // streams that always take everything need no wake-up
     }
 
+    /**
+     * True when {@link #read} and {@link #write} never wait (they only copy to or from buffers
+     * the stream's own threads serve): the daemon may then call them on the thread that
+     * delivers the client's data or calls the wake, for the lowest latency (a console).
+     */
+    default boolean neverBlocks() {
+        return false;
+    }
+
     /** virStreamFinish: all data was moved; flush and close. */
     void finish();
 

@@ -308,6 +308,11 @@ public final class ServerClient {
         return streams;
     }
 
+    /** Whether the caller is this client's event loop. */
+    boolean onLoop() {
+        return loop.inLoop();
+    }
+
     /** Queues a packet of {@code stream}; the stream hears when it is written. Any thread. */
     void sendStreamFrame(ByteBuffer frame, ServerStream stream) {
         streamOutbox.add(new StreamFrame(frame, stream, frame.remaining()));

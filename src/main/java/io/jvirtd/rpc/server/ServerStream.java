@@ -43,6 +43,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * the event loop. All io calls run in the stream's one <em>service</em> job on the worker pool
  * (never two at once: {@code scheduled} hands the job over), which may block on I/O without
  * holding anything else back. The queue and the byte counts between the two are lock-free.
+ * An io that {@linkplain StreamIo#neverBlocks never blocks} (a console) is served where the
+ * work appears instead, when no service job runs: a data packet is written on the loop as it
+ * arrives, and a {@link #wake} or {@link #writable} runs the service on the calling thread
+ * (never the loop), so a keystroke and its echo cross no worker.
  */
 public final class ServerStream {
 
@@ -59,6 +63,8 @@ public final class ServerStream {
     private final StreamIo io;
     private final boolean sends;
     private final boolean sparse;
+    /** The io never blocks: served inline (see the class comment). */
+    private final boolean inline;
 
     private final ConcurrentLinkedQueue<Message> rx = new ConcurrentLinkedQueue<>();
     /** Bytes of the frames in rx (each charged to the budget until the service releases it). */
@@ -98,6 +104,7 @@ public final class ServerStream {
         this.io = io;
         this.sends = sends;
         this.sparse = sparse;
+        this.inline = io.neverBlocks();
     }
 
     /** Whether this stream carries the packet {@code h} (program, version, procedure, serial). */
@@ -128,14 +135,23 @@ public final class ServerStream {
     public void wake() {
         wakes.incrementAndGet();
         waitingForData = false;
-        schedule();
+        scheduleHere();
     }
 
     /** The io has room again after a write it took only part of. Any thread. */
     public void writable() {
         writables.incrementAndGet();
         waitingForRoom = false;
-        schedule();
+        scheduleHere();
+    }
+
+    /** A non-blocking io's service runs on this thread, unless it is the loop or a job runs. */
+    private void scheduleHere() {
+        if (inline && !client.onLoop() && scheduled.compareAndSet(false, true)) {
+            serve();
+        } else {
+            schedule();
+        }
     }
 
     /**
@@ -158,11 +174,40 @@ public final class ServerStream {
         int len = m.frame().length;
         rxBytes.addAndGet(len);
         client.server().memoryBudget().enterPool(len);
+        MessageHeader h = m.header();
+        if (inline && h.type() == MessageHeader.TYPE_STREAM && h.status() == MessageHeader.STATUS_CONTINUE
+                && scheduled.compareAndSet(false, true)) {
+            writeHere(m);
+            return;
+        }
         rx.add(m);
-        if (m.header().type() == MessageHeader.TYPE_STREAM && m.header().status() == MessageHeader.STATUS_ERROR) {
+        if (h.type() == MessageHeader.TYPE_STREAM && h.status() == MessageHeader.STATUS_ERROR) {
             abortQueued = true;
         }
         schedule();
+    }
+
+    /**
+     * Loop, holding the service ({@code scheduled}): a data packet for a non-blocking io is
+     * written at once when nothing is ahead of it; else it queues for the service.
+     */
+    private void writeHere(Message m) {
+        try {
+            if (ended || waitingForRoom || unwrittenPacket != null || !rx.isEmpty()) {
+                rx.add(m);
+                return;
+            }
+            if (write(m)) {
+                release(m);
+            } else {
+                unwrittenPacket = m;
+            }
+        } finally {
+            scheduled.set(false);
+            if (hasWork()) {
+                schedule();
+            }
+        }
     }
 
     /** Loop: too much of this stream's data waits; the client's next packets must wait. */
@@ -369,7 +414,7 @@ public final class ServerStream {
     private void fail(RpcError error) {
         ended = true;
         client.streams().remove(this);
-        if (!ioClosed) {
+        if (!ioClosed && !client.onLoop()) { // on the loop (writeHere) the next service job closes it
             ioClosed = true;
             io.abort();
         }

@@ -94,7 +94,7 @@ class ServerStreamTest {
 
     /**
      * The io of a console whose guest does not read: it takes at most {@code room} bytes and
-     * never waits; {@link #makeRoom} lets more in and says so, as a console's writer thread does.
+     * never waits (so the stream serves it inline); {@link #makeRoom} lets more in and says so, as a console's writer thread does.
      */
     static final class StallingIo implements StreamIo {
         final AtomicLong room = new AtomicLong();
@@ -118,6 +118,11 @@ class ServerStreamTest {
                 taken.write(src.array(), src.arrayOffset() + src.position(), n);
             }
             src.position(src.position() + n);
+        }
+
+        @Override
+        public boolean neverBlocks() {
+            return true; // as a console: served on the loop and on the thread that makes room
         }
 
         void makeRoom(long n) {
