@@ -94,6 +94,18 @@ public final class FrameDecoder {
         }
     }
 
+    /**
+     * The owner has accounted for the whole message in progress (its memory budget admitted
+     * it): if it is at most {@code limit} bytes its buffer takes its full length now, so the
+     * rest arrives without the doubling's copies (a 256 KiB stream packet: five copies and
+     * ~250 KiB of garbage less). Larger messages keep growing as their bytes come.
+     */
+    public void allocateWhole(int limit) {
+        if (pending != null && pendingLength <= limit && pending.length < pendingLength) {
+            pending = Arrays.copyOf(pending, pendingLength);
+        }
+    }
+
     /** Bytes allocated for the message in progress (0 at a boundary); for tests and accounting. */
     public int bufferedCapacity() {
         return pending == null ? 0 : pending.length;

@@ -80,6 +80,8 @@ public final class ServerClient {
      * buffer as large as the request and caches it per thread, so this bounds that native memory.
      */
     private static final int MAX_DIRECT_READ = 1024 * 1024;
+    /** An admitted message up to this size gets its whole buffer at once (stream data: 256 KiB). */
+    private static final int WHOLE_ALLOCATION = 1024 * 1024;
     /**
      * Most bytes handed to one write. The JDK copies every heap buffer it is given into a
      * temporary direct buffer of the same size before the kernel takes what fits in the socket
@@ -606,6 +608,7 @@ public final class ServerClient {
     private void admit() {
         mem.admitted = true;
         mem.admittedNanos = server.nanoTime();
+        decoder.allocateWhole(WHOLE_ALLOCATION); // charged in full from here on anyway
         settleMemory();
         budget.watch(this);
     }
