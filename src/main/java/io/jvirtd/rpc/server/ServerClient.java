@@ -794,9 +794,14 @@ public final class ServerClient {
                     ByteBuffer[] one = {part};
                     n = tls != null ? writeTls(one) : channel.write(one);
                     head.position(part.position());
+                } else if (tls != null) {
+                    // one frame per wrap, so no TLS record holds the end of one message and the
+                    // start of the next: libvirt's client reads a record's plaintext only up to
+                    // the message it waits for and never looks at what GnuTLS kept of the record
+                    // (virNetSocketHasCachedData ignores TLS) until more bytes come on the socket
+                    n = writeTls(new ByteBuffer[] {head});
                 } else {
-                    ByteBuffer[] batch = writeBatch();
-                    n = tls != null ? writeTls(batch) : channel.write(batch);
+                    n = channel.write(writeBatch());
                 }
                 if (n > 0) {
                     server.stats().bytesWritten(n);
