@@ -17,6 +17,7 @@
 #
 # Listens on TCP 127.0.0.1:$PORT (default 16619) with auth none, unix sockets in DIR:
 #   qemu+tcp://127.0.0.1:$PORT/system
+# EXTRA_CONF=FILE appends FILE's settings to its libvirtd.conf (a listen_tls there replaces ours).
 # Processes are stopped by their recorded pid only. Guests that run when libvirtd stops keep
 # running (as with libvirtd anywhere); stop them through libvirt first.
 set -euo pipefail
@@ -52,6 +53,11 @@ auth_unix_ro = "none"
 unix_sock_dir = "$DIR"
 log_outputs = "3:file:$DIR/libvirtd.log"
 EOF
+    if [ -n "${EXTRA_CONF:-}" ]; then  # e.g. TLS settings (bench/storage/side-by-side.sh)
+        grep -v '^listen_tls' "$DIR/libvirtd.conf" > "$DIR/libvirtd.conf.tmp"
+        cat "$EXTRA_CONF" >> "$DIR/libvirtd.conf.tmp"
+        mv "$DIR/libvirtd.conf.tmp" "$DIR/libvirtd.conf"
+    fi
     if ! alive "$(pidof_file holder)"; then
         unshare -m --propagation private sh -c "
             mount --bind '$NS/run' /run &&

@@ -8,10 +8,15 @@
   console.py force URI DOMAIN                    a first stream client; a second open without --force is refused,
                                                  `virsh console --force` takes it, the first client's stream ends
   console.py stop URI DOMAIN                     an open console ends (EOF) when the guest is destroyed
+  console.py flood VIRT-ADMIN ADMIN-URI URI DOMAIN
+                                                 the guest is paused and a client types 32 MiB into its console:
+                                                 it is held back, another connection is served promptly, every
+                                                 worker is free (virt-admin srv-threadpool-info), and destroying
+                                                 the guest ends the typist's stream
 
 Prints "ok ..." lines (with round-trip times in ms) and exits 0, or prints why and exits 1.
 """
-import os, pty, select, sys, termios, time
+import os, pty, select, subprocess, sys, termios, threading, time
 import libvirt
 
 DEADLINE = 30.0
@@ -146,6 +151,65 @@ def stop(uri, name):
     print("ok ended with the guest")
 
 
+def flood(virt_admin, admin_uri, uri, name):
+    conn = libvirt.open(uri)
+    dom = conn.lookupByName(name)
+    st = open_stream(conn, dom)
+    st.send(b"before-pause\r")
+    recv_until(st, "before-pause", time.monotonic() + DEADLINE)
+    other = libvirt.open(uri)
+    odom = other.lookupByName(name)
+    odom.suspend()
+    total = 32 * 1024 * 1024  # beyond every buffer on the way: the daemon's, the pty's, the socket's
+    sent = [0]
+    ended = [None]
+
+    def typist():
+        chunk = b"x" * 65536
+        try:
+            while sent[0] < total:
+                sent[0] += st.send(chunk)
+            ended[0] = "all %d bytes sent" % sent[0]
+        except libvirt.libvirtError as e:
+            ended[0] = e.get_error_message()
+
+    t = threading.Thread(target=typist, daemon=True)
+    t.start()
+    # held back: no progress for a second while the guest is paused
+    deadline = time.monotonic() + DEADLINE
+    last, since = -1, time.monotonic()
+    while time.monotonic() - since < 1.0:
+        if not t.is_alive():
+            fail("the typist was never held back: %s" % ended[0])
+        if time.monotonic() > deadline:
+            fail("the typist kept going: %d bytes sent" % sent[0])
+        if sent[0] != last:
+            last, since = sent[0], time.monotonic()
+        time.sleep(0.05)
+    print("ok held back after %d KiB" % (sent[0] // 1024))
+    worst = 0.0
+    for _ in range(50):
+        t0 = time.monotonic()
+        if odom.info()[0] != libvirt.VIR_DOMAIN_PAUSED:
+            fail("the guest is not paused")
+        other.getLibVersion()
+        worst = max(worst, time.monotonic() - t0)
+    print("ok other calls answered, slowest %.0f ms" % (worst * 1000))
+    info = subprocess.run([virt_admin, "-c", admin_uri, "srv-threadpool-info", "libvirtd"], capture_output=True,
+                          text=True, timeout=DEADLINE)
+    if info.returncode != 0:
+        fail("virt-admin: " + info.stderr)
+    pool = dict(l.replace(" ", "").split(":", 1) for l in info.stdout.splitlines() if ":" in l)
+    print("ok workers %s free of %s" % (pool["freeWorkers"], pool["nWorkers"]))
+    if not t.is_alive():
+        fail("the typist was let go while the guest is paused: %s" % ended[0])
+    odom.destroy()
+    t.join(DEADLINE)
+    if t.is_alive():
+        fail("the typist is still held after the guest stopped (%d bytes sent)" % sent[0])
+    print("ok typist ended: %s" % ended[0])
+
+
 def error(uri, name, devname):
     conn = libvirt.open(uri)
     dom = conn.lookupByName(name)
@@ -169,6 +233,8 @@ def main():
         error(*sys.argv[2:5])
     elif mode == "stop":
         stop(*sys.argv[2:4])
+    elif mode == "flood":
+        flood(*sys.argv[2:6])
     else:
         fail("unknown mode " + mode)
 

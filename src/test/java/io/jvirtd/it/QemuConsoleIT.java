@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jvirtd.driver.qemu.TestGuests;
+import io.jvirtd.rpc.tls.TestPki;
+import io.jvirtd.testsupport.RequiresTools;
+import io.jvirtd.testsupport.Tool;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -119,6 +122,60 @@ class QemuConsoleIT {
         // the console ends (EOF, no error) when the guest stops
         console(d2, "stop", QemuTestRoot.tcpUri(d2), name);
         virsh(d2, "undefine", name);
+        qemu.assertNothingLeft();
+    }
+
+    /**
+     * A paused guest does not read its pty: a client typing into its console fills it. No worker
+     * may wait for the guest meanwhile (the stream's flow control holds the client back instead),
+     * the daemon serves other calls promptly, and the typist's stream ends once the guest stops.
+     */
+    @Test
+    void typingIntoAPausedGuestHoldsBackTheTypistButNoWorker() throws Exception {
+        TestGuests.qemu();
+        DaemonProcess d = qemu.startDaemon();
+        String name = defineTiny(d, "jvq-conflood");
+        virsh(d, "start", name);
+        QemuDriverIT.awaitMarker(serialLog(name), TestGuests.BOOT_MARKER, 30);
+        String out = console(d, "flood", InteropEnvironment.virtAdmin().toString(), AdminIT.adminUri(d),
+                QemuTestRoot.tcpUri(d), name);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("ok workers (\\d+) free of (\\d+)").matcher(out);
+        assertTrue(m.find(), out);
+        assertEquals(m.group(2), m.group(1), "a worker waits for the paused guest: " + out);
+        java.util.regex.Matcher slow = java.util.regex.Pattern.compile("slowest (\\d+) ms").matcher(out);
+        assertTrue(slow.find(), out);
+        assertTrue(Integer.parseInt(slow.group(1)) < 2000, out);
+        // the daemon is whole afterwards: a new console on a new run of the guest echoes
+        virsh(d, "start", name);
+        QemuDriverIT.awaitMarker(serialLog(name), TestGuests.BOOT_MARKER, 30);
+        console(d, "stream", QemuTestRoot.tcpUri(d), name, "after-flood", "after-flood");
+        virsh(d, "destroy", name);
+        virsh(d, "undefine", name);
+        qemu.assertNothingLeft();
+    }
+
+    /** Console streams over TLS: virsh console and python3-libvirt's stream, both ways. */
+    @Test
+    @RequiresTools({Tool.CERTTOOL, Tool.OPENSSL})
+    void consoleWorksOverTls() throws Exception {
+        TestGuests.qemu();
+        TestPki pki = TestPki.get();
+        int tlsPort = DaemonProcess.freePort();
+        DaemonProcess d = qemu.start(DaemonProcess.builder().listen(true)
+                .conf("listen_tls", "1")
+                .conf("tls_port", "\"" + tlsPort + "\"")
+                .conf("key_file", "\"" + pki.serverKey() + "\"")
+                .conf("cert_file", "\"" + pki.serverCert() + "\"")
+                .conf("ca_file", "\"" + pki.caCert() + "\"")
+                .conf("auth_tls", "\"none\""));
+        String tls = "qemu+tls://127.0.0.1:" + tlsPort + "/system?pkipath=" + pki.pkiDir("good");
+        String name = defineTiny(d, "jvq-contls");
+        virsh(d, "start", name);
+        QemuDriverIT.awaitMarker(serialLog(name), TestGuests.BOOT_MARKER, 30);
+        console(d, "virsh", InteropEnvironment.virsh().toString(), tls, name, "typed-over-tls", "typed-over-tls");
+        console(d, "stream", tls, name, "sent-over-tls", "sent-over-tls");
+        virsh(d, "destroy", name);
+        virsh(d, "undefine", name);
         qemu.assertNothingLeft();
     }
 

@@ -58,6 +58,7 @@ final class RemoteStreams {
         ServerStream s = client.openStream(call, new Io(p.stream), p.sends, p.sparse);
         if (s != null) {
             p.stream.onReadable(s::wake);
+            p.stream.onWritable(s::writable);
         }
         return s;
     }
@@ -121,6 +122,11 @@ final class RemoteStreams {
         @Override
         public void abort() {
             stream.abort();
+        }
+
+        @Override
+        public boolean neverBlocks() {
+            return stream.neverBlocks();
         }
 
         private static Failure failure(VirException e) {

@@ -25,9 +25,18 @@ import java.util.function.Consumer;
  * most {@value #BUFFER} bytes: when the client does not keep up the reader stops reading, the
  * pty fills and the guest's serial port waits, as with libvirtd). The daemon's worker takes the
  * bytes in {@link #read}, which never waits: with nothing there it answers 0 and the reader
- * {@linkplain #onReadable wakes} the stream when bytes come. Writes run on the daemon's worker
- * (a pty takes 4 KiB at once, the guest drains it). {@code pending}, {@code end} and
- * {@code takenOver} are guarded by this object's monitor, never held across I/O.
+ * {@linkplain #onReadable wakes} the stream when bytes come.
+ *
+ * <p>Input goes the same way back: a {@code write(2)} to a pty blocks once the pty is full, and
+ * it fills whenever QEMU does not read it (a paused guest, a guest that does not drain its
+ * serial port), for as long as that lasts. So the worker only copies the client's bytes into
+ * {@link #input} (at most {@value #BUFFER}, the rest stays with the stream, whose flow control
+ * then holds the client back) and a writer thread of the console's own does the blocking
+ * writes; when it made room it {@linkplain #onWritable wakes} the stream. No worker ever waits
+ * for the guest. Closing the channels ends a read or write blocked in them.
+ *
+ * <p>Locks: {@code pending}, {@code end} and {@code takenOver} are guarded by this object's
+ * monitor, {@code input} and {@code inputFull} by {@link #inputLock}; neither is held across I/O.
  */
 final class PtyConsole implements DataStream {
 
@@ -38,8 +47,17 @@ final class PtyConsole implements DataStream {
     private final FileChannel out;
     private final Consumer<PtyConsole> onClose;
     private final Thread reader;
+    private final Thread writer;
     private final ByteBuffer pending = ByteBuffer.allocate(BUFFER);
     private volatile Runnable wake = () -> { };
+    private final Object inputLock = new Object();
+    /** Client input not yet written to the pty (write mode: filled by the worker, drained by the writer). */
+    private final ByteBuffer input = ByteBuffer.allocate(BUFFER);
+    /** A write found {@link #input} full: the writer wakes the stream when it made room. */
+    private boolean inputFull;
+    /** The writer's write(2) failed (other than by our own close). */
+    private volatile boolean writeFailed;
+    private volatile Runnable writableWake = () -> { };
     private final AtomicBoolean closed = new AtomicBoolean();
     /** The pty ended (the guest stopped) or the console was closed: no more bytes will come. */
     private boolean end;
@@ -64,11 +82,14 @@ final class PtyConsole implements DataStream {
         this.onClose = onClose;
         this.reader = new Thread(this::readLoop, "console-" + name);
         reader.setDaemon(true);
+        this.writer = new Thread(this::writeLoop, "console-in-" + name);
+        writer.setDaemon(true);
     }
 
-    /** Starts reading the guest's output. */
+    /** Starts reading the guest's output and writing the client's input. */
     void start() {
         reader.start();
+        writer.start();
     }
 
     // ---- the reader thread
@@ -107,6 +128,51 @@ final class PtyConsole implements DataStream {
         wake.run();
     }
 
+    // ---- the writer thread
+
+    private void writeLoop() {
+        ByteBuffer chunk = ByteBuffer.allocate(BUFFER);
+        try {
+            while (true) {
+                boolean wakeStream;
+                synchronized (inputLock) {
+                    while (input.position() == 0 && !isEnded()) {
+                        inputLock.wait();
+                    }
+                    if (isEnded()) {
+                        return;
+                    }
+                    input.flip();
+                    chunk.clear();
+                    chunk.put(input);
+                    input.clear();
+                    wakeStream = inputFull;
+                    inputFull = false;
+                }
+                if (wakeStream) {
+                    writableWake.run(); // room again; the worker copies while we write
+                }
+                chunk.flip();
+                while (chunk.hasRemaining()) {
+                    out.write(chunk); // blocks while the guest does not read: only this thread waits
+                }
+            }
+        } catch (ClosedChannelException e) {
+            // our own close (the stream ended, or the reader saw the pty end)
+        } catch (IOException e) {
+            writeFailed = true; // EIO once QEMU closed the pty's master (the guest stopped)
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        close();
+        wake.run();
+        writableWake.run(); // a write waiting for room fails now
+    }
+
+    private synchronized boolean isEnded() {
+        return end;
+    }
+
     // ---- the daemon's worker
 
     @Override
@@ -134,17 +200,38 @@ final class PtyConsole implements DataStream {
         }
     }
 
+    /** read and write only copy to and from the reader's and writer's buffers. */
+    @Override
+    public boolean neverBlocks() {
+        return true;
+    }
+
+    @Override
+    public void onWritable(Runnable wake) {
+        this.writableWake = wake;
+    }
+
+    /** Copies what fits of {@code src} for the writer thread; never waits for the pty. */
     @Override
     public void write(ByteBuffer src) {
-        try {
-            while (src.hasRemaining()) {
-                out.write(src);
-            }
-        } catch (ClosedChannelException e) {
-            throw VirException.rpc(VirErrorDomain.STREAMS, "stream had I/O failure");
-        } catch (IOException e) {
+        if (writeFailed) {
             throw VirException.systemError(VirErrorDomain.STREAMS, 5, "cannot write to stream",
                     "Input/output error");
+        }
+        if (isEnded()) {
+            throw VirException.rpc(VirErrorDomain.STREAMS, "stream had I/O failure");
+        }
+        synchronized (inputLock) {
+            int n = Math.min(src.remaining(), input.remaining());
+            input.put(input.position(), src, src.position(), n);
+            input.position(input.position() + n);
+            src.position(src.position() + n);
+            if (src.hasRemaining()) {
+                inputFull = true;
+            }
+            if (n > 0) {
+                inputLock.notifyAll();
+            }
         }
     }
 
@@ -165,6 +252,7 @@ final class PtyConsole implements DataStream {
         }
         close();
         wake.run();
+        writableWake.run();
     }
 
     /** Ends the console: closes the pty (which also ends the reader's blocked read). Idempotent. */
@@ -172,6 +260,9 @@ final class PtyConsole implements DataStream {
         synchronized (this) {
             end = true;
             notifyAll();
+        }
+        synchronized (inputLock) {
+            inputLock.notifyAll();
         }
         if (!closed.compareAndSet(false, true)) {
             return;

@@ -23,7 +23,12 @@ public interface DataStream {
         throw VirException.internalError(io.jvirtd.model.VirErrorDomain.STREAMS, "stream is not readable");
     }
 
-    /** virStreamSend: all of {@code src}. */
+    /**
+     * virStreamSend: takes the bytes of {@code src}. A stream whose sink can stall (a console
+     * whose guest does not read) takes only what it can without waiting and leaves the rest in
+     * {@code src}; the daemon then offers nothing more until the stream calls the wake given to
+     * {@link #onWritable}, and then offers the rest again. Streams that never stall take it all.
+     */
     default void write(ByteBuffer src) {
         throw VirException.internalError(io.jvirtd.model.VirErrorDomain.STREAMS, "stream is not writable");
     }
@@ -48,6 +53,24 @@ public interface DataStream {
      */
     default void onReadable(Runnable wake) {
         // streams that never return 0 need no wake-up
+    }
+
+    /**
+     * A stream whose {@link #write} may take less than it was given calls {@code wake} from any
+     * thread when it has room again (or has ended: the next write then fails). Called once,
+     * before the first write.
+     */
+    default void onWritable(Runnable wake) {
+        // streams that always take everything need no wake-up
+    }
+
+    /**
+     * True when {@link #read} and {@link #write} never wait (they only copy to or from buffers
+     * the stream's own threads serve): the daemon may then call them on the thread that
+     * delivers the client's data or calls the wake, for the lowest latency (a console).
+     */
+    default boolean neverBlocks() {
+        return false;
     }
 
     /** virStreamFinish: all data was moved; flush and close. */

@@ -52,12 +52,12 @@ public final class FrameDecoder {
         while (src.hasRemaining()) {
             if (pending == null) {
                 if (lengthHave == 0 && src.remaining() >= MessageHeader.LENGTH_WORD) {
-                    startMessage(src.getInt());
+                    startMessage(src.getInt(), src.remaining()); // remaining() after getInt()
                 } else {
                     lengthWord[lengthHave++] = src.get();
                     if (lengthHave == MessageHeader.LENGTH_WORD) {
                         lengthHave = 0;
-                        startMessage(MessageHeader.word(lengthWord, 0));
+                        startMessage(MessageHeader.word(lengthWord, 0), src.remaining());
                     }
                     continue;
                 }
@@ -94,6 +94,18 @@ public final class FrameDecoder {
         }
     }
 
+    /**
+     * The owner has accounted for the whole message in progress (its memory budget admitted
+     * it): if it is at most {@code limit} bytes its buffer takes its full length now, so the
+     * rest arrives without the doubling's copies (a 256 KiB stream packet: five copies and
+     * ~250 KiB of garbage less). Larger messages keep growing as their bytes come.
+     */
+    public void allocateWhole(int limit) {
+        if (pending != null && pendingLength <= limit && pending.length < pendingLength) {
+            pending = Arrays.copyOf(pending, pendingLength);
+        }
+    }
+
     /** Bytes allocated for the message in progress (0 at a boundary); for tests and accounting. */
     public int bufferedCapacity() {
         return pending == null ? 0 : pending.length;
@@ -127,7 +139,8 @@ public final class FrameDecoder {
         return pending == null && lengthHave == 0;
     }
 
-    private void startMessage(int length) throws FrameException {
+    /** @param received bytes of the message already at hand: its first buffer takes them at once */
+    private void startMessage(int length, int received) throws FrameException {
         // Compare as unsigned: a length word >= 2^31 is just a huge length.
         long len = Integer.toUnsignedLong(length);
         if (len < MessageHeader.LENGTH_WORD + MessageHeader.SIZE) {
@@ -138,7 +151,9 @@ public final class FrameDecoder {
                     + maxMessage);
         }
         pendingLength = (int) len - MessageHeader.LENGTH_WORD;
-        pending = new byte[Math.min(pendingLength, INITIAL_BUFFER)];
+        // what was received, not what was announced: a 256 KiB packet read in one piece is
+        // copied once, not doubled into place from 8 KiB
+        pending = new byte[Math.min(pendingLength, Math.max(INITIAL_BUFFER, received))];
         pendingHave = 0;
     }
 

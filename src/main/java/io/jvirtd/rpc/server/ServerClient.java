@@ -80,6 +80,8 @@ public final class ServerClient {
      * buffer as large as the request and caches it per thread, so this bounds that native memory.
      */
     private static final int MAX_DIRECT_READ = 1024 * 1024;
+    /** An admitted message up to this size gets its whole buffer at once (stream data: 256 KiB). */
+    private static final int WHOLE_ALLOCATION = 1024 * 1024;
     /**
      * Most bytes handed to one write. The JDK copies every heap buffer it is given into a
      * temporary direct buffer of the same size before the kernel takes what fits in the socket
@@ -306,6 +308,11 @@ public final class ServerClient {
 
     ClientStreams streams() {
         return streams;
+    }
+
+    /** Whether the caller is this client's event loop. */
+    boolean onLoop() {
+        return loop.inLoop();
     }
 
     /** Queues a packet of {@code stream}; the stream hears when it is written. Any thread. */
@@ -601,6 +608,7 @@ public final class ServerClient {
     private void admit() {
         mem.admitted = true;
         mem.admittedNanos = server.nanoTime();
+        decoder.allocateWhole(WHOLE_ALLOCATION); // charged in full from here on anyway
         settleMemory();
         budget.watch(this);
     }
@@ -786,9 +794,14 @@ public final class ServerClient {
                     ByteBuffer[] one = {part};
                     n = tls != null ? writeTls(one) : channel.write(one);
                     head.position(part.position());
+                } else if (tls != null) {
+                    // one frame per wrap, so no TLS record holds the end of one message and the
+                    // start of the next: libvirt's client reads a record's plaintext only up to
+                    // the message it waits for and never looks at what GnuTLS kept of the record
+                    // (virNetSocketHasCachedData ignores TLS) until more bytes come on the socket
+                    n = writeTls(new ByteBuffer[] {head});
                 } else {
-                    ByteBuffer[] batch = writeBatch();
-                    n = tls != null ? writeTls(batch) : channel.write(batch);
+                    n = channel.write(writeBatch());
                 }
                 if (n > 0) {
                     server.stats().bytesWritten(n);

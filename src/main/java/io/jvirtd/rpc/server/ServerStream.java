@@ -32,7 +32,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Flow control, per stream: data from the client waits here until the io took it, charged
  * to the {@link ClientMemoryBudget} like a large call; beyond {@link #RX_LIMIT} bytes the
  * client's next packets are not dispatched (and so its socket not read) until the io catches
- * up. Data to the client is read from the io only while less than {@link #TX_WINDOW} bytes of
+ * up. An io whose sink stalls (a paused guest's console) takes part of a packet and says when
+ * it has room again ({@link #writable}); until then the rest of the packet and what follows it
+ * wait here, and no worker waits for the sink. The client's abort does not wait behind data
+ * the sink does not take: it drops that data. Data to the client is read from the io only while less than {@link #TX_WINDOW} bytes of
  * it are unwritten, so a slow reader holds back its own stream and nothing else; what waits in
  * the client's transmit queue is charged to the budget there.
  *
@@ -40,6 +43,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * the event loop. All io calls run in the stream's one <em>service</em> job on the worker pool
  * (never two at once: {@code scheduled} hands the job over), which may block on I/O without
  * holding anything else back. The queue and the byte counts between the two are lock-free.
+ * An io that {@linkplain StreamIo#neverBlocks never blocks} (a console) is served where the
+ * work appears instead, when no service job runs: a data packet is written on the loop as it
+ * arrives, and a {@link #wake} or {@link #writable} runs the service on the calling thread
+ * (never the loop), so a keystroke and its echo cross no worker.
  */
 public final class ServerStream {
 
@@ -56,6 +63,8 @@ public final class ServerStream {
     private final StreamIo io;
     private final boolean sends;
     private final boolean sparse;
+    /** The io never blocks: served inline (see the class comment). */
+    private final boolean inline;
 
     private final ConcurrentLinkedQueue<Message> rx = new ConcurrentLinkedQueue<>();
     /** Bytes of the frames in rx (each charged to the budget until the service releases it). */
@@ -76,6 +85,15 @@ public final class ServerStream {
     private volatile boolean waitingForData;
     /** Counts wake calls, so one that comes while a read finds nothing is not lost. */
     private final AtomicLong wakes = new AtomicLong();
+    /** The io took only part of the packet {@link #unwritten}: no writes until {@link #writable}. */
+    private volatile boolean waitingForRoom;
+    /** Counts writable calls, as {@link #wakes} for reads. */
+    private final AtomicLong writables = new AtomicLong();
+    /** A packet the io took part of, and the rest of its data. Service-confined. */
+    private Message unwrittenPacket;
+    private ByteBuffer unwritten;
+    /** The client's abort arrived: it goes ahead of data that waits for the io. */
+    private volatile boolean abortQueued;
     /** Sparse sending: data bytes left in the current data section. Service-confined. */
     private long dataLeft;
 
@@ -86,6 +104,7 @@ public final class ServerStream {
         this.io = io;
         this.sends = sends;
         this.sparse = sparse;
+        this.inline = io.neverBlocks();
     }
 
     /** Whether this stream carries the packet {@code h} (program, version, procedure, serial). */
@@ -116,7 +135,23 @@ public final class ServerStream {
     public void wake() {
         wakes.incrementAndGet();
         waitingForData = false;
-        schedule();
+        scheduleHere();
+    }
+
+    /** The io has room again after a write it took only part of. Any thread. */
+    public void writable() {
+        writables.incrementAndGet();
+        waitingForRoom = false;
+        scheduleHere();
+    }
+
+    /** A non-blocking io's service runs on this thread, unless it is the loop or a job runs. */
+    private void scheduleHere() {
+        if (inline && !client.onLoop() && scheduled.compareAndSet(false, true)) {
+            serve();
+        } else {
+            schedule();
+        }
     }
 
     /**
@@ -139,8 +174,40 @@ public final class ServerStream {
         int len = m.frame().length;
         rxBytes.addAndGet(len);
         client.server().memoryBudget().enterPool(len);
+        MessageHeader h = m.header();
+        if (inline && h.type() == MessageHeader.TYPE_STREAM && h.status() == MessageHeader.STATUS_CONTINUE
+                && scheduled.compareAndSet(false, true)) {
+            writeHere(m);
+            return;
+        }
         rx.add(m);
+        if (h.type() == MessageHeader.TYPE_STREAM && h.status() == MessageHeader.STATUS_ERROR) {
+            abortQueued = true;
+        }
         schedule();
+    }
+
+    /**
+     * Loop, holding the service ({@code scheduled}): a data packet for a non-blocking io is
+     * written at once when nothing is ahead of it; else it queues for the service.
+     */
+    private void writeHere(Message m) {
+        try {
+            if (ended || waitingForRoom || unwrittenPacket != null || !rx.isEmpty()) {
+                rx.add(m);
+                return;
+            }
+            if (write(m)) {
+                release(m);
+            } else {
+                unwrittenPacket = m;
+            }
+        } finally {
+            scheduled.set(false);
+            if (hasWork()) {
+                schedule();
+            }
+        }
     }
 
     /** Loop: too much of this stream's data waits; the client's next packets must wait. */
@@ -196,7 +263,11 @@ public final class ServerStream {
     }
 
     private boolean hasWork() {
-        return ended ? !ioClosed || !rx.isEmpty() : !rx.isEmpty() || (canSend() && txUnwritten.get() < TX_WINDOW);
+        if (ended) {
+            return !ioClosed || !rx.isEmpty() || unwrittenPacket != null;
+        }
+        return abortQueued || (!waitingForRoom && (unwrittenPacket != null || !rx.isEmpty()))
+                || (canSend() && txUnwritten.get() < TX_WINDOW);
     }
 
     private boolean canSend() {
@@ -213,14 +284,28 @@ public final class ServerStream {
             }
             return false;
         }
-        Message m = rx.poll();
-        if (m != null) {
-            try {
-                handle(m);
-            } finally {
-                release(m);
+        if (abortQueued && unwrittenPacket != null) {
+            dropUnwritten(); // the abort is queued behind: the data it drops need not wait for the io
+            for (Message m; (m = rx.peek()) != null && m.header().status() != MessageHeader.STATUS_ERROR; ) {
+                release(rx.poll());
             }
-            return true;
+        }
+        if (!waitingForRoom) {
+            Message m = unwrittenPacket != null ? unwrittenPacket : rx.poll();
+            if (m != null) {
+                unwrittenPacket = null;
+                boolean done = false;
+                try {
+                    done = handle(m);
+                } finally {
+                    if (done) {
+                        release(m);
+                    } else {
+                        unwrittenPacket = m;
+                    }
+                }
+                return true;
+            }
         }
         if (canSend() && txUnwritten.get() < TX_WINDOW) {
             produce();
@@ -229,23 +314,53 @@ public final class ServerStream {
         return false;
     }
 
-    private void handle(Message m) {
+    /** One packet from the client; false when the io took only part of its data (the rest waits). */
+    private boolean handle(Message m) {
         MessageHeader h = m.header();
         if (h.type() == MessageHeader.TYPE_STREAM_HOLE) {
             hole(m);
-            return;
+            return true;
         }
         switch (h.status()) {
             case MessageHeader.STATUS_CONTINUE -> {
-                try {
-                    io.write(ByteBuffer.wrap(m.frame(), Message.BODY_OFFSET, m.bodyLength()));
-                } catch (StreamIo.Failure f) {
-                    fail(f.error());
-                }
+                return write(m);
             }
             case MessageHeader.STATUS_OK -> finish();
             case MessageHeader.STATUS_ERROR -> end(null);
             default -> end(RpcError.rpc("stream aborted with unexpected status " + h.status()));
+        }
+        return true;
+    }
+
+    private boolean write(Message m) {
+        ByteBuffer data = unwritten != null ? unwritten
+                : ByteBuffer.wrap(m.frame(), Message.BODY_OFFSET, m.bodyLength());
+        unwritten = null;
+        long writablesBefore = writables.get();
+        try {
+            io.write(data);
+        } catch (StreamIo.Failure f) {
+            fail(f.error());
+            return true;
+        }
+        if (!data.hasRemaining()) {
+            return true;
+        }
+        unwritten = data;
+        waitingForRoom = true;
+        if (writables.get() != writablesBefore) {
+            waitingForRoom = false; // room came while writing: write again
+        }
+        return false;
+    }
+
+    private void dropUnwritten() {
+        Message m = unwrittenPacket;
+        unwrittenPacket = null;
+        unwritten = null;
+        waitingForRoom = false;
+        if (m != null) {
+            release(m);
         }
     }
 
@@ -299,7 +414,7 @@ public final class ServerStream {
     private void fail(RpcError error) {
         ended = true;
         client.streams().remove(this);
-        if (!ioClosed) {
+        if (!ioClosed && !client.onLoop()) { // on the loop (writeHere) the next service job closes it
             ioClosed = true;
             io.abort();
         }
@@ -368,6 +483,7 @@ public final class ServerStream {
     }
 
     private void releaseAll() {
+        dropUnwritten();
         for (Message m; (m = rx.poll()) != null; ) {
             release(m);
         }

@@ -19,7 +19,11 @@ public interface StreamIo {
      */
     int read(ByteBuffer dst);
 
-    /** All of {@code src}. */
+    /**
+     * Takes {@code src}, all of it or, when the sink stalls, what it can without waiting: with
+     * bytes left in {@code src} the stream offers nothing more (and the client's data waits
+     * under the stream's flow control) until {@link ServerStream#writable} is called.
+     */
     void write(ByteBuffer src);
 
     /**
@@ -36,6 +40,16 @@ public interface StreamIo {
 
     /** Stop and drop what is unfinished; never throws. */
     void abort();
+
+    /**
+     * True when {@link #read} and {@link #write} only copy to or from buffers in memory and never
+     * wait (a console, whose own threads do the blocking I/O): the stream then writes the
+     * client's data where it arrives, on the event loop, and reads on the thread that wakes it,
+     * instead of handing each packet to a worker (two thread hand-offs less per round trip).
+     */
+    default boolean neverBlocks() {
+        return false;
+    }
 
     /** A failure to report to the client as the stream's error. */
     final class Failure extends RuntimeException {

@@ -123,6 +123,23 @@ class FrameDecoderTest {
     }
 
     @Test
+    void anAdmittedMessageGetsItsWholeBufferAtOnceUpToTheLimit() throws FrameException {
+        byte[] frame = new byte[4 + 300_000];
+        new Random(2).nextBytes(frame);
+        ByteBuffer.wrap(frame).putInt(frame.length);
+        decoder.feed(ByteBuffer.wrap(frame, 0, 1000), got::add);
+        decoder.allocateWhole(200_000);
+        assertEquals(FrameDecoder.INITIAL_BUFFER, decoder.bufferedCapacity(), "above the limit: still grows");
+        decoder.allocateWhole(300_000);
+        assertEquals(300_000, decoder.bufferedCapacity());
+        ByteBuffer direct = decoder.directBuffer(16 * 1024);
+        assertEquals(frame.length - 1000, direct.remaining(), "the rest in one read");
+        direct.put(frame, 1000, frame.length - 1000);
+        decoder.filled(frame.length - 1000, got::add);
+        assertArrayEquals(slice(frame, 4), got.get(0).frame());
+    }
+
+    @Test
     void announcingAHugeMessageCostsOnlyWhatIsSent() throws FrameException {
         // 32 MiB announced, 100 bytes sent: the buffer is the initial one, not 32 MiB.
         ByteBuffer start = ByteBuffer.allocate(4 + 100);

@@ -66,6 +66,7 @@ class ServerStreamTest {
                 Thread.currentThread().interrupt();
             }
             written.addAndGet(src.remaining());
+            src.position(src.limit());
         }
 
         @Override
@@ -91,12 +92,83 @@ class ServerStreamTest {
     private final TestIo sink = new TestIo(false);
     private final TestIo source = new TestIo(true);
 
+    /**
+     * The io of a console whose guest does not read: it takes at most {@code room} bytes and
+     * never waits (so the stream serves it inline); {@link #makeRoom} lets more in and says so, as a console's writer thread does.
+     */
+    static final class StallingIo implements StreamIo {
+        final AtomicLong room = new AtomicLong();
+        final java.io.ByteArrayOutputStream taken = new java.io.ByteArrayOutputStream();
+        final AtomicLong writes = new AtomicLong();
+        final CountDownLatch finished = new CountDownLatch(1);
+        final AtomicBoolean aborted = new AtomicBoolean();
+        volatile ServerStream stream;
+
+        @Override
+        public int read(ByteBuffer dst) {
+            return 0;
+        }
+
+        @Override
+        public void write(ByteBuffer src) {
+            writes.incrementAndGet();
+            int n = (int) Math.min(src.remaining(), room.get());
+            room.addAndGet(-n);
+            synchronized (taken) {
+                taken.write(src.array(), src.arrayOffset() + src.position(), n);
+            }
+            src.position(src.position() + n);
+        }
+
+        @Override
+        public boolean neverBlocks() {
+            return true; // as a console: served on the loop and on the thread that makes room
+        }
+
+        void makeRoom(long n) {
+            room.addAndGet(n);
+            stream.writable();
+        }
+
+        int takenBytes() {
+            synchronized (taken) {
+                return taken.size();
+            }
+        }
+
+        @Override
+        public long section() {
+            return Long.MAX_VALUE;
+        }
+
+        @Override
+        public void skip(long length) {
+        }
+
+        @Override
+        public void finish() {
+            finished.countDown();
+        }
+
+        @Override
+        public void abort() {
+            aborted.set(true);
+        }
+    }
+
+    private static final int CONSOLE = 4;
+    private final StallingIo console = new StallingIo();
+
     private final TestProgram program = new TestProgram() {
         @Override
         public void dispatch(ServerClient client, Message call) {
             MessageHeader h = call.header();
             ServerStream s = h.procedure() == UPLOAD ? client.openStream(h, sink, false, false)
-                    : h.procedure() == DOWNLOAD ? client.openStream(h, source, true, false) : null;
+                    : h.procedure() == DOWNLOAD ? client.openStream(h, source, true, false)
+                    : h.procedure() == CONSOLE ? client.openStream(h, console, false, false) : null;
+            if (h.procedure() == CONSOLE) {
+                console.stream = s;
+            }
             client.sendReply(ReplyFrames.finishFrame(ReplyFrames.startFrame(h.reply(MessageHeader.STATUS_OK), 0)));
             if (s != null) {
                 s.start();
@@ -198,6 +270,88 @@ class ServerStreamTest {
             await("the source is aborted", source.aborted::get);
             reader.call(TestProgram.PROGRAM, PLAIN, MessageHeader.TYPE_CALL, 9);
             expectReply(reader, PLAIN, 9);
+        }
+    }
+
+    private static byte[] numbered(int serial, int first, int length) {
+        byte[] p = packet(CONSOLE, serial, MessageHeader.TYPE_STREAM, MessageHeader.STATUS_CONTINUE, length);
+        for (int i = 0; i < length; i++) {
+            p[28 + i] = (byte) (first + i);
+        }
+        return p;
+    }
+
+    @Test
+    void aSinkThatStallsHoldsNoWorkerAndGetsEveryByteInOrderOnceItTakesAgain() throws Exception {
+        try (RunningServer rs = RunningServer.start(program);
+             WireSocket typist = rs.connect();
+             WireSocket other = rs.connect()) {
+            ClientMemoryBudget budget = rs.server().memoryBudget();
+            typist.call(TestProgram.PROGRAM, CONSOLE, MessageHeader.TYPE_CALL, 5);
+            expectReply(typist, CONSOLE, 5);
+            console.room.set(1000);
+            int packets = 400; // 400 x 64 KiB: far beyond the stream's limit and the socket buffers
+            int size = 64 * 1024;
+            Thread writer = new Thread(() -> {
+                try {
+                    for (int i = 0; i < packets; i++) {
+                        typist.send(numbered(5, i * size, size));
+                    }
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            writer.start();
+            await("the stream's queue fills behind the stalled sink", () -> budget.heldBytes() >= ServerStream.RX_LIMIT);
+            assertEquals(1000, console.takenBytes());
+            long writes = console.writes.get();
+
+            // no worker waits for the sink, and another client is served
+            other.call(TestProgram.PROGRAM, PLAIN, MessageHeader.TYPE_CALL, 100);
+            expectReply(other, PLAIN, 100);
+            io.jvirtd.rpc.pool.WorkerPool pool = rs.server().pool();
+            await("every worker is free", () -> pool.freeWorkers() == pool.nWorkers());
+            assertTrue(writer.isAlive(), "the typist is held back");
+            assertEquals(writes, console.writes.get(), "nothing is offered to the sink until it has room");
+            assertTrue(budget.heldBytes() <= ServerStream.RX_LIMIT + 3L * (size + 32), "held " + budget.heldBytes());
+
+            console.makeRoom(Long.MAX_VALUE / 2);
+            writer.join(30_000);
+            assertFalse(writer.isAlive());
+            typist.send(packet(CONSOLE, 5, MessageHeader.TYPE_STREAM, MessageHeader.STATUS_OK, 0));
+            ByteBuffer ok = typist.readFrame();
+            assertEquals(MessageHeader.STATUS_OK, ok.getInt(20));
+            assertTrue(console.finished.await(5, TimeUnit.SECONDS));
+            byte[] got = console.taken.toByteArray();
+            assertEquals(packets * size, got.length);
+            for (int i = 0; i < got.length; i++) {
+                if (got[i] != (byte) i) {
+                    throw new AssertionError("byte " + i + " out of order");
+                }
+            }
+            await("the budget is back to nothing", () -> budget.heldBytes() == 0);
+        }
+    }
+
+    @Test
+    void anAbortDropsTheDataAStalledSinkHasNotTaken() throws Exception {
+        try (RunningServer rs = RunningServer.start(program);
+             WireSocket typist = rs.connect()) {
+            ClientMemoryBudget budget = rs.server().memoryBudget();
+            typist.call(TestProgram.PROGRAM, CONSOLE, MessageHeader.TYPE_CALL, 6);
+            expectReply(typist, CONSOLE, 6);
+            typist.send(numbered(6, 0, 4096));
+            typist.send(numbered(6, 4096, 4096));
+            await("the sink was offered the data", () -> console.writes.get() > 0);
+            typist.send(packet(CONSOLE, 6, MessageHeader.TYPE_STREAM, MessageHeader.STATUS_ERROR, 0));
+            ByteBuffer ok = typist.readFrame();
+            assertEquals(MessageHeader.TYPE_STREAM, ok.getInt(12));
+            assertEquals(MessageHeader.STATUS_OK, ok.getInt(20), "the abort is confirmed while the sink still stalls");
+            await("the io is aborted", console.aborted::get);
+            assertEquals(0, console.takenBytes());
+            await("the budget is back to nothing", () -> budget.heldBytes() == 0);
+            typist.call(TestProgram.PROGRAM, PLAIN, MessageHeader.TYPE_CALL, 7);
+            expectReply(typist, PLAIN, 7);
         }
     }
 
