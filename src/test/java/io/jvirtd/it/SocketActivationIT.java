@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jvirtd.rpc.tls.TestPki;
 import io.jvirtd.testsupport.RequiresTools;
 import io.jvirtd.testsupport.Tool;
 
@@ -94,6 +95,29 @@ class SocketActivationIT {
         assertEquals(0, daemon.awaitExit(Duration.ofSeconds(60)), daemon.describe());
         assertTrue(daemon.stderr().contains("shutting down: idle timeout"), daemon.describe());
         assertTrue(Files.exists(rw) && Files.exists(ro) && Files.exists(admin), "the passed sockets' files stay");
+    }
+
+    @Test
+    void tlsWorksThroughAPassedSocket() throws IOException {
+        TestPki pki = TestPki.get();
+        daemon = activated("jvirtd-tls.socket=tcp:127.0.0.1:0")
+                .conf("key_file", "\"" + pki.serverKey() + "\"")
+                .conf("cert_file", "\"" + pki.serverCert() + "\"")
+                .conf("ca_file", "\"" + pki.caCert() + "\"")
+                .conf("crl_file", "\"" + pki.crl() + "\"")
+                .conf("auth_tls", "\"none\"")
+                .conf("tls_allowed_dn_list", "[\"" + TestPki.ALLOWED_DN + "\"]")
+                .start();
+        int tlsPort = boundPort(daemon.stderr(), "jvirtd-tls.socket");
+        String uri = "test+tls://127.0.0.1:" + tlsPort + "/default?pkipath=" + pki.pkiDir("good");
+        Exec.Result tls = virsh(uri, "domstate", "test");
+        assertEquals(0, tls.exitCode(), tls.describe() + "\n" + daemon.describe());
+        assertEquals("running", tls.stdout().strip(), tls.describe());
+        // the TLS socket is the daemon's only one: a client the DN list refuses is refused there
+        Exec.Result outsider = virsh("test+tls://127.0.0.1:" + tlsPort + "/default?pkipath=" + pki.pkiDir("outsider"),
+                "domstate", "test");
+        assertEquals(1, outsider.exitCode(), outsider.describe());
+        assertFalse(Files.exists(dir.resolve("own/libvirt-sock")), "an activated daemon binds no socket of its own");
     }
 
     @Test
