@@ -20,7 +20,10 @@
  *            lvbench-<pid>-ev0, one call after the other (--threads does not apply), while
  *            --conns listener connections each count its lifecycle events. ops and latency
  *            are those of the suspend/resume calls; ev_* are the delivery latencies, from the
- *            start of the call that caused an event to its callback in the listener.
+ *            start of the call that caused an event to its callback in the listener;
+ *            ev_first_* and ev_last_* those of each toggle's first and last delivery (of the
+ *            toggles that reached every listener): a tail in ev_first_ delays whole toggles
+ *            (a pause, a late wake-up), one only in ev_last_ is the fan-out to the listeners.
  *            --rate R makes it open loop: toggle k starts at k / R s whatever the replies do.
  *            --slow-listener HOST:PORT or unix:PATH adds one more listener that speaks the wire protocol
  *            itself (AUTH_LIST, CONNECT_OPEN test:///default, CALLBACK_REGISTER_ANY for the
@@ -37,7 +40,8 @@
  *
  * One JSON line on stdout: mode uri threads conns seconds ops ops_per_s p50_us p99_us p999_us
  * max_us errors cli_cpu_pct srv_cpu_pct host_cpu_pct ncpu, plus domains (list), keeper
- * (connect), events_expected events_received events_per_s ev_p50_us .. ev_max_us (events),
+ * (connect), events_expected events_received events_per_s ev_p50_us .. ev_max_us,
+ * ev_first_p50_us .. ev_first_max_us, ev_last_p50_us .. ev_last_max_us (events),
  * slow_stall_s slow_events_received slow_order_breaks slow_max_gap_ms slow_ev_p50_us ..
  * (events with --slow-listener).
  */
@@ -400,6 +404,9 @@ static struct toggle {
     _Atomic uint64_t number_plus_one;   /* 0: never written */
     uint64_t start_ns;
     bool measured;
+    /* written by the event-loop thread only: its first and last delivery, and how many */
+    uint64_t first_ns, last_ns;
+    uint32_t delivered;
 } ring[RING];
 
 struct listener {
@@ -440,8 +447,13 @@ static void on_lifecycle(virConnectPtr conn, virDomainPtr dom, int event, int de
         return;
     uint64_t k = atomic_load_explicit(&l->seen, memory_order_relaxed);
     struct toggle *t = &ring[k % RING];
-    if (atomic_load_explicit(&t->number_plus_one, memory_order_acquire) == k + 1 && t->measured)
-        latency_record(&l->lat, clock_ns() - t->start_ns);
+    if (atomic_load_explicit(&t->number_plus_one, memory_order_acquire) == k + 1 && t->measured) {
+        uint64_t now = clock_ns();
+        latency_record(&l->lat, now - t->start_ns);
+        if (t->delivered++ == 0)
+            t->first_ns = now;
+        t->last_ns = now;
+    }
     atomic_store_explicit(&l->seen, k + 1, memory_order_relaxed);
 }
 
@@ -753,6 +765,7 @@ static int run_events(void)
         struct toggle *t = &ring[toggles % RING];
         t->start_ns = t0;
         t->measured = measured;
+        t->delivered = 0;
         atomic_store_explicit(&t->number_plus_one, toggles + 1, memory_order_release);
 
         int r = suspended ? virDomainResume(dom) : virDomainSuspend(dom);
@@ -788,11 +801,30 @@ static int run_events(void)
         latency_add(delivery, &ls[i].lat);
     }
 
+    /* per toggle that reached every listener (and is still in the ring): its first delivery
+       (the daemon's and the client's fixed cost) and its last (plus the fan-out to all) */
+    struct latency *first = calloc(1, sizeof(*first)), *last = calloc(1, sizeof(*last));
+    if (!first || !last) {
+        perror("lvbench: calloc");
+        goto done;
+    }
+    for (uint64_t k = toggles > RING ? toggles - RING : 0; k < toggles; k++) {
+        struct toggle *t = &ring[k % RING];
+        if (t->measured && t->delivered == (uint32_t)nl) {
+            latency_record(first, t->first_ns - t->start_ns);
+            latency_record(last, t->last_ns - t->start_ns);
+        }
+    }
+
     print_common(1, nl, ops, errors, toggle_lat, &cpu);
     json_int("events_expected", (long long)(toggles * (uint64_t)nl));
     json_int("events_received", (long long)received);
     json_num("events_per_s", (double)delivery->count / opt.seconds, 0);
     json_latency("ev_", delivery);
+    json_latency("ev_first_", first);
+    json_latency("ev_last_", last);
+    free(first);
+    free(last);
     if (slow_running) {
         json_num("slow_stall_s", opt.stall, 1);
         json_int("slow_events_received", (long long)atomic_load(&slow->seen));

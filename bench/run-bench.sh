@@ -21,6 +21,9 @@
 #
 # Global options:
 #   --reps N       repetitions of the whole matrix (default 3)
+#   --warm-reps N  repetitions before those, not counted: their lines go to warm.jsonl, not
+#                  raw.jsonl (default 0). A JVM compiles its hot code during its first
+#                  seconds of a load: a warm round measures every daemon in its steady state.
 #   --seconds S    measured seconds per point (default 5)
 #   --warmup W     unmeasured seconds before each point (default 1)
 #   --hold S       idle points: seconds the connections are held (default 5)
@@ -55,7 +58,7 @@ set -u
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 lvbench=$here/lvbench lvload=$here/lvload
 
-reps=3 seconds=5 warmup=1 hold=5 groups=lvbench,events,lvload,idle out=
+reps=3 warm_reps=0 seconds=5 warmup=1 hold=5 groups=lvbench,events,lvload,idle out=
 rates=300,600,1200 stall=10 slow_rate=600
 names=() uris=() addrs=() pids=() modes=() slows=() metrics=()
 
@@ -76,6 +79,7 @@ while [ $# -gt 0 ]; do
     --stall) stall=$2 ;;
     --slow-rate) slow_rate=$2 ;;
     --reps) reps=$2 ;;
+    --warm-reps) warm_reps=$2 ;;
     --seconds) seconds=$2 ;;
     --warmup) warmup=$2 ;;
     --hold) hold=$2 ;;
@@ -184,8 +188,10 @@ print(json.dumps([l for l in lines if re.match(r"jvirtd_(event_queue|event_lag|c
     sleep 0.5   # let the daemon settle between points
 }
 
-echo "run-bench.sh: ${#names[@]} target(s), ${#matrix[@]} points, $reps repetitions -> $raw" >&2
-for rep in $(seq 1 "$reps"); do
+echo "run-bench.sh: ${#names[@]} target(s), ${#matrix[@]} points, $warm_reps + $reps repetitions -> $raw" >&2
+counted=$raw
+for rep in $(seq $((1 - warm_reps)) "$reps"); do
+    if [ "$rep" -le 0 ]; then raw=$out/warm.jsonl; else raw=$counted; fi
     for entry in "${matrix[@]}"; do
         IFS='|' read -r kind label args <<<"$entry"
         listed "$kind" "$groups" || continue
