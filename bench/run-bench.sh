@@ -30,6 +30,9 @@
 #   --groups LIST  any of lvbench,events,lvload,idle,events-rate,events-slow (default
 #                  lvbench,events,lvload,idle)
 #   --rates LIST   events-rate: toggles per second (default 300,600,1200)
+#   --procs LIST   events-rate: the listeners in that many processes, each with its own
+#                  libvirt event loop (lvbench --procs); one point per rate and value
+#                  (default 1: all in lvbench's process, as a single application has them)
 #   --stall S      events-slow: seconds the slow listener reads nothing (default 10)
 #   --slow-rate R  events-slow: toggles per second (default 600)
 #   --out DIR      raw.jsonl (appended to), table.md, stderr.log (default
@@ -42,7 +45,8 @@
 #   lvbench  version, lookup, xml, list (1,000 extra domains), connect, each at
 #            threads/connections 1/1 4/4 16/16 64/64 16/1
 #   events   one toggler, 1, 16 and 64 listener connections
-#   events-rate  open loop: --rates toggles per second, 64 listener connections
+#   events-rate  open loop: --rates toggles per second, 64 listener connections (in --procs
+#            processes)
 #   events-slow  open loop at --slow-rate: 63 listeners through libvirt plus one slow listener
 #            on the wire protocol, which first reads all the time (stall=0), then stops
 #            reading for --stall seconds from 1 s into the measured window (stall=S); the
@@ -59,7 +63,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 lvbench=$here/lvbench lvload=$here/lvload
 
 reps=3 warm_reps=0 seconds=5 warmup=1 hold=5 groups=lvbench,events,lvload,idle out=
-rates=300,600,1200 stall=10 slow_rate=600
+rates=300,600,1200 procs=1 stall=10 slow_rate=600
 names=() uris=() addrs=() pids=() modes=() slows=() metrics=()
 
 die() { echo "run-bench.sh: $*" >&2; exit 2; }
@@ -76,6 +80,7 @@ while [ $# -gt 0 ]; do
     --slow-addr) i=$(last "$1") || exit 2; slows[i]=$2 ;;
     --metrics) i=$(last "$1") || exit 2; metrics[i]=$2 ;;
     --rates) rates=$2 ;;
+    --procs) procs=$2 ;;
     --stall) stall=$2 ;;
     --slow-rate) slow_rate=$2 ;;
     --reps) reps=$2 ;;
@@ -114,7 +119,11 @@ for conns in 1 16 64; do
     for depth in 1 8; do matrix+=("lvload|load c=$conns d=$depth|$conns $depth"); done
 done
 for n in 1000 5000; do matrix+=("idle|idle n=$n|$n"); done
-for rate in ${rates//,/ }; do matrix+=("events-rate|events rate=$rate listeners=64|$rate 64"); done
+for rate in ${rates//,/ }; do
+    for p in ${procs//,/ }; do
+        matrix+=("events-rate|events rate=$rate listeners=64$([ "$p" = 1 ] || echo " procs=$p")|$rate 64 $p")
+    done
+done
 for s in 0 "$stall"; do
     matrix+=("events-slow|events rate=$slow_rate listeners=63+slow stall=$s|$slow_rate 63 $s")
 done
@@ -148,9 +157,9 @@ point() { # TARGET-INDEX REP KIND LABEL ARGS
         result=$(timeout "$limit" "$lvbench" --uri "$uri" --mode "$1" --threads "$2" --conns "$3" \
             --seconds "$seconds" --warmup "$warmup" "${with_pid[@]}" "${extra[@]}" \
             2>>"$out/stderr.log" | tail -n 1) ;;
-    events-rate)  # RATE LISTENERS
+    events-rate)  # RATE LISTENERS PROCS
         [ -n "$uri" ] && listed events "${modes[$i]:-events}" || return 0
-        result=$(timeout "$limit" "$lvbench" --uri "$uri" --mode events --conns "$2" --rate "$1" \
+        result=$(timeout "$limit" "$lvbench" --uri "$uri" --mode events --conns "$2" --rate "$1" --procs "$3" \
             --seconds "$seconds" --warmup "$warmup" "${with_pid[@]}" 2>>"$out/stderr.log" | tail -n 1) ;;
     events-slow)  # RATE LISTENERS STALL
         [ -n "$uri" ] && [ -n "${slows[$i]}" ] && listed events "${modes[$i]:-events}" || return 0
