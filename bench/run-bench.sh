@@ -24,6 +24,7 @@
 #   --warm-reps N  repetitions before those, not counted: their lines go to warm.jsonl, not
 #                  raw.jsonl (default 0). A JVM compiles its hot code during its first
 #                  seconds of a load: a warm round measures every daemon in its steady state.
+#   --warm-groups LIST  the groups of the warm repetitions (default: --groups)
 #   --seconds S    measured seconds per point (default 5)
 #   --warmup W     unmeasured seconds before each point (default 1)
 #   --hold S       idle points: seconds the connections are held (default 5)
@@ -62,7 +63,7 @@ set -u
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 lvbench=$here/lvbench lvload=$here/lvload
 
-reps=3 warm_reps=0 seconds=5 warmup=1 hold=5 groups=lvbench,events,lvload,idle out=
+reps=3 warm_reps=0 warm_groups= seconds=5 warmup=1 hold=5 groups=lvbench,events,lvload,idle out=
 rates=300,600,1200 procs=1 stall=10 slow_rate=600
 names=() uris=() addrs=() pids=() modes=() slows=() metrics=()
 
@@ -85,6 +86,7 @@ while [ $# -gt 0 ]; do
     --slow-rate) slow_rate=$2 ;;
     --reps) reps=$2 ;;
     --warm-reps) warm_reps=$2 ;;
+    --warm-groups) warm_groups=$2 ;;
     --seconds) seconds=$2 ;;
     --warmup) warmup=$2 ;;
     --hold) hold=$2 ;;
@@ -200,10 +202,10 @@ print(json.dumps([l for l in lines if re.match(r"jvirtd_(event_queue|event_lag|c
 echo "run-bench.sh: ${#names[@]} target(s), ${#matrix[@]} points, $warm_reps + $reps repetitions -> $raw" >&2
 counted=$raw
 for rep in $(seq $((1 - warm_reps)) "$reps"); do
-    if [ "$rep" -le 0 ]; then raw=$out/warm.jsonl; else raw=$counted; fi
+    if [ "$rep" -le 0 ]; then raw=$out/warm.jsonl these=${warm_groups:-$groups}; else raw=$counted these=$groups; fi
     for entry in "${matrix[@]}"; do
         IFS='|' read -r kind label args <<<"$entry"
-        listed "$kind" "$groups" || continue
+        listed "$kind" "$these" || continue
         for i in "${!names[@]}"; do point "$i" "$rep" "$kind" "$label" "$args"; done
     done
 done
