@@ -24,7 +24,8 @@ public final class EventFrame {
 
     private EventFrame(byte[] bytes, int offset, int length, int idOffset) {
         if (idOffset != NO_ID && (idOffset < 0 || idOffset + 4 > length)) {
-            throw new IllegalArgumentException("callback id at " + idOffset + " outside a frame of " + length + " bytes");
+            throw new IllegalArgumentException("callback id at " + idOffset + " outside a frame of "
+                    + length + " bytes");
         }
         this.bytes = bytes;
         this.offset = offset;

@@ -44,8 +44,9 @@ import javax.net.ssl.SSLException;
  * with each client's callback id, into a buffer of the server's and writes from there, so an
  * event costs a client a queue entry and no copy of its own. A listener that reads nothing at
  * all for client_memory_timeout with output waiting is dropped by the budget, as a client that
- * never reads its replies ({@link #settleMemory}). Its lag (the age of its oldest unwritten event) and its
- * drops are published for the metrics ({@link #eventLagNanos}, {@link #eventsDropped}).
+ * never reads its replies ({@link #settleMemory}). Its lag (the age of its oldest unwritten
+ * event) and its drops are published for the metrics ({@link #eventLagNanos},
+ * {@link #eventsDropped}).
  *
  * <p>Memory: what the client makes the daemon hold (the message being read, messages read and
  * not handed on, large calls on their worker, unwritten output) is charged to the server's
@@ -370,7 +371,10 @@ public final class ServerClient {
         return true;
     }
 
-    /** {@link #sendEvent(EventFrame, int)} of a frame of this client's own, complete, with no callback id to write in. */
+    /**
+     * {@link #sendEvent(EventFrame, int)} of a complete frame of this client's own, with no
+     * callback id to write in; the frame must not be touched afterwards.
+     */
     public boolean sendEvent(ByteBuffer frame) {
         return sendEvent(EventFrame.of(frame, EventFrame.NO_ID), 0);
     }

@@ -93,7 +93,8 @@ class EventMessagesTest {
                         assertNull(shared, "no message for " + event);
                         continue;
                     }
-                    assertEquals(alone, shared.toBuffer(id), "listener " + id + (legacy ? " (legacy) of " : " of ") + event);
+                    assertEquals(alone, shared.toBuffer(id),
+                            "listener " + id + (legacy ? " (legacy) of " : " of ") + event);
                 }
             }
         });
