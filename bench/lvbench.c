@@ -24,8 +24,14 @@
  *            lvbench-<pid>-ev0, one call after the other (--threads does not apply), while
  *            --conns listener connections each count its lifecycle events. ops and latency
  *            are those of the suspend/resume calls; ev_* are the delivery latencies, from the
- *            start of the call that caused an event to its callback in the listener.
+ *            start of the call that caused an event to its callback in the listener;
+ *            ev_first_* and ev_last_* those of each toggle's first and last delivery (of the
+ *            toggles that reached every listener): a tail in ev_first_ delays whole toggles
+ *            (a pause, a late wake-up), one only in ev_last_ is the fan-out to the listeners.
  *            --rate R makes it open loop: toggle k starts at k / R s whatever the replies do.
+ *            --procs P spreads the listener connections over P processes (forked, each with
+ *            its own libvirt event loop): in one process every callback runs on that one
+ *            thread, which at high rates is the slowest stage of a delivery.
  *            --slow-listener HOST:PORT or unix:PATH adds one more listener that speaks the wire protocol
  *            itself (AUTH_LIST, CONNECT_OPEN test:///default, CALLBACK_REGISTER_ANY for the
  *            lifecycle of every domain) on its own thread, so that it alone can stop reading:
@@ -41,7 +47,8 @@
  *
  * One JSON line on stdout: mode uri threads conns seconds ops ops_per_s p50_us p99_us p999_us
  * max_us errors cli_cpu_pct srv_cpu_pct host_cpu_pct ncpu, plus domains (list), keeper
- * (connect), events_expected events_received events_per_s ev_p50_us .. ev_max_us (events),
+ * (connect), events_expected events_received events_per_s ev_p50_us .. ev_max_us,
+ * ev_first_p50_us .. ev_first_max_us, ev_last_p50_us .. ev_last_max_us (events),
  * slow_stall_s slow_events_received slow_order_breaks slow_max_gap_ms slow_ev_p50_us ..
  * (events with --slow-listener).
  */
@@ -49,7 +56,9 @@
 #include <getopt.h>
 #include <netdb.h>
 #include <poll.h>
+#include <sys/mman.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -84,8 +93,9 @@ static struct {
     double rate;        /* events: toggles per second, 0 = one after the other */
     const char *slow_addr;  /* events: HOST:PORT of the raw slow listener, NULL = none */
     double stall;       /* events: seconds the slow listener reads nothing */
+    int procs;          /* events: processes the listeners are spread over (1: this one) */
 } opt = {
-    .mode = -1, .threads = 1, .conns = 1, .seconds = 5, .warmup = 1, .domain = "test",
+    .mode = -1, .threads = 1, .conns = 1, .seconds = 5, .warmup = 1, .domain = "test", .procs = 1,
 };
 
 static atomic_bool interrupted;
@@ -415,8 +425,10 @@ done:
 /*
  * Events of one domain arrive in order, one per toggle, so a listener's k-th event belongs to
  * toggle k. The toggler writes each toggle's start into a ring before it makes the call; the
- * callbacks (all on libvirt's event-loop thread) read it back. A slot carries its toggle
- * number, so a listener that fell a whole ring behind records nothing wrong.
+ * callbacks (on libvirt's event-loop thread, one per listening process) read it back. A
+ * slot carries its toggle number, so a listener that fell a whole ring behind records nothing
+ * wrong. The ring and the listeners are in memory shared with the listening processes
+ * (--procs).
  */
 #define RING 65536
 
@@ -424,7 +436,10 @@ static struct toggle {
     _Atomic uint64_t number_plus_one;   /* 0: never written */
     uint64_t start_ns;
     bool measured;
-} ring[RING];
+    /* written by the listeners: its first and last delivery, and how many */
+    _Atomic uint64_t first_ns, last_ns;
+    _Atomic uint32_t delivered;
+} *ring;
 
 struct listener {
     virConnectPtr conn;
@@ -464,9 +479,121 @@ static void on_lifecycle(virConnectPtr conn, virDomainPtr dom, int event, int de
         return;
     uint64_t k = atomic_load_explicit(&l->seen, memory_order_relaxed);
     struct toggle *t = &ring[k % RING];
-    if (atomic_load_explicit(&t->number_plus_one, memory_order_acquire) == k + 1 && t->measured)
-        latency_record(&l->lat, clock_ns() - t->start_ns);
+    if (atomic_load_explicit(&t->number_plus_one, memory_order_acquire) == k + 1 && t->measured) {
+        uint64_t now = clock_ns();
+        latency_record(&l->lat, now - t->start_ns);
+        if (atomic_fetch_add_explicit(&t->delivered, 1, memory_order_relaxed) == 0)
+            atomic_store_explicit(&t->first_ns, now, memory_order_relaxed);
+        uint64_t last = atomic_load_explicit(&t->last_ns, memory_order_relaxed);
+        while (last < now && !atomic_compare_exchange_weak_explicit(&t->last_ns, &last, now,
+                                                                    memory_order_relaxed, memory_order_relaxed))
+            ;
+    }
     atomic_store_explicit(&l->seen, k + 1, memory_order_relaxed);
+}
+
+/* ---- listening processes (--procs) ------------------------------------------------------ */
+/*
+ * libvirt's client runs every callback of a process on its one event-loop thread, so with 64
+ * listeners in one process that thread is a stage every delivery passes through, in turn; at
+ * high rates it is the slowest one (it costs more per event than a daemon does). --procs P
+ * spreads the listeners over P processes forked at the start, each with its own event loop;
+ * the toggler stays here. What they share is in anonymous shared memory.
+ */
+static struct ev_shared {
+    _Atomic int domain_ready;   /* the toggler created the domain; its name is in name */
+    _Atomic int ready;          /* processes whose listeners are registered */
+    _Atomic int failed;         /* a process could not set its listeners up */
+    _Atomic int quit;           /* the toggler is done: deregister and exit */
+    char name[96];
+} *shared;
+
+static void *shared_alloc(size_t size)
+{
+    void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    return p == MAP_FAILED ? NULL : p;
+}
+
+/* Registers lifecycle callbacks for the domain on a connection of its own for each of ls[0..n). */
+static bool listeners_open(struct listener *ls, int n, const char *name)
+{
+    for (int i = 0; i < n; i++) {
+        struct listener *l = &ls[i];
+        if (!(l->conn = connect_or_complain()))
+            return false;
+        if (!(l->dom = virDomainLookupByName(l->conn, name))) {
+            complain("virDomainLookupByName");
+            return false;
+        }
+        l->callback = virConnectDomainEventRegisterAny(l->conn, l->dom,
+                                                       VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+                                                       VIR_DOMAIN_EVENT_CALLBACK(on_lifecycle),
+                                                       l, NULL);
+        if (l->callback < 0) {
+            complain("virConnectDomainEventRegisterAny");
+            return false;
+        }
+    }
+    return true;
+}
+
+static void listeners_close(struct listener *ls, int n)
+{
+    for (int i = 0; i < n; i++) {
+        struct listener *l = &ls[i];
+        if (l->callback >= 0)
+            virConnectDomainEventDeregisterAny(l->conn, l->callback);
+        if (l->dom)
+            virDomainFree(l->dom);
+        if (l->conn)
+            virConnectClose(l->conn);
+        l->callback = -1;
+        l->dom = NULL;
+        l->conn = NULL;
+    }
+}
+
+/* A listening process: ls[0..n) on an event loop of its own until the toggler says quit. */
+static int listening_process(struct listener *ls, int n)
+{
+    pthread_t loop;
+    bool ok = false, loop_running = false;
+    while (!atomic_load(&shared->domain_ready) && !atomic_load(&shared->quit))
+        usleep(1000);
+    if (atomic_load(&shared->quit))
+        return 0;
+    if (virEventRegisterDefaultImpl() < 0 || virEventAddTimeout(100, loop_tick, NULL, NULL) < 0)
+        complain("setting up the event loop");
+    else if (pthread_create(&loop, NULL, event_loop, NULL) != 0)
+        perror("lvbench: pthread_create");
+    else {
+        loop_running = true;
+        ok = listeners_open(ls, n, shared->name);
+    }
+    if (ok)
+        atomic_fetch_add(&shared->ready, 1);
+    else
+        atomic_store(&shared->failed, 1);
+    while (ok && !atomic_load(&shared->quit))
+        usleep(10000);
+    listeners_close(ls, n);
+    if (loop_running) {
+        atomic_store(&loop_quit, true);
+        pthread_join(loop, NULL);
+    }
+    return ok ? 0 : 1;
+}
+
+/* CPU seconds of the listening processes so far. */
+static double processes_cpu_s(const pid_t *pids, int n)
+{
+    double sum = 0;
+    for (int i = 0; i < n; i++) {
+        double c = pids[i] > 0 ? process_cpu_s(pids[i]) : -1;
+        if (c > 0)
+            sum += c;
+    }
+    return sum;
 }
 
 /* ---- the slow listener: the wire protocol on a socket of its own ------------------------ */
@@ -685,7 +812,12 @@ static void *slow_main(void *arg)
 static int run_events(void)
 {
     int nl = opt.conns;
-    struct listener *ls = calloc((size_t)nl, sizeof(*ls));
+    int np = opt.procs;
+    struct listener *ls = shared_alloc((size_t)nl * sizeof(*ls));
+    pid_t *children = calloc((size_t)np, sizeof(*children));
+    double children_cpu0 = 0;
+    ring = shared_alloc(RING * sizeof(*ring));
+    shared = shared_alloc(sizeof(*shared));
     struct latency *toggle_lat = calloc(1, sizeof(*toggle_lat));
     struct latency *delivery = calloc(1, sizeof(*delivery));
     virConnectPtr ctl = NULL;
@@ -698,12 +830,25 @@ static int run_events(void)
     char name[96];
     struct slow_listener *slow = NULL;
     bool slow_running = false;
-    if (!ls || !toggle_lat || !delivery) {
-        perror("lvbench: calloc");
+    if (!ls || !children || !ring || !shared || !toggle_lat || !delivery) {
+        perror("lvbench: calloc or mmap");
         return 1;
     }
     for (int i = 0; i < nl; i++)
         ls[i].callback = -1;
+    /* Forked before this process starts libvirt's threads; process p listens on its share. */
+    for (int p = 0; np > 1 && p < np; p++) {
+        int from = nl * p / np, to = nl * (p + 1) / np;
+        fflush(stdout);
+        pid_t pid = fork();
+        if (pid < 0) {
+            perror("lvbench: fork");
+            goto done;
+        }
+        if (pid == 0)
+            _exit(listening_process(ls + from, to - from));
+        children[p] = pid;
+    }
 
     if (virEventRegisterDefaultImpl() < 0 || virEventAddTimeout(100, loop_tick, NULL, NULL) < 0) {
         complain("setting up the event loop");
@@ -725,20 +870,17 @@ static int run_events(void)
         complain("virDomainCreateXML");
         goto done;
     }
-    for (int i = 0; i < nl; i++) {
-        struct listener *l = &ls[i];
-        if (!(l->conn = connect_or_complain()))
+    snprintf(shared->name, sizeof(shared->name), "%s", name);
+    atomic_store(&shared->domain_ready, 1);
+    if (np == 1) {
+        if (!listeners_open(ls, nl, name))
             goto done;
-        if (!(l->dom = virDomainLookupByName(l->conn, name))) {
-            complain("virDomainLookupByName");
-            goto done;
-        }
-        l->callback = virConnectDomainEventRegisterAny(l->conn, l->dom,
-                                                       VIR_DOMAIN_EVENT_ID_LIFECYCLE,
-                                                       VIR_DOMAIN_EVENT_CALLBACK(on_lifecycle),
-                                                       l, NULL);
-        if (l->callback < 0) {
-            complain("virConnectDomainEventRegisterAny");
+    } else {
+        uint64_t give_up = clock_ns() + 120 * NS_PER_S;
+        while (atomic_load(&shared->ready) < np && !atomic_load(&shared->failed) && clock_ns() < give_up)
+            usleep(1000);
+        if (atomic_load(&shared->ready) < np) {
+            fprintf(stderr, "lvbench: the listening processes could not set up their listeners\n");
             goto done;
         }
     }
@@ -772,11 +914,13 @@ static int run_events(void)
         bool measured = t0 >= window_start_ns;
         if (measured && !window_open) {
             cpu_window_open(&cpu, opt.daemon);
+            children_cpu0 = processes_cpu_s(children, np);
             window_open = true;
         }
         struct toggle *t = &ring[toggles % RING];
         t->start_ns = t0;
         t->measured = measured;
+        t->delivered = 0;
         atomic_store_explicit(&t->number_plus_one, toggles + 1, memory_order_release);
 
         int r = suspended ? virDomainResume(dom) : virDomainSuspend(dom);
@@ -793,9 +937,14 @@ static int run_events(void)
             latency_record(toggle_lat, t1 - t0);
         }
     }
-    if (!window_open)
+    if (!window_open) {
         cpu_window_open(&cpu, opt.daemon);
+        children_cpu0 = processes_cpu_s(children, np);
+    }
     cpu_window_close(&cpu);
+    if (np > 1) /* the tool is every process of it */
+        cpu.tool_pct += 100.0 * (processes_cpu_s(children, np) - children_cpu0)
+                        / ((double)(clock_ns() - cpu.start_ns) / 1e9);
 
     /* give the listeners up to 5 s for the events still on their way */
     uint64_t give_up = clock_ns() + 5 * NS_PER_S;
@@ -812,11 +961,31 @@ static int run_events(void)
         latency_add(delivery, &ls[i].lat);
     }
 
+    /* per toggle that reached every listener (and is still in the ring): its first delivery
+       (the daemon's and the client's fixed cost) and its last (plus the fan-out to all) */
+    struct latency *first = calloc(1, sizeof(*first)), *last = calloc(1, sizeof(*last));
+    if (!first || !last) {
+        perror("lvbench: calloc");
+        goto done;
+    }
+    for (uint64_t k = toggles > RING ? toggles - RING : 0; k < toggles; k++) {
+        struct toggle *t = &ring[k % RING];
+        if (t->measured && t->delivered == (uint32_t)nl) {
+            latency_record(first, t->first_ns - t->start_ns);
+            latency_record(last, t->last_ns - t->start_ns);
+        }
+    }
+
     print_common(1, nl, ops, errors, toggle_lat, &cpu);
     json_int("events_expected", (long long)(toggles * (uint64_t)nl));
     json_int("events_received", (long long)received);
     json_num("events_per_s", (double)delivery->count / opt.seconds, 0);
     json_latency("ev_", delivery);
+    json_latency("ev_first_", first);
+    json_latency("ev_last_", last);
+    json_int("procs", np);
+    free(first);
+    free(last);
     if (slow_running) {
         json_num("slow_stall_s", opt.stall, 1);
         json_int("slow_events_received", (long long)atomic_load(&slow->seen));
@@ -828,6 +997,11 @@ static int run_events(void)
     rc = errors == 0 && received == toggles * (uint64_t)nl ? 0 : 1;
 
 done:
+    if (shared)
+        atomic_store(&shared->quit, 1);
+    for (int p = 0; children && p < np; p++)
+        if (children[p] > 0 && waitpid(children[p], NULL, 0) < 0)
+            perror("lvbench: waitpid");
     if (slow_running) {
         atomic_store(&slow_quit, true);
         pthread_join(slow->thread, NULL);
@@ -838,15 +1012,8 @@ done:
         free(slow->buf);
         free(slow);
     }
-    for (int i = 0; i < nl; i++) {
-        struct listener *l = &ls[i];
-        if (l->callback >= 0)
-            virConnectDomainEventDeregisterAny(l->conn, l->callback);
-        if (l->dom)
-            virDomainFree(l->dom);
-        if (l->conn)
-            virConnectClose(l->conn);
-    }
+    if (ls && np == 1)
+        listeners_close(ls, nl);
     if (dom) {
         if (virDomainDestroy(dom) < 0)
             complain("virDomainDestroy");
@@ -858,7 +1025,7 @@ done:
         atomic_store(&loop_quit, true);
         pthread_join(loop, NULL);
     }
-    free(ls);
+    free(children);
     free(toggle_lat);
     free(delivery);
     return rc;
@@ -884,7 +1051,9 @@ static void usage(FILE *to)
         "  --rate R           events: R toggles per second, whatever the answers do\n"
         "  --slow-listener HOST:PORT|unix:PATH  events: one more listener, on the wire protocol\n"
         "  --stall S          events: the slow listener reads nothing for S seconds, from 1 s\n"
-        "                     into the measured window (default 0: it reads all the time)\n");
+        "                     into the measured window (default 0: it reads all the time)\n"
+        "  --procs P          events: spread the listener connections over P processes, each\n"
+        "                     with its own libvirt event loop (default 1: all in this one)\n");
 }
 
 int main(int argc, char **argv)
@@ -904,6 +1073,7 @@ int main(int argc, char **argv)
         { "rate", required_argument, NULL, 'r' },
         { "slow-listener", required_argument, NULL, 'L' },
         { "stall", required_argument, NULL, 'S' },
+        { "procs", required_argument, NULL, 'P' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
@@ -931,6 +1101,7 @@ int main(int argc, char **argv)
         case 'r': opt.rate = option_double("--rate", optarg, 0); break;
         case 'L': opt.slow_addr = optarg; break;
         case 'S': opt.stall = option_double("--stall", optarg, 0); break;
+        case 'P': opt.procs = (int)option_long("--procs", optarg, 1, 64); break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }

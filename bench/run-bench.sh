@@ -21,12 +21,19 @@
 #
 # Global options:
 #   --reps N       repetitions of the whole matrix (default 3)
+#   --warm-reps N  repetitions before those, not counted: their lines go to warm.jsonl, not
+#                  raw.jsonl (default 0). A JVM compiles its hot code during its first
+#                  seconds of a load: a warm round measures every daemon in its steady state.
+#   --warm-groups LIST  the groups of the warm repetitions (default: --groups)
 #   --seconds S    measured seconds per point (default 5)
 #   --warmup W     unmeasured seconds before each point (default 1)
 #   --hold S       idle points: seconds the connections are held (default 5)
 #   --groups LIST  any of lvbench,events,lvload,idle,events-rate,events-slow (default
 #                  lvbench,events,lvload,idle)
 #   --rates LIST   events-rate: toggles per second (default 300,600,1200)
+#   --procs LIST   events-rate: the listeners in that many processes, each with its own
+#                  libvirt event loop (lvbench --procs); one point per rate and value
+#                  (default 1: all in lvbench's process, as a single application has them)
 #   --stall S      events-slow: seconds the slow listener reads nothing (default 10)
 #   --slow-rate R  events-slow: toggles per second (default 600)
 #   --out DIR      raw.jsonl (appended to), table.md, stderr.log (default
@@ -39,7 +46,8 @@
 #   lvbench  version, lookup, xml, list (1,000 extra domains), connect, each at
 #            threads/connections 1/1 4/4 16/16 64/64 16/1
 #   events   one toggler, 1, 16 and 64 listener connections
-#   events-rate  open loop: --rates toggles per second, 64 listener connections
+#   events-rate  open loop: --rates toggles per second, 64 listener connections (in --procs
+#            processes)
 #   events-slow  open loop at --slow-rate: 63 listeners through libvirt plus one slow listener
 #            on the wire protocol, which first reads all the time (stall=0), then stops
 #            reading for --stall seconds from 1 s into the measured window (stall=S); the
@@ -55,8 +63,8 @@ set -u
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 lvbench=$here/lvbench lvload=$here/lvload
 
-reps=3 seconds=5 warmup=1 hold=5 groups=lvbench,events,lvload,idle out=
-rates=300,600,1200 stall=10 slow_rate=600
+reps=3 warm_reps=0 warm_groups= seconds=5 warmup=1 hold=5 groups=lvbench,events,lvload,idle out=
+rates=300,600,1200 procs=1 stall=10 slow_rate=600
 names=() uris=() addrs=() pids=() modes=() slows=() metrics=()
 
 die() { echo "run-bench.sh: $*" >&2; exit 2; }
@@ -73,9 +81,12 @@ while [ $# -gt 0 ]; do
     --slow-addr) i=$(last "$1") || exit 2; slows[i]=$2 ;;
     --metrics) i=$(last "$1") || exit 2; metrics[i]=$2 ;;
     --rates) rates=$2 ;;
+    --procs) procs=$2 ;;
     --stall) stall=$2 ;;
     --slow-rate) slow_rate=$2 ;;
     --reps) reps=$2 ;;
+    --warm-reps) warm_reps=$2 ;;
+    --warm-groups) warm_groups=$2 ;;
     --seconds) seconds=$2 ;;
     --warmup) warmup=$2 ;;
     --hold) hold=$2 ;;
@@ -110,7 +121,11 @@ for conns in 1 16 64; do
     for depth in 1 8; do matrix+=("lvload|load c=$conns d=$depth|$conns $depth"); done
 done
 for n in 1000 5000; do matrix+=("idle|idle n=$n|$n"); done
-for rate in ${rates//,/ }; do matrix+=("events-rate|events rate=$rate listeners=64|$rate 64"); done
+for rate in ${rates//,/ }; do
+    for p in ${procs//,/ }; do
+        matrix+=("events-rate|events rate=$rate listeners=64$([ "$p" = 1 ] || echo " procs=$p")|$rate 64 $p")
+    done
+done
 for s in 0 "$stall"; do
     matrix+=("events-slow|events rate=$slow_rate listeners=63+slow stall=$s|$slow_rate 63 $s")
 done
@@ -144,9 +159,9 @@ point() { # TARGET-INDEX REP KIND LABEL ARGS
         result=$(timeout "$limit" "$lvbench" --uri "$uri" --mode "$1" --threads "$2" --conns "$3" \
             --seconds "$seconds" --warmup "$warmup" "${with_pid[@]}" "${extra[@]}" \
             2>>"$out/stderr.log" | tail -n 1) ;;
-    events-rate)  # RATE LISTENERS
+    events-rate)  # RATE LISTENERS PROCS
         [ -n "$uri" ] && listed events "${modes[$i]:-events}" || return 0
-        result=$(timeout "$limit" "$lvbench" --uri "$uri" --mode events --conns "$2" --rate "$1" \
+        result=$(timeout "$limit" "$lvbench" --uri "$uri" --mode events --conns "$2" --rate "$1" --procs "$3" \
             --seconds "$seconds" --warmup "$warmup" "${with_pid[@]}" 2>>"$out/stderr.log" | tail -n 1) ;;
     events-slow)  # RATE LISTENERS STALL
         [ -n "$uri" ] && [ -n "${slows[$i]}" ] && listed events "${modes[$i]:-events}" || return 0
@@ -184,11 +199,13 @@ print(json.dumps([l for l in lines if re.match(r"jvirtd_(event_queue|event_lag|c
     sleep 0.5   # let the daemon settle between points
 }
 
-echo "run-bench.sh: ${#names[@]} target(s), ${#matrix[@]} points, $reps repetitions -> $raw" >&2
-for rep in $(seq 1 "$reps"); do
+echo "run-bench.sh: ${#names[@]} target(s), ${#matrix[@]} points, $warm_reps + $reps repetitions -> $raw" >&2
+counted=$raw
+for rep in $(seq $((1 - warm_reps)) "$reps"); do
+    if [ "$rep" -le 0 ]; then raw=$out/warm.jsonl these=${warm_groups:-$groups}; else raw=$counted these=$groups; fi
     for entry in "${matrix[@]}"; do
         IFS='|' read -r kind label args <<<"$entry"
-        listed "$kind" "$groups" || continue
+        listed "$kind" "$these" || continue
         for i in "${!names[@]}"; do point "$i" "$rep" "$kind" "$label" "$args"; done
     done
 done

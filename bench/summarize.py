@@ -122,8 +122,8 @@ def events_rate_table(points):
     if not entries:
         return
     header = ["point", "target", "n", "toggles/s", "deliveries/s", "p50 ms", "p99 ms median",
-              "p99 min–max", "p99.9 ms", "srv CPU %", "cli CPU %", "other CPU %", "lost",
-              "p99 vs first"]
+              "p99 min–max", "p99.9 ms", "first p50 / p99 ms", "last p99 ms", "srv CPU %",
+              "cli CPU %", "other CPU %", "lost", "p99 vs first"]
     begin_table("lvbench events, open loop (1 toggler at a fixed rate, 64 listener connections)", header)
     for point, per_target in entries:
         first = None
@@ -137,6 +137,10 @@ def events_rate_table(points):
                  number(median([ms(r.get("ev_p50_us")) for r in good]), 2),
                  number(p99_median, 2), span(p99, 2),
                  number(median([ms(r.get("ev_p999_us")) for r in good]), 2),
+                 # each toggle's first and last delivery (lvbench's ev_first_*, ev_last_*)
+                 number(median([ms(r.get("ev_first_p50_us")) for r in good]), 2) + " / "
+                 + number(median([ms(r.get("ev_first_p99_us")) for r in good]), 2),
+                 number(median([ms(r.get("ev_last_p99_us")) for r in good]), 2),
                  number(median([r.get("srv_cpu_pct") for r in good])),
                  number(median([r.get("cli_cpu_pct") for r in good])),
                  number(median([others_cpu(r) for r in good])), lost(good), versus])

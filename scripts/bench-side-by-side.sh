@@ -2,14 +2,17 @@
 # bench-side-by-side.sh - jvirtd, a private libvirtd and nullserver measured side by side, in one
 # run, with the tools of bench/ (the figures of docs/performance.md come from this script).
 #
-# usage: scripts/bench-side-by-side.sh [--out DIR] [--reps N] [--seconds S]
-#                                      [--groups LIST] [--idle-conns N] [--skip LIST]
+# usage: scripts/bench-side-by-side.sh [--out DIR] [--reps N] [--warm-reps N] [--warm-groups LIST] [--seconds S]
+#                                      [--groups LIST] [--procs LIST] [--idle-conns N] [--skip LIST]
 #                                      [--idle-after S] [--compare-jvm-defaults]
 #
 #   --out DIR       results: raw.jsonl, table.md (run-bench.sh), extra.md (daemon RSS around
 #                   the matrix, start-up, idle connections), summary.md (both), rss.tsv, logs
 #                   (default /tmp/jvirtd-bench-DATE)
-#   --reps, --seconds, --groups   passed to bench/run-bench.sh (defaults 3, 3, all groups)
+#   --reps, --warm-reps, --warm-groups, --seconds, --groups, --procs   passed to
+#                   bench/run-bench.sh (defaults 3, 0, the groups, 3, all groups, 1; --warm-reps 1:
+#                   one uncounted round first, so that every daemon is measured warm, its code
+#                   compiled if it is a JVM)
 #   --idle-after S  after the matrix, the daemons stay up idle for S seconds (default 60) while
 #                   their VmRSS is read every 10 s, next to the reading before the matrix
 #   --compare-jvm-defaults   one more target in the matrix, "jvirtd-jvm-defaults": the same
@@ -37,12 +40,15 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 b="$root/bench"
 out="/tmp/jvirtd-bench-$(date +%Y%m%d-%H%M%S)"
-reps=3 seconds=3 groups="lvbench,events,lvload,idle" idle_conns=19000 skip="" idle_after=60
+reps=3 warm_reps=0 warm_groups= procs=1 seconds=3 groups="lvbench,events,lvload,idle" idle_conns=19000 skip="" idle_after=60
 compare_defaults=0 compare_jar=
 while [ $# -gt 0 ]; do
     case "$1" in
     --out) out=$2; shift 2 ;;
     --reps) reps=$2; shift 2 ;;
+    --warm-reps) warm_reps=$2; shift 2 ;;
+    --warm-groups) warm_groups=$2; shift 2 ;;
+    --procs) procs=$2; shift 2 ;;
     --seconds) seconds=$2; shift 2 ;;
     --groups) groups=$2; shift 2 ;;
     --idle-conns) idle_conns=$2; shift 2 ;;
@@ -142,7 +148,7 @@ if ! skipped matrix; then
     fi
     targets+=(--target nullserver --uri "test+tcp://127.0.0.1:$null_port/default" --addr "127.0.0.1:$null_port"
         --pid "$NP" --modes version,connect)
-    cmd=("$b/run-bench.sh" --reps "$reps" --seconds "$seconds" --warmup 1 --groups "$groups" --out "$out"
+    cmd=("$b/run-bench.sh" --reps "$reps" --warm-reps "$warm_reps" --warm-groups "${warm_groups:-$groups}" --procs "$procs" --seconds "$seconds" --warmup 1 --groups "$groups" --out "$out"
         "${targets[@]}")
     echo "${cmd[*]}" >"$out/command.txt"
     sleep 5 # the daemons' start-up is over: what they hold now is their idle RSS

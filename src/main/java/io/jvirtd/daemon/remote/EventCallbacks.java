@@ -3,10 +3,10 @@ package io.jvirtd.daemon.remote;
 import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirException;
 import io.jvirtd.model.spi.HypervisorConnection;
+import io.jvirtd.rpc.server.EventFrame;
 import io.jvirtd.rpc.server.ServerClient;
 
 import java.lang.System.Logger.Level;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -36,9 +36,9 @@ final class EventCallbacks<F, E> {
         void deregister(HypervisorConnection conn, int callbackId);
     }
 
-    /** The MESSAGE frame for an event sent to callback {@code callbackId}, or null if none. */
+    /** The MESSAGE frame every listener of an event in that style shares, or null if none. */
     interface Encoder<E> {
-        ByteBuffer frame(E event, int callbackId, boolean legacy);
+        EventFrame frame(E event, boolean legacy);
     }
 
 
@@ -156,9 +156,9 @@ final class EventCallbacks<F, E> {
         if (id < 0 || !client.isOpen()) {
             return;
         }
-        ByteBuffer frame = encoder.frame(e, id, r.legacy);
+        EventFrame frame = encoder.frame(e, r.legacy);
         if (frame != null) {
-            client.sendEvent(frame);
+            client.sendEvent(frame, id);
         }
     }
 

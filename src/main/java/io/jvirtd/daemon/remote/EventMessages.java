@@ -10,12 +10,12 @@ import io.jvirtd.protocol.remote.RemoteProcedure;
 import io.jvirtd.protocol.remote.RemoteTypes.*;
 import io.jvirtd.rpc.message.MessageHeader;
 import io.jvirtd.rpc.message.ReplyFrames;
+import io.jvirtd.rpc.server.EventFrame;
 import io.jvirtd.rpc.xdr.XdrCodec;
 import io.jvirtd.rpc.xdr.XdrWriter;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -27,11 +27,13 @@ import java.util.List;
  *
  * <p>Once per event, not once per listener: the event bus hands one event object to every
  * listener in turn on one thread, so each thread keeps the frame it encoded last
- * ({@link Template}). A listener of the same event and style gets a copy of those bytes with
- * its callback id written in: the id is the first word of every callback-style body (offset
+ * ({@link Template}). Every listener of the same event and style shares that frame
+ * ({@link EventFrame}); the event loop writes each client's callback id into its copy as it
+ * writes it out: the id is the first word of every callback-style body (offset
  * {@value #CALLBACK_ID_OFFSET}), and the legacy structs carry none. With 64 listeners that is
- * one XDR encoding and 64 copies of ~80 bytes instead of 64 encodings (issue 18: the encoder's
- * garbage was most of what the daemon allocated per event). Any thread; the cache is per thread.
+ * one XDR encoding and one frame instead of 64 encodings, or 64 copies (issue 18: the encoder's
+ * garbage, then the copies, were most of what the daemon allocated per event). Any thread; the
+ * cache is per thread.
  */
 final class EventMessages {
 
@@ -45,29 +47,29 @@ final class EventMessages {
     private EventMessages() {
     }
 
-    /** The frame for {@code e} delivered to callback {@code id}, or null if that style has no message for it. */
-    static ByteBuffer frame(DomainEvent e, int id, boolean legacy) {
-        return LAST.get().frame(e, id, legacy);
+    /** The frame every listener of {@code e} in that style shares, or null if that style has no message for it. */
+    static EventFrame frame(DomainEvent e, boolean legacy) {
+        return LAST.get().frame(e, legacy);
     }
 
     /** A network event: NETWORK_EVENT_LIFECYCLE (315), callback style only. */
-    static ByteBuffer frame(NetworkEvent e, int id, boolean legacy) {
-        return LAST.get().frame(e, id, legacy);
+    static EventFrame frame(NetworkEvent e, boolean legacy) {
+        return LAST.get().frame(e, legacy);
     }
 
     /** A storage pool event: STORAGE_POOL_EVENT_LIFECYCLE (370) or _REFRESH (371). */
-    static ByteBuffer frame(StoragePoolEvent e, int id, boolean legacy) {
-        return LAST.get().frame(e, id, legacy);
+    static EventFrame frame(StoragePoolEvent e, boolean legacy) {
+        return LAST.get().frame(e, legacy);
     }
 
     /** A node device event: NODE_DEVICE_EVENT_LIFECYCLE (376) or _UPDATE (377). */
-    static ByteBuffer frame(NodeDeviceEvent e, int id, boolean legacy) {
-        return LAST.get().frame(e, id, legacy);
+    static EventFrame frame(NodeDeviceEvent e, boolean legacy) {
+        return LAST.get().frame(e, legacy);
     }
 
     /** A secret event: SECRET_EVENT_LIFECYCLE (382) or _VALUE_CHANGED (383). */
-    static ByteBuffer frame(SecretEvent e, int id, boolean legacy) {
-        return LAST.get().frame(e, id, legacy);
+    static EventFrame frame(SecretEvent e, boolean legacy) {
+        return LAST.get().frame(e, legacy);
     }
 
     /**
@@ -78,33 +80,16 @@ final class EventMessages {
         private Object event;
         private boolean legacy;
         /** The encoded frame (callback id 0 in the callback style), or null: no message for it. */
-        private byte[] bytes;
+        private EventFrame frame;
 
-        ByteBuffer frame(Object e, int id, boolean legacyStyle) {
+        EventFrame frame(Object e, boolean legacyStyle) {
             if (e != event || legacyStyle != legacy) {
                 ByteBuffer f = encodeAny(e, 0, legacyStyle);
-                bytes = f == null ? null : toArray(f);
+                frame = f == null ? null : EventFrame.of(f, legacyStyle ? EventFrame.NO_ID : CALLBACK_ID_OFFSET);
                 event = e;
                 legacy = legacyStyle;
             }
-            if (bytes == null) {
-                return null;
-            }
-            byte[] copy = bytes.clone();
-            if (!legacyStyle) { // big-endian, as XDR
-                copy[CALLBACK_ID_OFFSET] = (byte) (id >>> 24);
-                copy[CALLBACK_ID_OFFSET + 1] = (byte) (id >>> 16);
-                copy[CALLBACK_ID_OFFSET + 2] = (byte) (id >>> 8);
-                copy[CALLBACK_ID_OFFSET + 3] = (byte) id;
-            }
-            return ByteBuffer.wrap(copy);
-        }
-
-        private static byte[] toArray(ByteBuffer f) {
-            byte[] a = f.array();
-            return f.arrayOffset() == 0 && f.position() == 0 && f.remaining() == a.length ? a
-                    : Arrays.copyOfRange(a, f.arrayOffset() + f.position(),
-                            f.arrayOffset() + f.position() + f.remaining());
+            return frame;
         }
     }
 

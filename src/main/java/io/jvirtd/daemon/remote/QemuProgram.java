@@ -11,6 +11,7 @@ import io.jvirtd.protocol.qemu.QemuTypes;
 import io.jvirtd.rpc.message.Message;
 import io.jvirtd.rpc.message.MessageHeader;
 import io.jvirtd.rpc.message.ReplyFrames;
+import io.jvirtd.rpc.server.EventFrame;
 import io.jvirtd.rpc.server.ServerClient;
 import io.jvirtd.rpc.server.ServerProgram;
 import io.jvirtd.rpc.xdr.XdrCodec;
@@ -180,8 +181,16 @@ public final class QemuProgram implements ServerProgram {
     record QemuEventFilter(DomainRef domOrNull, String eventOrNull, int flags) {
     }
 
-    /** The QEMU_PROC_DOMAIN_MONITOR_EVENT message for callback {@code id} (remoteRelayDomainQemuMonitorEvent). */
-    static ByteBuffer frame(QemuMonitorEvent e, int id, boolean legacy) {
+    /**
+     * The QEMU_PROC_DOMAIN_MONITOR_EVENT message (remoteRelayDomainQemuMonitorEvent), shared by
+     * its listeners: each gets its callback id written in.
+     */
+    static EventFrame frame(QemuMonitorEvent e, boolean legacy) {
+        // callback style only; encoded with id 0, each listener's id written in at the offset
+        return EventFrame.of(encodeFrame(e, 0), EventMessages.CALLBACK_ID_OFFSET);
+    }
+
+    private static ByteBuffer encodeFrame(QemuMonitorEvent e, int id) {
         XdrWriter w = ReplyFrames.startFrame(new MessageHeader(QemuTypes.PROGRAM, QemuTypes.VERSION,
                 PROC_DOMAIN_MONITOR_EVENT, MessageHeader.TYPE_MESSAGE, EventMessages.EVENT_SERIAL,
                 MessageHeader.STATUS_OK), 128);

@@ -6,7 +6,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One client's event MESSAGEs that the loop has not taken for writing yet: bounded in bytes,
+ * One client's events that the loop has not taken for writing yet: bounded in bytes,
  * the oldest dropped first, every drop counted (docs/robustness.md, "A listener that does not
  * keep up").
  *
@@ -23,8 +23,30 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class EventQueue {
 
-    /** A queued frame and when it was queued (for the lag). */
-    record Entry(ByteBuffer frame, int size, long queuedAtNanos) {
+    /**
+     * A queued event: the frame its listeners share, this client's callback id for it, and when
+     * it was queued (for the lag). One small object per event and client; the bytes are the
+     * frame's, written out with the id by the loop.
+     */
+    static final class Entry {
+        final EventFrame frame;
+        final int callbackId;
+        final int size;
+        final long queuedAtNanos;
+        /**
+         * Loop-confined: the transmit-queue buffer that carries this event's bytes (or their
+         * unwritten part) once the loop took it, so that the loop sees when it is written.
+         */
+        ByteBuffer tx;
+        /** Loop-confined: where its bytes end in the server's event buffer (ServerClient#writeEventsDirect). */
+        int end;
+
+        Entry(EventFrame frame, int callbackId, long queuedAtNanos) {
+            this.frame = frame;
+            this.callbackId = callbackId;
+            this.size = frame.size();
+            this.queuedAtNanos = queuedAtNanos;
+        }
     }
 
     private final ConcurrentLinkedQueue<Entry> entries = new ConcurrentLinkedQueue<>();
@@ -33,13 +55,13 @@ final class EventQueue {
     private final AtomicLong dropped = new AtomicLong();
 
     /**
-     * Queues {@code frame}; while the queue then holds more than {@code limitBytes}, drops its
-     * oldest entries. Any thread.
+     * Queues {@code frame} for callback {@code callbackId}; while the queue then holds more than
+     * {@code limitBytes}, drops its oldest entries. Any thread.
      *
      * @return how many events were dropped to make room (usually 0)
      */
-    int offer(ByteBuffer frame, long nowNanos, long limitBytes) {
-        Entry e = new Entry(frame, frame.remaining(), nowNanos);
+    int offer(EventFrame frame, int callbackId, long nowNanos, long limitBytes) {
+        Entry e = new Entry(frame, callbackId, nowNanos);
         entries.add(e);
         count.incrementAndGet();
         int drops = 0;

@@ -33,6 +33,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntConsumer;
 
 /**
@@ -58,6 +59,8 @@ public final class NetServer {
      * clients at most this many accepts between two of their turns (libvirtd accepts one).
      */
     private static final int MAX_ACCEPTS_PER_TURN = 64;
+    /** Most frames handed to one gathering write (Linux takes at most 1024, IOV_MAX). */
+    private static final int GATHER_MAX = 256;
 
     private final String name;
     private final EventLoop loop;
@@ -76,6 +79,20 @@ public final class NetServer {
     private final List<Watch> listenerWatches = new ArrayList<>();
     private final ByteBuffer readBuffer = ByteBuffer.allocate(READ_BUFFER_SIZE);
     private ByteBuffer tlsReadBuffer;
+    /** See {@link #eventWriteBuffer}; allocated with the first event written. */
+    private ByteBuffer eventWriteBuffer;
+    /** See {@link #gatherArray}. */
+    private final ByteBuffer[] gatherArray = new ByteBuffer[GATHER_MAX];
+
+    // Shared with any thread.
+    /**
+     * Clients with events the loop has not written yet: a lock-free stack linked through
+     * {@link ServerClient#nextEventReady} (a client is on it at most once, while its own flag is
+     * set). One loop task writes the events of every client on it, so an event for 64 listeners
+     * costs the loop one task and the delivering thread no allocation per listener.
+     */
+    private final AtomicReference<ServerClient> eventsReady = new AtomicReference<>();
+    private final Runnable flushEventClients = this::flushEventClients;
     private boolean accepting;
     /** Clients still authenticating (libvirt's nclients_unauth). Written on the loop only. */
     private volatile int unauthClients;
@@ -121,6 +138,58 @@ public final class NetServer {
     ByteBuffer readBuffer() {
         assert loop.inLoop();
         return readBuffer;
+    }
+
+    /**
+     * Loop: the buffer a plain client's queued events are copied into, each with the client's
+     * callback id, to be written with one call (ServerClient#writeEventsDirect). Direct, so the
+     * JDK writes it as it is instead of copying it into a temporary direct buffer first.
+     */
+    ByteBuffer eventWriteBuffer() {
+        assert loop.inLoop();
+        if (eventWriteBuffer == null) {
+            eventWriteBuffer = ByteBuffer.allocateDirect(ServerClient.EVENT_PULL_BYTES);
+        }
+        return eventWriteBuffer;
+    }
+
+    /** Loop: the array a gathering write hands its frames in (null after each write). */
+    ByteBuffer[] gatherArray() {
+        assert loop.inLoop();
+        return gatherArray;
+    }
+
+    /**
+     * Puts {@code c}, whose flag says it is on no list, on the list of clients with events to
+     * write; the first client on an empty list posts the loop task that writes them. Any thread.
+     */
+    void eventsReady(ServerClient c) {
+        ServerClient head;
+        do {
+            head = eventsReady.get();
+            c.nextEventReady = head;
+        } while (!eventsReady.compareAndSet(head, c));
+        if (head == null) {
+            loop.execute(flushEventClients);
+        }
+    }
+
+    /** Loop: writes the events of every client on the list, in the order they were put there. */
+    private void flushEventClients() {
+        ServerClient c = eventsReady.getAndSet(null);
+        ServerClient oldest = null;
+        while (c != null) { // the stack is newest first
+            ServerClient next = c.nextEventReady;
+            c.nextEventReady = oldest;
+            oldest = c;
+            c = next;
+        }
+        for (c = oldest; c != null; ) {
+            ServerClient next = c.nextEventReady;
+            c.nextEventReady = null;
+            c.flushEvents(); // clears the client's flag: from then on another thread may list it again
+            c = next;
+        }
     }
 
     /** Loop: the scratch buffer TLS clients read ciphertext into (allocated with the first one). */

@@ -17,6 +17,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -36,12 +37,16 @@ import javax.net.ssl.SSLException;
  * client's {@link EventQueue}, bounded in bytes (client_event_queue_limit, default
  * {@link ServerLimits#MAX_QUEUED_EVENT_BYTES}); past the bound the oldest are dropped and
  * counted, so a listener that reads slowly costs the others nothing and the driver never waits.
- * The loop takes events from that queue only while the transmit queue holds less than
- * {@value #EVENT_PULL_BYTES} bytes, so a backlog stays where it can be dropped, and one write
- * carries every event that piled up since the last. A listener that reads nothing at all for
- * client_memory_timeout with output waiting is dropped by the budget, as a client that never reads
- * its replies ({@link #settleMemory}). Its lag (the age of its oldest unwritten event) and its
- * drops are published for the metrics ({@link #eventLagNanos}, {@link #eventsDropped}).
+ * The loop takes events from that queue only when the transmit queue is empty (TLS: while it
+ * holds less than {@value #EVENT_PULL_BYTES} bytes), at most that many bytes at a time, so a
+ * backlog stays where it can be dropped, and one write carries every event that piled up since
+ * the last. The listeners of an event share one frame ({@link EventFrame}); the loop copies it,
+ * with each client's callback id, into a buffer of the server's and writes from there, so an
+ * event costs a client a queue entry and no copy of its own. A listener that reads nothing at
+ * all for client_memory_timeout with output waiting is dropped by the budget, as a client that
+ * never reads its replies ({@link #settleMemory}). Its lag (the age of its oldest unwritten
+ * event) and its drops are published for the metrics ({@link #eventLagNanos},
+ * {@link #eventsDropped}).
  *
  * <p>Memory: what the client makes the daemon hold (the message being read, messages read and
  * not handed on, large calls on their worker, unwritten output) is charged to the server's
@@ -72,7 +77,6 @@ public final class ServerClient {
     /** libvirt's "checks have succeeded" byte, the first thing an accepted TLS client reads. */
     private static final ByteBuffer TLS_CONFIRM = ByteBuffer.wrap(new byte[] {1}).asReadOnlyBuffer();
     private static final ByteBuffer NO_BYTES = ByteBuffer.allocate(0);
-    private static final ByteBuffer[] NO_FRAMES = new ByteBuffer[0];
     /** libvirt's REMOTE_AUTH_NONE: clients of such a listener need no authentication step. */
     private static final int AUTH_NONE = 0;
     /**
@@ -140,7 +144,11 @@ public final class ServerClient {
     private Timer keepaliveTimer;
     private long lastReceivedNanos;
     private int pingsLeft;
-    /** Event frames in txQueue, in txQueue order, with when they were queued. */
+    /**
+     * Events taken for writing and not completely written, in the order they were taken: their
+     * bytes are in txQueue (each entry's {@code tx}), or in the server's event buffer during
+     * {@link #writeEventsDirect}.
+     */
     private final ArrayDeque<EventQueue.Entry> eventsInTx = new ArrayDeque<>(4);
     /**
      * Replies in txQueue, in txQueue order. A call keeps its in-flight slot until its reply
@@ -172,6 +180,13 @@ public final class ServerClient {
     private volatile int eventsInTxCount;
     private final AtomicBoolean flushScheduled = new AtomicBoolean();
     private final Runnable flushTask = this::flushOutbox;
+    /** Set while this client is on its server's list of clients with events to write. */
+    private final AtomicBoolean eventFlushScheduled = new AtomicBoolean();
+    /**
+     * The next client on that list (NetServer#eventsReady): written by the thread that puts
+     * this client on it, read and cleared by the loop, never while another thread may write it.
+     */
+    ServerClient nextEventReady;
     private volatile boolean open = true;
     private volatile Object programData;
 
@@ -334,18 +349,22 @@ public final class ServerClient {
     }
 
     /**
-     * Queues an event MESSAGE for this client without ever blocking. Any thread. If the events
-     * the loop has not taken yet would exceed the server's bound, the oldest of them are dropped
-     * and counted (the first drop of a client is logged). The frame must be complete and not
-     * touched afterwards.
+     * Queues an event MESSAGE for this client without ever blocking: {@code frame}, which every
+     * listener of the event shares, with {@code callbackId} written in as the loop writes it.
+     * Any thread. If the events the loop has not taken yet would exceed the server's bound, the
+     * oldest of them are dropped and counted (the first drop of a client is logged).
+     *
+     * <p>The loop hears of it through the server's list of clients with events (one task for
+     * every client an event went to, not one each), and writes a client's queued events with one
+     * call from a buffer of its own (see {@link #writeEventsDirect}).
      *
      * @return false if the client is closed (the caller may forget it), else true
      */
-    public boolean sendEvent(ByteBuffer frame) {
+    public boolean sendEvent(EventFrame frame, int callbackId) {
         if (!open) {
             return false;
         }
-        int drops = events.offer(frame, server.nanoTime(), server.maxQueuedEventBytes());
+        int drops = events.offer(frame, callbackId, server.nanoTime(), server.maxQueuedEventBytes());
         if (drops > 0) {
             server.stats().eventsDropped(drops);
             if (eventOverflow.compareAndSet(false, true)) {
@@ -353,10 +372,18 @@ public final class ServerClient {
                         id, server.maxQueuedEventBytes());
             }
         }
-        if (flushScheduled.compareAndSet(false, true)) {
-            loop.execute(flushTask);
+        if (eventFlushScheduled.compareAndSet(false, true)) {
+            server.eventsReady(this);
         }
         return true;
+    }
+
+    /**
+     * {@link #sendEvent(EventFrame, int)} of a complete frame of this client's own, with no
+     * callback id to write in; the frame must not be touched afterwards.
+     */
+    public boolean sendEvent(ByteBuffer frame) {
+        return sendEvent(EventFrame.of(frame, EventFrame.NO_ID), 0);
     }
 
     /** Bytes of events queued and not yet taken for writing (for tests and diagnostics). Any thread. */
@@ -448,6 +475,26 @@ public final class ServerClient {
     }
 
     // ---- loop ----
+
+    /** Loop, from the server's list of clients with events: writes what the socket takes. */
+    void flushEvents() {
+        // Cleared before the queue is read (a volatile write): an event queued after the
+        // write() below looked is seen by its producer to need another flush.
+        eventFlushScheduled.set(false);
+        if (closed) {
+            events.clear();
+            return;
+        }
+        if (silent) {
+            dropEvents();
+            return;
+        }
+        if (!socketFull) { // else the socket's OP_WRITE readiness writes them
+            write();
+        }
+        updateInterest();
+        server.checkDrained();
+    }
 
     /** Loop: drains the outbox into the transmit queue and writes what the socket takes. */
     private void flushOutbox() {
@@ -779,30 +826,21 @@ public final class ServerClient {
         if (tls != null && !flushTls()) {
             return;
         }
-        takeEvents();
-        if (txQueue.isEmpty()) {
-            maybeFinishClose();
-            return;
-        }
         try {
-            while (!txQueue.isEmpty()) {
-                ByteBuffer head = txQueue.peekFirst();
-                long n;
-                if (head.remaining() > MAX_WRITE) { // a part of a large frame, through a view
-                    ByteBuffer part = head.duplicate();
-                    part.limit(part.position() + MAX_WRITE);
-                    ByteBuffer[] one = {part};
-                    n = tls != null ? writeTls(one) : channel.write(one);
-                    head.position(part.position());
-                } else if (tls != null) {
-                    // one frame per wrap, so no TLS record holds the end of one message and the
-                    // start of the next: libvirt's client reads a record's plaintext only up to
-                    // the message it waits for and never looks at what GnuTLS kept of the record
-                    // (virNetSocketHasCachedData ignores TLS) until more bytes come on the socket
-                    n = writeTls(new ByteBuffer[] {head});
-                } else {
-                    n = channel.write(writeBatch());
+            while (true) {
+                if (txQueue.isEmpty() && tls == null) {
+                    if (events.isEmpty() || !writeEventsDirect()) {
+                        break;
+                    }
+                    continue; // more events came, or one too large for the event buffer is in txQueue now
                 }
+                if (tls != null) {
+                    takeEvents();
+                }
+                if (txQueue.isEmpty()) {
+                    break;
+                }
+                long n = writeTxQueue();
                 if (n > 0) {
                     server.stats().bytesWritten(n);
                     mem.txBytes -= n;
@@ -819,9 +857,9 @@ public final class ServerClient {
                     } else if (done == pendingPong) {
                         pendingPong = null;
                     }
-                    EventQueue.Entry e = eventsInTx.peekFirst();
-                    if (e != null && e.frame() == done) {
-                        eventsInTx.pollFirst();
+                    EventQueue.Entry e;
+                    while ((e = eventsInTx.peekFirst()) != null && e.tx == done) {
+                        eventsInTx.pollFirst(); // several events may share one buffer (writeEventsDirect)
                         eventsWritten = true;
                     }
                     StreamFrame sf = streamFramesInTx.peekFirst();
@@ -837,7 +875,6 @@ public final class ServerClient {
                     socketFull = tls == null;
                     break;
                 }
-                takeEvents();
             }
         } catch (IOException e) {
             close(e.getMessage());
@@ -846,8 +883,96 @@ public final class ServerClient {
         maybeFinishClose();
     }
 
+    /** Loop: one write call of the head of txQueue; returns the (plaintext) bytes written. */
+    private long writeTxQueue() throws IOException {
+        ByteBuffer head = txQueue.peekFirst();
+        if (head.remaining() > MAX_WRITE) { // a part of a large frame, through a view
+            ByteBuffer part = head.duplicate();
+            part.limit(part.position() + MAX_WRITE);
+            ByteBuffer[] one = {part};
+            long n = tls != null ? writeTls(one) : channel.write(one);
+            head.position(part.position());
+            return n;
+        }
+        if (tls != null) {
+            // one frame per wrap, so no TLS record holds the end of one message and the start of
+            // the next: libvirt's client reads a record's plaintext only up to the message it
+            // waits for and never looks at what GnuTLS kept of the record
+            // (virNetSocketHasCachedData ignores TLS) until more bytes come on the socket
+            return writeTls(new ByteBuffer[] {head});
+        }
+        ByteBuffer[] gather = server.gatherArray();
+        int count = gatherBatch(gather);
+        try {
+            return channel.write(gather, 0, count);
+        } finally {
+            Arrays.fill(gather, 0, count, null); // holds no frame past the write
+        }
+    }
+
     /**
-     * Loop: moves queued events to the transmit queue while it holds less than
+     * Loop, a plain socket with nothing else waiting to be written: copies queued events into
+     * the server's event buffer, each with this client's callback id written in, and writes them
+     * with one call, so the steady state allocates nothing per event and client. What the
+     * socket does not take goes to txQueue, where the loop waits for writability; the events
+     * still queued stay where they can be dropped. An event larger than the buffer goes to
+     * txQueue in a buffer of its own. True if the socket took everything (more may follow),
+     * false if it is full.
+     */
+    private boolean writeEventsDirect() throws IOException {
+        assert eventsInTx.isEmpty() : "events in txQueue, which is empty";
+        ByteBuffer out = server.eventWriteBuffer();
+        out.clear();
+        EventQueue.Entry e;
+        EventQueue.Entry tooLarge = null;
+        while ((e = events.poll()) != null) {
+            if (e.size > out.remaining()) {
+                tooLarge = e; // the queue cannot take it back: it goes to txQueue after these
+                break;
+            }
+            e.frame.copyTo(out, e.callbackId);
+            e.end = out.position();
+            eventsInTx.add(e);
+        }
+        if (events.isEmpty()) {
+            eventOverflow.set(false); // caught up: a later overflow is logged again
+        }
+        out.flip();
+        int n = out.hasRemaining() ? channel.write(out) : 0;
+        if (n > 0) {
+            server.stats().bytesWritten(n);
+            if (mem.txWatched) {
+                mem.txProgressNanos = server.nanoTime();
+            }
+        }
+        while ((e = eventsInTx.peekFirst()) != null && e.end <= n) {
+            eventsInTx.pollFirst();
+        }
+        boolean full = out.hasRemaining();
+        if (full) { // the socket's buffer is full: keep the rest, as one buffer
+            ByteBuffer rest = ByteBuffer.allocate(out.remaining());
+            rest.put(out).flip();
+            for (EventQueue.Entry w : eventsInTx) {
+                w.tx = rest;
+            }
+            queueTx(rest);
+        }
+        if (tooLarge != null) {
+            tooLarge.tx = tooLarge.frame.toBuffer(tooLarge.callbackId);
+            eventsInTx.add(tooLarge);
+            queueTx(tooLarge.tx);
+        }
+        publishEventsInTx();
+        if (full) {
+            socketFull = true;
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * Loop, TLS clients (whose output the session encrypts from txQueue): moves queued events to
+     * the transmit queue, each in a buffer of its own, while it holds less than
      * EVENT_PULL_BYTES; what stays behind can still be dropped if the client falls behind.
      */
     private void takeEvents() {
@@ -856,8 +981,9 @@ public final class ServerClient {
         }
         EventQueue.Entry e;
         while (mem.txBytes < EVENT_PULL_BYTES && (e = events.poll()) != null) {
+            e.tx = e.frame.toBuffer(e.callbackId);
             eventsInTx.add(e);
-            queueTx(e.frame());
+            queueTx(e.tx);
         }
         publishEventsInTx();
         if (events.isEmpty()) {
@@ -868,33 +994,25 @@ public final class ServerClient {
     /** Loop: what the metrics read about events in txQueue. */
     private void publishEventsInTx() {
         EventQueue.Entry first = eventsInTx.peekFirst();
-        oldestEventInTxNanos = first == null ? -1 : first.queuedAtNanos();
+        oldestEventInTxNanos = first == null ? -1 : first.queuedAtNanos;
         eventsInTxCount = eventsInTx.size();
     }
 
-    /** Loop: the frames at the head of txQueue that add up to at most MAX_WRITE bytes (at least one). */
-    private ByteBuffer[] writeBatch() {
-        if (mem.txBytes <= MAX_WRITE) {
-            return txQueue.toArray(NO_FRAMES); // the usual case: everything, in one copy
-        }
+    /**
+     * Loop: puts the frames at the head of txQueue that add up to at most MAX_WRITE bytes (at
+     * least one), and at most {@code into.length} of them, into {@code into}; returns how many.
+     */
+    private int gatherBatch(ByteBuffer[] into) {
         int count = 0;
         long bytes = 0;
         for (ByteBuffer b : txQueue) {
             bytes += b.remaining();
-            if (count > 0 && bytes > MAX_WRITE) {
+            if (count == into.length || count > 0 && bytes > MAX_WRITE) {
                 break;
             }
-            count++;
+            into[count++] = b;
         }
-        ByteBuffer[] batch = new ByteBuffer[count];
-        int i = 0;
-        for (ByteBuffer b : txQueue) {
-            if (i == count) {
-                break;
-            }
-            batch[i++] = b;
-        }
-        return batch;
+        return count;
     }
 
     private void maybeFinishClose() {

@@ -2,6 +2,7 @@ package io.jvirtd.daemon.remote;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 
 import io.jvirtd.model.TypedParameter;
 import io.jvirtd.model.domain.DomainRef;
@@ -9,6 +10,7 @@ import io.jvirtd.model.event.DomainEvent;
 import io.jvirtd.model.event.DomainEvent.*;
 import io.jvirtd.protocol.remote.RemoteProcedure;
 import io.jvirtd.rpc.message.MessageHeader;
+import io.jvirtd.rpc.server.EventFrame;
 
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -63,42 +65,47 @@ class EventMessagesTest {
     void everyEventHasItsCallbackAndLegacyMessage() {
         assertEquals(DomainEvent.ID_LAST, EXPECTED.size());
         EXPECTED.forEach((event, procs) -> {
-            ByteBuffer f = EventMessages.frame(event, 5, false);
+            ByteBuffer f = EventMessages.frame(event, false).toBuffer(5);
             assertHeader(f, procs[0], event);
             assertEquals(5, f.getInt(28), "callback id first in " + event);
             if (procs[1] == 0) {
-                assertNull(EventMessages.frame(event, 5, true), "no legacy message for " + event);
+                assertNull(EventMessages.frame(event, true), "no legacy message for " + event);
             } else {
-                assertHeader(EventMessages.frame(event, 5, true), procs[1], event);
+                assertHeader(EventMessages.frame(event, true).toBuffer(5), procs[1], event);
             }
         });
     }
 
     /**
-     * The frame made once per event and copied per listener is, byte for byte, what encoding the
-     * event for that listener alone gives, in both styles, whatever the order of the listeners.
+     * The frame made once per event and shared by its listeners is, with a listener's callback
+     * id written in (as the loop writes it out), byte for byte what encoding the event for that
+     * listener alone gives, in both styles, whatever the order of the listeners.
      */
     @Test
     void listenersOfOneEventGetItsEncodingWithTheirOwnCallbackId() {
         EXPECTED.forEach((event, procs) -> {
             for (boolean legacy : new boolean[] {false, true}) {
+                EventFrame shared = EventMessages.frame(event, legacy);
                 for (int id : new int[] {0, 7, 0x12345678, -1, 7}) {
-                    ByteBuffer shared = EventMessages.frame(event, id, legacy);
+                    assertSame(shared, EventMessages.frame(event, legacy), "encoded once for every listener");
                     ByteBuffer alone = EventMessages.encode(event, id, legacy);
                     if (alone == null) {
                         assertNull(shared, "no message for " + event);
                         continue;
                     }
-                    assertEquals(alone, shared, "listener " + id + (legacy ? " (legacy) of " : " of ") + event);
+                    assertEquals(alone, shared.toBuffer(id),
+                            "listener " + id + (legacy ? " (legacy) of " : " of ") + event);
                 }
             }
         });
-        // Two frames of one event never share bytes: the loop may still be writing the first.
+        // Each listener's copy has its own id; the shared bytes are never written to.
         Lifecycle e = new Lifecycle(D, 3, 0);
-        ByteBuffer a = EventMessages.frame(e, 1, false);
-        ByteBuffer b = EventMessages.frame(e, 2, false);
+        EventFrame f = EventMessages.frame(e, false);
+        ByteBuffer a = f.toBuffer(1);
+        ByteBuffer b = f.toBuffer(2);
         assertEquals(1, a.getInt(EventMessages.CALLBACK_ID_OFFSET));
         assertEquals(2, b.getInt(EventMessages.CALLBACK_ID_OFFSET));
+        assertEquals(0, f.toBuffer(0).getInt(EventMessages.CALLBACK_ID_OFFSET));
     }
 
     private static void assertHeader(ByteBuffer f, int proc, DomainEvent event) {

@@ -128,6 +128,48 @@ class ServerClientEventsTest {
         }
     }
 
+    /**
+     * One frame shared by two listeners (as the daemon shares an event's frame): each gets it
+     * with its own callback id written in, the shared bytes stay as they were, and an event
+     * larger than the loop's event buffer arrives whole and in its place.
+     */
+    @Test
+    void sharedFramesReachEachClientWithItsOwnCallbackIdInOrder() throws IOException, InterruptedException {
+        try (WireSocket a = new WireSocket(address); WireSocket b = new WireSocket(address)) {
+            ServerClient ca = hello(a, 1);
+            ServerClient cb = hello(b, 2);
+            int large = ServerClient.EVENT_PULL_BYTES + 4096; // past the loop's event buffer
+            ByteBuffer[] frames = new ByteBuffer[300];
+            CountDownLatch queued = new CountDownLatch(1);
+            // Queued from a loop task, so that all of them wait when the loop turns to writing:
+            // one write takes the 50 before the large one, which follows in a buffer of its own.
+            loop.execute(() -> {
+                for (int i = 0; i < frames.length; i++) { // ~90 KiB in all: within the bound
+                    frames[i] = event(0, i, i == 50 ? large : 64);
+                    EventFrame f = EventFrame.of(frames[i], 28); // the first word of the body
+                    ca.sendEvent(f, 1000 + i);
+                    cb.sendEvent(f, 2000 + i);
+                }
+                queued.countDown();
+            });
+            assertTrue(queued.await(10, TimeUnit.SECONDS));
+            for (int i = 0; i < 300; i++) {
+                ByteBuffer ra = a.readFrame();
+                ByteBuffer rb = b.readFrame();
+                int size = (i == 50 ? large : 64) + 28 - 4;
+                assertEquals(size, ra.limit(), "event " + i + " whole");
+                assertEquals(1000 + i, ra.getInt(24), "a's callback id in event " + i);
+                assertEquals(i, ra.getInt(28));
+                assertEquals(2000 + i, rb.getInt(24), "b's callback id in event " + i);
+                assertEquals(i, rb.getInt(28));
+            }
+            assertEquals(0, ca.eventsDropped() + cb.eventsDropped());
+            for (ByteBuffer f : frames) {
+                assertEquals(0, f.getInt(28), "the shared frame is not written to");
+            }
+        }
+    }
+
     /** Says hello so the server has a client object, and returns it. */
     private ServerClient hello(WireSocket c, int serial) throws IOException {
         c.call(PROGRAM, PROC_HELLO, MessageHeader.TYPE_CALL, serial);
@@ -146,6 +188,16 @@ class ServerClientEventsTest {
                 MessageHeader.TYPE_MESSAGE, 1, MessageHeader.STATUS_OK), size);
         w.writeInt(n);
         w.writeFixedOpaque(new byte[size - 4], size - 4);
+        return ReplyFrames.finishFrame(w);
+    }
+
+    /** A MESSAGE frame whose body is the words {@code id} and {@code n} padded to {@code size} bytes. */
+    private static ByteBuffer event(int id, int n, int size) {
+        XdrWriter w = ReplyFrames.startFrame(new MessageHeader(PROGRAM, 1, PROC_EVENT,
+                MessageHeader.TYPE_MESSAGE, 1, MessageHeader.STATUS_OK), size);
+        w.writeInt(id);
+        w.writeInt(n);
+        w.writeFixedOpaque(new byte[size - 8], size - 8);
         return ReplyFrames.finishFrame(w);
     }
 
