@@ -11,8 +11,11 @@ import static io.jvirtd.model.domain.SnapshotFlags.STATE_DISK_SNAPSHOT;
 import static io.jvirtd.model.domain.SnapshotFlags.STATE_SHUTOFF;
 
 import io.jvirtd.model.conf.SnapshotDef;
+import io.jvirtd.model.domain.DomainRef;
 import io.jvirtd.model.domain.SnapshotFlags;
+import io.jvirtd.model.domain.SnapshotRef;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
 
@@ -86,5 +89,26 @@ public final class SnapshotSelect {
             return false;
         }
         return (flags & LIST_EXTERNAL) == 0 || def.isExternal();
+    }
+
+    /** The names of {@code nodes}, at most {@code max} (the list-names calls' cap). */
+    public static List<String> names(List<Moments.Node<SnapshotDef>> nodes, int max) {
+        List<String> out = new ArrayList<>();
+        for (Moments.Node<SnapshotDef> n : nodes) {
+            if (out.size() >= max) {
+                break;
+            }
+            out.add(n.name);
+        }
+        return out;
+    }
+
+    /** {@code nodes} as snapshot refs of {@code dom} (the list-all calls). */
+    public static List<SnapshotRef> refs(List<Moments.Node<SnapshotDef>> nodes, DomainRef dom) {
+        List<SnapshotRef> out = new ArrayList<>();
+        for (Moments.Node<SnapshotDef> n : nodes) {
+            out.add(new SnapshotRef(n.name, dom));
+        }
+        return out;
     }
 }

@@ -243,24 +243,6 @@ abstract class SnapshotOps extends DomainTuningOps {
         return SnapshotSelect.select(d.snapshots, from, flags);
     }
 
-    private static List<String> names(List<Moments.Node<SnapshotDef>> nodes, int max) {
-        List<String> out = new ArrayList<>();
-        for (Moments.Node<SnapshotDef> n : nodes) {
-            if (out.size() >= max) {
-                break;
-            }
-            out.add(n.name);
-        }
-        return out;
-    }
-
-    private static List<SnapshotRef> refs(List<Moments.Node<SnapshotDef>> nodes, DomainRef dom) {
-        List<SnapshotRef> out = new ArrayList<>();
-        for (Moments.Node<SnapshotDef> n : nodes) {
-            out.add(new SnapshotRef(n.name, dom));
-        }
-        return out;
-    }
 
     @Override
     public int domainSnapshotNum(DomainRef dom, int flags) {
@@ -271,13 +253,13 @@ abstract class SnapshotOps extends DomainTuningOps {
     @Override
     public List<String> domainSnapshotListNames(DomainRef dom, int maxnames, int flags) {
         checkFlags(flags, LIST_FLAGS, "testDomainSnapshotListNames");
-        return withDomain(dom, d -> names(selectSnapshots(d, null, flags), maxnames));
+        return withDomain(dom, d -> SnapshotSelect.names(selectSnapshots(d, null, flags), maxnames));
     }
 
     @Override
     public List<SnapshotRef> domainListAllSnapshots(DomainRef dom, int flags) {
         checkFlags(flags, LIST_FLAGS, "testDomainListAllSnapshots");
-        return withDomain(dom, d -> refs(selectSnapshots(d, null, flags), dom));
+        return withDomain(dom, d -> SnapshotSelect.refs(selectSnapshots(d, null, flags), dom));
     }
 
     @Override
@@ -289,14 +271,14 @@ abstract class SnapshotOps extends DomainTuningOps {
     @Override
     public List<String> domainSnapshotListChildrenNames(SnapshotRef snap, int maxnames, int flags) {
         checkFlags(flags, CHILD_FLAGS, "testDomainSnapshotListChildrenNames");
-        return withDomain(snap.domain(), d -> names(selectSnapshots(d, snapNode(d, snap.name()), flags),
+        return withDomain(snap.domain(), d -> SnapshotSelect.names(selectSnapshots(d, snapNode(d, snap.name()), flags),
                 maxnames));
     }
 
     @Override
     public List<SnapshotRef> domainSnapshotListAllChildren(SnapshotRef snap, int flags) {
         checkFlags(flags, CHILD_FLAGS, "testDomainSnapshotListAllChildren");
-        return withDomain(snap.domain(), d -> refs(selectSnapshots(d, snapNode(d, snap.name()), flags),
+        return withDomain(snap.domain(), d -> SnapshotSelect.refs(selectSnapshots(d, snapNode(d, snap.name()), flags),
                 snap.domain()));
     }
 

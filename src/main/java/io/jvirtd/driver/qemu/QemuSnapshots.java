@@ -860,12 +860,12 @@ final class QemuSnapshots {
 
     List<String> listNames(DomainRef ref, int max, int flags) {
         VirException.checkFlags(flags, SnapshotSelect.LIST_FLAGS, VirErrorDomain.QEMU, "qemuDomainSnapshotListNames");
-        return read(ref, d -> names(SnapshotSelect.select(d.snapshots, null, flags), max));
+        return read(ref, d -> SnapshotSelect.names(SnapshotSelect.select(d.snapshots, null, flags), max));
     }
 
     List<SnapshotRef> listAll(DomainRef ref, int flags) {
         VirException.checkFlags(flags, SnapshotSelect.LIST_FLAGS, VirErrorDomain.QEMU, "qemuDomainListAllSnapshots");
-        return read(ref, d -> refs(SnapshotSelect.select(d.snapshots, null, flags), d.ref()));
+        return read(ref, d -> SnapshotSelect.refs(SnapshotSelect.select(d.snapshots, null, flags), d.ref()));
     }
 
     int numChildren(SnapshotRef snap, int flags) {
@@ -876,13 +876,13 @@ final class QemuSnapshots {
     List<String> listChildrenNames(SnapshotRef snap, int max, int flags) {
         VirException.checkFlags(flags, SnapshotSelect.CHILD_FLAGS, VirErrorDomain.QEMU,
                 "qemuDomainSnapshotListChildrenNames");
-        return read(snap.domain(), d -> names(SnapshotSelect.select(d.snapshots, node(d, snap.name()), flags), max));
+        return read(snap.domain(), d -> SnapshotSelect.names(SnapshotSelect.select(d.snapshots, node(d, snap.name()), flags), max));
     }
 
     List<SnapshotRef> listAllChildren(SnapshotRef snap, int flags) {
         VirException.checkFlags(flags, SnapshotSelect.CHILD_FLAGS, VirErrorDomain.QEMU,
                 "qemuDomainSnapshotListAllChildren");
-        return read(snap.domain(), d -> refs(SnapshotSelect.select(d.snapshots, node(d, snap.name()), flags), d.ref()));
+        return read(snap.domain(), d -> SnapshotSelect.refs(SnapshotSelect.select(d.snapshots, node(d, snap.name()), flags), d.ref()));
     }
 
     SnapshotRef lookupByName(DomainRef ref, String name, int flags) {
@@ -938,24 +938,5 @@ final class QemuSnapshots {
     /** How many snapshots a domain has (connectListAllDomains' HAS_SNAPSHOT filter). Domain locked. */
     static int count(QemuDomain d) {
         return d.snapshots.size();
-    }
-
-    private static List<String> names(List<Moments.Node<SnapshotDef>> nodes, int max) {
-        List<String> out = new ArrayList<>();
-        for (Moments.Node<SnapshotDef> n : nodes) {
-            if (out.size() >= max) {
-                break;
-            }
-            out.add(n.name);
-        }
-        return out;
-    }
-
-    private static List<SnapshotRef> refs(List<Moments.Node<SnapshotDef>> nodes, DomainRef dom) {
-        List<SnapshotRef> out = new ArrayList<>();
-        for (Moments.Node<SnapshotDef> n : nodes) {
-            out.add(new SnapshotRef(n.name, dom));
-        }
-        return out;
     }
 }
