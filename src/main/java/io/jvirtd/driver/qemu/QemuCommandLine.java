@@ -81,6 +81,7 @@ final class QemuCommandLine {
         serials(a, d);
         a.add("-audiodev");
         a.add(json("id", "audio1", "driver", "none"));
+        QemuVideo.commandLine(a, d);
         balloon(a, d);
         a.add("-msg");
         a.add("timestamp=on");

@@ -12,7 +12,7 @@ import io.jvirtd.model.conf.XmlNode;
  * {@code sata0-0-1}), a virtio disk {@code virtio-disk<index of its target name>}
  * ({@code vdb} is {@code virtio-disk1}); interfaces are {@code net0, net1, ...} in order; the
  * i440fx's built-in IDE controller is {@code ide}, other controllers {@code <type><index>}
- * ({@code sata0}); the memballoon is {@code balloon0}. An alias already set (a {@code ua-} user alias) is kept.
+ * ({@code sata0}); videos are {@code video0, video1, ...} in order; the memballoon is {@code balloon0}. An alias already set (a {@code ua-} user alias) is kept.
  *
  * <p>Stateless; the caller owns the (live) definition.
  */
@@ -39,6 +39,13 @@ final class QemuDeviceAliases {
             if (c.alias() == null && ("ide".equals(type) || "sata".equals(type))) {
                 c.setAlias("ide".equals(type) && c.controllerIndex() == 0 ? "ide" : type + c.controllerIndex());
             }
+        }
+        int v = 0;
+        for (DeviceDef video : def.devices(DeviceKind.VIDEO)) { // 'none' too, as libvirt
+            if (video.alias() == null) {
+                video.setAlias("video" + v);
+            }
+            v++;
         }
         for (DeviceDef b : def.devices(DeviceKind.MEMBALLOON)) {
             if (b.alias() == null && !"none".equals(b.model())) {

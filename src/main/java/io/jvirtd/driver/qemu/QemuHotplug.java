@@ -130,10 +130,20 @@ final class QemuHotplug {
         }
     }
 
+    /**
+     * "persistent VERB of device 'KIND' is not supported": OPERATION_UNSUPPORTED where libvirt's
+     * qemuDomain{Attach,Detach,Update}DeviceConfig itself refuses the kind (a video, the balloon,
+     * ...), CONFIG_UNSUPPORTED where libvirt takes it and only this driver does not yet.
+     */
+    private static VirException persistentUnsupported(String verb, DeviceKind kind, boolean libvirtRefuses) {
+        return VirException.format(libvirtRefuses ? VirErrorNumber.OPERATION_UNSUPPORTED
+                        : VirErrorNumber.CONFIG_UNSUPPORTED, VirErrorDomain.QEMU,
+                "persistent %s of device '%s' is not supported", verb, kind.element());
+    }
+
     private DomainDef attachConfig(DomainDef conf, QemuDeviceXml.Parsed dev) {
         if (!CONFIG_ATTACHABLE.contains(dev.kind())) {
-            throw VirException.format(VirErrorNumber.CONFIG_UNSUPPORTED, VirErrorDomain.QEMU,
-                    "persistent attach of device '%s' is not supported", dev.kind().element());
+            throw persistentUnsupported("attach", dev.kind(), !CONFIG_ATTACHABLE.contains(dev.kind()));
         }
         if (dev.kind() == DeviceKind.DISK && QemuDeviceXml.disk(conf, dev.target()) != null) {
             throw VirException.operationInvalid(VirErrorDomain.QEMU, "target " + dev.target() + " already exists");
@@ -305,15 +315,13 @@ final class QemuHotplug {
             case INTERFACE -> {
                 return QemuDeviceXml.findInterface(conf, dev);
             }
-            default -> throw VirException.format(VirErrorNumber.CONFIG_UNSUPPORTED, VirErrorDomain.QEMU,
-                    "persistent detach of device '%s' is not supported", dev.kind().element());
+            default -> throw persistentUnsupported("detach", dev.kind(), !CONFIG_ATTACHABLE.contains(dev.kind()));
         }
     }
 
     private static void checkConfigDetachable(DeviceDef dev) {
         if (dev.kind() != DeviceKind.DISK && dev.kind() != DeviceKind.INTERFACE) {
-            throw VirException.format(VirErrorNumber.CONFIG_UNSUPPORTED, VirErrorDomain.QEMU,
-                    "persistent detach of device '%s' is not supported", dev.kind().element());
+            throw persistentUnsupported("detach", dev.kind(), !CONFIG_ATTACHABLE.contains(dev.kind()));
         }
     }
 
@@ -474,8 +482,7 @@ final class QemuHotplug {
                 base.removeDevice(old);
             }
             case INTERFACE -> base.removeDevice(QemuDeviceXml.findInterface(base, dev));
-            default -> throw VirException.format(VirErrorNumber.CONFIG_UNSUPPORTED, VirErrorDomain.QEMU,
-                    "persistent update of device '%s' is not supported", dev.kind().element());
+            default -> throw persistentUnsupported("update", dev.kind(), dev.kind() != DeviceKind.GRAPHICS);
         }
         return QemuDeviceXml.withDevice(base, dev);
     }

@@ -77,7 +77,7 @@ final class QemuLifecycle {
     private final DriverEventLoop loop;
     private final ExecutorService eventThread;
     final QemuCapabilities capabilities;
-    private final QemuRunAs runAs;
+    final QemuRunAs runAs; // also QemuScreenshot's, for the file QEMU writes
     /** libvirt's RelaxNG schemas, for the calls' VALIDATE flags. */
     final SchemaValidator schemas;
     /** The dir pools that volume disks resolve through at start. */

@@ -18,7 +18,8 @@ import java.util.Locale;
  * "Attempted double use of PCI Address"), the PIIX3's own functions sit in slot 1 (ISA bridge
  * 1.0, the first IDE controller 1.1, the first USB controller 1.2, the ACPI bridge 1.3), then
  * each device without an address gets the first slot with no function in use, from slot 1 up,
- * in libvirt's order: interfaces, device controllers (SATA), virtio disks, the memballoon.
+ * in libvirt's order: the primary video (slot 2 when free, where QEMU's first VGA lands),
+ * interfaces, device controllers (SATA), virtio disks, the memballoon, the other videos.
  *
  * <p>Stateless; the caller owns the definition.
  */
@@ -61,6 +62,20 @@ final class QemuPciSlots {
         }
         used[1][0] = true; // ISA bridge
         used[1][3] = true; // ACPI bridge
+        // the primary video: where QEMU itself would put the first VGA after the PIIX3, slot 2
+        List<DeviceDef> videos = def.devices(DeviceKind.VIDEO);
+        if (!videos.isEmpty() && QemuVideo.isPci(videos.get(0)) && wanted(videos.get(0))) {
+            boolean slot2Free = true;
+            for (boolean f : used[2]) {
+                slot2Free &= !f;
+            }
+            if (slot2Free) {
+                used[2][0] = true;
+                set(videos.get(0), 2, 0);
+            } else {
+                next(videos.get(0), used);
+            }
+        }
 
         for (DeviceDef net : def.interfaces()) {
             if (wanted(net)) {
@@ -93,6 +108,11 @@ final class QemuPciSlots {
         for (DeviceDef b : def.devices(DeviceKind.MEMBALLOON)) {
             if (!"none".equals(b.model()) && wanted(b)) {
                 next(b, used);
+            }
+        }
+        for (DeviceDef video : videos) {
+            if (QemuVideo.isPci(video) && wanted(video)) {
+                next(video, used);
             }
         }
     }

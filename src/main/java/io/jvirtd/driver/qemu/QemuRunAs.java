@@ -88,6 +88,18 @@ final class QemuRunAs {
     }
 
     /**
+     * Gives a file the daemon created for QEMU to write (a screendump's temporary file, mode 0600)
+     * to QEMU's user and group, as libvirt's DAC labelling does; nothing when QEMU runs as the
+     * daemon's user.
+     */
+    void handOver(Path file) throws IOException {
+        if (!daemons) {
+            Files.setAttribute(file, "unix:uid", (int) uid);
+            Files.setAttribute(file, "unix:gid", (int) gid);
+        }
+    }
+
+    /**
      * Gives the domain's run folder to QEMU's user and group (mode 0750), and returns the
      * arguments that make QEMU drop to them; nothing when QEMU runs as the daemon's user.
      */

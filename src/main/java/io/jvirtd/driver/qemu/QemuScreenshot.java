@@ -1,20 +1,38 @@
 package io.jvirtd.driver.qemu;
 
 import io.jvirtd.model.VirErrorDomain;
+import io.jvirtd.model.VirErrorNumber;
 import io.jvirtd.model.VirException;
+import io.jvirtd.model.conf.DeviceDef;
+import io.jvirtd.model.conf.DeviceKind;
+import io.jvirtd.model.conf.DomainDef;
 import io.jvirtd.model.domain.DomainRef;
 import io.jvirtd.model.domain.Screenshot;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
 /**
- * virDomainScreenshot on the QEMU driver, as qemuDomainScreenshot checks it: flags 0, the domain
- * running, and a video device to take the picture from. This driver does not yet take
- * {@code <video>} devices (QemuSubset refuses them), so every running guest gets libvirt's
- * "no screens to take screenshot from"; QMP {@code screendump} to a PPM
- * ("image/x-portable-pixmap") comes with video support.
+ * virDomainScreenshot on the QEMU driver, as libvirt 9.0's qemuDomainScreenshot: flags 0, under
+ * the domain's job; the domain running ("domain is not running"), a video device ("no screens to
+ * take screenshot from"), a screen number within the videos' heads counted in order ("no such
+ * screen ID"; screen 0 is QEMU's default console, any other names the video's alias and its
+ * head). QEMU writes the picture with QMP {@code screendump} in PNG (QEMU 7.2 has the format, so
+ * libvirt asks for it and answers "image/png") into a temporary {@code qemu.screendump.*} file in
+ * the guest's run folder, given to QEMU's user; the daemon reads it back and removes it whatever
+ * happens. QEMU's own refusal (a {@code none} video: "There is no console to take a screendump
+ * from") comes back as libvirt's internal error.
  *
- * <p>Stateless; worker threads.
+ * <p>Stateless; worker threads. The domain's lock is held only to read the live definition and
+ * monitor, never across the QMP call or the file's I/O (the job keeps the run alive meanwhile).
  */
 final class QemuScreenshot {
+
+    static final String MIME_TYPE = "image/png";
 
     private QemuScreenshot() {
     }
@@ -22,11 +40,80 @@ final class QemuScreenshot {
     static Screenshot take(QemuLifecycle life, DomainRef dom, int screen, int flags) {
         VirException.checkFlags(flags, 0, VirErrorDomain.QEMU, "qemuDomainScreenshot");
         QemuDomain d = life.domains.get(dom);
-        synchronized (d) {
-            if (d.liveDef == null) {
+        d.beginJob();
+        try {
+            DomainDef live;
+            QmpMonitor mon;
+            List<DeviceDef> videos;
+            synchronized (d) {
+                live = d.liveDef;
+                mon = d.monitor;
+                videos = live == null ? List.of() : List.copyOf(live.devices(DeviceKind.VIDEO));
+            }
+            if (live == null || mon == null) {
                 throw VirException.operationInvalid(VirErrorDomain.DOMAIN, "domain is not running");
             }
+            if (videos.isEmpty()) {
+                throw VirException.operationInvalid(VirErrorDomain.QEMU, "no screens to take screenshot from");
+            }
+            Map<String, Object> args = new LinkedHashMap<>();
+            args.put("filename", null); // first, as libvirt sends it; set below
+            if (screen != 0) {
+                long head = Integer.toUnsignedLong(screen);
+                DeviceDef found = null;
+                for (DeviceDef v : videos) {
+                    long heads = heads(v);
+                    if (head < heads) {
+                        found = v;
+                        break;
+                    }
+                    head -= heads;
+                }
+                if (found == null) {
+                    throw VirException.operationInvalid(VirErrorDomain.QEMU, "no such screen ID");
+                }
+                args.put("device", found.alias());
+                if (head > 0) {
+                    args.put("head", head);
+                }
+            }
+            args.put("format", "png");
+            return new Screenshot(MIME_TYPE, dump(life, live, mon, args));
+        } finally {
+            d.endJob();
         }
-        throw VirException.operationInvalid(VirErrorDomain.QEMU, "no screens to take screenshot from");
+    }
+
+    /** screendump into a fresh file in the run folder, read back and removed. */
+    private static byte[] dump(QemuLifecycle life, DomainDef live, QmpMonitor mon, Map<String, Object> args) {
+        Path dir = life.paths.runDir(live.id(), live.name());
+        Path tmp;
+        try {
+            tmp = Files.createTempFile(dir, "qemu.screendump.", ""); // mode 0600, as g_mkstemp
+        } catch (IOException e) {
+            throw VirException.systemError(VirErrorDomain.QEMU, 5,
+                    "g_mkstemp(\"" + dir.resolve("qemu.screendump.XXXXXX") + "\") failed", e.getMessage());
+        }
+        try {
+            life.runAs.handOver(tmp);
+            args.put("filename", tmp.toString());
+            mon.execute("screendump", args, QemuLifecycle.MONITOR_TIMEOUT_MILLIS);
+            return Files.readAllBytes(tmp);
+        } catch (IOException e) {
+            throw VirException.of(VirErrorNumber.OPERATION_FAILED, VirErrorDomain.QEMU, "unable to open stream");
+        } finally {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException e) {
+                System.getLogger("io.jvirtd.driver.qemu").log(System.Logger.Level.WARNING,
+                        "cannot remove " + tmp + ": " + e.getMessage());
+            }
+        }
+    }
+
+    /** A video's heads; a 'none' video has none (libvirt's 0), so only screen 0 reaches its console. */
+    private static long heads(DeviceDef video) {
+        String h = video.node().childAttr("model", "heads");
+        return h == null ? 0 : Long.parseLong(h);
     }
 }

@@ -19,7 +19,8 @@ import java.util.Set;
  * kernel, initrd, cmdline, boot), features acpi/apic, a custom CPU model, cputune vcpupin/emulatorpin, clock offset utc,
  * on_poweroff/on_reboot/on_crash destroy or restart, emulator, a pty serial port 0 with log,
  * its pty console, and the implicit devices {@link QemuXmlOptions} adds (USB controller, PCI
- * root, PS/2 inputs, audio none, memballoon virtio or none). One method per device family.
+ * root, PS/2 inputs, audio none, memballoon virtio or none), and videos ({@link QemuVideo}).
+ * One method per device family.
  *
  * <p>Stateless; any thread.
  */
@@ -64,6 +65,7 @@ final class QemuSubset {
                 case INPUT -> input(dev.node());
                 case AUDIO -> audio(dev.node());
                 case MEMBALLOON -> balloon(dev.node());
+                case VIDEO -> QemuVideo.check(d, dev);
                 case DISK, INTERFACE -> { } // QemuDeviceCheck
                 default -> throw unsupported("device <" + dev.kind().element() + ">");
             }

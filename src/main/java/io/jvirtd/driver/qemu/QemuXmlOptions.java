@@ -14,7 +14,7 @@ import java.util.List;
  * default emulator, machine {@code pc} and CPU {@code qemu64}, and the devices libvirt adds to
  * an x86 guest and prints back (qemuDomainDefAddDefaultDevices: USB controller, PCI root,
  * PS/2 mouse and keyboard, virtio balloon; an {@code <audio type='none'/>} backend; the serial
- * target model; their fixed i440fx PCI addresses). Then {@link QemuSubset} refuses what the
+ * target model; their fixed i440fx PCI addresses; a video's default model, {@link QemuVideo}). Then {@link QemuSubset} refuses what the
  * driver does not run. Whatever needs the emulator's capabilities (machine aliases, virt type)
  * is the lifecycle's, at define and start.
  *
@@ -28,6 +28,7 @@ final class QemuXmlOptions {
     /** What every QEMU domain parse passes (define, create, config and status files). */
     static final DomainXmlOptions OPTIONS = DomainXmlOptions.GENERIC
             .withDefaultArch("x86_64")
+            .withDevicePostParse(QemuVideo::defaultModel)
             .withPostParse(QemuXmlOptions::postParse)
             .withValidate(QemuSubset::check);
 

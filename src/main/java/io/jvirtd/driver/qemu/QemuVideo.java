@@ -1,0 +1,168 @@
+package io.jvirtd.driver.qemu;
+
+import io.jvirtd.model.VirErrorDomain;
+import io.jvirtd.model.VirErrorNumber;
+import io.jvirtd.model.VirException;
+import io.jvirtd.model.conf.DeviceDef;
+import io.jvirtd.model.conf.DeviceKind;
+import io.jvirtd.model.conf.DomainDef;
+import io.jvirtd.model.conf.XmlNode;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code <video>} devices on the QEMU driver, as libvirt 9.0 handles them on x86 with the models
+ * this driver runs: {@code vga}, {@code cirrus}, {@code virtio}, {@code bochs} and {@code none}.
+ * <ul>
+ * <li>the default model (qemuDomainDeviceVideoDefPostParse): {@code cirrus}, QEMU having
+ *     cirrus-vga; vram, heads and the primary flag are the generic parser's;</li>
+ * <li>the checks of qemuValidateDomainDeviceDefVideo, with its errors: vga, cirrus and bochs only
+ *     as the primary video and with one head, no resolution on cirrus, a vga's vram at least
+ *     1 MiB;</li>
+ * <li>the {@code -device} of each (qemuBuildDeviceVideoCmd): the primary one in its VGA-compatible
+ *     form ({@code VGA}, {@code cirrus-vga}, {@code virtio-vga}, {@code bochs-display}), a
+ *     secondary virtio as {@code virtio-gpu-pci}; {@code vgamem_mb} for vga, {@code vgamem} in
+ *     bytes for bochs, {@code max_outputs} (the heads) for virtio, {@code xres}/{@code yres}.</li>
+ * </ul>
+ * The PCI slots are {@link QemuPciSlots}', the aliases ({@code videoN}) {@link QemuDeviceAliases}'.
+ * The guest stays headless: with no {@code <graphics>} QEMU runs with {@code -display none}, as
+ * libvirt starts it, and the screen is read with QMP {@code screendump} ({@link QemuScreenshot}).
+ *
+ * <p>Stateless; the caller owns the definition.
+ */
+final class QemuVideo {
+
+    private static final Set<String> MODELS = Set.of("vga", "cirrus", "virtio", "bochs", "none");
+
+    private QemuVideo() {
+    }
+
+    /** The device post-parse hook: a video without a model type gets QEMU's x86 default. */
+    static void defaultModel(DomainDef def, DeviceDef dev) {
+        if (dev.kind() != DeviceKind.VIDEO) {
+            return;
+        }
+        XmlNode model = dev.node().child("model");
+        if (model != null && (model.attr("type") == null || "default".equals(model.attr("type")))) {
+            model.attr("type", "cirrus");
+        }
+    }
+
+    /** Whether the video sits on the PCI bus (every model here but {@code none}). */
+    static boolean isPci(DeviceDef video) {
+        return !"none".equals(type(video));
+    }
+
+    static String type(DeviceDef video) {
+        return video.node().childAttr("model", "type");
+    }
+
+    /** The subset and qemuValidateDomainDeviceDefVideo, on a post-parsed video. */
+    static void check(DomainDef def, DeviceDef video) {
+        XmlNode v = video.node();
+        List<DeviceDef> all = def.devices(DeviceKind.VIDEO);
+        if (all.size() > 1 && all.stream().anyMatch(x -> "none".equals(type(x)))) {
+            return; // libvirt's generic check ("a 'none' video type must be the only ...") comes first
+        }
+        if (QemuXmlOptions.isQ35(def)) {
+            throw QemuSubset.unsupported("<video> on a q35 machine");
+        }
+        only(v.attrs().keySet(), List.of(), "attribute", "video");
+        only(names(v), List.of("model", "alias", "address"), "element", "video");
+        XmlNode model = v.child("model");
+        String type = model.attr("type");
+        if (!MODELS.contains(type)) {
+            throw QemuSubset.unsupported("video model '" + type + "'");
+        }
+        only(model.attrs().keySet(), List.of("type", "vram", "heads", "primary"), "attribute", "video><model");
+        only(names(model), List.of("resolution"), "element", "video><model");
+        if ("none".equals(type)) {
+            return;
+        }
+        if (!"virtio".equals(type)) {
+            if (!"yes".equals(model.attr("primary"))) {
+                throw VirException.format(VirErrorNumber.CONFIG_UNSUPPORTED, VirErrorDomain.QEMU,
+                        "video type '%s' is only valid as primary video device", type);
+            }
+            if (!"1".equals(model.attr("heads"))) {
+                throw VirException.format(VirErrorNumber.CONFIG_UNSUPPORTED, VirErrorDomain.QEMU,
+                        "video type '%s' doesn't support multiple 'heads'", type);
+            }
+        }
+        if ("cirrus".equals(type) && model.child("resolution") != null) {
+            throw VirException.of(VirErrorNumber.XML_ERROR, VirErrorDomain.QEMU, "model resolution is not supported");
+        }
+        long vram = number(model, "vram");
+        if ("vga".equals(type) && vram > 0 && vram < 1024) {
+            throw VirException.of(VirErrorNumber.CONFIG_UNSUPPORTED, VirErrorDomain.QEMU,
+                    "value for 'vram' must be at least 1 MiB (1024 KiB)");
+        }
+    }
+
+    /** The {@code -device} arguments of the videos, in the definition's order ('none' has none). */
+    static void commandLine(List<String> args, DomainDef def) {
+        List<DeviceDef> videos = def.devices(DeviceKind.VIDEO);
+        for (int i = 0; i < videos.size(); i++) {
+            DeviceDef video = videos.get(i);
+            if (!isPci(video)) {
+                continue;
+            }
+            XmlNode model = video.node().child("model");
+            String type = type(video);
+            boolean primary = "yes".equals(model.attr("primary"));
+            Map<String, Object> dev = new LinkedHashMap<>();
+            dev.put("driver", driver(type, primary));
+            dev.put("id", video.alias() != null ? video.alias() : "video" + i);
+            long vram = number(model, "vram");
+            long heads = number(model, "heads");
+            if ("virtio".equals(type) && heads > 0) {
+                dev.put("max_outputs", heads);
+            }
+            if ("vga".equals(type) && vram / 1024 > 0) {
+                dev.put("vgamem_mb", vram / 1024);
+            } else if ("bochs".equals(type) && vram > 0) {
+                dev.put("vgamem", vram * 1024);
+            }
+            XmlNode res = model.child("resolution");
+            if (res != null) {
+                dev.put("xres", Long.parseLong(res.attr("x")));
+                dev.put("yres", Long.parseLong(res.attr("y")));
+            }
+            QemuDeviceProps.address(dev, def, video);
+            args.add("-device");
+            args.add(QmpCodec.json(dev));
+        }
+    }
+
+    /** qemuDeviceVideoGetModel: the VGA-compatible device for the primary video. */
+    private static String driver(String type, boolean primary) {
+        return switch (type) {
+            case "vga" -> "VGA";
+            case "cirrus" -> "cirrus-vga";
+            case "bochs" -> "bochs-display";
+            case "virtio" -> primary ? "virtio-vga" : "virtio-gpu-pci";
+            default -> throw VirException.internalError(VirErrorDomain.QEMU, "invalid model for video type '" + type + "'");
+        };
+    }
+
+    private static long number(XmlNode model, String attr) {
+        String v = model.attr(attr);
+        return v == null ? 0 : Long.parseLong(v.strip());
+    }
+
+    private static List<String> names(XmlNode n) {
+        return n.children().stream().map(XmlNode::name).toList();
+    }
+
+    private static void only(Iterable<String> present, List<String> allowed, String what, String where) {
+        for (String p : present) {
+            if (!allowed.contains(p)) {
+                throw QemuSubset.unsupported(what.equals("attribute") ? "attribute '" + p + "' of <" + where + ">"
+                        : "<" + where + "><" + p + ">");
+            }
+        }
+    }
+}
