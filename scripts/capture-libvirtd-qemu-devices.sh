@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Records what the real libvirtd 9.0's QEMU driver answers for the domain XMLs with disks and
+# Records what the real libvirtd 9.0's QEMU driver answers for the domain XMLs with disks, videos and
 # user-mode interfaces in src/test/resources/qemu/devices, so that the unit tests and ITs can hold
 # jvirtd's command line and XML against them (QemuDevicesTest, QemuDevicesIT):
 #

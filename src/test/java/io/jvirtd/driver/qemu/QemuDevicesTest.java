@@ -26,7 +26,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
 /**
- * Disks and user-mode interfaces held against what libvirtd 9.0's QEMU driver answered for the
+ * Disks, user-mode interfaces and videos held against what libvirtd 9.0's QEMU driver answered for the
  * same XML (src/test/resources/qemu/libvirtd-9.0/devices, recorded by
  * scripts/capture-libvirtd-qemu-devices.sh): the devices of the persistent config after define
  * (defaults, drive and PCI addresses), of the live XML after start (aliases, node indexes), the
@@ -38,7 +38,7 @@ class QemuDevicesTest {
     private static final Path OUT = Path.of("src/test/resources/qemu/libvirtd-9.0/devices");
 
     @ParameterizedTest
-    @ValueSource(strings = {"virtio-start", "idesata-start", "addresses"})
+    @ValueSource(strings = {"virtio-start", "idesata-start", "addresses", "video-start", "video-bochs-start", "video-virtio-start", "video-default-start", "video-none-start"})
     void persistentDevicesAreLibvirtds(String name) {
         DomainDef def = defined(name);
         assertEquals(devices(read(OUT.resolve(name + ".inactive.xml"))), devices(def));
@@ -46,7 +46,7 @@ class QemuDevicesTest {
 
     /** The whole persistent config, as libvirt writes it at define and dumpxml --inactive prints it. */
     @ParameterizedTest
-    @ValueSource(strings = {"virtio-start", "idesata-start", "addresses"})
+    @ValueSource(strings = {"virtio-start", "idesata-start", "addresses", "video-start", "video-bochs-start", "video-virtio-start", "video-default-start", "video-none-start"})
     void persistentXmlIsLibvirtds(String name) {
         DomainDef def = defined(name);
         def.setOsMachine("pc-i440fx-7.2"); // what define's machine alias expansion (the emulator's) makes of pc
@@ -54,14 +54,14 @@ class QemuDevicesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"virtio-start", "idesata-start"})
+    @ValueSource(strings = {"virtio-start", "idesata-start", "video-start", "video-bochs-start", "video-virtio-start", "video-default-start", "video-none-start"})
     void liveDevicesAreLibvirtds(String name) {
         DomainDef def = started(name);
         assertEquals(devices(read(OUT.resolve(name + ".live.xml"))), devices(def));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"virtio-start", "idesata-start"})
+    @ValueSource(strings = {"virtio-start", "idesata-start", "video-start", "video-bochs-start", "video-virtio-start", "video-default-start", "video-none-start"})
     void startCommandLineHasLibvirtdsDeviceArguments(String name) {
         DomainDef def = started(name);
         List<String> argv = new ArrayList<>();
@@ -69,6 +69,7 @@ class QemuDevicesTest {
         Map<DeviceDef, Integer> boot = QemuBootIndexes.of(def);
         QemuDiskArgs.disks(argv, def, boot, true);
         QemuNetArgs.interfaces(argv, def, boot);
+        QemuVideo.commandLine(argv, def);
         assertEquals(deviceArgs(read(OUT.resolve(name + ".start.argv"))), argv);
     }
 
@@ -106,7 +107,8 @@ class QemuDevicesTest {
     @ParameterizedTest
     @ValueSource(strings = {"boot-dup", "cdrom-virtio", "disk-no-source", "driver-name-xen", "format-bogus",
         "ide-hde", "ide-q35", "pci-slot-twice", "readonly-ide-disk", "readonly-sata-disk", "sata-pci-address",
-        "target-dup", "virtio-drive-address"})
+        "target-dup", "virtio-drive-address", "video-bochs-secondary", "video-cirrus-resolution", "video-none-and-vga",
+        "video-two-primary", "video-vga-heads", "video-vga-vram"})
     void defineErrorsAreLibvirtds(String name) {
         String expected = expectedError(name);
         VirException e = assertThrows(VirException.class, () -> defined("errors/" + name));
@@ -147,7 +149,11 @@ class QemuDevicesTest {
         "<interface type='user'><link state='down'/></interface>",
         "<disk type='file' device='disk' snapshot='external'><source file='/x'/><target dev='vda'/></disk>",
         "<disk type='file' device='disk'><source file='/x'/><target dev='vda'/><boot order='1' loadparm='x'/></disk>",
-        "<interface type='user' trustGuestRxFilters='yes'/>"})
+        "<interface type='user' trustGuestRxFilters='yes'/>",
+        "<video><model type='qxl'/></video>",
+        "<video><model type='vmvga'/></video>",
+        "<video><driver iommu='on'/><model type='virtio'/></video>",
+        "<video><model type='virtio'><acceleration accel3d='no'/></model></video>"})
     void outsideTheSubsetIsRefusedNotDropped(String device) {
         String xml = "<domain type='qemu'><name>x</name><memory>16384</memory><os><type arch='x86_64' machine='pc'>hvm</type>"
                 + "</os><devices>" + device + "</devices></domain>";
@@ -180,10 +186,10 @@ class QemuDevicesTest {
         throw new AssertionError("no " + name + " in errors.txt");
     }
 
-    /** The disks, interfaces, IDE/SATA controllers and memballoon of a domain XML, as text. */
+    /** The disks, interfaces, IDE/SATA controllers, memballoon and videos of a domain XML, as text. */
     private static List<String> devices(String xml) {
         List<String> out = new ArrayList<>();
-        Pattern start = Pattern.compile(" {4}<(disk|interface|memballoon|controller type='(?:ide|sata)')[ >/].*");
+        Pattern start = Pattern.compile(" {4}<(disk|interface|memballoon|video|controller type='(?:ide|sata)')[ >/].*");
         String[] lines = xml.split("\n");
         for (int i = 0; i < lines.length; i++) {
             Matcher m = start.matcher(lines[i]);
@@ -208,7 +214,7 @@ class QemuDevicesTest {
             boolean ctrl = d.kind() == DeviceKind.CONTROLLER
                     && List.of("ide", "sata").contains(d.node().attr("type"));
             if (d.kind() == DeviceKind.DISK || d.kind() == DeviceKind.INTERFACE
-                    || d.kind() == DeviceKind.MEMBALLOON || ctrl) {
+                    || d.kind() == DeviceKind.MEMBALLOON || d.kind() == DeviceKind.VIDEO || ctrl) {
                 StringBuilder b = new StringBuilder();
                 d.node().format(b, 4);
                 out.add(b.toString());
@@ -217,7 +223,7 @@ class QemuDevicesTest {
         return out;
     }
 
-    /** The controller, disk and interface arguments of a captured command line, in order. */
+    /** The controller, disk, interface and video arguments of a captured command line, in order. */
     private static List<String> deviceArgs(String argvFile) {
         List<String> args = List.of(argvFile.split("\n"));
         List<String> out = new ArrayList<>();
