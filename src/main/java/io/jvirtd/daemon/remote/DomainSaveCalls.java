@@ -6,7 +6,6 @@ import static io.jvirtd.protocol.remote.RemoteProcedure.*;
 import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirException;
 import io.jvirtd.model.domain.Screenshot;
-import io.jvirtd.model.stream.BytesStream;
 import io.jvirtd.protocol.remote.RemoteTypes.*;
 
 import java.nio.file.Path;
@@ -132,7 +131,7 @@ final class DomainSaveCalls {
         t.bind(DOMAIN_SCREENSHOT, DomainScreenshotArgs.class, DomainScreenshotRet.class, (s, a) -> {
             Screenshot shot = s.domains().domainScreenshot(Handles.dom(a.dom()),
                     a.screen(), a.flags());
-            s.openStream(new BytesStream(shot.image()), true, false);
+            s.openStream(shot.stream(), true, false);
             return new DomainScreenshotRet(shot.mimeType());
         });
         // the console's bytes travel both ways as a stream after the (empty) reply

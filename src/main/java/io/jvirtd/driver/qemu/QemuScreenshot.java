@@ -8,10 +8,13 @@ import io.jvirtd.model.conf.DeviceKind;
 import io.jvirtd.model.conf.DomainDef;
 import io.jvirtd.model.domain.DomainRef;
 import io.jvirtd.model.domain.Screenshot;
+import io.jvirtd.model.stream.DataStream;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,12 +26,13 @@ import java.util.Map;
  * screen ID"; screen 0 is QEMU's default console, any other names the video's alias and its
  * head). QEMU writes the picture with QMP {@code screendump} in PNG (QEMU 7.2 has the format, so
  * libvirt asks for it and answers "image/png") into a temporary {@code qemu.screendump.*} file in
- * the guest's run folder, given to QEMU's user; the daemon reads it back and removes it whatever
- * happens. QEMU's own refusal (a {@code none} video: "There is no console to take a screendump
+ * the guest's run folder, given to QEMU's user; the daemon opens it for the stream
+ * ({@link ScreendumpStream}) and removes it from the folder whatever happens. QEMU's own refusal (a {@code none} video: "There is no console to take a screendump
  * from") comes back as libvirt's internal error.
  *
  * <p>Stateless; worker threads. The domain's lock is held only to read the live definition and
- * monitor, never across the QMP call or the file's I/O (the job keeps the run alive meanwhile).
+ * monitor, never across the QMP call or the file's I/O (the job keeps the run alive meanwhile);
+ * the picture goes out after the reply, read from the open file on the stream's worker.
  */
 final class QemuScreenshot {
 
@@ -84,8 +88,8 @@ final class QemuScreenshot {
         }
     }
 
-    /** screendump into a fresh file in the run folder, read back and removed. */
-    private static byte[] dump(QemuLifecycle life, DomainDef live, QmpMonitor mon, Map<String, Object> args) {
+    /** screendump into a fresh file in the run folder, opened for the stream and removed. */
+    private static DataStream dump(QemuLifecycle life, DomainDef live, QmpMonitor mon, Map<String, Object> args) {
         Path dir = life.paths.runDir(live.id(), live.name());
         Path tmp;
         try {
@@ -98,12 +102,12 @@ final class QemuScreenshot {
             life.runAs.handOver(tmp);
             args.put("filename", tmp.toString());
             mon.execute("screendump", args, QemuLifecycle.MONITOR_TIMEOUT_MILLIS);
-            return Files.readAllBytes(tmp);
+            return new ScreendumpStream(FileChannel.open(tmp, StandardOpenOption.READ));
         } catch (IOException e) {
             throw VirException.of(VirErrorNumber.OPERATION_FAILED, VirErrorDomain.QEMU, "unable to open stream");
         } finally {
             try {
-                Files.deleteIfExists(tmp);
+                Files.deleteIfExists(tmp); // the open stream keeps the data, as libvirt's unlink after opening
             } catch (IOException e) {
                 System.getLogger("io.jvirtd.driver.qemu").log(System.Logger.Level.WARNING,
                         "cannot remove " + tmp + ": " + e.getMessage());
