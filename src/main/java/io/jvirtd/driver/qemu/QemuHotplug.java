@@ -389,7 +389,7 @@ final class QemuHotplug {
     }
 
     /** QEMU's DeviceNotFound (libvirt's qemuMonitorDelDevice answers -2 and no error for it). */
-    private static boolean isDeviceNotFound(VirException e) {
+    static boolean isDeviceNotFound(VirException e) {
         String m = String.valueOf(e.getMessage());
         return m.contains("Device '") && m.contains("' not found");
     }

@@ -223,7 +223,7 @@ final class QemuVcpuHotplug {
             }
         } else {
             for (int i = states.size() - 1; i >= 0 && cur > nvcpus; i--) {
-                if (states.get(i).online() && slots.get(i).alias() != null) {
+                if (states.get(i).online() && alias(states.get(i), slots.get(i), i) != null) {
                     cur--;
                     pick.set(i);
                 }
@@ -232,18 +232,31 @@ final class QemuVcpuHotplug {
         if (cur != nvcpus) {
             throw unsupported("failed to find appropriate hotpluggable vcpus to reach the desired target vcpu count");
         }
-        setLive(d, mon, pick, enable, slots);
+        setLive(d, mon, pick, enable, slots, states);
+    }
+
+    /**
+     * The alias libvirt keeps for a vCPU: QEMU's (a device_add'ed one), or {@code vcpuN} for an
+     * online hot-pluggable vCPU QEMU no longer lists (an unplug that timed out: libvirt's
+     * refresh keeps the old alias then); null for the fixed ones.
+     */
+    private static String alias(VcpuState state, Slot slot, int vcpu) {
+        if (slot.alias() != null) {
+            return slot.alias();
+        }
+        return state.online() && state.hotpluggable() ? "vcpu" + vcpu : null;
     }
 
     /** qemuDomainSetVcpusLive: adds in ascending, removes in descending order. */
-    private void setLive(QemuDomain d, QmpMonitor mon, BitSet pick, boolean enable, List<Slot> slots) {
+    private void setLive(QemuDomain d, QmpMonitor mon, BitSet pick, boolean enable, List<Slot> slots,
+                         List<VcpuState> states) {
         if (enable) {
             for (int i = pick.nextSetBit(0); i >= 0; i = pick.nextSetBit(i + 1)) {
                 add(d, mon, i, slots.get(i));
             }
         } else {
             for (int i = pick.length() - 1; i >= 0; i = pick.previousSetBit(i - 1)) {
-                remove(d, mon, i, slots.get(i));
+                remove(d, mon, i, alias(states.get(i), slots.get(i), i));
             }
         }
     }
@@ -309,9 +322,10 @@ final class QemuVcpuHotplug {
             }
             QmpMonitor mon = null;
             List<Slot> slots = null;
+            List<VcpuState> states = null;
             if (defs.live() != null) {
                 mon = monitor(d);
-                List<VcpuState> states = liveStates(d);
+                states = liveStates(d);
                 slots = slots(mon, states.size());
                 for (int i = map.nextSetBit(0); i >= 0; i = map.nextSetBit(i + 1)) {
                     if (states.get(i).online() == on) {
@@ -330,7 +344,7 @@ final class QemuVcpuHotplug {
                 validateConfig(pers, map);
             }
             if (mon != null) {
-                setLive(d, mon, map, on, slots);
+                setLive(d, mon, map, on, slots, states);
             }
             if (pers != null) {
                 List<VcpuState> v = withoutOrder(pers.vcpuStates());
@@ -383,8 +397,7 @@ final class QemuVcpuHotplug {
     }
 
     /** qemuDomainHotplugDelVcpu: device_del, then DEVICE_DELETED within libvirt's 5 s or its timeout error. */
-    private void remove(QemuDomain d, QmpMonitor mon, int vcpu, Slot slot) {
-        String alias = slot.alias();
+    private void remove(QemuDomain d, QmpMonitor mon, int vcpu, String alias) {
         if (alias == null) {
             throw VirException.format(VirErrorNumber.OPERATION_UNSUPPORTED, VirErrorDomain.QEMU,
                     "vcpu '%d' can't be unplugged", vcpu);
@@ -394,7 +407,8 @@ final class QemuVcpuHotplug {
             mon.execute("device_del", Map.of("id", alias), QMP_MILLIS);
         } catch (VirException e) {
             if (!waits.cancelDeleted(d, alias)) {
-                throw e;
+                // qemuDomainDeleteDevice: QEMU's DeviceNotFound fails the call with no error set
+                throw QemuHotplug.isDeviceNotFound(e) ? VirException.unknownCause() : e;
             }
         }
         if (!waits.awaitDeleted(d, alias, QemuHotplug.UNPLUG_TIMEOUT_MILLIS)) {
