@@ -112,8 +112,14 @@ class QemuVcpuHotplugIT {
         daemon = qemu.startDaemon();
         assertEquals("2", virsh("vcpucount", "vc", "--live"));
 
-        // --config only: the persistent XML as libvirtd writes it
-        virsh("setvcpu", "vc", "1", "--enable", "--config");
+        // --config only, from python3-libvirt: the persistent XML as libvirtd writes it
+        Exec.Result py = Exec.run(T, null, InteropEnvironment.pythonWithLibvirt().toString(), "-c",
+                "import libvirt,sys\nd=libvirt.open(sys.argv[1]).lookupByName('vc')\n"
+                        + "d.setVcpusFlags(2, libvirt.VIR_DOMAIN_AFFECT_CONFIG | libvirt.VIR_DOMAIN_VCPU_HOTPLUGGABLE)\n"
+                        + "print(d.vcpusFlags(libvirt.VIR_DOMAIN_AFFECT_CONFIG), d.vcpusFlags(libvirt.VIR_DOMAIN_AFFECT_LIVE),"
+                        + " d.maxVcpus())", QemuTestRoot.tcpUri(daemon));
+        assertEquals(0, py.exitCode(), py::describe);
+        assertEquals("2 2 2", py.stdout().strip());
         virsh("setvcpus", "vc", "3", "--maximum", "--config");
         assertTrue(virsh("dumpxml", "--inactive", "vc").contains("<vcpu placement='static' current='2'>3</vcpu>\n"
                 + "  <vcpus>\n    <vcpu id='0' enabled='yes' hotpluggable='no'/>\n"
