@@ -89,6 +89,10 @@ final class DomainTuneCalls {
             s.domains().domainSetVcpusFlags(Handles.dom(a.dom()), a.nvcpus(), a.flags());
             return null;
         });
+        t.bind(DOMAIN_SET_VCPU, DomainSetVcpuArgs.class, Void.class, (s, a) -> {
+            s.domains().domainSetVcpu(Handles.dom(a.dom()), a.cpumap(), a.state(), a.flags());
+            return null;
+        });
         t.bind(DOMAIN_GET_VCPUS_FLAGS, DomainGetVcpusFlagsArgs.class, DomainGetVcpusFlagsRet.class, (s, a) -> {
             if ((a.flags() & VCPU_GUEST) != 0 && s.isReadOnly()) {
                 throw VirException.operationDenied(D, "read only access prevents virDomainGetVcpusFlags");

@@ -41,6 +41,28 @@ final class QemuCommandLine {
         return build(d, monitor, daemonPidFile, imagesRead, QemuVolumeFiles.NONE);
     }
 
+    /**
+     * qemuBuildSmpCommandLine: the fixed online vCPUs (hot-pluggable ones are added by
+     * device_add), the maximum when it differs, and {@code <cpu><topology>} or one core per socket.
+     * QEMU 7.2 has {@code dies}, so libvirt always passes it with a topology.
+     */
+    static String smp(DomainDef d) {
+        int max = d.vcpusMax();
+        int boot = QemuVcpuHotplug.bootVcpus(d);
+        StringBuilder s = new StringBuilder(Integer.toString(boot));
+        if (boot != max) {
+            s.append(",maxcpus=").append(max);
+        }
+        int[] t = QemuVcpuHotplug.topology(d);
+        if (t != null) {
+            s.append(",sockets=").append(t[0]).append(",dies=").append(t[1]).append(",cores=").append(t[2])
+                    .append(",threads=").append(t[3]);
+        } else {
+            s.append(",sockets=").append(max).append(",cores=1,threads=1");
+        }
+        return s.toString();
+    }
+
     /** @param volumes the files of the volume disks ({@link QemuVolumeFiles#translate}) */
     static List<String> build(DomainDef d, Path monitor, Path daemonPidFile, boolean imagesRead,
                               QemuVolumeFiles volumes) {
@@ -55,7 +77,7 @@ final class QemuCommandLine {
         a.add("-overcommit");
         a.add("mem-lock=off");
         a.add("-smp");
-        a.add(d.vcpusMax() + ",sockets=" + d.vcpusMax() + ",cores=1,threads=1");
+        a.add(smp(d));
         a.add("-uuid");
         a.add(d.uuidString());
         a.add("-display");

@@ -405,6 +405,21 @@ final class QemuDomainOps implements DomainOps {
     }
 
     @Override
+    public void domainSetVcpus(DomainRef dom, int nvcpus) {
+        life.hotplug.vcpus.setVcpus(dom, nvcpus, AffectedDefs.AFFECT_LIVE); // qemuDomainSetVcpus
+    }
+
+    @Override
+    public void domainSetVcpusFlags(DomainRef dom, int nvcpus, int flags) {
+        life.hotplug.vcpus.setVcpus(dom, nvcpus, flags);
+    }
+
+    @Override
+    public void domainSetVcpu(DomainRef dom, String cpumap, int state, int flags) {
+        life.hotplug.vcpus.setVcpu(dom, cpumap, state, flags);
+    }
+
+    @Override
     public int domainGetMaxVcpus(DomainRef dom) {
         return domainGetVcpusFlags(dom, AffectedDefs.AFFECT_LIVE | QemuVcpuInfo.VCPU_MAXIMUM);
     }

@@ -75,6 +75,8 @@ final class QemuHotplug {
     private final QemuLifecycle life;
     private final DirStorage storage;
     final QemuDeviceWaits waits = new QemuDeviceWaits();
+    /** vCPU hot-plug, which shares the device waits and the late-removal thread. */
+    final QemuVcpuHotplug vcpus;
     /** Removals no caller waits for (late DEVICE_DELETED, reattach): one at a time, each under its domain's job. */
     private final ExecutorService removals = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "qemu-unplug");
@@ -92,6 +94,7 @@ final class QemuHotplug {
     QemuHotplug(QemuLifecycle life, DirStorage storage) {
         this.life = life;
         this.storage = storage;
+        this.vcpus = new QemuVcpuHotplug(life, waits);
     }
 
     // ================================================================== attach
@@ -394,7 +397,7 @@ final class QemuHotplug {
     }
 
     /** QEMU's DeviceNotFound (libvirt's qemuMonitorDelDevice answers -2 and no error for it). */
-    private static boolean isDeviceNotFound(VirException e) {
+    static boolean isDeviceNotFound(VirException e) {
         String m = String.valueOf(e.getMessage());
         return m.contains("Device '") && m.contains("' not found");
     }
@@ -703,7 +706,11 @@ final class QemuHotplug {
         }
         try {
             for (String a : aliases) {
-                removeDevice(d, a);
+                if (QemuVcpuHotplug.isVcpuAlias(a)) {
+                    vcpus.removedLate(d, a);
+                } else {
+                    removeDevice(d, a);
+                }
             }
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "cannot finish removal of {0}: {1}", aliases, e.getMessage());

@@ -318,13 +318,22 @@ final class QemuLifecycle {
             mon = QmpMonitor.open(live.name(), l.monitor(), loop, listener(d));
             CompletableFuture<Object> chardevs = mon.send("query-chardev", null);
             QemuMemory.AtStart balloon = QemuMemory.setUpAtStart(mon, live);
-            CompletableFuture<Object> cont = paused || incoming != null || loadvm != null ? null : mon.send("cont", null);
+            // online hot-pluggable vCPUs are device_add'ed before the guest runs
+            boolean bootVcpus = QemuVcpuHotplug.hasBootHotplug(live);
+            CompletableFuture<Object> cont = paused || incoming != null || loadvm != null || bootVcpus ? null
+                    : mon.send("cont", null);
             mon.awaitNegotiated(MONITOR_TIMEOUT_MILLIS);
             synchronized (d) {
                 d.monitor = mon;
             }
             learnPtys(live, mon.await(chardevs, "query-chardev", MONITOR_TIMEOUT_MILLIS));
             QemuMemory.finishStart(d, mon, balloon, live);
+            if (bootVcpus) {
+                QemuVcpuHotplug.atStart(live, mon);
+                if (!paused && incoming == null && loadvm == null) {
+                    cont = mon.send("cont", null);
+                }
+            }
             QemuVcpuPins.applyAtStart(live, l.pid(), mon); // <cputune> pins on the vCPU and main threads
             if (loadvm != null) {
                 QemuSnapshots.loadvm(mon, loadvm);

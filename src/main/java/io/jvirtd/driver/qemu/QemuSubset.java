@@ -26,7 +26,8 @@ import java.util.Set;
  */
 final class QemuSubset {
 
-    private static final Set<String> SECTIONS = Set.of("title", "description", "metadata", "features", "cpu", "cputune");
+    private static final Set<String> SECTIONS = Set.of("title", "description", "metadata", "features", "cpu", "cputune",
+            "vcpus");
 
     private QemuSubset() {
     }
@@ -37,9 +38,10 @@ final class QemuSubset {
                 throw unsupported(s.startsWith("memory/@") ? "attribute 'dumpCore' of <memory>" : "<" + s + ">");
             }
         }
-        if (!"static".equals(d.vcpuPlacement()) || d.vcpuCpuset() != null || d.vcpusCurrent() != d.vcpusMax()) {
+        if (!"static".equals(d.vcpuPlacement()) || d.vcpuCpuset() != null ) {
             throw unsupported("<vcpu> other than a static count");
         }
+        QemuVcpuHotplug.checkDefinition(d);
         cputune(d);
         os(d);
         features(d);
@@ -112,7 +114,7 @@ final class QemuSubset {
         value(cpu, "mode", "custom", "cpu mode");
         value(cpu, "match", "exact", "cpu match");
         value(cpu, "check", "none", "cpu check");
-        children(cpu, "cpu", "model");
+        children(cpu, "cpu", "model", "topology");
         XmlNode model = cpu.child("model");
         if (model != null) {
             attrs(model, "cpu><model", "fallback");

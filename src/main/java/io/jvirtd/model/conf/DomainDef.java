@@ -417,6 +417,62 @@ public final class DomainDef {
         syncVcpusNode(true);
     }
 
+    /**
+     * Every vCPU's state, vCPU 0 first: from the {@code <vcpus>} list when the definition has
+     * one, else the first {@code current} online and not hot-pluggable, the rest offline and
+     * hot-pluggable (virDomainDefSetVcpus then virDomainVcpuDefPostParse).
+     */
+    public List<VcpuState> vcpuStates() {
+        List<VcpuState> out = new ArrayList<>();
+        List<XmlNode> listed = vcpus == null ? List.of() : vcpus.children("vcpu");
+        for (int i = 0; i < vcpusMax; i++) {
+            if (i < listed.size()) {
+                XmlNode v = listed.get(i);
+                String order = v.attr("order");
+                boolean on = "yes".equals(v.attr("enabled"));
+                String hp = v.attr("hotpluggable"); // absent on vCPUs a new maximum added
+                out.add(new VcpuState(on, hp == null ? !on : "yes".equals(hp),
+                        order == null ? 0 : Integer.parseInt(order)));
+            } else {
+                boolean on = i < vcpusCurrent;
+                out.add(new VcpuState(on, !on, 0));
+            }
+        }
+        return out;
+    }
+
+    /** Whether the definition prints its {@code <vcpus>} list (libvirt's individualvcpus). */
+    public boolean hasIndividualVcpus() {
+        return vcpus != null;
+    }
+
+    /**
+     * Sets every vCPU's state (one per vCPU up to the maximum); {@code individual} makes the
+     * definition print its {@code <vcpus>} list from now on, as libvirt does once a vCPU was
+     * plugged individually. The current count follows the online ones.
+     */
+    public void setVcpuStates(List<VcpuState> states, boolean individual) {
+        if (states.size() != vcpusMax) {
+            throw new IllegalArgumentException("need " + vcpusMax + " vcpu states, got " + states.size());
+        }
+        int online = 0;
+        for (VcpuState v : states) {
+            online += v.online() ? 1 : 0;
+        }
+        vcpusCurrent = online;
+        if (!individual && vcpus == null) {
+            return;
+        }
+        XmlNode fresh = new XmlNode("vcpus");
+        for (int i = 0; i < states.size(); i++) {
+            VcpuState v = states.get(i);
+            fresh.add(new XmlNode("vcpu").attr("id", Integer.toString(i)).attr("enabled", v.online() ? "yes" : "no")
+                    .attr("hotpluggable", v.hotpluggable() ? "yes" : "no")
+                    .attr("order", v.order() == 0 ? null : Integer.toString(v.order())));
+        }
+        vcpus = fresh;
+    }
+
     /** Keeps an explicit {@code <vcpus>} list in step with the counts. */
     private void syncVcpusNode(boolean setOnline) {
         if (vcpus == null) {
@@ -426,8 +482,8 @@ public final class DomainDef {
         XmlNode fresh = new XmlNode("vcpus");
         for (int i = 0; i < vcpusMax; i++) {
             XmlNode v = i < old.size() ? old.get(i).copy()
-                    : new XmlNode("vcpu").attr("id", Integer.toString(i)).attr("enabled", "no")
-                            .attr("hotpluggable", "yes");
+                    // virDomainVcpuDefNew: a vCPU a new maximum adds has no hotpluggable value
+                    : new XmlNode("vcpu").attr("id", Integer.toString(i)).attr("enabled", "no");
             if (setOnline) {
                 XmlNode c = new XmlNode("vcpu").attr("id", v.attr("id"))
                         .attr("enabled", i < vcpusCurrent ? "yes" : "no")

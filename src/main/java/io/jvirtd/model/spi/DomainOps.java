@@ -509,6 +509,11 @@ public interface DomainOps {
         throw dom("virDomainSetVcpusFlags");
     }
 
+    /** virDomainSetVcpu: the vCPUs of {@code cpumap} (a CPU list) on ({@code state} 1) or off (0). */
+    default void domainSetVcpu(DomainRef dom, String cpumap, int state, int flags) {
+        throw dom("virDomainSetVcpu");
+    }
+
     /** virDomainGetVcpusFlags. */
     default int domainGetVcpusFlags(DomainRef dom, int flags) {
         throw dom("virDomainGetVcpusFlags");

@@ -138,7 +138,7 @@ class QemuLauncherTest {
             {"<devices>", "<devices><hostdev mode='subsystem' type='pci'><source><address domain='0x0000' bus='0x00' "
                     + "slot='0x05' function='0x0'/></source></hostdev>", "device <hostdev>"},
             {"<os>", "<memtune><hard_limit unit='MiB'>64</hard_limit></memtune><os>", "<memtune>"},
-            {"<vcpu>1</vcpu>", "<vcpu current='1'>2</vcpu>", "<vcpu> other than a static count"},
+            {"<vcpu>1</vcpu>", "<vcpu cpuset='0'>1</vcpu>", "<vcpu> other than a static count"},
             {"<acpi/>", "<acpi/><pae/>", "<features><pae/>"},
             {"<devices>", "<cpu mode='host-model'/><devices>", "cpu mode 'host-model'"},
             {"<devices>", "<clock offset='localtime'/><devices>", "clock other than <clock offset='utc'/>"},
