@@ -839,6 +839,7 @@ final class QemuLifecycle {
         DomainState state;
         int reason;
         long pid;
+        int taint;
         synchronized (d) {
             if (d.liveDef == null) {
                 return;
@@ -847,9 +848,10 @@ final class QemuLifecycle {
             state = d.state;
             reason = d.reason;
             pid = d.pid;
+            taint = d.taint;
         }
         try {
-            StatusFile.write(paths.statusFile(live.name()), state, reason, pid,
+            StatusFile.write(paths.statusFile(live.name()), state, reason, pid, taint,
                     paths.runDir(live.id(), live.name()).resolve("monitor.sock"), live);
         } catch (IOException e) {
             LOG.log(Level.ERROR, "cannot write status file of {0}: {1}", live.name(), e.getMessage());
@@ -949,6 +951,7 @@ final class QemuLifecycle {
             d.pid = s.pid();
             d.state = s.state();
             d.reason = s.reason();
+            d.taint = s.taint(); // as virDomainObjParseXML: kept quietly, no second log line
             d.startingDef = null;
         }
         final QemuDomain dom = d;
