@@ -144,6 +144,58 @@ class QemuHotplugIT {
         virsh("undefine", "hp-linux");
     }
 
+    /**
+     * libvirt's node name counter is in the status file: a disk attached after a daemon restart
+     * gets a number past every node this QEMU has had, a detached one's too (libvirt keeps
+     * {@code <nodename index='N'/>} in its status XML), and both disks work and leave.
+     */
+    @Test
+    void aDiskAttachedAfterARestartNeverReusesANodeName() throws Exception {
+        TestGuests.qemu();
+        Path python = InteropEnvironment.pythonWithLibvirt();
+        TestGuests.LinuxGuest guest = TestGuests.linuxGuest();
+        daemonWithPool();
+        virsh("vol-create-as", "p", "e.qcow2", "16M", "--format", "qcow2");
+        virsh("vol-create-as", "p", "f.qcow2", "16M", "--format", "qcow2");
+        Path serial = root.resolve("hp-linux-serial.log");
+        Path xml = root.resolve("hp-linux.xml");
+        Files.writeString(xml, "<domain type='qemu'><name>hp-linux</name><memory unit='MiB'>128</memory>"
+                + "<os><type arch='x86_64' machine='pc'>hvm</type><kernel>" + guest.kernel() + "</kernel>"
+                + "<initrd>" + guest.initrd() + "</initrd><cmdline>" + guest.cmdline() + "</cmdline></os>"
+                + "<features><acpi/></features><devices>"
+                + "<serial type='pty'><log file='" + serial + "' append='off'/><target port='0'/></serial>"
+                + "<console type='pty'><target type='serial' port='0'/></console>"
+                + "</devices></domain>");
+        virsh("create", xml.toString());
+        awaitMarker(serial, "TESTGUEST-BOOT-OK");
+        String d = poolDir.resolve("d.qcow2").toString();
+        String e = poolDir.resolve("e.qcow2").toString();
+        String f = poolDir.resolve("f.qcow2").toString();
+        virsh("attach-disk", "hp-linux", "--source", d, "--target", "vdb", "--subdriver", "qcow2", "--live");
+        virsh("attach-disk", "hp-linux", "--source", e, "--target", "vdc", "--subdriver", "qcow2", "--live");
+        assertTrue(virsh("dumpxml", "hp-linux").contains("<source file='" + e + "' index='2'/>"));
+        virsh("detach-disk", "hp-linux", "vdc", "--live"); // node 2 is gone but was used
+        assertFalse(virsh("domblklist", "hp-linux").contains("vdc"));
+        assertTrue(Files.readString(qemu.dir().resolve("run/hp-linux.xml")).contains("\n  <nodename index='2'/>\n"));
+
+        ProcessHandle.of(daemon.pid()).ifPresent(ProcessHandle::destroyForcibly); // SIGKILL
+        daemon.awaitExit(Duration.ofSeconds(20));
+        daemon = qemu.startDaemon();
+        virsh("attach-disk", "hp-linux", "--source", f, "--target", "vdd", "--subdriver", "qcow2", "--live");
+        String live = virsh("dumpxml", "hp-linux");
+        assertTrue(live.contains("<source file='" + f + "' index='3'/>"), live);
+        String blk = virsh("domblklist", "hp-linux");
+        assertTrue(listed(blk, "vdb", d) && listed(blk, "vdd", f), blk);
+        awaitGuest(python, "HAS-2-vdb"); // the guest's second virtio disk: vdd
+
+        virsh("detach-disk", "hp-linux", "vdb", "--live");
+        virsh("detach-disk", "hp-linux", "vdd", "--live");
+        blk = virsh("domblklist", "hp-linux");
+        assertFalse(blk.contains("vdb") || blk.contains("vdd"), blk);
+        awaitGuest(python, "NO-2-vda");
+        virsh("destroy", "hp-linux");
+    }
+
     @Test
     void flagsErrorsMediaAndAGuestThatDoesNotLetGo() throws Exception {
         TestGuests.qemu();

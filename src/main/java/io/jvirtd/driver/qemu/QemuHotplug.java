@@ -82,13 +82,6 @@ final class QemuHotplug {
         return t;
     });
 
-    /**
-     * The last node number used per running domain (libvirt's nodenameindex): names are never
-     * reused while QEMU runs, even after a detach. Guarded by itself. After a daemon restart
-     * it starts again past the highest number the live definition shows.
-     */
-    private final Map<QemuDomain, Integer> lastNode = new java.util.HashMap<>();
-
     QemuHotplug(QemuLifecycle life, DirStorage storage) {
         this.life = life;
         this.storage = storage;
@@ -708,9 +701,6 @@ final class QemuHotplug {
     /** The domain's QEMU is gone. */
     void forget(QemuDomain d) {
         waits.forget(d);
-        synchronized (lastNode) {
-            lastNode.remove(d);
-        }
     }
 
     // ================================================================== helpers
@@ -826,15 +816,18 @@ final class QemuHotplug {
         return idx == null ? 0 : Integer.parseInt(idx);
     }
 
-    /** libvirt's node name counter: past every node the running domain has used. */
+    /**
+     * libvirt's node name counter: past every node the running domain has used, detached ones
+     * too ({@link QemuDomain#nodeIndex}, saved with the status the caller writes next).
+     */
     private int nextNodeIndex(QemuDomain d, DomainDef live) {
         int max = live.disks().size(); // the start numbered every disk, empty drives too
         for (DeviceDef disk : live.disks()) {
             max = Math.max(max, sourceIndex(disk));
         }
-        synchronized (lastNode) {
-            int next = Math.max(max, lastNode.getOrDefault(d, 0)) + 1;
-            lastNode.put(d, next);
+        synchronized (d) {
+            int next = Math.max(max, d.nodeIndex) + 1;
+            d.nodeIndex = next;
             return next;
         }
     }

@@ -305,6 +305,7 @@ final class QemuLifecycle {
             synchronized (d) {
                 d.liveDef = live;
                 domains.setRunId(d, live.id());
+                d.nodeIndex = live.disks().size(); // QemuDiskArgs numbered every disk 1..N
                 d.pid = l.pid();
                 d.state = DomainState.PAUSED;
                 d.reason = StateReason.Paused.STARTING_UP;
@@ -804,6 +805,7 @@ final class QemuLifecycle {
             d.destroying = false;
             d.gotShutdown = false;
             d.taint = 0;
+            d.nodeIndex = 0;
             transientGone = d.persistentDef == null;
             if (transientGone) {
                 domains.remove(d, live.name());
@@ -840,6 +842,7 @@ final class QemuLifecycle {
         int reason;
         long pid;
         int taint;
+        int nodeIndex;
         synchronized (d) {
             if (d.liveDef == null) {
                 return;
@@ -849,10 +852,11 @@ final class QemuLifecycle {
             reason = d.reason;
             pid = d.pid;
             taint = d.taint;
+            nodeIndex = d.nodeIndex;
         }
         try {
             StatusFile.write(paths.statusFile(live.name()), state, reason, pid, taint,
-                    paths.runDir(live.id(), live.name()).resolve("monitor.sock"), live);
+                    paths.runDir(live.id(), live.name()).resolve("monitor.sock"), nodeIndex, live);
         } catch (IOException e) {
             LOG.log(Level.ERROR, "cannot write status file of {0}: {1}", live.name(), e.getMessage());
         }
@@ -952,6 +956,7 @@ final class QemuLifecycle {
             d.state = s.state();
             d.reason = s.reason();
             d.taint = s.taint(); // as virDomainObjParseXML: kept quietly, no second log line
+            d.nodeIndex = s.nodeIndex();
             d.startingDef = null;
         }
         final QemuDomain dom = d;

@@ -16,7 +16,8 @@ import java.util.List;
  * A running domain's status file, what a restarted daemon reattaches from (libvirt's
  * /run/libvirt/qemu/NAME.xml): {@code <domstatus state= reason= pid=>} with the run's taint
  * flags ({@code <taint flag='custom-monitor'/>}, as virDomainObjFormat writes them), the monitor
- * socket and the live domain XML. Written atomically (not forced to disk) after every state change of
+ * socket, the blockdev node counter ({@code <nodename index='N'/>}, as libvirt's private status
+ * data) and the live domain XML. Written atomically (not forced to disk) after every state change of
  * a running domain.
  * Stateless; worker threads (file I/O).
  */
@@ -33,13 +34,15 @@ final class StatusFile {
     private static final List<String> SHUTDOWN_REASONS = List.of("unknown", "user");
 
     /** What reattach needs from a status file. */
-    record Status(DomainState state, int reason, long pid, int taint, Path monitor, DomainDef liveDef) {
+    record Status(DomainState state, int reason, long pid, int taint, Path monitor, int nodeIndex,
+                  DomainDef liveDef) {
     }
 
     private StatusFile() {
     }
 
-    static void write(Path file, DomainState state, int reason, long pid, int taint, Path monitor, DomainDef live)
+    static void write(Path file, DomainState state, int reason, long pid, int taint, Path monitor, int nodeIndex,
+                      DomainDef live)
             throws IOException {
         StringBuilder b = new StringBuilder(4096);
         b.append("<!--\nWARNING: THIS IS AN AUTO-GENERATED FILE. CHANGES TO IT ARE LIKELY TO BE\n")
@@ -52,6 +55,7 @@ final class StatusFile {
             }
         }
         b.append("  <monitor path='").append(QemuDomainXml.attr(monitor.toString())).append("' type='unix'/>\n");
+        b.append("  <nodename index='").append(nodeIndex).append("'/>\n");
         for (String line : live.format(DomainDef.XML_SECURE).split("\n")) {
             b.append("  ").append(line).append('\n');
         }
@@ -69,12 +73,14 @@ final class StatusFile {
         long pid = Long.parseLong(root.getAttribute("pid"));
         int taint = 0;
         Path monitor = null;
+        int nodeIndex = 0; // a file written before the counter was kept: the live XML's numbers rule
         DomainDef def = null;
         for (Node n = root.getFirstChild(); n != null; n = n.getNextSibling()) {
             if (n instanceof Element e) {
                 switch (VirXml.localName(e)) {
                     case "taint" -> taint |= taintBit(e.getAttribute("flag"));
                     case "monitor" -> monitor = Path.of(e.getAttribute("path"));
+                    case "nodename" -> nodeIndex = Integer.parseInt(e.getAttribute("index"));
                     case "domain" -> def = DomainDef.fromElement(e, DomainDef.PARSE_STATUS, QemuXmlOptions.OPTIONS);
                     default -> { }
                 }
@@ -83,7 +89,7 @@ final class StatusFile {
         if (monitor == null || def == null) {
             throw new IllegalArgumentException("status file " + file + " lacks <monitor> or <domain>");
         }
-        return new Status(state, reason, pid, taint, monitor, def);
+        return new Status(state, reason, pid, taint, monitor, nodeIndex, def);
     }
 
     /** A taint flag's bit; an unknown name (a newer daemon's) counts for nothing rather than failing the reattach. */
