@@ -660,7 +660,9 @@ final class QemuLifecycle {
 
             @Override
             public void onRawEvent(Map<String, Object> message) {
-                eventThread.execute(() -> QemuMonitorEvents.relay(events, d.ref(), message));
+                if (QemuMonitorEvents.wanted(events)) { // else not even the hop to the event thread
+                    eventThread.execute(() -> QemuMonitorEvents.relay(events, d.ref(), message));
+                }
             }
 
             @Override
@@ -1080,6 +1082,10 @@ final class QemuLifecycle {
 
     /** Daemon shutdown: close every monitor; the guests keep running and are reattached next time. */
     void detachAll() {
+        // first the removals, which may still use a monitor and write a status file
+        if (!hotplug.shutdown(1_000)) {
+            LOG.log(Level.WARNING, "the qemu-unplug thread did not end");
+        }
         for (QemuDomain d : domains.all()) {
             QmpMonitor mon;
             synchronized (d) {
