@@ -7,8 +7,9 @@ import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 
 /**
- * What happens when an {@link Error} ends a thread of the daemon (an OutOfMemoryError or a
- * StackOverflowError on a worker, the event loop dying): the error is logged with its thread,
+ * What happens when an {@link Error} ends a thread of the daemon (an OutOfMemoryError, the event
+ * loop dying; a worker's call that fails with another Error is answered and survived, see
+ * rpc/server/DispatchGuard): the error is logged with its thread,
  * then the process ends at once with {@link #EXIT_FATAL}, without the orderly shutdown (whose
  * exit status 0 would report success, and whose steps may need the memory or the loop that is
  * gone). libvirtd ends the same way on a fatal error: glib aborts on a failed allocation.

@@ -125,6 +125,18 @@ class QemuMonitorIT {
         assertEquals("error: Failed to attach to pid 1234\nerror: this function is not supported by the connection "
                 + "driver: virDomainQemuAttach", attach.stderr().strip(), attach::describe);
 
+        // the taint is in the status file, so a daemon killed and started again still shows it,
+        // without a second line in the domain's log (libvirt reads it back quietly)
+        assertTrue(Files.readString(qemu.dir().resolve("run/" + name + ".xml"))
+                .contains("\n  <taint flag='custom-monitor'/>\n"), "status file lacks the taint");
+        ProcessHandle.of(d.pid()).ifPresent(ProcessHandle::destroyForcibly); // SIGKILL
+        d.awaitExit(Duration.ofSeconds(20));
+        d = qemu.startDaemon();
+        assertTrue(virsh(d, "dominfo", name).contains("Messages:       tainted: custom monitor control commands issued"),
+                "dominfo lacks the taint after a restart");
+        log = Files.readString(root.resolve("qemu/log/" + name + ".log"), StandardCharsets.UTF_8);
+        assertEquals(1, log.lines().filter(l -> l.endsWith(" is tainted: custom-monitor")).count(), log);
+
         // a new run is not tainted
         virsh(d, "destroy", name);
         virsh(d, "start", name);

@@ -51,6 +51,12 @@ final class QemuDomain {
     boolean fakeReboot;
     /** libvirt's taint bits of this run (virDomainTaintFlags bit numbers), e.g. custom-monitor; 0 when shut off. */
     int taint;
+    /**
+     * libvirt's nodenameindex: the last blockdev node number this run gave out (the start
+     * numbers its disks 1..N; hot-plugs and media changes go on from there). Kept in the status
+     * file, so names are never reused while QEMU runs, even across a daemon restart.
+     */
+    int nodeIndex;
 
     /** The snapshots (libvirt's vm->snapshots), kept by {@link QemuSnapshots}. */
     final Moments<SnapshotDef> snapshots = new Moments<>();

@@ -22,6 +22,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Device attach, detach and update on the QEMU driver, as libvirt 9.0's QEMU driver does them
@@ -83,13 +85,6 @@ final class QemuHotplug {
         t.setDaemon(true);
         return t;
     });
-
-    /**
-     * The last node number used per running domain (libvirt's nodenameindex): names are never
-     * reused while QEMU runs, even after a detach. Guarded by itself. After a daemon restart
-     * it starts again past the highest number the live definition shows.
-     */
-    private final Map<QemuDomain, Integer> lastNode = new java.util.HashMap<>();
 
     QemuHotplug(QemuLifecycle life, DirStorage storage) {
         this.life = life;
@@ -647,7 +642,7 @@ final class QemuHotplug {
             case "DEVICE_DELETED" -> {
                 Object alias = data.get("device");
                 if (alias instanceof String a && !a.isEmpty() && !waits.signalDeleted(d, a)) {
-                    removals.execute(() -> removeLater(d, Set.of(a)));
+                    queueRemoval(d, Set.of(a));
                 }
             }
             case "DEVICE_TRAY_MOVED" -> {
@@ -691,9 +686,40 @@ final class QemuHotplug {
                 }
             }
             if (!gone.isEmpty()) {
-                removals.execute(() -> removeLater(d, gone));
+                queueRemoval(d, gone);
             }
         });
+    }
+
+    /** Hands a removal to the qemu-unplug thread; once the driver stops, the next start's reattach finds it. */
+    private void queueRemoval(QemuDomain d, Set<String> aliases) {
+        try {
+            removals.execute(() -> removeLater(d, aliases));
+        } catch (RejectedExecutionException e) {
+            LOG.log(Level.DEBUG, "driver stopping: removal of {0} left to the next start", aliases);
+        }
+    }
+
+    /**
+     * The driver stops: the removal under way gets up to {@code millis} to finish (and write the
+     * status file), then the thread is interrupted; queued ones are dropped, since the status file
+     * still lists their devices and the next start's reattach finds them gone (qom-list).
+     *
+     * @return whether the qemu-unplug thread has ended
+     */
+    boolean shutdown(long millis) {
+        removals.shutdown();
+        try {
+            if (!removals.awaitTermination(millis, TimeUnit.MILLISECONDS)) {
+                removals.shutdownNow();
+                return removals.awaitTermination(millis, TimeUnit.MILLISECONDS);
+            }
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            removals.shutdownNow();
+            return false;
+        }
     }
 
     /** A removal no caller waits for, under the domain's job. qemu-unplug thread. */
@@ -722,9 +748,6 @@ final class QemuHotplug {
     /** The domain's QEMU is gone. */
     void forget(QemuDomain d) {
         waits.forget(d);
-        synchronized (lastNode) {
-            lastNode.remove(d);
-        }
     }
 
     // ================================================================== helpers
@@ -840,15 +863,18 @@ final class QemuHotplug {
         return idx == null ? 0 : Integer.parseInt(idx);
     }
 
-    /** libvirt's node name counter: past every node the running domain has used. */
+    /**
+     * libvirt's node name counter: past every node the running domain has used, detached ones
+     * too ({@link QemuDomain#nodeIndex}, saved with the status the caller writes next).
+     */
     private int nextNodeIndex(QemuDomain d, DomainDef live) {
         int max = live.disks().size(); // the start numbered every disk, empty drives too
         for (DeviceDef disk : live.disks()) {
             max = Math.max(max, sourceIndex(disk));
         }
-        synchronized (lastNode) {
-            int next = Math.max(max, lastNode.getOrDefault(d, 0)) + 1;
-            lastNode.put(d, next);
+        synchronized (d) {
+            int next = Math.max(max, d.nodeIndex) + 1;
+            d.nodeIndex = next;
             return next;
         }
     }

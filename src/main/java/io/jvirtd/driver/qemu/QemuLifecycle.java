@@ -305,6 +305,7 @@ final class QemuLifecycle {
             synchronized (d) {
                 d.liveDef = live;
                 domains.setRunId(d, live.id());
+                d.nodeIndex = live.disks().size(); // QemuDiskArgs numbered every disk 1..N
                 d.pid = l.pid();
                 d.state = DomainState.PAUSED;
                 d.reason = StateReason.Paused.STARTING_UP;
@@ -318,6 +319,7 @@ final class QemuLifecycle {
             mon = QmpMonitor.open(live.name(), l.monitor(), loop, listener(d));
             CompletableFuture<Object> chardevs = mon.send("query-chardev", null);
             QemuMemory.AtStart balloon = QemuMemory.setUpAtStart(mon, live);
+            Map<String, CompletableFuture<Object>> linksDown = QemuNetArgs.setLinksDown(mon, live);
             // online hot-pluggable vCPUs are device_add'ed before the guest runs
             boolean bootVcpus = QemuVcpuHotplug.hasBootHotplug(live);
             CompletableFuture<Object> cont = paused || incoming != null || loadvm != null || bootVcpus ? null
@@ -328,6 +330,7 @@ final class QemuLifecycle {
             }
             learnPtys(live, mon.await(chardevs, "query-chardev", MONITOR_TIMEOUT_MILLIS));
             QemuMemory.finishStart(d, mon, balloon, live);
+            QemuNetArgs.awaitLinksDown(mon, linksDown, MONITOR_TIMEOUT_MILLIS);
             if (bootVcpus) {
                 QemuVcpuHotplug.atStart(live, mon);
                 if (!paused && incoming == null && loadvm == null) {
@@ -668,7 +671,9 @@ final class QemuLifecycle {
 
             @Override
             public void onRawEvent(Map<String, Object> message) {
-                eventThread.execute(() -> QemuMonitorEvents.relay(events, d.ref(), message));
+                if (QemuMonitorEvents.wanted(events)) { // else not even the hop to the event thread
+                    eventThread.execute(() -> QemuMonitorEvents.relay(events, d.ref(), message));
+                }
             }
 
             @Override
@@ -813,6 +818,7 @@ final class QemuLifecycle {
             d.destroying = false;
             d.gotShutdown = false;
             d.taint = 0;
+            d.nodeIndex = 0;
             transientGone = d.persistentDef == null;
             if (transientGone) {
                 domains.remove(d, live.name());
@@ -848,6 +854,8 @@ final class QemuLifecycle {
         DomainState state;
         int reason;
         long pid;
+        int taint;
+        int nodeIndex;
         synchronized (d) {
             if (d.liveDef == null) {
                 return;
@@ -856,10 +864,12 @@ final class QemuLifecycle {
             state = d.state;
             reason = d.reason;
             pid = d.pid;
+            taint = d.taint;
+            nodeIndex = d.nodeIndex;
         }
         try {
-            StatusFile.write(paths.statusFile(live.name()), state, reason, pid,
-                    paths.runDir(live.id(), live.name()).resolve("monitor.sock"), live);
+            StatusFile.write(paths.statusFile(live.name()), state, reason, pid, taint,
+                    paths.runDir(live.id(), live.name()).resolve("monitor.sock"), nodeIndex, live);
         } catch (IOException e) {
             LOG.log(Level.ERROR, "cannot write status file of {0}: {1}", live.name(), e.getMessage());
         }
@@ -958,6 +968,8 @@ final class QemuLifecycle {
             d.pid = s.pid();
             d.state = s.state();
             d.reason = s.reason();
+            d.taint = s.taint(); // as virDomainObjParseXML: kept quietly, no second log line
+            d.nodeIndex = s.nodeIndex();
             d.startingDef = null;
         }
         final QemuDomain dom = d;
@@ -1081,6 +1093,10 @@ final class QemuLifecycle {
 
     /** Daemon shutdown: close every monitor; the guests keep running and are reattached next time. */
     void detachAll() {
+        // first the removals, which may still use a monitor and write a status file
+        if (!hotplug.shutdown(1_000)) {
+            LOG.log(Level.WARNING, "the qemu-unplug thread did not end");
+        }
         for (QemuDomain d : domains.all()) {
             QmpMonitor mon;
             synchronized (d) {

@@ -38,22 +38,8 @@ final class QemuMonitorCommands {
 
     private static final System.Logger LOG = System.getLogger("io.jvirtd.driver.qemu");
     static final int MONITOR_COMMAND_HMP = 1;
-    /** VIR_DOMAIN_TAINT_CUSTOM_MONITOR's bit (virDomainTaintFlags). */
-    static final int TAINT_CUSTOM_MONITOR = 1;
     private static final int MESSAGE_DEPRECATION = 1;
     private static final int MESSAGE_TAINTING = 2;
-    /** virDomainTaint and virDomainTaintMessage, indexed by taint bit number. */
-    private static final List<String> TAINT_NAMES = List.of("custom-argv", "custom-monitor", "high-privileges",
-            "shell-scripts", "disk-probing", "external-launch", "host-cpu", "hook-script", "cdrom-passthrough",
-            "custom-dtb", "custom-ga-command", "custom-hypervisor-feature", "deprecated-config", "custom-device");
-    private static final List<String> TAINT_MESSAGES = List.of("custom configuration parameters specified",
-            "custom monitor control commands issued", "running with undesirable elevated privileges",
-            "network configuration using opaque shell scripts", "potentially unsafe disk format probing",
-            "managing externally launched configuration", "potentially unsafe use of host CPU passthrough",
-            "configuration potentially modified by hook script", "use of host cdrom passthrough",
-            "custom device tree blob used", "custom guest agent control commands issued",
-            "hypervisor feature autodetection override", "use of deprecated configuration settings",
-            "custom device configuration");
     /** virTimeStringNow's format. */
     private static final DateTimeFormatter LOG_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSZ", Locale.ROOT);
 
@@ -78,7 +64,7 @@ final class QemuMonitorCommands {
             }
             mon = d.monitor;
         }
-        taint(d, TAINT_CUSTOM_MONITOR);
+        taint(d, Taints.CUSTOM_MONITOR);
         boolean hmp = (flags & MONITOR_COMMAND_HMP) != 0;
         Map<String, Object> command = hmp
                 ? Map.of("execute", "human-monitor-command", "arguments", Map.of("command-line", cmd))
@@ -202,9 +188,9 @@ final class QemuMonitorCommands {
         }
         List<String> out = new ArrayList<>();
         if (flags == 0 || (flags & MESSAGE_TAINTING) != 0) {
-            for (int i = 0; i < TAINT_MESSAGES.size(); i++) {
+            for (int i = 0; i < Taints.MESSAGES.size(); i++) {
                 if ((taint & (1 << i)) != 0) {
-                    out.add("tainted: " + TAINT_MESSAGES.get(i));
+                    out.add("tainted: " + Taints.MESSAGES.get(i));
                 }
             }
         }
@@ -226,7 +212,10 @@ final class QemuMonitorCommands {
             id = d.id;
             name = d.liveDef.name();
         }
-        String what = TAINT_NAMES.get(bit);
+        // in the status file at once, so a restarted daemon still shows it (libvirt keeps it
+        // there too, but writes the file only at its next status save)
+        life.saveStatus(d);
+        String what = Taints.NAMES.get(bit);
         LOG.log(Level.WARNING, "Domain id={0} name=''{1}'' uuid={2} is tainted: {3}", id, name,
                 io.jvirtd.model.domain.Uuids.format(d.uuid), what);
         String line = ZonedDateTime.now(ZoneOffset.UTC).format(LOG_TIME) + ": Domain id=" + id + " is tainted: "

@@ -70,6 +70,9 @@ final class QemuMonitorEvents {
      * and its {@code data} as compact JSON (null without), raised for {@code dom}. qemu-event thread.
      */
     static void relay(EventBus events, DomainRef dom, Map<String, Object> message) {
+        if (!wanted(events)) {
+            return; // no client registered: nothing to encode
+        }
         Object name = message.get("event");
         if (!(name instanceof String event)) {
             return;
@@ -87,5 +90,10 @@ final class QemuMonitorEvents {
         Object data = message.get("data");
         String details = message.containsKey("data") ? QmpCodec.json(data) : null;
         events.raise(new QemuMonitorEvent(dom, event, seconds, micros, details));
+    }
+
+    /** Whether any client registered a monitor-event callback. Lock-free, any thread. */
+    static boolean wanted(EventBus events) {
+        return events.hasListener(QemuMonitorEvent.class, 0);
     }
 }

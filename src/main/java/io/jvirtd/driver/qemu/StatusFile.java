@@ -14,8 +14,10 @@ import java.util.List;
 
 /**
  * A running domain's status file, what a restarted daemon reattaches from (libvirt's
- * /run/libvirt/qemu/NAME.xml): {@code <domstatus state= reason= pid=>} with the monitor socket
- * and the live domain XML. Written atomically (not forced to disk) after every state change of
+ * /run/libvirt/qemu/NAME.xml): {@code <domstatus state= reason= pid=>} with the run's taint
+ * flags ({@code <taint flag='custom-monitor'/>}, as virDomainObjFormat writes them), the monitor
+ * socket, the blockdev node counter ({@code <nodename index='N'/>}, as libvirt's private status
+ * data) and the live domain XML. Written atomically (not forced to disk) after every state change of
  * a running domain.
  * Stateless; worker threads (file I/O).
  */
@@ -32,20 +34,28 @@ final class StatusFile {
     private static final List<String> SHUTDOWN_REASONS = List.of("unknown", "user");
 
     /** What reattach needs from a status file. */
-    record Status(DomainState state, int reason, long pid, Path monitor, DomainDef liveDef) {
+    record Status(DomainState state, int reason, long pid, int taint, Path monitor, int nodeIndex,
+                  DomainDef liveDef) {
     }
 
     private StatusFile() {
     }
 
-    static void write(Path file, DomainState state, int reason, long pid, Path monitor, DomainDef live)
+    static void write(Path file, DomainState state, int reason, long pid, int taint, Path monitor, int nodeIndex,
+                      DomainDef live)
             throws IOException {
         StringBuilder b = new StringBuilder(4096);
         b.append("<!--\nWARNING: THIS IS AN AUTO-GENERATED FILE. CHANGES TO IT ARE LIKELY TO BE\n")
                 .append("OVERWRITTEN AND LOST. It is jvirtd's record of a running domain.\n-->\n\n");
         b.append("<domstatus state='").append(STATES.get(state.number())).append("' reason='")
                 .append(QemuDomainXml.attr(reasonName(state, reason))).append("' pid='").append(pid).append("'>\n");
+        for (int bit = 0; bit < Taints.NAMES.size(); bit++) {
+            if ((taint & (1 << bit)) != 0) {
+                b.append("  <taint flag='").append(Taints.NAMES.get(bit)).append("'/>\n");
+            }
+        }
         b.append("  <monitor path='").append(QemuDomainXml.attr(monitor.toString())).append("' type='unix'/>\n");
+        b.append("  <nodename index='").append(nodeIndex).append("'/>\n");
         for (String line : live.format(DomainDef.XML_SECURE).split("\n")) {
             b.append("  ").append(line).append('\n');
         }
@@ -61,12 +71,16 @@ final class StatusFile {
         DomainState state = DomainState.byNumber(Math.max(0, STATES.indexOf(root.getAttribute("state"))));
         int reason = reasonNumber(state, root.getAttribute("reason"));
         long pid = Long.parseLong(root.getAttribute("pid"));
+        int taint = 0;
         Path monitor = null;
+        int nodeIndex = 0; // a file written before the counter was kept: the live XML's numbers rule
         DomainDef def = null;
         for (Node n = root.getFirstChild(); n != null; n = n.getNextSibling()) {
             if (n instanceof Element e) {
                 switch (VirXml.localName(e)) {
+                    case "taint" -> taint |= taintBit(e.getAttribute("flag"));
                     case "monitor" -> monitor = Path.of(e.getAttribute("path"));
+                    case "nodename" -> nodeIndex = Integer.parseInt(e.getAttribute("index"));
                     case "domain" -> def = DomainDef.fromElement(e, DomainDef.PARSE_STATUS, QemuXmlOptions.OPTIONS);
                     default -> { }
                 }
@@ -75,7 +89,13 @@ final class StatusFile {
         if (monitor == null || def == null) {
             throw new IllegalArgumentException("status file " + file + " lacks <monitor> or <domain>");
         }
-        return new Status(state, reason, pid, monitor, def);
+        return new Status(state, reason, pid, taint, monitor, nodeIndex, def);
+    }
+
+    /** A taint flag's bit; an unknown name (a newer daemon's) counts for nothing rather than failing the reattach. */
+    private static int taintBit(String name) {
+        int bit = Taints.NAMES.indexOf(name);
+        return bit < 0 ? 0 : 1 << bit;
     }
 
     private static List<String> reasons(DomainState s) {

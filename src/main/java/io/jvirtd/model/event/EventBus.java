@@ -113,6 +113,20 @@ public final class EventBus {
                 "could not find event callback " + callbackId + " for deletion");
     }
 
+    /**
+     * Whether a callback for events of {@code family} with id {@code eventId} is registered, so
+     * that a producer can skip building an event nobody would get (its filter aside). Lock-free;
+     * any thread, the event loop too.
+     */
+    public boolean hasListener(Class<? extends ObjectEvent> family, int eventId) {
+        for (Callback cb : callbacks) {
+            if (!cb.removed && cb.eventId == eventId && cb.family == family) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The number of registered callbacks. */
     public int size() {
         return callbacks.size();

@@ -295,6 +295,7 @@ public final class ServerClient {
      * afterwards.
      */
     public void sendReply(ByteBuffer frame) {
+        DispatchGuard.replied();
         post(outbox, frame);
     }
 
@@ -791,7 +792,7 @@ public final class ServerClient {
             long queuedAt = System.nanoTime();
             server.pool().submit(() -> {
                 try {
-                    program.dispatch(this, m);
+                    DispatchGuard.dispatch(program, this, m);
                 } finally {
                     server.stats().callCompleted(h.program(), h.procedure(), System.nanoTime() - queuedAt);
                     if (pooled > 0) {

@@ -83,6 +83,20 @@ class QemuHotplugPartsTest {
     }
 
     @Test
+    void theUnplugThreadEndsWhenTheDriverStops() throws Exception {
+        QemuHotplug hotplug = new QemuHotplug(null, null);
+        QemuDomain d = new QemuDomain(1, new byte[16]);
+        d.beginJob(); // a late removal queued now waits for the domain's job on the qemu-unplug thread
+        hotplug.onEvent(d, "DEVICE_DELETED", java.util.Map.of("device", "virtio-disk1"));
+        long t0 = System.nanoTime();
+        assertTrue(hotplug.shutdown(200), "the qemu-unplug thread ended (interrupted in its job wait)");
+        assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(QemuDomain.JOB_WAIT_SECONDS));
+        // an event after the stop is left to the next start's reattach, without an exception
+        hotplug.onEvent(d, "DEVICE_DELETED", java.util.Map.of("device", "net0"));
+        d.endJob();
+    }
+
+    @Test
     void trayStateFollowsTheEvents() {
         QemuDeviceWaits waits = new QemuDeviceWaits();
         QemuDomain d = new QemuDomain(1, new byte[16]);

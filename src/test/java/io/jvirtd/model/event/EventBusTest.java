@@ -14,6 +14,7 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -29,6 +30,19 @@ class EventBusTest {
         assertEquals(1, bus.register(DomainEvent.ID_REBOOT, null, e -> { }));
         bus.deregister(0);
         assertEquals(2, bus.register(DomainEvent.ID_LIFECYCLE, null, e -> { }));
+    }
+
+    @Test
+    void hasListenerAnswersPerFamilyAndIdUntilDeregistered() {
+        EventBus bus = new EventBus();
+        assertFalse(bus.hasListener(QemuMonitorEvent.class, 0));
+        int id = bus.register(QemuMonitorEvent.class, 0, e -> false, e -> { }); // its filter is not asked
+        bus.register(DomainEvent.ID_REBOOT, A, e -> { });
+        assertTrue(bus.hasListener(QemuMonitorEvent.class, 0));
+        assertTrue(bus.hasListener(DomainEvent.class, DomainEvent.ID_REBOOT));
+        assertFalse(bus.hasListener(DomainEvent.class, DomainEvent.ID_LIFECYCLE));
+        bus.deregister(id);
+        assertFalse(bus.hasListener(QemuMonitorEvent.class, 0));
     }
 
     @Test
