@@ -85,6 +85,32 @@ class QemuSnapshotIT {
         qemu.assertNothingLeft();
     }
 
+    /**
+     * External --disk-only snapshots deleted as libvirtd 9.0 deletes them (block-commit): the
+     * intermediate and the active-layer commit of a running guest, the shut-off guest's commit
+     * in a paused QEMU, the errors, the block-job events; the same output as libvirtd's.
+     */
+    @Test
+    void tinyGuestExternalSnapshotDeletePrintsWhatLibvirtdPrints() throws Exception {
+        TestGuests.qemu();
+        Tool.QEMU_IMG.require();
+        Path python = InteropEnvironment.python3();
+        Files.copy(TestGuests.tinyKernel(), scratch.resolve("vmlinuz"));
+        daemon = qemu.startDaemon();
+        Path resources = InteropEnvironment.baseDir().resolve("src/test/resources");
+        Exec.Result r = Exec.run(Duration.ofMinutes(5), null, python.toString(),
+                resources.resolve("it/qemu/snapshot-sequence.py").toString(), QemuTestRoot.tcpUri(daemon),
+                scratch.toString(), "external-delete");
+        assertEquals(0, r.exitCode(), () -> r.describe() + "\n" + daemon.describe());
+        assertEquals(recorded(resources.resolve("qemu/libvirtd-9.0/snapshots-external-delete.txt")), r.stdout().strip());
+        // the base image took the overlays' clusters back and names no backing file
+        Exec.Result info = Exec.run(T, null, Tool.QEMU_IMG.require().toString(), "info", "--output=json",
+                scratch.resolve("disk.qcow2").toString());
+        assertEquals(0, info.exitCode(), info::describe);
+        assertFalse(info.stdout().contains("backing-filename"), info::describe);
+        qemu.assertNothingLeft();
+    }
+
     @Test
     void snapshotMetadataSurvivesADaemonRestart() throws Exception {
         TestGuests.qemu();
