@@ -14,7 +14,8 @@ snapshots deleted as libvirt 9.0 does it (block-commit of the overlay into its b
 overlay file removed, children re-parented, the current snapshot moved) on the running guest (an
 intermediate and an active-layer commit) and on the shut-off guest (QEMU started paused for the
 commit), with the errors of an internal parent, of --children, and of an internal snapshot whose
-image the guest no longer uses; "$ ls" lines list DIR's overlay files.
+image the guest no longer uses; "$ ls" lines list DIR's overlay files, and the block-job events
+are listed with the lifecycle ones.
 
 usage: snapshot-sequence.py URI DIR [external-delete]
 
