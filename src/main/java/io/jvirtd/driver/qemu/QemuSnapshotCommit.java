@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Deleting an external disk-only snapshot as libvirt 9.0 does it (qemuSnapshotDiscardExternal):
@@ -47,8 +48,11 @@ final class QemuSnapshotCommit {
     private static final int STATUS_COMPLETED = 0;
     private static final int STATUS_READY = 3;
 
-    /** One disk to commit: the snapshot's overlay {@code top} into {@code base} (null while shut off). */
-    record Item(SnapshotDef.Disk snapDisk, String dst, String top, String base) {
+    /**
+     * One disk to commit: the snapshot's overlay {@code top} into {@code base} (null while shut
+     * off); {@code parentSnap} is the nearest ancestor snapshot of that disk, or null.
+     */
+    record Item(SnapshotDef.Disk snapDisk, String dst, String top, String base, String parentSnap) {
     }
 
     private final QemuLifecycle life;
@@ -134,6 +138,10 @@ final class QemuSnapshotCommit {
             if ("no".equals(sd.snapshot())) {
                 continue;
             }
+            if (sd.deleteInProgress()) {
+                throw VirException.operationInvalid(VirErrorDomain.QEMU,
+                        "snapshot disk '" + sd.name() + "' was target of not completed snapshot delete");
+            }
             DeviceDef disk = byTarget(vmDef, sd.name());
             if (disk == null) {
                 throw VirException.invalidArg(VirErrorDomain.QEMU, "disk '" + sd.name() + "' not found in domain");
@@ -165,7 +173,7 @@ final class QemuSnapshotCommit {
                 throw VirException.of(VirErrorNumber.OPERATION_UNSUPPORTED, VirErrorDomain.QEMU,
                         "deleting external snapshot that has internal snapshot as parent not supported");
             }
-            out.add(new Item(sd, sd.name(), sd.path(), base));
+            out.add(new Item(sd, sd.name(), sd.path(), base, parentSnap == null ? null : parentSnap.name));
         }
         return out;
     }
@@ -188,8 +196,11 @@ final class QemuSnapshotCommit {
     private record Running(Item item, String job, String topNode, boolean active) {
     }
 
-    /** qemuSnapshotDiscardExternal on the running (or just started, paused) QEMU of {@code d}. */
-    void commit(QemuDomain d, List<Item> items) {
+    /**
+     * qemuSnapshotDiscardExternal on the running (or just started, paused) QEMU of {@code d};
+     * {@code writeMetadata} saves a snapshot's metadata file (the parent's in-progress marks).
+     */
+    void commit(QemuDomain d, List<Item> items, Consumer<String> writeMetadata) {
         QmpMonitor mon = QemuLifecycle.runningMonitor(d);
         Map<String, String> nodes = formatNodes(mon);
         List<Running> started = new ArrayList<>();
@@ -206,6 +217,7 @@ final class QemuSnapshotCommit {
                     active = Objects.equals(disk.sourcePath(), it.top());
                     device = active ? top : node(nodes, disk.sourcePath());
                 }
+                setInvalid(d, it, true, writeMetadata);
                 String job = "commit-" + it.dst() + "-" + top;
                 Map<String, Object> args = new LinkedHashMap<>();
                 args.put("device", device);
@@ -252,6 +264,7 @@ final class QemuSnapshotCommit {
                             + r.item().dst() + "' snapshot: '" + err + "'");
                 }
                 completed(d, mon, r);
+                setInvalid(d, r.item(), false, writeMetadata);
             }
         } catch (RuntimeException e) {
             for (Running r : started) {
@@ -261,6 +274,29 @@ final class QemuSnapshotCommit {
             }
             throw e;
         }
+    }
+
+    /**
+     * qemuSnapshotSetInvalid: the parent snapshot's disk is marked (in its metadata file) while
+     * its image takes the overlay's data; a delete that does not finish leaves the mark, and
+     * deleting that parent is refused until then.
+     */
+    private static void setInvalid(QemuDomain d, Item it, boolean invalid, Consumer<String> writeMetadata) {
+        if (it.parentSnap() == null) {
+            return;
+        }
+        synchronized (d) {
+            Moments.Node<SnapshotDef> p = d.snapshots.find(it.parentSnap());
+            if (p == null) {
+                return;
+            }
+            for (SnapshotDef.Disk sd : p.def.disks()) {
+                if (sd.name().equals(it.dst())) {
+                    sd.setDeleteInProgress(invalid);
+                }
+            }
+        }
+        writeMetadata.accept(it.parentSnap());
     }
 
     /** A concluded job: its error (from query-jobs, the event carries none), then dismissed. */

@@ -773,7 +773,7 @@ final class QemuSnapshots {
             }
             Set<String> touched = new LinkedHashSet<>();
             if (commits != null) {
-                new QemuSnapshotCommit(life).commit(d, commits);
+                new QemuSnapshotCommit(life).commit(d, commits, name -> sync(d, Set.of(name)));
                 synchronized (d) {
                     touched.addAll(QemuSnapshotCommit.updateDescendants(d.snapshots, node(d, snap.name())));
                 }
