@@ -13,9 +13,9 @@ With a third argument "external-delete" it runs EXTERNAL_DELETE instead: externa
 snapshots deleted as libvirt 9.0 does it (block-commit of the overlay into its backing image, the
 overlay file removed, children re-parented, the current snapshot moved) on the running guest (an
 intermediate and an active-layer commit) and on the shut-off guest (QEMU started paused for the
-commit), with the errors of an internal parent, of --children, and of an internal snapshot whose
-image the guest no longer uses; "$ ls" lines list DIR's overlay files, and the block-job events
-are listed with the lifecycle ones.
+commit), snapshots taken shut off and deleted once the guest runs, with the errors of an internal
+parent, of --children, and of an internal snapshot whose image the guest no longer uses; "$ ls"
+lines list DIR's overlay files, and the block-job events are listed with the lifecycle ones.
 
 usage: snapshot-sequence.py URI DIR [external-delete]
 
@@ -141,6 +141,19 @@ EXTERNAL_DELETE = [
     ["domblklist", EXT],
     ["dumpxml", EXT, "--inactive", *DISKS],
     ["snapshot-list", EXT],
+    ["snapshot-create-as", EXT, "e7", "--disk-only", "--diskspec", f"vda,file={d}/e7.qcow2"],
+    ["snapshot-create-as", EXT, "e8", "--disk-only", "--diskspec", f"vda,file={d}/e8.qcow2"],
+    ["start", EXT],
+    ["dumpxml", EXT, *DISKS],
+    ["snapshot-delete", EXT, "e7"],
+    ["ls"],
+    ["dumpxml", EXT, *DISKS],
+    ["dumpxml", EXT, "--inactive", *DISKS],
+    ["snapshot-delete", EXT, "e8"],
+    ["ls"],
+    ["dumpxml", EXT, *DISKS],
+    ["dumpxml", EXT, "--inactive", *DISKS],
+    ["destroy", EXT],
     ["list", "--all", "--with-snapshot", "--name"],
     ["undefine", EXT],
 ]

@@ -212,13 +212,18 @@ final class QemuSnapshotCommit {
                 String base = node(nodes, it.base());
                 String device;
                 boolean active;
+                String job;
                 synchronized (d) {
                     DeviceDef disk = byTarget(d.liveDef, it.dst());
                     active = Objects.equals(disk.sourcePath(), it.top());
                     device = active ? top : node(nodes, disk.sourcePath());
+                    // libvirt's "commit-DST-NODE" with the node libvirt would have named: images QEMU
+                    // opened itself have "#blockN" names, which a job id may not contain
+                    XmlNode layer = layers(disk.node()).get(indexOf(layers(disk.node()), it.top()));
+                    String index = layer.name().equals("disk") ? layer.childAttr("source", "index") : layer.attr("index");
+                    job = "commit-" + it.dst() + "-libvirt-" + index + "-format";
                 }
                 setInvalid(d, it, true, writeMetadata);
-                String job = "commit-" + it.dst() + "-" + top;
                 Map<String, Object> args = new LinkedHashMap<>();
                 args.put("device", device);
                 args.put("job-id", job);
