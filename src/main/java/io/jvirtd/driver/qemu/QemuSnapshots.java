@@ -60,7 +60,8 @@ import java.util.function.Function;
  * {@code savevm} through {@code human-monitor-command}, CPUs resumed), internal disk snapshots
  * of a shut-off guest ({@code qemu-img snapshot -c}), revert (QEMU killed and started again
  * with the snapshot loaded, or {@code qemu-img snapshot -a} for a shut-off one, with libvirt's
- * events), delete ({@code delvm} / {@code qemu-img snapshot -d}), redefinition, and the
+ * events), delete ({@code delvm} / {@code qemu-img snapshot -d}; an external snapshot's overlays
+ * block-committed by {@link QemuSnapshotCommit}), redefinition, and the
  * metadata: one {@code NAME.xml} per snapshot under {@code lib/snapshot/DOMAIN/}, written
  * atomically, read again when the daemon starts.
  *
