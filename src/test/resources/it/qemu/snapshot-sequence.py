@@ -9,7 +9,15 @@ events `virsh event --all --loop` prints meanwhile:
   raw disk, of a revert to an external snapshot and of undefining a shut-off guest that has
   snapshots, then undefine --snapshots-metadata.
 
-usage: snapshot-sequence.py URI DIR
+With a third argument "external-delete" it runs EXTERNAL_DELETE instead: external --disk-only
+snapshots deleted as libvirt 9.0 does it (block-commit of the overlay into its backing image, the
+overlay file removed, children re-parented, the current snapshot moved) on the running guest (an
+intermediate and an active-layer commit) and on the shut-off guest (QEMU started paused for the
+commit), snapshots taken shut off and deleted once the guest runs, with the errors of an internal
+parent, of --children, and of an internal snapshot whose image the guest no longer uses; "$ ls"
+lines list DIR's overlay files, and the block-job events are listed with the lifecycle ones.
+
+usage: snapshot-sequence.py URI DIR [external-delete]
 
 DIR holds vmlinuz (the tiny guest); disk.qcow2 and disk.raw are made there with qemu-img. Prints
 each command as "$ virsh ARGS", its output and "[rc=N]", then "--- events" and the lifecycle
@@ -17,6 +25,7 @@ event lines, with DIR written @DIR@, times TIME and table rules cut to 8 dashes.
 against jvirtd and by scripts/capture-libvirtd-qemu-snapshots.sh against libvirtd 9.0, which
 records what jvirtd must print. A failed run destroys and undefines what it defined.
 """
+import os
 import queue
 import re
 import subprocess
@@ -25,6 +34,7 @@ import threading
 import time
 
 uri, d = sys.argv[1:3]
+VARIANT = sys.argv[3] if len(sys.argv) > 3 else "internal"
 NAME = "jvq-snap"
 RAW = "jvq-snapraw"
 SYNC = "jvq-snapsync"
@@ -78,6 +88,76 @@ SEQUENCE = [
     ["undefine", RAW],
 ]
 
+EXT = "jvq-extdel"
+DISKS = ["--xpath", "//disk"]
+EXTERNAL_DELETE = [
+    ["define", f"{d}/{EXT}.xml"],
+    ["start", EXT],
+    ["snapshot-create-as", EXT, "i1"],
+    ["snapshot-create-as", EXT, "e1", "--disk-only", "--diskspec", f"vda,file={d}/e1.qcow2"],
+    ["snapshot-delete", EXT, "e1"],
+    ["snapshot-delete", EXT, "i1"],
+    ["snapshot-delete", EXT, "i1", "--metadata"],
+    ["snapshot-create-as", EXT, "e2", "--disk-only", "--diskspec", f"vda,file={d}/e2.qcow2"],
+    ["domblklist", EXT],
+    ["snapshot-list", EXT, "--parent"],
+    ["snapshot-delete", EXT, "e1", "--children"],
+    ["snapshot-delete", EXT, "e1", "--children-only"],
+    ["snapshot-delete", EXT, "e1"],
+    ["ls"],
+    ["domblklist", EXT],
+    ["dumpxml", EXT, *DISKS],
+    ["dumpxml", EXT, "--inactive", *DISKS],
+    ["snapshot-list", EXT, "--parent"],
+    ["snapshot-current", EXT, "--name"],
+    ["snapshot-dumpxml", EXT, "e2", *DISKS],
+    ["snapshot-delete", EXT, "e2"],
+    ["ls"],
+    ["domblklist", EXT],
+    ["dumpxml", EXT, *DISKS],
+    ["dumpxml", EXT, "--inactive", *DISKS],
+    ["snapshot-list", EXT],
+    ["snapshot-current", EXT, "--name"],
+    ["domstate", "--reason", EXT],
+    ["snapshot-create-as", EXT, "e3", "--disk-only", "--diskspec", f"vda,file={d}/e3.qcow2"],
+    ["snapshot-create-as", EXT, "e4", "--disk-only", "--diskspec", f"vda,file={d}/e4.qcow2"],
+    ["snapshot-delete", EXT, "e4"],
+    ["destroy", EXT],
+    ["ls"],
+    ["domblklist", EXT],
+    ["dumpxml", EXT, "--inactive", *DISKS],
+    ["snapshot-dumpxml", EXT, "e3", *DISKS],
+    ["snapshot-delete", EXT, "e3"],
+    ["domstate", "--reason", EXT],
+    ["ls"],
+    ["domblklist", EXT],
+    ["dumpxml", EXT, "--inactive", *DISKS],
+    ["snapshot-list", EXT],
+    ["snapshot-create-as", EXT, "e5", "--disk-only", "--diskspec", f"vda,file={d}/e5.qcow2"],
+    ["snapshot-create-as", EXT, "e6", "--disk-only", "--diskspec", f"vda,file={d}/e6.qcow2"],
+    ["snapshot-delete", EXT, "e6"],
+    ["snapshot-delete", EXT, "e5"],
+    ["ls"],
+    ["domblklist", EXT],
+    ["dumpxml", EXT, "--inactive", *DISKS],
+    ["snapshot-list", EXT],
+    ["snapshot-create-as", EXT, "e7", "--disk-only", "--diskspec", f"vda,file={d}/e7.qcow2"],
+    ["snapshot-create-as", EXT, "e8", "--disk-only", "--diskspec", f"vda,file={d}/e8.qcow2"],
+    ["start", EXT],
+    ["dumpxml", EXT, *DISKS],
+    ["snapshot-delete", EXT, "e7"],
+    ["ls"],
+    ["dumpxml", EXT, *DISKS],
+    ["dumpxml", EXT, "--inactive", *DISKS],
+    ["snapshot-delete", EXT, "e8"],
+    ["ls"],
+    ["dumpxml", EXT, *DISKS],
+    ["dumpxml", EXT, "--inactive", *DISKS],
+    ["destroy", EXT],
+    ["list", "--all", "--with-snapshot", "--name"],
+    ["undefine", EXT],
+]
+
 
 def domain_xml(name, disk, fmt):
     devices = ""
@@ -103,7 +183,7 @@ def main():
     subprocess.run(["qemu-img", "create", "-q", "-f", "qcow2", f"{d}/disk.qcow2", "16M"], check=True)
     subprocess.run(["qemu-img", "create", "-q", "-f", "raw", f"{d}/disk.raw", "1M"], check=True)
     for name, disk, fmt in ((NAME, f"{d}/disk.qcow2", "qcow2"), (RAW, f"{d}/disk.raw", "raw"),
-                            (SYNC, None, None)):
+                            (EXT, f"{d}/disk.qcow2", "qcow2"), (SYNC, None, None)):
         with open(f"{d}/{name}.xml", "w") as f:
             f.write(domain_xml(name, disk, fmt))
     watcher = subprocess.Popen(["virsh", "-c", uri, "event", "--all", "--loop"], stdout=subprocess.PIPE,
@@ -112,7 +192,11 @@ def main():
     threading.Thread(target=lambda: [lines.put(l.rstrip("\n")) for l in watcher.stdout], daemon=True).start()
     try:
         sync(lines)  # virsh event prints nothing once registered: a throwaway domain's events show it
-        for args in SEQUENCE:
+        for args in EXTERNAL_DELETE if VARIANT == "external-delete" else SEQUENCE:
+            if args == ["ls"]:
+                print("$ ls @DIR@/e*.qcow2")
+                print(" ".join(sorted(f for f in os.listdir(d) if re.fullmatch(r"e\d+\.qcow2", f))))
+                continue
             r = virsh(*args)
             print("$ virsh " + normalize(" ".join(args)))
             print(normalize(r.stdout + r.stderr).rstrip("\n"))
@@ -120,11 +204,11 @@ def main():
         events = sync(lines)
         print("--- events")
         for e in events:
-            if "event 'lifecycle'" in e:
-                print(e)
+            if "event 'lifecycle'" in e or (VARIANT == "external-delete" and "event 'block-job" in e):
+                print(normalize(e))
     finally:
         watcher.kill()
-        for name in (NAME, RAW, SYNC):
+        for name in (NAME, RAW, EXT, SYNC):
             virsh("destroy", name)
             virsh("undefine", name, "--snapshots-metadata")
 

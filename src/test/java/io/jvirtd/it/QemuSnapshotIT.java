@@ -85,6 +85,95 @@ class QemuSnapshotIT {
         qemu.assertNothingLeft();
     }
 
+    /**
+     * External --disk-only snapshots deleted as libvirtd 9.0 deletes them (block-commit): the
+     * intermediate and the active-layer commit of a running guest, the shut-off guest's commit
+     * in a paused QEMU, the errors, the block-job events; the same output as libvirtd's.
+     */
+    @Test
+    void tinyGuestExternalSnapshotDeletePrintsWhatLibvirtdPrints() throws Exception {
+        TestGuests.qemu();
+        Tool.QEMU_IMG.require();
+        Path python = InteropEnvironment.python3();
+        Files.copy(TestGuests.tinyKernel(), scratch.resolve("vmlinuz"));
+        daemon = qemu.startDaemon();
+        Path resources = InteropEnvironment.baseDir().resolve("src/test/resources");
+        Exec.Result r = Exec.run(Duration.ofMinutes(5), null, python.toString(),
+                resources.resolve("it/qemu/snapshot-sequence.py").toString(), QemuTestRoot.tcpUri(daemon),
+                scratch.toString(), "external-delete");
+        assertEquals(0, r.exitCode(), () -> r.describe() + "\n" + daemon.describe());
+        assertEquals(recorded(resources.resolve("qemu/libvirtd-9.0/snapshots-external-delete.txt")), r.stdout().strip());
+        // the base image took the overlays' clusters back and names no backing file
+        Exec.Result info = Exec.run(T, null, Tool.QEMU_IMG.require().toString(), "info", "--output=json",
+                scratch.resolve("disk.qcow2").toString());
+        assertEquals(0, info.exitCode(), info::describe);
+        assertFalse(info.stdout().contains("backing-filename"), info::describe);
+        qemu.assertNothingLeft();
+    }
+
+    /**
+     * What the Linux guest writes over an external snapshot's overlay is in the base image
+     * after snapshot-delete (the active-layer commit), the guest goes on on the base image, the
+     * overlay file is gone, and the base holds the data once the guest is off.
+     */
+    @Test
+    void linuxGuestDataWrittenOnAnOverlayIsInTheBaseAfterTheSnapshotIsDeleted() throws Exception {
+        TestGuests.qemu();
+        Tool.QEMU_IMG.require();
+        Path python = InteropEnvironment.pythonWithLibvirt();
+        TestGuests.LinuxGuest guest = TestGuests.linuxGuest();
+        Path base = scratch.resolve("linux.qcow2");
+        Path overlay = scratch.resolve("linux-e1.qcow2");
+        qemuImg(base);
+        daemon = qemu.startDaemon();
+        Path log = root.resolve("jvq-extlinux-serial.log");
+        Path xml = root.resolve("linux.xml");
+        Files.writeString(xml, "<domain type='qemu'><name>jvq-extlinux</name><memory unit='MiB'>128</memory>"
+                + "<os><type arch='x86_64' machine='pc'>hvm</type><kernel>" + guest.kernel() + "</kernel>"
+                + "<initrd>" + guest.initrd() + "</initrd><cmdline>" + guest.cmdline() + "</cmdline>"
+                + "</os><features><acpi/></features><devices>"
+                + "<disk type='file' device='disk'><driver name='qemu' type='qcow2'/>"
+                + "<source file='" + base + "'/><target dev='vda' bus='virtio'/></disk>"
+                + "<serial type='pty'><log file='" + log + "' append='off'/><target port='0'/></serial>"
+                + "<memballoon model='none'/></devices></domain>");
+        virsh("define", xml.toString());
+        virsh("start", "jvq-extlinux");
+        QemuDriverIT.awaitMarker(log, TestGuests.BOOT_MARKER, 180);
+        virsh("snapshot-create-as", "jvq-extlinux", "e1", "--disk-only", "--diskspec", "vda,file=" + overlay);
+        assertTrue(virsh("domblklist", "jvq-extlinux").contains(overlay.toString()));
+        // the arithmetic keeps the console's echo of the command from matching the answer
+        guestSays(python, "jvq-extlinux", "echo JVIRTD-DATA-$((40+2)) | dd of=/dev/vda bs=512 seek=2048 conv=fsync"
+                + " 2>/dev/null && echo WROTE-$((1+1))", "WROTE-2");
+        virsh("snapshot-delete", "jvq-extlinux", "e1");
+        String blk = virsh("domblklist", "jvq-extlinux");
+        assertTrue(blk.contains(base.toString()) && !blk.contains(overlay.toString()), blk);
+        assertFalse(Files.exists(overlay));
+        assertEquals("", virsh("snapshot-list", "jvq-extlinux", "--name"));
+        guestSays(python, "jvq-extlinux", "echo 3 > /proc/sys/vm/drop_caches; dd if=/dev/vda bs=512 skip=2048 count=1"
+                + " 2>/dev/null | head -c 14; echo", "JVIRTD-DATA-42");
+        virsh("destroy", "jvq-extlinux");
+        Path out = scratch.resolve("linux.raw");
+        Exec.Result conv = Exec.run(T, null, Tool.QEMU_IMG.require().toString(), "convert", "-f", "qcow2", "-O", "raw",
+                base.toString(), out.toString());
+        assertEquals(0, conv.exitCode(), conv::describe);
+        byte[] sector = new byte[14];
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(out.toFile(), "r")) {
+            f.seek(2048 * 512);
+            f.readFully(sector);
+        }
+        assertEquals("JVIRTD-DATA-42", new String(sector, StandardCharsets.ISO_8859_1));
+        virsh("undefine", "jvq-extlinux");
+        qemu.assertNothingLeft();
+    }
+
+    /** Types {@code cmd} on the guest's console (hotplug.py ask) until {@code expected} comes back. */
+    private void guestSays(Path python, String name, String cmd, String expected) throws IOException {
+        Exec.Result r = Exec.run(T, null, python.toString(),
+                InteropEnvironment.baseDir().resolve("src/test/resources/it/qemu/hotplug.py").toString(),
+                "ask", QemuTestRoot.tcpUri(daemon), name, cmd, expected);
+        assertEquals(0, r.exitCode(), r::describe);
+    }
+
     @Test
     void snapshotMetadataSurvivesADaemonRestart() throws Exception {
         TestGuests.qemu();

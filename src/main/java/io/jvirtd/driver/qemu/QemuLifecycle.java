@@ -84,6 +84,8 @@ final class QemuLifecycle {
     private final DirStorage storage;
     /** Device attach, detach and update (DEVICE_* events go there). */
     final QemuHotplug hotplug;
+    /** The block jobs this driver runs (JOB_STATUS_CHANGE events go there). */
+    final QemuBlockJobs blockJobs = new QemuBlockJobs();
 
     QemuLifecycle(QemuPaths paths, QemuDomains domains, EventBus events, DriverEventLoop loop,
                   ExecutorService eventThread, QemuCapabilities capabilities, QemuRunAs runAs,
@@ -287,6 +289,29 @@ final class QemuLifecycle {
      * @param loadvm   the internal snapshot to load before the CPUs run, or null
      */
     private void startProcess(QemuDomain d, DomainDef live, boolean paused, QemuIncoming incoming, String loadvm) {
+        startProcess(d, live, paused, incoming, loadvm, false);
+    }
+
+    /**
+     * qemuProcessStart(VIR_QEMU_PROCESS_START_PAUSED) as a snapshot delete calls it for a
+     * shut-off guest: QEMU runs paused (reason user) only for the block jobs, with no lifecycle
+     * event, as libvirt raises none there. Job held.
+     */
+    void startPausedQuietly(QemuDomain d) {
+        DomainDef def;
+        synchronized (d) {
+            def = d.persistentDef.copy();
+        }
+        startProcess(d, def, true, null, null, true);
+    }
+
+    /** qemuProcessStop(VIR_DOMAIN_SHUTOFF_SHUTDOWN) after {@link #startPausedQuietly}: no event. Job held. */
+    void stopQuietly(QemuDomain d) {
+        stopForSnapshot(d, StateReason.Shutoff.SHUTDOWN, -1);
+    }
+
+    private void startProcess(QemuDomain d, DomainDef live, boolean paused, QemuIncoming incoming, String loadvm,
+                              boolean quiet) {
         QemuVolumeFiles volumes = QemuVolumeFiles.translate(live, storage);
         QemuDiskSources.checkAtStart(live, volumes);
         QemuDeviceAliases.assign(live);
@@ -349,6 +374,13 @@ final class QemuLifecycle {
             if (incoming != null) {
                 incoming.load(mon, l.runDir());
                 restored(d, mon, paused, incoming.wasRunning());
+                return;
+            }
+            if (quiet) {
+                synchronized (d) {
+                    d.reason = StateReason.Paused.USER;
+                }
+                saveStatus(d);
                 return;
             }
             onEventThread(() -> {
@@ -605,6 +637,10 @@ final class QemuLifecycle {
      * killed (SIGTERM, SIGKILL after the grace period), then "Stopped Snapshot". Job held.
      */
     void stopFromSnapshot(QemuDomain d) {
+        stopForSnapshot(d, StateReason.Shutoff.FROM_SNAPSHOT, STOPPED_FROM_SNAPSHOT);
+    }
+
+    private void stopForSnapshot(QemuDomain d, int shutoffReason, int eventDetail) {
         long pid;
         QmpMonitor mon;
         synchronized (d) {
@@ -626,7 +662,7 @@ final class QemuLifecycle {
                 awaitDeath(pid, KILL_WAIT_MILLIS);
             }
         }
-        onEventThread(() -> stopped(d, StateReason.Shutoff.FROM_SNAPSHOT, STOPPED_FROM_SNAPSHOT));
+        onEventThread(() -> stopped(d, shutoffReason, eventDetail));
     }
 
     /** Dead = gone or a zombie (this machine's init reaps orphans only every second or so). */
@@ -702,6 +738,10 @@ final class QemuLifecycle {
         }
         if (event.startsWith("DEVICE_")) {
             hotplug.onEvent(d, event, data);
+            return;
+        }
+        if (event.equals("JOB_STATUS_CHANGE")) {
+            blockJobs.onStatusChange(d, data);
             return;
         }
         boolean save = false;
@@ -798,7 +838,10 @@ final class QemuLifecycle {
                 shutdown ? STOPPED_SHUTDOWN : STOPPED_FAILED);
     }
 
-    /** The domain's QEMU is gone: clean its files, shut off, tell listeners. qemu-event thread. */
+    /**
+     * The domain's QEMU is gone: clean its files, shut off, tell listeners ({@code eventDetail}
+     * -1: none). qemu-event thread.
+     */
     void stopped(QemuDomain d, int shutoffReason, int eventDetail) {
         QmpMonitor mon;
         DomainDef live;
@@ -833,7 +876,10 @@ final class QemuLifecycle {
         deleteQuietly(paths.statusFile(live.name()));
         QemuLauncher.cleanup(paths.runDir(live.id(), live.name()), paths.pidFile(live.name()));
         hotplug.forget(d);
-        raise(new DomainRef(live.name(), d.uuid, DomainRef.NO_ID), STOPPED, eventDetail);
+        blockJobs.domainGone(d);
+        if (eventDetail >= 0) {
+            raise(new DomainRef(live.name(), d.uuid, DomainRef.NO_ID), STOPPED, eventDetail);
+        }
     }
 
     // ================================================================== status, events, helpers

@@ -227,6 +227,10 @@ final class QemuOverlays {
                     XmlNode pb = new XmlNode("backingStore").attr("type", "file");
                     pb.add(new XmlNode("format").attr("type", oldFormat));
                     pb.add(new XmlNode("source").attr("file", oldPath));
+                    XmlNode below = pdisk.node().child("backingStore"); // libvirt keeps the config's chain under it
+                    if (below != null) {
+                        pb.add(below.copy());
+                    }
                     switchSource(pdisk, sd, pb);
                 }
             }

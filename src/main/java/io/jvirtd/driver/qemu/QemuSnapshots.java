@@ -60,7 +60,8 @@ import java.util.function.Function;
  * {@code savevm} through {@code human-monitor-command}, CPUs resumed), internal disk snapshots
  * of a shut-off guest ({@code qemu-img snapshot -c}), revert (QEMU killed and started again
  * with the snapshot loaded, or {@code qemu-img snapshot -a} for a shut-off one, with libvirt's
- * events), delete ({@code delvm} / {@code qemu-img snapshot -d}), redefinition, and the
+ * events), delete ({@code delvm} / {@code qemu-img snapshot -d}; an external snapshot's overlays
+ * block-committed by {@link QemuSnapshotCommit}), redefinition, and the
  * metadata: one {@code NAME.xml} per snapshot under {@code lib/snapshot/DOMAIN/}, written
  * atomically, read again when the daemon starts.
  *
@@ -741,9 +742,11 @@ final class QemuSnapshots {
         boolean childrenOnly = (flags & DELETE_CHILDREN_ONLY) != 0;
         QemuDomain d = life.domains.get(snap.domain());
         d.beginJob();
+        boolean stopQemu = false;
         try {
             List<SnapshotDef> doomed = new ArrayList<>();
             boolean active;
+            List<QemuSnapshotCommit.Item> commits = null;
             synchronized (d) {
                 Moments.Node<SnapshotDef> n = node(d, snap.name());
                 active = d.liveDef != null;
@@ -754,15 +757,32 @@ final class QemuSnapshots {
                     doomed.add(n.def);
                 }
                 if (!metadataOnly) {
-                    validateDelete(d, n, doomed, children || childrenOnly);
+                    validateDelete(d, n, flags, life.blockJobs.hasActive(d));
+                    if (n.def.isExternal() && !children && !childrenOnly) {
+                        // this also serves as validation whether the snapshot can be deleted
+                        commits = QemuSnapshotCommit.prepare(d.snapshots, n, d.def(), active);
+                    }
                 }
             }
-            if (!metadataOnly) {
+            if (commits != null && !active) {
+                // qemuSnapshotDelete: QEMU started paused just for the commit, stopped after
+                life.startPausedQuietly(d);
+                stopQemu = true;
+                synchronized (d) {
+                    commits = QemuSnapshotCommit.prepare(d.snapshots, node(d, snap.name()), d.liveDef, true);
+                }
+            }
+            Set<String> touched = new LinkedHashSet<>();
+            if (commits != null) {
+                new QemuSnapshotCommit(life).commit(d, commits, name -> sync(d, Set.of(name)));
+                synchronized (d) {
+                    touched.addAll(QemuSnapshotCommit.updateDescendants(d.snapshots, node(d, snap.name())));
+                }
+            } else if (!metadataOnly) {
                 for (SnapshotDef def : doomed) {
                     discardData(d, def, active);
                 }
             }
-            Set<String> touched = new LinkedHashSet<>();
             synchronized (d) {
                 Moments.Node<SnapshotDef> n = d.snapshots.find(snap.name());
                 String oldCurrent = d.snapshots.currentName();
@@ -782,13 +802,18 @@ final class QemuSnapshots {
             }
             sync(d, touched);
         } finally {
-            d.endJob();
+            try {
+                if (stopQemu) {
+                    life.stopQuietly(d);
+                }
+            } finally {
+                d.endJob();
+            }
         }
     }
 
-    /** qemuSnapshotDeleteValidate, for what this driver keeps. Domain locked. */
-    private static void validateDelete(QemuDomain d, Moments.Node<SnapshotDef> n, List<SnapshotDef> doomed,
-                                       boolean withChildren) {
+    /** qemuSnapshotDeleteValidate. Domain locked. */
+    private static void validateDelete(QemuDomain d, Moments.Node<SnapshotDef> n, int flags, boolean blockJob) {
         if (!n.def.isExternal() && d.liveDef != null && n.def.domain() != null) {
             // delvm acts on the images the guest has open: they must be the snapshot's
             for (SnapshotDef.Disk sd : n.def.disks()) {
@@ -801,14 +826,25 @@ final class QemuSnapshots {
                 }
             }
         }
-        if (n.def.isExternal()) {
-            throw VirException.of(VirErrorNumber.OPERATION_UNSUPPORTED, VirErrorDomain.QEMU,
-                    "deleting external snapshots (block commit) is not supported by jvirtd's QEMU driver yet; "
-                            + "use --metadata");
+        if ((flags & (DELETE_CHILDREN | DELETE_CHILDREN_ONLY)) != 0) {
+            int[] count = new int[2]; // external, internal
+            d.snapshots.forEachDescendant(n, c -> count[c.def.isExternal() ? 0 : 1]++);
+            if (count[0] > 0 && count[1] > 0) {
+                throw VirException.of(VirErrorNumber.CONFIG_UNSUPPORTED, VirErrorDomain.QEMU,
+                        "deletion of external and internal children disk snapshots not supported");
+            }
+            if (count[0] > 0) {
+                throw VirException.of(VirErrorNumber.CONFIG_UNSUPPORTED, VirErrorDomain.QEMU,
+                        "deletion of external children disk snapshots not supported");
+            }
         }
-        if (withChildren && doomed.stream().anyMatch(SnapshotDef::isExternal)) {
+        if (n.def.isExternal() && blockJob) {
+            throw VirException.of(VirErrorNumber.OPERATION_UNSUPPORTED, VirErrorDomain.QEMU,
+                    "cannot delete external snapshots when there is another active block job");
+        }
+        if (n.def.isExternal() && (flags & DELETE_CHILDREN) != 0) {
             throw VirException.of(VirErrorNumber.CONFIG_UNSUPPORTED, VirErrorDomain.QEMU,
-                    "deletion of external children disk snapshots not supported");
+                    "deletion of external disk snapshots with children not supported");
         }
     }
 

@@ -68,6 +68,15 @@ public final class SnapshotDef {
             this.driverType = driverType;
         }
 
+        /** Whether a snapshot delete that commits into this disk's image has not finished ({@code <snapshotDeleteInProgress/>}). */
+        public boolean deleteInProgress() {
+            return deleteInProgress;
+        }
+
+        public void setDeleteInProgress(boolean deleteInProgress) {
+            this.deleteInProgress = deleteInProgress;
+        }
+
         /** The external image path, or null. */
         public String path() {
             if (source == null) {

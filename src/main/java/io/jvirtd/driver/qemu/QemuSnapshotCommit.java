@@ -1,0 +1,511 @@
+package io.jvirtd.driver.qemu;
+
+import io.jvirtd.driver.common.Moments;
+import io.jvirtd.model.VirErrorDomain;
+import io.jvirtd.model.VirErrorNumber;
+import io.jvirtd.model.VirException;
+import io.jvirtd.model.conf.DeviceDef;
+import io.jvirtd.model.conf.DomainDef;
+import io.jvirtd.model.conf.SnapshotDef;
+import io.jvirtd.model.conf.XmlNode;
+import io.jvirtd.model.event.DomainEvent;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * Deleting an external disk-only snapshot as libvirt 9.0 does it (qemuSnapshotDiscardExternal):
+ * each disk's overlay made by the snapshot is block-committed into the image below it, through a
+ * QEMU {@code block-commit} job — an active-layer commit finished with {@code job-complete} when
+ * the overlay is the disk's top image, otherwise an intermediate commit that waits in
+ * {@code pending} for {@code job-finalize} — then the disk's chain drops the overlay (live XML,
+ * status file and, by libvirt's block-job rules, the persistent definition), QEMU closes its
+ * nodes, the file is removed (VIR_DOMAIN_BLOCK_COMMIT_DELETE) and the block-job events go out.
+ * The remaining snapshots' saved domain XML drops the overlay too (qemuSnapshotDeleteUpdateDisks).
+ *
+ * <p>Threads: a worker holding the domain's job. Chains are read and changed under the domain's
+ * monitor; QMP, file and event work happen with no lock held. Job progress comes from QEMU's
+ * {@code JOB_STATUS_CHANGE} events ({@link QemuBlockJobs}): the worker waits on a future the
+ * qemu-event thread completes, nothing polls.
+ */
+final class QemuSnapshotCommit {
+
+    private static final System.Logger LOG = System.getLogger("io.jvirtd.driver.qemu");
+    /** A commit copies the overlay's data: far longer than an ordinary command may take. */
+    private static final long COMMIT_TIMEOUT_MILLIS = 600_000;
+    /** virDomainBlockJobType and virConnectDomainEventBlockJobStatus. */
+    private static final int TYPE_COMMIT = 3;
+    private static final int TYPE_ACTIVE_COMMIT = 4;
+    private static final int STATUS_COMPLETED = 0;
+    private static final int STATUS_READY = 3;
+
+    /**
+     * One disk to commit: the snapshot's overlay {@code top} into {@code base} (null while shut
+     * off); {@code parentSnap} is the nearest ancestor snapshot of that disk, or null.
+     */
+    record Item(SnapshotDef.Disk snapDisk, String dst, String top, String base, String parentSnap) {
+    }
+
+    private final QemuLifecycle life;
+
+    QemuSnapshotCommit(QemuLifecycle life) {
+        this.life = life;
+    }
+
+    // ================================================================== chains in the XML
+
+    /** The images of a disk, top first: the disk element, then each {@code <backingStore>} that names one. */
+    static List<XmlNode> layers(XmlNode disk) {
+        List<XmlNode> out = new ArrayList<>();
+        if (disk.child("source") == null || disk.childAttr("source", "file") == null) {
+            return out;
+        }
+        out.add(disk);
+        for (XmlNode b = disk.child("backingStore"); b != null && b.child("source") != null; b = b.child("backingStore")) {
+            out.add(b);
+        }
+        return out;
+    }
+
+    static String path(XmlNode layer) {
+        return layer.childAttr("source", "file");
+    }
+
+    private static String format(XmlNode layer) {
+        String f = layer.name().equals("disk") ? layer.childAttr("driver", "type") : layer.childAttr("format", "type");
+        return f == null ? "raw" : f;
+    }
+
+    private static int indexOf(List<XmlNode> layers, String path) {
+        for (int i = 0; i < layers.size(); i++) {
+            if (Objects.equals(path(layers.get(i)), path)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static DeviceDef byTarget(DomainDef def, String dst) {
+        if (def == null) {
+            return null;
+        }
+        for (DeviceDef disk : def.disks()) {
+            if (dst.equals(disk.diskTarget())) {
+                return disk;
+            }
+        }
+        return null;
+    }
+
+    /** {@code holder}'s {@code <backingStore>} becomes {@code below} (a copy), or none. */
+    private static void setBacking(XmlNode holder, XmlNode below) {
+        holder.remove("backingStore");
+        if (below != null) {
+            holder.add(below.copy());
+        }
+    }
+
+    /** The disk reads {@code layer}'s image now: its source file, index and format. */
+    private static void becomeLayer(DeviceDef disk, XmlNode layer, boolean keepIndex) {
+        XmlNode src = disk.node().child("source");
+        src.attr("file", path(layer));
+        src.attr("index", keepIndex ? layer.attr("index") : null);
+        disk.node().getOrAdd("driver").attr("type", format(layer));
+        setBacking(disk.node(), layer.child("backingStore"));
+        disk.sortCanonical();
+    }
+
+    // ================================================================== prepare (domain locked)
+
+    /**
+     * qemuSnapshotDeleteExternalPrepare: each disk the snapshot made an overlay for, found in
+     * {@code vmDef}'s chains, with libvirt's errors. {@code running}: the image below the
+     * overlay must be there and be the one the snapshot's domain used. Domain locked.
+     */
+    static List<Item> prepare(Moments<SnapshotDef> tree, Moments.Node<SnapshotDef> snap, DomainDef vmDef, boolean running) {
+        List<Item> out = new ArrayList<>();
+        SnapshotDef def = snap.def;
+        for (SnapshotDef.Disk sd : def.disks()) {
+            if ("no".equals(sd.snapshot())) {
+                continue;
+            }
+            if (sd.deleteInProgress()) {
+                throw VirException.operationInvalid(VirErrorDomain.QEMU,
+                        "snapshot disk '" + sd.name() + "' was target of not completed snapshot delete");
+            }
+            DeviceDef disk = byTarget(vmDef, sd.name());
+            if (disk == null) {
+                throw VirException.invalidArg(VirErrorDomain.QEMU, "disk '" + sd.name() + "' not found in domain");
+            }
+            List<XmlNode> chain = layers(disk.node());
+            int at = indexOf(chain, sd.path());
+            if (at < 0) {
+                throw VirException.invalidArg(VirErrorDomain.QEMU, "could not find base disk source in disk source chain");
+            }
+            DeviceDef parentDisk = byTarget(def.domain(), sd.name());
+            if (parentDisk == null) {
+                throw VirException.of(VirErrorNumber.OPERATION_FAILED, VirErrorDomain.QEMU,
+                        "failed to find disk '" + sd.name() + "' in snapshot VM XML");
+            }
+            String base = null;
+            if (running) {
+                if (at + 1 >= chain.size()) {
+                    throw VirException.of(VirErrorNumber.OPERATION_FAILED, VirErrorDomain.QEMU,
+                            "failed to find parent disk source in backing chain");
+                }
+                base = path(chain.get(at + 1));
+                if (!Objects.equals(base, parentDisk.sourcePath())) {
+                    throw VirException.of(VirErrorNumber.OPERATION_FAILED, VirErrorDomain.QEMU,
+                            "snapshot VM disk source and parent disk source are not the same");
+                }
+            }
+            Moments.Node<SnapshotDef> parentSnap = parentSnapForDisk(tree, snap, sd.name());
+            if (parentSnap != null && !parentSnap.def.isExternal()) {
+                throw VirException.of(VirErrorNumber.OPERATION_UNSUPPORTED, VirErrorDomain.QEMU,
+                        "deleting external snapshot that has internal snapshot as parent not supported");
+            }
+            out.add(new Item(sd, sd.name(), sd.path(), base, parentSnap == null ? null : parentSnap.name));
+        }
+        return out;
+    }
+
+    /** qemuSnapshotFindParentSnapForDisk: the nearest ancestor that snapshotted disk {@code dst}. */
+    private static Moments.Node<SnapshotDef> parentSnapForDisk(Moments<SnapshotDef> tree, Moments.Node<SnapshotDef> snap,
+                                                               String dst) {
+        for (Moments.Node<SnapshotDef> p = tree.parentOf(snap); p != null && p.def != null; p = tree.parentOf(p)) {
+            for (SnapshotDef.Disk sd : p.def.disks()) {
+                if (!"no".equals(sd.snapshot()) && dst.equals(sd.name())) {
+                    return p;
+                }
+            }
+        }
+        return null;
+    }
+
+    // ================================================================== the commit jobs (job held, no lock)
+
+    private record Running(Item item, String job, String topNode, boolean active) {
+    }
+
+    /**
+     * qemuSnapshotDiscardExternal on the running (or just started, paused) QEMU of {@code d};
+     * {@code writeMetadata} saves a snapshot's metadata file (the parent's in-progress marks).
+     */
+    void commit(QemuDomain d, List<Item> items, Consumer<String> writeMetadata) {
+        QmpMonitor mon = QemuLifecycle.runningMonitor(d);
+        Map<String, String> nodes = formatNodes(mon);
+        List<Running> started = new ArrayList<>();
+        List<Running> finished = new ArrayList<>();
+        QemuBlockJobs jobs = life.blockJobs;
+        try {
+            for (Item it : items) {
+                String top = node(nodes, it.top());
+                String base = node(nodes, it.base());
+                String device;
+                boolean active;
+                String job;
+                synchronized (d) {
+                    DeviceDef disk = byTarget(d.liveDef, it.dst());
+                    active = Objects.equals(disk.sourcePath(), it.top());
+                    device = active ? top : node(nodes, disk.sourcePath());
+                    // libvirt's "commit-DST-NODE" with the node libvirt would have named: images QEMU
+                    // opened itself have "#blockN" names, which a job id may not contain
+                    XmlNode layer = layers(disk.node()).get(indexOf(layers(disk.node()), it.top()));
+                    String index = layer.name().equals("disk") ? layer.childAttr("source", "index") : layer.attr("index");
+                    job = "commit-" + it.dst() + "-libvirt-" + index + "-format";
+                }
+                setInvalid(d, it, true, writeMetadata);
+                Map<String, Object> args = new LinkedHashMap<>();
+                args.put("device", device);
+                args.put("job-id", job);
+                args.put("top-node", top);
+                args.put("base-node", base);
+                if (!active) {
+                    args.put("backing-file", it.base());
+                }
+                args.put("auto-finalize", active);
+                args.put("auto-dismiss", false);
+                jobs.expect(d, job);
+                try {
+                    mon.execute("block-commit", args, QemuLifecycle.MONITOR_TIMEOUT_MILLIS);
+                } catch (RuntimeException e) {
+                    jobs.forget(d, job);
+                    throw e;
+                }
+                started.add(new Running(it, job, top, active));
+            }
+            List<String> reached = new ArrayList<>();
+            for (Running r : started) {
+                String st = jobs.await(d, r.job(), Set.of("ready", "pending", "concluded", "null"), COMMIT_TIMEOUT_MILLIS);
+                if (st.equals("concluded") || st.equals("null")) {
+                    String err = conclude(d, mon, r.job());
+                    finished.add(r);
+                    throw VirException.internalError(VirErrorDomain.QEMU, "block commit failed while deleting disk '"
+                            + r.item().dst() + "' snapshot: '" + (err == null ? "job ended early" : err) + "'");
+                }
+                if (st.equals("ready")) {
+                    emit(d, r.item().top(), r.item().dst(), TYPE_ACTIVE_COMMIT, STATUS_READY);
+                }
+                reached.add(st);
+            }
+            for (int i = 0; i < started.size(); i++) {
+                Running r = started.get(i);
+                mon.execute(reached.get(i).equals("ready") ? "job-complete" : "job-finalize", Map.of("id", r.job()),
+                        QemuLifecycle.MONITOR_TIMEOUT_MILLIS);
+                jobs.await(d, r.job(), Set.of("concluded", "null"), COMMIT_TIMEOUT_MILLIS);
+                String err = conclude(d, mon, r.job());
+                finished.add(r);
+                if (err != null) {
+                    throw VirException.internalError(VirErrorDomain.QEMU, "finishing block job failed while deleting disk '"
+                            + r.item().dst() + "' snapshot: '" + err + "'");
+                }
+                completed(d, mon, r);
+                setInvalid(d, r.item(), false, writeMetadata);
+            }
+        } catch (RuntimeException e) {
+            for (Running r : started) {
+                if (!finished.contains(r)) {
+                    cancel(d, mon, r.job());
+                }
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * qemuSnapshotSetInvalid: the parent snapshot's disk is marked (in its metadata file) while
+     * its image takes the overlay's data; a delete that does not finish leaves the mark, and
+     * deleting that parent is refused until then.
+     */
+    private static void setInvalid(QemuDomain d, Item it, boolean invalid, Consumer<String> writeMetadata) {
+        if (it.parentSnap() == null) {
+            return;
+        }
+        synchronized (d) {
+            Moments.Node<SnapshotDef> p = d.snapshots.find(it.parentSnap());
+            if (p == null) {
+                return;
+            }
+            for (SnapshotDef.Disk sd : p.def.disks()) {
+                if (sd.name().equals(it.dst())) {
+                    sd.setDeleteInProgress(invalid);
+                }
+            }
+        }
+        writeMetadata.accept(it.parentSnap());
+    }
+
+    /** A concluded job: its error (from query-jobs, the event carries none), then dismissed. */
+    @SuppressWarnings("unchecked")
+    private String conclude(QemuDomain d, QmpMonitor mon, String job) {
+        String err = null;
+        try {
+            Object r = mon.execute("query-jobs", null, QemuLifecycle.MONITOR_TIMEOUT_MILLIS);
+            if (r instanceof List<?> list) {
+                for (Object o : list) {
+                    Map<String, Object> m = (Map<String, Object>) o;
+                    if (job.equals(m.get("id")) && m.get("error") != null) {
+                        err = m.get("error").toString();
+                    }
+                }
+            }
+            mon.execute("job-dismiss", Map.of("id", job), QemuLifecycle.MONITOR_TIMEOUT_MILLIS);
+        } catch (VirException e) {
+            LOG.log(Level.WARNING, "cannot dismiss block job {0}: {1}", job, e.getMessage());
+        } finally {
+            life.blockJobs.forget(d, job);
+        }
+        return err;
+    }
+
+    /** The error path: a job still running is cancelled; QEMU leaves the chain as it was. */
+    private void cancel(QemuDomain d, QmpMonitor mon, String job) {
+        try {
+            mon.execute("block-job-cancel", Map.of("device", job), QemuLifecycle.MONITOR_TIMEOUT_MILLIS);
+            life.blockJobs.await(d, job, Set.of("concluded", "null"), QemuLifecycle.MONITOR_TIMEOUT_MILLIS);
+            mon.execute("job-dismiss", Map.of("id", job), QemuLifecycle.MONITOR_TIMEOUT_MILLIS);
+        } catch (VirException e) {
+            LOG.log(Level.WARNING, "cannot cancel block job {0}: {1}", job, e.getMessage());
+        } finally {
+            life.blockJobs.forget(d, job);
+        }
+    }
+
+    /**
+     * qemuBlockJobProcessEventCompleted(Active)Commit: the chains without the overlay, QEMU's
+     * nodes of it closed, the file removed, the status file and config written, the events.
+     */
+    private void completed(QemuDomain d, QmpMonitor mon, Running r) {
+        Item it = r.item();
+        DomainDef persistent = null;
+        String eventPath;
+        synchronized (d) {
+            DeviceDef disk = byTarget(d.liveDef, it.dst());
+            List<XmlNode> live = layers(disk.node());
+            int k = indexOf(live, it.top());
+            if (d.persistentDef != null) {
+                updateConfigDisk(byTarget(d.persistentDef, it.dst()), live, k);
+                persistent = d.persistentDef.copy();
+            }
+            if (k == 0) {
+                becomeLayer(disk, live.get(1), true);
+            } else {
+                setBacking(live.get(k - 1), live.get(k).child("backingStore"));
+                disk.sortCanonical();
+            }
+            eventPath = disk.sourcePath();
+        }
+        if (r.topNode().startsWith("libvirt-")) { // nodes QEMU opened itself go with their last user
+            for (String node : List.of(r.topNode(), r.topNode().replace("-format", "-storage"))) {
+                try {
+                    mon.execute("blockdev-del", Map.of("node-name", node), QemuLifecycle.MONITOR_TIMEOUT_MILLIS);
+                } catch (VirException e) {
+                    LOG.log(Level.WARNING, "cannot remove node {0}: {1}", node, e.getMessage());
+                }
+            }
+        }
+        try {
+            Files.deleteIfExists(Path.of(it.top()));
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "Unable to remove snapshot image file ''{0}'' ({1})", it.top(), e.getMessage());
+        }
+        life.saveStatus(d);
+        if (persistent != null) {
+            life.saveConfig(persistent);
+        }
+        emit(d, eventPath, it.dst(), r.active() ? TYPE_ACTIVE_COMMIT : TYPE_COMMIT, STATUS_COMPLETED);
+    }
+
+    /**
+     * The persistent disk after the commit of live layer {@code k} (libvirt's
+     * qemuBlockJobGetConfigDisk and what follows): when its chain names the same images as the
+     * live one down to the base, the overlay leaves it; otherwise an active commit rewrites its
+     * source to the base (if it named the overlay), an intermediate one forgets its chain.
+     */
+    private static void updateConfigDisk(DeviceDef cfg, List<XmlNode> live, int k) {
+        if (cfg == null) {
+            return;
+        }
+        List<XmlNode> chain = layers(cfg.node());
+        boolean same = chain.size() > k + 1;
+        for (int i = 0; same && i <= k + 1; i++) {
+            same = Objects.equals(path(chain.get(i)), path(live.get(i)));
+        }
+        if (same) {
+            if (k == 0) {
+                becomeLayer(cfg, chain.get(1), false);
+            } else {
+                setBacking(chain.get(k - 1), chain.get(k).child("backingStore"));
+                cfg.sortCanonical();
+            }
+            return;
+        }
+        if (chain.isEmpty() || !Objects.equals(path(chain.get(0)), path(live.get(0)))) {
+            return;
+        }
+        if (k == 0) { // qemuBlockJobRewriteConfigDiskSource: the base, without what was probed below it
+            XmlNode base = live.get(1).copy();
+            XmlNode below = base.child("backingStore");
+            if (below != null && below.child("source") != null) {
+                base.remove("backingStore");
+            }
+            becomeLayer(cfg, base, false);
+        } else { // qemuBlockJobClearConfigChain
+            cfg.node().remove("backingStore");
+        }
+    }
+
+    private void emit(QemuDomain d, String path, String dst, int type, int status) {
+        life.onEventThread(() -> {
+            life.events.post(new DomainEvent.BlockJob(d.ref(), path, type, status));
+            life.events.post(new DomainEvent.BlockJob2(d.ref(), dst, type, status));
+            life.events.dispatch();
+        });
+    }
+
+    /** The format node QEMU reads each image file through (query-named-block-nodes). */
+    @SuppressWarnings("unchecked")
+    private static Map<String, String> formatNodes(QmpMonitor mon) {
+        Object r = mon.execute("query-named-block-nodes", Map.of("flat", true), QemuLifecycle.MONITOR_TIMEOUT_MILLIS);
+        Map<String, String> out = new LinkedHashMap<>();
+        if (r instanceof List<?> list) {
+            for (Object o : list) {
+                Map<String, Object> n = (Map<String, Object>) o;
+                if (!"file".equals(n.get("drv")) && n.get("file") != null && n.get("node-name") != null) {
+                    out.putIfAbsent(n.get("file").toString(), n.get("node-name").toString());
+                }
+            }
+        }
+        return out;
+    }
+
+    private static String node(Map<String, String> nodes, String path) {
+        String n = nodes.get(path);
+        if (n == null) {
+            throw VirException.internalError(VirErrorDomain.QEMU, "cannot find node name for image '" + path + "'");
+        }
+        return n;
+    }
+
+    // ================================================================== other snapshots' metadata (domain locked)
+
+    /**
+     * qemuSnapshotDeleteUpdateDisks: every descendant of the deleted {@code snap} forgets its
+     * overlays in the domain XML it saved (an external one that used an overlay now uses the
+     * image below, as the deleted snapshot's domain had it). Returns the descendants' names
+     * (their metadata to write). Domain locked.
+     */
+    static List<String> updateDescendants(Moments<SnapshotDef> tree, Moments.Node<SnapshotDef> snap) {
+        List<String> names = new ArrayList<>();
+        SnapshotDef gone = snap.def;
+        tree.forEachDescendant(snap, n -> {
+            names.add(n.name);
+            for (SnapshotDef.Disk sd : gone.disks()) {
+                if ("no".equals(sd.snapshot())) {
+                    continue;
+                }
+                updateDisk(n.def, n.def.domain(), gone.domain(), sd);
+                if (n.def.inactiveDomain() != null) {
+                    updateDisk(n.def, n.def.inactiveDomain(),
+                            gone.inactiveDomain() != null ? gone.inactiveDomain() : gone.domain(), sd);
+                }
+            }
+        });
+        return names;
+    }
+
+    /** qemuSnapshotUpdateDisksSingle. */
+    private static void updateDisk(SnapshotDef snap, DomainDef def, DomainDef parentDef, SnapshotDef.Disk sd) {
+        DeviceDef disk = byTarget(def, sd.name());
+        if (disk == null) {
+            return;
+        }
+        if (snap.isExternal()) {
+            DeviceDef parentDisk = byTarget(parentDef, sd.name());
+            if (parentDisk != null && Objects.equals(sd.path(), disk.sourcePath())) {
+                disk.node().remove("source");
+                disk.node().add(parentDisk.node().child("source").copy());
+                disk.node().getOrAdd("driver").attr("type", parentDisk.node().childAttr("driver", "type"));
+                disk.node().remove("backingStore");
+                disk.sortCanonical();
+            }
+        }
+        List<XmlNode> chain = layers(disk.node());
+        for (int i = 1; i < chain.size(); i++) {
+            if (Objects.equals(path(chain.get(i)), sd.path())) {
+                setBacking(chain.get(i - 1), chain.get(i).child("backingStore"));
+                disk.sortCanonical();
+                break;
+            }
+        }
+    }
+}
