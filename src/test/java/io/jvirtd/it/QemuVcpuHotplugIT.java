@@ -128,8 +128,14 @@ class QemuVcpuHotplugIT {
 
         // next boot: vCPU 1 is hot-pluggable and online, so it comes by device_add before the guest runs
         virsh("destroy", "vc");
-        virsh("start", "vc");
+        virsh("start", "vc", "--paused");
         assertTrue(cmdline(qemu.pid("vc")).contains("-smp\n1,maxcpus=3,sockets=3,cores=1,threads=1\n"));
+        // a paused guest's agent is not asked (qemuDomainAgentAvailable), as libvirtd answers
+        assertEquals("error: Requested operation is not valid: domain is not running",
+                error("setvcpus", "vc", "1", "--guest"));
+        assertEquals("error: Requested operation is not valid: domain is not running",
+                error("vcpucount", "vc", "--guest"));
+        virsh("resume", "vc");
         assertTrue(virsh("qemu-monitor-command", "vc", "{\"execute\":\"query-hotpluggable-cpus\"}")
                 .contains("\"qom-path\":\"/machine/peripheral/vcpu1\""));
         assertEquals("2", virsh("vcpucount", "vc", "--live"));

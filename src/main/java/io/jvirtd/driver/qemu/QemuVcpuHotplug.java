@@ -137,7 +137,12 @@ final class QemuVcpuHotplug {
         try {
             AffectedDefs defs = AffectedDefs.resolve(d, flags);
             if ((flags & VCPU_GUEST) != 0) {
-                // qemuDomainAgentAvailable: the driver never configures a guest agent channel
+                // qemuDomainAgentAvailable: running or not, then no agent (the driver configures no channel)
+                synchronized (d) {
+                    if (d.state != io.jvirtd.model.domain.DomainState.RUNNING) {
+                        throw VirException.operationInvalid(VirErrorDomain.QEMU, "domain is not running");
+                    }
+                }
                 throw VirException.of(VirErrorNumber.ARGUMENT_UNSUPPORTED, VirErrorDomain.QEMU,
                         "QEMU guest agent is not configured");
             }
