@@ -84,7 +84,8 @@ class QemuScreenshotIT {
         // shut off: libvirt checks the domain is active first
         Exec.Result off = virshResult(uri, "screenshot", "jvq-shot", root.resolve("off.png").toString());
         assertEquals("error: could not take a screenshot of jvq-shot\n"
-                + "error: Requested operation is not valid: domain is not running", off.stderr().strip(), off::describe);
+                + "error: Requested operation is not valid: domain is not running", off.stderr().strip(),
+                off::describe);
         assertEquals("error 55 20 Requested operation is not valid: domain is not running",
                 python(uri, "jvq-shot", 0, root.resolve("off-py.png")));
 

@@ -27,8 +27,9 @@ import java.util.Map;
  * head). QEMU writes the picture with QMP {@code screendump} in PNG (QEMU 7.2 has the format, so
  * libvirt asks for it and answers "image/png") into a temporary {@code qemu.screendump.*} file in
  * the guest's run folder, given to QEMU's user; the daemon opens it for the stream
- * ({@link ScreendumpStream}) and removes it from the folder whatever happens. QEMU's own refusal (a {@code none} video: "There is no console to take a screendump
- * from") comes back as libvirt's internal error.
+ * ({@link ScreendumpStream}) and removes it from the folder whatever happens. QEMU's own
+ * refusal (a {@code none} video: "There is no console to take a screendump from") comes back as
+ * libvirt's internal error.
  *
  * <p>Stateless; worker threads. The domain's lock is held only to read the live definition and
  * monitor, never across the QMP call or the file's I/O (the job keeps the run alive meanwhile);
@@ -63,22 +64,13 @@ final class QemuScreenshot {
             Map<String, Object> args = new LinkedHashMap<>();
             args.put("filename", null); // first, as libvirt sends it; set below
             if (screen != 0) {
-                long head = Integer.toUnsignedLong(screen);
-                DeviceDef found = null;
-                for (DeviceDef v : videos) {
-                    long heads = heads(v);
-                    if (head < heads) {
-                        found = v;
-                        break;
-                    }
-                    head -= heads;
-                }
-                if (found == null) {
+                Head target = head(videos, screen);
+                if (target == null) {
                     throw VirException.operationInvalid(VirErrorDomain.QEMU, "no such screen ID");
                 }
-                args.put("device", found.alias());
-                if (head > 0) {
-                    args.put("head", head);
+                args.put("device", target.device());
+                if (target.head() > 0) {
+                    args.put("head", target.head());
                 }
             }
             args.put("format", "png");
@@ -113,6 +105,26 @@ final class QemuScreenshot {
                         "cannot remove " + tmp + ": " + e.getMessage());
             }
         }
+    }
+
+    /** A screen as QMP names it: the video's alias (its QEMU id) and the head on it. */
+    record Head(String device, long head) {
+    }
+
+    /**
+     * Which video and head screen {@code screen} (unsigned, as libvirt's) is: libvirt counts the
+     * videos' heads in their order; null when there are fewer screens.
+     */
+    static Head head(List<DeviceDef> videos, int screen) {
+        long left = Integer.toUnsignedLong(screen);
+        for (DeviceDef v : videos) {
+            long heads = heads(v);
+            if (left < heads) {
+                return new Head(v.alias(), left);
+            }
+            left -= heads;
+        }
+        return null;
     }
 
     /** A video's heads; a 'none' video has none (libvirt's 0), so only screen 0 reaches its console. */

@@ -144,7 +144,8 @@ final class QemuVideo {
             case "cirrus" -> "cirrus-vga";
             case "bochs" -> "bochs-display";
             case "virtio" -> primary ? "virtio-vga" : "virtio-gpu-pci";
-            default -> throw VirException.internalError(VirErrorDomain.QEMU, "invalid model for video type '" + type + "'");
+            default -> throw VirException.internalError(VirErrorDomain.QEMU,
+                    "invalid model for video type '" + type + "'");
         };
     }
 

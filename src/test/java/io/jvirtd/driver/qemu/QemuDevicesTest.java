@@ -163,6 +163,19 @@ class QemuDevicesTest {
         assertTrue(e.getMessage().contains("not supported by jvirtd's QEMU driver"), e.getMessage());
     }
 
+    /** Screen numbers count the videos' heads in order (qemuDomainScreenshot): device and head. */
+    @Test
+    void screenNumbersCountTheVideosHeads() {
+        List<DeviceDef> videos = started("video-start").devices(DeviceKind.VIDEO); // heads 1, 2, 1
+        assertEquals(new QemuScreenshot.Head("video0", 0), QemuScreenshot.head(videos, 0));
+        assertEquals(new QemuScreenshot.Head("video1", 0), QemuScreenshot.head(videos, 1));
+        assertEquals(new QemuScreenshot.Head("video1", 1), QemuScreenshot.head(videos, 2));
+        assertEquals(new QemuScreenshot.Head("video2", 0), QemuScreenshot.head(videos, 3));
+        assertEquals(null, QemuScreenshot.head(videos, 4));
+        assertEquals(null, QemuScreenshot.head(videos, -1)); // unsigned in libvirt: 4294967295
+        assertEquals(null, QemuScreenshot.head(started("video-none-start").devices(DeviceKind.VIDEO), 1));
+    }
+
     // ------------------------------------------------------------------ helpers
 
     static DomainDef defined(String name) {
