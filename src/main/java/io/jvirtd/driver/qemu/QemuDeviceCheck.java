@@ -18,7 +18,7 @@ import java.util.Set;
  * subset refused with CONFIG_UNSUPPORTED, never dropped. The subset: file disks and volume disks of dir pools, raw or qcow2,
  * device disk or cdrom, bus virtio, sata or ide (cdroms on sata and ide), read-only, boot
  * order, drive or PCI addresses; user-mode interfaces, model virtio, e1000 or rtl8139 (the
- * default), MAC, boot order, PCI address.
+ * default), MAC, boot order, PCI address, link state.
  *
  * <p>Runs on the canonical definition after post-parse ({@link QemuDeviceDefaults}).
  * Stateless; any thread.
@@ -31,7 +31,7 @@ final class QemuDeviceCheck {
     private static final Set<String> NET_MODELS = Set.of("virtio", "e1000", "rtl8139");
     private static final Set<String> DISK_CHILDREN = Set.of("driver", "source", "backingStore",
             "target", "readonly", "boot", "alias", "address");
-    private static final Set<String> NET_CHILDREN = Set.of("mac", "model", "boot", "alias", "address");
+    private static final Set<String> NET_CHILDREN = Set.of("mac", "model", "boot", "alias", "address", "link");
 
     private QemuDeviceCheck() {
     }
@@ -149,6 +149,7 @@ final class QemuDeviceCheck {
         attrs(net.node().child("mac"), "interface mac", "address");
         attrs(net.node().child("model"), "interface model", "type");
         attrs(net.node().child("boot"), "interface boot", "order");
+        attrs(net.node().child("link"), "interface link", "state");
         if (!NET_MODELS.contains(net.modelType())) {
             throw QemuSubset.unsupported("interface model '" + net.modelType() + "'");
         }

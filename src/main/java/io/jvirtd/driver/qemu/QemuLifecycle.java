@@ -319,6 +319,7 @@ final class QemuLifecycle {
             mon = QmpMonitor.open(live.name(), l.monitor(), loop, listener(d));
             CompletableFuture<Object> chardevs = mon.send("query-chardev", null);
             QemuMemory.AtStart balloon = QemuMemory.setUpAtStart(mon, live);
+            Map<String, CompletableFuture<Object>> linksDown = QemuNetArgs.setLinksDown(mon, live);
             CompletableFuture<Object> cont = paused || incoming != null || loadvm != null ? null : mon.send("cont", null);
             mon.awaitNegotiated(MONITOR_TIMEOUT_MILLIS);
             synchronized (d) {
@@ -326,6 +327,7 @@ final class QemuLifecycle {
             }
             learnPtys(live, mon.await(chardevs, "query-chardev", MONITOR_TIMEOUT_MILLIS));
             QemuMemory.finishStart(d, mon, balloon, live);
+            QemuNetArgs.awaitLinksDown(mon, linksDown, MONITOR_TIMEOUT_MILLIS);
             QemuVcpuPins.applyAtStart(live, l.pid(), mon); // <cputune> pins on the vCPU and main threads
             if (loadvm != null) {
                 QemuSnapshots.loadvm(mon, loadvm);

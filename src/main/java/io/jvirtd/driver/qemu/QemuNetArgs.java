@@ -1,11 +1,15 @@
 package io.jvirtd.driver.qemu;
 
+import io.jvirtd.model.VirErrorDomain;
+import io.jvirtd.model.VirErrorNumber;
+import io.jvirtd.model.VirException;
 import io.jvirtd.model.conf.DeviceDef;
 import io.jvirtd.model.conf.DomainDef;
 
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The command-line arguments of user-mode interfaces as libvirt 9.0 builds them for QEMU 7.2
@@ -55,5 +59,35 @@ final class QemuNetArgs {
         }
         QemuDeviceProps.address(nic, def, net);
         return nic;
+    }
+
+    /**
+     * qemuProcessSetLinkStates, sent before the CPUs start: {@code set_link} down for each
+     * interface with {@code <link state='down'/>} (QEMU starts every link up). The answers by
+     * alias, for {@link #awaitLinksDown}.
+     */
+    static Map<String, CompletableFuture<Object>> setLinksDown(QmpMonitor mon, DomainDef live) {
+        Map<String, CompletableFuture<Object>> sent = new LinkedHashMap<>();
+        for (DeviceDef net : live.interfaces()) {
+            if ("down".equals(net.node().childAttr("link", "state"))) {
+                Map<String, Object> args = new LinkedHashMap<>();
+                args.put("name", net.alias());
+                args.put("up", false);
+                sent.put(net.alias(), mon.send("set_link", args));
+            }
+        }
+        return sent;
+    }
+
+    /** Waits for {@link #setLinksDown}'s answers; a refusal fails the start with libvirt's error. */
+    static void awaitLinksDown(QmpMonitor mon, Map<String, CompletableFuture<Object>> sent, long timeoutMillis) {
+        for (Map.Entry<String, CompletableFuture<Object>> e : sent.entrySet()) {
+            try {
+                mon.await(e.getValue(), "set_link", timeoutMillis);
+            } catch (VirException refused) {
+                throw VirException.format(VirErrorNumber.OPERATION_FAILED, VirErrorDomain.QEMU,
+                        "Couldn't set link state on interface: %s", e.getKey());
+            }
+        }
     }
 }
