@@ -109,6 +109,8 @@ class QemuSaveRestoreIT {
         assertTrue(virsh(d, "save-image-dumpxml", image.toString()).contains("<name>" + name + "</name>"));
         virsh(d, "restore", image.toString(), "--paused");
         assertEquals("paused (migrating)", virsh(d, "domstate", "--reason", name));
+        // the restore waited for QEMU's MIGRATION event (libvirt's events capability), not a poll
+        assertTrue(virsh(d, "qemu-monitor-command", name, "--hmp", "info migrate_capabilities").contains("events: on"));
         virsh(d, "managedsave", name, "--running");
         assertTrue(virsh(d, "dominfo", name).contains("Managed save:   yes"), "dominfo shows the managed save");
         assertEquals(name, virsh(d, "list", "--all", "--with-managed-save", "--name"));

@@ -19,7 +19,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -49,6 +51,8 @@ final class MigrationFile {
     /** libvirt's QEMU_DOMAIN_MIG_BANDWIDTH_MAX (MiB/s) in bytes/s: a save runs at full speed. */
     static final long UNLIMITED = (Long.MAX_VALUE / (1024 * 1024)) * 1024 * 1024;
     private static final int BUFFER = 1 << 20;
+    /** MIGRATION statuses after which nothing more happens. */
+    private static final Set<String> END_STATES = Set.of("completed", "failed", "cancelled");
 
     private MigrationFile() {
     }
@@ -74,13 +78,19 @@ final class MigrationFile {
                 oldBandwidth = bandwidth(mon);
                 mon.execute("migrate-set-parameters", Map.of("max-bandwidth", UNLIMITED),
                         QemuLifecycle.MONITOR_TIMEOUT_MILLIS);
-                CompletableFuture<Object> migrate = mon.send("migrate", Map.of("uri", "unix:" + sock));
-                started = true;
-                try (SocketChannel in = accept(server, migrate, mon)) {
-                    mon.await(migrate, "migrate", QemuLifecycle.MONITOR_TIMEOUT_MILLIS);
-                    copy(in, out, head.streamOffset());
+                enableEvents(mon);
+                CompletableFuture<Map<String, Object>> end = expectEnd(mon);
+                try {
+                    CompletableFuture<Object> migrate = mon.send("migrate", Map.of("uri", "unix:" + sock));
+                    started = true;
+                    try (SocketChannel in = accept(server, migrate, mon)) {
+                        mon.await(migrate, "migrate", QemuLifecycle.MONITOR_TIMEOUT_MILLIS);
+                        copy(in, out, head.streamOffset());
+                    }
+                    awaitEnd(mon, end, "domain save job");
+                } finally {
+                    end.cancel(false);
                 }
-                awaitEnd(mon, "domain save job");
                 out.write(ByteBuffer.wrap(SaveImage.completeMagic()), 0);
                 out.force(true);
             }
@@ -103,7 +113,19 @@ final class MigrationFile {
      */
     static void load(QmpMonitor mon, Path runDir, Path image, long offset) {
         Path sock = runDir.resolve("incoming.sock");
-        mon.execute("migrate-incoming", Map.of("uri", "unix:" + sock), QemuLifecycle.MONITOR_TIMEOUT_MILLIS);
+        enableEvents(mon);
+        CompletableFuture<Map<String, Object>> end = expectEnd(mon);
+        try {
+            mon.execute("migrate-incoming", Map.of("uri", "unix:" + sock), QemuLifecycle.MONITOR_TIMEOUT_MILLIS);
+            send(image, offset, sock);
+            awaitEnd(mon, end, "domain restore job");
+        } finally {
+            end.cancel(false);
+        }
+    }
+
+    /** Sends the image's stream from {@code offset} to QEMU listening on {@code sock}. */
+    private static void send(Path image, long offset, Path sock) {
         try (FileChannel in = FileChannel.open(image, StandardOpenOption.READ);
              SocketChannel out = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             out.connect(UnixDomainSocketAddress.of(sock)); // QEMU listens once migrate-incoming answered
@@ -122,7 +144,6 @@ final class MigrationFile {
         } finally {
             QemuLifecycle.deleteQuietly(sock);
         }
-        awaitEnd(mon, "domain restore job");
     }
 
     /** The temporary file, owner-only as libvirt's save images; the target's folder must exist. */
@@ -188,35 +209,45 @@ final class MigrationFile {
     }
 
     /**
-     * Waits for {@code query-migrate} to say completed (the stream's end reaches us just before
-     * QEMU records it), or throws libvirt's "operation failed: JOB: unexpectedly failed". QEMU
-     * 7.2 emits MIGRATION events only when asked to; a short poll after the stream ended is simpler.
+     * The {@code events} migration capability, as libvirt turns it on: QEMU then sends a
+     * MIGRATION event at each status change (QEMU 7.2 sends none without it).
      */
-    private static void awaitEnd(QmpMonitor mon, String job) {
-        long deadline = System.nanoTime() + END_MILLIS * 1_000_000L;
-        while (true) {
-            Object r = mon.execute("query-migrate", null, QemuLifecycle.MONITOR_TIMEOUT_MILLIS);
-            String status = r instanceof Map<?, ?> m ? String.valueOf(m.get("status")) : "none";
-            switch (status) {
-                case "completed":
-                    return;
-                case "failed":
-                case "cancelled":
-                    Object desc = r instanceof Map<?, ?> m ? m.get("error-desc") : null;
-                    throw VirException.of(VirErrorNumber.OPERATION_FAILED, VirErrorDomain.QEMU,
-                            job + ": " + (desc != null ? desc : "unexpectedly failed"));
-                default:
-                    if (System.nanoTime() > deadline) {
-                        throw VirException.of(VirErrorNumber.OPERATION_TIMEOUT, VirErrorDomain.QEMU,
-                                job + ": QEMU did not finish the migration (status " + status + ")");
-                    }
-                    try {
-                        Thread.sleep(2);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        throw VirException.internalError(VirErrorDomain.QEMU, "interrupted");
-                    }
+    private static void enableEvents(QmpMonitor mon) {
+        mon.execute("migrate-set-capabilities", Map.of("capabilities",
+                List.of(Map.of("capability", "events", "state", true))), QemuLifecycle.MONITOR_TIMEOUT_MILLIS);
+    }
+
+    /** The MIGRATION event that ends a migration (completed, failed or cancelled); before the migration starts. */
+    private static CompletableFuture<Map<String, Object>> expectEnd(QmpMonitor mon) {
+        return mon.expectEvent("MIGRATION", data -> END_STATES.contains(String.valueOf(data.get("status"))));
+    }
+
+    /**
+     * Waits for the MIGRATION event that ends the migration, then asks {@code query-migrate} once
+     * for the outcome (QEMU's error text for a failure); throws libvirt's "operation failed:
+     * JOB: unexpectedly failed" when it did not complete.
+     */
+    private static void awaitEnd(QmpMonitor mon, CompletableFuture<Map<String, Object>> end, String job) {
+        try {
+            mon.await(end, "MIGRATION", END_MILLIS);
+        } catch (VirException e) {
+            if (e.code() != VirErrorNumber.OPERATION_TIMEOUT.number()) {
+                throw e;
             }
+            // no end event in time: the final check below says where QEMU is
+        }
+        Object r = mon.execute("query-migrate", null, QemuLifecycle.MONITOR_TIMEOUT_MILLIS);
+        String status = r instanceof Map<?, ?> m ? String.valueOf(m.get("status")) : "none";
+        switch (status) {
+            case "completed" -> {
+            }
+            case "failed", "cancelled" -> {
+                Object desc = r instanceof Map<?, ?> m ? m.get("error-desc") : null;
+                throw VirException.of(VirErrorNumber.OPERATION_FAILED, VirErrorDomain.QEMU,
+                        job + ": " + (desc != null ? desc : "unexpectedly failed"));
+            }
+            default -> throw VirException.of(VirErrorNumber.OPERATION_TIMEOUT, VirErrorDomain.QEMU,
+                    job + ": QEMU did not finish the migration (status " + status + ")");
         }
     }
 

@@ -26,6 +26,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 
 /**
  * A client of one guest's QMP monitor whose socket is read and written by the daemon's event
@@ -68,6 +69,12 @@ final class QmpMonitor {
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();
     /** {@link #sendArbitrary} commands sent without an id, oldest first: QEMU answers them in order, without id. */
     private final Queue<Pending> withoutId = new ConcurrentLinkedQueue<>();
+    /** Workers waiting for one event each ({@link #expectEvent}); completed on the loop. */
+    private final Queue<EventWaiter> eventWaiters = new ConcurrentLinkedQueue<>();
+
+    private record EventWaiter(String event, Predicate<Map<String, Object>> matches,
+                               CompletableFuture<Map<String, Object>> got) {
+    }
     private final CompletableFuture<Map<String, Object>> greeting = new CompletableFuture<>();
     /** The reply to the qmp_capabilities {@link #open} sent; set before the monitor is shared. */
     private CompletableFuture<Object> negotiation;
@@ -381,6 +388,9 @@ final class QmpMonitor {
             if (msg.get("timestamp") instanceof Map<?, ?> ts) {
                 micros = asLong(ts.get("seconds")) * 1_000_000L + asLong(ts.get("microseconds"));
             }
+            if (!eventWaiters.isEmpty()) {
+                completeWaiters(ev, data instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of());
+            }
             try {
                 listener.onRawEvent(msg);
                 listener.onEvent(ev, data instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of(), micros);
@@ -442,7 +452,41 @@ final class QmpMonitor {
         }
     }
 
+    /**
+     * A future for the next event {@code event} whose {@code data} {@code matches} accepts: it
+     * completes on the loop with that data, or fails when the monitor closes. Register it before
+     * sending the command that causes the event; cancel it when no longer waiting. Any thread.
+     */
+    CompletableFuture<Map<String, Object>> expectEvent(String event, Predicate<Map<String, Object>> matches) {
+        CompletableFuture<Map<String, Object>> got = new CompletableFuture<>();
+        EventWaiter w = new EventWaiter(event, matches, got);
+        eventWaiters.add(w);
+        got.whenComplete((r, e) -> eventWaiters.remove(w)); // cancelled or done: no longer looked at
+        if (closed) {
+            got.completeExceptionally(closedError());
+        }
+        return got;
+    }
+
+    /** Loop: hands an event to the workers waiting for it. */
+    private void completeWaiters(String event, Map<String, Object> data) {
+        for (EventWaiter w : eventWaiters) {
+            if (w.event().equals(event) && !w.got().isDone()) {
+                try {
+                    if (w.matches().test(data)) {
+                        w.got().complete(data);
+                    }
+                } catch (RuntimeException e) {
+                    w.got().completeExceptionally(e);
+                }
+            }
+        }
+    }
+
     private void failPending() {
+        for (EventWaiter w; (w = eventWaiters.poll()) != null; ) {
+            w.got().completeExceptionally(closedError());
+        }
         for (Pending p : pending.values()) {
             p.reply.completeExceptionally(closedError());
         }

@@ -146,7 +146,7 @@ class QemuDevicesTest {
         "<disk type='file' device='disk'><source file='/x'/><target dev='vda'/><serial>s</serial></disk>",
         "<interface type='network'><source network='default'/></interface>",
         "<interface type='user'><model type='e1000e'/></interface>",
-        "<interface type='user'><link state='down'/></interface>",
+        "<interface type='user'><mtu size='1400'/></interface>",
         "<disk type='file' device='disk' snapshot='external'><source file='/x'/><target dev='vda'/></disk>",
         "<disk type='file' device='disk'><source file='/x'/><target dev='vda'/><boot order='1' loadparm='x'/></disk>",
         "<interface type='user' trustGuestRxFilters='yes'/>",

@@ -122,17 +122,22 @@ class QmpMonitorTest {
         Path sock = dir.resolve("monitor.sock");
         long pid = startPausedQemu(sock, dir.resolve("serial.log"));
         QmpMonitor mon = QmpMonitor.open("t2", sock, driverLoop, listener);
+        CompletableFuture<Map<String, Object>> resumed = mon.expectEvent("RESUME", data -> true);
+        CompletableFuture<Map<String, Object>> neverStopped = mon.expectEvent("STOP", data -> true);
         CompletableFuture<Object> status = mon.send("query-status", null);
         CompletableFuture<Object> cont = mon.send("cont", null);
         mon.awaitNegotiated(10_000);
         assertEquals("prelaunch", ((Map<?, ?>) mon.await(status, "query-status", 5000)).get("status"));
         assertEquals(Map.of(), mon.await(cont, "cont", 5000));
+        assertEquals(Map.of(), mon.await(resumed, "RESUME", 5000), "a waiter gets its event");
         assertEquals("RESUME", events.poll(5, TimeUnit.SECONDS));
         assertFalse(mon.awaitClose(50), "still open");
 
         mon.send("quit", null);
         assertTrue(mon.awaitClose(10_000), "QEMU closed the monitor");
         assertEquals("SHUTDOWN {guest=false, reason=host-qmp-quit}", events.poll(), "delivered before the close");
+        VirException eof = assertThrows(VirException.class, () -> mon.await(neverStopped, "STOP", 5000));
+        assertEquals("operation failed: End of file from qemu monitor", eof.getMessage(), "a waiter fails at the close");
         assertFalse(closed.get(0, TimeUnit.SECONDS), "EOF from QEMU");
         assertTrue(awaitDead(pid), "QEMU exits on quit");
     }
