@@ -73,6 +73,7 @@ public final class RemoteProgram implements ServerProgram {
         try {
             reply = serve(session, call);
             if (reply == null) {
+                RemoteStreams.register(client, h, false); // nothing may stay pending on this worker
                 return; // a fault plan dropped the connection or left the call unanswered
             }
             ok = true;
@@ -82,6 +83,11 @@ public final class RemoteProgram implements ServerProgram {
             LOG.log(Level.ERROR, "bug serving procedure " + h.procedure(), e);
             reply = ReplyFrames.errorReply(h, toWire(VirException.internalError(VirErrorDomain.RPC,
                     "unexpected failure: " + e)));
+        } catch (Throwable e) {
+            // an Error (DispatchGuard answers it): a stream the call opened before it failed is
+            // aborted here, never left pending on this worker for its next call to pick up
+            RemoteStreams.register(client, h, false);
+            throw e;
         }
         ServerStream stream = RemoteStreams.register(client, h, ok);
         client.sendReply(reply);
