@@ -48,7 +48,10 @@ public final class AtomicFiles {
      */
     public static void write(Path target, byte[] content, boolean durable, FileAttribute<?>... attributes)
             throws IOException {
-        Path tmp = target.resolveSibling("." + target.getFileName() + ".new");
+        // one temporary name per writing thread: two threads writing the same target at once
+        // (a worker and the QEMU event thread on a status file) never share, and so never tear,
+        // a temporary file; a crashed writer's leftover is removed by the next write of its name
+        Path tmp = target.resolveSibling("." + target.getFileName() + ".new-" + Thread.currentThread().getId());
         try {
             Files.deleteIfExists(tmp); // an earlier crash's leftover would keep its permissions
             try (FileChannel ch = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),

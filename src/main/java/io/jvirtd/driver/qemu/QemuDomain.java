@@ -12,6 +12,7 @@ import io.jvirtd.model.domain.StateReason;
 
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One domain of the QEMU driver (libvirt's {@code virDomainObj} with its QEMU private data).
@@ -65,6 +66,15 @@ final class QemuDomain {
     final ConsoleHolders consoles = new ConsoleHolders();
 
     private final Semaphore job = new Semaphore(1, true);
+
+    /**
+     * Taken by {@link QemuLifecycle#saveStatus} around taking the copy and writing it: status
+     * writers come from workers and the QEMU event thread at once, and without it an older copy
+     * could land after a newer one. The one lock held across file I/O; it guards the status file
+     * alone (only other status writers of this domain ever wait for it) and is always taken
+     * before, never under, this object's monitor.
+     */
+    final ReentrantLock statusWrite = new ReentrantLock();
 
     QemuDomain(long seq, byte[] uuid) {
         this.seq = seq;

@@ -414,7 +414,7 @@ final class QemuLifecycle {
                 d.reason = StateReason.Shutoff.FAILED;
             }
             QemuLauncher.cleanup(l.runDir(), paths.pidFile(live.name()));
-            deleteQuietly(paths.statusFile(live.name()));
+            deleteStatus(d, live.name());
             throw e;
         }
     }
@@ -873,7 +873,7 @@ final class QemuLifecycle {
         if (mon != null) {
             mon.close();
         }
-        deleteQuietly(paths.statusFile(live.name()));
+        deleteStatus(d, live.name());
         QemuLauncher.cleanup(paths.runDir(live.id(), live.name()), paths.pidFile(live.name()));
         hotplug.forget(d);
         blockJobs.domainGone(d);
@@ -896,28 +896,42 @@ final class QemuLifecycle {
 
     /** Writes the running domain's status file (its live definition, state, pid). Any thread but the loop. */
     void saveStatus(QemuDomain d) {
-        DomainDef live;
-        DomainState state;
-        int reason;
-        long pid;
-        int taint;
-        int nodeIndex;
-        synchronized (d) {
-            if (d.liveDef == null) {
-                return;
-            }
-            live = d.liveDef.copy();
-            state = d.state;
-            reason = d.reason;
-            pid = d.pid;
-            taint = d.taint;
-            nodeIndex = d.nodeIndex;
-        }
+        assert !Thread.holdsLock(d) : "status file written under the domain's monitor";
+        d.statusWrite.lock(); // writers one at a time: the file never goes back to an older copy
         try {
+            DomainDef live;
+            DomainState state;
+            int reason;
+            long pid;
+            int taint;
+            int nodeIndex;
+            synchronized (d) {
+                if (d.liveDef == null) {
+                    return;
+                }
+                live = d.liveDef.copy();
+                state = d.state;
+                reason = d.reason;
+                pid = d.pid;
+                taint = d.taint;
+                nodeIndex = d.nodeIndex;
+            }
             StatusFile.write(paths.statusFile(live.name()), state, reason, pid, taint,
                     paths.runDir(live.id(), live.name()).resolve("monitor.sock"), nodeIndex, live);
         } catch (IOException e) {
-            LOG.log(Level.ERROR, "cannot write status file of {0}: {1}", live.name(), e.getMessage());
+            LOG.log(Level.ERROR, "cannot write status file of {0}: {1}", d.ref().name(), e.getMessage());
+        } finally {
+            d.statusWrite.unlock();
+        }
+    }
+
+    /** Removes a stopped domain's status file after any status write in progress (no stale file comes back). */
+    private void deleteStatus(QemuDomain d, String name) {
+        d.statusWrite.lock();
+        try {
+            deleteQuietly(paths.statusFile(name));
+        } finally {
+            d.statusWrite.unlock();
         }
     }
 
