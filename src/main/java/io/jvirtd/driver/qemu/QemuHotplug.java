@@ -542,12 +542,14 @@ final class QemuHotplug {
             return;
         }
         monitor(d).execute("set_link", ordered("name", old.alias(), "up", "up".equals(now)), QMP_MILLIS);
-        DomainDef changed = live.copy();
-        DeviceDef n = QemuDeviceXml.byAlias(changed, old.alias());
-        n.node().remove("link");
-        n.node().add(new XmlNode("link").attr("state", now));
-        n.sortCanonical();
-        setLive(d, changed);
+        synchronized (d) { // in place: the event thread may have changed the live definition meanwhile
+            DeviceDef n = d.liveDef == null ? null : QemuDeviceXml.byAlias(d.liveDef, old.alias());
+            if (n != null) {
+                n.node().remove("link");
+                n.node().add(new XmlNode("link").attr("state", now));
+                n.sortCanonical();
+            }
+        }
     }
 
     /** An interface's XML without what a live update may differ in (alias, address, link state). */

@@ -214,12 +214,16 @@ final class QemuSnapshotCommit {
                 boolean active;
                 String job;
                 synchronized (d) {
-                    DeviceDef disk = byTarget(d.liveDef, it.dst());
+                    DeviceDef disk = d.liveDef == null ? null : byTarget(d.liveDef, it.dst());
+                    int at = disk == null ? -1 : indexOf(layers(disk.node()), it.top());
+                    if (at < 0) { // QEMU went away, or the chain changed since the checks
+                        throw QemuLifecycle.notRunning();
+                    }
                     active = Objects.equals(disk.sourcePath(), it.top());
                     device = active ? top : node(nodes, disk.sourcePath());
                     // libvirt's "commit-DST-NODE" with the node libvirt would have named: images QEMU
                     // opened itself have "#blockN" names, which a job id may not contain
-                    XmlNode layer = layers(disk.node()).get(indexOf(layers(disk.node()), it.top()));
+                    XmlNode layer = layers(disk.node()).get(at);
                     String index = layer.name().equals("disk") ? layer.childAttr("source", "index") : layer.attr("index");
                     job = "commit-" + it.dst() + "-libvirt-" + index + "-format";
                 }
@@ -349,9 +353,12 @@ final class QemuSnapshotCommit {
         DomainDef persistent = null;
         String eventPath;
         synchronized (d) {
-            DeviceDef disk = byTarget(d.liveDef, it.dst());
-            List<XmlNode> live = layers(disk.node());
+            DeviceDef disk = d.liveDef == null ? null : byTarget(d.liveDef, it.dst());
+            List<XmlNode> live = disk == null ? List.of() : layers(disk.node());
             int k = indexOf(live, it.top());
+            if (k < 0) {
+                throw QemuLifecycle.notRunning(); // QEMU went away under the commit
+            }
             if (d.persistentDef != null) {
                 updateConfigDisk(byTarget(d.persistentDef, it.dst()), live, k);
                 persistent = d.persistentDef.copy();
@@ -373,14 +380,16 @@ final class QemuSnapshotCommit {
                 }
             }
         }
+        // the files that name the chain first: a crash after this never leaves a status file or
+        // config naming an overlay that is gone
+        life.saveStatus(d);
+        if (persistent != null) {
+            life.saveConfig(persistent);
+        }
         try {
             Files.deleteIfExists(Path.of(it.top()));
         } catch (IOException e) {
             LOG.log(Level.WARNING, "Unable to remove snapshot image file ''{0}'' ({1})", it.top(), e.getMessage());
-        }
-        life.saveStatus(d);
-        if (persistent != null) {
-            life.saveConfig(persistent);
         }
         emit(d, eventPath, it.dst(), r.active() ? TYPE_ACTIVE_COMMIT : TYPE_COMMIT, STATUS_COMPLETED);
     }
