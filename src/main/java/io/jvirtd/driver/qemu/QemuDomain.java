@@ -59,6 +59,17 @@ final class QemuDomain {
      */
     int nodeIndex;
 
+    /**
+     * Gives out {@code count} node numbers past both the counter and {@code liveMax} (the
+     * highest the live XML shows) and returns the first: the one allocator for hot-plugged
+     * disks, changed media and snapshot overlays. The caller saves the status file after.
+     */
+    synchronized int takeNodeIndexes(int liveMax, int count) {
+        int first = Math.max(liveMax, nodeIndex) + 1;
+        nodeIndex = first + count - 1;
+        return first;
+    }
+
     /** The snapshots (libvirt's vm->snapshots), kept by {@link QemuSnapshots}. */
     final Moments<SnapshotDef> snapshots = new Moments<>();
 

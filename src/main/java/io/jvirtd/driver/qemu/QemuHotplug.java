@@ -870,15 +870,8 @@ final class QemuHotplug {
      * too ({@link QemuDomain#nodeIndex}, saved with the status the caller writes next).
      */
     private int nextNodeIndex(QemuDomain d, DomainDef live) {
-        int max = live.disks().size(); // the start numbered every disk, empty drives too
-        for (DeviceDef disk : live.disks()) {
-            max = Math.max(max, sourceIndex(disk));
-        }
-        synchronized (d) {
-            int next = Math.max(max, d.nodeIndex) + 1;
-            d.nodeIndex = next;
-            return next;
-        }
+        // the start numbered every disk, empty drives too, and their backing images after them
+        return d.takeNodeIndexes(Math.max(live.disks().size(), QemuOverlays.maxIndex(live)), 1);
     }
 
     /** qemuAssignDeviceNetAlias: one past the highest {@code netN}. */

@@ -127,13 +127,14 @@ final class QemuOverlays {
      * A running guest: each overlay made, opened by QEMU and put on top of its disk in one
      * transaction; then the live disk's source is the overlay (a new node index) with the old
      * image as its backing store, and the persistent disk (when {@code persistent} is not null)
-     * names the overlay and its backing file.
+     * names the overlay and its backing file. The overlays take node numbers
+     * {@code firstIndex, firstIndex + 1, ...}, one per external disk.
      */
     static void createLive(QemuImg qemuImg, QmpMonitor mon, SnapshotDef def, DomainDef live, DomainDef persistent,
-                           boolean reuse) {
+                           boolean reuse, int firstIndex) {
         List<DeviceDef> disks = live.disks();
         Map<Integer, Integer> newIndex = new LinkedHashMap<>();
-        int next = maxIndex(live) + 1;
+        int next = firstIndex; // from the domain's one node counter (QemuDomain#takeNodeIndexes)
         List<Map<String, Object>> actions = new ArrayList<>();
         List<Path> created = new ArrayList<>();
         List<String> added = new ArrayList<>();
@@ -267,7 +268,7 @@ final class QemuOverlays {
     }
 
     /** The highest node index the live XML uses (sources and backing stores). */
-    private static int maxIndex(DomainDef live) {
+    static int maxIndex(DomainDef live) {
         int max = 0;
         for (DeviceDef disk : live.disks()) {
             max = Math.max(max, index(disk.node().child("source")));

@@ -500,7 +500,9 @@ final class QemuSnapshots {
             persistent = d.persistentDef != null ? d.persistentDef.copy() : null;
         }
         if (active) {
-            QemuOverlays.createLive(qemuImg, monitor(d), def, live, persistent, reuse);
+            int overlays = (int) def.disks().stream().filter(sd -> "external".equals(sd.snapshot())).count();
+            int first = d.takeNodeIndexes(QemuOverlays.maxIndex(live), overlays);
+            QemuOverlays.createLive(qemuImg, monitor(d), def, live, persistent, reuse, first);
         } else {
             QemuOverlays.createOffline(qemuImg, def, persistent, reuse);
         }
