@@ -330,7 +330,8 @@ final class QemuLifecycle {
             synchronized (d) {
                 d.liveDef = live;
                 domains.setRunId(d, live.id());
-                d.nodeIndex = live.disks().size(); // QemuDiskArgs numbered every disk 1..N
+                // QemuDiskArgs numbered every disk 1..N, markLive their backing images N+1..
+                d.nodeIndex = Math.max(live.disks().size(), QemuOverlays.maxIndex(live));
                 d.pid = l.pid();
                 d.state = DomainState.PAUSED;
                 d.reason = StateReason.Paused.STARTING_UP;
@@ -1029,7 +1030,7 @@ final class QemuLifecycle {
             d.state = s.state();
             d.reason = s.reason();
             d.taint = s.taint(); // as virDomainObjParseXML: kept quietly, no second log line
-            d.nodeIndex = s.nodeIndex();
+            d.nodeIndex = Math.max(s.nodeIndex(), QemuOverlays.maxIndex(live)); // an older file has no counter
             d.startingDef = null;
         }
         final QemuDomain dom = d;
@@ -1083,6 +1084,12 @@ final class QemuLifecycle {
             hotplug.reconcile(d, r.mon()); // devices unplugged while we were away
         } catch (RuntimeException e) {
             failReattach(d, s, e);
+            return;
+        }
+        try {
+            hotplug.vcpus.refreshAtReattach(d, r.mon()); // vCPUs QEMU let go while we were away
+        } catch (RuntimeException e) { // the guest runs on: keep the status file's view
+            LOG.log(Level.WARNING, "cannot refresh the vCPUs of {0}: {1}", s.liveDef().name(), e.getMessage());
         }
     }
 

@@ -433,6 +433,40 @@ final class QemuVcpuHotplug {
         updateLive(d, now, vcpu, false);
     }
 
+    /**
+     * qemuDomainRefreshVcpuInfo at reconnect: the vCPUs QEMU has now (each present one has a
+     * thread), so an unplug QEMU finished while the daemon was away shows in vcpucount and the
+     * live XML. Reattach, on the thread finishing it; the caller logs a failure and keeps the
+     * status file's view.
+     */
+    void refreshAtReattach(QemuDomain d, QmpMonitor mon) {
+        List<VcpuState> states = liveStates(d);
+        if (states.stream().noneMatch(VcpuState::hotpluggable)) {
+            return; // nothing can have come or gone
+        }
+        List<Slot> slots = slots(mon, states.size());
+        boolean changed = false;
+        synchronized (d) {
+            if (d.liveDef == null) {
+                return;
+            }
+            List<VcpuState> v = d.liveDef.vcpuStates();
+            for (int i = 0; i < v.size() && i < slots.size(); i++) {
+                boolean present = slots.get(i).tid() > 0;
+                if (present != v.get(i).online()) {
+                    v.set(i, new VcpuState(present, v.get(i).hotpluggable(), present ? slots.get(i).order() : 0));
+                    changed = true;
+                }
+            }
+            if (changed) {
+                d.liveDef.setVcpuStates(v, true);
+            }
+        }
+        if (changed) {
+            life.saveStatus(d);
+        }
+    }
+
     /** Whether a DEVICE_DELETED alias names a vCPU ({@code vcpuN}). */
     static boolean isVcpuAlias(String alias) {
         return alias.matches("vcpu[0-9]+");
