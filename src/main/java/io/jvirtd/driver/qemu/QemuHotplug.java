@@ -541,7 +541,7 @@ final class QemuHotplug {
         if (was.equals(now)) {
             return;
         }
-        monitor(d).execute("set_link", ordered("name", old.alias(), "up", "up".equals(now)), QMP_MILLIS);
+        monitor(d).execute("set_link", QemuNetArgs.setLinkArgs(old.alias(), "up".equals(now)), QMP_MILLIS);
         synchronized (d) { // in place: the event thread may have changed the live definition meanwhile
             DeviceDef n = d.liveDef == null ? null : QemuDeviceXml.byAlias(d.liveDef, old.alias());
             if (n != null) {

@@ -166,15 +166,11 @@ final class QemuMonitorCommands {
         VirException.checkFlags(flags, 0, VirErrorDomain.QEMU, "qemuDomainQemuAgentCommand");
         QemuDomain d = life.domains.get(dom);
         synchronized (d) {
-            if (d.liveDef == null) {
+            if (d.liveDef == null) { // virDomainObjCheckActive first
                 throw VirException.operationInvalid(VirErrorDomain.DOMAIN, "domain is not running");
             }
-            if (d.state != io.jvirtd.model.domain.DomainState.RUNNING) {
-                throw VirException.operationInvalid(VirErrorDomain.QEMU, "domain is not running");
-            }
         }
-        throw VirException.of(VirErrorNumber.ARGUMENT_UNSUPPORTED, VirErrorDomain.QEMU,
-                "QEMU guest agent is not configured");
+        throw QemuAgent.unavailable(d);
     }
 
     /** qemuDomainGetMessages: the taint messages, then deprecations (none in this driver). */

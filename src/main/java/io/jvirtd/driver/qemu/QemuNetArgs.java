@@ -70,13 +70,18 @@ final class QemuNetArgs {
         Map<String, CompletableFuture<Object>> sent = new LinkedHashMap<>();
         for (DeviceDef net : live.interfaces()) {
             if ("down".equals(net.node().childAttr("link", "state"))) {
-                Map<String, Object> args = new LinkedHashMap<>();
-                args.put("name", net.alias());
-                args.put("up", false);
-                sent.put(net.alias(), mon.send("set_link", args));
+                sent.put(net.alias(), mon.send("set_link", setLinkArgs(net.alias(), false)));
             }
         }
         return sent;
+    }
+
+    /** {@code set_link}'s arguments for the interface with alias {@code alias}. */
+    static Map<String, Object> setLinkArgs(String alias, boolean up) {
+        Map<String, Object> args = new LinkedHashMap<>();
+        args.put("name", alias);
+        args.put("up", up);
+        return args;
     }
 
     /** Waits for {@link #setLinksDown}'s answers; a refusal fails the start with libvirt's error. */

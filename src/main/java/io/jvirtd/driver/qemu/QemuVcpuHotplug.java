@@ -137,14 +137,7 @@ final class QemuVcpuHotplug {
         try {
             AffectedDefs defs = AffectedDefs.resolve(d, flags);
             if ((flags & VCPU_GUEST) != 0) {
-                // qemuDomainAgentAvailable: running or not, then no agent (the driver configures no channel)
-                synchronized (d) {
-                    if (d.state != io.jvirtd.model.domain.DomainState.RUNNING) {
-                        throw VirException.operationInvalid(VirErrorDomain.QEMU, "domain is not running");
-                    }
-                }
-                throw VirException.of(VirErrorNumber.ARGUMENT_UNSUPPORTED, VirErrorDomain.QEMU,
-                        "QEMU guest agent is not configured");
+                throw QemuAgent.unavailable(d);
             }
             if ((flags & VCPU_MAXIMUM) != 0) {
                 setMaximum(d, defs, nvcpus);

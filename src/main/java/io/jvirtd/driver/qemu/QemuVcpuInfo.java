@@ -101,13 +101,7 @@ final class QemuVcpuInfo {
                 throw VirException.invalidArg(VirErrorDomain.QEMU,
                         "vCPU count provided by the guest agent can only be requested for live domains");
             }
-            synchronized (d) { // qemuDomainAgentAvailable: a paused guest's agent is not asked
-                if (d.state != io.jvirtd.model.domain.DomainState.RUNNING) {
-                    throw VirException.operationInvalid(VirErrorDomain.QEMU, "domain is not running");
-                }
-            }
-            throw VirException.of(VirErrorNumber.ARGUMENT_UNSUPPORTED, VirErrorDomain.QEMU,
-                    "QEMU guest agent is not configured");
+            throw QemuAgent.unavailable(d);
         }
         AffectedDefs defs = AffectedDefs.resolve(d, flags);
         int n;
