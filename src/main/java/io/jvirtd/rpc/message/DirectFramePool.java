@@ -1,0 +1,106 @@
+package io.jvirtd.rpc.message;
+
+import java.nio.ByteBuffer;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Direct buffers for the stream data packets clients send (a vol-upload's 256 KiB packets), so
+ * that their bytes go from the socket into one buffer and from there into the file without a
+ * copy of ours or the JDK's (the JDK reads a socket into, and writes a file from, a heap buffer
+ * through a temporary direct buffer of its own: two more copies of every byte, and a new zeroed
+ * array per packet). A {@link FrameDecoder} takes a buffer for a packet whose memory its owner
+ * has already charged (the buffer's whole capacity: {@link Message#memory}), and the packet's
+ * last holder gives it back ({@link Message#release}). Buffers come in three sizes, 256 KiB (what
+ * virStreamSendAll sends: virsh), 512 KiB and 1 MiB (a client's own virStreamSend may send any
+ * size; larger packets stay in heap arrays). Buffers that come back while {@link #maxIdle} of
+ * their size wait already are left to the collector.
+ *
+ * <p>Any thread: the decoder takes on the event loop, stream services give back on workers.
+ */
+public final class DirectFramePool {
+
+    /**
+     * A frame of the largest data packet libvirt's client sends (header and
+     * VIR_NET_MESSAGE_LEGACY_PAYLOAD_MAX bytes: 256 KiB).
+     */
+    public static final int FRAME = MessageHeader.SIZE + StreamFrames.CHUNK;
+    /** The buffer sizes, smallest first; the largest is the longest frame that gets one. */
+    private static final int[] SIZES = {FRAME, 2 * FRAME, 4 * FRAME};
+    /** Frames up to this long are read into a pooled buffer. */
+    public static final int MAX_FRAME = SIZES[SIZES.length - 1];
+
+    private final int maxIdle;
+    @SuppressWarnings("unchecked")
+    private final ConcurrentLinkedQueue<ByteBuffer>[] idle = new ConcurrentLinkedQueue[SIZES.length];
+    private final AtomicInteger[] idleCount = new AtomicInteger[SIZES.length];
+    private final AtomicInteger inUse = new AtomicInteger();
+    private final AtomicLong allocated = new AtomicLong();
+
+    /** @param maxIdle buffers of each size kept for reuse at most (7 MiB of native memory per 4) */
+    public DirectFramePool(int maxIdle) {
+        this.maxIdle = maxIdle;
+        for (int i = 0; i < SIZES.length; i++) {
+            idle[i] = new ConcurrentLinkedQueue<>();
+            idleCount[i] = new AtomicInteger();
+        }
+    }
+
+    /** The capacity of the buffer a frame of {@code length} bytes gets (at most {@link #MAX_FRAME}). */
+    static int capacityFor(int length) {
+        return SIZES[sizeClass(length)];
+    }
+
+    private static int sizeClass(int length) {
+        for (int i = 0; i < SIZES.length; i++) {
+            if (length <= SIZES[i]) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException("no pooled buffer for " + length + " bytes");
+    }
+
+    /** A cleared buffer of {@link #capacityFor capacityFor(length)} bytes, reused or new. */
+    ByteBuffer take(int length) {
+        int c = sizeClass(length);
+        inUse.incrementAndGet();
+        ByteBuffer b = idle[c].poll();
+        if (b == null) {
+            allocated.incrementAndGet();
+            return ByteBuffer.allocateDirect(SIZES[c]);
+        }
+        idleCount[c].decrementAndGet();
+        return b.clear();
+    }
+
+    /** Gives back a buffer from {@link #take}; nobody may touch it after this. */
+    void give(ByteBuffer b) {
+        int c = sizeClass(b.capacity());
+        inUse.decrementAndGet();
+        if (idleCount[c].incrementAndGet() <= maxIdle) {
+            idle[c].add(b);
+        } else {
+            idleCount[c].decrementAndGet();
+        }
+    }
+
+    /** Buffers taken and not given back: packets read or being read and not written yet. */
+    public int inUse() {
+        return inUse.get();
+    }
+
+    /** Buffers kept for reuse. */
+    public int idle() {
+        int n = 0;
+        for (AtomicInteger c : idleCount) {
+            n += c.get();
+        }
+        return n;
+    }
+
+    /** Buffers allocated since the start (a count that keeps rising means reuse does not work). */
+    public long allocated() {
+        return allocated.get();
+    }
+}
