@@ -438,9 +438,20 @@ public final class ServerStream {
                 dataLeft = section;
             }
             int room = sparse ? (int) Math.min(StreamFrames.CHUNK, dataLeft) : StreamFrames.CHUNK;
+            long wakesBefore = wakes.get();
+            int ready = io.available();
+            if (ready == 0) {
+                waitingForData = true;
+                if (wakes.get() != wakesBefore) {
+                    waitingForData = false; // woken while asking: ask again
+                }
+                return;
+            }
+            if (ready > 0) {
+                room = Math.min(room, ready); // a console's echo: a frame of its size
+            }
             ByteBuffer frame = StreamFrames.newData(call, room);
             frame.position(StreamFrames.OVERHEAD);
-            long wakesBefore = wakes.get();
             int n = io.read(frame);
             if (n < 0) {
                 sendEnd();

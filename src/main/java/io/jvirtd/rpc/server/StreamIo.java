@@ -51,6 +51,16 @@ public interface StreamIo {
         return false;
     }
 
+    /**
+     * Bytes {@link #read} would give now without waiting, 0 for none (then the stream waits for
+     * {@link ServerStream#wake} without reading), or -1 when unknown (a file: read and see). A
+     * console answers it, so that a keystroke's echo is framed in a buffer of its size, not in a
+     * 256 KiB one.
+     */
+    default int available() {
+        return -1;
+    }
+
     /** A failure to report to the client as the stream's error. */
     final class Failure extends RuntimeException {
         private final transient RpcError error;
