@@ -12,10 +12,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * through a temporary direct buffer of its own: two more copies of every byte, and a new zeroed
  * array per packet). A {@link FrameDecoder} takes a buffer for a packet whose memory its owner
  * has already charged (the buffer's whole capacity: {@link Message#memory}), and the packet's
- * last holder gives it back ({@link Message#release}). Buffers come in three sizes, 256 KiB (what
- * virStreamSendAll sends: virsh), 512 KiB and 1 MiB (a client's own virStreamSend may send any
- * size; larger packets stay in heap arrays). Buffers that come back while {@link #maxIdle} of
- * their size wait already are left to the collector.
+ * last holder gives it back ({@link Message#release}). Buffers come in sizes of a power of two
+ * from 16 KiB to 1 MiB plus a header, so a packet whose data is a power of two (a client's own
+ * virStreamSend of 64 KiB, python3-libvirt's 256 KiB) or just below one (virStreamSendAll's
+ * 262,120 bytes: virsh) fits one exactly, and no packet takes more than twice its size; larger
+ * packets stay in heap arrays. Buffers that come back while {@link #maxIdle} of their size
+ * wait already are left to the collector.
  *
  * <p>Any thread: the decoder takes on the event loop, stream services give back on workers.
  */
@@ -27,7 +29,10 @@ public final class DirectFramePool {
      */
     public static final int FRAME = MessageHeader.SIZE + StreamFrames.CHUNK;
     /** The buffer sizes, smallest first; the largest is the longest frame that gets one. */
-    private static final int[] SIZES = {FRAME, 2 * FRAME, 4 * FRAME};
+    private static final int[] SIZES = {
+        (16 << 10) + MessageHeader.SIZE, (32 << 10) + MessageHeader.SIZE, (64 << 10) + MessageHeader.SIZE,
+        (128 << 10) + MessageHeader.SIZE, (256 << 10) + MessageHeader.SIZE, (512 << 10) + MessageHeader.SIZE,
+        (1024 << 10) + MessageHeader.SIZE};
     /** Frames up to this long are read into a pooled buffer. */
     public static final int MAX_FRAME = SIZES[SIZES.length - 1];
 
@@ -38,7 +43,7 @@ public final class DirectFramePool {
     private final AtomicInteger inUse = new AtomicInteger();
     private final AtomicLong allocated = new AtomicLong();
 
-    /** @param maxIdle buffers of each size kept for reuse at most (7 MiB of native memory per 4) */
+    /** @param maxIdle buffers of each size kept for reuse at most (~2 MiB of native memory each) */
     public DirectFramePool(int maxIdle) {
         this.maxIdle = maxIdle;
         for (int i = 0; i < SIZES.length; i++) {

@@ -51,8 +51,9 @@ public final class NetServer {
     private static final System.Logger LOG = System.getLogger("io.jvirtd.rpc.server");
     static final int READ_BUFFER_SIZE = 256 * 1024;
     /**
-     * Pooled packet buffers kept for reuse (2 MiB): a stream holds at most ~5 packets (its
-     * ServerStream.RX_LIMIT and the one being read), so two uploads at a time reuse them all.
+     * Pooled packet buffers of each size kept for reuse (of virsh's 256 KiB packets: 2 MiB): a
+     * stream holds at most ~5 packets (its ServerStream.RX_LIMIT and the one being read), so two
+     * uploads at a time reuse them all.
      */
     private static final int FRAME_POOL_IDLE = 8;
     /**

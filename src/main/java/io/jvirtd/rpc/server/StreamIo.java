@@ -20,7 +20,8 @@ public interface StreamIo {
     int read(ByteBuffer dst);
 
     /**
-     * Takes {@code src}, all of it or, when the sink stalls, what it can without waiting: with
+     * Takes {@code src} (a heap or a direct buffer: large packets arrive in pooled direct ones;
+     * it is valid only during the call), all of it or, when the sink stalls, what it can without waiting: with
      * bytes left in {@code src} the stream offers nothing more (and the client's data waits
      * under the stream's flow control) until {@link ServerStream#writable} is called.
      */

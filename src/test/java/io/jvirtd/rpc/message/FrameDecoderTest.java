@@ -156,7 +156,8 @@ class FrameDecoderTest {
         d.feed(ByteBuffer.wrap(packet, 0, 28), got::add); // the length word and the header
         d.allocateWhole(1024 * 1024);
         assertEquals(1, pool.inUse());
-        assertEquals(packet.length - 4, d.bufferedCapacity(), "charged as before: the whole packet");
+        assertEquals(DirectFramePool.capacityFor(packet.length - 4), d.bufferedCapacity(), "charged: the buffer");
+        assertTrue(d.bufferedCapacity() - (packet.length - 4) <= MessageHeader.SIZE, "virsh's packet fits its buffer");
         ByteBuffer into = d.directBuffer(16 * 1024);
         assertTrue(into.isDirect(), "the socket is read straight into the pooled buffer");
         into.put(packet, 28, 100_000);
@@ -213,11 +214,18 @@ class FrameDecoderTest {
     }
 
     @Test
+    void powerOfTwoPacketsFitTheirBufferExactly() {
+        assertEquals((64 << 10) + MessageHeader.SIZE, DirectFramePool.capacityFor((64 << 10) + MessageHeader.SIZE));
+        assertEquals((256 << 10) + MessageHeader.SIZE, DirectFramePool.capacityFor(DirectFramePool.FRAME));
+        assertEquals((16 << 10) + MessageHeader.SIZE, DirectFramePool.capacityFor(9000));
+    }
+
+    @Test
     void thePoolKeepsAtMostItsIdleBound() {
         DirectFramePool pool = new DirectFramePool(1);
         ByteBuffer a = pool.take(DirectFramePool.FRAME);
-        ByteBuffer b = pool.take(100);
-        assertEquals(DirectFramePool.FRAME, a.capacity());
+        ByteBuffer b = pool.take(DirectFramePool.FRAME - 100);
+        assertEquals(DirectFramePool.capacityFor(DirectFramePool.FRAME), a.capacity());
         pool.give(a);
         pool.give(b);
         assertEquals(0, pool.inUse());
@@ -225,21 +233,21 @@ class FrameDecoderTest {
     }
 
     @Test
-    void aClientsLargerPacketGetsALargerBufferAndIsChargedForAllOfIt() throws FrameException {
+    void aPacketGetsTheNextBufferSizeUpAndIsChargedForAllOfIt() throws FrameException {
         DirectFramePool pool = new DirectFramePool(2);
         FrameDecoder d = new FrameDecoder(MessageHeader.MAX_MESSAGE, pool);
-        byte[] packet = dataPacket(256 * 1024, 8); // python3-libvirt's st.send of 256 KiB: one packet
+        byte[] packet = dataPacket(300 * 1024, 8); // a client's own virStreamSend of 300 KiB: one packet
         d.feed(ByteBuffer.wrap(packet, 0, 28), got::add);
-        assertEquals(2 * DirectFramePool.FRAME, d.wholeMemory(), "what admission charges");
+        assertEquals((512 << 10) + MessageHeader.SIZE, d.wholeMemory(), "what admission charges: the next size up");
         d.allocateWhole(1024 * 1024);
-        assertEquals(2 * DirectFramePool.FRAME, d.bufferedCapacity());
+        assertEquals((512 << 10) + MessageHeader.SIZE, d.bufferedCapacity());
         d.feed(ByteBuffer.wrap(packet, 28, packet.length - 28), got::add);
         Message m = got.get(0);
         assertTrue(m.isDirect());
-        assertEquals(2 * DirectFramePool.FRAME, m.memory());
-        assertEquals(256 * 1024, m.bodyLength());
+        assertEquals((512 << 10) + MessageHeader.SIZE, m.memory());
+        assertEquals(300 * 1024, m.bodyLength());
         m.release();
-        byte[] big = dataPacket(4 * DirectFramePool.FRAME, 9); // beyond the largest buffer: a heap array
+        byte[] big = dataPacket((1 << 20) + 1, 9); // beyond the largest buffer: a heap array
         d.feed(ByteBuffer.wrap(big, 0, 28), got::add);
         assertEquals(big.length - 4, d.wholeMemory());
         d.allocateWhole(2 * 1024 * 1024);
