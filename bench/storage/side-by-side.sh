@@ -4,7 +4,9 @@
 # The stream rows of docs/performance.md in one run (root): jvirtd (bin/jvirtd, its
 # etc/jvm.options) and a private libvirtd 9.0 (bench/qemu/private-libvirtd.sh) side by side.
 #  1. vol-upload / vol-download of a 1 GiB volume over unix, TCP and TLS, dd on the same files
-#     (bench/storage/vol-transfer.py, daemons interleaved in every round);
+#     (bench/storage/vol-transfer.py, daemons interleaved in every round), with each daemon's
+#     and virsh's CPU time, and virsh uploading into bench/stream-sink (the client's ceiling:
+#     its data dropped before any daemon; built here with make -C bench stream-sink);
 #  2. the console echo round trip on the Linux guest (bench/qemu/console-echo.py, which starts
 #     its own pair of daemons).
 # TLS: a throw-away PKI made with certtool in OUT/pki (CA, server cert for 127.0.0.1, client
@@ -74,9 +76,12 @@ if [ $TLS = 1 ]; then
     LURIS+=("qemu+tls://127.0.0.1:$LTLS/system?pkipath=$OUT/pki")
 fi
 # virsh looks for clientcert.pem, clientkey.pem and cacert.pem in pkipath
+make -s -C "$REPO/bench" stream-sink
 echo "transfers: $(date -u +%H:%M:%S)" >> "$OUT/summary.md"
 $PY "$REPO/bench/storage/vol-transfer.py" --workdir "$OUT/vols" --size-mib "$SIZE" --rounds "$ROUNDS" \
-    --daemon jvirtd "${JURIS[@]}" --daemon libvirtd "${LURIS[@]}" | tee -a "$OUT/summary.md"
+    --daemon jvirtd "${JURIS[@]}" --daemon libvirtd "${LURIS[@]}" \
+    --pid jvirtd "$JPID" --pid libvirtd "$(cat "$LV/libvirtd.pid")" --sink "$REPO/bench/stream-sink" \
+    | tee -a "$OUT/summary.md"
 kill "$JPID"; wait "$JPID" || true; JPID=
 PORT=$LPORT "$REPO/bench/qemu/private-libvirtd.sh" "$LV" teardown >/dev/null
 

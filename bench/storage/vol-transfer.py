@@ -10,12 +10,21 @@ SIZE; a random source file of SIZE is made once. Every round times, for each dae
 its URIs in turn (interleaved, so machine load falls on all alike), `virsh vol-upload` of the
 source into the volume and `virsh vol-download` of the volume into a fresh file; then `dd` copies
 the source into a preallocated file and a volume file into a fresh file (the same work without
-a daemon). Prints the median MiB/s of each row as a Markdown table. Everything sits in the page
-cache (no fsync anywhere, as neither daemon syncs); the figures compare the daemons' stream
-paths, not disks. Removes its pools, volumes and files at the end.
+a daemon). Prints the median MiB/s of each row as a Markdown table, with the CPU seconds the
+client (virsh, or dd) and, given --pid, the daemon spent per transfer. Everything sits in the
+page cache (no fsync, as neither daemon syncs); the figures compare the daemons' stream paths,
+not disks. A last dd row with conv=fsync (the copy and its write-back to the disk) is context
+only, not the reference. Removes its pools, volumes and files at the end.
+
+--pid NAME PID: the daemon NAME's process, for its CPU time per transfer (/proc/PID/stat).
+--sink BIN: bench/stream-sink, started in front of the first daemon's TCP port: a
+"virsh -> stream-sink" upload row, where the data is read and dropped before any daemon sees
+it (the client's own ceiling on this machine).
 """
 import argparse
 import os
+import resource
+import socket
 import statistics
 import subprocess
 import sys
@@ -29,13 +38,37 @@ def virsh(uri, *args):
     return r.stdout
 
 
-def timed(cmd):
+def children_cpu():
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+def proc_cpu(pid):
+    """User + system seconds of process pid (all its threads)."""
+    if not pid:
+        return 0.0
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def timed(cmd, pid=None):
+    """(wall seconds, the command's CPU seconds, daemon pid's CPU seconds) of one run of cmd."""
+    c0, d0 = children_cpu(), proc_cpu(pid)
     t0 = time.monotonic()
     r = subprocess.run(cmd, capture_output=True, text=True)
     dt = time.monotonic() - t0
     if r.returncode != 0:
         sys.exit(f"{' '.join(cmd)}: {r.stderr.strip()}")
-    return dt
+    return dt, children_cpu() - c0, proc_cpu(pid) - d0
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
 
 
 def main():
@@ -45,7 +78,10 @@ def main():
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--daemon", nargs="+", action="append", required=True, metavar="NAME URI",
                     help="a daemon's name and its URIs (the first one manages the pool)")
+    ap.add_argument("--pid", nargs=2, action="append", default=[], metavar=("NAME", "PID"))
+    ap.add_argument("--sink", help="bench/stream-sink binary: adds the client-ceiling row")
     a = ap.parse_args()
+    pids = {name: int(pid) for name, pid in a.pid}
     size = a.size_mib * 1024 * 1024
     os.makedirs(a.workdir, exist_ok=True)
     src = os.path.join(a.workdir, "src.bin")
@@ -63,22 +99,39 @@ def main():
     dd_target = os.path.join(a.workdir, "dd-target.raw")
     subprocess.run(["fallocate", "-l", str(size), dd_target], check=True)
     out = os.path.join(a.workdir, "out.bin")
+    sink = None
+    if a.sink:
+        name, pool, target, uris = daemons[0]
+        tcp = next(u for u in uris if u.startswith("qemu+tcp://"))
+        daemon_port = int(tcp.split("://127.0.0.1:", 1)[1].split("/", 1)[0])
+        sink_port = free_port()
+        sink = subprocess.Popen([a.sink, str(sink_port), str(daemon_port)], stderr=subprocess.DEVNULL)
+        sink_uri = tcp.replace(f":{daemon_port}/", f":{sink_port}/")
     try:
         for _ in range(a.rounds):
             for name, pool, target, uris in daemons:
                 for uri in uris:
                     transport = "unix" if "+unix" in uri else "tls" if "+tls" in uri else "tcp"
-                    up = timed(["virsh", "-q", "-c", uri, "vol-upload", "--pool", pool, "v.raw", src])
+                    up = timed(["virsh", "-q", "-c", uri, "vol-upload", "--pool", pool, "v.raw", src], pids.get(name))
                     rows.setdefault((f"{name} {transport}", "vol-upload"), []).append(up)
-                    down = timed(["virsh", "-q", "-c", uri, "vol-download", "--pool", pool, "v.raw", out])
+                    down = timed(["virsh", "-q", "-c", uri, "vol-download", "--pool", pool, "v.raw", out],
+                                 pids.get(name))
                     os.unlink(out)
                     rows.setdefault((f"{name} {transport}", "vol-download"), []).append(down)
+            if sink:
+                rows.setdefault(("virsh -> stream-sink tcp (data dropped, no daemon)", "vol-upload"), []).append(
+                    timed(["virsh", "-q", "-c", sink_uri, "vol-upload", "--pool", daemons[0][1], "v.raw", src]))
             rows.setdefault(("dd", "into the volume file"), []).append(
                 timed(["dd", f"if={src}", f"of={dd_target}", "bs=256K", "conv=notrunc"]))
             rows.setdefault(("dd", "out of the volume file"), []).append(
                 timed(["dd", f"if={os.path.join(daemons[0][2], 'v.raw')}", f"of={out}", "bs=256K"]))
             os.unlink(out)
+            rows.setdefault(("dd conv=fsync (context: with write-back to disk)", "into the volume file"), []).append(
+                timed(["dd", f"if={src}", f"of={dd_target}", "bs=256K", "conv=notrunc,fsync"]))
     finally:
+        if sink:
+            sink.kill()
+            sink.wait()
         for name, pool, target, uris in daemons:
             subprocess.run(["virsh", "-q", "-c", uris[0], "vol-delete", "--pool", pool, "v.raw"])
             subprocess.run(["virsh", "-q", "-c", uris[0], "pool-destroy", pool])
@@ -89,11 +142,15 @@ def main():
         for f in (src, dd_target, out):
             if os.path.exists(f):
                 os.unlink(f)
-    print(f"| what | direction | MiB/s (median of {a.rounds}) | runs (s) |")
-    print("|---|---|---:|---|")
-    for (who, what), times in rows.items():
-        med = statistics.median(times)
-        print(f"| {who} | {what} | {a.size_mib / med:.0f} | {', '.join(f'{t:.2f}' for t in times)} |")
+    print(f"| what | direction | MiB/s (median of {a.rounds}) | runs (s) | client CPU s | daemon CPU s |")
+    print("|---|---|---:|---|---:|---:|")
+    for (who, what), runs in rows.items():
+        med = statistics.median(r[0] for r in runs)
+        client = statistics.median(r[1] for r in runs)
+        daemon = statistics.median(r[2] for r in runs)
+        daemon_cell = f"{daemon:.2f}" if any(r[2] for r in runs) else ""
+        print(f"| {who} | {what} | {a.size_mib / med:.0f} | {', '.join(f'{r[0]:.2f}' for r in runs)} "
+              f"| {client:.2f} | {daemon_cell} |")
 
 
 if __name__ == "__main__":

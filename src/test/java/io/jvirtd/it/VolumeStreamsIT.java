@@ -189,10 +189,19 @@ class VolumeStreamsIT {
     }
 
     private long heldClientMemory() throws IOException, InterruptedException {
+        return metric("jvirtd_client_memory_bytes{share=\"all\"}");
+    }
+
+    /** Pooled direct buffers that hold clients' upload packets now (DirectFramePool). */
+    private long packetBuffersInUse() throws IOException, InterruptedException {
+        return metric("jvirtd_stream_packet_buffers_in_use{server=\"libvirtd\"}");
+    }
+
+    private long metric(String series) throws IOException, InterruptedException {
         HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + metricsPort + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
-        Matcher m = Pattern.compile("(?m)^jvirtd_client_memory_bytes\\{share=\"all\"\\} (\\S+)$").matcher(r.body());
-        assertTrue(m.find(), r.body());
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(series) + " (\\S+)$").matcher(r.body());
+        assertTrue(m.find(), series + " in\n" + r.body());
         return (long) Double.parseDouble(m.group(1));
     }
 
@@ -237,17 +246,25 @@ class VolumeStreamsIT {
             virsh(d, uri, "vol-download", "--pool", "p", "other.raw", back.toString(), "--length", Long.toString(48 * MIB));
             assertEquals(sha256(src), sha256(back), "the other client's data while the victim uploads");
             assertTrue(victim.isAlive(), "still uploading when killed");
+            long seen = 0;
+            for (long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10); seen == 0 && System.nanoTime() < until; ) {
+                seen = packetBuffersInUse();
+            }
+            assertTrue(seen > 0, "the victim's packets are read into pooled buffers");
         } finally {
             victim.destroyForcibly();
             victim.waitFor(10, TimeUnit.SECONDS);
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         long held = heldClientMemory();
-        while (held > before && System.nanoTime() < deadline) {
+        long buffers = packetBuffersInUse();
+        while ((held > before || buffers > 0) && System.nanoTime() < deadline) {
             Thread.onSpinWait();
             held = heldClientMemory();
+            buffers = packetBuffersInUse();
         }
         assertTrue(held <= before, "client memory back to " + before + " bytes, not " + held + "\n" + d.describe());
+        assertEquals(0, buffers, "every pooled packet buffer of the killed upload given back\n" + d.describe());
         assertTrue(d.isAlive());
         assertTrue(virsh(d, uri, "vol-list", "p").contains("victim.raw"), "the daemon serves the next client");
     }

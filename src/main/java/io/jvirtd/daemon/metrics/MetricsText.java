@@ -49,6 +49,8 @@ import java.util.function.ToLongFunction;
  *     (clients dropped: "restricted_share", "message_timeout", "output_timeout") and
  *     {@code jvirtd_client_memory_waits_total} (times an opened client was not read until its
  *     large message fitted)
+ * <li>{@code jvirtd_stream_packet_buffers_in_use} and {@code _idle} (gauges): the pooled direct
+ *     buffers clients' stream data packets are read into (DirectFramePool)
  * </ul>
  */
 public final class MetricsText {
@@ -206,6 +208,11 @@ public final class MetricsText {
         serverValue(sb, servers, "jvirtd_client_memory_waits_total", "counter",
                 "Times an opened client was not read until its large message fitted in the budget.",
                 srv -> srv.stats().memoryWaits());
+        serverValue(sb, servers, "jvirtd_stream_packet_buffers_in_use", "gauge",
+                "Pooled direct buffers holding clients' stream data packets (uploads) now.",
+                srv -> srv.framePool().inUse());
+        serverValue(sb, servers, "jvirtd_stream_packet_buffers_idle", "gauge",
+                "Pooled direct buffers kept for the next stream data packets.", srv -> srv.framePool().idle());
     }
 
     private static void calls(StringBuilder sb, List<NetServer> servers, List<ProgramNames> programs) {

@@ -129,6 +129,11 @@ final class RemoteStreams {
             return stream.neverBlocks();
         }
 
+        @Override
+        public int available() {
+            return stream.available();
+        }
+
         private static Failure failure(VirException e) {
             return new Failure(RemoteProgram.toWire(e));
         }

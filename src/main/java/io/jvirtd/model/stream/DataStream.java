@@ -73,6 +73,15 @@ public interface DataStream {
         return false;
     }
 
+    /**
+     * Bytes {@link #read} would return now, 0 for none, -1 when unknown or when the end or a
+     * failure is what the next read reports (a file answers -1; a console what its reader
+     * thread has buffered, so the daemon frames an echo in a buffer of its size).
+     */
+    default int available() {
+        return -1;
+    }
+
     /** virStreamFinish: all data was moved; flush and close. */
     void finish();
 

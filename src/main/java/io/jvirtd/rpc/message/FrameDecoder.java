@@ -15,8 +15,15 @@ import java.util.Arrays;
  * from malloc's lazily backed pages; a Java array is zeroed, hence committed, at once). Memory
  * per connection is at most twice what the peer has actually sent of the current message.
  *
+ * <p>With a {@link DirectFramePool}, an admitted stream data packet (type STREAM, status
+ * CONTINUE, header already received, small enough for a pooled buffer) moves into a pooled
+ * direct buffer at {@link #allocateWhole}; the rest of it is read there and it is handed out as
+ * a {@linkplain Message#isDirect direct} message. Its memory is the same as the array it
+ * replaces (charged by the owner at admission).
+ *
  * <p>Owned by one connection and used only by the thread that reads it (the event loop).
- * Between reads it holds at most one incomplete message.
+ * Between reads it holds at most one incomplete message; {@link #discard} gives back its pooled
+ * buffer when the connection is dropped.
  */
 public final class FrameDecoder {
 
@@ -30,6 +37,10 @@ public final class FrameDecoder {
     public static final int INITIAL_BUFFER = 8 * 1024;
 
     private final int maxMessage;
+    /** Where stream data packets get their buffer, or null (every message in a heap array). */
+    private final DirectFramePool pool;
+    /** The current message's pooled buffer once it moved there (then {@link #pending} holds its start only). */
+    private ByteBuffer direct;
     private final byte[] lengthWord = new byte[MessageHeader.LENGTH_WORD];
     private int lengthHave;
     /** The current message's bytes so far; may be shorter than {@link #pendingLength}. */
@@ -44,7 +55,13 @@ public final class FrameDecoder {
 
     /** @param maxMessage the largest accepted length word minus the word itself */
     public FrameDecoder(int maxMessage) {
+        this(maxMessage, null);
+    }
+
+    /** @param pool where admitted stream data packets are read into, or null */
+    public FrameDecoder(int maxMessage, DirectFramePool pool) {
         this.maxMessage = maxMessage;
+        this.pool = pool;
     }
 
     /** Consumes every byte of {@code src} (position to limit), handing out complete messages. */
@@ -63,8 +80,13 @@ public final class FrameDecoder {
                 }
             }
             int n = Math.min(src.remaining(), pendingLength - pendingHave);
-            ensureRoom(n);
-            src.get(pending, pendingHave, n);
+            if (direct != null) {
+                direct.put(pendingHave, src, src.position(), n);
+                src.position(src.position() + n);
+            } else {
+                ensureRoom(n);
+                src.get(pending, pendingHave, n);
+            }
             pendingHave += n;
             if (pendingHave == pendingLength) {
                 deliver(sink);
@@ -81,6 +103,9 @@ public final class FrameDecoder {
     public ByteBuffer directBuffer(int threshold) {
         if (pending == null || pendingLength - pendingHave < threshold) {
             return null;
+        }
+        if (direct != null) {
+            return direct.duplicate().limit(pendingLength).position(pendingHave);
         }
         ensureRoom(threshold);
         return ByteBuffer.wrap(pending, pendingHave, pending.length - pendingHave);
@@ -101,14 +126,57 @@ public final class FrameDecoder {
      * ~250 KiB of garbage less). Larger messages keep growing as their bytes come.
      */
     public void allocateWhole(int limit) {
-        if (pending != null && pendingLength <= limit && pending.length < pendingLength) {
+        if (pending == null || direct != null) {
+            return;
+        }
+        if (pool != null && pendingLength <= DirectFramePool.MAX_FRAME && isStreamData()) {
+            direct = pool.take(pendingLength);
+            direct.put(0, pending, 0, pendingHave);
+            pending = Arrays.copyOf(pending, MessageHeader.SIZE); // the header, for delivery
+            return;
+        }
+        if (pendingLength <= limit && pending.length < pendingLength) {
             pending = Arrays.copyOf(pending, pendingLength);
         }
     }
 
+    /**
+     * Bytes the message in progress takes once {@link #allocateWhole} gave it its whole buffer:
+     * its length, or the capacity of the pooled buffer it gets (0 at a boundary).
+     */
+    public int wholeMemory() {
+        if (pending == null) {
+            return 0;
+        }
+        if (direct != null) {
+            return direct.capacity();
+        }
+        if (pool != null && pendingLength <= DirectFramePool.MAX_FRAME && isStreamData()) {
+            return DirectFramePool.capacityFor(pendingLength);
+        }
+        return pendingLength;
+    }
+
+    /** The message in progress is a data packet of a stream (its header is in). */
+    private boolean isStreamData() {
+        return pendingHave >= MessageHeader.SIZE && MessageHeader.word(pending, 12) == MessageHeader.TYPE_STREAM
+                && MessageHeader.word(pending, 20) == MessageHeader.STATUS_CONTINUE;
+    }
+
+    /** The connection is dropped: a half-read message's pooled buffer goes back. */
+    public void discard() {
+        if (direct != null) {
+            pool.give(direct);
+            direct = null;
+        }
+        pending = null;
+        pendingHave = 0;
+        lengthHave = 0;
+    }
+
     /** Bytes allocated for the message in progress (0 at a boundary); for tests and accounting. */
     public int bufferedCapacity() {
-        return pending == null ? 0 : pending.length;
+        return pending == null ? 0 : direct != null ? direct.capacity() : pending.length;
     }
 
     /**
@@ -158,9 +226,15 @@ public final class FrameDecoder {
     }
 
     private void deliver(Sink sink) {
-        byte[] frame = pending; // grown to exactly pendingLength by now
+        byte[] frame = pending; // grown to exactly pendingLength by now, or the header of a direct one
         pending = null;
         pendingHave = 0;
+        if (direct != null) {
+            ByteBuffer b = direct.limit(pendingLength).position(0);
+            direct = null;
+            sink.message(Message.direct(MessageHeader.read(frame, 0), b, pool));
+            return;
+        }
         sink.message(Message.of(frame));
     }
 }

@@ -33,6 +33,8 @@ final class ClientStreams {
         ServerStream s = open.get(ServerStream.key(h));
         if (s != null && s.matches(h)) {
             s.accept(m);
+        } else {
+            m.release();
         }
     }
 

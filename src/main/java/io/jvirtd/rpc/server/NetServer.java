@@ -3,6 +3,7 @@ package io.jvirtd.rpc.server;
 import io.jvirtd.rpc.loop.EventLoop;
 import io.jvirtd.rpc.loop.Ticker;
 import io.jvirtd.rpc.loop.Watch;
+import io.jvirtd.rpc.message.DirectFramePool;
 import io.jvirtd.rpc.pool.WorkerPool;
 import io.jvirtd.rpc.tls.TlsContext;
 
@@ -50,6 +51,12 @@ public final class NetServer {
     private static final System.Logger LOG = System.getLogger("io.jvirtd.rpc.server");
     static final int READ_BUFFER_SIZE = 256 * 1024;
     /**
+     * Pooled packet buffers of each size kept for reuse (of virsh's 256 KiB packets: 2 MiB): a
+     * stream holds at most ~5 packets (its ServerStream.RX_LIMIT and the one being read), so two
+     * uploads at a time reuse them all.
+     */
+    private static final int FRAME_POOL_IDLE = 8;
+    /**
      * Ciphertext read at once from a TLS client: half the plaintext buffer, so the plaintext
      * of one read (never longer than its ciphertext) plus a buffered partial record always fits.
      */
@@ -77,7 +84,10 @@ public final class NetServer {
 
     // Loop-confined.
     private final List<Watch> listenerWatches = new ArrayList<>();
-    private final ByteBuffer readBuffer = ByteBuffer.allocate(READ_BUFFER_SIZE);
+    /** Direct: the JDK reads a socket into it as it is, not through a temporary direct buffer. */
+    private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_SIZE);
+    /** Buffers of the stream data packets clients send (uploads); see DirectFramePool. */
+    private final DirectFramePool framePool = new DirectFramePool(FRAME_POOL_IDLE);
     private ByteBuffer tlsReadBuffer;
     /** See {@link #eventWriteBuffer}; allocated with the first event written. */
     private ByteBuffer eventWriteBuffer;
@@ -127,6 +137,11 @@ public final class NetServer {
     long nanoTime() { return ticker.nanoTime(); }
     /** The budget this server's clients count against (shared with the other servers of the daemon). */
     public ClientMemoryBudget memoryBudget() { return memoryBudget; }
+
+    /** Where clients' stream data packets are read into. Any thread. */
+    public DirectFramePool framePool() {
+        return framePool;
+    }
 
     /** The event bound of each client (see {@link ServerClient#sendEvent}). */
     long maxQueuedEventBytes() { return maxQueuedEventBytes; }

@@ -8,6 +8,7 @@ import io.jvirtd.rpc.message.FrameException;
 import io.jvirtd.rpc.message.Message;
 import io.jvirtd.rpc.message.MessageHeader;
 import io.jvirtd.rpc.message.ReplyFrames;
+import io.jvirtd.rpc.message.StreamFrames;
 import io.jvirtd.rpc.tls.TlsSession;
 
 import java.io.IOException;
@@ -119,7 +120,7 @@ public final class ServerClient {
     /** True while the server counts this client against max_anonymous_clients. */
     private boolean countedUnauthenticated;
     private Watch watch;
-    private final FrameDecoder decoder = new FrameDecoder();
+    private final FrameDecoder decoder;
     private final ArrayDeque<Message> rxQueue = new ArrayDeque<>(4);
     private final ArrayDeque<ByteBuffer> txQueue = new ArrayDeque<>(4);
     private int inFlight;
@@ -136,6 +137,13 @@ public final class ServerClient {
      */
     private boolean socketFull;
     private final FrameDecoder.Sink rxSink = this::received;
+    /**
+     * The last message read was a stream data packet in a pooled direct buffer (an upload is
+     * under way): at the next message boundary read only its length word and header, so that
+     * the packet's body goes from the socket straight into a pooled buffer, not through the
+     * read buffer and a copy (see FrameDecoder#allocateWhole).
+     */
+    private boolean uploading;
     private final ClientMemoryBudget budget;
     /** What this client holds, for the budget; a separate object (see Memory). */
     private final Memory mem = new Memory();
@@ -203,6 +211,7 @@ public final class ServerClient {
                 : listener.tlsContext().newServerSession(loop, loop::inLoop, this::tlsResumed);
         this.authPending = listener.authType() != AUTH_NONE;
         this.budget = server.memoryBudget();
+        this.decoder = new FrameDecoder(MessageHeader.MAX_MESSAGE, server.framePool());
     }
 
     /** Loop: starts watching the socket. */
@@ -584,7 +593,9 @@ public final class ServerClient {
             } else {
                 ByteBuffer scratch = server.readBuffer();
                 scratch.clear();
-                if (!budget.fits(mem.restricted, ClientMemoryBudget.FULL_READ_ROOM)) {
+                if (uploading && decoder.atBoundary()) {
+                    scratch.limit(StreamFrames.OVERHEAD); // the next packet's body goes to a pooled buffer
+                } else if (!budget.fits(mem.restricted, ClientMemoryBudget.FULL_READ_ROOM)) {
                     scratch.limit(ClientMemoryBudget.SMALL_READ);
                 }
                 n = channel.read(scratch);
@@ -611,12 +622,15 @@ public final class ServerClient {
 
     /** Loop, the decoder's sink: a message is complete. */
     private void received(Message m) {
+        // a small stream packet between data packets (a client's odd-sized send) keeps the mode
+        uploading = m.isDirect() || (uploading && m.header().type() == MessageHeader.TYPE_STREAM);
         if (silent) {
             mem.admitted = false; // read and dropped: it holds nothing any more
+            m.release();
             return;
         }
         rxQueue.add(m);
-        mem.rxQueuedBytes += m.frame().length;
+        mem.rxQueuedBytes += m.memory();
         if (mem.admitted) {
             mem.admitted = false; // its length stays charged, now as rxQueuedBytes
         }
@@ -663,7 +677,7 @@ public final class ServerClient {
 
     /** Loop: bytes the message being read needs beyond what it holds. */
     private long memoryNeeded() {
-        return decoder.pendingLength() - decoder.bufferedCapacity();
+        return decoder.wholeMemory() - decoder.bufferedCapacity();
     }
 
     /** Loop: true while not read for want of memory (and not closed). */
@@ -685,7 +699,7 @@ public final class ServerClient {
      */
     private void settleMemory() {
         long output = mem.txBytes + events.bytes(); // events waiting for the loop are output too
-        long now = (mem.admitted ? decoder.pendingLength() : decoder.bufferedCapacity()) + mem.rxQueuedBytes + output;
+        long now = (mem.admitted ? decoder.wholeMemory() : decoder.bufferedCapacity()) + mem.rxQueuedBytes + output;
         if (now != mem.charged) {
             long delta = now - mem.charged;
             mem.charged = now;
@@ -757,7 +771,7 @@ public final class ServerClient {
         Message m;
         while (!closed && !silent && inFlight < server.limits().maxClientRequests() && !streams.holdsBack()
                 && (m = rxQueue.poll()) != null) {
-            mem.rxQueuedBytes -= m.frame().length;
+            mem.rxQueuedBytes -= m.memory();
             incoming(m);
         }
     }
@@ -765,6 +779,7 @@ public final class ServerClient {
     private void incoming(Message m) {
         MessageHeader h = m.header();
         if (h.program() == KeepAlive.PROGRAM) {
+            m.release();
             if (KeepAlive.isPing(h) && pendingPong == null) {
                 pendingPong = KeepAlive.pong();
                 queueTx(pendingPong);
@@ -778,6 +793,7 @@ public final class ServerClient {
         }
         ServerProgram program = server.program(h.program(), h.version());
         if (h.type() != MessageHeader.TYPE_CALL && h.type() != MessageHeader.TYPE_CALL_WITH_FDS) {
+            m.release();
             return; // replies, events and stray stream packets from a client are dropped, as libvirtd does
         }
         if (program == null) {
@@ -787,7 +803,7 @@ public final class ServerClient {
         inFlight++;
         // A large call stays charged until its worker is done with it (its arguments live as
         // long); small ones are bounded by max_client_requests and cost nothing to track.
-        int pooled = m.frame().length > FrameDecoder.INITIAL_BUFFER ? m.frame().length : 0;
+        int pooled = m.size() > FrameDecoder.INITIAL_BUFFER ? m.size() : 0;
         try {
             long queuedAt = System.nanoTime();
             server.pool().submit(() -> {
@@ -1234,7 +1250,10 @@ public final class ServerClient {
         } catch (IOException ignored) {
             // nothing more to do for a socket we are dropping
         }
-        rxQueue.clear();
+        for (Message m; (m = rxQueue.poll()) != null; ) {
+            m.release();
+        }
+        decoder.discard();
         txQueue.clear();
         mem.rxQueuedBytes = 0;
         mem.txBytes = 0;

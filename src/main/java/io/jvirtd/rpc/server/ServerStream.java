@@ -169,9 +169,10 @@ public final class ServerStream {
     /** Loop: a packet of this stream from the client; it waits for the service, charged. */
     void accept(Message m) {
         if (ended) {
+            m.release();
             return; // as libvirtd: packets for a stream that is over are dropped
         }
-        int len = m.frame().length;
+        int len = m.memory();
         rxBytes.addAndGet(len);
         client.server().memoryBudget().enterPool(len);
         MessageHeader h = m.header();
@@ -333,8 +334,7 @@ public final class ServerStream {
     }
 
     private boolean write(Message m) {
-        ByteBuffer data = unwritten != null ? unwritten
-                : ByteBuffer.wrap(m.frame(), Message.BODY_OFFSET, m.bodyLength());
+        ByteBuffer data = unwritten != null ? unwritten : m.body();
         unwritten = null;
         long writablesBefore = writables.get();
         try {
@@ -438,9 +438,20 @@ public final class ServerStream {
                 dataLeft = section;
             }
             int room = sparse ? (int) Math.min(StreamFrames.CHUNK, dataLeft) : StreamFrames.CHUNK;
+            long wakesBefore = wakes.get();
+            int ready = io.available();
+            if (ready == 0) {
+                waitingForData = true;
+                if (wakes.get() != wakesBefore) {
+                    waitingForData = false; // woken while asking: ask again
+                }
+                return;
+            }
+            if (ready > 0) {
+                room = Math.min(room, ready); // a console's echo: a frame of its size
+            }
             ByteBuffer frame = StreamFrames.newData(call, room);
             frame.position(StreamFrames.OVERHEAD);
-            long wakesBefore = wakes.get();
             int n = io.read(frame);
             if (n < 0) {
                 sendEnd();
@@ -474,7 +485,8 @@ public final class ServerStream {
 
     /** Worker: a packet was handled; its bytes leave the budget and may let the client be read again. */
     private void release(Message m) {
-        int len = m.frame().length;
+        int len = m.memory();
+        m.release();
         long after = rxBytes.addAndGet(-len);
         client.server().memoryBudget().leavePool(len);
         if (after <= RX_LIMIT && after + len > RX_LIMIT) {

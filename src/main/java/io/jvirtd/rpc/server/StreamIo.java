@@ -20,7 +20,8 @@ public interface StreamIo {
     int read(ByteBuffer dst);
 
     /**
-     * Takes {@code src}, all of it or, when the sink stalls, what it can without waiting: with
+     * Takes {@code src} (a heap or a direct buffer: large packets arrive in pooled direct ones;
+     * it is valid only during the call), all of it or, when the sink stalls, what it can without waiting: with
      * bytes left in {@code src} the stream offers nothing more (and the client's data waits
      * under the stream's flow control) until {@link ServerStream#writable} is called.
      */
@@ -49,6 +50,16 @@ public interface StreamIo {
      */
     default boolean neverBlocks() {
         return false;
+    }
+
+    /**
+     * Bytes {@link #read} would give now without waiting, 0 for none (then the stream waits for
+     * {@link ServerStream#wake} without reading), or -1 when unknown (a file: read and see). A
+     * console answers it, so that a keystroke's echo is framed in a buffer of its size, not in a
+     * 256 KiB one.
+     */
+    default int available() {
+        return -1;
     }
 
     /** A failure to report to the client as the stream's error. */

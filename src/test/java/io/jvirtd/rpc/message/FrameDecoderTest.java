@@ -139,6 +139,123 @@ class FrameDecoderTest {
         assertArrayEquals(slice(frame, 4), got.get(0).frame());
     }
 
+    /** A stream data packet (type STREAM, status CONTINUE) with {@code body} random bytes, length word first. */
+    private static byte[] dataPacket(int body, int seed) {
+        byte[] frame = new byte[4 + MessageHeader.SIZE + body];
+        new Random(seed).nextBytes(frame);
+        ByteBuffer.wrap(frame).putInt(frame.length).putInt(0x20008086).putInt(1).putInt(208)
+                .putInt(MessageHeader.TYPE_STREAM).putInt(7).putInt(MessageHeader.STATUS_CONTINUE);
+        return frame;
+    }
+
+    @Test
+    void anAdmittedStreamDataPacketIsReadIntoAPooledDirectBufferAndGoesBackOnRelease() throws FrameException {
+        DirectFramePool pool = new DirectFramePool(2);
+        FrameDecoder d = new FrameDecoder(MessageHeader.MAX_MESSAGE, pool);
+        byte[] packet = dataPacket(StreamFrames.CHUNK, 3);
+        d.feed(ByteBuffer.wrap(packet, 0, 28), got::add); // the length word and the header
+        d.allocateWhole(1024 * 1024);
+        assertEquals(1, pool.inUse());
+        assertEquals(DirectFramePool.capacityFor(packet.length - 4), d.bufferedCapacity(), "charged: the buffer");
+        assertTrue(d.bufferedCapacity() - (packet.length - 4) <= MessageHeader.SIZE, "virsh's packet fits its buffer");
+        ByteBuffer into = d.directBuffer(16 * 1024);
+        assertTrue(into.isDirect(), "the socket is read straight into the pooled buffer");
+        into.put(packet, 28, 100_000);
+        d.filled(100_000, got::add);
+        d.feed(ByteBuffer.wrap(packet, 100_028, packet.length - 100_028), got::add); // the rest copied in
+        assertEquals(1, got.size());
+        Message m = got.get(0);
+        assertTrue(m.isDirect());
+        assertNull(m.frame());
+        assertEquals(new MessageHeader(0x20008086, 1, 208, MessageHeader.TYPE_STREAM, 7, MessageHeader.STATUS_CONTINUE),
+                m.header());
+        assertEquals(packet.length - 4, m.size());
+        ByteBuffer body = m.body();
+        byte[] read = new byte[body.remaining()];
+        body.get(read);
+        assertArrayEquals(java.util.Arrays.copyOfRange(packet, 28, packet.length), read);
+        m.release();
+        m.release(); // once only
+        assertEquals(0, pool.inUse());
+        assertEquals(1, pool.idle());
+        d.feed(ByteBuffer.wrap(packet, 0, 28), got::add);
+        d.allocateWhole(1024 * 1024);
+        assertEquals(1, pool.allocated(), "the next packet reuses it");
+    }
+
+    @Test
+    void callsAndPacketsWhoseHeaderIsNotInYetStayInHeapArrays() throws FrameException {
+        DirectFramePool pool = new DirectFramePool(2);
+        FrameDecoder d = new FrameDecoder(MessageHeader.MAX_MESSAGE, pool);
+        byte[] call = dataPacket(100_000, 4);
+        ByteBuffer.wrap(call).putInt(16, MessageHeader.TYPE_CALL);
+        d.feed(ByteBuffer.wrap(call, 0, 1000), got::add);
+        d.allocateWhole(1024 * 1024);
+        d.feed(ByteBuffer.wrap(call, 1000, call.length - 1000), got::add);
+        assertArrayEquals(slice(call, 4), got.get(0).frame());
+        byte[] packet = dataPacket(100_000, 5);
+        d.feed(ByteBuffer.wrap(packet, 0, 20), got::add); // header incomplete at admission
+        d.allocateWhole(1024 * 1024);
+        d.feed(ByteBuffer.wrap(packet, 20, packet.length - 20), got::add);
+        assertArrayEquals(slice(packet, 4), got.get(1).frame());
+        assertEquals(0, pool.allocated());
+    }
+
+    @Test
+    void aDroppedConnectionGivesBackTheHalfReadPacketsBuffer() throws FrameException {
+        DirectFramePool pool = new DirectFramePool(2);
+        FrameDecoder d = new FrameDecoder(MessageHeader.MAX_MESSAGE, pool);
+        d.feed(ByteBuffer.wrap(dataPacket(StreamFrames.CHUNK, 6), 0, 5000), got::add);
+        d.allocateWhole(1024 * 1024);
+        assertEquals(1, pool.inUse());
+        d.discard();
+        assertEquals(0, pool.inUse());
+        assertTrue(d.atBoundary());
+    }
+
+    @Test
+    void powerOfTwoPacketsFitTheirBufferExactly() {
+        assertEquals((64 << 10) + MessageHeader.SIZE, DirectFramePool.capacityFor((64 << 10) + MessageHeader.SIZE));
+        assertEquals((256 << 10) + MessageHeader.SIZE, DirectFramePool.capacityFor(DirectFramePool.FRAME));
+        assertEquals((16 << 10) + MessageHeader.SIZE, DirectFramePool.capacityFor(9000));
+    }
+
+    @Test
+    void thePoolKeepsAtMostItsIdleBound() {
+        DirectFramePool pool = new DirectFramePool(1);
+        ByteBuffer a = pool.take(DirectFramePool.FRAME);
+        ByteBuffer b = pool.take(DirectFramePool.FRAME - 100);
+        assertEquals(DirectFramePool.capacityFor(DirectFramePool.FRAME), a.capacity());
+        pool.give(a);
+        pool.give(b);
+        assertEquals(0, pool.inUse());
+        assertEquals(1, pool.idle());
+    }
+
+    @Test
+    void aPacketGetsTheNextBufferSizeUpAndIsChargedForAllOfIt() throws FrameException {
+        DirectFramePool pool = new DirectFramePool(2);
+        FrameDecoder d = new FrameDecoder(MessageHeader.MAX_MESSAGE, pool);
+        byte[] packet = dataPacket(300 * 1024, 8); // a client's own virStreamSend of 300 KiB: one packet
+        d.feed(ByteBuffer.wrap(packet, 0, 28), got::add);
+        assertEquals((512 << 10) + MessageHeader.SIZE, d.wholeMemory(), "what admission charges: the next size up");
+        d.allocateWhole(1024 * 1024);
+        assertEquals((512 << 10) + MessageHeader.SIZE, d.bufferedCapacity());
+        d.feed(ByteBuffer.wrap(packet, 28, packet.length - 28), got::add);
+        Message m = got.get(0);
+        assertTrue(m.isDirect());
+        assertEquals((512 << 10) + MessageHeader.SIZE, m.memory());
+        assertEquals(300 * 1024, m.bodyLength());
+        m.release();
+        byte[] big = dataPacket((1 << 20) + 1, 9); // beyond the largest buffer: a heap array
+        d.feed(ByteBuffer.wrap(big, 0, 28), got::add);
+        assertEquals(big.length - 4, d.wholeMemory());
+        d.allocateWhole(2 * 1024 * 1024);
+        d.feed(ByteBuffer.wrap(big, 28, big.length - 28), got::add);
+        assertArrayEquals(slice(big, 4), got.get(1).frame());
+        assertEquals(0, pool.inUse());
+    }
+
     @Test
     void announcingAHugeMessageCostsOnlyWhatIsSent() throws FrameException {
         // 32 MiB announced, 100 bytes sent: the buffer is the initial one, not 32 MiB.
