@@ -221,7 +221,7 @@ class VolumeStreamsIT {
         long before = heldClientMemory();
 
         String script = String.join("\n",
-                "import libvirt, os, sys",
+                "import libvirt, os, sys, time",
                 "c = libvirt.open(sys.argv[1])",
                 "v = c.storagePoolLookupByName('p').storageVolLookupByName('victim.raw')",
                 "st = c.newStream(0)",
@@ -230,8 +230,11 @@ class VolumeStreamsIT {
                 "for i in range(128):",
                 "    st.send(chunk)",
                 "print('sending', flush=True)",
+                // paced (at most ~50 MiB/s) so that the 1 GiB volume lasts 20 s: the victim must
+                // still be uploading when it is killed, however fast the daemon writes
                 "while True:",
                 "    st.send(chunk)",
+                "    time.sleep(0.005)",
                 "");
         ProcessBuilder pb = new ProcessBuilder(python.toString(), "-c", script, uri).redirectErrorStream(true);
         Exec.clientEnvironment(pb);
