@@ -43,14 +43,17 @@
  *            lost, whether they came in the toggles' order (suspended and resumed
  *            alternating: slow_order_breaks counts two alike in a row), its longest wait
  *            between two events, and its delivery latency (k-th event = k-th toggle; only
- *            meaningful when none was lost).
+ *            meaningful when none was lost). ev_before_stall_*, ev_during_stall_* and
+ *            ev_after_stall_* split the other listeners' deliveries by when their toggle
+ *            started (before the stall, during it, after it: the slow one's catch-up and on),
+ *            so that a stall's effect on them is seen apart from its catch-up.
  *
  * One JSON line on stdout: mode uri threads conns seconds ops ops_per_s p50_us p99_us p999_us
  * max_us errors cli_cpu_pct srv_cpu_pct host_cpu_pct ncpu, plus domains (list), keeper
  * (connect), events_expected events_received events_per_s ev_p50_us .. ev_max_us,
  * ev_first_p50_us .. ev_first_max_us, ev_last_p50_us .. ev_last_max_us (events),
- * slow_stall_s slow_events_received slow_order_breaks slow_max_gap_ms slow_ev_p50_us ..
- * (events with --slow-listener).
+ * slow_stall_s slow_events_received slow_order_breaks slow_max_gap_ms slow_ev_p50_us ..,
+ * ev_{before,during,after}_stall_count and _p50_us .. (events with --slow-listener).
  */
 #define _GNU_SOURCE
 #include <getopt.h>
@@ -432,6 +435,16 @@ done:
  */
 #define RING 65536
 
+/* What the toggler and the listening processes share (see --procs below). */
+static struct ev_shared {
+    _Atomic int domain_ready;   /* the toggler created the domain; its name is in name */
+    _Atomic int ready;          /* processes whose listeners are registered */
+    _Atomic int failed;         /* a process could not set its listeners up */
+    _Atomic int quit;           /* the toggler is done: deregister and exit */
+    _Atomic uint64_t stall_from_ns, stall_until_ns;  /* the slow listener's stall; 0: none */
+    char name[96];
+} *shared;
+
 static struct toggle {
     _Atomic uint64_t number_plus_one;   /* 0: never written */
     uint64_t start_ns;
@@ -447,6 +460,9 @@ struct listener {
     int callback;
     _Atomic uint64_t seen;      /* written by the event-loop thread only */
     struct latency lat;         /* deliveries of measured toggles */
+    /* the same split by when the toggle started, with a slow listener: before its stall,
+       during it, after it (the catch-up and on) */
+    struct latency phase[3];
 };
 
 static atomic_bool loop_quit;
@@ -482,6 +498,11 @@ static void on_lifecycle(virConnectPtr conn, virDomainPtr dom, int event, int de
     if (atomic_load_explicit(&t->number_plus_one, memory_order_acquire) == k + 1 && t->measured) {
         uint64_t now = clock_ns();
         latency_record(&l->lat, now - t->start_ns);
+        uint64_t from = atomic_load_explicit(&shared->stall_from_ns, memory_order_relaxed);
+        if (from != 0) {
+            uint64_t until = atomic_load_explicit(&shared->stall_until_ns, memory_order_relaxed);
+            latency_record(&l->phase[t->start_ns < from ? 0 : t->start_ns < until ? 1 : 2], now - t->start_ns);
+        }
         if (atomic_fetch_add_explicit(&t->delivered, 1, memory_order_relaxed) == 0)
             atomic_store_explicit(&t->first_ns, now, memory_order_relaxed);
         uint64_t last = atomic_load_explicit(&t->last_ns, memory_order_relaxed);
@@ -500,13 +521,6 @@ static void on_lifecycle(virConnectPtr conn, virDomainPtr dom, int event, int de
  * spreads the listeners over P processes forked at the start, each with its own event loop;
  * the toggler stays here. What they share is in anonymous shared memory.
  */
-static struct ev_shared {
-    _Atomic int domain_ready;   /* the toggler created the domain; its name is in name */
-    _Atomic int ready;          /* processes whose listeners are registered */
-    _Atomic int failed;         /* a process could not set its listeners up */
-    _Atomic int quit;           /* the toggler is done: deregister and exit */
-    char name[96];
-} *shared;
 
 static void *shared_alloc(size_t size)
 {
@@ -897,6 +911,8 @@ static int run_events(void)
             goto done;
         slow->stall_from_ns = window_start_ns + NS_PER_S;
         slow->stall_until_ns = slow->stall_from_ns + seconds_to_ns(opt.stall);
+        atomic_store(&shared->stall_until_ns, slow->stall_until_ns);
+        atomic_store(&shared->stall_from_ns, slow->stall_from_ns);
         if (pthread_create(&slow->thread, NULL, slow_main, slow) != 0) {
             perror("lvbench: pthread_create");
             goto done;
@@ -992,6 +1008,18 @@ static int run_events(void)
         json_int("slow_order_breaks", (long long)slow->order_breaks);
         json_num("slow_max_gap_ms", (double)slow->max_gap_ns / 1e6, 1);
         json_latency("slow_ev_", &slow->lat);
+        /* the other listeners' deliveries of toggles started before, during and after the stall */
+        static const char *const phase_prefix[3] = { "ev_before_stall_", "ev_during_stall_", "ev_after_stall_" };
+        struct latency *ph = calloc(1, sizeof(*ph));
+        for (int p = 0; ph && p < 3; p++) {
+            memset(ph, 0, sizeof(*ph));
+            for (int i = 0; i < nl; i++)
+                latency_add(ph, &ls[i].phase[p]);
+            json_int(p == 0 ? "ev_before_stall_count" : p == 1 ? "ev_during_stall_count" : "ev_after_stall_count",
+                     (long long)ph->count);
+            json_latency(phase_prefix[p], ph);
+        }
+        free(ph);
     }
     json_end();
     rc = errors == 0 && received == toggles * (uint64_t)nl ? 0 : 1;
