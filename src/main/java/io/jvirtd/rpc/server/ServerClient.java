@@ -95,6 +95,14 @@ public final class ServerClient {
     private static final int MAX_WRITE = 1024 * 1024;
     /** Events move from the event queue to the transmit queue while it holds less than this. */
     static final int EVENT_PULL_BYTES = 64 * 1024;
+    /**
+     * Most bytes of events one write pass takes from the event queue. A listener that catches
+     * up on a backlog (it stopped reading, then reads again) gets this much per pass and the
+     * rest in the following loop turns, through its socket's write readiness, so its backlog
+     * cannot hold the loop while the events of the other clients wait (issue 18). A listener
+     * that keeps up has less than this queued at any time and never meets it.
+     */
+    static final int EVENT_BYTES_PER_PASS = EVENT_PULL_BYTES;
 
     private final long id;
     private final NetServer server;
@@ -135,6 +143,11 @@ public final class ServerClient {
      * try again whenever something is queued (each try copies the whole batch for nothing).
      */
     private boolean socketFull;
+    /**
+     * Loop: the last write pass stopped taking events at EVENT_BYTES_PER_PASS with more queued
+     * and the socket not full; write readiness brings the next pass (see updateInterest).
+     */
+    private boolean eventsDeferred;
     private final FrameDecoder.Sink rxSink = this::received;
     private final ClientMemoryBudget budget;
     /** What this client holds, for the budget; a separate object (see Memory). */
@@ -823,19 +836,35 @@ public final class ServerClient {
             return;
         }
         socketFull = false;
+        eventsDeferred = false;
         if (tls != null && !flushTls()) {
             return;
         }
+        long eventBytesTaken = 0; // in this pass, against EVENT_BYTES_PER_PASS
         try {
             while (true) {
                 if (txQueue.isEmpty() && tls == null) {
-                    if (events.isEmpty() || !writeEventsDirect()) {
+                    if (events.isEmpty()) {
+                        break;
+                    }
+                    if (eventBytesTaken >= EVENT_BYTES_PER_PASS) {
+                        eventsDeferred = true;
+                        break;
+                    }
+                    long before = events.bytes();
+                    boolean more = writeEventsDirect();
+                    eventBytesTaken += Math.max(0, before - events.bytes());
+                    if (!more) {
                         break;
                     }
                     continue; // more events came, or one too large for the event buffer is in txQueue now
                 }
                 if (tls != null) {
-                    takeEvents();
+                    if (eventBytesTaken < EVENT_BYTES_PER_PASS) {
+                        eventBytesTaken += takeEvents();
+                    } else if (!events.isEmpty()) {
+                        eventsDeferred = true;
+                    }
                 }
                 if (txQueue.isEmpty()) {
                     break;
@@ -974,21 +1003,25 @@ public final class ServerClient {
      * Loop, TLS clients (whose output the session encrypts from txQueue): moves queued events to
      * the transmit queue, each in a buffer of its own, while it holds less than
      * EVENT_PULL_BYTES; what stays behind can still be dropped if the client falls behind.
+     * Returns the bytes taken.
      */
-    private void takeEvents() {
+    private long takeEvents() {
         if (events.isEmpty() || mem.txBytes >= EVENT_PULL_BYTES) {
-            return;
+            return 0;
         }
+        long taken = 0;
         EventQueue.Entry e;
         while (mem.txBytes < EVENT_PULL_BYTES && (e = events.poll()) != null) {
             e.tx = e.frame.toBuffer(e.callbackId);
             eventsInTx.add(e);
             queueTx(e.tx);
+            taken += e.size;
         }
         publishEventsInTx();
         if (events.isEmpty()) {
             eventOverflow.set(false); // caught up: a later overflow is logged again
         }
+        return taken;
     }
 
     /** Loop: what the metrics read about events in txQueue. */
@@ -1029,7 +1062,7 @@ public final class ServerClient {
         settleMemory();
         boolean wantRead = silent || !stopReading && !closeWhenFlushed && !mem.waitingForMemory && rxQueue.isEmpty()
                 && inFlight < server.limits().maxClientRequests();
-        boolean wantWrite = !txQueue.isEmpty();
+        boolean wantWrite = !txQueue.isEmpty() || eventsDeferred && !events.isEmpty();
         if (tls != null) { // during the handshake the session decides; afterwards it adds its own output
             wantRead = tls.wantsRead(wantRead);
             wantWrite = tls.wantsWrite(wantWrite);
