@@ -40,9 +40,12 @@ import javax.net.ssl.SSLException;
  * The loop takes events from that queue only when the transmit queue is empty (TLS: while it
  * holds less than {@value #EVENT_PULL_BYTES} bytes), at most that many bytes at a time, so a
  * backlog stays where it can be dropped, and one write carries every event that piled up since
- * the last. The listeners of an event share one frame ({@link EventFrame}); the loop copies it,
- * with each client's callback id, into a buffer of the server's and writes from there, so an
- * event costs a client a queue entry and no copy of its own. A listener that reads nothing at
+ * the last; a client catching up on a backlog gets at most {@value #EVENT_BYTES_PER_PASS} bytes
+ * of it per write pass, the rest in later loop turns, so the others' events do not wait behind
+ * it. The listeners of an event share one frame ({@link EventFrame}); the loop copies it, with
+ * each client's callback id, into a buffer of the server's and writes from there, so an event
+ * costs a client three array slots in its queue, no object and no copy of its own. A listener
+ * that reads nothing at
  * all for client_memory_timeout with output waiting is dropped by the budget, as a client that
  * never reads its replies ({@link #settleMemory}). Its lag (the age of its oldest unwritten
  * event) and its drops are published for the metrics ({@link #eventLagNanos},
@@ -148,6 +151,8 @@ public final class ServerClient {
      * and the socket not full; write readiness brings the next pass (see updateInterest).
      */
     private boolean eventsDeferred;
+    /** Loop: bytes of events taken from the event queue in the current write pass. */
+    private long passEventBytes;
     private final FrameDecoder.Sink rxSink = this::received;
     private final ClientMemoryBudget budget;
     /** What this client holds, for the budget; a separate object (see Memory). */
@@ -840,28 +845,25 @@ public final class ServerClient {
         if (tls != null && !flushTls()) {
             return;
         }
-        long eventBytesTaken = 0; // in this pass, against EVENT_BYTES_PER_PASS
+        passEventBytes = 0;
         try {
             while (true) {
                 if (txQueue.isEmpty() && tls == null) {
                     if (events.isEmpty()) {
                         break;
                     }
-                    if (eventBytesTaken >= EVENT_BYTES_PER_PASS) {
+                    if (passEventBytes >= EVENT_BYTES_PER_PASS) {
                         eventsDeferred = true;
                         break;
                     }
-                    long before = events.bytes();
-                    boolean more = writeEventsDirect();
-                    eventBytesTaken += Math.max(0, before - events.bytes());
-                    if (!more) {
+                    if (!writeEventsDirect()) {
                         break;
                     }
                     continue; // more events came, or one too large for the event buffer is in txQueue now
                 }
                 if (tls != null) {
-                    if (eventBytesTaken < EVENT_BYTES_PER_PASS) {
-                        eventBytesTaken += takeEvents();
+                    if (passEventBytes < EVENT_BYTES_PER_PASS) {
+                        takeEvents();
                     } else if (!events.isEmpty()) {
                         eventsDeferred = true;
                     }
@@ -888,7 +890,7 @@ public final class ServerClient {
                     }
                     EventQueue.Entry e;
                     while ((e = eventsInTx.peekFirst()) != null && e.tx == done) {
-                        eventsInTx.pollFirst(); // several events may share one buffer (writeEventsDirect)
+                        events.recycle(eventsInTx.pollFirst()); // several events may share one buffer (writeEventsDirect)
                         eventsWritten = true;
                     }
                     StreamFrame sf = streamFramesInTx.peekFirst();
@@ -962,6 +964,7 @@ public final class ServerClient {
             e.frame.copyTo(out, e.callbackId);
             e.end = out.position();
             eventsInTx.add(e);
+            passEventBytes += e.size;
         }
         if (events.isEmpty()) {
             eventOverflow.set(false); // caught up: a later overflow is logged again
@@ -975,7 +978,7 @@ public final class ServerClient {
             }
         }
         while ((e = eventsInTx.peekFirst()) != null && e.end <= n) {
-            eventsInTx.pollFirst();
+            events.recycle(eventsInTx.pollFirst());
         }
         boolean full = out.hasRemaining();
         if (full) { // the socket's buffer is full: keep the rest, as one buffer
@@ -987,6 +990,7 @@ public final class ServerClient {
             queueTx(rest);
         }
         if (tooLarge != null) {
+            passEventBytes += tooLarge.size;
             tooLarge.tx = tooLarge.frame.toBuffer(tooLarge.callbackId);
             eventsInTx.add(tooLarge);
             queueTx(tooLarge.tx);
@@ -1003,25 +1007,22 @@ public final class ServerClient {
      * Loop, TLS clients (whose output the session encrypts from txQueue): moves queued events to
      * the transmit queue, each in a buffer of its own, while it holds less than
      * EVENT_PULL_BYTES; what stays behind can still be dropped if the client falls behind.
-     * Returns the bytes taken.
      */
-    private long takeEvents() {
+    private void takeEvents() {
         if (events.isEmpty() || mem.txBytes >= EVENT_PULL_BYTES) {
-            return 0;
+            return;
         }
-        long taken = 0;
         EventQueue.Entry e;
         while (mem.txBytes < EVENT_PULL_BYTES && (e = events.poll()) != null) {
             e.tx = e.frame.toBuffer(e.callbackId);
             eventsInTx.add(e);
             queueTx(e.tx);
-            taken += e.size;
+            passEventBytes += e.size;
         }
         publishEventsInTx();
         if (events.isEmpty()) {
             eventOverflow.set(false); // caught up: a later overflow is logged again
         }
-        return taken;
     }
 
     /** Loop: what the metrics read about events in txQueue. */
@@ -1288,7 +1289,9 @@ public final class ServerClient {
 
     /** Loop: forgets every unwritten event of a closed client. */
     private void dropEvents() {
-        eventsInTx.clear();
+        for (EventQueue.Entry e; (e = eventsInTx.pollFirst()) != null; ) {
+            events.recycle(e);
+        }
         events.clear();
         publishEventsInTx();
     }
