@@ -27,7 +27,10 @@
  *            start of the call that caused an event to its callback in the listener;
  *            ev_first_* and ev_last_* those of each toggle's first and last delivery (of the
  *            toggles that reached every listener): a tail in ev_first_ delays whole toggles
- *            (a pause, a late wake-up), one only in ev_last_ is the fan-out to the listeners.
+ *            (a pause, a late wake-up), one only in ev_last_ is the fan-out to the listeners;
+ *            ev_spread_* is that fan-out alone (last minus first delivery of a toggle): with
+ *            every listener in one process, mostly the time libvirt's one event-loop thread
+ *            takes to run the callbacks one after the other, which no daemon can shorten.
  *            --rate R makes it open loop: toggle k starts at k / R s whatever the replies do.
  *            --procs P spreads the listener connections over P processes (forked, each with
  *            its own libvirt event loop): in one process every callback runs on that one
@@ -51,7 +54,8 @@
  * One JSON line on stdout: mode uri threads conns seconds ops ops_per_s p50_us p99_us p999_us
  * max_us errors cli_cpu_pct srv_cpu_pct host_cpu_pct ncpu, plus domains (list), keeper
  * (connect), events_expected events_received events_per_s ev_p50_us .. ev_max_us,
- * ev_first_p50_us .. ev_first_max_us, ev_last_p50_us .. ev_last_max_us (events),
+ * ev_first_p50_us .. ev_first_max_us, ev_last_p50_us .. ev_last_max_us, ev_spread_p50_us ..
+ * ev_spread_max_us (events),
  * slow_stall_s slow_events_received slow_order_breaks slow_max_gap_ms slow_ev_p50_us ..,
  * ev_{before,during,after}_stall_count and _p50_us .. (events with --slow-listener).
  */
@@ -980,7 +984,8 @@ static int run_events(void)
     /* per toggle that reached every listener (and is still in the ring): its first delivery
        (the daemon's and the client's fixed cost) and its last (plus the fan-out to all) */
     struct latency *first = calloc(1, sizeof(*first)), *last = calloc(1, sizeof(*last));
-    if (!first || !last) {
+    struct latency *spread = calloc(1, sizeof(*spread));
+    if (!first || !last || !spread) {
         perror("lvbench: calloc");
         goto done;
     }
@@ -989,6 +994,7 @@ static int run_events(void)
         if (t->measured && t->delivered == (uint32_t)nl) {
             latency_record(first, t->first_ns - t->start_ns);
             latency_record(last, t->last_ns - t->start_ns);
+            latency_record(spread, t->last_ns - t->first_ns);
         }
     }
 
@@ -999,9 +1005,11 @@ static int run_events(void)
     json_latency("ev_", delivery);
     json_latency("ev_first_", first);
     json_latency("ev_last_", last);
+    json_latency("ev_spread_", spread);
     json_int("procs", np);
     free(first);
     free(last);
+    free(spread);
     if (slow_running) {
         json_num("slow_stall_s", opt.stall, 1);
         json_int("slow_events_received", (long long)atomic_load(&slow->seen));
