@@ -27,7 +27,10 @@
  *            start of the call that caused an event to its callback in the listener;
  *            ev_first_* and ev_last_* those of each toggle's first and last delivery (of the
  *            toggles that reached every listener): a tail in ev_first_ delays whole toggles
- *            (a pause, a late wake-up), one only in ev_last_ is the fan-out to the listeners.
+ *            (a pause, a late wake-up), one only in ev_last_ is the fan-out to the listeners;
+ *            ev_spread_* is that fan-out alone (last minus first delivery of a toggle): with
+ *            every listener in one process, mostly the time libvirt's one event-loop thread
+ *            takes to run the callbacks one after the other, which no daemon can shorten.
  *            --rate R makes it open loop: toggle k starts at k / R s whatever the replies do.
  *            --procs P spreads the listener connections over P processes (forked, each with
  *            its own libvirt event loop): in one process every callback runs on that one
@@ -43,14 +46,18 @@
  *            lost, whether they came in the toggles' order (suspended and resumed
  *            alternating: slow_order_breaks counts two alike in a row), its longest wait
  *            between two events, and its delivery latency (k-th event = k-th toggle; only
- *            meaningful when none was lost).
+ *            meaningful when none was lost). ev_before_stall_*, ev_during_stall_* and
+ *            ev_after_stall_* split the other listeners' deliveries by when their toggle
+ *            started (before the stall, during it, after it: the slow one's catch-up and on),
+ *            so that a stall's effect on them is seen apart from its catch-up.
  *
  * One JSON line on stdout: mode uri threads conns seconds ops ops_per_s p50_us p99_us p999_us
  * max_us errors cli_cpu_pct srv_cpu_pct host_cpu_pct ncpu, plus domains (list), keeper
  * (connect), events_expected events_received events_per_s ev_p50_us .. ev_max_us,
- * ev_first_p50_us .. ev_first_max_us, ev_last_p50_us .. ev_last_max_us (events),
- * slow_stall_s slow_events_received slow_order_breaks slow_max_gap_ms slow_ev_p50_us ..
- * (events with --slow-listener).
+ * ev_first_p50_us .. ev_first_max_us, ev_last_p50_us .. ev_last_max_us, ev_spread_p50_us ..
+ * ev_spread_max_us (events),
+ * slow_stall_s slow_events_received slow_order_breaks slow_max_gap_ms slow_ev_p50_us ..,
+ * ev_{before,during,after}_stall_count and _p50_us .. (events with --slow-listener).
  */
 #define _GNU_SOURCE
 #include <getopt.h>
@@ -432,6 +439,16 @@ done:
  */
 #define RING 65536
 
+/* What the toggler and the listening processes share (see --procs below). */
+static struct ev_shared {
+    _Atomic int domain_ready;   /* the toggler created the domain; its name is in name */
+    _Atomic int ready;          /* processes whose listeners are registered */
+    _Atomic int failed;         /* a process could not set its listeners up */
+    _Atomic int quit;           /* the toggler is done: deregister and exit */
+    _Atomic uint64_t stall_from_ns, stall_until_ns;  /* the slow listener's stall; 0: none */
+    char name[96];
+} *shared;
+
 static struct toggle {
     _Atomic uint64_t number_plus_one;   /* 0: never written */
     uint64_t start_ns;
@@ -447,6 +464,9 @@ struct listener {
     int callback;
     _Atomic uint64_t seen;      /* written by the event-loop thread only */
     struct latency lat;         /* deliveries of measured toggles */
+    /* the same split by when the toggle started, with a slow listener: before its stall,
+       during it, after it (the catch-up and on) */
+    struct latency phase[3];
 };
 
 static atomic_bool loop_quit;
@@ -482,6 +502,11 @@ static void on_lifecycle(virConnectPtr conn, virDomainPtr dom, int event, int de
     if (atomic_load_explicit(&t->number_plus_one, memory_order_acquire) == k + 1 && t->measured) {
         uint64_t now = clock_ns();
         latency_record(&l->lat, now - t->start_ns);
+        uint64_t from = atomic_load_explicit(&shared->stall_from_ns, memory_order_relaxed);
+        if (from != 0) {
+            uint64_t until = atomic_load_explicit(&shared->stall_until_ns, memory_order_relaxed);
+            latency_record(&l->phase[t->start_ns < from ? 0 : t->start_ns < until ? 1 : 2], now - t->start_ns);
+        }
         if (atomic_fetch_add_explicit(&t->delivered, 1, memory_order_relaxed) == 0)
             atomic_store_explicit(&t->first_ns, now, memory_order_relaxed);
         uint64_t last = atomic_load_explicit(&t->last_ns, memory_order_relaxed);
@@ -500,13 +525,6 @@ static void on_lifecycle(virConnectPtr conn, virDomainPtr dom, int event, int de
  * spreads the listeners over P processes forked at the start, each with its own event loop;
  * the toggler stays here. What they share is in anonymous shared memory.
  */
-static struct ev_shared {
-    _Atomic int domain_ready;   /* the toggler created the domain; its name is in name */
-    _Atomic int ready;          /* processes whose listeners are registered */
-    _Atomic int failed;         /* a process could not set its listeners up */
-    _Atomic int quit;           /* the toggler is done: deregister and exit */
-    char name[96];
-} *shared;
 
 static void *shared_alloc(size_t size)
 {
@@ -897,6 +915,8 @@ static int run_events(void)
             goto done;
         slow->stall_from_ns = window_start_ns + NS_PER_S;
         slow->stall_until_ns = slow->stall_from_ns + seconds_to_ns(opt.stall);
+        atomic_store(&shared->stall_until_ns, slow->stall_until_ns);
+        atomic_store(&shared->stall_from_ns, slow->stall_from_ns);
         if (pthread_create(&slow->thread, NULL, slow_main, slow) != 0) {
             perror("lvbench: pthread_create");
             goto done;
@@ -964,7 +984,8 @@ static int run_events(void)
     /* per toggle that reached every listener (and is still in the ring): its first delivery
        (the daemon's and the client's fixed cost) and its last (plus the fan-out to all) */
     struct latency *first = calloc(1, sizeof(*first)), *last = calloc(1, sizeof(*last));
-    if (!first || !last) {
+    struct latency *spread = calloc(1, sizeof(*spread));
+    if (!first || !last || !spread) {
         perror("lvbench: calloc");
         goto done;
     }
@@ -973,6 +994,7 @@ static int run_events(void)
         if (t->measured && t->delivered == (uint32_t)nl) {
             latency_record(first, t->first_ns - t->start_ns);
             latency_record(last, t->last_ns - t->start_ns);
+            latency_record(spread, t->last_ns - t->first_ns);
         }
     }
 
@@ -983,15 +1005,29 @@ static int run_events(void)
     json_latency("ev_", delivery);
     json_latency("ev_first_", first);
     json_latency("ev_last_", last);
+    json_latency("ev_spread_", spread);
     json_int("procs", np);
     free(first);
     free(last);
+    free(spread);
     if (slow_running) {
         json_num("slow_stall_s", opt.stall, 1);
         json_int("slow_events_received", (long long)atomic_load(&slow->seen));
         json_int("slow_order_breaks", (long long)slow->order_breaks);
         json_num("slow_max_gap_ms", (double)slow->max_gap_ns / 1e6, 1);
         json_latency("slow_ev_", &slow->lat);
+        /* the other listeners' deliveries of toggles started before, during and after the stall */
+        static const char *const phase_prefix[3] = { "ev_before_stall_", "ev_during_stall_", "ev_after_stall_" };
+        struct latency *ph = calloc(1, sizeof(*ph));
+        for (int p = 0; ph && p < 3; p++) {
+            memset(ph, 0, sizeof(*ph));
+            for (int i = 0; i < nl; i++)
+                latency_add(ph, &ls[i].phase[p]);
+            json_int(p == 0 ? "ev_before_stall_count" : p == 1 ? "ev_during_stall_count" : "ev_after_stall_count",
+                     (long long)ph->count);
+            json_latency(phase_prefix[p], ph);
+        }
+        free(ph);
     }
     json_end();
     rc = errors == 0 && received == toggles * (uint64_t)nl ? 0 : 1;

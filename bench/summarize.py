@@ -122,7 +122,7 @@ def events_rate_table(points):
     if not entries:
         return
     header = ["point", "target", "n", "toggles/s", "deliveries/s", "p50 ms", "p99 ms median",
-              "p99 min–max", "p99.9 ms", "first p50 / p99 ms", "last p99 ms", "srv CPU %",
+              "p99 min–max", "p99.9 ms", "first p50 / p99 ms", "last p99 ms", "spread p50 / p99 ms", "srv CPU %",
               "cli CPU %", "other CPU %", "lost", "p99 vs first"]
     begin_table("lvbench events, open loop (1 toggler at a fixed rate, 64 listener connections)", header)
     for point, per_target in entries:
@@ -141,6 +141,9 @@ def events_rate_table(points):
                  number(median([ms(r.get("ev_first_p50_us")) for r in good]), 2) + " / "
                  + number(median([ms(r.get("ev_first_p99_us")) for r in good]), 2),
                  number(median([ms(r.get("ev_last_p99_us")) for r in good]), 2),
+                 # last minus first delivery of a toggle (lvbench's ev_spread_*)
+                 number(median([ms(r.get("ev_spread_p50_us")) for r in good]), 2) + " / "
+                 + number(median([ms(r.get("ev_spread_p99_us")) for r in good]), 2),
                  number(median([r.get("srv_cpu_pct") for r in good])),
                  number(median([r.get("cli_cpu_pct") for r in good])),
                  number(median([others_cpu(r) for r in good])), lost(good), versus])
@@ -161,7 +164,8 @@ def events_slow_table(points):
     if not entries:
         return
     header = ["point", "target", "n", "63 listeners: p50 ms", "p99 ms median", "p99 min–max",
-              "p99.9 ms", "lost", "slow: received / expected", "order breaks", "longest wait s",
+              "p99.9 ms", "p99 ms of toggles before / during / after the stall", "lost",
+              "slow: received / expected", "order breaks", "longest wait s",
               "metrics during the stall: lag s / events queued / drops"]
     begin_table("lvbench events, one listener stops reading (open loop, 63 + 1 listeners)", header)
     for point, per_target in entries:
@@ -178,8 +182,11 @@ def events_slow_table(points):
             row([point, target, str(len(good)),
                  number(median([ms(r.get("ev_p50_us")) for r in good]), 2),
                  number(median(p99), 2), span(p99, 2),
-                 number(median([ms(r.get("ev_p999_us")) for r in good]), 2), lost(good),
-                 f"{received:,} / {expected:,}",
+                 number(median([ms(r.get("ev_p999_us")) for r in good]), 2),
+                 " / ".join(number(median([ms(r.get(f"ev_{phase}_stall_p99_us")) for r in good
+                                           if r.get(f"ev_{phase}_stall_count")]), 2)
+                            for phase in ("before", "during", "after")),
+                 lost(good), f"{received:,} / {expected:,}",
                  str(sum(r.get("slow_order_breaks", 0) for r in good)),
                  number(max([r.get("slow_max_gap_ms", 0) for r in good] or [0]) / 1000, 1), during])
     print()
