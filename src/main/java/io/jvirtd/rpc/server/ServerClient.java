@@ -41,9 +41,7 @@ import javax.net.ssl.SSLException;
  * The loop takes events from that queue only when the transmit queue is empty (TLS: while it
  * holds less than {@value #EVENT_PULL_BYTES} bytes), at most that many bytes at a time, so a
  * backlog stays where it can be dropped, and one write carries every event that piled up since
- * the last; a client catching up on a backlog gets at most {@value #EVENT_BYTES_PER_PASS} bytes
- * of it per write pass, the rest in later loop turns, so the others' events do not wait behind
- * it. The listeners of an event share one frame ({@link EventFrame}); the loop copies it, with
+ * the last. The listeners of an event share one frame ({@link EventFrame}); the loop copies it, with
  * each client's callback id, into a buffer of the server's and writes from there, so an event
  * costs a client three array slots in its queue, no object and no copy of its own. A listener
  * that reads nothing at
@@ -99,14 +97,6 @@ public final class ServerClient {
     private static final int MAX_WRITE = 1024 * 1024;
     /** Events move from the event queue to the transmit queue while it holds less than this. */
     static final int EVENT_PULL_BYTES = 64 * 1024;
-    /**
-     * Most bytes of events one write pass takes from the event queue. A listener that catches
-     * up on a backlog (it stopped reading, then reads again) gets this much per pass and the
-     * rest in the following loop turns, through its socket's write readiness, so its backlog
-     * cannot hold the loop while the events of the other clients wait (issue 18). A listener
-     * that keeps up has less than this queued at any time and never meets it.
-     */
-    static final int EVENT_BYTES_PER_PASS = EVENT_PULL_BYTES;
 
     private final long id;
     private final NetServer server;
@@ -147,13 +137,6 @@ public final class ServerClient {
      * try again whenever something is queued (each try copies the whole batch for nothing).
      */
     private boolean socketFull;
-    /**
-     * Loop: the last write pass stopped taking events at EVENT_BYTES_PER_PASS with more queued
-     * and the socket not full; write readiness brings the next pass (see updateInterest).
-     */
-    private boolean eventsDeferred;
-    /** Loop: bytes of events taken from the event queue in the current write pass. */
-    private long passEventBytes;
     private final FrameDecoder.Sink rxSink = this::received;
     /**
      * The last message read was a stream data packet in a pooled direct buffer (an upload is
@@ -858,32 +841,19 @@ public final class ServerClient {
             return;
         }
         socketFull = false;
-        eventsDeferred = false;
         if (tls != null && !flushTls()) {
             return;
         }
-        passEventBytes = 0;
         try {
             while (true) {
                 if (txQueue.isEmpty() && tls == null) {
-                    if (events.isEmpty()) {
-                        break;
-                    }
-                    if (passEventBytes >= EVENT_BYTES_PER_PASS) {
-                        eventsDeferred = true;
-                        break;
-                    }
-                    if (!writeEventsDirect()) {
+                    if (events.isEmpty() || !writeEventsDirect()) {
                         break;
                     }
                     continue; // more events came, or one too large for the event buffer is in txQueue now
                 }
                 if (tls != null) {
-                    if (passEventBytes < EVENT_BYTES_PER_PASS) {
-                        takeEvents();
-                    } else if (!events.isEmpty()) {
-                        eventsDeferred = true;
-                    }
+                    takeEvents();
                 }
                 if (txQueue.isEmpty()) {
                     break;
@@ -981,7 +951,6 @@ public final class ServerClient {
             e.frame.copyTo(out, e.callbackId);
             e.end = out.position();
             eventsInTx.add(e);
-            passEventBytes += e.size;
         }
         if (events.isEmpty()) {
             eventOverflow.set(false); // caught up: a later overflow is logged again
@@ -1007,7 +976,6 @@ public final class ServerClient {
             queueTx(rest);
         }
         if (tooLarge != null) {
-            passEventBytes += tooLarge.size;
             tooLarge.tx = tooLarge.frame.toBuffer(tooLarge.callbackId);
             eventsInTx.add(tooLarge);
             queueTx(tooLarge.tx);
@@ -1034,7 +1002,6 @@ public final class ServerClient {
             e.tx = e.frame.toBuffer(e.callbackId);
             eventsInTx.add(e);
             queueTx(e.tx);
-            passEventBytes += e.size;
         }
         publishEventsInTx();
         if (events.isEmpty()) {
@@ -1080,7 +1047,7 @@ public final class ServerClient {
         settleMemory();
         boolean wantRead = silent || !stopReading && !closeWhenFlushed && !mem.waitingForMemory && rxQueue.isEmpty()
                 && inFlight < server.limits().maxClientRequests();
-        boolean wantWrite = !txQueue.isEmpty() || eventsDeferred && !events.isEmpty();
+        boolean wantWrite = !txQueue.isEmpty();
         if (tls != null) { // during the handshake the session decides; afterwards it adds its own output
             wantRead = tls.wantsRead(wantRead);
             wantWrite = tls.wantsWrite(wantWrite);

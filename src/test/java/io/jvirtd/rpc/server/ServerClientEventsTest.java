@@ -129,44 +129,6 @@ class ServerClientEventsTest {
     }
 
     /**
-     * A client with a backlog (it stopped reading) gets at most one pass of events per loop
-     * turn, so the event of another client queued after that backlog goes out in the same turn
-     * instead of after the whole backlog; the backlog then follows in later turns through the
-     * socket's write readiness, with no new event to prompt it, whole and in order.
-     */
-    @Test
-    void backlogIsWrittenAPassAtATimeAndDoesNotHoldBackOtherClients() throws IOException, InterruptedException {
-        try (WireSocket slow = new WireSocket(address); WireSocket other = new WireSocket(address)) {
-            ServerClient slowClient = hello(slow, 1);
-            ServerClient otherClient = hello(other, 2);
-            int backlog = 230; // 230 KiB: within the bound, more than one pass
-            long[] queuedAfterFirstTurn = {-1};
-            CountDownLatch checked = new CountDownLatch(1);
-            loop.execute(() -> {
-                for (int i = 0; i < backlog; i++) {
-                    slowClient.sendEvent(event(i, 1024));
-                }
-                otherClient.sendEvent(event(7, 64));
-                // Runs after the task that writes both clients' events (tasks run in order).
-                loop.execute(() -> {
-                    queuedAfterFirstTurn[0] = slowClient.queuedEventBytes();
-                    checked.countDown();
-                });
-            });
-            assertTrue(checked.await(10, TimeUnit.SECONDS));
-            assertEquals(7, other.readFrame().getInt(24), "the other client's event");
-            long total = (long) backlog * event(0, 1024).remaining();
-            assertTrue(queuedAfterFirstTurn[0] >= total - ServerClient.EVENT_BYTES_PER_PASS - 1100,
-                    "one pass took at most " + ServerClient.EVENT_BYTES_PER_PASS + " bytes: "
-                            + (total - queuedAfterFirstTurn[0]) + " of " + total + " taken");
-            for (int i = 0; i < backlog; i++) {
-                assertEquals(i, slow.readFrame().getInt(24), "backlog event " + i + " in order");
-            }
-            assertEquals(0, slowClient.eventsDropped());
-        }
-    }
-
-    /**
      * One frame shared by two listeners (as the daemon shares an event's frame): each gets it
      * with its own callback id written in, the shared bytes stay as they were, and an event
      * larger than the loop's event buffer arrives whole and in its place.
