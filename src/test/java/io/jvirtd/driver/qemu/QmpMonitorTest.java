@@ -137,6 +137,48 @@ class QmpMonitorTest {
         assertTrue(awaitDead(pid), "QEMU exits on quit");
     }
 
+    /**
+     * A tiny guest defined without a serial port (as bench/qemu/domstats-guests.py's) reads the
+     * absent UART's status as 0xff. It used to take that for input and echo it forever with
+     * interrupts off: a core per guest, and no timer tick taken any more. Now it sleeps in hlt
+     * between the BIOS timer's ticks, whose count (BIOS data area 0x46c) goes on.
+     */
+    @Test
+    void aTinyGuestWithoutASerialPortSleepsBetweenTimerTicks() throws Exception {
+        Path sock = dir.resolve("monitor.sock");
+        startPausedQemu(sock, null);
+        QmpMonitor mon = QmpMonitor.connect("noserial", sock, driverLoop, listener, 10_000);
+        mon.execute("cont", null, 5000);
+        // the BIOS keeps the time of day in timer ticks: once it is set (boot), 5 more ticks mean
+        // that the guest's idle loop has run a few times
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        long first = 0;
+        long ticks = 0;
+        while (first == 0 || ticks < first + 5) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the guest stopped taking timer ticks at " + ticks + " (from " + first
+                        + "): busy with interrupts off");
+            }
+            Thread.sleep(20); // polling guest memory: there is nothing to wait on
+            ticks = biosTicks(mon);
+            first = first == 0 ? ticks : first;
+        }
+        int halted = 0;
+        for (int i = 0; i < 20; i++) {
+            String regs = String.valueOf(mon.execute("human-monitor-command", Map.of("command-line", "info registers"), 5000));
+            halted += regs.contains("HLT=1") ? 1 : 0;
+        }
+        assertTrue(halted >= 15, "halted in only " + halted + " of 20 looks");
+        assertTrue(biosTicks(mon) >= ticks, "the tick count goes on");
+        mon.execute("quit", null, 5000);
+    }
+
+    /** The BIOS timer tick count (dword at 0x46c), through HMP {@code xp}. */
+    private static long biosTicks(QmpMonitor mon) {
+        String out = String.valueOf(mon.execute("human-monitor-command", Map.of("command-line", "xp /1wx 0x46c"), 5000));
+        return Long.parseLong(out.substring(out.indexOf("0x", out.indexOf(':')) + 2).trim(), 16);
+    }
+
     @Test
     void aCommandWithNoAnswerTimesOutAndFreesItsThread() throws Exception {
         // A monitor that greets, accepts qmp_capabilities, then never answers again.
@@ -180,16 +222,19 @@ class QmpMonitorTest {
         assertTrue(e.getMessage().startsWith("operation failed: failed to connect to monitor socket "), e.getMessage());
     }
 
-    /** Plain QEMU, started paused and daemonised as the driver does; returns its pid. */
+    /** Plain QEMU, started paused and daemonised as the driver does (no serial port for a null serial); returns its pid. */
     private long startPausedQemu(Path sock, Path serial) throws Exception {
         Path pidFile = dir.resolve("qemu.pid");
-        Process p = new ProcessBuilder(TestGuests.qemu().toString(), "-name", "guest=t1", "-S", "-no-shutdown",
+        List<String> cmd = new ArrayList<>(List.of(TestGuests.qemu().toString(), "-name", "guest=t1", "-S", "-no-shutdown",
                 "-machine", "pc,usb=off", "-accel", "tcg", "-m", "16", "-display", "none", "-no-user-config",
                 "-nodefaults", "-chardev", "socket,id=charmonitor,path=" + sock + ",server=on,wait=off",
                 "-mon", "chardev=charmonitor,id=monitor,mode=control", "-kernel", TestGuests.tinyKernel().toString(),
-                "-chardev", "file,id=charserial0,path=" + serial,
-                "-device", "isa-serial,chardev=charserial0,id=serial0",
-                "-daemonize", "-pidfile", pidFile.toString())
+                "-daemonize", "-pidfile", pidFile.toString()));
+        if (serial != null) {
+            cmd.addAll(List.of("-chardev", "file,id=charserial0,path=" + serial,
+                    "-device", "isa-serial,chardev=charserial0,id=serial0"));
+        }
+        Process p = new ProcessBuilder(cmd)
                 .redirectErrorStream(true).redirectOutput(dir.resolve("qemu.log").toFile()).start();
         assertTrue(p.waitFor(30, TimeUnit.SECONDS), "QEMU daemonises");
         assertEquals(0, p.exitValue(), () -> readQuietly(dir.resolve("qemu.log")));
