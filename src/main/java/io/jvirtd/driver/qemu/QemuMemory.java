@@ -199,11 +199,13 @@ final class QemuMemory {
         }
 
         /**
-         * Only the guest's statistics (no {@code balloon}, so no ACTUAL_BALLOON): for callers
-         * that show no actual balloon size, such as domstats' balloon group. Any thread.
+         * Only the guest's statistics (no {@code balloon}, so no ACTUAL_BALLOON), sent without an
+         * id ({@link QmpMonitor#sendUnnumbered}): for domstats' balloon group, which shows no
+         * actual balloon size and asks every guest on every call. Any thread.
          */
         static Query sendGuestStats(QmpMonitor mon) {
-            return new Query(null, guestStats(mon));
+            return new Query(null, mon.sendUnnumbered("qom-get",
+                    Map.of("path", BalloonStats.QOM_PATH, "property", "guest-stats")));
         }
 
         private static CompletableFuture<Object> guestStats(QmpMonitor mon) {

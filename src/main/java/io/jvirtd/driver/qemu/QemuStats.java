@@ -23,7 +23,8 @@ import java.util.concurrent.TimeoutException;
  * virConnectGetAllDomainStats and virDomainListGetStats for QEMU guests, with libvirt's groups,
  * field names and typed-parameter types (qemuDomainGetStats*): state, cpu-total, balloon, vcpu,
  * interface, block. What needs QEMU (the balloon's guest statistics, block counters and sizes)
- * is asked of every guest at once: all commands are sent first, their answers complete on the
+ * is asked of every guest at once, without command ids ({@link QmpMonitor#sendUnnumbered}: QEMU
+ * pays per byte it reads): all commands are sent first, their answers complete on the
  * event loop, and the calling worker waits once for all of them under one deadline
  * ({@value #ANSWER_DEADLINE_MILLIS} ms); a guest that has not answered by then gets its record
  * without those figures, as libvirt leaves out what its monitor could not give.
@@ -149,15 +150,15 @@ final class QemuStats {
         CompletableFuture<Object> dirtyRate = null;
         if (t.mon() != null) {
             if ((want & DIRTYRATE) != 0) {
-                dirtyRate = t.mon().send("query-dirty-rate", null);
+                dirtyRate = t.mon().sendUnnumbered("query-dirty-rate", null);
             }
             if ((want & BALLOON) != 0 && t.balloon()) {
                 // query-balloon gives only ACTUAL_BALLOON, which has no domstats field
                 memory = QemuMemory.Query.sendGuestStats(t.mon());
             }
             if ((want & BLOCK) != 0 && !t.disks().isEmpty()) {
-                blockstats = t.mon().send("query-blockstats", null);
-                nodes = t.mon().send("query-named-block-nodes", Map.of("flat", true));
+                blockstats = t.mon().sendUnnumbered("query-blockstats", null);
+                nodes = t.mon().sendUnnumbered("query-named-block-nodes", Map.of("flat", true));
             }
         }
         return new Asked(t, memory, blockstats, nodes, dirtyRate);

@@ -138,6 +138,59 @@ class QmpMonitorTest {
     }
 
     /**
+     * Commands sent without an id (domstats' questions) get the next id-less reply: from several
+     * threads at once, mixed with numbered ones, each gets its own command's answer, also after
+     * a caller gave up on one before QEMU answered it.
+     */
+    @Test
+    void unnumberedCommandsGetTheirOwnAnswersFromManyThreadsAndAfterOneWasGivenUp() throws Exception {
+        Path sock = dir.resolve("monitor.sock");
+        startPausedQemu(sock, dir.resolve("serial.log"));
+        QmpMonitor mon = QmpMonitor.connect("t1", sock, driverLoop, listener, 10_000);
+        // QEMU reads one byte per turn: this long command keeps it reading ~0.2 s, so the next
+        // one is given up while it is written but not yet answered
+        CompletableFuture<Object> slow = mon.send("human-monitor-command",
+                Map.of("command-line", "help " + "x".repeat(50_000)));
+        CompletableFuture<Object> givenUp = mon.sendUnnumbered("query-name", null);
+        CompletableFuture<Void> queued = new CompletableFuture<>();
+        driverLoop.execute(() -> queued.complete(null)); // loop tasks run in order: it is queued
+        queued.get(5, TimeUnit.SECONDS);
+        givenUp.cancel(false);
+        CompletableFuture<Object> next = mon.sendUnnumbered("query-status", null);
+        assertFalse(slow.isDone(), "QEMU still reads the long command");
+        assertEquals("prelaunch", ((Map<?, ?>) mon.await(next, "query-status", 30_000)).get("status"),
+                "the given-up command's answer is not the next one's");
+        List<CompletableFuture<List<String>>> threads = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            threads.add(CompletableFuture.supplyAsync(() -> {
+                List<String> wrong = new ArrayList<>();
+                for (int i = 0; i < 25; i++) {
+                    CompletableFuture<Object> status = mon.sendUnnumbered("query-status", null);
+                    CompletableFuture<Object> kvm = mon.send("query-kvm", null);
+                    CompletableFuture<Object> name = mon.sendUnnumbered("query-name", null);
+                    Map<?, ?> st = (Map<?, ?>) mon.await(status, "query-status", 10_000);
+                    Map<?, ?> k = (Map<?, ?>) mon.await(kvm, "query-kvm", 10_000);
+                    Map<?, ?> n = (Map<?, ?>) mon.await(name, "query-name", 10_000);
+                    if (!"prelaunch".equals(st.get("status")) || !k.containsKey("enabled") || !"t1".equals(n.get("name"))) {
+                        wrong.add(st + " " + k + " " + n);
+                    }
+                }
+                return wrong;
+            }));
+        }
+        for (CompletableFuture<List<String>> t : threads) {
+            assertEquals(List.of(), t.get(60, TimeUnit.SECONDS));
+        }
+        assertTrue(givenUp.isCancelled());
+        VirException err = assertThrows(VirException.class,
+                () -> mon.await(mon.sendUnnumbered("no-such-command", null), "no-such-command", 5000));
+        assertEquals("internal error: unable to execute QEMU command 'no-such-command': "
+                + "The command no-such-command has not been found", err.getMessage());
+        assertEquals("prelaunch", ((Map<?, ?>) mon.await(mon.sendUnnumbered("query-status", null), "s", 5000)).get("status"));
+        mon.execute("quit", null, 5000);
+    }
+
+    /**
      * A tiny guest defined without a serial port (as bench/qemu/domstats-guests.py's) reads the
      * absent UART's status as 0xff. It used to take that for input and echo it forever with
      * interrupts off: a core per guest, and no timer tick taken any more. Now it sleeps in hlt
