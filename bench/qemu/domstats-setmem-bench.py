@@ -7,8 +7,11 @@ usage: bench/qemu/domstats-setmem-bench.py [--out DIR] [--only domstats,setmem]
 
 domstats: per daemon in turn (jvirtd, then libvirtd; the first daemon's guests are stopped and
   the daemon with them before the second starts, so the two never share the CPU): N tiny guests
-  (default 50, bench/qemu/domstats-guests.py), then --runs times (default 3)
-  `bench/lvbench --mode domstats --threads 8 --conns 8 --seconds S --warmup 2` (S default 10).
+  (default 50, bench/qemu/domstats-guests.py), then, once they are idle (a 2 s window in which
+  all together used less than half a core: "domstats-idle" with that figure), --runs times
+  (default 3) `bench/lvbench --mode domstats --threads 8 --conns 8 --seconds S --warmup 2`
+  (S default 10), each with the guests' CPU over the run beside it (guests_cpu_pct, % of one
+  core, warm-up included): what the calls made the QEMUs do.
 setmem: per daemon, the Linux guest (128 MiB, booted to its marker), then --rounds times
   (default 3): virDomainSetMemory to 64 MiB, time until a BALLOON_CHANGE event reports
   actual <= 64 MiB + 1 MiB; then back to 128 MiB, time until an event reports >= 127 MiB.
@@ -35,16 +38,48 @@ TINY_DIR = os.path.join(REPO, "target/guests/tiny")
 LINUX = os.path.join(REPO, "target/guests/linux")
 
 
+def guests_cpu_s(pids):
+    """CPU seconds the guests' QEMU processes have used so far (a gone one counts 0)."""
+    t = 0.0
+    for p in pids:
+        try:
+            t += qb.cpu_s(p)
+        except OSError:
+            pass
+    return t
+
+
+def settle(d, pids, keep):
+    """Waits until the guests are idle: a 2 s window in which all of them together used less than
+    IDLE_PCT % of a core (at most 60 s); records that window's figure."""
+    deadline = time.monotonic() + 60
+    while True:
+        g0, t0 = guests_cpu_s(pids), time.monotonic()
+        time.sleep(2)  # a measuring window, not a synchronisation
+        pct = 100 * (guests_cpu_s(pids) - g0) / (time.monotonic() - t0)
+        if pct < IDLE_PCT or time.monotonic() > deadline:
+            keep({"point": "domstats-idle", "target": d.name, "guests": len(pids), "guests_cpu_pct": round(pct, 1),
+                  "load": qb.loadavg()})
+            return
+
+
+IDLE_PCT = 50
+
+
 def domstats(d, a, keep):
     gs = os.path.join(HERE, "domstats-guests.py")
     subprocess.run(["/usr/bin/python3", gs, d.uri, TINY_DIR, str(a.guests), "start"], check=True)
     try:
+        pids = [d.qemu_pid(f"jvb-ds-{i}") for i in range(a.guests)]
+        settle(d, pids, keep)
         for run in range(a.runs):
+            g0, t0 = guests_cpu_s(pids), time.monotonic()
             out = subprocess.run([os.path.join(REPO, "bench/lvbench"), "--uri", d.uri, "--mode", "domstats",
                                   "--threads", "8", "--conns", "8", "--seconds", str(a.seconds), "--warmup", "2",
                                   "--server-pid", str(d.pid)], check=True, capture_output=True, text=True)
+            guests_pct = 100 * (guests_cpu_s(pids) - g0) / (time.monotonic() - t0)
             r = json.loads(out.stdout.strip().splitlines()[-1])
-            r.update(point="domstats", target=d.name, run=run, load=qb.loadavg())
+            r.update(point="domstats", target=d.name, run=run, load=qb.loadavg(), guests_cpu_pct=round(guests_pct, 1))
             keep(r)
     finally:
         subprocess.run(["/usr/bin/python3", gs, d.uri, TINY_DIR, str(a.guests), "stop"])

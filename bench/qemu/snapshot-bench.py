@@ -2,14 +2,18 @@
 """Snapshot create and revert times: jvirtd's QEMU driver beside a private libvirtd 9.0, in one
 run, on the same guest with a 16 MiB qcow2 disk.
 
-usage: bench/qemu/snapshot-bench.py [--out DIR] [--rounds N] [--guest tiny|linux]
+usage: bench/qemu/snapshot-bench.py [--out DIR] [--rounds N] [--warmup N] [--guest tiny|linux]
 
 Each daemon starts one guest (bench/qemu/qemu-bench.py's daemons; the tiny guest of 16 MiB or
 the Linux guest of 128 MiB, which must have printed its boot marker first); then --rounds times
 (default 5), alternating the daemons A B B A ...: snapshotCreateXML of an internal snapshot of
 the running guest (CPUs stopped, savevm, CPUs resumed) and revertToSnapshot to it (QEMU started
-again with the snapshot loaded), each timed around the python3-libvirt call. Results: raw.jsonl
-and summary.md in DIR; everything started is stopped again by pid, snapshot metadata discarded.
+again with the snapshot loaded), each timed around the python3-libvirt call. --warmup N (default
+0) rounds per daemon go first, alternating the same way, and are not counted: figures of a daemon
+that has run a while (jvirtd's JIT has compiled the path) rather than of its first snapshots;
+they are in raw.jsonl with "warmup": true and their medians in summary.md's last line. Results:
+raw.jsonl and summary.md in DIR; everything started is stopped again by pid, snapshot metadata
+discarded.
 """
 import argparse
 import importlib.util
@@ -64,6 +68,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", default="/tmp/jvirtd-snapshot-bench-" + time.strftime("%Y%m%d-%H%M%S"))
     ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--warmup", type=int, default=0)
     ap.add_argument("--guest", choices=("tiny", "linux"), default="tiny")
     a = ap.parse_args()
     tiny_dir = os.path.join(qb.REPO, "target/guests/tiny")
@@ -86,7 +91,8 @@ def main():
             dom.create()
             doms[d.name] = (c, dom)
         qb.await_markers([d.serial_log(NAME) for d in daemons], time.monotonic(), 300)
-        for rep in range(a.rounds):
+        for rep in range(a.warmup + a.rounds):
+            warm = rep < a.warmup
             for d in (daemons if rep % 2 == 0 else daemons[::-1]):
                 dom = doms[d.name][1]
                 t0 = time.monotonic()
@@ -97,9 +103,9 @@ def main():
                 if dom.state()[0] != libvirt.VIR_DOMAIN_RUNNING:
                     raise RuntimeError(f"{d.name}: not running after the revert: {dom.state()}")
                 for point, s in (("create", t1 - t0), ("revert", t2 - t1)):
-                    rows.setdefault((d.name, point), []).append(s)
+                    rows.setdefault((d.name, point, warm), []).append(s)
                     raw.write(json.dumps({"target": d.name, "guest": a.guest, "point": point, "rep": rep, "s": s,
-                                          "load": os.getloadavg()[0]}) + "\n")
+                                          "warmup": warm, "load": os.getloadavg()[0]}) + "\n")
     finally:
         for d in daemons:
             cleanup(d)
@@ -111,9 +117,14 @@ def main():
     for point, label in (("create", "snapshot create (running, internal)"), ("revert", "snapshot revert (to running)")):
         cells = []
         for name in ("jvirtd", "libvirtd"):
-            v = sorted(x * 1000 for x in rows[(name, point)])
+            v = sorted(x * 1000 for x in rows[(name, point, False)])
             cells.append("%.0f ms (%.0f–%.0f)" % (statistics.median(v), v[0], v[-1]))
         lines.append("| %s | %s |" % (label, " | ".join(cells)))
+    if a.warmup:
+        lines.append("")
+        lines.append("warm-up rounds (%d, not counted), medians: %s" % (a.warmup, "; ".join(
+            "%s %s %.0f ms" % (name, point, 1000 * statistics.median(rows[(name, point, True)]))
+            for name in ("jvirtd", "libvirtd") for point in ("create", "revert"))))
     text = "\n".join(lines) + "\n"
     with open(os.path.join(a.out, "summary.md"), "w") as f:
         f.write(text)

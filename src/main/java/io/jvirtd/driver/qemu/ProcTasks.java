@@ -90,7 +90,11 @@ final class ProcTasks {
     }
 
     static long parseWaitSum(String sched) {
-        for (String line : sched.split("\n")) {
+        // only the lines naming wait_sum are looked at (domstats reads this file per vCPU per call)
+        for (int at = sched.indexOf("wait_sum"); at >= 0; at = sched.indexOf("wait_sum", at + 1)) {
+            int start = sched.lastIndexOf('\n', at) + 1;
+            int end = sched.indexOf('\n', at);
+            String line = sched.substring(start, end < 0 ? sched.length() : end);
             int colon = line.indexOf(':');
             if (colon < 0) {
                 continue;

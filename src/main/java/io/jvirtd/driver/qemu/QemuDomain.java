@@ -39,6 +39,12 @@ final class QemuDomain {
     int reason = StateReason.Shutoff.UNKNOWN;
     int id = -1;
     long pid = -1;
+    /**
+     * The vCPU thread ids of QEMU process {@link #vcpuThreadsPid} by vCPU number, found once by
+     * statistics (their thread names) rather than on every call; null until then.
+     */
+    java.util.Map<Integer, Long> vcpuThreads;
+    long vcpuThreadsPid = -1;
     QmpMonitor monitor;
     boolean autostart;
     /** The reason the next RESUME / STOP event applies (libvirt's runningReason / pausedReason). */

@@ -195,8 +195,21 @@ final class QemuMemory {
     record Query(CompletableFuture<Object> balloon, CompletableFuture<Object> guestStats) {
         /** Sends both; the answers complete on the loop. Any thread. */
         static Query send(QmpMonitor mon) {
-            return new Query(mon.send("query-balloon", null),
-                    mon.send("qom-get", Map.of("path", BalloonStats.QOM_PATH, "property", "guest-stats")));
+            return new Query(mon.send("query-balloon", null), guestStats(mon));
+        }
+
+        /**
+         * Only the guest's statistics (no {@code balloon}, so no ACTUAL_BALLOON), sent without an
+         * id ({@link QmpMonitor#sendUnnumbered}): for domstats' balloon group, which shows no
+         * actual balloon size and asks every guest on every call. Any thread.
+         */
+        static Query sendGuestStats(QmpMonitor mon) {
+            return new Query(null, mon.sendUnnumbered("qom-get",
+                    Map.of("path", BalloonStats.QOM_PATH, "property", "guest-stats")));
+        }
+
+        private static CompletableFuture<Object> guestStats(QmpMonitor mon) {
+            return mon.send("qom-get", Map.of("path", BalloonStats.QOM_PATH, "property", "guest-stats"));
         }
 
         /** Waits until both are answered or {@code deadlineNanos}; a late answer is dropped. Worker thread. */

@@ -537,8 +537,9 @@ final class QemuSnapshots {
             synchronized (d) {
                 d.pausedReason = StateReason.Paused.SAVE;
             }
+            // its STOP event ("Suspended Paused", the status file) is applied on the qemu-event
+            // thread while savevm runs: QEMU sends no other state event before our cont
             mon.execute("stop", null, QemuLifecycle.MONITOR_TIMEOUT_MILLIS);
-            life.onEventThread(() -> { }); // its STOP is applied ("Suspended Paused")
         }
         boolean taken = false;
         try {
@@ -553,7 +554,9 @@ final class QemuSnapshots {
                     d.runningReason = StateReason.Running.UNPAUSED;
                 }
                 mon.execute("cont", null, QemuLifecycle.MONITOR_TIMEOUT_MILLIS);
-                life.onEventThread(() -> life.saveStatus(d));
+                // QEMU sent RESUME before cont's answer: once the event thread has applied it
+                // (state running, "Resumed Unpaused", the status file written) the call may return
+                life.onEventThread(() -> { });
             }
         }
     }

@@ -23,7 +23,8 @@ import java.util.concurrent.TimeoutException;
  * virConnectGetAllDomainStats and virDomainListGetStats for QEMU guests, with libvirt's groups,
  * field names and typed-parameter types (qemuDomainGetStats*): state, cpu-total, balloon, vcpu,
  * interface, block. What needs QEMU (the balloon's guest statistics, block counters and sizes)
- * is asked of every guest at once: all commands are sent first, their answers complete on the
+ * is asked of every guest at once, without command ids ({@link QmpMonitor#sendUnnumbered}: QEMU
+ * pays per byte it reads): all commands are sent first, their answers complete on the
  * event loop, and the calling worker waits once for all of them under one deadline
  * ({@value #ANSWER_DEADLINE_MILLIS} ms); a guest that has not answered by then gets its record
  * without those figures, as libvirt leaves out what its monitor could not give.
@@ -65,9 +66,14 @@ final class QemuStats {
         this.life = life;
     }
 
-    /** A domain as read under its lock: what its stats are made of. */
-    private record Target(DomainRef ref, DomainState state, int reason, DomainDef def, boolean active, long pid,
-                          QmpMonitor mon) {
+    /**
+     * A domain as read under its lock: what its stats are made of. Only the figures the groups
+     * need and copies of the disks, not a copy of the whole definition: a monitoring agent asks
+     * this of every guest every few seconds.
+     */
+    private record Target(QemuDomain d, DomainRef ref, DomainState state, int reason, boolean active, long pid,
+                          QmpMonitor mon, boolean balloon, long memoryKiB, long currentMemoryKiB, int vcpusCurrent,
+                          int vcpusMax, int interfaces, List<DeviceDef> disks, Map<Integer, Long> vcpuThreads) {
     }
 
     /** A domain's questions to QEMU, in flight. */
@@ -126,7 +132,13 @@ final class QemuStats {
                 return null;
             }
             boolean active = d.liveDef != null;
-            return new Target(d.ref(), d.state, d.reason, def.copy(), active, d.pid, active ? d.monitor : null);
+            List<DeviceDef> disks = new ArrayList<>();
+            for (DeviceDef disk : def.disks()) {
+                disks.add(disk.copy());
+            }
+            return new Target(d, d.ref(), d.state, d.reason, active, d.pid, active ? d.monitor : null,
+                    BalloonStats.balloon(def) != null, def.memoryKiB(), def.currentMemoryKiB(), def.vcpusCurrent(),
+                    def.vcpusMax(), def.interfaces().size(), disks, d.vcpuThreadsPid == d.pid ? d.vcpuThreads : null);
         }
     }
 
@@ -138,14 +150,15 @@ final class QemuStats {
         CompletableFuture<Object> dirtyRate = null;
         if (t.mon() != null) {
             if ((want & DIRTYRATE) != 0) {
-                dirtyRate = t.mon().send("query-dirty-rate", null);
+                dirtyRate = t.mon().sendUnnumbered("query-dirty-rate", null);
             }
-            if ((want & BALLOON) != 0 && BalloonStats.balloon(t.def()) != null) {
-                memory = QemuMemory.Query.send(t.mon());
+            if ((want & BALLOON) != 0 && t.balloon()) {
+                // query-balloon gives only ACTUAL_BALLOON, which has no domstats field
+                memory = QemuMemory.Query.sendGuestStats(t.mon());
             }
-            if ((want & BLOCK) != 0 && !t.def().disks().isEmpty()) {
-                blockstats = t.mon().send("query-blockstats", null);
-                nodes = t.mon().send("query-named-block-nodes", Map.of("flat", true));
+            if ((want & BLOCK) != 0 && !t.disks().isEmpty()) {
+                blockstats = t.mon().sendUnnumbered("query-blockstats", null);
+                nodes = t.mon().sendUnnumbered("query-named-block-nodes", Map.of("flat", true));
             }
         }
         return new Asked(t, memory, blockstats, nodes, dirtyRate);
@@ -156,7 +169,6 @@ final class QemuStats {
         List<CompletableFuture<Object>> all = new ArrayList<>();
         for (Asked a : asked) {
             if (a.memory() != null) {
-                all.add(a.memory().balloon());
                 all.add(a.memory().guestStats());
             }
             if (a.blockstats() != null) {
@@ -200,7 +212,7 @@ final class QemuStats {
             vcpus(p, t);
         }
         if ((want & INTERFACE) != 0 && t.active()) {
-            p.add(TypedParameter.ofUInt("net.count", t.def().interfaces().size()));
+            p.add(TypedParameter.ofUInt("net.count", t.interfaces()));
             // user-mode interfaces have no host device (no ifname): libvirt gives no more
         }
         if ((want & BLOCK) != 0) {
@@ -271,9 +283,8 @@ final class QemuStats {
 
     private static void balloon(List<TypedParameter> p, Asked a) {
         Target t = a.t();
-        boolean hasBalloon = BalloonStats.balloon(t.def()) != null;
-        p.add(TypedParameter.ofULLong("balloon.current", hasBalloon ? t.def().currentMemoryKiB() : t.def().memoryKiB()));
-        p.add(TypedParameter.ofULLong("balloon.maximum", t.def().memoryKiB()));
+        p.add(TypedParameter.ofULLong("balloon.current", t.balloon() ? t.currentMemoryKiB() : t.memoryKiB()));
+        p.add(TypedParameter.ofULLong("balloon.maximum", t.memoryKiB()));
         if (!t.active()) {
             return;
         }
@@ -286,31 +297,48 @@ final class QemuStats {
     }
 
     private static void vcpus(List<TypedParameter> p, Target t) {
-        int current = t.def().vcpusCurrent();
+        int current = t.vcpusCurrent();
         p.add(TypedParameter.ofUInt("vcpu.current", current));
-        p.add(TypedParameter.ofUInt("vcpu.maximum", t.def().vcpusMax()));
+        p.add(TypedParameter.ofUInt("vcpu.maximum", t.vcpusMax()));
         if (!t.active()) {
             return; // libvirt: no vCPU threads, so no more (its error is dropped)
         }
-        Map<Integer, Long> threads = ProcTasks.vcpuThreads(t.pid());
+        List<TypedParameter> per = t.vcpuThreads() == null ? null : perVcpu(t, t.vcpuThreads(), current);
+        if (per == null) { // not looked up yet for this QEMU, or a thread went away: by name, once
+            Map<Integer, Long> threads = ProcTasks.vcpuThreads(t.pid());
+            synchronized (t.d()) {
+                if (t.d().pid == t.pid()) {
+                    t.d().vcpuThreads = threads;
+                    t.d().vcpuThreadsPid = t.pid();
+                }
+            }
+            per = perVcpu(t, threads, current);
+        }
+        if (per != null) {
+            p.addAll(per);
+        } // else as libvirt when a vCPU thread cannot be read: no per-vCPU fields at all
+    }
+
+    /** The per-vCPU fields from these thread ids; null when one is missing or cannot be read. */
+    private static List<TypedParameter> perVcpu(Target t, Map<Integer, Long> threads, int current) {
         List<TypedParameter> per = new ArrayList<>();
         for (int i = 0; i < current; i++) {
             Long tid = threads.get(i);
             ProcTasks.TaskStat s = tid == null ? null : ProcTasks.thread(t.pid(), tid);
             if (s == null) {
-                return; // as libvirt when a vCPU thread cannot be read: no per-vCPU fields at all
+                return null;
             }
             per.add(TypedParameter.ofInt("vcpu." + i + ".state", 1)); // VIR_VCPU_RUNNING
             per.add(TypedParameter.ofULLong("vcpu." + i + ".time", s.cpuNanos()));
             per.add(TypedParameter.ofULLong("vcpu." + i + ".wait", ProcTasks.waitNanos(t.pid(), tid)));
             per.add(TypedParameter.ofULLong("vcpu." + i + ".delay", ProcTasks.delayNanos(t.pid(), tid)));
         }
-        p.addAll(per);
+        return per;
     }
 
     private static void block(List<TypedParameter> p, Asked a) {
         Target t = a.t();
-        List<DeviceDef> disks = t.def().disks();
+        List<DeviceDef> disks = t.disks();
         p.add(TypedParameter.ofUInt("block.count", disks.size()));
         BlockStatsAnswers answers = a.blockstats() == null ? null
                 : BlockStatsAnswers.parse(answer(a.blockstats()), answer(a.nodes()));

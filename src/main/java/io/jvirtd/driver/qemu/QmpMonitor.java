@@ -236,11 +236,31 @@ final class QmpMonitor {
         if (id != null) {
             pending.put(id, p);
             reply.whenComplete((v, e) -> pending.remove(id));
+            loop.execute(() -> enqueue(ByteBuffer.wrap(bytes)));
         } else {
-            withoutId.add(p);
-            reply.whenComplete((v, e) -> withoutId.remove(p));
+            loop.execute(() -> enqueueUnnumbered(p, bytes));
         }
-        loop.execute(() -> enqueue(ByteBuffer.wrap(bytes)));
+        if (closed) {
+            reply.completeExceptionally(closedError());
+        }
+        return reply;
+    }
+
+    /**
+     * Sends a command with no {@code id}: its answer is the next id-less reply (QEMU answers in
+     * the order it reads). For the many small questions of statistics: QEMU 7.2 reads its monitor
+     * one byte per main-loop turn, about 4 us of its CPU per byte here, and an id is a fifth of
+     * a short command. The future completes on the loop with {@code return}'s value, or fails as
+     * {@link #send}'s. Any thread.
+     */
+    CompletableFuture<Object> sendUnnumbered(String command, Map<String, ?> arguments) {
+        CompletableFuture<Object> reply = new CompletableFuture<>();
+        if (closed) {
+            reply.completeExceptionally(closedError());
+            return reply;
+        }
+        byte[] bytes = QmpCodec.command(command, arguments, null);
+        loop.execute(() -> enqueueUnnumbered(new Pending(command, reply), bytes));
         if (closed) {
             reply.completeExceptionally(closedError());
         }
@@ -307,6 +327,21 @@ final class QmpMonitor {
     }
 
     // ------------------------------------------------------------------ loop thread
+
+    /**
+     * Queues an id-less command's reply slot and its bytes in one step on the loop, so that the
+     * slots are in the order the commands are written. A slot stays until its reply comes, even
+     * when its caller gave up (cancelled): the late reply must not go to the next one.
+     */
+    private void enqueueUnnumbered(Pending p, byte[] bytes) {
+        assert loop.inLoop();
+        if (closed) {
+            p.reply.completeExceptionally(closedError());
+            return;
+        }
+        withoutId.add(p);
+        enqueue(ByteBuffer.wrap(bytes));
+    }
 
     private void enqueue(ByteBuffer b) {
         assert loop.inLoop();

@@ -118,6 +118,14 @@ class QemuStatsPartsTest {
         assertEquals(-1, ProcTasks.vcpuNumber("qemu-system-x86"));
         assertEquals(1_500_250L, ProcTasks.parseWaitSum("se.statistics.wait_sum   :   1.500250\nnr_switches : 3\n"));
         assertEquals(0, ProcTasks.parseWaitSum("se.exec_start : 1.0\n"));
+        // the file as the kernel writes it (schedstats on): a longer key ending alike is not it
+        assertEquals(2_250_000L, ProcTasks.parseWaitSum("CPU 0/TCG (4396, #threads: 1)\n"
+                + "-------------------------------------------------------------------\n"
+                + "se.exec_start                                :      33986568.413390\n"
+                + "se.statistics.wait_sum_max                   :             9.000000\n"
+                + "se.statistics.wait_sum                       :             2.250000\n"
+                + "se.statistics.wait_count                     :                    7"));
+        assertEquals(42_000L, ProcTasks.parseWaitSum("wait_sum : 0.042"));
     }
 
     @Test

@@ -142,6 +142,101 @@ class QmpMonitorTest {
         assertTrue(awaitDead(pid), "QEMU exits on quit");
     }
 
+    /**
+     * Commands sent without an id (domstats' questions) get the next id-less reply: from several
+     * threads at once, mixed with numbered ones, each gets its own command's answer, also after
+     * a caller gave up on one before QEMU answered it.
+     */
+    @Test
+    void unnumberedCommandsGetTheirOwnAnswersFromManyThreadsAndAfterOneWasGivenUp() throws Exception {
+        Path sock = dir.resolve("monitor.sock");
+        startPausedQemu(sock, dir.resolve("serial.log"));
+        QmpMonitor mon = QmpMonitor.connect("t1", sock, driverLoop, listener, 10_000);
+        // QEMU reads one byte per turn: this long command keeps it reading ~0.2 s, so the next
+        // one is given up while it is written but not yet answered
+        CompletableFuture<Object> slow = mon.send("human-monitor-command",
+                Map.of("command-line", "help " + "x".repeat(50_000)));
+        CompletableFuture<Object> givenUp = mon.sendUnnumbered("query-name", null);
+        CompletableFuture<Void> queued = new CompletableFuture<>();
+        driverLoop.execute(() -> queued.complete(null)); // loop tasks run in order: it is queued
+        queued.get(5, TimeUnit.SECONDS);
+        givenUp.cancel(false);
+        CompletableFuture<Object> next = mon.sendUnnumbered("query-status", null);
+        assertFalse(slow.isDone(), "QEMU still reads the long command");
+        assertEquals("prelaunch", ((Map<?, ?>) mon.await(next, "query-status", 30_000)).get("status"),
+                "the given-up command's answer is not the next one's");
+        List<CompletableFuture<List<String>>> threads = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            threads.add(CompletableFuture.supplyAsync(() -> {
+                List<String> wrong = new ArrayList<>();
+                for (int i = 0; i < 25; i++) {
+                    CompletableFuture<Object> status = mon.sendUnnumbered("query-status", null);
+                    CompletableFuture<Object> kvm = mon.send("query-kvm", null);
+                    CompletableFuture<Object> name = mon.sendUnnumbered("query-name", null);
+                    Map<?, ?> st = (Map<?, ?>) mon.await(status, "query-status", 10_000);
+                    Map<?, ?> k = (Map<?, ?>) mon.await(kvm, "query-kvm", 10_000);
+                    Map<?, ?> n = (Map<?, ?>) mon.await(name, "query-name", 10_000);
+                    if (!"prelaunch".equals(st.get("status")) || !k.containsKey("enabled") || !"t1".equals(n.get("name"))) {
+                        wrong.add(st + " " + k + " " + n);
+                    }
+                }
+                return wrong;
+            }));
+        }
+        for (CompletableFuture<List<String>> t : threads) {
+            assertEquals(List.of(), t.get(60, TimeUnit.SECONDS));
+        }
+        assertTrue(givenUp.isCancelled());
+        VirException err = assertThrows(VirException.class,
+                () -> mon.await(mon.sendUnnumbered("no-such-command", null), "no-such-command", 5000));
+        assertEquals("internal error: unable to execute QEMU command 'no-such-command': "
+                + "The command no-such-command has not been found", err.getMessage());
+        assertEquals("prelaunch", ((Map<?, ?>) mon.await(mon.sendUnnumbered("query-status", null), "s", 5000)).get("status"));
+        mon.execute("quit", null, 5000);
+    }
+
+    /**
+     * A tiny guest defined without a serial port (as bench/qemu/domstats-guests.py's) reads the
+     * absent UART's status as 0xff. It used to take that for input and echo it forever with
+     * interrupts off: a core per guest, and no timer tick taken any more. Now it sleeps in hlt
+     * between the BIOS timer's ticks, whose count (BIOS data area 0x46c) goes on.
+     */
+    @Test
+    void aTinyGuestWithoutASerialPortSleepsBetweenTimerTicks() throws Exception {
+        Path sock = dir.resolve("monitor.sock");
+        startPausedQemu(sock, null);
+        QmpMonitor mon = QmpMonitor.connect("noserial", sock, driverLoop, listener, 10_000);
+        mon.execute("cont", null, 5000);
+        // the BIOS keeps the time of day in timer ticks: once it is set (boot), 5 more ticks mean
+        // that the guest's idle loop has run a few times
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        long first = 0;
+        long ticks = 0;
+        while (first == 0 || ticks < first + 5) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the guest stopped taking timer ticks at " + ticks + " (from " + first
+                        + "): busy with interrupts off");
+            }
+            Thread.sleep(20); // polling guest memory: there is nothing to wait on
+            ticks = biosTicks(mon);
+            first = first == 0 ? ticks : first;
+        }
+        int halted = 0;
+        for (int i = 0; i < 20; i++) {
+            String regs = String.valueOf(mon.execute("human-monitor-command", Map.of("command-line", "info registers"), 5000));
+            halted += regs.contains("HLT=1") ? 1 : 0;
+        }
+        assertTrue(halted >= 15, "halted in only " + halted + " of 20 looks");
+        assertTrue(biosTicks(mon) >= ticks, "the tick count goes on");
+        mon.execute("quit", null, 5000);
+    }
+
+    /** The BIOS timer tick count (dword at 0x46c), through HMP {@code xp}. */
+    private static long biosTicks(QmpMonitor mon) {
+        String out = String.valueOf(mon.execute("human-monitor-command", Map.of("command-line", "xp /1wx 0x46c"), 5000));
+        return Long.parseLong(out.substring(out.indexOf("0x", out.indexOf(':')) + 2).trim(), 16);
+    }
+
     @Test
     void aCommandWithNoAnswerTimesOutAndFreesItsThread() throws Exception {
         // A monitor that greets, accepts qmp_capabilities, then never answers again.
@@ -185,16 +280,19 @@ class QmpMonitorTest {
         assertTrue(e.getMessage().startsWith("operation failed: failed to connect to monitor socket "), e.getMessage());
     }
 
-    /** Plain QEMU, started paused and daemonised as the driver does; returns its pid. */
+    /** Plain QEMU, started paused and daemonised as the driver does (no serial port for a null serial); returns its pid. */
     private long startPausedQemu(Path sock, Path serial) throws Exception {
         Path pidFile = dir.resolve("qemu.pid");
-        Process p = new ProcessBuilder(TestGuests.qemu().toString(), "-name", "guest=t1", "-S", "-no-shutdown",
+        List<String> cmd = new ArrayList<>(List.of(TestGuests.qemu().toString(), "-name", "guest=t1", "-S", "-no-shutdown",
                 "-machine", "pc,usb=off", "-accel", "tcg", "-m", "16", "-display", "none", "-no-user-config",
                 "-nodefaults", "-chardev", "socket,id=charmonitor,path=" + sock + ",server=on,wait=off",
                 "-mon", "chardev=charmonitor,id=monitor,mode=control", "-kernel", TestGuests.tinyKernel().toString(),
-                "-chardev", "file,id=charserial0,path=" + serial,
-                "-device", "isa-serial,chardev=charserial0,id=serial0",
-                "-daemonize", "-pidfile", pidFile.toString())
+                "-daemonize", "-pidfile", pidFile.toString()));
+        if (serial != null) {
+            cmd.addAll(List.of("-chardev", "file,id=charserial0,path=" + serial,
+                    "-device", "isa-serial,chardev=charserial0,id=serial0"));
+        }
+        Process p = new ProcessBuilder(cmd)
                 .redirectErrorStream(true).redirectOutput(dir.resolve("qemu.log").toFile()).start();
         assertTrue(p.waitFor(30, TimeUnit.SECONDS), "QEMU daemonises");
         assertEquals(0, p.exitValue(), () -> readQuietly(dir.resolve("qemu.log")));
