@@ -480,7 +480,9 @@ final class QemuHotplug {
                 base.removeDevice(old);
             }
             case INTERFACE -> base.removeDevice(QemuDeviceXml.findInterface(base, dev));
-            default -> throw persistentUnsupported("update", dev.kind(), dev.kind() != DeviceKind.GRAPHICS);
+            // qemuDomainUpdateDeviceConfig takes disks, graphics, interfaces and memory
+            default -> throw persistentUnsupported("update", dev.kind(),
+                    dev.kind() != DeviceKind.GRAPHICS && dev.kind() != DeviceKind.MEMORY);
         }
         return QemuDeviceXml.withDevice(base, dev);
     }
