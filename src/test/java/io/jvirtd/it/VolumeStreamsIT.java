@@ -237,7 +237,7 @@ class VolumeStreamsIT {
                 "    time.sleep(0.005)",
                 "");
         ProcessBuilder pb = new ProcessBuilder(python.toString(), "-c", script, uri).redirectErrorStream(true);
-        Exec.clientEnvironment(pb);
+        Path home = Exec.clientEnvironment(pb);
         Process victim = pb.start();
         try {
             BufferedReader out = new BufferedReader(new InputStreamReader(victim.getInputStream(), StandardCharsets.UTF_8));
@@ -257,6 +257,7 @@ class VolumeStreamsIT {
         } finally {
             victim.destroyForcibly();
             victim.waitFor(10, TimeUnit.SECONDS);
+            Exec.deleteTree(home);
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         long held = heldClientMemory();

@@ -23,7 +23,6 @@ import java.net.SocketTimeoutException;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.CompletableFuture;
@@ -37,6 +36,7 @@ import java.util.function.LongSupplier;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The client memory budget on a real server over loopback: what clients hold is charged and
@@ -76,12 +76,15 @@ class ClientMemoryBudgetTest {
         server.addProgram(new Program());
         Listener l = server.addTcpListener(new InetSocketAddress("127.0.0.1", 0), Transport.TCP, 0);
         address = (InetSocketAddress) l.channel().getLocalAddress();
-        roSocket = Files.createTempDirectory("budget-test").resolve("ro-sock");
+        roSocket = tmp.resolve("ro-sock"); // JUnit removes the folder: nothing left in /tmp
         server.addUnixListener(roSocket, PosixFilePermissions.fromString("rwxrwxrwx"), null,
                 true, 0);
         loop.start();
         server.enable();
     }
+
+    @TempDir
+    Path tmp;
 
     @AfterEach
     void stop() throws Exception {
