@@ -9,6 +9,7 @@ import io.jvirtd.rpc.message.ReplyFrames;
 import io.jvirtd.rpc.message.RpcError;
 import io.jvirtd.rpc.server.ServerClient;
 import io.jvirtd.rpc.server.ServerProgram;
+import io.jvirtd.rpc.server.UnexpectedFailures;
 import io.jvirtd.rpc.xdr.XdrException;
 import io.jvirtd.rpc.xdr.XdrReader;
 import io.jvirtd.rpc.xdr.XdrWriter;
@@ -69,6 +70,12 @@ public final class AdminProgram implements ServerProgram {
     }
 
     @Override
+    public String procedureName(int procedure) {
+        AdminProcedure p = AdminProcedure.byNumber(procedure);
+        return p != null ? p.api() : "procedure " + procedure;
+    }
+
+    @Override
     public void dispatch(ServerClient client, Message call) {
         AdminSession session = session(client);
         if (!session.admitted() && !admit(session)) {
@@ -86,9 +93,7 @@ public final class AdminProgram implements ServerProgram {
         } catch (VirException e) {
             reply = ReplyFrames.errorReply(h, toWire(e));
         } catch (RuntimeException e) {
-            LOG.log(Level.ERROR, "bug serving admin procedure " + h.procedure(), e);
-            reply = ReplyFrames.errorReply(h, toWire(VirException.internalError(VirErrorDomain.RPC,
-                    "unexpected failure: " + e)));
+            reply = ReplyFrames.errorReply(h, UnexpectedFailures.answer(client, procedureName(h.procedure()), e));
         }
         client.sendReply(reply);
         if (session.wantsCloseAfterReply()) {

@@ -13,13 +13,13 @@ import io.jvirtd.rpc.message.MessageHeader;
 import io.jvirtd.rpc.message.ReplyFrames;
 import io.jvirtd.rpc.server.EventFrame;
 import io.jvirtd.rpc.server.ServerClient;
+import io.jvirtd.rpc.server.UnexpectedFailures;
 import io.jvirtd.rpc.server.ServerProgram;
 import io.jvirtd.rpc.xdr.XdrCodec;
 import io.jvirtd.rpc.xdr.XdrException;
 import io.jvirtd.rpc.xdr.XdrReader;
 import io.jvirtd.rpc.xdr.XdrWriter;
 
-import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 
 /**
@@ -36,7 +36,6 @@ import java.nio.ByteBuffer;
  */
 public final class QemuProgram implements ServerProgram {
 
-    private static final System.Logger LOG = System.getLogger("io.jvirtd.daemon.remote");
     /** libvirt-qemu.c's pid_t check: a pid above INT_MAX does not fit. */
     private static final long PID_MAX = Integer.MAX_VALUE;
 
@@ -57,6 +56,20 @@ public final class QemuProgram implements ServerProgram {
                 || procedure == PROC_CONNECT_DOMAIN_MONITOR_EVENT_DEREGISTER;
     }
 
+    /** libvirt-qemu's public API names, as qemu_protocol.x's annotations give them. */
+    @Override
+    public String procedureName(int procedure) {
+        return switch (procedure) {
+            case PROC_DOMAIN_MONITOR_COMMAND -> "virDomainQemuMonitorCommand";
+            case PROC_DOMAIN_MONITOR_COMMAND_WITH_FILES -> "virDomainQemuMonitorCommandWithFiles";
+            case PROC_DOMAIN_ATTACH -> "virDomainQemuAttach";
+            case PROC_DOMAIN_AGENT_COMMAND -> "virDomainQemuAgentCommand";
+            case PROC_CONNECT_DOMAIN_MONITOR_EVENT_REGISTER -> "virConnectDomainQemuMonitorEventRegister";
+            case PROC_CONNECT_DOMAIN_MONITOR_EVENT_DEREGISTER -> "virConnectDomainQemuMonitorEventDeregister";
+            default -> "procedure " + procedure;
+        };
+    }
+
     @Override
     public void dispatch(ServerClient client, Message call) {
         MessageHeader h = call.header();
@@ -66,9 +79,7 @@ public final class QemuProgram implements ServerProgram {
         } catch (VirException e) {
             reply = ReplyFrames.errorReply(h, RemoteProgram.toWire(e));
         } catch (RuntimeException e) {
-            LOG.log(Level.ERROR, "bug serving QEMU procedure " + h.procedure(), e);
-            reply = ReplyFrames.errorReply(h, RemoteProgram.toWire(VirException.internalError(VirErrorDomain.RPC,
-                    "unexpected failure: " + e)));
+            reply = ReplyFrames.errorReply(h, UnexpectedFailures.answer(client, procedureName(h.procedure()), e));
         }
         client.sendReply(reply);
     }

@@ -11,12 +11,12 @@ import io.jvirtd.rpc.message.RpcError;
 import io.jvirtd.rpc.server.ServerClient;
 import io.jvirtd.rpc.server.ServerProgram;
 import io.jvirtd.rpc.server.ServerStream;
+import io.jvirtd.rpc.server.UnexpectedFailures;
 import io.jvirtd.rpc.xdr.XdrCodec;
 import io.jvirtd.rpc.xdr.XdrException;
 import io.jvirtd.rpc.xdr.XdrReader;
 import io.jvirtd.rpc.xdr.XdrWriter;
 
-import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.util.EnumSet;
 import java.util.Set;
@@ -34,8 +34,6 @@ import java.util.Set;
  * per-client state lives in {@link RemoteSession}.
  */
 public final class RemoteProgram implements ServerProgram {
-
-    private static final System.Logger LOG = System.getLogger("io.jvirtd.daemon.remote");
 
     /** What a client may call before it authenticated (libvirt's needAuth = false). */
     private static final Set<RemoteProcedure> BEFORE_AUTH = EnumSet.of(RemoteProcedure.AUTH_LIST,
@@ -65,6 +63,12 @@ public final class RemoteProgram implements ServerProgram {
     }
 
     @Override
+    public String procedureName(int procedure) {
+        RemoteProcedure p = RemoteProcedure.byNumber(procedure);
+        return p != null && p.api() != null ? p.api() : "procedure " + procedure;
+    }
+
+    @Override
     public void dispatch(ServerClient client, Message call) {
         MessageHeader h = call.header();
         ByteBuffer reply;
@@ -80,9 +84,7 @@ public final class RemoteProgram implements ServerProgram {
         } catch (VirException e) {
             reply = ReplyFrames.errorReply(h, toWire(e));
         } catch (RuntimeException e) {
-            LOG.log(Level.ERROR, "bug serving procedure " + h.procedure(), e);
-            reply = ReplyFrames.errorReply(h, toWire(VirException.internalError(VirErrorDomain.RPC,
-                    "unexpected failure: " + e)));
+            reply = ReplyFrames.errorReply(h, UnexpectedFailures.answer(client, procedureName(h.procedure()), e));
         } catch (Throwable e) {
             // an Error (DispatchGuard answers it): a stream the call opened before it failed is
             // aborted here, never left pending on this worker for its next call to pick up

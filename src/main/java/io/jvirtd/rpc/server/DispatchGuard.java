@@ -3,9 +3,6 @@ package io.jvirtd.rpc.server;
 import io.jvirtd.rpc.message.Message;
 import io.jvirtd.rpc.message.MessageHeader;
 import io.jvirtd.rpc.message.ReplyFrames;
-import io.jvirtd.rpc.message.RpcError;
-
-import java.lang.System.Logger.Level;
 
 /**
  * Runs one call's {@link ServerProgram#dispatch} on its worker so that every call is answered
@@ -13,7 +10,7 @@ import java.lang.System.Logger.Level;
  * exceptions into error replies): a {@link LinkageError} such as the NoClassDefFoundError of a
  * jar replaced under a running daemon, an AssertionError, a StackOverflowError, a
  * RuntimeException that escaped. The client gets libvirt's internal error, as libvirtd answers a
- * call whose driver failed, the failure is logged with its stack, and the worker and the daemon
+ * call whose driver failed, the failure is logged with its stack ({@link UnexpectedFailures}), and the worker and the daemon
  * go on.
  *
  * <p>Not answered, on purpose: an {@link OutOfMemoryError} or another {@link VirtualMachineError}
@@ -32,8 +29,6 @@ import java.lang.System.Logger.Level;
  */
 final class DispatchGuard {
 
-    private static final System.Logger LOG = System.getLogger("io.jvirtd.rpc.server");
-
     /** Set while this thread dispatches a call; [0] becomes 1 once the call's reply is queued. */
     private static final ThreadLocal<int[]> DISPATCHING = new ThreadLocal<>();
 
@@ -51,7 +46,7 @@ final class DispatchGuard {
             if (e instanceof VirtualMachineError && !(e instanceof StackOverflowError)) {
                 throw e; // fatal: see the class comment
             }
-            failed(client, call.header(), e, replied[0] != 0);
+            failed(program, client, call.header(), e, replied[0] != 0);
         } finally {
             DISPATCHING.set(outer);
         }
@@ -65,11 +60,13 @@ final class DispatchGuard {
         }
     }
 
-    private static void failed(ServerClient client, MessageHeader h, Throwable e, boolean alreadyAnswered) {
-        LOG.log(Level.ERROR, "client " + client.id() + ": procedure " + h.procedure() + " of program 0x"
-                + Integer.toHexString(h.program()) + " failed" + (alreadyAnswered ? " after its reply" : ""), e);
-        if (!alreadyAnswered) {
-            client.sendReply(ReplyFrames.errorReply(h, RpcError.internal("unexpected failure: " + e)));
+    private static void failed(ServerProgram program, ServerClient client, MessageHeader h, Throwable e,
+                               boolean alreadyAnswered) {
+        String name = program.procedureName(h.procedure());
+        if (alreadyAnswered) {
+            UnexpectedFailures.afterReply(client, name, e);
+        } else {
+            client.sendReply(ReplyFrames.errorReply(h, UnexpectedFailures.answer(client, name, e)));
         }
     }
 }

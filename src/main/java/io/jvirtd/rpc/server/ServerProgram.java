@@ -25,6 +25,14 @@ public interface ServerProgram {
      */
     void dispatch(ServerClient client, Message call);
 
+    /**
+     * The name of {@code procedure} for messages and logs (the public API it stands for, e.g.
+     * virDomainGetInfo); the default is its number.
+     */
+    default String procedureName(int procedure) {
+        return "procedure " + procedure;
+    }
+
     /** The client is gone: release what this program keeps for it. Runs on a worker thread. */
     default void clientClosed(ServerClient client) {
     }

@@ -5,23 +5,34 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jvirtd.driver.mockhost.MockHostDriver;
+import io.jvirtd.model.spi.ConnectionDriver;
+import io.jvirtd.model.spi.HypervisorConnection;
 import io.jvirtd.rpc.message.MessageHeader;
 import io.jvirtd.rpc.message.RpcError;
 import io.jvirtd.rpc.server.RunningServer;
 import io.jvirtd.rpc.server.WireSocket;
 import io.jvirtd.rpc.xdr.XdrCodec;
 import io.jvirtd.rpc.xdr.XdrReader;
+import io.jvirtd.testsupport.DaemonLog;
 
 import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.net.URI;
+import java.nio.file.Path;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The remote program behind a real server on loopback, checked byte for byte against what
@@ -183,6 +194,57 @@ class RemoteProgramTest {
         c.call(REMOTE, 2, CALL, 2);                                      // CONNECT_CLOSE
         assertArrayEquals(words(0x20008086, 1, 2, 1, 2, 0), frame(c.readFrame()));
         assertTrue(c.awaitClosed());
+    }
+
+    /**
+     * A driver that fails with an exception nobody turned into a libvirt error: the client gets
+     * libvirt's internal error naming the API and a log reference, never Java's exception text,
+     * and the log line with that reference has the exception and its stack.
+     */
+    @Test
+    void anUnexpectedDriverFailureShowsTheClientNoInternals(@TempDir Path dir) throws Exception {
+        ConnectionDriver broken = new ConnectionDriver() {
+            @Override
+            public String name() {
+                return "Test";
+            }
+
+            @Override
+            public Optional<HypervisorConnection> open(URI uri, String requestedName, boolean readOnly) {
+                HypervisorConnection real = new MockHostDriver().open(uri, requestedName, readOnly).orElseThrow();
+                return Optional.of((HypervisorConnection) Proxy.newProxyInstance(getClass().getClassLoader(),
+                        new Class<?>[] {HypervisorConnection.class}, (proxy, m, args) -> {
+                            if (m.getName().equals("getHostname")) {
+                                throw new IllegalStateException("secret internals at io.jvirtd.Somewhere");
+                            }
+                            try {
+                                return m.invoke(real, args);
+                            } catch (InvocationTargetException e) {
+                                throw e.getCause();
+                            }
+                        }));
+            }
+        };
+        try (DaemonLog log = new DaemonLog(dir);
+             RunningServer s = RunningServer.start(new RemoteProgram(new ConnectionRouter(Map.of("test", broken))));
+             WireSocket w = s.connect()) {
+            w.send(openCall(1, "test:///default"));
+            assertEquals(MessageHeader.STATUS_OK, w.readFrame().getInt(20));
+            w.call(REMOTE, 59, CALL, 2);                                 // CONNECT_GET_HOSTNAME
+            ByteBuffer r = w.readFrame();
+            RpcError e = XdrCodec.of(RpcError.class).decode(new XdrReader(r.array(), 24, r.capacity() - 24));
+            Matcher m = Pattern.compile("internal error: unexpected failure in virConnectGetHostname"
+                    + " \\(see the daemon log, error ([0-9a-f]{8})\\)").matcher(e.message());
+            assertTrue(m.matches(), e.message());
+            assertError(r, 2, 1, 7, e.message());
+            assertEquals("internal error: %s", e.str1());
+            List<String> entries = log.entries("error " + m.group(1));
+            assertEquals(1, entries.size(), entries.toString());
+            assertTrue(entries.get(0).contains("virConnectGetHostname failed\n"
+                    + "java.lang.IllegalStateException: secret internals at io.jvirtd.Somewhere\n\tat "), entries.get(0));
+            w.call(REMOTE, 3, CALL, 3);                                  // CONNECT_GET_TYPE: the client goes on
+            assertEquals(MessageHeader.STATUS_OK, w.readFrame().getInt(20));
+        }
     }
 
     private static RpcError assertError(ByteBuffer r, int serial, int code, int domain, String message) {

@@ -13,16 +13,24 @@ import io.jvirtd.rpc.xdr.XdrCodec;
 import io.jvirtd.rpc.xdr.XdrReader;
 import io.jvirtd.rpc.xdr.XdrWriter;
 
+import io.jvirtd.testsupport.DaemonLog;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A program that fails with an Error on its worker, over a real socket: the call gets libvirt's
- * internal error and the connection and the workers go on; an out-of-memory error is left to end
+ * internal error (which names the call and a log reference, never the exception) and the
+ * connection and the workers go on; an out-of-memory error is left to end
  * the worker (and, in the daemon, the process).
  */
 class DispatchGuardTest {
@@ -34,6 +42,9 @@ class DispatchGuardTest {
     private static final int PROC_OOM = 5;
 
     private static final OutOfMemoryError OOM = new OutOfMemoryError("test heap");
+
+    @TempDir
+    Path dir;
 
     /** Fails as its procedure number says. */
     private static final class FailingProgram extends TestProgram {
@@ -60,14 +71,18 @@ class DispatchGuardTest {
 
     @Test
     void errorsOnTheWorkerAreAnsweredWithAnInternalError() throws Exception {
-        try (RunningServer s = RunningServer.start(new FailingProgram()); WireSocket c = s.connect()) {
+        try (DaemonLog log = new DaemonLog(dir);
+             RunningServer s = RunningServer.start(new FailingProgram()); WireSocket c = s.connect()) {
             c.call(PROGRAM, PROC_LINKAGE, MessageHeader.TYPE_CALL, 10);
-            assertInternalError(c.readFrame(), PROC_LINKAGE, 10,
-                    "internal error: unexpected failure: java.lang.NoClassDefFoundError: io/jvirtd/Gone");
+            String ref = assertInternalError(c.readFrame(), PROC_LINKAGE, 10, "procedure 2");
+            // the client reads no class names; the log line with the same reference has them all
+            String entry = single(log.entries("error " + ref));
+            assertTrue(entry.contains("procedure 2 failed\njava.lang.NoClassDefFoundError: io/jvirtd/Gone\n\tat "
+                    + FailingProgram.class.getName()), entry);
 
             c.call(PROGRAM, PROC_RECURSE, MessageHeader.TYPE_CALL, 11);
-            assertInternalError(c.readFrame(), PROC_RECURSE, 11,
-                    "internal error: unexpected failure: java.lang.StackOverflowError");
+            ref = assertInternalError(c.readFrame(), PROC_RECURSE, 11, "procedure 3");
+            assertTrue(single(log.entries("error " + ref)).contains("\njava.lang.StackOverflowError\n\tat "));
 
             // the connection and the workers still serve calls
             for (int serial = 12; serial < 20; serial++) {
@@ -109,14 +124,23 @@ class DispatchGuardTest {
         assertEquals(42, r.getInt(24));
     }
 
-    private static void assertInternalError(ByteBuffer r, int proc, int serial, String message) {
+    private static String single(List<String> records) {
+        assertEquals(1, records.size(), records.toString());
+        return records.get(0);
+    }
+
+    /** Asserts libvirt's internal error naming {@code procedure}; returns its log reference. */
+    private static String assertInternalError(ByteBuffer r, int proc, int serial, String procedure) {
         assertEquals(new MessageHeader(PROGRAM, 1, proc, MessageHeader.TYPE_REPLY, serial, MessageHeader.STATUS_ERROR),
                 MessageHeader.read(r.array(), 0));
         RpcError e = XdrCodec.of(RpcError.class).decode(new XdrReader(r.array(), 24, r.limit() - 24));
         assertEquals(RpcError.VIR_ERR_INTERNAL_ERROR, e.code());
         assertEquals(RpcError.VIR_FROM_RPC, e.domain());
         assertEquals(RpcError.LEVEL_ERROR, e.level());
-        assertTrue(e.message().startsWith(message), e.message());
+        Matcher m = Pattern.compile("internal error: unexpected failure in " + procedure
+                + " \\(see the daemon log, error ([0-9a-f]{8})\\)").matcher(e.message());
+        assertTrue(m.matches(), e.message());
         assertEquals("internal error: %s", e.str1());
+        return m.group(1);
     }
 }
