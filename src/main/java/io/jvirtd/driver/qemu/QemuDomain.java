@@ -18,7 +18,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * One domain of the QEMU driver (libvirt's {@code virDomainObj} with its QEMU private data).
  *
  * <p>Threads: every field is guarded by this object's monitor, held only for reads and updates
- * in memory, never across QMP, process or file work. State-changing calls also hold the
+ * in memory, never across QMP, process or file work. The definitions are mutable: readers copy
+ * them under the monitor, writers change the running one in place under it ({@link #editLive}),
+ * never by swapping in an edited copy, which would lose a concurrent change. State-changing calls also hold the
  * domain's job ({@link #beginJob}): one at a time per domain, as libvirt's job rule, while
  * queries run alongside; a call that waits {@value #JOB_WAIT_SECONDS} s for the job fails.
  */
@@ -101,6 +103,30 @@ final class QemuDomain {
     /** The current definition: the live one while running, else the persistent one. */
     synchronized DomainDef def() {
         return liveDef != null ? liveDef : persistentDef != null ? persistentDef : startingDef;
+    }
+
+    /**
+     * A copy of the running definition taken under this object's monitor, for a caller to read
+     * at leisure (QMP arguments, checks) while the event thread may change the real one; null
+     * when the domain does not run. Never edited and swapped back: that is {@link #editLive}.
+     */
+    synchronized DomainDef liveCopy() {
+        return liveDef != null ? liveDef.copy() : null;
+    }
+
+    /**
+     * Changes the running definition in place under this object's monitor: how workers change
+     * it once QEMU has done its part. A copy edited outside the lock and swapped in would undo
+     * whatever changed between the copy and the swap — a BALLOON_CHANGE the QEMU event thread
+     * applied, a vCPU or link state; an edit in place keeps them. {@code edit} works in memory
+     * only (no QMP, no files). Returns false when the domain no longer runs (nothing changed).
+     */
+    synchronized boolean editLive(java.util.function.Consumer<DomainDef> edit) {
+        if (liveDef == null) {
+            return false;
+        }
+        edit.accept(liveDef);
+        return true;
     }
 
     synchronized String name() {

@@ -208,9 +208,7 @@ final class QemuHotplug {
             }
             throw e;
         }
-        DomainDef next = live.copy();
-        insertDisk(next, disk, joined);
-        setLive(d, next);
+        d.editLive(now -> insertDisk(now, disk, joined));
     }
 
     private void attachNetLive(QemuDomain d, QemuDeviceXml.Parsed dev) {
@@ -231,9 +229,7 @@ final class QemuHotplug {
             quietly(mon, "netdev_del", Map.of("id", QemuNetArgs.netdevId(net)));
             throw e;
         }
-        DomainDef next = live.copy();
-        next.addDevice(net);
-        setLive(d, next);
+        d.editLive(now -> now.addDevice(net));
     }
 
     // ================================================================== detach
@@ -405,20 +401,15 @@ final class QemuHotplug {
         DomainDef live;
         QmpMonitor mon;
         synchronized (d) {
-            live = d.liveDef;
+            live = d.liveCopy();
             mon = d.monitor;
         }
-        if (live == null) {
-            return;
-        }
-        DomainDef next = live.copy();
-        DeviceDef dev = QemuDeviceXml.byAlias(next, alias);
+        DeviceDef dev = live == null ? null : QemuDeviceXml.byAlias(live, alias);
         if (dev == null) {
             return; // libvirt: a DEVICE_DELETED for an alias it does not know is ignored
         }
-        next.removeDevice(dev);
         if (dev.kind() == DeviceKind.DISK) {
-            setLive(d, next);
+            d.editLive(now -> removeByAlias(now, alias));
             int node = sourceIndex(dev);
             if (mon != null && node > 0) {
                 delBlockdevs(mon, node);
@@ -427,7 +418,7 @@ final class QemuHotplug {
             if (mon != null && dev.kind() == DeviceKind.INTERFACE) {
                 quietly(mon, "netdev_del", Map.of("id", QemuNetArgs.netdevId(dev)));
             }
-            setLive(d, next);
+            d.editLive(now -> removeByAlias(now, alias));
         }
         life.saveStatus(d);
         DomainRef ref = d.ref();
@@ -618,8 +609,11 @@ final class QemuHotplug {
         }
         mon.execute("blockdev-close-tray", Map.of("id", id), QMP_MILLIS);
 
-        DomainDef next = live.copy();
-        DeviceDef changed = QemuDeviceXml.disk(next, drive.diskTarget());
+        d.editLive(now -> setMedium(QemuDeviceXml.disk(now, drive.diskTarget()), medium, path != null, node));
+    }
+
+    /** The live view of a drive whose medium changed: {@code medium}'s source and driver, node {@code node}. */
+    static void setMedium(DeviceDef changed, DeviceDef medium, boolean hasFile, int node) {
         XmlNode n = changed.node();
         n.attr("type", medium.type());
         n.remove("source");
@@ -628,14 +622,13 @@ final class QemuHotplug {
         if (medium.node().child("driver") != null) {
             n.add(medium.copy().node().child("driver"));
         }
-        if (path != null) {
+        if (hasFile) {
             n.add(medium.copy().node().child("source"));
             markSource(changed, node);
         } else { // libvirt shows the ejected drive as <source index='N'/>, no chain
             n.add(new XmlNode("source").attr("index", Integer.toString(node)));
         }
         changed.sortCanonical();
-        setLive(d, next);
     }
 
     // ================================================================== events and reattach
@@ -787,13 +780,13 @@ final class QemuHotplug {
         }
     }
 
+    /** A copy of the running definition to read outside the lock (changes go through {@link QemuDomain#editLive}). */
     private static DomainDef liveDef(QemuDomain d) {
-        synchronized (d) {
-            if (d.liveDef == null) {
-                throw QemuLifecycle.notRunning();
-            }
-            return d.liveDef;
+        DomainDef live = d.liveCopy();
+        if (live == null) {
+            throw QemuLifecycle.notRunning();
         }
+        return live;
     }
 
     private static QmpMonitor monitor(QemuDomain d) {
@@ -805,12 +798,13 @@ final class QemuHotplug {
         }
     }
 
-    private static void setLive(QemuDomain d, DomainDef next) {
-        synchronized (d) {
-            if (d.liveDef != null) {
-                d.liveDef = next;
-            }
+    /** Takes the device with {@code alias} out of {@code def}; null when it has none. */
+    static DeviceDef removeByAlias(DomainDef def, String alias) {
+        DeviceDef dev = QemuDeviceXml.byAlias(def, alias);
+        if (dev != null) {
+            def.removeDevice(dev);
         }
+        return dev;
     }
 
     /** Writes the new persistent definition (atomically), then makes it the domain's. */
@@ -898,7 +892,7 @@ final class QemuHotplug {
     }
 
     /** Puts {@code disk} where libvirt's virDomainDiskInsert would (its place in {@code joined}). */
-    private static void insertDisk(DomainDef next, DeviceDef disk, DomainDef joined) {
+    static void insertDisk(DomainDef next, DeviceDef disk, DomainDef joined) {
         List<DeviceDef> order = joined.disks();
         for (int i = 0; i < order.size() - 1; i++) {
             if (order.get(i).diskTarget().equals(disk.diskTarget())) {

@@ -124,6 +124,23 @@ final class QemuOverlays {
     }
 
     /**
+     * Puts the disks {@code targets} of {@code edited} (a copy of the running definition that
+     * {@link #createLive} changed while QEMU worked) into {@code current}, the running
+     * definition as it is now, each in its place: the overlays' disks come in and whatever else
+     * changed in {@code current} meanwhile stays. Caller holds the domain's monitor.
+     */
+    static void takeDisks(DomainDef current, DomainDef edited, List<String> targets) {
+        for (String target : targets) {
+            DeviceDef now = byTarget(current, target);
+            DeviceDef changed = byTarget(edited, target);
+            if (now != null && changed != null) {
+                List<DeviceDef> devices = current.devices();
+                devices.set(devices.indexOf(now), changed.copy());
+            }
+        }
+    }
+
+    /**
      * A running guest: each overlay made, opened by QEMU and put on top of its disk in one
      * transaction; then the live disk's source is the overlay (a new node index) with the old
      * image as its backing store, and the persistent disk (when {@code persistent} is not null)

@@ -507,11 +507,12 @@ final class QemuSnapshots {
             QemuOverlays.createOffline(qemuImg, def, persistent, reuse);
         }
         synchronized (d) {
-            if (active && d.liveDef != null) {
-                d.liveDef = live;
+            if (active) {
+                // onto the running definition as it is now (a balloon change may have come in)
+                d.editLive(now -> QemuOverlays.takeDisks(now, live, externalTargets(def)));
             }
             if (persistent != null && d.persistentDef != null) {
-                d.persistentDef = persistent;
+                d.persistentDef = persistent; // changes only under the job, which this call holds
             }
         }
         if (persistent != null) {
@@ -523,6 +524,11 @@ final class QemuSnapshots {
                 life.stopFromSnapshot(d);
             }
         }
+    }
+
+    /** The targets of the disks {@code def} snapshots externally. */
+    private static List<String> externalTargets(SnapshotDef def) {
+        return def.disks().stream().filter(sd -> "external".equals(sd.snapshot())).map(SnapshotDef.Disk::name).toList();
     }
 
     /**
