@@ -40,6 +40,40 @@ final class QemuBlockJobs {
         jobs.put(new Key(d, id), new Job());
     }
 
+    /** QEMU's job statuses in the order a job goes through them (paused and standby sit beside running and ready). */
+    private static final java.util.List<String> ORDER = java.util.List.of("undefined", "created", "running|paused",
+            "ready|standby", "waiting", "pending", "aborting", "concluded", "null");
+
+    private static int rank(String status) {
+        for (int i = 0; i < ORDER.size(); i++) {
+            for (String s : ORDER.get(i).split("\\|")) {
+                if (s.equals(status)) {
+                    return i;
+                }
+            }
+        }
+        return 0;
+    }
+
+    /**
+     * A registered job's status as {@code query-jobs} answered it after a restart (no event
+     * told it). Taken only when it is further along than what events said meanwhile: an event
+     * handled before the answer is older than it, one handled after is newer.
+     */
+    void seed(QemuDomain d, String id, String status) {
+        CompletableFuture<Void> done;
+        synchronized (this) {
+            Job j = jobs.get(new Key(d, id));
+            if (j == null || rank(status) <= rank(j.status)) {
+                return;
+            }
+            j.status = status;
+            done = j.changed;
+            j.changed = new CompletableFuture<>();
+        }
+        done.complete(null);
+    }
+
     /** Drops job {@code id} (dismissed, or never started). */
     synchronized void forget(QemuDomain d, String id) {
         jobs.remove(new Key(d, id));

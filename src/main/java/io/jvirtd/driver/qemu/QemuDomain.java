@@ -78,6 +78,12 @@ final class QemuDomain {
         return first;
     }
 
+    /**
+     * The block commits of an external snapshot delete under way, kept in the status file so a
+     * restarted daemon finishes them ({@link QemuSnapshotCommit}); empty otherwise. Immutable list.
+     */
+    java.util.List<BlockCommitRecord> blockCommits = java.util.List.of();
+
     /** The snapshots (libvirt's vm->snapshots), kept by {@link QemuSnapshots}. */
     final Moments<SnapshotDef> snapshots = new Moments<>();
 

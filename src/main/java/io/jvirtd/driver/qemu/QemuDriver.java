@@ -108,6 +108,7 @@ public final class QemuDriver implements HypervisorDriver {
         QemuLifecycle l = new QemuLifecycle(paths, domains, events, loop, eventThread, capabilities, runAs, schemas, storage);
         l.loadAndReattach();
         QemuSnapshots.loadAll(paths, domains);
+        new QemuSnapshots(l).resumeDeletes(); // a snapshot delete a killed daemon left half done
         lifecycle = l;
         l.autostart();
     }

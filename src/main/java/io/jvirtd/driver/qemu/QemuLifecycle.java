@@ -855,6 +855,7 @@ final class QemuLifecycle {
             live = d.liveDef;
             d.liveDef = null;
             d.monitor = null;
+            d.blockCommits = List.of(); // its block jobs went with QEMU
             domains.setRunId(d, -1);
             d.pid = -1;
             d.state = DomainState.SHUTOFF;
@@ -906,11 +907,13 @@ final class QemuLifecycle {
             long pid;
             int taint;
             int nodeIndex;
+            List<BlockCommitRecord> commits;
             synchronized (d) {
                 if (d.liveDef == null) {
                     return;
                 }
                 live = d.liveDef.copy();
+                commits = d.blockCommits;
                 state = d.state;
                 reason = d.reason;
                 pid = d.pid;
@@ -918,7 +921,7 @@ final class QemuLifecycle {
                 nodeIndex = d.nodeIndex;
             }
             StatusFile.write(paths.statusFile(live.name()), state, reason, pid, taint,
-                    paths.runDir(live.id(), live.name()).resolve("monitor.sock"), nodeIndex, live);
+                    paths.runDir(live.id(), live.name()).resolve("monitor.sock"), nodeIndex, commits, live);
         } catch (IOException e) {
             LOG.log(Level.ERROR, "cannot write status file of {0}: {1}", d.ref().name(), e.getMessage());
         } finally {
@@ -1031,6 +1034,7 @@ final class QemuLifecycle {
             d.reason = s.reason();
             d.taint = s.taint(); // as virDomainObjParseXML: kept quietly, no second log line
             d.nodeIndex = Math.max(s.nodeIndex(), QemuOverlays.maxIndex(live)); // an older file has no counter
+            d.blockCommits = s.commits(); // a snapshot delete to finish once the snapshots are loaded
             d.startingDef = null;
         }
         final QemuDomain dom = d;

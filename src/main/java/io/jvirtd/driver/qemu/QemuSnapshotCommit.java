@@ -52,7 +52,7 @@ final class QemuSnapshotCommit {
      * One disk to commit: the snapshot's overlay {@code top} into {@code base} (null while shut
      * off); {@code parentSnap} is the nearest ancestor snapshot of that disk, or null.
      */
-    record Item(SnapshotDef.Disk snapDisk, String dst, String top, String base, String parentSnap) {
+    record Item(String dst, String top, String base, String parentSnap) {
     }
 
     private final QemuLifecycle life;
@@ -173,7 +173,7 @@ final class QemuSnapshotCommit {
                 throw VirException.of(VirErrorNumber.OPERATION_UNSUPPORTED, VirErrorDomain.QEMU,
                         "deleting external snapshot that has internal snapshot as parent not supported");
             }
-            out.add(new Item(sd, sd.name(), sd.path(), base, parentSnap == null ? null : parentSnap.name));
+            out.add(new Item(sd.name(), sd.path(), base, parentSnap == null ? null : parentSnap.name));
         }
         return out;
     }
@@ -196,57 +196,122 @@ final class QemuSnapshotCommit {
     private record Running(Item item, String job, String topNode, boolean active) {
     }
 
+    /** A commit planned against QEMU's nodes now: the job's {@code block-commit} arguments. */
+    private record Planned(Running run, Map<String, Object> args) {
+    }
+
     /**
-     * qemuSnapshotDiscardExternal on the running (or just started, paused) QEMU of {@code d};
-     * {@code writeMetadata} saves a snapshot's metadata file (the parent's in-progress marks).
+     * qemuSnapshotDiscardExternal on the running (or just started, paused) QEMU of {@code d}
+     * for snapshot {@code snapshot}; {@code writeMetadata} saves a snapshot's metadata file (the
+     * parent's in-progress marks). The commits are recorded in the status file before the first
+     * job starts ({@link BlockCommitRecord}), so a daemon killed meanwhile finishes them when it
+     * comes back ({@link #resume}); the record stays until the caller {@link #forgetRecords
+     * forgets it} once the snapshot's metadata is gone.
      */
-    void commit(QemuDomain d, List<Item> items, Consumer<String> writeMetadata) {
+    void commit(QemuDomain d, String snapshot, List<Item> items, boolean stopQemu, Consumer<String> writeMetadata) {
         QmpMonitor mon = QemuLifecycle.runningMonitor(d);
         Map<String, String> nodes = formatNodes(mon);
+        List<Planned> planned = new ArrayList<>();
+        for (Item it : items) {
+            planned.add(plan(d, nodes, it, null));
+        }
+        List<BlockCommitRecord> records = new ArrayList<>();
+        for (Planned p : planned) {
+            Running r = p.run();
+            records.add(new BlockCommitRecord(r.job(), r.item().dst(), r.item().top(), r.item().base(), r.active(),
+                    snapshot, r.item().parentSnap(), stopQemu, false));
+        }
+        synchronized (d) {
+            d.blockCommits = List.copyOf(records);
+        }
+        life.saveStatus(d); // before QEMU has any job: a restart finds every commit that may have begun
         List<Running> started = new ArrayList<>();
-        List<Running> finished = new ArrayList<>();
-        QemuBlockJobs jobs = life.blockJobs;
         try {
-            for (Item it : items) {
-                String top = node(nodes, it.top());
-                String base = node(nodes, it.base());
-                String device;
-                boolean active;
-                String job;
-                synchronized (d) {
-                    DeviceDef disk = d.liveDef == null ? null : byTarget(d.liveDef, it.dst());
-                    int at = disk == null ? -1 : indexOf(layers(disk.node()), it.top());
-                    if (at < 0) { // QEMU went away, or the chain changed since the checks
-                        throw QemuLifecycle.notRunning();
-                    }
-                    active = Objects.equals(disk.sourcePath(), it.top());
-                    device = active ? top : node(nodes, disk.sourcePath());
-                    // libvirt's "commit-DST-NODE" with the node libvirt would have named: images QEMU
-                    // opened itself have "#blockN" names, which a job id may not contain
-                    XmlNode layer = layers(disk.node()).get(at);
-                    String index = layer.name().equals("disk") ? layer.childAttr("source", "index") : layer.attr("index");
-                    job = "commit-" + it.dst() + "-libvirt-" + index + "-format";
-                }
-                setInvalid(d, it, true, writeMetadata);
-                Map<String, Object> args = new LinkedHashMap<>();
-                args.put("device", device);
-                args.put("job-id", job);
-                args.put("top-node", top);
-                args.put("base-node", base);
-                if (!active) {
-                    args.put("backing-file", it.base());
-                }
-                args.put("auto-finalize", active);
-                args.put("auto-dismiss", false);
-                jobs.expect(d, job);
-                try {
-                    mon.execute("block-commit", args, QemuLifecycle.MONITOR_TIMEOUT_MILLIS);
-                } catch (RuntimeException e) {
-                    jobs.forget(d, job);
-                    throw e;
-                }
-                started.add(new Running(it, job, top, active));
+            for (Planned p : planned) {
+                start(d, mon, p, writeMetadata);
+                started.add(p.run());
             }
+        } catch (RuntimeException e) {
+            cancelAll(d, mon, started, List.of());
+            forgetRecords(d);
+            throw e;
+        }
+        finish(d, mon, started, writeMetadata);
+    }
+
+    /** Drops the status file's record of a snapshot delete: it finished, or failed and was undone. Job held. */
+    void forgetRecords(QemuDomain d) {
+        boolean had;
+        synchronized (d) {
+            had = !d.blockCommits.isEmpty();
+            d.blockCommits = List.of();
+        }
+        if (had) {
+            life.saveStatus(d);
+        }
+    }
+
+    /**
+     * The commit of {@code it} against QEMU's nodes now; {@code job} is the recorded id of a
+     * commit started again after a restart, or null for libvirt's commit-DST-NODE. Checks that
+     * the live chain still has the overlay.
+     */
+    private static Planned plan(QemuDomain d, Map<String, String> nodes, Item it, String job) {
+        String top = node(nodes, it.top());
+        String base = node(nodes, it.base());
+        String device;
+        boolean active;
+        synchronized (d) {
+            DeviceDef disk = d.liveDef == null ? null : byTarget(d.liveDef, it.dst());
+            int at = disk == null ? -1 : indexOf(layers(disk.node()), it.top());
+            if (at < 0) { // QEMU went away, or the chain changed since the checks
+                throw QemuLifecycle.notRunning();
+            }
+            active = Objects.equals(disk.sourcePath(), it.top());
+            device = active ? top : node(nodes, disk.sourcePath());
+            if (job == null) {
+                // libvirt's "commit-DST-NODE" with the node libvirt would have named: images QEMU
+                // opened itself have "#blockN" names, which a job id may not contain
+                XmlNode layer = layers(disk.node()).get(at);
+                String index = layer.name().equals("disk") ? layer.childAttr("source", "index") : layer.attr("index");
+                job = "commit-" + it.dst() + "-libvirt-" + index + "-format";
+            }
+        }
+        Map<String, Object> args = new LinkedHashMap<>();
+        args.put("device", device);
+        args.put("job-id", job);
+        args.put("top-node", top);
+        args.put("base-node", base);
+        if (!active) {
+            args.put("backing-file", it.base());
+        }
+        args.put("auto-finalize", active);
+        args.put("auto-dismiss", false);
+        return new Planned(new Running(it, job, top, active), args);
+    }
+
+    /** Marks the parent snapshot's disk and starts the job (registered first: its events may overtake the reply). */
+    private void start(QemuDomain d, QmpMonitor mon, Planned p, Consumer<String> writeMetadata) {
+        setInvalid(d, p.run().item(), true, writeMetadata);
+        String job = p.run().job();
+        life.blockJobs.expect(d, job);
+        try {
+            mon.execute("block-commit", p.args(), QemuLifecycle.MONITOR_TIMEOUT_MILLIS);
+        } catch (RuntimeException e) {
+            life.blockJobs.forget(d, job);
+            throw e;
+        }
+    }
+
+    /**
+     * The started jobs to their end: each waits until ready (active commit) or pending, then
+     * job-complete or job-finalize, dismissed, and its disk's chain updated ({@link #completed}).
+     * A failure cancels what still runs.
+     */
+    private void finish(QemuDomain d, QmpMonitor mon, List<Running> started, Consumer<String> writeMetadata) {
+        QemuBlockJobs jobs = life.blockJobs;
+        List<Running> finished = new ArrayList<>();
+        try {
             List<String> reached = new ArrayList<>();
             for (Running r : started) {
                 String st = jobs.await(d, r.job(), Set.of("ready", "pending", "concluded", "null"), COMMIT_TIMEOUT_MILLIS);
@@ -276,12 +341,125 @@ final class QemuSnapshotCommit {
                 setInvalid(d, r.item(), false, writeMetadata);
             }
         } catch (RuntimeException e) {
-            for (Running r : started) {
-                if (!finished.contains(r)) {
-                    cancel(d, mon, r.job());
+            cancelAll(d, mon, started, finished);
+            forgetRecords(d);
+            throw e;
+        }
+    }
+
+    private void cancelAll(QemuDomain d, QmpMonitor mon, List<Running> started, List<Running> finished) {
+        for (Running r : started) {
+            if (!finished.contains(r)) {
+                cancel(d, mon, r.job());
+            }
+        }
+    }
+
+    // ================================================================== after a daemon restart (job held, no lock)
+
+    /**
+     * Finishes the commits {@code records} of a snapshot delete that a daemon killed in the
+     * middle left (libvirt's qemuBlockJobRefreshJobs at reconnect, carried on to the end of the
+     * delete): QEMU's jobs and block graph say how far each got. A job QEMU still has is waited
+     * for and completed or finalized as usual (its JOB_STATUS_CHANGE events come to
+     * {@link QemuBlockJobs}; the status {@code query-jobs} gives now seeds it). A commit QEMU
+     * has no job for is either not begun, its overlay still in the disk's chain in QEMU, and is
+     * started again; or over, the overlay gone from QEMU's chain, and only the definitions, the
+     * status file and the file are brought in line. Returns normally when every commit is done.
+     */
+    @SuppressWarnings("unchecked")
+    void resume(QemuDomain d, List<BlockCommitRecord> records, Consumer<String> writeMetadata) {
+        QmpMonitor mon = QemuLifecycle.runningMonitor(d);
+        Map<String, String> jobsNow = new LinkedHashMap<>();
+        List<BlockCommitRecord> open = records.stream().filter(r -> !r.done()).toList();
+        for (BlockCommitRecord r : open) {
+            life.blockJobs.expect(d, r.job()); // before query-jobs: no event after it is missed
+        }
+        Object q = mon.execute("query-jobs", null, QemuLifecycle.MONITOR_TIMEOUT_MILLIS);
+        if (q instanceof List<?> list) {
+            for (Object o : list) {
+                Map<String, Object> m = (Map<String, Object>) o;
+                jobsNow.put(String.valueOf(m.get("id")), String.valueOf(m.get("status")));
+            }
+        }
+        Set<String> inUse = QemuBlockGraph.imagesInUse(mon);
+        Map<String, String> nodes = null;
+        List<Running> started = new ArrayList<>();
+        try {
+            for (BlockCommitRecord r : open) {
+                Item it = r.item();
+                String status = jobsNow.get(r.job());
+                if (status != null) {
+                    life.blockJobs.seed(d, r.job(), status);
+                    nodes = formatNodesOnce(mon, nodes);
+                    started.add(new Running(it, r.job(), nodeOr(nodes, it.top()), r.active()));
+                    LOG.log(Level.INFO, "block job {0} of {1} found {2} after restart: finishing it", r.job(), d.name(),
+                            status);
+                } else if (inUse.contains(it.top())) {
+                    life.blockJobs.forget(d, r.job());
+                    nodes = formatNodesOnce(mon, nodes);
+                    Planned p = plan(d, nodes, it, r.job());
+                    LOG.log(Level.INFO, "block job {0} of {1} had not begun: starting it again", r.job(), d.name());
+                    start(d, mon, p, writeMetadata);
+                    started.add(p.run());
+                } else {
+                    life.blockJobs.forget(d, r.job());
+                    LOG.log(Level.INFO, "block job {0} of {1} ended while the daemon was away", r.job(), d.name());
+                    committedAway(d, r);
+                    setInvalid(d, it, false, writeMetadata);
                 }
             }
+        } catch (RuntimeException e) {
+            cancelAll(d, mon, started, List.of());
+            forgetRecords(d);
             throw e;
+        }
+        finish(d, mon, started, writeMetadata);
+    }
+
+    private static Map<String, String> formatNodesOnce(QmpMonitor mon, Map<String, String> nodes) {
+        return nodes != null ? nodes : formatNodes(mon);
+    }
+
+    private static String nodeOr(Map<String, String> nodes, String path) {
+        String n = nodes.get(path);
+        return n != null ? n : "";
+    }
+
+    /**
+     * A commit QEMU finished (and the overlay left its graph) before the daemon could record
+     * it: the chains drop the overlay if they still name it, and its file goes.
+     */
+    private void committedAway(QemuDomain d, BlockCommitRecord r) {
+        boolean named;
+        synchronized (d) {
+            DeviceDef disk = d.liveDef == null ? null : byTarget(d.liveDef, r.dst());
+            named = disk != null && indexOf(layers(disk.node()), r.top()) >= 0;
+        }
+        if (named) {
+            completed(d, null, new Running(r.item(), r.job(), "", r.active()));
+        } else {
+            markDone(d, r.job());
+            life.saveStatus(d);
+            deleteOverlay(r.top());
+        }
+    }
+
+    private static void markDone(QemuDomain d, String job) {
+        synchronized (d) {
+            List<BlockCommitRecord> next = new ArrayList<>();
+            for (BlockCommitRecord c : d.blockCommits) {
+                next.add(c.job().equals(job) ? c.finished() : c);
+            }
+            d.blockCommits = List.copyOf(next);
+        }
+    }
+
+    private static void deleteOverlay(String top) {
+        try {
+            Files.deleteIfExists(Path.of(top));
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "Unable to remove snapshot image file ''{0}'' ({1})", top, e.getMessage());
         }
     }
 
@@ -371,7 +549,8 @@ final class QemuSnapshotCommit {
             }
             eventPath = disk.sourcePath();
         }
-        if (r.topNode().startsWith("libvirt-")) { // nodes QEMU opened itself go with their last user
+        markDone(d, r.job()); // in the status file written below, with the chain it names
+        if (mon != null && r.topNode().startsWith("libvirt-")) { // nodes QEMU opened itself go with their last user
             for (String node : List.of(r.topNode(), r.topNode().replace("-format", "-storage"))) {
                 try {
                     mon.execute("blockdev-del", Map.of("node-name", node), QemuLifecycle.MONITOR_TIMEOUT_MILLIS);
@@ -386,11 +565,7 @@ final class QemuSnapshotCommit {
         if (persistent != null) {
             life.saveConfig(persistent);
         }
-        try {
-            Files.deleteIfExists(Path.of(it.top()));
-        } catch (IOException e) {
-            LOG.log(Level.WARNING, "Unable to remove snapshot image file ''{0}'' ({1})", it.top(), e.getMessage());
-        }
+        deleteOverlay(it.top());
         emit(d, eventPath, it.dst(), r.active() ? TYPE_ACTIVE_COMMIT : TYPE_COMMIT, STATUS_COMPLETED);
     }
 

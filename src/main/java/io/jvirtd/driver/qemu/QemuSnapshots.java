@@ -784,8 +784,10 @@ final class QemuSnapshots {
                 }
             }
             Set<String> touched = new LinkedHashSet<>();
+            QemuSnapshotCommit committer = null;
             if (commits != null) {
-                new QemuSnapshotCommit(life).commit(d, commits, name -> sync(d, Set.of(name)));
+                committer = new QemuSnapshotCommit(life);
+                committer.commit(d, snap.name(), commits, stopQemu, name -> sync(d, Set.of(name)));
                 synchronized (d) {
                     touched.addAll(QemuSnapshotCommit.updateDescendants(d.snapshots, node(d, snap.name())));
                 }
@@ -794,24 +796,104 @@ final class QemuSnapshots {
                     discardData(d, def, active);
                 }
             }
+            dropMoments(d, snap.name(), doomed, children, childrenOnly, touched);
+            if (committer != null) {
+                committer.forgetRecords(d); // the status file's record of the delete goes last
+            }
+        } finally {
+            try {
+                if (stopQemu) {
+                    life.stopQuietly(d);
+                }
+            } finally {
+                d.endJob();
+            }
+        }
+    }
+
+    /**
+     * Takes {@code doomed} (snapshot {@code name}, or its children) out of the tree, re-parents
+     * what stays, and writes or removes the metadata files of everything touched. Job held.
+     */
+    private void dropMoments(QemuDomain d, String name, List<SnapshotDef> doomed, boolean children,
+                             boolean childrenOnly, Set<String> touched) {
+        synchronized (d) {
+            Moments.Node<SnapshotDef> n = d.snapshots.find(name);
+            String oldCurrent = d.snapshots.currentName();
+            for (SnapshotDef def : doomed) {
+                touched.add(def.name());
+            }
+            for (Moments.Node<SnapshotDef> c : d.snapshots.children(n)) {
+                touched.add(c.name);
+            }
+            Moments.deleteMoment(d.snapshots, n, children, childrenOnly, (c, p) -> {
+                c.parentName = p;
+                c.def.setParentName(p);
+            });
+            if (d.snapshots.currentName() != null && !d.snapshots.currentName().equals(oldCurrent)) {
+                touched.add(d.snapshots.currentName());
+            }
+        }
+        sync(d, touched);
+    }
+
+    /**
+     * After a daemon restart (the snapshots loaded): a domain whose status file recorded an
+     * external snapshot delete under way ({@link BlockCommitRecord}) has it finished, on a
+     * thread of its own under the domain's job, as the delete would have: the commits, the
+     * chains, the overlays removed, then the snapshot's metadata.
+     */
+    void resumeDeletes() {
+        for (QemuDomain d : life.domains.all()) {
+            boolean pending;
             synchronized (d) {
-                Moments.Node<SnapshotDef> n = d.snapshots.find(snap.name());
-                String oldCurrent = d.snapshots.currentName();
-                for (SnapshotDef def : doomed) {
-                    touched.add(def.name());
-                }
-                for (Moments.Node<SnapshotDef> c : d.snapshots.children(n)) {
-                    touched.add(c.name);
-                }
-                Moments.deleteMoment(d.snapshots, n, children, childrenOnly, (c, p) -> {
-                    c.parentName = p;
-                    c.def.setParentName(p);
-                });
-                if (d.snapshots.currentName() != null && !d.snapshots.currentName().equals(oldCurrent)) {
-                    touched.add(d.snapshots.currentName());
+                pending = !d.blockCommits.isEmpty();
+            }
+            if (pending) {
+                Thread t = new Thread(() -> resumeDelete(d), "qemu-snapshot-resume");
+                t.setDaemon(true);
+                t.start();
+            }
+        }
+    }
+
+    /** One domain's interrupted snapshot delete to its end. qemu-snapshot-resume thread. */
+    private void resumeDelete(QemuDomain d) {
+        try {
+            d.beginJob();
+        } catch (VirException e) {
+            LOG.log(Level.ERROR, "cannot finish the snapshot delete of {0}: {1}", d.name(), e.getMessage());
+            return;
+        }
+        boolean stopQemu = false;
+        QemuSnapshotCommit committer = new QemuSnapshotCommit(life);
+        try {
+            List<BlockCommitRecord> records;
+            synchronized (d) {
+                records = d.blockCommits;
+            }
+            if (records.isEmpty()) {
+                return;
+            }
+            String name = records.get(0).snapshot();
+            stopQemu = records.get(0).stopQemu();
+            committer.resume(d, records, n -> sync(d, Set.of(n)));
+            Set<String> touched = new LinkedHashSet<>();
+            List<SnapshotDef> doomed = new ArrayList<>();
+            synchronized (d) {
+                Moments.Node<SnapshotDef> n = d.snapshots.find(name);
+                if (n != null) {
+                    touched.addAll(QemuSnapshotCommit.updateDescendants(d.snapshots, n));
+                    doomed.add(n.def);
                 }
             }
-            sync(d, touched);
+            if (!doomed.isEmpty()) {
+                dropMoments(d, name, doomed, false, false, touched);
+            }
+            committer.forgetRecords(d);
+            LOG.log(Level.INFO, "finished deleting snapshot {0} of {1} after the restart", name, d.name());
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "cannot finish the snapshot delete of {0}: {1}", d.name(), e.getMessage());
         } finally {
             try {
                 if (stopQemu) {

@@ -17,7 +17,8 @@ import java.util.List;
  * /run/libvirt/qemu/NAME.xml): {@code <domstatus state= reason= pid=>} with the run's taint
  * flags ({@code <taint flag='custom-monitor'/>}, as virDomainObjFormat writes them), the monitor
  * socket, the blockdev node counter ({@code <nodename index='N'/>}, as libvirt's private status
- * data) and the live domain XML. Written atomically (not forced to disk) after every state change of
+ * data), the block commits of a snapshot delete under way ({@code <blockjobs>},
+ * {@link BlockCommitRecord}) and the live domain XML. Written atomically (not forced to disk) after every state change of
  * a running domain.
  * Stateless; worker threads (file I/O).
  */
@@ -35,14 +36,14 @@ final class StatusFile {
 
     /** What reattach needs from a status file. */
     record Status(DomainState state, int reason, long pid, int taint, Path monitor, int nodeIndex,
-                  DomainDef liveDef) {
+                  List<BlockCommitRecord> commits, DomainDef liveDef) {
     }
 
     private StatusFile() {
     }
 
     static void write(Path file, DomainState state, int reason, long pid, int taint, Path monitor, int nodeIndex,
-                      DomainDef live)
+                      List<BlockCommitRecord> commits, DomainDef live)
             throws IOException {
         StringBuilder b = new StringBuilder(4096);
         b.append("<!--\nWARNING: THIS IS AN AUTO-GENERATED FILE. CHANGES TO IT ARE LIKELY TO BE\n")
@@ -56,6 +57,13 @@ final class StatusFile {
         }
         b.append("  <monitor path='").append(QemuDomainXml.attr(monitor.toString())).append("' type='unix'/>\n");
         b.append("  <nodename index='").append(nodeIndex).append("'/>\n");
+        if (!commits.isEmpty()) {
+            b.append("  <blockjobs active='yes'>\n");
+            for (BlockCommitRecord c : commits) {
+                c.formatInto(b, "    ");
+            }
+            b.append("  </blockjobs>\n");
+        }
         for (String line : live.format(DomainDef.XML_SECURE).split("\n")) {
             b.append("  ").append(line).append('\n');
         }
@@ -74,6 +82,7 @@ final class StatusFile {
         int taint = 0;
         Path monitor = null;
         int nodeIndex = 0; // a file written before the counter was kept: the live XML's numbers rule
+        List<BlockCommitRecord> commits = new java.util.ArrayList<>();
         DomainDef def = null;
         for (Node n = root.getFirstChild(); n != null; n = n.getNextSibling()) {
             if (n instanceof Element e) {
@@ -81,6 +90,13 @@ final class StatusFile {
                     case "taint" -> taint |= taintBit(e.getAttribute("flag"));
                     case "monitor" -> monitor = Path.of(e.getAttribute("path"));
                     case "nodename" -> nodeIndex = Integer.parseInt(e.getAttribute("index"));
+                    case "blockjobs" -> {
+                        for (Node j = e.getFirstChild(); j != null; j = j.getNextSibling()) {
+                            if (j instanceof Element je && "blockjob".equals(VirXml.localName(je))) {
+                                commits.add(BlockCommitRecord.parse(je));
+                            }
+                        }
+                    }
                     case "domain" -> def = DomainDef.fromElement(e, DomainDef.PARSE_STATUS, QemuXmlOptions.OPTIONS);
                     default -> { }
                 }
@@ -89,7 +105,7 @@ final class StatusFile {
         if (monitor == null || def == null) {
             throw new IllegalArgumentException("status file " + file + " lacks <monitor> or <domain>");
         }
-        return new Status(state, reason, pid, taint, monitor, nodeIndex, def);
+        return new Status(state, reason, pid, taint, monitor, nodeIndex, List.copyOf(commits), def);
     }
 
     /** A taint flag's bit; an unknown name (a newer daemon's) counts for nothing rather than failing the reattach. */

@@ -35,6 +35,19 @@ class QemuBlockJobsTest {
         assertFalse(jobs.hasActive(d));
     }
 
+    /** After a restart query-jobs seeds what no event told; an older answer never undoes a newer event. */
+    @Test
+    void aStatusFromQueryJobsCountsOnlyWhenItIsFurtherAlong() {
+        jobs.expect(d, "j");
+        jobs.seed(d, "j", "ready");
+        assertEquals("ready", jobs.await(d, "j", Set.of("ready"), 1000));
+        status("j", "concluded"); // the event after the answer
+        jobs.seed(d, "j", "ready"); // an answer older than it
+        assertEquals("concluded", jobs.await(d, "j", Set.of("concluded", "ready"), 1000));
+        jobs.seed(d, "other", "ready"); // not registered: ignored
+        assertThrows(VirException.class, () -> jobs.await(d, "other", Set.of("ready"), 10));
+    }
+
     @Test
     void aWaiterWakesOnTheStatusItWantsAndNotBefore() throws Exception {
         jobs.expect(d, "j");

@@ -1,0 +1,61 @@
+package io.jvirtd.driver.qemu;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jvirtd.model.domain.DomainState;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A snapshot delete under way in the status file (libvirt's {@code <blockjobs>} shape) reads
+ * back as it was written; QEMU's block graph answer lists the images its drives read.
+ */
+class BlockCommitRecordTest {
+
+    private static final String DOMAIN = "<domain type='qemu' id='3'><name>rec</name>"
+            + "<uuid>6d5a9a7c-0b3e-4a43-8f38-2f4d3c1d2e10</uuid><memory unit='MiB'>16</memory>"
+            + "<os><type arch='x86_64' machine='pc'>hvm</type></os><devices/></domain>";
+
+    @Test
+    void theRecordSurvivesTheStatusFile(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("rec.xml");
+        List<BlockCommitRecord> commits = List.of(
+                new BlockCommitRecord("commit-vda-libvirt-2-format", "vda", "/i/o'1.qcow2", "/i/base.qcow2", true,
+                        "e1", null, false, false),
+                new BlockCommitRecord("commit-vdb-libvirt-5-format", "vdb", "/i/b1.qcow2", "/i/b0.qcow2", false,
+                        "e1", "e0", true, true));
+        StatusFile.write(f, DomainState.RUNNING, 1, 4242, 0, dir.resolve("monitor.sock"), 6, commits,
+                QemuLifecycle.parse(DOMAIN));
+        String text = Files.readString(f);
+        assertTrue(text.contains("<blockjobs active='yes'>"), text);
+        assertTrue(text.contains("<blockjob name='commit-vda-libvirt-2-format' type='active-commit' state='running'>"),
+                text);
+        StatusFile.Status s = StatusFile.read(f);
+        assertEquals(commits, s.commits());
+        assertEquals(6, s.nodeIndex());
+
+        StatusFile.write(f, DomainState.RUNNING, 1, 4242, 0, dir.resolve("monitor.sock"), 6, List.of(),
+                QemuLifecycle.parse(DOMAIN));
+        assertFalse(Files.readString(f).contains("blockjobs"));
+        assertEquals(List.of(), StatusFile.read(f).commits());
+    }
+
+    @Test
+    void theImagesInUseAreEveryDrivesChain() {
+        Object queryBlock = List.of(
+                Map.of("device", "", "qdev", "vda", "inserted", Map.of("image", Map.of("filename", "/i/top.qcow2",
+                        "backing-image", Map.of("filename", "/i/mid.qcow2", "backing-image",
+                                Map.of("filename", "/i/base.qcow2"))))),
+                Map.of("device", "", "qdev", "ide0-1-0")); // an empty cdrom drive
+        assertEquals(Set.of("/i/top.qcow2", "/i/mid.qcow2", "/i/base.qcow2"), QemuBlockGraph.imagesOf(queryBlock));
+    }
+}
