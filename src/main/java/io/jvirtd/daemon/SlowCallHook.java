@@ -72,6 +72,11 @@ final class SlowCallHook implements ServerProgram {
     }
 
     @Override
+    public String procedureName(int proc) {
+        return target.procedureName(proc);
+    }
+
+    @Override
     public void dispatch(ServerClient client, Message call) {
         if (call.header().procedure() == procedure) {
             try {

@@ -58,6 +58,12 @@ public final class HypervisorExtraProgram implements ServerProgram {
     }
 
     @Override
+    public String procedureName(int procedure) {
+        Proc p = procedures.get(procedure);
+        return p != null ? p.api() : "procedure " + procedure;
+    }
+
+    @Override
     public void dispatch(ServerClient client, Message call) {
         MessageHeader h = call.header();
         VirException e = refusal(RemoteProgram.session(client), h);

@@ -37,7 +37,8 @@ public final class UnexpectedFailures {
     }
 
     private static String log(ServerClient client, String procedure, Throwable failure, String when) {
-        String ref = String.format("%08x", ThreadLocalRandom.current().nextInt());
+        String hex = Integer.toHexString(ThreadLocalRandom.current().nextInt());
+        String ref = "0".repeat(8 - hex.length()) + hex;
         LOG.log(Level.ERROR, "error " + ref + ": client " + client.id() + ": " + procedure + " failed" + when, failure);
         return ref;
     }
