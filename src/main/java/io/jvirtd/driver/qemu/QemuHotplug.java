@@ -667,19 +667,17 @@ final class QemuHotplug {
                     present.add(String.valueOf(m.get("name")));
                 }
             }
-            DomainDef live;
-            synchronized (d) {
-                live = d.liveDef;
-            }
-            if (live == null) {
-                return;
-            }
             Set<String> gone = new HashSet<>();
-            for (DeviceDef dev : live.devices()) {
-                boolean pluggable = (dev.kind() == DeviceKind.DISK && "virtio".equals(dev.diskBus()))
-                        || dev.kind() == DeviceKind.INTERFACE;
-                if (pluggable && dev.alias() != null && !present.contains(dev.alias())) {
-                    gone.add(dev.alias());
+            synchronized (d) { // in memory, under the monitor: the definition changes in place (QemuDomain#editLive)
+                if (d.liveDef == null) {
+                    return;
+                }
+                for (DeviceDef dev : d.liveDef.devices()) {
+                    boolean pluggable = (dev.kind() == DeviceKind.DISK && "virtio".equals(dev.diskBus()))
+                            || dev.kind() == DeviceKind.INTERFACE;
+                    if (pluggable && dev.alias() != null && !present.contains(dev.alias())) {
+                        gone.add(dev.alias());
+                    }
                 }
             }
             if (!gone.isEmpty()) {
