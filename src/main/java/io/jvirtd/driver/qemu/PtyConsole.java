@@ -220,11 +220,16 @@ final class PtyConsole implements DataStream {
         try {
             loop.execute(this::closeOutputOnLoop);
         } catch (RejectedExecutionException e) {
-            closeOutputOnLoop(); // the loop has ended: its selector is closed, nothing watches the channel
+            closeOutputNow(); // the loop has ended: its selector is closed, nothing watches the channel
         }
     }
 
     private void closeOutputOnLoop() {
+        assert loop.inLoop();
+        closeOutputNow();
+    }
+
+    private void closeOutputNow() {
         DriverEventLoop.Registration w;
         synchronized (this) {
             w = watch;
