@@ -172,6 +172,11 @@ public final class ServerStream {
         schedule();
     }
 
+    /** For tests: a service job (or an inline service) runs now. */
+    boolean serviceRunning() {
+        return scheduled.get();
+    }
+
     // ---- event loop ----
 
     /** Loop: a packet of this stream from the client; it waits for the service, charged. */
