@@ -63,8 +63,13 @@ import java.util.function.Consumer;
  *
  * <p>Locks: {@code pending}, {@code paused}, {@code watch}, {@code end} and {@code takenOver}
  * are guarded by this object's monitor (the loop's non-blocking read(2) of the pty runs under it,
- * so a read after {@code end}, by a console another client took over, cannot happen), {@code input}, {@code inputFull}, {@code writerBusy}, {@code directBusy} and
- * {@code directOpen} by {@link #inputLock}; neither is held across I/O.
+ * so a read after {@code end}, by a console another client took over, cannot happen);
+ * {@code input}, {@code inputFull}, {@code writerBusy}, {@code directBusy} and {@code directOpen}
+ * by {@link #inputLock}. Neither is held across a blocking call.
+ *
+ * <p>When the loop reads the end of the pty (EIO: QEMU closed its side), it closes the console
+ * there: close(2) of the pty's descriptors, which does not wait for a pty (and a writer thread
+ * blocked in write(2) on it has failed with EIO by then).
  */
 final class PtyConsole implements DataStream {
 
