@@ -13,6 +13,11 @@
                                                  it is held back, another connection is served promptly, every
                                                  worker is free (virt-admin srv-threadpool-info), and destroying
                                                  the guest ends the typist's stream
+  console.py outflood URI DOMAIN METRICS-URL SERIAL-LOG
+                                                 (Linux guest) the shell prints ~1.3 MB while the client reads
+                                                 nothing: the guest is held back (its serial log stops growing),
+                                                 the daemon's client memory stays bounded, other calls are
+                                                 answered; then the client reads it all, in order, to the end
 
 Prints "ok ..." lines (with round-trip times in ms) and exits 0, or prints why and exits 1.
 """
@@ -210,6 +215,71 @@ def flood(virt_admin, admin_uri, uri, name):
     print("ok typist ended: %s" % ended[0])
 
 
+def client_memory(metrics_url):
+    import urllib.request
+    body = urllib.request.urlopen(metrics_url, timeout=DEADLINE).read().decode()
+    for line in body.splitlines():
+        if line.startswith('jvirtd_client_memory_bytes{share="all"} '):
+            return int(float(line.split()[1]))
+    fail("no client memory in the metrics")
+
+
+def outflood(uri, name, metrics_url, serial_log):
+    conn = libvirt.open(uri)
+    dom = conn.lookupByName(name)
+    st = open_stream(conn, dom)
+    lines = 200000  # ~1.3 MB: beyond every buffer on the way (the daemon's, the socket's, the pty's)
+    st.send(b"seq 1 %d; echo flood-$((6*7))-over\r" % lines)
+    first = recv_until(st, "\n1000\r\n", time.monotonic() + DEADLINE)  # it flows
+    # the client reads nothing now (no call of its own runs, so its library does not read either)
+    other = libvirt.open(uri)
+    odom = other.lookupByName(name)
+    deadline = time.monotonic() + DEADLINE
+    last, since = -1, time.monotonic()
+    worst, held = 0.0, 0
+    while time.monotonic() - since < 1.0:
+        if time.monotonic() > deadline:
+            fail("the guest was never held back: its serial log grew to %d bytes" % last)
+        size = os.path.getsize(serial_log)
+        if size != last:
+            last, since = size, time.monotonic()
+        t0 = time.monotonic()
+        if odom.info()[0] != libvirt.VIR_DOMAIN_RUNNING:
+            fail("the guest is not running")
+        worst = max(worst, time.monotonic() - t0)
+        held = max(held, client_memory(metrics_url))
+        time.sleep(0.05)
+    if last > 5000000:
+        fail("the guest printed %d bytes before it was held back" % last)
+    print("ok guest held back after %d KiB of output" % (last // 1024))
+    print("ok client memory at most %d KiB" % (held // 1024))
+    print("ok other calls answered, slowest %.0f ms" % (worst * 1000))
+    # the client reads again: every line comes, in order, then the shell's answer
+    got = first
+    expect = 1
+    t0 = time.monotonic()
+    deadline = time.monotonic() + 4 * DEADLINE
+    while True:
+        *complete, got = got.split(b"\r\n")
+        for l in complete:
+            if expect <= lines and l.strip().isdigit():
+                if int(l) != expect:
+                    fail("line %d where %d was due" % (int(l), expect))
+                expect += 1
+        if b"flood-42-over" in got or any(b"flood-42-over" in l for l in complete):
+            break
+        if time.monotonic() > deadline:
+            fail("the flood did not end; at line %d" % expect)
+        data = st.recv(65536)
+        if not data:
+            fail("console ended at line %d" % expect)
+        got += data
+    if expect != lines + 1:
+        fail("only %d of %d lines came" % (expect - 1, lines))
+    st.finish()
+    print("ok all %d lines read, in order, in %.1f s" % (lines, time.monotonic() - t0))
+
+
 def error(uri, name, devname):
     conn = libvirt.open(uri)
     dom = conn.lookupByName(name)
@@ -235,6 +305,8 @@ def main():
         stop(*sys.argv[2:4])
     elif mode == "flood":
         flood(*sys.argv[2:6])
+    elif mode == "outflood":
+        outflood(*sys.argv[2:6])
     else:
         fail("unknown mode " + mode)
 

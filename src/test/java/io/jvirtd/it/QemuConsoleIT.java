@@ -1,6 +1,7 @@
 package io.jvirtd.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jvirtd.driver.qemu.TestGuests;
@@ -183,7 +184,9 @@ class QemuConsoleIT {
     void linuxGuestShellAnswersThroughVirshConsoleAndTheStream() throws Exception {
         TestGuests.qemu();
         TestGuests.LinuxGuest guest = TestGuests.linuxGuest();
-        DaemonProcess d = qemu.startDaemon();
+        int metricsPort = DaemonProcess.freePort();
+        DaemonProcess d = qemu.start(DaemonProcess.builder().listen(true)
+                .conf("metrics_listen_addr", "\"127.0.0.1:" + metricsPort + "\""));
         String name = "jvq-conlinux";
         Path xml = root.resolve(name + ".xml");
         Files.writeString(xml, "<domain type='qemu'><name>" + name + "</name><memory unit='MiB'>128</memory>"
@@ -197,6 +200,21 @@ class QemuConsoleIT {
         String virshPath = InteropEnvironment.virsh().toString();
         console(d, "virsh", virshPath, QemuTestRoot.tcpUri(d), name, "echo via-$((6*7))-ok", "via-42-ok");
         console(d, "stream", QemuTestRoot.tcpUri(d), name, "echo py-$((6*7))-ok", "py-42-ok");
+
+        // a client that reads nothing while the guest prints ~1.3 MB: the event loop stops reading
+        // the pty once the client's queue is full, so the guest waits and the daemon's memory
+        // for that client stays within the stream's window; then every line arrives, in order
+        String flood = console(d, "outflood", "qemu+unix:///system?socket=" + d.rwSocket(), name,
+                "http://127.0.0.1:" + metricsPort + "/metrics", serialLog(name).toString());
+        java.util.regex.Matcher held = java.util.regex.Pattern.compile("ok client memory at most (\\d+) KiB")
+                .matcher(flood);
+        assertTrue(held.find(), flood);
+        assertTrue(Long.parseLong(held.group(1)) < 4096, "the daemon held more than 4 MiB for the client: " + flood);
+        java.util.regex.Matcher slow = java.util.regex.Pattern.compile("slowest (\\d+) ms").matcher(flood);
+        assertTrue(slow.find(), flood);
+        assertTrue(Integer.parseInt(slow.group(1)) < 2000, flood);
+        assertFalse(d.stderr().contains("console output is read by a thread"),
+                "the event loop reads the consoles here (the jar opens java.base/sun.nio.ch)\n" + d.describe());
         virsh(d, "destroy", name);
         qemu.assertNothingLeft();
     }

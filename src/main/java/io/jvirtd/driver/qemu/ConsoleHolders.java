@@ -3,6 +3,7 @@ package io.jvirtd.driver.qemu;
 import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirErrorNumber;
 import io.jvirtd.model.VirException;
+import io.jvirtd.model.spi.DriverEventLoop;
 
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -21,9 +22,9 @@ final class ConsoleHolders {
 
     /**
      * Opens the pty at {@code path} for a new client, taking it from the current one if
-     * {@code force}. Worker thread.
+     * {@code force}; {@code loop} reads its output (see {@link PtyConsole}). Worker thread.
      */
-    PtyConsole open(String path, String name, boolean force) {
+    PtyConsole open(String path, String name, boolean force, DriverEventLoop loop) {
         PtyConsole old;
         synchronized (this) {
             old = open.get(path);
@@ -35,7 +36,7 @@ final class ConsoleHolders {
         if (old != null) {
             old.takeOver(); // its onClose removes it from the map
         }
-        PtyConsole c = new PtyConsole(Path.of(path), name, ended -> release(path, ended));
+        PtyConsole c = new PtyConsole(Path.of(path), name, loop, ended -> release(path, ended));
         PtyConsole raced;
         synchronized (this) {
             raced = open.put(path, c);

@@ -21,6 +21,7 @@ import java.nio.file.Path;
 final class NonBlockingPty {
 
     private static final System.Logger LOG = System.getLogger("io.jvirtd.driver.qemu");
+    private static final int O_RDONLY = 0;
     private static final int O_WRONLY = 01;
     private static final int O_NOCTTY = 0400;
     private static final int O_NONBLOCK = 04000;
@@ -63,6 +64,36 @@ final class NonBlockingPty {
             LOG.log(Level.DEBUG, "non-blocking open of {0}: errno {1}", path, e.getErrorCode());
             return null;
         }
+    }
+
+    /**
+     * {@code path} opened read-only and non-blocking: the bare descriptor, for the caller to
+     * wrap and own ({@link PtyOutputChannel}), or -1 (no JNA, or open failed).
+     */
+    static int openForReading(Path path) {
+        if (!AVAILABLE) {
+            return -1;
+        }
+        try {
+            return open(path.toString(), O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+        } catch (LastErrorException e) {
+            LOG.log(Level.DEBUG, "non-blocking open of {0} for reading: errno {1}", path, e.getErrorCode());
+            return -1;
+        }
+    }
+
+    /** Closes a descriptor of {@link #openForReading} that no channel took over. */
+    static void closeDescriptor(int fd) {
+        try {
+            close(fd);
+        } catch (LastErrorException e) {
+            // nothing left to release
+        }
+    }
+
+    /** True when JNA's native part loaded (the non-blocking descriptors are possible). */
+    static boolean available() {
+        return AVAILABLE;
     }
 
     /**

@@ -2,14 +2,18 @@ package io.jvirtd.driver.qemu;
 
 import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirException;
+import io.jvirtd.model.spi.DriverEventLoop;
 import io.jvirtd.model.stream.DataStream;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
+import java.nio.channels.Pipe;
+import java.nio.channels.SelectionKey;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
@@ -19,14 +23,24 @@ import java.util.function.Consumer;
  * virFDStreamOpenPTY). Guest output goes to the client through {@link #read}, client input to
  * the guest through {@link #write}.
  *
- * <p>Threads: the JDK has no selectable channel for a tty, so the event loop cannot watch the
- * pty without native code; a blocking read on a pool worker would hold that worker for as long as
- * the guest is silent. So each open console has one reader thread of its own that blocks in
- * {@code read(2)} on the pty and nothing else, and copies what comes into {@link #pending} (at
- * most {@value #BUFFER} bytes: when the client does not keep up the reader stops reading, the
- * pty fills and the guest's serial port waits, as with libvirtd). The daemon's worker takes the
- * bytes in {@link #read}, which never waits: with nothing there it answers 0 and the reader
- * {@linkplain #onReadable wakes} the stream when bytes come.
+ * <p>Output, read by the event loop: the pty is opened a second time, non-blocking, as a
+ * selectable channel ({@link PtyOutputChannel}), and the daemon's event loop watches it, as
+ * libvirtd's loop watches its O_NONBLOCK pty (virFDStream). When the guest writes, the loop reads
+ * what is there into {@link #pending} and {@linkplain #onReadable wakes} the stream, which on the
+ * loop frames the bytes and queues them for the client's socket in the same turn: one thread, no
+ * hand-off. At most {@value #BUFFER} bytes wait in {@link #pending}: when the client does not
+ * keep up (the stream stops reading once its unwritten data reaches its window), the loop stops
+ * watching the pty ({@link #paused}), the pty fills and the guest's serial port waits, as with
+ * libvirtd; the {@link #read} that makes room watches it again. The loop owns the channel and
+ * its registration: it reads and closes them ({@link #readable}, {@link #closeOutput}).
+ *
+ * <p>Output, read by a thread (when the JDK does not let the loop watch a pty, see
+ * {@link PtyOutputChannel}, or there is no loop): a blocking read on a pool worker would hold that
+ * worker for as long as the guest is silent, so the console has one reader thread of its own that
+ * blocks in {@code read(2)} on the pty and nothing else, and copies what comes into
+ * {@link #pending} under the same bound (the reader stops reading when it is full). {@link #read},
+ * on any thread, never waits: with nothing there it answers 0 and the reader wakes the stream
+ * when bytes come.
  *
  * <p>Input goes the same way back: a {@code write(2)} to a pty blocks once the pty is full, and
  * it fills whenever QEMU does not read it (a paused guest, a guest that does not drain its
@@ -47,21 +61,39 @@ import java.util.function.Consumer;
  * {@value NonBlockingPty#MAX_WRITE} bytes. Without JNA's native part the writer thread does all
  * writes, as before.
  *
- * <p>Locks: {@code pending}, {@code end} and {@code takenOver} are guarded by this object's
- * monitor, {@code input}, {@code inputFull}, {@code writerBusy}, {@code directBusy} and
- * {@code directOpen} by {@link #inputLock}; neither is held across I/O.
+ * <p>Locks: {@code pending}, {@code paused}, {@code watch}, {@code end} and {@code takenOver}
+ * are guarded by this object's monitor (the loop's non-blocking read(2) of the pty runs under it,
+ * so a read after {@code end}, by a console another client took over, cannot happen);
+ * {@code input}, {@code inputFull}, {@code writerBusy}, {@code directBusy} and {@code directOpen}
+ * by {@link #inputLock}. Neither is held across a blocking call.
+ *
+ * <p>When the loop reads the end of the pty (EIO: QEMU closed its side), it closes the console
+ * there: close(2) of the pty's descriptors, which does not wait for a pty (and a writer thread
+ * blocked in write(2) on it has failed with EIO by then).
  */
 final class PtyConsole implements DataStream {
 
     static final int BUFFER = 64 * 1024;
 
-    /** Two channels on the pty: a FileChannel's read and write share one lock, and the read blocks. */
+    /**
+     * Two channels on the pty: a FileChannel's read and write share one lock, and the read blocks.
+     * {@code in} is null when the loop reads the pty ({@link #loopIn}).
+     */
     private final FileChannel in;
     private final FileChannel out;
+    /** The pty, non-blocking and selectable, read by {@link #loop}; null when {@link #reader} reads. */
+    private final Pipe.SourceChannel loopIn;
+    private final DriverEventLoop loop;
+    /** The loop's watch of {@link #loopIn}: set by start, cleared by close. */
+    private DriverEventLoop.Registration watch;
+    /** {@link #pending} is full: the loop does not watch the pty until {@link #read} makes room. */
+    private boolean paused;
     private final Consumer<PtyConsole> onClose;
+    /** Null when the loop reads the pty. */
     private final Thread reader;
     private final Thread writer;
-    private final ByteBuffer pending = ByteBuffer.allocate(BUFFER);
+    /** The guest's output the client has not taken yet (write mode). */
+    private final ByteBuffer pending = ByteBuffer.allocateDirect(BUFFER);
     private volatile Runnable wake = () -> { };
     private final Object inputLock = new Object();
     /** Client input not yet written to the pty (write mode: filled by the worker, drained by the writer). */
@@ -89,33 +121,129 @@ final class PtyConsole implements DataStream {
     private boolean takenOver;
 
     /**
-     * Opens {@code path} (a /dev/pts/N QEMU made raw) for {@code name}; {@code onClose} gets it
-     * once when the console ends for any reason. Nothing is read before {@link #start}. Worker thread.
+     * Opens {@code path} (a /dev/pts/N QEMU made raw) for {@code name}, its output read by
+     * {@code loop} when this JDK allows it (else, or with a null loop, by a thread of its own);
+     * {@code onClose} gets it once when the console ends for any reason. Nothing is read before
+     * {@link #start}. Worker thread.
      */
-    PtyConsole(Path path, String name, Consumer<PtyConsole> onClose) {
+    PtyConsole(Path path, String name, DriverEventLoop loop, Consumer<PtyConsole> onClose) {
+        Pipe.SourceChannel selectable = loop == null ? null : PtyOutputChannel.open(path);
         FileChannel opened = null;
         try {
-            opened = FileChannel.open(path, StandardOpenOption.READ); // no CREATE: QEMU made the pty
+            if (selectable == null) {
+                opened = FileChannel.open(path, StandardOpenOption.READ); // no CREATE: QEMU made the pty
+            }
             this.in = opened;
             this.out = FileChannel.open(path, StandardOpenOption.WRITE);
         } catch (IOException e) {
             closeQuietly(opened);
+            closeQuietly(selectable);
             throw VirException.systemError(VirErrorDomain.QEMU, 0, "Unable to open tty " + path,
                     String.valueOf(e.getMessage()));
         }
+        this.loopIn = selectable;
+        this.loop = selectable == null ? null : loop;
         this.direct = NonBlockingPty.open(path);
         this.directOpen = direct != null;
         this.onClose = onClose;
-        this.reader = new Thread(this::readLoop, "console-" + name);
-        reader.setDaemon(true);
+        if (selectable == null) {
+            this.reader = new Thread(this::readLoop, "console-out-" + name);
+            reader.setDaemon(true);
+        } else {
+            this.reader = null;
+        }
         this.writer = new Thread(this::writeLoop, "console-in-" + name);
         writer.setDaemon(true);
     }
 
-    /** Starts reading the guest's output and writing the client's input. */
+    /** A console whose output a thread of its own reads (tests of that way). */
+    PtyConsole(Path path, String name, Consumer<PtyConsole> onClose) {
+        this(path, name, null, onClose);
+    }
+
+    /** True when the event loop reads the guest's output (else a thread of the console's own). */
+    boolean readByLoop() {
+        return loopIn != null;
+    }
+
+    /** Starts reading the guest's output and writing the client's input. Any thread. */
     void start() {
-        reader.start();
+        if (loopIn != null) {
+            synchronized (this) {
+                if (!end) { // a takeover before the start closed the channel: nothing to watch
+                    watch = loop.watch(loopIn, SelectionKey.OP_READ, this::readable);
+                }
+            }
+        } else {
+            reader.start();
+        }
         writer.start();
+    }
+
+    // ---- the event loop (output read by the loop)
+
+    /**
+     * Loop: the pty is readable (or hung up). One non-blocking read into {@link #pending}; then
+     * the stream, woken here, frames and queues the bytes on this same thread.
+     */
+    private void readable(int readyOps) {
+        assert loop.inLoop();
+        boolean eof = false;
+        synchronized (this) {
+            if (end) {
+                return;
+            }
+            try {
+                int n = loopIn.read(pending);
+                if (n == 0) {
+                    return; // EAGAIN: the next readiness comes
+                }
+                if (n < 0) {
+                    eof = true;
+                } else if (!pending.hasRemaining()) {
+                    paused = true; // the client is behind: the guest's output waits in the pty
+                    if (watch != null) {
+                        watch.setInterest(0);
+                    }
+                }
+            } catch (IOException e) {
+                eof = true; // EIO once QEMU closed the pty's master (the guest stopped)
+            }
+        }
+        if (eof) {
+            close(); // releases the pty and the device for the next client at once
+        }
+        wake.run();
+    }
+
+    /** Stops watching the pty and closes its channel, on the loop, which owns both. Any thread. */
+    private void closeOutput() {
+        if (loop.inLoop()) {
+            closeOutputOnLoop();
+            return;
+        }
+        try {
+            loop.execute(this::closeOutputOnLoop);
+        } catch (RejectedExecutionException e) {
+            closeOutputNow(); // the loop has ended: its selector is closed, nothing watches the channel
+        }
+    }
+
+    private void closeOutputOnLoop() {
+        assert loop.inLoop();
+        closeOutputNow();
+    }
+
+    private void closeOutputNow() {
+        DriverEventLoop.Registration w;
+        synchronized (this) {
+            w = watch;
+            watch = null;
+        }
+        if (w != null) {
+            w.cancel();
+        }
+        closeQuietly(loopIn); // the JDK closes the descriptor once the selector has let go of it
     }
 
     // ---- the reader thread
@@ -218,12 +346,21 @@ final class PtyConsole implements DataStream {
             if (pending.position() == 0) {
                 return end ? -1 : 0;
             }
+            int count = pending.position();
             pending.flip();
-            int n = Math.min(dst.remaining(), pending.remaining());
-            dst.put(pending.array(), 0, n);
-            pending.position(n);
+            int n = Math.min(dst.remaining(), count);
+            pending.limit(n);
+            dst.put(pending);
+            pending.limit(count);
             pending.compact();
-            notifyAll();
+            if (paused) {
+                paused = false;
+                if (watch != null) {
+                    watch.setInterest(SelectionKey.OP_READ); // room again: the loop reads the pty again
+                }
+            } else if (reader != null) {
+                notifyAll(); // the reader may wait for room
+            }
             return n;
         }
     }
@@ -335,7 +472,10 @@ final class PtyConsole implements DataStream {
         writableWake.run();
     }
 
-    /** Ends the console: closes the pty (which also ends the reader's blocked read). Idempotent. */
+    /**
+     * Ends the console: closes the pty (which also ends the reader's blocked read; the loop's
+     * channel is closed on the loop). Idempotent; any thread.
+     */
     private void close() {
         synchronized (this) {
             end = true;
@@ -353,12 +493,16 @@ final class PtyConsole implements DataStream {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        closeQuietly(in); // a FileChannel's close also ends the read blocked in it
+        if (loopIn != null) {
+            closeOutput();
+        } else {
+            closeQuietly(in); // a FileChannel's close also ends the read blocked in it
+        }
         closeQuietly(out);
         onClose.accept(this);
     }
 
-    private static void closeQuietly(FileChannel c) {
+    private static void closeQuietly(java.nio.channels.Channel c) {
         if (c == null) {
             return;
         }

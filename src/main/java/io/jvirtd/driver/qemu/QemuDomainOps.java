@@ -353,7 +353,7 @@ final class QemuDomainOps implements DomainOps {
             name = d.liveDef.name();
         }
         // CONSOLE_SAFE needs nothing more: one client per pty is always enforced (ConsoleHolders)
-        return d.consoles.open(path, name, (flags & CONSOLE_FORCE) != 0);
+        return d.consoles.open(path, name, (flags & CONSOLE_FORCE) != 0, life.loop());
     }
 
     @Override

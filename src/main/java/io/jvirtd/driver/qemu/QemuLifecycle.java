@@ -692,6 +692,11 @@ final class QemuLifecycle {
         }
     }
 
+    /** The daemon's event loop (consoles' output is read there). */
+    DriverEventLoop loop() {
+        return loop;
+    }
+
     static VirException notRunning() {
         return VirException.operationInvalid(VirErrorDomain.QEMU, "domain is not running");
     }

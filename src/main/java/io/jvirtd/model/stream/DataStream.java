@@ -7,8 +7,9 @@ import java.nio.ByteBuffer;
 /**
  * One open data stream as a driver serves it (libvirt's virStreamDriver: recv, send, inData,
  * sendHole, finish, abort). The daemon calls one method at a time, in order, from worker
- * threads (never the event loop), so implementations may block on file I/O and need no lock of
- * their own. Every failure a client should see is a {@link VirException}; after one the daemon
+ * threads (never the event loop, except {@link #read}, {@link #write} and {@link #available} of a
+ * stream that {@linkplain #neverBlocks never blocks}), so implementations may block on file I/O
+ * and need no lock of their own. Every failure a client should see is a {@link VirException}; after one the daemon
  * calls {@link #abort} and nothing else.
  */
 public interface DataStream {

@@ -45,8 +45,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * holding anything else back. The queue and the byte counts between the two are lock-free.
  * An io that {@linkplain StreamIo#neverBlocks never blocks} (a console) is served where the
  * work appears instead, when no service job runs: a data packet is written on the loop as it
- * arrives, and a {@link #wake} or {@link #writable} runs the service on the calling thread
- * (never the loop), so a keystroke and its echo cross no worker.
+ * arrives, and a {@link #wake} or {@link #writable} runs the service on the calling thread; on
+ * the loop (a console whose pty the loop watches) only its sending part, so an echo is read,
+ * framed and queued for the socket in one turn. A keystroke and its echo cross no worker.
  */
 public final class ServerStream {
 
@@ -145,10 +146,17 @@ public final class ServerStream {
         scheduleHere();
     }
 
-    /** A non-blocking io's service runs on this thread, unless it is the loop or a job runs. */
+    /**
+     * A non-blocking io's service runs on this thread unless a job runs: on the loop only the
+     * sending part ({@link #produceHere}), elsewhere all of it.
+     */
     private void scheduleHere() {
-        if (inline && !client.onLoop() && scheduled.compareAndSet(false, true)) {
-            serve();
+        if (inline && scheduled.compareAndSet(false, true)) {
+            if (client.onLoop()) {
+                produceHere();
+            } else {
+                serve();
+            }
         } else {
             schedule();
         }
@@ -162,6 +170,11 @@ public final class ServerStream {
         ended = true;
         client.streams().remove(this);
         schedule();
+    }
+
+    /** For tests: a service job (or an inline service) runs now. */
+    boolean serviceRunning() {
+        return scheduled.get();
     }
 
     // ---- event loop ----
@@ -203,6 +216,28 @@ public final class ServerStream {
             } else {
                 unwrittenPacket = m;
             }
+        } finally {
+            scheduled.set(false);
+            if (hasWork()) {
+                schedule();
+            }
+        }
+    }
+
+    /**
+     * Loop, holding the service ({@code scheduled}): a non-blocking io that woke the stream on
+     * the loop (a console whose pty the loop reads) has its data framed and queued for the
+     * socket here, in the same turn, as libvirtd's loop does; anything else (the client's
+     * packets, closing the io) goes to a worker as usual.
+     */
+    private void produceHere() {
+        try {
+            for (int i = 0; i < BATCH && !abortQueued && canSend() && txUnwritten.get() < TX_WINDOW; i++) {
+                produce();
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "bug in stream of procedure " + call.procedure(), e);
+            fail(RpcError.rpc("stream failed: " + e));
         } finally {
             scheduled.set(false);
             if (hasWork()) {

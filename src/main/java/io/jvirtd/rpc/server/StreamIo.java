@@ -7,7 +7,8 @@ import java.nio.ByteBuffer;
 /**
  * Where a {@link ServerStream}'s bytes come from or go to: the program's end of the stream
  * (the daemon plugs the driver's stream in here). Called one method at a time, in order, on
- * worker threads, never the event loop; methods may block on I/O. A failure the client should
+ * worker threads, never the event loop, unless the io {@linkplain #neverBlocks never blocks};
+ * methods may block on I/O. A failure the client should
  * see is a {@link Failure}; after one only {@link #abort} follows.
  */
 public interface StreamIo {
@@ -45,8 +46,9 @@ public interface StreamIo {
     /**
      * True when {@link #read} and {@link #write} only copy to or from buffers in memory and never
      * wait (a console, whose own threads do the blocking I/O): the stream then writes the
-     * client's data where it arrives, on the event loop, and reads on the thread that wakes it,
-     * instead of handing each packet to a worker (two thread hand-offs less per round trip).
+     * client's data where it arrives, on the event loop, and reads on the thread that wakes it
+     * (the event loop too, when the io's data comes from a channel the loop watches), instead of
+     * handing each packet to a worker (two thread hand-offs less per round trip).
      */
     default boolean neverBlocks() {
         return false;

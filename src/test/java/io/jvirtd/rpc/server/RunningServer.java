@@ -53,6 +53,11 @@ public final class RunningServer implements AutoCloseable {
         return server;
     }
 
+    /** The server's event loop. */
+    public EventLoop loop() {
+        return loop;
+    }
+
     @Override
     public void close() throws InterruptedException {
         CountDownLatch done = new CountDownLatch(1);

@@ -157,8 +157,67 @@ class ServerStreamTest {
         }
     }
 
+    /**
+     * The io of a console whose pty the event loop reads: {@link #next} is what the loop read,
+     * taken by {@link #read}, which notes the thread it ran on.
+     */
+    static final class LoopReadIo implements StreamIo {
+        volatile byte[] next;
+        final AtomicLong asked = new AtomicLong();
+        final java.util.List<String> dataReadOn = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        volatile ServerStream stream;
+
+        @Override
+        public int available() {
+            asked.incrementAndGet();
+            byte[] b = next;
+            return b == null ? 0 : b.length;
+        }
+
+        @Override
+        public int read(ByteBuffer dst) {
+            byte[] b = next;
+            if (b == null) {
+                return 0;
+            }
+            next = null;
+            dst.put(b);
+            dataReadOn.add(Thread.currentThread().getName());
+            return b.length;
+        }
+
+        @Override
+        public void write(ByteBuffer src) {
+            src.position(src.limit());
+        }
+
+        @Override
+        public boolean neverBlocks() {
+            return true;
+        }
+
+        @Override
+        public long section() {
+            return Long.MAX_VALUE;
+        }
+
+        @Override
+        public void skip(long length) {
+        }
+
+        @Override
+        public void finish() {
+        }
+
+        @Override
+        public void abort() {
+        }
+    }
+
     private static final int CONSOLE = 4;
+    private static final int ECHO = 5;
     private final StallingIo console = new StallingIo();
+    private final LoopReadIo echoes = new LoopReadIo();
 
     private final TestProgram program = new TestProgram() {
         @Override
@@ -166,9 +225,13 @@ class ServerStreamTest {
             MessageHeader h = call.header();
             ServerStream s = h.procedure() == UPLOAD ? client.openStream(h, sink, false, false)
                     : h.procedure() == DOWNLOAD ? client.openStream(h, source, true, false)
-                    : h.procedure() == CONSOLE ? client.openStream(h, console, false, false) : null;
+                    : h.procedure() == CONSOLE ? client.openStream(h, console, false, false)
+                    : h.procedure() == ECHO ? client.openStream(h, echoes, true, false) : null;
             if (h.procedure() == CONSOLE) {
                 console.stream = s;
+            }
+            if (h.procedure() == ECHO) {
+                echoes.stream = s;
             }
             client.sendReply(ReplyFrames.finishFrame(ReplyFrames.startFrame(h.reply(MessageHeader.STATUS_OK), 0)));
             if (s != null) {
@@ -271,6 +334,35 @@ class ServerStreamTest {
             await("the source is aborted", source.aborted::get);
             reader.call(TestProgram.PROGRAM, PLAIN, MessageHeader.TYPE_CALL, 9);
             expectReply(reader, PLAIN, 9);
+        }
+    }
+
+    /**
+     * A console whose pty the event loop reads wakes its stream on the loop: the echo is read,
+     * framed and queued for the socket there, in that turn, by no worker.
+     */
+    @Test
+    void anEchoTheLoopReadIsSentFromTheLoop() throws Exception {
+        try (RunningServer rs = RunningServer.start(program);
+             WireSocket c = rs.connect()) {
+            c.call(TestProgram.PROGRAM, ECHO, MessageHeader.TYPE_CALL, 6);
+            expectReply(c, ECHO, 6);
+            // the start's service job asked once, found nothing and ended: the stream waits for a wake
+            await("the stream waits for data", () -> echoes.asked.get() > 0 && !echoes.stream.serviceRunning());
+            for (int i = 0; i < 5; i++) {
+                byte[] echo = ("echo-" + i).getBytes();
+                rs.loop().execute(() -> {
+                    echoes.next = echo;
+                    echoes.stream.wake();
+                });
+                ByteBuffer f = c.readFrame();
+                assertEquals(MessageHeader.TYPE_STREAM, f.getInt(12));
+                assertEquals(MessageHeader.STATUS_CONTINUE, f.getInt(20));
+                byte[] got = new byte[f.remaining() - 24];
+                f.position(24).get(got);
+                assertEquals(new String(echo), new String(got));
+            }
+            assertEquals(java.util.Collections.nCopies(5, "test-loop"), echoes.dataReadOn);
         }
     }
 
