@@ -69,7 +69,9 @@ import java.util.function.Function;
  * <p>Threads: worker threads. The tree is the domain's {@link QemuDomain#snapshots}, read and
  * changed under the domain's monitor; calls that change it hold the domain's job, and do QMP,
  * {@code qemu-img} and file work with no lock held. {@code savevm} blocks QEMU's monitor for
- * its duration; only this worker waits (the event loop keeps reading).
+ * its duration; only this worker waits for it (the event loop keeps reading), and meanwhile
+ * does what does not depend on its outcome: the domain capture and the new metadata files up
+ * to their rename (see {@link #createNew}).
  */
 final class QemuSnapshots {
 
