@@ -35,7 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
  * running, the lists, current, info, reverts, delete, an external --disk-only overlay, libvirt's
  * errors, and the lifecycle events meanwhile) must print what libvirtd 9.0 printed for it,
  * recorded by {@code scripts/capture-libvirtd-qemu-snapshots.sh}; snapshot metadata survives a
- * daemon restart; the Linux guest reverted to a running snapshot goes on from the moment it was
+ * daemon restart (and an unfinished create's temporary metadata does not); a create that QEMU or
+ * the metadata write fails leaves no snapshot and a running guest; the Linux guest reverted to a running snapshot goes on from the moment it was
  * taken (its console ticks go back, no new boot). Every file under one qemu_root temp folder; each
  * test stops what it started and checks nothing is left.
  */
@@ -305,7 +306,12 @@ class QemuSnapshotIT {
 
         ProcessHandle.of(daemon.pid()).orElseThrow().destroyForcibly(); // kill -9: nothing written at exit
         daemon.awaitExit(Duration.ofSeconds(30));
+        // what a daemon killed while QEMU saved snapshot c leaves: c's metadata only in a
+        // temporary file (QEMU may lack c), which the next start removes and never reads
+        Path leftover = meta.resolve(".c.xml.new-42");
+        Files.writeString(leftover, Files.readString(meta.resolve("b.xml")).replace("<name>b</name>", "<name>c</name>"));
         daemon = qemu.startDaemon();
+        assertFalse(Files.exists(leftover));
         assertEquals(tree, virsh("snapshot-list", "jvq-snaprs", "--tree"));
         assertEquals("a", virsh("snapshot-current", "jvq-snaprs", "--name"));
         assertEquals("jvq-snaprs", virsh("list", "--with-snapshot", "--name"));
@@ -317,6 +323,85 @@ class QemuSnapshotIT {
         virsh("destroy", "jvq-snaprs");
         virsh("undefine", "jvq-snaprs");
         qemu.assertNothingLeft();
+    }
+
+    /**
+     * A running guest whose only disk is read-only: the checks pass, QEMU's savevm refuses (no
+     * device can hold the state). The error is QEMU's, the guest runs again, and nothing of the
+     * snapshot is left: not in the list, no metadata file, no temporary one (its metadata was
+     * written while QEMU saved).
+     */
+    @Test
+    void aFailedSavevmLeavesNoSnapshotNoMetadataFileAndTheGuestRunning() throws Exception {
+        TestGuests.qemu();
+        Tool.QEMU_IMG.require();
+        qemuImg(scratch.resolve("disk.qcow2"));
+        daemon = qemu.startDaemon();
+        Path xml = root.resolve("guest.xml");
+        Files.writeString(xml, tinyXml("jvq-snapfail", scratch.resolve("disk.qcow2")).replace("</disk>", "<readonly/></disk>"));
+        virsh("define", xml.toString());
+        virsh("start", "jvq-snapfail");
+        Exec.Result r = virshFails("snapshot-create-as", "jvq-snapfail", "x");
+        assertEquals("error: operation failed: Failed to take snapshot: Error: no block device can store vmstate for"
+                + " snapshot", r.stderr().strip(), r::describe);
+        assertEquals("running (unpaused)", virsh("domstate", "--reason", "jvq-snapfail"));
+        assertEquals("", virsh("snapshot-list", "jvq-snapfail", "--name"));
+        Path meta = root.resolve("qemu/lib/snapshot/jvq-snapfail");
+        assertEquals(List.of(), filesIn(meta));
+        virsh("destroy", "jvq-snapfail");
+        virsh("undefine", "jvq-snapfail");
+        qemu.assertNothingLeft();
+    }
+
+    /**
+     * The metadata cannot be written (the snapshot folder's place is taken by a file): QEMU has
+     * saved, the call fails with libvirt's message, the guest runs again and the snapshot is not
+     * listed; once the folder can be made, the next snapshot is recorded as usual.
+     */
+    @Test
+    void metadataThatCannotBeWrittenFailsTheCreateAndTheGuestRunsOn() throws Exception {
+        TestGuests.qemu();
+        Tool.QEMU_IMG.require();
+        qemuImg(scratch.resolve("disk.qcow2"));
+        daemon = qemu.startDaemon();
+        Path xml = root.resolve("guest.xml");
+        Files.writeString(xml, tinyXml("jvq-snapmeta", scratch.resolve("disk.qcow2")));
+        virsh("define", xml.toString());
+        virsh("start", "jvq-snapmeta");
+        Path meta = root.resolve("qemu/lib/snapshot/jvq-snapmeta");
+        Files.createDirectories(meta.getParent());
+        Files.writeString(meta, "in the way");
+        Exec.Result r = virshFails("snapshot-create-as", "jvq-snapmeta", "x");
+        assertEquals("error: internal error: unable to save metadata for snapshot x", r.stderr().strip(), r::describe);
+        assertEquals("running (unpaused)", virsh("domstate", "--reason", "jvq-snapmeta"));
+        assertEquals("", virsh("snapshot-list", "jvq-snapmeta", "--name"));
+        assertEquals(List.of("jvq-snapmeta"), filesIn(meta.getParent())); // the file in the way, nothing beside it
+        Files.delete(meta);
+        virsh("snapshot-create-as", "jvq-snapmeta", "y");
+        assertEquals("y", virsh("snapshot-current", "jvq-snapmeta", "--name"));
+        assertEquals(List.of("y.xml"), filesIn(meta));
+        virsh("destroy", "jvq-snapmeta");
+        virsh("undefine", "jvq-snapmeta", "--snapshots-metadata");
+        qemu.assertNothingLeft();
+    }
+
+    private Exec.Result virshFails(String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(InteropEnvironment.virsh().toString(), "-q", "-c",
+                QemuTestRoot.tcpUri(daemon)));
+        cmd.addAll(List.of(args));
+        Exec.Result r = Exec.run(T, null, cmd.toArray(new String[0]));
+        assertEquals(1, r.exitCode(), () -> r.describe() + "\n" + daemon.describe());
+        return r;
+    }
+
+    /** The names in a folder, sorted, hidden ones included; none when it does not exist. */
+    private static List<String> filesIn(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (java.util.stream.Stream<Path> s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
     }
 
     @Test

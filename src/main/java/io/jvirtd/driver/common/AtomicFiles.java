@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -23,6 +24,9 @@ import java.util.Set;
  * storage and secret drivers.
  */
 public final class AtomicFiles {
+
+    /** What a temporary file's name has between the target's name and the writing thread's id. */
+    private static final String TEMPORARY = ".new-";
 
     private AtomicFiles() {
     }
@@ -48,10 +52,23 @@ public final class AtomicFiles {
      */
     public static void write(Path target, byte[] content, boolean durable, FileAttribute<?>... attributes)
             throws IOException {
+        prepare(target, content, durable, attributes).commit();
+    }
+
+    /**
+     * The first half of a write: {@code content} in the temporary file (forced to disk when
+     * {@code durable}), the target untouched until {@link Pending#commit}. Lets a caller write
+     * while it waits for the outcome that decides whether the file should change at all (a
+     * snapshot's metadata while QEMU saves it) and leave only the rename for after. The
+     * target's folder must exist.
+     */
+    public static Pending prepare(Path target, byte[] content, boolean durable, FileAttribute<?>... attributes)
+            throws IOException {
         // one temporary name per writing thread: two threads writing the same target at once
         // (a worker and the QEMU event thread on a status file) never share, and so never tear,
-        // a temporary file; a crashed writer's leftover is removed by the next write of its name
-        Path tmp = target.resolveSibling("." + target.getFileName() + ".new-" + Thread.currentThread().getId());
+        // a temporary file; a crashed writer's leftover is removed by the next write of its name,
+        // or by removeLeftovers
+        Path tmp = target.resolveSibling("." + target.getFileName() + TEMPORARY + Thread.currentThread().getId());
         try {
             Files.deleteIfExists(tmp); // an earlier crash's leftover would keep its permissions
             try (FileChannel ch = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
@@ -64,18 +81,87 @@ public final class AtomicFiles {
                     ch.force(true);
                 }
             }
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
         } catch (IOException e) {
+            deleteAfterFailure(tmp, e);
+            throw e;
+        }
+        return new Pending(target, tmp);
+    }
+
+    /**
+     * A prepared write: its temporary file complete, the target as it was. Exactly one of
+     * {@link #commit} and {@link #discard} should follow; a process killed before either leaves
+     * the temporary file, which {@link #removeLeftovers} (or the next write of the same target
+     * by a thread of the same id) removes. Owned by the thread that prepared it.
+     */
+    public static final class Pending {
+        private final Path target;
+        private final Path tmp;
+
+        private Pending(Path target, Path tmp) {
+            this.target = target;
+            this.tmp = tmp;
+        }
+
+        public Path target() {
+            return target;
+        }
+
+        /** Renames the temporary file over the target: now the target has the new content. */
+        public void commit() throws IOException {
+            try {
+                try {
+                    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                } catch (AtomicMoveNotSupportedException e) {
+                    Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+                }
+            } catch (IOException e) {
+                deleteAfterFailure(tmp, e);
+                throw e;
+            }
+        }
+
+        /** Removes the temporary file; the target keeps its content. Never throws. */
+        public void discard() {
             try {
                 Files.deleteIfExists(tmp);
             } catch (IOException ignored) {
-                e.addSuppressed(ignored);
+                // a leftover; removeLeftovers or the next write of this name takes it
             }
-            throw e;
+        }
+    }
+
+    /**
+     * Removes the temporary files of writes that a killed process never finished from
+     * {@code dir} (a daemon start, before it reads the folder). Returns how many.
+     */
+    public static int removeLeftovers(Path dir) throws IOException {
+        int n = 0;
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, ".*" + TEMPORARY + "*")) {
+            for (Path f : files) {
+                if (isLeftover(f.getFileName().toString()) && Files.deleteIfExists(f)) {
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
+    /** Whether {@code name} is one of our temporary names: ".TARGET.new-THREADID". */
+    static boolean isLeftover(String name) {
+        int at = name.lastIndexOf(TEMPORARY);
+        if (!name.startsWith(".") || at <= 1) {
+            return false;
+        }
+        String id = name.substring(at + TEMPORARY.length());
+        return !id.isEmpty() && id.chars().allMatch(c -> c >= '0' && c <= '9');
+    }
+
+    private static void deleteAfterFailure(Path tmp, IOException e) {
+        try {
+            Files.deleteIfExists(tmp);
+        } catch (IOException ignored) {
+            e.addSuppressed(ignored);
         }
     }
 }

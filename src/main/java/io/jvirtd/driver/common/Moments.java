@@ -260,11 +260,16 @@ public final class Moments<D> {
 
     /** virDomainMomentAssignDef: a new node, unless the name is taken. */
     public static <D> Node<D> assign(Moments<D> moments, String name, D def, String parentName) {
+        checkNew(moments, name);
+        return moments.add(name, def, parentName);
+    }
+
+    /** {@link #assign}'s refusal of a taken name, for a caller that must know before it assigns. */
+    public static <D> void checkNew(Moments<D> moments, String name) {
         if (moments.find(name) != null) {
             throw VirException.of(VirErrorNumber.OPERATION_FAILED, VirErrorDomain.DOMAIN,
                     "domain moment " + name + " already exists");
         }
-        return moments.add(name, def, parentName);
     }
 
     /** virDomainMomentCheckCycles. */

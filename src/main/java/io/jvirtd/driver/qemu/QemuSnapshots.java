@@ -52,6 +52,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
 /**
@@ -68,7 +69,9 @@ import java.util.function.Function;
  * <p>Threads: worker threads. The tree is the domain's {@link QemuDomain#snapshots}, read and
  * changed under the domain's monitor; calls that change it hold the domain's job, and do QMP,
  * {@code qemu-img} and file work with no lock held. {@code savevm} blocks QEMU's monitor for
- * its duration; only this worker waits (the event loop keeps reading).
+ * its duration; only this worker waits for it (the event loop keeps reading), and meanwhile
+ * does what does not depend on its outcome: the domain capture and the new metadata files up
+ * to their rename (see {@link #createNew}).
  */
 final class QemuSnapshots {
 
@@ -97,24 +100,11 @@ final class QemuSnapshots {
      * domain's lock, written with none held. Job held.
      */
     private void sync(QemuDomain d, Set<String> names) {
-        Map<String, String> texts = new java.util.LinkedHashMap<>();
+        Map<String, String> texts;
         String domName;
         synchronized (d) {
             domName = d.name();
-            String uuid = io.jvirtd.model.domain.Uuids.format(d.uuid);
-            for (String n : names) {
-                Moments.Node<SnapshotDef> node = d.snapshots.find(n);
-                if (node == null) {
-                    texts.put(n, null);
-                    continue;
-                }
-                StringBuilder b = new StringBuilder(4096);
-                b.append("<!--\nWARNING: THIS IS AN AUTO-GENERATED FILE. CHANGES TO IT ARE LIKELY TO BE\n")
-                        .append("OVERWRITTEN AND LOST. Changes to this xml configuration should be made using:\n")
-                        .append("  virsh snapshot-edit\nor other application using the libvirt API.\n-->\n\n");
-                node.def.formatInto(b, 0, SnapshotDef.XML_SECURE, uuid, true, node == d.snapshots.current());
-                texts.put(n, b.toString());
-            }
+            texts = metadataTexts(d, names, d.snapshots.current());
         }
         Path dir = dir(life.paths, domName);
         for (Map.Entry<String, String> e : texts.entrySet()) {
@@ -127,8 +117,85 @@ final class QemuSnapshots {
                     AtomicFiles.write(f, e.getValue());
                 }
             } catch (IOException ex) {
-                throw VirException.internalError(VirErrorDomain.QEMU,
-                        "unable to save metadata for snapshot " + e.getKey());
+                throw metadataError(e.getKey());
+            }
+        }
+    }
+
+    /**
+     * The metadata file of each of {@code names} as it reads with {@code current} the current
+     * snapshot, null for a name no longer in the tree. Domain locked.
+     */
+    private static Map<String, String> metadataTexts(QemuDomain d, Set<String> names,
+                                                     Moments.Node<SnapshotDef> current) {
+        Map<String, String> texts = new java.util.LinkedHashMap<>();
+        String uuid = io.jvirtd.model.domain.Uuids.format(d.uuid);
+        for (String n : names) {
+            Moments.Node<SnapshotDef> node = d.snapshots.find(n);
+            if (node == null) {
+                texts.put(n, null);
+                continue;
+            }
+            StringBuilder b = new StringBuilder(4096);
+            b.append("<!--\nWARNING: THIS IS AN AUTO-GENERATED FILE. CHANGES TO IT ARE LIKELY TO BE\n")
+                    .append("OVERWRITTEN AND LOST. Changes to this xml configuration should be made using:\n")
+                    .append("  virsh snapshot-edit\nor other application using the libvirt API.\n-->\n\n");
+            node.def.formatInto(b, 0, SnapshotDef.XML_SECURE, uuid, true, node == current);
+            texts.put(n, b.toString());
+        }
+        return texts;
+    }
+
+    private static VirException metadataError(String name) {
+        return VirException.internalError(VirErrorDomain.QEMU, "unable to save metadata for snapshot " + name);
+    }
+
+    /**
+     * A new snapshot's metadata files, prepared while QEMU takes it: the old current snapshot's
+     * (now {@code <active>0</active>}) and the new one's, each complete and forced to disk in its
+     * temporary file. Only {@link #commitMetadata} after QEMU succeeded makes them the files the
+     * daemon reads at start, so a crash before never leaves metadata of a snapshot QEMU lacks;
+     * the temporary files a crash leaves are removed at the next start ({@link #loadAll}). On
+     * failure what was prepared is removed and the error names the snapshot. Job held, the new
+     * node in the tree, no lock.
+     */
+    private List<AtomicFiles.Pending> prepareMetadata(QemuDomain d, Moments.Node<SnapshotDef> node) {
+        Map<String, String> texts;
+        String domName;
+        synchronized (d) {
+            domName = d.name();
+            Set<String> names = new LinkedHashSet<>();
+            Moments.Node<SnapshotDef> old = d.snapshots.current();
+            if (old != null && old != node) {
+                names.add(old.name);
+            }
+            names.add(node.name);
+            texts = metadataTexts(d, names, node);
+        }
+        Path dir = dir(life.paths, domName);
+        List<AtomicFiles.Pending> pending = new ArrayList<>();
+        for (Map.Entry<String, String> e : texts.entrySet()) {
+            try {
+                Files.createDirectories(dir);
+                pending.add(AtomicFiles.prepare(dir.resolve(e.getKey() + ".xml"),
+                        e.getValue().getBytes(java.nio.charset.StandardCharsets.UTF_8), true));
+            } catch (IOException ex) {
+                pending.forEach(AtomicFiles.Pending::discard);
+                throw metadataError(e.getKey());
+            }
+        }
+        return pending;
+    }
+
+    /** Renames prepared metadata files into place, in order; a failure discards the rest. */
+    private static void commitMetadata(List<AtomicFiles.Pending> pending) {
+        for (int i = 0; i < pending.size(); i++) {
+            try {
+                pending.get(i).commit();
+            } catch (IOException ex) {
+                pending.subList(i + 1, pending.size()).forEach(AtomicFiles.Pending::discard);
+                String file = pending.get(i).target().getFileName().toString();
+                throw metadataError(file.substring(0, file.length() - ".xml".length()));
             }
         }
     }
@@ -139,6 +206,13 @@ final class QemuSnapshots {
             Path dir = dir(paths, d.name());
             if (!Files.isDirectory(dir)) {
                 continue;
+            }
+            try {
+                // metadata a create prepared while QEMU saved, never renamed into place: the
+                // daemon died before QEMU's answer, so the snapshot may not exist
+                AtomicFiles.removeLeftovers(dir);
+            } catch (IOException e) {
+                LOG.log(Level.WARNING, "cannot remove unfinished snapshot metadata in {0}: {1}", dir, e.getMessage());
             }
             try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.xml")) {
                 for (Path f : files) {
@@ -356,71 +430,168 @@ final class QemuSnapshots {
     private String createNew(QemuDomain d, SnapshotDef def, int flags) {
         boolean active;
         boolean paused;
-        DomainDef capture;
+        DomainDef now;
         DomainDef inactive;
+        boolean diskOnly = (flags & CREATE_DISK_ONLY) != 0;
         synchronized (d) {
             active = d.liveDef != null;
             paused = d.state == DomainState.PAUSED;
-            capture = d.def().copyViaXml(true);
-            for (DeviceDef disk : capture.disks()) { // a node index is live-only: libvirt's inactive form has none
-                if (disk.node().child("source") != null) {
-                    disk.node().child("source").attr("index", null);
-                }
-            }
-            inactive = active && d.persistentDef != null ? d.persistentDef.copy() : null;
             alignState(def, d.state.number(), active, flags);
+            // A running guest's internal snapshot captures the domain (an XML round trip, the
+            // costliest step here) while QEMU saves, when the checks below can read the same
+            // disks from a plain copy: see plainDisks.
+            now = d.def().copy();
+            inactive = active && d.persistentDef != null ? d.persistentDef.copy() : null;
         }
-        def.setDomain(capture);
+        boolean whileSaving = active && !diskOnly && !"external".equals(def.memory()) && plainDisks(now);
+        def.setDomain(whileSaving ? now : capture(now));
         def.setInactiveDomain(inactive);
-        boolean diskOnly = (flags & CREATE_DISK_ONLY) != 0;
         def.alignDisks(null, diskOnly || "external".equals(def.memory()) ? "external" : "internal", true,
                 p -> Files.isRegularFile(Path.of(p)));
         if ("external".equals(def.memory())) {
             throw VirException.of(VirErrorNumber.OPERATION_UNSUPPORTED, VirErrorDomain.QEMU,
                     "external snapshots with the memory state are not supported by jvirtd's QEMU driver");
         }
-        prepare(capture, def, active);
+        prepare(def.domain(), def, active);
         boolean external = hasExternal(def);
         boolean reuse = (flags & CREATE_REUSE_EXT) != 0;
         if (external) {
-            QemuOverlays.prepare(def, capture, reuse);
+            QemuOverlays.prepare(def, def.domain(), reuse);
         }
         boolean metadata = (flags & CREATE_NO_METADATA) == 0;
-        Moments.Node<SnapshotDef> node = null;
         if (metadata) {
             synchronized (d) {
-                node = Moments.assign(d.snapshots, def.name(), def, null);
-                String cur = d.snapshots.currentName();
-                node.parentName = cur;
-                def.setParentName(cur);
+                Moments.checkNew(d.snapshots, def.name());
             }
         }
+        Taking rec = new Taking();
+        boolean resumed = false;
         try {
             if (external) {
+                rec.node = assign(d, def, metadata);
                 takeExternal(d, def, active, reuse, (flags & CREATE_HALT) != 0);
             } else if (active) {
-                takeRunning(d, def.name(), paused, (flags & CREATE_HALT) != 0);
+                resumed = takeRunning(d, def.name(), paused, (flags & CREATE_HALT) != 0, () -> {
+                    if (whileSaving) {
+                        DomainDef capture = capture(now);
+                        assert sameDisks(now, capture) : "the checks read other disks than the capture has";
+                        def.setDomain(capture);
+                    }
+                    rec.node = assign(d, def, metadata);
+                    if (rec.node != null) {
+                        rec.files = prepareMetadata(d, rec.node);
+                    }
+                });
             } else {
-                forEachQcow2(capture, def, "-c", false);
+                rec.node = assign(d, def, metadata);
+                forEachQcow2(def.domain(), def, "-c", false);
             }
         } catch (RuntimeException e) {
-            if (node != null) {
+            rec.files.forEach(AtomicFiles.Pending::discard);
+            if (rec.node != null) {
                 synchronized (d) {
-                    d.snapshots.remove(node);
+                    d.snapshots.remove(rec.node);
                 }
             }
             throw e;
         }
-        if (metadata) {
-            Set<String> touched = new LinkedHashSet<>();
-            synchronized (d) {
-                setCurrent(d, node, touched);
-                d.snapshots.linkParent(node);
+        try {
+            if (metadata) {
+                Set<String> touched = new LinkedHashSet<>();
+                synchronized (d) {
+                    setCurrent(d, rec.node, touched);
+                    d.snapshots.linkParent(rec.node);
+                }
+                touched.add(rec.node.name);
+                if (rec.files.isEmpty()) {
+                    sync(d, touched);
+                } else {
+                    commitMetadata(rec.files); // the files of exactly these names, prepared while QEMU saved
+                }
             }
-            touched.add(node.name);
-            sync(d, touched);
+        } finally {
+            if (resumed) {
+                awaitResumeApplied();
+            }
         }
         return def.name();
+    }
+
+    /** What a create has recorded so far: its node in the tree, its prepared metadata files. Worker-confined. */
+    private static final class Taking {
+        Moments.Node<SnapshotDef> node;
+        List<AtomicFiles.Pending> files = List.of();
+    }
+
+    /**
+     * virDomainSnapshotAssignDef: the snapshot joins the tree, the current snapshot its parent
+     * (the tree is linked once it is taken); null without metadata. Job held.
+     */
+    private static Moments.Node<SnapshotDef> assign(QemuDomain d, SnapshotDef def, boolean metadata) {
+        if (!metadata) {
+            return null;
+        }
+        synchronized (d) {
+            Moments.Node<SnapshotDef> node = Moments.assign(d.snapshots, def.name(), def, null);
+            String cur = d.snapshots.currentName();
+            node.parentName = cur;
+            def.setParentName(cur);
+            return node;
+        }
+    }
+
+    /**
+     * The domain as a snapshot records it (qemuSnapshotCreate's format and parse of the live
+     * definition): libvirt's inactive, migratable form, with no node index (live-only).
+     */
+    private static DomainDef capture(DomainDef def) {
+        DomainDef capture = def.copyViaXml(true);
+        for (DeviceDef disk : capture.disks()) {
+            if (disk.node().child("source") != null) {
+                disk.node().child("source").attr("index", null);
+            }
+        }
+        return capture;
+    }
+
+    /**
+     * Whether every disk is a local file or block device, whose target, source, format,
+     * {@code snapshot} attribute and read-only mark the captured form prints as they are: then
+     * the disk checks and alignment may read the plain copy and give what they would give on the
+     * capture, which can wait until QEMU saves. Other sources (volumes, network) may read
+     * otherwise once captured, so those domains are captured first, as before.
+     */
+    private static boolean plainDisks(DomainDef def) {
+        for (DeviceDef disk : def.disks()) {
+            String type = disk.node().attr("type");
+            if (type != null && !type.equals("file") && !type.equals("block")) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** What the disk checks read, equal in both definitions (an assertion). */
+    private static boolean sameDisks(DomainDef a, DomainDef b) {
+        List<DeviceDef> x = a.disks();
+        List<DeviceDef> y = b.disks();
+        if (x.size() != y.size()) {
+            return false;
+        }
+        for (int i = 0; i < x.size(); i++) {
+            DeviceDef p = x.get(i);
+            DeviceDef q = y.get(i);
+            if (!java.util.Objects.equals(p.diskTarget(), q.diskTarget())
+                    || !java.util.Objects.equals(p.diskDevice(), q.diskDevice())
+                    || !java.util.Objects.equals(p.sourcePath(), q.sourcePath())
+                    || (p.node().child("source") == null) != (q.node().child("source") == null)
+                    || !java.util.Objects.equals(p.node().attr("snapshot"), q.node().attr("snapshot"))
+                    || !java.util.Objects.equals(p.node().childAttr("driver", "type"), q.node().childAttr("driver", "type"))
+                    || p.diskReadonly() != q.diskReadonly()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean hasExternal(SnapshotDef def) {
@@ -534,9 +705,13 @@ final class QemuSnapshots {
     /**
      * qemuSnapshotCreateActiveInternal: a running guest's CPUs stop (paused for "save"), HMP
      * savevm writes RAM and device state into the qcow2 images, the CPUs run again; with halt
-     * QEMU stops instead. Job held.
+     * QEMU stops instead. {@code whileSaving} is the caller's work that does not depend on
+     * savevm's outcome, done on this worker while QEMU saves; its failure fails the call once
+     * QEMU is done (and the CPUs run again). Returns whether the CPUs were resumed: then the
+     * caller records the snapshot and calls {@link #awaitResumeApplied} before it returns (the
+     * status file is written meanwhile). Job held.
      */
-    private void takeRunning(QemuDomain d, String name, boolean paused, boolean halt) {
+    private boolean takeRunning(QemuDomain d, String name, boolean paused, boolean halt, Runnable whileSaving) {
         QmpMonitor mon = monitor(d);
         boolean resume = !paused;
         if (resume) {
@@ -547,24 +722,75 @@ final class QemuSnapshots {
             // thread while savevm runs: QEMU sends no other state event before our cont
             mon.execute("stop", null, QemuLifecycle.MONITOR_TIMEOUT_MILLIS);
         }
+        CompletableFuture<Object> saved = mon.send("human-monitor-command",
+                Map.of("command-line", "savevm \"" + name + "\""));
+        CompletableFuture<Object> resumed = null;
+        if (resume && !halt) {
+            // libvirt resumes the CPUs whatever savevm answers, so cont goes now and QEMU runs
+            // it as soon as savevm is done, without a round trip through this worker between
+            resumed = cont(d, mon);
+        }
+        RuntimeException failure = null;
+        try {
+            whileSaving.run();
+        } catch (RuntimeException e) {
+            failure = e;
+        }
         boolean taken = false;
         try {
-            String reply = hmp(mon, "savevm \"" + name + "\"");
-            checkSavevm(reply);
+            Object reply = mon.await(saved, "human-monitor-command", VM_STATE_TIMEOUT_MILLIS);
+            checkSavevm(reply == null ? "" : reply.toString());
             taken = true;
-        } finally {
-            if (halt && taken) {
+        } catch (RuntimeException e) {
+            failure = first(failure, e);
+        }
+        if (halt && taken) {
+            try {
                 life.stopFromSnapshot(d);
-            } else if (resume) {
-                synchronized (d) {
-                    d.runningReason = StateReason.Running.UNPAUSED;
+            } catch (RuntimeException e) {
+                failure = first(failure, e);
+            }
+        } else if (resume) {
+            try {
+                if (resumed == null) { // halt, but savevm failed: the guest runs on
+                    resumed = cont(d, mon);
                 }
-                mon.execute("cont", null, QemuLifecycle.MONITOR_TIMEOUT_MILLIS);
-                // QEMU sent RESUME before cont's answer: once the event thread has applied it
-                // (state running, "Resumed Unpaused", the status file written) the call may return
-                life.onEventThread(() -> { });
+                mon.await(resumed, "cont", QemuLifecycle.MONITOR_TIMEOUT_MILLIS);
+            } catch (RuntimeException e) {
+                failure = first(failure, e);
             }
         }
+        if (failure != null) {
+            if (resume && !(halt && taken)) {
+                awaitResumeApplied();
+            }
+            throw failure;
+        }
+        return resume && !halt;
+    }
+
+    /**
+     * QEMU sent RESUME before cont's answer: once the event thread has applied it (state
+     * running, "Resumed Unpaused", the status file written) a call that resumed may return.
+     */
+    private void awaitResumeApplied() {
+        life.onEventThread(() -> { });
+    }
+
+    private static CompletableFuture<Object> cont(QemuDomain d, QmpMonitor mon) {
+        synchronized (d) {
+            d.runningReason = StateReason.Running.UNPAUSED;
+        }
+        return mon.send("cont", null);
+    }
+
+    /** The error the call reports: the first one; a later one rides along as suppressed. */
+    private static RuntimeException first(RuntimeException earlier, RuntimeException later) {
+        if (earlier == null) {
+            return later;
+        }
+        earlier.addSuppressed(later);
+        return earlier;
     }
 
     /** qemuMonitorTextCreateSnapshot's reading of savevm's answer. */

@@ -133,11 +133,18 @@ public final class SnapshotDef {
      */
     public static SnapshotDef parse(String xml, int flags, DomainXmlOptions domainOptions, SchemaValidator schemas) {
         String text = xml == null ? "" : xml;
-        VirXml.parseString(text, "(domain_snapshot)", "domainsnapshot", VirErrorDomain.DOMAIN_SNAPSHOT);
+        org.w3c.dom.Document doc = VirXml.parseString(text, "(domain_snapshot)", "domainsnapshot",
+                VirErrorDomain.DOMAIN_SNAPSHOT);
         if ((flags & PARSE_VALIDATE) != 0) {
             SchemaCheck.against(schemas, "domainsnapshot.rng", text);
         }
-        return fromElement(XParse.parse(text, false), flags, domainOptions);
+        // A new snapshot's XML is read field by field (its disk sources into their canonical
+        // attribute order), so the tree VirXml already built serves, attribute order aside: no
+        // second parse on the create path. A redefinition carries domain XML, whose metadata
+        // keeps its attributes in document order: that one is read again in order.
+        XElem root = (flags & PARSE_REDEFINE) != 0 ? XParse.parse(text, false)
+                : XParse.fromDom(doc.getDocumentElement(), false);
+        return fromElement(root, flags, domainOptions);
     }
 
     /** Parses a {@code <domainsnapshot>} DOM element (e.g. {@code test:domainsnapshot} in node files). */
