@@ -480,6 +480,7 @@ static void loop_tick(int timer, void *opaque)
 static void *event_loop(void *arg)
 {
     (void)arg;
+    pthread_setname_np(pthread_self(), "lv-evloop");   /* for perf sched, top -H */
     while (!atomic_load(&loop_quit))
         if (virEventRunDefaultImpl() < 0) {
             complain("virEventRunDefaultImpl");
@@ -616,8 +617,6 @@ static double processes_cpu_s(const pid_t *pids, int n)
 
 /* ---- the slow listener: the wire protocol on a socket of its own ------------------------ */
 
-#define PROC_CALLBACK_REGISTER_ANY 316u
-#define PROC_CALLBACK_LIFECYCLE 318u
 #define SLOW_RCVBUF (32 * 1024)
 
 struct slow_listener {
@@ -806,6 +805,7 @@ static void slow_event(struct slow_listener *l, const unsigned char *body, size_
 static void *slow_main(void *arg)
 {
     struct slow_listener *l = arg;
+    pthread_setname_np(pthread_self(), "lv-slow");
     while (!atomic_load(&slow_quit)) {
         uint64_t now = clock_ns();
         if (l->stall_until_ns > now && now >= l->stall_from_ns) {
