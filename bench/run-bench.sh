@@ -36,6 +36,11 @@
 #                  (default 1: all in lvbench's process, as a single application has them)
 #   --stall S      events-slow: seconds the slow listener reads nothing (default 10)
 #   --slow-rate R  events-slow: toggles per second (default 600)
+#   --slow-layouts LIST  events-slow: where the slow listener runs, any of thread (a thread
+#                  of the lvbench process whose event loop runs the 63 others' callbacks, so
+#                  its catch-up takes CPU from them) and process (a process of its own, as
+#                  another management application; lvbench --slow-process); one pair of
+#                  points per layout (default thread)
 #   --out DIR      raw.jsonl (appended to), table.md, stderr.log (default
 #                  ./bench-out-DATE-TIME)
 #
@@ -64,7 +69,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 lvbench=$here/lvbench lvload=$here/lvload
 
 reps=3 warm_reps=0 warm_groups= seconds=5 warmup=1 hold=5 groups=lvbench,events,lvload,idle out=
-rates=300,600,1200 procs=1 stall=10 slow_rate=600
+rates=300,600,1200 procs=1 stall=10 slow_rate=600 slow_layouts=thread
 names=() uris=() addrs=() pids=() modes=() slows=() metrics=()
 
 die() { echo "run-bench.sh: $*" >&2; exit 2; }
@@ -84,6 +89,7 @@ while [ $# -gt 0 ]; do
     --procs) procs=$2 ;;
     --stall) stall=$2 ;;
     --slow-rate) slow_rate=$2 ;;
+    --slow-layouts) slow_layouts=$2 ;;
     --reps) reps=$2 ;;
     --warm-reps) warm_reps=$2 ;;
     --warm-groups) warm_groups=$2 ;;
@@ -126,8 +132,11 @@ for rate in ${rates//,/ }; do
         matrix+=("events-rate|events rate=$rate listeners=64$([ "$p" = 1 ] || echo " procs=$p")|$rate 64 $p")
     done
 done
-for s in 0 "$stall"; do
-    matrix+=("events-slow|events rate=$slow_rate listeners=63+slow stall=$s|$slow_rate 63 $s")
+for layout in ${slow_layouts//,/ }; do
+    case "$layout" in thread|process) ;; *) die "--slow-layouts: thread or process, not '$layout'" ;; esac
+    for s in 0 "$stall"; do
+        matrix+=("events-slow|events rate=$slow_rate listeners=63+slow$([ "$layout" = thread ] || echo " (own process)") stall=$s|$slow_rate 63 $s $layout")
+    done
 done
 
 # idle point: the daemon's VmRSS around lvload --mode idle; prints the result object
@@ -163,7 +172,7 @@ point() { # TARGET-INDEX REP KIND LABEL ARGS
         [ -n "$uri" ] && listed events "${modes[$i]:-events}" || return 0
         result=$(timeout "$limit" "$lvbench" --uri "$uri" --mode events --conns "$2" --rate "$1" --procs "$3" \
             --seconds "$seconds" --warmup "$warmup" "${with_pid[@]}" 2>>"$out/stderr.log" | tail -n 1) ;;
-    events-slow)  # RATE LISTENERS STALL
+    events-slow)  # RATE LISTENERS STALL LAYOUT
         [ -n "$uri" ] && [ -n "${slows[$i]}" ] && listed events "${modes[$i]:-events}" || return 0
         local window=$(( ${stall%.*} + 3 )) scraped=$out/metrics-during.txt scraper=
         rm -f "$scraped"
@@ -173,6 +182,7 @@ point() { # TARGET-INDEX REP KIND LABEL ARGS
         fi
         result=$(timeout $(( limit + window )) "$lvbench" --uri "$uri" --mode events --conns "$2" --rate "$1" \
             --seconds "$window" --warmup "$warmup" "${with_pid[@]}" --slow-listener "${slows[$i]}" --stall "$3" \
+            $([ "$4" = process ] && echo --slow-process) \
             2>>"$out/stderr.log" | tail -n 1)
         if [ -n "$scraper" ]; then
             wait "$scraper"

@@ -3,13 +3,13 @@
 # run, with the tools of bench/ (the figures of docs/performance.md come from this script).
 #
 # usage: scripts/bench-side-by-side.sh [--out DIR] [--reps N] [--warm-reps N] [--warm-groups LIST] [--seconds S]
-#                                      [--groups LIST] [--procs LIST] [--idle-conns N] [--skip LIST]
+#                                      [--groups LIST] [--procs LIST] [--slow-layouts LIST] [--idle-conns N] [--skip LIST]
 #                                      [--idle-after S] [--compare-jvm-defaults]
 #
 #   --out DIR       results: raw.jsonl, table.md (run-bench.sh), extra.md (daemon RSS around
 #                   the matrix, start-up, idle connections), summary.md (both), rss.tsv, logs
 #                   (default /tmp/jvirtd-bench-DATE)
-#   --reps, --warm-reps, --warm-groups, --seconds, --groups, --procs   passed to
+#   --reps, --warm-reps, --warm-groups, --seconds, --groups, --procs, --slow-layouts   passed to
 #                   bench/run-bench.sh (defaults 3, 0, the groups, 3, all groups, 1; --warm-reps 1:
 #                   one uncounted round first, so that every daemon is measured warm, its code
 #                   compiled if it is a JVM)
@@ -40,7 +40,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 b="$root/bench"
 out="/tmp/jvirtd-bench-$(date +%Y%m%d-%H%M%S)"
-reps=3 warm_reps=0 warm_groups= procs=1 seconds=3 groups="lvbench,events,lvload,idle" idle_conns=19000 skip="" idle_after=60
+reps=3 warm_reps=0 warm_groups= procs=1 slow_layouts=thread seconds=3 groups="lvbench,events,lvload,idle" idle_conns=19000 skip="" idle_after=60
 compare_defaults=0 compare_jar=
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -49,6 +49,7 @@ while [ $# -gt 0 ]; do
     --warm-reps) warm_reps=$2; shift 2 ;;
     --warm-groups) warm_groups=$2; shift 2 ;;
     --procs) procs=$2; shift 2 ;;
+    --slow-layouts) slow_layouts=$2; shift 2 ;;
     --seconds) seconds=$2; shift 2 ;;
     --groups) groups=$2; shift 2 ;;
     --idle-conns) idle_conns=$2; shift 2 ;;
@@ -123,7 +124,7 @@ if ! skipped matrix; then
     JP=$(start_jvirtd "$out/jv" "$jv_port"); started+=("$JP")
     LP=$("$b/private-libvirtd.sh" start "$out/lv" --port "$lv_port" | tail -1)
     started+=("$LP")
-    "$b/nullserver" --tcp "127.0.0.1:$null_port" >"$out/nullserver.log" 2>&1 &
+    "$b/nullserver" --tcp "127.0.0.1:$null_port" --events >"$out/nullserver.log" 2>&1 &
     NP=$!; started+=("$NP")
     wait_port "$null_port"
     names=(libvirtd jvirtd) pids=("$LP" "$JP")
@@ -147,8 +148,8 @@ if ! skipped matrix; then
             --addr "127.0.0.1:$base_port" --pid "$BP")
     fi
     targets+=(--target nullserver --uri "test+tcp://127.0.0.1:$null_port/default" --addr "127.0.0.1:$null_port"
-        --pid "$NP" --modes version,connect)
-    cmd=("$b/run-bench.sh" --reps "$reps" --warm-reps "$warm_reps" --warm-groups "${warm_groups:-$groups}" --procs "$procs" --seconds "$seconds" --warmup 1 --groups "$groups" --out "$out"
+        --pid "$NP" --modes version,connect,events)   # events: the floor under any daemon (nullserver --events)
+    cmd=("$b/run-bench.sh" --reps "$reps" --warm-reps "$warm_reps" --warm-groups "${warm_groups:-$groups}" --procs "$procs" --slow-layouts "$slow_layouts" --seconds "$seconds" --warmup 1 --groups "$groups" --out "$out"
         "${targets[@]}")
     echo "${cmd[*]}" >"$out/command.txt"
     sleep 5 # the daemons' start-up is over: what they hold now is their idle RSS
