@@ -39,7 +39,11 @@
  *            itself (AUTH_LIST, CONNECT_OPEN test:///default, CALLBACK_REGISTER_ANY for the
  *            lifecycle of every domain) on its own thread, so that it alone can stop reading:
  *            with --stall S it reads nothing for S seconds from 1 s into the measured window,
- *            then reads on. On TCP its socket's receive buffer is 32 KiB; still, the daemon's
+ *            then reads on. --slow-process runs it in a process of its own (another
+ *            application, as in a real deployment) instead of a thread of this one, where
+ *            its catch-up after the stall takes CPU from the event loop that runs the other
+ *            listeners' callbacks (slow_cpu_pct: that process's CPU, not in cli_cpu_pct).
+ *            On TCP its socket's receive buffer is 32 KiB; still, the daemon's
  *            send buffer (autotuned up to net.ipv4.tcp_wmem's maximum, 4 MiB) absorbs the
  *            first MiBs of a backlog. A unix socket buffers ~200 KiB (net.core.wmem_default),
  *            so there a backlog reaches the daemon's own queue within seconds. slow_* report what it received: every event, or how many were
