@@ -35,6 +35,12 @@
  *            --procs P spreads the listener connections over P processes (forked, each with
  *            its own libvirt event loop): in one process every callback runs on that one
  *            thread, which at high rates is the slowest stage of a delivery.
+ *            --listeners-apart forks them even with --procs 1: all 64 still on one event
+ *            loop, but not the toggler's. In one process the toggler's connection is a source
+ *            of that same loop: each call takes its socket out of the loop and puts it back
+ *            afterwards (virNetClientIOUpdateCallback), a new GLib source that wakes the loop,
+ *            and the toggler's thread writes ~13 eventfd wake-ups per call (perf trace); when
+ *            the reply comes after the events (jvirtd), that lands among the callbacks.
  *            --slow-listener HOST:PORT or unix:PATH adds one more listener that speaks the wire protocol
  *            itself (AUTH_LIST, CONNECT_OPEN test:///default, CALLBACK_REGISTER_ANY for the
  *            lifecycle of every domain) on its own thread, so that it alone can stop reading:
@@ -106,6 +112,7 @@ static struct {
     double stall;       /* events: seconds the slow listener reads nothing */
     int procs;          /* events: processes the listeners are spread over (1: this one) */
     bool slow_process;  /* events: the slow listener in a process of its own */
+    bool listeners_apart;   /* events: the listeners in --procs processes apart from the toggler's */
 } opt = {
     .mode = -1, .threads = 1, .conns = 1, .seconds = 5, .warmup = 1, .domain = "test", .procs = 1,
 };
@@ -881,6 +888,7 @@ static int run_events(void)
 {
     int nl = opt.conns;
     int np = opt.procs;
+    bool forked = np > 1 || opt.listeners_apart;  /* listeners in child processes */
     struct listener *ls = shared_alloc((size_t)nl * sizeof(*ls));
     pid_t *children = calloc((size_t)np, sizeof(*children));
     double children_cpu0 = 0;
@@ -924,7 +932,7 @@ static int run_events(void)
             _exit(slow_process(slow, opt.slow_addr));
     }
     /* Forked before this process starts libvirt's threads; process p listens on its share. */
-    for (int p = 0; np > 1 && p < np; p++) {
+    for (int p = 0; forked && p < np; p++) {
         int from = nl * p / np, to = nl * (p + 1) / np;
         fflush(stdout);
         pid_t pid = fork();
@@ -959,7 +967,7 @@ static int run_events(void)
     }
     snprintf(shared->name, sizeof(shared->name), "%s", name);
     atomic_store(&shared->domain_ready, 1);
-    if (np == 1) {
+    if (!forked) {
         if (!listeners_open(ls, nl, name))
             goto done;
     } else {
@@ -1042,7 +1050,7 @@ static int run_events(void)
     cpu_window_close(&cpu);
     double slow_cpu_pct = slow_pid > 0 ? 100.0 * (process_cpu_s(slow_pid) - slow_cpu0)
                                          / ((double)(clock_ns() - cpu.start_ns) / 1e9) : -1;
-    if (np > 1) /* the tool is every process of it */
+    if (forked) /* the tool is every process of it */
         cpu.tool_pct += 100.0 * (processes_cpu_s(children, np) - children_cpu0)
                         / ((double)(clock_ns() - cpu.start_ns) / 1e9);
 
@@ -1087,6 +1095,7 @@ static int run_events(void)
     json_latency("ev_last_", last);
     json_latency("ev_spread_", spread);
     json_int("procs", np);
+    json_bool("listeners_apart", forked);
     free(first);
     free(last);
     free(spread);
@@ -1133,7 +1142,7 @@ done:
         free(slow->buf);
         free(slow);
     }
-    if (ls && np == 1)
+    if (ls && !forked)
         listeners_close(ls, nl);
     if (dom) {
         if (virDomainDestroy(dom) < 0)
@@ -1176,7 +1185,9 @@ static void usage(FILE *to)
         "  --procs P          events: spread the listener connections over P processes, each\n"
         "                     with its own libvirt event loop (default 1: all in this one)\n"
         "  --slow-process     events: the slow listener in a process of its own (default: a\n"
-        "                     thread of the process with the libvirt listeners)\n");
+        "                     thread of the process with the libvirt listeners)\n"
+        "  --listeners-apart  events: the listeners in processes of their own even with --procs 1,\n"
+        "                     so that the toggler's calls do not wake their event loop\n");
 }
 
 int main(int argc, char **argv)
@@ -1198,6 +1209,7 @@ int main(int argc, char **argv)
         { "stall", required_argument, NULL, 'S' },
         { "procs", required_argument, NULL, 'P' },
         { "slow-process", no_argument, NULL, 'X' },
+        { "listeners-apart", no_argument, NULL, 'A' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
@@ -1227,6 +1239,7 @@ int main(int argc, char **argv)
         case 'S': opt.stall = option_double("--stall", optarg, 0); break;
         case 'P': opt.procs = (int)option_long("--procs", optarg, 1, 64); break;
         case 'X': opt.slow_process = true; break;
+        case 'A': opt.listeners_apart = true; break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }

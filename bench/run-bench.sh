@@ -28,7 +28,7 @@
 #   --seconds S    measured seconds per point (default 5)
 #   --warmup W     unmeasured seconds before each point (default 1)
 #   --hold S       idle points: seconds the connections are held (default 5)
-#   --groups LIST  any of lvbench,events,lvload,idle,events-rate,events-slow (default
+#   --groups LIST  any of lvbench,events,lvload,idle,events-rate,events-apart,events-slow (default
 #                  lvbench,events,lvload,idle)
 #   --rates LIST   events-rate: toggles per second (default 300,600,1200)
 #   --procs LIST   events-rate: the listeners in that many processes, each with its own
@@ -53,6 +53,9 @@
 #   events   one toggler, 1, 16 and 64 listener connections
 #   events-rate  open loop: --rates toggles per second, 64 listener connections (in --procs
 #            processes)
+#   events-apart  events-rate's points (--procs 1) with the 64 listeners in a process apart from
+#            the toggler's (lvbench --listeners-apart): still one event loop for all 64, but the
+#            toggler's calls no longer wake it
 #   events-slow  open loop at --slow-rate: 63 listeners through libvirt plus one slow listener
 #            on the wire protocol, which first reads all the time (stall=0), then stops
 #            reading for --stall seconds from 1 s into the measured window (stall=S); the
@@ -132,6 +135,9 @@ for rate in ${rates//,/ }; do
         matrix+=("events-rate|events rate=$rate listeners=64$([ "$p" = 1 ] || echo " procs=$p")|$rate 64 $p")
     done
 done
+for rate in ${rates//,/ }; do
+    matrix+=("events-apart|events rate=$rate listeners=64 (toggler apart)|$rate 64 1 apart")
+done
 for layout in ${slow_layouts//,/ }; do
     case "$layout" in thread|process) ;; *) die "--slow-layouts: thread or process, not '$layout'" ;; esac
     for s in 0 "$stall"; do
@@ -168,9 +174,10 @@ point() { # TARGET-INDEX REP KIND LABEL ARGS
         result=$(timeout "$limit" "$lvbench" --uri "$uri" --mode "$1" --threads "$2" --conns "$3" \
             --seconds "$seconds" --warmup "$warmup" "${with_pid[@]}" "${extra[@]}" \
             2>>"$out/stderr.log" | tail -n 1) ;;
-    events-rate)  # RATE LISTENERS PROCS
+    events-rate|events-apart)  # RATE LISTENERS PROCS [apart]
         [ -n "$uri" ] && listed events "${modes[$i]:-events}" || return 0
         result=$(timeout "$limit" "$lvbench" --uri "$uri" --mode events --conns "$2" --rate "$1" --procs "$3" \
+            $([ "${4:-}" = apart ] && echo --listeners-apart) \
             --seconds "$seconds" --warmup "$warmup" "${with_pid[@]}" 2>>"$out/stderr.log" | tail -n 1) ;;
     events-slow)  # RATE LISTENERS STALL LAYOUT
         [ -n "$uri" ] && [ -n "${slows[$i]}" ] && listed events "${modes[$i]:-events}" || return 0
@@ -201,6 +208,7 @@ print(json.dumps([l for l in lines if re.match(r"jvirtd_(event_queue|event_lag|c
         [ -n "$addr" ] || return 0
         result=$(idle_point "$addr" "$pid" "$1") ;;
     esac
+    [ "$kind" = events-apart ] && kind=events-rate   # the same table
     printf '{"target":"%s","rep":%d,"kind":"%s","point":"%s","result":%s}\n' \
         "${names[$i]}" "$rep" "$kind" "$label" "$(json_or_null "$result")" >>"$raw"
     local brief

@@ -20,6 +20,10 @@
 #                   (JVIRTD_JVM_OPTIONS=/dev/null), on JVIRTD_BASE_PORT (16819)
 #   --compare-jar JAR   one more target, "jvirtd-before": that jar (an earlier build) through
 #                   bin/jvirtd, on JVIRTD_BEFORE_PORT (16829)
+#   --null-reply-first  one more target, "nullserver-reply-first": nullserver --events
+#                   --reply-first on NULL_PORT + 1, events points only (a toggle's reply before its
+#                   events, as libvirtd orders them; the plain nullserver writes the events first,
+#                   as jvirtd does)
 #   --idle-conns N  connections for the idle-memory point (default 19000: the fd limit of a
 #                   process here is 20000 and cannot be raised without CAP_SYS_RESOURCE)
 #   --skip LIST     any of matrix,startup,idle-impact,idle-memory
@@ -41,7 +45,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 b="$root/bench"
 out="/tmp/jvirtd-bench-$(date +%Y%m%d-%H%M%S)"
 reps=3 warm_reps=0 warm_groups= procs=1 slow_layouts=thread seconds=3 groups="lvbench,events,lvload,idle" idle_conns=19000 skip="" idle_after=60
-compare_defaults=0 compare_jar=
+compare_defaults=0 compare_jar= null_reply_first=0
 while [ $# -gt 0 ]; do
     case "$1" in
     --out) out=$2; shift 2 ;;
@@ -57,6 +61,7 @@ while [ $# -gt 0 ]; do
     --idle-after) idle_after=$2; shift 2 ;;
     --compare-jvm-defaults) compare_defaults=1; shift ;;
     --compare-jar) compare_jar=$2; shift 2 ;;
+    --null-reply-first) null_reply_first=1; shift ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed 's/^# \{0,1\}//;/^set -euo/d'; exit 0 ;;
     *) echo "bench-side-by-side.sh: unknown argument '$1'" >&2; exit 2 ;;
     esac
@@ -149,6 +154,12 @@ if ! skipped matrix; then
     fi
     targets+=(--target nullserver --uri "test+tcp://127.0.0.1:$null_port/default" --addr "127.0.0.1:$null_port"
         --pid "$NP" --modes version,connect,events)   # events: the floor under any daemon (nullserver --events)
+    if [ "$null_reply_first" = 1 ]; then
+        "$b/nullserver" --tcp "127.0.0.1:$((null_port + 1))" --events --reply-first >"$out/nullserver-rf.log" 2>&1 &
+        RP=$!; started+=("$RP")
+        wait_port "$((null_port + 1))"
+        targets+=(--target nullserver-reply-first --uri "test+tcp://127.0.0.1:$((null_port + 1))/default" --pid "$RP" --modes events)
+    fi
     cmd=("$b/run-bench.sh" --reps "$reps" --warm-reps "$warm_reps" --warm-groups "${warm_groups:-$groups}" --procs "$procs" --slow-layouts "$slow_layouts" --seconds "$seconds" --warmup 1 --groups "$groups" --out "$out"
         "${targets[@]}")
     echo "${cmd[*]}" >"$out/command.txt"
