@@ -1103,7 +1103,7 @@ static int run_events(void)
         json_num("slow_stall_s", opt.stall, 1);
         json_bool("slow_process", opt.slow_process);
         if (slow_pid > 0)   /* not in cli_cpu_pct: another application's */
-            json_num("slow_cpu_pct", slow_cpu_pct, 0);
+            json_num("slow_cpu_pct", slow_cpu_pct, 1);
         json_int("slow_events_received", (long long)atomic_load(&slow->seen));
         json_int("slow_order_breaks", (long long)slow->order_breaks);
         json_num("slow_max_gap_ms", (double)slow->max_gap_ns / 1e6, 1);
