@@ -20,6 +20,7 @@
 #                   (JVIRTD_JVM_OPTIONS=/dev/null), on JVIRTD_BASE_PORT (16819)
 #   --compare-jar JAR   one more target, "jvirtd-before": that jar (an earlier build) through
 #                   bin/jvirtd, on JVIRTD_BEFORE_PORT (16829)
+#   --compare-no-slow   no events-slow points for jvirtd-before (they take 16 s each)
 #   --null-reply-first  one more target, "nullserver-reply-first": nullserver --events
 #                   --reply-first on NULL_PORT + 1, events points only (a toggle's reply before its
 #                   events, as libvirtd orders them; the plain nullserver writes the events first,
@@ -45,7 +46,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 b="$root/bench"
 out="/tmp/jvirtd-bench-$(date +%Y%m%d-%H%M%S)"
 reps=3 warm_reps=0 warm_groups= procs=1 slow_layouts=thread seconds=3 groups="lvbench,events,lvload,idle" idle_conns=19000 skip="" idle_after=60
-compare_defaults=0 compare_jar= null_reply_first=0
+compare_defaults=0 compare_jar= compare_slow=1 null_reply_first=0
 while [ $# -gt 0 ]; do
     case "$1" in
     --out) out=$2; shift 2 ;;
@@ -62,6 +63,7 @@ while [ $# -gt 0 ]; do
     --compare-jvm-defaults) compare_defaults=1; shift ;;
     --compare-jar) compare_jar=$2; shift 2 ;;
     --null-reply-first) null_reply_first=1; shift ;;
+    --compare-no-slow) compare_slow=0; shift ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed 's/^# \{0,1\}//;/^set -euo/d'; exit 0 ;;
     *) echo "bench-side-by-side.sh: unknown argument '$1'" >&2; exit 2 ;;
     esac
@@ -142,8 +144,8 @@ if ! skipped matrix; then
         OP=$(start_jvirtd "$out/jv-before" "$before_port" "" "$compare_jar"); started+=("$OP")
         names+=(jvirtd-before) pids+=("$OP")
         targets+=(--target jvirtd-before --uri "test+tcp://127.0.0.1:$before_port/default"
-            --addr "127.0.0.1:$before_port" --pid "$OP" --slow-addr "unix:$out/jv-before/sock/libvirt-sock"
-            --metrics "http://127.0.0.1:$((metrics_port + 1))/metrics")
+            --addr "127.0.0.1:$before_port" --pid "$OP" --metrics "http://127.0.0.1:$((metrics_port + 1))/metrics")
+        [ "$compare_slow" = 0 ] || targets+=(--slow-addr "unix:$out/jv-before/sock/libvirt-sock")
     fi
     if [ "$compare_defaults" = 1 ]; then
         jv_conf "$base_port" "$out/jv-defaults"
