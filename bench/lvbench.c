@@ -35,11 +35,21 @@
  *            --procs P spreads the listener connections over P processes (forked, each with
  *            its own libvirt event loop): in one process every callback runs on that one
  *            thread, which at high rates is the slowest stage of a delivery.
+ *            --listeners-apart forks them even with --procs 1: all 64 still on one event
+ *            loop, but not the toggler's. In one process the toggler's connection is a source
+ *            of that same loop: each call takes its socket out of the loop and puts it back
+ *            afterwards (virNetClientIOUpdateCallback), a new GLib source that wakes the loop,
+ *            and the toggler's thread writes ~13 eventfd wake-ups per call (perf trace); when
+ *            the reply comes after the events (jvirtd), that lands among the callbacks.
  *            --slow-listener HOST:PORT or unix:PATH adds one more listener that speaks the wire protocol
  *            itself (AUTH_LIST, CONNECT_OPEN test:///default, CALLBACK_REGISTER_ANY for the
  *            lifecycle of every domain) on its own thread, so that it alone can stop reading:
  *            with --stall S it reads nothing for S seconds from 1 s into the measured window,
- *            then reads on. On TCP its socket's receive buffer is 32 KiB; still, the daemon's
+ *            then reads on. --slow-process runs it in a process of its own (another
+ *            application, as in a real deployment) instead of a thread of this one, where
+ *            its catch-up after the stall takes CPU from the event loop that runs the other
+ *            listeners' callbacks (slow_cpu_pct: that process's CPU, not in cli_cpu_pct).
+ *            On TCP its socket's receive buffer is 32 KiB; still, the daemon's
  *            send buffer (autotuned up to net.ipv4.tcp_wmem's maximum, 4 MiB) absorbs the
  *            first MiBs of a backlog. A unix socket buffers ~200 KiB (net.core.wmem_default),
  *            so there a backlog reaches the daemon's own queue within seconds. slow_* report what it received: every event, or how many were
@@ -101,6 +111,8 @@ static struct {
     const char *slow_addr;  /* events: HOST:PORT of the raw slow listener, NULL = none */
     double stall;       /* events: seconds the slow listener reads nothing */
     int procs;          /* events: processes the listeners are spread over (1: this one) */
+    bool slow_process;  /* events: the slow listener in a process of its own */
+    bool listeners_apart;   /* events: the listeners in --procs processes apart from the toggler's */
 } opt = {
     .mode = -1, .threads = 1, .conns = 1, .seconds = 5, .warmup = 1, .domain = "test", .procs = 1,
 };
@@ -445,6 +457,8 @@ static struct ev_shared {
     _Atomic int ready;          /* processes whose listeners are registered */
     _Atomic int failed;         /* a process could not set its listeners up */
     _Atomic int quit;           /* the toggler is done: deregister and exit */
+    _Atomic int slow_ready;     /* --slow-process: its listener is registered */
+    _Atomic int slow_go;        /* --slow-process: the stall's times are set, read on */
     _Atomic uint64_t stall_from_ns, stall_until_ns;  /* the slow listener's stall; 0: none */
     char name[96];
 } *shared;
@@ -480,6 +494,7 @@ static void loop_tick(int timer, void *opaque)
 static void *event_loop(void *arg)
 {
     (void)arg;
+    pthread_setname_np(pthread_self(), "lv-evloop");   /* for perf sched, top -H */
     while (!atomic_load(&loop_quit))
         if (virEventRunDefaultImpl() < 0) {
             complain("virEventRunDefaultImpl");
@@ -616,8 +631,6 @@ static double processes_cpu_s(const pid_t *pids, int n)
 
 /* ---- the slow listener: the wire protocol on a socket of its own ------------------------ */
 
-#define PROC_CALLBACK_REGISTER_ANY 316u
-#define PROC_CALLBACK_LIFECYCLE 318u
 #define SLOW_RCVBUF (32 * 1024)
 
 struct slow_listener {
@@ -630,7 +643,7 @@ struct slow_listener {
     int last_event;
     struct latency lat;
     unsigned char *buf;
-    size_t have, cap;
+    size_t start, have, cap;    /* unread bytes are buf[start..have) */
 };
 
 static atomic_bool slow_quit;
@@ -694,17 +707,27 @@ static bool write_all(int fd, const unsigned char *p, size_t n)
     return true;
 }
 
-/* Reads one whole message into l->buf (length word included); its length, 0 on EOF or error,
- * -1 when nothing came within timeout_ms. */
+/* Reads one whole message; it starts at slow_frame(l) (length word included). Returns its
+ * length, 0 on EOF or error, -1 when nothing came within timeout_ms. Messages are consumed by
+ * moving l->start past them, and only an incomplete one is ever moved to the front: a catch-up
+ * read of 64 KiB holds ~650 events, and moving the rest of the buffer down after each of them
+ * (as this did before) cost the reader ~20 MB of memmove per read, CPU taken from the other
+ * listeners' event loop in this process. */
 static long slow_read_frame(struct slow_listener *l, int timeout_ms)
 {
     for (;;) {
-        if (l->have >= 4) {
-            size_t len = xdr_get_u32(l->buf);
+        size_t avail = l->have - l->start;
+        if (avail >= 4) {
+            size_t len = xdr_get_u32(l->buf + l->start);
             if (len < WIRE_PREFIX || len > WIRE_MAX)
                 return 0;
-            if (l->have >= len)
+            if (avail >= len)
                 return (long)len;
+            if (l->start + len > l->cap) {  /* make room: the incomplete message to the front */
+                memmove(l->buf, l->buf + l->start, avail);
+                l->start = 0;
+                l->have = avail;
+            }
             if (len > l->cap) {
                 unsigned char *b = realloc(l->buf, len);
                 if (!b)
@@ -712,6 +735,10 @@ static long slow_read_frame(struct slow_listener *l, int timeout_ms)
                 l->buf = b;
                 l->cap = len;
             }
+        } else if (l->start > 0) {  /* less than a length word left: to the front */
+            memmove(l->buf, l->buf + l->start, avail);
+            l->start = 0;
+            l->have = avail;
         }
         struct pollfd pfd = { .fd = l->fd, .events = POLLIN };
         int r = poll(&pfd, 1, timeout_ms);
@@ -726,10 +753,16 @@ static long slow_read_frame(struct slow_listener *l, int timeout_ms)
     }
 }
 
+static unsigned char *slow_frame(struct slow_listener *l)
+{
+    return l->buf + l->start;
+}
+
 static void slow_consume(struct slow_listener *l, size_t len)
 {
-    memmove(l->buf, l->buf + len, l->have - len);
-    l->have -= len;
+    l->start += len;
+    if (l->start == l->have)
+        l->start = l->have = 0;
 }
 
 /* A call with `body` and its reply, which must be OK; events before it are skipped. */
@@ -747,7 +780,7 @@ static bool slow_call(struct slow_listener *l, uint32_t proc, uint32_t serial,
         long len = slow_read_frame(l, 10000);
         if (len <= 0)
             return false;
-        struct wire_header h = wire_get_header(l->buf);
+        struct wire_header h = wire_get_header(slow_frame(l));
         slow_consume(l, (size_t)len);
         if (h.type == WIRE_REPLY && h.serial == serial)
             return h.status == WIRE_OK;
@@ -806,7 +839,8 @@ static void slow_event(struct slow_listener *l, const unsigned char *body, size_
 static void *slow_main(void *arg)
 {
     struct slow_listener *l = arg;
-    while (!atomic_load(&slow_quit)) {
+    pthread_setname_np(pthread_self(), "lv-slow");
+    while (!atomic_load(&slow_quit) && !atomic_load(&shared->quit)) {
         uint64_t now = clock_ns();
         if (l->stall_until_ns > now && now >= l->stall_from_ns) {
             sleep_until(l->stall_until_ns);   /* the stall: not a byte read meanwhile */
@@ -819,18 +853,42 @@ static void *slow_main(void *arg)
         }
         if (len < 0)
             continue;
-        struct wire_header h = wire_get_header(l->buf);
+        struct wire_header h = wire_get_header(slow_frame(l));
         if (h.type == WIRE_MESSAGE && h.proc == PROC_CALLBACK_LIFECYCLE)
-            slow_event(l, l->buf + WIRE_PREFIX, (size_t)len - WIRE_PREFIX);
+            slow_event(l, slow_frame(l) + WIRE_PREFIX, (size_t)len - WIRE_PREFIX);
         slow_consume(l, (size_t)len);
     }
     return NULL;
+}
+
+/* --slow-process: the slow listener in a process of its own, as another management
+ * application would be, so that its catch-up takes no CPU from this process's event loop. */
+static int slow_process(struct slow_listener *l, const char *addr)
+{
+    while (!atomic_load(&shared->domain_ready) && !atomic_load(&shared->quit))
+        usleep(1000);
+    if (atomic_load(&shared->quit))
+        return 0;
+    l->domain = shared->name;
+    if (!slow_open(l, addr)) {
+        atomic_store(&shared->failed, 1);
+        return 1;
+    }
+    atomic_store(&shared->slow_ready, 1);
+    while (!atomic_load(&shared->slow_go) && !atomic_load(&shared->quit))
+        usleep(1000);
+    l->stall_from_ns = atomic_load(&shared->stall_from_ns);
+    l->stall_until_ns = atomic_load(&shared->stall_until_ns);
+    slow_main(l);
+    close(l->fd);
+    return 0;
 }
 
 static int run_events(void)
 {
     int nl = opt.conns;
     int np = opt.procs;
+    bool forked = np > 1 || opt.listeners_apart;  /* listeners in child processes */
     struct listener *ls = shared_alloc((size_t)nl * sizeof(*ls));
     pid_t *children = calloc((size_t)np, sizeof(*children));
     double children_cpu0 = 0;
@@ -848,14 +906,33 @@ static int run_events(void)
     char name[96];
     struct slow_listener *slow = NULL;
     bool slow_running = false;
+    pid_t slow_pid = 0;
+    double slow_cpu0 = 0;
     if (!ls || !children || !ring || !shared || !toggle_lat || !delivery) {
         perror("lvbench: calloc or mmap");
         return 1;
     }
     for (int i = 0; i < nl; i++)
         ls[i].callback = -1;
+    if (opt.slow_addr) {    /* in shared memory when it runs in a process of its own */
+        slow = opt.slow_process ? shared_alloc(sizeof(*slow)) : calloc(1, sizeof(*slow));
+        if (!slow) {
+            perror("lvbench: calloc or mmap");
+            goto done;
+        }
+        slow->fd = -1;
+    }
+    if (slow && opt.slow_process) {
+        fflush(stdout);
+        if ((slow_pid = fork()) < 0) {
+            perror("lvbench: fork");
+            goto done;
+        }
+        if (slow_pid == 0)
+            _exit(slow_process(slow, opt.slow_addr));
+    }
     /* Forked before this process starts libvirt's threads; process p listens on its share. */
-    for (int p = 0; np > 1 && p < np; p++) {
+    for (int p = 0; forked && p < np; p++) {
         int from = nl * p / np, to = nl * (p + 1) / np;
         fflush(stdout);
         pid_t pid = fork();
@@ -890,7 +967,7 @@ static int run_events(void)
     }
     snprintf(shared->name, sizeof(shared->name), "%s", name);
     atomic_store(&shared->domain_ready, 1);
-    if (np == 1) {
+    if (!forked) {
         if (!listeners_open(ls, nl, name))
             goto done;
     } else {
@@ -903,21 +980,28 @@ static int run_events(void)
         }
     }
 
-    set_window();
-    if (opt.slow_addr) {
-        if (!(slow = calloc(1, sizeof(*slow)))) {
-            perror("lvbench: calloc");
+    if (slow && opt.slow_process) {
+        uint64_t give_up = clock_ns() + 120 * NS_PER_S;
+        while (!atomic_load(&shared->slow_ready) && !atomic_load(&shared->failed) && clock_ns() < give_up)
+            usleep(1000);
+        if (!atomic_load(&shared->slow_ready)) {
+            fprintf(stderr, "lvbench: the slow listener's process could not register\n");
             goto done;
         }
-        slow->fd = -1;
+    } else if (slow) {
         slow->domain = name;
         if (!slow_open(slow, opt.slow_addr))
             goto done;
+    }
+    set_window();
+    if (slow) {
         slow->stall_from_ns = window_start_ns + NS_PER_S;
         slow->stall_until_ns = slow->stall_from_ns + seconds_to_ns(opt.stall);
         atomic_store(&shared->stall_until_ns, slow->stall_until_ns);
         atomic_store(&shared->stall_from_ns, slow->stall_from_ns);
-        if (pthread_create(&slow->thread, NULL, slow_main, slow) != 0) {
+        if (opt.slow_process) {
+            atomic_store(&shared->slow_go, 1);
+        } else if (pthread_create(&slow->thread, NULL, slow_main, slow) != 0) {
             perror("lvbench: pthread_create");
             goto done;
         }
@@ -935,6 +1019,7 @@ static int run_events(void)
         if (measured && !window_open) {
             cpu_window_open(&cpu, opt.daemon);
             children_cpu0 = processes_cpu_s(children, np);
+            slow_cpu0 = slow_pid > 0 ? process_cpu_s(slow_pid) : 0;
             window_open = true;
         }
         struct toggle *t = &ring[toggles % RING];
@@ -960,9 +1045,12 @@ static int run_events(void)
     if (!window_open) {
         cpu_window_open(&cpu, opt.daemon);
         children_cpu0 = processes_cpu_s(children, np);
+        slow_cpu0 = slow_pid > 0 ? process_cpu_s(slow_pid) : 0;
     }
     cpu_window_close(&cpu);
-    if (np > 1) /* the tool is every process of it */
+    double slow_cpu_pct = slow_pid > 0 ? 100.0 * (process_cpu_s(slow_pid) - slow_cpu0)
+                                         / ((double)(clock_ns() - cpu.start_ns) / 1e9) : -1;
+    if (forked) /* the tool is every process of it */
         cpu.tool_pct += 100.0 * (processes_cpu_s(children, np) - children_cpu0)
                         / ((double)(clock_ns() - cpu.start_ns) / 1e9);
 
@@ -1007,11 +1095,15 @@ static int run_events(void)
     json_latency("ev_last_", last);
     json_latency("ev_spread_", spread);
     json_int("procs", np);
+    json_bool("listeners_apart", forked);
     free(first);
     free(last);
     free(spread);
     if (slow_running) {
         json_num("slow_stall_s", opt.stall, 1);
+        json_bool("slow_process", opt.slow_process);
+        if (slow_pid > 0)   /* not in cli_cpu_pct: another application's */
+            json_num("slow_cpu_pct", slow_cpu_pct, 1);
         json_int("slow_events_received", (long long)atomic_load(&slow->seen));
         json_int("slow_order_breaks", (long long)slow->order_breaks);
         json_num("slow_max_gap_ms", (double)slow->max_gap_ns / 1e6, 1);
@@ -1038,17 +1130,19 @@ done:
     for (int p = 0; children && p < np; p++)
         if (children[p] > 0 && waitpid(children[p], NULL, 0) < 0)
             perror("lvbench: waitpid");
-    if (slow_running) {
+    if (slow_pid > 0 && waitpid(slow_pid, NULL, 0) < 0)   /* it saw shared->quit */
+        perror("lvbench: waitpid");
+    if (slow_running && !opt.slow_process) {
         atomic_store(&slow_quit, true);
         pthread_join(slow->thread, NULL);
     }
-    if (slow) {
+    if (slow && !opt.slow_process) {
         if (slow->fd >= 0)
             close(slow->fd);
         free(slow->buf);
         free(slow);
     }
-    if (ls && np == 1)
+    if (ls && !forked)
         listeners_close(ls, nl);
     if (dom) {
         if (virDomainDestroy(dom) < 0)
@@ -1089,7 +1183,11 @@ static void usage(FILE *to)
         "  --stall S          events: the slow listener reads nothing for S seconds, from 1 s\n"
         "                     into the measured window (default 0: it reads all the time)\n"
         "  --procs P          events: spread the listener connections over P processes, each\n"
-        "                     with its own libvirt event loop (default 1: all in this one)\n");
+        "                     with its own libvirt event loop (default 1: all in this one)\n"
+        "  --slow-process     events: the slow listener in a process of its own (default: a\n"
+        "                     thread of the process with the libvirt listeners)\n"
+        "  --listeners-apart  events: the listeners in processes of their own even with --procs 1,\n"
+        "                     so that the toggler's calls do not wake their event loop\n");
 }
 
 int main(int argc, char **argv)
@@ -1110,6 +1208,8 @@ int main(int argc, char **argv)
         { "slow-listener", required_argument, NULL, 'L' },
         { "stall", required_argument, NULL, 'S' },
         { "procs", required_argument, NULL, 'P' },
+        { "slow-process", no_argument, NULL, 'X' },
+        { "listeners-apart", no_argument, NULL, 'A' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
@@ -1138,6 +1238,8 @@ int main(int argc, char **argv)
         case 'L': opt.slow_addr = optarg; break;
         case 'S': opt.stall = option_double("--stall", optarg, 0); break;
         case 'P': opt.procs = (int)option_long("--procs", optarg, 1, 64); break;
+        case 'X': opt.slow_process = true; break;
+        case 'A': opt.listeners_apart = true; break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }

@@ -14,7 +14,25 @@
  * Messages that are not calls (keepalive, stream data) are ignored. All replies to the
  * calls of one read go out in one write.
  *
- * usage: nullserver [--tcp HOST:PORT] [--unix PATH] [--version N]
+ * With --events it is also the event limit: just enough for lvbench --mode events (one
+ * domain, whatever its XML names; its lifecycle callbacks; suspend and resume), so that what
+ * lvbench measures against it is what libvirt's client library and this machine allow, a
+ * floor under any daemon's delivery latency. Then also:
+ *   CONNECT_SUPPORTS_FEATURE   1 for REMOTE_EVENT_CALLBACK (the client then registers with
+ *                              CALLBACK_REGISTER_ANY and gets callback ids), else 0
+ *   DOMAIN_CREATE_XML          the domain named by the XML's <name>, a fixed UUID, id 1
+ *   DOMAIN_LOOKUP_BY_NAME      the domain of that name
+ *   CALLBACK_REGISTER_ANY      callback id (one per connection is kept: the last one)
+ *   CALLBACK_DEREGISTER_ANY, DOMAIN_DESTROY   empty success
+ *   DOMAIN_SUSPEND, DOMAIN_RESUME   a CALLBACK_LIFECYCLE message (SUSPENDED/PAUSED or
+ *                              RESUMED/UNPAUSED) to every connection with a lifecycle
+ *                              callback, one write each, back to back in one loop pass, then
+ *                              the reply (--reply-first: the reply first, as libvirtd, which
+ *                              dispatches events after the call from its loop's timer)
+ * No work is done per event but the writes: no queue, no thread hop, no encoding per listener
+ * beyond writing the callback id in.
+ *
+ * usage: nullserver [--tcp HOST:PORT] [--unix PATH] [--version N] [--events [--reply-first]]
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -50,6 +68,7 @@ struct peer {
     int fd;
     bool listener;
     bool watching_out;
+    int32_t lifecycle_callback;   /* --events: the connection's lifecycle callback id, -1 none */
     struct bytes in;    /* an incomplete call */
     struct bytes out;   /* replies the socket did not take yet */
 };
@@ -60,6 +79,20 @@ static uint64_t lib_version = 9000000;
 static unsigned long clients;
 static unsigned char read_buf[READ_SIZE];   /* single-threaded: shared by all clients */
 static struct bytes replies;                /* replies to the calls of the current read */
+
+/* --events */
+#define EV_LISTENERS_MAX 4096
+#define EV_SUSPENDED 3          /* VIR_DOMAIN_EVENT_SUSPENDED, detail PAUSED 0 */
+#define EV_RESUMED 4            /* VIR_DOMAIN_EVENT_RESUMED, detail UNPAUSED 0 */
+static bool events_on, reply_first;
+static struct peer *ev_listeners[EV_LISTENERS_MAX];  /* connections with a lifecycle callback */
+static int ev_count;
+static int32_t next_callback_id;
+static char dom_name[256];
+static size_t dom_name_len;
+static const unsigned char dom_uuid[16] = { 0x6e, 0x75, 0x6c, 0x6c, 0x73, 0x65, 0x72, 0x76,
+                                            0x65, 0x72, 0x2d, 0x65, 0x76, 0x65, 0x6e, 0x74 };
+static unsigned long long events_sent, events_dropped;
 
 static void on_signal(int sig)
 {
@@ -128,7 +161,130 @@ static void reply_not_supported(const struct wire_header *call)
     xdr_u32(at, WIRE_LEVEL_ERROR);
 }
 
-static void answer(const struct wire_header *h)
+static bool send_replies(struct peer *p);
+static ssize_t send_some(int fd, const unsigned char *p, size_t len);
+static void watch_out(struct peer *p, bool on);
+static void ev_forget(struct peer *p);
+
+/* remote_nonnull_domain of the one domain: name, uuid, id; returns its size. */
+static size_t put_domain(unsigned char *at)
+{
+    size_t n = xdr_string(at, dom_name, dom_name_len);
+    memcpy(at + n, dom_uuid, 16);
+    xdr_u32(at + n + 16, 1);
+    return n + 20;
+}
+
+static size_t domain_size(void)
+{
+    return xdr_string_size(dom_name_len) + 20;
+}
+
+/* A remote_string or remote_nonnull_string at body[*at]; NULL if it does not fit. */
+static const unsigned char *get_string(const unsigned char *body, size_t n, size_t *at, size_t *len)
+{
+    if (*at + 4 > n)
+        return NULL;
+    *len = xdr_get_u32(body + *at);
+    if (*len > n - *at - 4)
+        return NULL;
+    const unsigned char *s = body + *at + 4;
+    *at += xdr_string_size(*len);
+    return s;
+}
+
+/* DOMAIN_CREATE_XML: the domain is whatever <name> the XML has. */
+static void create_domain(const unsigned char *body, size_t n)
+{
+    size_t at = 0, len;
+    const unsigned char *xml = get_string(body, n, &at, &len);
+    const char *open_tag = xml ? memmem(xml, len, "<name>", 6) : NULL;
+    const char *close_tag = open_tag ? memmem(open_tag, len - (size_t)(open_tag - (const char *)xml), "</name>", 7) : NULL;
+    dom_name_len = 0;
+    if (close_tag && (size_t)(close_tag - open_tag - 6) < sizeof(dom_name)) {
+        dom_name_len = (size_t)(close_tag - open_tag - 6);
+        memcpy(dom_name, open_tag + 6, dom_name_len);
+    }
+}
+
+/* Writes one lifecycle event to every connection with a callback, each its own message. */
+static void send_lifecycle(int event)
+{
+    unsigned char msg[WIRE_PREFIX + 4 + sizeof(dom_name) + 4 + 20 + 8];
+    size_t body = 4 + domain_size() + 8;
+    wire_put_header(msg, (uint32_t)(WIRE_PREFIX + body), PROC_CALLBACK_LIFECYCLE, WIRE_MESSAGE, 0, WIRE_OK);
+    size_t at = WIRE_PREFIX + 4;
+    at += put_domain(msg + at);
+    xdr_u32(msg + at, (uint32_t)event);
+    xdr_u32(msg + at + 4, 0);
+    for (int i = 0; i < ev_count; i++) {
+        struct peer *p = ev_listeners[i];
+        xdr_u32(msg + WIRE_PREFIX, (uint32_t)p->lifecycle_callback);
+        size_t len = WIRE_PREFIX + body;
+        ssize_t w = p->out.len == 0 ? send_some(p->fd, msg, len) : 0;
+        if (w < 0)
+            continue;   /* it goes when its socket says so */
+        if ((size_t)w < len) {
+            if (p->out.len + len - (size_t)w > CLIENT_BYTES_MAX) {
+                events_dropped++;
+                continue;
+            }
+            bytes_append(&p->out, msg + w, len - (size_t)w);
+            watch_out(p, true);
+        }
+        events_sent++;
+    }
+}
+
+/* The calls of --events; false if `h` is none of them. */
+static bool answer_event_call(struct peer *p, const struct wire_header *h, const unsigned char *body, size_t n)
+{
+    switch (h->proc) {
+    case PROC_CONNECT_SUPPORTS_FEATURE:
+        xdr_u32(reply(h, WIRE_OK, 4), n >= 4 && xdr_get_u32(body) == WIRE_FEATURE_REMOTE_EVENT_CALLBACK);
+        return true;
+    case PROC_DOMAIN_CREATE_XML:
+        create_domain(body, n);
+        put_domain(reply(h, WIRE_OK, domain_size()));
+        return true;
+    case PROC_DOMAIN_LOOKUP_BY_NAME:
+        put_domain(reply(h, WIRE_OK, domain_size()));
+        return true;
+    case PROC_CALLBACK_REGISTER_ANY:
+        if (n < 4 || xdr_get_u32(body) != 0) {   /* VIR_DOMAIN_EVENT_ID_LIFECYCLE only */
+            reply_not_supported(h);
+            return true;
+        }
+        if (p->lifecycle_callback < 0) {
+            if (ev_count == EV_LISTENERS_MAX) {
+                reply_not_supported(h);
+                return true;
+            }
+            ev_listeners[ev_count++] = p;
+        }
+        p->lifecycle_callback = next_callback_id++;
+        xdr_u32(reply(h, WIRE_OK, 4), (uint32_t)p->lifecycle_callback);
+        return true;
+    case PROC_CALLBACK_DEREGISTER_ANY:
+        ev_forget(p);
+        reply(h, WIRE_OK, 0);
+        return true;
+    case PROC_DOMAIN_DESTROY:
+        reply(h, WIRE_OK, 0);
+        return true;
+    case PROC_DOMAIN_SUSPEND:
+    case PROC_DOMAIN_RESUME:
+        reply(h, WIRE_OK, 0);
+        if (reply_first)
+            send_replies(p);    /* an error shows on its next read */
+        send_lifecycle(h->proc == PROC_DOMAIN_SUSPEND ? EV_SUSPENDED : EV_RESUMED);
+        return true;
+    default:
+        return false;
+    }
+}
+
+static void answer(struct peer *p, const struct wire_header *h, const unsigned char *body, size_t n)
 {
     if (h->program != WIRE_REMOTE_PROGRAM || h->type != WIRE_CALL)
         return;
@@ -136,12 +292,14 @@ static void answer(const struct wire_header *h)
         reply_not_supported(h);
         return;
     }
-    unsigned char *body;
+    if (events_on && answer_event_call(p, h, body, n))
+        return;
+    unsigned char *out;
     switch (h->proc) {
     case PROC_AUTH_LIST:
-        body = reply(h, WIRE_OK, 8);
-        xdr_u32(body, 1);
-        xdr_u32(body + 4, WIRE_AUTH_NONE);
+        out = reply(h, WIRE_OK, 8);
+        xdr_u32(out, 1);
+        xdr_u32(out + 4, WIRE_AUTH_NONE);
         break;
     case PROC_CONNECT_OPEN:
     case PROC_CONNECT_CLOSE:
@@ -168,8 +326,21 @@ static void watch_out(struct peer *p, bool on)
     p->watching_out = on;
 }
 
+static void ev_forget(struct peer *p)
+{
+    if (p->lifecycle_callback < 0)
+        return;
+    p->lifecycle_callback = -1;
+    for (int i = 0; i < ev_count; i++)
+        if (ev_listeners[i] == p) {
+            ev_listeners[i] = ev_listeners[--ev_count];
+            break;
+        }
+}
+
 static void drop(struct peer *p)
 {
+    ev_forget(p);
     epoll_ctl(epfd, EPOLL_CTL_DEL, p->fd, NULL);
     close(p->fd);
     free(p->in.data);
@@ -253,7 +424,7 @@ static bool readable(struct peer *p)
         }
         if (total - at < h.length)
             break;
-        answer(&h);
+        answer(p, &h, data + at + WIRE_PREFIX, h.length - WIRE_PREFIX);
         at += h.length;
     }
     if (shared) {
@@ -281,6 +452,8 @@ static void accept_all(struct peer *listener)
         setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));  /* fails on unix: fine */
         struct peer *p = calloc(1, sizeof(*p));
         struct epoll_event ev = { .events = EPOLLIN, .data.ptr = p };
+        if (p)
+            p->lifecycle_callback = -1;
         if (!p || (p->fd = fd, epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev) < 0)) {
             close(fd);
             free(p);
@@ -354,17 +527,23 @@ int main(int argc, char **argv)
         { "tcp", required_argument, NULL, 't' },
         { "unix", required_argument, NULL, 'u' },
         { "version", required_argument, NULL, 'v' },
+        { "events", no_argument, NULL, 'e' },
+        { "reply-first", no_argument, NULL, 'r' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
-    static const char use[] = "usage: nullserver [--tcp HOST:PORT] [--unix PATH] [--version N]\n"
-                              "  one of --tcp / --unix at least; runs until SIGINT or SIGTERM\n";
+    static const char use[] = "usage: nullserver [--tcp HOST:PORT] [--unix PATH] [--version N] [--events [--reply-first]]\n"
+                              "  one of --tcp / --unix at least; runs until SIGINT or SIGTERM\n"
+                              "  --events: one domain, lifecycle callbacks, suspend and resume (lvbench --mode events)\n"
+                              "  --reply-first: a toggle's reply before its events (default: after)\n";
     const char *tcp = NULL, *unix_path = NULL;
     for (int o; (o = getopt_long(argc, argv, "", options, NULL)) != -1;) {
         switch (o) {
         case 't': tcp = optarg; break;
         case 'u': unix_path = optarg; break;
         case 'v': lib_version = (uint64_t)option_long("--version", optarg, 0, 1L << 62); break;
+        case 'e': events_on = true; break;
+        case 'r': reply_first = true; break;
         case 'h': fputs(use, stdout); return 0;
         default: fputs(use, stderr); return 2;
         }
@@ -416,5 +595,8 @@ int main(int argc, char **argv)
     if (unix_path)
         unlink(unix_path);
     fprintf(stderr, "nullserver: stopping with %lu clients connected\n", clients);
+    if (events_on)
+        fprintf(stderr, "nullserver: %llu events sent, %llu dropped (a listener more than %u bytes behind)\n",
+                events_sent, events_dropped, CLIENT_BYTES_MAX);
     return 0;
 }

@@ -28,7 +28,7 @@
 #   --seconds S    measured seconds per point (default 5)
 #   --warmup W     unmeasured seconds before each point (default 1)
 #   --hold S       idle points: seconds the connections are held (default 5)
-#   --groups LIST  any of lvbench,events,lvload,idle,events-rate,events-slow (default
+#   --groups LIST  any of lvbench,events,lvload,idle,events-rate,events-apart,events-slow (default
 #                  lvbench,events,lvload,idle)
 #   --rates LIST   events-rate: toggles per second (default 300,600,1200)
 #   --procs LIST   events-rate: the listeners in that many processes, each with its own
@@ -36,6 +36,11 @@
 #                  (default 1: all in lvbench's process, as a single application has them)
 #   --stall S      events-slow: seconds the slow listener reads nothing (default 10)
 #   --slow-rate R  events-slow: toggles per second (default 600)
+#   --slow-layouts LIST  events-slow: where the slow listener runs, any of thread (a thread
+#                  of the lvbench process whose event loop runs the 63 others' callbacks, so
+#                  its catch-up takes CPU from them) and process (a process of its own, as
+#                  another management application; lvbench --slow-process); one pair of
+#                  points per layout (default thread)
 #   --out DIR      raw.jsonl (appended to), table.md, stderr.log (default
 #                  ./bench-out-DATE-TIME)
 #
@@ -48,6 +53,9 @@
 #   events   one toggler, 1, 16 and 64 listener connections
 #   events-rate  open loop: --rates toggles per second, 64 listener connections (in --procs
 #            processes)
+#   events-apart  events-rate's points (--procs 1) with the 64 listeners in a process apart from
+#            the toggler's (lvbench --listeners-apart): still one event loop for all 64, but the
+#            toggler's calls no longer wake it
 #   events-slow  open loop at --slow-rate: 63 listeners through libvirt plus one slow listener
 #            on the wire protocol, which first reads all the time (stall=0), then stops
 #            reading for --stall seconds from 1 s into the measured window (stall=S); the
@@ -64,7 +72,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 lvbench=$here/lvbench lvload=$here/lvload
 
 reps=3 warm_reps=0 warm_groups= seconds=5 warmup=1 hold=5 groups=lvbench,events,lvload,idle out=
-rates=300,600,1200 procs=1 stall=10 slow_rate=600
+rates=300,600,1200 procs=1 stall=10 slow_rate=600 slow_layouts=thread
 names=() uris=() addrs=() pids=() modes=() slows=() metrics=()
 
 die() { echo "run-bench.sh: $*" >&2; exit 2; }
@@ -84,6 +92,7 @@ while [ $# -gt 0 ]; do
     --procs) procs=$2 ;;
     --stall) stall=$2 ;;
     --slow-rate) slow_rate=$2 ;;
+    --slow-layouts) slow_layouts=$2 ;;
     --reps) reps=$2 ;;
     --warm-reps) warm_reps=$2 ;;
     --warm-groups) warm_groups=$2 ;;
@@ -126,8 +135,14 @@ for rate in ${rates//,/ }; do
         matrix+=("events-rate|events rate=$rate listeners=64$([ "$p" = 1 ] || echo " procs=$p")|$rate 64 $p")
     done
 done
-for s in 0 "$stall"; do
-    matrix+=("events-slow|events rate=$slow_rate listeners=63+slow stall=$s|$slow_rate 63 $s")
+for rate in ${rates//,/ }; do
+    matrix+=("events-apart|events rate=$rate listeners=64 (toggler apart)|$rate 64 1 apart")
+done
+for layout in ${slow_layouts//,/ }; do
+    case "$layout" in thread|process) ;; *) die "--slow-layouts: thread or process, not '$layout'" ;; esac
+    for s in 0 "$stall"; do
+        matrix+=("events-slow|events rate=$slow_rate listeners=63+slow$([ "$layout" = thread ] || echo " (own process)") stall=$s|$slow_rate 63 $s $layout")
+    done
 done
 
 # idle point: the daemon's VmRSS around lvload --mode idle; prints the result object
@@ -159,11 +174,12 @@ point() { # TARGET-INDEX REP KIND LABEL ARGS
         result=$(timeout "$limit" "$lvbench" --uri "$uri" --mode "$1" --threads "$2" --conns "$3" \
             --seconds "$seconds" --warmup "$warmup" "${with_pid[@]}" "${extra[@]}" \
             2>>"$out/stderr.log" | tail -n 1) ;;
-    events-rate)  # RATE LISTENERS PROCS
+    events-rate|events-apart)  # RATE LISTENERS PROCS [apart]
         [ -n "$uri" ] && listed events "${modes[$i]:-events}" || return 0
         result=$(timeout "$limit" "$lvbench" --uri "$uri" --mode events --conns "$2" --rate "$1" --procs "$3" \
+            $([ "${4:-}" = apart ] && echo --listeners-apart) \
             --seconds "$seconds" --warmup "$warmup" "${with_pid[@]}" 2>>"$out/stderr.log" | tail -n 1) ;;
-    events-slow)  # RATE LISTENERS STALL
+    events-slow)  # RATE LISTENERS STALL LAYOUT
         [ -n "$uri" ] && [ -n "${slows[$i]}" ] && listed events "${modes[$i]:-events}" || return 0
         local window=$(( ${stall%.*} + 3 )) scraped=$out/metrics-during.txt scraper=
         rm -f "$scraped"
@@ -173,6 +189,7 @@ point() { # TARGET-INDEX REP KIND LABEL ARGS
         fi
         result=$(timeout $(( limit + window )) "$lvbench" --uri "$uri" --mode events --conns "$2" --rate "$1" \
             --seconds "$window" --warmup "$warmup" "${with_pid[@]}" --slow-listener "${slows[$i]}" --stall "$3" \
+            $([ "$4" = process ] && echo --slow-process) \
             2>>"$out/stderr.log" | tail -n 1)
         if [ -n "$scraper" ]; then
             wait "$scraper"
@@ -191,6 +208,7 @@ print(json.dumps([l for l in lines if re.match(r"jvirtd_(event_queue|event_lag|c
         [ -n "$addr" ] || return 0
         result=$(idle_point "$addr" "$pid" "$1") ;;
     esac
+    [ "$kind" = events-apart ] && kind=events-rate   # the same table
     printf '{"target":"%s","rep":%d,"kind":"%s","point":"%s","result":%s}\n' \
         "${names[$i]}" "$rep" "$kind" "$label" "$(json_or_null "$result")" >>"$raw"
     local brief

@@ -3,13 +3,13 @@
 # run, with the tools of bench/ (the figures of docs/performance.md come from this script).
 #
 # usage: scripts/bench-side-by-side.sh [--out DIR] [--reps N] [--warm-reps N] [--warm-groups LIST] [--seconds S]
-#                                      [--groups LIST] [--procs LIST] [--idle-conns N] [--skip LIST]
+#                                      [--groups LIST] [--procs LIST] [--slow-layouts LIST] [--idle-conns N] [--skip LIST]
 #                                      [--idle-after S] [--compare-jvm-defaults]
 #
 #   --out DIR       results: raw.jsonl, table.md (run-bench.sh), extra.md (daemon RSS around
 #                   the matrix, start-up, idle connections), summary.md (both), rss.tsv, logs
 #                   (default /tmp/jvirtd-bench-DATE)
-#   --reps, --warm-reps, --warm-groups, --seconds, --groups, --procs   passed to
+#   --reps, --warm-reps, --warm-groups, --seconds, --groups, --procs, --slow-layouts   passed to
 #                   bench/run-bench.sh (defaults 3, 0, the groups, 3, all groups, 1; --warm-reps 1:
 #                   one uncounted round first, so that every daemon is measured warm, its code
 #                   compiled if it is a JVM)
@@ -20,6 +20,11 @@
 #                   (JVIRTD_JVM_OPTIONS=/dev/null), on JVIRTD_BASE_PORT (16819)
 #   --compare-jar JAR   one more target, "jvirtd-before": that jar (an earlier build) through
 #                   bin/jvirtd, on JVIRTD_BEFORE_PORT (16829)
+#   --compare-no-slow   no events-slow points for jvirtd-before (they take 16 s each)
+#   --null-reply-first  one more target, "nullserver-reply-first": nullserver --events
+#                   --reply-first on NULL_PORT + 1, events points only (a toggle's reply before its
+#                   events, as libvirtd orders them; the plain nullserver writes the events first,
+#                   as jvirtd does)
 #   --idle-conns N  connections for the idle-memory point (default 19000: the fd limit of a
 #                   process here is 20000 and cannot be raised without CAP_SYS_RESOURCE)
 #   --skip LIST     any of matrix,startup,idle-impact,idle-memory
@@ -40,8 +45,8 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 b="$root/bench"
 out="/tmp/jvirtd-bench-$(date +%Y%m%d-%H%M%S)"
-reps=3 warm_reps=0 warm_groups= procs=1 seconds=3 groups="lvbench,events,lvload,idle" idle_conns=19000 skip="" idle_after=60
-compare_defaults=0 compare_jar=
+reps=3 warm_reps=0 warm_groups= procs=1 slow_layouts=thread seconds=3 groups="lvbench,events,lvload,idle" idle_conns=19000 skip="" idle_after=60
+compare_defaults=0 compare_jar= compare_slow=1 null_reply_first=0
 while [ $# -gt 0 ]; do
     case "$1" in
     --out) out=$2; shift 2 ;;
@@ -49,6 +54,7 @@ while [ $# -gt 0 ]; do
     --warm-reps) warm_reps=$2; shift 2 ;;
     --warm-groups) warm_groups=$2; shift 2 ;;
     --procs) procs=$2; shift 2 ;;
+    --slow-layouts) slow_layouts=$2; shift 2 ;;
     --seconds) seconds=$2; shift 2 ;;
     --groups) groups=$2; shift 2 ;;
     --idle-conns) idle_conns=$2; shift 2 ;;
@@ -56,6 +62,8 @@ while [ $# -gt 0 ]; do
     --idle-after) idle_after=$2; shift 2 ;;
     --compare-jvm-defaults) compare_defaults=1; shift ;;
     --compare-jar) compare_jar=$2; shift 2 ;;
+    --null-reply-first) null_reply_first=1; shift ;;
+    --compare-no-slow) compare_slow=0; shift ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed 's/^# \{0,1\}//;/^set -euo/d'; exit 0 ;;
     *) echo "bench-side-by-side.sh: unknown argument '$1'" >&2; exit 2 ;;
     esac
@@ -123,7 +131,7 @@ if ! skipped matrix; then
     JP=$(start_jvirtd "$out/jv" "$jv_port"); started+=("$JP")
     LP=$("$b/private-libvirtd.sh" start "$out/lv" --port "$lv_port" | tail -1)
     started+=("$LP")
-    "$b/nullserver" --tcp "127.0.0.1:$null_port" >"$out/nullserver.log" 2>&1 &
+    "$b/nullserver" --tcp "127.0.0.1:$null_port" --events >"$out/nullserver.log" 2>&1 &
     NP=$!; started+=("$NP")
     wait_port "$null_port"
     names=(libvirtd jvirtd) pids=("$LP" "$JP")
@@ -136,8 +144,8 @@ if ! skipped matrix; then
         OP=$(start_jvirtd "$out/jv-before" "$before_port" "" "$compare_jar"); started+=("$OP")
         names+=(jvirtd-before) pids+=("$OP")
         targets+=(--target jvirtd-before --uri "test+tcp://127.0.0.1:$before_port/default"
-            --addr "127.0.0.1:$before_port" --pid "$OP" --slow-addr "unix:$out/jv-before/sock/libvirt-sock"
-            --metrics "http://127.0.0.1:$((metrics_port + 1))/metrics")
+            --addr "127.0.0.1:$before_port" --pid "$OP" --metrics "http://127.0.0.1:$((metrics_port + 1))/metrics")
+        [ "$compare_slow" = 0 ] || targets+=(--slow-addr "unix:$out/jv-before/sock/libvirt-sock")
     fi
     if [ "$compare_defaults" = 1 ]; then
         jv_conf "$base_port" "$out/jv-defaults"
@@ -147,8 +155,14 @@ if ! skipped matrix; then
             --addr "127.0.0.1:$base_port" --pid "$BP")
     fi
     targets+=(--target nullserver --uri "test+tcp://127.0.0.1:$null_port/default" --addr "127.0.0.1:$null_port"
-        --pid "$NP" --modes version,connect)
-    cmd=("$b/run-bench.sh" --reps "$reps" --warm-reps "$warm_reps" --warm-groups "${warm_groups:-$groups}" --procs "$procs" --seconds "$seconds" --warmup 1 --groups "$groups" --out "$out"
+        --pid "$NP" --modes version,connect,events)   # events: the floor under any daemon (nullserver --events)
+    if [ "$null_reply_first" = 1 ]; then
+        "$b/nullserver" --tcp "127.0.0.1:$((null_port + 1))" --events --reply-first >"$out/nullserver-rf.log" 2>&1 &
+        RP=$!; started+=("$RP")
+        wait_port "$((null_port + 1))"
+        targets+=(--target nullserver-reply-first --uri "test+tcp://127.0.0.1:$((null_port + 1))/default" --pid "$RP" --modes events)
+    fi
+    cmd=("$b/run-bench.sh" --reps "$reps" --warm-reps "$warm_reps" --warm-groups "${warm_groups:-$groups}" --procs "$procs" --slow-layouts "$slow_layouts" --seconds "$seconds" --warmup 1 --groups "$groups" --out "$out"
         "${targets[@]}")
     echo "${cmd[*]}" >"$out/command.txt"
     sleep 5 # the daemons' start-up is over: what they hold now is their idle RSS
