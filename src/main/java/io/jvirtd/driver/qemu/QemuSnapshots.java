@@ -720,9 +720,11 @@ final class QemuSnapshots {
             }
             // its STOP event ("Suspended Paused", the status file) is applied on the qemu-event
             // thread while savevm runs: QEMU sends no other state event before our cont
-            mon.execute("stop", null, QemuLifecycle.MONITOR_TIMEOUT_MILLIS);
+            // stop, savevm and cont without an id (replies come in order): QEMU 7.2 reads its
+            // monitor a byte per main-loop turn, ~4.5 us each, and these are waited for
+            mon.await(mon.sendUnnumbered("stop", null), "stop", QemuLifecycle.MONITOR_TIMEOUT_MILLIS);
         }
-        CompletableFuture<Object> saved = mon.send("human-monitor-command",
+        CompletableFuture<Object> saved = mon.sendUnnumbered("human-monitor-command",
                 Map.of("command-line", "savevm \"" + name + "\""));
         CompletableFuture<Object> resumed = null;
         if (resume && !halt) {
@@ -781,7 +783,7 @@ final class QemuSnapshots {
         synchronized (d) {
             d.runningReason = StateReason.Running.UNPAUSED;
         }
-        return mon.send("cont", null);
+        return mon.sendUnnumbered("cont", null);
     }
 
     /** The error the call reports: the first one; a later one rides along as suppressed. */
