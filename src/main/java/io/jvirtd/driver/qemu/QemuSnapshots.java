@@ -180,6 +180,10 @@ final class QemuSnapshots {
                 pending.add(AtomicFiles.prepare(dir.resolve(e.getKey() + ".xml"),
                         e.getValue().getBytes(java.nio.charset.StandardCharsets.UTF_8), true));
             } catch (IOException ex) {
+                if (!e.getKey().equals(node.name)) {
+                    LOG.log(Level.WARNING, "failed to update old current snapshot {0}: {1}", e.getKey(), ex.getMessage());
+                    continue;
+                }
                 pending.forEach(AtomicFiles.Pending::discard);
                 throw metadataError(e.getKey());
             }
@@ -187,15 +191,33 @@ final class QemuSnapshots {
         return pending;
     }
 
-    /** Renames prepared metadata files into place, in order; a failure discards the rest. */
-    private static void commitMetadata(List<AtomicFiles.Pending> pending) {
+    /** The old current snapshot's file after a create: a failure is only a warning, as libvirt's. */
+    private void syncOldCurrent(QemuDomain d, Set<String> oldCurrent) {
+        try {
+            sync(d, oldCurrent);
+        } catch (VirException e) {
+            LOG.log(Level.WARNING, "failed to update old current snapshot {0}", oldCurrent);
+        }
+    }
+
+    /**
+     * Renames prepared metadata files into place, in order. Only the file of {@code required}
+     * (the new snapshot) must make it: its failure discards the rest and fails the create; the
+     * old current snapshot's is warned about, as libvirt does.
+     */
+    private static void commitMetadata(List<AtomicFiles.Pending> pending, String required) {
         for (int i = 0; i < pending.size(); i++) {
+            String file = pending.get(i).target().getFileName().toString();
+            String name = file.substring(0, file.length() - ".xml".length());
             try {
                 pending.get(i).commit();
             } catch (IOException ex) {
+                if (!name.equals(required)) {
+                    LOG.log(Level.WARNING, "failed to update old current snapshot {0}: {1}", name, ex.getMessage());
+                    continue;
+                }
                 pending.subList(i + 1, pending.size()).forEach(AtomicFiles.Pending::discard);
-                String file = pending.get(i).target().getFileName().toString();
-                throw metadataError(file.substring(0, file.length() - ".xml".length()));
+                throw metadataError(name);
             }
         }
     }
@@ -474,7 +496,11 @@ final class QemuSnapshots {
                 resumed = takeRunning(d, def.name(), paused, (flags & CREATE_HALT) != 0, () -> {
                     if (whileSaving) {
                         DomainDef capture = capture(now);
-                        assert sameDisks(now, capture) : "the checks read other disks than the capture has";
+                        if (!sameDisks(now, capture)) {
+                            // plainDisks promises they agree; a difference is a bug, shown, not hidden
+                            LOG.log(Level.WARNING, "snapshot {0} of {1}: the disk checks read other disks than the captured domain has",
+                                    def.name(), d.name());
+                        }
                         def.setDomain(capture);
                     }
                     rec.node = assign(d, def, metadata);
@@ -497,16 +523,29 @@ final class QemuSnapshots {
         }
         try {
             if (metadata) {
-                Set<String> touched = new LinkedHashSet<>();
+                // qemuSnapshotSetCurrent + qemuSnapshotCreateWriteMetadata: the old current
+                // snapshot's file is rewritten or only warned about; the new one's must be
+                // written, else the snapshot leaves the tree (and no snapshot is current) before
+                // it is linked under its parent
+                Set<String> oldCurrent = new LinkedHashSet<>();
                 synchronized (d) {
-                    setCurrent(d, rec.node, touched);
-                    d.snapshots.linkParent(rec.node);
+                    setCurrent(d, rec.node, oldCurrent);
                 }
-                touched.add(rec.node.name);
-                if (rec.files.isEmpty()) {
-                    sync(d, touched);
-                } else {
-                    commitMetadata(rec.files); // the files of exactly these names, prepared while QEMU saved
+                try {
+                    if (rec.files.isEmpty()) {
+                        syncOldCurrent(d, oldCurrent);
+                        sync(d, Set.of(rec.node.name));
+                    } else {
+                        commitMetadata(rec.files, rec.node.name); // prepared while QEMU saved
+                    }
+                } catch (RuntimeException e) {
+                    synchronized (d) {
+                        d.snapshots.remove(rec.node);
+                    }
+                    throw e;
+                }
+                synchronized (d) {
+                    d.snapshots.linkParent(rec.node);
                 }
             }
         } finally {
