@@ -47,7 +47,7 @@ import java.util.function.Consumer;
  * it blocks in select. {@code wakeupPending} stays set meanwhile, so a worker posting a reply
  * makes no wake-up syscall and the loop does not pay the scheduler's wake-up latency: on this
  * machine the two cost more than the rest of a cheap call. The spin is bounded and happens only
- * when a reply is due, so an idle daemon never spins. It does not yield the core (see spin()).
+ * when a reply is due, so an idle daemon never spins.
  *
  * <p><b>Tests.</b> Time comes from the injected {@link Ticker}. A loop that is never started can
  * be driven by {@link #runOnce}; the first thread that calls it becomes the loop thread.
@@ -473,14 +473,7 @@ public final class EventLoop implements Executor {
                 if (!tasks.isEmpty() || quitRequested) {
                     return 0;
                 }
-                // Not Thread.yield(): under the kernel's EEVDF scheduler (Linux 6.6 on) a yield
-                // pushes the yielder's virtual deadline a slice ahead, so for the rest of that
-                // slice every thread woken on this core preempts it. The loop's next work is
-                // typically a toggle's events, each write waking a listener's reader, which
-                // socket wake-ups place on the writer's core: with yield the 64 writes of an
-                // event ran one at a time between the reader's turns (docs/performance.md,
-                // issue 18, run 7). The spin is bounded and short, so it keeps the core.
-                Thread.onSpinWait();
+                Thread.yield(); // polite: on a busy machine another thread gets the core
             }
             int n = selector.selectNow(dispatcher);
             if (n > 0) {
