@@ -367,34 +367,38 @@ final class QemuSnapshotCommit {
      * started again; or over, the overlay gone from QEMU's chain, and only the definitions, the
      * status file and the file are brought in line. Returns normally when every commit is done.
      */
-    @SuppressWarnings("unchecked")
     void resume(QemuDomain d, List<BlockCommitRecord> records, Consumer<String> writeMetadata) {
         QmpMonitor mon = QemuLifecycle.runningMonitor(d);
-        Map<String, String> jobsNow = new LinkedHashMap<>();
         List<BlockCommitRecord> open = records.stream().filter(r -> !r.done()).toList();
         for (BlockCommitRecord r : open) {
             life.blockJobs.expect(d, r.job()); // before query-jobs: no event after it is missed
         }
-        Object q = mon.execute("query-jobs", null, QemuLifecycle.MONITOR_TIMEOUT_MILLIS);
-        if (q instanceof List<?> list) {
-            for (Object o : list) {
-                Map<String, Object> m = (Map<String, Object>) o;
-                jobsNow.put(String.valueOf(m.get("id")), String.valueOf(m.get("status")));
-            }
-        }
+        Map<String, JobNow> jobsNow = jobsNow(mon.execute("query-jobs", null, QemuLifecycle.MONITOR_TIMEOUT_MILLIS));
         Set<String> inUse = QemuBlockGraph.imagesInUse(mon);
         Map<String, String> nodes = null;
         List<Running> started = new ArrayList<>();
         try {
             for (BlockCommitRecord r : open) {
                 Item it = r.item();
-                String status = jobsNow.get(r.job());
-                if (status != null) {
-                    life.blockJobs.seed(d, r.job(), status);
+                JobNow job = jobsNow.get(r.job());
+                if (job != null && job.status().equals("concluded")) {
+                    // killed after job-complete/job-finalize went out, before the dismiss: QEMU
+                    // says how it ended, and only an error is a failure
+                    dismiss(d, mon, r.job());
+                    if (job.error() != null) {
+                        throw VirException.internalError(VirErrorDomain.QEMU, "block commit failed while deleting disk '"
+                                + it.dst() + "' snapshot: '" + job.error() + "'");
+                    }
+                    LOG.log(Level.INFO, "block job {0} of {1} concluded while the daemon was away", r.job(), d.name());
+                    nodes = formatNodesOnce(mon, nodes);
+                    committedAway(d, mon, nodeOr(nodes, it.top()), r);
+                    setInvalid(d, it, false, writeMetadata);
+                } else if (job != null) {
+                    life.blockJobs.seed(d, r.job(), job.status());
                     nodes = formatNodesOnce(mon, nodes);
                     started.add(new Running(it, r.job(), nodeOr(nodes, it.top()), r.active()));
                     LOG.log(Level.INFO, "block job {0} of {1} found {2} after restart: finishing it", r.job(), d.name(),
-                            status);
+                            job.status());
                 } else if (inUse.contains(it.top())) {
                     life.blockJobs.forget(d, r.job());
                     nodes = formatNodesOnce(mon, nodes);
@@ -405,7 +409,8 @@ final class QemuSnapshotCommit {
                 } else {
                     life.blockJobs.forget(d, r.job());
                     LOG.log(Level.INFO, "block job {0} of {1} ended while the daemon was away", r.job(), d.name());
-                    committedAway(d, r);
+                    nodes = formatNodesOnce(mon, nodes);
+                    committedAway(d, mon, nodeOr(nodes, it.top()), r);
                     setInvalid(d, it, false, writeMetadata);
                 }
             }
@@ -415,6 +420,36 @@ final class QemuSnapshotCommit {
             throw e;
         }
         finish(d, mon, started, writeMetadata);
+    }
+
+    /** One job of a {@code query-jobs} answer: its status and, once concluded, the error QEMU reports (or null). */
+    record JobNow(String status, String error) {
+    }
+
+    /** {@code query-jobs}' answer by job id: status and error read from the same answer. */
+    @SuppressWarnings("unchecked")
+    static Map<String, JobNow> jobsNow(Object queryJobs) {
+        Map<String, JobNow> out = new LinkedHashMap<>();
+        if (queryJobs instanceof List<?> list) {
+            for (Object o : list) {
+                Map<String, Object> m = (Map<String, Object>) o;
+                Object err = m.get("error");
+                out.put(String.valueOf(m.get("id")), new JobNow(String.valueOf(m.get("status")),
+                        err == null ? null : err.toString()));
+            }
+        }
+        return out;
+    }
+
+    /** A concluded job QEMU still lists goes (job-dismiss); a failure to dismiss it only logs. */
+    private void dismiss(QemuDomain d, QmpMonitor mon, String job) {
+        try {
+            mon.execute("job-dismiss", Map.of("id", job), QemuLifecycle.MONITOR_TIMEOUT_MILLIS);
+        } catch (VirException e) {
+            LOG.log(Level.WARNING, "cannot dismiss block job {0}: {1}", job, e.getMessage());
+        } finally {
+            life.blockJobs.forget(d, job);
+        }
     }
 
     private static Map<String, String> formatNodesOnce(QmpMonitor mon, Map<String, String> nodes) {
@@ -428,16 +463,17 @@ final class QemuSnapshotCommit {
 
     /**
      * A commit QEMU finished (and the overlay left its graph) before the daemon could record
-     * it: the chains drop the overlay if they still name it, and its file goes.
+     * it: the chains drop the overlay if they still name it, QEMU's nodes of it ({@code
+     * topNode}, "" when it has none) are closed, and its file goes.
      */
-    private void committedAway(QemuDomain d, BlockCommitRecord r) {
+    private void committedAway(QemuDomain d, QmpMonitor mon, String topNode, BlockCommitRecord r) {
         boolean named;
         synchronized (d) {
             DeviceDef disk = d.liveDef == null ? null : byTarget(d.liveDef, r.dst());
             named = disk != null && indexOf(layers(disk.node()), r.top()) >= 0;
         }
         if (named) {
-            completed(d, null, new Running(r.item(), r.job(), "", r.active()));
+            completed(d, mon, new Running(r.item(), r.job(), topNode, r.active()));
         } else {
             markDone(d, r.job());
             life.saveStatus(d);
@@ -487,25 +523,15 @@ final class QemuSnapshotCommit {
     }
 
     /** A concluded job: its error (from query-jobs, the event carries none), then dismissed. */
-    @SuppressWarnings("unchecked")
     private String conclude(QemuDomain d, QmpMonitor mon, String job) {
         String err = null;
         try {
-            Object r = mon.execute("query-jobs", null, QemuLifecycle.MONITOR_TIMEOUT_MILLIS);
-            if (r instanceof List<?> list) {
-                for (Object o : list) {
-                    Map<String, Object> m = (Map<String, Object>) o;
-                    if (job.equals(m.get("id")) && m.get("error") != null) {
-                        err = m.get("error").toString();
-                    }
-                }
-            }
-            mon.execute("job-dismiss", Map.of("id", job), QemuLifecycle.MONITOR_TIMEOUT_MILLIS);
+            JobNow now = jobsNow(mon.execute("query-jobs", null, QemuLifecycle.MONITOR_TIMEOUT_MILLIS)).get(job);
+            err = now == null ? null : now.error();
         } catch (VirException e) {
-            LOG.log(Level.WARNING, "cannot dismiss block job {0}: {1}", job, e.getMessage());
-        } finally {
-            life.blockJobs.forget(d, job);
+            LOG.log(Level.WARNING, "cannot query block job {0}: {1}", job, e.getMessage());
         }
+        dismiss(d, mon, job);
         return err;
     }
 
