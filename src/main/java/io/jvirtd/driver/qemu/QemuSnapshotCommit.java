@@ -365,10 +365,18 @@ final class QemuSnapshotCommit {
      * {@link QemuBlockJobs}; the status {@code query-jobs} gives now seeds it). A commit QEMU
      * has no job for is either not begun, its overlay still in the disk's chain in QEMU, and is
      * started again; or over, the overlay gone from QEMU's chain, and only the definitions, the
-     * status file and the file are brought in line. Returns normally when every commit is done.
+     * status file and the file are brought in line. A record already done only has its overlay
+     * file removed and its parent's mark cleared, should the kill have come before that.
+     * Returns normally when every commit is done.
      */
     void resume(QemuDomain d, List<BlockCommitRecord> records, Consumer<String> writeMetadata) {
         QmpMonitor mon = QemuLifecycle.runningMonitor(d);
+        for (BlockCommitRecord r : records) {
+            if (r.done()) { // its chains and config say so; a kill may have come before the rest
+                deleteOverlay(r.top());
+                setInvalid(d, r.item(), false, writeMetadata);
+            }
+        }
         List<BlockCommitRecord> open = records.stream().filter(r -> !r.done()).toList();
         for (BlockCommitRecord r : open) {
             life.blockJobs.expect(d, r.job()); // before query-jobs: no event after it is missed
@@ -554,19 +562,39 @@ final class QemuSnapshotCommit {
      */
     private void completed(QemuDomain d, QmpMonitor mon, Running r) {
         Item it = r.item();
+        DomainDef before;
         DomainDef persistent = null;
-        String eventPath;
         synchronized (d) {
-            DeviceDef disk = d.liveDef == null ? null : byTarget(d.liveDef, it.dst());
-            List<XmlNode> live = disk == null ? List.of() : layers(disk.node());
+            List<XmlNode> live = liveLayers(d, it.dst());
             int k = indexOf(live, it.top());
             if (k < 0) {
                 throw QemuLifecycle.notRunning(); // QEMU went away under the commit
             }
-            if (d.persistentDef != null) {
-                updateConfigDisk(byTarget(d.persistentDef, it.dst()), live, k);
-                persistent = d.persistentDef.copy();
+            before = d.persistentDef;
+            if (before != null) {
+                persistent = before.copy();
+                updateConfigDisk(byTarget(persistent, it.dst()), live, k);
             }
+        }
+        // The config first, before anything (a status write of the event thread included) can
+        // say the chain lost the overlay: a restart that finds the record not done commits
+        // away again, and updateConfigDisk takes a config already without the overlay as it is;
+        // one that finds it done trusts the config. The other way round a kill in between left
+        // the config naming the overlay for good.
+        if (persistent != null) {
+            life.saveConfig(persistent);
+        }
+        String eventPath;
+        synchronized (d) {
+            List<XmlNode> live = liveLayers(d, it.dst());
+            int k = indexOf(live, it.top());
+            if (k < 0) {
+                throw QemuLifecycle.notRunning();
+            }
+            if (persistent != null && d.persistentDef == before) {
+                d.persistentDef = persistent;
+            }
+            DeviceDef disk = byTarget(d.liveDef, it.dst());
             if (k == 0) {
                 becomeLayer(disk, live.get(1), true);
             } else {
@@ -585,14 +613,18 @@ final class QemuSnapshotCommit {
                 }
             }
         }
-        // the files that name the chain first: a crash after this never leaves a status file or
-        // config naming an overlay that is gone
+        // the status file (record done) before the file goes: a crash after this never leaves
+        // a status file naming an overlay that is gone; a done record's file that a crash left
+        // is removed by the resume
         life.saveStatus(d);
-        if (persistent != null) {
-            life.saveConfig(persistent);
-        }
         deleteOverlay(it.top());
         emit(d, eventPath, it.dst(), r.active() ? TYPE_ACTIVE_COMMIT : TYPE_COMMIT, STATUS_COMPLETED);
+    }
+
+    /** The live chain of disk {@code dst}, top first; empty when it is gone or QEMU is. Domain locked. */
+    private static List<XmlNode> liveLayers(QemuDomain d, String dst) {
+        DeviceDef disk = d.liveDef == null ? null : byTarget(d.liveDef, dst);
+        return disk == null ? List.of() : layers(disk.node());
     }
 
     /**

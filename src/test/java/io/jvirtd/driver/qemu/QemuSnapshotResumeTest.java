@@ -227,4 +227,44 @@ class QemuSnapshotResumeTest {
         assertEquals(1, qmp.count("job-complete"), qmp.commands.toString());
         assertEquals(1, qmp.count("job-dismiss"), qmp.commands.toString());
     }
+
+    /** Killed after the record said done, before the overlay file went and the mark was cleared. */
+    @Test
+    void aDoneRecordsOverlayFileAndMarkAreCleanedUp() throws Exception {
+        qmp.on("query-jobs", ok(List.of()));
+        afterTheCommit();
+        synchronized (d) { // the chains already without the overlay, as the done record's status file has them
+            DeviceDef disk = d.liveDef.disks().get(0);
+            disk.node().child("source").attr("file", base);
+            disk.node().remove("backingStore");
+        }
+        Files.writeString(paths.configFile("resume"), "<domain/>"); // written before the record said done
+
+        new QemuSnapshotCommit(life).resume(d, recorded(true), metadataWrites::add);
+
+        assertFalse(Files.exists(Path.of(overlay)), "the overlay file is removed");
+        assertFalse(parentMarked(), "the parent's in-progress mark is cleared");
+        assertTrue(metadataWrites.contains("s0"), metadataWrites.toString());
+        assertEquals("<domain/>", Files.readString(paths.configFile("resume")), "the config is not written again");
+    }
+
+    /**
+     * The config is written before anything says the chain lost the overlay: when it cannot be
+     * written the live chain (and so the status file) still names the overlay, and the record
+     * is not marked done; before, the status file said done first and a kill left the config
+     * naming the overlay for good.
+     */
+    @Test
+    void theConfigIsWrittenBeforeTheChainDropsTheOverlay() throws Exception {
+        qmp.on("query-jobs", ok(List.of(job("concluded", null))));
+        afterTheCommit();
+        Files.createDirectories(paths.configFile("resume").resolve("in-the-way")); // the rename onto it fails
+        List<BlockCommitRecord> records = recorded(false);
+
+        assertThrows(VirException.class, () -> new QemuSnapshotCommit(life).resume(d, records, metadataWrites::add));
+
+        assertEquals(overlay, liveSource());
+        assertTrue(Files.exists(Path.of(overlay)));
+        assertTrue(parentMarked(), "a failed delete leaves the mark, as libvirt does");
+    }
 }
