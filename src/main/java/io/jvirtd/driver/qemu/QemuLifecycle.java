@@ -898,6 +898,30 @@ final class QemuLifecycle {
 
     /** Writes the running domain's status file (its live definition, state, pid). Any thread but the loop. */
     void saveStatus(QemuDomain d) {
+        try {
+            writeStatus(d);
+        } catch (IOException e) {
+            LOG.log(Level.ERROR, "cannot write status file of {0}: {1}", d.ref().name(), e.getMessage());
+        }
+    }
+
+    /**
+     * {@link #saveStatus} for a write that what follows depends on (the record of a snapshot
+     * delete, before QEMU gets its jobs): fails with libvirt's error for a file it cannot save.
+     */
+    void saveStatusOrFail(QemuDomain d) {
+        try {
+            writeStatus(d);
+        } catch (IOException e) {
+            String file;
+            synchronized (d) {
+                file = d.liveDef == null ? "" : paths.statusFile(d.liveDef.name()).toString();
+            }
+            throw VirException.systemError(VirErrorDomain.QEMU, 5, "cannot save file '" + file + "'", e.getMessage());
+        }
+    }
+
+    private void writeStatus(QemuDomain d) throws IOException {
         assert !Thread.holdsLock(d) : "status file written under the domain's monitor";
         d.statusWrite.lock(); // writers one at a time: the file never goes back to an older copy
         try {
@@ -922,8 +946,6 @@ final class QemuLifecycle {
             }
             StatusFile.write(paths.statusFile(live.name()), state, reason, pid, taint,
                     paths.runDir(live.id(), live.name()).resolve("monitor.sock"), nodeIndex, commits, live);
-        } catch (IOException e) {
-            LOG.log(Level.ERROR, "cannot write status file of {0}: {1}", d.ref().name(), e.getMessage());
         } finally {
             d.statusWrite.unlock();
         }

@@ -224,7 +224,15 @@ final class QemuSnapshotCommit {
         synchronized (d) {
             d.blockCommits = List.copyOf(records);
         }
-        life.saveStatus(d); // before QEMU has any job: a restart finds every commit that may have begun
+        try { // before QEMU has any job: a restart finds every commit that may have begun
+            life.saveStatusOrFail(d);
+        } catch (VirException e) { // no record, no job: a kill meanwhile would leave a commit nobody finishes
+            synchronized (d) {
+                d.blockCommits = List.of();
+            }
+            life.saveStatus(d); // nor may a later write carry the record of a delete that failed
+            throw e;
+        }
         List<Running> started = new ArrayList<>();
         try {
             for (Planned p : planned) {

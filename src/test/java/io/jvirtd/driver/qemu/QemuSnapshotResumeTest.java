@@ -267,4 +267,26 @@ class QemuSnapshotResumeTest {
         assertTrue(Files.exists(Path.of(overlay)));
         assertTrue(parentMarked(), "a failed delete leaves the mark, as libvirt does");
     }
+
+    /** The record of the delete cannot be written: the delete fails before QEMU gets any job. */
+    @Test
+    void aRecordThatCannotBeWrittenFailsTheDeleteBeforeAnyBlockCommit() throws Exception {
+        qmp.on("query-named-block-nodes", ok(List.of(
+                Map.of("node-name", "libvirt-2-format", "drv", "qcow2", "file", overlay),
+                Map.of("node-name", "libvirt-1-format", "drv", "qcow2", "file", base))));
+        qmp.on("block-commit", ok(Map.of()));
+        Files.createDirectories(paths.statusFile("resume").resolve("in-the-way")); // the rename onto it fails
+
+        VirException e = assertThrows(VirException.class, () -> new QemuSnapshotCommit(life).commit(d, "s1",
+                List.of(new QemuSnapshotCommit.Item("vda", overlay, base, "s0")), false, metadataWrites::add));
+
+        assertTrue(e.getMessage().startsWith("cannot save file '" + paths.statusFile("resume") + "': "),
+                e.getMessage());
+        assertEquals(0, qmp.count("block-commit"), qmp.commands.toString());
+        assertFalse(parentMarked());
+        assertFalse(life.blockJobs.hasActive(d));
+        synchronized (d) {
+            assertTrue(d.blockCommits.isEmpty());
+        }
+    }
 }
