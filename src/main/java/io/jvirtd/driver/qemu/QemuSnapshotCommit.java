@@ -386,14 +386,14 @@ final class QemuSnapshotCommit {
             }
         }
         List<BlockCommitRecord> open = records.stream().filter(r -> !r.done()).toList();
-        for (BlockCommitRecord r : open) {
-            life.blockJobs.expect(d, r.job()); // before query-jobs: no event after it is missed
-        }
-        Map<String, JobNow> jobsNow = jobsNow(mon.execute("query-jobs", null, QemuLifecycle.MONITOR_TIMEOUT_MILLIS));
-        Set<String> inUse = QemuBlockGraph.imagesInUse(mon);
         Map<String, String> nodes = null;
         List<Running> started = new ArrayList<>();
         try {
+            for (BlockCommitRecord r : open) {
+                life.blockJobs.expect(d, r.job()); // before query-jobs: no event after it is missed
+            }
+            Map<String, JobNow> jobsNow = jobsNow(mon.execute("query-jobs", null, QemuLifecycle.MONITOR_TIMEOUT_MILLIS));
+            Set<String> inUse = QemuBlockGraph.imagesInUse(mon);
             for (BlockCommitRecord r : open) {
                 Item it = r.item();
                 JobNow job = jobsNow.get(r.job());
@@ -432,6 +432,9 @@ final class QemuSnapshotCommit {
             }
         } catch (RuntimeException e) {
             cancelAll(d, mon, started, List.of());
+            for (BlockCommitRecord r : open) { // expected, never started: else hasActive holds every later delete off
+                life.blockJobs.forget(d, r.job());
+            }
             forgetRecords(d);
             throw e;
         }

@@ -289,4 +289,24 @@ class QemuSnapshotResumeTest {
             assertTrue(d.blockCommits.isEmpty());
         }
     }
+
+    /**
+     * A resume that fails before any job is started (here QEMU's block graph cannot be read)
+     * leaves no job expected: else hasActive would refuse every later external snapshot
+     * delete of the domain until the next restart.
+     */
+    @Test
+    void aFailedResumeLeavesNoJobExpected() {
+        qmp.on("query-jobs", ok(List.of()));
+        qmp.on("query-block", fail("cannot read the block graph"));
+
+        VirException e = assertThrows(VirException.class,
+                () -> new QemuSnapshotCommit(life).resume(d, recorded(false), metadataWrites::add));
+
+        assertTrue(e.getMessage().contains("cannot read the block graph"), e.getMessage());
+        assertFalse(life.blockJobs.hasActive(d));
+        synchronized (d) {
+            assertTrue(d.blockCommits.isEmpty());
+        }
+    }
 }
