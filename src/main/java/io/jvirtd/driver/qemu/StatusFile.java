@@ -24,6 +24,8 @@ import java.util.List;
  */
 final class StatusFile {
 
+    private static final System.Logger LOG = System.getLogger("io.jvirtd.driver.qemu");
+
     private static final List<String> STATES = List.of("nostate", "running", "blocked", "paused",
             "shutdown", "shutoff", "crashed", "pmsuspended");
     private static final List<String> RUNNING_REASONS = List.of("unknown", "booted", "migrated", "restored",
@@ -93,7 +95,7 @@ final class StatusFile {
                     case "blockjobs" -> {
                         for (Node j = e.getFirstChild(); j != null; j = j.getNextSibling()) {
                             if (j instanceof Element je && "blockjob".equals(VirXml.localName(je))) {
-                                commits.add(BlockCommitRecord.parse(je));
+                                commitRecord(file, je, commits);
                             }
                         }
                     }
@@ -106,6 +108,19 @@ final class StatusFile {
             throw new IllegalArgumentException("status file " + file + " lacks <monitor> or <domain>");
         }
         return new Status(state, reason, pid, taint, monitor, nodeIndex, List.copyOf(commits), def);
+    }
+
+    /**
+     * One {@code <blockjob>} into {@code commits}; one that is not a snapshot delete's record
+     * (another daemon's job, a hand edit) is logged and skipped: the guest is reattached all
+     * the same, never left unmanaged because of it.
+     */
+    private static void commitRecord(Path file, Element job, List<BlockCommitRecord> commits) {
+        try {
+            commits.add(BlockCommitRecord.parse(job));
+        } catch (IllegalArgumentException e) {
+            LOG.log(System.Logger.Level.WARNING, "status file {0}: skipping block job: {1}", file, e.getMessage());
+        }
     }
 
     /** A taint flag's bit; an unknown name (a newer daemon's) counts for nothing rather than failing the reattach. */

@@ -49,6 +49,27 @@ class BlockCommitRecordTest {
         assertEquals(List.of(), StatusFile.read(f).commits());
     }
 
+    /** A {@code <blockjob>} that is not a delete's record (another daemon's, a hand edit) is skipped, not fatal. */
+    @Test
+    void aForeignBlockJobDoesNotFailTheStatusFile(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("rec.xml");
+        BlockCommitRecord ours = new BlockCommitRecord("commit-vda-libvirt-2-format", "vda", "/i/o.qcow2",
+                "/i/base.qcow2", true, "e1", null, false, false);
+        StatusFile.write(f, DomainState.RUNNING, 1, 4242, 0, dir.resolve("monitor.sock"), 6, List.of(ours),
+                QemuLifecycle.parse(DOMAIN));
+        String text = Files.readString(f).replace("<blockjobs active='yes'>\n", "<blockjobs active='yes'>\n"
+                + "    <blockjob name='pull-vdb-libvirt-7-format' type='pull' state='running'>\n"
+                + "      <disk dst='vdb' mirror='no'/>\n    </blockjob>\n    <blockjob name='odd'/>\n");
+        assertTrue(text.contains("type='pull'"), text);
+        Files.writeString(f, text);
+
+        StatusFile.Status s = StatusFile.read(f);
+
+        assertEquals(List.of(ours), s.commits());
+        assertEquals(4242, s.pid());
+        assertEquals("rec", s.liveDef().name());
+    }
+
     @Test
     void theImagesInUseAreEveryDrivesChain() {
         Object queryBlock = List.of(
