@@ -340,6 +340,7 @@ final class QemuLifecycle {
                 d.fakeReboot = false;
                 d.runningReason = loadvm != null ? StateReason.Running.FROM_SNAPSHOT : StateReason.Running.BOOTED;
                 d.pausedReason = -1;
+                d.forSnapshotDelete = quiet; // in every status file of this run, the first included
             }
             // One round trip: the negotiation, the pty query and cont travel together.
             mon = QmpMonitor.open(live.name(), l.monitor(), loop, listener(d));
@@ -413,6 +414,7 @@ final class QemuLifecycle {
                 d.pid = -1;
                 d.state = DomainState.SHUTOFF;
                 d.reason = StateReason.Shutoff.FAILED;
+                d.forSnapshotDelete = false;
             }
             QemuLauncher.cleanup(l.runDir(), paths.pidFile(live.name()));
             deleteStatus(d, live.name());
@@ -856,6 +858,7 @@ final class QemuLifecycle {
             d.liveDef = null;
             d.monitor = null;
             d.blockCommits = List.of(); // its block jobs went with QEMU
+            d.forSnapshotDelete = false;
             domains.setRunId(d, -1);
             d.pid = -1;
             d.state = DomainState.SHUTOFF;
@@ -932,12 +935,14 @@ final class QemuLifecycle {
             int taint;
             int nodeIndex;
             List<BlockCommitRecord> commits;
+            boolean forSnapshotDelete;
             synchronized (d) {
                 if (d.liveDef == null) {
                     return;
                 }
                 live = d.liveDef.copy();
                 commits = d.blockCommits;
+                forSnapshotDelete = d.forSnapshotDelete;
                 state = d.state;
                 reason = d.reason;
                 pid = d.pid;
@@ -945,7 +950,7 @@ final class QemuLifecycle {
                 nodeIndex = d.nodeIndex;
             }
             StatusFile.write(paths.statusFile(live.name()), state, reason, pid, taint,
-                    paths.runDir(live.id(), live.name()).resolve("monitor.sock"), nodeIndex, commits, live);
+                    paths.runDir(live.id(), live.name()).resolve("monitor.sock"), nodeIndex, commits, forSnapshotDelete, live);
         } finally {
             d.statusWrite.unlock();
         }
@@ -1057,6 +1062,7 @@ final class QemuLifecycle {
             d.taint = s.taint(); // as virDomainObjParseXML: kept quietly, no second log line
             d.nodeIndex = Math.max(s.nodeIndex(), QemuOverlays.maxIndex(live)); // an older file has no counter
             d.blockCommits = s.commits(); // a snapshot delete to finish once the snapshots are loaded
+            d.forSnapshotDelete = s.forSnapshotDelete(); // and a QEMU that runs only for it, to stop
             d.startingDef = null;
         }
         final QemuDomain dom = d;
