@@ -401,9 +401,12 @@ final class QemuSnapshotCommit {
                     // killed after job-complete/job-finalize went out, before the dismiss: QEMU
                     // says how it ended, and only an error is a failure
                     dismiss(d, mon, r.job());
-                    if (job.error() != null) {
+                    if (job.error() != null || inUse.contains(it.top())) {
+                        // an error, or no pivot: an active commit cancelled once ready (the delete
+                        // failing) concludes without error and leaves the guest on the overlay
                         throw VirException.internalError(VirErrorDomain.QEMU, "block commit failed while deleting disk '"
-                                + it.dst() + "' snapshot: '" + job.error() + "'");
+                                + it.dst() + "' snapshot: '" + (job.error() != null ? job.error() : "job was cancelled")
+                                + "'");
                     }
                     LOG.log(Level.INFO, "block job {0} of {1} concluded while the daemon was away", r.job(), d.name());
                     nodes = formatNodesOnce(mon, nodes);

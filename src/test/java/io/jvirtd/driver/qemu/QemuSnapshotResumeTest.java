@@ -209,6 +209,28 @@ class QemuSnapshotResumeTest {
         }
     }
 
+    /**
+     * Concluded without error but the guest still on the overlay: an active commit cancelled
+     * once ready (a delete failing, killed before it forgot its record) does not pivot. The
+     * overlay must stay, in the chains and on disk.
+     */
+    @Test
+    void aJobConcludedWithoutPivotLeavesTheOverlay() {
+        qmp.on("query-jobs", ok(List.of(job("concluded", null))));
+        qmp.on("query-block", ok(List.of(Map.of("device", "", "qdev", "vda", "inserted",
+                Map.of("image", Map.of("filename", overlay, "backing-image", Map.of("filename", base)))))));
+        qmp.on("job-dismiss", ok(Map.of()));
+
+        VirException e = assertThrows(VirException.class,
+                () -> new QemuSnapshotCommit(life).resume(d, recorded(false), metadataWrites::add));
+
+        assertTrue(e.getMessage().contains("job was cancelled"), e.getMessage());
+        assertEquals(overlay, liveSource());
+        assertTrue(Files.exists(Path.of(overlay)));
+        assertFalse(Files.exists(paths.configFile("resume")), "the config is not rewritten");
+        assertFalse(life.blockJobs.hasActive(d));
+    }
+
     /** Killed while the active commit waited ready: job-complete, its events, then the same end. */
     @Test
     void aJobFoundReadyIsCompleted() throws Exception {
