@@ -875,10 +875,10 @@ final class QemuSnapshots {
                 records = d.blockCommits;
                 stopQemu = d.forSnapshotDelete && d.liveDef != null;
             }
-            if (records.isEmpty()) { // killed before the delete's record: only its QEMU to stop
+            if (records.isEmpty()) { // killed before the delete's record, or after it was over: only QEMU to stop
                 if (stopQemu) {
-                    LOG.log(Level.INFO, "stopping the QEMU of {0} started for a snapshot delete that never began",
-                            d.name());
+                    LOG.log(Level.INFO, "stopping the QEMU of {0}, started only for a snapshot delete the restart cut"
+                            + " short", d.name());
                 }
                 return;
             }
