@@ -373,18 +373,13 @@ final class QemuSnapshotCommit {
      * {@link QemuBlockJobs}; the status {@code query-jobs} gives now seeds it). A commit QEMU
      * has no job for is either not begun, its overlay still in the disk's chain in QEMU, and is
      * started again; or over, the overlay gone from QEMU's chain, and only the definitions, the
-     * status file and the file are brought in line. A record already done only has its overlay
-     * file removed and its parent's mark cleared, should the kill have come before that.
+     * status file and the file are brought in line. A record already done only has QEMU's nodes
+     * of its overlay closed, the file removed and its parent's mark cleared, should the kill
+     * have come before that.
      * Returns normally when every commit is done.
      */
     void resume(QemuDomain d, List<BlockCommitRecord> records, Consumer<String> writeMetadata) {
         QmpMonitor mon = QemuLifecycle.runningMonitor(d);
-        for (BlockCommitRecord r : records) {
-            if (r.done()) { // its chains and config say so; a kill may have come before the rest
-                deleteOverlay(r.top());
-                setInvalid(d, r.item(), false, writeMetadata);
-            }
-        }
         List<BlockCommitRecord> open = records.stream().filter(r -> !r.done()).toList();
         Map<String, String> nodes = null;
         List<Running> started = new ArrayList<>();
@@ -394,6 +389,14 @@ final class QemuSnapshotCommit {
             }
             Map<String, JobNow> jobsNow = jobsNow(mon.execute("query-jobs", null, QemuLifecycle.MONITOR_TIMEOUT_MILLIS));
             Set<String> inUse = QemuBlockGraph.imagesInUse(mon);
+            for (BlockCommitRecord r : records) {
+                if (r.done()) { // its chains and config say so; a kill may have come before the rest
+                    nodes = formatNodesOnce(mon, nodes);
+                    closeNodes(mon, nodeOr(nodes, r.top()));
+                    deleteOverlay(r.top());
+                    setInvalid(d, r.item(), false, writeMetadata);
+                }
+            }
             for (BlockCommitRecord r : open) {
                 Item it = r.item();
                 JobNow job = jobsNow.get(r.job());
@@ -618,14 +621,8 @@ final class QemuSnapshotCommit {
             eventPath = disk.sourcePath();
         }
         markDone(d, r.job()); // in the status file written below, with the chain it names
-        if (mon != null && r.topNode().startsWith("libvirt-")) { // nodes QEMU opened itself go with their last user
-            for (String node : List.of(r.topNode(), r.topNode().replace("-format", "-storage"))) {
-                try {
-                    mon.execute("blockdev-del", Map.of("node-name", node), QemuLifecycle.MONITOR_TIMEOUT_MILLIS);
-                } catch (VirException e) {
-                    LOG.log(Level.WARNING, "cannot remove node {0}: {1}", node, e.getMessage());
-                }
-            }
+        if (mon != null) {
+            closeNodes(mon, r.topNode());
         }
         // the status file (record done) before the file goes: a crash after this never leaves
         // a status file naming an overlay that is gone; a done record's file that a crash left
@@ -633,6 +630,20 @@ final class QemuSnapshotCommit {
         life.saveStatus(d);
         deleteOverlay(it.top());
         emit(d, eventPath, it.dst(), r.active() ? TYPE_ACTIVE_COMMIT : TYPE_COMMIT, STATUS_COMPLETED);
+    }
+
+    /** QEMU's format and storage nodes of a committed overlay ("" or a node QEMU opened itself: nothing to do). */
+    private static void closeNodes(QmpMonitor mon, String topNode) {
+        if (!topNode.startsWith("libvirt-")) { // nodes QEMU opened itself go with their last user
+            return;
+        }
+        for (String node : List.of(topNode, topNode.replace("-format", "-storage"))) {
+            try {
+                mon.execute("blockdev-del", Map.of("node-name", node), QemuLifecycle.MONITOR_TIMEOUT_MILLIS);
+            } catch (VirException e) {
+                LOG.log(Level.WARNING, "cannot remove node {0}: {1}", node, e.getMessage());
+            }
+        }
     }
 
     /** The live chain of disk {@code dst}, top first; empty when it is gone or QEMU is. Domain locked. */

@@ -268,6 +268,7 @@ class QemuSnapshotResumeTest {
         assertFalse(parentMarked(), "the parent's in-progress mark is cleared");
         assertTrue(metadataWrites.contains("s0"), metadataWrites.toString());
         assertEquals("<domain/>", Files.readString(paths.configFile("resume")), "the config is not written again");
+        assertTrue(qmp.commands.contains("blockdev-del {\"node-name\":\"libvirt-2-format\"}"), qmp.commands.toString());
     }
 
     /**
