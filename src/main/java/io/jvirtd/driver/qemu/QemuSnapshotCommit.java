@@ -390,7 +390,9 @@ final class QemuSnapshotCommit {
             Map<String, JobNow> jobsNow = jobsNow(mon.execute("query-jobs", null, QemuLifecycle.MONITOR_TIMEOUT_MILLIS));
             Set<String> inUse = QemuBlockGraph.imagesInUse(mon);
             for (BlockCommitRecord r : records) {
-                if (r.done()) { // its chains and config say so; a kill may have come before the rest
+                // done: its chains and config say so, a kill may have come before the rest (never
+                // touching an image QEMU's graph still has)
+                if (r.done() && !inUse.contains(r.top())) {
                     nodes = formatNodesOnce(mon, nodes);
                     closeNodes(mon, nodeOr(nodes, r.top()));
                     deleteOverlay(r.top());
