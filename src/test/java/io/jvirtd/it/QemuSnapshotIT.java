@@ -271,6 +271,11 @@ class QemuSnapshotIT {
         } finally {
             delete.destroyForcibly();
         }
+        // where the kill landed, as the status file it left says (for whoever reads the report)
+        String left = Files.exists(status) ? Files.readString(status) : "";
+        Matcher job = Pattern.compile("<blockjob name='[^']*' type='[^']*' state='([a-z]+)'").matcher(left);
+        System.out.println(name + " killed with " + (left.isEmpty() ? "no status file"
+                : job.find() ? "its commit recorded " + job.group(1) : "no delete record in the status file"));
 
         daemon = qemu.startDaemon();
         if (shutOff) { // the QEMU started for the delete is stopped, its status file removed
