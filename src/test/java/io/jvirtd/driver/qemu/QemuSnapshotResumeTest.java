@@ -30,6 +30,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -38,6 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  * land (QEMU concluded the job, the job waits ready, the record already says done, the
  * record could not be written) ends the same way, deterministically, with no guest.
  */
+@Timeout(60) // a wait the code gets wrong (a job nobody completes) fails instead of hanging for COMMIT_TIMEOUT
 class QemuSnapshotResumeTest {
 
     private static final String JOB = "commit-vda-libvirt-2-format";
