@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiPredicate;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -190,14 +191,53 @@ class QemuSnapshotIT {
      * with --reuse-external) in the base once the guest is off.
      *
      * <p>Waiting: on the status file (inotify through a WatchService), never a sleep. Where the
-     * kill lands is up to the machine — before block-commit went out, while the job runs or waits
-     * in "ready" for job-complete, after it — and every one of them must end the same way (the
-     * daemon logs which one it found). A job speed limit could hold the job in "running" for
-     * sure, but libvirt's snapshot delete sets none, and the test must not make the daemon do
-     * what it does not do for users.
+     * kill lands is up to the machine — mostly before block-commit went out, else while the job
+     * runs or waits in "ready" for job-complete, or after it — and every one of them must end
+     * the same way (the daemon logs which one it found). A job speed limit could hold the job
+     * in "running" for sure, but libvirt's snapshot delete sets none, and the test must not make
+     * the daemon do what it does not do for users; QemuSnapshotResumeTest covers the concluded,
+     * ready and done cases deterministically against a scripted QEMU.
      */
     @Test
     void anExternalSnapshotDeleteKilledInTheMiddleIsFinishedAfterTheRestart() throws Exception {
+        deleteKilledAndRestarted("jvq-extrs", false, (status, metadataGone) -> status.contains("<blockjob name='commit-vda-"));
+    }
+
+    /**
+     * The kill once the status file says the commit concluded ({@code state='concluded'}: QEMU
+     * finished the job, the chains dropped the overlay; the file, the snapshot's metadata and
+     * the record may be left) — or, should the daemon have got through the rest before the
+     * status file was read, once the delete is over (the snapshot's metadata file gone before
+     * the last status write). Either way the restart ends it as an uninterrupted delete.
+     */
+    @Test
+    void anExternalSnapshotDeleteKilledAfterTheCommitConcludedIsFinishedAfterTheRestart() throws Exception {
+        deleteKilledAndRestarted("jvq-extcc", false,
+                (status, metadataGone) -> status.contains("state='concluded'") || metadataGone);
+    }
+
+    /**
+     * A shut-off guest's external snapshot delete starts QEMU paused only for the commit; the
+     * daemon is killed as soon as that QEMU's status file exists (it says so from its first
+     * write). Before the delete's record the restart stops that QEMU and the snapshot is still
+     * there to delete again; after it the restart finishes the delete and stops QEMU. Either
+     * way the guest ends shut off, never running paused, and a second delete (when needed)
+     * leaves what an uninterrupted one leaves.
+     */
+    @Test
+    void aShutOffGuestsSnapshotDeleteKilledAfterQemuStartedEndsShutOff() throws Exception {
+        deleteKilledAndRestarted("jvq-extso", true,
+                (status, metadataGone) -> status.contains("<snapshotDelete stopQemu='yes'/>") || metadataGone);
+    }
+
+    /**
+     * The delete of external snapshot e1 of guest {@code name} (shut off first when {@code
+     * shutOff}), the daemon killed -9 once {@code killWhen} holds for the status file's text
+     * and whether e1's metadata file is gone, restarted, then the same end as a delete nobody
+     * interrupted (a delete the kill came before is run again).
+     */
+    private void deleteKilledAndRestarted(String name, boolean shutOff, BiPredicate<String, Boolean> killWhen)
+            throws Exception {
         TestGuests.qemu();
         Path qemuImg = Tool.QEMU_IMG.require();
         Path qemuIo = qemuImg.resolveSibling("qemu-io"); // same package (qemu-utils)
@@ -208,41 +248,67 @@ class QemuSnapshotIT {
         run(qemuIo.toString(), "-f", "qcow2", "-c", "write -P 0x5a 1M 4M", overlay.toString());
         daemon = qemu.startDaemon();
         Path xml = root.resolve("guest.xml");
-        Files.writeString(xml, tinyXml("jvq-extrs", base));
+        Files.writeString(xml, tinyXml(name, base));
         virsh("define", xml.toString());
-        virsh("start", "jvq-extrs");
-        virsh("snapshot-create-as", "jvq-extrs", "e1", "--disk-only", "--reuse-external",
+        virsh("start", name);
+        virsh("snapshot-create-as", name, "e1", "--disk-only", "--reuse-external",
                 "--diskspec", "vda,file=" + overlay);
-        assertTrue(virsh("domblklist", "jvq-extrs").contains(overlay.toString()));
-        Path status = qemu.dir().resolve("run/jvq-extrs.xml");
+        assertTrue(virsh("domblklist", name).contains(overlay.toString()));
+        Path status = qemu.dir().resolve("run/" + name + ".xml");
+        Path metadata = qemu.dir().resolve("lib/snapshot/" + name + "/e1.xml");
+        if (shutOff) {
+            virsh("destroy", name);
+            assertEquals("shut off", virsh("domstate", name));
+        }
 
         Process delete = new ProcessBuilder(InteropEnvironment.virsh().toString(), "-q", "-c",
-                QemuTestRoot.tcpUri(daemon), "snapshot-delete", "jvq-extrs", "e1")
+                QemuTestRoot.tcpUri(daemon), "snapshot-delete", name, "e1")
                 .redirectErrorStream(true).redirectOutput(root.resolve("delete.out").toFile()).start();
         try {
-            awaitStatus(status, text -> text.contains("<blockjob name='commit-vda-"));
+            awaitStatus(status, text -> killWhen.test(text, !Files.exists(metadata)));
             ProcessHandle.of(daemon.pid()).orElseThrow().destroyForcibly(); // kill -9
             daemon.awaitExit(Duration.ofSeconds(30));
             assertTrue(delete.waitFor(60, TimeUnit.SECONDS), "virsh ends once its daemon is gone");
         } finally {
             delete.destroyForcibly();
         }
+        // where the kill landed, as the status file it left says (for whoever reads the report)
+        String left = Files.exists(status) ? Files.readString(status) : "";
+        Matcher job = Pattern.compile("<blockjob name='[^']*' type='[^']*' state='([a-z]+)'").matcher(left);
+        System.out.println(name + " killed with " + (left.isEmpty() ? "no status file"
+                : job.find() ? "its commit recorded " + job.group(1) : "no delete record in the status file"));
 
         daemon = qemu.startDaemon();
-        awaitStatus(status, text -> text.contains("<domstatus") && !text.contains("<blockjobs"));
+        if (shutOff) { // the QEMU started for the delete is stopped, its status file removed
+            awaitStatus(status, String::isEmpty);
+        } else {
+            awaitStatus(status, text -> text.contains("<domstatus") && !text.contains("<blockjobs"));
+        }
         // which moment the kill hit, for whoever reads the report (stderr is read by another thread: may lag)
-        daemon.stderr().lines().filter(l -> l.contains("block job commit-vda")).forEach(System.out::println);
-        assertEquals("", virsh("snapshot-list", "jvq-extrs", "--name"));
-        assertFalse(Files.exists(qemu.dir().resolve("lib/snapshot/jvq-extrs/e1.xml")));
+        daemon.stderr().lines().filter(l -> l.contains("block job commit-vda") || l.contains("snapshot delete"))
+                .forEach(System.out::println);
+        if (!virsh("snapshot-list", name, "--name").isEmpty()) { // killed before the delete had begun
+            assertTrue(shutOff, "only a kill before the record leaves the snapshot");
+            assertTrue(Files.exists(overlay));
+            virsh("snapshot-delete", name, "e1");
+        }
+        assertEquals("", virsh("snapshot-list", name, "--name"));
+        assertFalse(Files.exists(metadata));
         assertFalse(Files.exists(overlay), "the overlay file is removed");
-        String blk = virsh("domblklist", "jvq-extrs");
-        assertTrue(blk.contains(base.toString()) && !blk.contains(overlay.toString()), blk);
-        String dump = virsh("dumpxml", "jvq-extrs");
-        assertFalse(dump.contains(overlay.toString()), dump);
-        assertTrue(dump.contains("<source file='" + base + "'"), dump);
-        assertEquals("running", virsh("domstate", "jvq-extrs"));
-        assertFalse(virsh("dumpxml", "--inactive", "jvq-extrs").contains(overlay.toString()));
-        virsh("destroy", "jvq-extrs");
+        assertEquals(shutOff ? "shut off" : "running", virsh("domstate", name));
+        if (!shutOff) {
+            String blk = virsh("domblklist", name);
+            assertTrue(blk.contains(base.toString()) && !blk.contains(overlay.toString()), blk);
+            String dump = virsh("dumpxml", name);
+            assertFalse(dump.contains(overlay.toString()), dump);
+            assertTrue(dump.contains("<source file='" + base + "'"), dump);
+        }
+        String inactive = virsh("dumpxml", "--inactive", name);
+        assertFalse(inactive.contains(overlay.toString()), inactive);
+        assertTrue(inactive.contains("<source file='" + base + "'"), inactive);
+        if (!shutOff) {
+            virsh("destroy", name);
+        }
         Exec.Result read = Exec.run(T, null, qemuIo.toString(), "-f", "qcow2", "-c", "read -P 0x5a 1M 4M",
                 base.toString());
         assertEquals(0, read.exitCode(), read::describe);
@@ -250,7 +316,7 @@ class QemuSnapshotIT {
                 read::describe);
         Exec.Result info = Exec.run(T, null, qemuImg.toString(), "info", base.toString());
         assertFalse(info.stdout().contains("backing file"), info::describe);
-        virsh("undefine", "jvq-extrs");
+        virsh("undefine", name);
         qemu.assertNothingLeft();
     }
 

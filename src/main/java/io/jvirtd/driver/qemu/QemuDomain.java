@@ -84,6 +84,14 @@ final class QemuDomain {
      */
     java.util.List<BlockCommitRecord> blockCommits = java.util.List.of();
 
+    /**
+     * This run of QEMU exists only for a snapshot delete of the shut-off domain
+     * ({@link QemuLifecycle#startPausedQuietly}), which stops it after; kept in the status file
+     * from its first write, so a daemon killed before the delete's record stops it at restart
+     * rather than leaving the guest running paused.
+     */
+    boolean forSnapshotDelete;
+
     /** The snapshots (libvirt's vm->snapshots), kept by {@link QemuSnapshots}. */
     final Moments<SnapshotDef> snapshots = new Moments<>();
 

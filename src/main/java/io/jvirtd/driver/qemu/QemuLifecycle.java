@@ -340,6 +340,7 @@ final class QemuLifecycle {
                 d.fakeReboot = false;
                 d.runningReason = loadvm != null ? StateReason.Running.FROM_SNAPSHOT : StateReason.Running.BOOTED;
                 d.pausedReason = -1;
+                d.forSnapshotDelete = quiet; // in every status file of this run, the first included
             }
             // One round trip: the negotiation, the pty query and cont travel together.
             mon = QmpMonitor.open(live.name(), l.monitor(), loop, listener(d));
@@ -413,6 +414,7 @@ final class QemuLifecycle {
                 d.pid = -1;
                 d.state = DomainState.SHUTOFF;
                 d.reason = StateReason.Shutoff.FAILED;
+                d.forSnapshotDelete = false;
             }
             QemuLauncher.cleanup(l.runDir(), paths.pidFile(live.name()));
             deleteStatus(d, live.name());
@@ -861,6 +863,7 @@ final class QemuLifecycle {
             d.liveDef = null;
             d.monitor = null;
             d.blockCommits = List.of(); // its block jobs went with QEMU
+            d.forSnapshotDelete = false;
             domains.setRunId(d, -1);
             d.pid = -1;
             d.state = DomainState.SHUTOFF;
@@ -903,6 +906,30 @@ final class QemuLifecycle {
 
     /** Writes the running domain's status file (its live definition, state, pid). Any thread but the loop. */
     void saveStatus(QemuDomain d) {
+        try {
+            writeStatus(d);
+        } catch (IOException e) {
+            LOG.log(Level.ERROR, "cannot write status file of {0}: {1}", d.ref().name(), e.getMessage());
+        }
+    }
+
+    /**
+     * {@link #saveStatus} for a write that what follows depends on (the record of a snapshot
+     * delete, before QEMU gets its jobs): fails with libvirt's error for a file it cannot save.
+     */
+    void saveStatusOrFail(QemuDomain d) {
+        try {
+            writeStatus(d);
+        } catch (IOException e) {
+            String file;
+            synchronized (d) {
+                file = d.liveDef == null ? "" : paths.statusFile(d.liveDef.name()).toString();
+            }
+            throw VirException.systemError(VirErrorDomain.QEMU, 5, "cannot save file '" + file + "'", e.getMessage());
+        }
+    }
+
+    private void writeStatus(QemuDomain d) throws IOException {
         assert !Thread.holdsLock(d) : "status file written under the domain's monitor";
         d.statusWrite.lock(); // writers one at a time: the file never goes back to an older copy
         try {
@@ -913,12 +940,14 @@ final class QemuLifecycle {
             int taint;
             int nodeIndex;
             List<BlockCommitRecord> commits;
+            boolean forSnapshotDelete;
             synchronized (d) {
                 if (d.liveDef == null) {
                     return;
                 }
                 live = d.liveDef.copy();
                 commits = d.blockCommits;
+                forSnapshotDelete = d.forSnapshotDelete;
                 state = d.state;
                 reason = d.reason;
                 pid = d.pid;
@@ -926,9 +955,7 @@ final class QemuLifecycle {
                 nodeIndex = d.nodeIndex;
             }
             StatusFile.write(paths.statusFile(live.name()), state, reason, pid, taint,
-                    paths.runDir(live.id(), live.name()).resolve("monitor.sock"), nodeIndex, commits, live);
-        } catch (IOException e) {
-            LOG.log(Level.ERROR, "cannot write status file of {0}: {1}", d.ref().name(), e.getMessage());
+                    paths.runDir(live.id(), live.name()).resolve("monitor.sock"), nodeIndex, commits, forSnapshotDelete, live);
         } finally {
             d.statusWrite.unlock();
         }
@@ -1040,6 +1067,7 @@ final class QemuLifecycle {
             d.taint = s.taint(); // as virDomainObjParseXML: kept quietly, no second log line
             d.nodeIndex = Math.max(s.nodeIndex(), QemuOverlays.maxIndex(live)); // an older file has no counter
             d.blockCommits = s.commits(); // a snapshot delete to finish once the snapshots are loaded
+            d.forSnapshotDelete = s.forSnapshotDelete(); // and a QEMU that runs only for it, to stop
             d.startingDef = null;
         }
         final QemuDomain dom = d;

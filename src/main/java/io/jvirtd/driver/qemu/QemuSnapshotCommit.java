@@ -224,7 +224,15 @@ final class QemuSnapshotCommit {
         synchronized (d) {
             d.blockCommits = List.copyOf(records);
         }
-        life.saveStatus(d); // before QEMU has any job: a restart finds every commit that may have begun
+        try { // before QEMU has any job: a restart finds every commit that may have begun
+            life.saveStatusOrFail(d);
+        } catch (VirException e) { // no record, no job: a kill meanwhile would leave a commit nobody finishes
+            synchronized (d) {
+                d.blockCommits = List.of();
+            }
+            life.saveStatus(d); // nor may a later write carry the record of a delete that failed
+            throw e;
+        }
         List<Running> started = new ArrayList<>();
         try {
             for (Planned p : planned) {
@@ -365,36 +373,56 @@ final class QemuSnapshotCommit {
      * {@link QemuBlockJobs}; the status {@code query-jobs} gives now seeds it). A commit QEMU
      * has no job for is either not begun, its overlay still in the disk's chain in QEMU, and is
      * started again; or over, the overlay gone from QEMU's chain, and only the definitions, the
-     * status file and the file are brought in line. Returns normally when every commit is done.
+     * status file and the file are brought in line. A record already done only has QEMU's nodes
+     * of its overlay closed, the file removed and its parent's mark cleared, should the kill
+     * have come before that.
+     * Returns normally when every commit is done.
      */
-    @SuppressWarnings("unchecked")
     void resume(QemuDomain d, List<BlockCommitRecord> records, Consumer<String> writeMetadata) {
         QmpMonitor mon = QemuLifecycle.runningMonitor(d);
-        Map<String, String> jobsNow = new LinkedHashMap<>();
         List<BlockCommitRecord> open = records.stream().filter(r -> !r.done()).toList();
-        for (BlockCommitRecord r : open) {
-            life.blockJobs.expect(d, r.job()); // before query-jobs: no event after it is missed
-        }
-        Object q = mon.execute("query-jobs", null, QemuLifecycle.MONITOR_TIMEOUT_MILLIS);
-        if (q instanceof List<?> list) {
-            for (Object o : list) {
-                Map<String, Object> m = (Map<String, Object>) o;
-                jobsNow.put(String.valueOf(m.get("id")), String.valueOf(m.get("status")));
-            }
-        }
-        Set<String> inUse = QemuBlockGraph.imagesInUse(mon);
         Map<String, String> nodes = null;
         List<Running> started = new ArrayList<>();
         try {
             for (BlockCommitRecord r : open) {
+                life.blockJobs.expect(d, r.job()); // before query-jobs: no event after it is missed
+            }
+            Map<String, JobNow> jobsNow = jobsNow(mon.execute("query-jobs", null, QemuLifecycle.MONITOR_TIMEOUT_MILLIS));
+            Set<String> inUse = QemuBlockGraph.imagesInUse(mon);
+            for (BlockCommitRecord r : records) {
+                // done: its chains and config say so, a kill may have come before the rest (never
+                // touching an image QEMU's graph still has)
+                if (r.done() && !inUse.contains(r.top())) {
+                    nodes = formatNodesOnce(mon, nodes);
+                    closeNodes(mon, nodeOr(nodes, r.top()));
+                    deleteOverlay(r.top());
+                    setInvalid(d, r.item(), false, writeMetadata);
+                }
+            }
+            for (BlockCommitRecord r : open) {
                 Item it = r.item();
-                String status = jobsNow.get(r.job());
-                if (status != null) {
-                    life.blockJobs.seed(d, r.job(), status);
+                JobNow job = jobsNow.get(r.job());
+                if (job != null && job.status().equals("concluded")) {
+                    // killed after job-complete/job-finalize went out, before the dismiss: QEMU
+                    // says how it ended, and only an error is a failure
+                    dismiss(d, mon, r.job());
+                    if (job.error() != null || inUse.contains(it.top())) {
+                        // an error, or no pivot: an active commit cancelled once ready (the delete
+                        // failing) concludes without error and leaves the guest on the overlay
+                        throw VirException.internalError(VirErrorDomain.QEMU, "block commit failed while deleting disk '"
+                                + it.dst() + "' snapshot: '" + (job.error() != null ? job.error() : "job was cancelled")
+                                + "'");
+                    }
+                    LOG.log(Level.INFO, "block job {0} of {1} concluded while the daemon was away", r.job(), d.name());
+                    nodes = formatNodesOnce(mon, nodes);
+                    committedAway(d, mon, nodeOr(nodes, it.top()), r);
+                    setInvalid(d, it, false, writeMetadata);
+                } else if (job != null) {
+                    life.blockJobs.seed(d, r.job(), job.status());
                     nodes = formatNodesOnce(mon, nodes);
                     started.add(new Running(it, r.job(), nodeOr(nodes, it.top()), r.active()));
                     LOG.log(Level.INFO, "block job {0} of {1} found {2} after restart: finishing it", r.job(), d.name(),
-                            status);
+                            job.status());
                 } else if (inUse.contains(it.top())) {
                     life.blockJobs.forget(d, r.job());
                     nodes = formatNodesOnce(mon, nodes);
@@ -405,16 +433,50 @@ final class QemuSnapshotCommit {
                 } else {
                     life.blockJobs.forget(d, r.job());
                     LOG.log(Level.INFO, "block job {0} of {1} ended while the daemon was away", r.job(), d.name());
-                    committedAway(d, r);
+                    nodes = formatNodesOnce(mon, nodes);
+                    committedAway(d, mon, nodeOr(nodes, it.top()), r);
                     setInvalid(d, it, false, writeMetadata);
                 }
             }
         } catch (RuntimeException e) {
             cancelAll(d, mon, started, List.of());
+            for (BlockCommitRecord r : open) { // expected, never started: else hasActive holds every later delete off
+                life.blockJobs.forget(d, r.job());
+            }
             forgetRecords(d);
             throw e;
         }
         finish(d, mon, started, writeMetadata);
+    }
+
+    /** One job of a {@code query-jobs} answer: its status and, once concluded, the error QEMU reports (or null). */
+    record JobNow(String status, String error) {
+    }
+
+    /** {@code query-jobs}' answer by job id: status and error read from the same answer. */
+    @SuppressWarnings("unchecked")
+    static Map<String, JobNow> jobsNow(Object queryJobs) {
+        Map<String, JobNow> out = new LinkedHashMap<>();
+        if (queryJobs instanceof List<?> list) {
+            for (Object o : list) {
+                Map<String, Object> m = (Map<String, Object>) o;
+                Object err = m.get("error");
+                out.put(String.valueOf(m.get("id")), new JobNow(String.valueOf(m.get("status")),
+                        err == null ? null : err.toString()));
+            }
+        }
+        return out;
+    }
+
+    /** A concluded job QEMU still lists goes (job-dismiss); a failure to dismiss it only logs. */
+    private void dismiss(QemuDomain d, QmpMonitor mon, String job) {
+        try {
+            mon.execute("job-dismiss", Map.of("id", job), QemuLifecycle.MONITOR_TIMEOUT_MILLIS);
+        } catch (VirException e) {
+            LOG.log(Level.WARNING, "cannot dismiss block job {0}: {1}", job, e.getMessage());
+        } finally {
+            life.blockJobs.forget(d, job);
+        }
     }
 
     private static Map<String, String> formatNodesOnce(QmpMonitor mon, Map<String, String> nodes) {
@@ -428,16 +490,17 @@ final class QemuSnapshotCommit {
 
     /**
      * A commit QEMU finished (and the overlay left its graph) before the daemon could record
-     * it: the chains drop the overlay if they still name it, and its file goes.
+     * it: the chains drop the overlay if they still name it, QEMU's nodes of it ({@code
+     * topNode}, "" when it has none) are closed, and its file goes.
      */
-    private void committedAway(QemuDomain d, BlockCommitRecord r) {
+    private void committedAway(QemuDomain d, QmpMonitor mon, String topNode, BlockCommitRecord r) {
         boolean named;
         synchronized (d) {
             DeviceDef disk = d.liveDef == null ? null : byTarget(d.liveDef, r.dst());
             named = disk != null && indexOf(layers(disk.node()), r.top()) >= 0;
         }
         if (named) {
-            completed(d, null, new Running(r.item(), r.job(), "", r.active()));
+            completed(d, mon, new Running(r.item(), r.job(), topNode, r.active()));
         } else {
             markDone(d, r.job());
             life.saveStatus(d);
@@ -487,25 +550,15 @@ final class QemuSnapshotCommit {
     }
 
     /** A concluded job: its error (from query-jobs, the event carries none), then dismissed. */
-    @SuppressWarnings("unchecked")
     private String conclude(QemuDomain d, QmpMonitor mon, String job) {
         String err = null;
         try {
-            Object r = mon.execute("query-jobs", null, QemuLifecycle.MONITOR_TIMEOUT_MILLIS);
-            if (r instanceof List<?> list) {
-                for (Object o : list) {
-                    Map<String, Object> m = (Map<String, Object>) o;
-                    if (job.equals(m.get("id")) && m.get("error") != null) {
-                        err = m.get("error").toString();
-                    }
-                }
-            }
-            mon.execute("job-dismiss", Map.of("id", job), QemuLifecycle.MONITOR_TIMEOUT_MILLIS);
+            JobNow now = jobsNow(mon.execute("query-jobs", null, QemuLifecycle.MONITOR_TIMEOUT_MILLIS)).get(job);
+            err = now == null ? null : now.error();
         } catch (VirException e) {
-            LOG.log(Level.WARNING, "cannot dismiss block job {0}: {1}", job, e.getMessage());
-        } finally {
-            life.blockJobs.forget(d, job);
+            LOG.log(Level.WARNING, "cannot query block job {0}: {1}", job, e.getMessage());
         }
+        dismiss(d, mon, job);
         return err;
     }
 
@@ -528,19 +581,39 @@ final class QemuSnapshotCommit {
      */
     private void completed(QemuDomain d, QmpMonitor mon, Running r) {
         Item it = r.item();
+        DomainDef before;
         DomainDef persistent = null;
-        String eventPath;
         synchronized (d) {
-            DeviceDef disk = d.liveDef == null ? null : byTarget(d.liveDef, it.dst());
-            List<XmlNode> live = disk == null ? List.of() : layers(disk.node());
+            List<XmlNode> live = liveLayers(d, it.dst());
             int k = indexOf(live, it.top());
             if (k < 0) {
                 throw QemuLifecycle.notRunning(); // QEMU went away under the commit
             }
-            if (d.persistentDef != null) {
-                updateConfigDisk(byTarget(d.persistentDef, it.dst()), live, k);
-                persistent = d.persistentDef.copy();
+            before = d.persistentDef;
+            if (before != null) {
+                persistent = before.copy();
+                updateConfigDisk(byTarget(persistent, it.dst()), live, k);
             }
+        }
+        // The config first, before anything (a status write of the event thread included) can
+        // say the chain lost the overlay: a restart that finds the record not done commits
+        // away again, and updateConfigDisk takes a config already without the overlay as it is;
+        // one that finds it done trusts the config. The other way round a kill in between left
+        // the config naming the overlay for good.
+        if (persistent != null) {
+            life.saveConfig(persistent);
+        }
+        String eventPath;
+        synchronized (d) {
+            List<XmlNode> live = liveLayers(d, it.dst());
+            int k = indexOf(live, it.top());
+            if (k < 0) {
+                throw QemuLifecycle.notRunning();
+            }
+            if (persistent != null && d.persistentDef == before) {
+                d.persistentDef = persistent;
+            }
+            DeviceDef disk = byTarget(d.liveDef, it.dst());
             if (k == 0) {
                 becomeLayer(disk, live.get(1), true);
             } else {
@@ -550,23 +623,35 @@ final class QemuSnapshotCommit {
             eventPath = disk.sourcePath();
         }
         markDone(d, r.job()); // in the status file written below, with the chain it names
-        if (mon != null && r.topNode().startsWith("libvirt-")) { // nodes QEMU opened itself go with their last user
-            for (String node : List.of(r.topNode(), r.topNode().replace("-format", "-storage"))) {
-                try {
-                    mon.execute("blockdev-del", Map.of("node-name", node), QemuLifecycle.MONITOR_TIMEOUT_MILLIS);
-                } catch (VirException e) {
-                    LOG.log(Level.WARNING, "cannot remove node {0}: {1}", node, e.getMessage());
-                }
-            }
+        if (mon != null) {
+            closeNodes(mon, r.topNode());
         }
-        // the files that name the chain first: a crash after this never leaves a status file or
-        // config naming an overlay that is gone
+        // the status file (record done) before the file goes: a crash after this never leaves
+        // a status file naming an overlay that is gone; a done record's file that a crash left
+        // is removed by the resume
         life.saveStatus(d);
-        if (persistent != null) {
-            life.saveConfig(persistent);
-        }
         deleteOverlay(it.top());
         emit(d, eventPath, it.dst(), r.active() ? TYPE_ACTIVE_COMMIT : TYPE_COMMIT, STATUS_COMPLETED);
+    }
+
+    /** QEMU's format and storage nodes of a committed overlay ("" or a node QEMU opened itself: nothing to do). */
+    private static void closeNodes(QmpMonitor mon, String topNode) {
+        if (!topNode.startsWith("libvirt-")) { // nodes QEMU opened itself go with their last user
+            return;
+        }
+        for (String node : List.of(topNode, topNode.replace("-format", "-storage"))) {
+            try {
+                mon.execute("blockdev-del", Map.of("node-name", node), QemuLifecycle.MONITOR_TIMEOUT_MILLIS);
+            } catch (VirException e) {
+                LOG.log(Level.WARNING, "cannot remove node {0}: {1}", node, e.getMessage());
+            }
+        }
+    }
+
+    /** The live chain of disk {@code dst}, top first; empty when it is gone or QEMU is. Domain locked. */
+    private static List<XmlNode> liveLayers(QemuDomain d, String dst) {
+        DeviceDef disk = d.liveDef == null ? null : byTarget(d.liveDef, dst);
+        return disk == null ? List.of() : layers(disk.node());
     }
 
     /**

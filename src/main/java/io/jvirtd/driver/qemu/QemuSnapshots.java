@@ -1108,13 +1108,15 @@ final class QemuSnapshots {
      * After a daemon restart (the snapshots loaded): a domain whose status file recorded an
      * external snapshot delete under way ({@link BlockCommitRecord}) has it finished, on a
      * thread of its own under the domain's job, as the delete would have: the commits, the
-     * chains, the overlays removed, then the snapshot's metadata.
+     * chains, the overlays removed, then the snapshot's metadata. A QEMU started only for a
+     * delete ({@link QemuDomain#forSnapshotDelete}) is stopped after it, or at once when the
+     * daemon was killed before the delete's record was written.
      */
     void resumeDeletes() {
         for (QemuDomain d : life.domains.all()) {
             boolean pending;
             synchronized (d) {
-                pending = !d.blockCommits.isEmpty();
+                pending = !d.blockCommits.isEmpty() || d.forSnapshotDelete;
             }
             if (pending) {
                 Thread t = new Thread(() -> resumeDelete(d), "qemu-snapshot-resume");
@@ -1138,12 +1140,17 @@ final class QemuSnapshots {
             List<BlockCommitRecord> records;
             synchronized (d) {
                 records = d.blockCommits;
+                stopQemu = d.forSnapshotDelete && d.liveDef != null;
             }
-            if (records.isEmpty()) {
+            if (records.isEmpty()) { // killed before the delete's record, or after it was over: only QEMU to stop
+                if (stopQemu) {
+                    LOG.log(Level.INFO, "stopping the QEMU of {0}, started only for a snapshot delete the restart cut"
+                            + " short", d.name());
+                }
                 return;
             }
             String name = records.get(0).snapshot();
-            stopQemu = records.get(0).stopQemu();
+            stopQemu |= records.get(0).stopQemu();
             committer.resume(d, records, n -> sync(d, Set.of(n)));
             Set<String> touched = new LinkedHashSet<>();
             List<SnapshotDef> doomed = new ArrayList<>();

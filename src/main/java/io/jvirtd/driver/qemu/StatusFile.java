@@ -17,12 +17,15 @@ import java.util.List;
  * /run/libvirt/qemu/NAME.xml): {@code <domstatus state= reason= pid=>} with the run's taint
  * flags ({@code <taint flag='custom-monitor'/>}, as virDomainObjFormat writes them), the monitor
  * socket, the blockdev node counter ({@code <nodename index='N'/>}, as libvirt's private status
- * data), the block commits of a snapshot delete under way ({@code <blockjobs>},
+ * data), whether QEMU runs only for a snapshot delete ({@code <snapshotDelete stopQemu='yes'/>}),
+ * the block commits of a snapshot delete under way ({@code <blockjobs>},
  * {@link BlockCommitRecord}) and the live domain XML. Written atomically (not forced to disk) after every state change of
  * a running domain.
  * Stateless; worker threads (file I/O).
  */
 final class StatusFile {
+
+    private static final System.Logger LOG = System.getLogger("io.jvirtd.driver.qemu");
 
     private static final List<String> STATES = List.of("nostate", "running", "blocked", "paused",
             "shutdown", "shutoff", "crashed", "pmsuspended");
@@ -36,14 +39,14 @@ final class StatusFile {
 
     /** What reattach needs from a status file. */
     record Status(DomainState state, int reason, long pid, int taint, Path monitor, int nodeIndex,
-                  List<BlockCommitRecord> commits, DomainDef liveDef) {
+                  List<BlockCommitRecord> commits, boolean forSnapshotDelete, DomainDef liveDef) {
     }
 
     private StatusFile() {
     }
 
     static void write(Path file, DomainState state, int reason, long pid, int taint, Path monitor, int nodeIndex,
-                      List<BlockCommitRecord> commits, DomainDef live)
+                      List<BlockCommitRecord> commits, boolean forSnapshotDelete, DomainDef live)
             throws IOException {
         StringBuilder b = new StringBuilder(4096);
         b.append("<!--\nWARNING: THIS IS AN AUTO-GENERATED FILE. CHANGES TO IT ARE LIKELY TO BE\n")
@@ -57,6 +60,9 @@ final class StatusFile {
         }
         b.append("  <monitor path='").append(QemuDomainXml.attr(monitor.toString())).append("' type='unix'/>\n");
         b.append("  <nodename index='").append(nodeIndex).append("'/>\n");
+        if (forSnapshotDelete) {
+            b.append("  <snapshotDelete stopQemu='yes'/>\n");
+        }
         if (!commits.isEmpty()) {
             b.append("  <blockjobs active='yes'>\n");
             for (BlockCommitRecord c : commits) {
@@ -83,6 +89,7 @@ final class StatusFile {
         Path monitor = null;
         int nodeIndex = 0; // a file written before the counter was kept: the live XML's numbers rule
         List<BlockCommitRecord> commits = new java.util.ArrayList<>();
+        boolean forSnapshotDelete = false;
         DomainDef def = null;
         for (Node n = root.getFirstChild(); n != null; n = n.getNextSibling()) {
             if (n instanceof Element e) {
@@ -90,10 +97,11 @@ final class StatusFile {
                     case "taint" -> taint |= taintBit(e.getAttribute("flag"));
                     case "monitor" -> monitor = Path.of(e.getAttribute("path"));
                     case "nodename" -> nodeIndex = Integer.parseInt(e.getAttribute("index"));
+                    case "snapshotDelete" -> forSnapshotDelete = "yes".equals(e.getAttribute("stopQemu"));
                     case "blockjobs" -> {
                         for (Node j = e.getFirstChild(); j != null; j = j.getNextSibling()) {
                             if (j instanceof Element je && "blockjob".equals(VirXml.localName(je))) {
-                                commits.add(BlockCommitRecord.parse(je));
+                                commitRecord(file, je, commits);
                             }
                         }
                     }
@@ -105,7 +113,20 @@ final class StatusFile {
         if (monitor == null || def == null) {
             throw new IllegalArgumentException("status file " + file + " lacks <monitor> or <domain>");
         }
-        return new Status(state, reason, pid, taint, monitor, nodeIndex, List.copyOf(commits), def);
+        return new Status(state, reason, pid, taint, monitor, nodeIndex, List.copyOf(commits), forSnapshotDelete, def);
+    }
+
+    /**
+     * One {@code <blockjob>} into {@code commits}; one that is not a snapshot delete's record
+     * (another daemon's job, a hand edit) is logged and skipped: the guest is reattached all
+     * the same, never left unmanaged because of it.
+     */
+    private static void commitRecord(Path file, Element job, List<BlockCommitRecord> commits) {
+        try {
+            commits.add(BlockCommitRecord.parse(job));
+        } catch (IllegalArgumentException e) {
+            LOG.log(System.Logger.Level.WARNING, "status file {0}: skipping block job: {1}", file, e.getMessage());
+        }
     }
 
     /** A taint flag's bit; an unknown name (a newer daemon's) counts for nothing rather than failing the reattach. */

@@ -33,7 +33,7 @@ class BlockCommitRecordTest {
                         "e1", null, false, false),
                 new BlockCommitRecord("commit-vdb-libvirt-5-format", "vdb", "/i/b1.qcow2", "/i/b0.qcow2", false,
                         "e1", "e0", true, true));
-        StatusFile.write(f, DomainState.RUNNING, 1, 4242, 0, dir.resolve("monitor.sock"), 6, commits,
+        StatusFile.write(f, DomainState.RUNNING, 1, 4242, 0, dir.resolve("monitor.sock"), 6, commits, false,
                 QemuLifecycle.parse(DOMAIN));
         String text = Files.readString(f);
         assertTrue(text.contains("<blockjobs active='yes'>"), text);
@@ -43,10 +43,46 @@ class BlockCommitRecordTest {
         assertEquals(commits, s.commits());
         assertEquals(6, s.nodeIndex());
 
-        StatusFile.write(f, DomainState.RUNNING, 1, 4242, 0, dir.resolve("monitor.sock"), 6, List.of(),
+        StatusFile.write(f, DomainState.RUNNING, 1, 4242, 0, dir.resolve("monitor.sock"), 6, List.of(), false,
                 QemuLifecycle.parse(DOMAIN));
         assertFalse(Files.readString(f).contains("blockjobs"));
         assertEquals(List.of(), StatusFile.read(f).commits());
+    }
+
+    /** A QEMU started only for a snapshot delete says so from its first status file on: a restart stops it. */
+    @Test
+    void aQemuStartedForASnapshotDeleteIsMarked(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("rec.xml");
+        StatusFile.write(f, DomainState.PAUSED, 1, 4242, 0, dir.resolve("monitor.sock"), 6, List.of(), true,
+                QemuLifecycle.parse(DOMAIN));
+        assertTrue(Files.readString(f).contains("<snapshotDelete stopQemu='yes'/>"), Files.readString(f));
+        assertTrue(StatusFile.read(f).forSnapshotDelete());
+
+        StatusFile.write(f, DomainState.PAUSED, 1, 4242, 0, dir.resolve("monitor.sock"), 6, List.of(), false,
+                QemuLifecycle.parse(DOMAIN));
+        assertFalse(Files.readString(f).contains("snapshotDelete"));
+        assertFalse(StatusFile.read(f).forSnapshotDelete());
+    }
+
+    /** A {@code <blockjob>} that is not a delete's record (another daemon's, a hand edit) is skipped, not fatal. */
+    @Test
+    void aForeignBlockJobDoesNotFailTheStatusFile(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("rec.xml");
+        BlockCommitRecord ours = new BlockCommitRecord("commit-vda-libvirt-2-format", "vda", "/i/o.qcow2",
+                "/i/base.qcow2", true, "e1", null, false, false);
+        StatusFile.write(f, DomainState.RUNNING, 1, 4242, 0, dir.resolve("monitor.sock"), 6, List.of(ours), false,
+                QemuLifecycle.parse(DOMAIN));
+        String text = Files.readString(f).replace("<blockjobs active='yes'>\n", "<blockjobs active='yes'>\n"
+                + "    <blockjob name='pull-vdb-libvirt-7-format' type='pull' state='running'>\n"
+                + "      <disk dst='vdb' mirror='no'/>\n    </blockjob>\n    <blockjob name='odd'/>\n");
+        assertTrue(text.contains("type='pull'"), text);
+        Files.writeString(f, text);
+
+        StatusFile.Status s = StatusFile.read(f);
+
+        assertEquals(List.of(ours), s.commits());
+        assertEquals(4242, s.pid());
+        assertEquals("rec", s.liveDef().name());
     }
 
     @Test
