@@ -236,14 +236,22 @@ public final class ServerStream {
                 produce();
             }
         } catch (RuntimeException e) {
-            LOG.log(Level.ERROR, "bug in stream of procedure " + call.procedure(), e);
-            fail(RpcError.rpc("stream failed: " + e));
+            failUnexpectedly(e);
         } finally {
             scheduled.set(false);
             if (hasWork()) {
                 schedule();
             }
         }
+    }
+
+    /**
+     * A bug in the io or the stream (an exception that is not a {@link StreamIo.Failure}): the
+     * stream ends with libvirt's internal error naming a log reference, as a failed call does
+     * ({@link UnexpectedFailures}); the client never sees Java's exception text.
+     */
+    private void failUnexpectedly(RuntimeException e) {
+        fail(UnexpectedFailures.answer(client, "the stream of procedure " + call.procedure(), e));
     }
 
     /** Loop: too much of this stream's data waits; the client's next packets must wait. */
@@ -288,8 +296,7 @@ public final class ServerStream {
                 // one packet or chunk per step
             }
         } catch (RuntimeException e) {
-            LOG.log(Level.ERROR, "bug in stream of procedure " + call.procedure(), e);
-            fail(RpcError.rpc("stream failed: " + e));
+            failUnexpectedly(e);
         } finally {
             scheduled.set(false);
             if (hasWork()) {

@@ -216,8 +216,37 @@ class ServerStreamTest {
 
     private static final int CONSOLE = 4;
     private static final int ECHO = 5;
+    private static final int BROKEN = 6;
     private final StallingIo console = new StallingIo();
     private final LoopReadIo echoes = new LoopReadIo();
+    /** A download whose io has a bug: its read throws what no io should. */
+    private final StreamIo broken = new StreamIo() {
+        @Override
+        public int read(ByteBuffer dst) {
+            throw new IllegalStateException("secret internal detail");
+        }
+
+        @Override
+        public void write(ByteBuffer src) {
+        }
+
+        @Override
+        public long section() {
+            return 0;
+        }
+
+        @Override
+        public void skip(long length) {
+        }
+
+        @Override
+        public void finish() {
+        }
+
+        @Override
+        public void abort() {
+        }
+    };
 
     private final TestProgram program = new TestProgram() {
         @Override
@@ -226,7 +255,8 @@ class ServerStreamTest {
             ServerStream s = h.procedure() == UPLOAD ? client.openStream(h, sink, false, false)
                     : h.procedure() == DOWNLOAD ? client.openStream(h, source, true, false)
                     : h.procedure() == CONSOLE ? client.openStream(h, console, false, false)
-                    : h.procedure() == ECHO ? client.openStream(h, echoes, true, false) : null;
+                    : h.procedure() == ECHO ? client.openStream(h, echoes, true, false)
+                    : h.procedure() == BROKEN ? client.openStream(h, broken, true, false) : null;
             if (h.procedure() == CONSOLE) {
                 console.stream = s;
             }
@@ -334,6 +364,28 @@ class ServerStreamTest {
             await("the source is aborted", source.aborted::get);
             reader.call(TestProgram.PROGRAM, PLAIN, MessageHeader.TYPE_CALL, 9);
             expectReply(reader, PLAIN, 9);
+        }
+    }
+
+    /**
+     * A bug in a stream's io ends that stream with libvirt's internal error and a log
+     * reference, never Java's exception text; the client's connection goes on.
+     */
+    @Test
+    void aBugInAStreamsIoEndsItWithAnInternalErrorThatShowsNoInternals() throws Exception {
+        try (RunningServer rs = RunningServer.start(program);
+             WireSocket s = rs.connect()) {
+            s.call(TestProgram.PROGRAM, BROKEN, MessageHeader.TYPE_CALL, 4);
+            expectReply(s, BROKEN, 4);
+            ByteBuffer f = s.readFrame();
+            assertEquals(MessageHeader.TYPE_STREAM, f.getInt(12));
+            assertEquals(MessageHeader.STATUS_ERROR, f.getInt(20));
+            String body = new String(f.array(), f.arrayOffset(), f.limit(), java.nio.charset.StandardCharsets.ISO_8859_1);
+            assertTrue(body.contains("internal error: unexpected failure in the stream of procedure 6 (see the daemon log, error "),
+                    body);
+            assertTrue(!body.contains("IllegalStateException") && !body.contains("secret"), body);
+            s.call(TestProgram.PROGRAM, PLAIN, MessageHeader.TYPE_CALL, 5);
+            expectReply(s, PLAIN, 5);
         }
     }
 
