@@ -322,16 +322,24 @@ final class QemuLifecycle {
         if (!DomainCapabilitiesXml.isCustomModel(caps, cpuModel)) {
             throw VirException.internalError(VirErrorDomain.QEMU, "Unknown CPU model " + cpuModel);
         }
-        QemuLauncher.Launched l = QemuLauncher.launch(live, paths, runAs,
-                caps.major() + "." + caps.minor() + "." + caps.micro(), volumes,
-                incoming != null ? QemuIncoming.ARGS : List.of());
+        int nodeIndex = Math.max(live.disks().size(), QemuOverlays.maxIndex(live));
+        writeStartingStatus(d, live, nodeIndex, quiet);
+        QemuLauncher.Launched l;
+        try {
+            l = QemuLauncher.launch(live, paths, runAs,
+                    caps.major() + "." + caps.minor() + "." + caps.micro(), volumes,
+                    incoming != null ? QemuIncoming.ARGS : List.of());
+        } catch (RuntimeException e) { // the launcher left no process: nor does the status file stay
+            deleteStatus(d, live.name());
+            throw e;
+        }
         QmpMonitor mon = null;
         try {
             synchronized (d) {
                 d.liveDef = live;
                 domains.setRunId(d, live.id());
                 // QemuDiskArgs numbered every disk 1..N, markLive their backing images N+1..
-                d.nodeIndex = Math.max(live.disks().size(), QemuOverlays.maxIndex(live));
+                d.nodeIndex = nodeIndex;
                 d.pid = l.pid();
                 d.state = DomainState.PAUSED;
                 d.reason = StateReason.Paused.STARTING_UP;
@@ -419,6 +427,30 @@ final class QemuLifecycle {
             QemuLauncher.cleanup(l.runDir(), paths.pidFile(live.name()));
             deleteStatus(d, live.name());
             throw e;
+        }
+    }
+
+    /**
+     * libvirt's "early domain status" (qemuProcessLaunch), written before QEMU is spawned at all
+     * so that no kill of the daemon can leave a QEMU nobody knows about: state paused, reason
+     * "starting up" (the mark of a start not finished, until the start's own status write
+     * replaces it), pid 0 (not known yet: QEMU daemonises itself), the monitor socket, and the
+     * domain name, which gives the pid file that QEMU's command line names. A restart that finds
+     * this file kills that QEMU ({@link #abandonStart}). Fails the start when it cannot be
+     * written, as libvirt's does. Job held.
+     */
+    private void writeStartingStatus(QemuDomain d, DomainDef live, int nodeIndex, boolean forSnapshotDelete) {
+        Path file = paths.statusFile(live.name());
+        d.statusWrite.lock();
+        try {
+            Files.createDirectories(paths.stateDir());
+            StatusFile.write(file, DomainState.PAUSED, StateReason.Paused.STARTING_UP, 0, 0,
+                    paths.runDir(live.id(), live.name()).resolve("monitor.sock"), nodeIndex, List.of(),
+                    forSnapshotDelete, live);
+        } catch (IOException e) {
+            throw VirException.systemError(VirErrorDomain.QEMU, 5, "cannot save file '" + file + "'", e.getMessage());
+        } finally {
+            d.statusWrite.unlock();
         }
     }
 
@@ -1071,6 +1103,10 @@ final class QemuLifecycle {
             d.startingDef = null;
         }
         final QemuDomain dom = d;
+        if (s.state() == DomainState.PAUSED && s.reason() == StateReason.Paused.STARTING_UP) {
+            abandonStart(dom, live);
+            return null;
+        }
         if (!ProcState.isAlive(s.pid()) || !isQemu(s.pid(), live.emulator())) {
             LOG.log(Level.WARNING, "domain {0} died while the daemon was away", live.name());
             onEventThread(() -> stopped(dom, StateReason.Shutoff.CRASHED, STOPPED_FAILED));
@@ -1128,6 +1164,27 @@ final class QemuLifecycle {
         } catch (RuntimeException e) { // the guest runs on: keep the status file's view
             LOG.log(Level.WARNING, "cannot refresh the vCPUs of {0}: {1}", s.liveDef().name(), e.getMessage());
         }
+    }
+
+    /**
+     * A status file still "starting up": the daemon died during a start (boot, restore, managed
+     * save, snapshot revert, a snapshot delete's paused QEMU). As libvirt's qemuProcessReconnect
+     * ("wasn't fully started yet, killing it"): its QEMU is killed, whatever step of its start
+     * it is in, and the domain ends shut off — reason "daemon" when there was a QEMU to kill (as
+     * libvirt's, whose monitor was reached), "crashed" when it had died already, "unknown" when
+     * it was never spawned — with no lifecycle event (libvirt raises none there); a transient
+     * domain is gone. libvirt keeps a QEMU it finds running (its {@code cont} is a start's last
+     * step); jvirtd's {@code cont} travels with the start's first monitor round trip, so a
+     * running QEMU does not mean the start was over, and it is killed too. Daemon start.
+     */
+    private void abandonStart(QemuDomain d, DomainDef live) {
+        Path pidFile = paths.pidFile(live.name());
+        boolean spawned = Files.exists(pidFile);
+        boolean killed = UnfinishedStart.kill(pidFile);
+        LOG.log(Level.WARNING, "domain {0} was not fully started yet, killing it", live.name());
+        int reason = killed ? StateReason.Shutoff.DAEMON
+                : spawned ? StateReason.Shutoff.CRASHED : StateReason.Shutoff.UNKNOWN;
+        onEventThread(() -> stopped(d, reason, -1));
     }
 
     private void failReattach(QemuDomain d, StatusFile.Status s, RuntimeException e) {

@@ -1,0 +1,199 @@
+package io.jvirtd.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jvirtd.driver.qemu.TestGuests;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A kill -9 of the daemon in the middle of a start (boot, restore) leaves no QEMU behind and no
+ * guest forgotten: the restarted daemon kills the QEMU of the unfinished start, as libvirt's
+ * qemuProcessReconnect does ("wasn't fully started yet"), and shows the guest as libvirt would:
+ * "shut off (daemon)" for a persistent one, gone for a transient one; no status, pid or socket
+ * file is left, and a restore's save image is still there to restore from.
+ *
+ * <p>The kill point is made deterministic without a hook in the daemon: the guest's serial log
+ * is a FIFO nobody reads, so the daemonised QEMU blocks opening it, after it wrote its pid file
+ * and before its initialisation ends (so before the launcher returns). The test waits for that
+ * pid file (inotify through a WatchService) and kills the daemon then. On the code before the
+ * "starting up" status file, the restarted daemon knew nothing of that QEMU and it ran on.
+ */
+class QemuUnfinishedStartIT {
+
+    private static final Duration T = Duration.ofSeconds(90);
+
+    @TempDir
+    Path root;
+    private QemuTestRoot qemu;
+    private DaemonProcess daemon;
+    private Path serialLog;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        qemu = new QemuTestRoot(root);
+        serialLog = root.resolve("serial.log");
+    }
+
+    @AfterEach
+    void stopLeftovers() {
+        qemu.close();
+    }
+
+    @Test
+    void aStartKilledBeforeQemuFinishedInitialisingEndsShutOffWithNoQemuLeft() throws Exception {
+        TestGuests.qemu();
+        String name = "jvq-ustart";
+        daemon = qemu.startDaemon();
+        Path xml = root.resolve("guest.xml");
+        Files.writeString(xml, tinyXml(name));
+        virsh("define", xml.toString());
+        mkfifo(serialLog);
+        killDuringStart(name, "start", name);
+
+        daemon = qemu.startDaemon();
+        assertEquals("shut off (daemon)", virsh("domstate", "--reason", name));
+        assertNothingOfTheRunLeft(name);
+        Files.delete(serialLog); // the same guest starts normally afterwards
+        virsh("start", name);
+        assertEquals("running (booted)", virsh("domstate", "--reason", name));
+        virsh("destroy", name);
+        virsh("undefine", name);
+        qemu.assertNothingLeft();
+    }
+
+    @Test
+    void aTransientGuestsStartKilledLeavesNoGuestAndNoQemu() throws Exception {
+        TestGuests.qemu();
+        String name = "jvq-utrans";
+        daemon = qemu.startDaemon();
+        Path xml = root.resolve("guest.xml");
+        Files.writeString(xml, tinyXml(name));
+        mkfifo(serialLog);
+        killDuringStart(name, "create", xml.toString());
+
+        daemon = qemu.startDaemon();
+        assertEquals("", virsh("list", "--all", "--name"));
+        assertNothingOfTheRunLeft(name);
+        qemu.assertNothingLeft();
+    }
+
+    @Test
+    void aRestoreKilledBeforeQemuFinishedInitialisingKeepsTheImageAndLeavesNoQemu() throws Exception {
+        TestGuests.qemu();
+        String name = "jvq-urest";
+        daemon = qemu.startDaemon();
+        Path xml = root.resolve("guest.xml");
+        Files.writeString(xml, tinyXml(name));
+        virsh("define", xml.toString());
+        virsh("start", name);
+        Path image = root.resolve("saved.img");
+        virsh("save", name, image.toString());
+        assertEquals("shut off (saved)", virsh("domstate", "--reason", name));
+        Files.delete(serialLog);
+        mkfifo(serialLog);
+        killDuringStart(name, "restore", image.toString());
+
+        daemon = qemu.startDaemon();
+        assertEquals("shut off (daemon)", virsh("domstate", "--reason", name));
+        assertNothingOfTheRunLeft(name);
+        assertTrue(Files.exists(image), "the save image is kept");
+        Files.delete(serialLog);
+        virsh("restore", image.toString());
+        assertEquals("running (restored)", virsh("domstate", "--reason", name));
+        virsh("destroy", name);
+        virsh("undefine", name);
+        qemu.assertNothingLeft();
+    }
+
+    /**
+     * Runs {@code virsh COMMAND ARG} in the background, waits for the guest's pid file (QEMU is
+     * spawned and blocked on the FIFO), then kills the daemon with SIGKILL; the status file
+     * says "starting up" then.
+     */
+    private void killDuringStart(String name, String command, String arg) throws Exception {
+        Path pidFile = qemu.dir().resolve("run/" + name + ".pid");
+        Process start = new ProcessBuilder(InteropEnvironment.virsh().toString(), "-q", "-c",
+                QemuTestRoot.tcpUri(daemon), command, arg)
+                .redirectErrorStream(true).redirectOutput(root.resolve(command + ".out").toFile()).start();
+        try {
+            awaitFile(pidFile);
+            Path statusFile = qemu.dir().resolve("run/" + name + ".xml");
+            String status = Files.exists(statusFile) ? Files.readString(statusFile) : "(no status file)";
+            assertTrue(status.contains("reason='starting up'"), "a spawned QEMU is on record: " + status);
+            ProcessHandle.of(daemon.pid()).orElseThrow().destroyForcibly(); // kill -9
+            daemon.awaitExit(Duration.ofSeconds(30));
+            assertTrue(start.waitFor(60, TimeUnit.SECONDS), "virsh ends once its daemon is gone");
+        } finally {
+            start.destroyForcibly();
+        }
+        assertFalse(qemu.qemuProcesses().isEmpty(), "QEMU outlives the daemon, blocked in its start");
+    }
+
+    /** No QEMU of this root, no status file, pid file or run folder of {@code name}. */
+    private void assertNothingOfTheRunLeft(String name) throws IOException {
+        assertEquals(List.of(), qemu.qemuProcesses(), "QEMU processes left");
+        assertFalse(Files.exists(qemu.dir().resolve("run/" + name + ".xml")), "status file left");
+        assertFalse(Files.exists(qemu.dir().resolve("run/" + name + ".pid")), "pid file left");
+        try (var s = Files.list(qemu.dir().resolve("lib"))) {
+            List<Path> runDirs = s.filter(p -> p.getFileName().toString().startsWith("domain-")).toList();
+            assertEquals(List.of(), runDirs, "run folders (monitor sockets) left");
+        }
+    }
+
+    private static void mkfifo(Path p) throws Exception {
+        Exec.Result r = Exec.run(T, null, "mkfifo", p.toString());
+        assertEquals(0, r.exitCode(), r::describe);
+    }
+
+    /** Waits until {@code file} exists, woken by inotify on its folder. */
+    private static void awaitFile(Path file) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + T.toNanos();
+        Files.createDirectories(file.getParent());
+        try (WatchService w = file.getFileSystem().newWatchService()) {
+            file.getParent().register(w, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY);
+            while (!Files.exists(file)) {
+                long left = deadline - System.nanoTime();
+                WatchKey k = left > 0 ? w.poll(left, TimeUnit.NANOSECONDS) : null;
+                if (k == null) {
+                    throw new AssertionError(file + " never appeared");
+                }
+                k.pollEvents();
+                k.reset();
+            }
+        }
+    }
+
+    private String virsh(String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(InteropEnvironment.virsh().toString(), "-q", "-c",
+                QemuTestRoot.tcpUri(daemon)));
+        cmd.addAll(List.of(args));
+        Exec.Result r = Exec.run(T, null, cmd.toArray(new String[0]));
+        assertEquals(0, r.exitCode(), () -> r.describe() + "\n" + daemon.describe());
+        return r.stdout().strip();
+    }
+
+    private String tinyXml(String name) throws IOException {
+        return "<domain type='qemu'><name>" + name + "</name><memory unit='MiB'>16</memory><vcpu>1</vcpu>"
+                + "<os><type arch='x86_64' machine='pc'>hvm</type><kernel>" + TestGuests.tinyKernel() + "</kernel></os>"
+                + "<features><acpi/></features><devices>"
+                + "<serial type='pty'><log file='" + serialLog + "' append='off'/><target port='0'/></serial>"
+                + "<memballoon model='none'/></devices></domain>";
+    }
+}
