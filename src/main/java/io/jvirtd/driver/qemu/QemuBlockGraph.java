@@ -8,7 +8,8 @@ import java.util.Set;
 /**
  * What QEMU's block graph says about image files, for reconciling after a daemon restart:
  * which files a disk of the guest reads now ({@code query-block}: each drive's inserted image
- * and its backing chain). Stateless; a worker thread (one QMP round trip).
+ * and its backing chain), which files any node has open ({@code query-named-block-nodes}).
+ * Stateless; a worker thread (one QMP round trip).
  */
 final class QemuBlockGraph {
 
@@ -18,6 +19,27 @@ final class QemuBlockGraph {
     /** The files of every drive's chain, top to bottom. */
     static Set<String> imagesInUse(QmpMonitor mon) {
         return imagesOf(mon.execute("query-block", null, QemuLifecycle.MONITOR_TIMEOUT_MILLIS));
+    }
+
+    /**
+     * The files any node of QEMU's block graph has open ({@code query-named-block-nodes}, flat:
+     * format and protocol nodes, whether a drive uses them or not).
+     */
+    static Set<String> nodeFiles(QmpMonitor mon) {
+        return nodeFilesOf(mon.execute("query-named-block-nodes", Map.of("flat", true), QemuLifecycle.MONITOR_TIMEOUT_MILLIS));
+    }
+
+    /** {@link #nodeFiles} from a {@code query-named-block-nodes} answer. */
+    static Set<String> nodeFilesOf(Object namedNodes) {
+        Set<String> out = new HashSet<>();
+        if (namedNodes instanceof List<?> nodes) {
+            for (Object o : nodes) {
+                if (o instanceof Map<?, ?> n && n.get("file") != null) {
+                    out.add(n.get("file").toString());
+                }
+            }
+        }
+        return out;
     }
 
     /** {@link #imagesInUse} from a {@code query-block} answer. */

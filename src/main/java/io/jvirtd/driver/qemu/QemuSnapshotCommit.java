@@ -395,7 +395,7 @@ final class QemuSnapshotCommit {
                 if (r.done() && !inUse.contains(r.top())) {
                     nodes = formatNodesOnce(mon, nodes);
                     closeNodes(mon, nodeOr(nodes, r.top()));
-                    deleteOverlay(r.top());
+                    deleteOverlay(mon, r.top());
                     setInvalid(d, r.item(), false, writeMetadata);
                 }
             }
@@ -504,7 +504,7 @@ final class QemuSnapshotCommit {
         } else {
             markDone(d, r.job());
             life.saveStatus(d);
-            deleteOverlay(r.top());
+            deleteOverlay(mon, r.top());
         }
     }
 
@@ -518,7 +518,27 @@ final class QemuSnapshotCommit {
         }
     }
 
-    private static void deleteOverlay(String top) {
+    /**
+     * Removes a committed overlay's file, but only once QEMU's block graph has no node on it
+     * ({@code query-named-block-nodes}): its nodes are closed first, yet a blockdev-del that
+     * failed (it only logs) or a restart that resumed the delete from a record leaves QEMU
+     * perhaps still holding the image, and a file removed under an open node would be written
+     * to, unreachable, until QEMU stops. Kept (and logged) then, or when QEMU cannot say;
+     * {@code mon} null: no QEMU to ask (it is gone).
+     */
+    private static void deleteOverlay(QmpMonitor mon, String top) {
+        if (mon != null) {
+            try {
+                if (QemuBlockGraph.nodeFiles(mon).contains(top)) {
+                    LOG.log(Level.WARNING, "not removing snapshot image file ''{0}'': QEMU still has a node on it", top);
+                    return;
+                }
+            } catch (VirException e) {
+                LOG.log(Level.WARNING, "not removing snapshot image file ''{0}'': cannot read QEMU''s block nodes ({1})",
+                        top, e.getMessage());
+                return;
+            }
+        }
         try {
             Files.deleteIfExists(Path.of(top));
         } catch (IOException e) {
@@ -630,7 +650,7 @@ final class QemuSnapshotCommit {
         // a status file naming an overlay that is gone; a done record's file that a crash left
         // is removed by the resume
         life.saveStatus(d);
-        deleteOverlay(it.top());
+        deleteOverlay(mon, it.top());
         emit(d, eventPath, it.dst(), r.active() ? TYPE_ACTIVE_COMMIT : TYPE_COMMIT, STATUS_COMPLETED);
     }
 

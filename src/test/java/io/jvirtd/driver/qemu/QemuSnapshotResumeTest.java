@@ -21,6 +21,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -55,6 +57,7 @@ class QemuSnapshotResumeTest {
     private QemuDomain d;
     private String overlay;
     private String base;
+    private String configXml;
     private final List<String> metadataWrites = new CopyOnWriteArrayList<>();
 
     private static String domain(String id, String disk) {
@@ -75,7 +78,7 @@ class QemuSnapshotResumeTest {
                 null, null, null, null);
         overlay = Files.writeString(dir.resolve("ov.qcow2"), "overlay").toString();
         base = Files.writeString(dir.resolve("base.qcow2"), "base").toString();
-        d = new QemuDomain(1, new byte[16]);
+        d = null;
         String live = "<disk type='file' device='disk'><driver name='qemu' type='qcow2'/>"
                 + "<source file='" + overlay + "' index='2'/>"
                 + "<backingStore type='file' index='1'><format type='qcow2'/><source file='" + base + "'/>"
@@ -85,9 +88,10 @@ class QemuSnapshotResumeTest {
         SnapshotDef parent = SnapshotDef.parse("<domainsnapshot><name>s0</name><disks>"
                 + "<disk name='vda' snapshot='external'><source file='" + base + "'/></disk></disks></domainsnapshot>",
                 0, QemuXmlOptions.OPTIONS);
+        configXml = domain("", config);
+        d = life.domains.addOrFind(QemuLifecycle.parse(configXml), false); // a define finds it by its uuid
         synchronized (d) {
             d.liveDef = DomainDef.parse(domain(" id='3'", live), DomainDef.PARSE_STATUS, QemuXmlOptions.OPTIONS);
-            d.persistentDef = QemuLifecycle.parse(domain("", config));
             d.snapshots.add("s0", parent, null);
         }
         qmp = new ScriptedQmp(dir.resolve("qmp.sock"));
@@ -137,15 +141,33 @@ class QemuSnapshotResumeTest {
                 : Map.of("id", JOB, "type", "commit", "status", status, "error", error);
     }
 
-    /** QEMU's graph after the commit: the drive reads the base; the overlay's nodes are still there. */
+    /**
+     * QEMU's graph after the commit: the drive reads the base; the overlay's nodes are still
+     * there until blockdev-del closes them (each when {@code closes}).
+     */
     private void afterTheCommit() {
+        afterTheCommit(true);
+    }
+
+    private void afterTheCommit(boolean closes) {
+        Set<String> closed = ConcurrentHashMap.newKeySet();
+        List<Map<String, Object>> nodes = List.of(
+                Map.of("node-name", "libvirt-2-format", "drv", "qcow2", "file", overlay),
+                Map.of("node-name", "libvirt-2-storage", "drv", "file", "file", overlay),
+                Map.of("node-name", "libvirt-1-format", "drv", "qcow2", "file", base),
+                Map.of("node-name", "libvirt-1-storage", "drv", "file", "file", base));
         qmp.on("query-block", ok(List.of(Map.of("device", "", "qdev", "vda",
                         "inserted", Map.of("image", Map.of("filename", base))))))
-                .on("query-named-block-nodes", ok(List.of(
-                        Map.of("node-name", "libvirt-2-format", "drv", "qcow2", "file", overlay),
-                        Map.of("node-name", "libvirt-1-format", "drv", "qcow2", "file", base))))
+                .on("query-named-block-nodes", args -> ok(nodes.stream()
+                        .filter(n -> !closed.contains(String.valueOf(n.get("node-name")))).toList()))
                 .on("job-dismiss", ok(Map.of()))
-                .on("blockdev-del", ok(Map.of()));
+                .on("blockdev-del", args -> {
+                    if (!closes) {
+                        return fail("Node " + args.get("node-name") + " is in use");
+                    }
+                    closed.add(String.valueOf(args.get("node-name")));
+                    return ok(Map.of());
+                });
     }
 
     private String liveSource() {
@@ -333,5 +355,43 @@ class QemuSnapshotResumeTest {
         synchronized (d) {
             assertTrue(d.blockCommits.isEmpty());
         }
+    }
+
+    /**
+     * A done record found after a restart whose overlay QEMU still has nodes on (their
+     * blockdev-del fails): the file stays, as it would under an open node. On the code before,
+     * query-block alone decided, which shows only what the drives read, and the file went.
+     */
+    @Test
+    void aDoneRecordsOverlayStaysWhileQemuStillHasANodeOnIt() throws Exception {
+        qmp.on("query-jobs", ok(List.of()));
+        afterTheCommit(false);
+        synchronized (d) { // the chains already without the overlay, as the done record's status file has them
+            DeviceDef disk = d.liveDef.disks().get(0);
+            disk.node().child("source").attr("file", base);
+            disk.node().remove("backingStore");
+        }
+
+        new QemuSnapshotCommit(life).resume(d, recorded(true), metadataWrites::add);
+
+        assertTrue(Files.exists(Path.of(overlay)), "the overlay file QEMU still has open is kept");
+        assertTrue(qmp.commands.contains("blockdev-del {\"node-name\":\"libvirt-2-format\"}"), qmp.commands.toString());
+    }
+
+    /**
+     * A commit QEMU concluded while the daemon was away is brought in line (chains, config),
+     * but its overlay's file is kept while QEMU cannot close the nodes on it.
+     */
+    @Test
+    void aConcludedCommitsOverlayStaysWhileQemuStillHasANodeOnIt() throws Exception {
+        qmp.on("query-jobs", ok(List.of(job("concluded", null))));
+        afterTheCommit(false);
+
+        new QemuSnapshotCommit(life).resume(d, recorded(false), metadataWrites::add);
+
+        assertEquals(base, liveSource());
+        String config = Files.readString(paths.configFile("resume"));
+        assertFalse(config.contains("ov.qcow2"), config);
+        assertTrue(Files.exists(Path.of(overlay)), "the overlay file QEMU still has open is kept");
     }
 }
