@@ -109,19 +109,24 @@ final class QemuLifecycle {
         DomainDef def = prepare(parse(xml, validate));
         QemuDomain d = domains.addOrFind(def, false);
         boolean added;
-        synchronized (d) {
-            added = d.persistentDef == def;
-            if (!added) {
-                d.persistentDef = def;
-            }
-        }
+        d.configWrite.lock(); // a snapshot delete's commit updating the config goes before or after, never between
         try {
-            saveConfig(def);
-        } catch (VirException e) {
-            if (added) {
-                domains.remove(d, def.name());
+            synchronized (d) {
+                added = d.persistentDef == def;
+                if (!added) {
+                    d.persistentDef = def;
+                }
             }
-            throw e;
+            try {
+                saveConfig(def);
+            } catch (VirException e) {
+                if (added) {
+                    domains.remove(d, def.name());
+                }
+                throw e;
+            }
+        } finally {
+            d.configWrite.unlock();
         }
         raise(d, DEFINED, added ? DEFINED_ADDED : DEFINED_UPDATED);
         return d.ref();

@@ -601,46 +601,52 @@ final class QemuSnapshotCommit {
      */
     private void completed(QemuDomain d, QmpMonitor mon, Running r) {
         Item it = r.item();
-        DomainDef before;
-        DomainDef persistent = null;
-        synchronized (d) {
-            List<XmlNode> live = liveLayers(d, it.dst());
-            int k = indexOf(live, it.top());
-            if (k < 0) {
-                throw QemuLifecycle.notRunning(); // QEMU went away under the commit
-            }
-            before = d.persistentDef;
-            if (before != null) {
-                persistent = before.copy();
-                updateConfigDisk(byTarget(persistent, it.dst()), live, k);
-            }
-        }
-        // The config first, before anything (a status write of the event thread included) can
-        // say the chain lost the overlay: a restart that finds the record not done commits
-        // away again, and updateConfigDisk takes a config already without the overlay as it is;
-        // one that finds it done trusts the config. The other way round a kill in between left
-        // the config naming the overlay for good.
-        if (persistent != null) {
-            life.saveConfig(persistent);
-        }
         String eventPath;
-        synchronized (d) {
-            List<XmlNode> live = liveLayers(d, it.dst());
-            int k = indexOf(live, it.top());
-            if (k < 0) {
-                throw QemuLifecycle.notRunning();
+        // A define meanwhile (it takes no job, as libvirt's) goes wholly before this, and the
+        // commit then updates the new definition (when its chain is the live one), or wholly
+        // after, and wins: never the config file of one with the definition of the other.
+        d.configWrite.lock();
+        try {
+            DomainDef persistent = null;
+            synchronized (d) {
+                List<XmlNode> live = liveLayers(d, it.dst());
+                int k = indexOf(live, it.top());
+                if (k < 0) {
+                    throw QemuLifecycle.notRunning(); // QEMU went away under the commit
+                }
+                if (d.persistentDef != null) {
+                    persistent = d.persistentDef.copy();
+                    updateConfigDisk(byTarget(persistent, it.dst()), live, k);
+                }
             }
-            if (persistent != null && d.persistentDef == before) {
-                d.persistentDef = persistent;
+            // The config first, before anything (a status write of the event thread included) can
+            // say the chain lost the overlay: a restart that finds the record not done commits
+            // away again, and updateConfigDisk takes a config already without the overlay as it is;
+            // one that finds it done trusts the config. The other way round a kill in between left
+            // the config naming the overlay for good.
+            if (persistent != null) {
+                life.saveConfig(persistent);
             }
-            DeviceDef disk = byTarget(d.liveDef, it.dst());
-            if (k == 0) {
-                becomeLayer(disk, live.get(1), true);
-            } else {
-                setBacking(live.get(k - 1), live.get(k).child("backingStore"));
-                disk.sortCanonical();
+            synchronized (d) {
+                List<XmlNode> live = liveLayers(d, it.dst());
+                int k = indexOf(live, it.top());
+                if (k < 0) {
+                    throw QemuLifecycle.notRunning();
+                }
+                if (persistent != null && d.persistentDef != null) { // not undefined meanwhile (undefine takes the job)
+                    d.persistentDef = persistent;
+                }
+                DeviceDef disk = byTarget(d.liveDef, it.dst());
+                if (k == 0) {
+                    becomeLayer(disk, live.get(1), true);
+                } else {
+                    setBacking(live.get(k - 1), live.get(k).child("backingStore"));
+                    disk.sortCanonical();
+                }
+                eventPath = disk.sourcePath();
             }
-            eventPath = disk.sourcePath();
+        } finally {
+            d.configWrite.unlock();
         }
         markDone(d, r.job()); // in the status file written below, with the chain it names
         if (mon != null) {

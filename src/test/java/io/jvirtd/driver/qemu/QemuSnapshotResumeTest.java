@@ -394,4 +394,97 @@ class QemuSnapshotResumeTest {
         assertFalse(config.contains("ov.qcow2"), config);
         assertTrue(Files.exists(Path.of(overlay)), "the overlay file QEMU still has open is kept");
     }
+
+    /**
+     * A define (no job, as libvirt's) that comes while the commit brings the config in line
+     * waits for it and then wins, in memory and in the file alike (libvirt: the later writer
+     * of vm->newDef under the domain lock). The order is made certain with the lock's queue:
+     * the test holds it, the commit queues first, the define second. Before, the commit
+     * wrote its config over the define's file while memory kept the define's definition.
+     */
+    @Test
+    void aDefineDuringTheCommitsConfigUpdateWinsInMemoryAndFile() throws Exception {
+        String defined = configXml.replace("16</memory>", "32</memory>");
+        inOrder(() -> resume(), () -> life.define(defined, false));
+
+        String file = Files.readString(paths.configFile("resume"));
+        assertTrue(file.contains("<memory unit='KiB'>32768</memory>"), file);
+        assertTrue(file.contains(overlay), "the define's own disk, as it gave it: " + file);
+        assertEquals(file, inMemory());
+    }
+
+    /**
+     * A define just before the commit's config update: the commit updates the new definition
+     * (its disk names the same top as the guest's), in memory and file alike.
+     */
+    @Test
+    void aDefineBeforeTheCommitsConfigUpdateIsUpdatedByIt() throws Exception {
+        String defined = configXml.replace("16</memory>", "32</memory>");
+        inOrder(() -> life.define(defined, false), () -> resume());
+
+        String file = Files.readString(paths.configFile("resume"));
+        assertTrue(file.contains("<memory unit='KiB'>32768</memory>"), file);
+        assertFalse(file.contains(overlay), file);
+        assertTrue(file.contains(base), file);
+        assertEquals(file, inMemory());
+    }
+
+    private void resume() {
+        new QemuSnapshotCommit(life).resume(d, recorded(false), metadataWrites::add);
+    }
+
+    private String inMemory() {
+        synchronized (d) {
+            return d.persistentDef.format(DomainDef.XML_INACTIVE | DomainDef.XML_SECURE);
+        }
+    }
+
+    /**
+     * Runs {@code first} and {@code second} on their own threads so that both wait for the
+     * domain's config lock, queued in that order (the test holds the lock until both are), then
+     * lets them go: a ReentrantLock hands itself to its queue in order.
+     */
+    private void inOrder(Runnable first, Runnable second) throws Exception {
+        qmp.on("query-jobs", ok(List.of(job("concluded", null))));
+        afterTheCommit();
+        AtomicReference<Throwable> failed = new AtomicReference<>();
+        d.configWrite.lock();
+        Thread a;
+        Thread b;
+        try {
+            a = started(first, failed);
+            awaitQueued(a);
+            b = started(second, failed);
+            awaitQueued(b);
+        } finally {
+            d.configWrite.unlock();
+        }
+        a.join(30_000);
+        b.join(30_000);
+        assertFalse(a.isAlive() || b.isAlive(), "both ended");
+        if (failed.get() != null) {
+            throw new AssertionError(failed.get());
+        }
+    }
+
+    private static Thread started(Runnable r, AtomicReference<Throwable> failed) {
+        Thread t = new Thread(() -> {
+            try {
+                r.run();
+            } catch (Throwable e) {
+                failed.compareAndSet(null, e);
+            }
+        });
+        t.start();
+        return t;
+    }
+
+    /** Until {@code t} waits for the config lock (it gets there on its own; no event to wait on). */
+    private void awaitQueued(Thread t) {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (!d.configWrite.hasQueuedThread(t)) {
+            assertTrue(t.isAlive() && System.nanoTime() < deadline, "thread never waited for the config lock");
+            Thread.onSpinWait();
+        }
+    }
 }
