@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jvirtd.driver.qemu.TestGuests;
+import io.jvirtd.testsupport.Tool;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchKey;
@@ -16,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -23,7 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A kill -9 of the daemon in the middle of a start (boot, restore) leaves no QEMU behind and no
+ * A kill -9 of the daemon in the middle of a start (boot, restore, managed save, snapshot revert) leaves no QEMU behind and no
  * guest forgotten: the restarted daemon kills the QEMU of the unfinished start, as libvirt's
  * qemuProcessReconnect does ("wasn't fully started yet"), and shows the guest as libvirt would:
  * "shut off (daemon)" for a persistent one, gone for a transient one; no status, pid or socket
@@ -32,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>The kill point is made deterministic without a hook in the daemon: the guest's serial log
  * is a FIFO nobody reads, so the daemonised QEMU blocks opening it, after it wrote its pid file
  * and before its initialisation ends (so before the launcher returns). The test waits for that
- * pid file (inotify through a WatchService) and kills the daemon then. On the code before the
+ * pid file to name a new QEMU (inotify through a WatchService) and kills the daemon then. On the code before the
  * "starting up" status file, the restarted daemon knew nothing of that QEMU and it ran on.
  */
 class QemuUnfinishedStartIT {
@@ -122,18 +125,81 @@ class QemuUnfinishedStartIT {
         qemu.assertNothingLeft();
     }
 
+    @Test
+    void aManagedSaveStartKilledKeepsTheManagedSaveAndLeavesNoQemu() throws Exception {
+        TestGuests.qemu();
+        String name = "jvq-umsave";
+        daemon = qemu.startDaemon();
+        Path xml = root.resolve("guest.xml");
+        Files.writeString(xml, tinyXml(name));
+        virsh("define", xml.toString());
+        virsh("start", name);
+        virsh("managedsave", name);
+        Files.delete(serialLog);
+        mkfifo(serialLog);
+        killDuringStart(name, "start", name);
+
+        daemon = qemu.startDaemon();
+        assertEquals("shut off (daemon)", virsh("domstate", "--reason", name));
+        assertNothingOfTheRunLeft(name);
+        assertTrue(virsh("dominfo", name).contains("Managed save:   yes"), "the managed save is kept");
+        Files.delete(serialLog);
+        virsh("start", name);
+        assertEquals("running (restored)", virsh("domstate", "--reason", name));
+        virsh("destroy", name);
+        virsh("undefine", name);
+        Files.delete(qemu.dir().resolve("lib/save")); // the managed save folder stays, empty, as libvirt's
+        qemu.assertNothingLeft();
+    }
+
+    /** A running guest's revert to a running snapshot stops QEMU and starts another: killed in that start. */
+    @Test
+    void aSnapshotRevertKilledInItsStartEndsShutOffAndKeepsTheSnapshot() throws Exception {
+        TestGuests.qemu();
+        String name = "jvq-urevert";
+        Path disk = root.resolve("disk.qcow2");
+        Exec.Result img = Exec.run(T, null, Tool.QEMU_IMG.require().toString(), "create", "-q", "-f", "qcow2",
+                disk.toString(), "16M");
+        assertEquals(0, img.exitCode(), img::describe);
+        daemon = qemu.startDaemon();
+        Path xml = root.resolve("guest.xml");
+        Files.writeString(xml, tinyXml(name).replace("<devices>", "<devices><disk type='file' device='disk'>"
+                + "<driver name='qemu' type='qcow2'/><source file='" + disk + "'/><target dev='vda' bus='virtio'/></disk>"));
+        virsh("define", xml.toString());
+        virsh("start", name);
+        virsh("snapshot-create-as", name, "s1");
+        Files.delete(serialLog); // the running QEMU keeps its open log; the next one meets the FIFO
+        mkfifo(serialLog);
+        killDuringStart(name, "snapshot-revert", name + " s1");
+
+        daemon = qemu.startDaemon();
+        assertEquals("shut off (daemon)", virsh("domstate", "--reason", name));
+        assertNothingOfTheRunLeft(name);
+        assertEquals("s1", virsh("snapshot-list", name, "--name"));
+        Files.delete(serialLog);
+        virsh("snapshot-revert", name, "s1");
+        assertEquals("running (from snapshot)", virsh("domstate", "--reason", name));
+        virsh("destroy", name);
+        virsh("snapshot-delete", name, "s1");
+        virsh("undefine", name);
+        qemu.assertNothingLeft();
+    }
+
     /**
-     * Runs {@code virsh COMMAND ARG} in the background, waits for the guest's pid file (QEMU is
+     * Runs {@code virsh COMMAND ARGS} (space-separated) in the background, waits for the guest's pid file (QEMU is
      * spawned and blocked on the FIFO), then kills the daemon with SIGKILL; the status file
      * says "starting up" then.
      */
-    private void killDuringStart(String name, String command, String arg) throws Exception {
+    private void killDuringStart(String name, String command, String args) throws Exception {
         Path pidFile = qemu.dir().resolve("run/" + name + ".pid");
-        Process start = new ProcessBuilder(InteropEnvironment.virsh().toString(), "-q", "-c",
-                QemuTestRoot.tcpUri(daemon), command, arg)
+        List<String> cmd = new ArrayList<>(List.of(InteropEnvironment.virsh().toString(), "-q", "-c",
+                QemuTestRoot.tcpUri(daemon), command));
+        cmd.addAll(List.of(args.split(" ")));
+        Process start = new ProcessBuilder(cmd)
                 .redirectErrorStream(true).redirectOutput(root.resolve(command + ".out").toFile()).start();
         try {
-            awaitFile(pidFile);
+            String before = read(pidFile); // a revert's guest runs: its QEMU's pid file is there already
+            awaitChange(pidFile, text -> !text.isBlank() && !text.equals(before));
             Path statusFile = qemu.dir().resolve("run/" + name + ".xml");
             String status = Files.exists(statusFile) ? Files.readString(statusFile) : "(no status file)";
             assertTrue(status.contains("reason='starting up'"), "a spawned QEMU is on record: " + status);
@@ -162,17 +228,27 @@ class QemuUnfinishedStartIT {
         assertEquals(0, r.exitCode(), r::describe);
     }
 
-    /** Waits until {@code file} exists, woken by inotify on its folder. */
-    private static void awaitFile(Path file) throws IOException, InterruptedException {
+    private static String read(Path file) throws IOException {
+        try {
+            return Files.readString(file);
+        } catch (NoSuchFileException e) {
+            return "";
+        }
+    }
+
+    /** Waits until {@code file}'s text ("" while it does not exist) satisfies {@code ok}, woken by inotify on its folder. */
+    private static void awaitChange(Path file, Predicate<String> ok) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + T.toNanos();
         Files.createDirectories(file.getParent());
         try (WatchService w = file.getFileSystem().newWatchService()) {
-            file.getParent().register(w, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY);
-            while (!Files.exists(file)) {
+            file.getParent().register(w, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
+                    StandardWatchEventKinds.ENTRY_DELETE);
+            String text;
+            while (!ok.test(text = read(file))) {
                 long left = deadline - System.nanoTime();
                 WatchKey k = left > 0 ? w.poll(left, TimeUnit.NANOSECONDS) : null;
                 if (k == null) {
-                    throw new AssertionError(file + " never appeared");
+                    throw new AssertionError(file + " never got there; it reads: " + text);
                 }
                 k.pollEvents();
                 k.reset();
