@@ -1,5 +1,7 @@
 package io.jvirtd.driver.qemu;
 
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -22,20 +24,22 @@ final class QemuBlockGraph {
     }
 
     /**
-     * The files any node of QEMU's block graph has open ({@code query-named-block-nodes}, flat:
-     * format and protocol nodes, whether a drive uses them or not).
+     * The nodes of QEMU's block graph by the file they have open ({@code query-named-block-nodes},
+     * flat: format and protocol nodes, whether a drive uses them or not).
      */
-    static Set<String> nodeFiles(QmpMonitor mon) {
-        return nodeFilesOf(mon.execute("query-named-block-nodes", Map.of("flat", true), QemuLifecycle.MONITOR_TIMEOUT_MILLIS));
+    static Map<String, List<String>> nodesByFile(QmpMonitor mon) {
+        return nodesByFileOf(mon.execute("query-named-block-nodes", Map.of("flat", true),
+                QemuLifecycle.MONITOR_TIMEOUT_MILLIS));
     }
 
-    /** {@link #nodeFiles} from a {@code query-named-block-nodes} answer. */
-    static Set<String> nodeFilesOf(Object namedNodes) {
-        Set<String> out = new HashSet<>();
+    /** {@link #nodesByFile} from a {@code query-named-block-nodes} answer. */
+    static Map<String, List<String>> nodesByFileOf(Object namedNodes) {
+        Map<String, List<String>> out = new HashMap<>();
         if (namedNodes instanceof List<?> nodes) {
             for (Object o : nodes) {
                 if (o instanceof Map<?, ?> n && n.get("file") != null) {
-                    out.add(n.get("file").toString());
+                    out.computeIfAbsent(n.get("file").toString(), f -> new ArrayList<>())
+                            .add(String.valueOf(n.get("node-name")));
                 }
             }
         }

@@ -529,8 +529,10 @@ final class QemuSnapshotCommit {
     private static void deleteOverlay(QmpMonitor mon, String top) {
         if (mon != null) {
             try {
-                if (QemuBlockGraph.nodeFiles(mon).contains(top)) {
-                    LOG.log(Level.WARNING, "not removing snapshot image file ''{0}'': QEMU still has a node on it", top);
+                List<String> holders = QemuBlockGraph.nodesByFile(mon).get(top);
+                if (holders != null) {
+                    LOG.log(Level.WARNING, "not removing snapshot image file ''{0}'': QEMU still has node(s) {1} on it",
+                            top, holders);
                     return;
                 }
             } catch (VirException e) {
@@ -727,20 +729,31 @@ final class QemuSnapshotCommit {
         });
     }
 
-    /** The format node QEMU reads each image file through (query-named-block-nodes). */
+    /**
+     * The format node QEMU reads each image file through (query-named-block-nodes). A running
+     * commit puts its own filter node (drv commit_top, an automatic {@code #blockN} name) on top
+     * of the overlay, with the overlay's file name: the node this driver added ({@code
+     * libvirt-N-format}) is the one meant, so it wins over any other, else the first.
+     */
     @SuppressWarnings("unchecked")
-    private static Map<String, String> formatNodes(QmpMonitor mon) {
-        Object r = mon.execute("query-named-block-nodes", Map.of("flat", true), QemuLifecycle.MONITOR_TIMEOUT_MILLIS);
+    static Map<String, String> formatNodesOf(Object r) {
         Map<String, String> out = new LinkedHashMap<>();
         if (r instanceof List<?> list) {
             for (Object o : list) {
                 Map<String, Object> n = (Map<String, Object>) o;
                 if (!"file".equals(n.get("drv")) && n.get("file") != null && n.get("node-name") != null) {
-                    out.putIfAbsent(n.get("file").toString(), n.get("node-name").toString());
+                    String name = n.get("node-name").toString();
+                    out.merge(n.get("file").toString(), name,
+                            (had, now) -> !had.startsWith("libvirt-") && now.startsWith("libvirt-") ? now : had);
                 }
             }
         }
         return out;
+    }
+
+    private static Map<String, String> formatNodes(QmpMonitor mon) {
+        return formatNodesOf(mon.execute("query-named-block-nodes", Map.of("flat", true),
+                QemuLifecycle.MONITOR_TIMEOUT_MILLIS));
     }
 
     private static String node(Map<String, String> nodes, String path) {

@@ -150,8 +150,15 @@ class QemuSnapshotResumeTest {
     }
 
     private void afterTheCommit(boolean closes) {
+        afterTheCommit(closes, new AtomicReference<>(false));
+    }
+
+    /** @param filter while true, the running commit's filter node sits on the overlay, listed first */
+    private void afterTheCommit(boolean closes, AtomicReference<Boolean> filter) {
         Set<String> closed = ConcurrentHashMap.newKeySet();
+        Map<String, Object> commitTop = Map.of("node-name", "#block391", "drv", "commit_top", "file", overlay);
         List<Map<String, Object>> nodes = List.of(
+                commitTop,
                 Map.of("node-name", "libvirt-2-format", "drv", "qcow2", "file", overlay),
                 Map.of("node-name", "libvirt-2-storage", "drv", "file", "file", overlay),
                 Map.of("node-name", "libvirt-1-format", "drv", "qcow2", "file", base),
@@ -159,6 +166,7 @@ class QemuSnapshotResumeTest {
         qmp.on("query-block", ok(List.of(Map.of("device", "", "qdev", "vda",
                         "inserted", Map.of("image", Map.of("filename", base))))))
                 .on("query-named-block-nodes", args -> ok(nodes.stream()
+                        .filter(n -> n != commitTop || filter.get())
                         .filter(n -> !closed.contains(String.valueOf(n.get("node-name")))).toList()))
                 .on("job-dismiss", ok(Map.of()))
                 .on("blockdev-del", args -> {
@@ -272,6 +280,33 @@ class QemuSnapshotResumeTest {
         assertCommittedAway();
         assertEquals(1, qmp.count("job-complete"), qmp.commands.toString());
         assertEquals(1, qmp.count("job-dismiss"), qmp.commands.toString());
+    }
+
+    /**
+     * A job found ready after the restart: the node names are read while the commit's filter
+     * node (commit_top, listed first, with the overlay's file name) is still there; the nodes
+     * closed once it is over must be the overlay's own (libvirt-2-*), and its file then goes.
+     * Before, the filter's name was taken, no blockdev-del went out, and the file was removed
+     * under QEMU's open nodes.
+     */
+    @Test
+    void aJobFoundReadyHasTheOverlaysOwnNodesClosedNotTheCommitFilters() throws Exception {
+        AtomicReference<String> status = new AtomicReference<>("ready");
+        AtomicReference<Boolean> filter = new AtomicReference<>(true);
+        qmp.on("query-jobs", args -> ok(List.of(job(status.get(), null))));
+        afterTheCommit(true, filter);
+        qmp.on("job-complete", args -> {
+            status.set("concluded");
+            filter.set(false);
+            return okAfter(Map.of(), List.of(jobStatus(JOB, "waiting"), jobStatus(JOB, "pending"),
+                    jobStatus(JOB, "concluded")));
+        });
+
+        new QemuSnapshotCommit(life).resume(d, recorded(false), metadataWrites::add);
+
+        assertTrue(qmp.commands.contains("blockdev-del {\"node-name\":\"libvirt-2-format\"}"), qmp.commands.toString());
+        assertTrue(qmp.commands.contains("blockdev-del {\"node-name\":\"libvirt-2-storage\"}"), qmp.commands.toString());
+        assertCommittedAway();
     }
 
     /** Killed after the record said done, before the overlay file went and the mark was cleared. */
