@@ -161,8 +161,9 @@ final class QemuLifecycle {
         DomainDef def = prepare(parse(xml));
         QemuDeviceAliases.assign(def); // the device ids
         QemuVolumeFiles volumes = QemuVolumeFiles.translate(def, storage); // as libvirt's qemuConnectDomainXMLToNative
-        return QemuCommandLine.toLine(QemuCommandLine.build(def, paths.runDir(def.id(), def.name()).resolve("monitor.sock"),
-                paths.pidFile(def.name()), false, volumes));
+        Path runDir = paths.runDir(def.id(), def.name());
+        return QemuCommandLine.toLine(QemuEnvironment.forDaemon(runDir), QemuCommandLine.build(def,
+                runDir.resolve("monitor.sock"), paths.pidFile(def.name()), false, volumes));
     }
 
     void undefine(DomainRef ref) {
@@ -323,7 +324,7 @@ final class QemuLifecycle {
             throw VirException.internalError(VirErrorDomain.QEMU, "Unknown CPU model " + cpuModel);
         }
         QemuLauncher.Launched l = QemuLauncher.launch(live, paths, runAs,
-                caps.major() + "." + caps.minor() + "." + caps.micro(), volumes,
+                caps.major() + "." + caps.minor() + "." + caps.micro() + caps.packageVersion(), volumes,
                 incoming != null ? QemuIncoming.ARGS : List.of());
         QmpMonitor mon = null;
         try {
