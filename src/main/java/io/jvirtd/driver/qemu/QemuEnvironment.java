@@ -30,14 +30,7 @@ final class QemuEnvironment {
      * @param domainDir  the domain's folder, libvirt's {@code /var/lib/libvirt/qemu/domain-ID-NAME}
      */
     static LinkedHashMap<String, String> of(Map<String, String> daemonEnv, boolean privileged, Path domainDir) {
-        LinkedHashMap<String, String> env = new LinkedHashMap<>();
-        env.put("LC_ALL", "C");
-        for (String name : PASSED) {
-            String v = daemonEnv.get(name);
-            if (v != null) {
-                env.put(name, v);
-            }
-        }
+        LinkedHashMap<String, String> env = passCommon(daemonEnv);
         if (privileged) {
             env.put("HOME", domainDir.toString());
             env.put("XDG_DATA_HOME", domainDir + "/.local/share");
@@ -45,6 +38,22 @@ final class QemuEnvironment {
             env.put("XDG_CONFIG_HOME", domainDir + "/.config");
         } else {
             env.put("XDG_CACHE_HOME", domainDir + "/.cache");
+        }
+        return env;
+    }
+
+    /**
+     * virCommandAddEnvPassCommon alone: what the capabilities probe's QEMU gets
+     * (qemuProcessQMPInit), {@code LC_ALL=C} and the passed variables the daemon has.
+     */
+    static LinkedHashMap<String, String> passCommon(Map<String, String> daemonEnv) {
+        LinkedHashMap<String, String> env = new LinkedHashMap<>();
+        env.put("LC_ALL", "C");
+        for (String name : PASSED) {
+            String v = daemonEnv.get(name);
+            if (v != null) {
+                env.put(name, v);
+            }
         }
         return env;
     }

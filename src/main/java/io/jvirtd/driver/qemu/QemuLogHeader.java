@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Locale;
 
 /**
  * The line libvirt's qemuLogOperation writes into the domain's log before QEMU's command line:
@@ -17,17 +18,21 @@ import java.time.format.DateTimeFormatter;
  */
 final class QemuLogHeader {
 
-    /** virTimeStringNow: "2026-12-07 19:05:39.123+0000". */
     private static final DateTimeFormatter TIMESTAMP =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS'+0000'").withZone(ZoneOffset.UTC);
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSZ", Locale.ROOT).withZone(ZoneOffset.UTC);
 
     private QemuLogHeader() {
     }
 
     /** @param qemuVersion "7.2.22" followed by QEMU's package string, as query-version gives them */
     static String startingUp(String qemuVersion) {
-        return TIMESTAMP.format(Instant.now()) + ": starting up libvirt version: 9.0.0, package: jvirtd, qemu version: "
+        return timestamp() + ": starting up libvirt version: 9.0.0, package: jvirtd, qemu version: "
                 + qemuVersion + ", kernel: " + System.getProperty("os.version") + ", hostname: " + hostname() + "\n";
+    }
+
+    /** virTimeStringNow, the stamp of the lines libvirt writes in a domain's log: "2026-12-07 19:05:39.123+0000". */
+    static String timestamp() {
+        return TIMESTAMP.format(Instant.now());
     }
 
     /** gethostname(2), without the DNS look-up a Java InetAddress may make. */
