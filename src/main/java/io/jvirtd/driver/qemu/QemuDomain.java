@@ -24,7 +24,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * domain's job ({@link #beginJob}): one at a time per domain, as libvirt's job rule, while
  * queries run alongside; a call that waits {@value #JOB_WAIT_SECONDS} s for the job fails. An
  * async job ({@link #beginAsyncJob}, snapshot delete) lets query jobs ({@link #beginQueryJob},
- * screenshot) run during it, as libvirt's VIR_JOB_DEFAULT_MASK does.
+ * screenshot) run during it, as libvirt's VIR_JOB_DEFAULT_MASK does, except while its owner
+ * forbids them ({@link #forbidQueries}).
  */
 final class QemuDomain {
 
@@ -203,6 +204,19 @@ final class QemuDomain {
 
     void endAsyncJob() {
         asyncJob.release();
+    }
+
+    /**
+     * From the async job's owner: no query job may start until {@link #allowQueries}, as
+     * libvirt's qemuDomainObjSetAsyncJobMask(VIR_JOB_NONE) around a step that blocks the monitor
+     * (an internal snapshot delete's delvm); waits for a query job under way to end.
+     */
+    void forbidQueries() {
+        acquire(job, System.nanoTime() + TimeUnit.SECONDS.toNanos(JOB_WAIT_SECONDS));
+    }
+
+    void allowQueries() {
+        job.release();
     }
 
     /**

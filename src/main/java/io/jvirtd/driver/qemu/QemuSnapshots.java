@@ -1219,7 +1219,12 @@ final class QemuSnapshots {
     private void discardData(QemuDomain d, SnapshotDef def, boolean active) {
         if (active) {
             QmpMonitor mon = monitor(d);
-            hmp(mon, "delvm \"" + def.name() + "\""); // libvirt goes on even when it fails
+            d.forbidQueries(); // qemuSnapshotDiscard: VIR_JOB_NONE while delvm blocks the monitor
+            try {
+                hmp(mon, "delvm \"" + def.name() + "\""); // libvirt goes on even when it fails
+            } finally {
+                d.allowQueries();
+            }
         } else {
             DomainDef dom;
             synchronized (d) {
