@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirException;
 import io.jvirtd.model.conf.DeviceDef;
 import io.jvirtd.model.conf.DeviceKind;
@@ -152,7 +153,6 @@ class QemuDevicesTest {
         "<disk type='file' device='disk' snapshot='external'><source file='/x'/><target dev='vda'/></disk>",
         "<disk type='file' device='disk'><source file='/x'/><target dev='vda'/><boot order='1' loadparm='x'/></disk>",
         "<interface type='user' trustGuestRxFilters='yes'/>",
-        "<video><model type='vmvga' vgamem='16384'/></video>",
         "<video><model type='qxl'><acceleration accel2d='no'/></model></video>",
         "<video><driver iommu='on'/><model type='virtio'/></video>",
         "<video><model type='virtio'><acceleration accel3d='no'/></model></video>"})
@@ -163,6 +163,18 @@ class QemuDevicesTest {
                 () -> DomainDef.parse(xml, DomainDef.PARSE_INACTIVE, QemuXmlOptions.OPTIONS));
         assertEquals(67, e.code(), e.getMessage()); // CONFIG_UNSUPPORTED
         assertTrue(e.getMessage().contains("not supported by jvirtd's QEMU driver"), e.getMessage());
+    }
+
+    /** virDomainVideoDefValidate: the qxl-only memory attributes on another model, libvirt's words. */
+    @ParameterizedTest
+    @ValueSource(strings = {"ram", "vram64", "vgamem"})
+    void qxlMemoryOnAnotherModelIsLibvirtsError(String attr) {
+        String xml = "<domain type='qemu'><name>x</name><memory>16384</memory><os><type arch='x86_64' machine='pc'>hvm</type>"
+                + "</os><devices><video><model type='vmvga' " + attr + "='16384'/></video></devices></domain>";
+        VirException e = assertThrows(VirException.class,
+                () -> DomainDef.parse(xml, DomainDef.PARSE_INACTIVE, QemuXmlOptions.OPTIONS));
+        assertEquals("unsupported configuration: " + attr + " attribute only supported for video type qxl", e.getMessage());
+        assertEquals(VirErrorDomain.DOMAIN.number(), e.domain());
     }
 
     /** Screen numbers count the videos' heads in order (qemuDomainScreenshot): device and head. */
