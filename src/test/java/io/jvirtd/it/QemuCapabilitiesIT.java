@@ -254,10 +254,28 @@ class QemuCapabilitiesIT {
         assertFalse(select(caps, "guest/arch/domain").isEmpty());
     }
 
+    /** The leading NAME=value words of a shell command line, removed from {@code argv}. */
+    private static List<String> environment(List<String> argv) {
+        List<String> env = new ArrayList<>();
+        while (argv.size() > 1 && argv.get(0).matches("[A-Z_]+=.*")) {
+            env.add(argv.remove(0));
+        }
+        return env;
+    }
+
+    private static List<String> names(List<String> env) {
+        return env.stream().map(e -> e.substring(0, e.indexOf('='))).toList();
+    }
+
+    private static boolean isRoot() {
+        return "root".equals(System.getProperty("user.name"));
+    }
+
     /**
      * {@code virsh domxml-to-native qemu-argv} prints the command line jvirtd would run, which is
      * libvirtd's for the same definition except where jvirtd works differently on purpose:
-     * libvirtd's environment beyond LC_ALL (it gives QEMU a private HOME and XDG folders), its
+     * the environment's values (the same variables, HOME and XDG folders in each daemon's domain
+     * folder, USER and the like only as the daemon has them), libvirtd's
      * master-key secret object, its explicit RAM memory backend and its {@code -sandbox} are not
      * in jvirtd's; jvirtd lets QEMU daemonise itself ({@code -daemonize -pidfile}); the monitor
      * socket is under each daemon's own folder.
@@ -268,11 +286,15 @@ class QemuCapabilitiesIT {
         Path xml = RECORDED.resolve("domxml-to-native-tiny.domain.xml");
         List<String> jv = shellWords(ok(d, "domxml-to-native", "qemu-argv", xml.toString()).strip());
         List<String> lv = shellWords(Files.readString(RECORDED.resolve("domxml-to-native-tiny.txt")).strip());
-        while (lv.size() > 1 && lv.get(0).matches("[A-Z_]+=.*") && !lv.get(0).equals("LC_ALL=C")) {
-            lv.remove(0);
-        }
-        while (lv.size() > 1 && lv.get(1).matches("[A-Z_]+=.*")) {
-            lv.remove(1);
+        List<String> lvEnv = environment(lv);
+        List<String> jvEnv = environment(jv);
+        jvEnv.removeIf(e -> e.matches("(USER|LOGNAME|TMPDIR|LD_PRELOAD|LD_LIBRARY_PATH)=.*")); // as the daemon has them
+        assertEquals(names(lvEnv), names(jvEnv), "the variables QEMU gets");
+        for (List<String> env : List.of(lvEnv, jvEnv)) {
+            if (env.stream().anyMatch(e -> e.startsWith("HOME=/var/lib/libvirt/")) || isRoot()) {
+                assertTrue(env.stream().filter(e -> e.startsWith("HOME=") || e.startsWith("XDG_"))
+                        .allMatch(e -> e.contains("/domain--1-capture-tiny")), env::toString);
+            }
         }
         for (int i = 0; i < lv.size(); i++) {
             String a = lv.get(i);

@@ -364,6 +364,56 @@ class QemuHotplugIT {
     // ------------------------------------------------------------------ helpers
 
     /** A started daemon with the active dir pool {@code p} holding the 16 MiB qcow2 volume {@code d.qcow2}. */
+    /**
+     * libvirt's virDomainDiskInsert runs on the attached disk after its post-parse, so a disk
+     * whose XML names no bus (what attach-disk writes without --targetbus) is on virtio by its
+     * vdX name and goes among the virtio disks by target: attaching vdc then vdb lists vda, vdb,
+     * vdc, live and in the definition, as libvirtd's dumpxml does.
+     */
+    @Test
+    void disksAttachedOutOfOrderAreListedByBusAndTarget() throws Exception {
+        TestGuests.qemu();
+        daemonWithPool();
+        virsh("vol-create-as", "p", "a.qcow2", "16M", "--format", "qcow2");
+        virsh("vol-create-as", "p", "c.qcow2", "16M", "--format", "qcow2");
+        String a = poolDir.resolve("a.qcow2").toString();
+        String b = poolDir.resolve("d.qcow2").toString();
+        String c = poolDir.resolve("c.qcow2").toString();
+        Path xml = root.resolve("hp-order.xml");
+        Files.writeString(xml, "<domain type='qemu'><name>hp-order</name><memory unit='MiB'>16</memory>"
+                + "<os><type arch='x86_64' machine='pc'>hvm</type><kernel>" + TestGuests.tinyKernel() + "</kernel></os>"
+                + "<features><acpi/></features><devices><disk type='file' device='disk'><driver name='qemu' type='qcow2'/>"
+                + "<source file='" + a + "'/><target dev='vda' bus='virtio'/></disk></devices></domain>");
+        virsh("define", xml.toString());
+        virsh("start", "hp-order");
+        Path vdb = root.resolve("vdb.xml");
+        Files.writeString(vdb, "<disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='"
+                + b + "'/><target dev='vdb'/></disk>");
+        virsh("attach-disk", "hp-order", "--source", c, "--target", "vdc", "--subdriver", "qcow2", "--live");
+        virsh("attach-device", "hp-order", vdb.toString(), "--live");
+        assertEquals(List.of("vda", "vdb", "vdc"), diskTargets(virsh("dumpxml", "hp-order")));
+        assertEquals(List.of("vda"), diskTargets(virsh("dumpxml", "--inactive", "hp-order")));
+        String blk = virsh("domblklist", "hp-order");
+        assertTrue(blk.indexOf(" vdb ") < blk.indexOf(" vdc "), blk);
+
+        virsh("attach-disk", "hp-order", "--source", c, "--target", "vdc", "--subdriver", "qcow2", "--config");
+        virsh("attach-device", "hp-order", vdb.toString(), "--config");
+        assertEquals(List.of("vda", "vdb", "vdc"), diskTargets(virsh("dumpxml", "--inactive", "hp-order")));
+        virsh("destroy", "hp-order");
+        assertEquals(List.of("vda", "vdb", "vdc"), diskTargets(virsh("dumpxml", "hp-order")));
+        virsh("undefine", "hp-order");
+    }
+
+    /** The {@code <target dev>} of each disk in dumpxml's order. */
+    private static List<String> diskTargets(String domainXml) {
+        List<String> out = new ArrayList<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("<target dev='([a-z]+)' bus=").matcher(domainXml);
+        while (m.find()) {
+            out.add(m.group(1));
+        }
+        return out;
+    }
+
     private void daemonWithPool() throws IOException {
         daemon = qemu.startDaemon();
         virsh("pool-define-as", "p", "dir", "--target", poolDir.toString());

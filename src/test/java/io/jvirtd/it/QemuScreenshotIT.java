@@ -133,6 +133,56 @@ class QemuScreenshotIT {
         qemu.assertNothingLeft();
     }
 
+    /**
+     * The other video models, answered as libvirtd 9.0 answered the same guests (recorded by hand
+     * with scripts/capture-libvirtd-qemu-devices.sh --serve, 2026-12-07): a primary qxl and a
+     * secondary one with two heads (screen 0 the VGA text console, 720x400; screen 1 the second
+     * qxl, 640x480; screen 2 its second head, which QEMU refuses; screen 3 none), a vmvga
+     * (720x400) and a ramfb (1024x768, the guest never set it up), each a PNG.
+     */
+    @Test
+    void screenshotsOfQxlVmvgaAndRamfbGuestsAreLibvirtds() throws Exception {
+        TestGuests.qemu();
+        DaemonProcess d = qemu.startDaemon();
+        String uri = QemuTestRoot.tcpUri(d);
+        define(d, "jvq-qxl", "<video><model type='qxl'/></video><video><model type='qxl' heads='2'/></video>");
+        define(d, "jvq-vmvga", "<video><model type='vmvga'/></video>");
+        define(d, "jvq-ramfb", "<video><model type='ramfb'/></video>");
+        for (String n : List.of("jvq-qxl", "jvq-vmvga", "jvq-ramfb")) {
+            start(d, n);
+        }
+        assertPicture(uri, "jvq-qxl", 0, 720, 400);
+        assertPicture(uri, "jvq-qxl", 1, 640, 480);
+        assertShotFails(uri, "jvq-qxl", 2, "error: internal error: unable to execute QEMU command 'screendump': Device"
+                + " video1 (head 1) is not bound to a QemuConsole");
+        assertShotFails(uri, "jvq-qxl", 3, "error: Requested operation is not valid: no such screen ID");
+        assertPicture(uri, "jvq-vmvga", 0, 720, 400);
+        assertShotFails(uri, "jvq-vmvga", 1, "error: Requested operation is not valid: no such screen ID");
+        assertPicture(uri, "jvq-ramfb", 0, 1024, 768);
+        assertShotFails(uri, "jvq-ramfb", 1, "error: Requested operation is not valid: no such screen ID");
+        assertEquals(List.of(), screendumpFiles(), "temporary screendump files left behind");
+        for (String n : List.of("jvq-qxl", "jvq-vmvga", "jvq-ramfb")) {
+            virsh(d, "destroy", n);
+            virsh(d, "undefine", n);
+        }
+        qemu.assertNothingLeft();
+    }
+
+    private void assertPicture(String uri, String name, int screen, int width, int height) throws IOException {
+        Path png = root.resolve(name + "-" + screen + ".png");
+        Exec.Result r = virshResult(uri, "screenshot", name, png.toString(), "--screen", Integer.toString(screen));
+        assertEquals("Screenshot saved to " + png + ", with type of image/png", r.stdout().strip(), r::describe);
+        BufferedImage img = ImageIO.read(png.toFile());
+        assertNotNull(img, "not a PNG the JDK can read");
+        assertEquals(List.of(width, height), List.of(img.getWidth(), img.getHeight()), name + " screen " + screen);
+    }
+
+    private void assertShotFails(String uri, String name, int screen, String error) throws IOException {
+        Exec.Result r = virshResult(uri, "screenshot", name, root.resolve("x.png").toString(), "--screen",
+                Integer.toString(screen));
+        assertEquals("error: could not take a screenshot of " + name + "\n" + error, r.stderr().strip(), r::describe);
+    }
+
     /** What libvirtd 9.0 gave for this guest: a PNG, 720x400, bit depth 8, colour type 2 (RGB). */
     private static void assertLibvirtdsPicture(Path png) throws IOException {
         byte[] b = Files.readAllBytes(png);

@@ -451,6 +451,108 @@ class QemuSnapshotIT {
         qemu.assertNothingLeft();
     }
 
+    /**
+     * libvirt 9.0's snapshot delete holds an async job (VIR_ASYNC_JOB_SNAPSHOT, default mask):
+     * queries answer meanwhile, and a query job such as screenshot runs during an external
+     * delete's block commit; around an internal delete's delvm (which blocks the monitor) libvirt
+     * forbids other jobs (VIR_JOB_NONE), so the screenshot waits until delvm is over. QEMU is
+     * stopped (SIGSTOP) so the delete's first command waits for it as long as the test likes;
+     * what reached QEMU shows in the bytes waiting on its end of the monitor socket.
+     */
+    @Test
+    void queriesAndAScreenshotDuringSnapshotDeletesAreLibvirts() throws Exception {
+        TestGuests.qemu();
+        qemuImg(scratch.resolve("disk.qcow2"));
+        daemon = qemu.startDaemon();
+        String name = "jvq-snapasync";
+        Path xml = root.resolve("guest.xml");
+        Files.writeString(xml, tinyXml(name, scratch.resolve("disk.qcow2"))
+                .replace("<memballoon", "<video><model type='vga'/></video><memballoon"));
+        virsh("define", xml.toString());
+        virsh("start", name);
+        virsh("snapshot-create-as", name, "e1", "--disk-only", "--diskspec",
+                "vda,file=" + scratch.resolve("e1.qcow2"));
+        deleteWithQemuStopped(name, "e1", true);
+        virsh("snapshot-create-as", name, "i1");
+        deleteWithQemuStopped(name, "i1", false);
+        virsh("destroy", name);
+        virsh("undefine", name);
+        qemu.assertNothingLeft();
+    }
+
+    private void deleteWithQemuStopped(String name, String snapshot, boolean screenshotRunsAlongside)
+            throws Exception {
+        long pid = qemu.pid(name);
+        Path png = root.resolve(snapshot + ".png");
+        Process delete = null;
+        Process shot = null;
+        run("kill", "-STOP", Long.toString(pid));
+        try {
+            delete = background("snapshot-delete", name, snapshot);
+            long deleteSent = awaitMonitorBacklog(pid, 0);
+            shot = background("screenshot", name, png.toString());
+            if (screenshotRunsAlongside) {
+                awaitMonitorBacklog(pid, deleteSent); // the screendump went out while the delete holds its job
+            }
+            assertTrue(delete.isAlive() && shot.isAlive());
+            assertEquals("running", virsh("domstate", name));
+            assertTrue(virsh("dominfo", name).contains("running"));
+            assertTrue(virsh("dumpxml", name).contains("<name>" + name + "</name>"));
+            assertTrue(virsh("domstats", "--state", name).contains("state.state=1"));
+            assertEquals(snapshot, virsh("snapshot-list", name, "--name"));
+            if (!screenshotRunsAlongside) { // the queries took their time: a screendump would be out by now
+                assertEquals(deleteSent, awaitMonitorBacklog(pid, deleteSent - 1), "only delvm reached QEMU");
+            }
+        } finally {
+            run("kill", "-CONT", Long.toString(pid));
+        }
+        Process deleted = delete;
+        Process shown = shot;
+        assertEquals(0, deleted.waitFor(), () -> output(deleted) + daemon.describe());
+        assertEquals(0, shown.waitFor(), () -> output(shown) + daemon.describe());
+        assertTrue(Files.size(png) > 0);
+        assertEquals("", virsh("snapshot-list", name, "--name"));
+    }
+
+    private Process background(String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(InteropEnvironment.virsh().toString(), "-q", "-c",
+                QemuTestRoot.tcpUri(daemon)));
+        cmd.addAll(List.of(args));
+        return new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    }
+
+    private static String output(Process p) {
+        try {
+            return new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
+
+    /**
+     * Waits (at most 30 s) until more than {@code than} bytes wait unread on QEMU {@code pid}'s
+     * connected unix sockets (the monitor: QEMU is stopped, nothing else writes to it) and
+     * returns the count. ss(8) reads the kernel's queues; there is nothing to block on.
+     */
+    private static long awaitMonitorBacklog(long pid, long than) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        long got = -1;
+        while (System.nanoTime() < deadline) {
+            Exec.Result r = Exec.run(T, null, "ss", "-xpnH", "state", "established");
+            got = 0;
+            for (String line : r.stdout().split("\n")) {
+                if (line.contains("pid=" + pid + ",")) {
+                    got += Long.parseLong(line.trim().split("\\s+")[1]);
+                }
+            }
+            if (got > than) {
+                return got;
+            }
+            Thread.sleep(20); // polling the kernel's queue length, not a synchronisation
+        }
+        throw new AssertionError("QEMU " + pid + "'s monitor never had more than " + than + " bytes waiting: " + got);
+    }
+
     private Exec.Result virshFails(String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(InteropEnvironment.virsh().toString(), "-q", "-c",
                 QemuTestRoot.tcpUri(daemon)));

@@ -13,8 +13,8 @@ import java.util.Optional;
  * {@code supported='yes'} for a device or feature jvirtd's XML subset does not take (graphics,
  * loaders, iothreads, memory backing, disks on q35, ...), this says {@code supported='no'}, in
  * libvirt's own form for it, and an enum lists only the values the subset takes (disk devices
- * disk and cdrom on buses ide, virtio and sata, no disk model; video models vga, cirrus, virtio,
- * none and bochs, not on q35). The emulator facts are libvirt's: path, virt type, canonical
+ * disk and cdrom on buses ide, virtio and sata, no disk model; video models vga, cirrus, vmvga,
+ * qxl, virtio, none, bochs and ramfb, not on q35). The emulator facts are libvirt's: path, virt type, canonical
  * machine, arch, the machine's vCPU limit, and the custom CPU models (QEMU's definitions that
  * libvirt's CPU map knows, in QEMU's order, with the map's vendor; usable when TCG can run them).
  * Stateless.
@@ -67,7 +67,7 @@ final class DomainCapabilitiesXml {
         for (String d : DEVICES) {
             if (d.equals("video") && !machine.name().contains("q35")) { // QemuVideo's models, in libvirt's order
                 b.append("    <video supported='yes'>\n");
-                enumeration(b, "modelType", "vga", "cirrus", "virtio", "none", "bochs");
+                enumeration(b, "modelType", "vga", "cirrus", "vmvga", "qxl", "virtio", "none", "bochs", "ramfb");
                 b.append("    </video>\n");
             } else {
                 b.append("    <").append(d).append(" supported='no'/>\n");

@@ -147,9 +147,12 @@ record EmulatorCaps(String binary, String arch, int major, int minor, int micro,
     private static List<Object> qmp(String binary, String accel, String... commands) {
         Process proc;
         try {
-            proc = new ProcessBuilder(binary, "-S", "-no-user-config", "-nodefaults", "-nographic",
+            ProcessBuilder pb = new ProcessBuilder(binary, "-S", "-no-user-config", "-nodefaults", "-nographic",
                     "-machine", "none,accel=" + accel, "-qmp", "stdio")
-                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+                    .redirectError(ProcessBuilder.Redirect.DISCARD);
+            pb.environment().clear(); // as a guest's QEMU, never the daemon's whole environment
+            pb.environment().putAll(QemuEnvironment.passCommon(System.getenv()));
+            proc = pb.start();
         } catch (IOException e) {
             throw probeFailed(binary, e.getMessage());
         }

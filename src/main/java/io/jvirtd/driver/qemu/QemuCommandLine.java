@@ -185,11 +185,13 @@ final class QemuCommandLine {
     }
 
     /**
-     * The command line as libvirt writes it in the domain's log: the environment jvirtd sets,
-     * then each option with its argument on a line of its own, quoted as libvirt quotes.
+     * The command line as libvirt writes it in the domain's log: the environment QEMU gets
+     * ({@link QemuEnvironment}), a variable a line, then each option with its argument on a line
+     * of its own, quoted as libvirt quotes.
      */
-    static String toShell(List<String> argv) {
-        StringBuilder b = new StringBuilder("LC_ALL=C \\\n");
+    static String toShell(Map<String, String> env, List<String> argv) {
+        StringBuilder b = new StringBuilder();
+        env.forEach((k, v) -> b.append(k).append('=').append(quote(v)).append(" \\\n"));
         for (int i = 0; i < argv.size(); i++) {
             String arg = argv.get(i);
             b.append(quote(arg));
@@ -203,12 +205,13 @@ final class QemuCommandLine {
     }
 
     /** The command line on one line, as {@code virsh domxml-to-native qemu-argv} prints it. */
-    static String toLine(List<String> argv) {
-        StringBuilder b = new StringBuilder("LC_ALL=C");
+    static String toLine(Map<String, String> env, List<String> argv) {
+        StringBuilder b = new StringBuilder();
+        env.forEach((k, v) -> b.append(k).append('=').append(quote(v)).append(' '));
         for (String arg : argv) {
-            b.append(' ').append(quote(arg));
+            b.append(quote(arg)).append(' ');
         }
-        return b.toString();
+        return b.substring(0, b.length() - 1);
     }
 
     /** libvirt's virBufferEscapeShell: single quotes only around shell metacharacters. */

@@ -22,7 +22,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * them under the monitor, writers change the running one in place under it ({@link #editLive}),
  * never by swapping in an edited copy, which would lose a concurrent change. State-changing calls also hold the
  * domain's job ({@link #beginJob}): one at a time per domain, as libvirt's job rule, while
- * queries run alongside; a call that waits {@value #JOB_WAIT_SECONDS} s for the job fails.
+ * queries run alongside; a call that waits {@value #JOB_WAIT_SECONDS} s for the job fails. An
+ * async job ({@link #beginAsyncJob}, snapshot delete) lets query jobs ({@link #beginQueryJob},
+ * screenshot) run during it, as libvirt's VIR_JOB_DEFAULT_MASK does, except while its owner
+ * forbids them ({@link #forbidQueries}).
  */
 final class QemuDomain {
 
@@ -98,7 +101,10 @@ final class QemuDomain {
     /** The clients holding this domain's consoles (thread-safe on its own). */
     final ConsoleHolders consoles = new ConsoleHolders();
 
+    /** libvirt's normal job: a state-change job or a query job, one at a time. */
     private final Semaphore job = new Semaphore(1, true);
+    /** libvirt's async job, also taken by every state-change job (libvirt's default async mask excludes them). */
+    private final Semaphore asyncJob = new Semaphore(1, true);
 
     /**
      * Taken by {@link QemuLifecycle#saveStatus} around taking the copy and writing it: status
@@ -170,10 +176,75 @@ final class QemuDomain {
         return new DomainRef(def().name(), uuid, liveDef != null ? id : DomainRef.NO_ID);
     }
 
-    /** Takes the domain's state-change job, waiting at most JOB_WAIT_SECONDS. Worker thread. */
+    /**
+     * Takes the domain's state-change job (libvirt's MODIFY and the like), waiting at most
+     * JOB_WAIT_SECONDS: after any async job and any other job. Worker thread.
+     */
     void beginJob() {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(JOB_WAIT_SECONDS);
+        acquire(asyncJob, deadline);
         try {
-            if (job.tryAcquire(JOB_WAIT_SECONDS, TimeUnit.SECONDS)) {
+            acquire(job, deadline);
+        } catch (RuntimeException e) {
+            asyncJob.release();
+            throw e;
+        }
+    }
+
+    void endJob() {
+        job.release();
+        asyncJob.release();
+    }
+
+    /**
+     * Takes an async job as libvirt's virDomainObjBeginAsyncJob with VIR_JOB_DEFAULT_MASK (what
+     * snapshot delete takes): no state-change job runs until {@link #endAsyncJob}, but query
+     * jobs ({@link #beginQueryJob}) may, one at a time; waits for a query job under way to end.
+     */
+    void beginAsyncJob() {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(JOB_WAIT_SECONDS);
+        acquire(asyncJob, deadline);
+        try {
+            acquire(job, deadline);
+            job.release(); // libvirt's async job leaves the normal job free for queries
+        } catch (RuntimeException e) {
+            asyncJob.release();
+            throw e;
+        }
+    }
+
+    void endAsyncJob() {
+        asyncJob.release();
+    }
+
+    /**
+     * From the async job's owner: no query job may start until {@link #allowQueries}, as
+     * libvirt's qemuDomainObjSetAsyncJobMask(VIR_JOB_NONE) around a step that blocks the monitor
+     * (an internal snapshot delete's delvm); waits for a query job under way to end.
+     */
+    void forbidQueries() {
+        acquire(job, System.nanoTime() + TimeUnit.SECONDS.toNanos(JOB_WAIT_SECONDS));
+    }
+
+    void allowQueries() {
+        job.release();
+    }
+
+    /**
+     * libvirt's VIR_JOB_QUERY (what screenshot takes): excludes state-change jobs and other
+     * queries, runs alongside an async job. Ended by {@link #endQueryJob}.
+     */
+    void beginQueryJob() {
+        acquire(job, System.nanoTime() + TimeUnit.SECONDS.toNanos(JOB_WAIT_SECONDS));
+    }
+
+    void endQueryJob() {
+        job.release();
+    }
+
+    private static void acquire(Semaphore s, long deadline) {
+        try {
+            if (s.tryAcquire(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
                 return;
             }
         } catch (InterruptedException e) {
@@ -181,9 +252,5 @@ final class QemuDomain {
         }
         throw VirException.of(VirErrorNumber.OPERATION_TIMEOUT, VirErrorDomain.QEMU,
                 "cannot acquire state change lock");
-    }
-
-    void endJob() {
-        job.release();
     }
 }

@@ -10,9 +10,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -59,6 +59,7 @@ final class QemuLauncher {
         Path log = paths.logFile(d.name());
         List<String> argv = new ArrayList<>(QemuCommandLine.build(d, monitor, pidFile, true, volumes));
         argv.addAll(extra);
+        Map<String, String> env = QemuEnvironment.forDaemon(runDir);
         long logStart;
         try {
             Files.createDirectories(paths.stateDir());
@@ -67,8 +68,7 @@ final class QemuLauncher {
             argv.addAll(runAs.prepare(runDir)); // QEMU drops to the configured user (qemu.conf's user/group)
             Files.deleteIfExists(monitor);
             Files.deleteIfExists(pidFile);
-            String header = Instant.now() + ": starting up jvirtd, qemu version: " + version + "\n"
-                    + QemuCommandLine.toShell(argv);
+            String header = QemuLogHeader.startingUp(version) + QemuCommandLine.toShell(env, argv);
             Files.writeString(log, header, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
                     StandardOpenOption.APPEND, StandardOpenOption.WRITE);
             logStart = Files.size(log);
@@ -83,7 +83,8 @@ final class QemuLauncher {
                     .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-            pb.environment().put("LC_ALL", "C");
+            pb.environment().clear(); // libvirt's: only what QemuEnvironment names, never the daemon's all
+            pb.environment().putAll(env);
             p = pb.start();
         } catch (IOException e) {
             cleanup(runDir, pidFile);

@@ -166,8 +166,9 @@ final class QemuLifecycle {
         DomainDef def = prepare(parse(xml));
         QemuDeviceAliases.assign(def); // the device ids
         QemuVolumeFiles volumes = QemuVolumeFiles.translate(def, storage); // as libvirt's qemuConnectDomainXMLToNative
-        return QemuCommandLine.toLine(QemuCommandLine.build(def, paths.runDir(def.id(), def.name()).resolve("monitor.sock"),
-                paths.pidFile(def.name()), false, volumes));
+        Path runDir = paths.runDir(def.id(), def.name());
+        return QemuCommandLine.toLine(QemuEnvironment.forDaemon(runDir), QemuCommandLine.build(def,
+                runDir.resolve("monitor.sock"), paths.pidFile(def.name()), false, volumes));
     }
 
     void undefine(DomainRef ref) {
@@ -332,7 +333,7 @@ final class QemuLifecycle {
         QemuLauncher.Launched l;
         try {
             l = QemuLauncher.launch(live, paths, runAs,
-                    caps.major() + "." + caps.minor() + "." + caps.micro(), volumes,
+                    caps.major() + "." + caps.minor() + "." + caps.micro() + caps.packageVersion(), volumes,
                     incoming != null ? QemuIncoming.ARGS : List.of());
         } catch (RuntimeException e) { // the launcher left no process: nor does the status file stay
             deleteStatus(d, live.name());

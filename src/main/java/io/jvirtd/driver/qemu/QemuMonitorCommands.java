@@ -14,12 +14,8 @@ import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -40,8 +36,6 @@ final class QemuMonitorCommands {
     static final int MONITOR_COMMAND_HMP = 1;
     private static final int MESSAGE_DEPRECATION = 1;
     private static final int MESSAGE_TAINTING = 2;
-    /** virTimeStringNow's format. */
-    private static final DateTimeFormatter LOG_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSZ", Locale.ROOT);
 
     private static final JsonFactory JSON = new JsonFactory();
 
@@ -214,7 +208,7 @@ final class QemuMonitorCommands {
         String what = Taints.NAMES.get(bit);
         LOG.log(Level.WARNING, "Domain id={0} name=''{1}'' uuid={2} is tainted: {3}", id, name,
                 io.jvirtd.model.domain.Uuids.format(d.uuid), what);
-        String line = ZonedDateTime.now(ZoneOffset.UTC).format(LOG_TIME) + ": Domain id=" + id + " is tainted: "
+        String line = QemuLogHeader.timestamp() + ": Domain id=" + id + " is tainted: "
                 + what + "\n";
         try {
             Files.writeString(life.paths.logFile(name), line, StandardCharsets.UTF_8, StandardOpenOption.CREATE,

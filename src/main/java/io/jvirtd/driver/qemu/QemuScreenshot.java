@@ -45,7 +45,7 @@ final class QemuScreenshot {
     static Screenshot take(QemuLifecycle life, DomainRef dom, int screen, int flags) {
         VirException.checkFlags(flags, 0, VirErrorDomain.QEMU, "qemuDomainScreenshot");
         QemuDomain d = life.domains.get(dom);
-        d.beginJob();
+        d.beginQueryJob(); // qemuDomainScreenshot: VIR_JOB_QUERY
         try {
             DomainDef live;
             QmpMonitor mon;
@@ -76,7 +76,7 @@ final class QemuScreenshot {
             args.put("format", "png");
             return new Screenshot(MIME_TYPE, dump(life, live, mon, args));
         } finally {
-            d.endJob();
+            d.endQueryJob();
         }
     }
 

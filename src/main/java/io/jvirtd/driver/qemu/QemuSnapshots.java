@@ -1019,7 +1019,7 @@ final class QemuSnapshots {
         boolean children = (flags & DELETE_CHILDREN) != 0;
         boolean childrenOnly = (flags & DELETE_CHILDREN_ONLY) != 0;
         QemuDomain d = life.domains.get(snap.domain());
-        d.beginJob();
+        d.beginAsyncJob(); // qemuSnapshotDelete: VIR_ASYNC_JOB_SNAPSHOT, queries may run meanwhile
         boolean stopQemu = false;
         try {
             List<SnapshotDef> doomed = new ArrayList<>();
@@ -1073,7 +1073,7 @@ final class QemuSnapshots {
                     life.stopQuietly(d);
                 }
             } finally {
-                d.endJob();
+                d.endAsyncJob();
             }
         }
     }
@@ -1129,7 +1129,7 @@ final class QemuSnapshots {
     /** One domain's interrupted snapshot delete to its end. qemu-snapshot-resume thread. */
     private void resumeDelete(QemuDomain d) {
         try {
-            d.beginJob();
+            d.beginAsyncJob(); // the delete's own job, as libvirt restores it
         } catch (VirException e) {
             LOG.log(Level.ERROR, "cannot finish the snapshot delete of {0}: {1}", d.name(), e.getMessage());
             return;
@@ -1174,7 +1174,7 @@ final class QemuSnapshots {
                     life.stopQuietly(d);
                 }
             } finally {
-                d.endJob();
+                d.endAsyncJob();
             }
         }
     }
@@ -1219,7 +1219,12 @@ final class QemuSnapshots {
     private void discardData(QemuDomain d, SnapshotDef def, boolean active) {
         if (active) {
             QmpMonitor mon = monitor(d);
-            hmp(mon, "delvm \"" + def.name() + "\""); // libvirt goes on even when it fails
+            d.forbidQueries(); // qemuSnapshotDiscard: VIR_JOB_NONE while delvm blocks the monitor
+            try {
+                hmp(mon, "delvm \"" + def.name() + "\""); // libvirt goes on even when it fails
+            } finally {
+                d.allowQueries();
+            }
         } else {
             DomainDef dom;
             synchronized (d) {

@@ -15,17 +15,25 @@ import java.util.Set;
 
 /**
  * {@code <video>} devices on the QEMU driver, as libvirt 9.0 handles them on x86 with the models
- * this driver runs: {@code vga}, {@code cirrus}, {@code virtio}, {@code bochs} and {@code none}.
+ * this driver runs: {@code vga}, {@code cirrus}, {@code vmvga}, {@code qxl}, {@code virtio},
+ * {@code bochs}, {@code ramfb} and {@code none} (Debian's QEMU has qxl as its hw-display-qxl
+ * module, vmware-svga and ramfb built in).
  * <ul>
- * <li>the default model (qemuDomainDeviceVideoDefPostParse): {@code cirrus}, QEMU having
- *     cirrus-vga; vram, heads and the primary flag are the generic parser's;</li>
- * <li>the checks of qemuValidateDomainDeviceDefVideo, with its errors: vga, cirrus and bochs only
- *     as the primary video and with one head, no resolution on cirrus, a vga's vram at least
- *     1 MiB;</li>
+ * <li>the defaults (qemuDomainDeviceVideoDefPostParse): the model {@code cirrus}, QEMU having
+ *     cirrus-vga; a qxl's vgamem 16 MiB; vram, a qxl's ram, heads and the primary flag are the
+ *     generic parser's;</li>
+ * <li>the checks of qemuValidateDomainDeviceDefVideo, with its errors: all but qxl and virtio
+ *     only as the primary video and with one head; a qxl's ram and vram below 4 GiB, its vgamem
+ *     at least 1 MiB and a power of two; a resolution only on vga, qxl, virtio and bochs; a vga's
+ *     or vmvga's vram at least 1 MiB; the generic validation's: ram, vram64 and vgamem only on a
+ *     qxl, no address on a ramfb;</li>
  * <li>the {@code -device} of each (qemuBuildDeviceVideoCmd): the primary one in its VGA-compatible
- *     form ({@code VGA}, {@code cirrus-vga}, {@code virtio-vga}, {@code bochs-display}), a
- *     secondary virtio as {@code virtio-gpu-pci}; {@code vgamem_mb} for vga, {@code vgamem} in
- *     bytes for bochs, {@code max_outputs} (the heads) for virtio, {@code xres}/{@code yres}.</li>
+ *     form ({@code VGA}, {@code cirrus-vga}, {@code vmware-svga}, {@code qxl-vga},
+ *     {@code virtio-vga}, {@code bochs-display}, {@code ramfb}), a secondary qxl as {@code qxl}
+ *     and virtio as {@code virtio-gpu-pci}; {@code max_outputs} (the heads) for qxl and virtio;
+ *     a qxl's {@code ram_size}, {@code vram_size} (bytes), {@code vram64_size_mb} and
+ *     {@code vgamem_mb}; {@code vgamem_mb} (from vram) for vga and vmvga, {@code vgamem} in bytes
+ *     for bochs, {@code xres}/{@code yres}. A ramfb is no PCI device (no address).</li>
  * </ul>
  * The PCI slots are {@link QemuPciSlots}', the aliases ({@code videoN}) {@link QemuDeviceAliases}'.
  * The guest stays headless: with no {@code <graphics>} QEMU runs with {@code -display none}, as
@@ -35,7 +43,12 @@ import java.util.Set;
  */
 final class QemuVideo {
 
-    private static final Set<String> MODELS = Set.of("vga", "cirrus", "virtio", "bochs", "none");
+    private static final Set<String> MODELS = Set.of("vga", "cirrus", "vmvga", "qxl", "virtio", "bochs", "ramfb",
+            "none");
+    /** QEMU_QXL_VGAMEM_DEFAULT, KiB. */
+    private static final String QXL_VGAMEM_DEFAULT = "16384";
+    /** UINT_MAX / 1024: a qxl's ram and vram in KiB must give a byte count QEMU's uint32 takes. */
+    private static final long QXL_MAX_KIB = 0xFFFF_FFFFL / 1024;
 
     private QemuVideo() {
     }
@@ -49,11 +62,24 @@ final class QemuVideo {
         if (model != null && (model.attr("type") == null || "default".equals(model.attr("type")))) {
             model.attr("type", "cirrus");
         }
+        if (model != null && "qxl".equals(model.attr("type"))
+                && (model.attr("vgamem") == null || isZero(model.attr("vgamem")))) {
+            model.attr("vgamem", QXL_VGAMEM_DEFAULT);
+        }
     }
 
-    /** Whether the video sits on the PCI bus (every model here but {@code none}). */
+    /** Whether the video sits on the PCI bus (every model here but {@code none} and {@code ramfb}). */
     static boolean isPci(DeviceDef video) {
-        return !"none".equals(type(video));
+        String type = type(video);
+        return !"none".equals(type) && !"ramfb".equals(type);
+    }
+
+    private static boolean isZero(String v) {
+        try {
+            return Long.parseLong(v.strip()) == 0;
+        } catch (NumberFormatException e) {
+            return false; // the parser's error comes first
+        }
     }
 
     static String type(DeviceDef video) {
@@ -67,6 +93,7 @@ final class QemuVideo {
         if (all.size() > 1 && all.stream().anyMatch(x -> "none".equals(type(x)))) {
             return; // libvirt's generic check ("a 'none' video type must be the only ...") comes first
         }
+        genericChecks(v);
         if (QemuXmlOptions.isQ35(def)) {
             throw QemuSubset.unsupported("<video> on a q35 machine");
         }
@@ -77,12 +104,13 @@ final class QemuVideo {
         if (!MODELS.contains(type)) {
             throw QemuSubset.unsupported("video model '" + type + "'");
         }
-        only(model.attrs().keySet(), List.of("type", "vram", "heads", "primary"), "attribute", "video><model");
+        only(model.attrs().keySet(), "qxl".equals(type) ? List.of("type", "ram", "vram", "vram64", "vgamem", "heads",
+                "primary") : List.of("type", "vram", "heads", "primary"), "attribute", "video><model");
         only(names(model), List.of("resolution"), "element", "video><model");
         if ("none".equals(type)) {
             return;
         }
-        if (!"virtio".equals(type)) {
+        if (!"virtio".equals(type) && !"qxl".equals(type)) {
             if (!"yes".equals(model.attr("primary"))) {
                 throw VirException.format(VirErrorNumber.CONFIG_UNSUPPORTED, VirErrorDomain.QEMU,
                         "video type '%s' is only valid as primary video device", type);
@@ -92,13 +120,51 @@ final class QemuVideo {
                         "video type '%s' doesn't support multiple 'heads'", type);
             }
         }
-        if ("cirrus".equals(type) && model.child("resolution") != null) {
+        long vram = number(model, "vram");
+        if ("qxl".equals(type)) {
+            for (String a : List.of("vram", "ram")) {
+                if (number(model, a) > QXL_MAX_KIB) {
+                    throw VirException.format(VirErrorNumber.OVERFLOW, VirErrorDomain.QEMU,
+                            "value for '%s' must be less than '%d'", a, QXL_MAX_KIB);
+                }
+            }
+            long vgamem = number(model, "vgamem");
+            if (vgamem > 0 && vgamem < 1024) {
+                throw VirException.of(VirErrorNumber.CONFIG_UNSUPPORTED, VirErrorDomain.QEMU,
+                        "value for 'vgamem' must be at least 1 MiB (1024 KiB)");
+            }
+            if (vgamem > 0 && Long.bitCount(vgamem) != 1) {
+                throw VirException.of(VirErrorNumber.CONFIG_UNSUPPORTED, VirErrorDomain.QEMU,
+                        "value for 'vgamem' must be power of two");
+            }
+        }
+        if (!List.of("vga", "qxl", "virtio", "bochs").contains(type) && model.child("resolution") != null) {
             throw VirException.of(VirErrorNumber.XML_ERROR, VirErrorDomain.QEMU, "model resolution is not supported");
         }
-        long vram = number(model, "vram");
-        if ("vga".equals(type) && vram > 0 && vram < 1024) {
+        if (("vga".equals(type) || "vmvga".equals(type)) && vram > 0 && vram < 1024) {
             throw VirException.of(VirErrorNumber.CONFIG_UNSUPPORTED, VirErrorDomain.QEMU,
                     "value for 'vram' must be at least 1 MiB (1024 KiB)");
+        }
+    }
+
+    /**
+     * virDomainVideoDefValidate's checks of what this driver's models take, which come before
+     * the driver's: a qxl's memory attributes on another model, an address on a ramfb.
+     */
+    private static void genericChecks(XmlNode v) {
+        XmlNode model = v.child("model");
+        String type = model == null ? null : model.attr("type");
+        if (model != null && !"qxl".equals(type)) {
+            for (String a : List.of("ram", "vram64", "vgamem")) {
+                if (model.attr(a) != null && !isZero(model.attr(a))) {
+                    throw VirException.of(VirErrorNumber.CONFIG_UNSUPPORTED, VirErrorDomain.DOMAIN,
+                            a + " attribute only supported for video type qxl");
+                }
+            }
+        }
+        if ("ramfb".equals(type) && v.child("address") != null) {
+            throw VirException.of(VirErrorNumber.CONFIG_UNSUPPORTED, VirErrorDomain.DOMAIN,
+                    "address not supported for video type ramfb");
         }
     }
 
@@ -107,7 +173,7 @@ final class QemuVideo {
         List<DeviceDef> videos = def.devices(DeviceKind.VIDEO);
         for (int i = 0; i < videos.size(); i++) {
             DeviceDef video = videos.get(i);
-            if (!isPci(video)) {
+            if ("none".equals(type(video))) {
                 continue;
             }
             XmlNode model = video.node().child("model");
@@ -118,10 +184,19 @@ final class QemuVideo {
             dev.put("id", video.alias() != null ? video.alias() : "video" + i);
             long vram = number(model, "vram");
             long heads = number(model, "heads");
-            if ("virtio".equals(type) && heads > 0) {
+            if (("virtio".equals(type) || "qxl".equals(type)) && heads > 0) {
                 dev.put("max_outputs", heads);
             }
-            if ("vga".equals(type) && vram / 1024 > 0) {
+            if ("qxl".equals(type)) {
+                if (number(model, "ram") > 0) {
+                    dev.put("ram_size", number(model, "ram") * 1024);
+                }
+                if (vram > 0) {
+                    dev.put("vram_size", vram * 1024);
+                }
+                dev.put("vram64_size_mb", number(model, "vram64") / 1024);
+                dev.put("vgamem_mb", number(model, "vgamem") / 1024);
+            } else if (("vga".equals(type) || "vmvga".equals(type)) && vram / 1024 > 0) {
                 dev.put("vgamem_mb", vram / 1024);
             } else if ("bochs".equals(type) && vram > 0) {
                 dev.put("vgamem", vram * 1024);
@@ -142,7 +217,10 @@ final class QemuVideo {
         return switch (type) {
             case "vga" -> "VGA";
             case "cirrus" -> "cirrus-vga";
+            case "vmvga" -> "vmware-svga";
+            case "qxl" -> primary ? "qxl-vga" : "qxl";
             case "bochs" -> "bochs-display";
+            case "ramfb" -> "ramfb";
             case "virtio" -> primary ? "virtio-vga" : "virtio-gpu-pci";
             default -> throw VirException.internalError(VirErrorDomain.QEMU,
                     "invalid model for video type '" + type + "'");

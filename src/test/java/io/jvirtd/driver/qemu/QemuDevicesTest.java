@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirException;
 import io.jvirtd.model.conf.DeviceDef;
 import io.jvirtd.model.conf.DeviceKind;
@@ -38,7 +39,7 @@ class QemuDevicesTest {
     private static final Path OUT = Path.of("src/test/resources/qemu/libvirtd-9.0/devices");
 
     @ParameterizedTest
-    @ValueSource(strings = {"virtio-start", "idesata-start", "addresses", "video-start", "video-bochs-start", "video-virtio-start", "video-default-start", "video-none-start"})
+    @ValueSource(strings = {"virtio-start", "idesata-start", "addresses", "video-start", "video-bochs-start", "video-virtio-start", "video-default-start", "video-none-start", "video-qxl-start", "video-vmvga-start", "video-ramfb-start"})
     void persistentDevicesAreLibvirtds(String name) {
         DomainDef def = defined(name);
         assertEquals(devices(read(OUT.resolve(name + ".inactive.xml"))), devices(def));
@@ -46,7 +47,7 @@ class QemuDevicesTest {
 
     /** The whole persistent config, as libvirt writes it at define and dumpxml --inactive prints it. */
     @ParameterizedTest
-    @ValueSource(strings = {"virtio-start", "idesata-start", "addresses", "video-start", "video-bochs-start", "video-virtio-start", "video-default-start", "video-none-start"})
+    @ValueSource(strings = {"virtio-start", "idesata-start", "addresses", "video-start", "video-bochs-start", "video-virtio-start", "video-default-start", "video-none-start", "video-qxl-start", "video-vmvga-start", "video-ramfb-start"})
     void persistentXmlIsLibvirtds(String name) {
         DomainDef def = defined(name);
         def.setOsMachine("pc-i440fx-7.2"); // what define's machine alias expansion (the emulator's) makes of pc
@@ -54,14 +55,14 @@ class QemuDevicesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"virtio-start", "idesata-start", "video-start", "video-bochs-start", "video-virtio-start", "video-default-start", "video-none-start"})
+    @ValueSource(strings = {"virtio-start", "idesata-start", "video-start", "video-bochs-start", "video-virtio-start", "video-default-start", "video-none-start", "video-qxl-start", "video-vmvga-start", "video-ramfb-start"})
     void liveDevicesAreLibvirtds(String name) {
         DomainDef def = started(name);
         assertEquals(devices(read(OUT.resolve(name + ".live.xml"))), devices(def));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"virtio-start", "idesata-start", "video-start", "video-bochs-start", "video-virtio-start", "video-default-start", "video-none-start"})
+    @ValueSource(strings = {"virtio-start", "idesata-start", "video-start", "video-bochs-start", "video-virtio-start", "video-default-start", "video-none-start", "video-qxl-start", "video-vmvga-start", "video-ramfb-start"})
     void startCommandLineHasLibvirtdsDeviceArguments(String name) {
         DomainDef def = started(name);
         List<String> argv = new ArrayList<>();
@@ -108,7 +109,9 @@ class QemuDevicesTest {
     @ValueSource(strings = {"boot-dup", "cdrom-virtio", "disk-no-source", "driver-name-xen", "format-bogus",
         "ide-hde", "ide-q35", "pci-slot-twice", "readonly-ide-disk", "readonly-sata-disk", "sata-pci-address",
         "target-dup", "virtio-drive-address", "video-bochs-secondary", "video-cirrus-resolution", "video-none-and-vga",
-        "video-two-primary", "video-vga-heads", "video-vga-vram"})
+        "video-two-primary", "video-vga-heads", "video-vga-vram", "video-qxl-ram-overflow", "video-qxl-vgamem-pow2",
+        "video-qxl-vgamem-small", "video-ramfb-address", "video-ramfb-secondary", "video-vmvga-resolution",
+        "video-vmvga-vram"})
     void defineErrorsAreLibvirtds(String name) {
         String expected = expectedError(name);
         VirException e = assertThrows(VirException.class, () -> defined("errors/" + name));
@@ -150,8 +153,7 @@ class QemuDevicesTest {
         "<disk type='file' device='disk' snapshot='external'><source file='/x'/><target dev='vda'/></disk>",
         "<disk type='file' device='disk'><source file='/x'/><target dev='vda'/><boot order='1' loadparm='x'/></disk>",
         "<interface type='user' trustGuestRxFilters='yes'/>",
-        "<video><model type='qxl'/></video>",
-        "<video><model type='vmvga'/></video>",
+        "<video><model type='qxl'><acceleration accel2d='no'/></model></video>",
         "<video><driver iommu='on'/><model type='virtio'/></video>",
         "<video><model type='virtio'><acceleration accel3d='no'/></model></video>"})
     void outsideTheSubsetIsRefusedNotDropped(String device) {
@@ -161,6 +163,18 @@ class QemuDevicesTest {
                 () -> DomainDef.parse(xml, DomainDef.PARSE_INACTIVE, QemuXmlOptions.OPTIONS));
         assertEquals(67, e.code(), e.getMessage()); // CONFIG_UNSUPPORTED
         assertTrue(e.getMessage().contains("not supported by jvirtd's QEMU driver"), e.getMessage());
+    }
+
+    /** virDomainVideoDefValidate: the qxl-only memory attributes on another model, libvirt's words. */
+    @ParameterizedTest
+    @ValueSource(strings = {"ram", "vram64", "vgamem"})
+    void qxlMemoryOnAnotherModelIsLibvirtsError(String attr) {
+        String xml = "<domain type='qemu'><name>x</name><memory>16384</memory><os><type arch='x86_64' machine='pc'>hvm</type>"
+                + "</os><devices><video><model type='vmvga' " + attr + "='16384'/></video></devices></domain>";
+        VirException e = assertThrows(VirException.class,
+                () -> DomainDef.parse(xml, DomainDef.PARSE_INACTIVE, QemuXmlOptions.OPTIONS));
+        assertEquals("unsupported configuration: " + attr + " attribute only supported for video type qxl", e.getMessage());
+        assertEquals(VirErrorDomain.DOMAIN.number(), e.domain());
     }
 
     /** Screen numbers count the videos' heads in order (qemuDomainScreenshot): device and head. */
