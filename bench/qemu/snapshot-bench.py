@@ -3,7 +3,7 @@
 run, on the same guest with a 16 MiB qcow2 disk.
 
 usage: bench/qemu/snapshot-bench.py [--out DIR] [--rounds N] [--warmup N] [--guest tiny|linux]
-                                   [--also-jvirtd NAME=JAVA_OPTS ...]
+                                   [--also-jvirtd NAME=JAVA_OPTS ...] [--no-libvirtd] [--busy-loops N]
 
 Each daemon starts one guest (bench/qemu/qemu-bench.py's daemons; the tiny guest of 16 MiB or
 the Linux guest of 128 MiB, which must have printed its boot marker first); then --rounds times
@@ -23,7 +23,11 @@ follows jvirtd's. Each create's line in raw.jsonl also has, from /proc/PID/task/
 around the call: the guest's QEMU CPU ("qemu_cpu_ms") and its threads' time runnable but waiting
 for a CPU ("qemu_runq_ms": what other processes cost it), the daemon's CPU ("daemon_cpu_ms"),
 and for a jvirtd the part of it in the JIT's compiler threads ("jit_cpu_ms"); their medians are
-in summary.md.
+in summary.md, with each daemon's CPU over all rounds (warm-up included; a jvirtd's split into
+its compiler threads and the rest).
+
+--no-libvirtd leaves libvirtd out (jvirtds only). --busy-loops N runs N busy shell loops (nice 0)
+from the guests' boot to the end: a host whose guests use every CPU.
 """
 import argparse
 import importlib.util
@@ -97,6 +101,8 @@ def main():
     ap.add_argument("--warmup", type=int, default=0)
     ap.add_argument("--guest", choices=("tiny", "linux"), default="tiny")
     ap.add_argument("--also-jvirtd", action="append", default=[], metavar="NAME=JAVA_OPTS")
+    ap.add_argument("--no-libvirtd", action="store_true")
+    ap.add_argument("--busy-loops", type=int, default=0)
     a = ap.parse_args()
     tiny_dir = os.path.join(qb.REPO, "target/guests/tiny")
     subprocess.run(["bash", os.path.join(qb.REPO, "scripts/guests/build-tiny-guest.sh"), tiny_dir], check=True,
@@ -106,10 +112,12 @@ def main():
     os.makedirs(serial, exist_ok=True)
     raw = open(os.path.join(a.out, "raw.jsonl"), "a")
     extra = [qb.Jvirtd(a.out, serial, *v.split("=", 1)) for v in a.also_jvirtd]
-    daemons = [qb.Jvirtd(a.out, serial)] + extra + [qb.Libvirtd(a.out, serial)]
+    daemons = [qb.Jvirtd(a.out, serial)] + extra + ([] if a.no_libvirtd else [qb.Libvirtd(a.out, serial)])
     names = [d.name for d in daemons]
     rows = {}
     doms = {}
+    loops = []
+    whole = {}
     try:
         for d in daemons:
             d.first_start()
@@ -120,6 +128,9 @@ def main():
             dom.create()
             doms[d.name] = (c, dom)
         qb.await_markers([d.serial_log(NAME) for d in daemons], time.monotonic(), 300)
+        loops = [subprocess.Popen(["sh", "-c", "while :; do :; done"]) for _ in range(a.busy_loops)]
+        for d in daemons:
+            whole[d.name] = (schedstat(d.pid)[0], schedstat(d.pid, True)[0] if isinstance(d, qb.Jvirtd) else 0)
         for rep in range(a.warmup + a.rounds):
             warm = rep < a.warmup
             for d in (daemons if rep % 2 == 0 else daemons[::-1]):
@@ -146,12 +157,20 @@ def main():
                     raw.write(json.dumps(dict({"target": d.name, "guest": a.guest, "point": point, "rep": rep, "s": s,
                                                "warmup": warm, "load": os.getloadavg()[0]},
                                               **(cpu if point == "create" else {}))) + "\n")
+        for d in daemons:
+            total, jit = schedstat(d.pid)[0], schedstat(d.pid, True)[0] if isinstance(d, qb.Jvirtd) else 0
+            whole[d.name] = ((total - whole[d.name][0]) / 1e6, (jit - whole[d.name][1]) / 1e6)
     finally:
+        for p in loops:
+            p.kill()
+            p.wait()
         for d in daemons:
             cleanup(d)
-        for d in daemons[:-1]:
-            d.stop()
-        daemons[-1].teardown()
+        for d in daemons:
+            if isinstance(d, qb.Libvirtd):
+                d.teardown()
+            else:
+                d.stop()
         raw.close()
     mem = "128 MiB Linux" if a.guest == "linux" else "16 MiB tiny"
     heads = [n if n != "libvirtd" else "libvirtd 9.0" for n in names]
@@ -171,6 +190,12 @@ def main():
             v = [c[key] for c in rows[(name, "cpu", False)] if key in c]
             cells.append("%.1f ms" % statistics.median(v) if v else "–")
         lines.append("| %s | %s |" % (label, " | ".join(cells)))
+    lines.append("| the daemon's CPU over all %d rounds: compiler threads + the rest | %s |" % (
+        a.warmup + a.rounds, " | ".join("%.0f + %.0f ms" % (jit, total - jit) if isinstance(d, qb.Jvirtd)
+                                        else "%.0f ms" % total for d in daemons for total, jit in [whole[d.name]])))
+    if a.busy_loops:
+        lines.append("")
+        lines.append("with %d busy loops running from the guests' boot to the end" % a.busy_loops)
     if a.warmup:
         lines.append("")
         lines.append("warm-up rounds (%d, not counted), medians: %s" % (a.warmup, "; ".join(
