@@ -163,8 +163,10 @@ class Daemon:
 
 
 class Jvirtd(Daemon):
-    def __init__(self, out, serial):
-        super().__init__("jvirtd", out, serial)
+    def __init__(self, out, serial, name="jvirtd", java_opts=None):
+        """java_opts: JVIRTD_JAVA_OPTS for this daemon (None: the caller's environment's)."""
+        super().__init__(name, out, serial)
+        self.java_opts = java_opts
         self.qemu_root = os.path.join(self.dir, "qemu")
         self.conf = os.path.join(self.dir, "jvirtd.conf")
         with open(self.conf, "w") as f:
@@ -174,9 +176,10 @@ class Jvirtd(Daemon):
 
     def launch(self):
         logf = open(os.path.join(self.dir, "jvirtd.log"), "ab")
+        env = None if self.java_opts is None else dict(os.environ, JVIRTD_JAVA_OPTS=self.java_opts)
         self.proc = subprocess.Popen([os.path.join(REPO, "bin/jvirtd"), "--listen", "-f", self.conf, "-p",
                                       os.path.join(self.dir, "jvirtd.pid")], stdout=logf, stderr=logf,
-                                     stdin=subprocess.DEVNULL)
+                                     stdin=subprocess.DEVNULL, env=env)
         self.pid = self.proc.pid  # bin/jvirtd execs java: the pid is the JVM's
 
     def reap(self):

@@ -31,6 +31,9 @@ class LauncherIT {
         Map<String, String> flags = flagsInEffect("");
         Map<String, String> wanted = optionsFile();
         assertFalse(wanted.isEmpty(), "no options in " + OPTIONS);
+        if (!systemDaemon()) { // the launcher leaves thread priorities alone: see below
+            wanted.put("ThreadPriorityPolicy", "0");
+        }
         wanted.forEach((name, value) -> assertEquals(value, flags.get(name),
                 name + " from " + OPTIONS + " is not in effect; flags: " + flags));
     }
@@ -54,6 +57,75 @@ class LauncherIT {
         assertEquals("true", flags.get("UseG1GC"), "the file's other options stay: " + flags);
     }
 
+    /**
+     * The system daemon (root, nice 0) runs the JIT's compiler threads at the options file's
+     * CompilerThreadPriority and every other thread at nice 0 (never above the guests, as the
+     * JVM's own "near max" threads would be); run by another user or at another nice, every
+     * thread keeps the nice it was started with.
+     */
+    @Test
+    void onlyTheCompilerThreadsOfTheSystemDaemonRunAtALowerPriority() throws IOException {
+        int own = niceOf(Path.of("/proc/self/stat"));
+        int compilers = Integer.parseInt(optionsFile().get("CompilerThreadPriority"));
+        assertTrue(compilers > 0, "the compiler threads' nice in " + OPTIONS + ": " + compilers);
+        boolean system = systemDaemon();
+        Map<String, Integer> threads = threadNices(DaemonProcess.builder().launcher(LAUNCHER));
+        threads.forEach((thread, nice) -> assertEquals(system && compiler(thread) ? compilers : own,
+                nice, thread + ": " + threads));
+        assertTrue(threads.keySet().stream().anyMatch(LauncherIT::compiler), "no compiler thread: " + threads);
+        assertTrue(threads.containsKey("VM Thread") && threads.containsKey("jvirtd-loop"), threads.toString());
+    }
+
+    /** Started at another nice, the daemon's threads all stay there: the administrator's choice. */
+    @Test
+    void aDaemonStartedAtAnotherNiceKeepsItForEveryThread() throws IOException {
+        int own = niceOf(Path.of("/proc/self/stat"));
+        int started = Math.min(19, own + 5);
+        org.junit.jupiter.api.Assumptions.assumeTrue(started != own, "the test already runs at nice 19");
+        Map<String, Integer> threads = threadNices(DaemonProcess.builder().launcher(LAUNCHER)
+                .wrappedBy("nice", "-n", Integer.toString(started - own)));
+        threads.forEach((thread, nice) -> assertEquals(started, nice, thread + ": " + threads));
+        assertTrue(threads.keySet().stream().anyMatch(LauncherIT::compiler), "no compiler thread: " + threads);
+    }
+
+    /** Each thread's name → its nice, of a daemon the builder starts through bin/jvirtd. */
+    private static Map<String, Integer> threadNices(DaemonProcess.Builder b) throws IOException {
+        b.env("JVIRTD_JAR", InteropEnvironment.daemonJar().toString())
+                .env("JAVA_HOME", System.getProperty("java.home"))
+                .env("JVIRTD_CDS", "0") // the class-data archive is not what this test is about
+                .env("JVIRTD_JAVA_OPTS", "");
+        Map<String, Integer> nices = new LinkedHashMap<>();
+        try (DaemonProcess d = b.start();
+                java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(d.pid()), "task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                try {
+                    String name = Files.readString(task.resolve("comm")).strip();
+                    nices.merge(name, niceOf(task.resolve("stat")), (a, c) -> a.equals(c) ? a : Integer.MIN_VALUE);
+                } catch (java.nio.file.NoSuchFileException gone) {
+                    // a thread that ended meanwhile
+                }
+            }
+        }
+        return nices;
+    }
+
+    private static boolean compiler(String thread) {
+        return thread.startsWith("C1 CompilerThre") || thread.startsWith("C2 CompilerThre")
+                || thread.equals("Sweeper thread");
+    }
+
+    /** The nice field of a /proc stat line (the 19th; the name in parentheses may hold spaces). */
+    private static int niceOf(Path stat) throws IOException {
+        String s = Files.readString(stat);
+        return Integer.parseInt(s.substring(s.lastIndexOf(')') + 2).split(" ")[16]);
+    }
+
+    /** Root at nice 0: the launcher keeps the options file's thread priorities. */
+    private static boolean systemDaemon() throws IOException {
+        return Integer.valueOf(0).equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid"))
+                && niceOf(Path.of("/proc/self/stat")) == 0;
+    }
+
     /** The flags the JVM started by bin/jvirtd reports, as name → value ("true" for +Name). */
     private static Map<String, String> flagsInEffect(String extraOptions) throws IOException {
         Map<String, String> env = new LinkedHashMap<>();
@@ -67,7 +139,9 @@ class LauncherIT {
         assertEquals(0, r.exitCode(), r.describe());
         assertTrue(r.stdout().contains("jvirtd"), "the daemon did not run: " + r.describe());
         Map<String, String> flags = new LinkedHashMap<>();
-        for (String token : r.stdout().lines().findFirst().orElse("").trim().split("\\s+")) {
+        // the line of flags (the JVM may print a warning line first)
+        for (String token : r.stdout().lines().filter(l -> l.startsWith("-XX:")).findFirst().orElse("").trim()
+                .split("\\s+")) {
             putFlag(flags, token);
         }
         assertTrue(flags.containsKey("MaxHeapSize"), "no flags printed: " + r.describe());

@@ -203,21 +203,26 @@ public final class XmlNode {
     }
 
     static void escape(StringBuilder out, String s) {
+        // the runs between characters that change are appended whole (one array copy), not a
+        // character at a time: most values (names, paths, numbers) have none, and every
+        // definition, status file and snapshot metadata file formats thousands of them
+        int run = 0;
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            switch (c) {
-                case '<' -> out.append("&lt;");
-                case '>' -> out.append("&gt;");
-                case '&' -> out.append("&amp;");
-                case '"' -> out.append("&quot;");
-                case '\'' -> out.append("&apos;");
-                default -> {
-                    if (c >= 0x20 || c == '\t' || c == '\n' || c == '\r') {
-                        out.append(c);
-                    }
-                }
+            String replacement = switch (c) {
+                case '<' -> "&lt;";
+                case '>' -> "&gt;";
+                case '&' -> "&amp;";
+                case '"' -> "&quot;";
+                case '\'' -> "&apos;";
+                default -> c >= 0x20 || c == '\t' || c == '\n' || c == '\r' ? null : ""; // other controls dropped
+            };
+            if (replacement != null) {
+                out.append(s, run, i).append(replacement);
+                run = i + 1;
             }
         }
+        out.append(s, run, s.length());
     }
 
     static String escape(String s) {
