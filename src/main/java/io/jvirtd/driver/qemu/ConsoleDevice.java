@@ -42,6 +42,18 @@ final class ConsoleDevice {
         return path;
     }
 
+    /** True when a serial port or console of {@code live} is a pty (a console may be opened on it). */
+    static boolean hasPty(DomainDef live) {
+        for (DeviceKind kind : new DeviceKind[] {DeviceKind.CONSOLE, DeviceKind.SERIAL}) {
+            for (DeviceDef d : live.devices(kind)) {
+                if ("pty".equals(d.type())) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     private static DeviceDef first(DomainDef live) {
         for (DeviceKind kind : new DeviceKind[] {DeviceKind.CONSOLE, DeviceKind.SERIAL}) {
             if (!live.devices(kind).isEmpty()) {

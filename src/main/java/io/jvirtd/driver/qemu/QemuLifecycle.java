@@ -521,6 +521,7 @@ final class QemuLifecycle {
             String file = String.valueOf(c.get("filename"));
             if (label.startsWith("charserial") && file.startsWith("pty:")) {
                 QemuDomainXml.setPty(live, Integer.parseInt(label.substring("charserial".length())), file.substring(4));
+                ConsoleNatives.loadInBackground(); // a console may be opened on it soon
             }
         }
     }
@@ -1164,6 +1165,9 @@ final class QemuLifecycle {
         } catch (RuntimeException e) {
             failReattach(d, s, e);
             return;
+        }
+        if (ConsoleDevice.hasPty(s.liveDef())) {
+            ConsoleNatives.loadInBackground(); // a console may be opened on it soon
         }
         try {
             hotplug.vcpus.refreshAtReattach(d, r.mon()); // vCPUs QEMU let go while we were away

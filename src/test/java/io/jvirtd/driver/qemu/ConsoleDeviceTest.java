@@ -1,7 +1,9 @@
 package io.jvirtd.driver.qemu;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jvirtd.model.VirException;
 import io.jvirtd.model.conf.DomainDef;
@@ -37,6 +39,13 @@ class ConsoleDeviceTest {
         // without a console the first serial port is the default
         assertEquals("/dev/pts/9", ConsoleDevice.ptyPath(live("<serial type='pty'><target port='0'/></serial>",
                 "/dev/pts/9"), null));
+    }
+
+    @Test
+    void aGuestWithAPtySerialPortOrConsoleMayGetAConsole() {
+        assertTrue(ConsoleDevice.hasPty(live(SERIAL, "/dev/pts/7")));
+        assertTrue(ConsoleDevice.hasPty(live("<serial type='pty'><target port='0'/></serial>")));
+        assertFalse(ConsoleDevice.hasPty(live("")));
     }
 
     @Test

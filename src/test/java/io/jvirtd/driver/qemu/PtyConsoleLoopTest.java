@@ -2,6 +2,7 @@ package io.jvirtd.driver.qemu;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -132,6 +133,8 @@ class PtyConsoleLoopTest {
         guestWrites("x".getBytes());
         turnUntilWoken();
         assertArrayEquals("x".getBytes(), take(100));
+        assertFalse(Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals("console-in-test")
+                || t.getName().equals("console-out-test")), "an open console has no thread of its own");
     }
 
     /**

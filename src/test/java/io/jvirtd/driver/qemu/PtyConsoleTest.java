@@ -2,6 +2,7 @@ package io.jvirtd.driver.qemu;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.jna.Library;
@@ -20,8 +21,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The console's input on a real pty pair (the test holds the master, as QEMU does): a keystroke
- * goes to the pty from the caller's thread without the writer thread, and when the pty is full
- * the rest goes through the writer thread, in order, with the stream woken when there is room.
+ * goes to the pty from the caller's thread without the writer thread, which is not even started,
+ * and when the pty is full the rest goes through the writer thread, started then, in order, with
+ * the stream woken when there is room.
  */
 class PtyConsoleTest {
 
@@ -84,6 +86,7 @@ class PtyConsoleTest {
         assertArrayEquals("ls -l".getBytes(), readMaster(5));
         assertEquals(5, console.directBytes(), "written by the caller (the event loop in the daemon)");
         assertEquals(0, console.writerBytes(), "the writer thread was not needed");
+        assertFalse(console.writerStarted(), "nor started: opening and typing into a console makes no thread");
     }
 
     @Test
@@ -109,8 +112,10 @@ class PtyConsoleTest {
                 }
             }
         });
+        assertFalse(console.writerStarted());
         typist.start();
         assertTrue(full.await(30, TimeUnit.SECONDS), "the unread pty filled up");
+        assertTrue(console.writerStarted(), "the first write the pty did not take started it");
         byte[] got = readMaster(data.length);
         typist.join(TimeUnit.SECONDS.toMillis(30));
         assertArrayEquals(data, got, "every byte, in order");
