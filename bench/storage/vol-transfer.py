@@ -22,7 +22,8 @@ only, not the reference. Removes its pools, volumes and files at the end.
 it (the client's own ceiling on this machine).
 --client BIN: bench/vol-stream, the remote protocol spoken without libvirt's client library
 (mmap + one writev per packet): "vol-stream" upload and download rows beside virsh's for every
-daemon and transport, and, with --sink, a "vol-stream -> stream-sink" row (one client and one
+daemon and transport (the whole process, as virsh's rows, and "(transfer)": the tool's own
+clock from the transfer call to the finish's confirmation, without mapping the file), and, with --sink, a "vol-stream -> stream-sink" row (one client and one
 reader of the socket, no daemon: the floor under any daemon's upload on this machine).
 --verify: after every upload, the volume file's sha256 against its source's (the run stops at
 a mismatch). Two random sources, A and B, and every upload writes the one the volume does not
@@ -34,6 +35,7 @@ same file its uploads write.
 """
 import argparse
 import hashlib
+import json
 import os
 import resource
 import socket
@@ -64,15 +66,29 @@ def proc_cpu(pid):
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def timed(cmd, pid=None):
-    """(wall seconds, the command's CPU seconds, daemon pid's CPU seconds) of one run of cmd."""
+def timed(cmd, pid=None, out=None):
+    """(wall seconds, the command's CPU seconds, daemon pid's CPU seconds) of one run of cmd;
+    its stdout is appended to the list out if given."""
     c0, d0 = children_cpu(), proc_cpu(pid)
     t0 = time.monotonic()
     r = subprocess.run(cmd, capture_output=True, text=True)
     dt = time.monotonic() - t0
     if r.returncode != 0:
         sys.exit(f"{' '.join(cmd)}: {r.stderr.strip()}")
+    if out is not None:
+        out.append(r.stdout)
     return dt, children_cpu() - c0, proc_cpu(pid) - d0
+
+
+def client_row(rows, key, cmd, pid):
+    """A vol-stream run: its row (the whole process, as virsh's rows) and a "(transfer)" row
+    with the tool's own seconds from the transfer call to the finish's confirmation (without
+    its start, file mapping, handshake and exit)."""
+    said = []
+    run = timed(cmd, pid, said)
+    rows.setdefault(key, []).append(run)
+    transfer = json.loads(said[0].strip().splitlines()[-1])["seconds"]
+    rows.setdefault((key[0] + " (transfer)", key[1]), []).append((transfer, run[1], run[2]))
 
 
 def sha256_of(path):
@@ -168,9 +184,9 @@ def main():
                     rows.setdefault((f"{name} {transport}", "vol-upload"), []).append(up)
                     verify(vol_file, f"virsh vol-upload to {name} {transport}")
                     if a.client and transport != "tls":
-                        up = timed([a.client, "upload", addr(uri), pool, "v.raw", next_source(vol_file)],
+                        client_row(rows, (f"{name} {transport} vol-stream", "vol-upload"),
+                                   [a.client, "upload", addr(uri), pool, "v.raw", next_source(vol_file)],
                                    pids.get(name))
-                        rows.setdefault((f"{name} {transport} vol-stream", "vol-upload"), []).append(up)
                         verify(vol_file, f"vol-stream upload to {name} {transport}")
                     if a.no_download:
                         continue
@@ -179,16 +195,15 @@ def main():
                     os.unlink(out)
                     rows.setdefault((f"{name} {transport}", "vol-download"), []).append(down)
                     if a.client and transport != "tls":
-                        down = timed([a.client, "download", addr(uri), pool, "v.raw", out], pids.get(name))
+                        client_row(rows, (f"{name} {transport} vol-stream", "vol-download"),
+                                   [a.client, "download", addr(uri), pool, "v.raw", out], pids.get(name))
                         os.unlink(out)
-                        rows.setdefault((f"{name} {transport} vol-stream", "vol-download"), []).append(down)
             if sink:
                 rows.setdefault(("virsh -> stream-sink tcp (data dropped, no daemon)", "vol-upload"), []).append(
                     timed(["virsh", "-q", "-c", sink_uri, "vol-upload", "--pool", daemons[0][1], "v.raw", src]))
                 if a.client:
-                    rows.setdefault(("vol-stream -> stream-sink tcp (data dropped, no daemon)", "vol-upload"),
-                                    []).append(timed([a.client, "upload", addr(sink_uri), daemons[0][1], "v.raw",
-                                                      src]))
+                    client_row(rows, ("vol-stream -> stream-sink tcp (data dropped, no daemon)", "vol-upload"),
+                               [a.client, "upload", addr(sink_uri), daemons[0][1], "v.raw", src], None)
             first_vol = os.path.join(daemons[0][2], "v.raw")
             rows.setdefault(("dd", "into the volume file"), []).append(
                 timed(["dd", f"if={next_source(first_vol)}", f"of={first_vol}", "bs=256K", "conv=notrunc"]))
