@@ -23,8 +23,9 @@ it (the client's own ceiling on this machine).
 --client BIN: bench/vol-stream, the remote protocol spoken without libvirt's client library
 (mmap + one writev per packet): "vol-stream" upload and download rows beside virsh's for every
 daemon and transport (the whole process, as virsh's rows, and "(transfer)": the tool's own
-clock from the transfer call to the finish's confirmation, without mapping the file), and, with --sink, a "vol-stream -> stream-sink" row (one client and one
-reader of the socket, no daemon: the floor under any daemon's upload on this machine).
+clock from the transfer call to the finish's confirmation, without mapping the file), and,
+with --sink, "vol-stream -> stream-sink" rows over TCP and unix (one client and one reader of
+the socket, no daemon: the floor under any daemon's upload on this machine).
 --verify: after every upload, the volume file's sha256 against its source's (the run stops at
 a mismatch). Two random sources, A and B, and every upload writes the one the volume does not
 hold, so an upload that lost or kept stale data cannot pass.
@@ -159,7 +160,7 @@ def main():
         daemons.append((name, pool, target, uris))
     rows = {}
     out = os.path.join(a.workdir, "out.bin")
-    sink = None
+    sink = unix_sink = None
     if a.sink:
         name, pool, target, uris = daemons[0]
         tcp = next(u for u in uris if u.startswith("qemu+tcp://"))
@@ -167,6 +168,12 @@ def main():
         sink_port = free_port()
         sink = subprocess.Popen([a.sink, str(sink_port), str(daemon_port)], stderr=subprocess.DEVNULL)
         sink_uri = tcp.replace(f":{daemon_port}/", f":{sink_port}/")
+        unix = next((u for u in uris if "+unix" in u), None)
+        if a.client and unix:  # the same floor over a unix socket, for vol-stream
+            unix_sink_path = os.path.join(a.workdir, "sink.sock")
+            unix_sink = subprocess.Popen([a.sink, "unix:" + unix_sink_path,
+                                          "unix:" + unix.split("socket=", 1)[1].split("&", 1)[0]],
+                                         stderr=subprocess.DEVNULL)
     def addr(uri):
         """vol-stream's address for a qemu+unix / qemu+tcp URI."""
         if "+unix" in uri:
@@ -204,6 +211,9 @@ def main():
                 if a.client:
                     client_row(rows, ("vol-stream -> stream-sink tcp (data dropped, no daemon)", "vol-upload"),
                                [a.client, "upload", addr(sink_uri), daemons[0][1], "v.raw", src], None)
+                if unix_sink:
+                    client_row(rows, ("vol-stream -> stream-sink unix (data dropped, no daemon)", "vol-upload"),
+                               [a.client, "upload", "unix:" + unix_sink_path, daemons[0][1], "v.raw", src], None)
             first_vol = os.path.join(daemons[0][2], "v.raw")
             rows.setdefault(("dd", "into the volume file"), []).append(
                 timed(["dd", f"if={next_source(first_vol)}", f"of={first_vol}", "bs=256K", "conv=notrunc"]))
@@ -215,9 +225,12 @@ def main():
             rows.setdefault(("dd conv=fsync (context: with write-back to disk)", "into the volume file"), []).append(
                 timed(["dd", f"if={next_source(first_vol)}", f"of={first_vol}", "bs=256K", "conv=notrunc,fsync"]))
     finally:
-        if sink:
-            sink.kill()
-            sink.wait()
+        for relay in (sink, unix_sink):
+            if relay:
+                relay.kill()
+                relay.wait()
+        if unix_sink and os.path.exists(unix_sink_path):
+            os.unlink(unix_sink_path)
         for name, pool, target, uris in daemons:
             subprocess.run(["virsh", "-q", "-c", uris[0], "vol-delete", "--pool", pool, "v.raw"])
             subprocess.run(["virsh", "-q", "-c", uris[0], "pool-destroy", pool])
