@@ -10,13 +10,14 @@
 #     its data dropped before any daemon; built here with make -C bench stream-sink);
 #     every upload and download also by bench/vol-stream (libvirt's remote protocol without its
 #     client library, not capped by it) over unix and TCP, and vol-stream into stream-sink (the
-#     floor under any daemon); the volume's sha256 checked after every upload (--verify);
+#     floor under any daemon, TCP and unix); the volume's sha256 checked after every upload
+#     (--verify); one unmeasured upload into each daemon first (--warmup: a JVM's JIT);
 #  2. the console echo round trip on the Linux guest (bench/qemu/console-echo.py, which starts
 #     its own pair of daemons).
 # TLS: a throw-away PKI made with certtool in OUT/pki (CA, server cert for 127.0.0.1, client
 # cert), the same files for both daemons. --no-console skips part 2, --no-download the download
-# rows (an upload-only run: bench/storage/side-by-side.sh OUT --no-tls --no-console --no-download). Results and logs in OUT (summary.md: both tables,
-# uptime before and after). Everything started is stopped again by pid.
+# rows (an upload-only run: side-by-side.sh OUT --no-tls --no-console --no-download). Results
+# and logs in OUT (summary.md: both tables, uptime before and after). Everything started is stopped again by pid.
 set -euo pipefail
 [ $# -ge 1 ] || { sed -n '2,/^set -euo/p' "$0" | sed 's/^# \{0,1\}//;/^set -euo/d' >&2; exit 2; }
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
@@ -92,7 +93,7 @@ echo "transfers: $(date -u +%H:%M:%S)" >> "$OUT/summary.md"
 $PY "$REPO/bench/storage/vol-transfer.py" --workdir "$OUT/vols" --size-mib "$SIZE" --rounds "$ROUNDS" \
     --daemon jvirtd "${JURIS[@]}" --daemon libvirtd "${LURIS[@]}" \
     --pid jvirtd "$JPID" --pid libvirtd "$(cat "$LV/libvirtd.pid")" --sink "$REPO/bench/stream-sink" \
-    --client "$REPO/bench/vol-stream" --verify $DOWNLOAD | tee -a "$OUT/summary.md"
+    --client "$REPO/bench/vol-stream" --verify --warmup $DOWNLOAD | tee -a "$OUT/summary.md"
 kill "$JPID"; wait "$JPID" || true; JPID=
 PORT=$LPORT "$REPO/bench/qemu/private-libvirtd.sh" "$LV" teardown >/dev/null
 
