@@ -123,10 +123,21 @@ static int connect_to(const char *addr)
     return fd;
 }
 
-/* Writes all of iov (modifying it); waits for the socket when it is full and, while waiting,
- * reads what the daemon sends: a stream error ends the run there (handle_async). */
 static void handle_async(void);
 static unsigned long long write_calls;
+
+/* Waits until the socket takes more, reading what the daemon says meanwhile: a stream error
+ * ends the run there (handle_async). */
+static void wait_writable(void)
+{
+    struct pollfd p = { .fd = sock, .events = POLLOUT | POLLIN };
+    if (poll(&p, 1, -1) < 0 && errno != EINTR)
+        die("poll: %s", strerror(errno));
+    if (p.revents & (POLLIN | POLLHUP | POLLERR))
+        handle_async();
+}
+
+/* Writes all of iov (modifying it), waiting for the socket when it is full. */
 
 static void write_all(struct iovec *iov, int n)
 {
@@ -138,11 +149,7 @@ static void write_all(struct iovec *iov, int n)
                 continue;
             if (errno != EAGAIN)
                 die("write: %s", strerror(errno));
-            struct pollfd p = { .fd = sock, .events = POLLOUT | POLLIN };
-            if (poll(&p, 1, -1) < 0 && errno != EINTR)
-                die("poll: %s", strerror(errno));
-            if (p.revents & (POLLIN | POLLHUP | POLLERR))
-                handle_async();
+            wait_writable();
             continue;
         }
         while (n > 0 && (size_t)k >= iov->iov_len) {
@@ -387,16 +394,6 @@ static void report(const char *op, unsigned long long bytes, unsigned long long 
     printf("{\"op\": \"%s\", \"bytes\": %llu, \"packets\": %llu, \"seconds\": %.4f, "
            "\"mib_s\": %.1f, \"%s\": %llu}\n",
            op, bytes, packets, seconds, (double)bytes / 1048576.0 / seconds, calls, ncalls);
-}
-
-/* Waits until the socket takes more, reading what the daemon says meanwhile (handle_async). */
-static void wait_writable(void)
-{
-    struct pollfd p = { .fd = sock, .events = POLLOUT | POLLIN };
-    if (poll(&p, 1, -1) < 0 && errno != EINTR)
-        die("poll: %s", strerror(errno));
-    if (p.revents & (POLLIN | POLLHUP | POLLERR))
-        handle_async();
 }
 
 /* A packet's header with MSG_MORE (TCP holds it for the data that follows), then its data
