@@ -7,7 +7,8 @@
  * Each message is read as libvirtd reads it (length word and header, then the rest), one thread
  * per direction per connection, blocking I/O.
  *
- * usage: stream-sink LISTEN_PORT DAEMON_PORT      (both on 127.0.0.1; runs until killed)
+ * usage: stream-sink LISTEN DAEMON      (runs until killed)
+ * each a port on 127.0.0.1 or unix:PATH (the unix socket it listens on is made anew).
  * On each connection's end it prints the dropped byte count to stderr.
  */
 #define _GNU_SOURCE
@@ -20,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #define HEAD 28                 /* length word and header */
@@ -88,17 +90,37 @@ static void *to_daemon(void *arg)
     return NULL;
 }
 
+/* A socket address for "PORT" (127.0.0.1) or "unix:PATH". */
+static socklen_t address(const char *spec, struct sockaddr_storage *ss)
+{
+    memset(ss, 0, sizeof *ss);
+    if (strncmp(spec, "unix:", 5) == 0) {
+        struct sockaddr_un *un = (struct sockaddr_un *)ss;
+        un->sun_family = AF_UNIX;
+        snprintf(un->sun_path, sizeof un->sun_path, "%s", spec + 5);
+        return sizeof *un;
+    }
+    struct sockaddr_in *in = (struct sockaddr_in *)ss;
+    in->sin_family = AF_INET;
+    in->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    in->sin_port = htons((uint16_t)atoi(spec));
+    return sizeof *in;
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 3) {
-        fputs("usage: stream-sink LISTEN_PORT DAEMON_PORT\n", stderr);
+        fputs("usage: stream-sink LISTEN DAEMON   (each PORT on 127.0.0.1 or unix:PATH)\n", stderr);
         return 2;
     }
-    int one = 1, ls = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-    sa.sin_port = htons((uint16_t)atoi(argv[1]));
-    setsockopt(ls, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    if (bind(ls, (struct sockaddr *)&sa, sizeof sa) || listen(ls, 16)) {
+    struct sockaddr_storage la, da;
+    socklen_t llen = address(argv[1], &la), dlen = address(argv[2], &da);
+    int one = 1, ls = socket(la.ss_family, SOCK_STREAM, 0);
+    if (la.ss_family == AF_UNIX)
+        unlink(((struct sockaddr_un *)&la)->sun_path);
+    else
+        setsockopt(ls, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (bind(ls, (struct sockaddr *)&la, llen) || listen(ls, 16)) {
         perror("stream-sink: listen");
         return 1;
     }
@@ -106,16 +128,17 @@ int main(int argc, char **argv)
         int c = accept(ls, NULL, NULL);
         if (c < 0)
             continue;
-        int d = socket(AF_INET, SOCK_STREAM, 0);
-        sa.sin_port = htons((uint16_t)atoi(argv[2]));
-        if (connect(d, (struct sockaddr *)&sa, sizeof sa)) {
+        int d = socket(da.ss_family, SOCK_STREAM, 0);
+        if (connect(d, (struct sockaddr *)&da, dlen)) {
             perror("stream-sink: connect");
             close(c);
             close(d);
             continue;
         }
-        setsockopt(c, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-        setsockopt(d, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+        if (la.ss_family == AF_INET)
+            setsockopt(c, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+        if (da.ss_family == AF_INET)
+            setsockopt(d, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
         struct pair *p = malloc(sizeof *p);
         p->client = c;
         p->daemon = d;

@@ -1,6 +1,6 @@
 /*
- * wire.h - the part of libvirt's RPC wire format that lvload and nullserver speak, written out
- * by hand so that neither needs libvirt's headers (facts from libvirt 9.0's
+ * wire.h - the part of libvirt's RPC wire format that lvload, nullserver and vol-stream speak,
+ * written out by hand so that none needs libvirt's headers (facts from libvirt 9.0's
  * src/rpc/virnetprotocol.x and src/remote/remote_protocol.x).
  *
  * Every message is a 4-byte big-endian length (counting itself), a 24-byte header
@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #define WIRE_PREFIX 28u                 /* length word + header: a call without arguments */
@@ -22,8 +23,14 @@
 #define WIRE_REMOTE_PROGRAM 0x20008086u
 #define WIRE_REMOTE_VERSION 1u
 
-enum wire_type { WIRE_CALL = 0, WIRE_REPLY = 1, WIRE_MESSAGE = 2 };
-enum wire_status { WIRE_OK = 0, WIRE_ERROR = 1 };
+enum wire_type { WIRE_CALL = 0, WIRE_REPLY = 1, WIRE_MESSAGE = 2, WIRE_STREAM = 3,
+                 WIRE_STREAM_HOLE = 6 };
+/* CONTINUE: a stream packet with data follows; OK on a stream: the end (and its confirmation) */
+enum wire_status { WIRE_OK = 0, WIRE_ERROR = 1, WIRE_CONTINUE = 2 };
+
+/* The data of one stream packet as libvirt's client cuts it (virStreamSendAll and virStreamRecvAll
+ * use VIR_NET_MESSAGE_LEGACY_PAYLOAD_MAX, 256 KiB less the 24-byte header). */
+#define WIRE_STREAM_PAYLOAD 262120u
 
 enum wire_proc {
     PROC_CONNECT_OPEN = 1,
@@ -35,7 +42,11 @@ enum wire_proc {
     PROC_DOMAIN_SUSPEND = 34,
     PROC_CONNECT_SUPPORTS_FEATURE = 60,
     PROC_AUTH_LIST = 66,
+    PROC_STORAGE_POOL_LOOKUP_BY_NAME = 84,
+    PROC_STORAGE_VOL_LOOKUP_BY_NAME = 95,
     PROC_CONNECT_GET_LIB_VERSION = 157,
+    PROC_STORAGE_VOL_UPLOAD = 208,      /* then the client's STREAM packets */
+    PROC_STORAGE_VOL_DOWNLOAD = 209,    /* then the daemon's STREAM packets */
     PROC_CALLBACK_REGISTER_ANY = 316,   /* CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY */
     PROC_CALLBACK_DEREGISTER_ANY = 317,
     PROC_CALLBACK_LIFECYCLE = 318,      /* DOMAIN_EVENT_CALLBACK_LIFECYCLE, a MESSAGE */
@@ -112,6 +123,25 @@ static inline struct wire_header wire_get_header(const unsigned char *at)
         xdr_get_u32(at + 16), xdr_get_u32(at + 20), xdr_get_u32(at + 24),
     };
     return h;
+}
+
+/* The text of a virNetMessageError body (code, domain, message: an optional string, level, ...)
+ * as "code C domain D: MESSAGE" in `out`. */
+static inline const char *wire_error_text(const unsigned char *body, size_t len, char *out,
+                                          size_t outlen)
+{
+    if (len < 12) {
+        snprintf(out, outlen, "an error without its body");
+        return out;
+    }
+    int code = (int)xdr_get_u32(body), domain = (int)xdr_get_u32(body + 4);
+    uint32_t mlen = len >= 16 ? xdr_get_u32(body + 12) : 0;
+    if (xdr_get_u32(body + 8) == 1 && len >= 16 && mlen <= len - 16)
+        snprintf(out, outlen, "code %d domain %d: %.*s", code, domain,
+                 (int)(mlen < 400 ? mlen : 400), (const char *)body + 16);
+    else
+        snprintf(out, outlen, "code %d domain %d (no message)", code, domain);
+    return out;
 }
 
 #endif

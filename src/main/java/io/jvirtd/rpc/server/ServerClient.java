@@ -97,6 +97,13 @@ public final class ServerClient {
     private static final int MAX_WRITE = 1024 * 1024;
     /** Events move from the event queue to the transmit queue while it holds less than this. */
     static final int EVENT_PULL_BYTES = 64 * 1024;
+    /**
+     * Most plain reads of one client per readiness (at most ~2 MiB: a 256 KiB upload packet is
+     * two reads, its header and its body). An upload's packets come back to back, and going back
+     * to the selector between a header and its body, or between two packets the socket already
+     * holds, costs a loop turn each; the bound keeps the other clients' turns coming.
+     */
+    static final int MAX_READS_PER_TURN = 16;
 
     private final long id;
     private final NetServer server;
@@ -138,6 +145,8 @@ public final class ServerClient {
      */
     private boolean socketFull;
     private final FrameDecoder.Sink rxSink = this::received;
+    /** The last plain read took all it asked for: the socket may hold more (see ready). */
+    private boolean readFilled;
     /**
      * The last message read was a stream data packet in a pooled direct buffer (an upload is
      * under way): at the next message boundary read only its length word and header, so that
@@ -566,7 +575,17 @@ public final class ServerClient {
             write();
         }
         if ((ops & SelectionKey.OP_READ) != 0 && !closed) {
-            read();
+            for (int reads = 1; ; reads++) {
+                readFilled = false;
+                read();
+                if (!readFilled || reads == MAX_READS_PER_TURN || tls != null) {
+                    break;
+                }
+                dispatchQueued(); // a complete packet goes on to its stream, which may hold back
+                if (!wantsPlainRead()) {
+                    break;
+                }
+            }
         }
         dispatchQueued(); // reading queued calls, or writing replies freed slots
         updateInterest();
@@ -583,10 +602,12 @@ public final class ServerClient {
         try {
             ByteBuffer direct = decoder.directBuffer(DIRECT_READ_THRESHOLD);
             int n;
+            int asked;
             if (direct != null) { // an admitted message: it grows within what is charged
                 if (direct.remaining() > MAX_DIRECT_READ) {
                     direct.limit(direct.position() + MAX_DIRECT_READ);
                 }
+                asked = direct.remaining();
                 n = channel.read(direct);
                 if (n > 0) {
                     decoder.filled(n, rxSink);
@@ -599,6 +620,7 @@ public final class ServerClient {
                 } else if (!budget.fits(mem.restricted, ClientMemoryBudget.FULL_READ_ROOM)) {
                     scratch.limit(ClientMemoryBudget.SMALL_READ);
                 }
+                asked = scratch.remaining();
                 n = channel.read(scratch);
                 if (n > 0) {
                     scratch.flip();
@@ -608,6 +630,7 @@ public final class ServerClient {
             if (n < 0) {
                 close(null);
             } else if (n > 0) {
+                readFilled = n == asked; // the socket may hold more: ready() reads again at once
                 server.stats().bytesRead(n);
                 lastReceivedNanos = server.nanoTime();
                 pingsLeft = server.limits().keepaliveCount();
@@ -1045,8 +1068,7 @@ public final class ServerClient {
             return;
         }
         settleMemory();
-        boolean wantRead = silent || !stopReading && !closeWhenFlushed && !mem.waitingForMemory && rxQueue.isEmpty()
-                && inFlight < server.limits().maxClientRequests();
+        boolean wantRead = silent || wantsPlainRead();
         boolean wantWrite = !txQueue.isEmpty();
         if (tls != null) { // during the handshake the session decides; afterwards it adds its own output
             wantRead = tls.wantsRead(wantRead);
@@ -1062,6 +1084,12 @@ public final class ServerClient {
         if (watch.interest() != ops) {
             watch.setInterest(ops);
         }
+    }
+
+    /** Loop: reading may go on (before TLS has its say): nothing holds this client's input back. */
+    private boolean wantsPlainRead() {
+        return !closed && !stopReading && !closeWhenFlushed && !mem.waitingForMemory && rxQueue.isEmpty()
+                && inFlight < server.limits().maxClientRequests();
     }
 
     /** Loop: stop reading new calls (shutdown); calls in flight still get their replies. */
