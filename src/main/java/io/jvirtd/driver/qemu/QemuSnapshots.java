@@ -1043,8 +1043,14 @@ final class QemuSnapshots {
                 }
             }
             if (commits != null && !active) {
-                // qemuSnapshotDelete: QEMU started paused just for the commit, stopped after
-                life.startPausedQuietly(d);
+                // qemuSnapshotDelete: QEMU started paused just for the commit, stopped after;
+                // no query job (screenshot) meets a half-started QEMU
+                d.forbidQueries();
+                try {
+                    life.startPausedQuietly(d);
+                } finally {
+                    d.allowQueries();
+                }
                 stopQemu = true;
                 synchronized (d) {
                     commits = QemuSnapshotCommit.prepare(d.snapshots, node(d, snap.name()), d.liveDef, true);
@@ -1070,10 +1076,34 @@ final class QemuSnapshots {
         } finally {
             try {
                 if (stopQemu) {
-                    life.stopQuietly(d);
+                    stopWithoutQueries(d);
                 }
             } finally {
                 d.endAsyncJob();
+            }
+        }
+    }
+
+    /**
+     * Stops a QEMU started only for a snapshot delete, with no query job under way: the async
+     * job lets a screenshot run meanwhile, and QEMU must not close its monitor or lose its run
+     * folder under that screenshot's screendump (libvirt's qemuProcessStop takes a nested job
+     * first). When the query job does not end in time, QEMU is stopped all the same. Async job held.
+     */
+    private void stopWithoutQueries(QemuDomain d) {
+        boolean forbidden = false;
+        try {
+            d.forbidQueries();
+            forbidden = true;
+        } catch (VirException e) {
+            LOG.log(Level.WARNING, "stopping the QEMU of {0} while a query job still runs: {1}", d.name(),
+                    e.getMessage());
+        }
+        try {
+            life.stopQuietly(d);
+        } finally {
+            if (forbidden) {
+                d.allowQueries();
             }
         }
     }
@@ -1171,7 +1201,7 @@ final class QemuSnapshots {
         } finally {
             try {
                 if (stopQemu) {
-                    life.stopQuietly(d);
+                    stopWithoutQueries(d);
                 }
             } finally {
                 d.endAsyncJob();
