@@ -242,6 +242,19 @@ final class QemuDomain {
         job.release();
     }
 
+    /**
+     * libvirt's VIR_JOB_DESTROY, which VIR_JOB_DEFAULT_MASK lets run during an async job (a
+     * snapshot delete): only the normal job, as a query job, so an async job's owner still
+     * keeps it out with {@link #forbidQueries}. Ended by {@link #endDestroyJob}.
+     */
+    void beginDestroyJob() {
+        acquire(job, System.nanoTime() + TimeUnit.SECONDS.toNanos(JOB_WAIT_SECONDS));
+    }
+
+    void endDestroyJob() {
+        job.release();
+    }
+
     private static void acquire(Semaphore s, long deadline) {
         try {
             if (s.tryAcquire(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
