@@ -177,6 +177,22 @@ class QemuDevicesTest {
         assertEquals(VirErrorDomain.DOMAIN.number(), e.domain());
     }
 
+    /**
+     * libvirt validates a device with the generic virDomainVideoDefValidate before the driver's
+     * qemuValidateDomainDeviceDefVideo: a zero resolution on a model that takes none gets the
+     * generic error, not the driver's "model resolution is not supported".
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"vmvga", "cirrus", "vga"})
+    void aZeroResolutionGetsTheGenericErrorFirst(String type) {
+        String xml = "<domain type='qemu'><name>x</name><memory>16384</memory><os><type arch='x86_64' machine='pc'>hvm</type>"
+                + "</os><devices><video><model type='" + type + "'><resolution x='0' y='0'/></model></video></devices></domain>";
+        VirException e = assertThrows(VirException.class,
+                () -> DomainDef.parse(xml, DomainDef.PARSE_INACTIVE, QemuXmlOptions.OPTIONS));
+        assertEquals("unsupported configuration: video resolution values must be greater than 0", e.getMessage());
+        assertEquals(VirErrorDomain.DOMAIN.number(), e.domain());
+    }
+
     /** Screen numbers count the videos' heads in order (qemuDomainScreenshot): device and head. */
     @Test
     void screenNumbersCountTheVideosHeads() {
