@@ -361,9 +361,6 @@ class QemuHotplugIT {
         virsh("undefine", "hp-tiny");
     }
 
-    // ------------------------------------------------------------------ helpers
-
-    /** A started daemon with the active dir pool {@code p} holding the 16 MiB qcow2 volume {@code d.qcow2}. */
     /**
      * libvirt's virDomainDiskInsert runs on the attached disk after its post-parse, so a disk
      * whose XML names no bus (what attach-disk writes without --targetbus) is on virtio by its
@@ -439,6 +436,8 @@ class QemuHotplugIT {
         virsh("undefine", "hp-place");
     }
 
+    // ------------------------------------------------------------------ helpers
+
     /** The {@code <target dev>} of each disk in dumpxml's order. */
     private static List<String> diskTargets(String domainXml) {
         List<String> out = new ArrayList<>();
@@ -449,6 +448,7 @@ class QemuHotplugIT {
         return out;
     }
 
+    /** A started daemon with the active dir pool {@code p} holding the 16 MiB qcow2 volume {@code d.qcow2}. */
     private void daemonWithPool() throws IOException {
         daemon = qemu.startDaemon();
         virsh("pool-define-as", "p", "dir", "--target", poolDir.toString());

@@ -1141,6 +1141,12 @@ final class QemuSnapshots {
      * chains, the overlays removed, then the snapshot's metadata. A QEMU started only for a
      * delete ({@link QemuDomain#forSnapshotDelete}) is stopped after it, or at once when the
      * daemon was killed before the delete's record was written.
+     *
+     * <p>Where jvirtd differs on purpose: libvirt 9.0 aborts such a delete at reconnect
+     * (qemuProcessRecoverJob, qemuProcessAbortSnapshotDelete: the commit jobs cancelled, the
+     * snapshot kept). A commit already over has dropped the overlay from its disk's chain and
+     * cannot be cancelled, so an abort can leave a snapshot whose overlays some disks no longer
+     * use; finishing brings every disk and the metadata to what the delete was asked for.
      */
     void resumeDeletes() {
         for (QemuDomain d : life.domains.all()) {
@@ -1159,7 +1165,7 @@ final class QemuSnapshots {
     /** One domain's interrupted snapshot delete to its end. qemu-snapshot-resume thread. */
     private void resumeDelete(QemuDomain d) {
         try {
-            d.beginAsyncJob(); // the delete's own job, as libvirt restores it
+            d.beginAsyncJob(); // the delete's own job (VIR_ASYNC_JOB_SNAPSHOT) again, to finish it
         } catch (VirException e) {
             LOG.log(Level.ERROR, "cannot finish the snapshot delete of {0}: {1}", d.name(), e.getMessage());
             return;
