@@ -24,8 +24,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * domain's job ({@link #beginJob}): one at a time per domain, as libvirt's job rule, while
  * queries run alongside; a call that waits {@value #JOB_WAIT_SECONDS} s for the job fails. An
  * async job ({@link #beginAsyncJob}, snapshot delete) lets query jobs ({@link #beginQueryJob},
- * screenshot) run during it, as libvirt's VIR_JOB_DEFAULT_MASK does, except while its owner
- * forbids them ({@link #forbidQueries}).
+ * screenshot) and the destroy job ({@link #beginDestroyJob}) run during it, one at a time, as
+ * libvirt's VIR_JOB_DEFAULT_MASK does, except while its owner forbids them ({@link #forbidQueries}).
  */
 final class QemuDomain {
 
