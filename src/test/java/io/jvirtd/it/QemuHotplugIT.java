@@ -361,9 +361,6 @@ class QemuHotplugIT {
         virsh("undefine", "hp-tiny");
     }
 
-    // ------------------------------------------------------------------ helpers
-
-    /** A started daemon with the active dir pool {@code p} holding the 16 MiB qcow2 volume {@code d.qcow2}. */
     /**
      * libvirt's virDomainDiskInsert runs on the attached disk after its post-parse, so a disk
      * whose XML names no bus (what attach-disk writes without --targetbus) is on virtio by its
@@ -404,6 +401,43 @@ class QemuHotplugIT {
         virsh("undefine", "hp-order");
     }
 
+    /**
+     * libvirt's update-device {@code --config} replaces a disk or an interface in place
+     * (qemuDomainUpdateDeviceConfig: {@code vmdef->disks[pos]}, virDomainNetUpdate): a cdrom
+     * listed before a virtio disk stays first after change-media, so the boot disk does not
+     * change, and the first of two interfaces stays first after domif-setlink.
+     */
+    @Test
+    void configUpdatesKeepTheDevicesPlace() throws Exception {
+        TestGuests.qemu();
+        daemon = qemu.startDaemon();
+        Path iso = Files.writeString(root.resolve("cd.iso"), "not really an ISO");
+        Path xml = root.resolve("hp-place.xml");
+        Files.writeString(xml, "<domain type='qemu'><name>hp-place</name><memory unit='MiB'>16</memory>"
+                + "<os><type arch='x86_64' machine='pc'>hvm</type><kernel>" + TestGuests.tinyKernel() + "</kernel></os>"
+                + "<features><acpi/></features><devices>"
+                + "<disk type='file' device='cdrom'><driver name='qemu' type='raw'/><target dev='hdc' bus='ide'/>"
+                + "<readonly/></disk>"
+                + "<disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='"
+                + poolDir.resolve("d.qcow2") + "'/><target dev='vda' bus='virtio'/></disk>"
+                + "<interface type='user'><mac address='52:54:00:aa:bb:01'/><model type='virtio'/></interface>"
+                + "<interface type='user'><mac address='52:54:00:aa:bb:02'/><model type='virtio'/></interface>"
+                + "</devices></domain>");
+        virsh("define", xml.toString());
+        assertEquals(List.of("hdc", "vda"), diskTargets(virsh("dumpxml", "--inactive", "hp-place")));
+        virsh("change-media", "hp-place", "hdc", iso.toString(), "--insert", "--config");
+        String conf = virsh("dumpxml", "--inactive", "hp-place");
+        assertTrue(conf.contains("<source file='" + iso + "'/>"), conf);
+        assertEquals(List.of("hdc", "vda"), diskTargets(conf));
+        virsh("domif-setlink", "hp-place", "52:54:00:aa:bb:01", "down", "--config");
+        conf = virsh("dumpxml", "--inactive", "hp-place");
+        assertTrue(conf.contains("<link state='down'/>"), conf);
+        assertTrue(conf.indexOf("52:54:00:aa:bb:01") < conf.indexOf("52:54:00:aa:bb:02"), conf);
+        virsh("undefine", "hp-place");
+    }
+
+    // ------------------------------------------------------------------ helpers
+
     /** The {@code <target dev>} of each disk in dumpxml's order. */
     private static List<String> diskTargets(String domainXml) {
         List<String> out = new ArrayList<>();
@@ -414,6 +448,7 @@ class QemuHotplugIT {
         return out;
     }
 
+    /** A started daemon with the active dir pool {@code p} holding the 16 MiB qcow2 volume {@code d.qcow2}. */
     private void daemonWithPool() throws IOException {
         daemon = qemu.startDaemon();
         virsh("pool-define-as", "p", "dir", "--target", poolDir.toString());

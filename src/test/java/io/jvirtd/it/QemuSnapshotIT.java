@@ -500,8 +500,11 @@ class QemuSnapshotIT {
             assertTrue(virsh("dumpxml", name).contains("<name>" + name + "</name>"));
             assertTrue(virsh("domstats", "--state", name).contains("state.state=1"));
             assertEquals(snapshot, virsh("snapshot-list", name, "--name"));
-            if (!screenshotRunsAlongside) { // the queries took their time: a screendump would be out by now
-                assertEquals(deleteSent, awaitMonitorBacklog(pid, deleteSent - 1), "only delvm reached QEMU");
+            if (!screenshotRunsAlongside) {
+                // both calls are on the daemon's workers (delete in delvm, screenshot at the job),
+                // and the queries took their time: a screendump let through would be out by now
+                awaitBusyWorkers(2);
+                assertEquals(deleteSent, monitorBacklog(pid), "only delvm reached QEMU");
             }
         } finally {
             run("kill", "-CONT", Long.toString(pid));
@@ -538,19 +541,48 @@ class QemuSnapshotIT {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         long got = -1;
         while (System.nanoTime() < deadline) {
-            Exec.Result r = Exec.run(T, null, "ss", "-xpnH", "state", "established");
-            got = 0;
-            for (String line : r.stdout().split("\n")) {
-                if (line.contains("pid=" + pid + ",")) {
-                    got += Long.parseLong(line.trim().split("\\s+")[1]);
-                }
-            }
+            got = monitorBacklog(pid);
             if (got > than) {
                 return got;
             }
             Thread.sleep(20); // polling the kernel's queue length, not a synchronisation
         }
         throw new AssertionError("QEMU " + pid + "'s monitor never had more than " + than + " bytes waiting: " + got);
+    }
+
+    /** The bytes waiting unread now on QEMU {@code pid}'s connected unix sockets (ss(8)'s Recv-Q). */
+    private static long monitorBacklog(long pid) throws IOException {
+        Exec.Result r = Exec.run(T, null, "ss", "-xpnH", "state", "established");
+        long got = 0;
+        for (String line : r.stdout().split("\n")) {
+            if (line.contains("pid=" + pid + ",")) {
+                got += Long.parseLong(line.trim().split("\\s+")[1]);
+            }
+        }
+        return got;
+    }
+
+    /**
+     * Waits (at most 30 s) until exactly {@code n} of the daemon's libvirtd workers are busy, as
+     * virt-admin's srv-threadpool-info shows the daemon's own view; the worker of a call that
+     * just ended may be on its way back for a moment, hence a poll.
+     */
+    private void awaitBusyWorkers(int n) throws Exception {
+        Tool.VIRT_ADMIN.require();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        String last = "";
+        while (System.nanoTime() < deadline) {
+            Exec.Result r = AdminIT.virtAdmin(daemon, "srv-threadpool-info", "libvirtd");
+            last = r.describe();
+            Matcher total = Pattern.compile("(?m)^nWorkers\\s*: (\\d+)").matcher(r.stdout());
+            Matcher free = Pattern.compile("freeWorkers\\s*: (\\d+)").matcher(r.stdout());
+            if (r.exitCode() == 0 && total.find() && free.find()
+                    && Integer.parseInt(total.group(1)) - Integer.parseInt(free.group(1)) == n) {
+                return;
+            }
+            Thread.sleep(50); // polling the daemon's pool through virt-admin, bounded
+        }
+        throw new AssertionError("never " + n + " busy workers: " + last + "\n" + daemon.describe());
     }
 
     private Exec.Result virshFails(String... args) throws IOException {

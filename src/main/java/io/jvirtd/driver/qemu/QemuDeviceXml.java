@@ -101,35 +101,13 @@ final class QemuDeviceXml {
         String joined = xml.substring(0, at) + serialize(dev.element()) + "\n  " + xml.substring(at);
         DomainDef def = DomainDef.parse(joined, DomainDef.PARSE_INACTIVE, QemuXmlOptions.OPTIONS);
         if (dev.kind() == DeviceKind.DISK) {
-            placeDisk(def, added(def, dev));
+            // virDomainDiskInsert as attach runs it, on the parsed device: a disk whose XML
+            // named no bus is on its default one by now (vdX: virtio) and goes among that bus's
+            // disks by target index; the whole-domain parse saw no bus for it and put it last.
+            // Attaching vdc then vdb to a guest with vda lists vda, vdb, vdc, as libvirtd.
+            def.insertDisk(added(def, dev));
         }
         return def;
-    }
-
-    /**
-     * virDomainDiskInsert as attach runs it, live and {@code --config}: on the parsed device, so
-     * a disk whose XML named no bus is already on its default one (vdX: virtio) and goes among
-     * the disks of that bus by target index; the whole-domain parse above saw no bus for it and
-     * put it last. Attaching vdc then vdb to a guest with vda lists vda, vdb, vdc, as libvirtd.
-     */
-    static void placeDisk(DomainDef def, DeviceDef disk) {
-        def.removeDevice(disk);
-        List<DeviceDef> disks = def.disks();
-        int insertAt = -1;
-        for (int i = disks.size() - 1; i >= 0; i--) {
-            DeviceDef o = disks.get(i);
-            boolean sameBus = java.util.Objects.equals(o.diskBus(), disk.diskBus());
-            if (sameBus && o.diskTargetIndex() > disk.diskTargetIndex()) {
-                insertAt = i;
-            } else if (sameBus && insertAt == -1) {
-                insertAt = i + 1;
-            }
-        }
-        if (insertAt < 0 || insertAt >= disks.size()) {
-            def.addDevice(disk); // after the last disk
-        } else {
-            def.devices().add(def.devices().indexOf(disks.get(insertAt)), disk);
-        }
     }
 
     /** The device of {@code kind} in {@code def} that {@link #withDevice} added: a disk by target, else the last one. */

@@ -24,8 +24,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * domain's job ({@link #beginJob}): one at a time per domain, as libvirt's job rule, while
  * queries run alongside; a call that waits {@value #JOB_WAIT_SECONDS} s for the job fails. An
  * async job ({@link #beginAsyncJob}, snapshot delete) lets query jobs ({@link #beginQueryJob},
- * screenshot) run during it, as libvirt's VIR_JOB_DEFAULT_MASK does, except while its owner
- * forbids them ({@link #forbidQueries}).
+ * screenshot) and the destroy job ({@link #beginDestroyJob}) run during it, one at a time, as
+ * libvirt's VIR_JOB_DEFAULT_MASK does, except while its owner forbids them ({@link #forbidQueries}).
  */
 final class QemuDomain {
 
@@ -239,6 +239,19 @@ final class QemuDomain {
     }
 
     void endQueryJob() {
+        job.release();
+    }
+
+    /**
+     * libvirt's VIR_JOB_DESTROY, which VIR_JOB_DEFAULT_MASK lets run during an async job (a
+     * snapshot delete): only the normal job, as a query job, so an async job's owner still
+     * keeps it out with {@link #forbidQueries}. Ended by {@link #endDestroyJob}.
+     */
+    void beginDestroyJob() {
+        acquire(job, System.nanoTime() + TimeUnit.SECONDS.toNanos(JOB_WAIT_SECONDS));
+    }
+
+    void endDestroyJob() {
         job.release();
     }
 

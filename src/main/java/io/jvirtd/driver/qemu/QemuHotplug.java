@@ -461,21 +461,35 @@ final class QemuHotplug {
 
     private static DomainDef updateConfig(DomainDef conf, QemuDeviceXml.Parsed dev) {
         DomainDef base = conf.copy();
-        switch (dev.kind()) {
+        DeviceDef old = switch (dev.kind()) {
             case DISK -> {
-                DeviceDef old = QemuDeviceXml.disk(base, dev.target());
-                if (old == null) {
+                DeviceDef disk = QemuDeviceXml.disk(base, dev.target());
+                if (disk == null) {
                     throw VirException.of(VirErrorNumber.INVALID_ARG, VirErrorDomain.QEMU,
                             "target " + dev.target() + " doesn't exist.");
                 }
-                base.removeDevice(old);
+                yield disk;
             }
-            case INTERFACE -> base.removeDevice(QemuDeviceXml.findInterface(base, dev));
+            case INTERFACE -> QemuDeviceXml.findInterface(base, dev);
             // qemuDomainUpdateDeviceConfig takes disks, graphics, interfaces and memory
             default -> throw persistentUnsupported("update", dev.kind(),
                     dev.kind() != DeviceKind.GRAPHICS && dev.kind() != DeviceKind.MEMORY);
+        };
+        int at = base.devices(dev.kind()).indexOf(old);
+        base.removeDevice(old);
+        DomainDef next = QemuDeviceXml.withDevice(base, dev);
+        // qemuDomainUpdateDeviceConfig replaces the device in place (vmdef->disks[pos],
+        // virDomainNetUpdate), where withDevice placed it as an attach would: the disks' order
+        // (so the boot disk) and the interfaces' stay
+        DeviceDef updated = QemuDeviceXml.added(next, dev);
+        next.removeDevice(updated);
+        List<DeviceDef> same = next.devices(dev.kind());
+        if (at < same.size()) {
+            next.devices().add(next.devices().indexOf(same.get(at)), updated);
+        } else {
+            next.addDevice(updated);
         }
-        return QemuDeviceXml.withDevice(base, dev);
+        return next;
     }
 
     private void updateDiskLive(QemuDomain d, QemuDeviceXml.Parsed dev, boolean force) {

@@ -665,11 +665,18 @@ final class QemuLifecycle {
             // stop below comes after them, as libvirtd's events do.
             mon.awaitClose(KILL_WAIT_MILLIS);
         }
-        d.beginJob();
+        try {
+            d.beginDestroyJob(); // VIR_JOB_DESTROY: not held up by a snapshot delete's async job
+        } catch (VirException e) {
+            // QEMU is dead and its EOF ignored (destroying): shut off all the same, then say
+            // why the call failed, as libvirt's EOF handler stops a domain its destroy left
+            onEventThread(() -> stopped(d, StateReason.Shutoff.DESTROYED, STOPPED_DESTROYED));
+            throw e;
+        }
         try {
             onEventThread(() -> stopped(d, StateReason.Shutoff.DESTROYED, STOPPED_DESTROYED));
         } finally {
-            d.endJob();
+            d.endDestroyJob();
         }
     }
 

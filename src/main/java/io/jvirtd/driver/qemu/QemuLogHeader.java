@@ -35,7 +35,12 @@ final class QemuLogHeader {
         return TIMESTAMP.format(Instant.now());
     }
 
-    /** gethostname(2), without the DNS look-up a Java InetAddress may make. */
+    /**
+     * gethostname(2), as the kernel has it. Deliberately not all of libvirt's virGetHostname,
+     * which turns a dotless name other than localhost* into getaddrinfo's AI_CANONNAME answer:
+     * the JDK has no such call (InetAddress.getCanonicalHostName is a reverse look-up, which can
+     * answer another name), and a resolver that hangs must not hold up a guest's start.
+     */
     private static String hostname() {
         try {
             return Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();

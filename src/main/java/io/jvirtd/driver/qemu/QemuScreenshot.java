@@ -32,7 +32,8 @@ import java.util.Map;
  * libvirt's internal error.
  *
  * <p>Stateless; worker threads. The domain's lock is held only to read the live definition and
- * monitor, never across the QMP call or the file's I/O (the job keeps the run alive meanwhile);
+ * monitor, never across the QMP call or the file's I/O (the query job keeps the run alive
+ * meanwhile: a snapshot delete's async job forbids queries before it starts or stops QEMU);
  * the picture goes out after the reply, read from the open file on the stream's worker.
  */
 final class QemuScreenshot {

@@ -1043,8 +1043,14 @@ final class QemuSnapshots {
                 }
             }
             if (commits != null && !active) {
-                // qemuSnapshotDelete: QEMU started paused just for the commit, stopped after
-                life.startPausedQuietly(d);
+                // qemuSnapshotDelete: QEMU started paused just for the commit, stopped after;
+                // no query job (screenshot) meets a half-started QEMU
+                d.forbidQueries();
+                try {
+                    life.startPausedQuietly(d);
+                } finally {
+                    d.allowQueries();
+                }
                 stopQemu = true;
                 synchronized (d) {
                     commits = QemuSnapshotCommit.prepare(d.snapshots, node(d, snap.name()), d.liveDef, true);
@@ -1070,10 +1076,34 @@ final class QemuSnapshots {
         } finally {
             try {
                 if (stopQemu) {
-                    life.stopQuietly(d);
+                    stopWithoutQueries(d);
                 }
             } finally {
                 d.endAsyncJob();
+            }
+        }
+    }
+
+    /**
+     * Stops a QEMU started only for a snapshot delete, with no query job under way: the async
+     * job lets a screenshot run meanwhile, and QEMU must not close its monitor or lose its run
+     * folder under that screenshot's screendump (libvirt's qemuProcessStop takes a nested job
+     * first). When the query job does not end in time, QEMU is stopped all the same. Async job held.
+     */
+    private void stopWithoutQueries(QemuDomain d) {
+        boolean forbidden = false;
+        try {
+            d.forbidQueries();
+            forbidden = true;
+        } catch (VirException e) {
+            LOG.log(Level.WARNING, "stopping the QEMU of {0} while a query job still runs: {1}", d.name(),
+                    e.getMessage());
+        }
+        try {
+            life.stopQuietly(d);
+        } finally {
+            if (forbidden) {
+                d.allowQueries();
             }
         }
     }
@@ -1111,6 +1141,12 @@ final class QemuSnapshots {
      * chains, the overlays removed, then the snapshot's metadata. A QEMU started only for a
      * delete ({@link QemuDomain#forSnapshotDelete}) is stopped after it, or at once when the
      * daemon was killed before the delete's record was written.
+     *
+     * <p>Where jvirtd differs on purpose: libvirt 9.0 aborts such a delete at reconnect
+     * (qemuProcessRecoverJob, qemuProcessAbortSnapshotDelete: the commit jobs cancelled, the
+     * snapshot kept). A commit already over has dropped the overlay from its disk's chain and
+     * cannot be cancelled, so an abort can leave a snapshot whose overlays some disks no longer
+     * use; finishing brings every disk and the metadata to what the delete was asked for.
      */
     void resumeDeletes() {
         for (QemuDomain d : life.domains.all()) {
@@ -1129,7 +1165,7 @@ final class QemuSnapshots {
     /** One domain's interrupted snapshot delete to its end. qemu-snapshot-resume thread. */
     private void resumeDelete(QemuDomain d) {
         try {
-            d.beginAsyncJob(); // the delete's own job, as libvirt restores it
+            d.beginAsyncJob(); // the delete's own job (VIR_ASYNC_JOB_SNAPSHOT) again, to finish it
         } catch (VirException e) {
             LOG.log(Level.ERROR, "cannot finish the snapshot delete of {0}: {1}", d.name(), e.getMessage());
             return;
@@ -1171,7 +1207,7 @@ final class QemuSnapshots {
         } finally {
             try {
                 if (stopQemu) {
-                    life.stopQuietly(d);
+                    stopWithoutQueries(d);
                 }
             } finally {
                 d.endAsyncJob();

@@ -6,6 +6,7 @@ import io.jvirtd.model.VirException;
 import io.jvirtd.model.conf.DeviceDef;
 import io.jvirtd.model.conf.DeviceKind;
 import io.jvirtd.model.conf.DomainDef;
+import io.jvirtd.model.conf.VideoValidate;
 import io.jvirtd.model.conf.XmlNode;
 
 import java.util.LinkedHashMap;
@@ -25,8 +26,8 @@ import java.util.Set;
  * <li>the checks of qemuValidateDomainDeviceDefVideo, with its errors: all but qxl and virtio
  *     only as the primary video and with one head; a qxl's ram and vram below 4 GiB, its vgamem
  *     at least 1 MiB and a power of two; a resolution only on vga, qxl, virtio and bochs; a vga's
- *     or vmvga's vram at least 1 MiB; the generic validation's: ram, vram64 and vgamem only on a
- *     qxl, no address on a ramfb;</li>
+ *     or vmvga's vram at least 1 MiB; before them the generic ones ({@link VideoValidate}), as
+ *     libvirt validates a device;</li>
  * <li>the {@code -device} of each (qemuBuildDeviceVideoCmd): the primary one in its VGA-compatible
  *     form ({@code VGA}, {@code cirrus-vga}, {@code vmware-svga}, {@code qxl-vga},
  *     {@code virtio-vga}, {@code bochs-display}, {@code ramfb}), a secondary qxl as {@code qxl}
@@ -89,11 +90,7 @@ final class QemuVideo {
     /** The subset and qemuValidateDomainDeviceDefVideo, on a post-parsed video. */
     static void check(DomainDef def, DeviceDef video) {
         XmlNode v = video.node();
-        List<DeviceDef> all = def.devices(DeviceKind.VIDEO);
-        if (all.size() > 1 && all.stream().anyMatch(x -> "none".equals(type(x)))) {
-            return; // libvirt's generic check ("a 'none' video type must be the only ...") comes first
-        }
-        genericChecks(v);
+        VideoValidate.check(def, video); // virDomainDeviceDefValidate: the generic checks come first
         if (QemuXmlOptions.isQ35(def)) {
             throw QemuSubset.unsupported("<video> on a q35 machine");
         }
@@ -144,27 +141,6 @@ final class QemuVideo {
         if (("vga".equals(type) || "vmvga".equals(type)) && vram > 0 && vram < 1024) {
             throw VirException.of(VirErrorNumber.CONFIG_UNSUPPORTED, VirErrorDomain.QEMU,
                     "value for 'vram' must be at least 1 MiB (1024 KiB)");
-        }
-    }
-
-    /**
-     * virDomainVideoDefValidate's checks of what this driver's models take, which come before
-     * the driver's: a qxl's memory attributes on another model, an address on a ramfb.
-     */
-    private static void genericChecks(XmlNode v) {
-        XmlNode model = v.child("model");
-        String type = model == null ? null : model.attr("type");
-        if (model != null && !"qxl".equals(type)) {
-            for (String a : List.of("ram", "vram64", "vgamem")) {
-                if (model.attr(a) != null && !isZero(model.attr(a))) {
-                    throw VirException.of(VirErrorNumber.CONFIG_UNSUPPORTED, VirErrorDomain.DOMAIN,
-                            a + " attribute only supported for video type qxl");
-                }
-            }
-        }
-        if ("ramfb".equals(type) && v.child("address") != null) {
-            throw VirException.of(VirErrorNumber.CONFIG_UNSUPPORTED, VirErrorDomain.DOMAIN,
-                    "address not supported for video type ramfb");
         }
     }
 

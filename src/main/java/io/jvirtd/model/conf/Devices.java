@@ -8,6 +8,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 
 import static io.jvirtd.model.conf.Shape.el;
 import static io.jvirtd.model.conf.Shape.txt;
@@ -289,7 +290,7 @@ final class Devices {
                     } else if (k == DeviceKind.DISK) {
                         XElem t = e.child("target");
                         rawBus.put(dev, t == null ? null : t.attr("bus"));
-                        insertDisk(byKind.get(k), dev, rawBus);
+                        insertDisk(byKind.get(k), dev, rawBus::get);
                     } else if (k == DeviceKind.VIDEO && "yes".equals(dev.node().childAttr("model", "primary"))) {
                         byKind.get(k).add(0, dev); // the parser puts a primary video first
                     } else {
@@ -337,15 +338,16 @@ final class Devices {
 
     /**
      * virDomainDiskInsert: keeps disks on one bus ordered by their target index. At parse time
-     * the bus is the one the XML gave (none when absent; the default comes in post-parse).
+     * the bus is the one the XML gave (none when absent; the default comes in post-parse);
+     * after it, a disk's own ({@link DomainDef#insertDisk}).
      */
-    static void insertDisk(List<DeviceDef> disks, DeviceDef disk, Map<DeviceDef, String> rawBus) {
+    static void insertDisk(List<DeviceDef> disks, DeviceDef disk, Function<DeviceDef, String> busOf) {
         int insertAt = -1;
-        String bus = rawBus.get(disk);
+        String bus = busOf.apply(disk);
         int newIdx = PostParse.diskNameToIndex(disk.diskTarget());
         for (int i = disks.size() - 1; i >= 0; i--) {
             DeviceDef o = disks.get(i);
-            boolean sameBus = XElem.eq(bus, rawBus.get(o));
+            boolean sameBus = XElem.eq(bus, busOf.apply(o));
             if (sameBus && PostParse.diskNameToIndex(o.diskTarget()) > newIdx) {
                 insertAt = i;
             } else if (sameBus && insertAt == -1) {

@@ -1045,6 +1045,23 @@ public final class DomainDef {
         devices.add(at, dev);
     }
 
+    /**
+     * virDomainDiskInsert after post-parse (a hot-plug or {@code --config} attach): {@code disk},
+     * taken out first if it is here, goes among the disks of its bus by target index, or after
+     * the last disk.
+     */
+    public void insertDisk(DeviceDef disk) {
+        removeDevice(disk);
+        List<DeviceDef> order = disks();
+        Devices.insertDisk(order, disk, DeviceDef::diskBus);
+        int at = order.indexOf(disk);
+        if (at == order.size() - 1) {
+            addDevice(disk);
+        } else {
+            devices.add(devices.indexOf(order.get(at + 1)), disk);
+        }
+    }
+
     /** Removes a device (by identity); returns whether it was there. */
     public boolean removeDevice(DeviceDef dev) {
         for (int i = 0; i < devices.size(); i++) {

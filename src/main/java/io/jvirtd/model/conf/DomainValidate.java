@@ -69,7 +69,7 @@ final class DomainValidate {
             }
             case SERIAL, PARALLEL, CONSOLE, CHANNEL -> chrSource(n, dev.kind(), n.childAttr("target", "type"));
             case INPUT -> input(d, n);
-            case VIDEO -> video(d, n);
+            case VIDEO -> VideoValidate.check(d, dev);
             case SOUND -> ensureAudio(d, n.child("audio"));
             case AUDIO -> {
                 int same = 0;
@@ -137,28 +137,6 @@ final class DomainValidate {
                 }
             }
             default -> {
-            }
-        }
-    }
-
-    /** virDomainVideoDefValidate: 'none' alone, the qxl-only sizes, a positive resolution. */
-    private static void video(DomainDef d, XmlNode v) {
-        XmlNode model = v.child("model");
-        String type = model.attr("type");
-        if ("none".equals(type) && d.devices(DeviceKind.VIDEO).size() > 1) {
-            throw Values.unsupported("a 'none' video type must be the only video device defined for the domain");
-        }
-        XmlNode res = model.child("resolution");
-        if (res != null && (Values.parseULong(String.valueOf(res.attr("x"))) <= 0
-                || Values.parseULong(String.valueOf(res.attr("y"))) <= 0)) {
-            throw Values.unsupported("video resolution values must be greater than 0");
-        }
-        if (!"qxl".equals(type)) {
-            for (String a : new String[] {"ram", "vram64", "vgamem"}) {
-                String value = model.attr(a);
-                if (value != null && Values.parseULong(value.strip()) > 0) {
-                    throw Values.unsupported(a + " attribute only supported for video type qxl");
-                }
             }
         }
     }

@@ -380,6 +380,13 @@ final class PostParse {
             model.attr("type", "default");
         }
         String type = model.attr("type");
+        // libvirt's parser keeps a size of 0 as unset: the formatter prints none, vram gets its
+        // default below, and the checks see no ram, vram64 or vgamem on a model other than qxl
+        for (String a : new String[] {"ram", "vram", "vram64", "vgamem"}) {
+            if (model.attr(a) != null && Values.parseULong(model.attr(a)) == 0) {
+                model.attr(a, null);
+            }
+        }
         if (model.attr("vram") == null && !"none".equals(type)) {
             int def = switch (type) {
                 case "vga", "cirrus", "vmvga" -> "vbox".equals(d.virtType) ? 8192

@@ -9,6 +9,7 @@ import io.jvirtd.model.VirException;
 import io.jvirtd.model.conf.DeviceDef;
 import io.jvirtd.model.conf.DeviceKind;
 import io.jvirtd.model.conf.DomainDef;
+import io.jvirtd.model.conf.XmlNode;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -175,6 +176,39 @@ class QemuDevicesTest {
                 () -> DomainDef.parse(xml, DomainDef.PARSE_INACTIVE, QemuXmlOptions.OPTIONS));
         assertEquals("unsupported configuration: " + attr + " attribute only supported for video type qxl", e.getMessage());
         assertEquals(VirErrorDomain.DOMAIN.number(), e.domain());
+    }
+
+    /**
+     * libvirt validates a device with the generic virDomainVideoDefValidate before the driver's
+     * qemuValidateDomainDeviceDefVideo: a zero resolution on a model that takes none gets the
+     * generic error, not the driver's "model resolution is not supported".
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"vmvga", "cirrus", "vga"})
+    void aZeroResolutionGetsTheGenericErrorFirst(String type) {
+        String xml = "<domain type='qemu'><name>x</name><memory>16384</memory><os><type arch='x86_64' machine='pc'>hvm</type>"
+                + "</os><devices><video><model type='" + type + "'><resolution x='0' y='0'/></model></video></devices></domain>";
+        VirException e = assertThrows(VirException.class,
+                () -> DomainDef.parse(xml, DomainDef.PARSE_INACTIVE, QemuXmlOptions.OPTIONS));
+        assertEquals("unsupported configuration: video resolution values must be greater than 0", e.getMessage());
+        assertEquals(VirErrorDomain.DOMAIN.number(), e.domain());
+    }
+
+    /**
+     * A size of 0 is libvirt's unset (virDomainVideoDefParseXML keeps 0, the formatter prints
+     * no zero, virDomainVideoDefPostParse gives vram its default): ram='0' or vgamem='0' on a
+     * vga is no qxl-only attribute and no subset refusal, and vram='0' becomes 16 MiB.
+     */
+    @Test
+    void zeroVideoSizesAreUnset() {
+        String xml = "<domain type='qemu'><name>x</name><memory>16384</memory><os><type arch='x86_64' machine='pc'>hvm</type>"
+                + "</os><devices><video><model type='vga' ram='0' vram='0' vram64='0' vgamem='0'/></video></devices></domain>";
+        XmlNode model = DomainDef.parse(xml, DomainDef.PARSE_INACTIVE, QemuXmlOptions.OPTIONS)
+                .devices(DeviceKind.VIDEO).get(0).node().child("model");
+        assertEquals(null, model.attr("ram"));
+        assertEquals("16384", model.attr("vram"));
+        assertEquals(null, model.attr("vram64"));
+        assertEquals(null, model.attr("vgamem"));
     }
 
     /** Screen numbers count the videos' heads in order (qemuDomainScreenshot): device and head. */
