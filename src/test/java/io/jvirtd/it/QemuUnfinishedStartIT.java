@@ -186,6 +186,81 @@ class QemuUnfinishedStartIT {
     }
 
     /**
+     * A {@code virsh create} of a persistent guest whose {@code virsh start} is still launching
+     * QEMU (blocked on the FIFO) waits for the start, then gets libvirt's refusal, and the running
+     * guest's status file is left as the start wrote it. Before the check after the job, the
+     * create launched a second QEMU over the first one's status file and deleted it when that QEMU
+     * failed. Whether the create reaches the daemon before or after the start ends, the answer
+     * and the files must be the same.
+     */
+    @Test
+    void aCreateWhileTheSameGuestStartsIsRefusedAndKeepsTheStatusFile() throws Exception {
+        TestGuests.qemu();
+        String name = "jvq-ucreate";
+        daemon = qemu.startDaemon();
+        Path xml = root.resolve("guest.xml");
+        Files.writeString(xml, tinyXml(name));
+        virsh("define", xml.toString());
+        Files.writeString(xml, tinyXml(name).replace("</name>", "</name><uuid>" + virsh("domuuid", name) + "</uuid>"));
+        mkfifo(serialLog);
+        Path pidFile = qemu.dir().resolve("run/" + name + ".pid");
+        Process start = virshInBackground("start", name);
+        Process create = null;
+        try {
+            awaitChange(pidFile, text -> !text.isBlank()); // QEMU spawned, blocked opening the FIFO
+            create = virshInBackground("create", xml.toString());
+            awaitWorkerIn(daemon.pid(), "QemuLifecycle.createXml", "QemuDomain.beginJob"); // the race, every time
+            Thread drain = new Thread(() -> { // opening the FIFO lets QEMU go on; its output is read away
+                try (var in = Files.newInputStream(serialLog)) {
+                    in.transferTo(java.io.OutputStream.nullOutputStream());
+                } catch (IOException ignored) {
+                    // QEMU gone
+                }
+            });
+            drain.setDaemon(true);
+            drain.start();
+            assertTrue(start.waitFor(90, TimeUnit.SECONDS), "virsh start ends");
+            assertEquals(0, start.exitValue(), Files.readString(root.resolve("start.out")));
+            assertTrue(create.waitFor(90, TimeUnit.SECONDS), "virsh create ends");
+            String out = Files.readString(root.resolve("create.out"));
+            assertEquals(1, create.exitValue(), out);
+            assertTrue(out.contains("Requested operation is not valid: domain '" + name + "' is already active"), out);
+        } finally {
+            start.destroyForcibly();
+            if (create != null) {
+                create.destroyForcibly();
+            }
+        }
+        assertEquals("running (booted)", virsh("domstate", "--reason", name));
+        String status = Files.readString(qemu.dir().resolve("run/" + name + ".xml"));
+        assertTrue(status.contains("state='running'"), status);
+        assertEquals(1, qemu.qemuProcesses().size(), "one QEMU");
+        virsh("destroy", name);
+        virsh("undefine", name);
+        qemu.assertNothingLeft();
+    }
+
+    /** Polls the JVM's thread dump ({@code jcmd PID Thread.print}) until one thread's stack holds all {@code frames}. */
+    private static void awaitWorkerIn(long pid, String... frames) throws Exception {
+        String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(); // the JDK's, as the daemon's
+        long deadline = System.nanoTime() + T.toNanos();
+        while (System.nanoTime() < deadline) {
+            Exec.Result r = Exec.run(T, null, jcmd, Long.toString(pid), "Thread.print");
+            for (String thread : r.stdout().split("\n\n")) {
+                if (java.util.Arrays.stream(frames).allMatch(thread::contains)) {
+                    return;
+                }
+            }
+        }
+        throw new AssertionError("no thread of the daemon reached " + String.join(" + ", frames));
+    }
+
+    private Process virshInBackground(String command, String arg) throws IOException {
+        return new ProcessBuilder(InteropEnvironment.virsh().toString(), "-q", "-c", QemuTestRoot.tcpUri(daemon),
+                command, arg).redirectErrorStream(true).redirectOutput(root.resolve(command + ".out").toFile()).start();
+    }
+
+    /**
      * Runs {@code virsh COMMAND ARGS} (space-separated) in the background, waits for the guest's pid file (QEMU is
      * spawned and blocked on the FIFO), then kills the daemon with SIGKILL; the status file
      * says "starting up" then.

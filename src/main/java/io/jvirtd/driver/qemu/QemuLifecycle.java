@@ -249,6 +249,15 @@ final class QemuLifecycle {
         }
         d.beginJob();
         try {
+            synchronized (d) {
+                // addOrFind let a persistent domain through while a start of it was still
+                // launching: by now that start has finished (job), and this one must not
+                // overwrite the running guest's status file (virDomainObjListAdd's refusal)
+                if (d.liveDef != null) {
+                    throw VirException.operationInvalid(VirErrorDomain.DOMAIN,
+                            "domain '" + def.name() + "' is already active");
+                }
+            }
             startProcess(d, def.copy(), paused);
             return d.ref();
         } catch (RuntimeException e) {
@@ -318,6 +327,11 @@ final class QemuLifecycle {
 
     private void startProcess(QemuDomain d, DomainDef live, boolean paused, QemuIncoming incoming, String loadvm,
                               boolean quiet) {
+        synchronized (d) { // every start path checks first; this one guards the status file (qemuProcessInit's)
+            if (d.liveDef != null) {
+                throw VirException.operationInvalid(VirErrorDomain.QEMU, "VM is already active");
+            }
+        }
         QemuVolumeFiles volumes = QemuVolumeFiles.translate(live, storage);
         QemuDiskSources.checkAtStart(live, volumes);
         QemuDeviceAliases.assign(live);
