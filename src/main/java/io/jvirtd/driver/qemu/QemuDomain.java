@@ -57,6 +57,13 @@ final class QemuDomain {
     int pausedReason = -1;
     /** The guest sent SHUTDOWN (libvirt's gotShutdown): its exit is a shutdown, not a crash. */
     boolean gotShutdown;
+    /**
+     * A start of this run has not made its own last status write yet: until then every status
+     * write records "paused, starting up" whatever the state, so a daemon killed while the start
+     * still sets QEMU up (ptys, balloon, links, pins) leaves a run that a restart kills, even
+     * after a RESUME event already made the guest running in memory.
+     */
+    boolean starting;
     /** A destroy is killing QEMU: its monitor EOF is expected. */
     boolean destroying;
     /** virDomainReboot in ACPI mode: reset instead of stopping when the guest powers off. */

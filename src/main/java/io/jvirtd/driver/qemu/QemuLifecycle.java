@@ -369,6 +369,7 @@ final class QemuLifecycle {
                 d.runningReason = loadvm != null ? StateReason.Running.FROM_SNAPSHOT : StateReason.Running.BOOTED;
                 d.pausedReason = -1;
                 d.forSnapshotDelete = quiet; // in every status file of this run, the first included
+                d.starting = true; // until the start's own last status write
             }
             // One round trip: the negotiation, the pty query and cont travel together.
             mon = QmpMonitor.open(live.name(), l.monitor(), loop, listener(d));
@@ -409,12 +410,14 @@ final class QemuLifecycle {
             if (quiet) {
                 synchronized (d) {
                     d.reason = StateReason.Paused.USER;
+                    d.starting = false;
                 }
                 saveStatus(d);
                 return;
             }
             onEventThread(() -> {
                 synchronized (d) {
+                    d.starting = false;
                     if (paused) {
                         d.reason = StateReason.Paused.USER;
                     } else if (d.state != DomainState.RUNNING) { // RESUME not seen yet: same change
@@ -443,6 +446,7 @@ final class QemuLifecycle {
                 d.state = DomainState.SHUTOFF;
                 d.reason = StateReason.Shutoff.FAILED;
                 d.forSnapshotDelete = false;
+                d.starting = false;
             }
             QemuLauncher.cleanup(l.runDir(), paths.pidFile(live.name()));
             deleteStatus(d, live.name());
@@ -481,6 +485,7 @@ final class QemuLifecycle {
             synchronized (d) {
                 d.reason = StateReason.Paused.MIGRATION; // libvirt: an incoming start stays paused so
                 d.runningReason = StateReason.Running.RESTORED;
+                d.starting = resume; // without cont, the write below is the start's last
             }
             raise(d, STARTED, STARTED_RESTORED);
             if (!resume) {
@@ -492,13 +497,16 @@ final class QemuLifecycle {
             mon.execute("cont", null, MONITOR_TIMEOUT_MILLIS);
             onEventThread(() -> {
                 synchronized (d) {
-                    if (d.liveDef == null || d.state == DomainState.RUNNING) {
+                    if (d.liveDef == null) {
                         return;
                     }
-                    d.state = DomainState.RUNNING;
-                    d.reason = StateReason.Running.RESTORED;
-                    d.runningReason = -1;
-                    raise(d, RESUMED, RESUMED_FROM_SNAPSHOT);
+                    d.starting = false; // the RESUME event's write still said "starting up": this one is the last
+                    if (d.state != DomainState.RUNNING) {
+                        d.state = DomainState.RUNNING;
+                        d.reason = StateReason.Running.RESTORED;
+                        d.runningReason = -1;
+                        raise(d, RESUMED, RESUMED_FROM_SNAPSHOT);
+                    }
                 }
                 saveStatus(d);
             });
@@ -512,6 +520,7 @@ final class QemuLifecycle {
             if (paused) {
                 synchronized (d) {
                     d.reason = StateReason.Paused.FROM_SNAPSHOT;
+                    d.starting = false; // no cont: this write is the start's last
                 }
                 raise(d, SUSPENDED, SUSPENDED_FROM_SNAPSHOT);
             }
@@ -519,7 +528,12 @@ final class QemuLifecycle {
         });
         if (!paused) {
             mon.execute("cont", null, MONITOR_TIMEOUT_MILLIS); // its RESUME: "Resumed Snapshot"
-            onEventThread(() -> saveStatus(d));
+            onEventThread(() -> {
+                synchronized (d) {
+                    d.starting = false;
+                }
+                saveStatus(d);
+            });
         }
     }
 
@@ -916,6 +930,7 @@ final class QemuLifecycle {
             d.monitor = null;
             d.blockCommits = List.of(); // its block jobs went with QEMU
             d.forSnapshotDelete = false;
+            d.starting = false;
             domains.setRunId(d, -1);
             d.pid = -1;
             d.state = DomainState.SHUTOFF;
@@ -1000,8 +1015,9 @@ final class QemuLifecycle {
                 live = d.liveDef.copy();
                 commits = d.blockCommits;
                 forSnapshotDelete = d.forSnapshotDelete;
-                state = d.state;
-                reason = d.reason;
+                // a start not over yet stays on record as one, RESUME or not (QemuDomain.starting)
+                state = d.starting ? DomainState.PAUSED : d.state;
+                reason = d.starting ? StateReason.Paused.STARTING_UP : d.reason;
                 pid = d.pid;
                 taint = d.taint;
                 nodeIndex = d.nodeIndex;
