@@ -917,12 +917,39 @@ final class QemuLifecycle {
      * -1: none). qemu-event thread.
      */
     void stopped(QemuDomain d, int shutoffReason, int eventDetail) {
+        DomainDef live;
+        // Held from clearing liveDef until this run's files are gone: this runs without the
+        // job, so once liveDef is null a worker may start the domain again, and that start's
+        // "starting up" status file (written under statusWrite) and pid file must come after
+        // these deletes, not be deleted by them.
+        d.statusWrite.lock();
+        try {
+            live = endRun(d, shutoffReason);
+        } finally {
+            d.statusWrite.unlock();
+        }
+        if (live == null) {
+            return;
+        }
+        hotplug.forget(d);
+        blockJobs.domainGone(d);
+        if (eventDetail >= 0) {
+            raise(new DomainRef(live.name(), d.uuid, DomainRef.NO_ID), STOPPED, eventDetail);
+        }
+    }
+
+    /**
+     * {@link #stopped}'s part under {@code d.statusWrite}: shut off in memory, then the run's
+     * monitor, status file, pid file and run folder gone. Returns the run's live definition, or
+     * null when it was shut off already.
+     */
+    private DomainDef endRun(QemuDomain d, int shutoffReason) {
         QmpMonitor mon;
         DomainDef live;
         boolean transientGone;
         synchronized (d) {
             if (d.liveDef == null) {
-                return;
+                return null;
             }
             mon = d.monitor;
             live = d.liveDef;
@@ -952,11 +979,7 @@ final class QemuLifecycle {
         }
         deleteStatus(d, live.name());
         QemuLauncher.cleanup(paths.runDir(live.id(), live.name()), paths.pidFile(live.name()));
-        hotplug.forget(d);
-        blockJobs.domainGone(d);
-        if (eventDetail >= 0) {
-            raise(new DomainRef(live.name(), d.uuid, DomainRef.NO_ID), STOPPED, eventDetail);
-        }
+        return live;
     }
 
     // ================================================================== status, events, helpers
