@@ -210,15 +210,7 @@ class QemuUnfinishedStartIT {
             awaitChange(pidFile, text -> !text.isBlank()); // QEMU spawned, blocked opening the FIFO
             create = virshInBackground("create", xml.toString());
             awaitWorkerIn(daemon.pid(), "QemuLifecycle.createXml", "QemuDomain.beginJob"); // the race, every time
-            Thread drain = new Thread(() -> { // opening the FIFO lets QEMU go on; its output is read away
-                try (var in = Files.newInputStream(serialLog)) {
-                    in.transferTo(java.io.OutputStream.nullOutputStream());
-                } catch (IOException ignored) {
-                    // QEMU gone
-                }
-            });
-            drain.setDaemon(true);
-            drain.start();
+            drainInBackground(serialLog);
             assertTrue(start.waitFor(90, TimeUnit.SECONDS), "virsh start ends");
             assertEquals(0, start.exitValue(), Files.readString(root.resolve("start.out")));
             assertTrue(create.waitFor(90, TimeUnit.SECONDS), "virsh create ends");
@@ -238,6 +230,59 @@ class QemuUnfinishedStartIT {
         virsh("destroy", name);
         virsh("undefine", name);
         qemu.assertNothingLeft();
+    }
+
+    /**
+     * A start whose last status write fails fails, as libvirt's (qemuProcessFinishStartup): no
+     * QEMU stays, the guest is "shut off (failed)", and no "starting up" file is left to make a
+     * restart kill a guest that runs. The write is made to fail by putting a folder where the
+     * status file goes while QEMU is blocked on the FIFO, after the start's first write.
+     */
+    @Test
+    void aStartWhoseLastStatusWriteFailsFailsAndLeavesNoQemu() throws Exception {
+        TestGuests.qemu();
+        String name = "jvq-ustatus";
+        daemon = qemu.startDaemon();
+        Path xml = root.resolve("guest.xml");
+        Files.writeString(xml, tinyXml(name));
+        virsh("define", xml.toString());
+        mkfifo(serialLog);
+        Path pidFile = qemu.dir().resolve("run/" + name + ".pid");
+        Path statusFile = qemu.dir().resolve("run/" + name + ".xml");
+        Process start = virshInBackground("start", name);
+        try {
+            awaitChange(pidFile, text -> !text.isBlank());
+            Files.delete(statusFile);
+            Files.createDirectory(statusFile); // no file can be renamed onto it
+            drainInBackground(serialLog);
+            assertTrue(start.waitFor(90, TimeUnit.SECONDS), "virsh start ends");
+            String out = Files.readString(root.resolve("start.out"));
+            assertEquals(1, start.exitValue(), out);
+            assertTrue(out.contains("cannot save file '" + statusFile + "'"), out);
+        } finally {
+            start.destroyForcibly();
+        }
+        assertEquals("shut off (failed)", virsh("domstate", "--reason", name));
+        assertNothingOfTheRunLeft(name);
+        Files.delete(serialLog);
+        virsh("start", name); // the status file's place is free again
+        assertEquals("running (booted)", virsh("domstate", "--reason", name));
+        virsh("destroy", name);
+        virsh("undefine", name);
+        qemu.assertNothingLeft();
+    }
+
+    /** Opens the FIFO {@code fifo} for reading (which lets the QEMU blocked opening it go on) and reads it away. */
+    private static void drainInBackground(Path fifo) {
+        Thread drain = new Thread(() -> {
+            try (var in = Files.newInputStream(fifo)) {
+                in.transferTo(java.io.OutputStream.nullOutputStream());
+            } catch (IOException ignored) {
+                // QEMU gone
+            }
+        });
+        drain.setDaemon(true);
+        drain.start();
     }
 
     /** Polls the JVM's thread dump ({@code jcmd PID Thread.print}) until one thread's stack holds all {@code frames}. */

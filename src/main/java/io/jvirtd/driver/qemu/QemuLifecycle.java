@@ -412,7 +412,7 @@ final class QemuLifecycle {
                     d.reason = StateReason.Paused.USER;
                     d.starting = false;
                 }
-                saveStatus(d);
+                saveStatusOrFail(d);
                 return;
             }
             onEventThread(() -> {
@@ -427,11 +427,11 @@ final class QemuLifecycle {
                         raise(d, RESUMED, RESUMED_UNPAUSED);
                     }
                 }
+                saveStatusOrFail(d); // the start's last write: its failure fails the start (qemuProcessFinishStartup)
                 raise(d, STARTED, STARTED_BOOTED);
                 if (paused) {
                     raise(d, SUSPENDED, SUSPENDED_PAUSED);
                 }
-                saveStatus(d);
             });
         } catch (RuntimeException e) {
             ProcessHandle.of(l.pid()).ifPresent(ProcessHandle::destroyForcibly);
@@ -487,10 +487,12 @@ final class QemuLifecycle {
                 d.runningReason = StateReason.Running.RESTORED;
                 d.starting = resume; // without cont, the write below is the start's last
             }
+            if (!resume) {
+                saveStatusOrFail(d);
+            }
             raise(d, STARTED, STARTED_RESTORED);
             if (!resume) {
                 raise(d, SUSPENDED, paused ? SUSPENDED_PAUSED : SUSPENDED_RESTORED);
-                saveStatus(d);
             }
         });
         if (resume) { // its RESUME event makes the state change and RESUMED(from snapshot), as libvirt's
@@ -508,7 +510,7 @@ final class QemuLifecycle {
                         raise(d, RESUMED, RESUMED_FROM_SNAPSHOT);
                     }
                 }
-                saveStatus(d);
+                saveStatusOrFail(d);
             });
         }
     }
@@ -516,15 +518,17 @@ final class QemuLifecycle {
     /** The end of a revert's start: its events, then the CPUs run unless {@code paused}. Job held. */
     private void revertedStart(QemuDomain d, QmpMonitor mon, boolean paused) {
         onEventThread(() -> {
-            raise(d, STARTED, STARTED_FROM_SNAPSHOT);
             if (paused) {
                 synchronized (d) {
                     d.reason = StateReason.Paused.FROM_SNAPSHOT;
                     d.starting = false; // no cont: this write is the start's last
                 }
+            }
+            saveStatusOrFail(d);
+            raise(d, STARTED, STARTED_FROM_SNAPSHOT);
+            if (paused) {
                 raise(d, SUSPENDED, SUSPENDED_FROM_SNAPSHOT);
             }
-            saveStatus(d);
         });
         if (!paused) {
             mon.execute("cont", null, MONITOR_TIMEOUT_MILLIS); // its RESUME: "Resumed Snapshot"
@@ -532,7 +536,7 @@ final class QemuLifecycle {
                 synchronized (d) {
                     d.starting = false;
                 }
-                saveStatus(d);
+                saveStatusOrFail(d);
             });
         }
     }
@@ -1005,7 +1009,8 @@ final class QemuLifecycle {
 
     /**
      * {@link #saveStatus} for a write that what follows depends on (the record of a snapshot
-     * delete, before QEMU gets its jobs): fails with libvirt's error for a file it cannot save.
+     * delete, before QEMU gets its jobs; a start's last write, without which a restart would
+     * kill the guest as an unfinished start): fails with libvirt's error for a file it cannot save.
      */
     void saveStatusOrFail(QemuDomain d) {
         try {
