@@ -504,6 +504,7 @@ final class QemuSnapshotCommit {
         } else {
             markDone(d, r.job());
             life.saveStatus(d);
+            closeNodes(mon, topNode); // else deleteOverlay finds them and keeps the file for good
             deleteOverlay(mon, r.top());
         }
     }

@@ -414,6 +414,30 @@ class QemuSnapshotResumeTest {
     }
 
     /**
+     * A commit that ended while the daemon was away, its status file already written with the
+     * chains without the overlay but the record not done yet: QEMU's nodes of the overlay are
+     * closed and the file removed. On the code before, the nodes stayed open, so the overlay
+     * file was kept for good.
+     */
+    @Test
+    void aCommitEndedAwayWithTheChainsUpdatedHasTheOverlaysNodesClosedAndItsFileRemoved() throws Exception {
+        qmp.on("query-jobs", ok(List.of()));
+        afterTheCommit(true);
+        synchronized (d) {
+            DeviceDef disk = d.liveDef.disks().get(0);
+            disk.node().child("source").attr("file", base);
+            disk.node().remove("backingStore");
+        }
+
+        new QemuSnapshotCommit(life).resume(d, recorded(false), metadataWrites::add);
+
+        assertTrue(qmp.commands.contains("blockdev-del {\"node-name\":\"libvirt-2-format\"}"), qmp.commands.toString());
+        assertFalse(Files.exists(Path.of(overlay)), "the overlay file is removed");
+        String status = Files.readString(paths.statusFile("resume"));
+        assertTrue(status.contains("state='concluded'"), status);
+    }
+
+    /**
      * A commit QEMU concluded while the daemon was away is brought in line (chains, config),
      * but its overlay's file is kept while QEMU cannot close the nodes on it.
      */
