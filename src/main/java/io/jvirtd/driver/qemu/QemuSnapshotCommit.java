@@ -631,13 +631,15 @@ final class QemuSnapshotCommit {
                 life.saveConfig(persistent);
             }
             synchronized (d) {
+                // the file has it now, whatever QEMU did meanwhile: memory follows before any
+                // way out, else the two disagree (not undefined meanwhile: undefine takes the job)
+                if (persistent != null && d.persistentDef != null) {
+                    d.persistentDef = persistent;
+                }
                 List<XmlNode> live = liveLayers(d, it.dst());
                 int k = indexOf(live, it.top());
                 if (k < 0) {
                     throw QemuLifecycle.notRunning();
-                }
-                if (persistent != null && d.persistentDef != null) { // not undefined meanwhile (undefine takes the job)
-                    d.persistentDef = persistent;
                 }
                 DeviceDef disk = byTarget(d.liveDef, it.dst());
                 if (k == 0) {
