@@ -649,11 +649,13 @@ final class QemuSnapshotCommit {
                     disk.sortCanonical();
                 }
                 eventPath = disk.sourcePath();
+                // with the chain update, in one step: no status write (the event thread's
+                // included) sees the chain without the overlay and the record not done
+                markDone(d, r.job());
             }
         } finally {
             d.configWrite.unlock();
         }
-        markDone(d, r.job()); // in the status file written below, with the chain it names
         if (mon != null) {
             closeNodes(mon, r.topNode());
         }
