@@ -1243,7 +1243,9 @@ final class QemuLifecycle {
      */
     private void abandonStart(QemuDomain d, DomainDef live) {
         Path pidFile = paths.pidFile(live.name());
-        boolean spawned = Files.exists(pidFile);
+        // not the pid file, which QEMU removes when it exits normally: the run folder, which the
+        // launcher makes just before it spawns QEMU and which only the cleanup after QEMU removes
+        boolean spawned = Files.isDirectory(paths.runDir(live.id(), live.name()));
         boolean killed = UnfinishedStart.kill(pidFile);
         LOG.log(Level.WARNING, "domain {0} was not fully started yet, killing it", live.name());
         int reason = killed ? StateReason.Shutoff.DAEMON
