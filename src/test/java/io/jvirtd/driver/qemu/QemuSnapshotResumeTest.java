@@ -463,6 +463,7 @@ class QemuSnapshotResumeTest {
      */
     @Test
     void aDefineDuringTheCommitsConfigUpdateWinsInMemoryAndFile() throws Exception {
+        TestGuests.qemu(); // define asks the emulator for its capabilities
         String defined = configXml.replace("16</memory>", "32</memory>");
         inOrder(() -> resume(), () -> life.define(defined, false));
 
@@ -478,6 +479,7 @@ class QemuSnapshotResumeTest {
      */
     @Test
     void aDefineBeforeTheCommitsConfigUpdateIsUpdatedByIt() throws Exception {
+        TestGuests.qemu(); // define asks the emulator for its capabilities
         String defined = configXml.replace("16</memory>", "32</memory>");
         inOrder(() -> life.define(defined, false), () -> resume());
 
