@@ -921,6 +921,11 @@ final class QemuLifecycle {
      * -1: none). qemu-event thread.
      */
     void stopped(QemuDomain d, int shutoffReason, int eventDetail) {
+        stopped(d, shutoffReason, eventDetail, false);
+    }
+
+    /** @param keepFiles the status file, pid file and run folder stay (a QEMU that would not die still has them) */
+    private void stopped(QemuDomain d, int shutoffReason, int eventDetail, boolean keepFiles) {
         DomainDef live;
         // Held from clearing liveDef until this run's files are gone: this runs without the
         // job, so once liveDef is null a worker may start the domain again, and that start's
@@ -928,7 +933,7 @@ final class QemuLifecycle {
         // these deletes, not be deleted by them.
         d.statusWrite.lock();
         try {
-            live = endRun(d, shutoffReason);
+            live = endRun(d, shutoffReason, keepFiles);
         } finally {
             d.statusWrite.unlock();
         }
@@ -944,10 +949,10 @@ final class QemuLifecycle {
 
     /**
      * {@link #stopped}'s part under {@code d.statusWrite}: shut off in memory, then the run's
-     * monitor, status file, pid file and run folder gone. Returns the run's live definition, or
-     * null when it was shut off already.
+     * monitor closed and (unless {@code keepFiles}) its status file, pid file and run folder gone.
+     * Returns the run's live definition, or null when it was shut off already.
      */
-    private DomainDef endRun(QemuDomain d, int shutoffReason) {
+    private DomainDef endRun(QemuDomain d, int shutoffReason, boolean keepFiles) {
         QmpMonitor mon;
         DomainDef live;
         boolean transientGone;
@@ -981,8 +986,10 @@ final class QemuLifecycle {
         if (mon != null) {
             mon.close();
         }
-        deleteStatus(d, live.name());
-        QemuLauncher.cleanup(paths.runDir(live.id(), live.name()), paths.pidFile(live.name()));
+        if (!keepFiles) {
+            deleteStatus(d, live.name());
+            QemuLauncher.cleanup(paths.runDir(live.id(), live.name()), paths.pidFile(live.name()));
+        }
         return live;
     }
 
@@ -1246,11 +1253,16 @@ final class QemuLifecycle {
         // not the pid file, which QEMU removes when it exits normally: the run folder, which the
         // launcher makes just before it spawns QEMU and which only the cleanup after QEMU removes
         boolean spawned = Files.isDirectory(paths.runDir(live.id(), live.name()));
-        boolean killed = UnfinishedStart.kill(pidFile);
         LOG.log(Level.WARNING, "domain {0} was not fully started yet, killing it", live.name());
-        int reason = killed ? StateReason.Shutoff.DAEMON
+        UnfinishedStart.Outcome out = UnfinishedStart.kill(pidFile);
+        boolean survived = out == UnfinishedStart.Outcome.SURVIVED;
+        if (survived) { // its files stay: the next daemon start tries again
+            LOG.log(Level.ERROR, "cannot kill the QEMU of domain {0}''s unfinished start; keeping its status file",
+                    live.name());
+        }
+        int reason = out != UnfinishedStart.Outcome.NONE ? StateReason.Shutoff.DAEMON
                 : spawned ? StateReason.Shutoff.CRASHED : StateReason.Shutoff.UNKNOWN;
-        onEventThread(() -> stopped(d, reason, -1));
+        onEventThread(() -> stopped(d, reason, -1, survived));
     }
 
     private void failReattach(QemuDomain d, StatusFile.Status s, RuntimeException e) {
