@@ -384,7 +384,10 @@ final class QemuLifecycle {
             synchronized (d) {
                 d.monitor = mon;
             }
-            learnPtys(live, mon.await(chardevs, "query-chardev", MONITOR_TIMEOUT_MILLIS));
+            Object chardevAnswer = mon.await(chardevs, "query-chardev", MONITOR_TIMEOUT_MILLIS);
+            synchronized (d) { // live is d.liveDef now: status writes copy it under this monitor
+                learnPtys(live, chardevAnswer);
+            }
             QemuMemory.finishStart(d, mon, balloon, live);
             QemuNetArgs.awaitLinksDown(mon, linksDown, MONITOR_TIMEOUT_MILLIS);
             if (bootVcpus) {
