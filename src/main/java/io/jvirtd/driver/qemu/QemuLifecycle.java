@@ -121,7 +121,12 @@ final class QemuLifecycle {
                 saveConfig(def);
             } catch (VirException e) {
                 if (added) {
-                    domains.remove(d, def.name());
+                    synchronized (d) { // QemuDomains.remove's rule, as undefine
+                        d.persistentDef = null;
+                        if (d.liveDef == null) {
+                            domains.remove(d, def.name());
+                        }
+                    }
                 }
                 throw e;
             }
