@@ -305,17 +305,45 @@ class QemuUnfinishedStartIT {
     }
 
     /** Connects to the QMP socket of {@code name}'s run folder and reads QEMU's greeting, sent from its main loop. */
-    private void awaitQmpGreeting(String name) throws IOException {
+    private void awaitQmpGreeting(String name) throws IOException, InterruptedException {
         Path sock;
         try (var s = Files.list(qemu.dir().resolve("lib"))) {
             sock = s.filter(p -> p.getFileName().toString().endsWith("-" + name)).findFirst().orElseThrow()
                     .resolve("monitor.sock");
         }
-        try (var ch = java.nio.channels.SocketChannel.open(java.net.UnixDomainSocketAddress.of(sock))) {
+        awaitExists(sock); // QEMU makes it after the serial port's FIFO, so only once that is open
+        long deadline = System.nanoTime() + T.toNanos();
+        java.nio.channels.SocketChannel opened = null;
+        while (opened == null) {
+            try {
+                opened = java.nio.channels.SocketChannel.open(java.net.UnixDomainSocketAddress.of(sock));
+            } catch (java.net.ConnectException e) { // bound, not listening yet: the next instant it is
+                assertTrue(System.nanoTime() < deadline, "QEMU never listened on " + sock);
+                Thread.onSpinWait();
+            }
+        }
+        try (var ch = opened) {
             java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4096);
             while (ch.read(b) >= 0 && !new String(b.array(), 0, b.position(), java.nio.charset.StandardCharsets.UTF_8)
                     .contains("\"QMP\"")) {
                 assertTrue(b.hasRemaining(), "no greeting");
+            }
+        }
+    }
+
+    /** Waits until {@code file} exists, woken by inotify on its folder. */
+    private static void awaitExists(Path file) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + T.toNanos();
+        try (WatchService w = file.getFileSystem().newWatchService()) {
+            file.getParent().register(w, StandardWatchEventKinds.ENTRY_CREATE);
+            while (!Files.exists(file)) {
+                long left = deadline - System.nanoTime();
+                WatchKey k = left > 0 ? w.poll(left, TimeUnit.NANOSECONDS) : null;
+                if (k == null) {
+                    throw new AssertionError(file + " never appeared");
+                }
+                k.pollEvents();
+                k.reset();
             }
         }
     }
