@@ -123,16 +123,16 @@ final class QemuDomain {
     final ReentrantLock statusWrite = new ReentrantLock();
 
     /**
-     * Held by two writers of the persistent definition only: {@link QemuLifecycle#define}
-     * (which, as libvirt's, takes no job) and a snapshot delete's block commit bringing the
-     * config in line ({@link QemuSnapshotCommit}), each across "read the definition, write the
-     * config file, set the definition", so that of these two whichever comes second works on
-     * what the first left and memory and file never disagree (libvirt does both under the
-     * domain object's lock). Not yet taken by the other writers of the persistent definition
-     * (device attach, detach and update with --config, memory, vCPU and pin changes with
-     * --config, snapshot create and revert, undefine): the job keeps them apart from each
-     * other and from the commit, but not from a define, which can still interleave with them.
-     * Held across one file write; taken before, never under, this object's monitor and
+     * Held by every writer of the persistent definition across "read (or change) the
+     * definition, write or remove the config file, set the definition":
+     * {@link QemuLifecycle#define} (which, as libvirt's, takes no job), undefine, a snapshot
+     * delete's block commit bringing the config in line ({@link QemuSnapshotCommit}), and the
+     * job holders' --config changes through {@link QemuLifecycle#savePersistent} and
+     * {@link QemuLifecycle#editPersistent} (devices, memory, vCPUs, pins, snapshot create and
+     * revert). The job keeps all but define apart already; this lock keeps define apart from
+     * them, so that whichever comes second works on or replaces what the first left, and memory
+     * and file never disagree (libvirt does all of them under the domain object's lock). Held
+     * across one file write; taken before, never under, this object's monitor and
      * {@link #statusWrite}.
      */
     final ReentrantLock configWrite = new ReentrantLock();

@@ -195,19 +195,24 @@ final class QemuLifecycle {
                 before = d.ref();
             }
             QemuSaveRestore.dropManagedSaveForUndefine(paths.managedSaveFile(name), managedSave);
+            d.configWrite.lock(); // a define (no job) goes wholly before or after: file and memory agree
             try {
-                Files.deleteIfExists(paths.autostartLink(name));
-                Files.deleteIfExists(paths.configFile(name));
-            } catch (IOException e) {
-                throw VirException.systemError(VirErrorDomain.QEMU, 5, "cannot remove config " + paths.configFile(name),
-                        e.getMessage());
-            }
-            synchronized (d) {
-                d.persistentDef = null;
-                d.autostart = false;
-                if (d.liveDef == null) {
-                    domains.remove(d, name);
+                try {
+                    Files.deleteIfExists(paths.autostartLink(name));
+                    Files.deleteIfExists(paths.configFile(name));
+                } catch (IOException e) {
+                    throw VirException.systemError(VirErrorDomain.QEMU, 5,
+                            "cannot remove config " + paths.configFile(name), e.getMessage());
                 }
+                synchronized (d) {
+                    d.persistentDef = null;
+                    d.autostart = false;
+                    if (d.liveDef == null) {
+                        domains.remove(d, name);
+                    }
+                }
+            } finally {
+                d.configWrite.unlock();
             }
             raise(before, UNDEFINED, UNDEFINED_REMOVED);
         } finally {
@@ -1003,13 +1008,61 @@ final class QemuLifecycle {
 
     // ================================================================== status, events, helpers
 
-    /** Writes a persistent definition to its config file, atomically (libvirt's virDomainDefSave). */
+    /**
+     * Writes a persistent definition to its config file, atomically (libvirt's
+     * virDomainDefSave). The caller holds the domain's {@link QemuDomain#configWrite} (define,
+     * the snapshot commit, {@link #savePersistent}, {@link #editPersistent}).
+     */
     void saveConfig(DomainDef def) {
         try {
             AtomicFiles.write(paths.configFile(def.name()), def.format(DomainDef.XML_INACTIVE | DomainDef.XML_SECURE));
         } catch (IOException e) {
             throw VirException.systemError(VirErrorDomain.QEMU, 5,
                     "cannot save config file '" + paths.configFile(def.name()) + "'", e.getMessage());
+        }
+    }
+
+    /**
+     * Makes {@code next} the domain's persistent definition: its config file, then memory, both
+     * under {@link QemuDomain#configWrite}, so that a define (which takes no job) comes wholly
+     * before or wholly after, and file and memory never disagree; the later writer wins, as
+     * libvirt's virDomainDefSave then virDomainObjAssignDef under the domain's lock. Memory is
+     * left alone when the domain has no persistent definition (any more). Job held.
+     */
+    void savePersistent(QemuDomain d, DomainDef next) {
+        d.configWrite.lock();
+        try {
+            saveConfig(next);
+            synchronized (d) {
+                if (d.persistentDef != null) {
+                    d.persistentDef = next;
+                }
+            }
+        } finally {
+            d.configWrite.unlock();
+        }
+    }
+
+    /**
+     * Changes the domain's persistent definition in place with {@code edit} (under its
+     * monitor), then writes it to its config file, both under {@link QemuDomain#configWrite}
+     * as {@link #savePersistent}. Nothing happens when the domain has no persistent definition.
+     * Job held.
+     */
+    void editPersistent(QemuDomain d, java.util.function.Consumer<DomainDef> edit) {
+        d.configWrite.lock();
+        try {
+            DomainDef def;
+            synchronized (d) {
+                def = d.persistentDef;
+                if (def == null) {
+                    return;
+                }
+                edit.accept(def);
+            }
+            saveConfig(def);
+        } finally {
+            d.configWrite.unlock();
         }
     }
 
