@@ -501,51 +501,12 @@ class QemuSnapshotResumeTest {
     }
 
     /**
-     * Runs {@code first} and {@code second} on their own threads so that both wait for the
-     * domain's config lock, queued in that order (the test holds the lock until both are), then
-     * lets them go: a ReentrantLock hands itself to its queue in order.
+     * Runs {@code first} and {@code second} so that both wait for the domain's config lock,
+     * queued in that order ({@link LockQueue}), after QEMU's answers for a resumed commit.
      */
     private void inOrder(Runnable first, Runnable second) throws Exception {
         qmp.on("query-jobs", ok(List.of(job("concluded", null))));
         afterTheCommit();
-        AtomicReference<Throwable> failed = new AtomicReference<>();
-        d.configWrite.lock();
-        Thread a;
-        Thread b;
-        try {
-            a = started(first, failed);
-            awaitQueued(a);
-            b = started(second, failed);
-            awaitQueued(b);
-        } finally {
-            d.configWrite.unlock();
-        }
-        a.join(30_000);
-        b.join(30_000);
-        assertFalse(a.isAlive() || b.isAlive(), "both ended");
-        if (failed.get() != null) {
-            throw new AssertionError(failed.get());
-        }
-    }
-
-    private static Thread started(Runnable r, AtomicReference<Throwable> failed) {
-        Thread t = new Thread(() -> {
-            try {
-                r.run();
-            } catch (Throwable e) {
-                failed.compareAndSet(null, e);
-            }
-        });
-        t.start();
-        return t;
-    }
-
-    /** Until {@code t} waits for the config lock (it gets there on its own; no event to wait on). */
-    private void awaitQueued(Thread t) {
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (!d.configWrite.hasQueuedThread(t)) {
-            assertTrue(t.isAlive() && System.nanoTime() < deadline, "thread never waited for the config lock");
-            Thread.onSpinWait();
-        }
+        LockQueue.inOrder(d.configWrite, first, second);
     }
 }
