@@ -1026,17 +1026,21 @@ final class QemuLifecycle {
      * Makes {@code next} the domain's persistent definition: its config file, then memory, both
      * under {@link QemuDomain#configWrite}, so that a define (which takes no job) comes wholly
      * before or wholly after, and file and memory never disagree; the later writer wins, as
-     * libvirt's virDomainDefSave then virDomainObjAssignDef under the domain's lock. Memory is
-     * left alone when the domain has no persistent definition (any more). Job held.
+     * libvirt's virDomainDefSave then virDomainObjAssignDef under the domain's lock. Nothing
+     * happens when the domain has no persistent definition (any more: every writer that can
+     * take it away holds configWrite too). Job held.
      */
     void savePersistent(QemuDomain d, DomainDef next) {
         d.configWrite.lock();
         try {
+            synchronized (d) {
+                if (d.persistentDef == null) {
+                    return;
+                }
+            }
             saveConfig(next);
             synchronized (d) {
-                if (d.persistentDef != null) {
-                    d.persistentDef = next;
-                }
+                d.persistentDef = next;
             }
         } finally {
             d.configWrite.unlock();
