@@ -9,10 +9,10 @@ import io.jvirtd.model.conf.DomainDef;
  * {@code VIR_DOMAIN_AFFECT_LIVE / CONFIG / CURRENT} flags changes, with its errors (an inactive
  * domain cannot take LIVE, a transient one has no CONFIG). {@code live} is the running
  * definition itself (change it only under the domain's lock); {@code persistent} is a copy of
- * the persistent one, to change and save, then to put in place with {@link #commitPersistent}.
+ * the persistent one, to change, then to save and put in place with {@link #savePersistent}.
  * Immutable; built by a worker holding the domain's job.
  */
-record AffectedDefs(DomainDef live, DomainDef persistent, DomainDef persistentBefore) {
+record AffectedDefs(DomainDef live, DomainDef persistent) {
 
     static final int AFFECT_LIVE = 1;
     static final int AFFECT_CONFIG = 2;
@@ -33,17 +33,15 @@ record AffectedDefs(DomainDef live, DomainDef persistent, DomainDef persistentBe
                         "transient domains do not have any persistent config");
             }
             DomainDef pers = (flags & AFFECT_CONFIG) != 0 ? d.persistentDef : null;
-            return new AffectedDefs((flags & AFFECT_LIVE) != 0 ? d.liveDef : null,
-                    pers != null ? pers.copy() : null, pers);
+            return new AffectedDefs((flags & AFFECT_LIVE) != 0 ? d.liveDef : null, pers != null ? pers.copy() : null);
         }
     }
 
-    /** Puts the changed persistent copy in place (after it was saved), unless a define replaced it meanwhile. */
-    void commitPersistent(QemuDomain d) {
-        synchronized (d) {
-            if (d.persistentDef == persistentBefore) {
-                d.persistentDef = persistent;
-            }
-        }
+    /**
+     * Saves the changed persistent copy and puts it in place ({@link QemuLifecycle#savePersistent}:
+     * a define meanwhile goes wholly before or after it, never between file and memory).
+     */
+    void savePersistent(QemuLifecycle life, QemuDomain d) {
+        life.savePersistent(d, persistent);
     }
 }

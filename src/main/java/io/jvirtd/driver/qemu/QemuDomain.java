@@ -57,6 +57,13 @@ final class QemuDomain {
     int pausedReason = -1;
     /** The guest sent SHUTDOWN (libvirt's gotShutdown): its exit is a shutdown, not a crash. */
     boolean gotShutdown;
+    /**
+     * A start of this run has not made its own last status write yet: until then every status
+     * write records "paused, starting up" whatever the state, so a daemon killed while the start
+     * still sets QEMU up (ptys, balloon, links, pins) leaves a run that a restart kills, even
+     * after a RESUME event already made the guest running in memory.
+     */
+    boolean starting;
     /** A destroy is killing QEMU: its monitor EOF is expected. */
     boolean destroying;
     /** virDomainReboot in ACPI mode: reset instead of stopping when the guest powers off. */
@@ -116,13 +123,17 @@ final class QemuDomain {
     final ReentrantLock statusWrite = new ReentrantLock();
 
     /**
-     * Held by the two writers of the persistent definition that the job does not keep apart:
-     * {@link QemuLifecycle#define} (which, as libvirt's, takes no job) and a snapshot delete's
-     * block commit bringing the config in line ({@link QemuSnapshotCommit}), each across
-     * "read the definition, write the config file, set the definition". libvirt does both
-     * under the domain object's lock, so whichever comes second works on what the first left,
-     * and memory and file never disagree. Held across one file write; taken before, never
-     * under, this object's monitor and {@link #statusWrite}.
+     * Held by every writer of the persistent definition across "read (or change) the
+     * definition, write or remove the config file, set the definition":
+     * {@link QemuLifecycle#define} (which, as libvirt's, takes no job), undefine, a snapshot
+     * delete's block commit bringing the config in line ({@link QemuSnapshotCommit}), and the
+     * job holders' --config changes through {@link QemuLifecycle#savePersistent} and
+     * {@link QemuLifecycle#editPersistent} (devices, memory, vCPUs, pins, snapshot create and
+     * revert). The job keeps all but define apart already; this lock keeps define apart from
+     * them, so that whichever comes second works on or replaces what the first left, and memory
+     * and file never disagree (libvirt does all of them under the domain object's lock). Held
+     * across one file write; taken before, never under, this object's monitor and
+     * {@link #statusWrite}.
      */
     final ReentrantLock configWrite = new ReentrantLock();
 

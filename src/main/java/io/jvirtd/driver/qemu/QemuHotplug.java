@@ -819,14 +819,9 @@ final class QemuHotplug {
         return dev;
     }
 
-    /** Writes the new persistent definition (atomically), then makes it the domain's. */
+    /** Writes the new persistent definition, then makes it the domain's ({@link QemuLifecycle#savePersistent}). */
     private void saveConfig(QemuDomain d, DomainDef next) {
-        life.saveConfig(next);
-        synchronized (d) {
-            if (d.persistentDef != null) {
-                d.persistentDef = next;
-            }
-        }
+        life.savePersistent(d, next);
     }
 
     private static void addBlockdevs(QmpMonitor mon, DeviceDef disk, int node, String path) {

@@ -95,7 +95,7 @@ final class QemuLauncher {
         try {
             if (!p.waitFor(INIT_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
-                killFromPidFile(pidFile);
+                UnfinishedStart.kill(pidFile); // the intermediate child too, which writes no pid file
                 cleanup(runDir, pidFile);
                 throw VirException.of(VirErrorNumber.INTERNAL_ERROR, VirErrorDomain.QEMU,
                         "QEMU did not finish initialising within " + INIT_TIMEOUT_SECONDS + " s");
@@ -104,7 +104,7 @@ final class QemuLauncher {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             p.destroyForcibly();
-            killFromPidFile(pidFile);
+            UnfinishedStart.kill(pidFile);
             cleanup(runDir, pidFile);
             throw VirException.internalError(VirErrorDomain.QEMU, "interrupted while starting QEMU");
         }
@@ -143,13 +143,6 @@ final class QemuLauncher {
             return Long.parseLong(Files.readString(pidFile).trim());
         } catch (IOException | NumberFormatException e) {
             return -1;
-        }
-    }
-
-    private static void killFromPidFile(Path pidFile) {
-        long pid = readPid(pidFile);
-        if (pid > 0) {
-            kill(pid);
         }
     }
 

@@ -121,7 +121,12 @@ final class QemuLifecycle {
                 saveConfig(def);
             } catch (VirException e) {
                 if (added) {
-                    domains.remove(d, def.name());
+                    synchronized (d) { // QemuDomains.remove's rule, as undefine
+                        d.persistentDef = null;
+                        if (d.liveDef == null) {
+                            domains.remove(d, def.name());
+                        }
+                    }
                 }
                 throw e;
             }
@@ -190,19 +195,24 @@ final class QemuLifecycle {
                 before = d.ref();
             }
             QemuSaveRestore.dropManagedSaveForUndefine(paths.managedSaveFile(name), managedSave);
+            d.configWrite.lock(); // a define (no job) goes wholly before or after: file and memory agree
             try {
-                Files.deleteIfExists(paths.autostartLink(name));
-                Files.deleteIfExists(paths.configFile(name));
-            } catch (IOException e) {
-                throw VirException.systemError(VirErrorDomain.QEMU, 5, "cannot remove config " + paths.configFile(name),
-                        e.getMessage());
-            }
-            synchronized (d) {
-                d.persistentDef = null;
-                d.autostart = false;
-                if (d.liveDef == null) {
-                    domains.remove(d, name);
+                try {
+                    Files.deleteIfExists(paths.autostartLink(name));
+                    Files.deleteIfExists(paths.configFile(name));
+                } catch (IOException e) {
+                    throw VirException.systemError(VirErrorDomain.QEMU, 5,
+                            "cannot remove config " + paths.configFile(name), e.getMessage());
                 }
+                synchronized (d) {
+                    d.persistentDef = null;
+                    d.autostart = false;
+                    if (d.liveDef == null) {
+                        domains.remove(d, name);
+                    }
+                }
+            } finally {
+                d.configWrite.unlock();
             }
             raise(before, UNDEFINED, UNDEFINED_REMOVED);
         } finally {
@@ -249,6 +259,15 @@ final class QemuLifecycle {
         }
         d.beginJob();
         try {
+            synchronized (d) {
+                // addOrFind let a persistent domain through while a start of it was still
+                // launching: by now that start has finished (job), and this one must not
+                // overwrite the running guest's status file (virDomainObjListAdd's refusal)
+                if (d.liveDef != null) {
+                    throw VirException.operationInvalid(VirErrorDomain.DOMAIN,
+                            "domain '" + def.name() + "' is already active");
+                }
+            }
             startProcess(d, def.copy(), paused);
             return d.ref();
         } catch (RuntimeException e) {
@@ -318,6 +337,11 @@ final class QemuLifecycle {
 
     private void startProcess(QemuDomain d, DomainDef live, boolean paused, QemuIncoming incoming, String loadvm,
                               boolean quiet) {
+        synchronized (d) { // every start path checks first; this one guards the status file (qemuProcessInit's)
+            if (d.liveDef != null) {
+                throw VirException.operationInvalid(VirErrorDomain.QEMU, "VM is already active");
+            }
+        }
         QemuVolumeFiles volumes = QemuVolumeFiles.translate(live, storage);
         QemuDiskSources.checkAtStart(live, volumes);
         QemuDeviceAliases.assign(live);
@@ -355,6 +379,7 @@ final class QemuLifecycle {
                 d.runningReason = loadvm != null ? StateReason.Running.FROM_SNAPSHOT : StateReason.Running.BOOTED;
                 d.pausedReason = -1;
                 d.forSnapshotDelete = quiet; // in every status file of this run, the first included
+                d.starting = true; // until the start's own last status write
             }
             // One round trip: the negotiation, the pty query and cont travel together.
             mon = QmpMonitor.open(live.name(), l.monitor(), loop, listener(d));
@@ -369,7 +394,10 @@ final class QemuLifecycle {
             synchronized (d) {
                 d.monitor = mon;
             }
-            learnPtys(live, mon.await(chardevs, "query-chardev", MONITOR_TIMEOUT_MILLIS));
+            Object chardevAnswer = mon.await(chardevs, "query-chardev", MONITOR_TIMEOUT_MILLIS);
+            synchronized (d) { // live is d.liveDef now: status writes copy it under this monitor
+                learnPtys(live, chardevAnswer);
+            }
             QemuMemory.finishStart(d, mon, balloon, live);
             QemuNetArgs.awaitLinksDown(mon, linksDown, MONITOR_TIMEOUT_MILLIS);
             if (bootVcpus) {
@@ -395,12 +423,14 @@ final class QemuLifecycle {
             if (quiet) {
                 synchronized (d) {
                     d.reason = StateReason.Paused.USER;
+                    d.starting = false;
                 }
-                saveStatus(d);
+                saveStatusOrFail(d);
                 return;
             }
             onEventThread(() -> {
                 synchronized (d) {
+                    d.starting = false;
                     if (paused) {
                         d.reason = StateReason.Paused.USER;
                     } else if (d.state != DomainState.RUNNING) { // RESUME not seen yet: same change
@@ -410,11 +440,11 @@ final class QemuLifecycle {
                         raise(d, RESUMED, RESUMED_UNPAUSED);
                     }
                 }
+                saveStatusOrFail(d); // the start's last write: its failure fails the start (qemuProcessFinishStartup)
                 raise(d, STARTED, STARTED_BOOTED);
                 if (paused) {
                     raise(d, SUSPENDED, SUSPENDED_PAUSED);
                 }
-                saveStatus(d);
             });
         } catch (RuntimeException e) {
             ProcessHandle.of(l.pid()).ifPresent(ProcessHandle::destroyForcibly);
@@ -429,6 +459,7 @@ final class QemuLifecycle {
                 d.state = DomainState.SHUTOFF;
                 d.reason = StateReason.Shutoff.FAILED;
                 d.forSnapshotDelete = false;
+                d.starting = false;
             }
             QemuLauncher.cleanup(l.runDir(), paths.pidFile(live.name()));
             deleteStatus(d, live.name());
@@ -467,26 +498,32 @@ final class QemuLifecycle {
             synchronized (d) {
                 d.reason = StateReason.Paused.MIGRATION; // libvirt: an incoming start stays paused so
                 d.runningReason = StateReason.Running.RESTORED;
+                d.starting = resume; // without cont, the write below is the start's last
+            }
+            if (!resume) {
+                saveStatusOrFail(d);
             }
             raise(d, STARTED, STARTED_RESTORED);
             if (!resume) {
                 raise(d, SUSPENDED, paused ? SUSPENDED_PAUSED : SUSPENDED_RESTORED);
-                saveStatus(d);
             }
         });
         if (resume) { // its RESUME event makes the state change and RESUMED(from snapshot), as libvirt's
             mon.execute("cont", null, MONITOR_TIMEOUT_MILLIS);
             onEventThread(() -> {
                 synchronized (d) {
-                    if (d.liveDef == null || d.state == DomainState.RUNNING) {
+                    if (d.liveDef == null) {
                         return;
                     }
-                    d.state = DomainState.RUNNING;
-                    d.reason = StateReason.Running.RESTORED;
-                    d.runningReason = -1;
-                    raise(d, RESUMED, RESUMED_FROM_SNAPSHOT);
+                    d.starting = false; // the RESUME event's write still said "starting up": this one is the last
+                    if (d.state != DomainState.RUNNING) {
+                        d.state = DomainState.RUNNING;
+                        d.reason = StateReason.Running.RESTORED;
+                        d.runningReason = -1;
+                        raise(d, RESUMED, RESUMED_FROM_SNAPSHOT);
+                    }
                 }
-                saveStatus(d);
+                saveStatusOrFail(d);
             });
         }
     }
@@ -494,18 +531,26 @@ final class QemuLifecycle {
     /** The end of a revert's start: its events, then the CPUs run unless {@code paused}. Job held. */
     private void revertedStart(QemuDomain d, QmpMonitor mon, boolean paused) {
         onEventThread(() -> {
-            raise(d, STARTED, STARTED_FROM_SNAPSHOT);
             if (paused) {
                 synchronized (d) {
                     d.reason = StateReason.Paused.FROM_SNAPSHOT;
+                    d.starting = false; // no cont: this write is the start's last
                 }
+            }
+            saveStatusOrFail(d);
+            raise(d, STARTED, STARTED_FROM_SNAPSHOT);
+            if (paused) {
                 raise(d, SUSPENDED, SUSPENDED_FROM_SNAPSHOT);
             }
-            saveStatus(d);
         });
         if (!paused) {
             mon.execute("cont", null, MONITOR_TIMEOUT_MILLIS); // its RESUME: "Resumed Snapshot"
-            onEventThread(() -> saveStatus(d));
+            onEventThread(() -> {
+                synchronized (d) {
+                    d.starting = false;
+                }
+                saveStatusOrFail(d);
+            });
         }
     }
 
@@ -897,12 +942,44 @@ final class QemuLifecycle {
      * -1: none). qemu-event thread.
      */
     void stopped(QemuDomain d, int shutoffReason, int eventDetail) {
+        stopped(d, shutoffReason, eventDetail, false);
+    }
+
+    /** @param keepFiles the status file, pid file and run folder stay (a QEMU that would not die still has them) */
+    private void stopped(QemuDomain d, int shutoffReason, int eventDetail, boolean keepFiles) {
+        DomainDef live;
+        // Held from clearing liveDef until this run's files are gone: this runs without the
+        // job, so once liveDef is null a worker may start the domain again, and that start's
+        // "starting up" status file (written under statusWrite) and pid file must come after
+        // these deletes, not be deleted by them.
+        d.statusWrite.lock();
+        try {
+            live = endRun(d, shutoffReason, keepFiles);
+        } finally {
+            d.statusWrite.unlock();
+        }
+        if (live == null) {
+            return;
+        }
+        hotplug.forget(d);
+        blockJobs.domainGone(d);
+        if (eventDetail >= 0) {
+            raise(new DomainRef(live.name(), d.uuid, DomainRef.NO_ID), STOPPED, eventDetail);
+        }
+    }
+
+    /**
+     * {@link #stopped}'s part under {@code d.statusWrite}: shut off in memory, then the run's
+     * monitor closed and (unless {@code keepFiles}) its status file, pid file and run folder gone.
+     * Returns the run's live definition, or null when it was shut off already.
+     */
+    private DomainDef endRun(QemuDomain d, int shutoffReason, boolean keepFiles) {
         QmpMonitor mon;
         DomainDef live;
         boolean transientGone;
         synchronized (d) {
             if (d.liveDef == null) {
-                return;
+                return null;
             }
             mon = d.monitor;
             live = d.liveDef;
@@ -910,6 +987,7 @@ final class QemuLifecycle {
             d.monitor = null;
             d.blockCommits = List.of(); // its block jobs went with QEMU
             d.forSnapshotDelete = false;
+            d.starting = false;
             domains.setRunId(d, -1);
             d.pid = -1;
             d.state = DomainState.SHUTOFF;
@@ -929,24 +1007,74 @@ final class QemuLifecycle {
         if (mon != null) {
             mon.close();
         }
-        deleteStatus(d, live.name());
-        QemuLauncher.cleanup(paths.runDir(live.id(), live.name()), paths.pidFile(live.name()));
-        hotplug.forget(d);
-        blockJobs.domainGone(d);
-        if (eventDetail >= 0) {
-            raise(new DomainRef(live.name(), d.uuid, DomainRef.NO_ID), STOPPED, eventDetail);
+        if (!keepFiles) {
+            deleteStatus(d, live.name());
+            QemuLauncher.cleanup(paths.runDir(live.id(), live.name()), paths.pidFile(live.name()));
         }
+        return live;
     }
 
     // ================================================================== status, events, helpers
 
-    /** Writes a persistent definition to its config file, atomically (libvirt's virDomainDefSave). */
+    /**
+     * Writes a persistent definition to its config file, atomically (libvirt's
+     * virDomainDefSave). The caller holds the domain's {@link QemuDomain#configWrite} (define,
+     * the snapshot commit, {@link #savePersistent}, {@link #editPersistent}).
+     */
     void saveConfig(DomainDef def) {
         try {
             AtomicFiles.write(paths.configFile(def.name()), def.format(DomainDef.XML_INACTIVE | DomainDef.XML_SECURE));
         } catch (IOException e) {
             throw VirException.systemError(VirErrorDomain.QEMU, 5,
                     "cannot save config file '" + paths.configFile(def.name()) + "'", e.getMessage());
+        }
+    }
+
+    /**
+     * Makes {@code next} the domain's persistent definition: its config file, then memory, both
+     * under {@link QemuDomain#configWrite}, so that a define (which takes no job) comes wholly
+     * before or wholly after, and file and memory never disagree; the later writer wins, as
+     * libvirt's virDomainDefSave then virDomainObjAssignDef under the domain's lock. Nothing
+     * happens when the domain has no persistent definition (any more: every writer that can
+     * take it away holds configWrite too). Job held.
+     */
+    void savePersistent(QemuDomain d, DomainDef next) {
+        d.configWrite.lock();
+        try {
+            synchronized (d) {
+                if (d.persistentDef == null) {
+                    return;
+                }
+            }
+            saveConfig(next);
+            synchronized (d) {
+                d.persistentDef = next;
+            }
+        } finally {
+            d.configWrite.unlock();
+        }
+    }
+
+    /**
+     * Changes the domain's persistent definition in place with {@code edit} (under its
+     * monitor), then writes it to its config file, both under {@link QemuDomain#configWrite}
+     * as {@link #savePersistent}. Nothing happens when the domain has no persistent definition.
+     * Job held.
+     */
+    void editPersistent(QemuDomain d, java.util.function.Consumer<DomainDef> edit) {
+        d.configWrite.lock();
+        try {
+            DomainDef def;
+            synchronized (d) {
+                def = d.persistentDef;
+                if (def == null) {
+                    return;
+                }
+                edit.accept(def);
+            }
+            saveConfig(def);
+        } finally {
+            d.configWrite.unlock();
         }
     }
 
@@ -961,7 +1089,8 @@ final class QemuLifecycle {
 
     /**
      * {@link #saveStatus} for a write that what follows depends on (the record of a snapshot
-     * delete, before QEMU gets its jobs): fails with libvirt's error for a file it cannot save.
+     * delete, before QEMU gets its jobs; a start's last write, without which a restart would
+     * kill the guest as an unfinished start): fails with libvirt's error for a file it cannot save.
      */
     void saveStatusOrFail(QemuDomain d) {
         try {
@@ -994,8 +1123,9 @@ final class QemuLifecycle {
                 live = d.liveDef.copy();
                 commits = d.blockCommits;
                 forSnapshotDelete = d.forSnapshotDelete;
-                state = d.state;
-                reason = d.reason;
+                // a start not over yet stays on record as one, RESUME or not (QemuDomain.starting)
+                state = d.starting ? DomainState.PAUSED : d.state;
+                reason = d.starting ? StateReason.Paused.STARTING_UP : d.reason;
                 pid = d.pid;
                 taint = d.taint;
                 nodeIndex = d.nodeIndex;
@@ -1196,12 +1326,19 @@ final class QemuLifecycle {
      */
     private void abandonStart(QemuDomain d, DomainDef live) {
         Path pidFile = paths.pidFile(live.name());
-        boolean spawned = Files.exists(pidFile);
-        boolean killed = UnfinishedStart.kill(pidFile);
+        // not the pid file, which QEMU removes when it exits normally: the run folder, which the
+        // launcher makes just before it spawns QEMU and which only the cleanup after QEMU removes
+        boolean spawned = Files.isDirectory(paths.runDir(live.id(), live.name()));
         LOG.log(Level.WARNING, "domain {0} was not fully started yet, killing it", live.name());
-        int reason = killed ? StateReason.Shutoff.DAEMON
+        UnfinishedStart.Outcome out = UnfinishedStart.kill(pidFile);
+        boolean survived = out == UnfinishedStart.Outcome.SURVIVED;
+        if (survived) { // its files stay: the next daemon start tries again
+            LOG.log(Level.ERROR, "cannot kill the QEMU of domain {0}''s unfinished start; keeping its status file",
+                    live.name());
+        }
+        int reason = out != UnfinishedStart.Outcome.NONE ? StateReason.Shutoff.DAEMON
                 : spawned ? StateReason.Shutoff.CRASHED : StateReason.Shutoff.UNKNOWN;
-        onEventThread(() -> stopped(d, reason, -1));
+        onEventThread(() -> stopped(d, reason, -1, survived));
     }
 
     private void failReattach(QemuDomain d, StatusFile.Status s, RuntimeException e) {

@@ -72,8 +72,7 @@ final class QemuMemory {
         if (pers.currentMemoryKiB() > kib) {
             pers.setCurrentMemoryKiB(kib);
         }
-        life.saveConfig(pers);
-        defs.commitPersistent(d);
+        defs.savePersistent(life, d);
     }
 
     private void setCurrent(QemuDomain d, AffectedDefs defs, long kib) {
@@ -106,8 +105,7 @@ final class QemuMemory {
         }
         if (defs.persistent() != null) {
             defs.persistent().setCurrentMemoryKiB(kib);
-            life.saveConfig(defs.persistent());
-            defs.commitPersistent(d);
+            defs.savePersistent(life, d);
         }
     }
 
@@ -152,8 +150,7 @@ final class QemuMemory {
                     throw noBalloonForPeriod();
                 }
                 BalloonStats.setPeriod(b, period);
-                life.saveConfig(defs.persistent());
-                defs.commitPersistent(d);
+                defs.savePersistent(life, d);
             }
         } finally {
             d.endJob();

@@ -18,9 +18,15 @@ import java.util.Map;
  */
 record QemuPaths(Path configDir, Path stateDir, Path libDir, Path logDir) {
 
-    /** Everything under {@code root}. */
+    /**
+     * Everything under {@code root}, made absolute: QEMU's command line names its pid file,
+     * and a restart finds an unfinished start's QEMU by that exact argument
+     * ({@link UnfinishedStart}); a relative root would match another daemon's QEMU started
+     * with the same relative path from another folder.
+     */
     static QemuPaths under(Path root) {
-        return new QemuPaths(root.resolve("etc"), root.resolve("run"), root.resolve("lib"), root.resolve("log"));
+        Path r = root.toAbsolutePath().normalize();
+        return new QemuPaths(r.resolve("etc"), r.resolve("run"), r.resolve("lib"), r.resolve("log"));
     }
 
     /** The defaults: system folders as root, XDG folders for a user (libvirt's session layout). */

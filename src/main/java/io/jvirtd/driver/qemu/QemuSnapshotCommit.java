@@ -504,6 +504,7 @@ final class QemuSnapshotCommit {
         } else {
             markDone(d, r.job());
             life.saveStatus(d);
+            closeNodes(mon, topNode); // else deleteOverlay finds them and keeps the file for good
             deleteOverlay(mon, r.top());
         }
     }
@@ -630,13 +631,15 @@ final class QemuSnapshotCommit {
                 life.saveConfig(persistent);
             }
             synchronized (d) {
+                // the file has it now, whatever QEMU did meanwhile: memory follows before any
+                // way out, else the two disagree (not undefined meanwhile: undefine takes the job)
+                if (persistent != null && d.persistentDef != null) {
+                    d.persistentDef = persistent;
+                }
                 List<XmlNode> live = liveLayers(d, it.dst());
                 int k = indexOf(live, it.top());
                 if (k < 0) {
                     throw QemuLifecycle.notRunning();
-                }
-                if (persistent != null && d.persistentDef != null) { // not undefined meanwhile (undefine takes the job)
-                    d.persistentDef = persistent;
                 }
                 DeviceDef disk = byTarget(d.liveDef, it.dst());
                 if (k == 0) {
@@ -646,11 +649,13 @@ final class QemuSnapshotCommit {
                     disk.sortCanonical();
                 }
                 eventPath = disk.sourcePath();
+                // with the chain update, in one step: no status write (the event thread's
+                // included) sees the chain without the overlay and the record not done
+                markDone(d, r.job());
             }
         } finally {
             d.configWrite.unlock();
         }
-        markDone(d, r.job()); // in the status file written below, with the chain it names
         if (mon != null) {
             closeNodes(mon, r.topNode());
         }

@@ -721,12 +721,9 @@ final class QemuSnapshots {
                 // onto the running definition as it is now (a balloon change may have come in)
                 d.editLive(now -> QemuOverlays.takeDisks(now, live, externalTargets(def)));
             }
-            if (persistent != null && d.persistentDef != null) {
-                d.persistentDef = persistent; // changes only under the job, which this call holds
-            }
         }
         if (persistent != null) {
-            life.saveConfig(persistent);
+            life.savePersistent(d, persistent);
         }
         if (active) {
             life.onEventThread(() -> life.saveStatus(d));
@@ -1004,9 +1001,8 @@ final class QemuSnapshots {
             if (d.persistentDef == null || inactive == null) {
                 return false;
             }
-            d.persistentDef = inactive.copy();
         }
-        life.saveConfig(inactive);
+        life.savePersistent(d, inactive.copy());
         return true;
     }
 

@@ -159,8 +159,7 @@ final class QemuVcpuHotplug {
             }
             if (defs.persistent() != null) {
                 setConfigCount(defs.persistent(), nvcpus, (flags & VCPU_HOTPLUGGABLE) != 0);
-                life.saveConfig(defs.persistent());
-                defs.commitPersistent(d);
+                defs.savePersistent(life, d);
             }
         } finally {
             d.endJob();
@@ -180,8 +179,7 @@ final class QemuVcpuHotplug {
         }
         pers.setVcpuStates(withoutOrder(pers.vcpuStates()), pers.hasIndividualVcpus());
         pers.setVcpusMax(nvcpus);
-        life.saveConfig(pers);
-        defs.commitPersistent(d);
+        defs.savePersistent(life, d);
     }
 
     /** sockets × dies × cores × threads of {@code <cpu><topology>}, or 0 without one. */
@@ -350,8 +348,7 @@ final class QemuVcpuHotplug {
                     v.set(i, new VcpuState(on, true, 0));
                 }
                 pers.setVcpuStates(v, true);
-                life.saveConfig(pers);
-                defs.commitPersistent(d);
+                defs.savePersistent(life, d);
             }
         } finally {
             d.endJob();

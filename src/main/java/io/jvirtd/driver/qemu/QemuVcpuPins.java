@@ -79,10 +79,7 @@ final class QemuVcpuPins {
                         List.of(TypedParameter.ofString("cputune.vcpupin" + vcpu, list))));
             }
             if (config != null) {
-                synchronized (d) {
-                    config.setVcpuPin(vcpu, list);
-                }
-                life.saveConfig(config);
+                life.editPersistent(d, def -> def.setVcpuPin(vcpu, list));
             }
         } finally {
             d.endJob();
@@ -115,10 +112,7 @@ final class QemuVcpuPins {
                         List.of(TypedParameter.ofString("cputune.emulatorpin", list))));
             }
             if (defs[1] != null) {
-                synchronized (d) {
-                    defs[1].setEmulatorPin(list);
-                }
-                life.saveConfig(defs[1]);
+                life.editPersistent(d, def -> def.setEmulatorPin(list));
             }
         } finally {
             d.endJob();

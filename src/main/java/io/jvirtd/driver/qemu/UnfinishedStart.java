@@ -5,7 +5,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -18,7 +20,7 @@ import java.util.stream.Stream;
  * ("wasn't fully started yet"); libvirt's fork handshake makes a child that never got the go
  * exit by itself, jvirtd's has to be found. Each round kills what it finds and waits for it to
  * die; a process that forked just before its death shows up in the next round, so the rounds
- * end once one finds nothing. Stateless; worker threads (reads /proc, waits for processes).
+ * end once one finds nothing new. Stateless; worker threads (reads /proc, waits for processes).
  */
 final class UnfinishedStart {
 
@@ -28,15 +30,28 @@ final class UnfinishedStart {
     private UnfinishedStart() {
     }
 
-    /** Kills every live process started with {@code -pidfile pidFile}; true if there was one. */
-    static boolean kill(Path pidFile) {
-        boolean any = false;
+    /** What {@link #kill} found. */
+    enum Outcome {
+        /** No process named the pid file. */
+        NONE,
+        /** There were some, and none is left. */
+        KILLED,
+        /** Some would not die (a process stuck in the kernel, D state): still there. */
+        SURVIVED
+    }
+
+    /**
+     * Kills every live process started with {@code -pidfile pidFile}. A round that finds no
+     * process it has not seen before ends the rounds: one that will not die is not waited for
+     * again and again, and is reported rather than counted as killed.
+     */
+    static Outcome kill(Path pidFile) {
+        Set<Long> seen = new HashSet<>();
         for (int round = 0; round < MAX_ROUNDS; round++) {
             List<Long> found = processesWith(pidFile.toString());
-            if (found.isEmpty()) {
-                return any;
+            if (!seen.addAll(found)) { // none left, or only ones killed already that would not die
+                break;
             }
-            any = true;
             for (long pid : found) {
                 ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
             }
@@ -44,7 +59,10 @@ final class UnfinishedStart {
                 QemuLifecycle.awaitDeath(pid, KILL_WAIT_MILLIS);
             }
         }
-        return any;
+        if (seen.isEmpty()) {
+            return Outcome.NONE;
+        }
+        return processesWith(pidFile.toString()).isEmpty() ? Outcome.KILLED : Outcome.SURVIVED;
     }
 
     /** Live processes whose argv holds {@code -pidfile} followed by {@code pidFile}. */

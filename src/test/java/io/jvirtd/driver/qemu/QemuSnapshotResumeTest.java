@@ -414,6 +414,30 @@ class QemuSnapshotResumeTest {
     }
 
     /**
+     * A commit that ended while the daemon was away, its status file already written with the
+     * chains without the overlay but the record not done yet: QEMU's nodes of the overlay are
+     * closed and the file removed. On the code before, the nodes stayed open, so the overlay
+     * file was kept for good.
+     */
+    @Test
+    void aCommitEndedAwayWithTheChainsUpdatedHasTheOverlaysNodesClosedAndItsFileRemoved() throws Exception {
+        qmp.on("query-jobs", ok(List.of()));
+        afterTheCommit(true);
+        synchronized (d) {
+            DeviceDef disk = d.liveDef.disks().get(0);
+            disk.node().child("source").attr("file", base);
+            disk.node().remove("backingStore");
+        }
+
+        new QemuSnapshotCommit(life).resume(d, recorded(false), metadataWrites::add);
+
+        assertTrue(qmp.commands.contains("blockdev-del {\"node-name\":\"libvirt-2-format\"}"), qmp.commands.toString());
+        assertFalse(Files.exists(Path.of(overlay)), "the overlay file is removed");
+        String status = Files.readString(paths.statusFile("resume"));
+        assertTrue(status.contains("state='concluded'"), status);
+    }
+
+    /**
      * A commit QEMU concluded while the daemon was away is brought in line (chains, config),
      * but its overlay's file is kept while QEMU cannot close the nodes on it.
      */
@@ -439,6 +463,7 @@ class QemuSnapshotResumeTest {
      */
     @Test
     void aDefineDuringTheCommitsConfigUpdateWinsInMemoryAndFile() throws Exception {
+        TestGuests.qemu(); // define asks the emulator for its capabilities
         String defined = configXml.replace("16</memory>", "32</memory>");
         inOrder(() -> resume(), () -> life.define(defined, false));
 
@@ -454,6 +479,7 @@ class QemuSnapshotResumeTest {
      */
     @Test
     void aDefineBeforeTheCommitsConfigUpdateIsUpdatedByIt() throws Exception {
+        TestGuests.qemu(); // define asks the emulator for its capabilities
         String defined = configXml.replace("16</memory>", "32</memory>");
         inOrder(() -> life.define(defined, false), () -> resume());
 
@@ -475,51 +501,12 @@ class QemuSnapshotResumeTest {
     }
 
     /**
-     * Runs {@code first} and {@code second} on their own threads so that both wait for the
-     * domain's config lock, queued in that order (the test holds the lock until both are), then
-     * lets them go: a ReentrantLock hands itself to its queue in order.
+     * Runs {@code first} and {@code second} so that both wait for the domain's config lock,
+     * queued in that order ({@link LockQueue}), after QEMU's answers for a resumed commit.
      */
     private void inOrder(Runnable first, Runnable second) throws Exception {
         qmp.on("query-jobs", ok(List.of(job("concluded", null))));
         afterTheCommit();
-        AtomicReference<Throwable> failed = new AtomicReference<>();
-        d.configWrite.lock();
-        Thread a;
-        Thread b;
-        try {
-            a = started(first, failed);
-            awaitQueued(a);
-            b = started(second, failed);
-            awaitQueued(b);
-        } finally {
-            d.configWrite.unlock();
-        }
-        a.join(30_000);
-        b.join(30_000);
-        assertFalse(a.isAlive() || b.isAlive(), "both ended");
-        if (failed.get() != null) {
-            throw new AssertionError(failed.get());
-        }
-    }
-
-    private static Thread started(Runnable r, AtomicReference<Throwable> failed) {
-        Thread t = new Thread(() -> {
-            try {
-                r.run();
-            } catch (Throwable e) {
-                failed.compareAndSet(null, e);
-            }
-        });
-        t.start();
-        return t;
-    }
-
-    /** Until {@code t} waits for the config lock (it gets there on its own; no event to wait on). */
-    private void awaitQueued(Thread t) {
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (!d.configWrite.hasQueuedThread(t)) {
-            assertTrue(t.isAlive() && System.nanoTime() < deadline, "thread never waited for the config lock");
-            Thread.onSpinWait();
-        }
+        LockQueue.inOrder(d.configWrite, first, second);
     }
 }
