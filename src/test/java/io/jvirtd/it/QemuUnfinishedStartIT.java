@@ -61,18 +61,13 @@ class QemuUnfinishedStartIT {
 
     @Test
     void aStartKilledBeforeQemuFinishedInitialisingEndsShutOffWithNoQemuLeft() throws Exception {
-        TestGuests.qemu();
         String name = "jvq-ustart";
-        daemon = qemu.startDaemon();
-        Path xml = root.resolve("guest.xml");
-        Files.writeString(xml, tinyXml(name));
+        Path xml = startDaemonWithTinyGuest(name);
         virsh("define", xml.toString());
         mkfifo(serialLog);
         killDuringStart(name, "start", name);
 
-        daemon = qemu.startDaemon();
-        assertEquals("shut off (daemon)", virsh("domstate", "--reason", name));
-        assertNothingOfTheRunLeft(name);
+        restartExpecting(name, "shut off (daemon)");
         Files.delete(serialLog); // the same guest starts normally afterwards
         virsh("start", name);
         assertEquals("running (booted)", virsh("domstate", "--reason", name));
@@ -83,11 +78,8 @@ class QemuUnfinishedStartIT {
 
     @Test
     void aTransientGuestsStartKilledLeavesNoGuestAndNoQemu() throws Exception {
-        TestGuests.qemu();
         String name = "jvq-utrans";
-        daemon = qemu.startDaemon();
-        Path xml = root.resolve("guest.xml");
-        Files.writeString(xml, tinyXml(name));
+        Path xml = startDaemonWithTinyGuest(name);
         mkfifo(serialLog);
         killDuringStart(name, "create", xml.toString());
 
@@ -99,11 +91,8 @@ class QemuUnfinishedStartIT {
 
     @Test
     void aRestoreKilledBeforeQemuFinishedInitialisingKeepsTheImageAndLeavesNoQemu() throws Exception {
-        TestGuests.qemu();
         String name = "jvq-urest";
-        daemon = qemu.startDaemon();
-        Path xml = root.resolve("guest.xml");
-        Files.writeString(xml, tinyXml(name));
+        Path xml = startDaemonWithTinyGuest(name);
         virsh("define", xml.toString());
         virsh("start", name);
         Path image = root.resolve("saved.img");
@@ -113,9 +102,7 @@ class QemuUnfinishedStartIT {
         mkfifo(serialLog);
         killDuringStart(name, "restore", image.toString());
 
-        daemon = qemu.startDaemon();
-        assertEquals("shut off (daemon)", virsh("domstate", "--reason", name));
-        assertNothingOfTheRunLeft(name);
+        restartExpecting(name, "shut off (daemon)");
         assertTrue(Files.exists(image), "the save image is kept");
         Files.delete(serialLog);
         virsh("restore", image.toString());
@@ -127,11 +114,8 @@ class QemuUnfinishedStartIT {
 
     @Test
     void aManagedSaveStartKilledKeepsTheManagedSaveAndLeavesNoQemu() throws Exception {
-        TestGuests.qemu();
         String name = "jvq-umsave";
-        daemon = qemu.startDaemon();
-        Path xml = root.resolve("guest.xml");
-        Files.writeString(xml, tinyXml(name));
+        Path xml = startDaemonWithTinyGuest(name);
         virsh("define", xml.toString());
         virsh("start", name);
         virsh("managedsave", name);
@@ -139,9 +123,7 @@ class QemuUnfinishedStartIT {
         mkfifo(serialLog);
         killDuringStart(name, "start", name);
 
-        daemon = qemu.startDaemon();
-        assertEquals("shut off (daemon)", virsh("domstate", "--reason", name));
-        assertNothingOfTheRunLeft(name);
+        restartExpecting(name, "shut off (daemon)");
         assertTrue(virsh("dominfo", name).contains("Managed save:   yes"), "the managed save is kept");
         Files.delete(serialLog);
         virsh("start", name);
@@ -172,9 +154,7 @@ class QemuUnfinishedStartIT {
         mkfifo(serialLog);
         killDuringStart(name, "snapshot-revert", name + " s1");
 
-        daemon = qemu.startDaemon();
-        assertEquals("shut off (daemon)", virsh("domstate", "--reason", name));
-        assertNothingOfTheRunLeft(name);
+        restartExpecting(name, "shut off (daemon)");
         assertEquals("s1", virsh("snapshot-list", name, "--name"));
         Files.delete(serialLog);
         virsh("snapshot-revert", name, "s1");
@@ -192,11 +172,8 @@ class QemuUnfinishedStartIT {
      */
     @Test
     void anUnfinishedStartsQemuThatExitedMeanwhileEndsCrashed() throws Exception {
-        TestGuests.qemu();
         String name = "jvq-uexit";
-        daemon = qemu.startDaemon();
-        Path xml = root.resolve("guest.xml");
-        Files.writeString(xml, tinyXml(name));
+        Path xml = startDaemonWithTinyGuest(name);
         virsh("define", xml.toString());
         mkfifo(serialLog);
         killDuringStart(name, "start", name);
@@ -210,9 +187,7 @@ class QemuUnfinishedStartIT {
         // life (seen with 7.2): the test does it then, so that the case is always the one meant
         Files.deleteIfExists(qemu.dir().resolve("run/" + name + ".pid"));
 
-        daemon = qemu.startDaemon();
-        assertEquals("shut off (crashed)", virsh("domstate", "--reason", name));
-        assertNothingOfTheRunLeft(name);
+        restartExpecting(name, "shut off (crashed)");
         virsh("undefine", name);
         qemu.assertNothingLeft();
     }
@@ -227,11 +202,8 @@ class QemuUnfinishedStartIT {
      */
     @Test
     void aCreateWhileTheSameGuestStartsIsRefusedAndKeepsTheStatusFile() throws Exception {
-        TestGuests.qemu();
         String name = "jvq-ucreate";
-        daemon = qemu.startDaemon();
-        Path xml = root.resolve("guest.xml");
-        Files.writeString(xml, tinyXml(name));
+        Path xml = startDaemonWithTinyGuest(name);
         virsh("define", xml.toString());
         Files.writeString(xml, tinyXml(name).replace("</name>", "</name><uuid>" + virsh("domuuid", name) + "</uuid>"));
         mkfifo(serialLog);
@@ -272,11 +244,8 @@ class QemuUnfinishedStartIT {
      */
     @Test
     void aStartWhoseLastStatusWriteFailsFailsAndLeavesNoQemu() throws Exception {
-        TestGuests.qemu();
         String name = "jvq-ustatus";
-        daemon = qemu.startDaemon();
-        Path xml = root.resolve("guest.xml");
-        Files.writeString(xml, tinyXml(name));
+        Path xml = startDaemonWithTinyGuest(name);
         virsh("define", xml.toString());
         mkfifo(serialLog);
         Path pidFile = qemu.dir().resolve("run/" + name + ".pid");
@@ -376,9 +345,22 @@ class QemuUnfinishedStartIT {
         throw new AssertionError("no thread of the daemon reached " + String.join(" + ", frames));
     }
 
-    private Process virshInBackground(String command, String arg) throws IOException {
-        return new ProcessBuilder(InteropEnvironment.virsh().toString(), "-q", "-c", QemuTestRoot.tcpUri(daemon),
-                command, arg).redirectErrorStream(true).redirectOutput(root.resolve(command + ".out").toFile()).start();
+    /** Starts {@code virsh COMMAND ARGS...}; its output goes to {@code COMMAND.out} in the test's folder. */
+    private Process virshInBackground(String command, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(InteropEnvironment.virsh().toString(), "-q", "-c",
+                QemuTestRoot.tcpUri(daemon), command));
+        cmd.addAll(List.of(args));
+        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(root.resolve(command + ".out").toFile())
+                .start();
+    }
+
+    /** Checks for QEMU, starts a daemon and writes the tiny guest {@code name}'s XML: its path. */
+    private Path startDaemonWithTinyGuest(String name) throws IOException {
+        TestGuests.qemu();
+        daemon = qemu.startDaemon();
+        Path xml = root.resolve("guest.xml");
+        Files.writeString(xml, tinyXml(name));
+        return xml;
     }
 
     /**
@@ -388,11 +370,7 @@ class QemuUnfinishedStartIT {
      */
     private void killDuringStart(String name, String command, String args) throws Exception {
         Path pidFile = qemu.dir().resolve("run/" + name + ".pid");
-        List<String> cmd = new ArrayList<>(List.of(InteropEnvironment.virsh().toString(), "-q", "-c",
-                QemuTestRoot.tcpUri(daemon), command));
-        cmd.addAll(List.of(args.split(" ")));
-        Process start = new ProcessBuilder(cmd)
-                .redirectErrorStream(true).redirectOutput(root.resolve(command + ".out").toFile()).start();
+        Process start = virshInBackground(command, args.split(" "));
         try {
             String before = read(pidFile); // a revert's guest runs: its QEMU's pid file is there already
             awaitChange(pidFile, text -> !text.isBlank() && !text.equals(before));
@@ -406,6 +384,13 @@ class QemuUnfinishedStartIT {
             start.destroyForcibly();
         }
         assertFalse(qemu.qemuProcesses().isEmpty(), "QEMU outlives the daemon, blocked in its start");
+    }
+
+    /** Starts the daemon again: {@code name} is in state {@code stateAndReason}, nothing of its run left. */
+    private void restartExpecting(String name, String stateAndReason) throws IOException {
+        daemon = qemu.startDaemon();
+        assertEquals(stateAndReason, virsh("domstate", "--reason", name));
+        assertNothingOfTheRunLeft(name);
     }
 
     /** No QEMU of this root, no status file, pid file or run folder of {@code name}. */
