@@ -121,6 +121,12 @@ class PtyConsoleTest {
         assertArrayEquals(data, got, "every byte, in order");
         assertTrue(console.writerBytes() > 0, "the full pty sent bytes the writer thread's way");
         assertTrue(console.directBytes() > 0, "the first bytes went the direct way");
+        // The writer thread counts a chunk when its write(2) returns, which can be after this
+        // thread has read the chunk from the master: wait for that count, not for the bytes.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (console.writerBytes() + console.directBytes() < data.length && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
         assertEquals(data.length, console.writerBytes() + console.directBytes());
     }
 }
