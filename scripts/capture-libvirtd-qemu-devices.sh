@@ -13,7 +13,10 @@
 #   NAME.start.argv    the command line libvirtd ran for that start (from the domain log; it
 #                      differs from domxml-to-native: there user interfaces become tap fds)
 # and errors.txt: for each devices/errors/NAME.xml the call that failed (define or start), a
-# tab, and virsh's error line. Outputs have the scratch folder replaced by @DIR@ again.
+# tab, and virsh's error line; hotplug.txt: each devices/hotplug/NAME.xml is defined and started,
+# then its devices NAME.1.xml, NAME.2.xml, ... are attached live in turn (attach-device --live),
+# a line each: the device file, a tab, "ok" or virsh's error line; and hotplug/NAME.live.xml,
+# the live XML after the last attach. Outputs have the scratch folder replaced by @DIR@ again.
 #
 # libvirtd (with its virtlogd) runs through bench/qemu/private-libvirtd.sh, in its own mount
 # namespace, so a libvirtd of the host is never touched; its folder is a temp folder and it is
@@ -99,5 +102,25 @@ for f in "$in"/errors/*.xml; do
     else
         printf '%s\tdefine\t%s\n' "$name" "$msg" | norm >> "$out/errors.txt"
     fi
+done
+mkdir -p "$out/hotplug"
+: > "$out/hotplug.txt"
+for f in "$in"/hotplug/*.xml; do
+    name=$(basename "$f" .xml)
+    case "$name" in *.[0-9]*) continue ;; esac
+    inst "$f"
+    dom=$(sed -n 's|.*<name>\(.*\)</name>.*|\1|p' "$dir/domain.xml")
+    v define "$dir/domain.xml" >/dev/null
+    v start "$dom" >/dev/null
+    n=1
+    while [ -e "$in/hotplug/$name.$n.xml" ]; do
+        sed "s|@DIR@|$scratch|g" "$in/hotplug/$name.$n.xml" > "$dir/device.xml"
+        if msg=$(v attach-device "$dom" "$dir/device.xml" --live 2>&1 >/dev/null); then msg=ok; fi
+        printf '%s\t%s\n' "$name.$n" "$(printf '%s\n' "$msg" | grep -v '^$' | tail -1)" | norm >> "$out/hotplug.txt"
+        n=$((n + 1))
+    done
+    v dumpxml "$dom" | norm > "$out/hotplug/$name.live.xml"
+    v destroy "$dom" >/dev/null
+    v undefine "$dom" >/dev/null
 done
 echo "wrote $out" >&2
