@@ -94,8 +94,7 @@ final class QemuCommandLine {
         a.add("-boot");
         a.add("strict=on");
         kernel(a, d);
-        a.add("-device");
-        a.add(json("driver", "piix3-usb-uhci", "id", "usb", "bus", "pci.0", "addr", "0x1.0x2"));
+        usbAndPciControllers(a, d);
         QemuDiskArgs.controllers(a, d);
         Map<DeviceDef, Integer> bootIndexes = QemuBootIndexes.of(d);
         QemuDiskArgs.disks(a, d, bootIndexes, imagesRead, volumes);
@@ -113,6 +112,51 @@ final class QemuCommandLine {
             a.add(daemonPidFile.toString());
         }
         return a;
+    }
+
+    /**
+     * The USB controller (the i440fx's PIIX3 function; q35's qemu-xhci on its root port), on q35
+     * after the PCI controllers in index order (qemuBuildControllersCommandLine), a root port
+     * with its port and chassis numbers, a bridge with its id and address.
+     */
+    static void usbAndPciControllers(List<String> a, DomainDef d) {
+        if (!QemuXmlOptions.isQ35(d)) {
+            a.add("-device");
+            a.add(json("driver", "piix3-usb-uhci", "id", "usb", "bus", "pci.0", "addr", "0x1.0x2"));
+            return;
+        }
+        List<DeviceDef> pci = new java.util.ArrayList<>();
+        for (DeviceDef c : d.controllers()) {
+            if ("pci".equals(c.node().attr("type")) && !QemuPcieSlots.ROOT.equals(c.model())) {
+                pci.add(c);
+            }
+        }
+        pci.sort(java.util.Comparator.comparingInt(DeviceDef::controllerIndex));
+        for (DeviceDef c : pci) {
+            Map<String, Object> dev = new LinkedHashMap<>();
+            dev.put("driver", c.node().childAttr("model", "name"));
+            XmlNode t = c.node().child("target");
+            if (t != null && t.attr("port") != null) {
+                dev.put("port", QemuPciSlots.num(t.attr("port")));
+            }
+            if (t != null && t.attr("chassis") != null) {
+                dev.put("chassis", Integer.parseInt(t.attr("chassis")));
+            }
+            dev.put("id", "pci." + c.controllerIndex());
+            QemuDeviceProps.address(dev, d, c);
+            a.add("-device");
+            a.add(QmpCodec.json(dev));
+        }
+        for (DeviceDef c : d.controllers()) {
+            if ("usb".equals(c.node().attr("type")) && "qemu-xhci".equals(c.model())) {
+                Map<String, Object> dev = new LinkedHashMap<>();
+                dev.put("driver", "qemu-xhci");
+                dev.put("id", "usb");
+                QemuDeviceProps.address(dev, d, c);
+                a.add("-device");
+                a.add(QmpCodec.json(dev));
+            }
+        }
     }
 
     private static void machine(List<String> a, DomainDef d) {

@@ -37,7 +37,8 @@ final class QemuDeviceAliases {
         for (DeviceDef c : def.controllers()) {
             String type = c.node().attr("type");
             if (c.alias() == null && ("ide".equals(type) || "sata".equals(type))) {
-                c.setAlias("ide".equals(type) && c.controllerIndex() == 0 ? "ide" : type + c.controllerIndex());
+                boolean builtin = c.controllerIndex() == 0 && ("ide".equals(type) || QemuXmlOptions.isQ35(def));
+                c.setAlias(builtin ? "ide" : type + c.controllerIndex()); // q35's ICH9 SATA is "ide" too
             }
         }
         int v = 0;

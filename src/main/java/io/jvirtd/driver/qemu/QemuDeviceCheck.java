@@ -18,7 +18,7 @@ import java.util.Set;
  * subset refused with CONFIG_UNSUPPORTED, never dropped. The subset: file disks and volume disks of dir pools, raw or qcow2,
  * device disk or cdrom, bus virtio, sata or ide (cdroms on sata and ide), read-only, boot
  * order, drive or PCI addresses; user-mode interfaces, model virtio, e1000 or rtl8139 (the
- * default), MAC, boot order, PCI address, link state.
+ * default; on q35 also e1000e), MAC, boot order, PCI address, link state.
  *
  * <p>Runs on the canonical definition after post-parse ({@link QemuDeviceDefaults}).
  * Stateless; any thread.
@@ -36,19 +36,16 @@ final class QemuDeviceCheck {
     private QemuDeviceCheck() {
     }
 
-    /** @param q35 whether the machine is a q35 one (no IDE; its PCI layout is not in the subset) */
+    /** @param q35 whether the machine is a q35 one (no IDE; e1000e NICs, PCIe on a root port) */
     static void check(DomainDef def, boolean q35) {
         for (DeviceDef disk : def.disks()) {
             disk(disk, q35);
         }
         duplicateTargets(def.disks());
         for (DeviceDef net : def.interfaces()) {
-            iface(net);
+            iface(net, q35);
         }
         bootOrders(def);
-        if (q35 && !(def.disks().isEmpty() && def.interfaces().isEmpty())) {
-            throw QemuSubset.unsupported("disks and interfaces on a q35 machine");
-        }
     }
 
     private static void disk(DeviceDef disk, boolean q35) {
@@ -134,7 +131,7 @@ final class QemuDeviceCheck {
         }
     }
 
-    private static void iface(DeviceDef net) {
+    private static void iface(DeviceDef net, boolean q35) {
         if (!"user".equals(net.type())) {
             throw QemuSubset.unsupported("interface type '" + net.type() + "'");
         }
@@ -150,7 +147,7 @@ final class QemuDeviceCheck {
         attrs(net.node().child("model"), "interface model", "type");
         attrs(net.node().child("boot"), "interface boot", "order");
         attrs(net.node().child("link"), "interface link", "state");
-        if (!NET_MODELS.contains(net.modelType())) {
+        if (!NET_MODELS.contains(net.modelType()) && !(q35 && "e1000e".equals(net.modelType()))) {
             throw QemuSubset.unsupported("interface model '" + net.modelType() + "'");
         }
         XmlNode a = net.address();

@@ -8,7 +8,8 @@ import java.util.Map;
 
 /**
  * The address part of a {@code -device} (libvirt's qemuBuildDeviceAddressProps) for the
- * buses of the subset: a PCI address on the i440fx's one bus as {@code "bus":"pci.0"} and
+ * buses of the subset: a PCI address on the i440fx's one bus as {@code "bus":"pci.0"} (on q35
+ * {@code "pcie.0"} for the root, {@code "pci.N"} for controller N) and
  * {@code "addr":"0x4"} ({@code "0x1.0x2"} for a function other than 0); a drive address on the
  * built-in IDE controller as {@code "bus":"ide.<bus>","unit":<unit>}, on a SATA controller as
  * {@code "bus":"<controller alias>.<unit>"}. Stateless; any thread.
@@ -27,11 +28,12 @@ final class QemuDeviceProps {
             case "pci" -> {
                 int slot = QemuPciSlots.num(a.attr("slot"));
                 int fn = QemuPciSlots.num(a.attr("function"));
-                props.put("bus", "pci.0");
-                props.put("addr", "0x" + Integer.toHexString(slot) + (fn == 0 ? "" : ".0x" + Integer.toHexString(fn)));
+                int bus = QemuPciSlots.num(a.attr("bus"));
+                props.put("bus", QemuXmlOptions.isQ35(def) ? QemuPcieSlots.busName(bus) : "pci." + bus);
                 if ("on".equals(a.attr("multifunction"))) {
-                    props.put("multifunction", true);
+                    props.put("multifunction", true); // before addr, as qemuBuildDeviceAddressPCIProps
                 }
+                props.put("addr", "0x" + Integer.toHexString(slot) + (fn == 0 ? "" : ".0x" + Integer.toHexString(fn)));
             }
             case "drive" -> {
                 String bus = dev.diskBus();
@@ -54,6 +56,7 @@ final class QemuDeviceProps {
                 return c.alias();
             }
         }
-        return "ide".equals(bus) && "0".equals(index) ? "ide" : bus + index;
+        boolean builtin = "0".equals(index) && ("ide".equals(bus) || ("sata".equals(bus) && QemuXmlOptions.isQ35(def)));
+        return builtin ? "ide" : bus + index; // q35's ICH9 SATA is QEMU's "ide" bus
     }
 }

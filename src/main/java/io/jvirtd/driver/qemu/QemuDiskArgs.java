@@ -32,7 +32,8 @@ final class QemuDiskArgs {
     /** {@code -device ahci} for each SATA controller (after the USB controller's). */
     static void controllers(List<String> argv, DomainDef def) {
         for (DeviceDef c : def.controllers()) {
-            if ("sata".equals(c.node().attr("type"))) {
+            boolean builtin = QemuXmlOptions.isQ35(def) && c.controllerIndex() == 0; // the ICH9's own
+            if ("sata".equals(c.node().attr("type")) && !builtin) {
                 Map<String, Object> p = new LinkedHashMap<>();
                 p.put("driver", "ahci");
                 p.put("id", c.alias() != null ? c.alias() : "sata" + c.controllerIndex());

@@ -27,6 +27,7 @@ final class QemuDomainXml {
         for (DeviceDef dev : def.devices()) {
             String alias = switch (dev.kind()) {
                 case CONTROLLER -> "usb".equals(dev.node().attr("type")) ? "usb"
+                        : QemuPcieSlots.ROOT.equals(dev.model()) ? "pcie.0"
                         : dev.node().attr("type") + "." + dev.controllerIndex();
                 case SERIAL -> "serial" + serial++;
                 case CONSOLE -> "serial0"; // the console is serial0's, printed from it

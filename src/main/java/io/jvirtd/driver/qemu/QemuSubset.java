@@ -61,7 +61,7 @@ final class QemuSubset {
                 throw unsupported("device alias '" + dev.alias() + "'");
             }
             switch (dev.kind()) {
-                case CONTROLLER -> controller(dev.node());
+                case CONTROLLER -> controller(dev.node(), QemuXmlOptions.isQ35(d));
                 case SERIAL -> serial(dev.node());
                 case CONSOLE -> console(dev.node());
                 case INPUT -> input(dev.node());
@@ -129,8 +129,12 @@ final class QemuSubset {
 
     // ------------------------------------------------------------------ device families
 
-    private static void controller(XmlNode c) {
+    private static void controller(XmlNode c, boolean q35) {
         String type = c.attr("type");
+        if (q35) {
+            q35Controller(c);
+            return;
+        }
         if ("usb".equals(type)) {
             value(c, "model", "piix3-uhci", "usb controller model");
             address(c, QemuXmlOptions.USB_PCI_SLOT, QemuXmlOptions.USB_PCI_FUNCTION, "usb controller");
@@ -144,6 +148,43 @@ final class QemuSubset {
         }
         attrs(c, "controller", "type", "index", "model");
         value(c, "index", "0", "controller index");
+    }
+
+    /**
+     * On q35: the qemu-xhci USB controller, the ICH9's SATA controller, pcie-root and the
+     * pcie-root-port and pcie-to-pci-bridge controllers libvirt adds (addresses: {@link QemuPcieSlots}).
+     */
+    private static void q35Controller(XmlNode c) {
+        String type = c.attr("type");
+        if ("usb".equals(type)) {
+            value(c, "model", "qemu-xhci", "usb controller model on q35");
+            children(c, "controller", "alias", "address");
+            value(c, "index", "0", "controller index");
+        } else if ("sata".equals(type)) {
+            children(c, "controller", "alias", "address");
+            value(c, "index", "0", "controller index");
+        } else if ("pci".equals(type)) {
+            String model = c.attr("model");
+            if (!List.of(QemuPcieSlots.ROOT, QemuPcieSlots.ROOT_PORT, QemuPcieSlots.BRIDGE).contains(model)) {
+                throw unsupported("pci controller model '" + model + "' on q35");
+            }
+            children(c, "controller", "model", "target", "alias", "address");
+            XmlNode m = c.child("model");
+            if (m != null) {
+                attrs(m, "controller><model", "name");
+                value(m, "name", QemuPcieSlots.ROOT_PORT.equals(model) ? "pcie-root-port" : "pcie-pci-bridge", "pci controller model name");
+            }
+            XmlNode t = c.child("target");
+            if (t != null) {
+                attrs(t, "controller><target", "chassis", "port");
+            }
+            if (QemuPcieSlots.ROOT.equals(model)) {
+                value(c, "index", "0", "pcie-root index");
+            }
+        } else {
+            throw unsupported("controller type '" + type + "'");
+        }
+        attrs(c, "controller", "type", "index", "model");
     }
 
     private static void serial(XmlNode s) {

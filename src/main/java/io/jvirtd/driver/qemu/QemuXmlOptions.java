@@ -35,7 +35,6 @@ final class QemuXmlOptions {
     /** i440fx: the PIIX3 USB function and the first free slot, where libvirt puts them. */
     static final String USB_PCI_SLOT = "0x01";
     static final String USB_PCI_FUNCTION = "0x2";
-    static final String BALLOON_PCI_SLOT = "0x02";
 
     private QemuXmlOptions() {
     }
@@ -58,7 +57,7 @@ final class QemuXmlOptions {
         QemuDeviceDefaults.apply(d);
         // qemuDomainAssignAddresses: the implicit disk controllers exist by now
         if (isQ35(d)) {
-            q35Balloon(d);
+            QemuPcieSlots.assign(d);
         } else {
             QemuPciSlots.assign(d);
         }
@@ -89,8 +88,27 @@ final class QemuXmlOptions {
         }
     }
 
-    /** The implicit USB controller (PIIX3 UHCI at 00:01.2) and the PCI root. */
+    /**
+     * The implicit USB controller (PIIX3 UHCI at 00:01.2) and the PCI root; on q35
+     * (qemuDomainDefAddDefaultDevices) a qemu-xhci, the ICH9's SATA controller and pcie-root,
+     * in that order, their addresses {@link QemuPcieSlots}'.
+     */
     private static void controllers(DomainDef d) {
+        if (isQ35(d)) {
+            controller(d, "usb", "qemu-xhci");
+            DeviceDef sata = controller(d, "sata", null);
+            if (d.controllers().stream().noneMatch(c -> "pci".equals(c.node().attr("type")) && c.controllerIndex() == 0)) {
+                DeviceDef root = DeviceDef.of(DeviceKind.CONTROLLER,
+                        new XmlNode("controller").attr("type", "pci").attr("index", "0").attr("model", QemuPcieSlots.ROOT));
+                d.devices().add(d.devices().indexOf(sata) + 1, root);
+            }
+            for (DeviceDef c : d.controllers()) {
+                if ("pci".equals(c.node().attr("type")) && c.controllerIndex() == 0 && c.node().attr("model") == null) {
+                    c.node().attr("model", QemuPcieSlots.ROOT);
+                }
+            }
+            return;
+        }
         DeviceDef usb = controller(d, "usb", "piix3-uhci");
         if (usb.address() == null && "piix3-uhci".equals(usb.node().attr("model"))) {
             usb.node().add(pciAddress(USB_PCI_SLOT, USB_PCI_FUNCTION));
@@ -128,7 +146,7 @@ final class QemuXmlOptions {
             found = DeviceDef.of(DeviceKind.CONTROLLER, new XmlNode("controller").attr("type", type).attr("index", "0"));
             addBeforeImplicit(d, found);
         }
-        if (found.node().attr("model") == null) {
+        if (found.node().attr("model") == null && defaultModel != null) {
             found.node().attr("model", defaultModel);
         }
         return found;
@@ -171,14 +189,6 @@ final class QemuXmlOptions {
         if (balloons.isEmpty()) {
             d.addDevice(DeviceDef.of(DeviceKind.MEMBALLOON, new XmlNode("memballoon").attr("model", "virtio")));
             balloons = d.devices(DeviceKind.MEMBALLOON);
-        }
-    }
-
-    /** q35 (no disks or interfaces in the subset there): the balloon at the first free slot. */
-    private static void q35Balloon(DomainDef d) {
-        DeviceDef b = d.devices(DeviceKind.MEMBALLOON).get(0);
-        if ("virtio".equals(b.node().attr("model")) && b.address() == null) {
-            b.node().add(pciAddress(BALLOON_PCI_SLOT, "0x0"));
         }
     }
 

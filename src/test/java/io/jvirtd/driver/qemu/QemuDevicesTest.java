@@ -40,7 +40,7 @@ class QemuDevicesTest {
     private static final Path OUT = Path.of("src/test/resources/qemu/libvirtd-9.0/devices");
 
     @ParameterizedTest
-    @ValueSource(strings = {"virtio-start", "idesata-start", "addresses", "video-start", "video-bochs-start", "video-virtio-start", "video-default-start", "video-none-start", "video-qxl-start", "video-vmvga-start", "video-ramfb-start"})
+    @ValueSource(strings = {"virtio-start", "idesata-start", "addresses", "q35-start", "q35-plain-start", "q35-virtio-start", "q35-ports", "video-start", "video-bochs-start", "video-virtio-start", "video-default-start", "video-none-start", "video-qxl-start", "video-vmvga-start", "video-ramfb-start"})
     void persistentDevicesAreLibvirtds(String name) {
         DomainDef def = defined(name);
         assertEquals(devices(read(OUT.resolve(name + ".inactive.xml"))), devices(def));
@@ -48,25 +48,29 @@ class QemuDevicesTest {
 
     /** The whole persistent config, as libvirt writes it at define and dumpxml --inactive prints it. */
     @ParameterizedTest
-    @ValueSource(strings = {"virtio-start", "idesata-start", "addresses", "video-start", "video-bochs-start", "video-virtio-start", "video-default-start", "video-none-start", "video-qxl-start", "video-vmvga-start", "video-ramfb-start"})
+    @ValueSource(strings = {"virtio-start", "idesata-start", "addresses", "q35-start", "q35-plain-start", "q35-virtio-start", "q35-ports", "video-start", "video-bochs-start", "video-virtio-start", "video-default-start", "video-none-start", "video-qxl-start", "video-vmvga-start", "video-ramfb-start"})
     void persistentXmlIsLibvirtds(String name) {
         DomainDef def = defined(name);
-        def.setOsMachine("pc-i440fx-7.2"); // what define's machine alias expansion (the emulator's) makes of pc
+        // what define's machine alias expansion (the emulator's) makes of pc and q35
+        def.setOsMachine(QemuXmlOptions.isQ35(def) ? "pc-q35-7.2" : "pc-i440fx-7.2");
         assertEquals(read(OUT.resolve(name + ".inactive.xml")).strip(), def.format(DomainDef.XML_INACTIVE).strip());
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"virtio-start", "idesata-start", "video-start", "video-bochs-start", "video-virtio-start", "video-default-start", "video-none-start", "video-qxl-start", "video-vmvga-start", "video-ramfb-start"})
+    @ValueSource(strings = {"virtio-start", "idesata-start", "q35-start", "q35-plain-start", "q35-virtio-start", "video-start", "video-bochs-start", "video-virtio-start", "video-default-start", "video-none-start", "video-qxl-start", "video-vmvga-start", "video-ramfb-start"})
     void liveDevicesAreLibvirtds(String name) {
         DomainDef def = started(name);
         assertEquals(devices(read(OUT.resolve(name + ".live.xml"))), devices(def));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"virtio-start", "idesata-start", "video-start", "video-bochs-start", "video-virtio-start", "video-default-start", "video-none-start", "video-qxl-start", "video-vmvga-start", "video-ramfb-start"})
+    @ValueSource(strings = {"virtio-start", "idesata-start", "q35-start", "q35-plain-start", "q35-virtio-start", "video-start", "video-bochs-start", "video-virtio-start", "video-default-start", "video-none-start", "video-qxl-start", "video-vmvga-start", "video-ramfb-start"})
     void startCommandLineHasLibvirtdsDeviceArguments(String name) {
         DomainDef def = started(name);
         List<String> argv = new ArrayList<>();
+        if (QemuXmlOptions.isQ35(def)) { // the root ports and qemu-xhci (pc's PIIX3 USB is left out)
+            QemuCommandLine.usbAndPciControllers(argv, def);
+        }
         QemuDiskArgs.controllers(argv, def);
         Map<DeviceDef, Integer> boot = QemuBootIndexes.of(def);
         QemuDiskArgs.disks(argv, def, boot, true);
@@ -233,6 +237,7 @@ class QemuDevicesTest {
     static DomainDef started(String name) {
         DomainDef def = defined(name);
         QemuDeviceAliases.assign(def);
+        QemuDomainXml.makeLive(def, 1); // the controllers' and balloon's aliases
         QemuDiskSources.markLive(def);
         return def;
     }
@@ -247,10 +252,10 @@ class QemuDevicesTest {
         throw new AssertionError("no " + name + " in errors.txt");
     }
 
-    /** The disks, interfaces, IDE/SATA controllers, memballoon and videos of a domain XML, as text. */
+    /** The disks, interfaces, IDE/SATA/USB/PCI controllers, memballoon and videos of a domain XML, as text. */
     private static List<String> devices(String xml) {
         List<String> out = new ArrayList<>();
-        Pattern start = Pattern.compile(" {4}<(disk|interface|memballoon|video|controller type='(?:ide|sata)')[ >/].*");
+        Pattern start = Pattern.compile(" {4}<(disk|interface|memballoon|video|controller type='(?:ide|sata|usb|pci)')[ >/].*");
         String[] lines = xml.split("\n");
         for (int i = 0; i < lines.length; i++) {
             Matcher m = start.matcher(lines[i]);
@@ -273,7 +278,7 @@ class QemuDevicesTest {
         List<String> out = new ArrayList<>();
         for (DeviceDef d : def.devices()) {
             boolean ctrl = d.kind() == DeviceKind.CONTROLLER
-                    && List.of("ide", "sata").contains(d.node().attr("type"));
+                    && List.of("ide", "sata", "usb", "pci").contains(d.node().attr("type"));
             if (d.kind() == DeviceKind.DISK || d.kind() == DeviceKind.INTERFACE
                     || d.kind() == DeviceKind.MEMBALLOON || d.kind() == DeviceKind.VIDEO || ctrl) {
                 StringBuilder b = new StringBuilder();
