@@ -133,6 +133,83 @@ class QemuDevicesIT {
         qemu.assertNothingLeft();
     }
 
+    /**
+     * q35 guests (virtio and SATA disks, user NICs of every model, the default devices): the
+     * controllers libvirt adds (root ports, the pcie-to-pci-bridge, qemu-xhci, the ICH9 SATA),
+     * every address and alias as libvirtd; the tiny guest boots on them; the XML dumpxml
+     * prints defines again to the same.
+     */
+    @Test
+    void q35GuestsShowAsLibvirtdShowsThemAndBoot() throws Exception {
+        TestGuests.qemu();
+        makeImages();
+        startDaemon();
+        for (String name : List.of("q35-start", "q35-virtio-start", "q35-plain-start")) {
+            String dom = name.equals("q35-start") ? "dev-q35" : name.equals("q35-virtio-start") ? "dev-q35-virtio" : "dev-q35-plain";
+            virsh("define", domainXml(name).toString());
+            String inactive = virsh("dumpxml", "--inactive", dom);
+            assertEquals(recordedDevices(name + ".inactive.xml"), devices(inactive), name);
+            virsh("start", dom);
+            assertEquals("running (booted)", virsh("domstate", "--reason", dom).strip());
+            assertEquals(recordedDevices(name + ".live.xml"), devices(virsh("dumpxml", dom)), name);
+            virsh("destroy", dom);
+            Path again = root.resolve(dom + "-again.xml");
+            Files.writeString(again, inactive);
+            virsh("define", again.toString()); // what libvirt printed defines to itself
+            assertEquals(recordedDevices(name + ".inactive.xml"), devices(virsh("dumpxml", "--inactive", dom)), name + " again");
+            virsh("undefine", dom);
+        }
+        qemu.assertNothingLeft();
+    }
+
+    /** domxml-to-native of a q35 guest: libvirtd's controller, disk and NIC devices, in its order. */
+    @Test
+    void q35ToNativeHasLibvirtdsDeviceArguments() throws Exception {
+        TestGuests.qemu();
+        makeImages();
+        startDaemon();
+        String argv = virsh("domxml-to-native", "qemu-argv", domainXml("q35-start").toString()).replace(scratch.toString(), "@DIR@");
+        List<String> recorded = List.of(Files.readString(OUT.resolve("q35-start.argv")).split("\n"));
+        assertTrue(argv.contains(" -machine pc-q35-7.2,usb=off,dump-guest-core=off "), argv);
+        int at = 0;
+        for (int i = 0; i + 1 < recorded.size(); i++) {
+            // not -netdev: libvirtd's to-native shows a user NIC's backend as a tap fd, pc or q35 alike
+            if (List.of("-device", "-blockdev").contains(recorded.get(i))) {
+                String arg = recorded.get(i) + " '" + recorded.get(i + 1) + "'";
+                int found = argv.indexOf(arg, at);
+                assertTrue(found >= 0, () -> arg + " not in order in\n" + argv);
+                at = found + arg.length();
+            }
+        }
+    }
+
+    /**
+     * Live attaches on a q35 guest as libvirtd answered them (hotplug.txt): the first virtio disk
+     * takes the free root port define left, the next PCIe and PCI devices find no slot
+     * ("No more available PCI slots"), a SATA disk gets QEMU's refusal; the live XML after.
+     */
+    @Test
+    void q35HotplugTakesTheFreeRootPortThenFailsAsLibvirtd() throws Exception {
+        TestGuests.qemu();
+        makeImages();
+        startDaemon();
+        virsh("define", domainXml("hotplug/q35-hotplug").toString());
+        virsh("start", "dev-q35-hotplug");
+        for (String line : Files.readString(OUT.resolve("hotplug.txt")).split("\n")) {
+            String[] f = line.split("\t");
+            Exec.Result r = virshResult("attach-device", "dev-q35-hotplug", domainXml("hotplug/" + f[0]).toString(), "--live");
+            String[] err = r.stderr().strip().split("\n");
+            String got = r.exitCode() == 0 ? "ok" : err[err.length - 1];
+            assertEquals(f[1], got, () -> f[0] + ": " + r.describe());
+        }
+        String live = Files.readString(OUT.resolve("hotplug/q35-hotplug.live.xml"));
+        assertEquals(live.substring(live.indexOf("  <devices>"), live.indexOf("  </devices>")),
+                devices(virsh("dumpxml", "dev-q35-hotplug")));
+        virsh("destroy", "dev-q35-hotplug");
+        virsh("undefine", "dev-q35-hotplug");
+        qemu.assertNothingLeft();
+    }
+
     @Test
     void aMissingImageFailsTheStartWithLibvirtsErrorAndLeavesNothing() throws Exception {
         TestGuests.qemu();

@@ -83,19 +83,16 @@ final class QemuPcieSlots {
     }
 
     /**
-     * The address a device hot-plugged into the running {@code live} guest gets: slot 0 of the
-     * first empty root port (a PCIe device) or the first free slot of a pcie-to-pci-bridge
-     * (a conventional PCI one); libvirt adds no controller at a hot-plug, and with none free
-     * its answer is "No more available PCI slots".
+     * A live attach on q35 ({@code joined}: the live definition with the device, placed as a define
+     * would place it) takes a free slot of the buses there are: libvirt adds no controller to a
+     * running guest (qemuDomainEnsurePCIAddress), and with no free root port (or bridge slot)
+     * its answer is "No more available PCI slots". The one empty root port a new guest gets is
+     * what a first hot-plugged PCIe device uses.
      */
-    static XmlNode hotplugAddress(DomainDef live, DeviceDef dev) {
-        Buses buses = new Buses(buses(live));
-        buses.reserveGiven(live);
-        int[] at = buses.next(connect(dev), false);
-        if (at == null) {
+    static void checkHotplug(DomainDef live, DomainDef joined) {
+        if (QemuXmlOptions.isQ35(live) && buses(joined).size() > buses(live).size()) {
             throw noSlots();
         }
-        return address(at[0], at[1], at[2]);
     }
 
     /** The QEMU id of PCI bus {@code bus}: the root's {@code pcie.0}, a controller's {@code pci.N}. */
