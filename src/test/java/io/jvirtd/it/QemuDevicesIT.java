@@ -19,6 +19,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Disks and user-mode interfaces on real guests, through stock virsh over
@@ -240,8 +242,10 @@ class QemuDevicesIT {
                 + "\"mac\":\"52:54:00:12:34:57\",\"bus\":\"pci.0\",\"addr\":\"0x3\"}'"), argv);
     }
 
-    @Test
-    void theLinuxGuestSeesItsQcow2Disk() throws Exception {
+    /** On q35 the disk sits behind a pcie-root-port libvirt's layout adds. */
+    @ParameterizedTest
+    @ValueSource(strings = {"pc", "q35"})
+    void theLinuxGuestSeesItsQcow2Disk(String machine) throws Exception {
         TestGuests.qemu();
         TestGuests.LinuxGuest guest = TestGuests.linuxGuest();
         qemuImg("qcow2", scratch.resolve("data.qcow2"), "16M");
@@ -249,7 +253,7 @@ class QemuDevicesIT {
         Path log = root.resolve("jvq-disk-serial.log");
         Path xml = root.resolve("linux.xml");
         Files.writeString(xml, "<domain type='qemu'><name>jvq-disk</name><memory unit='MiB'>128</memory>"
-                + "<os><type arch='x86_64' machine='pc'>hvm</type><kernel>" + guest.kernel() + "</kernel>"
+                + "<os><type arch='x86_64' machine='" + machine + "'>hvm</type><kernel>" + guest.kernel() + "</kernel>"
                 + "<initrd>" + guest.initrd() + "</initrd><cmdline>" + guest.cmdline() + "</cmdline></os>"
                 + "<features><acpi/></features><devices>"
                 + "<disk type='file' device='disk'><driver name='qemu' type='qcow2'/>"
