@@ -11,9 +11,9 @@ import java.util.Optional;
  * saying what jvirtd's QEMU driver accepts, no more: clients such as virt-install build domain
  * XML from this answer, and jvirtd refuses what is outside its subset. So where libvirtd says
  * {@code supported='yes'} for a device or feature jvirtd's XML subset does not take (graphics,
- * loaders, iothreads, memory backing, disks on q35, ...), this says {@code supported='no'}, in
+ * loaders, iothreads, memory backing, videos on q35, ...), this says {@code supported='no'}, in
  * libvirt's own form for it, and an enum lists only the values the subset takes (disk devices
- * disk and cdrom on buses ide, virtio and sata, no disk model; video models vga, cirrus, vmvga,
+ * disk and cdrom on buses ide (not on q35), virtio and sata, no disk model; video models vga, cirrus, vmvga,
  * qxl, virtio, none, bochs and ramfb, not on q35). The emulator facts are libvirt's: path, virt type, canonical
  * machine, arch, the machine's vCPU limit, and the custom CPU models (QEMU's definitions that
  * libvirt's CPU map knows, in QEMU's order, with the map's vendor; usable when TCG can run them).
@@ -55,15 +55,15 @@ final class DomainCapabilitiesXml {
         b.append("  </cpu>\n");
         b.append("  <memoryBacking supported='no'/>\n");
         b.append("  <devices>\n");
-        if (machine.name().contains("q35")) { // no disks on q35 in the subset (QemuDeviceCheck)
-            b.append("    <disk supported='no'/>\n");
+        b.append("    <disk supported='yes'>\n");
+        enumeration(b, "diskDevice", "disk", "cdrom");
+        if (machine.name().contains("q35")) { // no IDE on q35 (libvirt's enum has none either)
+            enumeration(b, "bus", "virtio", "sata");
         } else {
-            b.append("    <disk supported='yes'>\n");
-            enumeration(b, "diskDevice", "disk", "cdrom");
             enumeration(b, "bus", "ide", "virtio", "sata");
-            enumeration(b, "model");
-            b.append("    </disk>\n");
         }
+        enumeration(b, "model");
+        b.append("    </disk>\n");
         for (String d : DEVICES) {
             if (d.equals("video") && !machine.name().contains("q35")) { // QemuVideo's models, in libvirt's order
                 b.append("    <video supported='yes'>\n");
