@@ -26,7 +26,7 @@ import javax.xml.transform.stream.StreamResult;
  * <p>A device is parsed in the context of the definition it joins: the definition (its inactive
  * form, which keeps every assigned address) with the device added is parsed as a whole, so the
  * new device gets exactly the defaults, checks and PCI address a define would give it
- * ({@link QemuXmlOptions}, {@link QemuSubset}, {@link QemuPciSlots}), and the result is the
+ * ({@link QemuXmlOptions}, {@link QemuSubset}, {@link QemuPciSlots}, on q35 {@link QemuPcieSlots}), and the result is the
  * definition with the device in libvirt's place. For detach and update only the identifying
  * parts are read (target, MAC, address, alias), as libvirt's lookups do.
  *
@@ -56,13 +56,14 @@ final class QemuDeviceXml {
             return a == null || a.getAttribute("name").isEmpty() ? null : a.getAttribute("name");
         }
 
-        /** A PCI address the XML gives as {@code slot * 8 + function} on bus 0, or -1. */
+        /** A PCI address the XML gives as {@code bus * 256 + slot * 8 + function}, or -1. */
         int pciSlotFunction() {
             Element a = child(element, "address");
             if (a == null || !"pci".equals(a.getAttribute("type")) || a.getAttribute("slot").isEmpty()) {
                 return -1;
             }
-            return QemuPciSlots.num(a.getAttribute("slot")) * 8 + QemuPciSlots.num(emptyToNull(a.getAttribute("function")));
+            return QemuPciSlots.num(emptyToNull(a.getAttribute("bus"))) * 256
+                    + QemuPciSlots.num(a.getAttribute("slot")) * 8 + QemuPciSlots.num(emptyToNull(a.getAttribute("function")));
         }
 
         /** Sets {@code <mac address>} (the live copy of a device also attached to the config takes its MAC). */
@@ -150,7 +151,7 @@ final class QemuDeviceXml {
         }
         String addr = "(<null>)";
         if (pci >= 0) {
-            addr = String.format(Locale.ROOT, "%04x:%02x:%02x.%d", 0, 0, pci / 8, pci % 8);
+            addr = String.format(Locale.ROOT, "%04x:%02x:%02x.%d", 0, pci / 256, pci % 256 / 8, pci % 8);
         }
         throw VirException.of(VirErrorNumber.DEVICE_MISSING, VirErrorDomain.DOMAIN,
                 "no device found at address '" + addr + "' matching MAC address '" + (mac != null ? mac : "(<null>)")
@@ -182,7 +183,8 @@ final class QemuDeviceXml {
         if (a == null || !"pci".equals(a.attr("type"))) {
             return -2;
         }
-        return QemuPciSlots.num(a.attr("slot")) * 8 + QemuPciSlots.num(a.attr("function"));
+        return QemuPciSlots.num(a.attr("bus")) * 256 + QemuPciSlots.num(a.attr("slot")) * 8
+                + QemuPciSlots.num(a.attr("function"));
     }
 
     private static Element child(Element e, String name) {

@@ -19,7 +19,9 @@ import java.util.Set;
  * kernel, initrd, cmdline, boot), features acpi/apic, a custom CPU model, cputune vcpupin/emulatorpin, clock offset utc,
  * on_poweroff/on_reboot/on_crash destroy or restart, emulator, a pty serial port 0 with log,
  * its pty console, and the implicit devices {@link QemuXmlOptions} adds (USB controller, PCI
- * root, PS/2 inputs, audio none, memballoon virtio or none), and videos ({@link QemuVideo}).
+ * root, PS/2 inputs, audio none, memballoon virtio or none), and videos ({@link QemuVideo}); on
+ * q35 the qemu-xhci USB controller, the ICH9 SATA controller, pcie-root and the
+ * pcie-root-port and pcie-to-pci-bridge controllers ({@link QemuPcieSlots}), no video.
  * One method per device family.
  *
  * <p>Stateless; any thread.
