@@ -151,6 +151,10 @@ final class QemuCommandLine {
             if ("usb".equals(c.node().attr("type")) && "qemu-xhci".equals(c.model())) {
                 Map<String, Object> dev = new LinkedHashMap<>();
                 dev.put("driver", "qemu-xhci");
+                if (c.node().attr("ports") != null) { // qemuBuildUSBControllerDevProps: both port kinds
+                    dev.put("p2", Integer.parseInt(c.node().attr("ports")));
+                    dev.put("p3", Integer.parseInt(c.node().attr("ports")));
+                }
                 dev.put("id", "usb");
                 QemuDeviceProps.address(dev, d, c);
                 a.add("-device");

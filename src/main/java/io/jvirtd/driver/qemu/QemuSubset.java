@@ -162,6 +162,10 @@ final class QemuSubset {
             value(c, "model", "qemu-xhci", "usb controller model on q35");
             children(c, "controller", "alias", "address");
             value(c, "index", "0", "controller index");
+            String ports = c.attr("ports"); // virt-install writes ports='15'
+            if (ports != null && !ports.matches("[1-9]|1[0-5]")) {
+                throw unsupported("usb controller ports '" + ports + "'");
+            }
         } else if ("sata".equals(type)) {
             children(c, "controller", "alias", "address");
             value(c, "index", "0", "controller index");
@@ -186,7 +190,11 @@ final class QemuSubset {
         } else {
             throw unsupported("controller type '" + type + "'");
         }
-        attrs(c, "controller", "type", "index", "model");
+        if ("usb".equals(type)) {
+            attrs(c, "controller", "type", "index", "model", "ports");
+        } else {
+            attrs(c, "controller", "type", "index", "model");
+        }
     }
 
     private static void serial(XmlNode s) {

@@ -40,7 +40,7 @@ class QemuDevicesTest {
     private static final Path OUT = Path.of("src/test/resources/qemu/libvirtd-9.0/devices");
 
     @ParameterizedTest
-    @ValueSource(strings = {"virtio-start", "idesata-start", "addresses", "q35-start", "q35-plain-start", "q35-virtio-start", "q35-ports", "video-start", "video-bochs-start", "video-virtio-start", "video-default-start", "video-none-start", "video-qxl-start", "video-vmvga-start", "video-ramfb-start"})
+    @ValueSource(strings = {"virtio-start", "idesata-start", "addresses", "q35-start", "q35-plain-start", "q35-virtio-start", "q35-virtinstall-start", "q35-ports", "video-start", "video-bochs-start", "video-virtio-start", "video-default-start", "video-none-start", "video-qxl-start", "video-vmvga-start", "video-ramfb-start"})
     void persistentDevicesAreLibvirtds(String name) {
         DomainDef def = defined(name);
         assertEquals(devices(read(OUT.resolve(name + ".inactive.xml"))), devices(def));
@@ -48,7 +48,7 @@ class QemuDevicesTest {
 
     /** The whole persistent config, as libvirt writes it at define and dumpxml --inactive prints it. */
     @ParameterizedTest
-    @ValueSource(strings = {"virtio-start", "idesata-start", "addresses", "q35-start", "q35-plain-start", "q35-virtio-start", "q35-ports", "video-start", "video-bochs-start", "video-virtio-start", "video-default-start", "video-none-start", "video-qxl-start", "video-vmvga-start", "video-ramfb-start"})
+    @ValueSource(strings = {"virtio-start", "idesata-start", "addresses", "q35-start", "q35-plain-start", "q35-virtio-start", "q35-virtinstall-start", "q35-ports", "video-start", "video-bochs-start", "video-virtio-start", "video-default-start", "video-none-start", "video-qxl-start", "video-vmvga-start", "video-ramfb-start"})
     void persistentXmlIsLibvirtds(String name) {
         DomainDef def = defined(name);
         // what define's machine alias expansion (the emulator's) makes of pc and q35
@@ -57,14 +57,14 @@ class QemuDevicesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"virtio-start", "idesata-start", "q35-start", "q35-plain-start", "q35-virtio-start", "video-start", "video-bochs-start", "video-virtio-start", "video-default-start", "video-none-start", "video-qxl-start", "video-vmvga-start", "video-ramfb-start"})
+    @ValueSource(strings = {"virtio-start", "idesata-start", "q35-start", "q35-plain-start", "q35-virtio-start", "q35-virtinstall-start", "video-start", "video-bochs-start", "video-virtio-start", "video-default-start", "video-none-start", "video-qxl-start", "video-vmvga-start", "video-ramfb-start"})
     void liveDevicesAreLibvirtds(String name) {
         DomainDef def = started(name);
         assertEquals(devices(read(OUT.resolve(name + ".live.xml"))), devices(def));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"virtio-start", "idesata-start", "q35-start", "q35-plain-start", "q35-virtio-start", "video-start", "video-bochs-start", "video-virtio-start", "video-default-start", "video-none-start", "video-qxl-start", "video-vmvga-start", "video-ramfb-start"})
+    @ValueSource(strings = {"virtio-start", "idesata-start", "q35-start", "q35-plain-start", "q35-virtio-start", "q35-virtinstall-start", "video-start", "video-bochs-start", "video-virtio-start", "video-default-start", "video-none-start", "video-qxl-start", "video-vmvga-start", "video-ramfb-start"})
     void startCommandLineHasLibvirtdsDeviceArguments(String name) {
         DomainDef def = started(name);
         List<String> argv = new ArrayList<>();
@@ -176,7 +176,7 @@ class QemuDevicesTest {
      * (virDomainControllerInsertPreAlloced), in libvirt as here.
      */
     @ParameterizedTest
-    @ValueSource(strings = {"q35-start", "q35-plain-start", "q35-virtio-start", "virtio-start", "idesata-start"})
+    @ValueSource(strings = {"q35-start", "q35-plain-start", "q35-virtio-start", "q35-virtinstall-start", "virtio-start", "idesata-start"})
     void libvirtdsDefinedXmlDefinesToItself(String name) {
         String recorded = read(OUT.resolve(name + ".inactive.xml"));
         DomainDef def = DomainDef.parse(recorded, DomainDef.PARSE_INACTIVE, QemuXmlOptions.OPTIONS);
@@ -189,7 +189,7 @@ class QemuDevicesTest {
         "<controller type='pci' index='1' model='pci-bridge'/>",
         "<controller type='pci' index='1' model='pcie-root-port'><target chassis='1' port='0x10' hotplug='off'/></controller>",
         "<controller type='usb' index='0' model='ich9-ehci1'/>",
-        "<controller type='usb' index='0' model='qemu-xhci' ports='15'/>",
+        "<controller type='usb' index='0' model='qemu-xhci' ports='16'/>",
         "<interface type='user'><model type='vmxnet3'/></interface>",
         "<disk type='file' device='disk'><source file='/x'/><target dev='vda' bus='virtio'/>"
             + "<address type='pci' domain='0x0000' bus='0x07' slot='0x00' function='0x0'/></disk>"})
