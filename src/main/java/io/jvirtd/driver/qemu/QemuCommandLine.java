@@ -7,6 +7,7 @@ import io.jvirtd.model.conf.XmlNode;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -125,13 +126,13 @@ final class QemuCommandLine {
             a.add(json("driver", "piix3-usb-uhci", "id", "usb", "bus", "pci.0", "addr", "0x1.0x2"));
             return;
         }
-        List<DeviceDef> pci = new java.util.ArrayList<>();
+        List<DeviceDef> pci = new ArrayList<>();
         for (DeviceDef c : d.controllers()) {
             if ("pci".equals(c.node().attr("type")) && !QemuPcieSlots.ROOT.equals(c.model())) {
                 pci.add(c);
             }
         }
-        pci.sort(java.util.Comparator.comparingInt(DeviceDef::controllerIndex));
+        pci.sort(Comparator.comparingInt(DeviceDef::controllerIndex));
         for (DeviceDef c : pci) {
             Map<String, Object> dev = new LinkedHashMap<>();
             dev.put("driver", c.node().childAttr("model", "name"));

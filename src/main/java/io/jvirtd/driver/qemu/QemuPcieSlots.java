@@ -1,6 +1,7 @@
 package io.jvirtd.driver.qemu;
 
 import io.jvirtd.model.VirErrorDomain;
+import io.jvirtd.model.VirErrorNumber;
 import io.jvirtd.model.VirException;
 import io.jvirtd.model.conf.DeviceDef;
 import io.jvirtd.model.conf.DeviceKind;
@@ -157,7 +158,7 @@ final class QemuPcieSlots {
             if ("virtio".equals(disk.diskBus())) {
                 XmlNode a = disk.address();
                 if (a != null && !"pci".equals(a.attr("type"))) {
-                    throw VirException.format(io.jvirtd.model.VirErrorNumber.CONFIG_UNSUPPORTED, VirErrorDomain.QEMU,
+                    throw VirException.format(VirErrorNumber.CONFIG_UNSUPPORTED, VirErrorDomain.QEMU,
                             "virtio disk cannot have an address of type '%s'", a.attr("type"));
                 }
                 out.add(disk);
@@ -269,7 +270,7 @@ final class QemuPcieSlots {
                     throw QemuSubset.unsupported("PCI address on bus " + bus + " (no PCI controller with that index)");
                 }
                 if (used.get(bus)[slot][fn]) {
-                    throw VirException.of(io.jvirtd.model.VirErrorNumber.XML_ERROR, VirErrorDomain.DOMAIN,
+                    throw VirException.of(VirErrorNumber.XML_ERROR, VirErrorDomain.DOMAIN,
                             "Attempted double use of PCI Address " + String.format(Locale.ROOT,
                                     "0000:%02x:%02x.%x", bus, slot, fn));
                 }
