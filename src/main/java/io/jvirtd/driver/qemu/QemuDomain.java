@@ -102,6 +102,19 @@ final class QemuDomain {
      */
     boolean forSnapshotDelete;
 
+    /**
+     * libvirt's vm->job->current: the async job under way (a save, a snapshot delete) as
+     * virDomainGetJobInfo reports it, set by the job's owner from its start to its end; null
+     * when none runs.
+     */
+    QemuJobData currentJob;
+    /**
+     * libvirt's vm->job->completed: the last async job that completed, for
+     * VIR_DOMAIN_JOB_STATS_COMPLETED, until a client reads it without KEEP_COMPLETED. Kept in
+     * memory only, as libvirt (a daemon restart forgets it).
+     */
+    QemuJobData completedJob;
+
     /** The snapshots (libvirt's vm->snapshots), kept by {@link QemuSnapshots}. */
     final Moments<SnapshotDef> snapshots = new Moments<>();
 

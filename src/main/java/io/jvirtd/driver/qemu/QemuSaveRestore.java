@@ -122,10 +122,12 @@ final class QemuSaveRestore {
 
     /**
      * qemuDomainSaveInternal: pause (reason save), write the image, stop QEMU (shut off, reason
-     * saved, STOPPED_SAVED); a failure resumes a guest that ran (reason save canceled).
+     * saved, STOPPED_SAVED); a failure resumes a guest that ran (reason save canceled). An async
+     * job (VIR_ASYNC_JOB_SAVE), so that job queries follow its progress and virDomainAbortJob
+     * can cancel it ({@link QemuJobQueries}); its statistics stay as the completed job's.
      */
     private void save(QemuDomain d, Path target, String dxml, int flags) {
-        d.beginJob();
+        d.beginAsyncJob();
         try {
             QmpMonitor mon;
             DomainDef live;
@@ -137,6 +139,8 @@ final class QemuSaveRestore {
                 mon = d.monitor;
                 live = d.liveDef.copy();
                 wasRunning = d.state == DomainState.RUNNING;
+                d.currentJob = QemuJobData.begin(QemuJobData.OPERATION_SAVE,
+                        QemuJobData.StatsType.SAVEDUMP);
             }
             if (wasRunning) {
                 pause(d, mon);
@@ -145,8 +149,15 @@ final class QemuSaveRestore {
             try {
                 DomainDef def = dxml != null ? checkedReplacement(live, dxml) : live;
                 String xml = imageXml(def);
-                MigrationFile.save(mon, life.paths.runDir(live.id(), live.name()), target,
-                        SaveImage.create(xml, COOKIE, imageRunning));
+                Map<String, Object> last = MigrationFile.save(mon, life.paths.runDir(live.id(), live.name()),
+                        target, SaveImage.create(xml, COOKIE, imageRunning), () -> {
+                            synchronized (d) {
+                                d.currentJob = d.currentJob.withStatus(QemuJobData.Status.MIGRATING);
+                            }
+                        });
+                synchronized (d) {
+                    d.completedJob = d.currentJob.completed(last);
+                }
             } catch (RuntimeException e) {
                 if (wasRunning) {
                     resumeAfterFailure(d, mon);
@@ -155,7 +166,10 @@ final class QemuSaveRestore {
             }
             stopSaved(d, mon);
         } finally {
-            d.endJob();
+            synchronized (d) {
+                d.currentJob = null;
+            }
+            d.endAsyncJob();
         }
     }
 
@@ -165,6 +179,9 @@ final class QemuSaveRestore {
             d.pausedReason = StateReason.Paused.SAVE;
         }
         mon.execute("stop", null, QemuLifecycle.MONITOR_TIMEOUT_MILLIS);
+        synchronized (d) {
+            d.currentJob = d.currentJob.stoppedNow(); // the downtime starts
+        }
         life.onEventThread(() -> {
             synchronized (d) {
                 if (d.liveDef == null || d.state != DomainState.RUNNING) {
