@@ -36,6 +36,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Then full saves: {@code save --verbose} and {@code managedsave --verbose} end with libvirtd's
  * {@code [100 %]} lines, and {@code domjobinfo --completed} shows the completed save with the
  * fields libvirtd gives, in its order, kept with {@code --keep-completed}, dropped otherwise.
+ * Last, {@code python-save-job-events.py} saves the guest through python3-libvirt and must print
+ * what it printed against libvirtd ({@code python-save-job-events.txt}): jobInfo/jobStats and the
+ * events of a save (suspended, migration-iteration, job-completed with its fields, stopped saved).
  */
 class QemuJobInfoIT {
 
@@ -136,6 +139,16 @@ class QemuJobInfoIT {
         virsh("start", name); // restores the managed save
         assertTrue(virsh("domjobinfo", name, "--completed").startsWith("Job type:         Completed\nOperation:        Save\n"),
                 "the managed save's statistics outlive the restore, as libvirtd's");
+
+        // python3-libvirt: jobInfo/jobStats and the events of a save (migration-iteration, job-completed)
+        Path resources = InteropEnvironment.baseDir().resolve("src/test/resources/it/qemu");
+        Exec.Result py = Exec.run(T, null, InteropEnvironment.pythonWithLibvirt().toString(),
+                resources.resolve("python-save-job-events.py").toString(), QemuTestRoot.tcpUri(daemon), name,
+                image.toString());
+        assertEquals(0, py.exitCode(), () -> py.describe() + "\n" + daemon.describe());
+        assertEquals(recordedLines(resources.resolve("python-save-job-events.txt")), py.stdout().strip());
+        virsh("restore", image.toString());
+        Files.delete(image);
         virsh("destroy", name);
         virsh("undefine", name);
         Path saveDir = root.resolve("qemu/lib/save");
@@ -235,6 +248,13 @@ class QemuJobInfoIT {
             assertTrue(i >= 0, g + " is not in libvirtd's fields " + all + " in that order: " + got);
             at += i + 1;
         }
+    }
+
+    /** A recorded answer file without its comment lines. */
+    private static String recordedLines(Path f) throws IOException {
+        List<String> out = Files.readAllLines(f).stream().filter(l -> !l.startsWith("#")).toList();
+        assertTrue(out.size() >= 8, "recorded lines in " + f);
+        return String.join("\n", out).strip();
     }
 
     private static List<String> listing(Path dir) throws IOException {

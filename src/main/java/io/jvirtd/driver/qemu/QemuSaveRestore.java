@@ -17,6 +17,7 @@ import io.jvirtd.model.domain.DomainRef;
 import io.jvirtd.model.domain.DomainState;
 import io.jvirtd.model.domain.StateReason;
 import io.jvirtd.model.domain.Uuids;
+import io.jvirtd.model.event.DomainEvent;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -155,9 +156,19 @@ final class QemuSaveRestore {
                                 d.currentJob = d.currentJob.withStatus(QemuJobData.Status.MIGRATING);
                             }
                         });
+                QemuJobData done;
+                DomainRef ref;
                 synchronized (d) {
-                    d.completedJob = d.currentJob.completed(last);
+                    done = d.currentJob.completed(last);
+                    d.completedJob = done;
+                    ref = d.ref();
                 }
+                // qemuMigrationSrcToFile: the job-completed event, before QEMU stops
+                List<TypedParameter> params = done.toParams();
+                life.onEventThread(() -> {
+                    life.events.post(new DomainEvent.JobCompleted(ref, params));
+                    life.events.dispatch();
+                });
             } catch (RuntimeException e) {
                 if (wasRunning) {
                     resumeAfterFailure(d, mon);
