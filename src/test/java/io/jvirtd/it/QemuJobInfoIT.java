@@ -39,6 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Last, {@code python-save-job-events.py} saves the guest through python3-libvirt and must print
  * what it printed against libvirtd ({@code python-save-job-events.txt}): jobInfo/jobStats and the
  * events of a save (suspended, migration-iteration, job-completed with its fields, stopped saved).
+ * A destroy during a held save is not held up by it (libvirt lets VIR_JOB_DESTROY run during an
+ * async job): the save fails and leaves no file.
  */
 class QemuJobInfoIT {
 
@@ -149,7 +151,23 @@ class QemuJobInfoIT {
         assertEquals(recordedLines(resources.resolve("python-save-job-events.txt")), py.stdout().strip());
         virsh("restore", image.toString());
         Files.delete(image);
-        virsh("destroy", name);
+
+        // a destroy is not held up by a save under way (libvirt's VIR_JOB_DESTROY during an async job)
+        virsh("qemu-monitor-command", name, String.format(HOLD, "true"));
+        Process doomed = virshInBackground("save", name, image.toString());
+        try {
+            awaitTrue(() -> virsh("qemu-monitor-command", name, "{\"execute\":\"query-migrate\"}"),
+                    s -> s.contains("\"status\":\"pre-switchover\""), "QEMU holds the save before switchover");
+            virsh("destroy", name);
+            assertTrue(doomed.waitFor(T.toSeconds(), TimeUnit.SECONDS), "the save ends");
+            String out = Files.readString(root.resolve("save.out"));
+            assertEquals(1, doomed.exitValue(), out);
+            System.out.println("save cut short by destroy: " + out.strip());
+        } finally {
+            doomed.destroyForcibly();
+        }
+        assertEquals("shut off (destroyed)", virsh("domstate", "--reason", name));
+        assertEquals(List.of(), listing(saves), "no image and no partial file");
         virsh("undefine", name);
         Path saveDir = root.resolve("qemu/lib/save");
         assertEquals(List.of(), listing(saveDir), "managed save images left");
