@@ -39,8 +39,9 @@ import java.util.Map;
  * loads the state back. A managed save lives in the lib folder's {@code save/NAME.save}, and
  * starting the domain restores from it and removes it.
  *
- * <p>Threads: worker threads; every change runs under the domain's job, the copy with no lock
- * held; events and state changes go through {@link QemuLifecycle}'s event thread. Stateless.
+ * <p>Threads: worker threads; every change runs under the domain's job (a save under its async
+ * job, which lets job queries, an abort and a destroy in meanwhile), the copy with no lock held;
+ * events and state changes go through {@link QemuLifecycle}'s event thread. Stateless.
  */
 final class QemuSaveRestore {
 
