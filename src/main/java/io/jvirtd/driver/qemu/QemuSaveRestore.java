@@ -171,6 +171,13 @@ final class QemuSaveRestore {
                     life.events.dispatch();
                 });
             } catch (RuntimeException e) {
+                boolean gone;
+                synchronized (d) {
+                    gone = d.destroying || d.liveDef == null;
+                }
+                if (gone) { // destroyed meanwhile: qemuDomainObjWait's error, not the monitor's EOF
+                    throw VirException.of(VirErrorNumber.OPERATION_FAILED, VirErrorDomain.QEMU, "domain is not running");
+                }
                 if (wasRunning) {
                     resumeAfterFailure(d, mon);
                 }
