@@ -114,6 +114,10 @@ final class DomainStatsCalls {
             s.domains().domainAbortJob(Handles.dom(a.dom()));
             return null;
         });
+        t.bind(DOMAIN_ABORT_JOB_FLAGS, DomainAbortJobFlagsArgs.class, Void.class, (s, a) -> {
+            s.domains().domainAbortJobFlags(Handles.dom(a.dom()), a.flags());
+            return null;
+        });
         t.bind(DOMAIN_GET_JOB_STATS, DomainGetJobStatsArgs.class, DomainGetJobStatsRet.class, (s, a) -> {
             ApiChecks.requires(a.flags(), JOB_STATS_KEEP_COMPLETED, "VIR_DOMAIN_JOB_STATS_KEEP_COMPLETED",
                     JOB_STATS_COMPLETED, "VIR_DOMAIN_JOB_STATS_COMPLETED", "virDomainGetJobStats", D);

@@ -59,16 +59,21 @@ final class MigrationFile {
 
     /**
      * Writes {@code head} and then the paused guest's state to {@code target}. On failure the
-     * migration is cancelled and nothing is left at {@code target} but what was there before.
+     * migration is cancelled and nothing is left at {@code target} but what was there before;
+     * a migration cancelled meanwhile ({@code migrate_cancel}, virDomainAbortJob) fails with
+     * libvirt's "operation aborted: job 'domain save' canceled by client".
      *
-     * @param mon    the guest's monitor
-     * @param runDir the guest's run folder, where the socket goes
+     * @param mon       the guest's monitor
+     * @param runDir    the guest's run folder, where the socket goes
+     * @param migrating told once QEMU accepted {@code migrate}: from then on {@code query-migrate} has figures
+     * @return QEMU's last {@code query-migrate} answer (status completed), the save's final statistics
      */
-    static void save(QmpMonitor mon, Path runDir, Path target, SaveImage head) {
+    static Map<String, Object> save(QmpMonitor mon, Path runDir, Path target, SaveImage head, Runnable migrating) {
         Path sock = runDir.resolve("save.sock");
         Path tmp = target.resolveSibling("." + target.getFileName() + ".jvirtd-partial");
         Object oldBandwidth = null;
         boolean started = false;
+        Map<String, Object> result;
         try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             Files.deleteIfExists(sock);
             server.bind(UnixDomainSocketAddress.of(sock));
@@ -85,9 +90,10 @@ final class MigrationFile {
                     started = true;
                     try (SocketChannel in = accept(server, migrate, mon)) {
                         mon.await(migrate, "migrate", QemuLifecycle.MONITOR_TIMEOUT_MILLIS);
+                        migrating.run();
                         copy(in, out, head.streamOffset());
                     }
-                    awaitEnd(mon, end, "domain save job");
+                    result = awaitEnd(mon, end, "domain save");
                 } finally {
                     end.cancel(false);
                 }
@@ -95,6 +101,7 @@ final class MigrationFile {
                 out.force(true);
             }
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            return result;
         } catch (IOException e) {
             cleanUp(mon, started, oldBandwidth, tmp);
             throw VirException.systemError(VirErrorDomain.QEMU, 5,
@@ -118,7 +125,7 @@ final class MigrationFile {
         try {
             mon.execute("migrate-incoming", Map.of("uri", "unix:" + sock), QemuLifecycle.MONITOR_TIMEOUT_MILLIS);
             send(image, offset, sock);
-            awaitEnd(mon, end, "domain restore job");
+            awaitEnd(mon, end, "start"); // a restore is libvirt's VIR_ASYNC_JOB_START
         } finally {
             end.cancel(false);
         }
@@ -224,10 +231,13 @@ final class MigrationFile {
 
     /**
      * Waits for the MIGRATION event that ends the migration, then asks {@code query-migrate} once
-     * for the outcome (QEMU's error text for a failure); throws libvirt's "operation failed:
-     * JOB: unexpectedly failed" when it did not complete.
+     * for the outcome (QEMU's error text for a failure) and returns that answer; throws
+     * libvirt's errors (qemuMigrationJobCheckStatus) when it did not complete.
+     *
+     * @param job libvirt's name of the job (qemuMigrationJobName)
      */
-    private static void awaitEnd(QmpMonitor mon, CompletableFuture<Map<String, Object>> end, String job) {
+    private static Map<String, Object> awaitEnd(QmpMonitor mon, CompletableFuture<Map<String, Object>> end,
+                                                String job) {
         try {
             mon.await(end, "MIGRATION", END_MILLIS);
         } catch (VirException e) {
@@ -240,14 +250,19 @@ final class MigrationFile {
         String status = r instanceof Map<?, ?> m ? String.valueOf(m.get("status")) : "none";
         switch (status) {
             case "completed" -> {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> answer = (Map<String, Object>) r;
+                return answer;
             }
-            case "failed", "cancelled" -> {
+            case "cancelled" -> throw VirException.of(VirErrorNumber.OPERATION_ABORTED, VirErrorDomain.QEMU,
+                    "job '" + job + "' canceled by client"); // only a client's abort cancels it
+            case "failed" -> {
                 Object desc = r instanceof Map<?, ?> m ? m.get("error-desc") : null;
-                throw VirException.of(VirErrorNumber.OPERATION_FAILED, VirErrorDomain.QEMU,
-                        job + ": " + (desc != null ? desc : "unexpectedly failed"));
+                throw VirException.of(VirErrorNumber.OPERATION_FAILED, VirErrorDomain.QEMU, desc != null
+                        ? "job '" + job + "' failed: " + desc : "job '" + job + "' unexpectedly failed");
             }
             default -> throw VirException.of(VirErrorNumber.OPERATION_TIMEOUT, VirErrorDomain.QEMU,
-                    job + ": QEMU did not finish the migration (status " + status + ")");
+                    "job '" + job + "': QEMU did not finish the migration (status " + status + ")");
         }
     }
 

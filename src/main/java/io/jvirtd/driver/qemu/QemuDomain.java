@@ -23,8 +23,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * never by swapping in an edited copy, which would lose a concurrent change. State-changing calls also hold the
  * domain's job ({@link #beginJob}): one at a time per domain, as libvirt's job rule, while
  * queries run alongside; a call that waits {@value #JOB_WAIT_SECONDS} s for the job fails. An
- * async job ({@link #beginAsyncJob}, snapshot delete) lets query jobs ({@link #beginQueryJob},
- * screenshot) and the destroy job ({@link #beginDestroyJob}) run during it, one at a time, as
+ * async job ({@link #beginAsyncJob}: save, snapshot delete) lets query jobs ({@link #beginQueryJob}:
+ * screenshot, job info, job abort) and the destroy job ({@link #beginDestroyJob}) run during it, one at a time, as
  * libvirt's VIR_JOB_DEFAULT_MASK does, except while its owner forbids them ({@link #forbidQueries}).
  */
 final class QemuDomain {
@@ -101,6 +101,19 @@ final class QemuDomain {
      * rather than leaving the guest running paused.
      */
     boolean forSnapshotDelete;
+
+    /**
+     * libvirt's vm->job->current: the async job under way (a save, a snapshot delete) as
+     * virDomainGetJobInfo reports it, set by the job's owner from its start to its end; null
+     * when none runs.
+     */
+    QemuJobData currentJob;
+    /**
+     * libvirt's vm->job->completed: the last async job that completed, for
+     * VIR_DOMAIN_JOB_STATS_COMPLETED, until a client reads it without KEEP_COMPLETED. Kept in
+     * memory only, as libvirt (a daemon restart forgets it).
+     */
+    QemuJobData completedJob;
 
     /** The snapshots (libvirt's vm->snapshots), kept by {@link QemuSnapshots}. */
     final Moments<SnapshotDef> snapshots = new Moments<>();
@@ -209,7 +222,7 @@ final class QemuDomain {
 
     /**
      * Takes an async job as libvirt's virDomainObjBeginAsyncJob with VIR_JOB_DEFAULT_MASK (what
-     * snapshot delete takes): no state-change job runs until {@link #endAsyncJob}, but query
+     * save and snapshot delete take): no state-change job runs until {@link #endAsyncJob}, but query
      * jobs ({@link #beginQueryJob}) may, one at a time; waits for a query job under way to end.
      */
     void beginAsyncJob() {

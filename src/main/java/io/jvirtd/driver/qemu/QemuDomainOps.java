@@ -21,6 +21,8 @@ import io.jvirtd.model.domain.DomainBlockInfo;
 import io.jvirtd.model.domain.DomainBlockStats;
 import io.jvirtd.model.domain.DomainInfo;
 import io.jvirtd.model.domain.DomainInterfaceStats;
+import io.jvirtd.model.domain.DomainJobInfo;
+import io.jvirtd.model.domain.DomainJobStats;
 import io.jvirtd.model.domain.DomainListFilter;
 import io.jvirtd.model.domain.DomainMemoryStat;
 import io.jvirtd.model.domain.DomainRef;
@@ -61,6 +63,7 @@ final class QemuDomainOps implements DomainOps {
     private final QemuSnapshots snapshots;
     private final QemuMonitorCommands monitorCommands;
     private final QemuVcpuPins pins;
+    private final QemuJobQueries jobs;
     /** The event callbacks registered through this connection. Guarded by itself. */
     private final List<Integer> callbacks = new ArrayList<>();
 
@@ -74,6 +77,7 @@ final class QemuDomainOps implements DomainOps {
         this.snapshots = new QemuSnapshots(life);
         this.monitorCommands = new QemuMonitorCommands(life);
         this.pins = new QemuVcpuPins(life);
+        this.jobs = new QemuJobQueries(life.domains);
     }
 
     // ------------------------------------------------------------------ lists and lookups
@@ -236,6 +240,28 @@ final class QemuDomainOps implements DomainOps {
     public void domainDestroyFlags(DomainRef dom, int flags) {
         VirException.checkFlags(flags, DESTROY_GRACEFUL, VirErrorDomain.QEMU, "qemuDomainDestroyFlags");
         life.destroy(dom, (flags & DESTROY_GRACEFUL) != 0);
+    }
+
+    // ------------------------------------------------------------------ jobs
+
+    @Override
+    public DomainJobInfo domainGetJobInfo(DomainRef dom) {
+        return jobs.info(dom);
+    }
+
+    @Override
+    public DomainJobStats domainGetJobStats(DomainRef dom, int flags) {
+        return jobs.stats(dom, flags);
+    }
+
+    @Override
+    public void domainAbortJob(DomainRef dom) {
+        jobs.abort(dom, 0);
+    }
+
+    @Override
+    public void domainAbortJobFlags(DomainRef dom, int flags) {
+        jobs.abort(dom, flags);
     }
 
     // ------------------------------------------------------------------ save and restore

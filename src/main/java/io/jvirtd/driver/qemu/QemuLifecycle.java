@@ -843,6 +843,10 @@ final class QemuLifecycle {
             blockJobs.onStatusChange(d, data);
             return;
         }
+        if (event.equals("MIGRATION_PASS")) {
+            onMigrationPass(d, data);
+            return;
+        }
         boolean save = false;
         boolean kill = false;
         boolean reboot = false;
@@ -1145,6 +1149,23 @@ final class QemuLifecycle {
         } finally {
             d.statusWrite.unlock();
         }
+    }
+
+    /**
+     * qemuProcessHandleMigrationPass: QEMU began another pass over the guest's RAM during an
+     * async job's migration (a save): the migration-iteration event. qemu-event thread.
+     */
+    private void onMigrationPass(QemuDomain d, Map<String, Object> data) {
+        DomainRef ref;
+        synchronized (d) {
+            if (d.currentJob == null || d.liveDef == null) {
+                return; // libvirt ignores a pass outside an async job
+            }
+            ref = d.ref();
+        }
+        Object pass = data.get("pass");
+        events.post(new DomainEvent.MigrationIteration(ref, pass instanceof Number n ? n.intValue() : 0));
+        events.dispatch();
     }
 
     void raise(QemuDomain d, int event, int detail) {

@@ -17,6 +17,7 @@ import io.jvirtd.model.domain.DomainRef;
 import io.jvirtd.model.domain.DomainState;
 import io.jvirtd.model.domain.StateReason;
 import io.jvirtd.model.domain.Uuids;
+import io.jvirtd.model.event.DomainEvent;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -38,8 +39,9 @@ import java.util.Map;
  * loads the state back. A managed save lives in the lib folder's {@code save/NAME.save}, and
  * starting the domain restores from it and removes it.
  *
- * <p>Threads: worker threads; every change runs under the domain's job, the copy with no lock
- * held; events and state changes go through {@link QemuLifecycle}'s event thread. Stateless.
+ * <p>Threads: worker threads; every change runs under the domain's job (a save under its async
+ * job, which lets job queries, an abort and a destroy in meanwhile), the copy with no lock held;
+ * events and state changes go through {@link QemuLifecycle}'s event thread. Stateless.
  */
 final class QemuSaveRestore {
 
@@ -122,10 +124,12 @@ final class QemuSaveRestore {
 
     /**
      * qemuDomainSaveInternal: pause (reason save), write the image, stop QEMU (shut off, reason
-     * saved, STOPPED_SAVED); a failure resumes a guest that ran (reason save canceled).
+     * saved, STOPPED_SAVED); a failure resumes a guest that ran (reason save canceled). An async
+     * job (VIR_ASYNC_JOB_SAVE), so that job queries follow its progress and virDomainAbortJob
+     * can cancel it ({@link QemuJobQueries}); its statistics stay as the completed job's.
      */
     private void save(QemuDomain d, Path target, String dxml, int flags) {
-        d.beginJob();
+        d.beginAsyncJob();
         try {
             QmpMonitor mon;
             DomainDef live;
@@ -137,6 +141,8 @@ final class QemuSaveRestore {
                 mon = d.monitor;
                 live = d.liveDef.copy();
                 wasRunning = d.state == DomainState.RUNNING;
+                d.currentJob = QemuJobData.begin(QemuJobData.OPERATION_SAVE,
+                        QemuJobData.StatsType.SAVEDUMP);
             }
             if (wasRunning) {
                 pause(d, mon);
@@ -145,9 +151,33 @@ final class QemuSaveRestore {
             try {
                 DomainDef def = dxml != null ? checkedReplacement(live, dxml) : live;
                 String xml = imageXml(def);
-                MigrationFile.save(mon, life.paths.runDir(live.id(), live.name()), target,
-                        SaveImage.create(xml, COOKIE, imageRunning));
+                Map<String, Object> last = MigrationFile.save(mon, life.paths.runDir(live.id(), live.name()),
+                        target, SaveImage.create(xml, COOKIE, imageRunning), () -> {
+                            synchronized (d) {
+                                d.currentJob = d.currentJob.withStatus(QemuJobData.Status.MIGRATING);
+                            }
+                        });
+                QemuJobData done;
+                DomainRef ref;
+                synchronized (d) {
+                    done = d.currentJob.completed(last);
+                    d.completedJob = done;
+                    ref = d.ref();
+                }
+                // qemuMigrationSrcToFile: the job-completed event, before QEMU stops
+                List<TypedParameter> params = done.toParams();
+                life.onEventThread(() -> {
+                    life.events.post(new DomainEvent.JobCompleted(ref, params));
+                    life.events.dispatch();
+                });
             } catch (RuntimeException e) {
+                boolean gone;
+                synchronized (d) {
+                    gone = d.destroying || d.liveDef == null;
+                }
+                if (gone) { // destroyed meanwhile: qemuDomainObjWait's error, not the monitor's EOF
+                    throw VirException.of(VirErrorNumber.OPERATION_FAILED, VirErrorDomain.QEMU, "domain is not running");
+                }
                 if (wasRunning) {
                     resumeAfterFailure(d, mon);
                 }
@@ -155,7 +185,10 @@ final class QemuSaveRestore {
             }
             stopSaved(d, mon);
         } finally {
-            d.endJob();
+            synchronized (d) {
+                d.currentJob = null;
+            }
+            d.endAsyncJob();
         }
     }
 
@@ -165,6 +198,9 @@ final class QemuSaveRestore {
             d.pausedReason = StateReason.Paused.SAVE;
         }
         mon.execute("stop", null, QemuLifecycle.MONITOR_TIMEOUT_MILLIS);
+        synchronized (d) {
+            d.currentJob = d.currentJob.stoppedNow(); // the downtime starts
+        }
         life.onEventThread(() -> {
             synchronized (d) {
                 if (d.liveDef == null || d.state != DomainState.RUNNING) {

@@ -1016,6 +1016,7 @@ final class QemuSnapshots {
         boolean childrenOnly = (flags & DELETE_CHILDREN_ONLY) != 0;
         QemuDomain d = life.domains.get(snap.domain());
         d.beginAsyncJob(); // qemuSnapshotDelete: VIR_ASYNC_JOB_SNAPSHOT, queries may run meanwhile
+        beginDeleteJob(d);
         boolean stopQemu = false;
         try {
             List<SnapshotDef> doomed = new ArrayList<>();
@@ -1075,7 +1076,7 @@ final class QemuSnapshots {
                     stopWithoutQueries(d);
                 }
             } finally {
-                d.endAsyncJob();
+                endDeleteJob(d);
             }
         }
     }
@@ -1162,6 +1163,7 @@ final class QemuSnapshots {
     private void resumeDelete(QemuDomain d) {
         try {
             d.beginAsyncJob(); // the delete's own job (VIR_ASYNC_JOB_SNAPSHOT) again, to finish it
+            beginDeleteJob(d);
         } catch (VirException e) {
             LOG.log(Level.ERROR, "cannot finish the snapshot delete of {0}: {1}", d.name(), e.getMessage());
             return;
@@ -1206,9 +1208,27 @@ final class QemuSnapshots {
                     stopWithoutQueries(d);
                 }
             } finally {
-                d.endAsyncJob();
+                endDeleteJob(d);
             }
         }
+    }
+
+    /**
+     * What job queries see during a delete (libvirt's job data of VIR_ASYNC_JOB_SNAPSHOT with
+     * operation "snapshot delete" and no statistics type); the async job is already held.
+     */
+    private static void beginDeleteJob(QemuDomain d) {
+        synchronized (d) {
+            d.currentJob = QemuJobData.begin(QemuJobData.OPERATION_SNAPSHOT_DELETE,
+                    QemuJobData.StatsType.NONE);
+        }
+    }
+
+    private static void endDeleteJob(QemuDomain d) {
+        synchronized (d) {
+            d.currentJob = null;
+        }
+        d.endAsyncJob();
     }
 
     /** qemuSnapshotDeleteValidate. Domain locked. */

@@ -756,6 +756,11 @@ public interface DomainOps {
         throw dom("virDomainAbortJob");
     }
 
+    /** virDomainAbortJobFlags. */
+    default void domainAbortJobFlags(DomainRef dom, int flags) {
+        throw dom("virDomainAbortJobFlags");
+    }
+
     // ---------------------------------------------------------------- events
 
     /**

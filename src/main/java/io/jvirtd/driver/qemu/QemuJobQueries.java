@@ -1,0 +1,138 @@
+package io.jvirtd.driver.qemu;
+
+import io.jvirtd.model.VirErrorDomain;
+import io.jvirtd.model.VirException;
+import io.jvirtd.model.domain.DomainJobInfo;
+import io.jvirtd.model.domain.DomainJobStats;
+import io.jvirtd.model.domain.DomainRef;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * virDomainGetJobInfo, virDomainGetJobStats and virDomainAbortJob(Flags) on the QEMU driver, as
+ * libvirt's qemuDomainGetJobInfo / GetJobStats / AbortJobFlags: a domain's async job
+ * ({@link QemuDomain#currentJob}: a save, a snapshot delete) with the progress QEMU's
+ * {@code query-migrate} reports while a save's migration runs, the last completed job
+ * ({@link QemuDomain#completedJob}), and {@code migrate_cancel} to abort a save.
+ *
+ * <p>Threads: worker threads. Each call takes the domain's query job (libvirt's VIR_JOB_QUERY
+ * and VIR_JOB_ABORT, which an async job lets run) around its monitor command, and reads the
+ * domain's records under its monitor, holding nothing across QMP. Stateless.
+ */
+final class QemuJobQueries {
+
+    /** virDomainJobStatsFlags. */
+    static final int STATS_COMPLETED = 1;
+    static final int STATS_KEEP_COMPLETED = 2;
+    /** virDomainAbortJobFlagsValues. */
+    static final int ABORT_POSTCOPY = 1;
+
+    private static final DomainJobInfo NO_JOB = new DomainJobInfo(DomainJobInfo.TYPE_NONE, 0, 0, 0, 0, 0, 0, 0, 0,
+            0, 0, 0);
+    private static final DomainJobStats NO_JOB_STATS = new DomainJobStats(DomainJobInfo.TYPE_NONE, List.of());
+
+    private final QemuDomains domains;
+
+    QemuJobQueries(QemuDomains domains) {
+        this.domains = domains;
+    }
+
+    /** virDomainGetJobInfo. */
+    DomainJobInfo info(DomainRef ref) {
+        QemuJobData j = current(domains.get(ref));
+        return j == null ? NO_JOB : j.toInfo();
+    }
+
+    /**
+     * virDomainGetJobStats. With COMPLETED: the last completed job while no other runs (no job
+     * taken, the domain may be shut off, as after a save), forgotten unless KEEP_COMPLETED.
+     */
+    DomainJobStats stats(DomainRef ref, int flags) {
+        VirException.checkFlags(flags, STATS_COMPLETED | STATS_KEEP_COMPLETED, VirErrorDomain.QEMU,
+                "qemuDomainGetJobStats");
+        QemuDomain d = domains.get(ref);
+        if ((flags & STATS_COMPLETED) != 0) {
+            synchronized (d) {
+                QemuJobData j = d.currentJob == null ? d.completedJob : null;
+                DomainJobStats answer = j == null ? NO_JOB_STATS : new DomainJobStats(j.status().type, j.toParams());
+                if ((flags & STATS_KEEP_COMPLETED) == 0) {
+                    d.completedJob = null; // libvirt drops it after any successful read without KEEP
+                }
+                return answer;
+            }
+        }
+        QemuJobData j = current(d);
+        return j == null ? NO_JOB_STATS : new DomainJobStats(j.status().type, j.toParams());
+    }
+
+    /**
+     * qemuDomainGetJobStatsInternal: the running job, with QEMU's figures while a save's
+     * migration runs and the time elapsed for a job that has statistics; null when none runs.
+     */
+    private static QemuJobData current(QemuDomain d) {
+        d.beginQueryJob();
+        try {
+            QemuJobData j;
+            QmpMonitor mon;
+            synchronized (d) {
+                checkActive(d);
+                j = d.currentJob;
+                mon = d.monitor;
+            }
+            if (j == null || j.statsType() == QemuJobData.StatsType.NONE) {
+                return j; // libvirt measures nothing for such a job, not even the time
+            }
+            if (j.status() != QemuJobData.Status.MIGRATING || mon == null) {
+                return j.timed();
+            }
+            Object r = mon.execute("query-migrate", null, QemuLifecycle.MONITOR_TIMEOUT_MILLIS);
+            @SuppressWarnings("unchecked")
+            Map<String, Object> answer = r instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+            return j.measured(answer);
+        } finally {
+            d.endQueryJob();
+        }
+    }
+
+    /**
+     * virDomainAbortJobFlags: cancels a save's migration (QEMU then closes the stream, the save
+     * fails with "canceled by client", drops its temporary file and resumes the guest); for a
+     * snapshot delete libvirt sends the same {@code migrate_cancel}, which QEMU accepts and
+     * which changes nothing.
+     */
+    void abort(DomainRef ref, int flags) {
+        VirException.checkFlags(flags, ABORT_POSTCOPY, VirErrorDomain.QEMU, "qemuDomainAbortJobFlags");
+        QemuDomain d = domains.get(ref);
+        d.beginQueryJob(); // VIR_JOB_ABORT
+        try {
+            QemuJobData j;
+            QmpMonitor mon;
+            synchronized (d) {
+                checkActive(d);
+                j = d.currentJob;
+                mon = d.monitor;
+            }
+            if ((flags & ABORT_POSTCOPY) != 0) { // jvirtd migrates no guest: never a post-copy migration
+                throw VirException.operationInvalid(VirErrorDomain.QEMU,
+                        "current job is not outgoing migration in post-copy mode");
+            }
+            if (j == null) {
+                throw VirException.operationInvalid(VirErrorDomain.QEMU, "no job is active on the domain");
+            }
+            if (mon == null) {
+                throw VirException.operationInvalid(VirErrorDomain.DOMAIN, "domain is not running");
+            }
+            mon.execute("migrate_cancel", null, QemuLifecycle.MONITOR_TIMEOUT_MILLIS);
+        } finally {
+            d.endQueryJob();
+        }
+    }
+
+    /** virDomainObjCheckActive's error; under the domain's monitor. */
+    private static void checkActive(QemuDomain d) {
+        if (d.liveDef == null) {
+            throw VirException.operationInvalid(VirErrorDomain.DOMAIN, "domain is not running");
+        }
+    }
+}
