@@ -488,8 +488,13 @@ class QemuSnapshotIT {
         Process shot = null;
         run("kill", "-STOP", Long.toString(pid));
         try {
+            // QEMU's monitor reads a byte at a time and may have been stopped before it read the
+            // last one of the previous command (its newline): the delete's bytes are what comes
+            // on top of what waits once QEMU has really stopped.
+            awaitStopped(pid);
+            long leftOver = monitorBacklog(pid);
             delete = background("snapshot-delete", name, snapshot);
-            long deleteSent = awaitMonitorBacklog(pid, 0);
+            long deleteSent = awaitMonitorBacklog(pid, leftOver);
             shot = background("screenshot", name, png.toString());
             if (screenshotRunsAlongside) {
                 awaitMonitorBacklog(pid, deleteSent); // the screendump went out while the delete holds its job
@@ -548,6 +553,30 @@ class QemuSnapshotIT {
             Thread.sleep(20); // polling the kernel's queue length, not a synchronisation
         }
         throw new AssertionError("QEMU " + pid + "'s monitor never had more than " + than + " bytes waiting: " + got);
+    }
+
+    /**
+     * Waits (at most 30 s) until every thread of {@code pid} is stopped: kill(1) returns once
+     * SIGSTOP is sent, a thread running on the other core stops a moment later.
+     */
+    private static void awaitStopped(long pid) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        Path tasks = Path.of("/proc", Long.toString(pid), "task");
+        while (System.nanoTime() < deadline) {
+            boolean all = true;
+            try (java.util.stream.Stream<Path> list = Files.list(tasks)) {
+                for (Path t : (Iterable<Path>) list::iterator) {
+                    String stat = Files.readString(t.resolve("stat"));
+                    char state = stat.charAt(stat.lastIndexOf(')') + 2);
+                    all &= state == 'T' || state == 't';
+                }
+            }
+            if (all) {
+                return;
+            }
+            Thread.sleep(5); // polling the kernel's task states, bounded
+        }
+        throw new AssertionError("QEMU " + pid + " did not stop");
     }
 
     /** The bytes waiting unread now on QEMU {@code pid}'s connected unix sockets (ss(8)'s Recv-Q). */
