@@ -267,8 +267,8 @@ class ClientMemoryBudgetTest {
             gate.release(); // 32 MiB free: first come would admit the staller and starve the small one
             assertEquals(4, readReply(small), "the smaller message went first");
             sent.get(10, TimeUnit.SECONDS);
+            gate.release(); // the first release let a or b go, whichever took the gate first
             assertEquals(1, readReply(a));
-            gate.release();
             assertEquals(2, readReply(b));
         }
         awaitAllReleased();
