@@ -459,9 +459,9 @@ final class QemuSnapshots {
             active = d.liveDef != null;
             paused = d.state == DomainState.PAUSED;
             alignState(def, d.state.number(), active, flags);
-            // A running guest's internal snapshot captures the domain (an XML round trip, the
-            // costliest step here) while QEMU saves, when the checks below can read the same
-            // disks from a plain copy: see plainDisks.
+            // A running guest's internal snapshot captures the domain (a copy in the inactive
+            // form) while QEMU saves, when the checks below can read the same disks from a
+            // plain copy: see plainDisks.
             now = d.def().copy();
             inactive = active && d.persistentDef != null ? d.persistentDef.copy() : null;
         }
@@ -581,10 +581,11 @@ final class QemuSnapshots {
 
     /**
      * The domain as a snapshot records it (qemuSnapshotCreate's format and parse of the live
-     * definition): libvirt's inactive, migratable form, with no node index (live-only).
+     * definition, here made from a deep copy: {@link DomainDef#copyMigratable}): libvirt's
+     * inactive, migratable form, with no node index (live-only).
      */
     private static DomainDef capture(DomainDef def) {
-        DomainDef capture = def.copyViaXml(true);
+        DomainDef capture = def.copyMigratable();
         for (DeviceDef disk : capture.disks()) {
             if (disk.node().child("source") != null) {
                 disk.node().child("source").attr("index", null);

@@ -241,6 +241,15 @@ public final class DomainDef {
         return DomainCanon.parseString(format(flags), PARSE_INACTIVE, options);
     }
 
+    /**
+     * What {@link #copyViaXml copyViaXml(true)} gives, made from a deep copy without the XML
+     * round trip where the definition allows ({@link InactiveCopy}): the form a snapshot
+     * captures a running domain in. A copy: later changes to either side do not show in the other.
+     */
+    public DomainDef copyMigratable() {
+        return InactiveCopy.of(this);
+    }
+
     static XmlNode copy(XmlNode n) {
         return n == null ? null : n.copy();
     }
