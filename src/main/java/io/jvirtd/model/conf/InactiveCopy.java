@@ -46,7 +46,9 @@ final class InactiveCopy {
             d.os.children().removeIf(c -> c.name().equals("boot") || c.name().equals("bootmenu")
                     || c.name().equals("bios"));
         }
-        d.vcpuPins.keySet().removeIf(vcpu -> vcpu >= d.vcpusMax); // cputune prints only these
+        while (!d.vcpuPins.isEmpty() && d.vcpuPins.lastKey() >= d.vcpusMax) {
+            d.vcpuPins.pollLastEntry(); // cputune prints only the pins of existing vcpus
+        }
         List<DeviceDef> serials = d.devices(DeviceKind.SERIAL);
         int consoleIndex = 0;
         for (int i = 0; i < d.devices.size(); i++) {
