@@ -163,10 +163,12 @@ class Daemon:
 
 
 class Jvirtd(Daemon):
-    def __init__(self, out, serial, name="jvirtd", java_opts=None):
-        """java_opts: JVIRTD_JAVA_OPTS for this daemon (None: the caller's environment's)."""
+    def __init__(self, out, serial, name="jvirtd", java_opts=None, jar=None):
+        """java_opts: JVIRTD_JAVA_OPTS for this daemon (None: the caller's environment's);
+        jar: JVIRTD_JAR, another build's jar (None: this checkout's)."""
         super().__init__(name, out, serial)
         self.java_opts = java_opts
+        self.jar = jar
         self.qemu_root = os.path.join(self.dir, "qemu")
         self.conf = os.path.join(self.dir, "jvirtd.conf")
         with open(self.conf, "w") as f:
@@ -176,7 +178,11 @@ class Jvirtd(Daemon):
 
     def launch(self):
         logf = open(os.path.join(self.dir, "jvirtd.log"), "ab")
-        env = None if self.java_opts is None else dict(os.environ, JVIRTD_JAVA_OPTS=self.java_opts)
+        env = dict(os.environ)
+        if self.java_opts is not None:
+            env["JVIRTD_JAVA_OPTS"] = self.java_opts
+        if self.jar is not None:
+            env["JVIRTD_JAR"] = self.jar
         self.proc = subprocess.Popen([os.path.join(REPO, "bin/jvirtd"), "--listen", "-f", self.conf, "-p",
                                       os.path.join(self.dir, "jvirtd.pid")], stdout=logf, stderr=logf,
                                      stdin=subprocess.DEVNULL, env=env)

@@ -3,7 +3,8 @@
 run, on the same guest with a 16 MiB qcow2 disk.
 
 usage: bench/qemu/snapshot-bench.py [--out DIR] [--rounds N] [--warmup N] [--guest tiny|linux]
-                                   [--also-jvirtd NAME=JAVA_OPTS ...] [--no-libvirtd] [--busy-loops N]
+                                   [--also-jvirtd NAME=JAVA_OPTS ...] [--also-jvirtd-jar NAME=JAR ...]
+                                   [--no-libvirtd] [--busy-loops N]
 
 Each daemon starts one guest (bench/qemu/qemu-bench.py's daemons; the tiny guest of 16 MiB or
 the Linux guest of 128 MiB, which must have printed its boot marker first); then --rounds times
@@ -25,6 +26,10 @@ for a CPU ("qemu_runq_ms": what other processes cost it), the daemon's CPU ("dae
 and for a jvirtd the part of it in the JIT's compiler threads ("jit_cpu_ms"); their medians are
 in summary.md, with each daemon's CPU over all rounds (warm-up included; a jvirtd's split into
 its compiler threads and the rest).
+
+--also-jvirtd-jar NAME=JAR (repeatable) adds a jvirtd that runs another build's jar (bin/jvirtd
+with JVIRTD_JAR=JAR; its class-data archive beside it), e.g. the product before a change beside
+it: jvirtd-before=/tmp/before/target/jvirtd.jar. Its column follows the --also-jvirtd ones.
 
 --no-libvirtd leaves libvirtd out (jvirtds only). --busy-loops N runs N busy shell loops (nice 0)
 from the guests' boot to the end: a host whose guests use every CPU.
@@ -101,6 +106,7 @@ def main():
     ap.add_argument("--warmup", type=int, default=0)
     ap.add_argument("--guest", choices=("tiny", "linux"), default="tiny")
     ap.add_argument("--also-jvirtd", action="append", default=[], metavar="NAME=JAVA_OPTS")
+    ap.add_argument("--also-jvirtd-jar", action="append", default=[], metavar="NAME=JAR")
     ap.add_argument("--no-libvirtd", action="store_true")
     ap.add_argument("--busy-loops", type=int, default=0)
     a = ap.parse_args()
@@ -112,6 +118,7 @@ def main():
     os.makedirs(serial, exist_ok=True)
     raw = open(os.path.join(a.out, "raw.jsonl"), "a")
     extra = [qb.Jvirtd(a.out, serial, *v.split("=", 1)) for v in a.also_jvirtd]
+    extra += [qb.Jvirtd(a.out, serial, v.split("=", 1)[0], jar=v.split("=", 1)[1]) for v in a.also_jvirtd_jar]
     daemons = [qb.Jvirtd(a.out, serial)] + extra + ([] if a.no_libvirtd else [qb.Libvirtd(a.out, serial)])
     names = [d.name for d in daemons]
     rows = {}

@@ -117,6 +117,12 @@ final class QemuDomain {
 
     /** The snapshots (libvirt's vm->snapshots), kept by {@link QemuSnapshots}. */
     final Moments<SnapshotDef> snapshots = new Moments<>();
+    /**
+     * The current snapshot's metadata file as last formatted, without its {@code <active>}
+     * line ({@link QemuSnapshots}: the next create or revert rewrites that file with
+     * {@code <active>0</active>} or as it was); null when none. Guarded by this object's lock.
+     */
+    QemuSnapshots.FileBody currentSnapshotFile;
 
     /** The clients holding this domain's consoles (thread-safe on its own). */
     final ConsoleHolders consoles = new ConsoleHolders();

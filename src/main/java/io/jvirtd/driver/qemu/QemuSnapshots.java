@@ -129,21 +129,57 @@ final class QemuSnapshots {
     private static Map<String, String> metadataTexts(QemuDomain d, Set<String> names,
                                                      Moments.Node<SnapshotDef> current) {
         Map<String, String> texts = new java.util.LinkedHashMap<>();
-        String uuid = io.jvirtd.model.domain.Uuids.format(d.uuid);
+        String uuid = null;
         for (String n : names) {
             Moments.Node<SnapshotDef> node = d.snapshots.find(n);
             if (node == null) {
                 texts.put(n, null);
                 continue;
             }
-            StringBuilder b = new StringBuilder(4096);
-            b.append("<!--\nWARNING: THIS IS AN AUTO-GENERATED FILE. CHANGES TO IT ARE LIKELY TO BE\n")
-                    .append("OVERWRITTEN AND LOST. Changes to this xml configuration should be made using:\n")
-                    .append("  virsh snapshot-edit\nor other application using the libvirt API.\n-->\n\n");
-            node.def.formatInto(b, 0, SnapshotDef.XML_SECURE, uuid, true, node == current);
-            texts.put(n, b.toString());
+            FileBody body = d.currentSnapshotFile;
+            if (body == null || body.def != node.def) {
+                if (uuid == null) {
+                    uuid = io.jvirtd.model.domain.Uuids.format(d.uuid);
+                }
+                body = FileBody.format(node.def, uuid);
+            }
+            if (node == current) {
+                d.currentSnapshotFile = body;
+            }
+            texts.put(n, body.text(node == current));
         }
         return texts;
+    }
+
+    /**
+     * A snapshot's metadata file (qemuDomainSnapshotWriteMetadata: the warning comment, the
+     * internal format) up to its {@code <active>} line, formatted once for {@code def} as it is.
+     * The current snapshot's is kept ({@link QemuDomain#currentSnapshotFile}): a create rewrites
+     * that file with {@code <active>0</active>} and a revert to the current snapshot as it
+     * was, both from the kept text instead of formatting the two domain definitions again.
+     * Sound because a snapshot's definition changes only together with a write of its file
+     * (the metadata on disk follows the tree), and every write formats through here; a
+     * definition replaced (redefine) is another object, and a delete drops the kept text.
+     * Immutable.
+     */
+    record FileBody(SnapshotDef def, String head) {
+
+        private static final String COMMENT = "<!--\nWARNING: THIS IS AN AUTO-GENERATED FILE. CHANGES TO IT ARE LIKELY TO BE\n"
+                + "OVERWRITTEN AND LOST. Changes to this xml configuration should be made using:\n"
+                + "  virsh snapshot-edit\nor other application using the libvirt API.\n-->\n\n";
+        private static final String END = "</domainsnapshot>\n";
+
+        static FileBody format(SnapshotDef def, String domainUuid) {
+            StringBuilder b = new StringBuilder(8192).append(COMMENT);
+            def.formatInto(b, 0, SnapshotDef.XML_SECURE, domainUuid, false, false);
+            b.setLength(b.length() - END.length());
+            return new FileBody(def, b.toString());
+        }
+
+        /** The whole file, with {@code <active>1</active>} for the current snapshot. */
+        String text(boolean current) {
+            return head + (current ? "  <active>1</active>\n" : "  <active>0</active>\n") + END;
+        }
     }
 
     private static VirException metadataError(String name) {
@@ -459,9 +495,9 @@ final class QemuSnapshots {
             active = d.liveDef != null;
             paused = d.state == DomainState.PAUSED;
             alignState(def, d.state.number(), active, flags);
-            // A running guest's internal snapshot captures the domain (an XML round trip, the
-            // costliest step here) while QEMU saves, when the checks below can read the same
-            // disks from a plain copy: see plainDisks.
+            // A running guest's internal snapshot captures the domain (a copy in the inactive
+            // form) while QEMU saves, when the checks below can read the same disks from a
+            // plain copy: see plainDisks.
             now = d.def().copy();
             inactive = active && d.persistentDef != null ? d.persistentDef.copy() : null;
         }
@@ -581,10 +617,11 @@ final class QemuSnapshots {
 
     /**
      * The domain as a snapshot records it (qemuSnapshotCreate's format and parse of the live
-     * definition): libvirt's inactive, migratable form, with no node index (live-only).
+     * definition, here made from a deep copy: {@link DomainDef#copyMigratable}): libvirt's
+     * inactive, migratable form, with no node index (live-only).
      */
     private static DomainDef capture(DomainDef def) {
-        DomainDef capture = def.copyViaXml(true);
+        DomainDef capture = def.copyMigratable();
         for (DeviceDef disk : capture.disks()) {
             if (disk.node().child("source") != null) {
                 disk.node().child("source").attr("index", null);
@@ -1023,6 +1060,7 @@ final class QemuSnapshots {
             boolean active;
             List<QemuSnapshotCommit.Item> commits = null;
             synchronized (d) {
+                d.currentSnapshotFile = null; // a delete changes other snapshots' definitions in place
                 Moments.Node<SnapshotDef> n = node(d, snap.name());
                 active = d.liveDef != null;
                 if (children || childrenOnly) {

@@ -304,11 +304,45 @@ final class Devices {
         }
     }
 
+    /**
+     * The device order {@link #parseAll} gives when it reads {@code d}'s devices as the
+     * formatter prints them (every controller with its index, every disk with its bus): kinds
+     * in their order, controllers of a type by index, disks of a bus by target, a primary
+     * video first. What a definition's devices look like after a format and parse round trip.
+     */
+    static void reorderAsParsed(DomainDef d) {
+        Map<DeviceKind, List<DeviceDef>> byKind = new EnumMap<>(DeviceKind.class);
+        for (DeviceKind k : DeviceKind.values()) {
+            byKind.put(k, new java.util.ArrayList<>());
+        }
+        for (DeviceDef dev : d.devices) {
+            List<DeviceDef> same = byKind.get(dev.kind());
+            if (dev.kind() == DeviceKind.CONTROLLER) {
+                insertController(same, dev, dev.node().attr("index") != null);
+            } else if (dev.kind() == DeviceKind.DISK) {
+                insertDisk(same, dev, x -> x.node().childAttr("target", "bus"));
+            } else if (dev.kind() == DeviceKind.VIDEO && "yes".equals(dev.node().childAttr("model", "primary"))) {
+                same.add(0, dev);
+            } else {
+                same.add(dev);
+            }
+        }
+        d.devices.clear();
+        for (DeviceKind k : DeviceKind.values()) {
+            d.devices.addAll(byKind.get(k));
+        }
+    }
+
     /** virDomainControllerInsertPreAlloced: controllers of one type ordered by index. */
     static void insertController(List<DeviceDef> ctrls, DeviceDef c, XElem e) {
+        insertController(ctrls, c, e.attr("index") != null);
+    }
+
+    /** {@link #insertController(List, DeviceDef, XElem)}, {@code indexGiven}: the XML had an index. */
+    static void insertController(List<DeviceDef> ctrls, DeviceDef c, boolean indexGiven) {
         int insertAt = -1;
         String type = c.node().attr("type");
-        String idxS = e.attr("index") == null ? null : c.node().attr("index");
+        String idxS = indexGiven ? c.node().attr("index") : null;
         int idx = idxS == null ? -1 : Integer.parseInt(idxS);
         boolean master = c.node().child("master") != null;
         for (int i = ctrls.size() - 1; i >= 0; i--) {

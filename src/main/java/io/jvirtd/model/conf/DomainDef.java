@@ -11,7 +11,6 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * A domain definition: libvirt's {@code virDomainDef} (parse in src/conf/domain_conf.c
@@ -239,6 +238,15 @@ public final class DomainDef {
     public DomainDef copyViaXml(boolean migratable) {
         int flags = XML_SECURE | (migratable ? XML_INACTIVE | XML_MIGRATABLE : 0);
         return DomainCanon.parseString(format(flags), PARSE_INACTIVE, options);
+    }
+
+    /**
+     * What {@link #copyViaXml copyViaXml(true)} gives, made from a deep copy without the XML
+     * round trip where the definition allows ({@link InactiveCopy}): the form a snapshot
+     * captures a running domain in. A copy: later changes to either side do not show in the other.
+     */
+    public DomainDef copyMigratable() {
+        return InactiveCopy.of(this);
     }
 
     static XmlNode copy(XmlNode n) {
@@ -1130,14 +1138,9 @@ public final class DomainDef {
 
     /** libvirt's {@code virUUIDFormat}. */
     public static String formatUuid(byte[] u) {
-        StringBuilder sb = new StringBuilder(36);
-        for (int i = 0; i < 16; i++) {
-            if (i == 4 || i == 6 || i == 8 || i == 10) {
-                sb.append('-');
-            }
-            sb.append(String.format(Locale.ROOT, "%02x", u[i] & 0xff));
-        }
-        return sb.toString();
+        // not String.format per byte: every formatted definition (status files, snapshot
+        // metadata, dumpxml) prints its uuid, and java.util.Formatter was a visible part of it
+        return io.jvirtd.model.domain.Uuids.format(u);
     }
 
     /**

@@ -623,7 +623,10 @@ public final class SnapshotDef {
         return domain;
     }
 
-    /** Sets the captured domain (the driver passes {@code vm.copyViaXml(true)}). */
+    /**
+     * Sets the captured domain (the drivers pass {@code vm.copyViaXml(true)} or what it gives,
+     * {@code vm.copyMigratable()}).
+     */
     public void setDomain(DomainDef domain) {
         this.domain = domain;
     }

@@ -8,7 +8,9 @@
  * <h2>Public types</h2>
  * <ul>
  *   <li>{@link io.jvirtd.model.conf.DomainDef}: {@code parse(xml, flags, options)}, {@code format(flags)},
- *       {@code copy()}, {@code copyViaXml(migratable)} and the accessors the drivers use;
+ *       {@code copy()}, {@code copyViaXml(migratable)}, {@code copyMigratable()} (what
+ *       {@code copyViaXml(true)} gives, from a deep copy: {@code InactiveCopy}) and the
+ *       accessors the drivers use;
  *   <li>{@link io.jvirtd.model.conf.DeviceDef} / {@link io.jvirtd.model.conf.DeviceKind}: one
  *       device, kept as canonical XML ({@link io.jvirtd.model.conf.XmlNode}) with typed helpers;
  *   <li>{@link io.jvirtd.model.conf.SnapshotDef}, {@link io.jvirtd.model.conf.CheckpointDef};
