@@ -110,8 +110,8 @@ public final class ServerStream {
 
     /** Whether this stream carries the packet {@code h} (program, version, procedure, serial). */
     boolean matches(MessageHeader h) {
-        return h.program() == call.program() && h.version() == call.version() && h.procedure() == call.procedure()
-                && h.serial() == call.serial();
+        return h.serial() == call.serial() && h.procedure() == call.procedure() && h.program() == call.program()
+                && h.version() == call.version();
     }
 
     /** Procedure and serial, the stream's key among its client's streams. */
