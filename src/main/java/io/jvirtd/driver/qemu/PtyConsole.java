@@ -87,7 +87,14 @@ final class PtyConsole implements DataStream {
      * {@code in} is null when the loop reads the pty ({@link #loopIn}).
      */
     private final FileChannel in;
-    private final FileChannel out;
+    /**
+     * The writer thread's blocking channel, guarded by {@link #inputLock}: opened here when there
+     * is no non-blocking descriptor (the writer does every write), else by the writer thread when
+     * it first starts (a console that is only typed into never opens it: one tty open less per
+     * openConsole, ~50 us of its time on a young daemon). Null until then.
+     */
+    private FileChannel out;
+    private final Path path;
     /** The pty, non-blocking and selectable, read by {@link #loop}; null when {@link #reader} reads. */
     private final Pipe.SourceChannel loopIn;
     private final DriverEventLoop loop;
@@ -141,22 +148,29 @@ final class PtyConsole implements DataStream {
      */
     PtyConsole(Path path, String name, DriverEventLoop loop, Consumer<PtyConsole> onClose) {
         Pipe.SourceChannel selectable = loop == null ? null : PtyOutputChannel.open(path);
+        NonBlockingPty nonBlocking = NonBlockingPty.open(path);
         FileChannel opened = null;
         try {
             if (selectable == null) {
                 opened = FileChannel.open(path, StandardOpenOption.READ); // no CREATE: QEMU made the pty
             }
             this.in = opened;
-            this.out = FileChannel.open(path, StandardOpenOption.WRITE);
+            if (nonBlocking == null) {
+                this.out = FileChannel.open(path, StandardOpenOption.WRITE);
+            }
         } catch (IOException e) {
             closeQuietly(opened);
             closeQuietly(selectable);
+            if (nonBlocking != null) {
+                nonBlocking.close();
+            }
             throw VirException.systemError(VirErrorDomain.QEMU, 0, "Unable to open tty " + path,
                     String.valueOf(e.getMessage()));
         }
+        this.path = path;
         this.loopIn = selectable;
         this.loop = selectable == null ? null : loop;
-        this.direct = NonBlockingPty.open(path);
+        this.direct = nonBlocking;
         this.directOpen = direct != null;
         this.onClose = onClose;
         if (selectable == null) {
@@ -322,6 +336,10 @@ final class PtyConsole implements DataStream {
     private void writeLoop() {
         ByteBuffer chunk = ByteBuffer.allocate(BUFFER);
         try {
+            FileChannel out = openOut();
+            if (out == null) {
+                return; // the console ended meanwhile
+            }
             while (true) {
                 boolean wakeStream;
                 synchronized (inputLock) {
@@ -358,6 +376,28 @@ final class PtyConsole implements DataStream {
         close();
         wake.run();
         writableWake.run(); // a write waiting for room fails now
+    }
+
+    /**
+     * Writer thread: the blocking channel, opened now if the constructor did not (the pty may
+     * not be opened on the loop, where the writer may have been started); null when the console
+     * ended meanwhile (then close, which ran or will find no channel, is left nothing to close).
+     */
+    private FileChannel openOut() throws IOException {
+        synchronized (inputLock) {
+            if (out != null) {
+                return out;
+            }
+        }
+        FileChannel opened = FileChannel.open(path, StandardOpenOption.WRITE);
+        synchronized (inputLock) {
+            if (isEnded()) {
+                closeQuietly(opened);
+                return null;
+            }
+            out = opened;
+            return opened;
+        }
     }
 
     private synchronized boolean isEnded() {
@@ -537,7 +577,11 @@ final class PtyConsole implements DataStream {
         } else {
             closeQuietly(in); // a FileChannel's close also ends the read blocked in it
         }
-        closeQuietly(out);
+        FileChannel writerChannel;
+        synchronized (inputLock) {
+            writerChannel = out;
+        }
+        closeQuietly(writerChannel);
         onClose.accept(this);
     }
 
