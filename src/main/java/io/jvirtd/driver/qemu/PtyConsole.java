@@ -128,8 +128,8 @@ final class PtyConsole implements DataStream {
     private boolean directBusy;
     /** {@link #direct} is open (closed by close, or after the write in progress). */
     private boolean directOpen;
-    /** Bytes written through {@link #direct} and by the writer thread, for tests. */
-    private final LongAdder directBytes = new LongAdder();
+    /** Bytes written through {@link #direct} (guarded by inputLock) and by the writer thread, for tests. */
+    private long directBytes;
     private final LongAdder writerBytes = new LongAdder();
     /** The writer's write(2) failed (other than by our own close). */
     private volatile boolean writeFailed;
@@ -468,16 +468,17 @@ final class PtyConsole implements DataStream {
             throw VirException.rpc(VirErrorDomain.STREAMS, "stream had I/O failure");
         }
         if (claimDirect()) {
+            int written = 0;
             try {
                 for (int n; src.hasRemaining() && (n = direct.write(src)) > 0; ) {
-                    directBytes.add(n); // a full pty leaves the rest to the writer thread
+                    written += n; // a full pty leaves the rest to the writer thread
                 }
             } catch (IOException e) {
                 writeFailed = true; // EIO: the guest's side is gone; the stream's abort closes us
                 throw VirException.systemError(VirErrorDomain.STREAMS, 5, "cannot write to stream",
                         "Input/output error");
             } finally {
-                releaseDirect();
+                releaseDirect(written);
             }
             if (!src.hasRemaining()) {
                 return;
@@ -503,7 +504,9 @@ final class PtyConsole implements DataStream {
 
     /** Bytes the caller's thread wrote to the pty itself (non-blocking), for tests. */
     long directBytes() {
-        return directBytes.sum();
+        synchronized (inputLock) {
+            return directBytes;
+        }
     }
 
     /** Bytes the writer thread wrote, for tests. */
@@ -522,8 +525,10 @@ final class PtyConsole implements DataStream {
         }
     }
 
-    private void releaseDirect() {
+    /** After a write through {@link #direct} that wrote {@code written} bytes (counted here, under the lock it takes anyway). */
+    private void releaseDirect(int written) {
         synchronized (inputLock) {
+            directBytes += written;
             directBusy = false;
             if (!directOpen) {
                 direct.close(); // close came while we wrote
