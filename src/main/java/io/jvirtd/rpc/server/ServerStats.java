@@ -12,15 +12,15 @@ import java.util.concurrent.atomic.LongAdder;
  * program queueing its reply, so queueing behind busy workers counts).
  *
  * <p>Cost on the hot path: a {@link LongAdder} add per count (striped, so workers and the loop
- * do not contend on one cache line; the byte counts, which only the loop writes, a plain
- * field update) and, per call, an array index by procedure number and a
- * bucket search over 16 bounds. Per-procedure counters are created on a procedure's first call,
+ * do not contend on one cache line; the byte counts, which only the loop writes, a volatile
+ * field update) and, per call, an array index by procedure number and a bucket search over 16
+ * bounds. Per-procedure counters are created on a procedure's first call,
  * so idle procedures cost nothing; procedure numbers past {@link #MAX_PROCEDURE} (a client's
  * garbage) share one slot, 0, so a hostile client cannot make the table grow.
  *
- * <p>Threads: any thread counts (the bytes: the event loop); any thread reads (sums are not a consistent snapshot across
- * counters, which monitoring does not need). Names of programs and procedures are the daemon's
- * business, not this layer's: readers get numbers.
+ * <p>Threads: any thread counts (the bytes: only the event loop); any thread reads (sums are
+ * not a consistent snapshot across counters, which monitoring does not need). Names of
+ * programs and procedures are the daemon's business, not this layer's: readers get numbers.
  */
 public final class ServerStats {
 
