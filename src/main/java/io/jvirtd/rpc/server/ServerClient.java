@@ -793,8 +793,9 @@ public final class ServerClient {
     /** Loop: hands queued messages on while the in-flight limit allows. */
     private void dispatchQueued() {
         Message m;
-        while (!closed && !silent && inFlight < server.limits().maxClientRequests() && !streams.holdsBack()
-                && (m = rxQueue.poll()) != null) {
+        // the queue first: with nothing queued (most calls of this) the rest is not looked at
+        while (!rxQueue.isEmpty() && !closed && !silent && inFlight < server.limits().maxClientRequests()
+                && !streams.holdsBack() && (m = rxQueue.poll()) != null) {
             mem.rxQueuedBytes -= m.memory();
             incoming(m);
         }

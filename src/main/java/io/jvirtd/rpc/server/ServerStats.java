@@ -12,14 +12,15 @@ import java.util.concurrent.atomic.LongAdder;
  * program queueing its reply, so queueing behind busy workers counts).
  *
  * <p>Cost on the hot path: a {@link LongAdder} add per count (striped, so workers and the loop
- * do not contend on one cache line) and, per call, an array index by procedure number and a
- * bucket search over 16 bounds. Per-procedure counters are created on a procedure's first call,
+ * do not contend on one cache line; the byte counts, which only the loop writes, a volatile
+ * field update) and, per call, an array index by procedure number and a bucket search over 16
+ * bounds. Per-procedure counters are created on a procedure's first call,
  * so idle procedures cost nothing; procedure numbers past {@link #MAX_PROCEDURE} (a client's
  * garbage) share one slot, 0, so a hostile client cannot make the table grow.
  *
- * <p>Threads: any thread counts; any thread reads (sums are not a consistent snapshot across
- * counters, which monitoring does not need). Names of programs and procedures are the daemon's
- * business, not this layer's: readers get numbers.
+ * <p>Threads: any thread counts (the bytes: only the event loop); any thread reads (sums are
+ * not a consistent snapshot across counters, which monitoring does not need). Names of
+ * programs and procedures are the daemon's business, not this layer's: readers get numbers.
  */
 public final class ServerStats {
 
@@ -33,8 +34,13 @@ public final class ServerStats {
         5_000_000_000L, 10_000_000_000L,
     };
 
-    private final LongAdder bytesIn = new LongAdder();
-    private final LongAdder bytesOut = new LongAdder();
+    /**
+     * Written by the server's event loop only (every socket read and write is its), so a plain
+     * volatile sum: one writer needs no atomic add, and the loop pays a field update per read
+     * instead of a LongAdder's compare-and-set, which the interpreter runs as a chain of calls.
+     */
+    private volatile long bytesIn;
+    private volatile long bytesOut;
     private final LongAdder keepaliveCloses = new LongAdder();
     private final LongAdder eventsDropped = new LongAdder();
     private final LongAdder clientsAccepted = new LongAdder();
@@ -78,12 +84,14 @@ public final class ServerStats {
         return s;
     }
 
+    /** Loop. */
     void bytesRead(long n) {
-        bytesIn.add(n);
+        bytesIn += n;
     }
 
+    /** Loop. */
     void bytesWritten(long n) {
-        bytesOut.add(n);
+        bytesOut += n;
     }
 
     void keepaliveClosed() {
@@ -129,8 +137,8 @@ public final class ServerStats {
         }
     }
 
-    public long bytesIn() { return bytesIn.sum(); }
-    public long bytesOut() { return bytesOut.sum(); }
+    public long bytesIn() { return bytesIn; }
+    public long bytesOut() { return bytesOut; }
     public long keepaliveCloses() { return keepaliveCloses.sum(); }
     public long eventsDropped() { return eventsDropped.sum(); }
     public long clientsAccepted() { return clientsAccepted.sum(); }

@@ -61,6 +61,8 @@ public final class ServerStream {
 
     private final ServerClient client;
     private final MessageHeader call;
+    /** The length word and header of this stream's data frames (StreamFrames#dataHeader). */
+    private final byte[] dataHeader;
     private final StreamIo io;
     private final boolean sends;
     private final boolean sparse;
@@ -102,6 +104,7 @@ public final class ServerStream {
         this.client = client;
         this.call = new MessageHeader(call.program(), call.version(), call.procedure(), MessageHeader.TYPE_STREAM,
                 call.serial(), MessageHeader.STATUS_CONTINUE);
+        this.dataHeader = StreamFrames.dataHeader(this.call);
         this.io = io;
         this.sends = sends;
         this.sparse = sparse;
@@ -110,8 +113,8 @@ public final class ServerStream {
 
     /** Whether this stream carries the packet {@code h} (program, version, procedure, serial). */
     boolean matches(MessageHeader h) {
-        return h.program() == call.program() && h.version() == call.version() && h.procedure() == call.procedure()
-                && h.serial() == call.serial();
+        return h.serial() == call.serial() && h.procedure() == call.procedure() && h.program() == call.program()
+                && h.version() == call.version();
     }
 
     /** Procedure and serial, the stream's key among its client's streams. */
@@ -492,7 +495,7 @@ public final class ServerStream {
             if (ready > 0) {
                 room = Math.min(room, ready); // a console's echo: a frame of its size
             }
-            ByteBuffer frame = StreamFrames.newData(call, room);
+            ByteBuffer frame = StreamFrames.newData(dataHeader, room);
             frame.position(StreamFrames.OVERHEAD);
             int n = io.read(frame);
             if (n < 0) {
