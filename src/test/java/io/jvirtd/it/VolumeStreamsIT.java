@@ -43,8 +43,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Data streams both ways through a {@code dir} pool of {@code qemu:///system}, with stock
  * virsh and python3-libvirt on real sockets (issue 13): volumes made with qemu-img, a 200 MiB
  * upload and download that arrive intact, sparse transfers that keep their holes, a client
- * killed in the middle of an upload that takes nothing but its stream with it (the daemon's
- * client memory goes back to where it was), ten uploads at once, TLS, the stream's error when
+ * killed in the middle of an upload, or of a slow download, that takes nothing but its stream
+ * with it (the daemon's client memory and pooled buffers go back to where they were), ten
+ * uploads at once, TLS, the stream's error when
  * a client sends more than it asked to, and pools that survive a daemon restart.
  */
 @RequiresTools({Tool.VIRSH, Tool.QEMU_IMG})
@@ -192,7 +193,7 @@ class VolumeStreamsIT {
         return metric("jvirtd_client_memory_bytes{share=\"all\"}");
     }
 
-    /** Pooled direct buffers that hold clients' upload packets now (DirectFramePool). */
+    /** Pooled direct buffers that hold upload packets or unwritten download chunks now (DirectFramePool). */
     private long packetBuffersInUse() throws IOException, InterruptedException {
         return metric("jvirtd_stream_packet_buffers_in_use{server=\"libvirtd\"}");
     }
@@ -269,6 +270,65 @@ class VolumeStreamsIT {
         }
         assertTrue(held <= before, "client memory back to " + before + " bytes, not " + held + "\n" + d.describe());
         assertEquals(0, buffers, "every pooled packet buffer of the killed upload given back\n" + d.describe());
+        assertTrue(d.isAlive());
+        assertTrue(virsh(d, uri, "vol-list", "p").contains("victim.raw"), "the daemon serves the next client");
+    }
+
+    /**
+     * A python3-libvirt client killed while it downloads slowly: the chunks that waited for it
+     * (in pooled direct buffers) all go back, and the daemon holds no more client memory than
+     * before it came.
+     */
+    @Test
+    void aClientKilledMidDownloadGivesBackEveryBuffer() throws Exception {
+        Path python = InteropEnvironment.pythonWithLibvirt();
+        DaemonProcess d = daemon(DaemonProcess.builder());
+        String uri = uri(d);
+        pool(d, "p");
+        virsh(d, uri, "vol-create-as", "p", "victim.raw", "1G", "--format", "raw", "--allocation", "0");
+        long before = heldClientMemory();
+
+        String script = String.join("\n",
+                "import libvirt, sys, time",
+                "c = libvirt.open(sys.argv[1])",
+                "v = c.storagePoolLookupByName('p').storageVolLookupByName('victim.raw')",
+                "st = c.newStream(0)",
+                "v.download(st, 0, 0, 0)",
+                "for i in range(8):",
+                "    st.recv(256 * 1024)",
+                "print('receiving', flush=True)",
+                // paced (at most ~50 MiB/s): the daemon's chunks wait for it, in the socket and in the daemon
+                "while True:",
+                "    st.recv(256 * 1024)",
+                "    time.sleep(0.005)",
+                "");
+        ProcessBuilder pb = new ProcessBuilder(python.toString(), "-c", script, uri).redirectErrorStream(true);
+        Path home = Exec.clientEnvironment(pb);
+        Process victim = pb.start();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(victim.getInputStream(), StandardCharsets.UTF_8));
+            assertEquals("receiving", out.readLine(), "the victim's download is under way");
+            long seen = 0;
+            for (long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10); seen == 0 && System.nanoTime() < until; ) {
+                seen = packetBuffersInUse();
+            }
+            assertTrue(seen > 0, "chunks wait for the slow reader in pooled buffers");
+            assertTrue(victim.isAlive(), "still downloading when killed");
+        } finally {
+            victim.destroyForcibly();
+            victim.waitFor(10, TimeUnit.SECONDS);
+            Exec.deleteTree(home);
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        long held = heldClientMemory();
+        long buffers = packetBuffersInUse();
+        while ((held > before || buffers > 0) && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+            held = heldClientMemory();
+            buffers = packetBuffersInUse();
+        }
+        assertTrue(held <= before, "client memory back to " + before + " bytes, not " + held + "\n" + d.describe());
+        assertEquals(0, buffers, "every pooled chunk buffer of the killed download given back\n" + d.describe());
         assertTrue(d.isAlive());
         assertTrue(virsh(d, uri, "vol-list", "p").contains("victim.raw"), "the daemon serves the next client");
     }

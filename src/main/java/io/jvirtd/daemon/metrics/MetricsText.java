@@ -50,7 +50,8 @@ import java.util.function.ToLongFunction;
  *     {@code jvirtd_client_memory_waits_total} (times an opened client was not read until its
  *     large message fitted)
  * <li>{@code jvirtd_stream_packet_buffers_in_use} and {@code _idle} (gauges): the pooled direct
- *     buffers clients' stream data packets are read into (DirectFramePool)
+ *     buffers clients' stream data packets are read into and downloads' chunks are sent from
+ *     (DirectFramePool)
  * </ul>
  */
 public final class MetricsText {
@@ -209,7 +210,7 @@ public final class MetricsText {
                 "Times an opened client was not read until its large message fitted in the budget.",
                 srv -> srv.stats().memoryWaits());
         serverValue(sb, servers, "jvirtd_stream_packet_buffers_in_use", "gauge",
-                "Pooled direct buffers holding clients' stream data packets (uploads) now.",
+                "Pooled direct buffers holding stream data packets now (uploads' read, downloads' unwritten).",
                 srv -> srv.framePool().inUse());
         serverValue(sb, servers, "jvirtd_stream_packet_buffers_idle", "gauge",
                 "Pooled direct buffers kept for the next stream data packets.", srv -> srv.framePool().idle());

@@ -19,7 +19,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * packets stay in heap arrays. Buffers that come back while {@link #maxIdle} of their size
  * wait already are left to the collector.
  *
- * <p>Any thread: the decoder takes on the event loop, stream services give back on workers.
+ * <p>The other way, a sending stream's data frames (a vol-download's 256 KiB chunks) come from
+ * here too ({@link StreamFrames#newData(MessageHeader, int, DirectFramePool)}): the file is read
+ * into the frame and the socket written from it, with no copy through a temporary direct buffer
+ * and no zeroed array per chunk; whoever drops the frame (written, or its client closed) gives
+ * it back ({@link #give}).
+ *
+ * <p>Any thread: the decoder takes on the event loop, stream services on workers; buffers come
+ * back on either.
  */
 public final class DirectFramePool {
 
@@ -79,8 +86,8 @@ public final class DirectFramePool {
         return b.clear();
     }
 
-    /** Gives back a buffer from {@link #take}; nobody may touch it after this. */
-    void give(ByteBuffer b) {
+    /** Gives back a buffer from {@link #take} or a pooled frame; nobody may touch it after this. */
+    public void give(ByteBuffer b) {
         int c = sizeClass(b.capacity());
         inUse.decrementAndGet();
         if (idleCount[c].incrementAndGet() <= maxIdle) {

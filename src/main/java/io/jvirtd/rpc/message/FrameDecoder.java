@@ -19,7 +19,9 @@ import java.util.Arrays;
  * CONTINUE, header already received, small enough for a pooled buffer) moves into a pooled
  * direct buffer at {@link #allocateWhole}; the rest of it is read there and it is handed out as
  * a {@linkplain Message#isDirect direct} message. Its memory is the same as the array it
- * replaces (charged by the owner at admission).
+ * replaces (charged by the owner at admission). A message whose first feed brought no more than
+ * its header (the owner reads only that at an upload's packet boundary) starts in a
+ * header-sized array rather than an {@value #INITIAL_BUFFER}-byte one.
  *
  * <p>Owned by one connection and used only by the thread that reads it (the event loop).
  * Between reads it holds at most one incomplete message; {@link #discard} gives back its pooled
@@ -132,7 +134,9 @@ public final class FrameDecoder {
         if (pool != null && pendingLength <= DirectFramePool.MAX_FRAME && isStreamData()) {
             direct = pool.take(pendingLength);
             direct.put(0, pending, 0, pendingHave);
-            pending = Arrays.copyOf(pending, MessageHeader.SIZE); // the header, for delivery
+            if (pending.length != MessageHeader.SIZE) {
+                pending = Arrays.copyOf(pending, MessageHeader.SIZE); // the header, for delivery
+            }
             return;
         }
         if (pendingLength <= limit && pending.length < pendingLength) {
@@ -219,9 +223,16 @@ public final class FrameDecoder {
                     + maxMessage);
         }
         pendingLength = (int) len - MessageHeader.LENGTH_WORD;
-        // what was received, not what was announced: a 256 KiB packet read in one piece is
-        // copied once, not doubled into place from 8 KiB
-        pending = new byte[Math.min(pendingLength, Math.max(INITIAL_BUFFER, received))];
+        if (pool != null && received <= MessageHeader.SIZE && pendingLength > INITIAL_BUFFER) {
+            // an upload's next packet, of which the owner read only the header (so that its
+            // body goes straight into a pooled buffer): an 8 KiB zeroed array per packet would
+            // be garbage at once (memset and collections on the loop: 32 MiB per GiB uploaded)
+            pending = new byte[MessageHeader.SIZE];
+        } else {
+            // what was received, not what was announced: a 256 KiB packet read in one piece is
+            // copied once, not doubled into place from 8 KiB
+            pending = new byte[Math.min(pendingLength, Math.max(INITIAL_BUFFER, received))];
+        }
         pendingHave = 0;
     }
 

@@ -63,6 +63,18 @@ public final class StreamFrames {
         return b;
     }
 
+    /**
+     * As {@link #newData(MessageHeader, int)}, in a direct buffer of {@code pool} (at most
+     * {@link DirectFramePool#MAX_FRAME} bytes with the header): the caller gives it back to the
+     * pool ({@link DirectFramePool#give}) once it is written or dropped.
+     */
+    public static ByteBuffer newData(MessageHeader call, int capacity, DirectFramePool pool) {
+        ByteBuffer b = pool.take(OVERHEAD + capacity);
+        b.limit(OVERHEAD + capacity);
+        header(b, call, MessageHeader.TYPE_STREAM, MessageHeader.STATUS_CONTINUE, OVERHEAD + capacity);
+        return b;
+    }
+
     /** Finishes a frame of {@link #newData} that holds {@code length} data bytes; ready to write. */
     public static ByteBuffer sealData(ByteBuffer frame, int length) {
         frame.putInt(0, OVERHEAD + length);

@@ -350,9 +350,13 @@ public final class ServerClient {
         return loop.inLoop();
     }
 
-    /** Queues a packet of {@code stream}; the stream hears when it is written. Any thread. */
-    void sendStreamFrame(ByteBuffer frame, ServerStream stream) {
-        streamOutbox.add(new StreamFrame(frame, stream, frame.remaining()));
+    /**
+     * Queues a packet of {@code stream}; the stream hears when it is written. A {@code pooled}
+     * frame (a buffer of the server's {@link io.jvirtd.rpc.message.DirectFramePool}) goes back to
+     * the pool once written or dropped. Any thread.
+     */
+    void sendStreamFrame(ByteBuffer frame, ServerStream stream, boolean pooled) {
+        streamOutbox.add(new StreamFrame(frame, stream, frame.remaining(), pooled));
         if (flushScheduled.compareAndSet(false, true)) {
             loop.execute(flushTask);
         }
@@ -472,7 +476,7 @@ public final class ServerClient {
             mem.rxQueuedBytes = 0;
             txQueue.clear();
             repliesInTx.clear();
-            streamFramesInTx.clear();
+            dropStreamFrames(streamFramesInTx);
             streams.dropAll(); // a silent host moves no data either
             pendingPong = null;
             mem.txBytes = 0;
@@ -522,7 +526,7 @@ public final class ServerClient {
         if (closed) {
             outbox.clear();
             messageOutbox.clear();
-            streamOutbox.clear();
+            dropStreamFrames(streamOutbox);
             events.clear();
             return;
         }
@@ -535,7 +539,7 @@ public final class ServerClient {
             awaitingReplies -= replies;
             loop.expectTasks(-replies);
             messageOutbox.clear();
-            streamOutbox.clear();
+            dropStreamFrames(streamOutbox);
             dropEvents();
             updateInterest();
             return;
@@ -907,6 +911,9 @@ public final class ServerClient {
                     StreamFrame sf = streamFramesInTx.peekFirst();
                     if (sf != null && sf.frame == done) {
                         streamFramesInTx.pollFirst();
+                        if (sf.pooled) {
+                            server.framePool().give(sf.frame);
+                        }
                         sf.stream.written(sf.size);
                     }
                 }
@@ -1296,11 +1303,24 @@ public final class ServerClient {
         pendingPong = null;
         outbox.clear();
         messageOutbox.clear();
-        streamOutbox.clear();
-        streamFramesInTx.clear();
+        dropStreamFrames(streamOutbox);
+        dropStreamFrames(streamFramesInTx);
         streams.dropAll();
         dropEvents();
         server.clientClosed(this);
+    }
+
+    /**
+     * Loop: forgets the stream frames of {@code frames} (never to be written), giving pooled ones
+     * back. A worker that queues a frame after the client closed has it dropped by the flush it
+     * schedules (flushOutbox), so none is lost to the pool.
+     */
+    private void dropStreamFrames(java.util.Queue<StreamFrame> frames) {
+        for (StreamFrame f; (f = frames.poll()) != null; ) {
+            if (f.pooled) {
+                server.framePool().give(f.frame);
+            }
+        }
     }
 
     /** Loop: forgets every unwritten event of a closed client. */
@@ -1339,7 +1359,7 @@ public final class ServerClient {
         long txProgressNanos;
     }
 
-    /** A stream's frame on its way out, and its size when it was posted. */
-    private record StreamFrame(ByteBuffer frame, ServerStream stream, int size) {
+    /** A stream's frame on its way out, its size when it was posted, and whether it goes back to the pool. */
+    private record StreamFrame(ByteBuffer frame, ServerStream stream, int size, boolean pooled) {
     }
 }

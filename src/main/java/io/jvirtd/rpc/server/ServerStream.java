@@ -1,5 +1,6 @@
 package io.jvirtd.rpc.server;
 
+import io.jvirtd.rpc.message.DirectFramePool;
 import io.jvirtd.rpc.message.Message;
 import io.jvirtd.rpc.message.MessageHeader;
 import io.jvirtd.rpc.message.RpcError;
@@ -56,6 +57,8 @@ public final class ServerStream {
     static final long TX_WINDOW = 4L * (StreamFrames.CHUNK + StreamFrames.OVERHEAD);
     /** Data from the client not yet taken by the io, beyond which the client is not read. */
     static final long RX_LIMIT = 4L * (StreamFrames.CHUNK + MessageHeader.SIZE);
+    /** Data frames of at least this many bytes are read into a pooled direct buffer (see produce). */
+    private static final int POOLED_MIN = 16 * 1024;
     /** Packets one service job handles before it yields its worker to other jobs. */
     private static final int BATCH = 16;
 
@@ -495,9 +498,23 @@ public final class ServerStream {
             if (ready > 0) {
                 room = Math.min(room, ready); // a console's echo: a frame of its size
             }
-            ByteBuffer frame = StreamFrames.newData(dataHeader, room);
+            // a file's chunks in a pooled direct buffer: read into it by the kernel, written to the
+            // socket from it, no copy of ours or the JDK's and no zeroed array per chunk; a
+            // console's short echoes keep their small heap frames
+            DirectFramePool pool = client.server().framePool();
+            boolean pooled = !inline && room >= POOLED_MIN && StreamFrames.OVERHEAD + room <= DirectFramePool.MAX_FRAME;
+            ByteBuffer frame = pooled ? StreamFrames.newData(call, room, pool) : StreamFrames.newData(dataHeader, room);
             frame.position(StreamFrames.OVERHEAD);
-            int n = io.read(frame);
+            int n;
+            try {
+                n = io.read(frame);
+            } finally {
+                if (pooled && frame.position() == StreamFrames.OVERHEAD) { // nothing read, or the read threw
+                    pool.give(frame);
+                    pooled = false;
+                    frame = null;
+                }
+            }
             if (n < 0) {
                 sendEnd();
                 return;
@@ -512,7 +529,7 @@ public final class ServerStream {
             if (sparse) {
                 dataLeft -= n;
             }
-            send(StreamFrames.sealData(frame, n));
+            send(StreamFrames.sealData(frame, n), pooled);
         } catch (StreamIo.Failure f) {
             fail(f.error());
         }
@@ -524,8 +541,12 @@ public final class ServerStream {
     }
 
     private void send(ByteBuffer frame) {
+        send(frame, false);
+    }
+
+    private void send(ByteBuffer frame, boolean pooled) {
         txUnwritten.addAndGet(frame.remaining());
-        client.sendStreamFrame(frame, this);
+        client.sendStreamFrame(frame, this, pooled);
     }
 
     /** Worker: a packet was handled; its bytes leave the budget and may let the client be read again. */

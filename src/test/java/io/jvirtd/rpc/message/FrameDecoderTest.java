@@ -2,6 +2,7 @@ package io.jvirtd.rpc.message;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -154,6 +155,7 @@ class FrameDecoderTest {
         FrameDecoder d = new FrameDecoder(MessageHeader.MAX_MESSAGE, pool);
         byte[] packet = dataPacket(StreamFrames.CHUNK, 3);
         d.feed(ByteBuffer.wrap(packet, 0, 28), got::add); // the length word and the header
+        assertEquals(MessageHeader.SIZE, d.bufferedCapacity(), "the header alone: no 8 KiB array per packet");
         d.allocateWhole(1024 * 1024);
         assertEquals(1, pool.inUse());
         assertEquals(DirectFramePool.capacityFor(packet.length - 4), d.bufferedCapacity(), "charged: the buffer");
@@ -254,6 +256,25 @@ class FrameDecoderTest {
         d.feed(ByteBuffer.wrap(big, 28, big.length - 28), got::add);
         assertArrayEquals(slice(big, 4), got.get(1).frame());
         assertEquals(0, pool.inUse());
+    }
+
+    @Test
+    void aLargeCallWhoseHeaderCameAloneGrowsFromTheHeaderAndArrivesIntact() throws FrameException {
+        FrameDecoder d = new FrameDecoder(MessageHeader.MAX_MESSAGE, new DirectFramePool(2));
+        byte[] frame = new byte[4 + 100_000];
+        new Random(9).nextBytes(frame);
+        ByteBuffer.wrap(frame).putInt(frame.length).putInt(0x20008086).putInt(1).putInt(208)
+                .putInt(MessageHeader.TYPE_CALL);
+        d.feed(ByteBuffer.wrap(frame, 0, 28), got::add);
+        assertEquals(MessageHeader.SIZE, d.bufferedCapacity());
+        for (int at = 28; at < frame.length; at += 5000) {
+            d.feed(ByteBuffer.wrap(frame, at, Math.min(5000, frame.length - at)), got::add);
+            int fed = Math.min(at + 5000, frame.length);
+            assertTrue(d.bufferedCapacity() <= Math.max(FrameDecoder.INITIAL_BUFFER, 2 * fed), "after " + fed);
+        }
+        assertEquals(1, got.size());
+        assertFalse(got.get(0).isDirect(), "a call is not stream data");
+        assertArrayEquals(slice(frame, 4), got.get(0).frame());
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jvirtd.rpc.message.DirectFramePool;
 import io.jvirtd.rpc.message.Message;
 import io.jvirtd.rpc.message.MessageHeader;
 import io.jvirtd.rpc.message.ReplyFrames;
@@ -349,6 +350,8 @@ class ServerStreamTest {
             other.call(TestProgram.PROGRAM, PLAIN, MessageHeader.TYPE_CALL, 8);
             expectReply(other, PLAIN, 8);
             assertTrue(budget.heldBytes() <= ServerStream.TX_WINDOW + 4L * CHUNK, "held " + budget.heldBytes());
+            // the socket's buffers full, the chunks within the window wait in pooled direct buffers
+            await("chunks wait unwritten", () -> rs.server().framePool().inUse() > 0);
 
             for (int i = 0; i < 40; i++) { // ten MiB read: the stream keeps going as the client reads
                 ByteBuffer f = reader.readFrame();
@@ -364,6 +367,29 @@ class ServerStreamTest {
             await("the source is aborted", source.aborted::get);
             reader.call(TestProgram.PROGRAM, PLAIN, MessageHeader.TYPE_CALL, 9);
             expectReply(reader, PLAIN, 9);
+            await("every chunk's buffer is back in the pool", () -> rs.server().framePool().inUse() == 0);
+        }
+    }
+
+    /** A client that goes away in the middle of a download: its chunks' pooled buffers all come back. */
+    @Test
+    void aDownloadersChunksGoBackToThePoolWhenItGoesAway() throws Exception {
+        try (RunningServer rs = RunningServer.start(program);
+             WireSocket other = rs.connect()) {
+            DirectFramePool pool = rs.server().framePool();
+            long allocatedBefore = pool.allocated();
+            try (WireSocket reader = rs.connect()) {
+                reader.call(TestProgram.PROGRAM, DOWNLOAD, MessageHeader.TYPE_CALL, 3);
+                expectReply(reader, DOWNLOAD, 3);
+                for (int i = 0; i < 20; i++) {
+                    reader.readFrame(); // chunks written and read: their buffers are reused
+                }
+                await("chunks wait for the reader", () -> pool.inUse() > 0);
+            } // closed with chunks unwritten and the service still producing
+            await("every buffer is back", () -> pool.inUse() == 0 && source.aborted.get());
+            assertTrue(pool.allocated() - allocatedBefore <= 16, "buffers are reused: " + (pool.allocated() - allocatedBefore));
+            other.call(TestProgram.PROGRAM, PLAIN, MessageHeader.TYPE_CALL, 8);
+            expectReply(other, PLAIN, 8);
         }
     }
 
