@@ -112,7 +112,9 @@ class QemuDevicesTest {
     /** Every define-time error libvirtd gave, with its text (virsh prints "error: " + message). */
     @ParameterizedTest
     @ValueSource(strings = {"boot-dup", "cdrom-virtio", "disk-no-source", "driver-name-xen", "format-bogus",
-        "ide-hde", "ide-q35", "q35-pci-double", "q35-sata-address", "q35-virtio-drive-address", "pci-slot-twice", "readonly-ide-disk", "readonly-sata-disk", "sata-pci-address",
+        "ide-hde", "ide-q35", "q35-pci-double", "q35-sata-address", "q35-virtio-drive-address",
+        "q35-rootport-slot", "q35-bridge-slot0", "q35-bridge-on-root", "q35-rootport-on-rootport", "q35-bridge-no-port",
+        "q35-pci-index0", "pci-slot-twice", "readonly-ide-disk", "readonly-sata-disk", "sata-pci-address",
         "target-dup", "virtio-drive-address", "video-bochs-secondary", "video-cirrus-resolution", "video-none-and-vga",
         "video-two-primary", "video-vga-heads", "video-vga-vram", "video-qxl-ram-overflow", "video-qxl-vgamem-pow2",
         "video-qxl-vgamem-small", "video-ramfb-address", "video-ramfb-secondary", "video-vmvga-resolution",
