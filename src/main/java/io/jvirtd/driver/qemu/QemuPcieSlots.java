@@ -98,10 +98,25 @@ final class QemuPcieSlots {
      * would place it) takes a free slot of the buses there are: libvirt adds no controller to a
      * running guest (qemuDomainEnsurePCIAddress), and with no free root port (or bridge slot)
      * its answer is "No more available PCI slots". The one empty root port a new guest gets is
-     * what a first hot-plugged PCIe device uses.
+     * what a first hot-plugged PCIe device uses. An address the XML gives is checked as
+     * virDomainPCIAddressEnsureAddr does: function 0 only, and not on pcie-root, which has no
+     * hot-plug (QEMU would refuse the device_add).
      */
-    static void checkHotplug(DomainDef live, DomainDef joined) {
-        if (QemuXmlOptions.isQ35(live) && buses(joined).size() > buses(live).size()) {
+    static void checkHotplug(DomainDef live, DomainDef joined, DeviceDef added) {
+        if (!QemuXmlOptions.isQ35(live)) {
+            return;
+        }
+        XmlNode a = added.address();
+        if (a != null && "pci".equals(a.attr("type")) && a.attr("slot") != null) {
+            if (num(a.attr("function")) != 0) {
+                throw VirException.internalError(VirErrorDomain.DOMAIN, "Only PCI device addresses with function=0 are supported");
+            }
+            if (num(a.attr("bus")) == 0) {
+                throw xmlError("The device at PCI address " + String.format(Locale.ROOT, "0000:00:%02x.0", num(a.attr("slot")))
+                        + " requires hotplug capability, but the PCI controller with index='0' doesn't support hotplug");
+            }
+        }
+        if (buses(joined).size() > buses(live).size()) {
             throw noSlots();
         }
     }
