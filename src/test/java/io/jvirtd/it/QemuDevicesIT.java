@@ -189,7 +189,9 @@ class QemuDevicesIT {
     /**
      * Live attaches on a q35 guest as libvirtd answered them (hotplug.txt): the first virtio disk
      * takes the free root port define left, the next PCIe and PCI devices find no slot
-     * ("No more available PCI slots"), a SATA disk gets QEMU's refusal; the live XML after.
+     * ("No more available PCI slots"), a SATA disk gets QEMU's refusal, a virtio disk at a given
+     * address on pcie-root, at function 1 or at a root port's slot 2 libvirt's address errors; the
+     * live XML after.
      */
     @Test
     void q35HotplugTakesTheFreeRootPortThenFailsAsLibvirtd() throws Exception {

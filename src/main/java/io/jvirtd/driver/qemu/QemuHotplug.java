@@ -173,7 +173,7 @@ final class QemuHotplug {
                     + "' duplicated for disk sources '" + sourceName(existing) + "' and '" + sourceName(other) + "'");
         }
         DomainDef joined = QemuDeviceXml.withDevice(live, dev);
-        QemuPcieSlots.checkHotplug(live, joined);
+        QemuPcieSlots.checkHotplug(live, joined, QemuDeviceXml.added(joined, dev));
         DeviceDef disk = QemuDeviceXml.added(joined, dev).copy();
         if ("floppy".equals(disk.diskDevice())) {
             throw VirException.of(VirErrorNumber.OPERATION_UNSUPPORTED, VirErrorDomain.QEMU,
@@ -215,7 +215,7 @@ final class QemuHotplug {
     private void attachNetLive(QemuDomain d, QemuDeviceXml.Parsed dev) {
         DomainDef live = liveDef(d);
         DomainDef joined = QemuDeviceXml.withDevice(live, dev);
-        QemuPcieSlots.checkHotplug(live, joined);
+        QemuPcieSlots.checkHotplug(live, joined, QemuDeviceXml.added(joined, dev));
         DeviceDef net = QemuDeviceXml.added(joined, dev).copy();
         if (!"user".equals(net.type())) {
             throw QemuSubset.unsupported("hot-plug of interface type '" + net.type() + "'");

@@ -20,6 +20,11 @@ import java.util.Locale;
  * 1f.3), pcie-root-port (one slot, 0, for a PCIe device or a pcie-to-pci-bridge) and
  * pcie-to-pci-bridge (slots 1 to 31 for conventional PCI devices: rtl8139, e1000).
  *
+ * <p>Addresses the XML gives are checked first, in libvirt's words (virDomainPCIAddressValidate):
+ * a root port sits on pcie-root, a bridge on a root port, a root port's bus has slot 0 only,
+ * pcie-root's and a bridge's slots start at 1; a bridge with no free root port is libvirt's
+ * "Cannot automatically add a new PCI bus" (no root port is added for it).
+ *
  * <p>Two passes, as libvirt. The first, on a scratch set, places every device that wants an
  * address in libvirt's order (PCI controllers, interfaces, the USB controller, virtio disks,
  * the memballoon), adding a bus whenever none has room: a pcie-root-port for a PCIe device, a
@@ -39,8 +44,13 @@ final class QemuPcieSlots {
     static final String ROOT_PORT = "pcie-root-port";
     static final String BRIDGE = "pcie-to-pci-bridge";
 
+    /** VIR_PCI_CONNECT_TYPE_PCIE_TO_PCI_BRIDGE, the flags libvirt's error prints for a bridge. */
+    private static final int BRIDGE_CONNECT_FLAGS = 1 << 13;
+
     /** How a device plugs in (libvirt's virDomainPCIConnectFlags, the kinds the subset has). */
-    enum Connect { PCIE_DEVICE, PCI_DEVICE, ROOT_PORT, PCIE_TO_PCI_BRIDGE }
+    enum Connect { PCIE_DEVICE, PCI_DEVICE, ROOT_PORT, PCIE_TO_PCI_BRIDGE,
+        /** a PCI controller model outside the subset: placed nowhere, QemuSubset refuses it after post-parse */
+        OUTSIDE }
 
     private QemuPcieSlots() {
     }
@@ -88,10 +98,25 @@ final class QemuPcieSlots {
      * would place it) takes a free slot of the buses there are: libvirt adds no controller to a
      * running guest (qemuDomainEnsurePCIAddress), and with no free root port (or bridge slot)
      * its answer is "No more available PCI slots". The one empty root port a new guest gets is
-     * what a first hot-plugged PCIe device uses.
+     * what a first hot-plugged PCIe device uses. An address the XML gives is checked as
+     * virDomainPCIAddressEnsureAddr does: function 0 only, and not on pcie-root, which has no
+     * hot-plug (QEMU would refuse the device_add).
      */
-    static void checkHotplug(DomainDef live, DomainDef joined) {
-        if (QemuXmlOptions.isQ35(live) && buses(joined).size() > buses(live).size()) {
+    static void checkHotplug(DomainDef live, DomainDef joined, DeviceDef added) {
+        if (!QemuXmlOptions.isQ35(live)) {
+            return;
+        }
+        XmlNode a = added.address();
+        if (a != null && "pci".equals(a.attr("type")) && a.attr("slot") != null) {
+            if (num(a.attr("function")) != 0) {
+                throw VirException.internalError(VirErrorDomain.DOMAIN, "Only PCI device addresses with function=0 are supported");
+            }
+            if (num(a.attr("bus")) == 0) {
+                throw xmlError("The device at PCI address " + String.format(Locale.ROOT, "0000:00:%02x.0", num(a.attr("slot")))
+                        + " requires hotplug capability, but the PCI controller with index='0' doesn't support hotplug");
+            }
+        }
+        if (buses(joined).size() > buses(live).size()) {
             throw noSlots();
         }
     }
@@ -99,6 +124,10 @@ final class QemuPcieSlots {
     /** The QEMU id of PCI bus {@code bus}: the root's {@code pcie.0}, a controller's {@code pci.N}. */
     static String busName(int bus) {
         return bus == 0 ? "pcie.0" : "pci." + bus;
+    }
+
+    private static VirException xmlError(String message) {
+        return VirException.of(VirErrorNumber.XML_ERROR, VirErrorDomain.DOMAIN, message);
     }
 
     static VirException noSlots() {
@@ -144,7 +173,7 @@ final class QemuPcieSlots {
     private static List<DeviceDef> order(DomainDef def) {
         List<DeviceDef> out = new ArrayList<>();
         for (DeviceDef c : def.controllers()) {
-            if ("pci".equals(c.node().attr("type")) && !ROOT.equals(c.model())) {
+            if ("pci".equals(c.node().attr("type")) && !ROOT.equals(c.model()) && connect(c) != Connect.OUTSIDE) {
                 out.add(c);
             }
         }
@@ -174,7 +203,8 @@ final class QemuPcieSlots {
 
     static Connect connect(DeviceDef dev) {
         if (dev.kind() == DeviceKind.CONTROLLER && "pci".equals(dev.node().attr("type"))) {
-            return ROOT_PORT.equals(dev.model()) ? Connect.ROOT_PORT : Connect.PCIE_TO_PCI_BRIDGE;
+            return ROOT_PORT.equals(dev.model()) ? Connect.ROOT_PORT
+                    : BRIDGE.equals(dev.model()) ? Connect.PCIE_TO_PCI_BRIDGE : Connect.OUTSIDE;
         }
         if (dev.kind() == DeviceKind.INTERFACE && List.of("rtl8139", "e1000").contains(dev.modelType())) {
             return Connect.PCI_DEVICE;
@@ -269,15 +299,41 @@ final class QemuPcieSlots {
                 if (num(a.attr("domain")) != 0 || bus >= models.size()) {
                     throw QemuSubset.unsupported("PCI address on bus " + bus + " (no PCI controller with that index)");
                 }
+                String at = String.format(Locale.ROOT, "0000:%02x:%02x.%x", bus, slot, fn);
+                validate(dev, at, bus, slot);
                 if (used.get(bus)[slot][fn]) {
-                    throw VirException.of(VirErrorNumber.XML_ERROR, VirErrorDomain.DOMAIN,
-                            "Attempted double use of PCI Address " + String.format(Locale.ROOT,
-                                    "0000:%02x:%02x.%x", bus, slot, fn));
+                    throw xmlError("Attempted double use of PCI Address " + at);
                 }
                 used.get(bus)[slot][fn] = true;
                 if (connect(dev) == Connect.ROOT_PORT && bus == 0) {
                     aggregate.get(0)[slot] = true;
                 }
+            }
+        }
+
+        /**
+         * virDomainPCIAddressValidate for an address the XML gives (fromConfig: an endpoint may sit
+         * on any bus that takes endpoints, a controller only where its kind plugs in), so that
+         * what QEMU would refuse at start is refused at define, in libvirt's words.
+         */
+        private void validate(DeviceDef dev, String at, int bus, int slot) {
+            String model = models.get(bus);
+            Connect how = connect(dev);
+            if (how == Connect.OUTSIDE || !List.of(ROOT, ROOT_PORT, BRIDGE).contains(model)) {
+                return; // QemuSubset refuses the model after post-parse
+            }
+            if ((how == Connect.ROOT_PORT || how == Connect.PCIE_TO_PCI_BRIDGE) && !takes(model, how)) {
+                throw xmlError("The device at PCI address " + at + " cannot be plugged into the PCI controller with index='"
+                        + bus + "'. It requires a controller that accepts a "
+                        + (how == Connect.ROOT_PORT ? ROOT_PORT : BRIDGE) + ".");
+            }
+            int first = ROOT_PORT.equals(model) ? 0 : 1;
+            int last = ROOT_PORT.equals(model) ? 0 : 31;
+            if (slot < first) {
+                throw xmlError("Invalid PCI address " + at + ". slot must be >= " + first);
+            }
+            if (slot > last) {
+                throw xmlError("Invalid PCI address " + at + ". slot must be <= " + last);
             }
         }
 
@@ -296,7 +352,10 @@ final class QemuPcieSlots {
                 return null;
             }
             switch (how) {
-                case PCIE_DEVICE, PCIE_TO_PCI_BRIDGE -> {
+                case PCIE_TO_PCI_BRIDGE -> // virDomainPCIAddressSetGrow adds no root port for a bridge
+                    throw VirException.internalError(VirErrorDomain.DOMAIN, String.format(Locale.ROOT,
+                            "Cannot automatically add a new PCI bus for a device with connect flags %02x", BRIDGE_CONNECT_FLAGS));
+                case PCIE_DEVICE -> {
                     add(ROOT_PORT);
                     return take(models.size() - 1, 0, 0);
                 }
@@ -318,6 +377,7 @@ final class QemuPcieSlots {
                 case ROOT_PORT -> ROOT.equals(model);
                 case PCIE_DEVICE, PCIE_TO_PCI_BRIDGE -> ROOT_PORT.equals(model);
                 case PCI_DEVICE -> BRIDGE.equals(model);
+                case OUTSIDE -> false;
             };
         }
 

@@ -1,5 +1,8 @@
 package io.jvirtd.driver.qemu;
 
+import io.jvirtd.model.VirErrorDomain;
+import io.jvirtd.model.VirErrorNumber;
+import io.jvirtd.model.VirException;
 import io.jvirtd.model.conf.DeviceDef;
 import io.jvirtd.model.conf.DeviceKind;
 import io.jvirtd.model.conf.DomainDef;
@@ -103,8 +106,15 @@ final class QemuXmlOptions {
                 d.devices().add(d.devices().indexOf(sata) + 1, root);
             }
             for (DeviceDef c : d.controllers()) {
-                if ("pci".equals(c.node().attr("type")) && c.controllerIndex() == 0 && c.node().attr("model") == null) {
+                if (!"pci".equals(c.node().attr("type")) || c.controllerIndex() != 0) {
+                    continue;
+                }
+                String model = c.node().attr("model");
+                if (model == null) {
                     c.node().attr("model", QemuPcieSlots.ROOT);
+                } else if (!QemuPcieSlots.ROOT.equals(model)) { // qemuDomainDefAddDefaultDevices
+                    throw VirException.of(VirErrorNumber.XML_ERROR, VirErrorDomain.QEMU, "The PCI controller with index='0' must be "
+                            + "model='pcie-root' for this machine type, but model='" + model + "' was found instead");
                 }
             }
             return;

@@ -112,7 +112,9 @@ class QemuDevicesTest {
     /** Every define-time error libvirtd gave, with its text (virsh prints "error: " + message). */
     @ParameterizedTest
     @ValueSource(strings = {"boot-dup", "cdrom-virtio", "disk-no-source", "driver-name-xen", "format-bogus",
-        "ide-hde", "ide-q35", "q35-pci-double", "q35-sata-address", "q35-virtio-drive-address", "pci-slot-twice", "readonly-ide-disk", "readonly-sata-disk", "sata-pci-address",
+        "ide-hde", "ide-q35", "q35-pci-double", "q35-sata-address", "q35-virtio-drive-address",
+        "q35-rootport-slot", "q35-bridge-slot0", "q35-bridge-on-root", "q35-rootport-on-rootport", "q35-bridge-no-port",
+        "q35-pci-index0", "pci-slot-twice", "readonly-ide-disk", "readonly-sata-disk", "sata-pci-address",
         "target-dup", "virtio-drive-address", "video-bochs-secondary", "video-cirrus-resolution", "video-none-and-vga",
         "video-two-primary", "video-vga-heads", "video-vga-vram", "video-qxl-ram-overflow", "video-qxl-vgamem-pow2",
         "video-qxl-vgamem-small", "video-ramfb-address", "video-ramfb-secondary", "video-vmvga-resolution",
@@ -208,11 +210,33 @@ class QemuDevicesTest {
         DomainDef live = defined("q35-virtio-start"); // root ports 1-4, port 4 left free
         String disk = "<disk type='file' device='disk'><source file='/x'/><target dev='vdb' bus='virtio'/></disk>";
         DomainDef first = QemuDeviceXml.withDevice(live, QemuDeviceXml.parse(disk));
-        QemuPcieSlots.checkHotplug(live, first);
+        QemuPcieSlots.checkHotplug(live, first, QemuDeviceXml.disk(first, "vdb"));
         assertEquals("0x04", QemuDeviceXml.disk(first, "vdb").address().attr("bus"));
         DomainDef second = QemuDeviceXml.withDevice(first, QemuDeviceXml.parse(disk.replace("vdb", "vdc")));
-        VirException e = assertThrows(VirException.class, () -> QemuPcieSlots.checkHotplug(first, second));
+        VirException e = assertThrows(VirException.class,
+                () -> QemuPcieSlots.checkHotplug(first, second, QemuDeviceXml.disk(second, "vdc")));
         assertEquals("internal error: No more available PCI slots", e.getMessage());
+    }
+
+    /**
+     * virDomainPCIAddressEnsureAddr on an address the hot-plugged device's XML gives: pcie-root
+     * takes no hot-plug (QEMU's device_add would fail), and a function other than 0 is refused.
+     */
+    @Test
+    void q35HotplugAtAGivenAddressIsCheckedAsLibvirt() {
+        DomainDef live = defined("q35-virtio-start");
+        String disk = "<disk type='file' device='disk'><source file='/x'/><target dev='vdb' bus='virtio'/>"
+                + "<address type='pci' domain='0x0000' bus='0x00' slot='0x05' function='0x0'/></disk>";
+        DomainDef onRoot = QemuDeviceXml.withDevice(live, QemuDeviceXml.parse(disk));
+        VirException e = assertThrows(VirException.class,
+                () -> QemuPcieSlots.checkHotplug(live, onRoot, QemuDeviceXml.disk(onRoot, "vdb")));
+        assertEquals("XML error: The device at PCI address 0000:00:05.0 requires hotplug capability, "
+                + "but the PCI controller with index='0' doesn't support hotplug", e.getMessage());
+        DomainDef fn = QemuDeviceXml.withDevice(live, QemuDeviceXml.parse(disk.replace("function='0x0'", "function='0x1'")));
+        e = assertThrows(VirException.class, () -> QemuPcieSlots.checkHotplug(live, fn, QemuDeviceXml.disk(fn, "vdb")));
+        assertEquals("internal error: Only PCI device addresses with function=0 are supported", e.getMessage());
+        DomainDef onPort = QemuDeviceXml.withDevice(live, QemuDeviceXml.parse(disk.replace("bus='0x00' slot='0x05'", "bus='0x04' slot='0x00'")));
+        QemuPcieSlots.checkHotplug(live, onPort, QemuDeviceXml.disk(onPort, "vdb")); // the free root port: fine
     }
 
     /** virDomainVideoDefValidate: the qxl-only memory attributes on another model, libvirt's words. */
