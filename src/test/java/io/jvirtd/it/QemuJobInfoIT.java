@@ -1,6 +1,8 @@
 package io.jvirtd.it;
 
+import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jvirtd.driver.qemu.TestGuests;
@@ -41,7 +43,8 @@ import org.junit.jupiter.api.io.TempDir;
  * events of a save (suspended, migration-iteration, job-completed with its fields, stopped saved).
  * A destroy during a held save ({@code python-save-destroyed.py}) is not held up by it (libvirt
  * lets VIR_JOB_DESTROY run during an async job): the save fails with libvirtd's error and leaves
- * no file.
+ * no file. Two tests on the tiny guest check, against libvirt 9.0's code, what a save that does
+ * not finish leaves: an aborted {@code save --paused}, and a save cut by kill -9 of the daemon.
  */
 class QemuJobInfoIT {
 
@@ -89,8 +92,7 @@ class QemuJobInfoIT {
         virsh("qemu-monitor-command", name, String.format(HOLD, "true"));
         Process held = virshInBackground("save", name, image.toString(), "--verbose");
         try {
-            awaitTrue(() -> virsh("qemu-monitor-command", name, "{\"execute\":\"query-migrate\"}"),
-                    s -> s.contains("\"status\":\"pre-switchover\""), "QEMU holds the save before switchover");
+            awaitHeld(name);
             String raw = virsh("domjobinfo", name, "--rawstats");
             Map<String, Long> running = fields(raw);
             assertTrue(raw.startsWith("Job type: 2\n"), raw); // unbounded
@@ -173,6 +175,97 @@ class QemuJobInfoIT {
         qemu.assertNothingLeft();
     }
 
+    /**
+     * An aborted save leaves the tiny guest as libvirt 9.0's qemuDomainSaveInternal and
+     * qemuDomainGetJobStats do: {@code save --paused} aborted leaves the guest paused (libvirt's
+     * was_running follows the flags, and it decides the resume), and {@code domjobinfo
+     * --completed} during the save answers none but keeps the last completed save's record.
+     * On the code before, the guest resumed and the record was dropped.
+     */
+    @Test
+    void anAbortedSavePausedLeavesTheGuestPausedAndTheLastCompletedSaveOnRecord() throws Exception {
+        String name = "jvq-jobpaused";
+        startTinyGuest(name);
+        Path image = Files.createDirectories(root.resolve("saves")).resolve(name + ".save");
+        virsh("save", name, image.toString()); // a completed save on record
+        virsh("restore", image.toString());
+        Files.delete(image);
+
+        virsh("qemu-monitor-command", name, String.format(HOLD, "true"));
+        Process paused = virshInBackground("save", name, image.toString(), "--paused");
+        try {
+            awaitHeld(name);
+            assertEquals(NO_JOB, virsh("domjobinfo", name, "--completed"), "none while a job runs");
+            virsh("domjobabort", name);
+            assertTrue(paused.waitFor(T.toSeconds(), TimeUnit.SECONDS), "the aborted save ends");
+            assertEquals(1, paused.exitValue(), Files.readString(root.resolve("save.out")));
+        } finally {
+            paused.destroyForcibly();
+        }
+        String state = virsh("domstate", "--reason", name);
+        String completed = virsh("domjobinfo", name, "--completed", "--keep-completed");
+        assertAll(() -> assertEquals("paused (saving)", state, "libvirt resumes only a guest the image runs"),
+                () -> assertTrue(completed.startsWith("Job type:         Completed\nOperation:        Save\n"),
+                        "the first save's record outlives a read during the second: " + completed));
+        assertFalse(Files.exists(image), "no image");
+        virsh("destroy", name);
+        virsh("undefine", name);
+        qemu.assertNothingLeft();
+    }
+
+    /**
+     * After a kill -9 of the daemon during a save of the tiny guest, the next daemon does
+     * libvirt's job recovery (qemuProcessRecoverJob): the save, on record in the status file, is
+     * cancelled and the guest it paused runs again (save canceled). On the code before, the
+     * guest stayed paused (saving) for good.
+     */
+    @Test
+    void aSaveCutByKillMinus9OfTheDaemonIsCancelledAtRestartAndTheGuestRunsAgain() throws Exception {
+        String name = "jvq-jobcut";
+        startTinyGuest(name);
+        Path image = Files.createDirectories(root.resolve("saves")).resolve(name + ".save");
+        Path status = qemu.dir().resolve("run/" + name + ".xml");
+        virsh("qemu-monitor-command", name, String.format(HOLD, "true"));
+        Process cut = virshInBackground("save", name, image.toString());
+        try {
+            awaitHeld(name);
+            awaitTrue(() -> Files.readString(status), s -> s.contains("reason='save'") && s.contains("async='save'"),
+                    "the status file records the paused guest and its save");
+            long pid = qemu.pid(name);
+            ProcessHandle.of(daemon.pid()).orElseThrow().destroyForcibly(); // kill -9
+            assertEquals(137, daemon.awaitExit(Duration.ofSeconds(30)));
+            assertTrue(cut.waitFor(T.toSeconds(), TimeUnit.SECONDS), "virsh ends once its daemon is gone");
+            assertTrue(QemuTestRoot.isAlive(pid), "the guest survives kill -9 of the daemon");
+        } finally {
+            cut.destroyForcibly();
+        }
+        daemon = qemu.startDaemon();
+        assertEquals("running (save canceled)", virsh("domstate", "--reason", name));
+        assertTrue(virsh("qemu-monitor-command", name, "{\"execute\":\"query-status\"}")
+                .contains("\"status\":\"running\""), "QEMU runs the guest again");
+        assertFalse(Files.readString(status).contains("async='save'"), "the ended save is off the record");
+        assertEquals(NO_JOB, virsh("domjobinfo", name));
+        assertFalse(Files.exists(image), "no image");
+        virsh("destroy", name);
+        virsh("undefine", name);
+        qemu.assertNothingLeft();
+    }
+
+    private void startTinyGuest(String name) throws IOException {
+        TestGuests.qemu();
+        daemon = qemu.startDaemon();
+        Path xml = root.resolve(name + ".xml");
+        Files.writeString(xml, tinyXml(name));
+        virsh("define", xml.toString());
+        virsh("start", name);
+    }
+
+    private static String tinyXml(String name) throws IOException {
+        return "<domain type='qemu'><name>" + name + "</name><memory unit='MiB'>16</memory><vcpu>1</vcpu>"
+                + "<os><type arch='x86_64' machine='pc'>hvm</type><kernel>" + TestGuests.tinyKernel() + "</kernel></os>"
+                + "<features><acpi/></features><devices><memballoon model='none'/></devices></domain>";
+    }
+
     private static String linuxXml(String name, TestGuests.LinuxGuest g, Path serial) {
         return "<domain type='qemu'><name>" + name + "</name><memory unit='MiB'>128</memory><vcpu>1</vcpu>"
                 + "<os><type arch='x86_64' machine='pc'>hvm</type><kernel>" + g.kernel() + "</kernel><initrd>"
@@ -222,6 +315,12 @@ class QemuJobInfoIT {
         cmd.addAll(List.of(args));
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(root.resolve(command + ".out").toFile())
                 .start();
+    }
+
+    /** Until QEMU holds the save before switchover (the test's {@link #HOLD}): QEMU sent all RAM. */
+    private void awaitHeld(String name) throws Exception {
+        awaitTrue(() -> virsh("qemu-monitor-command", name, "{\"execute\":\"query-migrate\"}"),
+                s -> s.contains("\"status\":\"pre-switchover\""), "QEMU holds the save before switchover");
     }
 
     private interface Probe {

@@ -40,6 +40,14 @@ import java.util.concurrent.TimeUnit;
  * forced to disk) and renames it over the target only when QEMU reports the migration
  * completed: a failure never leaves a partial image nor harms an existing one.
  *
+ * <p>Unlike libvirt's qemuMigrationParamsApply, a save sets only the {@code events}
+ * capability and leaves the others as QEMU has them: libvirt switches off every capability it
+ * knows, so one a client turned on through {@code qemu-monitor-command} (a tainted guest) does
+ * not reach its save. Here {@code pause-before-switchover} set that way holds the save before
+ * switchover until {@code domjobabort} or a destroy ends it; QemuJobInfoIT relies on that hold,
+ * since the daemon's own copy of the stream cannot be stopped from outside as libvirtd's
+ * iohelper can.
+ *
  * <p>Threads: stateless; a worker thread under the domain's job does the blocking copy (never
  * the event loop, which keeps serving the monitor meanwhile), and no lock is held.
  */
@@ -126,6 +134,27 @@ final class MigrationFile {
             mon.execute("migrate-incoming", Map.of("uri", "unix:" + sock), QemuLifecycle.MONITOR_TIMEOUT_MILLIS);
             send(image, offset, sock);
             awaitEnd(mon, end, "start"); // a restore is libvirt's VIR_ASYNC_JOB_START
+        } finally {
+            end.cancel(false);
+        }
+    }
+
+    /**
+     * Cancels the migration of a save whose daemon went away (qemuProcessRecoverJob) and waits
+     * until QEMU has left it: QEMU refuses {@code cont} while a cancelled migration still
+     * winds down (run state finish-migrate), e.g. one that waited before switchover. Nothing to
+     * wait for when the migration had failed already, with the daemon's end of the stream.
+     * The {@code events} capability is still on from the save.
+     */
+    static void cancelInterrupted(QmpMonitor mon) {
+        CompletableFuture<Map<String, Object>> end = expectEnd(mon);
+        try {
+            mon.execute("migrate_cancel", null, QemuLifecycle.MONITOR_TIMEOUT_MILLIS);
+            Object r = mon.execute("query-migrate", null, QemuLifecycle.MONITOR_TIMEOUT_MILLIS);
+            String status = r instanceof Map<?, ?> m ? String.valueOf(m.get("status")) : "none";
+            if (!END_STATES.contains(status) && !"none".equals(status) && !"null".equals(status)) {
+                mon.await(end, "MIGRATION", END_MILLIS);
+            }
         } finally {
             end.cancel(false);
         }

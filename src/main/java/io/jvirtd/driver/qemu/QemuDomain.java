@@ -66,6 +66,13 @@ final class QemuDomain {
     boolean starting;
     /** A destroy is killing QEMU: its monitor EOF is expected. */
     boolean destroying;
+    /**
+     * The daemon stops ({@link QemuLifecycle#detachAll}): the monitor is closed and the status
+     * file stays as the last write left it, for the next daemon, even when a call still under
+     * way fails after (a save's end must not take its job off the record: the next daemon
+     * resumes the guest the save paused).
+     */
+    boolean detached;
     /** virDomainReboot in ACPI mode: reset instead of stopping when the guest powers off. */
     boolean fakeReboot;
     /** libvirt's taint bits of this run (virDomainTaintFlags bit numbers), e.g. custom-monitor; 0 when shut off. */

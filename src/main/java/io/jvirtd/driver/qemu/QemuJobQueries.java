@@ -46,7 +46,9 @@ final class QemuJobQueries {
 
     /**
      * virDomainGetJobStats. With COMPLETED: the last completed job while no other runs (no job
-     * taken, the domain may be shut off, as after a save), forgotten unless KEEP_COMPLETED.
+     * taken, the domain may be shut off, as after a save), forgotten once read unless
+     * KEEP_COMPLETED; while a job runs the answer is "none" and the record stays, as libvirt's
+     * qemuDomainGetJobStats clears it only after it formatted it.
      */
     DomainJobStats stats(DomainRef ref, int flags) {
         VirException.checkFlags(flags, STATS_COMPLETED | STATS_KEEP_COMPLETED, VirErrorDomain.QEMU,
@@ -55,9 +57,12 @@ final class QemuJobQueries {
         if ((flags & STATS_COMPLETED) != 0) {
             synchronized (d) {
                 QemuJobData j = d.currentJob == null ? d.completedJob : null;
-                DomainJobStats answer = j == null ? NO_JOB_STATS : new DomainJobStats(j.status().type, j.toParams());
+                if (j == null) {
+                    return NO_JOB_STATS; // and a job under way keeps the record for after it
+                }
+                DomainJobStats answer = new DomainJobStats(j.status().type, j.toParams());
                 if ((flags & STATS_KEEP_COMPLETED) == 0) {
-                    d.completedJob = null; // libvirt drops it after any successful read without KEEP
+                    d.completedJob = null; // libvirt drops it once it was read without KEEP
                 }
                 return answer;
             }

@@ -483,7 +483,7 @@ final class QemuLifecycle {
             Files.createDirectories(paths.stateDir());
             StatusFile.write(file, DomainState.PAUSED, StateReason.Paused.STARTING_UP, 0, 0,
                     paths.runDir(live.id(), live.name()).resolve("monitor.sock"), nodeIndex, List.of(),
-                    forSnapshotDelete, live);
+                    forSnapshotDelete, false, live);
         } catch (IOException e) {
             throw VirException.systemError(VirErrorDomain.QEMU, 5, "cannot save file '" + file + "'", e.getMessage());
         } finally {
@@ -1120,13 +1120,15 @@ final class QemuLifecycle {
             int nodeIndex;
             List<BlockCommitRecord> commits;
             boolean forSnapshotDelete;
+            boolean saveJob;
             synchronized (d) {
-                if (d.liveDef == null) {
+                if (d.liveDef == null || d.detached) {
                     return;
                 }
                 live = d.liveDef.copy();
                 commits = d.blockCommits;
                 forSnapshotDelete = d.forSnapshotDelete;
+                saveJob = d.currentJob != null && d.currentJob.operation() == QemuJobData.OPERATION_SAVE;
                 // a start not over yet stays on record as one, RESUME or not (QemuDomain.starting)
                 state = d.starting ? DomainState.PAUSED : d.state;
                 reason = d.starting ? StateReason.Paused.STARTING_UP : d.reason;
@@ -1135,7 +1137,8 @@ final class QemuLifecycle {
                 nodeIndex = d.nodeIndex;
             }
             StatusFile.write(paths.statusFile(live.name()), state, reason, pid, taint,
-                    paths.runDir(live.id(), live.name()).resolve("monitor.sock"), nodeIndex, commits, forSnapshotDelete, live);
+                    paths.runDir(live.id(), live.name()).resolve("monitor.sock"), nodeIndex, commits, forSnapshotDelete,
+                    saveJob, live);
         } finally {
             d.statusWrite.unlock();
         }
@@ -1266,6 +1269,7 @@ final class QemuLifecycle {
             d.blockCommits = s.commits(); // a snapshot delete to finish once the snapshots are loaded
             d.forSnapshotDelete = s.forSnapshotDelete(); // and a QEMU that runs only for it, to stop
             d.startingDef = null;
+            d.detached = false;
         }
         final QemuDomain dom = d;
         if (s.state() == DomainState.PAUSED && s.reason() == StateReason.Paused.STARTING_UP) {
@@ -1312,9 +1316,13 @@ final class QemuLifecycle {
                 default -> setState(d, DomainState.PAUSED,
                         s.state() == DomainState.PAUSED ? s.reason() : StateReason.Paused.UNKNOWN);
             }
+            if (s.saveJob()) {
+                recoverSave(d, r.mon(), s.liveDef().name());
+            }
             boolean changed;
             synchronized (d) {
-                changed = d.state != s.state() || d.reason != s.reason();
+                // a save's record goes with the write: its job ended with the daemon that ran it
+                changed = d.state != s.state() || d.reason != s.reason() || s.saveJob();
             }
             if (changed) { // as it was: the file already says so (no write, no fsync)
                 saveStatus(d);
@@ -1360,6 +1368,46 @@ final class QemuLifecycle {
         int reason = out != UnfinishedStart.Outcome.NONE ? StateReason.Shutoff.DAEMON
                 : spawned ? StateReason.Shutoff.CRASHED : StateReason.Shutoff.UNKNOWN;
         onEventThread(() -> stopped(d, reason, -1, survived));
+    }
+
+    /**
+     * libvirt's qemuProcessRecoverJob for VIR_ASYNC_JOB_SAVE: the daemon went away during a
+     * save, whose writer of the file went with it. QEMU's migration is cancelled (it failed
+     * when the stream closed, or it still waits before switchover), and a guest the save
+     * paused (reason save, or unknown when the daemon died before it recorded the pause) runs
+     * again, reason "save canceled"; a guest paused before the save stays paused. The save's
+     * temporary file stays beside its target (libvirt's partial image stays too). Daemon start.
+     */
+    private void recoverSave(QemuDomain d, QmpMonitor mon, String name) {
+        try {
+            MigrationFile.cancelInterrupted(mon);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "cannot cancel the interrupted save of domain {0}: {1}", name, e.getMessage());
+        }
+        synchronized (d) {
+            if (d.state != DomainState.PAUSED
+                    || d.reason != StateReason.Paused.SAVE && d.reason != StateReason.Paused.UNKNOWN) {
+                return;
+            }
+            d.runningReason = StateReason.Running.SAVE_CANCELED; // for the RESUME event, should it come first
+        }
+        try {
+            mon.execute("cont", null, MONITOR_TIMEOUT_MILLIS);
+        } catch (RuntimeException e) {
+            synchronized (d) {
+                d.runningReason = -1;
+            }
+            LOG.log(Level.WARNING, "Could not resume domain ''{0}'' after migration to file: {1}", name,
+                    e.getMessage());
+            return;
+        }
+        synchronized (d) {
+            if (d.state != DomainState.RUNNING) { // else the RESUME event made it so already
+                d.state = DomainState.RUNNING;
+                d.reason = StateReason.Running.SAVE_CANCELED;
+            }
+            d.runningReason = -1;
+        }
     }
 
     private void failReattach(QemuDomain d, StatusFile.Status s, RuntimeException e) {
@@ -1438,6 +1486,7 @@ final class QemuLifecycle {
             synchronized (d) {
                 mon = d.monitor;
                 d.monitor = null; // the status file stays as written: the next start reattaches
+                d.detached = d.liveDef != null; // its guest is the next daemon's to reattach
             }
             if (mon != null) {
                 mon.close();

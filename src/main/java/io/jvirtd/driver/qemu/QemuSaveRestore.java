@@ -124,12 +124,17 @@ final class QemuSaveRestore {
 
     /**
      * qemuDomainSaveInternal: pause (reason save), write the image, stop QEMU (shut off, reason
-     * saved, STOPPED_SAVED); a failure resumes a guest that ran (reason save canceled). An async
-     * job (VIR_ASYNC_JOB_SAVE), so that job queries follow its progress and virDomainAbortJob
-     * can cancel it ({@link QemuJobQueries}); its statistics stay as the completed job's.
+     * saved, STOPPED_SAVED); a failure resumes the guest (reason save canceled) when the image
+     * would have restored it running, as libvirt's (so not with --paused, and with --running
+     * even a guest paused before). An async job (VIR_ASYNC_JOB_SAVE), so that job queries
+     * follow its progress and virDomainAbortJob can cancel it ({@link QemuJobQueries}); its
+     * statistics stay as the completed job's. The job is in the status file while it runs, so
+     * that a restarted daemon resumes a guest it left paused ({@link QemuLifecycle}'s recoverSave).
      */
     private void save(QemuDomain d, Path target, String dxml, int flags) {
         d.beginAsyncJob();
+        boolean recorded = false;
+        boolean saved = false;
         try {
             QmpMonitor mon;
             DomainDef live;
@@ -144,9 +149,16 @@ final class QemuSaveRestore {
                 d.currentJob = QemuJobData.begin(QemuJobData.OPERATION_SAVE,
                         QemuJobData.StatsType.SAVEDUMP);
             }
+            // the job on record before the guest stops, as libvirt's virDomainObjBeginAsyncJob
+            // saves it: a daemon that dies during the save leaves a guest the restart resumes
+            life.saveStatus(d);
+            recorded = true;
             if (wasRunning) {
                 pause(d, mon);
             }
+            // libvirt's was_running, which the flags override before the save: it says how the
+            // image restores and also whether a failed save resumes the CPUs, so --running
+            // resumes a guest the user had paused and --paused leaves the guest paused (save)
             boolean imageRunning = (flags & RUNNING) != 0 || (flags & PAUSED) == 0 && wasRunning;
             try {
                 DomainDef def = dxml != null ? checkedReplacement(live, dxml) : live;
@@ -178,17 +190,24 @@ final class QemuSaveRestore {
                 if (gone) { // destroyed meanwhile: qemuDomainObjWait's error, not the monitor's EOF
                     throw VirException.of(VirErrorNumber.OPERATION_FAILED, VirErrorDomain.QEMU, "domain is not running");
                 }
-                if (wasRunning) {
+                if (imageRunning) {
                     resumeAfterFailure(d, mon);
                 }
                 throw e;
             }
             stopSaved(d, mon);
+            saved = true;
         } finally {
             synchronized (d) {
                 d.currentJob = null;
             }
-            d.endAsyncJob();
+            try {
+                if (recorded && !saved) {
+                    life.saveStatus(d); // the job's end on record (virDomainObjEndAsyncJob), the guest still there
+                }
+            } finally {
+                d.endAsyncJob();
+            }
         }
     }
 

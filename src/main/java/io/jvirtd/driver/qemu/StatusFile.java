@@ -37,16 +37,19 @@ final class StatusFile {
             "post-copy", "post-copy failed");
     private static final List<String> SHUTDOWN_REASONS = List.of("unknown", "user");
 
-    /** What reattach needs from a status file. */
+    /**
+     * What reattach needs from a status file. {@code saveJob}: a save (libvirt's async job
+     * VIR_ASYNC_JOB_SAVE) was under way, which a restart cancels (QemuLifecycle.recoverSave).
+     */
     record Status(DomainState state, int reason, long pid, int taint, Path monitor, int nodeIndex,
-                  List<BlockCommitRecord> commits, boolean forSnapshotDelete, DomainDef liveDef) {
+                  List<BlockCommitRecord> commits, boolean forSnapshotDelete, boolean saveJob, DomainDef liveDef) {
     }
 
     private StatusFile() {
     }
 
     static void write(Path file, DomainState state, int reason, long pid, int taint, Path monitor, int nodeIndex,
-                      List<BlockCommitRecord> commits, boolean forSnapshotDelete, DomainDef live)
+                      List<BlockCommitRecord> commits, boolean forSnapshotDelete, boolean saveJob, DomainDef live)
             throws IOException {
         StringBuilder b = new StringBuilder(4096);
         b.append("<!--\nWARNING: THIS IS AN AUTO-GENERATED FILE. CHANGES TO IT ARE LIKELY TO BE\n")
@@ -62,6 +65,9 @@ final class StatusFile {
         b.append("  <nodename index='").append(nodeIndex).append("'/>\n");
         if (forSnapshotDelete) {
             b.append("  <snapshotDelete stopQemu='yes'/>\n");
+        }
+        if (saveJob) { // as libvirt's <job type='none' async='save'/> of an async job under way
+            b.append("  <job type='none' async='save'/>\n");
         }
         if (!commits.isEmpty()) {
             b.append("  <blockjobs active='yes'>\n");
@@ -90,6 +96,7 @@ final class StatusFile {
         int nodeIndex = 0; // a file written before the counter was kept: the live XML's numbers rule
         List<BlockCommitRecord> commits = new java.util.ArrayList<>();
         boolean forSnapshotDelete = false;
+        boolean saveJob = false;
         DomainDef def = null;
         for (Node n = root.getFirstChild(); n != null; n = n.getNextSibling()) {
             if (n instanceof Element e) {
@@ -98,6 +105,7 @@ final class StatusFile {
                     case "monitor" -> monitor = Path.of(e.getAttribute("path"));
                     case "nodename" -> nodeIndex = Integer.parseInt(e.getAttribute("index"));
                     case "snapshotDelete" -> forSnapshotDelete = "yes".equals(e.getAttribute("stopQemu"));
+                    case "job" -> saveJob = "save".equals(e.getAttribute("async"));
                     case "blockjobs" -> {
                         for (Node j = e.getFirstChild(); j != null; j = j.getNextSibling()) {
                             if (j instanceof Element je && "blockjob".equals(VirXml.localName(je))) {
@@ -113,7 +121,8 @@ final class StatusFile {
         if (monitor == null || def == null) {
             throw new IllegalArgumentException("status file " + file + " lacks <monitor> or <domain>");
         }
-        return new Status(state, reason, pid, taint, monitor, nodeIndex, List.copyOf(commits), forSnapshotDelete, def);
+        return new Status(state, reason, pid, taint, monitor, nodeIndex, List.copyOf(commits), forSnapshotDelete,
+                saveJob, def);
     }
 
     /**
