@@ -74,6 +74,13 @@ final class Daemon {
     private volatile DriverRegistry drivers;
     /** Loop-confined: the drivers' inhibitions of the idle exit (running guests). */
     private int idleExitInhibitions;
+    /**
+     * Loop-confined: the listeners are enabled. Until then no idle count runs (libvirt arms its
+     * auto-shutdown once the daemon runs): a driver releasing an inhibition while it starts (a
+     * guest that died while the daemon was away) must not start a count that, on a slow start,
+     * ends the loop before the listeners are enabled.
+     */
+    private boolean serving;
     /** Loop-confined: the idle-shutdown timer and its timeout (-t, or virt-admin daemon-timeout). */
     private Timer idleTimer;
     private int autoShutdownSeconds;
@@ -169,7 +176,10 @@ final class Daemon {
         adminServer.enable();
         server.onClientCountChange(n -> updateIdleTimer());
         adminServer.onClientCountChange(n -> updateIdleTimer());
-        loop.execute(this::updateIdleTimer);
+        loop.execute(() -> {
+            serving = true;
+            updateIdleTimer();
+        });
         // Runs after enable()'s task on the loop: the listeners are watched by then.
         loop.execute(() -> LOG.log(Level.INFO, "daemon is ready"));
         ClientMemoryBudget.Settings m = memory.settings();
@@ -418,6 +428,9 @@ final class Daemon {
      * included) has been connected for the timeout; 0 never quits.
      */
     private void updateIdleTimer() {
+        if (!serving) {
+            return;
+        }
         boolean idle = server.clientCount() + adminServer.clientCount() == 0 && idleExitInhibitions == 0
                 && autoShutdownSeconds > 0;
         if (!idle && idleTimer != null) {
