@@ -250,28 +250,13 @@ class VolumeStreamsIT {
             virsh(d, uri, "vol-download", "--pool", "p", "other.raw", back.toString(), "--length", Long.toString(48 * MIB));
             assertEquals(sha256(src), sha256(back), "the other client's data while the victim uploads");
             assertTrue(victim.isAlive(), "still uploading when killed");
-            long seen = 0;
-            for (long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10); seen == 0 && System.nanoTime() < until; ) {
-                seen = packetBuffersInUse();
-            }
-            assertTrue(seen > 0, "the victim's packets are read into pooled buffers");
+            assertTrue(awaitPacketBuffersInUse() > 0, "the victim's packets are read into pooled buffers");
         } finally {
             victim.destroyForcibly();
             victim.waitFor(10, TimeUnit.SECONDS);
             Exec.deleteTree(home);
         }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        long held = heldClientMemory();
-        long buffers = packetBuffersInUse();
-        while ((held > before || buffers > 0) && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-            held = heldClientMemory();
-            buffers = packetBuffersInUse();
-        }
-        assertTrue(held <= before, "client memory back to " + before + " bytes, not " + held + "\n" + d.describe());
-        assertEquals(0, buffers, "every pooled packet buffer of the killed upload given back\n" + d.describe());
-        assertTrue(d.isAlive());
-        assertTrue(virsh(d, uri, "vol-list", "p").contains("victim.raw"), "the daemon serves the next client");
+        assertAllGivenBack(d, uri, before, "packet buffer of the killed upload");
     }
 
     /**
@@ -308,17 +293,30 @@ class VolumeStreamsIT {
         try {
             BufferedReader out = new BufferedReader(new InputStreamReader(victim.getInputStream(), StandardCharsets.UTF_8));
             assertEquals("receiving", out.readLine(), "the victim's download is under way");
-            long seen = 0;
-            for (long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10); seen == 0 && System.nanoTime() < until; ) {
-                seen = packetBuffersInUse();
-            }
-            assertTrue(seen > 0, "chunks wait for the slow reader in pooled buffers");
+            assertTrue(awaitPacketBuffersInUse() > 0, "chunks wait for the slow reader in pooled buffers");
             assertTrue(victim.isAlive(), "still downloading when killed");
         } finally {
             victim.destroyForcibly();
             victim.waitFor(10, TimeUnit.SECONDS);
             Exec.deleteTree(home);
         }
+        assertAllGivenBack(d, uri, before, "chunk buffer of the killed download");
+    }
+
+    /** Polls (at most 10 s) until some pooled packet buffer is in use; returns the count. */
+    private long awaitPacketBuffersInUse() throws Exception {
+        long seen = 0;
+        for (long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10); seen == 0 && System.nanoTime() < until; ) {
+            seen = packetBuffersInUse();
+        }
+        return seen;
+    }
+
+    /**
+     * After a client was killed mid-transfer: within 20 s the daemon holds no more client memory
+     * than {@code before} and no pooled buffer, is alive and serves the next client.
+     */
+    private void assertAllGivenBack(DaemonProcess d, String uri, long before, String what) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         long held = heldClientMemory();
         long buffers = packetBuffersInUse();
@@ -328,7 +326,7 @@ class VolumeStreamsIT {
             buffers = packetBuffersInUse();
         }
         assertTrue(held <= before, "client memory back to " + before + " bytes, not " + held + "\n" + d.describe());
-        assertEquals(0, buffers, "every pooled chunk buffer of the killed download given back\n" + d.describe());
+        assertEquals(0, buffers, "every pooled " + what + " given back\n" + d.describe());
         assertTrue(d.isAlive());
         assertTrue(virsh(d, uri, "vol-list", "p").contains("victim.raw"), "the daemon serves the next client");
     }
