@@ -105,10 +105,7 @@ class QemuCapabilitiesIT {
     }
 
     private static Exec.Result virsh(DaemonProcess d, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(InteropEnvironment.virsh().toString(), "-q", "-c",
-                "qemu+unix:///system?socket=" + d.rwSocket()));
-        cmd.addAll(List.of(args));
-        return Exec.run(T, null, cmd.toArray(new String[0]));
+        return Virsh.run(T, "qemu+unix:///system?socket=" + d.rwSocket(), args);
     }
 
     private static String ok(DaemonProcess d, String... args) throws IOException {

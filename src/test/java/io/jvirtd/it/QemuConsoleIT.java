@@ -16,10 +16,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * virDomainOpenConsole on real QEMU guests through stock clients over
@@ -34,30 +32,15 @@ class QemuConsoleIT {
 
     private static final Duration T = Duration.ofSeconds(90);
 
-    @TempDir
-    Path root;
-    private QemuTestRoot qemu;
-
-    @BeforeEach
-    void setUp() {
-        qemu = new QemuTestRoot(root);
-    }
-
-    @AfterEach
-    void stopLeftovers() {
-        qemu.close();
-    }
+    @RegisterExtension
+    final QemuTestRoot qemu = new QemuTestRoot();
 
     private static Exec.Result virshResult(DaemonProcess d, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(InteropEnvironment.virsh().toString(), "-q", "-c", QemuTestRoot.tcpUri(d)));
-        cmd.addAll(List.of(args));
-        return Exec.run(T, null, cmd.toArray(new String[0]));
+        return Virsh.run(T, QemuTestRoot.tcpUri(d), args);
     }
 
     private static String virsh(DaemonProcess d, String... args) throws IOException {
-        Exec.Result r = virshResult(d, args);
-        assertEquals(0, r.exitCode(), () -> r.describe() + "\n" + d.describe());
-        return r.stdout().strip();
+        return Virsh.succeeded(virshResult(d, args), d).stdout().strip();
     }
 
     /** console.py MODE ARGS...: asserts it passed, returns its "ok" lines. */
@@ -72,7 +55,7 @@ class QemuConsoleIT {
     }
 
     private String defineTiny(DaemonProcess d, String name) throws IOException {
-        Path xml = root.resolve(name + ".xml");
+        Path xml = qemu.root().resolve(name + ".xml");
         Files.writeString(xml, "<domain type='qemu'><name>" + name + "</name><memory unit='MiB'>16</memory>"
                 + "<vcpu>1</vcpu><os><type arch='x86_64' machine='pc'>hvm</type><kernel>" + TestGuests.tinyKernel()
                 + "</kernel></os><features><acpi/></features><on_poweroff>destroy</on_poweroff><devices>"
@@ -83,7 +66,7 @@ class QemuConsoleIT {
     }
 
     private Path serialLog(String name) {
-        return root.resolve(name + "-serial.log");
+        return qemu.root().resolve(name + "-serial.log");
     }
 
     @Test
@@ -188,7 +171,7 @@ class QemuConsoleIT {
         DaemonProcess d = qemu.start(DaemonProcess.builder().listen(true)
                 .conf("metrics_listen_addr", "\"127.0.0.1:" + metricsPort + "\""));
         String name = "jvq-conlinux";
-        Path xml = root.resolve(name + ".xml");
+        Path xml = qemu.root().resolve(name + ".xml");
         Files.writeString(xml, "<domain type='qemu'><name>" + name + "</name><memory unit='MiB'>128</memory>"
                 + "<vcpu>1</vcpu><os><type arch='x86_64' machine='pc'>hvm</type><kernel>" + guest.kernel()
                 + "</kernel><initrd>" + guest.initrd() + "</initrd><cmdline>" + guest.cmdline() + "</cmdline></os>"

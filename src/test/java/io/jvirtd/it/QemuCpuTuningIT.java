@@ -10,14 +10,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * vcpupin, emulatorpin and schedinfo of a real tiny guest through {@code virsh} over
@@ -31,31 +27,15 @@ class QemuCpuTuningIT {
 
     private static final Duration T = Duration.ofSeconds(90);
 
-    @TempDir
-    Path root;
-    private QemuTestRoot qemu;
-
-    @BeforeEach
-    void setUp() {
-        qemu = new QemuTestRoot(root);
-    }
-
-    @AfterEach
-    void stopLeftovers() {
-        qemu.close();
-    }
+    @RegisterExtension
+    final QemuTestRoot qemu = new QemuTestRoot();
 
     private static Exec.Result virshResult(DaemonProcess d, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(InteropEnvironment.virsh().toString(), "-q", "-c",
-                QemuTestRoot.tcpUri(d)));
-        cmd.addAll(List.of(args));
-        return Exec.run(T, null, cmd.toArray(new String[0]));
+        return Virsh.run(T, QemuTestRoot.tcpUri(d), args);
     }
 
     private static String virsh(DaemonProcess d, String... args) throws IOException {
-        Exec.Result r = virshResult(d, args);
-        assertEquals(0, r.exitCode(), () -> r.describe() + "\n" + d.describe());
-        return r.stdout().strip();
+        return Virsh.succeeded(virshResult(d, args), d).stdout().strip();
     }
 
     private static String virshError(DaemonProcess d, String... args) throws IOException {
@@ -85,7 +65,7 @@ class QemuCpuTuningIT {
         assumeTrue(online.startsWith("0-"), "needs two online CPUs 0 and 1, has " + online);
         DaemonProcess d = qemu.startDaemon();
         String name = "jvq-pin";
-        Path xml = root.resolve(name + ".xml");
+        Path xml = qemu.root().resolve(name + ".xml");
         Files.writeString(xml, "<domain type='qemu'><name>" + name + "</name><memory unit='MiB'>16</memory>"
                 + "<vcpu>1</vcpu><os><type arch='x86_64' machine='pc'>hvm</type><kernel>" + TestGuests.tinyKernel()
                 + "</kernel></os><features><acpi/></features><on_poweroff>destroy</on_poweroff><devices>"

@@ -11,16 +11,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Disks and user-mode interfaces on real guests, through stock virsh over
@@ -38,21 +36,14 @@ class QemuDevicesIT {
     private static final Path IN = InteropEnvironment.baseDir().resolve("src/test/resources/qemu/devices");
     private static final Path OUT = InteropEnvironment.baseDir().resolve("src/test/resources/qemu/libvirtd-9.0/devices");
 
-    @TempDir
-    Path root;
-    private QemuTestRoot qemu;
+    @RegisterExtension
+    final QemuTestRoot qemu = new QemuTestRoot();
     private DaemonProcess daemon;
     private Path scratch;
 
     @BeforeEach
     void setUp() throws IOException {
-        qemu = new QemuTestRoot(root);
-        scratch = Files.createDirectories(root.resolve("scratch"));
-    }
-
-    @AfterEach
-    void stopLeftovers() {
-        qemu.close();
+        scratch = Files.createDirectories(qemu.root().resolve("scratch"));
     }
 
     private void startDaemon() throws IOException {
@@ -60,10 +51,7 @@ class QemuDevicesIT {
     }
 
     private Exec.Result virshResult(String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(InteropEnvironment.virsh().toString(), "-q", "-c",
-                "qemu+tcp://127.0.0.1:" + daemon.port() + "/system"));
-        cmd.addAll(List.of(args));
-        return Exec.run(T, null, cmd.toArray(new String[0]));
+        return Virsh.run(T, "qemu+tcp://127.0.0.1:" + daemon.port() + "/system", args);
     }
 
     private String virsh(String... args) throws IOException {
@@ -89,7 +77,7 @@ class QemuDevicesIT {
     }
 
     private Path domainXml(String name) throws IOException {
-        Path xml = root.resolve(name.replace('/', '-') + ".xml");
+        Path xml = qemu.root().resolve(name.replace('/', '-') + ".xml");
         Files.writeString(xml, Files.readString(IN.resolve(name + ".xml")).replace("@DIR@", scratch.toString()));
         return xml;
     }
@@ -156,7 +144,7 @@ class QemuDevicesIT {
             assertEquals("running (booted)", virsh("domstate", "--reason", dom).strip());
             assertEquals(recordedDevices(name + ".live.xml"), devices(virsh("dumpxml", dom)), name);
             virsh("destroy", dom);
-            Path again = root.resolve(dom + "-again.xml");
+            Path again = qemu.root().resolve(dom + "-again.xml");
             Files.writeString(again, inactive);
             virsh("define", again.toString()); // what libvirt printed defines to itself
             assertEquals(recordedDevices(name + ".inactive.xml"), devices(virsh("dumpxml", "--inactive", dom)), name + " again");
@@ -253,8 +241,8 @@ class QemuDevicesIT {
         TestGuests.LinuxGuest guest = TestGuests.linuxGuest();
         qemuImg("qcow2", scratch.resolve("data.qcow2"), "16M");
         startDaemon();
-        Path log = root.resolve("jvq-disk-serial.log");
-        Path xml = root.resolve("linux.xml");
+        Path log = qemu.root().resolve("jvq-disk-serial.log");
+        Path xml = qemu.root().resolve("linux.xml");
         Files.writeString(xml, "<domain type='qemu'><name>jvq-disk</name><memory unit='MiB'>128</memory>"
                 + "<os><type arch='x86_64' machine='" + machine + "'>hvm</type><kernel>" + guest.kernel() + "</kernel>"
                 + "<initrd>" + guest.initrd() + "</initrd><cmdline>" + guest.cmdline() + "</cmdline></os>"

@@ -17,10 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The QEMU driver through stock virsh over {@code qemu+tcp://127.0.0.1:PORT/system}: real
@@ -34,26 +32,11 @@ class QemuDriverIT {
 
     private static final Duration T = Duration.ofSeconds(60);
 
-    @TempDir
-    Path root;
-    private QemuTestRoot qemu;
-
-    @BeforeEach
-    void setUp() {
-        qemu = new QemuTestRoot(root);
-    }
-
-    @AfterEach
-    void stopLeftovers() {
-        qemu.close();
-    }
+    @RegisterExtension
+    final QemuTestRoot qemu = new QemuTestRoot();
 
     private static String virsh(DaemonProcess d, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(InteropEnvironment.virsh().toString(), "-q", "-c", QemuTestRoot.tcpUri(d)));
-        cmd.addAll(List.of(args));
-        Exec.Result r = Exec.run(T, null, cmd.toArray(new String[0]));
-        assertEquals(0, r.exitCode(), () -> r.describe() + "\n" + d.describe());
-        return r.stdout().strip();
+        return Virsh.ok(T, d, QemuTestRoot.tcpUri(d), args);
     }
 
     private String tinyXml(String name) throws IOException {
@@ -66,7 +49,7 @@ class QemuDriverIT {
     }
 
     private Path serialLog(String name) {
-        return root.resolve(name + "-serial.log");
+        return qemu.root().resolve(name + "-serial.log");
     }
 
     /** Waits until {@code name} is in state {@code want}, at most {@code millis} after {@code t0} (nanoTime). */
@@ -109,7 +92,7 @@ class QemuDriverIT {
         TestGuests.qemu();
         List<String> expected = libvirtdEventLines("jvq-life");
         DaemonProcess d = qemu.startDaemon();
-        Path xml = root.resolve("tiny.xml");
+        Path xml = qemu.root().resolve("tiny.xml");
         Files.writeString(xml, tinyXml("jvq-life"));
         Process events = new ProcessBuilder(InteropEnvironment.virsh().toString(), "-c", QemuTestRoot.tcpUri(d),
                 "event", "--all", "--loop").redirectErrorStream(true).start();
@@ -186,7 +169,7 @@ class QemuDriverIT {
      */
     private void awaitEventRegistration(DaemonProcess d, java.util.concurrent.BlockingQueue<String> q)
             throws Exception {
-        Path xml = root.resolve("sync.xml");
+        Path xml = qemu.root().resolve("sync.xml");
         Files.writeString(xml, tinyXml("jvq-sync"));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline) {
@@ -234,7 +217,7 @@ class QemuDriverIT {
         for (int i = 0; i < n; i++) {
             String name = "jvq-r" + i;
             names.add(name);
-            Path xml = root.resolve(name + ".xml");
+            Path xml = qemu.root().resolve(name + ".xml");
             Files.writeString(xml, tinyXml(name));
             start.append("define ").append(xml).append("; start ").append(name).append("; ");
             ids.append("domid ").append(name).append("; ");

@@ -14,10 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The environment a guest's QEMU runs with and the head of its log, as libvirt 9.0's QEMU driver
@@ -30,27 +28,11 @@ class QemuEnvironmentIT {
 
     private static final Duration T = Duration.ofSeconds(60);
 
-    @TempDir
-    Path root;
-    private QemuTestRoot qemu;
-
-    @BeforeEach
-    void setUp() {
-        qemu = new QemuTestRoot(root);
-    }
-
-    @AfterEach
-    void stopLeftovers() {
-        qemu.close();
-    }
+    @RegisterExtension
+    final QemuTestRoot qemu = new QemuTestRoot();
 
     private static String virsh(DaemonProcess d, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(InteropEnvironment.virsh().toString(), "-q", "-c",
-                QemuTestRoot.tcpUri(d)));
-        cmd.addAll(List.of(args));
-        Exec.Result r = Exec.run(T, null, cmd.toArray(new String[0]));
-        assertEquals(0, r.exitCode(), () -> r.describe() + "\n" + d.describe());
-        return r.stdout().strip();
+        return Virsh.ok(T, d, QemuTestRoot.tcpUri(d), args);
     }
 
     @Test
@@ -58,9 +40,9 @@ class QemuEnvironmentIT {
         TestGuests.qemu();
         DaemonProcess d = qemu.start(DaemonProcess.builder().listen(true)
                 .env("JVIRTD_TEST_SECRET", "s3cret").env("LANG", "de_DE.UTF-8")
-                .env("USER", "envtest").env("LOGNAME", "envtest").env("TMPDIR", root.toString()));
+                .env("USER", "envtest").env("LOGNAME", "envtest").env("TMPDIR", qemu.root().toString()));
         String name = "jvq-env";
-        Path xml = root.resolve("env.xml");
+        Path xml = qemu.root().resolve("env.xml");
         Files.writeString(xml, "<domain type='qemu'><name>" + name + "</name><memory unit='MiB'>16</memory>"
                 + "<vcpu>1</vcpu><os><type arch='x86_64' machine='pc'>hvm</type><kernel>" + TestGuests.tinyKernel()
                 + "</kernel></os><devices><memballoon model='none'/></devices></domain>");
@@ -76,7 +58,7 @@ class QemuEnvironmentIT {
                 expected.add(passed + "=" + (passed.equals("HOME") && root ? domainDir : v));
             }
         }
-        expected.addAll(List.of("USER=envtest", "LOGNAME=envtest", "TMPDIR=" + this.root));
+        expected.addAll(List.of("USER=envtest", "LOGNAME=envtest", "TMPDIR=" + qemu.root()));
         if (root && System.getenv("HOME") == null) { // virCommandAddEnv appends a variable not yet there
             expected.add("HOME=" + domainDir);
         }

@@ -22,10 +22,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Device hot-plug on the QEMU driver with stock virsh over {@code qemu+tcp}, as issue 14 asks.
@@ -51,21 +50,14 @@ class QemuHotplugIT {
 
     private static final Duration T = Duration.ofSeconds(60);
 
-    @TempDir
-    Path root;
-    private QemuTestRoot qemu;
+    @RegisterExtension
+    final QemuTestRoot qemu = new QemuTestRoot();
     private DaemonProcess daemon;
     private Path poolDir;
 
     @BeforeEach
     void setUp() throws IOException {
-        qemu = new QemuTestRoot(root);
-        poolDir = Files.createDirectories(root.resolve("pool"));
-    }
-
-    @AfterEach
-    void stopLeftovers() {
-        qemu.close();
+        poolDir = Files.createDirectories(qemu.root().resolve("pool"));
     }
 
     @Test
@@ -74,8 +66,8 @@ class QemuHotplugIT {
         Path python = InteropEnvironment.pythonWithLibvirt();
         TestGuests.LinuxGuest guest = TestGuests.linuxGuest();
         daemonWithPool();
-        Path serial = root.resolve("hp-linux-serial.log");
-        Path xml = root.resolve("hp-linux.xml");
+        Path serial = qemu.root().resolve("hp-linux-serial.log");
+        Path xml = qemu.root().resolve("hp-linux.xml");
         Files.writeString(xml, "<domain type='qemu'><name>hp-linux</name><memory unit='MiB'>128</memory>"
                 + "<os><type arch='x86_64' machine='pc'>hvm</type><kernel>" + guest.kernel() + "</kernel>"
                 + "<initrd>" + guest.initrd() + "</initrd><cmdline>" + guest.cmdline() + "</cmdline></os>"
@@ -116,7 +108,7 @@ class QemuHotplugIT {
                 + detachMs + " ms");
 
         // a user NIC, live: it gets the next slot and net0; detach by MAC
-        Path nic = root.resolve("nic.xml");
+        Path nic = qemu.root().resolve("nic.xml");
         Files.writeString(nic, "<interface type='user'><mac address='52:54:00:12:34:56'/><model type='virtio'/></interface>");
         virsh("attach-device", "hp-linux", nic.toString(), "--live");
         live = virsh("dumpxml", "hp-linux");
@@ -157,8 +149,8 @@ class QemuHotplugIT {
         daemonWithPool();
         virsh("vol-create-as", "p", "e.qcow2", "16M", "--format", "qcow2");
         virsh("vol-create-as", "p", "f.qcow2", "16M", "--format", "qcow2");
-        Path serial = root.resolve("hp-linux-serial.log");
-        Path xml = root.resolve("hp-linux.xml");
+        Path serial = qemu.root().resolve("hp-linux-serial.log");
+        Path xml = qemu.root().resolve("hp-linux.xml");
         Files.writeString(xml, "<domain type='qemu'><name>hp-linux</name><memory unit='MiB'>128</memory>"
                 + "<os><type arch='x86_64' machine='pc'>hvm</type><kernel>" + guest.kernel() + "</kernel>"
                 + "<initrd>" + guest.initrd() + "</initrd><cmdline>" + guest.cmdline() + "</cmdline></os>"
@@ -207,10 +199,10 @@ class QemuHotplugIT {
     @Test
     void linkStateOfAUserInterface() throws Exception {
         TestGuests.qemu();
-        Path kernel = root.resolve("vmlinuz");
+        Path kernel = qemu.root().resolve("vmlinuz");
         Files.copy(TestGuests.tinyKernel(), kernel);
         daemon = qemu.startDaemon();
-        Path xml = root.resolve("hp-link.xml");
+        Path xml = qemu.root().resolve("hp-link.xml");
         Files.writeString(xml, "<domain type='qemu'><name>hp-link</name><memory unit='MiB'>16</memory>"
                 + "<os><type arch='x86_64' machine='pc'>hvm</type><kernel>" + kernel + "</kernel></os>"
                 + "<features><acpi/></features><devices><interface type='user'><mac address='52:54:00:aa:bb:01'/>"
@@ -242,7 +234,7 @@ class QemuHotplugIT {
     }
 
     private Path writeNic(String nicXml) throws IOException {
-        Path p = root.resolve("nic-" + System.nanoTime() + ".xml");
+        Path p = qemu.root().resolve("nic-" + System.nanoTime() + ".xml");
         Files.writeString(p, nicXml);
         return p;
     }
@@ -259,21 +251,21 @@ class QemuHotplugIT {
     @Test
     void flagsErrorsMediaAndAGuestThatDoesNotLetGo() throws Exception {
         TestGuests.qemu();
-        Path kernel = root.resolve("vmlinuz");
+        Path kernel = qemu.root().resolve("vmlinuz");
         Files.copy(TestGuests.tinyKernel(), kernel);
         daemonWithPool();
         virsh("vol-create-as", "p", "e.qcow2", "16M", "--format", "qcow2");
-        Path iso = root.resolve("cd.iso");
+        Path iso = qemu.root().resolve("cd.iso");
         Files.write(iso, new byte[2048]);
         String domain = "<domain type='qemu'><name>NAME</name><memory unit='MiB'>16</memory>"
                 + "<os><type arch='x86_64' machine='pc'>hvm</type><kernel>" + kernel + "</kernel></os>"
                 + "<features><acpi/></features><devices>"
                 + "<disk type='file' device='cdrom'><driver name='qemu' type='raw'/><target dev='hdc' bus='ide'/>"
                 + "<readonly/></disk></devices></domain>";
-        Path tinyXml = root.resolve("hp-tiny.xml");
+        Path tinyXml = qemu.root().resolve("hp-tiny.xml");
         Files.writeString(tinyXml, domain.replace("NAME", "hp-tiny"));
         virsh("define", tinyXml.toString());
-        Path volDisk = root.resolve("vol.xml");
+        Path volDisk = qemu.root().resolve("vol.xml");
         Files.writeString(volDisk, "<disk type='volume' device='disk'><driver name='qemu' type='qcow2'/>"
                 + "<source pool='p' volume='e.qcow2'/><target dev='vdc' bus='virtio'/></disk>");
         String vol = poolDir.resolve("d.qcow2").toString();
@@ -335,23 +327,23 @@ class QemuHotplugIT {
         assertError("error: internal error: unable to execute QEMU command 'device_add': Bus 'ide.0' does not "
                 + "support hotplugging", "attach-disk", "hp-tiny", vol, "hda");
         assertFalse(virsh("domblklist", "hp-tiny").contains("hda"));
-        Path missing = root.resolve("missing.xml");
+        Path missing = qemu.root().resolve("missing.xml");
         Files.writeString(missing, "<disk type='file' device='disk'><source file='/nonexistent'/>"
                 + "<target dev='vdz' bus='virtio'/></disk>");
         assertError("error: device not found: disk vdz not found", "detach-device", "hp-tiny", missing.toString());
         assertError("error: device not found: no target device vdz",
                 "detach-device", "hp-tiny", missing.toString(), "--config");
-        Path nic = root.resolve("nic.xml");
+        Path nic = qemu.root().resolve("nic.xml");
         Files.writeString(nic, "<interface type='user'><mac address='52:54:00:00:00:99'/></interface>");
         assertError("error: device not found: no device found at address '(<null>)' matching MAC address "
                 + "'52:54:00:00:00:99' and alias '(<null>)'", "detach-device", "hp-tiny", nic.toString());
-        Path sound = root.resolve("sound.xml");
+        Path sound = qemu.root().resolve("sound.xml");
         Files.writeString(sound, "<memballoon model='virtio'/>");
         assertError("error: Operation not supported: live attach of device 'memballoon' is not supported",
                 "attach-device", "hp-tiny", sound.toString());
 
         // a transient domain has no config to change
-        Path transientXml = root.resolve("hp-transient.xml");
+        Path transientXml = qemu.root().resolve("hp-transient.xml");
         Files.writeString(transientXml, domain.replace("NAME", "hp-transient"));
         virsh("create", transientXml.toString());
         assertError("error: Requested operation is not valid: transient domains do not have any persistent config",
@@ -376,14 +368,14 @@ class QemuHotplugIT {
         String a = poolDir.resolve("a.qcow2").toString();
         String b = poolDir.resolve("d.qcow2").toString();
         String c = poolDir.resolve("c.qcow2").toString();
-        Path xml = root.resolve("hp-order.xml");
+        Path xml = qemu.root().resolve("hp-order.xml");
         Files.writeString(xml, "<domain type='qemu'><name>hp-order</name><memory unit='MiB'>16</memory>"
                 + "<os><type arch='x86_64' machine='pc'>hvm</type><kernel>" + TestGuests.tinyKernel() + "</kernel></os>"
                 + "<features><acpi/></features><devices><disk type='file' device='disk'><driver name='qemu' type='qcow2'/>"
                 + "<source file='" + a + "'/><target dev='vda' bus='virtio'/></disk></devices></domain>");
         virsh("define", xml.toString());
         virsh("start", "hp-order");
-        Path vdb = root.resolve("vdb.xml");
+        Path vdb = qemu.root().resolve("vdb.xml");
         Files.writeString(vdb, "<disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='"
                 + b + "'/><target dev='vdb'/></disk>");
         virsh("attach-disk", "hp-order", "--source", c, "--target", "vdc", "--subdriver", "qcow2", "--live");
@@ -411,8 +403,8 @@ class QemuHotplugIT {
     void configUpdatesKeepTheDevicesPlace() throws Exception {
         TestGuests.qemu();
         daemon = qemu.startDaemon();
-        Path iso = Files.writeString(root.resolve("cd.iso"), "not really an ISO");
-        Path xml = root.resolve("hp-place.xml");
+        Path iso = Files.writeString(qemu.root().resolve("cd.iso"), "not really an ISO");
+        Path xml = qemu.root().resolve("hp-place.xml");
         Files.writeString(xml, "<domain type='qemu'><name>hp-place</name><memory unit='MiB'>16</memory>"
                 + "<os><type arch='x86_64' machine='pc'>hvm</type><kernel>" + TestGuests.tinyKernel() + "</kernel></os>"
                 + "<features><acpi/></features><devices>"

@@ -6,10 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jvirtd.driver.qemu.TestGuests;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -29,30 +27,11 @@ class QemuIdleExitIT {
 
     private static final Duration T = Duration.ofSeconds(90);
 
-    @TempDir
-    Path root;
-    private QemuTestRoot qemu;
-
-    @BeforeEach
-    void setUp() {
-        qemu = new QemuTestRoot(root);
-    }
-
-    @AfterEach
-    void stopLeftovers() {
-        qemu.close();
-    }
+    @RegisterExtension
+    final QemuTestRoot qemu = new QemuTestRoot();
 
     private static String virsh(DaemonProcess d, String... args) throws IOException {
-        String[] cmd = new String[args.length + 4];
-        cmd[0] = InteropEnvironment.virsh().toString();
-        cmd[1] = "-q";
-        cmd[2] = "-c";
-        cmd[3] = QemuTestRoot.tcpUri(d);
-        System.arraycopy(args, 0, cmd, 4, args.length);
-        Exec.Result r = Exec.run(T, null, cmd);
-        assertEquals(0, r.exitCode(), () -> r.describe() + "\n" + d.describe());
-        return r.stdout().strip();
+        return Virsh.ok(T, d, QemuTestRoot.tcpUri(d), args);
     }
 
     @Test
@@ -60,7 +39,7 @@ class QemuIdleExitIT {
         TestGuests.qemu();
         DaemonProcess d = qemu.start(DaemonProcess.builder().listen(true).args("--timeout", "1"));
         String name = "jvq-idle";
-        Path xml = root.resolve(name + ".xml");
+        Path xml = qemu.root().resolve(name + ".xml");
         Files.writeString(xml, "<domain type='qemu'><name>" + name + "</name><memory unit='MiB'>16</memory>"
                 + "<vcpu>1</vcpu><os><type arch='x86_64' machine='pc'>hvm</type><kernel>" + TestGuests.tinyKernel()
                 + "</kernel></os><features><acpi/></features><on_poweroff>destroy</on_poweroff><devices>"

@@ -19,10 +19,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The job calls (virDomainGetJobInfo, virDomainGetJobStats, virDomainAbortJob) around saves of
@@ -53,20 +51,9 @@ class QemuJobInfoIT {
             + "[{\"capability\":\"pause-before-switchover\",\"state\":%s}]}}";
     private static final String NO_JOB = "Job type:         None";
 
-    @TempDir
-    Path root;
-    private QemuTestRoot qemu;
+    @RegisterExtension
+    final QemuTestRoot qemu = new QemuTestRoot();
     private DaemonProcess daemon;
-
-    @BeforeEach
-    void setUp() {
-        qemu = new QemuTestRoot(root);
-    }
-
-    @AfterEach
-    void stopLeftovers() {
-        qemu.close();
-    }
 
     @Test
     void saveOfTheLinuxGuestShowsItsProgressAbortsAndLeavesItsCompletedStatistics() throws Exception {
@@ -76,8 +63,8 @@ class QemuJobInfoIT {
                 .resolve("src/test/resources/it/qemu/libvirtd-save-job.txt"));
         daemon = qemu.startDaemon();
         String name = "jvq-job";
-        Path serial = root.resolve(name + "-serial.log");
-        Path xml = root.resolve(name + ".xml");
+        Path serial = qemu.root().resolve(name + "-serial.log");
+        Path xml = qemu.root().resolve(name + ".xml");
         Files.writeString(xml, linuxXml(name, guest, serial));
         virsh("define", xml.toString());
         virsh("start", name);
@@ -87,7 +74,7 @@ class QemuJobInfoIT {
         assertFails(libvirtd.stderr("domjobabort (no job)"), "domjobabort", name);
         assertFails(libvirtd.stderr("domjobabort --postcopy (no job)"), "domjobabort", name, "--postcopy");
 
-        Path saves = Files.createDirectories(root.resolve("saves"));
+        Path saves = Files.createDirectories(qemu.root().resolve("saves"));
         Path image = saves.resolve(name + ".save");
         virsh("qemu-monitor-command", name, String.format(HOLD, "true"));
         Process held = virshInBackground("save", name, image.toString(), "--verbose");
@@ -110,11 +97,11 @@ class QemuJobInfoIT {
             assertTrue(info.startsWith("Job type:         Unbounded\nOperation:        Save\nTime elapsed:"), info);
             assertEquals("paused (saving)", virsh("domstate", "--reason", name));
             // virsh's own polling (virDomainGetJobInfo every 500 ms) prints the progress
-            awaitTrue(() -> Files.readString(root.resolve("save.out")), s -> s.contains("Save: ["),
+            awaitTrue(() -> Files.readString(qemu.root().resolve("save.out")), s -> s.contains("Save: ["),
                     "save --verbose prints its progress");
             virsh("domjobabort", name);
             assertTrue(held.waitFor(T.toSeconds(), TimeUnit.SECONDS), "the aborted save ends");
-            String out = Files.readString(root.resolve("save.out"));
+            String out = Files.readString(qemu.root().resolve("save.out"));
             assertEquals(1, held.exitValue(), out);
             assertTrue(out.contains(libvirtd.stderr("save (aborted by domjobabort)")), out);
         } finally {
@@ -169,7 +156,7 @@ class QemuJobInfoIT {
         assertEquals("shut off (destroyed)", virsh("domstate", "--reason", name));
         assertEquals(List.of(), listing(saves), "no image and no partial file");
         virsh("undefine", name);
-        Path saveDir = root.resolve("qemu/lib/save");
+        Path saveDir = qemu.root().resolve("qemu/lib/save");
         assertEquals(List.of(), listing(saveDir), "managed save images left");
         Files.delete(saveDir); // the fixture wants lib/ as the driver found it
         qemu.assertNothingLeft();
@@ -186,7 +173,7 @@ class QemuJobInfoIT {
     void anAbortedSavePausedLeavesTheGuestPausedAndTheLastCompletedSaveOnRecord() throws Exception {
         String name = "jvq-jobpaused";
         startTinyGuest(name);
-        Path image = Files.createDirectories(root.resolve("saves")).resolve(name + ".save");
+        Path image = Files.createDirectories(qemu.root().resolve("saves")).resolve(name + ".save");
         virsh("save", name, image.toString()); // a completed save on record
         virsh("restore", image.toString());
         Files.delete(image);
@@ -198,7 +185,7 @@ class QemuJobInfoIT {
             assertEquals(NO_JOB, virsh("domjobinfo", name, "--completed"), "none while a job runs");
             virsh("domjobabort", name);
             assertTrue(paused.waitFor(T.toSeconds(), TimeUnit.SECONDS), "the aborted save ends");
-            assertEquals(1, paused.exitValue(), Files.readString(root.resolve("save.out")));
+            assertEquals(1, paused.exitValue(), Files.readString(qemu.root().resolve("save.out")));
         } finally {
             paused.destroyForcibly();
         }
@@ -223,7 +210,7 @@ class QemuJobInfoIT {
     void aSaveCutByKillMinus9OfTheDaemonIsCancelledAtRestartAndTheGuestRunsAgain() throws Exception {
         String name = "jvq-jobcut";
         startTinyGuest(name);
-        Path image = Files.createDirectories(root.resolve("saves")).resolve(name + ".save");
+        Path image = Files.createDirectories(qemu.root().resolve("saves")).resolve(name + ".save");
         Path status = qemu.dir().resolve("run/" + name + ".xml");
         virsh("qemu-monitor-command", name, String.format(HOLD, "true"));
         Process cut = virshInBackground("save", name, image.toString());
@@ -254,7 +241,7 @@ class QemuJobInfoIT {
     private void startTinyGuest(String name) throws IOException {
         TestGuests.qemu();
         daemon = qemu.startDaemon();
-        Path xml = root.resolve(name + ".xml");
+        Path xml = qemu.root().resolve(name + ".xml");
         Files.writeString(xml, tinyXml(name));
         virsh("define", xml.toString());
         virsh("start", name);
@@ -278,10 +265,7 @@ class QemuJobInfoIT {
     // ------------------------------------------------------------------ virsh
 
     private Exec.Result virshResult(String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(InteropEnvironment.virsh().toString(), "-q", "-c",
-                QemuTestRoot.tcpUri(daemon)));
-        cmd.addAll(List.of(args));
-        return Exec.run(T, null, cmd.toArray(new String[0]));
+        return Virsh.run(T, QemuTestRoot.tcpUri(daemon), args);
     }
 
     /** What virsh printed, each line without the padding virsh puts after its values. */
@@ -313,7 +297,7 @@ class QemuJobInfoIT {
         List<String> cmd = new ArrayList<>(List.of(InteropEnvironment.virsh().toString(), "-q", "-c",
                 QemuTestRoot.tcpUri(daemon), command));
         cmd.addAll(List.of(args));
-        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(root.resolve(command + ".out").toFile())
+        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(qemu.root().resolve(command + ".out").toFile())
                 .start();
     }
 

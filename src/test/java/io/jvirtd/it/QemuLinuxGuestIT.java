@@ -12,10 +12,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The Linux test guest (a Debian kernel and a busybox initramfs, 128 MiB, built once per build
@@ -29,20 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class QemuLinuxGuestIT {
 
-    @TempDir
-    Path root;
-    private QemuTestRoot qemu;
+    @RegisterExtension
+    final QemuTestRoot qemu = new QemuTestRoot();
     private DaemonProcess daemon;
-
-    @BeforeEach
-    void setUp() {
-        qemu = new QemuTestRoot(root);
-    }
-
-    @AfterEach
-    void stopLeftovers() {
-        qemu.close();
-    }
 
     @Test
     void pythonLifecycleOfTheLinuxGuestGetsLibvirtdsCallbacks() throws Exception {
@@ -55,7 +42,7 @@ class QemuLinuxGuestIT {
                 resources.resolve("python-lifecycle.py").toString(),
                 QemuTestRoot.tcpUri(daemon), "jvq-linux",
                 guest.kernel().toString(), guest.initrd().toString(), guest.cmdline(),
-                root.resolve("jvq-linux-serial.log").toString(), "5");
+                qemu.root().resolve("jvq-linux-serial.log").toString(), "5");
         assertEquals(0, r.exitCode(), () -> r.describe() + "\n" + daemon.describe());
         System.out.println("Linux guest lifecycle through python3-libvirt, seconds: " + r.stderr().strip());
         assertEquals(String.join("\n", recorded(resources.resolve("python-lifecycle-events.txt"))),

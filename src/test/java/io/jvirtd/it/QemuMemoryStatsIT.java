@@ -11,13 +11,9 @@ import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Memory and statistics of the Linux test guest (128 MiB, a 1 MiB raw disk and a user-mode
@@ -37,26 +33,15 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class QemuMemoryStatsIT {
 
-    @TempDir
-    Path root;
-    private QemuTestRoot qemu;
-
-    @BeforeEach
-    void setUp() {
-        qemu = new QemuTestRoot(root);
-    }
-
-    @AfterEach
-    void stopLeftovers() {
-        qemu.close();
-    }
+    @RegisterExtension
+    final QemuTestRoot qemu = new QemuTestRoot();
 
     @Test
     void balloonAndStatisticsOfTheLinuxGuestAsLibvirt() throws Exception {
         TestGuests.qemu();
         Path python = InteropEnvironment.pythonWithLibvirt();
         TestGuests.LinuxGuest guest = TestGuests.linuxGuest();
-        Path disk = root.resolve("vda.raw");
+        Path disk = qemu.root().resolve("vda.raw");
         try (RandomAccessFile f = new RandomAccessFile(disk.toFile(), "rw")) {
             f.setLength(1 << 20);
         }
@@ -64,7 +49,7 @@ class QemuMemoryStatsIT {
         Exec.Result r = Exec.run(Duration.ofMinutes(5), null, python.toString(),
                 InteropEnvironment.baseDir().resolve("src/test/resources/it/qemu/python-memstats.py").toString(),
                 QemuTestRoot.tcpUri(daemon), "jvq-memstats", guest.kernel().toString(), guest.initrd().toString(),
-                guest.cmdline(), root.resolve("jvq-memstats-serial.log").toString(), disk.toString());
+                guest.cmdline(), qemu.root().resolve("jvq-memstats-serial.log").toString(), disk.toString());
         assertEquals(0, r.exitCode(), () -> r.describe() + "\n" + daemon.describe());
         assertEquals("ok", r.stdout().strip());
         System.out.println("Linux guest memory and statistics through python3-libvirt, seconds: " + r.stderr().strip());
@@ -74,12 +59,7 @@ class QemuMemoryStatsIT {
     private static final Duration T = Duration.ofSeconds(60);
 
     private static Exec.Result virsh(DaemonProcess d, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(InteropEnvironment.virsh().toString(), "-q", "-c",
-                QemuTestRoot.tcpUri(d)));
-        cmd.addAll(List.of(args));
-        Exec.Result r = Exec.run(T, null, cmd.toArray(new String[0]));
-        assertEquals(0, r.exitCode(), () -> r.describe() + "\n" + d.describe());
-        return r;
+        return Virsh.succeeded(Virsh.run(T, QemuTestRoot.tcpUri(d), args), d);
     }
 
     @Test
@@ -88,7 +68,7 @@ class QemuMemoryStatsIT {
         int n = 4;
         StringBuilder start = new StringBuilder();
         for (int i = 0; i < n; i++) {
-            Path xml = root.resolve("t" + i + ".xml");
+            Path xml = qemu.root().resolve("t" + i + ".xml");
             Files.writeString(xml, "<domain type='qemu'><name>jvq-ms" + i + "</name><memory unit='MiB'>16</memory>"
                     + "<vcpu>1</vcpu><os><type arch='x86_64' machine='pc'>hvm</type><kernel>" + TestGuests.tinyKernel()
                     + "</kernel></os><devices><memballoon model='virtio'/></devices></domain>");

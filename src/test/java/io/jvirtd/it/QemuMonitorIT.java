@@ -19,10 +19,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * libvirt's QEMU program (libvirt-qemu) on a real tiny guest through stock clients over
@@ -38,30 +36,15 @@ class QemuMonitorIT {
 
     private static final Duration T = Duration.ofSeconds(90);
 
-    @TempDir
-    Path root;
-    private QemuTestRoot qemu;
-
-    @BeforeEach
-    void setUp() {
-        qemu = new QemuTestRoot(root);
-    }
-
-    @AfterEach
-    void stopLeftovers() {
-        qemu.close();
-    }
+    @RegisterExtension
+    final QemuTestRoot qemu = new QemuTestRoot();
 
     private static Exec.Result virshResult(String uri, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(InteropEnvironment.virsh().toString(), "-q", "-c", uri));
-        cmd.addAll(List.of(args));
-        return Exec.run(T, null, cmd.toArray(new String[0]));
+        return Virsh.run(T, uri, args);
     }
 
     private static String virsh(DaemonProcess d, String... args) throws IOException {
-        Exec.Result r = virshResult(QemuTestRoot.tcpUri(d), args);
-        assertEquals(0, r.exitCode(), () -> r.describe() + "\n" + d.describe());
-        return r.stdout().strip();
+        return Virsh.succeeded(virshResult(QemuTestRoot.tcpUri(d), args), d).stdout().strip();
     }
 
     private static Exec.Result python(String... args) throws IOException {
@@ -72,8 +55,8 @@ class QemuMonitorIT {
     }
 
     private void startTiny(DaemonProcess d, String name) throws Exception {
-        Path xml = root.resolve(name + ".xml");
-        Path serial = root.resolve(name + "-serial.log");
+        Path xml = qemu.root().resolve(name + ".xml");
+        Path serial = qemu.root().resolve(name + "-serial.log");
         Files.writeString(xml, "<domain type='qemu'><name>" + name + "</name><memory unit='MiB'>16</memory>"
                 + "<vcpu>1</vcpu><os><type arch='x86_64' machine='pc'>hvm</type><kernel>" + TestGuests.tinyKernel()
                 + "</kernel></os><features><acpi/></features><on_poweroff>destroy</on_poweroff><devices>"
@@ -108,7 +91,7 @@ class QemuMonitorIT {
         // the taint: dominfo's Messages and one line in the domain's log, once per run
         assertTrue(virsh(d, "dominfo", name).contains("Messages:       tainted: custom monitor control commands issued"),
                 () -> "dominfo lacks the taint");
-        String log = Files.readString(root.resolve("qemu/log/" + name + ".log"), StandardCharsets.UTF_8);
+        String log = Files.readString(qemu.root().resolve("qemu/log/" + name + ".log"), StandardCharsets.UTF_8);
         List<String> taints = log.lines().filter(l -> l.endsWith(": Domain id=1 is tainted: custom-monitor")).toList();
         assertEquals(1, taints.size(), log);
         assertTrue(taints.get(0).matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3}\\+0000: .*"), taints.get(0));
@@ -134,7 +117,7 @@ class QemuMonitorIT {
         d = qemu.startDaemon();
         assertTrue(virsh(d, "dominfo", name).contains("Messages:       tainted: custom monitor control commands issued"),
                 "dominfo lacks the taint after a restart");
-        log = Files.readString(root.resolve("qemu/log/" + name + ".log"), StandardCharsets.UTF_8);
+        log = Files.readString(qemu.root().resolve("qemu/log/" + name + ".log"), StandardCharsets.UTF_8);
         assertEquals(1, log.lines().filter(l -> l.endsWith(" is tainted: custom-monitor")).count(), log);
 
         // a new run is not tainted

@@ -12,11 +12,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Who QEMU runs as (qemu.conf's {@code user} and {@code group}, jvirtd.conf's {@code qemu_user}
@@ -30,19 +28,8 @@ class QemuRunAsIT {
 
     private static final Duration T = Duration.ofSeconds(60);
 
-    @TempDir
-    Path root;
-    private QemuTestRoot qemu;
-
-    @BeforeEach
-    void setUp() {
-        qemu = new QemuTestRoot(root);
-    }
-
-    @AfterEach
-    void stopLeftovers() {
-        qemu.close();
-    }
+    @RegisterExtension
+    final QemuTestRoot qemu = new QemuTestRoot();
 
     private static void requireRoot() {
         boolean root = "root".equals(System.getProperty("user.name"));
@@ -69,7 +56,7 @@ class QemuRunAsIT {
     }
 
     private Path defineXml(String name) throws IOException {
-        Path xml = root.resolve(name + ".xml");
+        Path xml = qemu.root().resolve(name + ".xml");
         Files.writeString(xml, "<domain type='qemu'><name>" + name + "</name><memory unit='MiB'>16</memory>"
                 + "<vcpu>1</vcpu><os><type arch='x86_64' machine='pc'>hvm</type><kernel>" + TestGuests.tinyKernel()
                 + "</kernel></os><features><acpi/></features><devices><serial type='pty'><log file='"
@@ -79,7 +66,7 @@ class QemuRunAsIT {
     }
 
     private Path serialLog(String name) {
-        return root.resolve(name + "-serial.log");
+        return qemu.root().resolve(name + "-serial.log");
     }
 
     /** The real, effective, saved and filesystem ids of {@code field} ("Uid" or "Gid") of a process. */

@@ -12,10 +12,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Save and restore of the Linux guest (128 MiB) through python3-libvirt over {@code qemu+tcp}:
@@ -35,31 +33,15 @@ class QemuSaveRestoreIT {
 
     private static final Duration T = Duration.ofSeconds(90);
 
-    @TempDir
-    Path root;
-    private QemuTestRoot qemu;
-
-    @BeforeEach
-    void setUp() {
-        qemu = new QemuTestRoot(root);
-    }
-
-    @AfterEach
-    void stopLeftovers() {
-        qemu.close();
-    }
+    @RegisterExtension
+    final QemuTestRoot qemu = new QemuTestRoot();
 
     private static Exec.Result virshResult(DaemonProcess d, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(InteropEnvironment.virsh().toString(), "-q", "-c",
-                QemuTestRoot.tcpUri(d)));
-        cmd.addAll(List.of(args));
-        return Exec.run(T, null, cmd.toArray(new String[0]));
+        return Virsh.run(T, QemuTestRoot.tcpUri(d), args);
     }
 
     private static String virsh(DaemonProcess d, String... args) throws IOException {
-        Exec.Result r = virshResult(d, args);
-        assertEquals(0, r.exitCode(), () -> r.describe() + "\n" + d.describe());
-        return r.stdout().strip();
+        return Virsh.succeeded(virshResult(d, args), d).stdout().strip();
     }
 
     @Test
@@ -68,13 +50,13 @@ class QemuSaveRestoreIT {
         Path python = InteropEnvironment.pythonWithLibvirt();
         TestGuests.LinuxGuest guest = TestGuests.linuxGuest();
         Path resources = InteropEnvironment.baseDir().resolve("src/test/resources/it/qemu");
-        Path saves = Files.createDirectories(root.resolve("saves"));
+        Path saves = Files.createDirectories(qemu.root().resolve("saves"));
         DaemonProcess d = qemu.startDaemon();
         String name = "jvq-save";
         Exec.Result r = Exec.run(Duration.ofMinutes(6), null, python.toString(),
                 resources.resolve("python-save-restore.py").toString(), QemuTestRoot.tcpUri(d), name,
                 guest.kernel().toString(), guest.initrd().toString(), guest.cmdline(),
-                root.resolve(name + "-serial.log").toString(), saves.toString());
+                qemu.root().resolve(name + "-serial.log").toString(), saves.toString());
         assertEquals(0, r.exitCode(), () -> r.describe() + "\n" + d.describe());
         System.out.println("Linux guest save/restore through python3-libvirt, seconds: " + r.stderr().strip());
         assertEquals(String.join("\n", recorded(resources.resolve("python-save-restore-events.txt"))),
@@ -91,19 +73,19 @@ class QemuSaveRestoreIT {
         TestGuests.qemu();
         DaemonProcess d = qemu.startDaemon();
         String name = "jvq-msave";
-        Path xml = root.resolve(name + ".xml");
+        Path xml = qemu.root().resolve(name + ".xml");
         Files.writeString(xml, "<domain type='qemu'><name>" + name + "</name><memory unit='MiB'>16</memory>"
                 + "<vcpu>1</vcpu><os><type arch='x86_64' machine='pc'>hvm</type><kernel>" + TestGuests.tinyKernel()
                 + "</kernel></os><features><acpi/></features><devices><serial type='pty'><target port='0'/>"
                 + "</serial></devices></domain>");
         virsh(d, "define", xml.toString());
         virsh(d, "start", name);
-        Exec.Result failed = virshResult(d, "save", name, root.resolve("no-such-folder/tiny.save").toString());
+        Exec.Result failed = virshResult(d, "save", name, qemu.root().resolve("no-such-folder/tiny.save").toString());
         assertEquals(1, failed.exitCode(), failed::describe);
-        assertTrue(failed.stderr().contains("error: Failed to create file '" + root.resolve("no-such-folder/tiny.save")
+        assertTrue(failed.stderr().contains("error: Failed to create file '" + qemu.root().resolve("no-such-folder/tiny.save")
                 + "': No such file or directory"), failed::describe);
         assertEquals("running (save canceled)", virsh(d, "domstate", "--reason", name), "a failed save resumes it");
-        Path image = root.resolve("tiny.save");
+        Path image = qemu.root().resolve("tiny.save");
         virsh(d, "save", name, image.toString(), "--bypass-cache");
         assertEquals("shut off (saved)", virsh(d, "domstate", "--reason", name));
         assertTrue(virsh(d, "save-image-dumpxml", image.toString()).contains("<name>" + name + "</name>"));
@@ -131,7 +113,7 @@ class QemuSaveRestoreIT {
 
     /** No managed save image either: lib/save is empty (then removed: the fixture wants lib/ empty). */
     private void assertNothingLeft() throws IOException {
-        Path saveDir = root.resolve("qemu/lib/save");
+        Path saveDir = qemu.root().resolve("qemu/lib/save");
         try (var s = Files.list(saveDir)) {
             assertEquals(List.of(), s.toList(), "managed save images left");
         }

@@ -20,10 +20,8 @@ import java.util.stream.Stream;
 
 import javax.imageio.ImageIO;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code virsh screenshot} and python3-libvirt's {@code dom.screenshot(stream, 0)} of a real
@@ -58,19 +56,8 @@ class QemuScreenshotIT {
                 </video>
             """;
 
-    @TempDir
-    Path root;
-    private QemuTestRoot qemu;
-
-    @BeforeEach
-    void setUp() {
-        qemu = new QemuTestRoot(root);
-    }
-
-    @AfterEach
-    void stopLeftovers() {
-        qemu.close();
-    }
+    @RegisterExtension
+    final QemuTestRoot qemu = new QemuTestRoot();
 
     @Test
     void screenshotOfAVgaGuestIsLibvirtdsPngAndErrorsAreLibvirtds() throws Exception {
@@ -82,35 +69,35 @@ class QemuScreenshotIT {
         assertEquals(VIDEO_INACTIVE, video(virsh(d, "dumpxml", "--inactive", "jvq-shot")));
 
         // shut off: libvirt checks the domain is active first
-        Exec.Result off = virshResult(uri, "screenshot", "jvq-shot", root.resolve("off.png").toString());
+        Exec.Result off = virshResult(uri, "screenshot", "jvq-shot", qemu.root().resolve("off.png").toString());
         assertEquals("error: could not take a screenshot of jvq-shot\n"
                 + "error: Requested operation is not valid: domain is not running", off.stderr().strip(),
                 off::describe);
         assertEquals("error 55 20 Requested operation is not valid: domain is not running",
-                python(uri, "jvq-shot", 0, root.resolve("off-py.png")));
+                python(uri, "jvq-shot", 0, qemu.root().resolve("off-py.png")));
 
         start(d, "jvq-shot");
         start(d, "jvq-noshot");
         assertEquals(VIDEO_LIVE, video(virsh(d, "dumpxml", "jvq-shot")));
 
-        Path shot = root.resolve("shot.png");
+        Path shot = qemu.root().resolve("shot.png");
         Exec.Result r = virshResult(uri, "screenshot", "jvq-shot", shot.toString());
         assertEquals(0, r.exitCode(), () -> r.describe() + "\n" + d.describe());
         assertEquals("Screenshot saved to " + shot + ", with type of image/png", r.stdout().strip());
         assertLibvirtdsPicture(shot);
 
-        Path pyShot = root.resolve("py.png");
+        Path pyShot = qemu.root().resolve("py.png");
         assertEquals("mime image/png", python(uri, "jvq-shot", 0, pyShot));
         assertLibvirtdsPicture(pyShot);
 
-        Exec.Result screen1 = virshResult(uri, "screenshot", "jvq-shot", root.resolve("s1.png").toString(),
+        Exec.Result screen1 = virshResult(uri, "screenshot", "jvq-shot", qemu.root().resolve("s1.png").toString(),
                 "--screen", "1");
         assertEquals("error: could not take a screenshot of jvq-shot\n"
                 + "error: Requested operation is not valid: no such screen ID", screen1.stderr().strip(),
                 screen1::describe);
         assertEquals("error 55 10 Requested operation is not valid: no screens to take screenshot from",
-                python(uri, "jvq-noshot", 0, root.resolve("none.png")));
-        Exec.Result none = virshResult(uri, "screenshot", "jvq-noshot", root.resolve("none2.png").toString());
+                python(uri, "jvq-noshot", 0, qemu.root().resolve("none.png")));
+        Exec.Result none = virshResult(uri, "screenshot", "jvq-noshot", qemu.root().resolve("none2.png").toString());
         assertEquals("error: could not take a screenshot of jvq-noshot\n"
                 + "error: Requested operation is not valid: no screens to take screenshot from", none.stderr().strip(),
                 none::describe);
@@ -121,7 +108,7 @@ class QemuScreenshotIT {
         assertEquals(0, d.awaitExit(Duration.ofSeconds(20)), d::describe);
         DaemonProcess again = qemu.startDaemon();
         assertEquals(VIDEO_LIVE, video(virsh(again, "dumpxml", "jvq-shot")));
-        Path after = root.resolve("after.png");
+        Path after = qemu.root().resolve("after.png");
         assertEquals("mime image/png", python(QemuTestRoot.tcpUri(again), "jvq-shot", 0, after));
         assertLibvirtdsPicture(after);
         assertEquals(List.of(), screendumpFiles());
@@ -169,7 +156,7 @@ class QemuScreenshotIT {
     }
 
     private void assertPicture(String uri, String name, int screen, int width, int height) throws IOException {
-        Path png = root.resolve(name + "-" + screen + ".png");
+        Path png = qemu.root().resolve(name + "-" + screen + ".png");
         Exec.Result r = virshResult(uri, "screenshot", name, png.toString(), "--screen", Integer.toString(screen));
         assertEquals("Screenshot saved to " + png + ", with type of image/png", r.stdout().strip(), r::describe);
         BufferedImage img = ImageIO.read(png.toFile());
@@ -178,7 +165,7 @@ class QemuScreenshotIT {
     }
 
     private void assertShotFails(String uri, String name, int screen, String error) throws IOException {
-        Exec.Result r = virshResult(uri, "screenshot", name, root.resolve("x.png").toString(), "--screen",
+        Exec.Result r = virshResult(uri, "screenshot", name, qemu.root().resolve("x.png").toString(), "--screen",
                 Integer.toString(screen));
         assertEquals("error: could not take a screenshot of " + name + "\n" + error, r.stderr().strip(), r::describe);
     }
@@ -222,8 +209,8 @@ class QemuScreenshotIT {
     }
 
     private void define(DaemonProcess d, String name, String video) throws IOException {
-        Path xml = root.resolve(name + ".xml");
-        Path serial = root.resolve(name + "-serial.log");
+        Path xml = qemu.root().resolve(name + ".xml");
+        Path serial = qemu.root().resolve(name + "-serial.log");
         Files.writeString(xml, "<domain type='qemu'><name>" + name + "</name><memory unit='MiB'>16</memory>"
                 + "<vcpu>1</vcpu><os><type arch='x86_64' machine='pc'>hvm</type><kernel>" + TestGuests.tinyKernel()
                 + "</kernel></os><features><acpi/></features><on_poweroff>destroy</on_poweroff><devices>"
@@ -235,7 +222,7 @@ class QemuScreenshotIT {
     /** Starts the guest and waits until its kernel has booted (the VGA text mode is set by then). */
     private void start(DaemonProcess d, String name) throws Exception {
         virsh(d, "start", name);
-        QemuDriverIT.awaitMarker(root.resolve(name + "-serial.log"), TestGuests.BOOT_MARKER, 30);
+        QemuDriverIT.awaitMarker(qemu.root().resolve(name + "-serial.log"), TestGuests.BOOT_MARKER, 30);
     }
 
     private static Exec.Result virshResult(String uri, String... args) throws IOException {

@@ -24,10 +24,9 @@ import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Snapshots of qcow2-backed QEMU guests through stock virsh over
@@ -45,30 +44,18 @@ class QemuSnapshotIT {
 
     private static final Duration T = Duration.ofSeconds(120);
 
-    @TempDir
-    Path root;
-    private QemuTestRoot qemu;
+    @RegisterExtension
+    final QemuTestRoot qemu = new QemuTestRoot();
     private DaemonProcess daemon;
     private Path scratch;
 
     @BeforeEach
     void setUp() throws IOException {
-        qemu = new QemuTestRoot(root);
-        scratch = Files.createDirectories(root.resolve("scratch"));
-    }
-
-    @AfterEach
-    void stopLeftovers() {
-        qemu.close();
+        scratch = Files.createDirectories(qemu.root().resolve("scratch"));
     }
 
     private String virsh(String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(InteropEnvironment.virsh().toString(), "-q", "-c",
-                QemuTestRoot.tcpUri(daemon)));
-        cmd.addAll(List.of(args));
-        Exec.Result r = Exec.run(T, null, cmd.toArray(new String[0]));
-        assertEquals(0, r.exitCode(), () -> r.describe() + "\n" + daemon.describe());
-        return r.stdout().strip();
+        return Virsh.ok(T, daemon, QemuTestRoot.tcpUri(daemon), args);
     }
 
     @Test
@@ -133,8 +120,8 @@ class QemuSnapshotIT {
         Path overlay = scratch.resolve("linux-e1.qcow2");
         qemuImg(base);
         daemon = qemu.startDaemon();
-        Path log = root.resolve("jvq-extlinux-serial.log");
-        Path xml = root.resolve("linux.xml");
+        Path log = qemu.root().resolve("jvq-extlinux-serial.log");
+        Path xml = qemu.root().resolve("linux.xml");
         Files.writeString(xml, "<domain type='qemu'><name>jvq-extlinux</name><memory unit='MiB'>128</memory>"
                 + "<os><type arch='x86_64' machine='pc'>hvm</type><kernel>" + guest.kernel() + "</kernel>"
                 + "<initrd>" + guest.initrd() + "</initrd><cmdline>" + guest.cmdline() + "</cmdline>"
@@ -247,7 +234,7 @@ class QemuSnapshotIT {
         run(qemuImg.toString(), "create", "-q", "-f", "qcow2", "-F", "qcow2", "-b", base.toString(), overlay.toString());
         run(qemuIo.toString(), "-f", "qcow2", "-c", "write -P 0x5a 1M 4M", overlay.toString());
         daemon = qemu.startDaemon();
-        Path xml = root.resolve("guest.xml");
+        Path xml = qemu.root().resolve("guest.xml");
         Files.writeString(xml, tinyXml(name, base));
         virsh("define", xml.toString());
         virsh("start", name);
@@ -263,7 +250,7 @@ class QemuSnapshotIT {
 
         Process delete = new ProcessBuilder(InteropEnvironment.virsh().toString(), "-q", "-c",
                 QemuTestRoot.tcpUri(daemon), "snapshot-delete", name, "e1")
-                .redirectErrorStream(true).redirectOutput(root.resolve("delete.out").toFile()).start();
+                .redirectErrorStream(true).redirectOutput(qemu.root().resolve("delete.out").toFile()).start();
         try {
             awaitStatus(status, text -> killWhen.test(text, !Files.exists(metadata)));
             ProcessHandle.of(daemon.pid()).orElseThrow().destroyForcibly(); // kill -9
@@ -358,7 +345,7 @@ class QemuSnapshotIT {
         Tool.QEMU_IMG.require();
         qemuImg(scratch.resolve("disk.qcow2"));
         daemon = qemu.startDaemon();
-        Path xml = root.resolve("guest.xml");
+        Path xml = qemu.root().resolve("guest.xml");
         Files.writeString(xml, tinyXml("jvq-snaprs", scratch.resolve("disk.qcow2")));
         virsh("define", xml.toString());
         virsh("start", "jvq-snaprs");
@@ -366,7 +353,7 @@ class QemuSnapshotIT {
         virsh("snapshot-create-as", "jvq-snaprs", "b");
         virsh("snapshot-revert", "jvq-snaprs", "a");
         String tree = virsh("snapshot-list", "jvq-snaprs", "--tree");
-        Path meta = root.resolve("qemu/lib/snapshot/jvq-snaprs");
+        Path meta = qemu.root().resolve("qemu/lib/snapshot/jvq-snaprs");
         assertTrue(Files.readString(meta.resolve("a.xml")).contains("<active>1</active>"));
         assertTrue(Files.readString(meta.resolve("b.xml")).contains("<active>0</active>"));
 
@@ -403,7 +390,7 @@ class QemuSnapshotIT {
         Tool.QEMU_IMG.require();
         qemuImg(scratch.resolve("disk.qcow2"));
         daemon = qemu.startDaemon();
-        Path xml = root.resolve("guest.xml");
+        Path xml = qemu.root().resolve("guest.xml");
         Files.writeString(xml, tinyXml("jvq-snapfail", scratch.resolve("disk.qcow2")).replace("</disk>", "<readonly/></disk>"));
         virsh("define", xml.toString());
         virsh("start", "jvq-snapfail");
@@ -412,7 +399,7 @@ class QemuSnapshotIT {
                 + " snapshot", r.stderr().strip(), r::describe);
         assertEquals("running (unpaused)", virsh("domstate", "--reason", "jvq-snapfail"));
         assertEquals("", virsh("snapshot-list", "jvq-snapfail", "--name"));
-        Path meta = root.resolve("qemu/lib/snapshot/jvq-snapfail");
+        Path meta = qemu.root().resolve("qemu/lib/snapshot/jvq-snapfail");
         assertEquals(List.of(), filesIn(meta));
         virsh("destroy", "jvq-snapfail");
         virsh("undefine", "jvq-snapfail");
@@ -430,11 +417,11 @@ class QemuSnapshotIT {
         Tool.QEMU_IMG.require();
         qemuImg(scratch.resolve("disk.qcow2"));
         daemon = qemu.startDaemon();
-        Path xml = root.resolve("guest.xml");
+        Path xml = qemu.root().resolve("guest.xml");
         Files.writeString(xml, tinyXml("jvq-snapmeta", scratch.resolve("disk.qcow2")));
         virsh("define", xml.toString());
         virsh("start", "jvq-snapmeta");
-        Path meta = root.resolve("qemu/lib/snapshot/jvq-snapmeta");
+        Path meta = qemu.root().resolve("qemu/lib/snapshot/jvq-snapmeta");
         Files.createDirectories(meta.getParent());
         Files.writeString(meta, "in the way");
         Exec.Result r = virshFails("snapshot-create-as", "jvq-snapmeta", "x");
@@ -465,7 +452,7 @@ class QemuSnapshotIT {
         qemuImg(scratch.resolve("disk.qcow2"));
         daemon = qemu.startDaemon();
         String name = "jvq-snapasync";
-        Path xml = root.resolve("guest.xml");
+        Path xml = qemu.root().resolve("guest.xml");
         Files.writeString(xml, tinyXml(name, scratch.resolve("disk.qcow2"))
                 .replace("<memballoon", "<video><model type='vga'/></video><memballoon"));
         virsh("define", xml.toString());
@@ -483,7 +470,7 @@ class QemuSnapshotIT {
     private void deleteWithQemuStopped(String name, String snapshot, boolean screenshotRunsAlongside)
             throws Exception {
         long pid = qemu.pid(name);
-        Path png = root.resolve(snapshot + ".png");
+        Path png = qemu.root().resolve(snapshot + ".png");
         Process delete = null;
         Process shot = null;
         run("kill", "-STOP", Long.toString(pid));
@@ -615,10 +602,7 @@ class QemuSnapshotIT {
     }
 
     private Exec.Result virshFails(String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(InteropEnvironment.virsh().toString(), "-q", "-c",
-                QemuTestRoot.tcpUri(daemon)));
-        cmd.addAll(List.of(args));
-        Exec.Result r = Exec.run(T, null, cmd.toArray(new String[0]));
+        Exec.Result r = Virsh.run(T, QemuTestRoot.tcpUri(daemon), args);
         assertEquals(1, r.exitCode(), () -> r.describe() + "\n" + daemon.describe());
         return r;
     }
@@ -640,8 +624,8 @@ class QemuSnapshotIT {
         TestGuests.LinuxGuest guest = TestGuests.linuxGuest();
         qemuImg(scratch.resolve("linux.qcow2"));
         daemon = qemu.startDaemon();
-        Path log = root.resolve("jvq-snaplinux-serial.log");
-        Path xml = root.resolve("linux.xml");
+        Path log = qemu.root().resolve("jvq-snaplinux-serial.log");
+        Path xml = qemu.root().resolve("linux.xml");
         Files.writeString(xml, "<domain type='qemu'><name>jvq-snaplinux</name><memory unit='MiB'>128</memory>"
                 + "<os><type arch='x86_64' machine='pc'>hvm</type><kernel>" + guest.kernel() + "</kernel>"
                 + "<initrd>" + guest.initrd() + "</initrd><cmdline>" + guest.cmdline() + " testguest.tick=1</cmdline>"

@@ -7,23 +7,61 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
-/**
- * The {@code qemu_root} folder of a QEMU driver test (every file the driver writes lives under
- * it), and what a test needs to know about it: a guest's QEMU pid, the check that nothing is
- * left (no QEMU process whose command line names the folder, as {@code ps} would show, and no
- * status file, pid file or monitor socket), and the clean-up that kills, by pid, only the QEMUs
- * of this folder that a failed test left running. One per test; the test's thread.
- */
-final class QemuTestRoot implements AutoCloseable {
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
-    private final Path dir;
+/**
+ * The fixture of a QEMU driver test, as a JUnit extension every QEMU IT registers the same way:
+ *
+ * <pre>{@code
+ * @RegisterExtension
+ * final QemuTestRoot qemu = new QemuTestRoot();
+ * }</pre>
+ *
+ * Before each test it makes a fresh temporary folder ({@link #root}: the test's own files) with
+ * the {@code qemu_root} folder in it ({@link #dir}: every file the driver writes lives under
+ * it); after each test (after the test's own {@code @AfterEach}) it stops the daemons the test
+ * started here, kills, by pid, only the QEMUs of this folder a failed test left running, and
+ * removes the folder. In between it tells a test what it needs to know: a guest's QEMU pid, and
+ * the check that nothing is left (no QEMU process whose command line names the folder, as
+ * {@code ps} would show, and no status file, pid file or monitor socket). One per test
+ * instance; the test's thread.
+ */
+final class QemuTestRoot implements BeforeEachCallback, AfterEachCallback, AutoCloseable {
+
+    private Path root;
+    private Path dir;
     private final List<DaemonProcess> daemons = new ArrayList<>();
 
-    QemuTestRoot(Path tempDir) {
-        this.dir = tempDir.resolve("qemu");
+    @Override
+    public void beforeEach(ExtensionContext context) throws IOException {
+        root = Files.createTempDirectory("jvirtd-qemu-it-");
+        dir = root.resolve("qemu");
+    }
+
+    /** Stops what the test left running, then removes its folder (a file that will not go fails the test). */
+    @Override
+    public void afterEach(ExtensionContext context) throws IOException {
+        close();
+        if (root == null) {
+            return;
+        }
+        try (Stream<Path> all = Files.walk(root)) {
+            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+        root = null;
+    }
+
+    /** The test's temporary folder (holds {@link #dir} and whatever else the test writes). */
+    Path root() {
+        return root;
     }
 
     /** The qemu_root folder itself. */
@@ -57,7 +95,7 @@ final class QemuTestRoot implements AutoCloseable {
         return "qemu+tcp://127.0.0.1:" + d.port() + "/system";
     }
 
-    /** After each test: stops the daemons it started here, then any QEMU of this folder a failure left. */
+    /** Stops the daemons the test started here, then any QEMU of this folder a failure left. */
     @Override
     public void close() {
         for (DaemonProcess d : daemons) {

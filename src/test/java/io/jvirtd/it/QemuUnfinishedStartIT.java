@@ -20,10 +20,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A kill -9 of the daemon in the middle of a start (boot, restore, managed save, snapshot revert) leaves no QEMU behind and no
@@ -42,21 +41,14 @@ class QemuUnfinishedStartIT {
 
     private static final Duration T = Duration.ofSeconds(90);
 
-    @TempDir
-    Path root;
-    private QemuTestRoot qemu;
+    @RegisterExtension
+    final QemuTestRoot qemu = new QemuTestRoot();
     private DaemonProcess daemon;
     private Path serialLog;
 
     @BeforeEach
     void setUp() throws IOException {
-        qemu = new QemuTestRoot(root);
-        serialLog = root.resolve("serial.log");
-    }
-
-    @AfterEach
-    void stopLeftovers() {
-        qemu.close();
+        serialLog = qemu.root().resolve("serial.log");
     }
 
     @Test
@@ -95,7 +87,7 @@ class QemuUnfinishedStartIT {
         Path xml = startDaemonWithTinyGuest(name);
         virsh("define", xml.toString());
         virsh("start", name);
-        Path image = root.resolve("saved.img");
+        Path image = qemu.root().resolve("saved.img");
         virsh("save", name, image.toString());
         assertEquals("shut off (saved)", virsh("domstate", "--reason", name));
         Files.delete(serialLog);
@@ -139,12 +131,12 @@ class QemuUnfinishedStartIT {
     void aSnapshotRevertKilledInItsStartEndsShutOffAndKeepsTheSnapshot() throws Exception {
         TestGuests.qemu();
         String name = "jvq-urevert";
-        Path disk = root.resolve("disk.qcow2");
+        Path disk = qemu.root().resolve("disk.qcow2");
         Exec.Result img = Exec.run(T, null, Tool.QEMU_IMG.require().toString(), "create", "-q", "-f", "qcow2",
                 disk.toString(), "16M");
         assertEquals(0, img.exitCode(), img::describe);
         daemon = qemu.startDaemon();
-        Path xml = root.resolve("guest.xml");
+        Path xml = qemu.root().resolve("guest.xml");
         Files.writeString(xml, tinyXml(name).replace("<devices>", "<devices><disk type='file' device='disk'>"
                 + "<driver name='qemu' type='qcow2'/><source file='" + disk + "'/><target dev='vda' bus='virtio'/></disk>"));
         virsh("define", xml.toString());
@@ -216,9 +208,9 @@ class QemuUnfinishedStartIT {
             awaitWorkerIn(daemon.pid(), "QemuLifecycle.createXml", "QemuDomain.beginJob"); // the race, every time
             drainInBackground(serialLog);
             assertTrue(start.waitFor(90, TimeUnit.SECONDS), "virsh start ends");
-            assertEquals(0, start.exitValue(), Files.readString(root.resolve("start.out")));
+            assertEquals(0, start.exitValue(), Files.readString(qemu.root().resolve("start.out")));
             assertTrue(create.waitFor(90, TimeUnit.SECONDS), "virsh create ends");
-            String out = Files.readString(root.resolve("create.out"));
+            String out = Files.readString(qemu.root().resolve("create.out"));
             assertEquals(1, create.exitValue(), out);
             assertTrue(out.contains("Requested operation is not valid: domain '" + name + "' is already active"), out);
         } finally {
@@ -257,7 +249,7 @@ class QemuUnfinishedStartIT {
             Files.createDirectory(statusFile); // no file can be renamed onto it
             drainInBackground(serialLog);
             assertTrue(start.waitFor(90, TimeUnit.SECONDS), "virsh start ends");
-            String out = Files.readString(root.resolve("start.out"));
+            String out = Files.readString(qemu.root().resolve("start.out"));
             assertEquals(1, start.exitValue(), out);
             assertTrue(out.contains("cannot save file '" + statusFile + "'"), out);
         } finally {
@@ -350,7 +342,7 @@ class QemuUnfinishedStartIT {
         List<String> cmd = new ArrayList<>(List.of(InteropEnvironment.virsh().toString(), "-q", "-c",
                 QemuTestRoot.tcpUri(daemon), command));
         cmd.addAll(List.of(args));
-        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(root.resolve(command + ".out").toFile())
+        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(qemu.root().resolve(command + ".out").toFile())
                 .start();
     }
 
@@ -358,7 +350,7 @@ class QemuUnfinishedStartIT {
     private Path startDaemonWithTinyGuest(String name) throws IOException {
         TestGuests.qemu();
         daemon = qemu.startDaemon();
-        Path xml = root.resolve("guest.xml");
+        Path xml = qemu.root().resolve("guest.xml");
         Files.writeString(xml, tinyXml(name));
         return xml;
     }
@@ -438,12 +430,7 @@ class QemuUnfinishedStartIT {
     }
 
     private String virsh(String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(InteropEnvironment.virsh().toString(), "-q", "-c",
-                QemuTestRoot.tcpUri(daemon)));
-        cmd.addAll(List.of(args));
-        Exec.Result r = Exec.run(T, null, cmd.toArray(new String[0]));
-        assertEquals(0, r.exitCode(), () -> r.describe() + "\n" + daemon.describe());
-        return r.stdout().strip();
+        return Virsh.ok(T, daemon, QemuTestRoot.tcpUri(daemon), args);
     }
 
     private String tinyXml(String name) throws IOException {

@@ -15,10 +15,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * vCPU counts on the QEMU driver with stock virsh over {@code qemu+tcp}: {@code <vcpu current='1'>2</vcpu>},
@@ -36,26 +34,15 @@ class QemuVcpuHotplugIT {
 
     private static final Duration T = Duration.ofSeconds(90);
 
-    @TempDir
-    Path root;
-    private QemuTestRoot qemu;
+    @RegisterExtension
+    final QemuTestRoot qemu = new QemuTestRoot();
     private DaemonProcess daemon;
-
-    @BeforeEach
-    void setUp() {
-        qemu = new QemuTestRoot(root);
-    }
-
-    @AfterEach
-    void stopLeftovers() {
-        qemu.close();
-    }
 
     @Test
     void countsFlagsAndErrorsOnTheTinyGuest() throws Exception {
         TestGuests.qemu();
         daemon = qemu.startDaemon();
-        Path xml = root.resolve("vc.xml");
+        Path xml = qemu.root().resolve("vc.xml");
         Files.writeString(xml, "<domain type='qemu'><name>vc</name><memory unit='MiB'>16</memory>"
                 + "<vcpu current='1'>2</vcpu><os><type arch='x86_64' machine='pc'>hvm</type><kernel>"
                 + TestGuests.tinyKernel() + "</kernel></os><features><acpi/></features>"
@@ -151,8 +138,8 @@ class QemuVcpuHotplugIT {
         Path python = InteropEnvironment.pythonWithLibvirt();
         TestGuests.LinuxGuest guest = TestGuests.linuxGuest();
         daemon = qemu.startDaemon();
-        Path serial = root.resolve("vcl-serial.log");
-        Path xml = root.resolve("vcl.xml");
+        Path serial = qemu.root().resolve("vcl-serial.log");
+        Path xml = qemu.root().resolve("vcl.xml");
         Files.writeString(xml, "<domain type='qemu'><name>vcl</name><memory unit='MiB'>128</memory>"
                 + "<vcpu current='1'>2</vcpu>"
                 + "<os><type arch='x86_64' machine='pc'>hvm</type><kernel>" + guest.kernel() + "</kernel>"
@@ -194,16 +181,11 @@ class QemuVcpuHotplugIT {
     // ------------------------------------------------------------------ helpers
 
     private Exec.Result virshResult(String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(InteropEnvironment.virsh().toString(), "-q", "-c",
-                QemuTestRoot.tcpUri(daemon)));
-        cmd.addAll(List.of(args));
-        return Exec.run(T, null, cmd.toArray(new String[0]));
+        return Virsh.run(T, QemuTestRoot.tcpUri(daemon), args);
     }
 
     private String virsh(String... args) throws IOException {
-        Exec.Result r = virshResult(args);
-        assertEquals(0, r.exitCode(), () -> r.describe() + "\n" + daemon.describe());
-        return r.stdout().strip();
+        return Virsh.succeeded(virshResult(args), daemon).stdout().strip();
     }
 
     private String error(String... args) throws IOException {

@@ -11,13 +11,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Domain disks of {@code type='volume'} through stock virsh over
@@ -33,23 +30,16 @@ class QemuVolumeDiskIT {
 
     private static final Duration T = Duration.ofSeconds(60);
 
-    @TempDir
-    Path root;
-    private QemuTestRoot qemu;
+    @RegisterExtension
+    final QemuTestRoot qemu = new QemuTestRoot();
     private DaemonProcess daemon;
     private Path kernel;
     private Path poolDir;
 
     @BeforeEach
     void setUp() throws IOException {
-        qemu = new QemuTestRoot(root);
-        kernel = root.resolve("vmlinuz");
-        poolDir = Files.createDirectories(root.resolve("pool"));
-    }
-
-    @AfterEach
-    void stopLeftovers() {
-        qemu.close();
+        kernel = qemu.root().resolve("vmlinuz");
+        poolDir = Files.createDirectories(qemu.root().resolve("pool"));
     }
 
     private void startDaemon() throws IOException {
@@ -57,10 +47,7 @@ class QemuVolumeDiskIT {
     }
 
     private Exec.Result virshResult(String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(InteropEnvironment.virsh().toString(), "-q", "-c",
-                QemuTestRoot.tcpUri(daemon)));
-        cmd.addAll(List.of(args));
-        return Exec.run(T, null, cmd.toArray(new String[0]));
+        return Virsh.run(T, QemuTestRoot.tcpUri(daemon), args);
     }
 
     private String virsh(String... args) throws IOException {
@@ -70,7 +57,7 @@ class QemuVolumeDiskIT {
     }
 
     private Path guestXml(String name, String pool, String volume) throws IOException {
-        Path xml = root.resolve(name + ".xml");
+        Path xml = qemu.root().resolve(name + ".xml");
         Files.writeString(xml, "<domain type='qemu'><name>" + name + "</name><memory unit='MiB'>16</memory>"
                 + "<os><type arch='x86_64' machine='pc'>hvm</type><kernel>" + kernel + "</kernel></os>"
                 + "<features><acpi/></features><devices>"

@@ -34,10 +34,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Data streams both ways through a {@code dir} pool of {@code qemu:///system}, with stock
@@ -54,20 +52,9 @@ class VolumeStreamsIT {
     private static final Duration T = Duration.ofSeconds(120);
     private static final long MIB = 1024 * 1024;
 
-    @TempDir
-    Path root;
-    private QemuTestRoot qemu;
+    @RegisterExtension
+    final QemuTestRoot qemu = new QemuTestRoot();
     private int metricsPort;
-
-    @BeforeEach
-    void setUp() {
-        qemu = new QemuTestRoot(root);
-    }
-
-    @AfterEach
-    void stop() {
-        qemu.close();
-    }
 
     private DaemonProcess daemon(DaemonProcess.Builder b) throws IOException {
         metricsPort = DaemonProcess.freePort();
@@ -79,20 +66,16 @@ class VolumeStreamsIT {
     }
 
     private static Exec.Result run(String uri, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(InteropEnvironment.virsh().toString(), "-q", "-c", uri));
-        cmd.addAll(List.of(args));
-        return Exec.run(T, null, cmd.toArray(new String[0]));
+        return Virsh.run(T, uri, args);
     }
 
     private static String virsh(DaemonProcess d, String uri, String... args) throws IOException {
-        Exec.Result r = run(uri, args);
-        assertEquals(0, r.exitCode(), () -> r.describe() + "\n" + d.describe());
-        return r.stdout().strip();
+        return Virsh.succeeded(run(uri, args), d).stdout().strip();
     }
 
     /** A running dir pool {@code name} in the test folder. */
     private Path pool(DaemonProcess d, String name) throws IOException {
-        Path dir = root.resolve("pools").resolve(name);
+        Path dir = qemu.root().resolve("pools").resolve(name);
         virsh(d, uri(d), "pool-define-as", name, "dir", "--target", dir.toString());
         virsh(d, uri(d), "pool-build", name);
         virsh(d, uri(d), "pool-start", name);
@@ -149,8 +132,8 @@ class VolumeStreamsIT {
         assertEquals(dir + "/r.raw", virsh(d, uri, "vol-path", "--pool", "p", "r.raw"));
         assertEquals(256 * MIB, Files.size(dir.resolve("r.raw")));
 
-        Path src = randomFile(root.resolve("src.bin"), 200 * MIB, 13);
-        Path back = root.resolve("back.bin");
+        Path src = randomFile(qemu.root().resolve("src.bin"), 200 * MIB, 13);
+        Path back = qemu.root().resolve("back.bin");
         virsh(d, uri, "vol-upload", "--pool", "p", "r.raw", src.toString());
         virsh(d, uri, "vol-download", "--pool", "p", "r.raw", back.toString(), "--length", Long.toString(200 * MIB));
         assertEquals(sha256(src), sha256(back));
@@ -168,10 +151,10 @@ class VolumeStreamsIT {
         DaemonProcess d = daemon(DaemonProcess.builder());
         String uri = uri(d);
         Path dir = pool(d, "p");
-        Path src = root.resolve("sparse.img");
+        Path src = qemu.root().resolve("sparse.img");
         try (var f = new java.io.RandomAccessFile(src.toFile(), "rw")) {
             f.setLength(512 * MIB);
-            byte[] data = Files.readAllBytes(randomFile(root.resolve("data.bin"), 3 * MIB, 5));
+            byte[] data = Files.readAllBytes(randomFile(qemu.root().resolve("data.bin"), 3 * MIB, 5));
             f.seek(100 * MIB);
             f.write(data);
             f.seek(400 * MIB + 4096);
@@ -183,7 +166,7 @@ class VolumeStreamsIT {
         assertEquals(sha256(src), sha256(vol));
         assertEquals(allocatedBlocks(src), allocatedBlocks(vol), "the holes stayed holes in the volume");
 
-        Path back = root.resolve("back.img");
+        Path back = qemu.root().resolve("back.img");
         virsh(d, uri, "vol-download", "--pool", "p", "s.raw", back.toString(), "--sparse");
         assertEquals(sha256(src), sha256(back));
         assertEquals(allocatedBlocks(src), allocatedBlocks(back), "the holes came back as holes");
@@ -244,8 +227,8 @@ class VolumeStreamsIT {
             BufferedReader out = new BufferedReader(new InputStreamReader(victim.getInputStream(), StandardCharsets.UTF_8));
             assertEquals("sending", out.readLine(), "the victim's upload is under way");
 
-            Path src = randomFile(root.resolve("other.bin"), 48 * MIB, 7);
-            Path back = root.resolve("other.back");
+            Path src = randomFile(qemu.root().resolve("other.bin"), 48 * MIB, 7);
+            Path back = qemu.root().resolve("other.back");
             virsh(d, uri, "vol-upload", "--pool", "p", "other.raw", src.toString());
             virsh(d, uri, "vol-download", "--pool", "p", "other.raw", back.toString(), "--length", Long.toString(48 * MIB));
             assertEquals(sha256(src), sha256(back), "the other client's data while the victim uploads");
@@ -340,7 +323,7 @@ class VolumeStreamsIT {
         List<Path> sources = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             virsh(d, uri, "vol-create-as", "p", "v" + i, "24M", "--format", "raw");
-            sources.add(randomFile(root.resolve("src" + i), 24 * MIB, 100 + i));
+            sources.add(randomFile(qemu.root().resolve("src" + i), 24 * MIB, 100 + i));
         }
         ExecutorService clients = Executors.newFixedThreadPool(n);
         try {
@@ -364,7 +347,7 @@ class VolumeStreamsIT {
             clients.shutdownNow();
         }
         for (int i = 0; i < n; i++) {
-            Path back = root.resolve("back" + i);
+            Path back = qemu.root().resolve("back" + i);
             virsh(d, uri, "vol-download", "--pool", "p", "v" + i, back.toString());
             assertEquals(sha256(sources.get(i)), sha256(back), "volume v" + i);
         }
@@ -386,8 +369,8 @@ class VolumeStreamsIT {
         pool(d, "p");
         String tls = "qemu+tls://127.0.0.1:" + tlsPort + "/system?pkipath=" + pki.pkiDir("good");
         virsh(d, tls, "vol-create-as", "p", "t.raw", "40M", "--format", "raw");
-        Path src = randomFile(root.resolve("tls.bin"), 40 * MIB, 3);
-        Path back = root.resolve("tls.back");
+        Path src = randomFile(qemu.root().resolve("tls.bin"), 40 * MIB, 3);
+        Path back = qemu.root().resolve("tls.back");
         virsh(d, tls, "vol-upload", "--pool", "p", "t.raw", src.toString());
         // No keepalive on either side (virsh -k 0, the daemon's -1): nothing but the daemon's own
         // writes can end the download. A TLS record holding the last data packet and the end of
@@ -406,13 +389,13 @@ class VolumeStreamsIT {
         Path dir = pool(d, "p");
         virsh(d, uri, "pool-autostart", "p");
         virsh(d, uri, "vol-create-as", "p", "keep.qcow2", "16M", "--format", "qcow2");
-        Path tdir = root.resolve("pools/t");
+        Path tdir = qemu.root().resolve("pools/t");
         virsh(d, uri, "pool-create-as", "t", "dir", "--target", tdir.toString(), "--build");
 
         Exec.Result slash = run(uri, "vol-create-as", "p", "../escape", "1M");
         assertTrue(slash.stderr().contains("Requested operation is not valid: volume name '../escape' cannot contain '/'"),
                 slash.describe());
-        Exec.Result size = run(uri, "vol-create", "p", Files.writeString(root.resolve("bad.xml"),
+        Exec.Result size = run(uri, "vol-create", "p", Files.writeString(qemu.root().resolve("bad.xml"),
                 "<volume><name>bad</name><capacity>12XB</capacity></volume>").toString());
         assertTrue(size.stderr().contains("malformed capacity element"), size.describe());
         Exec.Result outside = run(uri, "vol-info", "/etc/hostname");
