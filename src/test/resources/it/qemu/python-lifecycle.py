@@ -16,53 +16,25 @@ A failed run destroys and undefines the domain it defined.
 import json
 import queue
 import sys
-import threading
 import time
 
 import libvirt
 
+import guestscript
+
 uri, name, kernel, initrd, cmdline, serial = sys.argv[1:7]
 limit = float(sys.argv[7]) if len(sys.argv) > 7 else 5.0
 
-EVENTS = {getattr(libvirt, "VIR_DOMAIN_EVENT_" + e): e for e in
-          ("DEFINED", "UNDEFINED", "STARTED", "SUSPENDED", "RESUMED", "STOPPED", "SHUTDOWN",
-           "PMSUSPENDED", "CRASHED")}
-DETAILS = {v: {getattr(libvirt, k): k[len("VIR_DOMAIN_EVENT_" + e + "_"):]
-               for k in dir(libvirt) if k.startswith("VIR_DOMAIN_EVENT_" + e + "_")}
-           for v, e in EVENTS.items()}
+XML = guestscript.linux_guest_xml(name, kernel, initrd, cmdline, serial)
 
-XML = f"""<domain type='qemu'>
-  <name>{name}</name>
-  <memory unit='MiB'>128</memory>
-  <vcpu>1</vcpu>
-  <os><type arch='x86_64' machine='pc'>hvm</type><kernel>{kernel}</kernel><initrd>{initrd}</initrd>
-    <cmdline>{cmdline}</cmdline></os>
-  <features><acpi/></features>
-  <on_poweroff>destroy</on_poweroff>
-  <devices>
-    <serial type='pty'><log file='{serial}' append='off'/><target port='0'/></serial>
-    <console type='pty'><target type='serial' port='0'/></console>
-    <memballoon model='virtio'/>
-  </devices>
-</domain>"""
-
-
-def run_loop():
-    while True:
-        libvirt.virEventRunDefaultImpl()
-
-
-libvirt.virEventRegisterDefaultImpl()
-threading.Thread(target=run_loop, name="libvirt-event-loop", daemon=True).start()
+guestscript.start_event_loop()
 
 got = queue.Queue()
 lines = []
 
 
 def on_lifecycle(conn, dom, event, detail, opaque):
-    e = EVENTS.get(event, str(event))
-    d = DETAILS.get(event, {}).get(detail, str(detail))
-    got.put((dom.name(), e, d))
+    got.put((dom.name(),) + guestscript.lifecycle_names(event, detail))
 
 
 def await_event(event, seconds):
@@ -83,16 +55,7 @@ def await_event(event, seconds):
 
 
 def await_marker(marker, seconds):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            with open(serial, "rb") as f:
-                if marker in f.read():
-                    return True
-        except FileNotFoundError:
-            pass
-        time.sleep(0.05)
-    return False
+    return guestscript.await_marker(serial, marker, seconds)
 
 
 def expect(dom, state, reason, what):

@@ -17,39 +17,23 @@ import json
 import queue
 import re
 import sys
-import threading
 import time
 
 import libvirt
 
+import guestscript
+
 uri, name, kernel, initrd, cmdline, serial, disk = sys.argv[1:8]
 
-XML = f"""<domain type='qemu'>
-  <name>{name}</name>
-  <memory unit='MiB'>128</memory>
-  <vcpu>1</vcpu>
-  <os><type arch='x86_64' machine='pc'>hvm</type><kernel>{kernel}</kernel><initrd>{initrd}</initrd>
-    <cmdline>{cmdline}</cmdline></os>
-  <features><acpi/></features>
-  <devices>
+XML = guestscript.linux_guest_xml(name, kernel, initrd, cmdline, serial, devices=f"""\
     <disk type='file' device='disk'><driver name='qemu' type='raw'/><source file='{disk}'/>
       <target dev='vda' bus='virtio'/></disk>
     <interface type='user'><mac address='52:54:00:12:34:56'/><model type='virtio'/></interface>
-    <serial type='pty'><log file='{serial}' append='off'/><target port='0'/></serial>
-    <console type='pty'><target type='serial' port='0'/></console>
-    <memballoon model='virtio'/>
-  </devices>
-</domain>"""
-
-
-def run_loop():
-    while True:
-        libvirt.virEventRunDefaultImpl()
+""", on_poweroff=False)
 
 
 libvirt.registerErrorHandler(lambda ctx, err: None, None)  # errors are checked, not printed
-libvirt.virEventRegisterDefaultImpl()
-threading.Thread(target=run_loop, name="libvirt-event-loop", daemon=True).start()
+guestscript.start_event_loop()
 balloon = queue.Queue()
 
 
@@ -87,13 +71,7 @@ def poll(what, seconds, f):
 
 
 def await_marker(marker, seconds):
-    def found():
-        try:
-            with open(serial, "rb") as f:
-                return marker in f.read()
-        except FileNotFoundError:
-            return False
-    poll("boot marker in " + serial, seconds, found)
+    poll("boot marker in " + serial, seconds, lambda: guestscript.serial_has(serial, marker))
 
 
 def expect_error(f, code, message, what):
