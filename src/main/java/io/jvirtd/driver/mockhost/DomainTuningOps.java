@@ -8,6 +8,7 @@ import io.jvirtd.model.conf.CpuSet;
 import io.jvirtd.model.conf.DeviceDef;
 import io.jvirtd.model.conf.DeviceKind;
 import io.jvirtd.model.conf.DomainDef;
+import io.jvirtd.model.conf.DomainMetadata;
 import io.jvirtd.model.conf.XmlNode;
 import io.jvirtd.model.domain.DomainBlockInfo;
 import io.jvirtd.model.domain.DomainBlockStats;
@@ -208,18 +209,8 @@ abstract class DomainTuningOps extends DomainLifecycleOps {
     public String domainGetMetadata(DomainRef dom, int type, String uri, int flags) {
         checkFlags(flags, Flags.AFFECT_LIVE | Flags.AFFECT_CONFIG, "testDomainGetMetadata");
         return withDomain(dom, d -> {
-            checkMetadataType(type);
-            DomainDef def = d.oneDef(flags);
-            String value = switch (type) {
-                case 0 -> def.description();
-                case 1 -> def.title();
-                default -> def.metadata(uri);
-            };
-            if (value == null) {
-                throw VirException.of(VirErrorNumber.NO_DOMAIN_METADATA, VirErrorDomain.DOMAIN,
-                        "Requested metadata element is not present");
-            }
-            return value;
+            DomainMetadata.checkType(type);
+            return DomainMetadata.get(d.oneDef(flags), type, uri);
         });
     }
 
@@ -231,27 +222,11 @@ abstract class DomainTuningOps extends DomainLifecycleOps {
             DomainDef[] defs = d.defs(flags);
             for (DomainDef def : defs) {
                 if (def != null) {
-                    setMetadata(def, type, metadata, key, uri);
+                    DomainMetadata.set(def, type, metadata, key, uri);
                 }
             }
             host.events().post(new DomainEvent.MetadataChange(d.ref(), type, uri));
         });
-    }
-
-    /** virDomainDefSetMetadata. */
-    private static void setMetadata(DomainDef def, int type, String metadata, String key, String uri) {
-        checkMetadataType(type);
-        switch (type) {
-            case 0 -> def.setDescription(metadata);
-            case 1 -> def.setTitle(metadata);
-            default -> def.setMetadata(uri, key, metadata);
-        }
-    }
-
-    private static void checkMetadataType(int type) {
-        if (type < 0 || type > 2) {
-            throw VirException.invalidArg(VirErrorDomain.DOMAIN, "unknown metadata type '" + type + "'");
-        }
     }
 
     @Override

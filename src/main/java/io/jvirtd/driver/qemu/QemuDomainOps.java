@@ -20,6 +20,9 @@ import io.jvirtd.model.conf.DomainDef;
 import io.jvirtd.model.domain.DomainBlockInfo;
 import io.jvirtd.model.domain.DomainBlockStats;
 import io.jvirtd.model.domain.DomainInfo;
+import io.jvirtd.model.domain.DomainInterface;
+import io.jvirtd.model.domain.DomainTime;
+import io.jvirtd.model.domain.FsInfo;
 import io.jvirtd.model.domain.DomainInterfaceStats;
 import io.jvirtd.model.domain.DomainJobInfo;
 import io.jvirtd.model.domain.DomainJobStats;
@@ -64,6 +67,8 @@ final class QemuDomainOps implements DomainOps {
     private final QemuMonitorCommands monitorCommands;
     private final QemuVcpuPins pins;
     private final QemuJobQueries jobs;
+    private final QemuMetadata metadata;
+    private final QemuGuestAgentCalls agent;
     /** The event callbacks registered through this connection. Guarded by itself. */
     private final List<Integer> callbacks = new ArrayList<>();
 
@@ -78,6 +83,8 @@ final class QemuDomainOps implements DomainOps {
         this.monitorCommands = new QemuMonitorCommands(life);
         this.pins = new QemuVcpuPins(life);
         this.jobs = new QemuJobQueries(life.domains);
+        this.metadata = new QemuMetadata(life);
+        this.agent = new QemuGuestAgentCalls(life);
     }
 
     // ------------------------------------------------------------------ lists and lookups
@@ -663,6 +670,80 @@ final class QemuDomainOps implements DomainOps {
     @Override
     public Screenshot domainScreenshot(DomainRef dom, int screen, int flags) {
         return QemuScreenshot.take(life, dom, screen, flags);
+    }
+
+    // ------------------------------------------------------------------ metadata
+
+    @Override
+    public String domainGetMetadata(DomainRef dom, int type, String uri, int flags) {
+        return metadata.get(dom, type, uri, flags);
+    }
+
+    @Override
+    public void domainSetMetadata(DomainRef dom, int type, String metadata, String key, String uri, int flags) {
+        this.metadata.set(dom, type, metadata, key, uri, flags);
+    }
+
+    // ------------------------------------------------------------------ guest-agent calls (no agent channel)
+
+    @Override
+    public DomainTime domainGetTime(DomainRef dom, int flags) {
+        return agent.getTime(dom, flags);
+    }
+
+    @Override
+    public void domainSetTime(DomainRef dom, long seconds, int nseconds, int flags) {
+        agent.setTime(dom, flags);
+    }
+
+    @Override
+    public void domainSetUserPassword(DomainRef dom, String user, String password, int flags) {
+        agent.setUserPassword(dom, flags);
+    }
+
+    @Override
+    public int domainFSFreeze(DomainRef dom, List<String> mountpoints, int flags) {
+        return agent.fsFreeze(dom, flags);
+    }
+
+    @Override
+    public int domainFSThaw(DomainRef dom, List<String> mountpoints, int flags) {
+        return agent.fsThaw(dom, mountpoints, flags);
+    }
+
+    @Override
+    public void domainFSTrim(DomainRef dom, String mountPoint, long minimum, int flags) {
+        agent.fsTrim(dom, mountPoint, flags);
+    }
+
+    @Override
+    public List<FsInfo> domainGetFSInfo(DomainRef dom, int flags) {
+        return agent.fsInfo(dom, flags);
+    }
+
+    @Override
+    public String domainGetHostname(DomainRef dom, int flags) {
+        return agent.hostname(dom, flags);
+    }
+
+    @Override
+    public List<DomainInterface> domainInterfaceAddresses(DomainRef dom, int source, int flags) {
+        return agent.interfaceAddresses(dom, source, flags);
+    }
+
+    @Override
+    public List<TypedParameter> domainGetGuestInfo(DomainRef dom, int types, int flags) {
+        return agent.guestInfo(dom, types, flags);
+    }
+
+    @Override
+    public List<TypedParameter> domainGetGuestVcpus(DomainRef dom, int flags) {
+        return agent.guestVcpus(dom, flags);
+    }
+
+    @Override
+    public void domainSetGuestVcpus(DomainRef dom, String cpumap, int state, int flags) {
+        agent.setGuestVcpus(dom, state, flags);
     }
 
     // ------------------------------------------------------------------ libvirt-qemu and messages
