@@ -9,6 +9,7 @@ import io.jvirtd.model.conf.DeviceDef;
 import io.jvirtd.model.conf.DeviceKind;
 import io.jvirtd.model.conf.DomainDef;
 import io.jvirtd.model.conf.DomainMetadata;
+import io.jvirtd.model.conf.KeycodeTables;
 import io.jvirtd.model.conf.XmlNode;
 import io.jvirtd.model.domain.DomainBlockInfo;
 import io.jvirtd.model.domain.DomainBlockStats;
@@ -1529,9 +1530,9 @@ abstract class DomainTuningOps extends DomainLifecycleOps {
         onDomain(dom, d -> {
             d.checkActive();
             for (int k : keycodes) {
-                if (!Keycodes.valid(codeset, k)) {
+                if (!KeycodeTables.valid(codeset, k)) {
                     throw VirException.internalError(VirErrorDomain.TEST, "invalid keycode "
-                            + Integer.toUnsignedString(k) + " of " + Keycodes.name(codeset) + " codeset");
+                            + Integer.toUnsignedString(k) + " of " + KeycodeTables.name(codeset) + " codeset");
                 }
             }
         });

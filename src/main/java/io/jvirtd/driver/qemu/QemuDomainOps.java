@@ -19,6 +19,8 @@ import io.jvirtd.model.VirException;
 import io.jvirtd.model.conf.DomainDef;
 import io.jvirtd.model.domain.DomainBlockInfo;
 import io.jvirtd.model.domain.DomainBlockStats;
+import io.jvirtd.model.domain.DomainControlInfo;
+import io.jvirtd.model.domain.DomainDiskError;
 import io.jvirtd.model.domain.DomainInfo;
 import io.jvirtd.model.domain.DomainInterface;
 import io.jvirtd.model.domain.DomainTime;
@@ -69,6 +71,7 @@ final class QemuDomainOps implements DomainOps {
     private final QemuJobQueries jobs;
     private final QemuMetadata metadata;
     private final QemuGuestAgentCalls agent;
+    private final QemuGuestControl control;
     /** The event callbacks registered through this connection. Guarded by itself. */
     private final List<Integer> callbacks = new ArrayList<>();
 
@@ -85,6 +88,7 @@ final class QemuDomainOps implements DomainOps {
         this.jobs = new QemuJobQueries(life.domains);
         this.metadata = new QemuMetadata(life);
         this.agent = new QemuGuestAgentCalls(life);
+        this.control = new QemuGuestControl(life);
     }
 
     // ------------------------------------------------------------------ lists and lookups
@@ -744,6 +748,28 @@ final class QemuDomainOps implements DomainOps {
     @Override
     public void domainSetGuestVcpus(DomainRef dom, String cpumap, int state, int flags) {
         agent.setGuestVcpus(dom, state, flags);
+    }
+
+    // ------------------------------------------------------------------ keys, NMI, control, disk errors
+
+    @Override
+    public void domainSendKey(DomainRef dom, int codeset, int holdtime, int[] keycodes, int flags) {
+        control.sendKey(dom, codeset, holdtime, keycodes, flags);
+    }
+
+    @Override
+    public void domainInjectNMI(DomainRef dom, int flags) {
+        control.injectNmi(dom, flags);
+    }
+
+    @Override
+    public DomainControlInfo domainGetControlInfo(DomainRef dom, int flags) {
+        return control.controlInfo(dom, flags);
+    }
+
+    @Override
+    public List<DomainDiskError> domainGetDiskErrors(DomainRef dom, int maxerrors, int flags) {
+        return control.diskErrors(dom, maxerrors, flags);
     }
 
     // ------------------------------------------------------------------ libvirt-qemu and messages
