@@ -10,6 +10,7 @@ import io.jvirtd.model.conf.DeviceKind;
 import io.jvirtd.model.conf.DomainDef;
 import io.jvirtd.model.conf.DomainMetadata;
 import io.jvirtd.model.conf.KeycodeTables;
+import io.jvirtd.model.conf.LifecycleActions;
 import io.jvirtd.model.conf.XmlNode;
 import io.jvirtd.model.domain.DomainBlockInfo;
 import io.jvirtd.model.domain.DomainBlockStats;
@@ -1550,29 +1551,14 @@ abstract class DomainTuningOps extends DomainLifecycleOps {
         onDomain(dom, d -> { });
     }
 
-    /** virDomainLifecycle and virDomainLifecycleAction names, by number. */
-    static final List<String> LIFECYCLE_TYPES = List.of("poweroff", "reboot", "crash");
-    static final List<String> LIFECYCLE_ACTIONS = List.of("destroy", "restart", "rename-restart",
-            "preserve", "coredump-destroy", "coredump-restart");
-
     @Override
     public void domainSetLifecycleAction(DomainRef dom, int type, int action, int flags) {
         checkFlags(flags, Flags.AFFECT_LIVE | Flags.AFFECT_CONFIG, "testDomainSetLifecycleAction");
-        if ((type == 0 || type == 1) && (action == 4 || action == 5)) {
-            throw VirException.of(VirErrorNumber.CONFIG_UNSUPPORTED, VirErrorDomain.DOMAIN,
-                    "Lifecycle event '" + LIFECYCLE_TYPES.get(type) + "' doesn't support '"
-                            + LIFECYCLE_ACTIONS.get(action) + "' action");
-        }
+        LifecycleActions.checkAllowed(type, action);
         onDomain(dom, d -> {
             for (DomainDef def : d.defs(flags)) {
-                if (def == null || type < 0 || type > 2 || action < 0 || action >= LIFECYCLE_ACTIONS.size()) {
-                    continue;
-                }
-                String a = LIFECYCLE_ACTIONS.get(action);
-                switch (type) {
-                    case 0 -> def.setOnPoweroff(a);
-                    case 1 -> def.setOnReboot(a);
-                    default -> def.setOnCrash(a);
+                if (def != null) {
+                    LifecycleActions.set(def, type, action);
                 }
             }
         });

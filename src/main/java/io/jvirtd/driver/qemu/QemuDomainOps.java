@@ -72,6 +72,7 @@ final class QemuDomainOps implements DomainOps {
     private final QemuMetadata metadata;
     private final QemuGuestAgentCalls agent;
     private final QemuGuestControl control;
+    private final QemuLifecycleActions lifecycleActions;
     /** The event callbacks registered through this connection. Guarded by itself. */
     private final List<Integer> callbacks = new ArrayList<>();
 
@@ -89,6 +90,7 @@ final class QemuDomainOps implements DomainOps {
         this.metadata = new QemuMetadata(life);
         this.agent = new QemuGuestAgentCalls(life);
         this.control = new QemuGuestControl(life);
+        this.lifecycleActions = new QemuLifecycleActions(life);
     }
 
     // ------------------------------------------------------------------ lists and lookups
@@ -770,6 +772,11 @@ final class QemuDomainOps implements DomainOps {
     @Override
     public List<DomainDiskError> domainGetDiskErrors(DomainRef dom, int maxerrors, int flags) {
         return control.diskErrors(dom, maxerrors, flags);
+    }
+
+    @Override
+    public void domainSetLifecycleAction(DomainRef dom, int type, int action, int flags) {
+        lifecycleActions.set(dom, type, action, flags);
     }
 
     // ------------------------------------------------------------------ libvirt-qemu and messages
