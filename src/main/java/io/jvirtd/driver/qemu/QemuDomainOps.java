@@ -73,6 +73,7 @@ final class QemuDomainOps implements DomainOps {
     private final QemuGuestAgentCalls agent;
     private final QemuGuestControl control;
     private final QemuLifecycleActions lifecycleActions;
+    private final QemuRename rename;
     /** The event callbacks registered through this connection. Guarded by itself. */
     private final List<Integer> callbacks = new ArrayList<>();
 
@@ -91,6 +92,7 @@ final class QemuDomainOps implements DomainOps {
         this.agent = new QemuGuestAgentCalls(life);
         this.control = new QemuGuestControl(life);
         this.lifecycleActions = new QemuLifecycleActions(life);
+        this.rename = new QemuRename(life, snapshots);
     }
 
     // ------------------------------------------------------------------ lists and lookups
@@ -772,6 +774,11 @@ final class QemuDomainOps implements DomainOps {
     @Override
     public List<DomainDiskError> domainGetDiskErrors(DomainRef dom, int maxerrors, int flags) {
         return control.diskErrors(dom, maxerrors, flags);
+    }
+
+    @Override
+    public void domainRename(DomainRef dom, String newName, int flags) {
+        rename.rename(dom, newName, flags);
     }
 
     @Override
