@@ -159,7 +159,7 @@ SEQUENCE = [
     ["domrename", MID, NEW],
     ["domrename", NEW, "bad/name"],
     ["list", "--all", "--name"],
-    ["dominfo", NEW],
+    ["list", "--all", "--autostart", "--name"],
     ["desc", NEW, "--title"],
     ["dumpxml", NEW, "--inactive", *LIFE],
     ["autostart", NEW, "--disable"],
@@ -185,7 +185,7 @@ def virsh(*args):
 def normalize(text):
     text = text.replace(d, "@DIR@")
     text = re.sub(r"(?m)^-{8,}$", "--------", text)  # a table's rule is as wide as DIR was
-    return re.sub(r"(?m)^(Id: +)\d+$", r"\1ID", text)
+    return re.sub(r"(?m)^(UUID: +)[0-9a-f-]{36}$", r"\1UUID", text)
 
 
 def main():
