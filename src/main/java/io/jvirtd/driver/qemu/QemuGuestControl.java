@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -46,7 +47,7 @@ final class QemuGuestControl {
             for (int i = 0; i < qnum.length; i++) {
                 if (qnum[i] > 0xffff) { // qemuMonitorJSONSendKey's check
                     throw VirException.of(VirErrorNumber.OPERATION_FAILED, VirErrorDomain.QEMU,
-                            "keycode " + i + " is invalid: 0x" + Long.toHexString(qnum[i]).toUpperCase());
+                            "keycode " + i + " is invalid: 0x" + Long.toHexString(qnum[i]).toUpperCase(Locale.ROOT));
                 }
                 Map<String, Object> key = new LinkedHashMap<>();
                 key.put("type", "number");
