@@ -91,6 +91,18 @@ final class DomainInfoCalls {
         });
         t.bind(DOMAIN_GET_HOSTNAME, DomainGetHostnameArgs.class, DomainGetHostnameRet.class,
                 (s, a) -> new DomainGetHostnameRet(s.domains().domainGetHostname(Handles.dom(a.dom()), a.flags())));
+        t.bind(DOMAIN_GET_GUEST_INFO, DomainGetGuestInfoArgs.class, DomainGetGuestInfoRet.class,
+                (s, a) -> new DomainGetGuestInfoRet(TypedParams.toWire(
+                        s.domains().domainGetGuestInfo(Handles.dom(a.dom()), a.types(), a.flags()), TypedParams.STRING_OKAY,
+                        RemoteLimits.REMOTE_DOMAIN_GUEST_INFO_PARAMS_MAX)));
+        t.bind(DOMAIN_GET_GUEST_VCPUS, DomainGetGuestVcpusArgs.class, DomainGetGuestVcpusRet.class,
+                (s, a) -> new DomainGetGuestVcpusRet(TypedParams.toWire(
+                        s.domains().domainGetGuestVcpus(Handles.dom(a.dom()), a.flags()), TypedParams.STRING_OKAY,
+                        RemoteLimits.REMOTE_DOMAIN_GUEST_VCPU_PARAMS_MAX)));
+        t.bind(DOMAIN_SET_GUEST_VCPUS, DomainSetGuestVcpusArgs.class, Void.class, (s, a) -> {
+            s.domains().domainSetGuestVcpus(Handles.dom(a.dom()), a.cpumap(), a.state(), a.flags());
+            return null;
+        });
         t.bind(DOMAIN_GET_TIME, DomainGetTimeArgs.class, DomainGetTimeRet.class, (s, a) -> {
             DomainTime tm = s.domains().domainGetTime(Handles.dom(a.dom()), a.flags());
             return new DomainGetTimeRet(tm.seconds(), tm.nseconds());

@@ -5,6 +5,7 @@ import static io.jvirtd.protocol.remote.RemoteProcedure.*;
 
 import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirException;
+import io.jvirtd.model.conf.LifecycleActions;
 import io.jvirtd.model.domain.Screenshot;
 import io.jvirtd.protocol.remote.RemoteTypes.*;
 
@@ -165,6 +166,7 @@ final class DomainSaveCalls {
             return null;
         });
         t.bind(DOMAIN_SET_LIFECYCLE_ACTION, DomainSetLifecycleActionArgs.class, Void.class, (s, a) -> {
+            LifecycleActions.checkRange(a.type(), a.action()); // the public API's, after its read-only check
             s.domains().domainSetLifecycleAction(Handles.dom(a.dom()), a.type(), a.action(), a.flags());
             return null;
         });

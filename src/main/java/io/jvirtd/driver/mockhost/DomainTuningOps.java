@@ -8,6 +8,9 @@ import io.jvirtd.model.conf.CpuSet;
 import io.jvirtd.model.conf.DeviceDef;
 import io.jvirtd.model.conf.DeviceKind;
 import io.jvirtd.model.conf.DomainDef;
+import io.jvirtd.model.conf.DomainMetadata;
+import io.jvirtd.model.conf.KeycodeTables;
+import io.jvirtd.model.conf.LifecycleActions;
 import io.jvirtd.model.conf.XmlNode;
 import io.jvirtd.model.domain.DomainBlockInfo;
 import io.jvirtd.model.domain.DomainBlockStats;
@@ -208,18 +211,8 @@ abstract class DomainTuningOps extends DomainLifecycleOps {
     public String domainGetMetadata(DomainRef dom, int type, String uri, int flags) {
         checkFlags(flags, Flags.AFFECT_LIVE | Flags.AFFECT_CONFIG, "testDomainGetMetadata");
         return withDomain(dom, d -> {
-            checkMetadataType(type);
-            DomainDef def = d.oneDef(flags);
-            String value = switch (type) {
-                case 0 -> def.description();
-                case 1 -> def.title();
-                default -> def.metadata(uri);
-            };
-            if (value == null) {
-                throw VirException.of(VirErrorNumber.NO_DOMAIN_METADATA, VirErrorDomain.DOMAIN,
-                        "Requested metadata element is not present");
-            }
-            return value;
+            DomainMetadata.checkType(type);
+            return DomainMetadata.get(d.oneDef(flags), type, uri);
         });
     }
 
@@ -231,27 +224,11 @@ abstract class DomainTuningOps extends DomainLifecycleOps {
             DomainDef[] defs = d.defs(flags);
             for (DomainDef def : defs) {
                 if (def != null) {
-                    setMetadata(def, type, metadata, key, uri);
+                    DomainMetadata.set(def, type, metadata, key, uri);
                 }
             }
             host.events().post(new DomainEvent.MetadataChange(d.ref(), type, uri));
         });
-    }
-
-    /** virDomainDefSetMetadata. */
-    private static void setMetadata(DomainDef def, int type, String metadata, String key, String uri) {
-        checkMetadataType(type);
-        switch (type) {
-            case 0 -> def.setDescription(metadata);
-            case 1 -> def.setTitle(metadata);
-            default -> def.setMetadata(uri, key, metadata);
-        }
-    }
-
-    private static void checkMetadataType(int type) {
-        if (type < 0 || type > 2) {
-            throw VirException.invalidArg(VirErrorDomain.DOMAIN, "unknown metadata type '" + type + "'");
-        }
     }
 
     @Override
@@ -1554,9 +1531,9 @@ abstract class DomainTuningOps extends DomainLifecycleOps {
         onDomain(dom, d -> {
             d.checkActive();
             for (int k : keycodes) {
-                if (!Keycodes.valid(codeset, k)) {
+                if (!KeycodeTables.valid(codeset, k)) {
                     throw VirException.internalError(VirErrorDomain.TEST, "invalid keycode "
-                            + Integer.toUnsignedString(k) + " of " + Keycodes.name(codeset) + " codeset");
+                            + Integer.toUnsignedString(k) + " of " + KeycodeTables.name(codeset) + " codeset");
                 }
             }
         });
@@ -1574,29 +1551,14 @@ abstract class DomainTuningOps extends DomainLifecycleOps {
         onDomain(dom, d -> { });
     }
 
-    /** virDomainLifecycle and virDomainLifecycleAction names, by number. */
-    static final List<String> LIFECYCLE_TYPES = List.of("poweroff", "reboot", "crash");
-    static final List<String> LIFECYCLE_ACTIONS = List.of("destroy", "restart", "rename-restart",
-            "preserve", "coredump-destroy", "coredump-restart");
-
     @Override
     public void domainSetLifecycleAction(DomainRef dom, int type, int action, int flags) {
         checkFlags(flags, Flags.AFFECT_LIVE | Flags.AFFECT_CONFIG, "testDomainSetLifecycleAction");
-        if ((type == 0 || type == 1) && (action == 4 || action == 5)) {
-            throw VirException.of(VirErrorNumber.CONFIG_UNSUPPORTED, VirErrorDomain.DOMAIN,
-                    "Lifecycle event '" + LIFECYCLE_TYPES.get(type) + "' doesn't support '"
-                            + LIFECYCLE_ACTIONS.get(action) + "' action");
-        }
+        LifecycleActions.checkAllowed(type, action);
         onDomain(dom, d -> {
             for (DomainDef def : d.defs(flags)) {
-                if (def == null || type < 0 || type > 2 || action < 0 || action >= LIFECYCLE_ACTIONS.size()) {
-                    continue;
-                }
-                String a = LIFECYCLE_ACTIONS.get(action);
-                switch (type) {
-                    case 0 -> def.setOnPoweroff(a);
-                    case 1 -> def.setOnReboot(a);
-                    default -> def.setOnCrash(a);
+                if (def != null) {
+                    LifecycleActions.set(def, type, action);
                 }
             }
         });

@@ -20,21 +20,41 @@ record AffectedDefs(DomainDef live, DomainDef persistent) {
     /** Resolves {@code flags} against the domain's state now. */
     static AffectedDefs resolve(QemuDomain d, int flags) {
         synchronized (d) {
-            boolean active = d.liveDef != null;
-            if ((flags & (AFFECT_LIVE | AFFECT_CONFIG)) == 0) {
-                flags |= active ? AFFECT_LIVE : AFFECT_CONFIG;
-            }
-            // virDomainObjUpdateModificationImpact's errors are the domain config's
-            if (!active && (flags & AFFECT_LIVE) != 0) {
-                throw VirException.operationInvalid(VirErrorDomain.DOMAIN, "domain is not running");
-            }
-            if (d.persistentDef == null && (flags & AFFECT_CONFIG) != 0) {
-                throw VirException.operationInvalid(VirErrorDomain.DOMAIN,
-                        "transient domains do not have any persistent config");
-            }
+            flags = impact(d, flags);
             DomainDef pers = (flags & AFFECT_CONFIG) != 0 ? d.persistentDef : null;
             return new AffectedDefs((flags & AFFECT_LIVE) != 0 ? d.liveDef : null, pers != null ? pers.copy() : null);
         }
+    }
+
+    /**
+     * virDomainObjGetOneDefState: the one definition a query with these flags reads (the
+     * running one, or the persistent one for CONFIG); LIVE and CONFIG together are refused.
+     * Caller holds d; the answer is the domain's own object, to read under that lock.
+     */
+    static DomainDef oneDef(QemuDomain d, int flags) {
+        assert Thread.holdsLock(d);
+        if ((flags & AFFECT_LIVE) != 0 && (flags & AFFECT_CONFIG) != 0) {
+            throw VirException.invalidArg(VirErrorDomain.DOMAIN,
+                    "Flags 'VIR_DOMAIN_AFFECT_LIVE' and 'VIR_DOMAIN_AFFECT_CONFIG' are mutually exclusive");
+        }
+        return (impact(d, flags) & AFFECT_LIVE) != 0 ? d.liveDef : d.persistentDef;
+    }
+
+    /** virDomainObjUpdateModificationImpact: CURRENT made LIVE or CONFIG, with its errors. Caller holds d. */
+    private static int impact(QemuDomain d, int flags) {
+        boolean active = d.liveDef != null;
+        if ((flags & (AFFECT_LIVE | AFFECT_CONFIG)) == 0) {
+            flags |= active ? AFFECT_LIVE : AFFECT_CONFIG;
+        }
+        // virDomainObjUpdateModificationImpact's errors are the domain config's
+        if (!active && (flags & AFFECT_LIVE) != 0) {
+            throw VirException.operationInvalid(VirErrorDomain.DOMAIN, "domain is not running");
+        }
+        if (d.persistentDef == null && (flags & AFFECT_CONFIG) != 0) {
+            throw VirException.operationInvalid(VirErrorDomain.DOMAIN,
+                    "transient domains do not have any persistent config");
+        }
+        return flags;
     }
 
     /**

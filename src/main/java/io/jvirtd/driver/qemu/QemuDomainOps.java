@@ -19,7 +19,12 @@ import io.jvirtd.model.VirException;
 import io.jvirtd.model.conf.DomainDef;
 import io.jvirtd.model.domain.DomainBlockInfo;
 import io.jvirtd.model.domain.DomainBlockStats;
+import io.jvirtd.model.domain.DomainControlInfo;
+import io.jvirtd.model.domain.DomainDiskError;
 import io.jvirtd.model.domain.DomainInfo;
+import io.jvirtd.model.domain.DomainInterface;
+import io.jvirtd.model.domain.DomainTime;
+import io.jvirtd.model.domain.FsInfo;
 import io.jvirtd.model.domain.DomainInterfaceStats;
 import io.jvirtd.model.domain.DomainJobInfo;
 import io.jvirtd.model.domain.DomainJobStats;
@@ -64,6 +69,11 @@ final class QemuDomainOps implements DomainOps {
     private final QemuMonitorCommands monitorCommands;
     private final QemuVcpuPins pins;
     private final QemuJobQueries jobs;
+    private final QemuMetadata metadata;
+    private final QemuGuestAgentCalls agent;
+    private final QemuGuestControl control;
+    private final QemuLifecycleActions lifecycleActions;
+    private final QemuRename rename;
     /** The event callbacks registered through this connection. Guarded by itself. */
     private final List<Integer> callbacks = new ArrayList<>();
 
@@ -78,6 +88,11 @@ final class QemuDomainOps implements DomainOps {
         this.monitorCommands = new QemuMonitorCommands(life);
         this.pins = new QemuVcpuPins(life);
         this.jobs = new QemuJobQueries(life.domains);
+        this.metadata = new QemuMetadata(life);
+        this.agent = new QemuGuestAgentCalls(life);
+        this.control = new QemuGuestControl(life);
+        this.lifecycleActions = new QemuLifecycleActions(life);
+        this.rename = new QemuRename(life, snapshots);
     }
 
     // ------------------------------------------------------------------ lists and lookups
@@ -663,6 +678,112 @@ final class QemuDomainOps implements DomainOps {
     @Override
     public Screenshot domainScreenshot(DomainRef dom, int screen, int flags) {
         return QemuScreenshot.take(life, dom, screen, flags);
+    }
+
+    // ------------------------------------------------------------------ metadata
+
+    @Override
+    public String domainGetMetadata(DomainRef dom, int type, String uri, int flags) {
+        return metadata.get(dom, type, uri, flags);
+    }
+
+    @Override
+    public void domainSetMetadata(DomainRef dom, int type, String metadata, String key, String uri, int flags) {
+        this.metadata.set(dom, type, metadata, key, uri, flags);
+    }
+
+    // ------------------------------------------------------------------ guest-agent calls (no agent channel)
+
+    @Override
+    public DomainTime domainGetTime(DomainRef dom, int flags) {
+        return agent.getTime(dom, flags);
+    }
+
+    @Override
+    public void domainSetTime(DomainRef dom, long seconds, int nseconds, int flags) {
+        agent.setTime(dom, flags);
+    }
+
+    @Override
+    public void domainSetUserPassword(DomainRef dom, String user, String password, int flags) {
+        agent.setUserPassword(dom, flags);
+    }
+
+    @Override
+    public int domainFSFreeze(DomainRef dom, List<String> mountpoints, int flags) {
+        return agent.fsFreeze(dom, flags);
+    }
+
+    @Override
+    public int domainFSThaw(DomainRef dom, List<String> mountpoints, int flags) {
+        return agent.fsThaw(dom, mountpoints, flags);
+    }
+
+    @Override
+    public void domainFSTrim(DomainRef dom, String mountPoint, long minimum, int flags) {
+        agent.fsTrim(dom, mountPoint, flags);
+    }
+
+    @Override
+    public List<FsInfo> domainGetFSInfo(DomainRef dom, int flags) {
+        return agent.fsInfo(dom, flags);
+    }
+
+    @Override
+    public String domainGetHostname(DomainRef dom, int flags) {
+        return agent.hostname(dom, flags);
+    }
+
+    @Override
+    public List<DomainInterface> domainInterfaceAddresses(DomainRef dom, int source, int flags) {
+        return agent.interfaceAddresses(dom, source, flags);
+    }
+
+    @Override
+    public List<TypedParameter> domainGetGuestInfo(DomainRef dom, int types, int flags) {
+        return agent.guestInfo(dom, types, flags);
+    }
+
+    @Override
+    public List<TypedParameter> domainGetGuestVcpus(DomainRef dom, int flags) {
+        return agent.guestVcpus(dom, flags);
+    }
+
+    @Override
+    public void domainSetGuestVcpus(DomainRef dom, String cpumap, int state, int flags) {
+        agent.setGuestVcpus(dom, state, flags);
+    }
+
+    // ------------------------------------------------------------------ keys, NMI, control, disk errors
+
+    @Override
+    public void domainSendKey(DomainRef dom, int codeset, int holdtime, int[] keycodes, int flags) {
+        control.sendKey(dom, codeset, holdtime, keycodes, flags);
+    }
+
+    @Override
+    public void domainInjectNMI(DomainRef dom, int flags) {
+        control.injectNmi(dom, flags);
+    }
+
+    @Override
+    public DomainControlInfo domainGetControlInfo(DomainRef dom, int flags) {
+        return control.controlInfo(dom, flags);
+    }
+
+    @Override
+    public List<DomainDiskError> domainGetDiskErrors(DomainRef dom, int maxerrors, int flags) {
+        return control.diskErrors(dom, maxerrors, flags);
+    }
+
+    @Override
+    public void domainRename(DomainRef dom, String newName, int flags) {
+        rename.rename(dom, newName, flags);
+    }
+
+    @Override
+    public void domainSetLifecycleAction(DomainRef dom, int type, int action, int flags) {
+        lifecycleActions.set(dom, type, action, flags);
     }
 
     // ------------------------------------------------------------------ libvirt-qemu and messages

@@ -114,6 +114,11 @@ final class QemuDomains {
         return d;
     }
 
+    /** Moves {@code d} from {@code oldName} to {@code newName}; false when that name is taken. */
+    boolean rename(QemuDomain d, String oldName, String newName) {
+        return list.rename(d, oldName, newName);
+    }
+
     /** Drops {@code d} (known as {@code name}) from the list. Caller holds d's monitor. */
     void remove(QemuDomain d, String name) {
         list.remove(d, d.uuid, name, d.id);

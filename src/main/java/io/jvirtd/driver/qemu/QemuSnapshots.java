@@ -95,6 +95,23 @@ final class QemuSnapshots {
     }
 
     /**
+     * A rename's part (qemuDomainRenameCallback's snapshot loop): writes every snapshot's
+     * metadata file under the domain's new name, which {@code d} already has. Job held.
+     */
+    void writeAllUnderCurrentName(QemuDomain d) {
+        Set<String> names = new java.util.HashSet<>();
+        synchronized (d) {
+            d.snapshots.all().forEach(n -> names.add(n.name));
+        }
+        sync(d, names);
+    }
+
+    /** The folder of the snapshot metadata files of the domain named {@code domain}. */
+    static Path metadataDir(QemuPaths paths, String domain) {
+        return dir(paths, domain);
+    }
+
+    /**
      * Writes (or, for names no longer in the tree, removes) the metadata files of {@code names}:
      * qemuDomainSnapshotWriteMetadata's internal format with {@code <active>}. Formatted under the
      * domain's lock, written with none held. Job held.

@@ -55,7 +55,8 @@ final class QemuSubset {
         }
         action("on_poweroff", d.onPoweroff());
         action("on_reboot", d.onReboot());
-        action("on_crash", d.onCrash());
+        // any on_crash libvirt takes: none acts, as no device this driver allows reports a panic
+        QemuLifecycleActions.validate(d.onPoweroff(), d.onReboot(), d.onCrash());
         QemuDeviceCheck.check(d, QemuXmlOptions.isQ35(d));
         boolean inactive = (parseFlags & DomainDef.PARSE_INACTIVE) != 0;
         for (DeviceDef dev : d.devices()) {

@@ -266,12 +266,7 @@ final class QemuVcpuPins {
 
     /** virDomainObjGetOneDefState. Caller holds d. */
     private static DomainDef oneDef(QemuDomain d, int flags) {
-        if ((flags & AFFECT_LIVE) != 0 && (flags & AFFECT_CONFIG) != 0) {
-            throw VirException.invalidArg(VirErrorDomain.DOMAIN,
-                    "Flags 'VIR_DOMAIN_AFFECT_LIVE' and 'VIR_DOMAIN_AFFECT_CONFIG' are mutually exclusive");
-        }
-        int f = impact(d, flags);
-        return (f & AFFECT_LIVE) != 0 ? d.liveDef : d.persistentDef;
+        return AffectedDefs.oneDef(d, flags);
     }
 
     /** virDomainObjUpdateModificationImpact. Caller holds d. */

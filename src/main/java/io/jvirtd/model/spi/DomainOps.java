@@ -734,6 +734,21 @@ public interface DomainOps {
         throw dom("virDomainFSTrim");
     }
 
+    /** virDomainGetGuestInfo: the typed parameters of the {@code types} asked for (all for 0). */
+    default List<TypedParameter> domainGetGuestInfo(DomainRef dom, int types, int flags) {
+        throw dom("virDomainGetGuestInfo");
+    }
+
+    /** virDomainGetGuestVcpus: the guest agent's view of the guest's vCPUs, as typed parameters. */
+    default List<TypedParameter> domainGetGuestVcpus(DomainRef dom, int flags) {
+        throw dom("virDomainGetGuestVcpus");
+    }
+
+    /** virDomainSetGuestVcpus: {@code cpumap} a vCPU list, {@code state} 1 online, 0 offline. */
+    default void domainSetGuestVcpus(DomainRef dom, String cpumap, int state, int flags) {
+        throw dom("virDomainSetGuestVcpus");
+    }
+
     /** virDomainSetUserPassword. */
     default void domainSetUserPassword(DomainRef dom, String user, String password, int flags) {
         throw dom("virDomainSetUserPassword");
