@@ -8,7 +8,7 @@ stock virsh and python3-libvirt:
   default dump (QEMU's migration stream), --live, --reset, --crash, and the errors; memoryPeek
   (physical, compared with what pmemsave writes; its flag and size errors).
 
-usage: blkdump-sequence.py URI DIR
+usage: blkdump-sequence.py URI DIR {tune|dump|peek}
 
 DIR holds vmlinuz (the tiny guest). Prints each command as "$ virsh ARGS" (or "$ py ..."), its
 output and "[rc=N]", with DIR written @DIR@. Run by QemuBlkDumpIT against jvirtd and by
@@ -23,7 +23,7 @@ import sys
 
 import libvirt
 
-uri, d = sys.argv[1:3]
+uri, d, PART = sys.argv[1:4]
 NAME = "blkh-tune"
 DUMP = f"{d}/dumps"
 
@@ -140,90 +140,106 @@ def peek():
         conn.close()
 
 
+def tune():
+    show("define", f"{d}/{NAME}.xml")
+    show("blkdeviotune", NAME, "vda")
+    show("blkdeviotune", NAME, "vda", "--total-bytes-sec", "1000")
+    show("start", NAME)
+    show("blkdeviotune", NAME, "vda")
+    query_block()
+    show("blkdeviotune", NAME, "vda", "--live", "--total-bytes-sec", "1000000", "--total-iops-sec", "400")
+    show("blkdeviotune", NAME, "vda")
+    query_block()
+    show("blkdeviotune", NAME, "vda", "--read-bytes-sec", "5")
+    show("blkdeviotune", NAME, "vda", "--total-bytes-sec", "0", "--read-bytes-sec", "5", "--write-bytes-sec", "7")
+    show("blkdeviotune", NAME, "vda")
+    show("blkdeviotune", NAME, "vda", "--read-bytes-sec-max", "4")
+    show("blkdeviotune", NAME, "vda", "--total-iops-sec-max", "800", "--total-iops-sec-max-length", "3")
+    show("blkdeviotune", NAME, "vda", "--read-iops-sec-max", "9")
+    show("blkdeviotune", NAME, "vda", "--total-bytes-sec", "1000000000000001")
+    show("blkdeviotune", NAME, "vda", "--size-iops-sec", "4096", "--group-name", "grp1")
+    show("blkdeviotune", NAME, "vda")
+    query_block()
+    show("dumpxml", NAME, "--xpath", "//disk/iotune")
+    show("blkdeviotune", NAME, "vdz")
+    show("blkdeviotune", NAME, "vdz", "--total-iops-sec", "3")
+    show("blkdeviotune", NAME, "vda", "--config", "--total-iops-sec", "50", "--group-name", "cfg")
+    show("blkdeviotune", NAME, "vda", "--config")
+    show("dumpxml", NAME, "--inactive", "--xpath", "//disk/iotune")
+    show("blkdeviotune", NAME, "vda", "--live", "--config")
+    show("blkdeviotune", NAME, "vda", "--total-bytes-sec", "0", "--read-bytes-sec", "0",
+         "--write-bytes-sec", "0", "--total-iops-sec", "0", "--total-iops-sec-max", "0",
+         "--size-iops-sec", "0", "--group-name", "other")
+    show("blkdeviotune", NAME, "vda", "--total-bytes-sec", "0", "--read-bytes-sec", "0",
+         "--write-bytes-sec", "0", "--total-iops-sec", "0", "--total-iops-sec-max", "0",
+         "--size-iops-sec", "0")
+    show("blkdeviotune", NAME, "vda", "--total-bytes-sec", "0", "--read-bytes-sec", "0",
+         "--write-bytes-sec", "0", "--total-iops-sec", "0", "--total-iops-sec-max", "0",
+         "--size-iops-sec", "0", "--total-iops-sec-max-length", "0")
+    show("blkdeviotune", NAME, "vda")
+    query_block()
+    show("dumpxml", NAME, "--xpath", "//disk/iotune")
+    show("destroy", NAME)
+    show("start", NAME)
+    show("blkdeviotune", NAME, "vda")
+    query_block()
+    show("dumpxml", NAME, "--xpath", "//disk/iotune")
+
+    show("destroy", NAME)
+    show("blkdeviotune", NAME, "vda", "--live")
+    show("blkdeviotune", NAME, "vda")
+
+
+def dump():
+    show("start", NAME)
+    # core dumps
+    show("dump", NAME, f"{DUMP}/mem.elf", "--memory-only")
+    head(f"{DUMP}/mem.elf")
+    show("dump", NAME, f"{DUMP}/mem2.elf", "--memory-only", "--format", "elf")
+    head(f"{DUMP}/mem2.elf")
+    for fmt in ("kdump-zlib", "kdump-lzo", "kdump-snappy", "win-dmp"):
+        show("dump", NAME, f"{DUMP}/mem.{fmt}", "--memory-only", "--format", fmt)
+        head(f"{DUMP}/mem.{fmt}")
+    show("dump", NAME, f"{DUMP}/mem.bogus", "--memory-only", "--format", "bogus")
+    show("dump", NAME, f"{DUMP}/full.zlib", "--format", "kdump-zlib")
+    show("domstate", "--reason", NAME)
+    show("dump", NAME, f"{DUMP}/full")
+    head(f"{DUMP}/full", 4)
+    show("domstate", "--reason", NAME)
+    show("dump", NAME, f"{DUMP}/full-live", "--live", "--bypass-cache")
+    head(f"{DUMP}/full-live", 4)
+    show_labels("domjobinfo", NAME, "--completed")
+    show("dump", NAME, f"{DUMP}/reset.elf", "--memory-only", "--reset")
+    show("domstate", "--reason", NAME)
+    show("dump", NAME, f"{d}/no/such/dir/x")
+    show("suspend", NAME)
+    show("dump", NAME, f"{DUMP}/paused.elf", "--memory-only")
+    show("domstate", "--reason", NAME)
+    show("resume", NAME)
+    ls_dumps()
+
+    show("dump", NAME, f"{DUMP}/crash", "--memory-only", "--crash")
+    show("domstate", "--reason", NAME)
+    show("dump", NAME, f"{DUMP}/off")
+    ls_dumps()
+
+
 def main():
     os.makedirs(DUMP, exist_ok=True)
     subprocess.run(["truncate", "-s", "1M", f"{d}/disk.raw"], check=True)
     with open(f"{d}/{NAME}.xml", "w") as f:
         f.write(domain_xml(NAME))
     try:
-        show("define", f"{d}/{NAME}.xml")
-        show("blkdeviotune", NAME, "vda")
-        show("blkdeviotune", NAME, "vda", "--total-bytes-sec", "1000")
-        show("start", NAME)
-        show("blkdeviotune", NAME, "vda")
-        query_block()
-        show("blkdeviotune", NAME, "vda", "--live", "--total-bytes-sec", "1000000", "--total-iops-sec", "400")
-        show("blkdeviotune", NAME, "vda")
-        query_block()
-        show("blkdeviotune", NAME, "vda", "--read-bytes-sec", "5")
-        show("blkdeviotune", NAME, "vda", "--total-bytes-sec", "0", "--read-bytes-sec", "5", "--write-bytes-sec", "7")
-        show("blkdeviotune", NAME, "vda")
-        show("blkdeviotune", NAME, "vda", "--read-bytes-sec-max", "4")
-        show("blkdeviotune", NAME, "vda", "--total-iops-sec-max", "800", "--total-iops-sec-max-length", "3")
-        show("blkdeviotune", NAME, "vda", "--read-iops-sec-max", "9")
-        show("blkdeviotune", NAME, "vda", "--total-bytes-sec", "1000000000000001")
-        show("blkdeviotune", NAME, "vda", "--size-iops-sec", "4096", "--group-name", "grp1")
-        show("blkdeviotune", NAME, "vda")
-        query_block()
-        show("dumpxml", NAME, "--xpath", "//disk/iotune")
-        show("blkdeviotune", NAME, "vdz")
-        show("blkdeviotune", NAME, "vdz", "--total-iops-sec", "3")
-        show("blkdeviotune", NAME, "vda", "--config", "--total-iops-sec", "50", "--group-name", "cfg")
-        show("blkdeviotune", NAME, "vda", "--config")
-        show("dumpxml", NAME, "--inactive", "--xpath", "//disk/iotune")
-        show("blkdeviotune", NAME, "vda", "--live", "--config")
-        show("blkdeviotune", NAME, "vda", "--total-bytes-sec", "0", "--read-bytes-sec", "0",
-             "--write-bytes-sec", "0", "--total-iops-sec", "0", "--total-iops-sec-max", "0",
-             "--size-iops-sec", "0", "--group-name", "other")
-        show("blkdeviotune", NAME, "vda", "--total-bytes-sec", "0", "--read-bytes-sec", "0",
-             "--write-bytes-sec", "0", "--total-iops-sec", "0", "--total-iops-sec-max", "0",
-             "--size-iops-sec", "0")
-        show("blkdeviotune", NAME, "vda", "--total-bytes-sec", "0", "--read-bytes-sec", "0",
-             "--write-bytes-sec", "0", "--total-iops-sec", "0", "--total-iops-sec-max", "0",
-             "--size-iops-sec", "0", "--total-iops-sec-max-length", "0")
-        show("blkdeviotune", NAME, "vda")
-        query_block()
-        show("dumpxml", NAME, "--xpath", "//disk/iotune")
-        show("destroy", NAME)
-        show("start", NAME)
-        show("blkdeviotune", NAME, "vda")
-        query_block()
-        show("dumpxml", NAME, "--xpath", "//disk/iotune")
-
-        # core dumps
-        show("dump", NAME, f"{DUMP}/mem.elf", "--memory-only")
-        head(f"{DUMP}/mem.elf")
-        show("dump", NAME, f"{DUMP}/mem2.elf", "--memory-only", "--format", "elf")
-        head(f"{DUMP}/mem2.elf")
-        for fmt in ("kdump-zlib", "kdump-lzo", "kdump-snappy", "win-dmp"):
-            show("dump", NAME, f"{DUMP}/mem.{fmt}", "--memory-only", "--format", fmt)
-            head(f"{DUMP}/mem.{fmt}")
-        show("dump", NAME, f"{DUMP}/mem.bogus", "--memory-only", "--format", "bogus")
-        show("dump", NAME, f"{DUMP}/full.zlib", "--format", "kdump-zlib")
-        show("domstate", "--reason", NAME)
-        show("dump", NAME, f"{DUMP}/full")
-        head(f"{DUMP}/full", 4)
-        show("domstate", "--reason", NAME)
-        show("dump", NAME, f"{DUMP}/full-live", "--live", "--bypass-cache")
-        head(f"{DUMP}/full-live", 4)
-        show_labels("domjobinfo", NAME, "--completed")
-        show("dump", NAME, f"{DUMP}/reset.elf", "--memory-only", "--reset")
-        show("domstate", "--reason", NAME)
-        show("dump", NAME, f"{d}/no/such/dir/x")
-        show("suspend", NAME)
-        show("dump", NAME, f"{DUMP}/paused.elf", "--memory-only")
-        show("domstate", "--reason", NAME)
-        show("resume", NAME)
-        ls_dumps()
-
-        peek()
-
-        show("dump", NAME, f"{DUMP}/crash", "--memory-only", "--crash")
-        show("domstate", "--reason", NAME)
-        show("dump", NAME, f"{DUMP}/off")
-        ls_dumps()
-        show("blkdeviotune", NAME, "vda", "--live")
-        show("blkdeviotune", NAME, "vda")
+        if PART == "tune":
+            tune()
+        elif PART == "dump":
+            show("define", f"{d}/{NAME}.xml")
+            dump()
+        else:
+            show("define", f"{d}/{NAME}.xml")
+            show("start", NAME)
+            peek()
+            show("destroy", NAME)
         show("undefine", NAME)
     finally:
         virsh("destroy", NAME)

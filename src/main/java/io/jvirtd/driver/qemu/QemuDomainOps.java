@@ -64,6 +64,7 @@ final class QemuDomainOps implements DomainOps {
     private final QemuMonitorCommands monitorCommands;
     private final QemuVcpuPins pins;
     private final QemuJobQueries jobs;
+    private final QemuBlockIoTune blockIoTune;
     /** The event callbacks registered through this connection. Guarded by itself. */
     private final List<Integer> callbacks = new ArrayList<>();
 
@@ -78,6 +79,7 @@ final class QemuDomainOps implements DomainOps {
         this.monitorCommands = new QemuMonitorCommands(life);
         this.pins = new QemuVcpuPins(life);
         this.jobs = new QemuJobQueries(life.domains);
+        this.blockIoTune = new QemuBlockIoTune(life);
     }
 
     // ------------------------------------------------------------------ lists and lookups
@@ -658,6 +660,26 @@ final class QemuDomainOps implements DomainOps {
     @Override
     public List<TypedParameter> domainGetSchedulerParametersFlags(DomainRef dom, int flags) {
         return QemuScheduler.parameters(life.domains.get(dom), flags);
+    }
+
+    // ------------------------------------------------------------------ block I/O tuning
+
+    @Override
+    public int domainGetParametersCount(String api, DomainRef dom, int flags) {
+        if ("virDomainGetBlockIoTune".equals(api)) {
+            return blockIoTune.count(dom, flags);
+        }
+        return DomainOps.super.domainGetParametersCount(api, dom, flags);
+    }
+
+    @Override
+    public List<TypedParameter> domainGetBlockIoTune(DomainRef dom, String disk, int flags) {
+        return blockIoTune.get(dom, disk, flags);
+    }
+
+    @Override
+    public void domainSetBlockIoTune(DomainRef dom, String disk, List<TypedParameter> params, int flags) {
+        blockIoTune.set(dom, disk, params, flags);
     }
 
     @Override

@@ -386,6 +386,8 @@ final class QemuLifecycle {
             CompletableFuture<Object> chardevs = mon.send("query-chardev", null);
             QemuMemory.AtStart balloon = QemuMemory.setUpAtStart(mon, live);
             Map<String, CompletableFuture<Object>> linksDown = QemuNetArgs.setLinksDown(mon, live);
+            // the disks' <iotune> (qemuProcessSetupDiskThrottling), before the CPUs run
+            List<CompletableFuture<Object>> throttles = QemuBlockIoTune.sendAtStart(mon, live);
             // online hot-pluggable vCPUs are device_add'ed before the guest runs
             boolean bootVcpus = QemuVcpuHotplug.hasBootHotplug(live);
             CompletableFuture<Object> cont = paused || incoming != null || loadvm != null || bootVcpus ? null
@@ -400,6 +402,7 @@ final class QemuLifecycle {
             }
             QemuMemory.finishStart(d, mon, balloon, live);
             QemuNetArgs.awaitLinksDown(mon, linksDown, MONITOR_TIMEOUT_MILLIS);
+            QemuBlockIoTune.awaitAtStart(mon, throttles, MONITOR_TIMEOUT_MILLIS);
             if (bootVcpus) {
                 QemuVcpuHotplug.atStart(live, mon);
                 if (!paused && incoming == null && loadvm == null) {
