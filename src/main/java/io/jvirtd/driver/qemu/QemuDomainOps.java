@@ -65,6 +65,7 @@ final class QemuDomainOps implements DomainOps {
     private final QemuVcpuPins pins;
     private final QemuJobQueries jobs;
     private final QemuBlockIoTune blockIoTune;
+    private final QemuCoreDump coreDumps;
     /** The event callbacks registered through this connection. Guarded by itself. */
     private final List<Integer> callbacks = new ArrayList<>();
 
@@ -80,6 +81,7 @@ final class QemuDomainOps implements DomainOps {
         this.pins = new QemuVcpuPins(life);
         this.jobs = new QemuJobQueries(life.domains);
         this.blockIoTune = new QemuBlockIoTune(life);
+        this.coreDumps = new QemuCoreDump(life, saves);
     }
 
     // ------------------------------------------------------------------ lists and lookups
@@ -660,6 +662,18 @@ final class QemuDomainOps implements DomainOps {
     @Override
     public List<TypedParameter> domainGetSchedulerParametersFlags(DomainRef dom, int flags) {
         return QemuScheduler.parameters(life.domains.get(dom), flags);
+    }
+
+    // ------------------------------------------------------------------ core dumps
+
+    @Override
+    public void domainCoreDump(DomainRef dom, String to, int flags) {
+        coreDumps.dump(dom, to, 0, flags);
+    }
+
+    @Override
+    public void domainCoreDumpWithFormat(DomainRef dom, String to, int format, int flags) {
+        coreDumps.dump(dom, to, format, flags);
     }
 
     // ------------------------------------------------------------------ block I/O tuning
