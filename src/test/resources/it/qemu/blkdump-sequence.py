@@ -111,6 +111,8 @@ def peek():
             ("memoryPeek(0, 64, VIRTUAL|PHYSICAL)", lambda: dom.memoryPeek(0, 64, 3)),
             ("memoryPeek(0, 65537, PHYSICAL)", lambda: dom.memoryPeek(0, 65537, 2)),
             ("memoryPeek(0x7fffffffffff0000, 16, PHYSICAL)", lambda: dom.memoryPeek(0x7fffffffffff0000, 16, 2)),
+            ("memoryPeek(0, 4194304, PHYSICAL)", lambda: dom.memoryPeek(0, 4194304, 2)),
+            ("memoryPeek(0, 4194305, PHYSICAL)", lambda: dom.memoryPeek(0, 4194305, 2)),
         ]:
             print("$ py " + label)
             try:
@@ -134,6 +136,19 @@ def peek():
         try:
             print("$ py memoryPeek(0, 16, VIRTUAL)")
             print(f"{len(dom.memoryPeek(0, 16, libvirt.VIR_MEMORY_VIRTUAL))} bytes")
+        except libvirt.libvirtError as e:
+            print(f"error code={e.get_error_code()} domain={e.get_error_domain()}: {e.get_error_message()}")
+    finally:
+        conn.close()
+
+
+def peek_inactive():
+    conn = libvirt.open(uri)
+    try:
+        print("$ py memoryPeek(0, 16, PHYSICAL) of the shut-off guest")
+        try:
+            conn.lookupByName(NAME).memoryPeek(0, 16, libvirt.VIR_MEMORY_PHYSICAL)
+            print("no error")
         except libvirt.libvirtError as e:
             print(f"error code={e.get_error_code()} domain={e.get_error_domain()}: {e.get_error_message()}")
     finally:
@@ -240,6 +255,7 @@ def main():
             show("start", NAME)
             peek()
             show("destroy", NAME)
+            peek_inactive()
         show("undefine", NAME)
     finally:
         virsh("destroy", NAME)

@@ -65,6 +65,12 @@ class QemuBlkDumpIT {
         runPart("dump");
     }
 
+    /** memoryPeek: flag errors, sizes, physical memory of the paused guest as pmemsave writes it. */
+    @Test
+    void memoryPeekPrintsWhatLibvirtdPrints() throws Exception {
+        runPart("peek");
+    }
+
     /**
      * A default dump held by QEMU before switchover (the {@code pause-before-switchover} capability
      * the test sets through qemu-monitor-command, as QemuJobInfoIT holds a save): domjobinfo shows

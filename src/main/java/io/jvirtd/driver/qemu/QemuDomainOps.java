@@ -664,7 +664,7 @@ final class QemuDomainOps implements DomainOps {
         return QemuScheduler.parameters(life.domains.get(dom), flags);
     }
 
-    // ------------------------------------------------------------------ core dumps
+    // ------------------------------------------------------------------ core dumps and memory peek
 
     @Override
     public void domainCoreDump(DomainRef dom, String to, int flags) {
@@ -674,6 +674,11 @@ final class QemuDomainOps implements DomainOps {
     @Override
     public void domainCoreDumpWithFormat(DomainRef dom, String to, int format, int flags) {
         coreDumps.dump(dom, to, format, flags);
+    }
+
+    @Override
+    public byte[] domainMemoryPeek(DomainRef dom, long start, int size, int flags) {
+        return QemuMemoryPeek.peek(life, dom, start, size, flags);
     }
 
     // ------------------------------------------------------------------ block I/O tuning

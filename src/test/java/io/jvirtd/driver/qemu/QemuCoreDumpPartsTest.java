@@ -59,4 +59,15 @@ class QemuCoreDumpPartsTest {
                 () -> QemuJobQueries.dumpMeasured(j, Map.of("status", "failed")));
         assertEquals("operation failed: dump query failed, status=3", e.getMessage());
     }
+
+    /** memsave / pmemsave get what libvirtd sent (blkdump-peek-qmp.txt): the address unsigned, then size, file. */
+    @Test
+    void memorySaveArgumentsAreLibvirtds() throws Exception {
+        String sent = "{\"execute\":\"pmemsave\",\"arguments\":" + QmpCodec.json(QemuMemoryPeek.arguments(
+                0x7fffffffffff0000L, 16, java.nio.file.Path.of("@LIBDIR@/qemu.mem.XXXXXX"))) + "}";
+        assertTrue(java.nio.file.Files.readAllLines(java.nio.file.Path.of(
+                "src/test/resources/qemu/libvirtd-9.0/blkdump-peek-qmp.txt")).contains(sent), sent);
+        assertEquals("{\"val\":18446744073709551615,\"size\":1,\"filename\":\"/f\"}",
+                QmpCodec.json(QemuMemoryPeek.arguments(-1L, 1, java.nio.file.Path.of("/f"))));
+    }
 }
