@@ -199,6 +199,35 @@ def tune():
     show("blkdeviotune", NAME, "vda")
     query_block()
     show("dumpxml", NAME, "--xpath", "//disk/iotune")
+    # a hot-plugged disk starts with its <iotune>
+    subprocess.run(["truncate", "-s", "1M", f"{d}/disk2.raw"], check=True)
+    with open(f"{d}/vdb.xml", "w") as f:
+        f.write(f"<disk type='file' device='disk'><driver name='qemu' type='raw'/><source file='{d}/disk2.raw'/>"
+                f"<target dev='vdb' bus='virtio'/><iotune><total_iops_sec>77</total_iops_sec>"
+                f"<group_name>hot</group_name></iotune></disk>")
+    show("attach-device", NAME, f"{d}/vdb.xml", "--live")
+    query_block()
+    show("blkdeviotune", NAME, "vdb")
+    # what a definition may hold
+    for label, iotune in [("group alone", "<group_name>g</group_name>"),
+                          ("above QEMU's limit", "<total_iops_sec>1000000000000001</total_iops_sec>"),
+                          ("total with read", "<total_iops_sec>1</total_iops_sec><read_iops_sec>1</read_iops_sec>")]:
+        bad = domain_xml("blkh-bad").replace("<target dev='vda' bus='virtio'/>",
+                                             f"<target dev='vda' bus='virtio'/><iotune>{iotune}</iotune>")
+        with open(f"{d}/bad.xml", "w") as f:
+            f.write(bad)
+        print(f"== {label}")
+        show("define", f"{d}/bad.xml")
+    two = domain_xml("blkh-bad").replace("<memballoon", f"<disk type='file' device='disk'><driver name='qemu' "
+                                         f"type='raw'/><source file='{d}/disk2.raw'/><target dev='vdb' bus='virtio'/>"
+                                         f"<iotune><total_iops_sec>2</total_iops_sec><group_name>g</group_name>"
+                                         f"</iotune></disk><memballoon").replace(
+        "<target dev='vda' bus='virtio'/>", "<target dev='vda' bus='virtio'/><iotune><total_iops_sec>1"
+                                            "</total_iops_sec><group_name>g</group_name></iotune>")
+    with open(f"{d}/bad.xml", "w") as f:
+        f.write(two)
+    print("== two disks, one group, different values")
+    show("define", f"{d}/bad.xml")
 
     show("destroy", NAME)
     show("blkdeviotune", NAME, "vda", "--live")
@@ -260,6 +289,7 @@ def main():
     finally:
         virsh("destroy", NAME)
         virsh("undefine", NAME)
+        virsh("undefine", "blkh-bad")
 
 
 main()

@@ -65,6 +65,36 @@ record BlockIoTuneInfo(Map<String, Long> limits, String group) {
         return group != null || hasAnyLimit();
     }
 
+    /**
+     * qemuValidateDomainDeviceDefDiskBlkdeviotune on every disk: a group needs limits, the disks
+     * of a group have the same values, no limit above QEMU's.
+     */
+    static void validate(List<io.jvirtd.model.conf.DeviceDef> disks) {
+        for (io.jvirtd.model.conf.DeviceDef disk : disks) {
+            BlockIoTuneInfo info = ofXml(disk.node().child("iotune"));
+            if (info.group != null && !info.hasAnyLimit()) {
+                throw VirException.of(io.jvirtd.model.VirErrorNumber.CONFIG_UNSUPPORTED, VirErrorDomain.QEMU,
+                        "group_name can be configured only together with settings");
+            }
+            if (info.group != null) {
+                for (io.jvirtd.model.conf.DeviceDef other : disks) {
+                    BlockIoTuneInfo o = ofXml(other.node().child("iotune"));
+                    if (other != disk && info.group.equals(o.group) && !info.equals(o)) {
+                        throw VirException.of(io.jvirtd.model.VirErrorNumber.CONFIG_UNSUPPORTED,
+                                VirErrorDomain.QEMU, "different iotunes for disks " + disk.diskTarget() + " and "
+                                        + other.diskTarget());
+                    }
+                }
+            }
+            for (int i = 0; i <= GROUP_AFTER; i++) {
+                if (Long.compareUnsigned(info.get(FIELDS[i][0]), MAX) > 0) {
+                    throw VirException.of(io.jvirtd.model.VirErrorNumber.ARGUMENT_UNSUPPORTED, VirErrorDomain.QEMU,
+                            "block I/O throttle limit must be no more than " + MAX + " using QEMU");
+                }
+            }
+        }
+    }
+
     // ------------------------------------------------------------------ XML
 
     /** The disk's {@code <iotune>}, or none. */

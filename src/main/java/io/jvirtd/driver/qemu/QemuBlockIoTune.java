@@ -31,6 +31,7 @@ import java.util.concurrent.CompletableFuture;
  */
 final class QemuBlockIoTune {
 
+    private static final System.Logger LOG = System.getLogger("io.jvirtd.driver.qemu");
     /** VIR_TYPED_PARAM_STRING_OKAY. */
     private static final int STRING_OKAY = 4;
     private static final Map<String, TypedParameter.Type> PARAMS = new LinkedHashMap<>();
@@ -226,6 +227,24 @@ final class QemuBlockIoTune {
     static void awaitAtStart(QmpMonitor mon, List<CompletableFuture<Object>> sent, long timeoutMillis) {
         for (CompletableFuture<Object> f : sent) {
             mon.await(f, "block_set_io_throttle", timeoutMillis);
+        }
+    }
+
+    /**
+     * A hot-plugged disk's {@code <iotune>}, after its device_add (qemuDomainAttachDiskGeneric):
+     * a refusal only logs a warning, as libvirt's, the disk stays.
+     */
+    static void applyAfterHotplug(QmpMonitor mon, DeviceDef disk, String domain) {
+        BlockIoTuneInfo info = BlockIoTuneInfo.ofXml(disk.node().child("iotune"));
+        String qom = qomNameOrNull(disk);
+        if (!info.enabled() || qom == null) {
+            return;
+        }
+        try {
+            mon.execute("block_set_io_throttle", info.qmpArguments(qom), QemuLifecycle.MONITOR_TIMEOUT_MILLIS);
+        } catch (VirException e) {
+            LOG.log(System.Logger.Level.WARNING, "failed to set blkdeviotune for ''{0}'' of ''{1}''",
+                    disk.diskTarget(), domain);
         }
     }
 
