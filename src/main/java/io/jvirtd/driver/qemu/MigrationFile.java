@@ -77,6 +77,20 @@ final class MigrationFile {
      * @return QEMU's last {@code query-migrate} answer (status completed), the save's final statistics
      */
     static Map<String, Object> save(QmpMonitor mon, Path runDir, Path target, SaveImage head, Runnable migrating) {
+        return toFile(mon, runDir, target, head, "domain save", "domain save file", migrating);
+    }
+
+    /**
+     * The guest's state as QEMU's bare migration stream in {@code target}, as libvirt's
+     * non-memory-only core dump (qemuMigrationSrcToFile with no save-image header): as
+     * {@link #save}, with "job 'domain core dump'" in the errors.
+     */
+    static Map<String, Object> dump(QmpMonitor mon, Path runDir, Path target, Runnable migrating) {
+        return toFile(mon, runDir, target, null, "domain core dump", "core dump file", migrating);
+    }
+
+    private static Map<String, Object> toFile(QmpMonitor mon, Path runDir, Path target, SaveImage head, String job,
+                                              String what, Runnable migrating) {
         Path sock = runDir.resolve("save.sock");
         Path tmp = target.resolveSibling("." + target.getFileName() + ".jvirtd-partial");
         Object oldBandwidth = null;
@@ -87,7 +101,9 @@ final class MigrationFile {
             server.bind(UnixDomainSocketAddress.of(sock));
             ownLikeRunDir(sock, runDir);
             try (FileChannel out = create(tmp, target)) {
-                out.write(ByteBuffer.wrap(head.encode(false)), 0);
+                if (head != null) {
+                    out.write(ByteBuffer.wrap(head.encode(false)), 0);
+                }
                 oldBandwidth = bandwidth(mon);
                 mon.execute("migrate-set-parameters", Map.of("max-bandwidth", UNLIMITED),
                         QemuLifecycle.MONITOR_TIMEOUT_MILLIS);
@@ -99,13 +115,15 @@ final class MigrationFile {
                     try (SocketChannel in = accept(server, migrate, mon)) {
                         mon.await(migrate, "migrate", QemuLifecycle.MONITOR_TIMEOUT_MILLIS);
                         migrating.run();
-                        copy(in, out, head.streamOffset());
+                        copy(in, out, head != null ? head.streamOffset() : 0);
                     }
-                    result = awaitEnd(mon, end, "domain save");
+                    result = awaitEnd(mon, end, job);
                 } finally {
                     end.cancel(false);
                 }
-                out.write(ByteBuffer.wrap(SaveImage.completeMagic()), 0);
+                if (head != null) {
+                    out.write(ByteBuffer.wrap(SaveImage.completeMagic()), 0);
+                }
                 out.force(true);
             }
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -113,7 +131,7 @@ final class MigrationFile {
         } catch (IOException e) {
             cleanUp(mon, started, oldBandwidth, tmp);
             throw VirException.systemError(VirErrorDomain.QEMU, 5,
-                    "failed to write domain save file '" + target + "'", String.valueOf(e.getMessage()));
+                    "failed to write " + what + " '" + target + "'", String.valueOf(e.getMessage()));
         } catch (RuntimeException e) {
             cleanUp(mon, started, oldBandwidth, tmp);
             throw e;
@@ -183,7 +201,7 @@ final class MigrationFile {
     }
 
     /** The temporary file, owner-only as libvirt's save images; the target's folder must exist. */
-    private static FileChannel create(Path tmp, Path target) throws IOException {
+    static FileChannel create(Path tmp, Path target) throws IOException {
         Files.deleteIfExists(tmp); // a crashed save's leftover
         try {
             return FileChannel.open(tmp, java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),

@@ -3,6 +3,7 @@ package io.jvirtd.driver.qemu;
 import io.jvirtd.driver.common.CpuModelNames;
 import io.jvirtd.driver.storage.DirStorageOps;
 import io.jvirtd.driver.secret.SecretConnection;
+import io.jvirtd.model.DriverFeature;
 import io.jvirtd.model.NodeCpuMap;
 import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.NodeInfo;
@@ -107,6 +108,19 @@ final class QemuConnection implements HypervisorConnection {
         } catch (IOException | RuntimeException e) {
             throw VirException.internalError(VirErrorDomain.NONE, "cannot read the host's CPUs: " + e.getMessage());
         }
+    }
+
+    /**
+     * qemuConnectSupportsFeature's global features (virDriverFeatureIsGlobal): typed-parameter
+     * strings (so clients send and receive blkdeviotune's group_name), the network update order
+     * and fd passing. The migration features libvirt's QEMU driver answers too stay off: jvirtd
+     * migrates no guest.
+     */
+    @Override
+    public boolean supportsFeature(int feature) {
+        DriverFeature f = DriverFeature.byNumber(feature);
+        return f == DriverFeature.TYPED_PARAM_STRING || f == DriverFeature.NETWORK_UPDATE_HAS_CORRECT_ORDER
+                || f == DriverFeature.FD_PASSING;
     }
 
     @Override

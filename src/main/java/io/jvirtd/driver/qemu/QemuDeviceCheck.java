@@ -30,7 +30,7 @@ final class QemuDeviceCheck {
             "vpc", "vdi", "fat", "vhd", "ploop", "cow", "qcow", "qcow2", "qed", "vmdk", "aio");
     private static final Set<String> NET_MODELS = Set.of("virtio", "e1000", "rtl8139");
     private static final Set<String> DISK_CHILDREN = Set.of("driver", "source", "backingStore",
-            "target", "readonly", "boot", "alias", "address");
+            "target", "readonly", "boot", "alias", "address", "iotune");
     private static final Set<String> NET_CHILDREN = Set.of("mac", "model", "boot", "alias", "address", "link");
 
     private QemuDeviceCheck() {
@@ -42,6 +42,7 @@ final class QemuDeviceCheck {
             disk(disk, q35);
         }
         duplicateTargets(def.disks());
+        BlockIoTuneInfo.validate(def.disks());
         for (DeviceDef net : def.interfaces()) {
             iface(net, q35);
         }

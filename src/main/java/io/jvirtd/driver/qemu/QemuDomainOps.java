@@ -74,6 +74,8 @@ final class QemuDomainOps implements DomainOps {
     private final QemuGuestControl control;
     private final QemuLifecycleActions lifecycleActions;
     private final QemuRename rename;
+    private final QemuBlockIoTune blockIoTune;
+    private final QemuCoreDump coreDumps;
     /** The event callbacks registered through this connection. Guarded by itself. */
     private final List<Integer> callbacks = new ArrayList<>();
 
@@ -93,6 +95,8 @@ final class QemuDomainOps implements DomainOps {
         this.control = new QemuGuestControl(life);
         this.lifecycleActions = new QemuLifecycleActions(life);
         this.rename = new QemuRename(life, snapshots);
+        this.blockIoTune = new QemuBlockIoTune(life);
+        this.coreDumps = new QemuCoreDump(life, saves);
     }
 
     // ------------------------------------------------------------------ lists and lookups
@@ -673,6 +677,43 @@ final class QemuDomainOps implements DomainOps {
     @Override
     public List<TypedParameter> domainGetSchedulerParametersFlags(DomainRef dom, int flags) {
         return QemuScheduler.parameters(life.domains.get(dom), flags);
+    }
+
+    // ------------------------------------------------------------------ core dumps and memory peek
+
+    @Override
+    public void domainCoreDump(DomainRef dom, String to, int flags) {
+        coreDumps.dump(dom, to, 0, flags);
+    }
+
+    @Override
+    public void domainCoreDumpWithFormat(DomainRef dom, String to, int format, int flags) {
+        coreDumps.dump(dom, to, format, flags);
+    }
+
+    @Override
+    public byte[] domainMemoryPeek(DomainRef dom, long start, int size, int flags) {
+        return QemuMemoryPeek.peek(life, dom, start, size, flags);
+    }
+
+    // ------------------------------------------------------------------ block I/O tuning
+
+    @Override
+    public int domainGetParametersCount(String api, DomainRef dom, int flags) {
+        if ("virDomainGetBlockIoTune".equals(api)) {
+            return blockIoTune.count(dom, flags);
+        }
+        return DomainOps.super.domainGetParametersCount(api, dom, flags);
+    }
+
+    @Override
+    public List<TypedParameter> domainGetBlockIoTune(DomainRef dom, String disk, int flags) {
+        return blockIoTune.get(dom, disk, flags);
+    }
+
+    @Override
+    public void domainSetBlockIoTune(DomainRef dom, String disk, List<TypedParameter> params, int flags) {
+        blockIoTune.set(dom, disk, params, flags);
     }
 
     @Override

@@ -209,6 +209,7 @@ final class QemuHotplug {
             }
             throw e;
         }
+        QemuBlockIoTune.applyAfterHotplug(mon, disk, live.name());
         d.editLive(now -> insertDisk(now, disk, joined));
     }
 
@@ -618,6 +619,12 @@ final class QemuHotplug {
             try {
                 mon.execute("blockdev-insert-medium", ordered("id", id, "node-name", QemuDiskArgs.formatNode(node)),
                         QMP_MILLIS);
+                // the drive's throttling for the new image (qemuDomainChangeMediaBlockdev)
+                BlockIoTuneInfo tune = BlockIoTuneInfo.ofXml(drive.node().child("iotune"));
+                if (tune.enabled()) {
+                    mon.execute("block_set_io_throttle", tune.qmpArguments(QemuBlockIoTune.qomNameOrNull(drive)),
+                            QMP_MILLIS);
+                }
             } catch (VirException e) {
                 delBlockdevs(mon, node);
                 throw e;

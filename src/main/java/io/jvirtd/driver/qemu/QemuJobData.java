@@ -21,8 +21,12 @@ import java.util.Map;
 record QemuJobData(int operation, StatsType statsType, Status status, long startedMillis,
                    long stoppedMillis, long elapsedMillis, Map<String, Object> migration) {
 
-    /** qemuDomainJobStatsType: NONE has no statistics (libvirt refuses to format them). */
-    enum StatsType { NONE, SAVEDUMP }
+    /**
+     * qemuDomainJobStatsType: NONE has no statistics (libvirt refuses to format them); SAVEDUMP
+     * are a migration to a file's ({@code query-migrate}), MEMDUMP a memory-only dump's
+     * ({@code query-dump}: status, completed, total).
+     */
+    enum StatsType { NONE, SAVEDUMP, MEMDUMP }
 
     /** virDomainJobStatus, as far as jvirtd's jobs go. */
     enum Status {
@@ -38,6 +42,7 @@ record QemuJobData(int operation, StatsType statsType, Status status, long start
 
     /** virDomainJobOperation. */
     static final int OPERATION_SAVE = 2;
+    static final int OPERATION_DUMP = 8;
     static final int OPERATION_SNAPSHOT_DELETE = 10;
 
     QemuJobData {
@@ -84,8 +89,18 @@ record QemuJobData(int operation, StatsType statsType, Status status, long start
                 Math.max(0, now - startedMillis), m);
     }
 
+    /** With the statistics type libvirt switches a memory-only dump to (qemuDumpToFd). */
+    QemuJobData withStatsType(StatsType t) {
+        return new QemuJobData(operation, t, status, startedMillis, stoppedMillis, elapsedMillis, migration);
+    }
+
     /** qemuDomainJobDataToInfo. */
     DomainJobInfo toInfo() {
+        if (statsType == StatsType.MEMDUMP) {
+            long total = dumpFigure("total");
+            long done = dumpFigure("completed");
+            return new DomainJobInfo(status.type, elapsedMillis, 0, 0, 0, 0, total, done, total - done, 0, 0, 0);
+        }
         MigrationStats s = stats();
         return new DomainJobInfo(status.type, elapsedMillis, 0, s.ramTotal, s.ramTransferred, s.ramRemaining,
                 s.ramTotal, s.ramTransferred, s.ramRemaining, 0, 0, 0);
@@ -96,10 +111,18 @@ record QemuJobData(int operation, StatsType statsType, Status status, long start
         if (statsType == StatsType.NONE) {
             throw VirException.internalError(VirErrorDomain.QEMU, "invalid job statistics type");
         }
-        MigrationStats s = stats();
         List<TypedParameter> p = new ArrayList<>();
         p.add(TypedParameter.ofInt("operation", operation));
         p.add(TypedParameter.ofULLong("time_elapsed", elapsedMillis));
+        if (statsType == StatsType.MEMDUMP) { // qemuDomainDumpJobDataToParams
+            long total = dumpFigure("total");
+            long done = dumpFigure("completed");
+            p.add(TypedParameter.ofULLong("memory_total", total));
+            p.add(TypedParameter.ofULLong("memory_processed", done));
+            p.add(TypedParameter.ofULLong("memory_remaining", total - done));
+            return p;
+        }
+        MigrationStats s = stats();
         if (s.downtime != null) {
             p.add(TypedParameter.ofULLong("downtime", s.downtime));
         }
@@ -128,6 +151,11 @@ record QemuJobData(int operation, StatsType statsType, Status status, long start
         }
         // a save's statistics end here: libvirt leaves out disk, compression and throttle figures
         return p;
+    }
+
+    /** A figure of the last {@code query-dump} answer (kept where a migration's answer goes). */
+    private long dumpFigure(String key) {
+        return migration.get(key) instanceof Number n ? n.longValue() : 0;
     }
 
     private MigrationStats stats() {

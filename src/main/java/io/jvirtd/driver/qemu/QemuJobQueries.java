@@ -88,6 +88,9 @@ final class QemuJobQueries {
             if (j == null || j.statsType() == QemuJobData.StatsType.NONE) {
                 return j; // libvirt measures nothing for such a job, not even the time
             }
+            if (j.statsType() == QemuJobData.StatsType.MEMDUMP && mon != null) {
+                return dumpMeasured(j, mon.execute("query-dump", null, QemuLifecycle.MONITOR_TIMEOUT_MILLIS));
+            }
             if (j.status() != QemuJobData.Status.MIGRATING || mon == null) {
                 return j.timed();
             }
@@ -98,6 +101,23 @@ final class QemuJobQueries {
         } finally {
             d.endQueryJob();
         }
+    }
+
+    /**
+     * qemuDomainGetJobInfoDumpStats: QEMU's {@code query-dump} figures; the job is active while
+     * QEMU writes, completed once it wrote all; any other status is libvirt's error.
+     */
+    static QemuJobData dumpMeasured(QemuJobData j, Object answer) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> r = answer instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+        String status = String.valueOf(r.get("status"));
+        QemuJobData.Status s = switch (status) {
+            case "active" -> QemuJobData.Status.ACTIVE;
+            case "completed" -> QemuJobData.Status.COMPLETED;
+            default -> throw VirException.of(io.jvirtd.model.VirErrorNumber.OPERATION_FAILED, VirErrorDomain.QEMU,
+                    "dump query failed, status=" + ("failed".equals(status) ? 3 : 0));
+        };
+        return j.withStatus(s).measured(r);
     }
 
     /**
@@ -124,6 +144,9 @@ final class QemuJobQueries {
             }
             if (j == null) {
                 throw VirException.operationInvalid(VirErrorDomain.QEMU, "no job is active on the domain");
+            }
+            if (j.statsType() == QemuJobData.StatsType.MEMDUMP) { // QEMU cannot stop dump-guest-memory
+                throw VirException.operationInvalid(VirErrorDomain.QEMU, "cannot abort memory-only dump");
             }
             if (mon == null) {
                 throw VirException.operationInvalid(VirErrorDomain.DOMAIN, "domain is not running");

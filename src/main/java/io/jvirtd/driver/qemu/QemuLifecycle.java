@@ -388,6 +388,8 @@ final class QemuLifecycle {
             Map<String, CompletableFuture<Object>> linksDown = QemuNetArgs.setLinksDown(mon, live);
             Map<String, Object> actions = QemuLifecycleActions.atStart(live); // before the guest can reboot
             CompletableFuture<Object> setAction = actions == null ? null : mon.send("set-action", actions);
+            // the disks' <iotune> (qemuProcessSetupDiskThrottling), before the CPUs run
+            List<CompletableFuture<Object>> throttles = QemuBlockIoTune.sendAtStart(mon, live);
             // online hot-pluggable vCPUs are device_add'ed before the guest runs
             boolean bootVcpus = QemuVcpuHotplug.hasBootHotplug(live);
             CompletableFuture<Object> cont = paused || incoming != null || loadvm != null || bootVcpus ? null
@@ -405,6 +407,7 @@ final class QemuLifecycle {
             if (setAction != null) {
                 mon.await(setAction, "set-action", MONITOR_TIMEOUT_MILLIS);
             }
+            QemuBlockIoTune.awaitAtStart(mon, throttles, MONITOR_TIMEOUT_MILLIS);
             if (bootVcpus) {
                 QemuVcpuHotplug.atStart(live, mon);
                 if (!paused && incoming == null && loadvm == null) {

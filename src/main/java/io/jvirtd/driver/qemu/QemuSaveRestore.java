@@ -154,7 +154,7 @@ final class QemuSaveRestore {
             life.saveStatus(d);
             recorded = true;
             if (wasRunning) {
-                pause(d, mon);
+                pause(d, mon, StateReason.Paused.SAVE);
             }
             // libvirt's was_running, which the flags override before the save: it says how the
             // image restores and also whether a failed save resumes the CPUs, so --running
@@ -191,11 +191,11 @@ final class QemuSaveRestore {
                     throw VirException.of(VirErrorNumber.OPERATION_FAILED, VirErrorDomain.QEMU, "domain is not running");
                 }
                 if (imageRunning) {
-                    resumeAfterFailure(d, mon);
+                    resume(d, mon, StateReason.Running.SAVE_CANCELED);
                 }
                 throw e;
             }
-            stopSaved(d, mon);
+            stopAfterJob(d, mon, StateReason.Shutoff.SAVED, STOPPED_SAVED);
             saved = true;
         } finally {
             synchronized (d) {
@@ -211,10 +211,13 @@ final class QemuSaveRestore {
         }
     }
 
-    /** {@code stop} with reason save: the STOP event makes it paused and SUSPENDED(paused). */
-    private void pause(QemuDomain d, QmpMonitor mon) {
+    /**
+     * {@code stop} for an async job (reason save, or dump): the guest paused with that reason
+     * and SUSPENDED(paused); the job's downtime starts. Async job held.
+     */
+    void pause(QemuDomain d, QmpMonitor mon, int reason) {
         synchronized (d) {
-            d.pausedReason = StateReason.Paused.SAVE;
+            d.pausedReason = reason;
         }
         mon.execute("stop", null, QemuLifecycle.MONITOR_TIMEOUT_MILLIS);
         synchronized (d) {
@@ -226,7 +229,7 @@ final class QemuSaveRestore {
                     return;
                 }
                 d.state = DomainState.PAUSED;
-                d.reason = StateReason.Paused.SAVE;
+                d.reason = reason;
                 d.pausedReason = -1;
                 life.raise(d, SUSPENDED, SUSPENDED_PAUSED);
             }
@@ -234,16 +237,22 @@ final class QemuSaveRestore {
         });
     }
 
-    private void resumeAfterFailure(QemuDomain d, QmpMonitor mon) {
+    /**
+     * {@code cont} after an async job paused the guest (a failed save: reason save canceled; a
+     * dump: unpaused), RESUMED(unpaused); SUSPENDED(API error) when QEMU refuses. Async job held.
+     *
+     * @return whether the CPUs run again
+     */
+    boolean resume(QemuDomain d, QmpMonitor mon, int reason) {
         synchronized (d) {
-            d.runningReason = StateReason.Running.SAVE_CANCELED;
+            d.runningReason = reason;
         }
         boolean resumed;
         try {
             mon.execute("cont", null, QemuLifecycle.MONITOR_TIMEOUT_MILLIS);
             resumed = true;
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "Unable to resume guest CPUs after save failure: {0}", e.getMessage());
+            LOG.log(Level.WARNING, "Unable to resume guest CPUs after save failure or dump: {0}", e.getMessage());
             resumed = false;
         }
         boolean ok = resumed;
@@ -258,20 +267,22 @@ final class QemuSaveRestore {
                 }
                 if (d.state != DomainState.RUNNING) {
                     d.state = DomainState.RUNNING;
-                    d.reason = StateReason.Running.SAVE_CANCELED;
+                    d.reason = reason;
                     d.runningReason = -1;
                     life.raise(d, RESUMED, RESUMED_UNPAUSED);
                 }
             }
             life.saveStatus(d);
         });
+        return ok;
     }
 
     /**
      * The state is in the file: QEMU goes (monitor closed first, so no SHUTDOWN event, as
-     * libvirt's qemuProcessStop), then shut off with reason saved and STOPPED_SAVED.
+     * libvirt's qemuProcessStop), then shut off with the reason (saved; crashed after a dump
+     * with --crash) and the STOPPED event's detail. Async job held.
      */
-    private void stopSaved(QemuDomain d, QmpMonitor mon) {
+    void stopAfterJob(QemuDomain d, QmpMonitor mon, int shutoffReason, int eventDetail) {
         long pid;
         synchronized (d) {
             d.destroying = true;
@@ -283,7 +294,7 @@ final class QemuSaveRestore {
             ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
             QemuLifecycle.awaitDeath(pid, 5_000);
         }
-        life.onEventThread(() -> life.stopped(d, StateReason.Shutoff.SAVED, STOPPED_SAVED));
+        life.onEventThread(() -> life.stopped(d, shutoffReason, eventDetail));
     }
 
     /**
