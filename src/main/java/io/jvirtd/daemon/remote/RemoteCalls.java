@@ -74,6 +74,7 @@ final class RemoteCalls {
         ObjectEventCalls.bind(t);
         NetworkCalls.bind(t);
         SecretCalls.bind(t);
+        NwfilterCalls.bind(t);
         StorageCalls.bind(t);
         InterfaceCalls.bind(t);
         NodeDeviceCalls.bind(t);

@@ -5,7 +5,7 @@ import java.nio.file.Path;
 
 /**
  * The host-side drivers one host's connections share: memory facts, interfaces, node devices and
- * the (empty) network driver, all reading below one root folder. Immutable; its parts are
+ * the (empty) network and nwfilter drivers, all reading below one root folder. Immutable; its parts are
  * stateless and thread-safe.
  */
 public final class HostSide {
@@ -15,6 +15,7 @@ public final class HostSide {
     private final HostInterfaces interfaces;
     private final HostNodeDevices nodeDevices;
     private final NoNetworks networks = new NoNetworks();
+    private final NoNwfilters nwfilters = new NoNwfilters();
 
     /** @param root the folder holding {@code proc}, {@code sys} and {@code run}: "/" for the real host */
     public HostSide(Path root) {
@@ -39,6 +40,10 @@ public final class HostSide {
 
     public NoNetworks networks() {
         return networks;
+    }
+
+    public NoNwfilters nwfilters() {
+        return nwfilters;
     }
 
     /** Whether the firmware's SMBIOS tables are readable (libvirt's sysinfo comes from them). */

@@ -5,6 +5,7 @@ import io.jvirtd.driver.host.HostInterfaces;
 import io.jvirtd.driver.host.HostNodeDevices;
 import io.jvirtd.driver.host.HostSide;
 import io.jvirtd.driver.host.NoNetworks;
+import io.jvirtd.driver.host.NoNwfilters;
 import io.jvirtd.driver.storage.DirStorageOps;
 import io.jvirtd.driver.secret.SecretConnection;
 import io.jvirtd.model.NodeCpuMap;
@@ -171,6 +172,11 @@ final class QemuConnection implements HypervisorConnection {
     @Override
     public NoNetworks networks() {
         return host.networks();
+    }
+
+    @Override
+    public NoNwfilters nwfilters() {
+        return host.nwfilters();
     }
 
     @Override
