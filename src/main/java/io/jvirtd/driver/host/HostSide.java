@@ -17,13 +17,16 @@ public final class HostSide {
     private final NoNetworks networks = new NoNetworks();
     private final NoNwfilters nwfilters = new NoNwfilters();
 
-    /** @param root the folder holding {@code proc}, {@code sys} and {@code run}: "/" for the real host */
-    public HostSide(Path root) {
+    /**
+     * @param root the folder holding {@code proc}, {@code sys} and {@code run}: "/" for the real host
+     * @param privileged whether the daemon runs as root (only root reads a PCI function's whole config space)
+     */
+    public HostSide(Path root, boolean privileged) {
         this.root = root;
         SysfsNet net = new SysfsNet(root);
         this.memory = new HostMemory(root);
         this.interfaces = new HostInterfaces(net);
-        this.nodeDevices = new HostNodeDevices(new SysfsDevices(root, net));
+        this.nodeDevices = new HostNodeDevices(new SysfsDevices(root, net, privileged));
     }
 
     public HostMemory memory() {

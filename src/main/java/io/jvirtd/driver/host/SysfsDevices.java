@@ -33,10 +33,12 @@ final class SysfsDevices {
 
     private final Path root;
     private final SysfsNet net;
+    private final boolean privileged;
 
-    SysfsDevices(Path root, SysfsNet net) {
+    SysfsDevices(Path root, SysfsNet net, boolean privileged) {
         this.root = root;
         this.net = net;
+        this.privileged = privileged;
     }
 
     /** One device found: its definition before the parent is known, and its sysfs folder. */
@@ -171,7 +173,9 @@ final class SysfsDevices {
             if (numa != null && numa.matches("\\d+")) {
                 b.append("<numa node='").append(numa).append("'/>");
             }
-            b.append(pcieXml(dev.resolve("config")));
+            if (privileged) { // udevProcessPCI reads the config space only when privileged
+                b.append(pcieXml(dev.resolve("config")));
+            }
             b.append("</capability>");
             found.add(new Found(deviceName("pci", sysname, null), dev, b.toString(), driverOf(dev), 0, 0));
         }

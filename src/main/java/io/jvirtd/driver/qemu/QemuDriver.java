@@ -54,7 +54,7 @@ public final class QemuDriver implements HypervisorDriver {
     /** The storage driver a qemu:/// connection also serves, as libvirtd's does. */
     private final DirStorage storage;
     /** The host facts, interfaces, node devices and (empty) networks a qemu:/// connection also serves. */
-    private final HostSide host = new HostSide(java.nio.file.Path.of("/"));
+    private final HostSide host;
     private volatile SecretDriver secrets;
 
     /**
@@ -85,6 +85,7 @@ public final class QemuDriver implements HypervisorDriver {
     public QemuDriver(Settings settings, SchemaValidator schemas) {
         this.schemas = schemas;
         this.privileged = "root".equals(System.getProperty("user.name"));
+        this.host = new HostSide(Path.of("/"), privileged);
         this.paths = settings.qemuRoot() != null ? QemuPaths.under(settings.qemuRoot())
                 : QemuPaths.defaults(privileged, System.getenv(), Path.of(System.getProperty("user.home")));
         this.storage = new DirStorage(paths.storageConfigDir(), paths.storageStateDir(), events, "qemu-img");

@@ -87,7 +87,7 @@ class HostDevicesTest {
         f.net(PCI + "0000:00:03.0/virtio2", "eth0", "02:fc:00:00:00:01", "up", "-1", 1400);
         f.net("sys/devices/virtual", "ifb0", "6a:94:59:0e:8b:ec", "down", null, 1500);
         f.net("sys/devices/virtual", "lo", "00:00:00:00:00:00", "unknown", null, 65536);
-        host = new HostSide(root);
+        host = new HostSide(root, true);
     }
 
     private static String recorded(String name) throws IOException {
@@ -176,6 +176,15 @@ class HostDevicesTest {
                     </pci-express>
                 """), xml);
         assertTrue(xml.contains("<class>0x010802</class>"), xml);
+    }
+
+    @Test
+    void unprivilegedDaemonsReadNoConfigSpace() {
+        HostNodeDevices d = new HostSide(root, false).nodeDevices();
+        for (String name : List.of("pci_0000_00_00_0", "pci_0000_00_06_0")) {
+            String xml = d.nodeDeviceGetXMLDesc(new NodeDeviceRef(name), 0);
+            assertFalse(xml.contains("pci-express"), xml);
+        }
     }
 
     @Test
