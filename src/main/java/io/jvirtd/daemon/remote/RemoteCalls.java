@@ -74,6 +74,7 @@ final class RemoteCalls {
         ObjectEventCalls.bind(t);
         NetworkCalls.bind(t);
         SecretCalls.bind(t);
+        NwfilterCalls.bind(t);
         StorageCalls.bind(t);
         InterfaceCalls.bind(t);
         NodeDeviceCalls.bind(t);
@@ -222,6 +223,21 @@ final class RemoteCalls {
                 out.add(new NodeGetMemoryStats(st.field(), st.value()));
             }
             return new NodeGetMemoryStatsRet(out, 0);
+        });
+        t.bind(NODE_GET_MEMORY_PARAMETERS, NodeGetMemoryParametersArgs.class, NodeGetMemoryParametersRet.class,
+                (s, a) -> {
+                    TypedParams.checkNparams(a.nparams(), RemoteLimits.REMOTE_NODE_MEMORY_PARAMETERS_MAX);
+                    ApiChecks.nonNegative(a.nparams(), "*nparams", "virNodeGetMemoryParameters", HOST);
+                    int flags = DomainTuneCalls.stringOkay(s.connection(), a.flags());
+                    int[] n = new int[1];
+                    List<TypedParam> out = TypedParams.answer(s.connection().nodeGetMemoryParameters(flags),
+                            a.nparams(), a.flags(), RemoteLimits.REMOTE_NODE_MEMORY_PARAMETERS_MAX, n);
+                    return new NodeGetMemoryParametersRet(out, n[0]);
+                });
+        t.bind(NODE_SET_MEMORY_PARAMETERS, NodeSetMemoryParametersArgs.class, Void.class, (s, a) -> {
+            List<TypedParameter> p = TypedParams.fromWire(a.params(), RemoteLimits.REMOTE_NODE_MEMORY_PARAMETERS_MAX);
+            s.connection().nodeSetMemoryParameters(p, a.flags());
+            return null;
         });
         t.bind(NODE_GET_CPU_MAP, NodeGetCpuMapArgs.class, NodeGetCpuMapRet.class, (s, a) -> {
             NodeCpuMap m = s.connection().nodeGetCpuMap(a.flags());

@@ -1,12 +1,20 @@
 package io.jvirtd.driver.qemu;
 
 import io.jvirtd.driver.common.CpuModelNames;
+import io.jvirtd.driver.host.HostInterfaces;
+import io.jvirtd.driver.host.HostNodeDevices;
+import io.jvirtd.driver.host.HostSide;
+import io.jvirtd.driver.host.NoNetworks;
+import io.jvirtd.driver.host.NoNwfilters;
 import io.jvirtd.driver.storage.DirStorageOps;
 import io.jvirtd.driver.secret.SecretConnection;
 import io.jvirtd.model.DriverFeature;
 import io.jvirtd.model.NodeCpuMap;
 import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.NodeInfo;
+import io.jvirtd.model.NodeMemoryStat;
+import io.jvirtd.model.TypedParameter;
+import io.jvirtd.model.VirErrorNumber;
 import io.jvirtd.model.VirException;
 import io.jvirtd.model.spi.HypervisorConnection;
 
@@ -31,12 +39,14 @@ final class QemuConnection implements HypervisorConnection {
     private final QemuDomainOps domains;
     private final DirStorageOps storage;
     private final SecretConnection secrets;
+    private final HostSide host;
 
-    QemuConnection(QemuLifecycle life, DirStorageOps storage, SecretConnection secrets) {
+    QemuConnection(QemuLifecycle life, DirStorageOps storage, SecretConnection secrets, HostSide host) {
         this.life = life;
         this.domains = new QemuDomainOps(life);
         this.storage = storage;
         this.secrets = secrets;
+        this.host = host;
     }
 
     @Override
@@ -121,6 +131,66 @@ final class QemuConnection implements HypervisorConnection {
         DriverFeature f = DriverFeature.byNumber(feature);
         return f == DriverFeature.TYPED_PARAM_STRING || f == DriverFeature.NETWORK_UPDATE_HAS_CORRECT_ORDER
                 || f == DriverFeature.FD_PASSING;
+    }
+
+    @Override
+    public List<NodeMemoryStat> nodeGetMemoryStats(int cellNum, int flags) {
+        return host.memory().stats(cellNum, flags);
+    }
+
+    @Override
+    public long[] nodeGetCellsFreeMemory(int startCell, int maxCells) {
+        return host.memory().cellsFree(startCell, maxCells);
+    }
+
+    @Override
+    public long nodeGetFreeMemory() {
+        return host.memory().freeMemory();
+    }
+
+    @Override
+    public List<TypedParameter> nodeGetMemoryParameters(int flags) {
+        return host.memory().ksmParameters(flags);
+    }
+
+    @Override
+    public void nodeSetMemoryParameters(List<TypedParameter> params, int flags) {
+        host.memory().setKsmParameters(params, flags);
+    }
+
+    /**
+     * qemuConnectGetSysinfo: libvirt formats what dmidecode reads from the SMBIOS tables. jvirtd does
+     * not decode them, so a host that has them gets NO_SUPPORT; one without them (this kind of
+     * virtual machine) gets libvirtd's own answer.
+     */
+    @Override
+    public String getSysinfo(int flags) {
+        VirException.checkFlags(flags, 0, VirErrorDomain.QEMU, "qemuConnectGetSysinfo");
+        if (host.hasSmbios()) {
+            throw HypervisorConnection.unsupported("virConnectGetSysinfo");
+        }
+        throw VirException.of(VirErrorNumber.CONFIG_UNSUPPORTED, VirErrorDomain.QEMU,
+                "Host SMBIOS information is not available");
+    }
+
+    @Override
+    public HostInterfaces interfaces() {
+        return host.interfaces();
+    }
+
+    @Override
+    public HostNodeDevices nodeDevices() {
+        return host.nodeDevices();
+    }
+
+    @Override
+    public NoNetworks networks() {
+        return host.networks();
+    }
+
+    @Override
+    public NoNwfilters nwfilters() {
+        return host.nwfilters();
     }
 
     @Override

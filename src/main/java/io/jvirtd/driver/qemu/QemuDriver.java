@@ -1,5 +1,6 @@
 package io.jvirtd.driver.qemu;
 
+import io.jvirtd.driver.host.HostSide;
 import io.jvirtd.driver.schema.RelaxNgSchemas;
 import io.jvirtd.driver.secret.SecretDriver;
 import io.jvirtd.driver.storage.DirStorage;
@@ -52,6 +53,8 @@ public final class QemuDriver implements HypervisorDriver {
     private volatile QemuLifecycle lifecycle;
     /** The storage driver a qemu:/// connection also serves, as libvirtd's does. */
     private final DirStorage storage;
+    /** The host facts, interfaces, node devices and (empty) networks a qemu:/// connection also serves. */
+    private final HostSide host;
     private volatile SecretDriver secrets;
 
     /**
@@ -82,6 +85,7 @@ public final class QemuDriver implements HypervisorDriver {
     public QemuDriver(Settings settings, SchemaValidator schemas) {
         this.schemas = schemas;
         this.privileged = "root".equals(System.getProperty("user.name"));
+        this.host = new HostSide(Path.of("/"), privileged);
         this.paths = settings.qemuRoot() != null ? QemuPaths.under(settings.qemuRoot())
                 : QemuPaths.defaults(privileged, System.getenv(), Path.of(System.getProperty("user.home")));
         this.storage = new DirStorage(paths.storageConfigDir(), paths.storageStateDir(), events, "qemu-img");
@@ -143,7 +147,7 @@ public final class QemuDriver implements HypervisorDriver {
             throw VirException.internalError(VirErrorDomain.QEMU, "qemu state driver is not active");
         }
         LOG.log(Level.DEBUG, "open {0}", requestedName);
-        return Optional.of(new QemuConnection(l, storage.connection(), secrets.connect()));
+        return Optional.of(new QemuConnection(l, storage.connection(), secrets.connect(), host));
     }
 
     /** For tests: the folders in use. */

@@ -5,6 +5,7 @@ import static io.jvirtd.driver.storage.DirStorage.S;
 import io.jvirtd.model.VirErrorNumber;
 import io.jvirtd.model.VirException;
 import io.jvirtd.model.conf.StoragePoolDef;
+import io.jvirtd.model.conf.StoragePoolCapsXml;
 import io.jvirtd.model.conf.StoragePoolType;
 import io.jvirtd.model.event.StoragePoolEvent;
 import io.jvirtd.model.spi.StorageOps;
@@ -396,6 +397,13 @@ public final class DirStorageOps implements StorageOps {
             return new StoragePoolInfo(p.active ? StoragePoolInfo.RUNNING : StoragePoolInfo.INACTIVE,
                     p.def.capacity(), p.def.allocation(), p.def.available());
         }
+    }
+
+    /** storageConnectGetStoragePoolCapabilities: libvirt's document with only {@code dir} loaded. */
+    @Override
+    public String connectGetStoragePoolCapabilities(int flags) {
+        VirException.checkFlags(flags, 0, S, "storageConnectGetStoragePoolCapabilities");
+        return StoragePoolCapsXml.format(java.util.Set.of(StoragePoolType.DIR));
     }
 
     @Override

@@ -867,7 +867,22 @@ public final class NodeDeviceCaps {
     /** A block storage device, removable or fixed, maybe hotpluggable. */
     record Storage(String block, String bus, String driveType, String model, String vendor, String serial,
                    boolean removable, boolean mediaAvailable, String mediaLabel, long mediaSize, long size,
-                   boolean hotpluggable) implements Cap {
+                   boolean hotpluggable, long logicalBlockSize, long numBlocks) implements Cap {
+        /** This capability with a host's block facts (libvirt never parses them from XML). */
+        Storage withBlocks(long lbs, long blocks) {
+            return new Storage(block, bus, driveType, model, vendor, serial, removable, mediaAvailable, mediaLabel,
+                    mediaSize, size, hotpluggable, lbs, blocks);
+        }
+
+        private void formatBlocks(InterfaceXml.Out out) {
+            if (logicalBlockSize != 0) {
+                out.line("<logical_block_size>" + Long.toUnsignedString(logicalBlockSize) + "</logical_block_size>");
+            }
+            if (numBlocks != 0) {
+                out.line("<num_blocks>" + Long.toUnsignedString(numBlocks) + "</num_blocks>");
+            }
+        }
+
         static Storage parse(Element c, String dev) {
             String block = InterfaceXml.text(c, "block");
             if (block == null) {
@@ -906,7 +921,7 @@ public final class NodeDeviceCaps {
             }
             return new Storage(block, InterfaceXml.text(c, "bus"), InterfaceXml.text(c, "drive_type"),
                     InterfaceXml.text(c, "model"), InterfaceXml.text(c, "vendor"), InterfaceXml.text(c, "serial"),
-                    removable, available, label, mediaSize, size, hotplug);
+                    removable, available, label, mediaSize, size, hotplug, 0, 0);
         }
 
         @Override
@@ -924,9 +939,11 @@ public final class NodeDeviceCaps {
                 out.line("<media_available>" + (mediaAvailable ? 1 : 0) + "</media_available>");
                 out.line("<media_size>" + Long.toUnsignedString(mediaSize) + "</media_size>");
                 out.text("media_label", mediaLabel);
+                formatBlocks(out);
                 out.close("</capability>");
             } else {
                 out.line("<size>" + Long.toUnsignedString(size) + "</size>");
+                formatBlocks(out);
             }
             if (hotpluggable) {
                 out.line("<capability type='hotpluggable'/>");

@@ -39,10 +39,19 @@ public final class NodeDeviceDef {
     private final String parentWwpn;
     private final String parentFabricWwn;
     private final List<NodeDeviceCaps.Cap> caps;
+    /** The bound kernel driver's name; never parsed from XML (libvirt reads it from the host only). */
+    private final String driver;
 
     private NodeDeviceDef(String name, String sysfsPath, String devnode, List<String> devlinks, String parent,
                           String parentWwnn, String parentWwpn, String parentFabricWwn,
                           List<NodeDeviceCaps.Cap> caps) {
+        this(name, sysfsPath, devnode, devlinks, parent, parentWwnn, parentWwpn, parentFabricWwn, caps, null);
+    }
+
+    private NodeDeviceDef(String name, String sysfsPath, String devnode, List<String> devlinks, String parent,
+                          String parentWwnn, String parentWwpn, String parentFabricWwn,
+                          List<NodeDeviceCaps.Cap> caps, String driver) {
+        this.driver = driver;
         this.name = name;
         this.sysfsPath = sysfsPath;
         this.devnode = devnode;
@@ -151,6 +160,20 @@ public final class NodeDeviceDef {
     }
 
     /**
+     * This definition with the facts a host driver reads that libvirt's XML parser never takes in:
+     * the bound kernel driver (null for none) and, for a storage capability, the logical block size
+     * and block count (0 for none), as libvirt's udev driver fills them in.
+     */
+    public NodeDeviceDef withHostFacts(String driverName, long logicalBlockSize, long numBlocks) {
+        List<NodeDeviceCaps.Cap> newCaps = new ArrayList<>();
+        for (NodeDeviceCaps.Cap c : caps) {
+            newCaps.add(c instanceof NodeDeviceCaps.Storage st ? st.withBlocks(logicalBlockSize, numBlocks) : c);
+        }
+        return new NodeDeviceDef(name, sysfsPath, devnode, devlinks, parent, parentWwnn, parentWwpn,
+                parentFabricWwn, newCaps, driverName);
+    }
+
+    /**
      * virNodeDeviceDefParse on a client's or the driver's XML (document name
      * "(node_device_definition)").
      *
@@ -235,6 +258,11 @@ public final class NodeDeviceDef {
             out.line("<devnode type='link'>" + InterfaceXml.escape(link) + "</devnode>");
         }
         out.text("parent", parent);
+        if (driver != null) {
+            out.open("<driver>");
+            out.text("name", driver);
+            out.close("</driver>");
+        }
         for (NodeDeviceCaps.Cap c : caps) {
             out.open("<capability type='" + CAP_TYPES.get(c.type()) + "'>");
             c.format(out);

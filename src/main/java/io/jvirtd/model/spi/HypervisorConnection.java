@@ -16,9 +16,9 @@ import java.util.List;
  * {@code virHypervisorDriver}, and its families of object calls, each a driver of its own as
  * libvirt's {@code virConnectDriver} groups them: {@link #domains()} (the domain part of
  * {@code virHypervisorDriver}), {@link #networks()}, {@link #storage()}, {@link #interfaces()},
- * {@link #nodeDevices()}, {@link #secrets()}. A family the driver lacks is its {@code NONE} instance (every call
- * NO_SUPPORT, as libvirtd answers for a driver that leaves the slots empty); nwfilters have no driver here
- * yet, and the daemon answers their procedures NO_SUPPORT.
+ * {@link #nodeDevices()}, {@link #secrets()}, {@link #nwfilters()}. A family the driver lacks is its
+ * {@code NONE} instance (every call NO_SUPPORT, as libvirtd answers for a driver that leaves the slots
+ * empty).
  *
  * <p>Each method is one public libvirt API, named in its doc. Every method has a default that
  * behaves as libvirt does when a driver leaves the slot empty, almost always
@@ -71,6 +71,11 @@ public interface HypervisorConnection extends AutoCloseable {
     /** The connection's secret driver. */
     default SecretOps secrets() {
         return SecretOps.NONE;
+    }
+
+    /** The connection's network filter driver (lists and lookups so far). */
+    default NwfilterOps nwfilters() {
+        return NwfilterOps.NONE;
     }
 
     /**
