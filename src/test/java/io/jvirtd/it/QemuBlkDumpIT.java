@@ -16,10 +16,9 @@ import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Block I/O tuning, core dumps and memory peek of a QEMU guest through stock virsh and
@@ -36,21 +35,14 @@ class QemuBlkDumpIT {
     private static final String HOLD = "{\"execute\":\"migrate-set-capabilities\",\"arguments\":{\"capabilities\":"
             + "[{\"capability\":\"pause-before-switchover\",\"state\":true}]}}";
 
-    @TempDir
-    Path root;
-    private QemuTestRoot qemu;
+    @RegisterExtension
+    final QemuTestRoot qemu = new QemuTestRoot();
     private DaemonProcess daemon;
     private Path scratch;
 
     @BeforeEach
     void setUp() throws IOException {
-        qemu = new QemuTestRoot(root);
-        scratch = Files.createDirectories(root.resolve("scratch"));
-    }
-
-    @AfterEach
-    void stopLeftovers() {
-        qemu.close();
+        scratch = Files.createDirectories(qemu.root().resolve("scratch"));
     }
 
     /** blkdeviotune live and --config, query-block, the XML, a start with {@code <iotune>}. */
@@ -82,18 +74,18 @@ class QemuBlkDumpIT {
         TestGuests.qemu();
         daemon = qemu.startDaemon();
         String name = "blkh-held";
-        Path xml = root.resolve(name + ".xml");
+        Path xml = qemu.root().resolve(name + ".xml");
         Files.writeString(xml, "<domain type='qemu'><name>" + name + "</name><memory unit='MiB'>16</memory>"
                 + "<vcpu>1</vcpu><os><type arch='x86_64' machine='pc'>hvm</type><kernel>" + TestGuests.tinyKernel()
                 + "</kernel></os><features><acpi/></features><devices><memballoon model='none'/></devices></domain>");
         virsh("define", xml.toString());
         virsh("start", name);
-        Path dumps = Files.createDirectories(root.resolve("dumps"));
+        Path dumps = Files.createDirectories(qemu.root().resolve("dumps"));
         Path file = dumps.resolve("held");
         virsh("qemu-monitor-command", name, HOLD);
         Process dump = new ProcessBuilder(InteropEnvironment.virsh().toString(), "-q", "-c",
                 QemuTestRoot.tcpUri(daemon), "dump", name, file.toString())
-                .redirectErrorStream(true).redirectOutput(root.resolve("dump.out").toFile()).start();
+                .redirectErrorStream(true).redirectOutput(qemu.root().resolve("dump.out").toFile()).start();
         try {
             awaitTrue(() -> virsh("qemu-monitor-command", name, "{\"execute\":\"query-migrate\"}"),
                     s -> s.contains("\"status\":\"pre-switchover\""), "QEMU holds the dump before switchover");
@@ -108,7 +100,7 @@ class QemuBlkDumpIT {
             assertEquals(1, dump.exitValue());
             assertEquals("error: Failed to core dump domain '" + name + "' to " + file + "\n"
                     + "error: operation aborted: job 'domain core dump' canceled by client",
-                    Files.readString(root.resolve("dump.out")).strip());
+                    Files.readString(qemu.root().resolve("dump.out")).strip());
         } finally {
             dump.destroy();
         }
@@ -123,12 +115,8 @@ class QemuBlkDumpIT {
     }
 
     private String virsh(String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(InteropEnvironment.virsh().toString(), "-q", "-c",
-                QemuTestRoot.tcpUri(daemon)));
-        cmd.addAll(List.of(args));
-        Exec.Result r = Exec.run(Duration.ofSeconds(90), null, cmd.toArray(new String[0]));
-        assertEquals(0, r.exitCode(), () -> r.describe() + "\n" + daemon.describe());
-        return r.stdout().strip().lines().map(String::stripTrailing).collect(Collectors.joining("\n"));
+        return Virsh.ok(Duration.ofSeconds(90), daemon, QemuTestRoot.tcpUri(daemon), args).lines()
+                .map(String::stripTrailing).collect(Collectors.joining("\n"));
     }
 
     private interface Probe {

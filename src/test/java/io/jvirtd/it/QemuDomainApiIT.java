@@ -14,10 +14,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The domain calls management stacks make on running QEMU guests, through stock virsh and
@@ -37,30 +36,18 @@ class QemuDomainApiIT {
 
     private static final Duration T = Duration.ofSeconds(120);
 
-    @TempDir
-    Path root;
-    private QemuTestRoot qemu;
+    @RegisterExtension
+    final QemuTestRoot qemu = new QemuTestRoot();
     private DaemonProcess daemon;
     private Path scratch;
 
     @BeforeEach
     void setUp() throws IOException {
-        qemu = new QemuTestRoot(root);
-        scratch = Files.createDirectories(root.resolve("scratch"));
-    }
-
-    @AfterEach
-    void stopLeftovers() {
-        qemu.close();
+        scratch = Files.createDirectories(qemu.root().resolve("scratch"));
     }
 
     private String virsh(String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(InteropEnvironment.virsh().toString(), "-q", "-c",
-                QemuTestRoot.tcpUri(daemon)));
-        cmd.addAll(List.of(args));
-        Exec.Result r = Exec.run(T, null, cmd.toArray(new String[0]));
-        assertEquals(0, r.exitCode(), () -> r.describe() + "\n" + daemon.describe());
-        return r.stdout().strip();
+        return Virsh.ok(T, daemon, QemuTestRoot.tcpUri(daemon), args);
     }
 
     @Test
@@ -90,8 +77,8 @@ class QemuDomainApiIT {
         Path python = InteropEnvironment.pythonWithLibvirt();
         TestGuests.LinuxGuest guest = TestGuests.linuxGuest();
         daemon = qemu.startDaemon();
-        Path log = root.resolve("apih-linux-serial.log");
-        Path xml = root.resolve("linux.xml");
+        Path log = qemu.root().resolve("apih-linux-serial.log");
+        Path xml = qemu.root().resolve("linux.xml");
         Files.writeString(xml, "<domain type='qemu'><name>apih-linux</name><memory unit='MiB'>128</memory>"
                 + "<os><type arch='x86_64' machine='pc'>hvm</type><kernel>" + guest.kernel() + "</kernel>"
                 + "<initrd>" + guest.initrd() + "</initrd><cmdline>" + guest.cmdline() + "</cmdline>"
@@ -131,7 +118,7 @@ class QemuDomainApiIT {
         Exec.Result img = Exec.run(T, null, qemuImg.toString(), "create", "-q", "-f", "qcow2", disk.toString(), "16M");
         assertEquals(0, img.exitCode(), img::describe);
         daemon = qemu.startDaemon();
-        Path xml = root.resolve("guest.xml");
+        Path xml = qemu.root().resolve("guest.xml");
         Files.writeString(xml, "<domain type='qemu'><name>apih-old</name><memory unit='MiB'>16</memory>"
                 + "<os><type arch='x86_64' machine='pc'>hvm</type><kernel>" + scratch.resolve("vmlinuz")
                 + "</kernel></os><features><acpi/></features><devices>"
