@@ -25,6 +25,7 @@ import io.jvirtd.model.domain.DomainJobInfo;
 import io.jvirtd.model.domain.DomainJobStats;
 import io.jvirtd.model.domain.DomainListFilter;
 import io.jvirtd.model.domain.DomainMemoryStat;
+import io.jvirtd.model.domain.DomainCpuStats;
 import io.jvirtd.model.domain.DomainRef;
 import io.jvirtd.model.domain.DomainStateReason;
 import io.jvirtd.model.domain.DomainStatsRecord;
@@ -658,6 +659,32 @@ final class QemuDomainOps implements DomainOps {
     @Override
     public List<TypedParameter> domainGetSchedulerParametersFlags(DomainRef dom, int flags) {
         return QemuScheduler.parameters(life.domains.get(dom), flags);
+    }
+
+    @Override
+    public void domainSetSchedulerParameters(DomainRef dom, List<TypedParameter> params) {
+        QemuScheduler.set(life, dom, params, 0);
+    }
+
+    @Override
+    public void domainSetSchedulerParametersFlags(DomainRef dom, List<TypedParameter> params, int flags) {
+        QemuScheduler.set(life, dom, params, flags);
+    }
+
+    @Override
+    public DomainCpuStats domainGetCPUStats(DomainRef dom, int nparams, int startCpu, int ncpus, int flags) {
+        VirException.checkFlags(flags, 4, VirErrorDomain.QEMU, "qemuDomainGetCPUStats");
+        return QemuCgroupTuning.cpuStats(life.domains.get(dom), nparams, startCpu, ncpus);
+    }
+
+    @Override
+    public List<TypedParameter> domainGetMemoryParameters(DomainRef dom, int flags) {
+        return QemuMemtune.get(life.domains.get(dom), flags);
+    }
+
+    @Override
+    public void domainSetMemoryParameters(DomainRef dom, List<TypedParameter> params, int flags) {
+        QemuMemtune.set(life, dom, params, flags);
     }
 
     @Override

@@ -87,9 +87,19 @@ final class QemuLifecycle {
     /** The block jobs this driver runs (JOB_STATUS_CHANGE events go there). */
     final QemuBlockJobs blockJobs = new QemuBlockJobs();
 
+    /** The host's cgroups for guests (NONE: no cgroups). */
+    final QemuCgroups cgroups;
+
     QemuLifecycle(QemuPaths paths, QemuDomains domains, EventBus events, DriverEventLoop loop,
                   ExecutorService eventThread, QemuCapabilities capabilities, QemuRunAs runAs,
                   SchemaValidator schemas, DirStorage storage) {
+        this(paths, domains, events, loop, eventThread, capabilities, runAs, schemas, storage, QemuCgroups.NONE);
+    }
+
+    QemuLifecycle(QemuPaths paths, QemuDomains domains, EventBus events, DriverEventLoop loop,
+                  ExecutorService eventThread, QemuCapabilities capabilities, QemuRunAs runAs,
+                  SchemaValidator schemas, DirStorage storage, QemuCgroups cgroups) {
+        this.cgroups = cgroups;
         this.paths = paths;
         this.storage = storage;
         this.runAs = runAs;
@@ -365,7 +375,10 @@ final class QemuLifecycle {
         }
         QmpMonitor mon = null;
         try {
+            // before the monitor's first round trip, which may hold the cont: no vCPU has run yet
+            QemuCgroup cgroup = cgroups.place(live, l.pid());
             synchronized (d) {
+                d.cgroup = cgroup;
                 d.liveDef = live;
                 domains.setRunId(d, live.id());
                 // QemuDiskArgs numbered every disk 1..N, markLive their backing images N+1..
@@ -402,11 +415,13 @@ final class QemuLifecycle {
             QemuNetArgs.awaitLinksDown(mon, linksDown, MONITOR_TIMEOUT_MILLIS);
             if (bootVcpus) {
                 QemuVcpuHotplug.atStart(live, mon);
+                QemuCgroupTuning.placeNewThreads(d, l.pid());
                 if (!paused && incoming == null && loadvm == null) {
                     cont = mon.send("cont", null);
                 }
             }
             QemuVcpuPins.applyAtStart(live, l.pid(), mon); // <cputune> pins on the vCPU and main threads
+            QemuCgroupTuning.applyAtStart(d, live); // <cputune> and <memtune> on the groups
             if (loadvm != null) {
                 QemuSnapshots.loadvm(mon, loadvm);
                 revertedStart(d, mon, paused);
@@ -454,6 +469,7 @@ final class QemuLifecycle {
             synchronized (d) {
                 d.liveDef = null;
                 d.monitor = null;
+                d.cgroup = null;
                 domains.setRunId(d, -1);
                 d.pid = -1;
                 d.state = DomainState.SHUTOFF;
@@ -462,6 +478,7 @@ final class QemuLifecycle {
                 d.starting = false;
             }
             QemuLauncher.cleanup(l.runDir(), paths.pidFile(live.name()));
+            cgroups.removeGroupOf(live);
             deleteStatus(d, live.name());
             throw e;
         }
@@ -989,6 +1006,7 @@ final class QemuLifecycle {
             live = d.liveDef;
             d.liveDef = null;
             d.monitor = null;
+            d.cgroup = null;
             d.blockCommits = List.of(); // its block jobs went with QEMU
             d.forSnapshotDelete = false;
             d.starting = false;
@@ -1014,6 +1032,7 @@ final class QemuLifecycle {
         if (!keepFiles) {
             deleteStatus(d, live.name());
             QemuLauncher.cleanup(paths.runDir(live.id(), live.name()), paths.pidFile(live.name()));
+            cgroups.removeGroupOf(live); // qemuRemoveCgroup; also the group of a guest found dead at start
         }
         return live;
     }
@@ -1280,6 +1299,10 @@ final class QemuLifecycle {
             LOG.log(Level.WARNING, "domain {0} died while the daemon was away", live.name());
             onEventThread(() -> stopped(dom, StateReason.Shutoff.CRASHED, STOPPED_FAILED));
             return null;
+        }
+        QemuCgroup cgroup = cgroups.find(live); // qemuConnectCgroup: the group its start made
+        synchronized (d) {
+            d.cgroup = cgroup;
         }
         try {
             QmpMonitor mon = QmpMonitor.open(live.name(), s.monitor(), loop, listener(d));

@@ -1,0 +1,233 @@
+package io.jvirtd.driver.qemu;
+
+import io.jvirtd.model.VirErrorDomain;
+import io.jvirtd.model.VirException;
+import io.jvirtd.model.conf.DomainDef;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The host's cgroup v1 controllers as libvirt 9.0's QEMU driver uses them when it is not
+ * handed a systemd machine (virCgroupNewMachineManual): the partition ({@code /machine} unless
+ * configured otherwise, created when absent) and in it one group per running guest,
+ * {@code qemu-ID-NAME.libvirt-qemu}, in each controller of {@code cgroup_controllers} that is
+ * mounted and writable. {@code devices} is never used (its allow-list is libvirt's security
+ * model, not a tunable), nor {@code net_cls}/{@code perf_event}. On a host with no usable v1
+ * controller (a v2-only host, a daemon that is not root, {@code cgroup_controllers = [ ]}) the
+ * driver has none, and answers as libvirtd does without cgroups.
+ *
+ * <p>Immutable after construction; any thread (its methods that touch files: workers and the
+ * driver's event thread only, never the event loop).
+ */
+final class QemuCgroups {
+
+    private static final System.Logger LOG = System.getLogger("io.jvirtd.driver.qemu");
+    /** The controllers a guest's group gets, in libvirt's virCgroupController order. */
+    static final List<String> DOMAIN_CONTROLLERS = List.of("cpu", "cpuacct", "cpuset", "memory", "blkio", "freezer");
+    /** The controllers of the vcpuN / emulator sub-groups (virCgroupNewThread). */
+    static final List<String> THREAD_CONTROLLERS = List.of("cpu", "cpuacct", "cpuset");
+    /** The controller names virCgroupPartitionNeedsEscaping compares with (/proc/cgroups' usual list). */
+    private static final Set<String> KNOWN_CONTROLLERS = Set.of("cpuset", "cpu", "cpuacct", "blkio", "memory",
+            "devices", "freezer", "net_cls", "perf_event", "net_prio", "hugetlb", "pids", "rdma", "misc");
+
+    /** No cgroups: the driver's answers are libvirtd's with {@code cgroup_controllers = [ ]}. */
+    static final QemuCgroups NONE = new QemuCgroups(Map.of(), "/machine");
+
+    /** controller name → its mount point, only the usable ones. */
+    private final Map<String, Path> mounts;
+    /** The partition's path under each mount, suffixed and escaped ({@code /machine}). */
+    private final String partition;
+
+    private QemuCgroups(Map<String, Path> mounts, String partition) {
+        this.mounts = Map.copyOf(mounts);
+        this.partition = partition;
+    }
+
+    /**
+     * @param controllers {@code cgroup_controllers}: the names to use, or null for libvirt's default (all)
+     * @param partition   the partition guests go in (libvirt's default {@code /machine})
+     * @param privileged  the daemon runs as root (libvirt's session driver uses no cgroups)
+     */
+    static QemuCgroups detect(List<String> controllers, String partition, boolean privileged) {
+        String p = partition == null ? "/machine" : partition;
+        if (!p.startsWith("/")) {
+            throw VirException.internalError(VirErrorDomain.CGROUP, "Partition path '" + p + "' must start with '/'");
+        }
+        if (!privileged) {
+            return NONE;
+        }
+        Map<String, Path> found = new LinkedHashMap<>();
+        Map<String, Path> mounted = v1Mounts(Path.of("/proc/self/mounts"));
+        for (String c : DOMAIN_CONTROLLERS) {
+            Path m = mounted.get(c);
+            if (m != null && (controllers == null || controllers.contains(c)) && Files.isWritable(m)) {
+                found.put(c, m);
+            }
+        }
+        if (found.isEmpty()) {
+            LOG.log(Level.INFO, "no usable cgroup v1 controller: guests run in no cgroup of their own");
+            return NONE;
+        }
+        LOG.log(Level.INFO, "cgroup v1 controllers for guests: {0} in partition {1}", found.keySet(), p);
+        return new QemuCgroups(found, suffixed(p));
+    }
+
+    /** The v1 controllers' mount points, from a mounts table (controller → first mount). */
+    static Map<String, Path> v1Mounts(Path mountsFile) {
+        Map<String, Path> out = new LinkedHashMap<>();
+        try {
+            for (String line : Files.readAllLines(mountsFile)) {
+                String[] f = line.split(" ");
+                if (f.length < 4 || !"cgroup".equals(f[2])) {
+                    continue;
+                }
+                for (String opt : f[3].split(",")) {
+                    if (KNOWN_CONTROLLERS.contains(opt)) {
+                        out.putIfAbsent(opt, Path.of(f[1].replace("\\040", " ")));
+                    }
+                }
+            }
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, "cannot read {0}: {1}", mountsFile, e.getMessage());
+        }
+        return out;
+    }
+
+    boolean enabled() {
+        return !mounts.isEmpty();
+    }
+
+    boolean has(String controller) {
+        return mounts.containsKey(controller);
+    }
+
+    /** virCgroupSetPartitionSuffix: each component but a top-level machine/system/user gets ".partition". */
+    static String suffixed(String path) {
+        String[] parts = path.split("/", -1);
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < parts.length; i++) {
+            String t = parts[i];
+            if (i == 1 && (t.equals("machine") || t.equals("system") || t.equals("user"))) {
+                out.add(t);
+                continue;
+            }
+            if (!t.isEmpty() && t.indexOf('.') < 0) {
+                t = t + ".partition";
+            }
+            out.add(t.isEmpty() ? t : escaped(t));
+        }
+        return String.join("/", out);
+    }
+
+    /** virCgroupPartitionEscape: a name cgroupfs could take for one of its own files gets a leading '_'. */
+    static String escaped(String name) {
+        boolean needs = name.startsWith("cgroup.") || name.startsWith("_") || name.startsWith(".");
+        int dot = name.indexOf('.');
+        if (!needs && dot > 0 && KNOWN_CONTROLLERS.contains(name.substring(0, dot))) {
+            needs = true;
+        }
+        return needs ? "_" + name : name;
+    }
+
+    /**
+     * virDomainDriverGenerateMachineName for a privileged driver: {@code qemu-ID-NAME}, NAME kept
+     * to hostname characters, runs of '.'/'-' cut to their first, at most 64 characters, no
+     * trailing '.' or '-'.
+     */
+    static String machineName(int id, String name) {
+        StringBuilder b = new StringBuilder("qemu-").append(id).append('-');
+        boolean skip = true;
+        for (int i = 0; i < name.length() && b.length() < 64; i++) {
+            char c = name.charAt(i);
+            if (c == '.' || c == '-') {
+                if (!skip) {
+                    b.append(c);
+                    skip = true;
+                }
+                continue;
+            }
+            if (c < 128 && (Character.isLetterOrDigit(c))) {
+                b.append(c);
+                skip = false;
+            }
+        }
+        int end = b.length();
+        while (end > 0 && (b.charAt(end - 1) == '-' || b.charAt(end - 1) == '.')) {
+            end--;
+        }
+        return b.substring(0, end);
+    }
+
+    /** The group's name in the partition (virCgroupNewDomainPartition). */
+    static String groupName(int id, String name) {
+        return escaped(machineName(id, name) + ".libvirt-qemu");
+    }
+
+    /** The group a running domain has (or would have): its folder in each usable controller. */
+    QemuCgroup groupOf(DomainDef live) {
+        Map<String, Path> dirs = new LinkedHashMap<>();
+        String rel = partition.substring(1) + "/" + groupName(live.id(), live.name());
+        mounts.forEach((c, m) -> dirs.put(c, m.resolve(rel)));
+        return new QemuCgroup(dirs);
+    }
+
+    /**
+     * qemuInitCgroup + virCgroupNewMachineManual + virCgroupAddProcess: the partition and the
+     * domain's group in every usable controller, QEMU's process (all its threads) in it, then
+     * its threads in the vcpuN / emulator sub-groups (qemuProcessSetupVcpus / SetupEmulator).
+     * Null when the driver uses no cgroups. On failure nothing is left behind and libvirt's
+     * error is thrown. Worker thread, QEMU still paused ({@code -S}).
+     */
+    QemuCgroup place(DomainDef live, long pid) {
+        if (!enabled()) {
+            return null;
+        }
+        QemuCgroup g = groupOf(live);
+        try {
+            for (Map.Entry<String, Path> e : mounts.entrySet()) {
+                makePartition(e.getKey(), e.getValue());
+            }
+            g.create();
+            g.addProcess(pid);
+            g.placeThreads(pid);
+            return g;
+        } catch (VirException e) {
+            g.remove();
+            throw e;
+        }
+    }
+
+    /** The partition's folders down from the mount, each new cpuset one given its parent's CPUs and nodes. */
+    private void makePartition(String controller, Path mount) {
+        Path dir = mount;
+        for (String part : partition.substring(1).split("/")) {
+            Path parent = dir;
+            dir = dir.resolve(part);
+            QemuCgroup.makeDir(controller, parent, dir);
+        }
+    }
+
+    /** A running guest's group after a daemon restart, or null when it has none here. */
+    QemuCgroup find(DomainDef live) {
+        if (!enabled()) {
+            return null;
+        }
+        QemuCgroup g = groupOf(live);
+        return g.exists() ? g : null;
+    }
+
+    /** virCgroupRemove for a run that ended: its group and sub-groups, wherever they exist. */
+    void removeGroupOf(DomainDef live) {
+        if (enabled()) {
+            groupOf(live).remove();
+        }
+    }
+}
