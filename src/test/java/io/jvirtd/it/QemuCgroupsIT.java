@@ -31,7 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
  * run beside this one, so the daemon gets a partition of its own
  * ({@code qemu_cgroup_partition = "/jvirtd-it-RANDOM"}), removed after the test whatever
  * happened. On a host without writable v1 controllers (cgroup v2 only) the same commands must
- * give libvirtd's answers without cgroups instead: nothing skips.
+ * give libvirtd's answers without cgroups instead: nothing skips. The expected schedinfo,
+ * memtune and error texts are the ones a private libvirtd 9.0 with cgroups on gave for the same
+ * commands (src/test/resources/qemu/libvirtd-9.0/cgroups-tiny.txt).
  */
 class QemuCgroupsIT {
 
