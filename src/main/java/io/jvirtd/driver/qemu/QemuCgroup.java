@@ -36,9 +36,16 @@ final class QemuCgroup {
 
     /** controller → the group's folder. */
     private final Map<String, Path> dirs;
+    /** "cpuacct" is a cgroup2 group: cpu.stat, no thread sub-groups ({@link QemuCgroups}). */
+    private final boolean cpuacctV2;
 
-    QemuCgroup(Map<String, Path> dirs) {
+    QemuCgroup(Map<String, Path> dirs, boolean cpuacctV2) {
         this.dirs = Map.copyOf(dirs);
+        this.cpuacctV2 = cpuacctV2;
+    }
+
+    boolean cpuacctV2() {
+        return cpuacctV2;
     }
 
     boolean has(String controller) {
@@ -78,7 +85,7 @@ final class QemuCgroup {
             throw VirException.systemError(VirErrorDomain.CGROUP, 13,
                     "Failed to create v1 controller " + controller + " for group", e.getMessage());
         }
-        if (controller.equals("cpuset")) {
+        if (controller.equals("cpuset") && Files.exists(parent.resolve("cpuset.cpus"))) {
             for (String f : List.of("cpuset.cpus", "cpuset.mems", "cpuset.memory_migrate")) {
                 Path from = parent.resolve(f);
                 if (Files.exists(from)) {
@@ -121,7 +128,7 @@ final class QemuCgroup {
     /** virCgroupNewThread(create) + virCgroupAddThread. */
     private void addThread(String sub, String tid) {
         for (String c : QemuCgroups.THREAD_CONTROLLERS) {
-            if (!has(c)) {
+            if (!has(c) || c.equals("cpuacct") && cpuacctV2) {
                 continue;
             }
             Path d = dir(c, sub);

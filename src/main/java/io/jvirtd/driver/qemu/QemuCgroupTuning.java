@@ -120,7 +120,7 @@ final class QemuCgroupTuning {
         if (g == null || !g.has("cpuacct")) {
             throw VirException.operationInvalid(VirErrorDomain.QEMU, "cgroup CPUACCT controller is not mounted");
         }
-        boolean vcpuGroups = Files.isDirectory(g.dir("cpuacct", "vcpu0"));
+        boolean vcpuGroups = vcpus > 0; // qemuDomainHasVcpuPids: QEMU's vCPU threads are known
         if (startCpu == -1) {
             return totalStats(g, nparams);
         }
@@ -135,6 +135,10 @@ final class QemuCgroupTuning {
         if (startCpu >= total) {
             throw VirException.invalidArg(VirErrorDomain.CGROUP,
                     "start_cpu " + startCpu + " larger than maximum of " + (total - 1));
+        }
+        if (g.cpuacctV2()) { // cgroup2 has no per-CPU figures: libvirt's v2 backend has no such call
+            throw VirException.of(VirErrorNumber.OPERATION_UNSUPPORTED, VirErrorDomain.CGROUP,
+                    "operation 'getCpuacctPercpuUsage' not supported for backend 'cgroup V2'");
         }
         int need = (int) Math.min(total, (long) startCpu + Integer.toUnsignedLong(ncpus));
         long[] percpu = perCpu(g.get("cpuacct", null, "cpuacct.usage_percpu"), present, need);
@@ -166,7 +170,7 @@ final class QemuCgroupTuning {
             return new DomainCpuStats(3, List.of());
         }
         List<TypedParameter> out = new ArrayList<>();
-        out.add(TypedParameter.ofULLong("cpu_time", g.getLong("cpuacct", null, "cpuacct.usage")));
+        out.add(TypedParameter.ofULLong("cpu_time", usage(g)));
         if (nparams > 1) {
             long[] us = userSystem(g);
             out.add(TypedParameter.ofULLong("user_time", us[0]));
@@ -177,8 +181,29 @@ final class QemuCgroupTuning {
         return new DomainCpuStats(out.size(), out);
     }
 
-    /** virCgroupGetCpuacctStat: cpuacct.stat's user and system ticks, in nanoseconds. */
+    /** virCgroupGetCpuacctUsage: v1 cpuacct.usage, or cgroup2 cpu.stat's usage_usec, in nanoseconds. */
+    static long usage(QemuCgroup g) {
+        if (g.cpuacctV2()) {
+            return v2Stat(g, "usage_usec") * 1000;
+        }
+        return g.getLong("cpuacct", null, "cpuacct.usage");
+    }
+
+    private static long v2Stat(QemuCgroup g, String key) {
+        for (String line : g.get("cpuacct", null, "cpu.stat").split("\n")) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length == 2 && f[0].equals(key)) {
+                return Long.parseLong(f[1]);
+            }
+        }
+        throw VirException.internalError(VirErrorDomain.CGROUP, "cannot parse cpu usage stat");
+    }
+
+    /** virCgroupGetCpuacctStat: user and system time in nanoseconds (v1 cpuacct.stat ticks, or cgroup2 cpu.stat). */
     static long[] userSystem(QemuCgroup g) {
+        if (g.cpuacctV2()) {
+            return new long[] {v2Stat(g, "user_usec") * 1000, v2Stat(g, "system_usec") * 1000};
+        }
         long user = -1;
         long system = -1;
         for (String line : g.get("cpuacct", null, "cpuacct.stat").split("\n")) {

@@ -39,16 +39,24 @@ final class QemuCgroups {
             "devices", "freezer", "net_cls", "perf_event", "net_prio", "hugetlb", "pids", "rdma", "misc");
 
     /** No cgroups: the driver's answers are libvirtd's with {@code cgroup_controllers = [ ]}. */
-    static final QemuCgroups NONE = new QemuCgroups(Map.of(), "/machine");
+    static final QemuCgroups NONE = new QemuCgroups(Map.of(), "/machine", false);
 
-    /** controller name → its mount point, only the usable ones. */
+    /**
+     * controller name → its mount point, only the usable ones. On a hybrid host (v1 controllers
+     * and a cgroup2 mount, systemd's "unified") cpuacct is the cgroup2 one: libvirt's v2 backend
+     * claims cpuacct wherever cgroup2 is mounted (its cpu.stat always counts CPU time), before the
+     * v1 backend looks.
+     */
     private final Map<String, Path> mounts;
+    /** cpuacct is read from the cgroup2 hierarchy (cpu.stat), not v1's cpuacct files. */
+    private final boolean cpuacctV2;
     /** The partition's path under each mount, suffixed and escaped ({@code /machine}). */
     private final String partition;
 
-    private QemuCgroups(Map<String, Path> mounts, String partition) {
+    private QemuCgroups(Map<String, Path> mounts, String partition, boolean cpuacctV2) {
         this.mounts = Map.copyOf(mounts);
         this.partition = partition;
+        this.cpuacctV2 = cpuacctV2;
     }
 
     /**
@@ -65,19 +73,27 @@ final class QemuCgroups {
             return NONE;
         }
         Map<String, Path> found = new LinkedHashMap<>();
-        Map<String, Path> mounted = v1Mounts(Path.of("/proc/self/mounts"));
+        Path mountsFile = Path.of("/proc/self/mounts");
+        Map<String, Path> mounted = v1Mounts(mountsFile);
         for (String c : DOMAIN_CONTROLLERS) {
             Path m = mounted.get(c);
             if (m != null && (controllers == null || controllers.contains(c)) && Files.isWritable(m)) {
                 found.put(c, m);
             }
         }
-        if (found.isEmpty()) {
+        if (found.isEmpty()) { // a v2-only host included: jvirtd has no v2 backend (yet)
             LOG.log(Level.INFO, "no usable cgroup v1 controller: guests run in no cgroup of their own");
             return NONE;
         }
-        LOG.log(Level.INFO, "cgroup v1 controllers for guests: {0} in partition {1}", found.keySet(), p);
-        return new QemuCgroups(found, suffixed(p));
+        Path unified = v2Mount(mountsFile);
+        boolean v2 = unified != null && Files.isWritable(unified)
+                && (controllers == null || controllers.contains("cpuacct"));
+        if (v2) {
+            found.put("cpuacct", unified);
+        }
+        LOG.log(Level.INFO, "cgroup controllers for guests: {0} in partition {1}{2}", found.keySet(), p,
+                v2 ? " (cpuacct: cgroup2 at " + unified + ")" : "");
+        return new QemuCgroups(found, suffixed(p), v2);
     }
 
     /** The v1 controllers' mount points, from a mounts table (controller → first mount). */
@@ -99,6 +115,21 @@ final class QemuCgroups {
             LOG.log(Level.DEBUG, "cannot read {0}: {1}", mountsFile, e.getMessage());
         }
         return out;
+    }
+
+    /** The cgroup2 mount point, or null. */
+    static Path v2Mount(Path mountsFile) {
+        try {
+            for (String line : Files.readAllLines(mountsFile)) {
+                String[] f = line.split(" ");
+                if (f.length >= 3 && "cgroup2".equals(f[2])) {
+                    return Path.of(f[1].replace("\\040", " "));
+                }
+            }
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, "cannot read {0}: {1}", mountsFile, e.getMessage());
+        }
+        return null;
     }
 
     boolean enabled() {
@@ -176,7 +207,7 @@ final class QemuCgroups {
         Map<String, Path> dirs = new LinkedHashMap<>();
         String rel = partition.substring(1) + "/" + groupName(live.id(), live.name());
         mounts.forEach((c, m) -> dirs.put(c, m.resolve(rel)));
-        return new QemuCgroup(dirs);
+        return new QemuCgroup(dirs, cpuacctV2);
     }
 
     /**

@@ -252,7 +252,7 @@ final class QemuStats {
         QemuCgroup g = t.cgroup();
         if (g.has("cpuacct")) {
             try {
-                p.add(TypedParameter.ofULLong("cpu.time", g.getLong("cpuacct", null, "cpuacct.usage")));
+                p.add(TypedParameter.ofULLong("cpu.time", QemuCgroupTuning.usage(g)));
             } catch (RuntimeException e) {
                 // libvirt leaves the figure out
             }
