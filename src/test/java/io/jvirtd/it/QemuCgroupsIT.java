@@ -238,6 +238,22 @@ class QemuCgroupsIT {
         assertTrue(memtune.contains("hard_limit     : 262144"), memtune);
         assertTrue(memtune.contains("soft_limit     : unlimited"), memtune);
 
+        // blkiotune: this kernel's blkio has no weight file (no bfq/cfq), as libvirtd says
+        if (!Files.exists(group("blkio", name, id).resolve("blkio.weight"))
+                && !Files.exists(group("blkio", name, id).resolve("blkio.bfq.weight"))) {
+            assertEquals("error: Unable to get blkio parameters\nerror: Requested operation is not valid: blkio device "
+                    + "weight is valid only for bfq or cfq scheduler", virshError(d, "blkiotune", name));
+            assertEquals("error: Unable to change blkio parameters\nerror: Requested operation is not valid: blkio "
+                    + "device weight is valid only for bfq or cfq scheduler",
+                    virshError(d, "blkiotune", name, "--weight", "500"));
+        }
+        assertTrue(virsh(d, "blkiotune", name, "--config").startsWith("weight         : 0"));
+
+        // the live definition names the partition (qemuInitCgroup), the persistent one does not
+        assertTrue(virsh(d, "dumpxml", name).contains("  <resource>\n    <partition>/" + partition
+                + "</partition>\n  </resource>\n"));
+        assertFalse(virsh(d, "dumpxml", name, "--inactive").contains("<resource>"));
+
         // kill -9 of the daemon: the guest and its group stay, the next daemon finds them
         ProcessHandle.of(d.pid()).orElseThrow().destroyForcibly();
         assertEquals(137, d.awaitExit(Duration.ofSeconds(20)));

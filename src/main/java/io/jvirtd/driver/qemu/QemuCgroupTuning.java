@@ -52,6 +52,7 @@ final class QemuCgroupTuning {
         Long hard;
         Long soft;
         Long swap;
+        Integer blkioWeight;
         synchronized (d) {
             shares = live.cputuneValue("shares");
             vcpu = new long[] {orZero(live.cputuneValue("period")), orZero(live.cputuneValue("quota"))};
@@ -59,6 +60,7 @@ final class QemuCgroupTuning {
                     orZero(live.cputuneValue("emulator_quota"))};
             global = new long[] {orZero(live.cputuneValue("global_period")), orZero(live.cputuneValue("global_quota"))};
             hard = live.memtuneKiB("hard_limit");
+            blkioWeight = live.blkioWeight();
             soft = live.memtuneKiB("soft_limit");
             swap = live.memtuneKiB("swap_hard_limit");
         }
@@ -87,6 +89,27 @@ final class QemuCgroupTuning {
         if (g.has("memory")) {
             QemuMemtune.write(g, hard, soft, swap);
         }
+        QemuBlkiotune.applyAtStart(g, blkioWeight);
+    }
+
+    /**
+     * virDomainObjGetDefs' checks for the tuning calls: the AFFECT_LIVE / AFFECT_CONFIG bits that
+     * apply (the current state's when neither is given). Caller holds d.
+     */
+    static int impact(QemuDomain d, int flags) {
+        boolean active = d.liveDef != null;
+        int f = flags & 3;
+        if (f == 0) {
+            f = active ? 1 : 2;
+        }
+        if (!active && (f & 1) != 0) {
+            throw VirException.operationInvalid(VirErrorDomain.DOMAIN, "domain is not running");
+        }
+        if (d.persistentDef == null && (f & 2) != 0) {
+            throw VirException.operationInvalid(VirErrorDomain.DOMAIN,
+                    "transient domains do not have any persistent config");
+        }
+        return f;
     }
 
     private static long orZero(Long v) {

@@ -1,6 +1,7 @@
 package io.jvirtd.driver.qemu;
 
 import io.jvirtd.model.VirErrorDomain;
+import io.jvirtd.model.VirErrorNumber;
 import io.jvirtd.model.VirException;
 import io.jvirtd.model.conf.DomainDef;
 
@@ -50,7 +51,7 @@ final class QemuCgroups {
     private final Map<String, Path> mounts;
     /** cpuacct is read from the cgroup2 hierarchy (cpu.stat), not v1's cpuacct files. */
     private final boolean cpuacctV2;
-    /** The partition's path under each mount, suffixed and escaped ({@code /machine}). */
+    /** The default partition, as configured ({@code /machine}). */
     private final String partition;
 
     private QemuCgroups(Map<String, Path> mounts, String partition, boolean cpuacctV2) {
@@ -93,7 +94,7 @@ final class QemuCgroups {
         }
         LOG.log(Level.INFO, "cgroup controllers for guests: {0} in partition {1}{2}", found.keySet(), p,
                 v2 ? " (cpuacct: cgroup2 at " + unified + ")" : "");
-        return new QemuCgroups(found, suffixed(p), v2);
+        return new QemuCgroups(found, p, v2);
     }
 
     /** The v1 controllers' mount points, from a mounts table (controller → first mount). */
@@ -202,10 +203,17 @@ final class QemuCgroups {
         return escaped(machineName(id, name) + ".libvirt-qemu");
     }
 
+    /** The partition a running domain is in: its {@code <resource><partition>}, else the default. */
+    private String partitionOf(DomainDef live) {
+        String p = live.resourcePartition();
+        return p != null ? p : partition;
+    }
+
     /** The group a running domain has (or would have): its folder in each usable controller. */
     QemuCgroup groupOf(DomainDef live) {
         Map<String, Path> dirs = new LinkedHashMap<>();
-        String rel = partition.substring(1) + "/" + groupName(live.id(), live.name());
+        String p = suffixed(partitionOf(live));
+        String rel = (p.length() > 1 ? p.substring(1) + "/" : "") + groupName(live.id(), live.name());
         mounts.forEach((c, m) -> dirs.put(c, m.resolve(rel)));
         return new QemuCgroup(dirs, cpuacctV2);
     }
@@ -221,10 +229,26 @@ final class QemuCgroups {
         if (!enabled()) {
             return null;
         }
+        String p = partitionOf(live);
+        if (!p.startsWith("/")) {
+            throw VirException.of(VirErrorNumber.CONFIG_UNSUPPORTED, VirErrorDomain.QEMU,
+                    "Resource partition '" + p + "' must start with '/'");
+        }
+        live.setResourcePartition(p); // qemuInitCgroup: the live definition names it
+        String dirs = suffixed(p);
+        boolean create = p.equals(partition); // libvirt creates only /machine, jvirtd its configured default
+        for (Map.Entry<String, Path> e : mounts.entrySet()) {
+            if (!create && !Files.isDirectory(e.getValue().resolve(dirs.substring(1)))) {
+                // virCgroupNewIgnoreError: a partition that does not exist leaves the guest in no group
+                LOG.log(Level.WARNING, "cgroup partition {0} does not exist: domain {1} runs in no cgroup",
+                        p, live.name());
+                return null;
+            }
+        }
         QemuCgroup g = groupOf(live);
         try {
             for (Map.Entry<String, Path> e : mounts.entrySet()) {
-                makePartition(e.getKey(), e.getValue());
+                makePartition(e.getKey(), e.getValue(), dirs);
             }
             g.create();
             g.addProcess(pid);
@@ -237,9 +261,12 @@ final class QemuCgroups {
     }
 
     /** The partition's folders down from the mount, each new cpuset one given its parent's CPUs and nodes. */
-    private void makePartition(String controller, Path mount) {
+    private static void makePartition(String controller, Path mount, String dirs) {
         Path dir = mount;
-        for (String part : partition.substring(1).split("/")) {
+        for (String part : dirs.substring(1).split("/")) {
+            if (part.isEmpty()) {
+                continue;
+            }
             Path parent = dir;
             dir = dir.resolve(part);
             QemuCgroup.makeDir(controller, parent, dir);

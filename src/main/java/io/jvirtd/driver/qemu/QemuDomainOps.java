@@ -688,6 +688,26 @@ final class QemuDomainOps implements DomainOps {
     }
 
     @Override
+    public List<TypedParameter> domainGetBlkioParameters(DomainRef dom, int flags) {
+        return QemuBlkiotune.get(life.domains.get(dom), flags);
+    }
+
+    @Override
+    public void domainSetBlkioParameters(DomainRef dom, List<TypedParameter> params, int flags) {
+        QemuBlkiotune.set(life, dom, params, flags);
+    }
+
+    /** libvirt's QEMU driver answers the count queries before it looks at the domain. */
+    @Override
+    public int domainGetParametersCount(String api, DomainRef dom, int flags) {
+        return switch (api) {
+            case "virDomainGetMemoryParameters" -> 3;
+            case "virDomainGetBlkioParameters" -> QemuBlkiotune.COUNT;
+            default -> DomainOps.super.domainGetParametersCount(api, dom, flags);
+        };
+    }
+
+    @Override
     public Screenshot domainScreenshot(DomainRef dom, int screen, int flags) {
         return QemuScreenshot.take(life, dom, screen, flags);
     }

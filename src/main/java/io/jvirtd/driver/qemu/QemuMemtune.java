@@ -41,7 +41,7 @@ final class QemuMemtune {
         DomainDef config;
         QemuCgroup g;
         synchronized (d) {
-            int f = impact(d, flags);
+            int f = QemuCgroupTuning.impact(d, flags);
             config = (f & AFFECT_CONFIG) != 0 ? d.persistentDef : null;
             g = d.cgroup;
             if (config != null) {
@@ -74,7 +74,7 @@ final class QemuMemtune {
             long curHard;
             long curSwap;
             synchronized (d) {
-                int f = impact(d, flags);
+                int f = QemuCgroupTuning.impact(d, flags);
                 live = (f & AFFECT_LIVE) != 0 ? d.liveDef : null;
                 config = (f & AFFECT_CONFIG) != 0;
                 g = d.cgroup;
@@ -189,20 +189,4 @@ final class QemuMemtune {
         return VirException.operationInvalid(VirErrorDomain.QEMU, "cgroup memory controller is not mounted");
     }
 
-    /** virDomainObjGetDefs' checks. Caller holds d. */
-    private static int impact(QemuDomain d, int flags) {
-        boolean active = d.liveDef != null;
-        int f = flags & (AFFECT_LIVE | AFFECT_CONFIG);
-        if (f == 0) {
-            f = active ? AFFECT_LIVE : AFFECT_CONFIG;
-        }
-        if (!active && (f & AFFECT_LIVE) != 0) {
-            throw VirException.operationInvalid(VirErrorDomain.DOMAIN, "domain is not running");
-        }
-        if (d.persistentDef == null && (f & AFFECT_CONFIG) != 0) {
-            throw VirException.operationInvalid(VirErrorDomain.DOMAIN,
-                    "transient domains do not have any persistent config");
-        }
-        return f;
-    }
 }

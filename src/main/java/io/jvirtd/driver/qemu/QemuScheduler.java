@@ -75,7 +75,7 @@ final class QemuScheduler {
         DomainDef config;
         QemuCgroup cgroup;
         synchronized (d) {
-            int f = impact(d, flags);
+            int f = QemuCgroupTuning.impact(d, flags);
             config = (f & AFFECT_CONFIG) != 0 ? d.persistentDef : null;
             cgroup = d.cgroup;
         }
@@ -124,7 +124,7 @@ final class QemuScheduler {
             boolean config;
             QemuCgroup g;
             synchronized (d) {
-                int f = impact(d, flags);
+                int f = QemuCgroupTuning.impact(d, flags);
                 live = (f & AFFECT_LIVE) != 0 ? d.liveDef : null;
                 config = (f & AFFECT_CONFIG) != 0;
                 g = d.cgroup;
@@ -222,23 +222,6 @@ final class QemuScheduler {
             throw VirException.format(VirErrorNumber.INVALID_ARG, VirErrorDomain.QEMU,
                     "value of '%s' is out of range [%d, %d]", name, min, max);
         }
-    }
-
-    /** virDomainObjUpdateModificationImpact. Caller holds d. */
-    private static int impact(QemuDomain d, int flags) {
-        boolean active = d.liveDef != null;
-        int f = flags & (AFFECT_LIVE | AFFECT_CONFIG);
-        if (f == 0) {
-            f = active ? AFFECT_LIVE : AFFECT_CONFIG;
-        }
-        if (!active && (f & AFFECT_LIVE) != 0) {
-            throw VirException.operationInvalid(VirErrorDomain.DOMAIN, "domain is not running");
-        }
-        if (d.persistentDef == null && (f & AFFECT_CONFIG) != 0) {
-            throw VirException.operationInvalid(VirErrorDomain.DOMAIN,
-                    "transient domains do not have any persistent config");
-        }
-        return f;
     }
 
     static VirException noCpuController() {

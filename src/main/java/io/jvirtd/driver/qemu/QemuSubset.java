@@ -29,7 +29,7 @@ import java.util.Set;
 final class QemuSubset {
 
     private static final Set<String> SECTIONS = Set.of("title", "description", "metadata", "features", "cpu", "cputune",
-            "vcpus", "memtune");
+            "vcpus", "memtune", "resource", "blkiotune");
     /** The cputune scalars libvirt's cgroup code applies ({@link QemuCgroupTuning}). */
     private static final Set<String> CPUTUNE_SCALARS = Set.of("shares", "period", "quota", "global_period",
             "global_quota", "emulator_period", "emulator_quota", "iothread_period", "iothread_quota");
@@ -314,6 +314,12 @@ final class QemuSubset {
         String xml = d.format(DomainDef.XML_INACTIVE);
         if (d.optionalSections().contains("cputune")) {
             children(xml, "cputune", n -> n.equals("vcpupin") || n.equals("emulatorpin") || CPUTUNE_SCALARS.contains(n));
+        }
+        if (d.optionalSections().contains("blkiotune")) {
+            children(xml, "blkiotune", n -> n.equals("weight"));
+        }
+        if (d.optionalSections().contains("resource")) {
+            children(xml, "resource", n -> n.equals("partition"));
         }
         if (d.optionalSections().contains("memtune")) {
             children(xml, "memtune", n -> n.equals("hard_limit") || n.equals("soft_limit")
