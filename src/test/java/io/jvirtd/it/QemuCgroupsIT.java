@@ -159,7 +159,7 @@ class QemuCgroupsIT {
     private String defineTiny(DaemonProcess d, String name) throws IOException {
         Path xml = root.resolve(name + ".xml");
         Files.writeString(xml, "<domain type='qemu'><name>" + name + "</name><memory unit='MiB'>16</memory>"
-                + "<vcpu>1</vcpu><os><type arch='x86_64' machine='pc'>hvm</type><kernel>" + TestGuests.tinyKernel()
+                + "<vcpu current='1'>2</vcpu><os><type arch='x86_64' machine='pc'>hvm</type><kernel>" + TestGuests.tinyKernel()
                 + "</kernel></os><features><acpi/></features><on_poweroff>destroy</on_poweroff><devices>"
                 + "<serial type='pty'><target port='0'/></serial>"
                 + "<console type='pty'><target type='serial' port='0'/></console></devices></domain>");
@@ -237,6 +237,23 @@ class QemuCgroupsIT {
         String memtune = virsh(d, "memtune", name);
         assertTrue(memtune.contains("hard_limit     : 262144"), memtune);
         assertTrue(memtune.contains("soft_limit     : unlimited"), memtune);
+
+        // pins also become the sub-groups' cpuset.cpus; numatune's nodeset their cpuset.mems
+        virsh(d, "vcpupin", name, "0", "0");
+        assertEquals("0", read(group("cpuset", name, id).resolve("vcpu0/cpuset.cpus")));
+        virsh(d, "emulatorpin", name, "0");
+        assertEquals("0", read(group("cpuset", name, id).resolve("emulator/cpuset.cpus")));
+        assertEquals("numa_mode      : strict\nnuma_nodeset   :", virsh(d, "numatune", name));
+        assertEquals("error: Unable to change numa parameters\nerror: unsupported configuration: NUMA node 5 is "
+                + "unavailable", virshError(d, "numatune", name, "--nodeset", "5", "--live"));
+        virsh(d, "numatune", name, "--nodeset", "0", "--live");
+        assertEquals("0", read(group("cpuset", name, id).resolve("vcpu0/cpuset.mems")));
+        assertEquals("numa_mode      : strict\nnuma_nodeset   : 0", virsh(d, "numatune", name));
+
+        // a hot-plugged vCPU gets its group, with the vCPU quota set before
+        virsh(d, "setvcpus", name, "2", "--live");
+        assertTrue(Files.readAllLines(group("cpu", name, id).resolve("vcpu1/tasks")).contains(tid(pid, "CPU 1/TCG")));
+        assertEquals("50000", read(group("cpu", name, id).resolve("vcpu1/cpu.cfs_quota_us")));
 
         // blkiotune: this kernel's blkio has no weight file (no bfq/cfq), as libvirtd says
         if (!Files.exists(group("blkio", name, id).resolve("blkio.weight"))

@@ -125,16 +125,32 @@ final class QemuCgroup {
         }
     }
 
+    /** virCgroupNewThread(create): the sub-group in cpu, cpuacct (v1) and cpuset. */
+    void makeThreadGroup(String sub) {
+        for (String c : QemuCgroups.THREAD_CONTROLLERS) {
+            if (has(c) && !(c.equals("cpuacct") && cpuacctV2) && !Files.isDirectory(dir(c, sub))) {
+                makeDir(c, dir(c, null), dir(c, sub));
+            }
+        }
+    }
+
+    /** virCgroupDelThread: a sub-group whose thread has gone. */
+    void removeSubGroup(String sub) {
+        for (String c : QemuCgroups.THREAD_CONTROLLERS) {
+            if (has(c)) {
+                rmdir(dir(c, sub));
+            }
+        }
+    }
+
     /** virCgroupNewThread(create) + virCgroupAddThread. */
-    private void addThread(String sub, String tid) {
+    void addThread(String sub, String tid) {
+        makeThreadGroup(sub);
         for (String c : QemuCgroups.THREAD_CONTROLLERS) {
             if (!has(c) || c.equals("cpuacct") && cpuacctV2) {
                 continue;
             }
             Path d = dir(c, sub);
-            if (!Files.isDirectory(d)) {
-                makeDir(c, dir(c, null), d);
-            }
             try {
                 write(d.resolve("tasks"), tid);
             } catch (VirException e) {

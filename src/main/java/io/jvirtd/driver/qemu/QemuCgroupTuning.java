@@ -42,6 +42,59 @@ final class QemuCgroupTuning {
         }
     }
 
+    /**
+     * qemuDomainPinVcpuLive / qemuDomainPinEmulator with the cpuset controller: the pin as
+     * {@code cpuset.cpus} of the thread's sub-group, before the thread's affinity. Nothing
+     * without a cpuset group.
+     */
+    static void pinCpuset(QemuDomain d, String sub, String cpus) {
+        QemuCgroup g = cgroupOf(d);
+        if (g != null) {
+            pinCpuset(g, sub, cpus);
+        }
+    }
+
+    private static void pinCpuset(QemuCgroup g, String sub, String cpus) {
+        if (g.has("cpuset") && Files.isDirectory(g.dir("cpuset", sub))) {
+            g.set("cpuset", sub, "cpuset.cpus", cpus);
+        }
+    }
+
+    /** A hot-plugged vCPU's thread into its {@code vcpuN} group, with the vCPU's pin and the definition's bandwidth. */
+    static void placeVcpu(QemuDomain d, int vcpu, long tid) {
+        QemuCgroup g = cgroupOf(d);
+        if (g == null) {
+            return;
+        }
+        String pin;
+        long[] bw;
+        synchronized (d) {
+            DomainDef live = d.liveDef;
+            if (live == null) {
+                return;
+            }
+            pin = live.vcpuPin(vcpu);
+            bw = new long[] {orZero(live.cputuneValue("period")), orZero(live.cputuneValue("quota"))};
+        }
+        String sub = "vcpu" + vcpu;
+        g.makeThreadGroup(sub);
+        if (pin != null) {
+            pinCpuset(g, sub, pin);
+        }
+        if (g.has("cpu")) {
+            bandwidth(g, sub, bw);
+        }
+        g.addThread(sub, Long.toString(tid));
+    }
+
+    /** An unplugged vCPU's {@code vcpuN} groups go (its thread is gone). */
+    static void removeVcpu(QemuDomain d, int vcpu) {
+        QemuCgroup g = cgroupOf(d);
+        if (g != null) {
+            g.removeSubGroup("vcpu" + vcpu);
+        }
+    }
+
     /** The definition's CPU and memory tunables on the new group; libvirt's error fails the start. */
     static void applyAtStart(QemuDomain d, DomainDef live) {
         QemuCgroup g = cgroupOf(d);
@@ -70,6 +123,7 @@ final class QemuCgroupTuning {
                     "cgroup cpu is required for scheduler tuning");
         }
         if (g == null) {
+            QemuNumatune.applyAtStart(null, live); // refused: jvirtd cannot bind memory without cpuset
             return; // qemuSetupCgroup without a cgroup: shares and memtune stay in the definition only
         }
         if (g.has("cpu")) {
@@ -90,6 +144,13 @@ final class QemuCgroupTuning {
             QemuMemtune.write(g, hard, soft, swap);
         }
         QemuBlkiotune.applyAtStart(g, blkioWeight);
+        QemuNumatune.applyAtStart(g, live);
+        for (var pin : live.vcpuPins().entrySet()) { // qemuProcessSetupPid: the pin as the group's CPUs too
+            pinCpuset(g, "vcpu" + pin.getKey(), pin.getValue());
+        }
+        if (live.emulatorPin() != null) {
+            pinCpuset(g, "emulator", live.emulatorPin());
+        }
     }
 
     /**

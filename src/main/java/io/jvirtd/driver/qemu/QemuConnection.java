@@ -3,6 +3,7 @@ package io.jvirtd.driver.qemu;
 import io.jvirtd.driver.common.CpuModelNames;
 import io.jvirtd.driver.storage.DirStorageOps;
 import io.jvirtd.driver.secret.SecretConnection;
+import io.jvirtd.model.DriverFeature;
 import io.jvirtd.model.NodeCpuMap;
 import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.NodeInfo;
@@ -41,6 +42,17 @@ final class QemuConnection implements HypervisorConnection {
     @Override
     public String driverName() {
         return NAME;
+    }
+
+    /**
+     * virDriverFeatureIsGlobal: string typed parameters and the network-update order are every
+     * driver's in libvirt 9.0 (clients ask before they let a getter return strings, such as
+     * numatune's nodeset). Migration is not offered: this driver has none.
+     */
+    @Override
+    public boolean supportsFeature(int feature) {
+        DriverFeature f = DriverFeature.byNumber(feature);
+        return f == DriverFeature.TYPED_PARAM_STRING || f == DriverFeature.NETWORK_UPDATE_HAS_CORRECT_ORDER;
     }
 
     @Override

@@ -688,6 +688,16 @@ final class QemuDomainOps implements DomainOps {
     }
 
     @Override
+    public List<TypedParameter> domainGetNumaParameters(DomainRef dom, int flags) {
+        return QemuNumatune.get(life.domains.get(dom), flags);
+    }
+
+    @Override
+    public void domainSetNumaParameters(DomainRef dom, List<TypedParameter> params, int flags) {
+        QemuNumatune.set(life, dom, params, flags);
+    }
+
+    @Override
     public List<TypedParameter> domainGetBlkioParameters(DomainRef dom, int flags) {
         return QemuBlkiotune.get(life.domains.get(dom), flags);
     }
@@ -703,6 +713,7 @@ final class QemuDomainOps implements DomainOps {
         return switch (api) {
             case "virDomainGetMemoryParameters" -> 3;
             case "virDomainGetBlkioParameters" -> QemuBlkiotune.COUNT;
+            case "virDomainGetNumaParameters" -> 2;
             default -> DomainOps.super.domainGetParametersCount(api, dom, flags);
         };
     }

@@ -29,7 +29,7 @@ import java.util.Set;
 final class QemuSubset {
 
     private static final Set<String> SECTIONS = Set.of("title", "description", "metadata", "features", "cpu", "cputune",
-            "vcpus", "memtune", "resource", "blkiotune");
+            "vcpus", "memtune", "resource", "blkiotune", "numatune");
     /** The cputune scalars libvirt's cgroup code applies ({@link QemuCgroupTuning}). */
     private static final Set<String> CPUTUNE_SCALARS = Set.of("shares", "period", "quota", "global_period",
             "global_quota", "emulator_period", "emulator_quota", "iothread_period", "iothread_quota");
@@ -314,6 +314,13 @@ final class QemuSubset {
         String xml = d.format(DomainDef.XML_INACTIVE);
         if (d.optionalSections().contains("cputune")) {
             children(xml, "cputune", n -> n.equals("vcpupin") || n.equals("emulatorpin") || CPUTUNE_SCALARS.contains(n));
+        }
+        if (d.optionalSections().contains("numatune")) {
+            children(xml, "numatune", n -> n.equals("memory"));
+            if (xml.contains("placement='auto'") && xml.indexOf("placement='auto'") > xml.indexOf("<numatune>")
+                    && xml.indexOf("placement='auto'") < xml.indexOf("</numatune>")) {
+                throw unsupported("<numatune> placement 'auto'");
+            }
         }
         if (d.optionalSections().contains("blkiotune")) {
             children(xml, "blkiotune", n -> n.equals("weight"));
