@@ -157,8 +157,13 @@ class QemuCgroupsIT {
     }
 
     private String defineTiny(DaemonProcess d, String name) throws IOException {
+        return defineTiny(d, name, "");
+    }
+
+    /** @param tuning XML after {@code <memory>} ({@code <cputune>}, {@code <memtune>}) */
+    private String defineTiny(DaemonProcess d, String name, String tuning) throws IOException {
         Path xml = root.resolve(name + ".xml");
-        Files.writeString(xml, "<domain type='qemu'><name>" + name + "</name><memory unit='MiB'>16</memory>"
+        Files.writeString(xml, "<domain type='qemu'><name>" + name + "</name><memory unit='MiB'>16</memory>" + tuning
                 + "<vcpu current='1'>2</vcpu><os><type arch='x86_64' machine='pc'>hvm</type><kernel>" + TestGuests.tinyKernel()
                 + "</kernel></os><features><acpi/></features><on_poweroff>destroy</on_poweroff><devices>"
                 + "<serial type='pty'><target port='0'/></serial>"
@@ -285,6 +290,33 @@ class QemuCgroupsIT {
             assertFalse(Files.exists(group(c, name, id)), "group gone from " + c);
         }
         virsh(d2, "undefine", name);
+
+        // a definition's tunables are on the group from the start; a guest that died while the
+        // daemon was away has its group removed by the next daemon
+        String tuned = defineTiny(d2, "jvq-cg2", "<memtune><hard_limit unit='KiB'>524288</hard_limit></memtune>"
+                + "<cputune><shares>2048</shares><quota>30000</quota></cputune>");
+        virsh(d2, "start", tuned);
+        int id2 = Integer.parseInt(virsh(d2, "domid", tuned));
+        long pid2 = qemu.pid(tuned);
+        assertEquals("2048", read(group("cpu", tuned, id2).resolve("cpu.shares")));
+        assertEquals("30000", read(group("cpu", tuned, id2).resolve("vcpu0/cpu.cfs_quota_us")));
+        assertEquals(Long.toString(524288L * 1024), read(group("memory", tuned, id2).resolve("memory.limit_in_bytes")));
+        ProcessHandle.of(d2.pid()).orElseThrow().destroyForcibly();
+        assertEquals(137, d2.awaitExit(Duration.ofSeconds(20)));
+        ProcessHandle qemuProcess = ProcessHandle.of(pid2).orElseThrow();
+        qemuProcess.destroyForcibly();
+        qemuProcess.onExit().get(20, java.util.concurrent.TimeUnit.SECONDS);
+        DaemonProcess d3 = daemon();
+        assertEquals("shut off", virsh(d3, "domstate", tuned));
+        // the driver's event thread shuts it off, then removes the group: wait for that, bounded
+        long until = System.nanoTime() + 10_000_000_000L;
+        while (CONTROLLERS.stream().anyMatch(c -> Files.exists(group(c, tuned, id2))) && System.nanoTime() < until) {
+            java.util.concurrent.locks.LockSupport.parkNanos(5_000_000); // a poll of the folders, bounded
+        }
+        for (String c : CONTROLLERS) {
+            assertFalse(Files.exists(group(c, tuned, id2)), "dead guest's group gone from " + c);
+        }
+        virsh(d3, "undefine", tuned);
         qemu.assertNothingLeft();
     }
 }

@@ -394,6 +394,7 @@ final class QemuLifecycle {
                 d.forSnapshotDelete = quiet; // in every status file of this run, the first included
                 d.starting = true; // until the start's own last status write
             }
+            QemuCgroupTuning.applyAtStart(d, live); // <cputune>, <memtune>... on the groups, vCPUs not run yet
             // One round trip: the negotiation, the pty query and cont travel together.
             mon = QmpMonitor.open(live.name(), l.monitor(), loop, listener(d));
             CompletableFuture<Object> chardevs = mon.send("query-chardev", null);
@@ -416,12 +417,12 @@ final class QemuLifecycle {
             if (bootVcpus) {
                 QemuVcpuHotplug.atStart(live, mon);
                 QemuCgroupTuning.placeNewThreads(d, l.pid());
+                QemuCgroupTuning.applyAtStart(d, live); // again, for the new vCPUs' groups
                 if (!paused && incoming == null && loadvm == null) {
                     cont = mon.send("cont", null);
                 }
             }
             QemuVcpuPins.applyAtStart(live, l.pid(), mon); // <cputune> pins on the vCPU and main threads
-            QemuCgroupTuning.applyAtStart(d, live); // <cputune> and <memtune> on the groups
             if (loadvm != null) {
                 QemuSnapshots.loadvm(mon, loadvm);
                 revertedStart(d, mon, paused);
