@@ -13,7 +13,10 @@
 # qemu.conf with user = group = "root" (no libvirt-daemon-system), an /etc/passwd and
 # /etc/group that have the libvirt-qemu user libvirtd's QEMU driver insists on, and
 # cgroup_controllers = [ ] because cgroups (v1 here) are host-global and a namespace does not
-# isolate them (this only spares libvirtd work, it never slows it).
+# isolate them (this only spares libvirtd work, it never slows it). CGROUPS=1 leaves that line
+# out, for comparisons of cgroup behaviour (schedinfo, cpu-stats, memtune): then use a PORT and
+# DIR of your own and guest names no other run uses, and remove the groups left in
+# /sys/fs/cgroup/*/machine afterwards.
 #
 # Listens on TCP 127.0.0.1:$PORT (default 16619) with auth none, unix sockets in DIR:
 #   qemu+tcp://127.0.0.1:$PORT/system
@@ -35,7 +38,8 @@ setup() {
     mkdir -p "$NS"/{run/lock,lib,cache,log,etc}  # run/lock: virsh console (virChrdevLockFileCreate)
     if [ ! -e "$NS/etc/qemu.conf" ]; then
         cp -a /etc/libvirt/. "$NS/etc/"
-        printf 'user = "root"\ngroup = "root"\ncgroup_controllers = [ ]\n' >> "$NS/etc/qemu.conf"
+        printf 'user = "root"\ngroup = "root"\n' >> "$NS/etc/qemu.conf"
+        [ "${CGROUPS:-0}" = 1 ] || printf 'cgroup_controllers = [ ]\n' >> "$NS/etc/qemu.conf"
         cp /etc/passwd /etc/group "$NS/"
         if ! id libvirt-qemu >/dev/null 2>&1; then
             echo 'libvirt-qemu:x:64055:64055:Libvirt Qemu:/var/lib/libvirt:/usr/sbin/nologin' >> "$NS/passwd"

@@ -173,7 +173,10 @@ class Jvirtd(Daemon):
         self.conf = os.path.join(self.dir, "jvirtd.conf")
         with open(self.conf, "w") as f:
             f.write(f'listen_tcp = 1\nlisten_tls = 0\nlisten_addr = "127.0.0.1"\ntcp_port = "{self.port}"\n'
-                    f'auth_tcp = "none"\nunix_sock_dir = "{self.dir}"\nqemu_root = "{self.qemu_root}"\n')
+                    f'auth_tcp = "none"\nunix_sock_dir = "{self.dir}"\nqemu_root = "{self.qemu_root}"\n'
+                    # as private-libvirtd.sh's cgroup_controllers = [ ]: the same work on both sides,
+                    # and no two daemons' guests (both numbered from 1) in one host-global cgroup
+                    'qemu_cgroup_controllers = [ ]\n')
         self.proc = None
 
     def launch(self):

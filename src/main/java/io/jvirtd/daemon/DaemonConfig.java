@@ -117,6 +117,18 @@ public final class DaemonConfig {
      */
     public String qemuUser;
     public String qemuGroup;
+    /**
+     * [qemu_cgroup_controllers] qemu.conf's {@code cgroup_controllers}: the cgroup v1 controllers
+     * guests are placed in (of cpu, cpuacct, cpuset, memory, blkio, freezer); {@code [ ]} for
+     * none; null (the default): every one the host mounts and root can write.
+     */
+    public List<String> qemuCgroupControllers;
+    /**
+     * [qemu_cgroup_partition] the cgroup partition guests are placed in, libvirt's
+     * {@code <resource><partition>} default: {@code /machine} (the default). A daemon of its own
+     * (tests) takes another, so that two daemons never share a group.
+     */
+    public String qemuCgroupPartition;
 
     private enum Type { INT, LONG, STRING, BOOL, LIST }
 
@@ -192,6 +204,8 @@ public final class DaemonConfig {
         key("qemu_kvm", Type.BOOL, (c, v) -> c.qemuKvm = (Boolean) v);
         key("qemu_user", Type.STRING, (c, v) -> c.qemuUser = (String) v);
         key("qemu_group", Type.STRING, (c, v) -> c.qemuGroup = (String) v);
+        key("qemu_cgroup_controllers", Type.LIST, (c, v) -> c.qemuCgroupControllers = strings(v));
+        key("qemu_cgroup_partition", Type.STRING, (c, v) -> c.qemuCgroupPartition = (String) v);
         ignored("host_uuid_source", Type.STRING);
         ignored("tls_priority", Type.STRING);
         ignored("tcp_min_ssf", Type.INT);

@@ -48,7 +48,8 @@ final class DriverRegistry {
         RelaxNgSchemas schemas = schemas();
         return new DriverRegistry(List.of(new MockHostDriver(schemas, config.testFaultPlan),
                 new QemuDriver(new QemuDriver.Settings(config.qemuRoot, config.qemuKvm, config.hostUuid,
-                        config.qemuUser, config.qemuGroup), schemas)));
+                        config.qemuUser, config.qemuGroup, config.qemuCgroupControllers, config.qemuCgroupPartition),
+                        schemas)));
     }
 
     /**

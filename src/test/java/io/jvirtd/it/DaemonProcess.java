@@ -109,6 +109,9 @@ public final class DaemonProcess implements AutoCloseable {
         c.put("auth_tcp", "\"none\"");
         c.put("auth_unix_rw", "\"none\"");
         c.put("auth_unix_ro", "\"none\"");
+        // cgroups are host-global and test daemons all number guests from 1: none unless a test
+        // asks for them, and then in a partition of its own (QemuCgroupsIT)
+        c.put("qemu_cgroup_controllers", "[ ]");
         c.putAll(extra);
         StringBuilder sb = new StringBuilder("# written by DaemonProcess for an interoperability test\n");
         c.forEach((k, v) -> sb.append(k).append(" = ").append(v).append('\n'));

@@ -54,6 +54,17 @@ final class QemuConnection implements HypervisorConnection {
         return NAME;
     }
 
+    /**
+     * virDriverFeatureIsGlobal: string typed parameters and the network-update order are every
+     * driver's in libvirt 9.0 (clients ask before they let a getter return strings, such as
+     * numatune's nodeset). Migration is not offered: this driver has none.
+     */
+    @Override
+    public boolean supportsFeature(int feature) {
+        DriverFeature f = DriverFeature.byNumber(feature);
+        return f == DriverFeature.TYPED_PARAM_STRING || f == DriverFeature.NETWORK_UPDATE_HAS_CORRECT_ORDER;
+    }
+
     @Override
     public long getVersion() {
         return EmulatorCaps.of(QemuXmlOptions.DEFAULT_EMULATOR).versionNumber();

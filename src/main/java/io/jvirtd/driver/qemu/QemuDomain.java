@@ -51,6 +51,8 @@ final class QemuDomain {
     java.util.Map<Integer, Long> vcpuThreads;
     long vcpuThreadsPid = -1;
     QmpMonitor monitor;
+    /** The run's cgroup (libvirt's priv->cgroup), or null when it has none: no cgroups on this host. */
+    QemuCgroup cgroup;
     boolean autostart;
     /** The reason the next RESUME / STOP event applies (libvirt's runningReason / pausedReason). */
     int runningReason = -1;

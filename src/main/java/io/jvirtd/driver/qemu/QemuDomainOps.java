@@ -30,6 +30,7 @@ import io.jvirtd.model.domain.DomainJobInfo;
 import io.jvirtd.model.domain.DomainJobStats;
 import io.jvirtd.model.domain.DomainListFilter;
 import io.jvirtd.model.domain.DomainMemoryStat;
+import io.jvirtd.model.domain.DomainCpuStats;
 import io.jvirtd.model.domain.DomainRef;
 import io.jvirtd.model.domain.DomainStateReason;
 import io.jvirtd.model.domain.DomainStatsRecord;
@@ -714,6 +715,63 @@ final class QemuDomainOps implements DomainOps {
     @Override
     public void domainSetBlockIoTune(DomainRef dom, String disk, List<TypedParameter> params, int flags) {
         blockIoTune.set(dom, disk, params, flags);
+    }
+
+    @Override
+    public void domainSetSchedulerParameters(DomainRef dom, List<TypedParameter> params) {
+        QemuScheduler.set(life, dom, params, 0);
+    }
+
+    @Override
+    public void domainSetSchedulerParametersFlags(DomainRef dom, List<TypedParameter> params, int flags) {
+        QemuScheduler.set(life, dom, params, flags);
+    }
+
+    @Override
+    public DomainCpuStats domainGetCPUStats(DomainRef dom, int nparams, int startCpu, int ncpus, int flags) {
+        VirException.checkFlags(flags, 4, VirErrorDomain.QEMU, "qemuDomainGetCPUStats");
+        return QemuCgroupTuning.cpuStats(life.domains.get(dom), nparams, startCpu, ncpus);
+    }
+
+    @Override
+    public List<TypedParameter> domainGetMemoryParameters(DomainRef dom, int flags) {
+        return QemuMemtune.get(life.domains.get(dom), flags);
+    }
+
+    @Override
+    public void domainSetMemoryParameters(DomainRef dom, List<TypedParameter> params, int flags) {
+        QemuMemtune.set(life, dom, params, flags);
+    }
+
+    @Override
+    public List<TypedParameter> domainGetNumaParameters(DomainRef dom, int flags) {
+        return QemuNumatune.get(life.domains.get(dom), flags);
+    }
+
+    @Override
+    public void domainSetNumaParameters(DomainRef dom, List<TypedParameter> params, int flags) {
+        QemuNumatune.set(life, dom, params, flags);
+    }
+
+    @Override
+    public List<TypedParameter> domainGetBlkioParameters(DomainRef dom, int flags) {
+        return QemuBlkiotune.get(life.domains.get(dom), flags);
+    }
+
+    @Override
+    public void domainSetBlkioParameters(DomainRef dom, List<TypedParameter> params, int flags) {
+        QemuBlkiotune.set(life, dom, params, flags);
+    }
+
+    /** libvirt's QEMU driver answers the count queries before it looks at the domain. */
+    @Override
+    public int domainGetParametersCount(String api, DomainRef dom, int flags) {
+        return switch (api) {
+            case "virDomainGetMemoryParameters" -> 3;
+            case "virDomainGetBlkioParameters" -> QemuBlkiotune.COUNT;
+            case "virDomainGetNumaParameters" -> 2;
+            default -> DomainOps.super.domainGetParametersCount(api, dom, flags);
+        };
     }
 
     @Override

@@ -16,6 +16,7 @@ import io.jvirtd.model.spi.HypervisorDriver;
 import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -50,6 +51,7 @@ public final class QemuDriver implements HypervisorDriver {
     private final QemuCapabilities capabilities;
     private final QemuRunAs runAs;
     private final SchemaValidator schemas;
+    private final Settings settings;
     private volatile QemuLifecycle lifecycle;
     /** The storage driver a qemu:/// connection also serves, as libvirtd's does. */
     private final DirStorage storage;
@@ -67,12 +69,21 @@ public final class QemuDriver implements HypervisorDriver {
      * @param hostUuid the daemon's {@code host_uuid}, or null for the DMI one (else a random one)
      * @param user     {@code qemu_user} (qemu.conf's {@code user}: a name or "+UID"), or null: the daemon's
      * @param group    {@code qemu_group} (qemu.conf's {@code group}), or null: the daemon's
+     * @param cgroupControllers {@code qemu_cgroup_controllers} (qemu.conf's {@code cgroup_controllers}),
+     *                 or null: every usable one ({@link QemuCgroups})
+     * @param cgroupPartition {@code qemu_cgroup_partition}, or null: {@code /machine}
      */
-    public record Settings(Path qemuRoot, boolean offerKvm, String hostUuid, String user, String group) {
+    public record Settings(Path qemuRoot, boolean offerKvm, String hostUuid, String user, String group,
+                           List<String> cgroupControllers, String cgroupPartition) {
 
         /** QEMU runs as the daemon's user and group. */
         public Settings(Path qemuRoot, boolean offerKvm, String hostUuid) {
             this(qemuRoot, offerKvm, hostUuid, null, null);
+        }
+
+        /** Guests in libvirt's default cgroups. */
+        public Settings(Path qemuRoot, boolean offerKvm, String hostUuid, String user, String group) {
+            this(qemuRoot, offerKvm, hostUuid, user, group, null, null);
         }
     }
 
@@ -84,6 +95,7 @@ public final class QemuDriver implements HypervisorDriver {
     /** @param schemas what checks XML against libvirt's schemas (VALIDATE flags) */
     public QemuDriver(Settings settings, SchemaValidator schemas) {
         this.schemas = schemas;
+        this.settings = settings;
         this.privileged = "root".equals(System.getProperty("user.name"));
         this.host = new HostSide(Path.of("/"), privileged);
         this.paths = settings.qemuRoot() != null ? QemuPaths.under(settings.qemuRoot())
@@ -109,7 +121,9 @@ public final class QemuDriver implements HypervisorDriver {
         storage.start(); // before the guests: their volume disks resolve through the pools
         domains.inhibitIdleExitOn(loop);
         secrets = SecretDriver.load(paths.secretsDir(), schemas);
-        QemuLifecycle l = new QemuLifecycle(paths, domains, events, loop, eventThread, capabilities, runAs, schemas, storage);
+        QemuCgroups cgroups = QemuCgroups.detect(settings.cgroupControllers(), settings.cgroupPartition(), privileged);
+        QemuLifecycle l = new QemuLifecycle(paths, domains, events, loop, eventThread, capabilities, runAs, schemas,
+                storage, cgroups);
         l.loadAndReattach();
         QemuSnapshots.loadAll(paths, domains);
         new QemuSnapshots(l).resumeDeletes(); // a snapshot delete a killed daemon left half done

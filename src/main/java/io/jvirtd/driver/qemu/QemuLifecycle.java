@@ -87,9 +87,19 @@ final class QemuLifecycle {
     /** The block jobs this driver runs (JOB_STATUS_CHANGE events go there). */
     final QemuBlockJobs blockJobs = new QemuBlockJobs();
 
+    /** The host's cgroups for guests (NONE: no cgroups). */
+    final QemuCgroups cgroups;
+
     QemuLifecycle(QemuPaths paths, QemuDomains domains, EventBus events, DriverEventLoop loop,
                   ExecutorService eventThread, QemuCapabilities capabilities, QemuRunAs runAs,
                   SchemaValidator schemas, DirStorage storage) {
+        this(paths, domains, events, loop, eventThread, capabilities, runAs, schemas, storage, QemuCgroups.NONE);
+    }
+
+    QemuLifecycle(QemuPaths paths, QemuDomains domains, EventBus events, DriverEventLoop loop,
+                  ExecutorService eventThread, QemuCapabilities capabilities, QemuRunAs runAs,
+                  SchemaValidator schemas, DirStorage storage, QemuCgroups cgroups) {
+        this.cgroups = cgroups;
         this.paths = paths;
         this.storage = storage;
         this.runAs = runAs;
@@ -365,7 +375,10 @@ final class QemuLifecycle {
         }
         QmpMonitor mon = null;
         try {
+            // before the monitor's first round trip, which may hold the cont: no vCPU has run yet
+            QemuCgroup cgroup = cgroups.place(live, l.pid());
             synchronized (d) {
+                d.cgroup = cgroup;
                 d.liveDef = live;
                 domains.setRunId(d, live.id());
                 // QemuDiskArgs numbered every disk 1..N, markLive their backing images N+1..
@@ -381,6 +394,7 @@ final class QemuLifecycle {
                 d.forSnapshotDelete = quiet; // in every status file of this run, the first included
                 d.starting = true; // until the start's own last status write
             }
+            QemuCgroupTuning.applyAtStart(d, live); // <cputune>, <memtune>... on the groups, vCPUs not run yet
             // One round trip: the negotiation, the pty query and cont travel together.
             mon = QmpMonitor.open(live.name(), l.monitor(), loop, listener(d));
             CompletableFuture<Object> chardevs = mon.send("query-chardev", null);
@@ -410,6 +424,8 @@ final class QemuLifecycle {
             QemuBlockIoTune.awaitAtStart(mon, throttles, MONITOR_TIMEOUT_MILLIS);
             if (bootVcpus) {
                 QemuVcpuHotplug.atStart(live, mon);
+                QemuCgroupTuning.placeNewThreads(d, l.pid());
+                QemuCgroupTuning.applyAtStart(d, live); // again, for the new vCPUs' groups
                 if (!paused && incoming == null && loadvm == null) {
                     cont = mon.send("cont", null);
                 }
@@ -462,6 +478,7 @@ final class QemuLifecycle {
             synchronized (d) {
                 d.liveDef = null;
                 d.monitor = null;
+                d.cgroup = null;
                 domains.setRunId(d, -1);
                 d.pid = -1;
                 d.state = DomainState.SHUTOFF;
@@ -470,6 +487,7 @@ final class QemuLifecycle {
                 d.starting = false;
             }
             QemuLauncher.cleanup(l.runDir(), paths.pidFile(live.name()));
+            cgroups.removeGroupOf(live);
             deleteStatus(d, live.name());
             throw e;
         }
@@ -997,6 +1015,7 @@ final class QemuLifecycle {
             live = d.liveDef;
             d.liveDef = null;
             d.monitor = null;
+            d.cgroup = null;
             d.blockCommits = List.of(); // its block jobs went with QEMU
             d.forSnapshotDelete = false;
             d.starting = false;
@@ -1022,6 +1041,7 @@ final class QemuLifecycle {
         if (!keepFiles) {
             deleteStatus(d, live.name());
             QemuLauncher.cleanup(paths.runDir(live.id(), live.name()), paths.pidFile(live.name()));
+            cgroups.removeGroupOf(live); // qemuRemoveCgroup; also the group of a guest found dead at start
         }
         return live;
     }
@@ -1288,6 +1308,10 @@ final class QemuLifecycle {
             LOG.log(Level.WARNING, "domain {0} died while the daemon was away", live.name());
             onEventThread(() -> stopped(dom, StateReason.Shutoff.CRASHED, STOPPED_FAILED));
             return null;
+        }
+        QemuCgroup cgroup = cgroups.find(live); // qemuConnectCgroup: the group its start made
+        synchronized (d) {
+            d.cgroup = cgroup;
         }
         try {
             QmpMonitor mon = QmpMonitor.open(live.name(), s.monitor(), loop, listener(d));

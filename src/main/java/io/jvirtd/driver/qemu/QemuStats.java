@@ -73,7 +73,8 @@ final class QemuStats {
      */
     private record Target(QemuDomain d, DomainRef ref, DomainState state, int reason, boolean active, long pid,
                           QmpMonitor mon, boolean balloon, long memoryKiB, long currentMemoryKiB, int vcpusCurrent,
-                          int vcpusMax, int interfaces, List<DeviceDef> disks, Map<Integer, Long> vcpuThreads) {
+                          int vcpusMax, int interfaces, List<DeviceDef> disks, Map<Integer, Long> vcpuThreads,
+                          QemuCgroup cgroup) {
     }
 
     /** A domain's questions to QEMU, in flight. */
@@ -138,7 +139,8 @@ final class QemuStats {
             }
             return new Target(d, d.ref(), d.state, d.reason, active, d.pid, active ? d.monitor : null,
                     BalloonStats.balloon(def) != null, def.memoryKiB(), def.currentMemoryKiB(), def.vcpusCurrent(),
-                    def.vcpusMax(), def.interfaces().size(), disks, d.vcpuThreadsPid == d.pid ? d.vcpuThreads : null);
+                    def.vcpusMax(), def.interfaces().size(), disks, d.vcpuThreadsPid == d.pid ? d.vcpuThreads : null,
+                    active ? d.cgroup : null);
         }
     }
 
@@ -225,6 +227,10 @@ final class QemuStats {
     }
 
     private static void cpu(List<TypedParameter> p, Target t) {
+        if (t.cgroup() != null) {
+            cpuFromCgroup(p, t);
+            return;
+        }
         // libvirtd reads /proc for its pid 0 when the domain is shut off, and so reports its
         // own CPU times: clients see the daemon's there, so they do here too
         ProcTasks.TaskStat s = ProcTasks.process(t.active() ? t.pid() : ProcessHandle.current().pid());
@@ -239,6 +245,28 @@ final class QemuStats {
             p.add(TypedParameter.ofULLong("cpu.haltpoll.success.time", 0));
             p.add(TypedParameter.ofULLong("cpu.haltpoll.fail.time", 0));
         }
+    }
+
+    /** qemuDomainGetStatsCpuCgroup: the group's cpuacct figures, each left out when unreadable. */
+    private static void cpuFromCgroup(List<TypedParameter> p, Target t) {
+        QemuCgroup g = t.cgroup();
+        if (g.has("cpuacct")) {
+            try {
+                p.add(TypedParameter.ofULLong("cpu.time", QemuCgroupTuning.usage(g)));
+            } catch (RuntimeException e) {
+                // libvirt leaves the figure out
+            }
+            try {
+                long[] us = QemuCgroupTuning.userSystem(g);
+                p.add(TypedParameter.ofULLong("cpu.user", us[0]));
+                p.add(TypedParameter.ofULLong("cpu.system", us[1]));
+            } catch (RuntimeException e) {
+                // as above
+            }
+        }
+        p.add(TypedParameter.ofUInt("cpu.cache.monitor.count", 0));
+        p.add(TypedParameter.ofULLong("cpu.haltpoll.success.time", 0));
+        p.add(TypedParameter.ofULLong("cpu.haltpoll.fail.time", 0));
     }
 
     /** query-dirty-rate's answer as libvirt's dirtyrate group (nothing when unanswered). */

@@ -29,7 +29,10 @@ import java.util.Set;
 final class QemuSubset {
 
     private static final Set<String> SECTIONS = Set.of("title", "description", "metadata", "features", "cpu", "cputune",
-            "vcpus");
+            "vcpus", "memtune", "resource", "blkiotune", "numatune");
+    /** The cputune scalars libvirt's cgroup code applies ({@link QemuCgroupTuning}). */
+    private static final Set<String> CPUTUNE_SCALARS = Set.of("shares", "period", "quota", "global_period",
+            "global_quota", "emulator_period", "emulator_quota", "iothread_period", "iothread_quota");
 
     private QemuSubset() {
     }
@@ -304,21 +307,45 @@ final class QemuSubset {
     }
 
     /** What the subset refuses: libvirt's CONFIG_UNSUPPORTED, naming the part. */
-    /** {@code <cputune>}: only vcpupin and emulatorpin, which {@link QemuVcpuPins} applies at start. */
+    /**
+     * {@code <cputune>}: vcpupin and emulatorpin, which {@link QemuVcpuPins} applies at start, and
+     * the scalars the cgroup code applies; {@code <memtune>}: the three limits of the memory cgroup.
+     */
     private static void cputune(DomainDef d) {
-        if (!d.optionalSections().contains("cputune")) {
-            return;
-        }
         String xml = d.format(DomainDef.XML_INACTIVE);
-        int from = xml.indexOf("<cputune>");
-        int to = xml.indexOf("</cputune>");
+        if (d.optionalSections().contains("cputune")) {
+            children(xml, "cputune", n -> n.equals("vcpupin") || n.equals("emulatorpin") || CPUTUNE_SCALARS.contains(n));
+        }
+        if (d.optionalSections().contains("numatune")) {
+            children(xml, "numatune", n -> n.equals("memory"));
+            if (xml.contains("placement='auto'") && xml.indexOf("placement='auto'") > xml.indexOf("<numatune>")
+                    && xml.indexOf("placement='auto'") < xml.indexOf("</numatune>")) {
+                throw unsupported("<numatune> placement 'auto'");
+            }
+        }
+        if (d.optionalSections().contains("blkiotune")) {
+            children(xml, "blkiotune", n -> n.equals("weight"));
+        }
+        if (d.optionalSections().contains("resource")) {
+            children(xml, "resource", n -> n.equals("partition"));
+        }
+        if (d.optionalSections().contains("memtune")) {
+            children(xml, "memtune", n -> n.equals("hard_limit") || n.equals("soft_limit")
+                    || n.equals("swap_hard_limit"));
+        }
+    }
+
+    private static void children(String xml, String section, java.util.function.Predicate<String> allowed) {
+        int from = xml.indexOf("<" + section + ">");
+        int to = xml.indexOf("</" + section + ">");
         if (from < 0 || to < from) {
             return;
         }
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("<([A-Za-z_]+)").matcher(xml.substring(from + 9, to));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("<([A-Za-z_]+)")
+                .matcher(xml.substring(from + section.length() + 2, to));
         while (m.find()) {
-            if (!m.group(1).equals("vcpupin") && !m.group(1).equals("emulatorpin")) {
-                throw unsupported("<cputune><" + m.group(1) + ">");
+            if (!allowed.test(m.group(1))) {
+                throw unsupported("<" + section + "><" + m.group(1) + ">");
             }
         }
     }

@@ -385,6 +385,7 @@ final class QemuVcpuHotplug {
         synchronized (d) {
             pin = d.liveDef == null ? null : d.liveDef.vcpuPin(vcpu);
         }
+        QemuCgroupTuning.placeVcpu(d, vcpu, added.tid()); // qemuProcessSetupVcpu: its group, pin and bandwidth
         if (pin != null) { // qemuProcessSetupVcpu: the new thread gets the vCPU's pin
             QemuVcpuPins.setAffinity(added.tid(), pin);
         }
@@ -420,6 +421,7 @@ final class QemuVcpuHotplug {
             throw VirException.format(VirErrorNumber.INTERNAL_ERROR, VirErrorDomain.QEMU,
                     "qemu reported thread id for inactive vcpu '%d'", vcpu);
         }
+        QemuCgroupTuning.removeVcpu(d, vcpu); // virCgroupDelThread
         updateLive(d, now, vcpu, false);
     }
 

@@ -70,6 +70,7 @@ final class QemuVcpuPins {
                     throw VirException.format(VirErrorNumber.INVALID_ARG, VirErrorDomain.QEMU,
                             "vcpu %d is out of range of live cpu count %d", vcpu, live.vcpusMax());
                 }
+                QemuCgroupTuning.pinCpuset(d, "vcpu" + vcpu, list);
                 setAffinity(vcpuThread(d, vcpu), list);
                 synchronized (d) {
                     live.setVcpuPin(vcpu, list);
@@ -103,6 +104,7 @@ final class QemuVcpuPins {
                 synchronized (d) {
                     pid = d.pid;
                 }
+                QemuCgroupTuning.pinCpuset(d, "emulator", list);
                 setAffinity(pid, list);
                 synchronized (d) {
                     defs[0].setEmulatorPin(list);

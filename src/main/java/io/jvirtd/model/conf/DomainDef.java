@@ -711,6 +711,26 @@ public final class DomainDef {
     }
 
     // =====================================================================================
+    // resource
+
+    /** {@code <resource><partition>}, or null when unset. */
+    public String resourcePartition() {
+        return resource == null ? null : resource.childText("partition");
+    }
+
+    /** Sets {@code <resource><partition>} (libvirt's default partition of a running guest). */
+    public void setResourcePartition(String partition) {
+        if (resource == null) {
+            resource = new XmlNode("resource");
+        }
+        XmlNode n = resource.child("partition");
+        if (n == null) {
+            resource.children().add(0, new XmlNode("partition").text(partition));
+        } else {
+            n.text(partition);
+        }
+    }
+
     // memtune / blkiotune / numatune
 
     /**

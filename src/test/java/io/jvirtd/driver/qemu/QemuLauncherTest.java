@@ -137,7 +137,9 @@ class QemuLauncherTest {
         String[][] refused = { // what to replace in the tiny guest's XML, with what, and the part refused
             {"<devices>", "<devices><hostdev mode='subsystem' type='pci'><source><address domain='0x0000' bus='0x00' "
                     + "slot='0x05' function='0x0'/></source></hostdev>", "device <hostdev>"},
-            {"<os>", "<memtune><hard_limit unit='MiB'>64</hard_limit></memtune><os>", "<memtune>"},
+            {"<os>", "<memtune><min_guarantee unit='MiB'>64</min_guarantee></memtune><os>", "<memtune><min_guarantee>"},
+            {"<os>", "<cputune><vcpusched vcpus='0' scheduler='fifo' priority='1'/></cputune><os>",
+                "<cputune><vcpusched>"},
             {"<vcpu>1</vcpu>", "<vcpu cpuset='0'>1</vcpu>", "<vcpu> other than a static count"},
             {"<acpi/>", "<acpi/><pae/>", "<features><pae/>"},
             {"<devices>", "<cpu mode='host-model'/><devices>", "cpu mode 'host-model'"},
