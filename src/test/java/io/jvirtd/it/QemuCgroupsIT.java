@@ -10,16 +10,14 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A real tiny guest in libvirt's cgroups, through stock {@code virsh} over TCP: the group
@@ -43,20 +41,14 @@ class QemuCgroupsIT {
     /** A hybrid host's cgroup2 mount: libvirt takes cpuacct from there (cpu.stat), not from v1. */
     private static final boolean HYBRID = Files.exists(CGROUP.resolve("unified/cgroup.controllers"));
 
-    @TempDir
-    Path root;
-    private QemuTestRoot qemu;
+    @RegisterExtension
+    final QemuTestRoot qemu = new QemuTestRoot();
     private final String partition = "jvirtd-it-" + UUID.randomUUID().toString().substring(0, 8);
-
-    @BeforeEach
-    void setUp() {
-        qemu = new QemuTestRoot(root);
-    }
 
     /** Daemons and QEMUs first (a group with tasks cannot go), then every folder of the partition. */
     @AfterEach
     void cleanUp() throws IOException {
-        qemu.close();
+        qemu.close(); // here, not only in the extension (it runs after this): a group with tasks cannot go
         for (String c : List.of("cpu", "cpuacct", "cpuset", "memory", "blkio", "freezer", "unified")) {
             Path p = CGROUP.resolve(c).resolve(partition + ".partition");
             if (!Files.isDirectory(p)) {
@@ -105,16 +97,11 @@ class QemuCgroupsIT {
     }
 
     private static Exec.Result virshResult(DaemonProcess d, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(InteropEnvironment.virsh().toString(), "-q", "-c",
-                QemuTestRoot.tcpUri(d)));
-        cmd.addAll(List.of(args));
-        return Exec.run(T, null, cmd.toArray(new String[0]));
+        return Virsh.run(T, QemuTestRoot.tcpUri(d), args);
     }
 
     private static String virsh(DaemonProcess d, String... args) throws IOException {
-        Exec.Result r = virshResult(d, args);
-        assertEquals(0, r.exitCode(), () -> r.describe() + "\n" + d.describe());
-        return r.stdout().strip();
+        return Virsh.succeeded(virshResult(d, args), d).stdout().strip();
     }
 
     private static String virshError(DaemonProcess d, String... args) throws IOException {
@@ -162,7 +149,7 @@ class QemuCgroupsIT {
 
     /** @param tuning XML after {@code <memory>} ({@code <cputune>}, {@code <memtune>}) */
     private String defineTiny(DaemonProcess d, String name, String tuning) throws IOException {
-        Path xml = root.resolve(name + ".xml");
+        Path xml = qemu.root().resolve(name + ".xml");
         Files.writeString(xml, "<domain type='qemu'><name>" + name + "</name><memory unit='MiB'>16</memory>" + tuning
                 + "<vcpu current='1'>2</vcpu><os><type arch='x86_64' machine='pc'>hvm</type><kernel>" + TestGuests.tinyKernel()
                 + "</kernel></os><features><acpi/></features><on_poweroff>destroy</on_poweroff><devices>"

@@ -54,17 +54,6 @@ final class QemuConnection implements HypervisorConnection {
         return NAME;
     }
 
-    /**
-     * virDriverFeatureIsGlobal: string typed parameters and the network-update order are every
-     * driver's in libvirt 9.0 (clients ask before they let a getter return strings, such as
-     * numatune's nodeset). Migration is not offered: this driver has none.
-     */
-    @Override
-    public boolean supportsFeature(int feature) {
-        DriverFeature f = DriverFeature.byNumber(feature);
-        return f == DriverFeature.TYPED_PARAM_STRING || f == DriverFeature.NETWORK_UPDATE_HAS_CORRECT_ORDER;
-    }
-
     @Override
     public long getVersion() {
         return EmulatorCaps.of(QemuXmlOptions.DEFAULT_EMULATOR).versionNumber();
@@ -133,7 +122,7 @@ final class QemuConnection implements HypervisorConnection {
 
     /**
      * qemuConnectSupportsFeature's global features (virDriverFeatureIsGlobal): typed-parameter
-     * strings (so clients send and receive blkdeviotune's group_name), the network update order
+     * strings (so clients send and receive blkdeviotune's group_name and numatune's nodeset), the network update order
      * and fd passing. The migration features libvirt's QEMU driver answers too stay off: jvirtd
      * migrates no guest.
      */

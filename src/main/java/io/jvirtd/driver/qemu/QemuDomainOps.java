@@ -700,14 +700,6 @@ final class QemuDomainOps implements DomainOps {
     // ------------------------------------------------------------------ block I/O tuning
 
     @Override
-    public int domainGetParametersCount(String api, DomainRef dom, int flags) {
-        if ("virDomainGetBlockIoTune".equals(api)) {
-            return blockIoTune.count(dom, flags);
-        }
-        return DomainOps.super.domainGetParametersCount(api, dom, flags);
-    }
-
-    @Override
     public List<TypedParameter> domainGetBlockIoTune(DomainRef dom, String disk, int flags) {
         return blockIoTune.get(dom, disk, flags);
     }
@@ -770,6 +762,7 @@ final class QemuDomainOps implements DomainOps {
             case "virDomainGetMemoryParameters" -> 3;
             case "virDomainGetBlkioParameters" -> QemuBlkiotune.COUNT;
             case "virDomainGetNumaParameters" -> 2;
+            case "virDomainGetBlockIoTune" -> blockIoTune.count(dom, flags);
             default -> DomainOps.super.domainGetParametersCount(api, dom, flags);
         };
     }
