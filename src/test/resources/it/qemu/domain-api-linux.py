@@ -3,6 +3,8 @@
 python3-libvirt:
 
   domain-api-linux.py URI DOMAIN
+  domain-api-linux.py URI DOMAIN reboot   only: a reboot inside the guest (started with
+                                          <on_reboot>destroy</on_reboot>) stops it
 
   1. metadata: a METADATA_CHANGE callback gets the element's namespace when setMetadata changes
      the live definition, and getMetadata reads the element back;
@@ -26,7 +28,7 @@ def fail(msg):
     sys.exit(1)
 
 
-def main(uri, name):
+def main(uri, name, mode="all"):
     libvirt.virEventRegisterDefaultImpl()
     conn = libvirt.open(uri)
     dom = conn.lookupByName(name)
@@ -59,6 +61,12 @@ def main(uri, name):
                     fail("never got %s; got %r" % (what, got))
                 cond.wait(left)
 
+    if mode == "reboot":
+        st = conn.newStream(0)
+        dom.openConsole(None, st, 0)
+        reboot_stops(st, dom, got, await_)
+        return
+
     # 1. metadata
     dom.setMetadata(libvirt.VIR_DOMAIN_METADATA_ELEMENT, "<guest role='test'/>", "jv", NS,
                     libvirt.VIR_DOMAIN_AFFECT_LIVE)
@@ -81,6 +89,10 @@ def main(uri, name):
     # 3. reboot means destroy now
     dom.setLifecycleAction(libvirt.VIR_DOMAIN_LIFECYCLE_REBOOT, libvirt.VIR_DOMAIN_LIFECYCLE_ACTION_DESTROY,
                            libvirt.VIR_DOMAIN_AFFECT_LIVE)
+    reboot_stops(st, dom, got, await_)
+
+
+def reboot_stops(st, dom, got, await_):
     st.send(b"reboot -f\r")
     await_(lambda: any(e[0] == "lifecycle" and e[1] == libvirt.VIR_DOMAIN_EVENT_STOPPED for e in got),
            "the guest stopping after its reboot")
@@ -102,4 +114,4 @@ def read_until(st, expect):
     return got
 
 
-main(*sys.argv[1:3])
+main(*sys.argv[1:4])

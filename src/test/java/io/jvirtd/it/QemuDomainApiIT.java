@@ -69,7 +69,8 @@ class QemuDomainApiIT {
      * The Linux guest: setMetadata's METADATA_CHANGE reaches a python3-libvirt callback; keys sent
      * with send-key (Linux and USB codes, a hold time) arrive on the guest's keyboard and its shell
      * reads them from /dev/tty1; with the reboot action set to destroy on the running guest (QMP
-     * set-action), a reboot inside it stops it, "shut off (shutdown)" as with libvirtd.
+     * set-action), a reboot inside it stops it, "shut off (shutdown)" as with libvirtd; set in
+     * the config, QEMU is told at the next start and the guest's reboot stops it again.
      */
     @Test
     void linuxGuestGetsTheKeysAndStopsOnRebootOnceTheRebootActionIsDestroy() throws Exception {
@@ -96,8 +97,19 @@ class QemuDomainApiIT {
                 "ok send-key typed 'hi' and Enter on the guest's keyboard",
                 "ok a reboot inside the guest stopped it"), r.stdout().strip().lines().toList());
         assertEquals("shut off (shutdown)", virsh("domstate", "--reason", "apih-linux"));
-        // the live change was the running guest's only: the next run reboots again
+        // the live change was the running guest's only
         assertEquals("<on_reboot>restart</on_reboot>", virsh("dumpxml", "apih-linux", "--xpath", "/domain/on_reboot"));
+
+        // in the config, it is QEMU's reboot action from the start (set-action before the CPUs run)
+        virsh("set-lifecycle-action", "apih-linux", "reboot", "destroy", "--config");
+        virsh("start", "apih-linux");
+        QemuDriverIT.awaitMarker(log, TestGuests.BOOT_MARKER, 180);
+        Exec.Result again = Exec.run(T, null, python.toString(),
+                InteropEnvironment.baseDir().resolve("src/test/resources/it/qemu/domain-api-linux.py").toString(),
+                QemuTestRoot.tcpUri(daemon), "apih-linux", "reboot");
+        assertEquals(0, again.exitCode(), () -> again.describe() + "\n" + daemon.describe());
+        assertEquals("ok a reboot inside the guest stopped it", again.stdout().strip());
+        assertEquals("shut off (shutdown)", virsh("domstate", "--reason", "apih-linux"));
         virsh("undefine", "apih-linux");
         qemu.assertNothingLeft();
     }
