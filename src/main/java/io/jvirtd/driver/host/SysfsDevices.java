@@ -162,11 +162,16 @@ final class SysfsDevices {
                 continue; // libvirt fails such a device and leaves it out
             }
             StringBuilder b = new StringBuilder("<parent/><capability type='pci'>");
-            b.append("<class>0x").append(String.format("%06x", Integer.parseInt(strip0x(cls), 16))).append("</class>");
-            b.append("<domain>").append(Integer.parseInt(a[0], 16)).append("</domain>");
-            b.append("<bus>").append(Integer.parseInt(a[1], 16)).append("</bus>");
-            b.append("<slot>").append(Integer.parseInt(a[2], 16)).append("</slot>");
-            b.append("<function>").append(Integer.parseInt(a[3], 16)).append("</function>");
+            try {
+                String hex = Integer.toHexString(Integer.parseInt(strip0x(cls), 16));
+                b.append("<class>0x").append("0".repeat(Math.max(0, 6 - hex.length()))).append(hex).append("</class>");
+                b.append("<domain>").append(Integer.parseInt(a[0], 16)).append("</domain>");
+                b.append("<bus>").append(Integer.parseInt(a[1], 16)).append("</bus>");
+                b.append("<slot>").append(Integer.parseInt(a[2], 16)).append("</slot>");
+                b.append("<function>").append(Integer.parseInt(a[3], 16)).append("</function>");
+            } catch (NumberFormatException e) {
+                continue; // libvirt fails a device whose class or address it cannot parse
+            }
             b.append("<product id='").append(SysfsNet.esc(product)).append("'/>");
             b.append("<vendor id='").append(SysfsNet.esc(vendor)).append("'/>");
             String numa = SysfsNet.read(dev.resolve("numa_node"));
