@@ -6,14 +6,15 @@ import io.jvirtd.driver.host.HostNodeDevices;
 import io.jvirtd.driver.host.HostSide;
 import io.jvirtd.driver.host.NoNetworks;
 import io.jvirtd.driver.host.NoNwfilters;
-import io.jvirtd.driver.storage.DirStorageOps;
 import io.jvirtd.driver.secret.SecretConnection;
+import io.jvirtd.driver.storage.DirStorageOps;
 import io.jvirtd.model.DriverFeature;
 import io.jvirtd.model.NodeCpuMap;
-import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.NodeInfo;
 import io.jvirtd.model.NodeMemoryStat;
+import io.jvirtd.model.SecurityModel;
 import io.jvirtd.model.TypedParameter;
+import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirErrorNumber;
 import io.jvirtd.model.VirException;
 import io.jvirtd.model.spi.HypervisorConnection;
@@ -52,6 +53,15 @@ final class QemuConnection implements HypervisorConnection {
     @Override
     public String driverName() {
         return NAME;
+    }
+
+    /**
+     * qemuNodeGetSecurityModel: the first of the capabilities' security models, libvirt's
+     * primary security driver, which is "none" here (dac is stacked behind it).
+     */
+    @Override
+    public SecurityModel nodeGetSecurityModel() {
+        return new SecurityModel("none", "0");
     }
 
     @Override
