@@ -69,6 +69,9 @@ final class QemuLauncher {
             Files.deleteIfExists(monitor);
             Files.deleteIfExists(pidFile);
             String header = QemuLogHeader.startingUp(version) + QemuCommandLine.toShell(env, argv);
+            if (runAs.highPrivileges()) { // qemuDomainObjCheckTaint, right after the command line
+                header += Taints.logLine(d.id(), Taints.HIGH_PRIVILEGES);
+            }
             Files.writeString(log, header, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
                     StandardOpenOption.APPEND, StandardOpenOption.WRITE);
             logStart = Files.size(log);

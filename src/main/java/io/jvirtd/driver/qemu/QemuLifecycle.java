@@ -373,12 +373,19 @@ final class QemuLifecycle {
             deleteStatus(d, live.name());
             throw e;
         }
+        if (runAs.highPrivileges()) {
+            LOG.log(System.Logger.Level.WARNING, "Domain id={0} name=''{1}'' uuid={2} is tainted: {3}", live.id(),
+                    live.name(), io.jvirtd.model.domain.Uuids.format(d.uuid), Taints.NAMES.get(Taints.HIGH_PRIVILEGES));
+        }
         QmpMonitor mon = null;
         try {
             // before the monitor's first round trip, which may hold the cont: no vCPU has run yet
             QemuCgroup cgroup = cgroups.place(live, l.pid());
             synchronized (d) {
                 d.cgroup = cgroup;
+                if (runAs.highPrivileges()) { // the launcher logged it
+                    d.taint |= 1 << Taints.HIGH_PRIVILEGES;
+                }
                 d.liveDef = live;
                 domains.setRunId(d, live.id());
                 // QemuDiskArgs numbered every disk 1..N, markLive their backing images N+1..

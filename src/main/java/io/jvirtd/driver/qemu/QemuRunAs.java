@@ -32,11 +32,14 @@ final class QemuRunAs {
     private final long uid;
     private final long gid;
     private final boolean daemons;
+    /** The system driver of a root daemon (libvirt's driver->privileged). */
+    private final boolean privileged;
 
-    private QemuRunAs(long uid, long gid, boolean daemons) {
+    private QemuRunAs(long uid, long gid, boolean daemons, boolean privileged) {
         this.uid = uid;
         this.gid = gid;
         this.daemons = daemons;
+        this.privileged = privileged;
     }
 
     /**
@@ -50,16 +53,24 @@ final class QemuRunAs {
         long ownUid = Long.parseLong(own[0].substring(1));
         long ownGid = Long.parseLong(own[1].substring(1));
         if (user == null && group == null) {
-            return new QemuRunAs(ownUid, ownGid, true);
+            return new QemuRunAs(ownUid, ownGid, true, privileged);
         }
         if (!privileged) {
             LOG.log(Level.WARNING, "qemu_user and qemu_group apply to a daemon running as root only;"
                     + " QEMU runs as the daemon's user");
-            return new QemuRunAs(ownUid, ownGid, true);
+            return new QemuRunAs(ownUid, ownGid, true, false);
         }
         long u = user == null ? ownUid : id(user, UnixAccounts.PASSWD, "user");
         long g = group == null ? ownGid : id(group, UnixAccounts.GROUP, "group");
-        return new QemuRunAs(u, g, u == ownUid && g == ownGid);
+        return new QemuRunAs(u, g, u == ownUid && g == ownGid, true);
+    }
+
+    /**
+     * qemuDomainObjCheckTaint's first rule: the system driver running QEMU as root or with group
+     * root taints every guest "high-privileges" ("running with undesirable elevated privileges").
+     */
+    boolean highPrivileges() {
+        return privileged && (uid == 0 || gid == 0);
     }
 
     /** libvirt's virGetUserID / virGetGroupID: "+N" is the number N; else a name, else a number. */

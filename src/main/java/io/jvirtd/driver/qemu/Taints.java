@@ -11,6 +11,8 @@ final class Taints {
 
     /** VIR_DOMAIN_TAINT_CUSTOM_MONITOR. */
     static final int CUSTOM_MONITOR = 1;
+    /** VIR_DOMAIN_TAINT_HIGH_PRIVILEGES. */
+    static final int HIGH_PRIVILEGES = 2;
 
     static final List<String> NAMES = List.of("custom-argv", "custom-monitor", "high-privileges",
             "shell-scripts", "disk-probing", "external-launch", "host-cpu", "hook-script", "cdrom-passthrough",
@@ -25,5 +27,10 @@ final class Taints {
             "custom device configuration");
 
     private Taints() {
+    }
+
+    /** The line virDomainObjTaint's caller appends to the domain's log: "TIME: Domain id=N is tainted: NAME". */
+    static String logLine(int domainId, int bit) {
+        return QemuLogHeader.timestamp() + ": Domain id=" + domainId + " is tainted: " + NAMES.get(bit) + "\n";
     }
 }
