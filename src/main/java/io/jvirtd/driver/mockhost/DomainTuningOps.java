@@ -1143,10 +1143,7 @@ abstract class DomainTuningOps extends DomainLifecycleOps {
         checkIoThreadId(iothreadId);
         onDomain(dom, d -> {
             DomainDef def = d.oneDef(flags);
-            if (def.iothreadIds().contains(iothreadId)) {
-                throw VirException.invalidArg(VirErrorDomain.DOMAIN, "an IOThread is already using iothread_id '"
-                        + Integer.toUnsignedString(iothreadId) + "'");
-            }
+            def.checkIothreadAddable(iothreadId);
             def.addIothread(iothreadId);
             d.iothreads.add(new MockDomain.IoThreadPoll(iothreadId));
         });
@@ -1156,25 +1153,9 @@ abstract class DomainTuningOps extends DomainLifecycleOps {
     public void domainDelIOThread(DomainRef dom, int iothreadId, int flags) {
         checkFlags(flags, Flags.AFFECT_LIVE | Flags.AFFECT_CONFIG, "testDomainDelIOThread");
         checkIoThreadId(iothreadId);
-        String id = Integer.toUnsignedString(iothreadId);
         onDomain(dom, d -> {
             DomainDef def = d.oneDef(flags);
-            if (!def.iothreadIds().contains(iothreadId)) {
-                throw VirException.invalidArg(VirErrorDomain.DOMAIN,
-                        "cannot find IOThread '" + id + "' in iothreadids list");
-            }
-            for (DeviceDef disk : def.disks()) {
-                if (id.equals(disk.node().childAttr("driver", "iothread"))) {
-                    throw VirException.invalidArg(VirErrorDomain.DOMAIN, "cannot remove IOThread " + id
-                            + " since it is being used by disk '" + disk.diskTarget() + "'");
-                }
-            }
-            for (DeviceDef ctl : def.controllers()) {
-                if (id.equals(ctl.node().childAttr("driver", "iothread"))) {
-                    throw VirException.invalidArg(VirErrorDomain.DOMAIN, "cannot remove IOThread '" + id
-                            + "' since it is being used by controller");
-                }
-            }
+            def.checkIothreadRemovable(iothreadId);
             def.removeIothread(iothreadId);
             d.iothreads.removeIf(t -> t.id == iothreadId);
         });

@@ -29,6 +29,7 @@ import io.jvirtd.model.domain.DomainRef;
 import io.jvirtd.model.domain.DomainStateReason;
 import io.jvirtd.model.domain.DomainStatsRecord;
 import io.jvirtd.model.domain.DomainVcpus;
+import io.jvirtd.model.domain.IoThreadInfo;
 import io.jvirtd.model.domain.SnapshotRef;
 import io.jvirtd.model.domain.PinInfo;
 import io.jvirtd.model.domain.SchedulerType;
@@ -64,6 +65,7 @@ final class QemuDomainOps implements DomainOps {
     private final QemuMonitorCommands monitorCommands;
     private final QemuVcpuPins pins;
     private final QemuJobQueries jobs;
+    private final QemuIoThreads iothreads;
     /** The event callbacks registered through this connection. Guarded by itself. */
     private final List<Integer> callbacks = new ArrayList<>();
 
@@ -78,6 +80,7 @@ final class QemuDomainOps implements DomainOps {
         this.monitorCommands = new QemuMonitorCommands(life);
         this.pins = new QemuVcpuPins(life);
         this.jobs = new QemuJobQueries(life.domains);
+        this.iothreads = new QemuIoThreads(life);
     }
 
     // ------------------------------------------------------------------ lists and lookups
@@ -643,6 +646,33 @@ final class QemuDomainOps implements DomainOps {
     @Override
     public PinInfo domainGetEmulatorPinInfo(DomainRef dom, int maplen, int flags) {
         return pins.emulatorPinInfo(dom, maplen, flags);
+    }
+
+    // ------------------------------------------------------------------ IOThreads (QemuIoThreads)
+
+    @Override
+    public List<IoThreadInfo> domainGetIOThreadInfo(DomainRef dom, int flags) {
+        return iothreads.info(dom, flags);
+    }
+
+    @Override
+    public void domainAddIOThread(DomainRef dom, int iothreadId, int flags) {
+        iothreads.add(dom, iothreadId, flags);
+    }
+
+    @Override
+    public void domainDelIOThread(DomainRef dom, int iothreadId, int flags) {
+        iothreads.delete(dom, iothreadId, flags);
+    }
+
+    @Override
+    public void domainPinIOThread(DomainRef dom, int iothreadId, byte[] cpumap, int flags) {
+        iothreads.pin(dom, iothreadId, cpumap, flags);
+    }
+
+    @Override
+    public void domainSetIOThreadParams(DomainRef dom, int iothreadId, List<TypedParameter> params, int flags) {
+        iothreads.setParams(dom, iothreadId, params, flags);
     }
 
     @Override

@@ -407,6 +407,7 @@ final class QemuLifecycle {
                 }
             }
             QemuVcpuPins.applyAtStart(live, l.pid(), mon); // <cputune> pins on the vCPU and main threads
+            QemuIoThreads.applyAtStart(live, mon);
             if (loadvm != null) {
                 QemuSnapshots.loadvm(mon, loadvm);
                 revertedStart(d, mon, paused);

@@ -29,7 +29,7 @@ import java.util.Set;
 final class QemuSubset {
 
     private static final Set<String> SECTIONS = Set.of("title", "description", "metadata", "features", "cpu", "cputune",
-            "vcpus");
+            "vcpus", "iothreads");
 
     private QemuSubset() {
     }
@@ -45,6 +45,10 @@ final class QemuSubset {
         }
         QemuVcpuHotplug.checkDefinition(d);
         cputune(d);
+        if (d.optionalSections().contains("iothreads")
+                && d.format(DomainDef.XML_INACTIVE).contains("<defaultiothread")) {
+            throw unsupported("<defaultiothread>");
+        }
         os(d);
         features(d);
         cpu(d);
@@ -303,7 +307,10 @@ final class QemuSubset {
     }
 
     /** What the subset refuses: libvirt's CONFIG_UNSUPPORTED, naming the part. */
-    /** {@code <cputune>}: only vcpupin and emulatorpin, which {@link QemuVcpuPins} applies at start. */
+    /**
+     * {@code <cputune>}: only vcpupin and emulatorpin, which {@link QemuVcpuPins} applies at start,
+     * and iothreadpin ({@link QemuIoThreads}).
+     */
     private static void cputune(DomainDef d) {
         if (!d.optionalSections().contains("cputune")) {
             return;
@@ -316,7 +323,8 @@ final class QemuSubset {
         }
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("<([A-Za-z_]+)").matcher(xml.substring(from + 9, to));
         while (m.find()) {
-            if (!m.group(1).equals("vcpupin") && !m.group(1).equals("emulatorpin")) {
+            if (!m.group(1).equals("vcpupin") && !m.group(1).equals("emulatorpin")
+                    && !m.group(1).equals("iothreadpin")) {
                 throw unsupported("<cputune><" + m.group(1) + ">");
             }
         }

@@ -256,7 +256,7 @@ final class QemuVcpuPins {
     }
 
     /** virDomainObjGetDefs: {@code [live, persistent]}, each null when {@code flags} do not ask for it. */
-    private static DomainDef[] defs(QemuDomain d, int flags) {
+    static DomainDef[] defs(QemuDomain d, int flags) {
         synchronized (d) {
             int f = impact(d, flags);
             return new DomainDef[] {(f & AFFECT_LIVE) != 0 ? d.liveDef : null,
@@ -265,7 +265,7 @@ final class QemuVcpuPins {
     }
 
     /** virDomainObjGetOneDefState. Caller holds d. */
-    private static DomainDef oneDef(QemuDomain d, int flags) {
+    static DomainDef oneDef(QemuDomain d, int flags) {
         if ((flags & AFFECT_LIVE) != 0 && (flags & AFFECT_CONFIG) != 0) {
             throw VirException.invalidArg(VirErrorDomain.DOMAIN,
                     "Flags 'VIR_DOMAIN_AFFECT_LIVE' and 'VIR_DOMAIN_AFFECT_CONFIG' are mutually exclusive");

@@ -1,0 +1,161 @@
+#!/usr/bin/python3
+"""Domain calls on a running tiny guest through stock virsh, for comparing jvirtd's QEMU driver
+with libvirtd 9.0 (what management stacks call on running guests, issue 14):
+
+  iothreads  iothreadinfo / iothreadadd / iothreaddel / iothreadpin / iothreadset, live and
+             --config, on a guest without IOThreads and on one defined with <iothreads>,
+             <iothreadids> and <cputune><iothreadpin>; "$ affinity iothreadN" lines read the
+             CPU affinity of QEMU's "IO iothreadN" thread from /proc (what the kernel applies).
+
+usage: domain-calls.py URI DIR PART
+
+DIR holds vmlinuz (the tiny guest). Prints each command as "$ virsh ARGS", its output and
+"[rc=N]", with DIR written @DIR@ and the host's online CPU list written HOSTCPUS. Run by
+QemuDomainCallsIT against jvirtd and against a private libvirtd 9.0 to record what jvirtd must
+print (src/test/resources/qemu/libvirtd-9.0/domain-calls-PART.txt). A failed run destroys and
+undefines what it defined.
+"""
+import os
+import subprocess
+import sys
+
+uri, d, part = sys.argv[1:4]
+NAME = "ap2-io"
+HOSTCPUS = open("/sys/devices/system/cpu/online").read().strip()
+
+
+def tiny(extra=""):
+    return (f"<domain type='qemu'><name>{NAME}</name><memory unit='MiB'>16</memory><vcpu>1</vcpu>{extra}"
+            f"<os><type arch='x86_64' machine='pc'>hvm</type><kernel>{d}/vmlinuz</kernel></os>"
+            "<features><acpi/></features><on_poweroff>destroy</on_poweroff><devices>"
+            "<serial type='pty'><target port='0'/></serial>"
+            "<console type='pty'><target type='serial' port='0'/></console>"
+            "<memballoon model='virtio'/></devices></domain>")
+
+
+def clean(text):
+    text = text.replace(d, "@DIR@")
+    lines = [l.rstrip() for l in text.strip().splitlines()]
+    return "\n".join(l.replace(HOSTCPUS, "HOSTCPUS") if l.endswith(HOSTCPUS) else l for l in lines)
+
+
+def virsh(*args, show=True):
+    r = subprocess.run(["virsh", "-c", uri, *args], capture_output=True, text=True, timeout=120)
+    if show:
+        print(clean("$ virsh " + " ".join(a if a else "''" for a in args)))
+        out = clean(r.stdout + r.stderr)
+        if out:
+            print(out)
+        print(f"[rc={r.returncode}]")
+    return r
+
+
+def xml_lines(*args, words=("iothread", "cputune")):
+    """The lines of dumpxml naming one of words, as "$ dumpxml-lines ARGS"."""
+    r = virsh("dumpxml", *args, show=False)
+    print("$ dumpxml-lines " + " ".join(args))
+    for l in r.stdout.splitlines():
+        if any(w in l for w in words):
+            print(l.rstrip())
+
+
+def qemu_pid():
+    for p in os.listdir("/proc"):
+        if p.isdigit():
+            try:
+                cmd = open(f"/proc/{p}/cmdline", "rb").read().split(b"\0")
+            except OSError:
+                continue
+            if cmd and cmd[0].endswith(b"qemu-system-x86_64") and f"{d}/vmlinuz".encode() in cmd:
+                return p
+    raise SystemExit("no QEMU for " + NAME)
+
+
+def affinity(thread):
+    """Cpus_allowed_list of QEMU's thread named "IO <thread>"."""
+    pid = qemu_pid()
+    print(f"$ affinity {thread}")
+    for t in sorted(os.listdir(f"/proc/{pid}/task")):
+        if open(f"/proc/{pid}/task/{t}/comm").read().strip() == "IO " + thread:
+            for l in open(f"/proc/{pid}/task/{t}/status"):
+                if l.startswith("Cpus_allowed_list:"):
+                    print(clean(l.split(":", 1)[1].strip()))
+                    return
+    print("(no such thread)")
+
+
+def define(extra=""):
+    path = f"{d}/{NAME}.xml"
+    with open(path, "w") as f:
+        f.write(tiny(extra))
+    virsh("define", path)
+
+
+def iothreads():
+    define()
+    virsh("start", NAME)
+    virsh("iothreadinfo", NAME)
+    virsh("iothreadinfo", NAME, "--config")
+    virsh("iothreadadd", NAME, "2")
+    virsh("iothreadinfo", NAME)
+    affinity("iothread2")
+    virsh("iothreadadd", NAME, "2")
+    virsh("iothreadpin", NAME, "2", "1")
+    virsh("iothreadinfo", NAME)
+    affinity("iothread2")
+    virsh("iothreadpin", NAME, "5", "1")
+    virsh("iothreadpin", NAME, "5", "1", "--config")
+    virsh("iothreadset", NAME, "2", "--poll-max-ns", "100")
+    virsh("iothreadset", NAME, "2", "--poll-grow", "2", "--poll-shrink", "4")
+    virsh("iothreadset", NAME, "2", "--thread-pool-min", "1", "--thread-pool-max", "4")
+    virsh("iothreadset", NAME, "2", "--thread-pool-min", "-1")
+    virsh("iothreadset", NAME, "2", "--thread-pool-min", "5")
+    virsh("iothreadset", NAME, "5", "--poll-max-ns", "100")
+    virsh("iothreadset", NAME, "2", "--poll-max-ns", "3000000000")
+    xml_lines(NAME)
+    virsh("iothreadadd", NAME, "3", "--config")
+    virsh("iothreadpin", NAME, "3", "0", "--config")
+    virsh("iothreadset", NAME, "3", "--poll-max-ns", "100", "--config")
+    virsh("iothreadset", NAME, "3", "--thread-pool-max", "8", "--config")
+    virsh("iothreadinfo", NAME, "--config")
+    xml_lines(NAME, "--inactive")
+    virsh("iothreaddel", NAME, "7")
+    virsh("iothreaddel", NAME, "2")
+    virsh("iothreadinfo", NAME)
+    virsh("iothreaddel", NAME, "3", "--config")
+    xml_lines(NAME, "--inactive")
+    virsh("destroy", NAME)
+    virsh("undefine", NAME)
+
+    # defined with IOThreads: an explicit id with a pool and a pin, one filled in
+    define("<iothreads>2</iothreads><iothreadids><iothread id='4' thread_pool_max='3'/></iothreadids>"
+           "<cputune><iothreadpin iothread='4' cpuset='1'/></cputune>")
+    virsh("start", NAME)
+    virsh("iothreadinfo", NAME)
+    affinity("iothread4")
+    affinity("iothread1")
+    virsh("iothreadinfo", NAME, "--config")
+    xml_lines(NAME)
+    virsh("iothreaddel", NAME, "4")
+    virsh("iothreadinfo", NAME)
+    xml_lines(NAME)
+    virsh("iothreadadd", NAME, "9", "--live", "--config")
+    virsh("iothreadinfo", NAME, "--config")
+    virsh("iothreadinfo", NAME, "--live", "--config")
+    virsh("destroy", NAME)
+    virsh("iothreadinfo", NAME)
+    virsh("iothreadinfo", NAME, "--live")
+    virsh("iothreadadd", NAME, "11", "--live")
+    virsh("iothreadadd", NAME, "0", "--config")
+    virsh("iothreaddel", NAME, "0", "--config")
+    virsh("undefine", NAME)
+
+
+PARTS = {"iothreads": iothreads}
+
+try:
+    PARTS[part]()
+except BaseException:
+    virsh("destroy", NAME, show=False)
+    virsh("undefine", NAME, show=False)
+    raise
