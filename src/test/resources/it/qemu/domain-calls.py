@@ -6,10 +6,14 @@ with libvirtd 9.0 (what management stacks call on running guests, issue 14):
              --config, on a guest without IOThreads and on one defined with <iothreads>,
              <iothreadids> and <cputune><iothreadpin>; "$ affinity iothreadN" lines read the
              CPU affinity of QEMU's "IO iothreadN" thread from /proc (what the kernel applies).
+  tuning     domiftune (an unknown interface, a user interface: get, set, --config) and
+             domblkthreshold (a diskless guest, a qcow2 disk: set, errors, domstats' threshold,
+             and the BLOCK_THRESHOLD events when QEMU writes past it, caught with python3-libvirt
+             and listed in "$ events" lines).
 
 usage: domain-calls.py URI DIR PART
 
-DIR holds vmlinuz (the tiny guest). Prints each command as "$ virsh ARGS", its output and
+DIR holds vmlinuz (the tiny guest); disk.qcow2 is made there with qemu-img. Prints each command as "$ virsh ARGS", its output and
 "[rc=N]", with DIR written @DIR@ and the host's online CPU list written HOSTCPUS. Run by
 QemuDomainCallsIT against jvirtd and against a private libvirtd 9.0 to record what jvirtd must
 print (src/test/resources/qemu/libvirtd-9.0/domain-calls-PART.txt). A failed run destroys and
@@ -24,10 +28,10 @@ NAME = "ap2-io"
 HOSTCPUS = open("/sys/devices/system/cpu/online").read().strip()
 
 
-def tiny(extra=""):
+def tiny(extra="", devices=""):
     return (f"<domain type='qemu'><name>{NAME}</name><memory unit='MiB'>16</memory><vcpu>1</vcpu>{extra}"
             f"<os><type arch='x86_64' machine='pc'>hvm</type><kernel>{d}/vmlinuz</kernel></os>"
-            "<features><acpi/></features><on_poweroff>destroy</on_poweroff><devices>"
+            f"<features><acpi/></features><on_poweroff>destroy</on_poweroff><devices>{devices}"
             "<serial type='pty'><target port='0'/></serial>"
             "<console type='pty'><target type='serial' port='0'/></console>"
             "<memballoon model='virtio'/></devices></domain>")
@@ -84,10 +88,10 @@ def affinity(thread):
     print("(no such thread)")
 
 
-def define(extra=""):
+def define(extra="", devices=""):
     path = f"{d}/{NAME}.xml"
     with open(path, "w") as f:
-        f.write(tiny(extra))
+        f.write(tiny(extra, devices))
     virsh("define", path)
 
 
@@ -151,7 +155,103 @@ def iothreads():
     virsh("undefine", NAME)
 
 
-PARTS = {"iothreads": iothreads}
+MAC = "52:54:00:aa:00:01"
+
+
+def tuning():
+    define()
+    virsh("start", NAME)
+    virsh("domiftune", NAME, "x")
+    virsh("domblkthreshold", NAME, "vda", "100")
+    virsh("destroy", NAME)
+    virsh("undefine", NAME)
+
+    subprocess.run(["qemu-img", "create", "-q", "-f", "qcow2", f"{d}/disk.qcow2", "16M"], check=True)
+    define(devices=f"<disk type='file' device='disk'><driver name='qemu' type='qcow2'/>"
+           f"<source file='{d}/disk.qcow2'/><target dev='vda' bus='virtio'/></disk>"
+           f"<interface type='user'><mac address='{MAC}'/><model type='virtio'/></interface>")
+    virsh("start", NAME)
+    virsh("domiftune", NAME, MAC)
+    virsh("domiftune", NAME, "vnet0")
+    virsh("domiftune", NAME, MAC, "--inbound", "100")
+    virsh("domiftune", NAME, MAC, "--config")
+    virsh("domiftune", NAME, MAC, "--inbound", "100", "--config")
+    virsh("domiftune", NAME, MAC, "--outbound", "5,6,7", "--live")
+    virsh("domblkthreshold", NAME, "vdb", "1M")
+    virsh("domblkthreshold", NAME, "vda[x", "1M")
+    virsh("domblkthreshold", NAME, "vda[2]", "1M")
+    virsh("domblkthreshold", NAME, "vda", "1M")
+    stats_lines("threshold")
+    virsh("domblkthreshold", NAME, "vda", "0")
+    stats_lines("threshold")
+    # QEMU writes 2 MiB into the image: the file grows past the threshold, a one-shot event
+    virsh("domblkthreshold", NAME, "vda", "1M")
+    events_while(lambda: guest_write("0 2M"))
+    stats_lines("threshold")
+    virsh("domblkthreshold", NAME, "vda[1]", "3M")
+    events_while(lambda: guest_write("2M 2M"))
+    virsh("destroy", NAME)
+    virsh("domblkthreshold", NAME, "vda", "1M")
+    virsh("undefine", NAME)
+
+
+def stats_lines(word):
+    r = virsh("domstats", NAME, "--block", show=False)
+    print(f"$ domstats-lines {word}")
+    for l in r.stdout.splitlines():
+        if word in l:
+            print(l.strip())
+
+
+def guest_write(what):
+    """A write by QEMU through the disk's block backend (HMP qemu-io), as a guest's would go."""
+    r = virsh("qemu-monitor-command", NAME, "--hmp",
+              f'qemu-io -d /machine/peripheral/virtio-disk0/virtio-backend "write {what}"', show=False)
+    if r.returncode != 0:
+        raise SystemExit("qemu-io failed: " + r.stdout + r.stderr)
+
+
+def events_while(action):
+    """Registers for BLOCK_THRESHOLD events with python3-libvirt, runs action, prints the events:
+    the first within 10 s, a second within a second after it (the one-shot threshold gives
+    its events at once)."""
+    import libvirt
+    import threading
+    import time
+    libvirt.virEventRegisterDefaultImpl()
+    conn = libvirt.open(uri)
+    got = []
+    done = threading.Event()
+
+    def on_event(c, dom, dev, path, threshold, excess, opaque):
+        got.append(f"block-threshold {dom.name()} {dev} {clean(path)} {threshold} {excess}")
+
+    def loop():
+        while not done.is_set():
+            libvirt.virEventRunDefaultImpl()
+
+    cb = conn.domainEventRegisterAny(conn.lookupByName(NAME), libvirt.VIR_DOMAIN_EVENT_ID_BLOCK_THRESHOLD,
+                                     on_event, None)
+    conn.setKeepAlive(1, 3)  # keeps the event loop waking up
+    t = threading.Thread(target=loop, daemon=True)
+    t.start()
+    action()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and not got:
+        time.sleep(0.05)
+    # libvirt queues the device's and the image's events together: a second comes right after
+    deadline = time.monotonic() + 1
+    while time.monotonic() < deadline and len(got) < 2:
+        time.sleep(0.05)
+    conn.domainEventDeregisterAny(cb)
+    done.set()
+    conn.close()
+    print("$ events")
+    for g in got:
+        print(g)
+
+
+PARTS = {"iothreads": iothreads, "tuning": tuning}
 
 try:
     PARTS[part]()

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.jvirtd.driver.qemu.TestGuests;
+import io.jvirtd.testsupport.Tool;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -22,7 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
  * guest, printing exactly what a private libvirtd 9.0 printed for the same sequence
  * ({@code src/test/resources/it/qemu/domain-calls.py}, recorded in
  * {@code qemu/libvirtd-9.0/domain-calls-PART.txt}): IOThreads added, pinned, tuned and removed
- * live and in the definition, with the kernel's affinity of QEMU's iothread threads.
+ * live and in the definition, with the kernel's affinity of QEMU's iothread threads; domiftune on
+ * a user interface; domblkthreshold on a qcow2 disk with domstats' threshold and the
+ * BLOCK_THRESHOLD events once QEMU writes past it.
  */
 class QemuDomainCallsIT {
 
@@ -45,11 +48,17 @@ class QemuDomainCallsIT {
         runPart("iothreads");
     }
 
+    @Test
+    void interfaceTuneAndBlockThresholdAnswerAsLibvirtd() throws Exception {
+        Tool.QEMU_IMG.require();
+        runPart("tuning");
+    }
+
     private void runPart(String part) throws Exception {
         TestGuests.qemu();
         String online = Files.readString(Path.of("/sys/devices/system/cpu/online")).strip();
         assumeTrue(online.equals("0-1"), "the recording pins to CPUs 0 and 1 of a 2-CPU host, this has " + online);
-        Path python = InteropEnvironment.python3();
+        Path python = InteropEnvironment.pythonWithLibvirt();
         Path scratch = Files.createDirectories(root.resolve("scratch"));
         Files.copy(TestGuests.tinyKernel(), scratch.resolve("vmlinuz"));
         DaemonProcess daemon = qemu.startDaemon();

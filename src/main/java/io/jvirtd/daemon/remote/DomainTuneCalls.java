@@ -66,6 +66,10 @@ final class DomainTuneCalls {
             s.domains().domainSetMemoryFlags(Handles.dom(a.dom()), a.memory(), a.flags());
             return null;
         });
+        t.bind(DOMAIN_SET_BLOCK_THRESHOLD, DomainSetBlockThresholdArgs.class, Void.class, (s, a) -> {
+            s.domains().domainSetBlockThreshold(Handles.dom(a.dom()), a.dev(), a.threshold(), a.flags());
+            return null;
+        });
         t.bind(DOMAIN_SET_MEMORY_STATS_PERIOD, DomainSetMemoryStatsPeriodArgs.class, Void.class, (s, a) -> {
             ApiChecks.nonNegative(a.period(), "period", "virDomainSetMemoryStatsPeriod", D);
             s.domains().domainSetMemoryStatsPeriod(Handles.dom(a.dom()), a.period(), a.flags());

@@ -51,6 +51,11 @@ final class QemuDomain {
     java.util.Map<Integer, Long> vcpuThreads;
     long vcpuThreadsPid = -1;
     QmpMonitor monitor;
+    /**
+     * The storage nodes whose write threshold was set as {@code vda[N]} (libvirt's
+     * thresholdEventWithIndex): their BLOCK_THRESHOLD event names only the indexed device.
+     */
+    final java.util.Set<String> thresholdWithIndex = new java.util.HashSet<>();
     boolean autostart;
     /** The reason the next RESUME / STOP event applies (libvirt's runningReason / pausedReason). */
     int runningReason = -1;

@@ -66,6 +66,7 @@ final class QemuDomainOps implements DomainOps {
     private final QemuVcpuPins pins;
     private final QemuJobQueries jobs;
     private final QemuIoThreads iothreads;
+    private final QemuInterfaceTune ifaceTune;
     /** The event callbacks registered through this connection. Guarded by itself. */
     private final List<Integer> callbacks = new ArrayList<>();
 
@@ -81,6 +82,7 @@ final class QemuDomainOps implements DomainOps {
         this.pins = new QemuVcpuPins(life);
         this.jobs = new QemuJobQueries(life.domains);
         this.iothreads = new QemuIoThreads(life);
+        this.ifaceTune = new QemuInterfaceTune(life);
     }
 
     // ------------------------------------------------------------------ lists and lookups
@@ -646,6 +648,23 @@ final class QemuDomainOps implements DomainOps {
     @Override
     public PinInfo domainGetEmulatorPinInfo(DomainRef dom, int maplen, int flags) {
         return pins.emulatorPinInfo(dom, maplen, flags);
+    }
+
+    // ------------------------------------------------------------------ interface and block tuning
+
+    @Override
+    public List<TypedParameter> domainGetInterfaceParameters(DomainRef dom, String device, int flags) {
+        return ifaceTune.get(dom, device, flags);
+    }
+
+    @Override
+    public void domainSetInterfaceParameters(DomainRef dom, String device, List<TypedParameter> params, int flags) {
+        ifaceTune.set(dom, device, params, flags);
+    }
+
+    @Override
+    public void domainSetBlockThreshold(DomainRef dom, String dev, long threshold, int flags) {
+        life.thresholds.set(dom, dev, threshold, flags);
     }
 
     // ------------------------------------------------------------------ IOThreads (QemuIoThreads)

@@ -86,6 +86,7 @@ final class QemuLifecycle {
     final QemuHotplug hotplug;
     /** The block jobs this driver runs (JOB_STATUS_CHANGE events go there). */
     final QemuBlockJobs blockJobs = new QemuBlockJobs();
+    final QemuBlockThreshold thresholds = new QemuBlockThreshold(this);
 
     QemuLifecycle(QemuPaths paths, QemuDomains domains, EventBus events, DriverEventLoop loop,
                   ExecutorService eventThread, QemuCapabilities capabilities, QemuRunAs runAs,
@@ -842,6 +843,10 @@ final class QemuLifecycle {
         }
         if (event.equals("JOB_STATUS_CHANGE")) {
             blockJobs.onStatusChange(d, data);
+            return;
+        }
+        if (event.equals("BLOCK_WRITE_THRESHOLD")) {
+            thresholds.onEvent(d, data);
             return;
         }
         if (event.equals("MIGRATION_PASS")) {

@@ -391,6 +391,12 @@ final class QemuStats {
             if (physical > 0) {
                 p.add(TypedParameter.ofULLong(prefix + "physical", physical));
             }
+            String storage = e.nodeName() != null && e.nodeName().endsWith("-format")
+                    ? e.nodeName().substring(0, e.nodeName().length() - "format".length()) + "storage" : null;
+            long threshold = storage == null ? 0 : answers.writeThreshold(storage);
+            if (threshold != 0) { // qemuDomainGetStatsBlockExportBackendStorage
+                p.add(TypedParameter.ofULLong(prefix + "threshold", threshold));
+            }
         }
     }
 

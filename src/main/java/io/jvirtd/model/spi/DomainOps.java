@@ -644,6 +644,11 @@ public interface DomainOps {
         throw dom("virDomainSetInterfaceParameters");
     }
 
+    /** virDomainSetBlockThreshold: {@code dev} is a disk target, optionally with {@code [index]}; bytes. */
+    default void domainSetBlockThreshold(DomainRef dom, String dev, long threshold, int flags) {
+        throw dom("virDomainSetBlockThreshold");
+    }
+
     /** virDomainGetPerfEvents. */
     default List<TypedParameter> domainGetPerfEvents(DomainRef dom, int flags) {
         throw dom("virDomainGetPerfEvents");
