@@ -10,6 +10,10 @@ with libvirtd 9.0 (what management stacks call on running guests, issue 14):
              domblkthreshold (a diskless guest, a qcow2 disk: set, errors, domstats' threshold,
              and the BLOCK_THRESHOLD events when QEMU writes past it, caught with python3-libvirt
              and listed in "$ events" lines).
+  misc       perf (get, --config, live enables that this host refuses), domlaunchsecinfo,
+             domdirtyrate-calc and domstats' dirtyrate group (times and rates written N),
+             guestvcpus and get-user-sshkeys without an agent, backup-dumpxml, backup-begin,
+             checkpoint-list and the checkpoint calls of a guest without disks.
 
 usage: domain-calls.py URI DIR PART
 
@@ -251,7 +255,62 @@ def events_while(action):
         print(g)
 
 
-PARTS = {"iothreads": iothreads, "tuning": tuning}
+def dirtyrate_lines(until_measured=False):
+    """domstats' dirtyrate fields, start time and rate written N; with until_measured, asks
+    again (for at most 10 s) until QEMU's measurement is done."""
+    import re
+    import time
+    deadline = time.monotonic() + 10
+    while True:
+        r = virsh("domstats", NAME, "--dirtyrate", show=False)
+        if not until_measured or "calc_status=2" in r.stdout or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    print("$ domstats-lines dirtyrate")
+    for l in r.stdout.splitlines():
+        if "dirtyrate." in l:
+            print(re.sub(r"(calc_start_time|megabytes_per_second)=\d+", r"\1=N", l.strip()))
+
+
+def misc():
+    define()
+    virsh("start", NAME)
+    virsh("perf", NAME)
+    virsh("perf", NAME, "--config")
+    virsh("perf", NAME, "--enable", "cmt")
+    virsh("perf", NAME, "--enable", "cpu_cycles")
+    virsh("perf", NAME, "--disable", "instructions")
+    virsh("perf", NAME, "--enable", "cpu_cycles", "--config")
+    virsh("perf", NAME, "--config")
+    virsh("perf", NAME, "--disable", "cpu_cycles", "--config")
+    virsh("domlaunchsecinfo", NAME)
+    virsh("domdirtyrate-calc", NAME, "--seconds", "1")
+    dirtyrate_lines()
+    dirtyrate_lines(until_measured=True)
+    virsh("domdirtyrate-calc", NAME, "--seconds", "1", "--mode", "dirty-ring")
+    virsh("domdirtyrate-calc", NAME, "--seconds", "0")
+    virsh("domdirtyrate-calc", NAME, "--seconds", "100")
+    virsh("guestvcpus", NAME)
+    virsh("get-user-sshkeys", NAME, "root")
+    virsh("backup-dumpxml", NAME)
+    virsh("backup-begin", NAME)
+    virsh("checkpoint-list", NAME)
+    virsh("checkpoint-create-as", NAME, "c1")
+    virsh("checkpoint-dumpxml", NAME, "c1")
+    virsh("checkpoint-info", NAME, "c1")
+    virsh("checkpoint-delete", NAME, "c1")
+    virsh("checkpoint-parent", NAME, "c1")
+    virsh("destroy", NAME)
+    virsh("perf", NAME, "--live")
+    virsh("domdirtyrate-calc", NAME, "--seconds", "1")
+    virsh("backup-begin", NAME)
+    virsh("checkpoint-create-as", NAME, "c1")
+    virsh("checkpoint-list", NAME)
+    virsh("guestvcpus", NAME)
+    virsh("undefine", NAME)
+
+
+PARTS = {"iothreads": iothreads, "tuning": tuning, "misc": misc}
 
 try:
     PARTS[part]()

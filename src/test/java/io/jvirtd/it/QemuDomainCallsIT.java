@@ -25,7 +25,9 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code qemu/libvirtd-9.0/domain-calls-PART.txt}): IOThreads added, pinned, tuned and removed
  * live and in the definition, with the kernel's affinity of QEMU's iothread threads; domiftune on
  * a user interface; domblkthreshold on a qcow2 disk with domstats' threshold and the
- * BLOCK_THRESHOLD events once QEMU writes past it.
+ * BLOCK_THRESHOLD events once QEMU writes past it; perf, domlaunchsecinfo, domdirtyrate-calc
+ * with domstats' dirtyrate group, the guest-agent calls without an agent, and the checkpoint
+ * and backup calls of a guest without disks.
  */
 class QemuDomainCallsIT {
 
@@ -52,6 +54,11 @@ class QemuDomainCallsIT {
     void interfaceTuneAndBlockThresholdAnswerAsLibvirtd() throws Exception {
         Tool.QEMU_IMG.require();
         runPart("tuning");
+    }
+
+    @Test
+    void perfDirtyRateAgentCheckpointAndBackupCallsAnswerAsLibvirtd() throws Exception {
+        runPart("misc");
     }
 
     private void runPart(String part) throws Exception {

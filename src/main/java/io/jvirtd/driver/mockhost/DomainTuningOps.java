@@ -66,12 +66,7 @@ abstract class DomainTuningOps extends DomainLifecycleOps {
     static final long BLOCK_IOTUNE_MAX = 1000000000000000L;
 
     /** The perf events in virPerfEventType order. */
-    static final List<String> PERF_EVENTS = List.of("cmt", "mbmt", "mbml", "cpu_cycles",
-            "instructions", "cache_references", "cache_misses", "branch_instructions",
-            "branch_misses", "bus_cycles", "stalled_cycles_frontend", "stalled_cycles_backend",
-            "ref_cpu_cycles", "cpu_clock", "task_clock", "page_faults", "context_switches",
-            "cpu_migrations", "page_faults_min", "page_faults_maj", "alignment_faults",
-            "emulation_faults");
+    static final List<String> PERF_EVENTS = DomainDef.PERF_EVENTS;
 
     /** virDomainNumatuneMemMode names by number. */
     static final List<String> NUMA_MODES = List.of("strict", "preferred", "interleave", "restrictive");

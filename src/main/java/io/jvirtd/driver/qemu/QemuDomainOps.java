@@ -17,6 +17,7 @@ import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirErrorNumber;
 import io.jvirtd.model.VirException;
 import io.jvirtd.model.conf.DomainDef;
+import io.jvirtd.model.domain.CheckpointRef;
 import io.jvirtd.model.domain.DomainBlockInfo;
 import io.jvirtd.model.domain.DomainBlockStats;
 import io.jvirtd.model.domain.DomainInfo;
@@ -45,10 +46,10 @@ import java.util.function.Consumer;
 
 /**
  * The domain family of one client connection to the QEMU driver: the domain APIs it implements
- * so far, each a thin call into {@link QemuLifecycle} (snapshots into {@link QemuSnapshots}); the rest
- * (checkpoints, tuning,
- * ...) answer NO_SUPPORT through the SPI's defaults, as libvirtd's QEMU driver would for a slot
- * it leaves empty. Thread-safe (holds no state of its own but its event callbacks).
+ * so far, each a thin call into {@link QemuLifecycle} (snapshots into {@link QemuSnapshots},
+ * IOThreads into {@link QemuIoThreads}, checkpoints and backups into {@link QemuCheckpoints}, ...);
+ * the rest answer NO_SUPPORT through the SPI's defaults, as libvirtd's QEMU driver would for a
+ * slot it leaves empty. Thread-safe (holds no state of its own but its event callbacks).
  */
 final class QemuDomainOps implements DomainOps {
 
@@ -67,6 +68,8 @@ final class QemuDomainOps implements DomainOps {
     private final QemuJobQueries jobs;
     private final QemuIoThreads iothreads;
     private final QemuInterfaceTune ifaceTune;
+    private final QemuPerf perf;
+    private final QemuCheckpoints checkpoints;
     /** The event callbacks registered through this connection. Guarded by itself. */
     private final List<Integer> callbacks = new ArrayList<>();
 
@@ -83,6 +86,8 @@ final class QemuDomainOps implements DomainOps {
         this.jobs = new QemuJobQueries(life.domains);
         this.iothreads = new QemuIoThreads(life);
         this.ifaceTune = new QemuInterfaceTune(life);
+        this.perf = new QemuPerf(life);
+        this.checkpoints = new QemuCheckpoints(life);
     }
 
     // ------------------------------------------------------------------ lists and lookups
@@ -665,6 +670,103 @@ final class QemuDomainOps implements DomainOps {
     @Override
     public void domainSetBlockThreshold(DomainRef dom, String dev, long threshold, int flags) {
         life.thresholds.set(dom, dev, threshold, flags);
+    }
+
+    @Override
+    public List<TypedParameter> domainGetPerfEvents(DomainRef dom, int flags) {
+        return perf.get(dom, flags);
+    }
+
+    @Override
+    public void domainSetPerfEvents(DomainRef dom, List<TypedParameter> params, int flags) {
+        perf.set(dom, params, flags);
+    }
+
+    @Override
+    public void domainStartDirtyRateCalc(DomainRef dom, int seconds, int flags) {
+        QemuDirtyRate.start(life, dom, seconds, flags);
+    }
+
+    /** qemuDomainGetLaunchSecurityInfo: no launch security (SEV) in this driver's guests, so nothing. */
+    @Override
+    public List<TypedParameter> domainGetLaunchSecurityInfo(DomainRef dom, int flags) {
+        VirException.checkFlags(flags, 4, VirErrorDomain.QEMU, "qemuDomainGetLaunchSecurityInfo");
+        life.domains.get(dom);
+        return List.of();
+    }
+
+    // ------------------------------------------------------------------ guest agent calls (no agent: QemuAgent)
+
+    @Override
+    public List<TypedParameter> domainGetGuestVcpus(DomainRef dom, int flags) {
+        VirException.checkFlags(flags, 0, VirErrorDomain.QEMU, "qemuDomainGetGuestVcpus");
+        throw QemuAgent.unavailable(life.domains.get(dom));
+    }
+
+    @Override
+    public void domainSetGuestVcpus(DomainRef dom, String cpumap, int state, int flags) {
+        VirException.checkFlags(flags, 0, VirErrorDomain.QEMU, "qemuDomainSetGuestVcpus");
+        io.jvirtd.model.conf.CpuSet.parse(cpumap, "cpumap");
+        throw QemuAgent.unavailable(life.domains.get(dom));
+    }
+
+    @Override
+    public List<String> domainAuthorizedSSHKeysGet(DomainRef dom, String user, int flags) {
+        VirException.checkFlags(flags, 0, VirErrorDomain.QEMU, "qemuDomainAuthorizedSSHKeysGet");
+        throw QemuAgent.unavailable(life.domains.get(dom));
+    }
+
+    @Override
+    public void domainAuthorizedSSHKeysSet(DomainRef dom, String user, List<String> keys, int flags) {
+        VirException.checkFlags(flags, 1 | 2, VirErrorDomain.QEMU, "qemuDomainAuthorizedSSHKeysSet"); // APPEND, REMOVE
+        throw QemuAgent.unavailable(life.domains.get(dom));
+    }
+
+    // ------------------------------------------------------------------ checkpoints and backups (QemuCheckpoints)
+
+    @Override
+    public CheckpointRef domainCheckpointCreateXML(DomainRef dom, String xml, int flags) {
+        return checkpoints.create(dom, xml, flags);
+    }
+
+    @Override
+    public String domainCheckpointGetXMLDesc(CheckpointRef checkpoint, int flags) {
+        throw checkpoints.unknown(checkpoint);
+    }
+
+    @Override
+    public List<CheckpointRef> domainListAllCheckpoints(DomainRef dom, int flags) {
+        return checkpoints.listAll(dom, flags);
+    }
+
+    @Override
+    public List<CheckpointRef> domainCheckpointListAllChildren(CheckpointRef checkpoint, int flags) {
+        return checkpoints.listAllChildren(checkpoint, flags);
+    }
+
+    @Override
+    public CheckpointRef domainCheckpointLookupByName(DomainRef dom, String name, int flags) {
+        return checkpoints.lookupByName(dom, name, flags);
+    }
+
+    @Override
+    public CheckpointRef domainCheckpointGetParent(CheckpointRef checkpoint, int flags) {
+        throw checkpoints.unknown(checkpoint);
+    }
+
+    @Override
+    public void domainCheckpointDelete(CheckpointRef checkpoint, int flags) {
+        throw checkpoints.unknown(checkpoint);
+    }
+
+    @Override
+    public void domainBackupBegin(DomainRef dom, String backupXml, String checkpointXml, int flags) {
+        checkpoints.backupBegin(dom, backupXml, checkpointXml, flags);
+    }
+
+    @Override
+    public String domainBackupGetXMLDesc(DomainRef dom, int flags) {
+        return checkpoints.backupXml(dom, flags);
     }
 
     // ------------------------------------------------------------------ IOThreads (QemuIoThreads)

@@ -1016,6 +1016,14 @@ public final class DomainDef {
         return pm;
     }
 
+    /** The perf events in virPerfEventType order (the order virDomainGetPerfEvents lists them). */
+    public static final List<String> PERF_EVENTS = List.of("cmt", "mbmt", "mbml", "cpu_cycles",
+            "instructions", "cache_references", "cache_misses", "branch_instructions",
+            "branch_misses", "bus_cycles", "stalled_cycles_frontend", "stalled_cycles_backend",
+            "ref_cpu_cycles", "cpu_clock", "task_clock", "page_faults", "context_switches",
+            "cpu_migrations", "page_faults_min", "page_faults_maj", "alignment_faults",
+            "emulation_faults");
+
     /**
      * The {@code <perf><event name enabled>} state: Boolean.TRUE/FALSE, or null when the event
      * is not mentioned.

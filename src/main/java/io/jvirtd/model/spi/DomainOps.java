@@ -649,6 +649,41 @@ public interface DomainOps {
         throw dom("virDomainSetBlockThreshold");
     }
 
+    /** virDomainStartDirtyRateCalc: {@code seconds} of sampling, mode in {@code flags}. */
+    default void domainStartDirtyRateCalc(DomainRef dom, int seconds, int flags) {
+        throw dom("virDomainStartDirtyRateCalc");
+    }
+
+    /** virDomainGetGuestVcpus (asks the guest agent). */
+    default List<TypedParameter> domainGetGuestVcpus(DomainRef dom, int flags) {
+        throw dom("virDomainGetGuestVcpus");
+    }
+
+    /** virDomainSetGuestVcpus (asks the guest agent). */
+    default void domainSetGuestVcpus(DomainRef dom, String cpumap, int state, int flags) {
+        throw dom("virDomainSetGuestVcpus");
+    }
+
+    /** virDomainAuthorizedSSHKeysGet (asks the guest agent). */
+    default List<String> domainAuthorizedSSHKeysGet(DomainRef dom, String user, int flags) {
+        throw dom("virDomainAuthorizedSSHKeysGet");
+    }
+
+    /** virDomainAuthorizedSSHKeysSet (asks the guest agent). */
+    default void domainAuthorizedSSHKeysSet(DomainRef dom, String user, List<String> keys, int flags) {
+        throw dom("virDomainAuthorizedSSHKeysSet");
+    }
+
+    /** virDomainBackupBegin; {@code checkpointXml} may be null. */
+    default void domainBackupBegin(DomainRef dom, String backupXml, String checkpointXml, int flags) {
+        throw dom("virDomainBackupBegin");
+    }
+
+    /** virDomainBackupGetXMLDesc. */
+    default String domainBackupGetXMLDesc(DomainRef dom, int flags) {
+        throw dom("virDomainBackupGetXMLDesc");
+    }
+
     /** virDomainGetPerfEvents. */
     default List<TypedParameter> domainGetPerfEvents(DomainRef dom, int flags) {
         throw dom("virDomainGetPerfEvents");
