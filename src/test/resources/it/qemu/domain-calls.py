@@ -120,6 +120,7 @@ def iothreads():
     virsh("iothreadset", NAME, "2", "--thread-pool-min", "5")
     virsh("iothreadset", NAME, "5", "--poll-max-ns", "100")
     virsh("iothreadset", NAME, "2", "--poll-max-ns", "3000000000")
+    stats_lines("iothread.", "--iothread")
     xml_lines(NAME)
     virsh("iothreadadd", NAME, "3", "--config")
     virsh("iothreadpin", NAME, "3", "0", "--config")
@@ -147,6 +148,7 @@ def iothreads():
     virsh("iothreaddel", NAME, "4")
     virsh("iothreadinfo", NAME)
     xml_lines(NAME)
+    stats_lines("iothread.", "--iothread")
     virsh("iothreadadd", NAME, "9", "--live", "--config")
     virsh("iothreadinfo", NAME, "--config")
     virsh("iothreadinfo", NAME, "--live", "--config")
@@ -199,9 +201,9 @@ def tuning():
     virsh("undefine", NAME)
 
 
-def stats_lines(word):
-    r = virsh("domstats", NAME, "--block", show=False)
-    print(f"$ domstats-lines {word}")
+def stats_lines(word, group="--block"):
+    r = virsh("domstats", NAME, group, show=False)
+    print(f"$ domstats-lines {group} {word}")
     for l in r.stdout.splitlines():
         if word in l:
             print(l.strip())

@@ -75,6 +75,19 @@ class QemuIoThreadsTest {
     }
 
     @Test
+    void domstatsIothreadGroupCountsLibvirtsThreadsWithTheirPolling() {
+        List<TypedParameter> p = new ArrayList<>();
+        QemuStats.iothreads(p, List.of(Map.of("id", "iothread2", "thread-id", 9, "poll-max-ns", 100,
+                "poll-grow", 2, "poll-shrink", 4), Map.of("id", "other", "thread-id", 10)));
+        assertEquals(List.of(TypedParameter.ofUInt("iothread.count", 1),
+                TypedParameter.ofULLong("iothread.2.poll-max-ns", 100), TypedParameter.ofUInt("iothread.2.poll-grow", 2),
+                TypedParameter.ofUInt("iothread.2.poll-shrink", 4)), p);
+        p.clear();
+        QemuStats.iothreads(p, List.of());
+        assertEquals(List.of(), p);
+    }
+
+    @Test
     void removingAnIothreadPrintsTheIdsAfterItAndDropsItsPin() {
         DomainDef d = def("<iothreads>3</iothreads><cputune><iothreadpin iothread='2' cpuset='1'/></cputune>");
         assertTrue(!d.format(DomainDef.XML_INACTIVE).contains("<iothreadids>"));
