@@ -996,6 +996,7 @@ final class QemuLifecycle {
             d.liveDef = null;
             d.monitor = null;
             d.blockCommits = List.of(); // its block jobs went with QEMU
+            d.thresholdWithIndex.clear(); // and its write thresholds
             d.forSnapshotDelete = false;
             d.starting = false;
             domains.setRunId(d, -1);
