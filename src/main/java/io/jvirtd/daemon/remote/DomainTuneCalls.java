@@ -66,6 +66,32 @@ final class DomainTuneCalls {
             s.domains().domainSetMemoryFlags(Handles.dom(a.dom()), a.memory(), a.flags());
             return null;
         });
+        t.bind(DOMAIN_START_DIRTY_RATE_CALC, DomainStartDirtyRateCalcArgs.class, Void.class, (s, a) -> {
+            s.domains().domainStartDirtyRateCalc(Handles.dom(a.dom()), a.seconds(), a.flags());
+            return null;
+        });
+        t.bind(DOMAIN_AUTHORIZED_SSH_KEYS_GET, DomainAuthorizedSshKeysGetArgs.class,
+                DomainAuthorizedSshKeysGetRet.class, (s, a) -> {
+                    List<String> keys = s.domains().domainAuthorizedSSHKeysGet(Handles.dom(a.dom()), a.user(),
+                            a.flags());
+                    ListArgs.tooMany("keys", keys.size(), REMOTE_DOMAIN_AUTHORIZED_SSH_KEYS_MAX);
+                    return new DomainAuthorizedSshKeysGetRet(keys);
+                });
+        t.bind(DOMAIN_AUTHORIZED_SSH_KEYS_SET, DomainAuthorizedSshKeysSetArgs.class, Void.class, (s, a) -> {
+            s.domains().domainAuthorizedSSHKeysSet(Handles.dom(a.dom()), a.user(), a.keys(), a.flags());
+            return null;
+        });
+        t.bind(DOMAIN_BACKUP_BEGIN, DomainBackupBeginArgs.class, Void.class, (s, a) -> {
+            s.domains().domainBackupBegin(Handles.dom(a.dom()), a.backup_xml(), a.checkpoint_xml(), a.flags());
+            return null;
+        });
+        t.bind(DOMAIN_BACKUP_GET_XML_DESC, DomainBackupGetXmlDescArgs.class, DomainBackupGetXmlDescRet.class,
+                (s, a) -> new DomainBackupGetXmlDescRet(
+                        s.domains().domainBackupGetXMLDesc(Handles.dom(a.dom()), a.flags())));
+        t.bind(DOMAIN_SET_BLOCK_THRESHOLD, DomainSetBlockThresholdArgs.class, Void.class, (s, a) -> {
+            s.domains().domainSetBlockThreshold(Handles.dom(a.dom()), a.dev(), a.threshold(), a.flags());
+            return null;
+        });
         t.bind(DOMAIN_SET_MEMORY_STATS_PERIOD, DomainSetMemoryStatsPeriodArgs.class, Void.class, (s, a) -> {
             ApiChecks.nonNegative(a.period(), "period", "virDomainSetMemoryStatsPeriod", D);
             s.domains().domainSetMemoryStatsPeriod(Handles.dom(a.dom()), a.period(), a.flags());

@@ -69,12 +69,7 @@ abstract class DomainTuningOps extends DomainLifecycleOps {
     static final long BLOCK_IOTUNE_MAX = 1000000000000000L;
 
     /** The perf events in virPerfEventType order. */
-    static final List<String> PERF_EVENTS = List.of("cmt", "mbmt", "mbml", "cpu_cycles",
-            "instructions", "cache_references", "cache_misses", "branch_instructions",
-            "branch_misses", "bus_cycles", "stalled_cycles_frontend", "stalled_cycles_backend",
-            "ref_cpu_cycles", "cpu_clock", "task_clock", "page_faults", "context_switches",
-            "cpu_migrations", "page_faults_min", "page_faults_maj", "alignment_faults",
-            "emulation_faults");
+    static final List<String> PERF_EVENTS = DomainDef.PERF_EVENTS;
 
     /** virDomainNumatuneMemMode names by number. */
     static final List<String> NUMA_MODES = List.of("strict", "preferred", "interleave", "restrictive");
@@ -1120,10 +1115,7 @@ abstract class DomainTuningOps extends DomainLifecycleOps {
         checkIoThreadId(iothreadId);
         onDomain(dom, d -> {
             DomainDef def = d.oneDef(flags);
-            if (def.iothreadIds().contains(iothreadId)) {
-                throw VirException.invalidArg(VirErrorDomain.DOMAIN, "an IOThread is already using iothread_id '"
-                        + Integer.toUnsignedString(iothreadId) + "'");
-            }
+            def.checkIothreadAddable(iothreadId);
             def.addIothread(iothreadId);
             d.iothreads.add(new MockDomain.IoThreadPoll(iothreadId));
         });
@@ -1133,25 +1125,9 @@ abstract class DomainTuningOps extends DomainLifecycleOps {
     public void domainDelIOThread(DomainRef dom, int iothreadId, int flags) {
         checkFlags(flags, Flags.AFFECT_LIVE | Flags.AFFECT_CONFIG, "testDomainDelIOThread");
         checkIoThreadId(iothreadId);
-        String id = Integer.toUnsignedString(iothreadId);
         onDomain(dom, d -> {
             DomainDef def = d.oneDef(flags);
-            if (!def.iothreadIds().contains(iothreadId)) {
-                throw VirException.invalidArg(VirErrorDomain.DOMAIN,
-                        "cannot find IOThread '" + id + "' in iothreadids list");
-            }
-            for (DeviceDef disk : def.disks()) {
-                if (id.equals(disk.node().childAttr("driver", "iothread"))) {
-                    throw VirException.invalidArg(VirErrorDomain.DOMAIN, "cannot remove IOThread " + id
-                            + " since it is being used by disk '" + disk.diskTarget() + "'");
-                }
-            }
-            for (DeviceDef ctl : def.controllers()) {
-                if (id.equals(ctl.node().childAttr("driver", "iothread"))) {
-                    throw VirException.invalidArg(VirErrorDomain.DOMAIN, "cannot remove IOThread '" + id
-                            + "' since it is being used by controller");
-                }
-            }
+            def.checkIothreadRemovable(iothreadId);
             def.removeIothread(iothreadId);
             d.iothreads.removeIf(t -> t.id == iothreadId);
         });

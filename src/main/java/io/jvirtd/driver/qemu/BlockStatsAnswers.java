@@ -19,9 +19,17 @@ final class BlockStatsAnswers {
     }
 
     private final Map<String, Entry> byAlias;
+    /** query-named-block-nodes' {@code write_threshold} of each node that has one set (not 0). */
+    private final Map<String, Long> thresholds;
 
-    private BlockStatsAnswers(Map<String, Entry> byAlias) {
+    private BlockStatsAnswers(Map<String, Entry> byAlias, Map<String, Long> thresholds) {
         this.byAlias = byAlias;
+        this.thresholds = thresholds;
+    }
+
+    /** The write threshold set on node {@code nodeName} (block-set-write-threshold), 0 when none. */
+    long writeThreshold(String nodeName) {
+        return thresholds.getOrDefault(nodeName, 0L);
     }
 
     /** The entry of the guest device with this alias ({@code virtio-disk0}), or null. */
@@ -32,8 +40,13 @@ final class BlockStatsAnswers {
     /** Parses the two answers (either may be null: not answered). */
     static BlockStatsAnswers parse(Object blockstats, Object namedNodes) {
         Map<String, long[]> sizes = new HashMap<>();
+        Map<String, Long> thresholds = new HashMap<>();
         if (namedNodes instanceof List<?> nodes) {
             for (Object o : nodes) {
+                if (o instanceof Map<?, ?> n && n.get("node-name") instanceof String name
+                        && n.get("write_threshold") instanceof Number t && t.longValue() != 0) {
+                    thresholds.put(name, t.longValue());
+                }
                 if (o instanceof Map<?, ?> n && n.get("node-name") instanceof String name
                         && n.get("image") instanceof Map<?, ?> image) {
                     long capacity = num(image.get("virtual-size"));
@@ -65,7 +78,7 @@ final class BlockStatsAnswers {
                         num(st.get("flush_total_time_ns")), highest, sz[0], sz[1]));
             }
         }
-        return new BlockStatsAnswers(out);
+        return new BlockStatsAnswers(out, thresholds);
     }
 
     /**

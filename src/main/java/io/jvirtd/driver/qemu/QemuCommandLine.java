@@ -79,6 +79,7 @@ final class QemuCommandLine {
         a.add("mem-lock=off");
         a.add("-smp");
         a.add(smp(d));
+        QemuIoThreads.commandLine(a, d);
         a.add("-uuid");
         a.add(d.uuidString());
         a.add("-display");

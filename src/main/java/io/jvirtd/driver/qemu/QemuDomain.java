@@ -53,6 +53,11 @@ final class QemuDomain {
     QmpMonitor monitor;
     /** The run's cgroup (libvirt's priv->cgroup), or null when it has none: no cgroups on this host. */
     QemuCgroup cgroup;
+    /**
+     * The storage nodes whose write threshold was set as {@code vda[N]} (libvirt's
+     * thresholdEventWithIndex): their BLOCK_THRESHOLD event names only the indexed device.
+     */
+    final java.util.Set<String> thresholdWithIndex = new java.util.HashSet<>();
     boolean autostart;
     /** The reason the next RESUME / STOP event applies (libvirt's runningReason / pausedReason). */
     int runningReason = -1;

@@ -17,6 +17,7 @@ import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirErrorNumber;
 import io.jvirtd.model.VirException;
 import io.jvirtd.model.conf.DomainDef;
+import io.jvirtd.model.domain.CheckpointRef;
 import io.jvirtd.model.domain.DomainBlockInfo;
 import io.jvirtd.model.domain.DomainBlockStats;
 import io.jvirtd.model.domain.DomainControlInfo;
@@ -35,6 +36,7 @@ import io.jvirtd.model.domain.DomainRef;
 import io.jvirtd.model.domain.DomainStateReason;
 import io.jvirtd.model.domain.DomainStatsRecord;
 import io.jvirtd.model.domain.DomainVcpus;
+import io.jvirtd.model.domain.IoThreadInfo;
 import io.jvirtd.model.domain.SnapshotRef;
 import io.jvirtd.model.domain.PinInfo;
 import io.jvirtd.model.domain.SchedulerType;
@@ -51,10 +53,10 @@ import java.util.function.Consumer;
 
 /**
  * The domain family of one client connection to the QEMU driver: the domain APIs it implements
- * so far, each a thin call into {@link QemuLifecycle} (snapshots into {@link QemuSnapshots}); the rest
- * (checkpoints, tuning,
- * ...) answer NO_SUPPORT through the SPI's defaults, as libvirtd's QEMU driver would for a slot
- * it leaves empty. Thread-safe (holds no state of its own but its event callbacks).
+ * so far, each a thin call into {@link QemuLifecycle} (snapshots into {@link QemuSnapshots},
+ * IOThreads into {@link QemuIoThreads}, checkpoints and backups into {@link QemuCheckpoints}, ...);
+ * the rest answer NO_SUPPORT through the SPI's defaults, as libvirtd's QEMU driver would for a
+ * slot it leaves empty. Thread-safe (holds no state of its own but its event callbacks).
  */
 final class QemuDomainOps implements DomainOps {
 
@@ -78,6 +80,10 @@ final class QemuDomainOps implements DomainOps {
     private final QemuRename rename;
     private final QemuBlockIoTune blockIoTune;
     private final QemuCoreDump coreDumps;
+    private final QemuIoThreads iothreads;
+    private final QemuInterfaceTune ifaceTune;
+    private final QemuPerf perf;
+    private final QemuCheckpoints checkpoints;
     /** The event callbacks registered through this connection. Guarded by itself. */
     private final List<Integer> callbacks = new ArrayList<>();
 
@@ -99,6 +105,10 @@ final class QemuDomainOps implements DomainOps {
         this.rename = new QemuRename(life, snapshots);
         this.blockIoTune = new QemuBlockIoTune(life);
         this.coreDumps = new QemuCoreDump(life, saves);
+        this.iothreads = new QemuIoThreads(life);
+        this.ifaceTune = new QemuInterfaceTune(life);
+        this.perf = new QemuPerf(life);
+        this.checkpoints = new QemuCheckpoints(life);
     }
 
     // ------------------------------------------------------------------ lists and lookups
@@ -677,6 +687,135 @@ final class QemuDomainOps implements DomainOps {
         return pins.emulatorPinInfo(dom, maplen, flags);
     }
 
+    // ------------------------------------------------------------------ interface and block tuning
+
+    @Override
+    public List<TypedParameter> domainGetInterfaceParameters(DomainRef dom, String device, int flags) {
+        return ifaceTune.get(dom, device, flags);
+    }
+
+    @Override
+    public void domainSetInterfaceParameters(DomainRef dom, String device, List<TypedParameter> params, int flags) {
+        ifaceTune.set(dom, device, params, flags);
+    }
+
+    @Override
+    public void domainSetBlockThreshold(DomainRef dom, String dev, long threshold, int flags) {
+        life.thresholds.set(dom, dev, threshold, flags);
+    }
+
+    @Override
+    public List<TypedParameter> domainGetPerfEvents(DomainRef dom, int flags) {
+        return perf.get(dom, flags);
+    }
+
+    @Override
+    public void domainSetPerfEvents(DomainRef dom, List<TypedParameter> params, int flags) {
+        perf.set(dom, params, flags);
+    }
+
+    @Override
+    public void domainStartDirtyRateCalc(DomainRef dom, int seconds, int flags) {
+        QemuDirtyRate.start(life, dom, seconds, flags);
+    }
+
+    /** qemuDomainGetLaunchSecurityInfo: no launch security (SEV) in this driver's guests, so nothing. */
+    @Override
+    public List<TypedParameter> domainGetLaunchSecurityInfo(DomainRef dom, int flags) {
+        VirException.checkFlags(flags, 4, VirErrorDomain.QEMU, "qemuDomainGetLaunchSecurityInfo");
+        life.domains.get(dom);
+        return List.of();
+    }
+
+    // ------------------------------------------------------------------ guest agent calls (no agent: QemuAgent)
+
+
+    @Override
+    public List<String> domainAuthorizedSSHKeysGet(DomainRef dom, String user, int flags) {
+        VirException.checkFlags(flags, 0, VirErrorDomain.QEMU, "qemuDomainAuthorizedSSHKeysGet");
+        throw QemuAgent.unavailable(life.domains.get(dom));
+    }
+
+    @Override
+    public void domainAuthorizedSSHKeysSet(DomainRef dom, String user, List<String> keys, int flags) {
+        VirException.checkFlags(flags, 1 | 2, VirErrorDomain.QEMU, "qemuDomainAuthorizedSSHKeysSet"); // APPEND, REMOVE
+        throw QemuAgent.unavailable(life.domains.get(dom));
+    }
+
+    // ------------------------------------------------------------------ checkpoints and backups (QemuCheckpoints)
+
+    @Override
+    public CheckpointRef domainCheckpointCreateXML(DomainRef dom, String xml, int flags) {
+        return checkpoints.create(dom, xml, flags);
+    }
+
+    @Override
+    public String domainCheckpointGetXMLDesc(CheckpointRef checkpoint, int flags) {
+        throw checkpoints.unknown(checkpoint);
+    }
+
+    @Override
+    public List<CheckpointRef> domainListAllCheckpoints(DomainRef dom, int flags) {
+        return checkpoints.listAll(dom, flags);
+    }
+
+    @Override
+    public List<CheckpointRef> domainCheckpointListAllChildren(CheckpointRef checkpoint, int flags) {
+        return checkpoints.listAllChildren(checkpoint, flags);
+    }
+
+    @Override
+    public CheckpointRef domainCheckpointLookupByName(DomainRef dom, String name, int flags) {
+        return checkpoints.lookupByName(dom, name, flags);
+    }
+
+    @Override
+    public CheckpointRef domainCheckpointGetParent(CheckpointRef checkpoint, int flags) {
+        throw checkpoints.unknown(checkpoint);
+    }
+
+    @Override
+    public void domainCheckpointDelete(CheckpointRef checkpoint, int flags) {
+        throw checkpoints.unknown(checkpoint);
+    }
+
+    @Override
+    public void domainBackupBegin(DomainRef dom, String backupXml, String checkpointXml, int flags) {
+        checkpoints.backupBegin(dom, backupXml, checkpointXml, flags);
+    }
+
+    @Override
+    public String domainBackupGetXMLDesc(DomainRef dom, int flags) {
+        return checkpoints.backupXml(dom, flags);
+    }
+
+    // ------------------------------------------------------------------ IOThreads (QemuIoThreads)
+
+    @Override
+    public List<IoThreadInfo> domainGetIOThreadInfo(DomainRef dom, int flags) {
+        return iothreads.info(dom, flags);
+    }
+
+    @Override
+    public void domainAddIOThread(DomainRef dom, int iothreadId, int flags) {
+        iothreads.add(dom, iothreadId, flags);
+    }
+
+    @Override
+    public void domainDelIOThread(DomainRef dom, int iothreadId, int flags) {
+        iothreads.delete(dom, iothreadId, flags);
+    }
+
+    @Override
+    public void domainPinIOThread(DomainRef dom, int iothreadId, byte[] cpumap, int flags) {
+        iothreads.pin(dom, iothreadId, cpumap, flags);
+    }
+
+    @Override
+    public void domainSetIOThreadParams(DomainRef dom, int iothreadId, List<TypedParameter> params, int flags) {
+        iothreads.setParams(dom, iothreadId, params, flags);
+    }
+
     @Override
     public SchedulerType domainGetSchedulerType(DomainRef dom) {
         return QemuScheduler.type(life.domains.get(dom));
@@ -855,7 +994,7 @@ final class QemuDomainOps implements DomainOps {
 
     @Override
     public void domainSetGuestVcpus(DomainRef dom, String cpumap, int state, int flags) {
-        agent.setGuestVcpus(dom, state, flags);
+        agent.setGuestVcpus(dom, cpumap, state, flags);
     }
 
     // ------------------------------------------------------------------ keys, NMI, control, disk errors

@@ -146,12 +146,13 @@ final class QemuGuestAgentCalls {
         throw QemuAgent.unavailable(life.domains.get(dom));
     }
 
-    /** qemuDomainSetGuestVcpus (the vCPU list is not parsed: no agent would take it). */
-    void setGuestVcpus(DomainRef dom, int state, int flags) {
+    /** qemuDomainSetGuestVcpus: the state, then the vCPU list parsed, then the agent. */
+    void setGuestVcpus(DomainRef dom, String cpumap, int state, int flags) {
         VirException.checkFlags(flags, 0, VirErrorDomain.QEMU, "qemuDomainSetGuestVcpus");
         if (state != 0 && state != 1) {
             throw VirException.invalidArg(VirErrorDomain.QEMU, "unsupported state value");
         }
+        io.jvirtd.model.conf.CpuSet.parse(cpumap, "cpumap");
         throw QemuAgent.unavailable(life.domains.get(dom));
     }
 

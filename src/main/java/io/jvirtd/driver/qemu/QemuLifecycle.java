@@ -86,6 +86,7 @@ final class QemuLifecycle {
     final QemuHotplug hotplug;
     /** The block jobs this driver runs (JOB_STATUS_CHANGE events go there). */
     final QemuBlockJobs blockJobs = new QemuBlockJobs();
+    final QemuBlockThreshold thresholds = new QemuBlockThreshold(this);
 
     /** The host's cgroups for guests (NONE: no cgroups). */
     final QemuCgroups cgroups;
@@ -438,6 +439,7 @@ final class QemuLifecycle {
                 }
             }
             QemuVcpuPins.applyAtStart(live, l.pid(), mon); // <cputune> pins on the vCPU and main threads
+            QemuIoThreads.applyAtStart(live, mon);
             if (loadvm != null) {
                 QemuSnapshots.loadvm(mon, loadvm);
                 revertedStart(d, mon, paused);
@@ -876,6 +878,10 @@ final class QemuLifecycle {
             blockJobs.onStatusChange(d, data);
             return;
         }
+        if (event.equals("BLOCK_WRITE_THRESHOLD")) {
+            thresholds.onEvent(d, data);
+            return;
+        }
         if (event.equals("MIGRATION_PASS")) {
             onMigrationPass(d, data);
             return;
@@ -1024,6 +1030,7 @@ final class QemuLifecycle {
             d.monitor = null;
             d.cgroup = null;
             d.blockCommits = List.of(); // its block jobs went with QEMU
+            d.thresholdWithIndex.clear(); // and its write thresholds
             d.forSnapshotDelete = false;
             d.starting = false;
             domains.setRunId(d, -1);

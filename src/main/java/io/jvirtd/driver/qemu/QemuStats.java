@@ -47,8 +47,8 @@ final class QemuStats {
     static final int DIRTYRATE = 1 << 9;
     static final int VM = 1 << 10;
     /**
-     * The groups libvirt 9.0 answers with QEMU 7.2. Perf, iothread, memory and vm give no fields
-     * for this driver's guests (no perf events, iothreads or resctrl monitors, and QEMU's
+     * The groups libvirt 9.0 answers with QEMU 7.2. Perf, memory and vm give no fields
+     * for this driver's guests (no perf events or resctrl monitors, and QEMU's
      * query-stats has no provider under TCG), as libvirtd gives none for the same guests.
      */
     static final int SUPPORTED = STATE | CPU_TOTAL | BALLOON | VCPU | INTERFACE | BLOCK | PERF | IOTHREAD | MEMORY
@@ -74,12 +74,13 @@ final class QemuStats {
     private record Target(QemuDomain d, DomainRef ref, DomainState state, int reason, boolean active, long pid,
                           QmpMonitor mon, boolean balloon, long memoryKiB, long currentMemoryKiB, int vcpusCurrent,
                           int vcpusMax, int interfaces, List<DeviceDef> disks, Map<Integer, Long> vcpuThreads,
-                          QemuCgroup cgroup) {
+                          QemuCgroup cgroup, boolean iothreads) {
     }
 
     /** A domain's questions to QEMU, in flight. */
     private record Asked(Target t, QemuMemory.Query memory, CompletableFuture<Object> blockstats,
-                         CompletableFuture<Object> nodes, CompletableFuture<Object> dirtyRate) {
+                         CompletableFuture<Object> nodes, CompletableFuture<Object> dirtyRate,
+                         CompletableFuture<Object> iothreads) {
     }
 
     List<DomainStatsRecord> all(List<DomainRef> doms, int stats, int flags) {
@@ -140,7 +141,7 @@ final class QemuStats {
             return new Target(d, d.ref(), d.state, d.reason, active, d.pid, active ? d.monitor : null,
                     BalloonStats.balloon(def) != null, def.memoryKiB(), def.currentMemoryKiB(), def.vcpusCurrent(),
                     def.vcpusMax(), def.interfaces().size(), disks, d.vcpuThreadsPid == d.pid ? d.vcpuThreads : null,
-                    active ? d.cgroup : null);
+                    active ? d.cgroup : null, !def.iothreadIds().isEmpty());
         }
     }
 
@@ -150,7 +151,11 @@ final class QemuStats {
         CompletableFuture<Object> blockstats = null;
         CompletableFuture<Object> nodes = null;
         CompletableFuture<Object> dirtyRate = null;
+        CompletableFuture<Object> iothreads = null;
         if (t.mon() != null) {
+            if ((want & IOTHREAD) != 0 && t.iothreads()) { // libvirt asks always; no iothreads, no fields
+                iothreads = t.mon().sendUnnumbered("query-iothreads", null);
+            }
             if ((want & DIRTYRATE) != 0) {
                 dirtyRate = t.mon().sendUnnumbered("query-dirty-rate", null);
             }
@@ -163,7 +168,7 @@ final class QemuStats {
                 nodes = t.mon().sendUnnumbered("query-named-block-nodes", Map.of("flat", true));
             }
         }
-        return new Asked(t, memory, blockstats, nodes, dirtyRate);
+        return new Asked(t, memory, blockstats, nodes, dirtyRate, iothreads);
     }
 
     /** One wait for every answer; what is late is cancelled (its reply, if any, is dropped). */
@@ -179,6 +184,9 @@ final class QemuStats {
             }
             if (a.dirtyRate() != null) {
                 all.add(a.dirtyRate());
+            }
+            if (a.iothreads() != null) {
+                all.add(a.iothreads());
             }
         }
         if (all.isEmpty()) {
@@ -219,6 +227,9 @@ final class QemuStats {
         }
         if ((want & BLOCK) != 0) {
             block(p, a);
+        }
+        if ((want & IOTHREAD) != 0 && t.active()) {
+            iothreads(p, answer(a.iothreads()));
         }
         if ((want & DIRTYRATE) != 0 && t.active()) {
             dirtyRate(p, answer(a.dirtyRate()));
@@ -267,6 +278,32 @@ final class QemuStats {
         p.add(TypedParameter.ofUInt("cpu.cache.monitor.count", 0));
         p.add(TypedParameter.ofULLong("cpu.haltpoll.success.time", 0));
         p.add(TypedParameter.ofULLong("cpu.haltpoll.fail.time", 0));
+    }
+
+    /** query-iothreads' answer as libvirt's iothread group: the count, each thread's polling values. */
+    static void iothreads(List<TypedParameter> p, Object answer) {
+        if (!(answer instanceof List<?> list)) {
+            return;
+        }
+        List<TypedParameter> per = new ArrayList<>();
+        int count = 0;
+        for (Object o : list) {
+            if (!(o instanceof Map<?, ?> t) || !(t.get("id") instanceof String id) || !id.startsWith("iothread")) {
+                continue;
+            }
+            count++;
+            if (t.get("poll-max-ns") instanceof Number max && t.get("poll-grow") instanceof Number grow
+                    && t.get("poll-shrink") instanceof Number shrink) {
+                String prefix = "iothread." + id.substring("iothread".length()) + ".";
+                per.add(TypedParameter.ofULLong(prefix + "poll-max-ns", max.longValue()));
+                per.add(TypedParameter.ofUInt(prefix + "poll-grow", grow.intValue()));
+                per.add(TypedParameter.ofUInt(prefix + "poll-shrink", shrink.intValue()));
+            }
+        }
+        if (count > 0) {
+            p.add(TypedParameter.ofUInt("iothread.count", count));
+            p.addAll(per);
+        }
     }
 
     /** query-dirty-rate's answer as libvirt's dirtyrate group (nothing when unanswered). */
@@ -418,6 +455,12 @@ final class QemuStats {
             long physical = e.physical() > 0 ? e.physical() : DiskFiles.fileSize(path);
             if (physical > 0) {
                 p.add(TypedParameter.ofULLong(prefix + "physical", physical));
+            }
+            String storage = e.nodeName() != null && e.nodeName().endsWith("-format")
+                    ? e.nodeName().substring(0, e.nodeName().length() - "format".length()) + "storage" : null;
+            long threshold = storage == null ? 0 : answers.writeThreshold(storage);
+            if (threshold != 0) { // qemuDomainGetStatsBlockExportBackendStorage
+                p.add(TypedParameter.ofULLong(prefix + "threshold", threshold));
             }
         }
     }

@@ -29,7 +29,7 @@ import java.util.Set;
 final class QemuSubset {
 
     private static final Set<String> SECTIONS = Set.of("title", "description", "metadata", "features", "cpu", "cputune",
-            "vcpus", "memtune", "resource", "blkiotune", "numatune");
+            "vcpus", "memtune", "resource", "blkiotune", "numatune", "iothreads");
     /** The cputune scalars libvirt's cgroup code applies ({@link QemuCgroupTuning}). */
     private static final Set<String> CPUTUNE_SCALARS = Set.of("shares", "period", "quota", "global_period",
             "global_quota", "emulator_period", "emulator_quota", "iothread_period", "iothread_quota");
@@ -48,6 +48,10 @@ final class QemuSubset {
         }
         QemuVcpuHotplug.checkDefinition(d);
         cputune(d);
+        if (d.optionalSections().contains("iothreads")
+                && d.format(DomainDef.XML_INACTIVE).contains("<defaultiothread")) {
+            throw unsupported("<defaultiothread>");
+        }
         os(d);
         features(d);
         cpu(d);
@@ -308,13 +312,15 @@ final class QemuSubset {
 
     /** What the subset refuses: libvirt's CONFIG_UNSUPPORTED, naming the part. */
     /**
-     * {@code <cputune>}: vcpupin and emulatorpin, which {@link QemuVcpuPins} applies at start, and
-     * the scalars the cgroup code applies; {@code <memtune>}: the three limits of the memory cgroup.
+     * {@code <cputune>}: vcpupin and emulatorpin, which {@link QemuVcpuPins} applies at start,
+     * iothreadpin ({@link QemuIoThreads}) and the scalars the cgroup code applies; {@code <memtune>}:
+     * the three limits of the memory cgroup.
      */
     private static void cputune(DomainDef d) {
         String xml = d.format(DomainDef.XML_INACTIVE);
         if (d.optionalSections().contains("cputune")) {
-            children(xml, "cputune", n -> n.equals("vcpupin") || n.equals("emulatorpin") || CPUTUNE_SCALARS.contains(n));
+            children(xml, "cputune", n -> n.equals("vcpupin") || n.equals("emulatorpin") || n.equals("iothreadpin")
+                    || CPUTUNE_SCALARS.contains(n));
         }
         if (d.optionalSections().contains("numatune")) {
             children(xml, "numatune", n -> n.equals("memory"));

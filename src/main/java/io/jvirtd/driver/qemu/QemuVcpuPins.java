@@ -258,7 +258,7 @@ final class QemuVcpuPins {
     }
 
     /** virDomainObjGetDefs: {@code [live, persistent]}, each null when {@code flags} do not ask for it. */
-    private static DomainDef[] defs(QemuDomain d, int flags) {
+    static DomainDef[] defs(QemuDomain d, int flags) {
         synchronized (d) {
             int f = impact(d, flags);
             return new DomainDef[] {(f & AFFECT_LIVE) != 0 ? d.liveDef : null,
@@ -267,7 +267,7 @@ final class QemuVcpuPins {
     }
 
     /** virDomainObjGetOneDefState. Caller holds d. */
-    private static DomainDef oneDef(QemuDomain d, int flags) {
+    static DomainDef oneDef(QemuDomain d, int flags) {
         return AffectedDefs.oneDef(d, flags);
     }
 

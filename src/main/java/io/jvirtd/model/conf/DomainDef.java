@@ -699,15 +699,91 @@ public final class DomainDef {
         return true;
     }
 
+    /** virDomainDriverAddIOThreadCheck: libvirt's error when the id is in use. */
+    public void checkIothreadAddable(int iothreadId) {
+        if (iothreadIds().contains(iothreadId)) {
+            throw VirException.invalidArg(VirErrorDomain.DOMAIN,
+                    "an IOThread is already using iothread_id '" + Integer.toUnsignedString(iothreadId) + "'");
+        }
+    }
+
+    /** virDomainDriverDelIOThreadCheck: libvirt's error unless the id exists and no disk or controller uses it. */
+    public void checkIothreadRemovable(int iothreadId) {
+        String id = Integer.toUnsignedString(iothreadId);
+        if (!iothreadIds().contains(iothreadId)) {
+            throw VirException.invalidArg(VirErrorDomain.DOMAIN, "cannot find IOThread '" + id + "' in iothreadids list");
+        }
+        for (DeviceDef disk : disks()) {
+            if (id.equals(disk.node().childAttr("driver", "iothread"))) {
+                throw VirException.invalidArg(VirErrorDomain.DOMAIN, "cannot remove IOThread " + id
+                        + " since it is being used by disk '" + disk.diskTarget() + "'");
+            }
+        }
+        for (DeviceDef ctl : controllers()) {
+            if (id.equals(ctl.node().childAttr("driver", "iothread"))) {
+                throw VirException.invalidArg(VirErrorDomain.DOMAIN, "cannot remove IOThread '" + id
+                        + "' since it is being used by controller");
+            }
+        }
+    }
+
     /** Removes an iothread id (and its pin); returns false when absent. */
     public boolean removeIothread(int iothreadId) {
         List<Integer> ids = new ArrayList<>(iothreadIds());
         if (!ids.remove(Integer.valueOf(iothreadId))) {
             return false;
         }
+        int at = iothreadIds().indexOf(iothreadId);
         iothreads = DomainCanon.iothreadsNode(ids, iothreads);
+        // virDomainIOThreadIDDel: the ids after a removed one are no longer 1..n, so they print
+        XmlNode idsNode = iothreads == null ? null : iothreads.child("iothreadids");
+        if (idsNode != null) {
+            List<XmlNode> left = idsNode.children("iothread");
+            for (int i = at; i < left.size(); i++) {
+                left.get(i).attr("auto", null);
+            }
+        }
         setIothreadPin(iothreadId, null);
         return true;
+    }
+
+    /**
+     * An iothread's {@code thread_pool_min} and {@code thread_pool_max}, each -1 when unset
+     * (libvirt's default), or null when there is no such iothread.
+     */
+    public int[] iothreadPool(int iothreadId) {
+        XmlNode t = iothreadNode(iothreadId);
+        if (t == null) {
+            return iothreadIds().contains(iothreadId) ? new int[] {-1, -1} : null;
+        }
+        String min = t.attr("thread_pool_min");
+        String max = t.attr("thread_pool_max");
+        return new int[] {min == null ? -1 : Integer.parseInt(min), max == null ? -1 : Integer.parseInt(max)};
+    }
+
+    /** Sets an iothread's thread pool bounds (-1 clears one); false when there is no such iothread. */
+    public boolean setIothreadPool(int iothreadId, int min, int max) {
+        XmlNode t = iothreadNode(iothreadId);
+        if (t == null) {
+            return false;
+        }
+        t.attr("thread_pool_min", null).attr("thread_pool_max", null); // re-added in libvirt's order
+        t.attr("thread_pool_min", min < 0 ? null : Integer.toString(min));
+        t.attr("thread_pool_max", max < 0 ? null : Integer.toString(max));
+        return true;
+    }
+
+    private XmlNode iothreadNode(int iothreadId) {
+        XmlNode idsNode = iothreads == null ? null : iothreads.child("iothreadids");
+        if (idsNode == null) {
+            return null;
+        }
+        for (XmlNode t : idsNode.children("iothread")) {
+            if (Integer.toString(iothreadId).equals(t.attr("id"))) {
+                return t;
+            }
+        }
+        return null;
     }
 
     // =====================================================================================
@@ -959,6 +1035,14 @@ public final class DomainDef {
     public XmlNode pmNode() {
         return pm;
     }
+
+    /** The perf events in virPerfEventType order (the order virDomainGetPerfEvents lists them). */
+    public static final List<String> PERF_EVENTS = List.of("cmt", "mbmt", "mbml", "cpu_cycles",
+            "instructions", "cache_references", "cache_misses", "branch_instructions",
+            "branch_misses", "bus_cycles", "stalled_cycles_frontend", "stalled_cycles_backend",
+            "ref_cpu_cycles", "cpu_clock", "task_clock", "page_faults", "context_switches",
+            "cpu_migrations", "page_faults_min", "page_faults_maj", "alignment_faults",
+            "emulation_faults");
 
     /**
      * The {@code <perf><event name enabled>} state: Boolean.TRUE/FALSE, or null when the event

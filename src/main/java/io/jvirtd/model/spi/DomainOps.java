@@ -644,6 +644,36 @@ public interface DomainOps {
         throw dom("virDomainSetInterfaceParameters");
     }
 
+    /** virDomainSetBlockThreshold: {@code dev} is a disk target, optionally with {@code [index]}; bytes. */
+    default void domainSetBlockThreshold(DomainRef dom, String dev, long threshold, int flags) {
+        throw dom("virDomainSetBlockThreshold");
+    }
+
+    /** virDomainStartDirtyRateCalc: {@code seconds} of sampling, mode in {@code flags}. */
+    default void domainStartDirtyRateCalc(DomainRef dom, int seconds, int flags) {
+        throw dom("virDomainStartDirtyRateCalc");
+    }
+
+    /** virDomainAuthorizedSSHKeysGet (asks the guest agent). */
+    default List<String> domainAuthorizedSSHKeysGet(DomainRef dom, String user, int flags) {
+        throw dom("virDomainAuthorizedSSHKeysGet");
+    }
+
+    /** virDomainAuthorizedSSHKeysSet (asks the guest agent). */
+    default void domainAuthorizedSSHKeysSet(DomainRef dom, String user, List<String> keys, int flags) {
+        throw dom("virDomainAuthorizedSSHKeysSet");
+    }
+
+    /** virDomainBackupBegin; {@code checkpointXml} may be null. */
+    default void domainBackupBegin(DomainRef dom, String backupXml, String checkpointXml, int flags) {
+        throw dom("virDomainBackupBegin");
+    }
+
+    /** virDomainBackupGetXMLDesc. */
+    default String domainBackupGetXMLDesc(DomainRef dom, int flags) {
+        throw dom("virDomainBackupGetXMLDesc");
+    }
+
     /** virDomainGetPerfEvents. */
     default List<TypedParameter> domainGetPerfEvents(DomainRef dom, int flags) {
         throw dom("virDomainGetPerfEvents");
