@@ -103,11 +103,14 @@ class QemuMonitorIT {
         List<String> taints = log.lines().filter(l -> l.endsWith(": Domain id=1 is tainted: custom-monitor")).toList();
         assertEquals(1, taints.size(), log);
         assertTrue(taints.get(0).matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3}\\+0000: .*"), taints.get(0));
-        // libvirtd's log: the high-privileges line right after QEMU's command line (its last
-        // argument is -msg timestamp=on), before anything QEMU itself prints
+        // libvirtd's log: the high-privileges line right after QEMU's command line (its lines
+        // end in a backslash but the last), before anything QEMU itself prints
         List<String> lines = log.lines().toList();
-        int cmdEnd = lines.indexOf("-msg timestamp=on");
-        assertTrue(cmdEnd > 0, log);
+        int cmdEnd = 1;
+        while (cmdEnd < lines.size() && lines.get(cmdEnd).endsWith(" \\")) {
+            cmdEnd++;
+        }
+        assertTrue(cmdEnd + 1 < lines.size(), log);
         assertEquals(root, lines.get(cmdEnd + 1).matches("\\d{4}-.*: Domain id=1 is tainted: high-privileges"), log);
 
         // virsh refuses --pass-fds itself: this daemon offers no FD passing
