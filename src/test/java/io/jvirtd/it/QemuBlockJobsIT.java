@@ -64,6 +64,109 @@ class QemuBlockJobsIT {
         qemu.assertNothingLeft();
     }
 
+    /**
+     * An active commit that reached ready, then the daemon killed (kill -9): the restarted daemon
+     * finds the job again from the status file and QEMU's jobs (blockjob --info, the live XML's
+     * mirror), and --pivot finishes it; the guest ran on throughout.
+     */
+    @Test
+    void aReadyActiveCommitIsFoundAgainAfterKill9AndPivots() throws Exception {
+        TestGuests.qemu();
+        Path scratch = Files.createDirectories(qemu.root().resolve("scratch"));
+        Path disk = scratch.resolve("disk.qcow2");
+        qemuImg(disk);
+        DaemonProcess daemon = qemu.startDaemon();
+        Path xml = qemu.root().resolve("guest.xml");
+        Files.writeString(xml, tinyXml("jvq-bjkill", disk));
+        virsh(daemon, "define", xml.toString());
+        virsh(daemon, "start", "jvq-bjkill");
+        virsh(daemon, "snapshot-create-as", "jvq-bjkill", "s1", "--disk-only", "--no-metadata", "--diskspec",
+                "vda,file=" + scratch.resolve("s1.qcow2"));
+        assertEquals("Now in synchronized phase", virsh(daemon, "blockcommit", "jvq-bjkill", "vda", "--active", "--wait"));
+        String mirror0 = virsh(daemon, "dumpxml", "jvq-bjkill", "--xpath", "//disk/mirror");
+        assertTrue(mirror0.startsWith("<mirror type=\"file\" job=\"active-commit\""), mirror0);
+
+        ProcessHandle.of(daemon.pid()).orElseThrow().destroyForcibly(); // kill -9: nothing written at exit
+        daemon.awaitExit(Duration.ofSeconds(30));
+        DaemonProcess again = qemu.startDaemon();
+        // virsh prints a job's progress on stderr
+        String info = Virsh.succeeded(Exec.run(T, null, InteropEnvironment.virsh().toString(), "-c",
+                QemuTestRoot.tcpUri(again), "blockjob", "jvq-bjkill", "vda", "--info"), again).stderr().strip();
+        assertEquals("Active Block Commit: [100 %]", info, again::describe);
+        String mirror = virsh(again, "dumpxml", "jvq-bjkill", "--xpath", "//disk/mirror");
+        assertTrue(mirror.startsWith("<mirror type=\"file\" job=\"active-commit\" ready=\"yes\">"), mirror);
+        virsh(again, "blockjob", "jvq-bjkill", "vda", "--pivot");
+        assertTrue(virsh(again, "domblklist", "jvq-bjkill").endsWith("vda      " + disk));
+        assertEquals("No current block job for vda", virsh(again, "blockjob", "jvq-bjkill", "vda", "--info"));
+        assertEquals("running", virsh(again, "domstate", "jvq-bjkill"));
+        assertFalse(virsh(again, "dumpxml", "jvq-bjkill").contains("<mirror"));
+        virsh(again, "destroy", "jvq-bjkill");
+        virsh(again, "undefine", "jvq-bjkill");
+        qemu.assertNothingLeft();
+    }
+
+    /**
+     * A commit of a middle layer started, then the daemon killed before it could see the end:
+     * after the restart the job is finished from what QEMU says (concluded, or running and its
+     * events still to come): the chain drops the layer and no job is left.
+     */
+    @Test
+    void aCommitTheDaemonMissedTheEndOfIsFinishedAfterKill9() throws Exception {
+        TestGuests.qemu();
+        Path scratch = Files.createDirectories(qemu.root().resolve("scratch"));
+        Path disk = scratch.resolve("disk.qcow2");
+        qemuImg(disk);
+        DaemonProcess daemon = qemu.startDaemon();
+        Path xml = qemu.root().resolve("guest.xml");
+        Files.writeString(xml, tinyXml("jvq-bjmiss", disk));
+        virsh(daemon, "define", xml.toString());
+        virsh(daemon, "start", "jvq-bjmiss");
+        for (String s : List.of("s1", "s2")) {
+            virsh(daemon, "snapshot-create-as", "jvq-bjmiss", s, "--disk-only", "--no-metadata", "--diskspec",
+                    "vda,file=" + scratch.resolve(s + ".qcow2"));
+        }
+        // what the status file says before the job's end; the kill may come before or after QEMU ends it
+        assertEquals("Block Commit started", virsh(daemon, "blockcommit", "jvq-bjmiss", "vda", "--top",
+                scratch.resolve("s1.qcow2").toString()));
+        ProcessHandle.of(daemon.pid()).orElseThrow().destroyForcibly();
+        daemon.awaitExit(Duration.ofSeconds(30));
+        DaemonProcess again = qemu.startDaemon();
+        // the job's end is QEMU's, then the restarted daemon's: its info says when, as for virsh --wait
+        long deadline = System.nanoTime() + T.toNanos();
+        while (!virsh(again, "blockjob", "jvq-bjmiss", "vda", "--info").equals("No current block job for vda")) {
+            assertTrue(System.nanoTime() < deadline, "the block job never ended after the restart\n" + again.describe());
+        }
+        String live = virsh(again, "dumpxml", "jvq-bjmiss", "--xpath", "//disk/backingStore/source");
+        assertEquals("<source file=\"" + disk + "\"/>", live, live);
+        virsh(again, "destroy", "jvq-bjmiss");
+        virsh(again, "undefine", "jvq-bjmiss");
+        qemu.assertNothingLeft();
+    }
+
+    /** virsh without -q (its job messages are "extra" output), which must exit 0: its output, stripped. */
+    private static String virsh(DaemonProcess d, String... args) throws IOException {
+        String[] cmd = new String[args.length + 3];
+        cmd[0] = InteropEnvironment.virsh().toString();
+        cmd[1] = "-c";
+        cmd[2] = QemuTestRoot.tcpUri(d);
+        System.arraycopy(args, 0, cmd, 3, args.length);
+        return Virsh.succeeded(Exec.run(T, null, cmd), d).stdout().strip();
+    }
+
+    private static void qemuImg(Path file) throws IOException {
+        Exec.Result r = Exec.run(T, null, Tool.QEMU_IMG.require().toString(), "create", "-q", "-f", "qcow2",
+                file.toString(), "16M");
+        assertEquals(0, r.exitCode(), r::describe);
+    }
+
+    private static String tinyXml(String name, Path disk) throws IOException {
+        return "<domain type='qemu'><name>" + name + "</name><memory unit='MiB'>16</memory><vcpu>1</vcpu>"
+                + "<os><type arch='x86_64' machine='pc'>hvm</type><kernel>" + TestGuests.tinyKernel() + "</kernel></os>"
+                + "<features><acpi/></features><devices><disk type='file' device='disk'>"
+                + "<driver name='qemu' type='qcow2'/><source file='" + disk + "'/><target dev='vda' bus='virtio'/>"
+                + "</disk><memballoon model='none'/></devices></domain>";
+    }
+
     private static String recorded(Path f) throws IOException {
         List<String> out = new ArrayList<>();
         for (String l : Files.readAllLines(f)) {

@@ -348,6 +348,15 @@ final class QemuDiskJobs {
                         "block job on disk '" + j.dst() + "' is still being ended");
             }
             QmpMonitor mon = QemuLifecycle.runningMonitor(d);
+            if (pivot && j.state().equals("running")) {
+                // a client that saw QEMU's job ready (query-block-jobs) may come before the
+                // qemu-event thread has handled the event that says so: QEMU's word counts
+                QemuSnapshotCommit.JobNow now = QemuSnapshotCommit.jobsNow(mon.execute("query-jobs", null,
+                        QemuLifecycle.MONITOR_TIMEOUT_MILLIS)).get(j.name());
+                if (now != null && now.status().equals("ready")) {
+                    j = ready(d, j, false);
+                }
+            }
             if (pivot) {
                 if (!j.state().equals("ready")) {
                     throw VirException.of(VirErrorNumber.BLOCK_COPY_ACTIVE, VirErrorDomain.QEMU,
@@ -442,15 +451,17 @@ final class QemuDiskJobs {
      * A mirroring job reached ready: the live XML's mirror says so, then the READY events
      * ({@code onEventThread}: called there, else they are handed to it).
      */
-    private void ready(QemuDomain d, DiskJob j, boolean onEventThread) {
+    private DiskJob ready(QemuDomain d, DiskJob j, boolean onEventThread) {
         String path;
+        DiskJob marked;
         synchronized (d) {
             DiskJob now = d.diskJobs.get(j.dst());
             if (now == null || !now.name().equals(j.name()) || !now.state().equals("running")) {
-                return;
+                return now == null ? j : now;
             }
+            marked = now.withState("ready", now.sync());
             Map<String, DiskJob> next = new HashMap<>(d.diskJobs);
-            next.put(j.dst(), now.withState("ready", now.sync()));
+            next.put(j.dst(), marked);
             d.diskJobs = Map.copyOf(next);
             mirrorState(d, j.dst(), "yes");
             path = d.liveDef.diskByTargetOrPath(j.dst()).sourcePath();
@@ -461,6 +472,7 @@ final class QemuDiskJobs {
         } else {
             life.onEventThread(() -> QemuSnapshotCommit.post(life, d, path, j.dst(), j.type(), READY));
         }
+        return marked;
     }
 
     /** A concluded job nobody waits for, finished under the domain's job. qemu-blockjob thread. */
@@ -607,7 +619,9 @@ final class QemuDiskJobs {
      * Finds the jobs the status files name again (libvirt's qemuBlockJobRefreshJobs): each is
      * registered for events, then {@code query-jobs} says where QEMU has it: a concluded one is
      * finished, a ready one marked so (with its event), a running one waits for its events; one
-     * QEMU does not know (never started) is dropped. Startup, after the reattach.
+     * QEMU does not know (never started) is dropped. Startup, after the reattach: the domain's
+     * job is taken here, before any client can ask (as libvirt's reconnect holds it), and
+     * released by the qemu-blockjob thread once the jobs are known again.
      */
     void recover() {
         for (QemuDomain d : life.domains.all()) {
@@ -615,12 +629,26 @@ final class QemuDiskJobs {
             synchronized (d) {
                 jobs = d.liveDef == null ? Map.of() : d.diskJobs;
             }
-            if (!jobs.isEmpty()) {
-                finisher.execute(() -> recover(d, jobs));
+            if (jobs.isEmpty()) {
+                continue;
             }
+            try {
+                d.beginJob();
+            } catch (VirException e) {
+                LOG.log(Level.WARNING, "cannot find the block jobs of {0} again: {1}", d.name(), e.getMessage());
+                continue;
+            }
+            finisher.execute(() -> {
+                try {
+                    recover(d, jobs);
+                } finally {
+                    d.endJob();
+                }
+            });
         }
     }
 
+    /** One domain's jobs found again. qemu-blockjob thread, the domain's job held. */
     private void recover(QemuDomain d, Map<String, DiskJob> jobs) {
         try {
             for (DiskJob j : jobs.values()) {
@@ -641,7 +669,7 @@ final class QemuDiskJobs {
                 LOG.log(Level.INFO, "block job {0} of {1} found {2} after the restart", j.name(), d.name(), n.status());
                 life.blockJobs.seed(d, j.name(), n.status());
                 if (n.status().equals("concluded")) {
-                    finishLater(d, j.name());
+                    finish(d, j.name());
                 } else if (n.status().equals("ready")) {
                     ready(d, j, false);
                 }

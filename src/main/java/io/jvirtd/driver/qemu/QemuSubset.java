@@ -56,7 +56,7 @@ final class QemuSubset {
         action("on_poweroff", d.onPoweroff());
         action("on_reboot", d.onReboot());
         action("on_crash", d.onCrash());
-        QemuDeviceCheck.check(d, QemuXmlOptions.isQ35(d));
+        QemuDeviceCheck.check(d, QemuXmlOptions.isQ35(d), (parseFlags & DomainDef.PARSE_STATUS) != 0);
         boolean inactive = (parseFlags & DomainDef.PARSE_INACTIVE) != 0;
         for (DeviceDef dev : d.devices()) {
             if (inactive && dev.alias() != null) {
