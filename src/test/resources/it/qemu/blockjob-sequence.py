@@ -8,7 +8,11 @@ events `virsh event --all --loop` prints meanwhile:
   --active --pivot, --keep-overlay, an abort of a ready active commit, --shallow --delete, the
   backing chain of the live and the persistent XML after each, and the errors of a shut-off guest.
 
-usage: blockjob-sequence.py URI DIR
+With a third argument "pull" it runs PULL instead: blockpull of a disk without backing chain, of
+the layers above a --base and of the whole chain (--wait), the chains after each, the errors of a
+missing base, of a pivot without job and of a shut-off guest.
+
+usage: blockjob-sequence.py URI DIR [pull]
 
 DIR holds vmlinuz (the tiny guest); disk.qcow2 is made there with qemu-img. Prints each command
 as "$ virsh ARGS", its output and "[rc=N]", then "--- events" and the block-job event lines, with
@@ -25,6 +29,7 @@ import threading
 import time
 
 uri, d = sys.argv[1:3]
+VARIANT = sys.argv[3] if len(sys.argv) > 3 else "commit"
 NAME = "jvq-bj"
 SYNC = "jvq-bjsync"
 DISKS = ["--xpath", "//disk"]
@@ -91,6 +96,32 @@ SEQUENCE = [
 ]
 
 
+PULL = [
+    ["define", f"{d}/{NAME}.xml"],
+    ["blockpull", NAME, "vda"],
+    ["start", NAME],
+    ["blockpull", NAME, "vdz"],
+    ["blockpull", NAME, "vda", "--wait"],
+    snap("s1"),
+    snap("s2"),
+    snap("s3"),
+    ["dumpxml", NAME, *DISKS],
+    ["blockpull", NAME, "vda", "--base", f"{d}/nothere.qcow2"],
+    ["blockpull", NAME, "vda", "--base", f"{d}/s3.qcow2"],
+    ["blockpull", NAME, "vda", "--base", f"{d}/s1.qcow2", "--wait"],
+    ["blockjob", NAME, "vda", "--info"],
+    ["dumpxml", NAME, *DISKS],
+    ["dumpxml", NAME, "--inactive", *DISKS],
+    ["blockpull", NAME, "vda", "--wait"],
+    ["dumpxml", NAME, *DISKS],
+    ["dumpxml", NAME, "--inactive", *DISKS],
+    ["blockjob", NAME, "vda", "--pivot"],
+    ["destroy", NAME],
+    ["blockpull", NAME, "vda"],
+    ["undefine", NAME],
+]
+
+
 def domain_xml(name, disk):
     devices = ""
     if disk:
@@ -120,7 +151,7 @@ def main():
     threading.Thread(target=lambda: [lines.put(l.rstrip("\n")) for l in watcher.stdout], daemon=True).start()
     try:
         sync(lines)  # virsh event prints nothing once registered: a throwaway domain's events show it
-        for args in SEQUENCE:
+        for args in PULL if VARIANT == "pull" else SEQUENCE:
             if args == ["ls"]:
                 print("$ ls @DIR@/s*.qcow2")
                 print(" ".join(sorted(f for f in os.listdir(d) if re.fullmatch(r"s\d+\.qcow2", f))))
