@@ -66,6 +66,7 @@ final class RemoteCalls {
         DomainInfoCalls.bind(t);
         DomainTuneCalls.bind(t);
         DomainStatsCalls.bind(t);
+        BlockJobCalls.bind(t);
         DomainSaveCalls.bind(t);
         DomainDeviceCalls.bind(t);
         SnapshotCalls.bind(t);

@@ -37,9 +37,10 @@ final class QemuDeviceCheck {
     }
 
     /** @param q35 whether the machine is a q35 one (no IDE; e1000e NICs, PCIe on a root port) */
-    static void check(DomainDef def, boolean q35) {
+    /** @param status a status file's live XML, where a block job's {@code <mirror>} is at home */
+    static void check(DomainDef def, boolean q35, boolean status) {
         for (DeviceDef disk : def.disks()) {
-            disk(disk, q35);
+            disk(disk, q35, status);
         }
         duplicateTargets(def.disks());
         BlockIoTuneInfo.validate(def.disks());
@@ -49,7 +50,7 @@ final class QemuDeviceCheck {
         bootOrders(def);
     }
 
-    private static void disk(DeviceDef disk, boolean q35) {
+    private static void disk(DeviceDef disk, boolean q35, boolean status) {
         String dst = disk.diskTarget();
         String bus = disk.diskBus();
         XmlNode drv = disk.node().child("driver");
@@ -68,7 +69,7 @@ final class QemuDeviceCheck {
                     "unknown driver format value '%s'", format);
         }
         for (XmlNode c : disk.node().children()) {
-            if (!DISK_CHILDREN.contains(c.name())) {
+            if (!DISK_CHILDREN.contains(c.name()) && !(status && c.name().equals("mirror"))) {
                 throw QemuSubset.unsupported("<disk><" + c.name() + ">");
             }
         }

@@ -109,6 +109,12 @@ final class QemuDomain {
     java.util.List<BlockCommitRecord> blockCommits = java.util.List.of();
 
     /**
+     * The block jobs clients started, by disk target ({@link QemuDiskJobs}), kept in the status
+     * file; an immutable map, replaced on each change. Guarded by this object's monitor.
+     */
+    java.util.Map<String, DiskJob> diskJobs = java.util.Map.of();
+
+    /**
      * This run of QEMU exists only for a snapshot delete of the shut-off domain
      * ({@link QemuLifecycle#startPausedQuietly}), which stops it after; kept in the status file
      * from its first write, so a daemon killed before the delete's record stops it at restart

@@ -19,6 +19,7 @@ import io.jvirtd.model.VirException;
 import io.jvirtd.model.conf.DomainDef;
 import io.jvirtd.model.domain.CheckpointRef;
 import io.jvirtd.model.domain.DomainBlockInfo;
+import io.jvirtd.model.domain.DomainBlockJobInfo;
 import io.jvirtd.model.domain.DomainBlockStats;
 import io.jvirtd.model.domain.DomainControlInfo;
 import io.jvirtd.model.domain.DomainDiskError;
@@ -529,6 +530,28 @@ final class QemuDomainOps implements DomainOps {
     @Override
     public DomainBlockStats domainBlockStats(DomainRef dom, String path) {
         return devices.blockStats(dom, path);
+    }
+
+    // ------------------------------------------------------------------ block jobs (QemuDiskJobs)
+
+    @Override
+    public void domainBlockCommit(DomainRef dom, String disk, String base, String top, long bandwidth, int flags) {
+        life.diskJobs.commit(dom, disk, base, top, bandwidth, flags);
+    }
+
+    @Override
+    public DomainBlockJobInfo domainGetBlockJobInfo(DomainRef dom, String disk, int flags) {
+        return life.diskJobs.info(dom, disk, flags);
+    }
+
+    @Override
+    public void domainBlockJobSetSpeed(DomainRef dom, String disk, long bandwidth, int flags) {
+        life.diskJobs.setSpeed(dom, disk, bandwidth, flags);
+    }
+
+    @Override
+    public void domainBlockJobAbort(DomainRef dom, String disk, int flags) {
+        life.diskJobs.abort(dom, disk, flags);
     }
 
     @Override

@@ -127,6 +127,7 @@ public final class QemuDriver implements HypervisorDriver {
         l.loadAndReattach();
         QemuSnapshots.loadAll(paths, domains);
         new QemuSnapshots(l).resumeDeletes(); // a snapshot delete a killed daemon left half done
+        l.diskJobs.recover(); // and the block jobs clients started
         lifecycle = l;
         l.autostart();
     }

@@ -91,6 +91,9 @@ final class QemuLifecycle {
     /** The host's cgroups for guests (NONE: no cgroups). */
     final QemuCgroups cgroups;
 
+    /** The block jobs clients start on disks (virDomainBlockCommit ...), tracked through {@link #blockJobs}. */
+    final QemuDiskJobs diskJobs = new QemuDiskJobs(this);
+
     QemuLifecycle(QemuPaths paths, QemuDomains domains, EventBus events, DriverEventLoop loop,
                   ExecutorService eventThread, QemuCapabilities capabilities, QemuRunAs runAs,
                   SchemaValidator schemas, DirStorage storage) {
@@ -518,7 +521,7 @@ final class QemuLifecycle {
             Files.createDirectories(paths.stateDir());
             StatusFile.write(file, DomainState.PAUSED, StateReason.Paused.STARTING_UP, 0, 0,
                     paths.runDir(live.id(), live.name()).resolve("monitor.sock"), nodeIndex, List.of(),
-                    forSnapshotDelete, false, live);
+                    List.of(), forSnapshotDelete, false, live);
         } catch (IOException e) {
             throw VirException.systemError(VirErrorDomain.QEMU, 5, "cannot save file '" + file + "'", e.getMessage());
         } finally {
@@ -876,6 +879,7 @@ final class QemuLifecycle {
         }
         if (event.equals("JOB_STATUS_CHANGE")) {
             blockJobs.onStatusChange(d, data);
+            diskJobs.onStatusChange(d, data);
             return;
         }
         if (event.equals("BLOCK_WRITE_THRESHOLD")) {
@@ -1031,6 +1035,7 @@ final class QemuLifecycle {
             d.cgroup = null;
             d.blockCommits = List.of(); // its block jobs went with QEMU
             d.thresholdWithIndex.clear(); // and its write thresholds
+            d.diskJobs = Map.of();
             d.forSnapshotDelete = false;
             d.starting = false;
             domains.setRunId(d, -1);
@@ -1161,6 +1166,7 @@ final class QemuLifecycle {
             int taint;
             int nodeIndex;
             List<BlockCommitRecord> commits;
+            Map<String, DiskJob> diskJobs;
             boolean forSnapshotDelete;
             boolean saveJob;
             synchronized (d) {
@@ -1169,6 +1175,7 @@ final class QemuLifecycle {
                 }
                 live = d.liveDef.copy();
                 commits = d.blockCommits;
+                diskJobs = d.diskJobs;
                 forSnapshotDelete = d.forSnapshotDelete;
                 saveJob = d.currentJob != null && d.currentJob.operation() == QemuJobData.OPERATION_SAVE;
                 // a start not over yet stays on record as one, RESUME or not (QemuDomain.starting)
@@ -1179,8 +1186,8 @@ final class QemuLifecycle {
                 nodeIndex = d.nodeIndex;
             }
             StatusFile.write(paths.statusFile(live.name()), state, reason, pid, taint,
-                    paths.runDir(live.id(), live.name()).resolve("monitor.sock"), nodeIndex, commits, forSnapshotDelete,
-                    saveJob, live);
+                    paths.runDir(live.id(), live.name()).resolve("monitor.sock"), nodeIndex, commits, diskJobs.values(),
+                    forSnapshotDelete, saveJob, live);
         } finally {
             d.statusWrite.unlock();
         }
@@ -1309,6 +1316,7 @@ final class QemuLifecycle {
             d.taint = s.taint(); // as virDomainObjParseXML: kept quietly, no second log line
             d.nodeIndex = Math.max(s.nodeIndex(), QemuOverlays.maxIndex(live)); // an older file has no counter
             d.blockCommits = s.commits(); // a snapshot delete to finish once the snapshots are loaded
+            d.diskJobs = QemuDiskJobs.byDisk(s.diskJobs()); // clients' block jobs, found again (QemuDiskJobs.recover)
             d.forSnapshotDelete = s.forSnapshotDelete(); // and a QEMU that runs only for it, to stop
             d.startingDef = null;
             d.detached = false;

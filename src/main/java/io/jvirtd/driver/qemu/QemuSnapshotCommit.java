@@ -85,7 +85,7 @@ final class QemuSnapshotCommit {
         return f == null ? "raw" : f;
     }
 
-    private static int indexOf(List<XmlNode> layers, String path) {
+    static int indexOf(List<XmlNode> layers, String path) {
         for (int i = 0; i < layers.size(); i++) {
             if (Objects.equals(path(layers.get(i)), path)) {
                 return i;
@@ -94,7 +94,7 @@ final class QemuSnapshotCommit {
         return -1;
     }
 
-    private static DeviceDef byTarget(DomainDef def, String dst) {
+    static DeviceDef byTarget(DomainDef def, String dst) {
         if (def == null) {
             return null;
         }
@@ -527,7 +527,7 @@ final class QemuSnapshotCommit {
      * to, unreachable, until QEMU stops. Kept (and logged) then, or when QEMU cannot say;
      * {@code mon} null: no QEMU to ask (it is gone).
      */
-    private static void deleteOverlay(QmpMonitor mon, String top) {
+    static void deleteOverlay(QmpMonitor mon, String top) {
         if (mon != null) {
             try {
                 List<String> holders = QemuBlockGraph.nodesByFile(mon).get(top);
@@ -619,7 +619,7 @@ final class QemuSnapshotCommit {
                 }
                 if (d.persistentDef != null) {
                     persistent = d.persistentDef.copy();
-                    updateConfigDisk(byTarget(persistent, it.dst()), live, k);
+                    updateConfigDisk(byTarget(persistent, it.dst()), live, k, k + 1);
                 }
             }
             // The config first, before anything (a status write of the event thread included) can
@@ -642,12 +642,7 @@ final class QemuSnapshotCommit {
                     throw QemuLifecycle.notRunning();
                 }
                 DeviceDef disk = byTarget(d.liveDef, it.dst());
-                if (k == 0) {
-                    becomeLayer(disk, live.get(1), true);
-                } else {
-                    setBacking(live.get(k - 1), live.get(k).child("backingStore"));
-                    disk.sortCanonical();
-                }
+                dropLayers(disk, live, k, k + 1);
                 eventPath = disk.sourcePath();
                 // with the chain update, in one step: no status write (the event thread's
                 // included) sees the chain without the overlay and the record not done
@@ -668,7 +663,7 @@ final class QemuSnapshotCommit {
     }
 
     /** QEMU's format and storage nodes of a committed overlay ("" or a node QEMU opened itself: nothing to do). */
-    private static void closeNodes(QmpMonitor mon, String topNode) {
+    static void closeNodes(QmpMonitor mon, String topNode) {
         if (!topNode.startsWith("libvirt-")) { // nodes QEMU opened itself go with their last user
             return;
         }
@@ -682,31 +677,46 @@ final class QemuSnapshotCommit {
     }
 
     /** The live chain of disk {@code dst}, top first; empty when it is gone or QEMU is. Domain locked. */
-    private static List<XmlNode> liveLayers(QemuDomain d, String dst) {
+    static List<XmlNode> liveLayers(QemuDomain d, String dst) {
         DeviceDef disk = d.liveDef == null ? null : byTarget(d.liveDef, dst);
         return disk == null ? List.of() : layers(disk.node());
     }
 
     /**
-     * The persistent disk after the commit of live layer {@code k} (libvirt's
-     * qemuBlockJobGetConfigDisk and what follows): when its chain names the same images as the
-     * live one down to the base, the overlay leaves it; otherwise an active commit rewrites its
-     * source to the base (if it named the overlay), an intermediate one forgets its chain.
+     * The live disk after a commit of its layers {@code k} to {@code b - 1} of chain {@code live}
+     * into layer {@code b}: the disk reads {@code b} (k 0, an active commit) or layer {@code k - 1}
+     * has {@code b} as backing. Domain locked.
      */
-    private static void updateConfigDisk(DeviceDef cfg, List<XmlNode> live, int k) {
+    static void dropLayers(DeviceDef disk, List<XmlNode> live, int k, int b) {
+        if (k == 0) {
+            becomeLayer(disk, live.get(b), true);
+        } else {
+            setBacking(live.get(k - 1), live.get(b));
+            disk.sortCanonical();
+        }
+    }
+
+    /**
+     * The persistent disk after the commit of live layers {@code k} to {@code b - 1} into layer
+     * {@code b} (libvirt's qemuBlockJobGetConfigDisk and what follows): when its chain names the
+     * same images as the live one down to the base, the committed layers leave it; otherwise an
+     * active commit rewrites its source to the base (if it named the top), an intermediate one
+     * forgets its chain.
+     */
+    static void updateConfigDisk(DeviceDef cfg, List<XmlNode> live, int k, int b) {
         if (cfg == null) {
             return;
         }
         List<XmlNode> chain = layers(cfg.node());
-        boolean same = chain.size() > k + 1;
-        for (int i = 0; same && i <= k + 1; i++) {
+        boolean same = chain.size() > b;
+        for (int i = 0; same && i <= b; i++) {
             same = Objects.equals(path(chain.get(i)), path(live.get(i)));
         }
         if (same) {
             if (k == 0) {
-                becomeLayer(cfg, chain.get(1), false);
+                becomeLayer(cfg, chain.get(b), false);
             } else {
-                setBacking(chain.get(k - 1), chain.get(k).child("backingStore"));
+                setBacking(chain.get(k - 1), chain.get(b));
                 cfg.sortCanonical();
             }
             return;
@@ -715,7 +725,7 @@ final class QemuSnapshotCommit {
             return;
         }
         if (k == 0) { // qemuBlockJobRewriteConfigDiskSource: the base, without what was probed below it
-            XmlNode base = live.get(1).copy();
+            XmlNode base = live.get(b).copy();
             XmlNode below = base.child("backingStore");
             if (below != null && below.child("source") != null) {
                 base.remove("backingStore");
@@ -727,11 +737,14 @@ final class QemuSnapshotCommit {
     }
 
     private void emit(QemuDomain d, String path, String dst, int type, int status) {
-        life.onEventThread(() -> {
-            life.events.post(new DomainEvent.BlockJob(d.ref(), path, type, status));
-            life.events.post(new DomainEvent.BlockJob2(d.ref(), dst, type, status));
-            life.events.dispatch();
-        });
+        life.onEventThread(() -> post(life, d, path, dst, type, status));
+    }
+
+    /** BLOCK_JOB (the disk's image {@code path}) and BLOCK_JOB_2 (its target) as libvirt sends them. qemu-event thread. */
+    static void post(QemuLifecycle life, QemuDomain d, String path, String dst, int type, int status) {
+        life.events.post(new DomainEvent.BlockJob(d.ref(), path, type, status));
+        life.events.post(new DomainEvent.BlockJob2(d.ref(), dst, type, status));
+        life.events.dispatch();
     }
 
     /**
@@ -756,12 +769,12 @@ final class QemuSnapshotCommit {
         return out;
     }
 
-    private static Map<String, String> formatNodes(QmpMonitor mon) {
+    static Map<String, String> formatNodes(QmpMonitor mon) {
         return formatNodesOf(mon.execute("query-named-block-nodes", Map.of("flat", true),
                 QemuLifecycle.MONITOR_TIMEOUT_MILLIS));
     }
 
-    private static String node(Map<String, String> nodes, String path) {
+    static String node(Map<String, String> nodes, String path) {
         String n = nodes.get(path);
         if (n == null) {
             throw VirException.internalError(VirErrorDomain.QEMU, "cannot find node name for image '" + path + "'");

@@ -64,7 +64,7 @@ final class QemuSubset {
         action("on_reboot", d.onReboot());
         // any on_crash libvirt takes: none acts, as no device this driver allows reports a panic
         QemuLifecycleActions.validate(d.onPoweroff(), d.onReboot(), d.onCrash());
-        QemuDeviceCheck.check(d, QemuXmlOptions.isQ35(d));
+        QemuDeviceCheck.check(d, QemuXmlOptions.isQ35(d), (parseFlags & DomainDef.PARSE_STATUS) != 0);
         boolean inactive = (parseFlags & DomainDef.PARSE_INACTIVE) != 0;
         for (DeviceDef dev : d.devices()) {
             if (inactive && dev.alias() != null) {

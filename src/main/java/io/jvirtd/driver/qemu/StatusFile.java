@@ -18,8 +18,8 @@ import java.util.List;
  * flags ({@code <taint flag='custom-monitor'/>}, as virDomainObjFormat writes them), the monitor
  * socket, the blockdev node counter ({@code <nodename index='N'/>}, as libvirt's private status
  * data), whether QEMU runs only for a snapshot delete ({@code <snapshotDelete stopQemu='yes'/>}),
- * the block commits of a snapshot delete under way ({@code <blockjobs>},
- * {@link BlockCommitRecord}) and the live domain XML. Written atomically (not forced to disk) after every state change of
+ * the block commits of a snapshot delete under way and the block jobs clients started ({@code <blockjobs>},
+ * {@link BlockCommitRecord}, {@link DiskJob}) and the live domain XML. Written atomically (not forced to disk) after every state change of
  * a running domain.
  * Stateless; worker threads (file I/O).
  */
@@ -42,14 +42,16 @@ final class StatusFile {
      * VIR_ASYNC_JOB_SAVE) was under way, which a restart cancels (QemuLifecycle.recoverSave).
      */
     record Status(DomainState state, int reason, long pid, int taint, Path monitor, int nodeIndex,
-                  List<BlockCommitRecord> commits, boolean forSnapshotDelete, boolean saveJob, DomainDef liveDef) {
+                  List<BlockCommitRecord> commits, List<DiskJob> diskJobs, boolean forSnapshotDelete, boolean saveJob,
+                  DomainDef liveDef) {
     }
 
     private StatusFile() {
     }
 
     static void write(Path file, DomainState state, int reason, long pid, int taint, Path monitor, int nodeIndex,
-                      List<BlockCommitRecord> commits, boolean forSnapshotDelete, boolean saveJob, DomainDef live)
+                      List<BlockCommitRecord> commits, java.util.Collection<DiskJob> diskJobs, boolean forSnapshotDelete,
+                      boolean saveJob, DomainDef live)
             throws IOException {
         StringBuilder b = new StringBuilder(4096);
         b.append("<!--\nWARNING: THIS IS AN AUTO-GENERATED FILE. CHANGES TO IT ARE LIKELY TO BE\n")
@@ -69,10 +71,13 @@ final class StatusFile {
         if (saveJob) { // as libvirt's <job type='none' async='save'/> of an async job under way
             b.append("  <job type='none' async='save'/>\n");
         }
-        if (!commits.isEmpty()) {
+        if (!commits.isEmpty() || !diskJobs.isEmpty()) {
             b.append("  <blockjobs active='yes'>\n");
             for (BlockCommitRecord c : commits) {
                 c.formatInto(b, "    ");
+            }
+            for (DiskJob j : diskJobs) {
+                j.formatInto(b, "    ");
             }
             b.append("  </blockjobs>\n");
         }
@@ -95,6 +100,7 @@ final class StatusFile {
         Path monitor = null;
         int nodeIndex = 0; // a file written before the counter was kept: the live XML's numbers rule
         List<BlockCommitRecord> commits = new java.util.ArrayList<>();
+        List<DiskJob> diskJobs = new java.util.ArrayList<>();
         boolean forSnapshotDelete = false;
         boolean saveJob = false;
         DomainDef def = null;
@@ -109,7 +115,7 @@ final class StatusFile {
                     case "blockjobs" -> {
                         for (Node j = e.getFirstChild(); j != null; j = j.getNextSibling()) {
                             if (j instanceof Element je && "blockjob".equals(VirXml.localName(je))) {
-                                commitRecord(file, je, commits);
+                                commitRecord(file, je, commits, diskJobs);
                             }
                         }
                     }
@@ -121,8 +127,8 @@ final class StatusFile {
         if (monitor == null || def == null) {
             throw new IllegalArgumentException("status file " + file + " lacks <monitor> or <domain>");
         }
-        return new Status(state, reason, pid, taint, monitor, nodeIndex, List.copyOf(commits), forSnapshotDelete,
-                saveJob, def);
+        return new Status(state, reason, pid, taint, monitor, nodeIndex, List.copyOf(commits), List.copyOf(diskJobs),
+                forSnapshotDelete, saveJob, def);
     }
 
     /**
@@ -130,8 +136,12 @@ final class StatusFile {
      * (another daemon's job, a hand edit) is logged and skipped: the guest is reattached all
      * the same, never left unmanaged because of it.
      */
-    private static void commitRecord(Path file, Element job, List<BlockCommitRecord> commits) {
+    private static void commitRecord(Path file, Element job, List<BlockCommitRecord> commits, List<DiskJob> diskJobs) {
         try {
+            if (DiskJob.isDiskJob(job)) {
+                diskJobs.add(DiskJob.parse(job));
+                return;
+            }
             commits.add(BlockCommitRecord.parse(job));
         } catch (IllegalArgumentException e) {
             LOG.log(System.Logger.Level.WARNING, "status file {0}: skipping block job: {1}", file, e.getMessage());

@@ -85,7 +85,7 @@ final class Devices {
         el("backenddomain", "name"),
         el("geometry", "cyls heads secs trans"),
         el("blockio", "logical_block_size physical_block_size"),
-        el("mirror", "type job ready format file").keepAll(),
+        el("mirror", "type job ready format file", el("format", "type"), DISK_SOURCE, BACKING_STORE),
         el("target", "dev bus tray removable rotation_rate"),
         el("iotune", "", txt("total_bytes_sec", ""), txt("read_bytes_sec", ""),
                 txt("write_bytes_sec", ""), txt("total_iops_sec", ""), txt("read_iops_sec", ""),

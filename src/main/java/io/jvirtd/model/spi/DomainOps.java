@@ -5,6 +5,7 @@ import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirException;
 import io.jvirtd.model.domain.CheckpointRef;
 import io.jvirtd.model.domain.DomainBlockInfo;
+import io.jvirtd.model.domain.DomainBlockJobInfo;
 import io.jvirtd.model.domain.DomainBlockStats;
 import io.jvirtd.model.domain.DomainControlInfo;
 import io.jvirtd.model.domain.DomainCpuStats;
@@ -719,6 +720,55 @@ public interface DomainOps {
     /** virDomainBlockStats for a disk target or source path. */
     default DomainBlockStats domainBlockStats(DomainRef dom, String path) {
         throw dom("virDomainBlockStats");
+    }
+
+    /** virDomainBlockPeek: {@code size} bytes of disk {@code disk} from {@code offset}. */
+    default byte[] domainBlockPeek(DomainRef dom, String disk, long offset, int size, int flags) {
+        throw dom("virDomainBlockPeek");
+    }
+
+    /** virDomainBlockResize. */
+    default void domainBlockResize(DomainRef dom, String disk, long size, int flags) {
+        throw dom("virDomainBlockResize");
+    }
+
+    // ---------------------------------------------------------------- block jobs
+
+    /** virDomainBlockJobAbort (with PIVOT: finishes a copy or active commit on the new image). */
+    default void domainBlockJobAbort(DomainRef dom, String disk, int flags) {
+        throw dom("virDomainBlockJobAbort");
+    }
+
+    /** virDomainGetBlockJobInfo: the disk's block job, or null when it has none (libvirt's 0). */
+    default DomainBlockJobInfo domainGetBlockJobInfo(DomainRef dom, String disk, int flags) {
+        throw dom("virDomainGetBlockJobInfo");
+    }
+
+    /** virDomainBlockJobSetSpeed; {@code bandwidth} is C unsigned long. */
+    default void domainBlockJobSetSpeed(DomainRef dom, String disk, long bandwidth, int flags) {
+        throw dom("virDomainBlockJobSetSpeed");
+    }
+
+    /** virDomainBlockPull. */
+    default void domainBlockPull(DomainRef dom, String disk, long bandwidth, int flags) {
+        throw dom("virDomainBlockPull");
+    }
+
+    /** virDomainBlockRebase; {@code base} may be null. */
+    default void domainBlockRebase(DomainRef dom, String disk, String base, long bandwidth, int flags) {
+        throw dom("virDomainBlockRebase");
+    }
+
+    /** virDomainBlockCopy into the disk described by {@code destxml}. */
+    default void domainBlockCopy(DomainRef dom, String disk, String destxml, List<TypedParameter> params,
+                                 int flags) {
+        throw dom("virDomainBlockCopy");
+    }
+
+    /** virDomainBlockCommit; {@code base} and {@code top} may be null. */
+    default void domainBlockCommit(DomainRef dom, String disk, String base, String top, long bandwidth,
+                                   int flags) {
+        throw dom("virDomainBlockCommit");
     }
 
     /** virDomainInterfaceStats for an interface target name or MAC. */

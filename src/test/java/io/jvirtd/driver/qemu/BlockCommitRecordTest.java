@@ -33,7 +33,7 @@ class BlockCommitRecordTest {
                         "e1", null, false, false),
                 new BlockCommitRecord("commit-vdb-libvirt-5-format", "vdb", "/i/b1.qcow2", "/i/b0.qcow2", false,
                         "e1", "e0", true, true));
-        StatusFile.write(f, DomainState.RUNNING, 1, 4242, 0, dir.resolve("monitor.sock"), 6, commits, false, false,
+        StatusFile.write(f, DomainState.RUNNING, 1, 4242, 0, dir.resolve("monitor.sock"), 6, commits, List.of(), false, false,
                 QemuLifecycle.parse(DOMAIN));
         String text = Files.readString(f);
         assertTrue(text.contains("<blockjobs active='yes'>"), text);
@@ -43,7 +43,7 @@ class BlockCommitRecordTest {
         assertEquals(commits, s.commits());
         assertEquals(6, s.nodeIndex());
 
-        StatusFile.write(f, DomainState.RUNNING, 1, 4242, 0, dir.resolve("monitor.sock"), 6, List.of(), false, false,
+        StatusFile.write(f, DomainState.RUNNING, 1, 4242, 0, dir.resolve("monitor.sock"), 6, List.of(), List.of(), false, false,
                 QemuLifecycle.parse(DOMAIN));
         assertFalse(Files.readString(f).contains("blockjobs"));
         assertEquals(List.of(), StatusFile.read(f).commits());
@@ -53,12 +53,12 @@ class BlockCommitRecordTest {
     @Test
     void aQemuStartedForASnapshotDeleteIsMarked(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("rec.xml");
-        StatusFile.write(f, DomainState.PAUSED, 1, 4242, 0, dir.resolve("monitor.sock"), 6, List.of(), true, false,
+        StatusFile.write(f, DomainState.PAUSED, 1, 4242, 0, dir.resolve("monitor.sock"), 6, List.of(), List.of(), true, false,
                 QemuLifecycle.parse(DOMAIN));
         assertTrue(Files.readString(f).contains("<snapshotDelete stopQemu='yes'/>"), Files.readString(f));
         assertTrue(StatusFile.read(f).forSnapshotDelete());
 
-        StatusFile.write(f, DomainState.PAUSED, 1, 4242, 0, dir.resolve("monitor.sock"), 6, List.of(), false, false,
+        StatusFile.write(f, DomainState.PAUSED, 1, 4242, 0, dir.resolve("monitor.sock"), 6, List.of(), List.of(), false, false,
                 QemuLifecycle.parse(DOMAIN));
         assertFalse(Files.readString(f).contains("snapshotDelete"));
         assertFalse(StatusFile.read(f).forSnapshotDelete());
@@ -68,14 +68,14 @@ class BlockCommitRecordTest {
     @Test
     void aSaveUnderWayIsMarked(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("rec.xml");
-        StatusFile.write(f, DomainState.PAUSED, 3, 4242, 0, dir.resolve("monitor.sock"), 6, List.of(), false, true,
+        StatusFile.write(f, DomainState.PAUSED, 3, 4242, 0, dir.resolve("monitor.sock"), 6, List.of(), List.of(), false, true,
                 QemuLifecycle.parse(DOMAIN));
         String text = Files.readString(f);
         assertTrue(text.contains("<domstatus state='paused' reason='save' pid='4242'>"), text);
         assertTrue(text.contains("<job type='none' async='save'/>"), text);
         assertTrue(StatusFile.read(f).saveJob());
 
-        StatusFile.write(f, DomainState.PAUSED, 3, 4242, 0, dir.resolve("monitor.sock"), 6, List.of(), false, false,
+        StatusFile.write(f, DomainState.PAUSED, 3, 4242, 0, dir.resolve("monitor.sock"), 6, List.of(), List.of(), false, false,
                 QemuLifecycle.parse(DOMAIN));
         assertFalse(Files.readString(f).contains("<job"));
         assertFalse(StatusFile.read(f).saveJob());
@@ -87,7 +87,7 @@ class BlockCommitRecordTest {
         Path f = dir.resolve("rec.xml");
         BlockCommitRecord ours = new BlockCommitRecord("commit-vda-libvirt-2-format", "vda", "/i/o.qcow2",
                 "/i/base.qcow2", true, "e1", null, false, false);
-        StatusFile.write(f, DomainState.RUNNING, 1, 4242, 0, dir.resolve("monitor.sock"), 6, List.of(ours), false,
+        StatusFile.write(f, DomainState.RUNNING, 1, 4242, 0, dir.resolve("monitor.sock"), 6, List.of(ours), List.of(), false,
                 false, QemuLifecycle.parse(DOMAIN));
         String text = Files.readString(f).replace("<blockjobs active='yes'>\n", "<blockjobs active='yes'>\n"
                 + "    <blockjob name='pull-vdb-libvirt-7-format' type='pull' state='running'>\n"
