@@ -113,7 +113,7 @@ final class QemuSnapshots {
                 if (e.getValue() == null) {
                     Files.deleteIfExists(f);
                 } else {
-                    Files.createDirectories(dir);
+                    AtomicFiles.ensureFolder(dir);
                     AtomicFiles.write(f, e.getValue());
                 }
             } catch (IOException ex) {
@@ -212,7 +212,7 @@ final class QemuSnapshots {
         List<AtomicFiles.Pending> pending = new ArrayList<>();
         for (Map.Entry<String, String> e : texts.entrySet()) {
             try {
-                Files.createDirectories(dir);
+                AtomicFiles.ensureFolder(dir);
                 pending.add(AtomicFiles.prepare(dir.resolve(e.getKey() + ".xml"),
                         e.getValue().getBytes(java.nio.charset.StandardCharsets.UTF_8), true));
             } catch (IOException ex) {
