@@ -670,8 +670,14 @@ final class QemuSnapshots {
         return true;
     }
 
+    /** Whether a disk is snapshot externally (a loop: every create asks twice, mostly before the JIT compiled a stream's pipeline). */
     private static boolean hasExternal(SnapshotDef def) {
-        return def.disks().stream().anyMatch(x -> "external".equals(x.snapshot()) || "manual".equals(x.snapshot()));
+        for (SnapshotDef.Disk x : def.disks()) {
+            if ("external".equals(x.snapshot()) || "manual".equals(x.snapshot())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** qemuSnapshotCreateAlignDisks' state and memory rules (disks are aligned after). Domain locked. */
