@@ -18,7 +18,7 @@ public final class CNumbers {
     }
 
     /**
-     * C's {@code %0*lx} of {@code v} ({@code String.format("%0" + width + "x", v)}): lower-case
+     * C's {@code %0*lx} of {@code v} ({@code String.format(Locale.ROOT, "%0" + width + "x", v)}): lower-case
      * hex, zero-padded to {@code width} digits, a negative value as its 64-bit pattern. Printed
      * addresses go through it on every parse; Formatter parses its pattern with a regular
      * expression each call, which was a large share of what the JIT compiled for a snapshot
