@@ -18,6 +18,18 @@ public final class CNumbers {
     }
 
     /**
+     * C's {@code %0*lx} of {@code v} ({@code String.format(Locale.ROOT, "%0" + width + "x", v)}): lower-case
+     * hex, zero-padded to {@code width} digits, a negative value as its 64-bit pattern. Printed
+     * addresses go through it on every parse; Formatter parses its pattern with a regular
+     * expression each call, which was a large share of what the JIT compiled for a snapshot
+     * (docs/performance.md, issue 14, helper snapcpu).
+     */
+    public static String hex(long v, int width) {
+        String h = Long.toHexString(v);
+        return h.length() >= width ? h : "0".repeat(width - h.length()) + h;
+    }
+
+    /**
      * {@code virStrToLong_uip(s, NULL, 10, &v)}: an unsigned int (bit pattern in the low 32 bits
      * of the result), or empty if libvirt would fail.
      */

@@ -41,8 +41,20 @@ public final class AtomicFiles {
      *                cache outlives the process), a power loss does
      */
     public static void write(Path target, String content, boolean durable) throws IOException {
-        Files.createDirectories(target.getParent());
+        ensureFolder(target.getParent());
         write(target, content.getBytes(StandardCharsets.UTF_8), durable);
+    }
+
+    /**
+     * Makes {@code dir} and its parents unless it is a folder already. Files.createDirectories
+     * alone learns that from a mkdir refused with EEXIST, turned into a FileAlreadyExistsException
+     * with its stack trace: on every status file and snapshot metadata write, four times per
+     * snapshot create (docs/performance.md, issue 14, helper snapcpu).
+     */
+    public static void ensureFolder(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir);
+        }
     }
 
     /**

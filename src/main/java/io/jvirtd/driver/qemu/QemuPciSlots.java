@@ -1,5 +1,6 @@
 package io.jvirtd.driver.qemu;
 
+import io.jvirtd.model.CNumbers;
 import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirErrorNumber;
 import io.jvirtd.model.VirException;
@@ -167,7 +168,7 @@ final class QemuPciSlots {
     /** {@code <address type='pci' .../>} in libvirt's widths. */
     static XmlNode pciAddress(int slot, int fn) {
         return new XmlNode("address").attr("type", "pci").attr("domain", "0x0000").attr("bus", "0x00")
-                .attr("slot", String.format(Locale.ROOT, "0x%02x", slot)).attr("function", "0x" + fn);
+                .attr("slot", "0x" + CNumbers.hex(slot, 2)).attr("function", "0x" + fn);
     }
 
     /** The canonical address numbers (0x.. hex as the parser prints them). */

@@ -1,5 +1,6 @@
 package io.jvirtd.driver.qemu;
 
+import io.jvirtd.model.CNumbers;
 import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirErrorNumber;
 import io.jvirtd.model.VirException;
@@ -251,8 +252,8 @@ final class QemuPcieSlots {
 
     private static XmlNode address(int bus, int slot, int fn) {
         return new XmlNode("address").attr("type", "pci").attr("domain", "0x0000")
-                .attr("bus", String.format(Locale.ROOT, "0x%02x", bus))
-                .attr("slot", String.format(Locale.ROOT, "0x%02x", slot)).attr("function", "0x" + fn);
+                .attr("bus", "0x" + CNumbers.hex(bus, 2))
+                .attr("slot", "0x" + CNumbers.hex(slot, 2)).attr("function", "0x" + fn);
     }
 
     static int num(String v) {

@@ -130,7 +130,7 @@ final class QemuSnapshots {
                 if (e.getValue() == null) {
                     Files.deleteIfExists(f);
                 } else {
-                    Files.createDirectories(dir);
+                    AtomicFiles.ensureFolder(dir);
                     AtomicFiles.write(f, e.getValue());
                 }
             } catch (IOException ex) {
@@ -229,7 +229,7 @@ final class QemuSnapshots {
         List<AtomicFiles.Pending> pending = new ArrayList<>();
         for (Map.Entry<String, String> e : texts.entrySet()) {
             try {
-                Files.createDirectories(dir);
+                AtomicFiles.ensureFolder(dir);
                 pending.add(AtomicFiles.prepare(dir.resolve(e.getKey() + ".xml"),
                         e.getValue().getBytes(java.nio.charset.StandardCharsets.UTF_8), true));
             } catch (IOException ex) {
@@ -687,8 +687,14 @@ final class QemuSnapshots {
         return true;
     }
 
+    /** Whether a disk is snapshot externally (a loop: every create asks twice, mostly before the JIT compiled a stream's pipeline). */
     private static boolean hasExternal(SnapshotDef def) {
-        return def.disks().stream().anyMatch(x -> "external".equals(x.snapshot()) || "manual".equals(x.snapshot()));
+        for (SnapshotDef.Disk x : def.disks()) {
+            if ("external".equals(x.snapshot()) || "manual".equals(x.snapshot())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** qemuSnapshotCreateAlignDisks' state and memory rules (disks are aligned after). Domain locked. */

@@ -1,10 +1,10 @@
 package io.jvirtd.model.conf;
 
+import io.jvirtd.model.CNumbers;
 import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirException;
 
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Device {@code <address>} elements (virDomainDeviceAddressParseXML / the address part of
@@ -51,17 +51,17 @@ final class Address {
                     }
                 }
                 if (dom != 0 || bus != 0 || slot != 0 || fn != 0) {
-                    n.attr("domain", String.format(Locale.ROOT, "0x%04x", dom));
-                    n.attr("bus", String.format(Locale.ROOT, "0x%02x", bus));
-                    n.attr("slot", String.format(Locale.ROOT, "0x%02x", slot));
+                    n.attr("domain", "0x" + CNumbers.hex(dom, 4));
+                    n.attr("bus", "0x" + CNumbers.hex(bus, 2));
+                    n.attr("slot", "0x" + CNumbers.hex(slot, 2));
                     n.attr("function", "0x" + fn);
                 }
                 n.attr("multifunction", a.attr("multifunction"));
                 XmlNode z = a.child("zpci");
                 if (z != null) {
                     n.add(new XmlNode("zpci")
-                            .attr("uid", String.format(Locale.ROOT, "0x%04x", num(z, "uid")))
-                            .attr("fid", String.format(Locale.ROOT, "0x%08x", num(z, "fid"))));
+                            .attr("uid", "0x" + CNumbers.hex(num(z, "uid"), 4))
+                            .attr("fid", "0x" + CNumbers.hex(num(z, "fid"), 8)));
                 }
             }
             case "drive" -> {
@@ -85,13 +85,13 @@ final class Address {
             }
             case "spapr-vio" -> {
                 if (a.attr("reg") != null) {
-                    n.attr("reg", String.format(Locale.ROOT, "0x%08x", num(a, "reg")));
+                    n.attr("reg", "0x" + CNumbers.hex(num(a, "reg"), 8));
                 }
             }
             case "ccw" -> {
                 n.attr("cssid", "0x" + Long.toHexString(num(a, "cssid")));
                 n.attr("ssid", "0x" + Long.toHexString(num(a, "ssid")));
-                n.attr("devno", String.format(Locale.ROOT, "0x%04x", num(a, "devno")));
+                n.attr("devno", "0x" + CNumbers.hex(num(a, "devno"), 4));
             }
             case "isa" -> {
                 long io = num(a, "iobase");

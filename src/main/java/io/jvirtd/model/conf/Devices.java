@@ -1,5 +1,6 @@
 package io.jvirtd.model.conf;
 
+import io.jvirtd.model.CNumbers;
 import io.jvirtd.model.VirErrorDomain;
 import io.jvirtd.model.VirErrorNumber;
 import io.jvirtd.model.VirException;
@@ -427,9 +428,9 @@ final class Devices {
                     if ("pci".equals(n.attr("type")) && a != null) {
                         // virPCIDeviceAddressFormat: every field, fixed widths, no type
                         src.children().set(src.children().indexOf(a), new XmlNode("address")
-                                .attr("domain", String.format(Locale.ROOT, "0x%04x", Address.num(a, "domain")))
-                                .attr("bus", String.format(Locale.ROOT, "0x%02x", Address.num(a, "bus")))
-                                .attr("slot", String.format(Locale.ROOT, "0x%02x", Address.num(a, "slot")))
+                                .attr("domain", "0x" + CNumbers.hex(Address.num(a, "domain"), 4))
+                                .attr("bus", "0x" + CNumbers.hex(Address.num(a, "bus"), 2))
+                                .attr("slot", "0x" + CNumbers.hex(Address.num(a, "slot"), 2))
                                 .attr("function", "0x" + Address.num(a, "function")));
                     }
                 }
@@ -688,7 +689,7 @@ final class Devices {
                 if (sb.length() > 0) {
                     sb.append(':');
                 }
-                sb.append(String.format(Locale.ROOT, "%02x", Integer.parseInt(part, 16)));
+                sb.append(CNumbers.hex(Integer.parseInt(part, 16), 2));
             }
             mac.attr("address", sb.toString());
             MAC_SHAPE.sort(mac);

@@ -275,7 +275,7 @@ final class DomainFormatter {
                 XmlNode t = n.child("target");
                 String tt = t == null ? null : t.attr("type");
                 if ("hvm".equals(d.osType) && ("serial".equals(tt) || tt == null) && i < serials.size()) {
-                    XmlNode s = serials.get(i).node().copy();
+                    XmlNode s = serials.get(i).node(); // only read: the console is a new node
                     XmlNode c = new XmlNode("console");
                     for (var a : s.attrs().entrySet()) {
                         c.attr(a.getKey(), a.getValue());

@@ -146,11 +146,6 @@ public final class NodeDeviceCaps {
         return v;
     }
 
-    private static String hex(long v, int width) {
-        String h = Long.toHexString(v);
-        return h.length() >= width ? h : "0".repeat(width - h.length()) + h;
-    }
-
     private static String u32(long v) {
         return Long.toString(v & 0xffffffffL);
     }
@@ -231,8 +226,8 @@ public final class NodeDeviceCaps {
         }
 
         String format() {
-            return "<address domain='0x" + hex(domain, 4) + "' bus='0x" + hex(bus, 2) + "' slot='0x"
-                    + hex(slot, 2) + "' function='0x" + d32(function) + "'/>";
+            return "<address domain='0x" + CNumbers.hex(domain, 4) + "' bus='0x" + CNumbers.hex(bus, 2) + "' slot='0x"
+                    + CNumbers.hex(slot, 2) + "' function='0x" + d32(function) + "'/>";
         }
     }
 
@@ -521,15 +516,15 @@ public final class NodeDeviceCaps {
         @Override
         public void format(InterfaceXml.Out out) {
             if (klass >= 0) {
-                out.line("<class>0x" + hex(klass, 6) + "</class>");
+                out.line("<class>0x" + CNumbers.hex(klass, 6) + "</class>");
             }
             out.line("<domain>" + d32(domain) + "</domain>");
             out.line("<bus>" + u32(bus) + "</bus>");
             out.line("<slot>" + u32(slot) + "</slot>");
             out.line("<function>" + u32(function) + "</function>");
-            out.line("<product id='0x" + hex(product, 4) + "'"
+            out.line("<product id='0x" + CNumbers.hex(product, 4) + "'"
                     + (productName != null ? ">" + InterfaceXml.escape(productName) + "</product>" : "/>"));
-            out.line("<vendor id='0x" + hex(vendor, 4) + "'"
+            out.line("<vendor id='0x" + CNumbers.hex(vendor, 4) + "'"
                     + (vendorName != null ? ">" + InterfaceXml.escape(vendorName) + "</vendor>" : "/>"));
             if (physFunction != null) {
                 out.open("<capability type='phys_function'>");
@@ -608,9 +603,9 @@ public final class NodeDeviceCaps {
         public void format(InterfaceXml.Out out) {
             out.line("<bus>" + d32(bus) + "</bus>");
             out.line("<device>" + d32(device) + "</device>");
-            out.line("<product id='0x" + hex(product, 4) + "'"
+            out.line("<product id='0x" + CNumbers.hex(product, 4) + "'"
                     + (productName != null ? ">" + InterfaceXml.escape(productName) + "</product>" : " />"));
-            out.line("<vendor id='0x" + hex(vendor, 4) + "'"
+            out.line("<vendor id='0x" + CNumbers.hex(vendor, 4) + "'"
                     + (vendorName != null ? ">" + InterfaceXml.escape(vendorName) + "</vendor>" : " />"));
         }
     }
@@ -1052,7 +1047,7 @@ public final class NodeDeviceCaps {
         void format(InterfaceXml.Out out) {
             out.line("<cssid>0x" + Long.toHexString(cssid) + "</cssid>");
             out.line("<ssid>0x" + Long.toHexString(ssid) + "</ssid>");
-            out.line("<devno>0x" + hex(devno, 4) + "</devno>");
+            out.line("<devno>0x" + CNumbers.hex(devno, 4) + "</devno>");
         }
     }
 
@@ -1139,7 +1134,7 @@ public final class NodeDeviceCaps {
 
         @Override
         public void format(InterfaceXml.Out out) {
-            out.line("<ap-adapter>0x" + hex(adapter, 2) + "</ap-adapter>");
+            out.line("<ap-adapter>0x" + CNumbers.hex(adapter, 2) + "</ap-adapter>");
         }
     }
 
@@ -1168,8 +1163,8 @@ public final class NodeDeviceCaps {
 
         @Override
         public void format(InterfaceXml.Out out) {
-            out.line("<ap-adapter>0x" + hex(adapter, 2) + "</ap-adapter>");
-            out.line("<ap-domain>0x" + hex(domain, 4) + "</ap-domain>");
+            out.line("<ap-adapter>0x" + CNumbers.hex(adapter, 2) + "</ap-adapter>");
+            out.line("<ap-domain>0x" + CNumbers.hex(domain, 4) + "</ap-domain>");
         }
     }
 

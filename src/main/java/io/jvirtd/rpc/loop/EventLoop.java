@@ -47,7 +47,11 @@ import java.util.function.Consumer;
  * it blocks in select. {@code wakeupPending} stays set meanwhile, so a worker posting a reply
  * makes no wake-up syscall and the loop does not pay the scheduler's wake-up latency: on this
  * machine the two cost more than the rest of a cheap call. The spin is bounded and happens only
- * when a reply is due, so an idle daemon never spins.
+ * when a reply is due, so an idle daemon never spins; and only within {@value #SPIN_WINDOW_MICROS}
+ * µs of the last call handed out: a call that has run longer is not a cheap one (the wake-up is a
+ * few per cent of it at most), and a loop spinning after each of its QMP messages only takes CPU
+ * from what the call waits for (a snapshot create: 0.2-0.4 ms per call beside QEMU's savevm;
+ * docs/performance.md, issue 14, helper snapcpu).
  *
  * <p><b>Tests.</b> Time comes from the injected {@link Ticker}. A loop that is never started can
  * be driven by {@link #runOnce}; the first thread that calls it becomes the loop thread.
@@ -63,6 +67,8 @@ public final class EventLoop implements Executor {
     /** Wait argument meaning "no limit other than timers". */
     private static final long FOREVER = -1;
     static final int DEFAULT_SPIN_MICROS = 50;
+    /** How long after the last call handed out the loop still spins (class comment). */
+    static final int SPIN_WINDOW_MICROS = 1000;
     /** Checks of the task queue between two non-blocking selects while spinning. */
     private static final int SPIN_CHECKS_PER_SELECT = 8;
 
@@ -98,6 +104,8 @@ public final class EventLoop implements Executor {
     private boolean mayBlock;
     /** Tasks other threads are expected to post soon (see {@link #expectTasks}). */
     private int expectedTasks;
+    /** System.nanoTime() when expectedTasks last rose. Loop thread. */
+    private long expectedSince;
     /** How long to poll before blocking while tasks are expected; 0 disables spinning. */
     private final long spinNanos = Math.max(0, Long.getLong("jvirtd.loop.spinMicros", DEFAULT_SPIN_MICROS)) * 1000L;
 
@@ -352,6 +360,9 @@ public final class EventLoop implements Executor {
      */
     public void expectTasks(int delta) {
         assert inLoop();
+        if (delta > 0) {
+            expectedSince = System.nanoTime();
+        }
         expectedTasks = Math.max(0, expectedTasks + delta);
     }
 
@@ -432,7 +443,8 @@ public final class EventLoop implements Executor {
 
     private void select(long maxWaitMillis) throws IOException {
         long waitMillis = waitMillis(maxWaitMillis);
-        if (waitMillis != 0 && expectedTasks > 0 && spinNanos > 0) {
+        if (waitMillis != 0 && expectedTasks > 0 && spinNanos > 0
+                && System.nanoTime() - expectedSince < SPIN_WINDOW_MICROS * 1000L) {
             int dispatched = spin(waitMillis);
             if (dispatched > 0) {
                 return; // ready channels were dispatched: this was the turn's select

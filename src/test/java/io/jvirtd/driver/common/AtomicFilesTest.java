@@ -72,4 +72,20 @@ class AtomicFilesTest {
         assertTrue(AtomicFiles.isLeftover(".h.xml.new-1"));
         assertEquals(List.of("h.xml"), names());
     }
+
+    @Test
+    void ensureFolderMakesParentsKeepsAFolderAndRefusesAFileInTheWay() throws IOException {
+        Path nested = dir.resolve("a/b/c");
+        AtomicFiles.ensureFolder(nested);
+        assertTrue(Files.isDirectory(nested));
+        Files.writeString(nested.resolve("kept"), "x");
+        AtomicFiles.ensureFolder(nested);
+        assertEquals("x", Files.readString(nested.resolve("kept")), "an existing folder is left as it is");
+        Path file = dir.resolve("plain");
+        Files.writeString(file, "y");
+        org.junit.jupiter.api.Assertions.assertThrows(java.nio.file.FileAlreadyExistsException.class,
+                () -> AtomicFiles.ensureFolder(file));
+        AtomicFiles.write(dir.resolve("d/e/target"), "z", false);
+        assertEquals("z", Files.readString(dir.resolve("d/e/target")), "write makes the folder as before");
+    }
 }
