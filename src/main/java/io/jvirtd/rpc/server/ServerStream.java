@@ -5,6 +5,7 @@ import io.jvirtd.rpc.message.Message;
 import io.jvirtd.rpc.message.MessageHeader;
 import io.jvirtd.rpc.message.RpcError;
 import io.jvirtd.rpc.message.StreamFrames;
+import io.jvirtd.rpc.pool.WorkerPool;
 import io.jvirtd.rpc.xdr.XdrException;
 
 import java.lang.System.Logger.Level;
@@ -297,16 +298,23 @@ public final class ServerStream {
     }
 
     private void serve() {
+        boolean ranDry = false;
         try {
-            for (int i = 0; i < BATCH && step(); i++) {
-                // one packet or chunk per step
+            int i = 0;
+            while (i < BATCH && step()) {
+                i++; // one packet or chunk per step
             }
+            ranDry = i < BATCH;
         } catch (RuntimeException e) {
             failUnexpectedly(e);
         } finally {
             scheduled.set(false);
             if (hasWork()) {
                 schedule();
+            } else if (ranDry && !sends && !ended) {
+                // the next packet comes when the loop has read it, at the client's pace: this
+                // worker sleeps rather than spin for it (WorkerPool#sleepWhenIdle)
+                WorkerPool.sleepWhenIdle();
             }
         }
     }
