@@ -174,6 +174,11 @@ public final class FrameDecoder {
                 && MessageHeader.word(pending, 20) == MessageHeader.STATUS_CONTINUE;
     }
 
+    /** A stream data packet is half read into a pooled buffer (its client is sending it). */
+    public boolean readingPooledPacket() {
+        return direct != null;
+    }
+
     /** The connection is dropped: a half-read message's pooled buffer goes back. */
     public void discard() {
         if (direct != null) {

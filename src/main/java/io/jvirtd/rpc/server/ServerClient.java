@@ -1078,6 +1078,9 @@ public final class ServerClient {
         if (closed) {
             return;
         }
+        // every turn on this client ends here: an upload packet held back for the next one
+        // goes to its worker unless that next one is half read (ServerStream#startDeferred)
+        streams.startDeferred(decoder.readingPooledPacket());
         settleMemory();
         boolean wantRead = silent || wantsPlainRead();
         boolean wantWrite = !txQueue.isEmpty();
