@@ -210,7 +210,8 @@ public final class ServerStream {
         if (h.type() == MessageHeader.TYPE_STREAM && h.status() == MessageHeader.STATUS_ERROR) {
             abortQueued = true;
         }
-        if (!deferred && !inline && m.isDirect() && h.status() == MessageHeader.STATUS_CONTINUE && !scheduled.get()) {
+        if (!deferred && !inline && m.isDirect() && h.status() == MessageHeader.STATUS_CONTINUE && !scheduled.get()
+                && !holdsBack()) {
             // an upload's packet with no service job running: it waits for the end of the loop's
             // turn (startDeferred), and if the client's next packet is being read by then, for
             // that one, so that a worker is woken once per two packets rather than per packet
@@ -232,7 +233,7 @@ public final class ServerStream {
      * issue 13, helper upload4).
      */
     void startDeferred(boolean nextUnderWay) {
-        if (deferred && !nextUnderWay) {
+        if (deferred && (!nextUnderWay || holdsBack())) { // held back, the next one would never come
             deferred = false;
             schedule();
         }
