@@ -9,7 +9,8 @@
  *
  * usage: stream-sink LISTEN DAEMON [FILE HOW]     (runs until killed)
  * each a port on 127.0.0.1 or unix:PATH (the unix socket it listens on is made anew).
- * On each connection's end it prints the dropped byte count to stderr.
+ * On each connection's end it prints the byte count it dropped (or wrote) to stderr, with the CPU
+ * seconds of the thread that read the client's messages and of the writer thread (copy2, splice2).
  *
  * With FILE the data is not dropped but written into FILE from offset 0 (a daemon's work
  * without the daemon), HOW being one of:
@@ -34,6 +35,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <time.h>
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -61,7 +63,16 @@ struct ring {
     unsigned head, tail; /* head: next to fill; tail: next to write */
     int done, file, pipe_r;
     off_t off;
+    double writer_cpu; /* the writer thread's CPU seconds, set when it ends */
 };
+
+/* CPU seconds the calling thread has used. */
+static double thread_cpu(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
 
 static void *writer(void *arg)
 {
@@ -71,6 +82,7 @@ static void *writer(void *arg)
         while (r->head == r->tail && !r->done)
             pthread_cond_wait(&r->cond, &r->lock);
         if (r->head == r->tail) {
+            r->writer_cpu = thread_cpu();
             pthread_mutex_unlock(&r->lock);
             return NULL;
         }
@@ -197,7 +209,7 @@ static void *to_daemon(void *arg)
     unsigned long long dropped = 0;
     int file = -1, pipefd[2] = {-1, -1};
     off_t off = 0;
-    struct ring ring = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, {0}, {0}, 0, 0, 0, -1, -1, 0};
+    struct ring ring = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, {0}, {0}, 0, 0, 0, -1, -1, 0, 0};
     pthread_t wt;
     if (sink_file) {
         file = open(sink_file, O_WRONLY | O_CREAT, 0600);
@@ -235,7 +247,7 @@ static void *to_daemon(void *arg)
         if (writen(p->daemon, buf, len))
             break;
     }
-    fprintf(stderr, "stream-sink: dropped %llu bytes of stream data\n", dropped);
+    double reader_cpu = thread_cpu();
     if (file >= 0 && pipelined) { /* the writer ends once it wrote everything queued */
         pthread_mutex_lock(&ring.lock);
         ring.done = 1;
@@ -243,6 +255,8 @@ static void *to_daemon(void *arg)
         pthread_mutex_unlock(&ring.lock);
         pthread_join(wt, NULL);
     }
+    fprintf(stderr, "stream-sink: %s %llu bytes of stream data; CPU s: reader %.3f writer %.3f\n",
+            file >= 0 ? "wrote" : "dropped", dropped, reader_cpu, ring.writer_cpu);
     shutdown(p->daemon, SHUT_WR);
     if (file >= 0)
         close(file);

@@ -10,7 +10,9 @@
 #     its data dropped before any daemon; built here with make -C bench stream-sink);
 #     every upload and download also by bench/vol-stream (libvirt's remote protocol without its
 #     client library, not capped by it) over unix and TCP, and vol-stream into stream-sink (the
-#     floor under any daemon, TCP and unix); the volume's sha256 checked after every upload
+#     floor under any daemon, TCP and unix), and vol-stream into stream-sink writing jvirtd's volume
+#     file (copy: one thread; copy2: a reader and a writer thread, a daemon's shape), what a C
+#     receiver of that shape reaches, TCP and unix; the volume's sha256 checked after every upload
 #     (--verify); one unmeasured upload into each daemon first (--warmup: a JVM's JIT);
 #  2. the console echo round trip on the Linux guest (bench/qemu/console-echo.py, which starts
 #     its own pair of daemons).
@@ -93,7 +95,7 @@ echo "transfers: $(date -u +%H:%M:%S)" >> "$OUT/summary.md"
 $PY "$REPO/bench/storage/vol-transfer.py" --workdir "$OUT/vols" --size-mib "$SIZE" --rounds "$ROUNDS" \
     --daemon jvirtd "${JURIS[@]}" --daemon libvirtd "${LURIS[@]}" \
     --pid jvirtd "$JPID" --pid libvirtd "$(cat "$LV/libvirtd.pid")" --sink "$REPO/bench/stream-sink" \
-    --client "$REPO/bench/vol-stream" --verify --warmup $DOWNLOAD | tee -a "$OUT/summary.md"
+    --client "$REPO/bench/vol-stream" --file-sink --verify --warmup $DOWNLOAD | tee -a "$OUT/summary.md"
 kill "$JPID"; wait "$JPID" || true; JPID=
 PORT=$LPORT "$REPO/bench/qemu/private-libvirtd.sh" "$LV" teardown >/dev/null
 

@@ -26,6 +26,13 @@ daemon and transport (the whole process, as virsh's rows, and "(transfer)": the 
 clock from the transfer call to the finish's confirmation, without mapping the file), and,
 with --sink, "vol-stream -> stream-sink" rows over TCP and unix (one client and one reader of
 the socket, no daemon: the floor under any daemon's upload on this machine).
+--file-sink (with --sink and --client): also "vol-stream -> stream-sink copy / copy2" rows over
+TCP and unix: bench/stream-sink in front of the first daemon, writing the data into that daemon's
+volume file itself (the file its uploads and dd write) instead of dropping it, HOW copy (one
+thread reads each body and pwrites it) and copy2 (a reader thread and a writer thread, up to 4
+bodies between them: a daemon's loop and worker): what a receiver in C of that shape reaches on
+this machine per transport; the daemon CPU column is then the receiver's (its whole process), and
+--verify checks the volume after these uploads too.
 --verify: after every upload, the volume file's sha256 against its source's (the run stops at
 a mismatch). Two random sources, A and B, and every upload writes the one the volume does not
 hold, so an upload that lost or kept stale data cannot pass.
@@ -119,6 +126,8 @@ def main():
     ap.add_argument("--sink", help="bench/stream-sink binary: adds the client-ceiling row")
     ap.add_argument("--client", help="bench/vol-stream binary: adds its upload and download rows")
     ap.add_argument("--verify", action="store_true", help="sha256 of the volume after every upload")
+    ap.add_argument("--file-sink", action="store_true",
+                    help="stream-sink copy / copy2 rows: a C receiver writing the volume file")
     ap.add_argument("--no-download", action="store_true", help="upload rows only")
     ap.add_argument("--warmup", action="store_true", help="one unmeasured upload into each daemon first")
     a = ap.parse_args()
@@ -165,6 +174,7 @@ def main():
     rows = {}
     out = os.path.join(a.workdir, "out.bin")
     sink = unix_sink = None
+    file_sinks = []  # (row name, address for vol-stream, Popen) of the C receivers writing the file
     if a.sink:
         name, pool, target, uris = daemons[0]
         tcp = next(u for u in uris if u.startswith("qemu+tcp://"))
@@ -178,6 +188,21 @@ def main():
             unix_sink = subprocess.Popen([a.sink, "unix:" + unix_sink_path,
                                           "unix:" + unix.split("socket=", 1)[1].split("&", 1)[0]],
                                          stderr=subprocess.DEVNULL)
+        if a.client and a.file_sink:
+            vol_file = os.path.join(target, "v.raw")
+            daemon_unix = unix and "unix:" + unix.split("socket=", 1)[1].split("&", 1)[0]
+            for how in ("copy", "copy2"):
+                listen = str(free_port())
+                file_sinks.append((f"vol-stream -> stream-sink {how} tcp (C receiver writing the volume file)",
+                                   "127.0.0.1:" + listen,
+                                   subprocess.Popen([a.sink, listen, str(daemon_port), vol_file, how],
+                                                    stderr=subprocess.DEVNULL)))
+                if daemon_unix:
+                    path = os.path.join(a.workdir, f"sink-{how}.sock")
+                    file_sinks.append((f"vol-stream -> stream-sink {how} unix (C receiver writing the volume file)",
+                                       "unix:" + path,
+                                       subprocess.Popen([a.sink, "unix:" + path, daemon_unix, vol_file, how],
+                                                        stderr=subprocess.DEVNULL)))
     def addr(uri):
         """vol-stream's address for a qemu+unix / qemu+tcp URI."""
         if "+unix" in uri:
@@ -226,6 +251,12 @@ def main():
                 if unix_sink:
                     client_row(rows, ("vol-stream -> stream-sink unix (data dropped, no daemon)", "vol-upload"),
                                [a.client, "upload", "unix:" + unix_sink_path, daemons[0][1], "v.raw", src], None)
+                for row, where, receiver in file_sinks:
+                    first_vol = os.path.join(daemons[0][2], "v.raw")
+                    client_row(rows, (row, "vol-upload"),
+                               [a.client, "upload", where, daemons[0][1], "v.raw", next_source(first_vol)],
+                               receiver.pid)
+                    verify(first_vol, row)
             first_vol = os.path.join(daemons[0][2], "v.raw")
             rows.setdefault(("dd", "into the volume file"), []).append(
                 timed(["dd", f"if={next_source(first_vol)}", f"of={first_vol}", "bs=256K", "conv=notrunc"]))
@@ -237,10 +268,13 @@ def main():
             rows.setdefault(("dd conv=fsync (context: with write-back to disk)", "into the volume file"), []).append(
                 timed(["dd", f"if={next_source(first_vol)}", f"of={first_vol}", "bs=256K", "conv=notrunc,fsync"]))
     finally:
-        for relay in (sink, unix_sink):
+        for relay in (sink, unix_sink, *(f[2] for f in file_sinks)):
             if relay:
                 relay.kill()
                 relay.wait()
+        for row, where, receiver in file_sinks:
+            if where.startswith("unix:") and os.path.exists(where[5:]):
+                os.unlink(where[5:])
         if unix_sink and os.path.exists(unix_sink_path):
             os.unlink(unix_sink_path)
         for name, pool, target, uris in daemons:

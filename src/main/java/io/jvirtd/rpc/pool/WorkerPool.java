@@ -52,6 +52,8 @@ public final class WorkerPool {
     static final int DEFAULT_SPIN_MICROS = 50;
     /** Handed to a spinner to end its spin without a job (limits changed, shutdown). */
     private static final Runnable RELEASED = () -> { };
+    /** The worker running on this thread, if it is one of a pool's (see {@link #sleepWhenIdle}). */
+    private static final ThreadLocal<Worker> CURRENT = new ThreadLocal<>();
 
     private final String name;
     /** libvirt's maxWorkers == 0: no threads, jobs run in the caller. Fixed for life. */
@@ -268,6 +270,16 @@ public final class WorkerPool {
     /** Whether a worker is spinning for a job right now (tests wait for it). */
     boolean hasSpinner() { return spinner.get() != null; }
 
+    /** Ordinary workers asleep on the idle stack (tests wait for it). */
+    int sleepingWorkers() {
+        lock.lock();
+        try {
+            return idleWorkers.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Stops taking jobs; already queued jobs still run, then the workers exit. Idempotent. */
     public void shutdown() {
         lock.lock();
@@ -364,8 +376,26 @@ public final class WorkerPool {
         stateChanged.signalAll();
     }
 
+    /**
+     * Called by a job on one of any pool's workers (elsewhere it does nothing): when this job
+     * ends and no job waits, the worker sleeps at once instead of spinning for the next one.
+     * For a job that ends because its next input comes at an outside pace, later than a spin
+     * lasts: a stream whose packets the event loop reads from a client's socket (one per
+     * ~100 µs on a busy upload) would have its worker spin out 50 µs of yields after every
+     * packet, CPU the loop and the client lack on a small host (docs/performance.md, issue 13,
+     * helper upload4). The next job then wakes a sleeping worker (the most recently idle: the
+     * same one, its cache warm), as a condition variable between two threads does.
+     */
+    public static void sleepWhenIdle() {
+        Worker w = CURRENT.get();
+        if (w != null) {
+            w.sleepRequested = true;
+        }
+    }
+
     /** The body of every worker thread. */
     private void work(Worker me) {
+        CURRENT.set(me);
         lock.lock();
         try {
             while (true) {
@@ -393,6 +423,7 @@ public final class WorkerPool {
                 } finally {
                     lock.lock();
                 }
+                me.justSpun = me.takeSleepRequest();
             }
         } finally {
             workerExitedLocked(me);
@@ -441,7 +472,7 @@ public final class WorkerPool {
         } finally {
             lock.lock();
         }
-        me.justSpun = ranOut;
+        me.justSpun = ranOut | me.takeSleepRequest();
     }
 
     private void sleepLocked(Worker me) {
@@ -489,13 +520,22 @@ public final class WorkerPool {
          * CAS on {@link #spinner}, read while spinning.
          */
         volatile Runnable handoff;
-        /** Guarded by lock: the last spin ran out, so sleep rather than spin again. */
+        /** Guarded by lock: the last spin ran out (or the job asked), so sleep rather than spin again. */
         boolean justSpun;
+        /** The running job asked for {@link #sleepWhenIdle}. Confined to the worker's own thread. */
+        boolean sleepRequested;
 
         Worker(boolean priority, String threadName) {
             this.priority = priority;
             this.thread = new Thread(() -> work(this), threadName);
             this.thread.setDaemon(true);
+        }
+
+        /** The worker's own thread, after a job: whether the job asked to sleep when idle (and forget it). */
+        boolean takeSleepRequest() {
+            boolean asked = sleepRequested;
+            sleepRequested = false;
+            return asked;
         }
 
         /** Called by the worker itself with the lock held; returns once another thread woke it. */

@@ -80,6 +80,13 @@ final class ClientStreams {
         return false;
     }
 
+    /** Loop, at the end of a turn: see {@link ServerStream#startDeferred}. */
+    void startDeferred(boolean nextUnderWay) {
+        for (ServerStream s : open) {
+            s.startDeferred(nextUnderWay);
+        }
+    }
+
     /** Loop: the client is gone; every stream ends and releases what it holds. */
     void dropAll() {
         ServerStream[] dropped;

@@ -74,7 +74,10 @@ import javax.net.ssl.SSLException;
 public final class ServerClient {
 
     private static final System.Logger LOG = System.getLogger("io.jvirtd.rpc.server");
-    /** Reads that leave at least this much of a big message missing go straight into it. */
+    /**
+     * Reads that leave at least this much of a big message missing go straight into it (a
+     * stream packet in a pooled buffer: any rest of it, see FrameDecoder#directBuffer).
+     */
     private static final int DIRECT_READ_THRESHOLD = 16 * 1024;
     /** libvirt's "checks have succeeded" byte, the first thing an accepted TLS client reads. */
     private static final ByteBuffer TLS_CONFIRM = ByteBuffer.wrap(new byte[] {1}).asReadOnlyBuffer();
@@ -1075,6 +1078,9 @@ public final class ServerClient {
         if (closed) {
             return;
         }
+        // every turn on this client ends here: an upload packet held back for the next one
+        // goes to its worker unless that next one is half read (ServerStream#startDeferred)
+        streams.startDeferred(decoder.readingPooledPacket());
         settleMemory();
         boolean wantRead = silent || wantsPlainRead();
         boolean wantWrite = !txQueue.isEmpty();

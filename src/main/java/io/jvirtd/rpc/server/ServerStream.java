@@ -5,6 +5,7 @@ import io.jvirtd.rpc.message.Message;
 import io.jvirtd.rpc.message.MessageHeader;
 import io.jvirtd.rpc.message.RpcError;
 import io.jvirtd.rpc.message.StreamFrames;
+import io.jvirtd.rpc.pool.WorkerPool;
 import io.jvirtd.rpc.xdr.XdrException;
 
 import java.lang.System.Logger.Level;
@@ -102,6 +103,11 @@ public final class ServerStream {
     private volatile boolean abortQueued;
     /** Sparse sending: data bytes left in the current data section. Service-confined. */
     private long dataLeft;
+    /**
+     * Loop-confined: a data packet waits in rx without a service job because the client's next
+     * one was being read (see {@link #accept} and {@link #startDeferred}).
+     */
+    private boolean deferred;
 
     ServerStream(ServerClient client, MessageHeader call, StreamIo io, boolean sends, boolean sparse) {
         this.client = client;
@@ -204,7 +210,33 @@ public final class ServerStream {
         if (h.type() == MessageHeader.TYPE_STREAM && h.status() == MessageHeader.STATUS_ERROR) {
             abortQueued = true;
         }
+        if (!deferred && !inline && m.isDirect() && h.status() == MessageHeader.STATUS_CONTINUE && !scheduled.get()
+                && !holdsBack()) {
+            // an upload's packet with no service job running: it waits for the end of the loop's
+            // turn (startDeferred), and if the client's next packet is being read by then, for
+            // that one, so that a worker is woken once per two packets rather than per packet
+            deferred = true;
+            return;
+        }
+        deferred = false;
         schedule();
+    }
+
+    /**
+     * Loop, at the end of each turn on the client: a packet {@link #accept} held back gets its
+     * service job now, unless the client's next data packet is half read ({@code nextUnderWay}):
+     * then it goes to the worker with that one, when it is complete (or the client is dropped,
+     * which ends the stream). So no packet waits for anything but the rest of the packet after
+     * it, which the client has begun to send; memory stays bounded as before (both are charged
+     * and count against {@link #RX_LIMIT}). A worker's wake-up and sleep cost more than its
+     * write of a 256 KiB packet into the page cache on a small host (docs/performance.md,
+     * issue 13, helper upload4).
+     */
+    void startDeferred(boolean nextUnderWay) {
+        if (deferred && (!nextUnderWay || holdsBack())) { // held back, the next one would never come
+            deferred = false;
+            schedule();
+        }
     }
 
     /**
@@ -297,16 +329,23 @@ public final class ServerStream {
     }
 
     private void serve() {
+        boolean ranDry = false;
         try {
-            for (int i = 0; i < BATCH && step(); i++) {
-                // one packet or chunk per step
+            int i = 0;
+            while (i < BATCH && step()) {
+                i++; // one packet or chunk per step
             }
+            ranDry = i < BATCH;
         } catch (RuntimeException e) {
             failUnexpectedly(e);
         } finally {
             scheduled.set(false);
             if (hasWork()) {
                 schedule();
+            } else if (ranDry && !sends && !ended) {
+                // the next packet comes when the loop has read it, at the client's pace: this
+                // worker sleeps rather than spin for it (WorkerPool#sleepWhenIdle)
+                WorkerPool.sleepWhenIdle();
             }
         }
     }

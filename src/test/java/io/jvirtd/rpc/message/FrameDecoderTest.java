@@ -185,6 +185,39 @@ class FrameDecoderTest {
         assertEquals(1, pool.allocated(), "the next packet reuses it");
     }
 
+    /**
+     * A pooled packet's last few bytes (fewer than the threshold) are read straight into its
+     * buffer too, so the read stops at the packet's end: the next packet's header is read on its
+     * own and its body goes into a pooled buffer of its own, with no heap array in between.
+     */
+    @Test
+    void aPooledPacketsShortTailIsReadIntoItsBufferSoTheNextPacketStartsAlone() throws FrameException {
+        DirectFramePool pool = new DirectFramePool(4);
+        FrameDecoder d = new FrameDecoder(MessageHeader.MAX_MESSAGE, pool);
+        byte[] first = dataPacket(StreamFrames.CHUNK, 10);
+        d.feed(ByteBuffer.wrap(first, 0, 28), got::add);
+        d.allocateWhole(1024 * 1024);
+        int tail = 6340; // what a unix socket's last read of the body often left
+        d.directBuffer(16 * 1024).put(first, 28, first.length - 28 - tail);
+        d.filled(first.length - 28 - tail, got::add);
+        ByteBuffer rest = d.directBuffer(16 * 1024);
+        assertNotNull(rest, "the short tail still goes into the pooled buffer");
+        assertTrue(rest.isDirect());
+        assertEquals(tail, rest.remaining(), "no more than the packet: the next header is not read with it");
+        rest.put(first, first.length - tail, tail);
+        d.filled(tail, got::add);
+        assertTrue(d.atBoundary());
+        assertEquals(1, got.size());
+        assertTrue(got.get(0).isDirect());
+        byte[] read = new byte[got.get(0).bodyLength()];
+        got.get(0).body().get(read);
+        assertArrayEquals(java.util.Arrays.copyOfRange(first, 28, first.length), read);
+        byte[] second = dataPacket(StreamFrames.CHUNK, 11);
+        d.feed(ByteBuffer.wrap(second, 0, 28), got::add);
+        assertEquals(MessageHeader.SIZE, d.bufferedCapacity(), "the next packet starts in a header-sized array");
+        assertNull(new FrameDecoder().directBuffer(1), "nothing pending: no buffer");
+    }
+
     @Test
     void callsAndPacketsWhoseHeaderIsNotInYetStayInHeapArrays() throws FrameException {
         DirectFramePool pool = new DirectFramePool(2);

@@ -343,17 +343,7 @@ class WorkerPoolTest {
      */
     @Test
     void aSpinningPriorityWorkerLeavesOrdinaryJobsToOrdinaryWorkers() throws InterruptedException {
-        WorkerPool p;
-        String before = System.setProperty("jvirtd.pool.spinMicros", Long.toString(GUARD_SECONDS * 1_000_000));
-        try {
-            p = pool(1, 1, 1);
-        } finally {
-            if (before == null) {
-                System.clearProperty("jvirtd.pool.spinMicros");
-            } else {
-                System.setProperty("jvirtd.pool.spinMicros", before);
-            }
-        }
+        WorkerPool p = longSpinPool(1, 1, 1);
         for (int round = 0; round < 3; round++) {
             CountDownLatch busy = new CountDownLatch(1);
             CountDownLatch gate = new CountDownLatch(1);
@@ -368,6 +358,47 @@ class WorkerPoolTest {
             gate.countDown();
             String thread = ranOn.join();
             assertTrue(thread.contains("-worker-"), "the ordinary job ran on " + thread);
+        }
+    }
+
+    /** A pool whose workers spin long enough to last the test when they spin at all. */
+    private WorkerPool longSpinPool(int min, int max, int prio) {
+        String before = System.setProperty("jvirtd.pool.spinMicros", Long.toString(GUARD_SECONDS * 1_000_000));
+        try {
+            return pool(min, max, prio);
+        } finally {
+            if (before == null) {
+                System.clearProperty("jvirtd.pool.spinMicros");
+            } else {
+                System.setProperty("jvirtd.pool.spinMicros", before);
+            }
+        }
+    }
+
+    /**
+     * A job that asks for it (a stream whose next packet comes at its client's pace) leaves its
+     * worker asleep, not spinning; the next job wakes it, and the request held for that one job
+     * only: after a job that did not ask, the worker spins again. Outside a pool's worker the
+     * call does nothing.
+     */
+    @Test
+    void aJobThatAsksLeavesItsWorkerAsleepRatherThanSpinning() throws InterruptedException {
+        WorkerPool p = longSpinPool(1, 1, 0);
+        WorkerPool.sleepWhenIdle(); // not a worker: nothing happens
+        for (int round = 0; round < 3; round++) {
+            CountDownLatch asked = new CountDownLatch(1);
+            p.submit(() -> {
+                WorkerPool.sleepWhenIdle();
+                asked.countDown();
+            }, false);
+            await(asked);
+            await(p, () -> p.sleepingWorkers() == 1);
+            assertFalse(p.hasSpinner());
+            CountDownLatch plain = new CountDownLatch(1);
+            p.submit(plain::countDown, false);    // wakes the sleeping worker
+            await(plain);
+            await(p, p::hasSpinner);              // and after a job that did not ask, it spins
+            assertEquals(0, p.sleepingWorkers());
         }
     }
 

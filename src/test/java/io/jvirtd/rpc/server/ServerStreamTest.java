@@ -337,6 +337,36 @@ class ServerStreamTest {
         }
     }
 
+    /**
+     * An upload packet goes to its worker together with the next one when that one is already
+     * being read (one wake-up per two packets), but never waits for anything else: a packet the
+     * client sends alone is written without a finish or another packet after it, and one held
+     * for its successor is written once the successor is complete, both in order.
+     */
+    @Test
+    void anUploadPacketWaitsAtMostForTheRestOfTheNextOne() throws Exception {
+        try (RunningServer rs = RunningServer.start(program); WireSocket uploader = rs.connect()) {
+            sink.gate.countDown();
+            uploader.call(TestProgram.PROGRAM, UPLOAD, MessageHeader.TYPE_CALL, 1);
+            expectReply(uploader, UPLOAD, 1);
+            byte[] data = packet(UPLOAD, 1, MessageHeader.TYPE_STREAM, MessageHeader.STATUS_CONTINUE, CHUNK);
+            uploader.send(data);
+            await("a lone packet is written without anything after it", () -> sink.written.get() == CHUNK);
+            for (int round = 1; round <= 3; round++) {
+                uploader.send(data);
+                uploader.send(java.util.Arrays.copyOf(data, data.length / 2)); // the next one, half sent
+                uploader.send(java.util.Arrays.copyOfRange(data, data.length / 2, data.length));
+                long want = (1 + 2L * round) * CHUNK;
+                await("both packets are written once the second is complete", () -> sink.written.get() == want);
+            }
+            uploader.send(packet(UPLOAD, 1, MessageHeader.TYPE_STREAM, MessageHeader.STATUS_OK, 0));
+            ByteBuffer ok = uploader.readFrame();
+            assertEquals(MessageHeader.STATUS_OK, ok.getInt(20));
+            assertEquals(7L * CHUNK, sink.written.get());
+            await("the budget is back to nothing", () -> rs.server().memoryBudget().heldBytes() == 0);
+        }
+    }
+
     @Test
     void aClientThatDoesNotReadItsDownloadHoldsBackNothingElse() throws Exception {
         try (RunningServer rs = RunningServer.start(program);
