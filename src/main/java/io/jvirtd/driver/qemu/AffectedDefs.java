@@ -40,9 +40,17 @@ record AffectedDefs(DomainDef live, DomainDef persistent) {
         return (impact(d, flags) & AFFECT_LIVE) != 0 ? d.liveDef : d.persistentDef;
     }
 
-    /** virDomainObjUpdateModificationImpact: CURRENT made LIVE or CONFIG, with its errors. Caller holds d. */
-    private static int impact(QemuDomain d, int flags) {
-        boolean active = d.liveDef != null;
+    /**
+     * virDomainObjUpdateModificationImpact: CURRENT made LIVE or CONFIG, with its errors; the
+     * other bits of {@code flags} are kept. Takes d's monitor (callers may hold it already).
+     */
+    static int impact(QemuDomain d, int flags) {
+        boolean active;
+        boolean persistent;
+        synchronized (d) {
+            active = d.liveDef != null;
+            persistent = d.persistentDef != null;
+        }
         if ((flags & (AFFECT_LIVE | AFFECT_CONFIG)) == 0) {
             flags |= active ? AFFECT_LIVE : AFFECT_CONFIG;
         }
@@ -50,7 +58,7 @@ record AffectedDefs(DomainDef live, DomainDef persistent) {
         if (!active && (flags & AFFECT_LIVE) != 0) {
             throw VirException.operationInvalid(VirErrorDomain.DOMAIN, "domain is not running");
         }
-        if (d.persistentDef == null && (flags & AFFECT_CONFIG) != 0) {
+        if (!persistent && (flags & AFFECT_CONFIG) != 0) {
             throw VirException.operationInvalid(VirErrorDomain.DOMAIN,
                     "transient domains do not have any persistent config");
         }

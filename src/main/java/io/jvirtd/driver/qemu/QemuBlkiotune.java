@@ -46,7 +46,7 @@ final class QemuBlkiotune {
         Integer configWeight = null;
         boolean live;
         synchronized (d) {
-            int f = QemuCgroupTuning.impact(d, flags);
+            int f = AffectedDefs.impact(d, flags);
             live = (f & AFFECT_LIVE) != 0;
             g = d.cgroup;
             if (!live) {
@@ -87,7 +87,7 @@ final class QemuBlkiotune {
             boolean config;
             QemuCgroup g;
             synchronized (d) {
-                int f = QemuCgroupTuning.impact(d, flags);
+                int f = AffectedDefs.impact(d, flags);
                 live = (f & AFFECT_LIVE) != 0 ? d.liveDef : null;
                 config = (f & AFFECT_CONFIG) != 0;
                 g = d.cgroup;

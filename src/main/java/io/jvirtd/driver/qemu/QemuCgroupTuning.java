@@ -153,26 +153,6 @@ final class QemuCgroupTuning {
         }
     }
 
-    /**
-     * virDomainObjGetDefs' checks for the tuning calls: the AFFECT_LIVE / AFFECT_CONFIG bits that
-     * apply (the current state's when neither is given). Caller holds d.
-     */
-    static int impact(QemuDomain d, int flags) {
-        boolean active = d.liveDef != null;
-        int f = flags & 3;
-        if (f == 0) {
-            f = active ? 1 : 2;
-        }
-        if (!active && (f & 1) != 0) {
-            throw VirException.operationInvalid(VirErrorDomain.DOMAIN, "domain is not running");
-        }
-        if (d.persistentDef == null && (f & 2) != 0) {
-            throw VirException.operationInvalid(VirErrorDomain.DOMAIN,
-                    "transient domains do not have any persistent config");
-        }
-        return f;
-    }
-
     private static long orZero(Long v) {
         return v == null ? 0 : v;
     }

@@ -101,7 +101,7 @@ final class QemuHotplug {
         QemuDomain d = life.domains.get(ref);
         d.beginJob();
         try {
-            flags = impact(d, flags);
+            flags = AffectedDefs.impact(d, flags);
             QemuDeviceXml.Parsed dev = QemuDeviceXml.parse(xml);
             DomainDef newConfig = null;
             if ((flags & AFFECT_CONFIG) != 0) {
@@ -244,7 +244,7 @@ final class QemuHotplug {
         QemuDomain d = life.domains.get(ref);
         d.beginJob();
         try {
-            flags = impact(d, flags);
+            flags = AffectedDefs.impact(d, flags);
             QemuDeviceXml.Parsed dev = QemuDeviceXml.parse(xml);
             DomainDef newConfig = null;
             if ((flags & AFFECT_CONFIG) != 0) {
@@ -271,7 +271,7 @@ final class QemuHotplug {
         QemuDomain d = life.domains.get(ref);
         d.beginJob();
         try {
-            flags = impact(d, flags);
+            flags = AffectedDefs.impact(d, flags);
             DomainDef newConfig = null;
             if ((flags & AFFECT_CONFIG) != 0) {
                 newConfig = persistent(d).copy();
@@ -439,7 +439,7 @@ final class QemuHotplug {
         d.beginJob();
         try {
             boolean force = (flags & MODIFY_FORCE) != 0;
-            flags = impact(d, flags);
+            flags = AffectedDefs.impact(d, flags);
             QemuDeviceXml.Parsed dev = QemuDeviceXml.parse(xml);
             DomainDef newConfig = null;
             if ((flags & AFFECT_CONFIG) != 0) {
@@ -769,27 +769,6 @@ final class QemuHotplug {
     }
 
     // ================================================================== helpers
-
-    /** virDomainObjUpdateModificationImpact. */
-    private static int impact(QemuDomain d, int flags) {
-        boolean active;
-        boolean persistent;
-        synchronized (d) {
-            active = d.liveDef != null;
-            persistent = d.persistentDef != null;
-        }
-        if ((flags & (AFFECT_LIVE | AFFECT_CONFIG)) == 0) {
-            flags |= active ? AFFECT_LIVE : AFFECT_CONFIG;
-        }
-        if (!active && (flags & AFFECT_LIVE) != 0) {
-            throw VirException.operationInvalid(VirErrorDomain.DOMAIN, "domain is not running");
-        }
-        if (!persistent && (flags & AFFECT_CONFIG) != 0) {
-            throw VirException.operationInvalid(VirErrorDomain.DOMAIN,
-                    "transient domains do not have any persistent config");
-        }
-        return flags;
-    }
 
     private static VirException noAlias(String alias) {
         return VirException.internalError(VirErrorDomain.DOMAIN, "no device found with alias " + alias);

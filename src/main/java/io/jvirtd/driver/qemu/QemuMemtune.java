@@ -41,7 +41,7 @@ final class QemuMemtune {
         DomainDef config;
         QemuCgroup g;
         synchronized (d) {
-            int f = QemuCgroupTuning.impact(d, flags);
+            int f = AffectedDefs.impact(d, flags);
             config = (f & AFFECT_CONFIG) != 0 ? d.persistentDef : null;
             g = d.cgroup;
             if (config != null) {
@@ -74,7 +74,7 @@ final class QemuMemtune {
             long curHard;
             long curSwap;
             synchronized (d) {
-                int f = QemuCgroupTuning.impact(d, flags);
+                int f = AffectedDefs.impact(d, flags);
                 live = (f & AFFECT_LIVE) != 0 ? d.liveDef : null;
                 config = (f & AFFECT_CONFIG) != 0;
                 g = d.cgroup;

@@ -43,7 +43,7 @@ final class QemuNumatune {
         VirException.checkFlags(flags, AFFECT_LIVE | AFFECT_CONFIG | TYPED_PARAM_STRING_OKAY, VirErrorDomain.QEMU,
                 "qemuDomainGetNumaParameters");
         synchronized (d) {
-            int f = QemuCgroupTuning.impact(d, flags);
+            int f = AffectedDefs.impact(d, flags);
             DomainDef def = (f & AFFECT_LIVE) != 0 ? d.liveDef : d.persistentDef;
             String mode = def.numatuneMode();
             String nodeset = def.numatuneNodeset();
@@ -83,7 +83,7 @@ final class QemuNumatune {
             String liveMode;
             String liveNodeset;
             synchronized (d) {
-                int f = QemuCgroupTuning.impact(d, flags);
+                int f = AffectedDefs.impact(d, flags);
                 live = (f & AFFECT_LIVE) != 0 ? d.liveDef : null;
                 config = (f & AFFECT_CONFIG) != 0;
                 g = d.cgroup;

@@ -75,7 +75,7 @@ final class QemuScheduler {
         DomainDef config;
         QemuCgroup cgroup;
         synchronized (d) {
-            int f = QemuCgroupTuning.impact(d, flags);
+            int f = AffectedDefs.impact(d, flags);
             config = (f & AFFECT_CONFIG) != 0 ? d.persistentDef : null;
             cgroup = d.cgroup;
         }
@@ -124,7 +124,7 @@ final class QemuScheduler {
             boolean config;
             QemuCgroup g;
             synchronized (d) {
-                int f = QemuCgroupTuning.impact(d, flags);
+                int f = AffectedDefs.impact(d, flags);
                 live = (f & AFFECT_LIVE) != 0 ? d.liveDef : null;
                 config = (f & AFFECT_CONFIG) != 0;
                 g = d.cgroup;

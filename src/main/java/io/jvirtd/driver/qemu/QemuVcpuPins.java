@@ -260,7 +260,7 @@ final class QemuVcpuPins {
     /** virDomainObjGetDefs: {@code [live, persistent]}, each null when {@code flags} do not ask for it. */
     static DomainDef[] defs(QemuDomain d, int flags) {
         synchronized (d) {
-            int f = impact(d, flags);
+            int f = AffectedDefs.impact(d, flags);
             return new DomainDef[] {(f & AFFECT_LIVE) != 0 ? d.liveDef : null,
                     (f & AFFECT_CONFIG) != 0 ? d.persistentDef : null};
         }
@@ -269,21 +269,5 @@ final class QemuVcpuPins {
     /** virDomainObjGetOneDefState. Caller holds d. */
     static DomainDef oneDef(QemuDomain d, int flags) {
         return AffectedDefs.oneDef(d, flags);
-    }
-
-    /** virDomainObjUpdateModificationImpact. Caller holds d. */
-    private static int impact(QemuDomain d, int flags) {
-        boolean active = d.liveDef != null;
-        if ((flags & (AFFECT_LIVE | AFFECT_CONFIG)) == 0) {
-            flags |= active ? AFFECT_LIVE : AFFECT_CONFIG;
-        }
-        if (!active && (flags & AFFECT_LIVE) != 0) {
-            throw VirException.operationInvalid(VirErrorDomain.DOMAIN, "domain is not running");
-        }
-        if (d.persistentDef == null && (flags & AFFECT_CONFIG) != 0) {
-            throw VirException.operationInvalid(VirErrorDomain.DOMAIN,
-                    "transient domains do not have any persistent config");
-        }
-        return flags;
     }
 }
