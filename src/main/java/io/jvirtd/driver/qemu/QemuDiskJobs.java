@@ -654,15 +654,32 @@ final class QemuDiskJobs {
             for (DiskJob j : jobs.values()) {
                 life.blockJobs.expect(d, j.name()); // before query-jobs: no event after it is missed
             }
+            QmpMonitor mon = QemuLifecycle.runningMonitor(d);
             Map<String, QemuSnapshotCommit.JobNow> now = QemuSnapshotCommit.jobsNow(
-                    QemuLifecycle.runningMonitor(d).execute("query-jobs", null, QemuLifecycle.MONITOR_TIMEOUT_MILLIS));
+                    mon.execute("query-jobs", null, QemuLifecycle.MONITOR_TIMEOUT_MILLIS));
             for (DiskJob j : jobs.values()) {
                 QemuSnapshotCommit.JobNow n = now.get(j.name());
                 if (n == null) {
-                    LOG.log(Level.WARNING, "block job {0} of {1} is unknown to QEMU after the restart: dropped",
-                            j.name(), d.name());
                     life.blockJobs.forget(d, j.name());
-                    drop(d, j);
+                    if (!j.state().equals("aborting") && !QemuBlockGraph.imagesInUse(mon).contains(j.top())) {
+                        // finished and dismissed by the killed daemon, which died before its status
+                        // save (finish dismisses first): the graph says the layer is gone
+                        LOG.log(Level.INFO, "block job {0} of {1} ended before the restart: its layers dropped",
+                                j.name(), d.name());
+                        Map<String, String> nodes = QemuSnapshotCommit.formatNodes(mon);
+                        List<String> removed = committed(d, j);
+                        drop(d, j);
+                        for (String path : removed) {
+                            String node = nodes.get(path);
+                            if (node != null) {
+                                QemuSnapshotCommit.closeNodes(mon, node);
+                            }
+                        }
+                    } else {
+                        LOG.log(Level.WARNING, "block job {0} of {1} is unknown to QEMU after the restart: dropped",
+                                j.name(), d.name());
+                        drop(d, j);
+                    }
                     life.saveStatus(d);
                     continue;
                 }
