@@ -21,12 +21,11 @@ dashes. Run by QemuDomainApiIT against jvirtd and by scripts/capture-libvirtd-qe
 against libvirtd 9.0, which records what jvirtd must print. A failed run destroys and undefines
 what it defined.
 """
-import queue
 import re
 import subprocess
 import sys
-import threading
-import time
+
+import virshevents
 
 uri, d = sys.argv[1:3]
 NAME = "apih-api"
@@ -192,10 +191,7 @@ def main():
     for name in (NAME, TRANS, SYNC):
         with open(f"{d}/{name}.xml", "w") as f:
             f.write(domain_xml(name))
-    watcher = subprocess.Popen(["virsh", "-c", uri, "event", "--all", "--loop"], stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True)
-    lines = queue.Queue()
-    threading.Thread(target=lambda: [lines.put(l.rstrip("\n")) for l in watcher.stdout], daemon=True).start()
+    watcher, lines = virshevents.watch(uri)
     try:
         sync(lines)  # virsh event prints nothing once registered: a throwaway domain's events show it
         virsh("create", f"{d}/{TRANS}.xml")
@@ -220,22 +216,7 @@ def main():
 
 
 def sync(lines):
-    """Defines and undefines SYNC until its undefine event shows; returns the other lines seen."""
-    seen = []
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        virsh("define", f"{d}/{SYNC}.xml")
-        virsh("undefine", SYNC)
-        try:
-            while True:
-                line = lines.get(timeout=2)
-                if SYNC not in line:
-                    seen.append(line)
-                elif "Undefined" in line:
-                    return seen
-        except queue.Empty:
-            continue
-    sys.exit("virsh event never delivered the sync domain's events")
+    return virshevents.sync(lines, virsh, f"{d}/{SYNC}.xml", SYNC)
 
 
 main()

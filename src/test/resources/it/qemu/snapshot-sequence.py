@@ -26,12 +26,11 @@ against jvirtd and by scripts/capture-libvirtd-qemu-snapshots.sh against libvirt
 records what jvirtd must print. A failed run destroys and undefines what it defined.
 """
 import os
-import queue
 import re
 import subprocess
 import sys
-import threading
-import time
+
+import virshevents
 
 uri, d = sys.argv[1:3]
 VARIANT = sys.argv[3] if len(sys.argv) > 3 else "internal"
@@ -186,10 +185,7 @@ def main():
                             (EXT, f"{d}/disk.qcow2", "qcow2"), (SYNC, None, None)):
         with open(f"{d}/{name}.xml", "w") as f:
             f.write(domain_xml(name, disk, fmt))
-    watcher = subprocess.Popen(["virsh", "-c", uri, "event", "--all", "--loop"], stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True)
-    lines = queue.Queue()
-    threading.Thread(target=lambda: [lines.put(l.rstrip("\n")) for l in watcher.stdout], daemon=True).start()
+    watcher, lines = virshevents.watch(uri)
     try:
         sync(lines)  # virsh event prints nothing once registered: a throwaway domain's events show it
         for args in EXTERNAL_DELETE if VARIANT == "external-delete" else SEQUENCE:
@@ -214,22 +210,7 @@ def main():
 
 
 def sync(lines):
-    """Defines and undefines SYNC until its undefine event shows; returns the other lines seen."""
-    seen = []
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        virsh("define", f"{d}/{SYNC}.xml")
-        virsh("undefine", SYNC)
-        try:
-            while True:
-                line = lines.get(timeout=2)
-                if SYNC not in line:
-                    seen.append(line)
-                elif "Undefined" in line:
-                    return seen
-        except queue.Empty:
-            continue
-    sys.exit("virsh event never delivered the sync domain's events")
+    return virshevents.sync(lines, virsh, f"{d}/{SYNC}.xml", SYNC)
 
 
 main()
